@@ -1,0 +1,48 @@
+# The project's front door. `make demo` and `make test` are all a newcomer needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# uv: the one on PATH, else a private copy installed into var/uv with pip.
+UV := $(shell command -v uv 2>/dev/null || echo var/uv/bin/uv)
+RUN := $(UV) run --frozen
+DEMO_ENV := DEBUG=true
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help deps demo test lint format worker check-deploy schema
+
+help:
+	@echo "make demo    set up the IOM partnership and demo users, serve http://$(HOST):$(PORT)/ with a worker"
+	@echo "make test    run the test suite"
+	@echo "make lint    ruff, formatting and missing migrations"
+	@echo "make format  format the code"
+
+var/uv/bin/uv:
+	python3 -m venv var/uv
+	var/uv/bin/pip install --quiet uv
+
+deps: $(if $(filter var/uv/bin/uv,$(UV)),var/uv/bin/uv)
+	$(UV) sync --frozen
+
+demo: deps
+	$(DEMO_ENV) $(RUN) python manage.py setup_demo
+	@echo "Starting a Celery worker on the embedded broker and the web server (Ctrl-C stops both)."
+	@$(DEMO_ENV) $(RUN) celery -A config worker --beat --loglevel=INFO --concurrency=2 \
+		--schedule=var/celerybeat-schedule & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(DEMO_ENV) $(RUN) python manage.py runserver $(HOST):$(PORT)
+
+worker: deps
+	$(DEMO_ENV) $(RUN) celery -A config worker --beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+test: deps
+	$(RUN) pytest -n 2 $(PYTEST_ARGS)
+
+lint: deps
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	DEBUG=true $(RUN) python manage.py makemigrations --check --dry-run
+
+format: deps
+	$(RUN) ruff check --fix .
+	$(RUN) ruff format .

@@ -1,0 +1,10 @@
+"""All API resources under /api/v1/: each app registers its viewsets on one router."""
+
+from rest_framework.routers import DefaultRouter
+
+from partnership.api import register as register_partnership
+
+router = DefaultRouter()
+register_partnership(router)
+
+urlpatterns = router.urls

@@ -1,0 +1,11 @@
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+
+# The API authenticates on its own (401/403 with JSON, never a redirect to the login page).
+LOGIN_EXEMPT_PREFIXES = ("/api/",)
+
+
+class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path_info.startswith(LOGIN_EXEMPT_PREFIXES):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

@@ -1,0 +1,92 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Document,
+    GoalUpdate,
+    Membership,
+    Organisation,
+    OrganisationFact,
+    OverallGoal,
+    Partnership,
+    PriorityArea,
+    Risk,
+    RiskAssessment,
+)
+
+
+class OrganisationFactInline(admin.TabularInline):
+    model = OrganisationFact
+    extra = 0
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "acronym", "headquarters", "iati_identifier"]
+    inlines = [OrganisationFactInline]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "slug", "organisation", "start_date", "end_date", "status"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "partnership", "role"]
+    list_filter = ["role", "partnership"]
+    list_select_related = ["user", "partnership"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(PriorityArea)
+class PriorityAreaAdmin(SimpleHistoryAdmin):
+    list_display = ["partnership", "number", "short_title"]
+
+
+@admin.register(OverallGoal)
+class OverallGoalAdmin(SimpleHistoryAdmin):
+    list_display = ["partnership", "number", "text"]
+
+
+@admin.register(Risk)
+class RiskAdmin(SimpleHistoryAdmin):
+    list_display = ["partnership", "number", "title"]
+
+
+@admin.register(Document)
+class DocumentAdmin(SimpleHistoryAdmin):
+    list_display = ["partnership", "kind", "title", "year"]
+
+
+class AppendOnlyAdmin(SimpleHistoryAdmin):
+    """Updates and assessments are append-only: the admin shows them and changes nothing."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(GoalUpdate)
+class GoalUpdateAdmin(AppendOnlyAdmin):
+    list_display = ["goal", "as_of", "status", "author"]
+    list_select_related = ["goal", "author"]
+
+
+@admin.register(RiskAssessment)
+class RiskAssessmentAdmin(AppendOnlyAdmin):
+    list_display = ["risk", "as_of", "likelihood", "impact", "author"]
+    list_select_related = ["risk", "author"]

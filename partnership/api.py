@@ -1,0 +1,218 @@
+"""API resources of the partnership record (registered under /api/v1/)."""
+
+from __future__ import annotations
+
+import django_filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins
+from rest_framework.routers import BaseRouter
+
+from . import access, serializers, services
+from .api_base import PartnershipScopedViewSet
+from .models import Document, GoalStatus, GoalUpdate, OverallGoal, RiskAssessment
+
+
+class UpdateWithReasonMixin(mixins.UpdateModelMixin):
+    """Updates go through ``services.record_update`` so the history keeps the reason."""
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        reason = data.pop("reason", "")
+        serializer.instance = services.record_update(
+            instance=serializer.instance, data=data, reason=reason
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the partnerships you belong to"),
+    retrieve=extend_schema(summary="Read a partnership (the agreement)"),
+    update=extend_schema(summary="Replace the agreement's facts (desk officers)"),
+    partial_update=extend_schema(summary="Change the agreement's facts (desk officers)"),
+)
+class PartnershipViewSet(
+    UpdateWithReasonMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    PartnershipScopedViewSet,
+):
+    access = access.partnerships
+    serializer_class = serializers.PartnershipSerializer
+    ordering_fields = ["start_date", "title"]
+    ordering = ["-start_date", "title"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List priority areas"),
+    retrieve=extend_schema(summary="Read a priority area"),
+    update=extend_schema(summary="Replace a priority area's text (desk officers)"),
+    partial_update=extend_schema(summary="Change a priority area's text (desk officers)"),
+)
+class PriorityAreaViewSet(
+    UpdateWithReasonMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    PartnershipScopedViewSet,
+):
+    access = access.priority_areas
+    serializer_class = serializers.PriorityAreaSerializer
+    ordering_fields = ["number"]
+    ordering = ["partnership_id", "number"]
+
+
+class GoalFilter(django_filters.FilterSet):
+    current_status = django_filters.ChoiceFilter(choices=GoalStatus.choices)
+
+    class Meta:
+        model = OverallGoal
+        fields = ["number", "priority_area"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List overall goals with their current status"),
+    retrieve=extend_schema(summary="Read an overall goal"),
+    update=extend_schema(summary="Replace a goal's text and indicator (desk officers)"),
+    partial_update=extend_schema(summary="Change a goal's text or indicator (desk officers)"),
+)
+class GoalViewSet(
+    UpdateWithReasonMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    PartnershipScopedViewSet,
+):
+    access = access.goals
+    serializer_class = serializers.GoalSerializer
+    filterset_class = GoalFilter
+    ordering_fields = ["number"]
+    ordering = ["partnership_id", "number"]
+
+    def get_queryset(self):
+        return super().get_queryset().with_current_status()
+
+
+class GoalUpdateFilter(django_filters.FilterSet):
+    class Meta:
+        model = GoalUpdate
+        fields = {"goal": ["exact"], "status": ["exact"], "as_of": ["gte", "lte"]}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List goal updates (newest first)"),
+    retrieve=extend_schema(summary="Read a goal update"),
+    create=extend_schema(summary="Add an update to a goal's timeline (desk officers)"),
+)
+class GoalUpdateViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    PartnershipScopedViewSet,
+):
+    """Append-only: an update is never changed or deleted; a correction is a new update."""
+
+    access = access.goal_updates
+    serializer_class = serializers.GoalUpdateSerializer
+    filterset_class = GoalUpdateFilter
+    ordering_fields = ["as_of", "created_at"]
+    ordering = ["-as_of", "-created_at", "-id"]
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        self.check_write(data["goal"].partnership_id)
+        serializer.instance = services.goal_update_create(author=self.request.user, **data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List risks"),
+    retrieve=extend_schema(summary="Read a risk"),
+    update=extend_schema(summary="Replace a risk's text (desk officers)"),
+    partial_update=extend_schema(summary="Change a risk's text (desk officers)"),
+)
+class RiskViewSet(
+    UpdateWithReasonMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    PartnershipScopedViewSet,
+):
+    access = access.risks
+    serializer_class = serializers.RiskSerializer
+    ordering_fields = ["number"]
+    ordering = ["partnership_id", "number"]
+
+
+class RiskAssessmentFilter(django_filters.FilterSet):
+    class Meta:
+        model = RiskAssessment
+        fields = {"risk": ["exact"], "as_of": ["gte", "lte"]}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List risk assessments (newest first)"),
+    retrieve=extend_schema(summary="Read a risk assessment"),
+    create=extend_schema(summary="Assess a risk (desk officers)"),
+)
+class RiskAssessmentViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    PartnershipScopedViewSet,
+):
+    """Append-only: an assessment is never changed or deleted."""
+
+    access = access.risk_assessments
+    serializer_class = serializers.RiskAssessmentSerializer
+    filterset_class = RiskAssessmentFilter
+    ordering_fields = ["as_of", "created_at"]
+    ordering = ["-as_of", "-created_at", "-id"]
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        self.check_write(data["risk"].partnership_id)
+        serializer.instance = services.risk_assessment_create(author=self.request.user, **data)
+
+
+class DocumentFilter(django_filters.FilterSet):
+    class Meta:
+        model = Document
+        fields = ["kind", "year"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List documents"),
+    retrieve=extend_schema(summary="Read a document's record"),
+    create=extend_schema(summary="Add a document: upload a file or give a link (desk officers)"),
+    update=extend_schema(summary="Replace a document's description (desk officers)"),
+    partial_update=extend_schema(summary="Change a document's description (desk officers)"),
+)
+class DocumentViewSet(
+    UpdateWithReasonMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    PartnershipScopedViewSet,
+):
+    access = access.documents
+    filterset_class = DocumentFilter
+    ordering_fields = ["year", "title", "created_at"]
+    ordering = ["-year", "title"]
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return serializers.DocumentCreateSerializer
+        return serializers.DocumentSerializer
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        partnership = data.pop("partnership")
+        self.check_write(partnership.pk)
+        serializer.instance = services.document_create(
+            partnership=partnership, uploaded_by=self.request.user, **data
+        )
+
+
+def register(router: BaseRouter) -> None:
+    router.register("partnerships", PartnershipViewSet, basename="partnership")
+    router.register("priority-areas", PriorityAreaViewSet, basename="priority-area")
+    router.register("goals", GoalViewSet, basename="goal")
+    router.register("goal-updates", GoalUpdateViewSet, basename="goal-update")
+    router.register("risks", RiskViewSet, basename="risk")
+    router.register("risk-assessments", RiskAssessmentViewSet, basename="risk-assessment")
+    router.register("documents", DocumentViewSet, basename="document")

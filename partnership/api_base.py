@@ -1,0 +1,86 @@
+"""The base of every API resource whose objects belong to a partnership."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, permissions, viewsets
+from rest_framework.request import Request
+
+from . import access
+from .access import Capability
+
+
+class CanWriteSomewhere(permissions.BasePermission):
+    """Writes need the view's write capability in at least one partnership.
+
+    The object's own partnership is checked again when the object is known.
+    """
+
+    message = "Your role does not allow this."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        capability = view.write_capability
+        return any(
+            capability in access.ROLE_CAPABILITIES[role]
+            for role in access.roles_of(request.user).values()
+        )
+
+
+PARTNERSHIP_PARAMETER = OpenApiParameter(
+    "partnership",
+    OpenApiTypes.STR,
+    description="Only objects of the partnership with this slug.",
+)
+
+
+@extend_schema(parameters=[PARTNERSHIP_PARAMETER])
+class PartnershipScopedViewSet(viewsets.GenericViewSet):
+    """A resource whose objects belong to a partnership.
+
+    Lists show only the partnerships the user belongs to; objects of other partnerships
+    are 404; writes need ``write_capability`` in the object's partnership (403 otherwise).
+    """
+
+    access: access.ObjectAccess
+    write_capability: Capability = Capability.EDIT_RECORD
+    permission_classes = [permissions.IsAuthenticated, CanWriteSomewhere]
+
+    def get_queryset(self):
+        queryset = self.access.visible(self.request.user)
+        slug = self.request.query_params.get("partnership")
+        if slug:
+            path = self.access.partnership_path
+            queryset = queryset.filter(**{f"{path}__slug" if path else "slug": slug})
+        return queryset
+
+    def get_object(self):
+        lookup = {"pk": self.kwargs[self.lookup_url_kwarg or self.lookup_field]}
+        capability = (
+            Capability.VIEW
+            if self.request.method in permissions.SAFE_METHODS
+            else self.write_capability
+        )
+        try:
+            obj = self.access.get(user=self.request.user, capability=capability, **lookup)
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        except Http404 as exc:
+            raise exceptions.NotFound() from exc
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+    def check_write(self, partnership_id: int) -> None:
+        """For creates: the partnership the new object goes into must allow the write."""
+        try:
+            access.check(self.request.user, partnership_id, self.write_capability)
+        except Http404 as exc:
+            raise exceptions.NotFound() from exc
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc

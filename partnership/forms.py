@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+from django import forms
+
+from .models import Document, GoalStatus, OverallGoal, Partnership, PriorityArea, Risk
+from .uploads import ALLOWED_DESCRIPTION
+
+RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
+REASON_FIELD_HELP = "Why the change is made; kept with the change history."
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class GoalUpdateForm(forms.Form):
+    as_of = forms.DateField(label="As of", widget=DateInput)
+    status = forms.ChoiceField(choices=GoalStatus.choices)
+    narrative = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
+    actual_value = forms.DecimalField(
+        label="Actual value", required=False, max_digits=18, decimal_places=2
+    )
+    evidence = forms.ModelMultipleChoiceField(
+        queryset=Document.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Documents this update rests on.",
+    )
+    evidence_url = forms.URLField(label="Evidence link", required=False, assume_scheme="https")
+
+    def __init__(self, *args, goal: OverallGoal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].queryset = Document.objects.filter(
+            partnership_id=goal.partnership_id
+        ).order_by("-year", "title")
+        if goal.has_indicator:
+            self.fields["actual_value"].label = f"Actual value ({goal.unit})"
+        else:
+            del self.fields["actual_value"]
+
+
+class RiskAssessmentForm(forms.Form):
+    risk = forms.ModelChoiceField(queryset=Risk.objects.none())
+    as_of = forms.DateField(label="As of", widget=DateInput)
+    likelihood = forms.TypedChoiceField(
+        choices=RATING_CHOICES, coerce=int, label="Likelihood (1–5)"
+    )
+    impact = forms.TypedChoiceField(choices=RATING_CHOICES, coerce=int, label="Impact (1–5)")
+    residual_likelihood = forms.TypedChoiceField(
+        choices=RATING_CHOICES, coerce=int, label="Residual likelihood (1–5)"
+    )
+    residual_impact = forms.TypedChoiceField(
+        choices=RATING_CHOICES, coerce=int, label="Residual impact (1–5)"
+    )
+    response = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, partnership: Partnership, risk: Risk | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["risk"].queryset = Risk.objects.filter(partnership=partnership)
+        if risk is not None:
+            self.fields["risk"].initial = risk
+            self.fields["risk"].widget = forms.HiddenInput()
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(choices=Document.Kind.choices)
+    title = forms.CharField(max_length=300)
+    year = forms.IntegerField(required=False, min_value=1945, max_value=2100)
+    reference = forms.CharField(max_length=120, required=False)
+    file = forms.FileField(required=False, help_text=f"{ALLOWED_DESCRIPTION}, at most 25 MB.")
+    url = forms.URLField(label="Link", required=False, assume_scheme="https")
+
+
+class ReasonMixin(forms.Form):
+    reason = forms.CharField(
+        label="Reason for the change", required=False, max_length=100, help_text=REASON_FIELD_HELP
+    )
+
+
+class PartnershipForm(ReasonMixin, forms.ModelForm):
+    class Meta:
+        model = Partnership
+        fields = [
+            "title",
+            "donor",
+            "start_date",
+            "end_date",
+            "annual_amount",
+            "currency",
+            "funding_note",
+            "signature_date",
+            "status",
+            "mid_term_review_due",
+        ]
+        widgets = {
+            "start_date": DateInput,
+            "end_date": DateInput,
+            "signature_date": DateInput,
+            "funding_note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class GoalForm(ReasonMixin, forms.ModelForm):
+    class Meta:
+        model = OverallGoal
+        fields = [
+            "text",
+            "priority_area",
+            "indicator",
+            "unit",
+            "baseline_value",
+            "baseline_year",
+            "baseline_note",
+            "target_value",
+            "target_description",
+        ]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "baseline_note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority_area"].queryset = PriorityArea.objects.filter(
+            partnership_id=self.instance.partnership_id
+        )
+
+
+class RiskForm(ReasonMixin, forms.ModelForm):
+    class Meta:
+        model = Risk
+        fields = ["title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 8})}
+
+
+class PriorityAreaForm(ReasonMixin, forms.ModelForm):
+    class Meta:
+        model = PriorityArea
+        fields = ["title", "short_title", "description"]
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 8}),
+        }

@@ -1,0 +1,59 @@
+"""Set up the demo: the database, the IOM partnership from the strategy, and demo users."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from partnership import seed
+from partnership.models import Membership
+
+DEMO_USERS = [
+    ("desk", "Desk", "Officer", Membership.Role.DESK_OFFICER),
+    ("geneva", "Geneva", "Mission", Membership.Role.MISSION_STAFF),
+    ("auditor", "Audit", "Reader", Membership.Role.AUDITOR),
+]
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the Denmark–IOM partnership and create the demo users (safe to repeat)."
+
+    def handle(self, *args, **options) -> None:
+        password = settings.DEMO_PASSWORD
+        if not password:
+            raise CommandError(
+                "DEMO_PASSWORD is not set. The demo users need it when DEBUG is off."
+            )
+        call_command("migrate", interactive=False, verbosity=0)
+        with transaction.atomic():
+            partnership = seed.load()
+            # Each app may ship demo data of its own in <app>/seed.py:load_demo(partnership).
+            for config in apps.get_app_configs():
+                module_name = f"{config.name}.seed"
+                if config.name == "partnership" or not importlib.util.find_spec(module_name):
+                    continue
+                module = importlib.import_module(module_name)
+                if hasattr(module, "load_demo"):
+                    module.load_demo(partnership)
+            user_model = get_user_model()
+            for username, first, last, role in DEMO_USERS:
+                user, created = user_model.objects.get_or_create(
+                    username=username, defaults={"first_name": first, "last_name": last}
+                )
+                if created:
+                    user.set_password(password)
+                    user.save(update_fields=["password"])
+                Membership.objects.get_or_create(
+                    user=user, partnership=partnership, defaults={"role": role}
+                )
+        self.stdout.write(self.style.SUCCESS(f"Loaded “{partnership.title}”."))
+        self.stdout.write("Log in at http://127.0.0.1:8000/ as one of:")
+        for username, _, _, role in DEMO_USERS:
+            self.stdout.write(f"  {username:<8} {role.label:<14} password: {password}")

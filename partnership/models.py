@@ -1,0 +1,414 @@
+"""The partnership record: the organisation, the agreement, who may see it, and what is tracked.
+
+Every figure loaded from the strategy carries a ``citation`` naming the section, footnote
+or annex where the document states it.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class Currency(models.TextChoices):
+    DKK = "DKK", "DKK"
+    USD = "USD", "USD"
+    CHF = "CHF", "CHF"
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete an append-only record."""
+
+
+class AppendOnlyModel(models.Model):
+    """A record that is written once: corrections are new records, never edits."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} records are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{type(self).__name__} records are append-only.")
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    acronym = models.CharField(max_length=20)
+    headquarters = models.CharField(max_length=100, blank=True)
+    founded = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Year the organisation was established."
+    )
+    member_states = models.PositiveSmallIntegerField(null=True, blank=True)
+    countries_with_offices = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="As the source states it: offices in over this many countries.",
+    )
+    un_related_since = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Year it became a related organisation of the UN."
+    )
+    iati_identifier = models.CharField("IATI organisation identifier", max_length=40, blank=True)
+    citation = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})"
+
+
+class OrganisationFact(models.Model):
+    """A further fact the strategy states about the organisation, with where it says so."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="facts")
+    order = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=120)
+    value = models.TextField()
+    citation = models.CharField(max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "order"], name="org_fact_order_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.value}"
+
+
+class Partnership(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        CLOSED = "closed", "Closed"
+
+    donor = models.CharField(max_length=200)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="partnerships"
+    )
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=80, unique=True)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    annual_amount = models.DecimalField(max_digits=16, decimal_places=2)
+    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.DKK)
+    funding_note = models.TextField(blank=True)
+    signature_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    mid_term_review_due = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="When the mid-term review is due, as the strategy states it.",
+    )
+    strategy_title = models.CharField(max_length=300, blank=True)
+    strategy_date = models.CharField(max_length=40, blank=True)
+    citation = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="partnership_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(annual_amount__gte=0), name="partnership_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnership:dashboard", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The period must end on or after its start."})
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start_date.year, self.end_date.year + 1))
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        DESK_OFFICER = "desk_officer", "Desk officer"
+        MISSION_STAFF = "mission_staff", "Mission staff"
+        AUDITOR = "auditor", "Auditor"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "partnership"], name="membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.partnership.slug}"
+
+
+class PriorityArea(models.Model):
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="priority_areas"
+    )
+    number = models.PositiveSmallIntegerField()
+    title = models.TextField()
+    short_title = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    citation = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partnership", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "number"], name="priority_area_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Priority area {self.number}: {self.short_title or self.title}"
+
+
+class GoalStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+    ACHIEVED = "achieved", "Achieved"
+
+
+class OverallGoalQuerySet(models.QuerySet):
+    def with_current_status(self) -> OverallGoalQuerySet:
+        """Annotate each goal with its latest update's status, date and value (subqueries).
+
+        A goal without updates is ``not_started``.
+        """
+        latest = GoalUpdate.objects.filter(goal=OuterRef("pk")).order_by(
+            "-as_of", "-created_at", "-pk"
+        )
+        return self.annotate(
+            current_status=Coalesce(
+                Subquery(latest.values("status")[:1]), Value(GoalStatus.NOT_STARTED.value)
+            ),
+            current_as_of=Subquery(latest.values("as_of")[:1]),
+            current_value=Subquery(latest.values("actual_value")[:1]),
+            update_count=models.Count("updates", distinct=True),
+        )
+
+
+class OverallGoal(models.Model):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="goals")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    priority_area = models.ForeignKey(
+        PriorityArea, on_delete=models.SET_NULL, null=True, blank=True, related_name="goals"
+    )
+    citation = models.CharField(max_length=200, blank=True)
+    # The optional quantitative indicator.
+    indicator = models.CharField(max_length=300, blank=True)
+    unit = models.CharField(max_length=60, blank=True)
+    baseline_value = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    baseline_note = models.TextField(blank=True)
+    baseline_citation = models.CharField(max_length=200, blank=True)
+    target_value = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    target_description = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    objects = OverallGoalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partnership", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "number"], name="goal_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Goal {self.number}: {self.text}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "partnership:goal-detail", kwargs={"slug": self.partnership.slug, "number": self.number}
+        )
+
+    @property
+    def has_indicator(self) -> bool:
+        return bool(self.indicator)
+
+    def clean(self) -> None:
+        if self.baseline_value is not None and not self.indicator:
+            raise ValidationError({"indicator": "Name the indicator the baseline measures."})
+        if (self.baseline_value is None) != (self.baseline_year is None):
+            raise ValidationError(
+                {"baseline_year": "Give the baseline value and its year together."}
+            )
+
+
+def document_upload_to(instance: models.Model, filename: str) -> str:
+    """A generated path: the user's file name never reaches the file system."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"documents/{uuid.uuid4().hex}.{extension}"
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        STRATEGY = "strategy", "Organisation strategy"
+        AGREEMENT = "agreement", "Agreement"
+        ANNUAL_REPORT = "annual_report", "Annual report"
+        FINANCIAL_REPORT = "financial_report", "Financial report"
+        AUDITED_STATEMENTS = "audited_statements", "Audited financial statements"
+        AUDIT_REPORT = "audit_report", "Audit report"
+        MOPAN = "mopan", "MOPAN assessment"
+        MINUTES = "minutes", "Minutes"
+        OTHER = "other", "Other"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    title = models.CharField(max_length=300)
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1945), MaxValueValidator(2100)]
+    )
+    reference = models.CharField(
+        max_length=120, blank=True, help_text="The issuer's symbol or number, e.g. C/109/3."
+    )
+    file = models.FileField(upload_to=document_upload_to, blank=True, max_length=200)
+    original_filename = models.CharField(max_length=255, blank=True)
+    url = models.URLField("link", max_length=500, blank=True)
+    citation = models.CharField(max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(file="") | models.Q(url=""),
+                name="document_file_or_link_not_both",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+
+class GoalUpdate(AppendOnlyModel):
+    goal = models.ForeignKey(OverallGoal, on_delete=models.PROTECT, related_name="updates")
+    as_of = models.DateField()
+    status = models.CharField(max_length=20, choices=GoalStatus.choices)
+    narrative = models.TextField()
+    actual_value = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    evidence = models.ManyToManyField(Document, blank=True, related_name="goal_updates")
+    evidence_url = models.URLField("evidence link", max_length=500, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-as_of", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["goal", "-as_of", "-created_at"], name="goalupdate_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.goal} — {self.get_status_display()} as of {self.as_of}"
+
+
+class RiskQuerySet(models.QuerySet):
+    def with_latest_assessment(self) -> RiskQuerySet:
+        """Annotate each risk with its latest assessment's ratings (subqueries)."""
+        latest = RiskAssessment.objects.filter(risk=OuterRef("pk")).order_by(
+            "-as_of", "-created_at", "-pk"
+        )
+        fields = ("as_of", "likelihood", "impact", "residual_likelihood", "residual_impact")
+        return self.annotate(
+            **{f"latest_{name}": Subquery(latest.values(name)[:1]) for name in fields}
+        )
+
+
+class Risk(models.Model):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="risks")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300)
+    description = models.TextField()
+    citation = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    objects = RiskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partnership", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "number"], name="risk_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Risk {self.number}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "partnership:risk-detail", kwargs={"slug": self.partnership.slug, "number": self.number}
+        )
+
+
+RATING_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class RiskAssessment(AppendOnlyModel):
+    risk = models.ForeignKey(Risk, on_delete=models.PROTECT, related_name="assessments")
+    as_of = models.DateField()
+    likelihood = models.PositiveSmallIntegerField(validators=RATING_VALIDATORS)
+    impact = models.PositiveSmallIntegerField(validators=RATING_VALIDATORS)
+    residual_likelihood = models.PositiveSmallIntegerField(validators=RATING_VALIDATORS)
+    residual_impact = models.PositiveSmallIntegerField(validators=RATING_VALIDATORS)
+    response = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-as_of", "-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["risk", "-as_of", "-created_at"], name="riskassessment_latest")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(likelihood__range=(1, 5))
+                & models.Q(impact__range=(1, 5))
+                & models.Q(residual_likelihood__range=(1, 5))
+                & models.Q(residual_impact__range=(1, 5)),
+                name="risk_ratings_1_to_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.risk} as of {self.as_of}"
+
+    @property
+    def inherent_score(self) -> int:
+        return self.likelihood * self.impact
+
+    @property
+    def residual_score(self) -> int:
+        return self.residual_likelihood * self.residual_impact

@@ -1,0 +1,240 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from . import access
+from .models import (
+    Document,
+    GoalStatus,
+    GoalUpdate,
+    OverallGoal,
+    Partnership,
+    PriorityArea,
+    Risk,
+    RiskAssessment,
+)
+from .uploads import ALLOWED_DESCRIPTION
+
+
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related object the requesting user may see; anything else 'does not exist'."""
+
+    def __init__(self, *, object_access: access.ObjectAccess, **kwargs):
+        self.object_access = object_access
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.object_access.visible(self.context["request"].user)
+
+
+class ReasonField(serializers.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            write_only=True,
+            required=False,
+            allow_blank=True,
+            max_length=100,
+            help_text="Why the change is made; kept with the change history.",
+            **kwargs,
+        )
+
+
+class PartnershipSerializer(serializers.ModelSerializer):
+    organisation = serializers.CharField(source="organisation.acronym", read_only=True)
+    reason = ReasonField()
+
+    class Meta:
+        model = Partnership
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "donor",
+            "organisation",
+            "start_date",
+            "end_date",
+            "annual_amount",
+            "currency",
+            "funding_note",
+            "signature_date",
+            "status",
+            "mid_term_review_due",
+            "strategy_title",
+            "citation",
+            "reason",
+        ]
+        read_only_fields = ["id", "slug", "strategy_title", "citation"]
+
+
+class PriorityAreaSerializer(serializers.ModelSerializer):
+    partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    reason = ReasonField()
+
+    class Meta:
+        model = PriorityArea
+        fields = [
+            "id",
+            "partnership",
+            "number",
+            "title",
+            "short_title",
+            "description",
+            "citation",
+            "reason",
+        ]
+        read_only_fields = ["id", "number", "citation"]
+
+
+class GoalSerializer(serializers.ModelSerializer):
+    partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    current_status = serializers.ChoiceField(
+        choices=GoalStatus.choices,
+        read_only=True,
+        help_text="The status of the goal's latest update; not_started when it has none.",
+    )
+    reason = ReasonField()
+
+    class Meta:
+        model = OverallGoal
+        fields = [
+            "id",
+            "partnership",
+            "number",
+            "text",
+            "priority_area",
+            "current_status",
+            "indicator",
+            "unit",
+            "baseline_value",
+            "baseline_year",
+            "baseline_note",
+            "target_value",
+            "target_description",
+            "citation",
+            "reason",
+        ]
+        read_only_fields = ["id", "number", "citation"]
+
+    def validate_priority_area(self, value: PriorityArea | None) -> PriorityArea | None:
+        if (
+            value is not None
+            and self.instance
+            and value.partnership_id != self.instance.partnership_id
+        ):
+            raise serializers.ValidationError("Choose a priority area of the goal's partnership.")
+        return value
+
+
+class GoalUpdateSerializer(serializers.ModelSerializer):
+    goal = VisibleRelatedField(object_access=access.goals)
+    author = serializers.CharField(source="author.username", read_only=True)
+    evidence = VisibleRelatedField(object_access=access.documents, many=True, required=False)
+
+    class Meta:
+        model = GoalUpdate
+        fields = [
+            "id",
+            "goal",
+            "as_of",
+            "status",
+            "narrative",
+            "actual_value",
+            "evidence",
+            "evidence_url",
+            "author",
+            "created_at",
+        ]
+        read_only_fields = ["id", "author", "created_at"]
+
+
+class RiskSerializer(serializers.ModelSerializer):
+    partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    reason = ReasonField()
+
+    class Meta:
+        model = Risk
+        fields = ["id", "partnership", "number", "title", "description", "citation", "reason"]
+        read_only_fields = ["id", "number", "citation"]
+
+
+class RiskAssessmentSerializer(serializers.ModelSerializer):
+    risk = VisibleRelatedField(object_access=access.risks)
+    author = serializers.CharField(source="author.username", read_only=True)
+    inherent_score = serializers.IntegerField(read_only=True)
+    residual_score = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = RiskAssessment
+        fields = [
+            "id",
+            "risk",
+            "as_of",
+            "likelihood",
+            "impact",
+            "residual_likelihood",
+            "residual_impact",
+            "inherent_score",
+            "residual_score",
+            "response",
+            "author",
+            "created_at",
+        ]
+        read_only_fields = ["id", "author", "created_at"]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    """Read and update: the partnership and the stored file of a document do not change."""
+
+    partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    has_file = serializers.SerializerMethodField()
+    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "partnership",
+            "kind",
+            "title",
+            "year",
+            "reference",
+            "url",
+            "has_file",
+            "original_filename",
+            "citation",
+            "uploaded_by",
+            "created_at",
+        ]
+        read_only_fields = [
+            "id",
+            "url",
+            "original_filename",
+            "citation",
+            "uploaded_by",
+            "created_at",
+        ]
+
+    def get_has_file(self, document: Document) -> bool:
+        return bool(document.file)
+
+
+class DocumentCreateSerializer(DocumentSerializer):
+    partnership = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Partnership.objects.none()
+    )
+    url = serializers.URLField(required=False, allow_blank=True, max_length=500)
+    file = serializers.FileField(
+        required=False,
+        write_only=True,
+        help_text=f"{ALLOWED_DESCRIPTION}, at most 25 MB; the type is read from the content.",
+    )
+
+    class Meta(DocumentSerializer.Meta):
+        fields = [*DocumentSerializer.Meta.fields, "file"]
+        read_only_fields = [f for f in DocumentSerializer.Meta.read_only_fields if f != "url"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["partnership"].queryset = access.partnerships.visible(request.user)

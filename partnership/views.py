@@ -1,0 +1,326 @@
+"""Pages of the partnership record. Views fetch through ``access`` and write through
+``services``; they hold no rules of their own."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import access, history, selectors, services
+from .access import Capability
+from .forms import (
+    DocumentForm,
+    GoalForm,
+    GoalUpdateForm,
+    PartnershipForm,
+    PriorityAreaForm,
+    RiskAssessmentForm,
+    RiskForm,
+)
+from .models import Document, Membership, Partnership
+
+
+def add_form_errors(form: Any, error: ValidationError) -> None:
+    """Attach a service's ValidationError to the form's fields (or to the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def partnership_context(request: HttpRequest, partnership: Partnership, **extra: Any) -> dict:
+    return {
+        "partnership": partnership,
+        "caps": access.capabilities_in(request.user, partnership.pk),
+        "role": Membership.Role(access.role_in(request.user, partnership.pk)),
+        **extra,
+    }
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    partnerships = access.partnerships.visible(request.user).order_by("-start_date", "title")
+    roles = access.roles_of(request.user)
+    rows = [(p, Membership.Role(roles[p.pk])) for p in partnerships]
+    return render(request, "partnership/home.html", {"rows": rows})
+
+
+@require_GET
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = access.partnerships.get(user=request.user, slug=slug)
+    goals = list(selectors.goals_with_status(partnership=partnership))
+    risks = list(selectors.risks_with_latest(partnership=partnership))
+    context = partnership_context(
+        request,
+        partnership,
+        priority_areas=partnership.priority_areas.all(),
+        goals=goals,
+        status_counts=selectors.goal_status_counts(goals),
+        risks=risks,
+        facts=partnership.organisation.facts.all(),
+    )
+    return render(request, "partnership/dashboard.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def partnership_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = access.partnerships.get(
+        user=request.user, capability=Capability.EDIT_RECORD, slug=slug
+    )
+    return _edit_record(
+        request,
+        partnership,
+        instance=partnership,
+        form_class=PartnershipForm,
+        title="Edit the agreement",
+        done_url=partnership.get_absolute_url(),
+    )
+
+
+def _edit_record(
+    request: HttpRequest,
+    partnership: Partnership,
+    *,
+    instance: Any,
+    form_class: type,
+    title: str,
+    done_url: str,
+) -> HttpResponse:
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name != "reason"}
+        try:
+            services.record_update(instance=instance, data=data, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, "Saved." if data else "Nothing was changed.")
+            return redirect(done_url)
+    context = partnership_context(request, partnership, form=form, title=title, back=done_url)
+    return render(request, "partnership/record_form.html", context, status=_status(form))
+
+
+def _status(form: Any) -> int:
+    return 400 if form.is_bound and form.errors else 200
+
+
+@require_GET
+def goal_list(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = access.partnerships.get(user=request.user, slug=slug)
+    goals = list(selectors.goals_with_status(partnership=partnership))
+    context = partnership_context(
+        request, partnership, goals=goals, status_counts=selectors.goal_status_counts(goals)
+    )
+    return render(request, "partnership/goal_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    capability = Capability.EDIT_RECORD if request.method == "POST" else Capability.VIEW
+    goal = access.goals.get(
+        user=request.user, capability=capability, partnership__slug=slug, number=number
+    )
+    form = GoalUpdateForm(request.POST or None, goal=goal)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_update_create(goal=goal, author=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, "The update was added to the goal's timeline.")
+            return redirect(goal.get_absolute_url())
+    goal_with_status = selectors.goals_with_status(partnership=goal.partnership).get(pk=goal.pk)
+    context = partnership_context(
+        request,
+        goal.partnership,
+        goal=goal_with_status,
+        updates=selectors.goal_timeline(goal=goal),
+        form=form,
+        history=history.object_history(goal, limit=20),
+    )
+    return render(request, "partnership/goal_detail.html", context, status=_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+def goal_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    goal = access.goals.get(
+        user=request.user, capability=Capability.EDIT_RECORD, partnership__slug=slug, number=number
+    )
+    return _edit_record(
+        request,
+        goal.partnership,
+        instance=goal,
+        form_class=GoalForm,
+        title=f"Edit goal {goal.number}",
+        done_url=goal.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def priority_area_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    area = access.priority_areas.get(
+        user=request.user, capability=Capability.EDIT_RECORD, partnership__slug=slug, number=number
+    )
+    return _edit_record(
+        request,
+        area.partnership,
+        instance=area,
+        form_class=PriorityAreaForm,
+        title=f"Edit priority area {area.number}",
+        done_url=area.partnership.get_absolute_url(),
+    )
+
+
+def _risk_assessment_post(request: HttpRequest, form: RiskAssessmentForm) -> bool:
+    if not form.is_valid():
+        return False
+    data = dict(form.cleaned_data)
+    try:
+        services.risk_assessment_create(author=request.user, **data)
+    except ValidationError as error:
+        add_form_errors(form, error)
+        return False
+    messages.success(request, f"The assessment of risk {data['risk'].number} was added.")
+    return True
+
+
+@require_http_methods(["GET", "POST"])
+def risk_list(request: HttpRequest, slug: str) -> HttpResponse:
+    capability = Capability.EDIT_RECORD if request.method == "POST" else Capability.VIEW
+    partnership = access.partnerships.get(user=request.user, capability=capability, slug=slug)
+    form = RiskAssessmentForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and _risk_assessment_post(request, form):
+        return redirect("partnership:risk-list", slug=slug)
+    risks = list(selectors.risks_with_assessments(partnership=partnership))
+    context = partnership_context(
+        request,
+        partnership,
+        risks=risks,
+        heat_map=selectors.residual_heat_map(risks),
+        form=form,
+    )
+    return render(request, "partnership/risk_list.html", context, status=_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+def risk_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    capability = Capability.EDIT_RECORD if request.method == "POST" else Capability.VIEW
+    risk = access.risks.get(
+        user=request.user, capability=capability, partnership__slug=slug, number=number
+    )
+    form = RiskAssessmentForm(request.POST or None, partnership=risk.partnership, risk=risk)
+    if request.method == "POST" and _risk_assessment_post(request, form):
+        return redirect(risk.get_absolute_url())
+    risk_with_assessments = selectors.risks_with_assessments(partnership=risk.partnership).get(
+        pk=risk.pk
+    )
+    context = partnership_context(
+        request,
+        risk.partnership,
+        risk=risk_with_assessments,
+        form=form,
+        history=history.object_history(risk, limit=20),
+    )
+    return render(request, "partnership/risk_detail.html", context, status=_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+def risk_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    risk = access.risks.get(
+        user=request.user, capability=Capability.EDIT_RECORD, partnership__slug=slug, number=number
+    )
+    return _edit_record(
+        request,
+        risk.partnership,
+        instance=risk,
+        form_class=RiskForm,
+        title=f"Edit risk {risk.number}",
+        done_url=risk.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def document_list(request: HttpRequest, slug: str) -> HttpResponse:
+    capability = Capability.EDIT_RECORD if request.method == "POST" else Capability.VIEW
+    partnership = access.partnerships.get(user=request.user, capability=capability, slug=slug)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_create(
+                partnership=partnership, uploaded_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, "The document was added.")
+            return redirect("partnership:document-list", slug=slug)
+    documents = (
+        Document.objects.filter(partnership=partnership)
+        .select_related("uploaded_by")
+        .annotate(goal_update_count=Count("goal_updates"))
+    )
+    context = partnership_context(request, partnership, documents=documents, form=form)
+    return render(request, "partnership/document_list.html", context, status=_status(form))
+
+
+@require_GET
+def document_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    document = access.documents.get(
+        user=request.user, capability=Capability.DOWNLOAD, partnership__slug=slug, pk=pk
+    )
+    if not document.file:
+        raise Http404("This document has no stored file.")
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_filename or document.file.name.rsplit("/", 1)[-1],
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+HISTORY_PAGE_SIZE = 50
+
+
+@require_GET
+def history_list(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = access.partnerships.get(
+        user=request.user, capability=Capability.VIEW_HISTORY, slug=slug
+    )
+    kinds = {model._meta.model_name: model for model in history.registered_models()}
+    kind = request.GET.get("kind", "")
+    before_raw = request.GET.get("before", "")
+    before: datetime | None = parse_datetime(before_raw) if before_raw else None
+    members = (
+        get_user_model().objects.filter(memberships__partnership=partnership).order_by("username")
+    )
+    user_id = request.GET.get("user", "")
+    user_id_int = int(user_id) if user_id.isdigit() else None
+    entries = history.partnership_history(
+        partnership_ids=[partnership.pk],
+        before=before,
+        limit=HISTORY_PAGE_SIZE,
+        models_=[kinds[kind]] if kind in kinds else None,
+        user_id=user_id_int,
+    )
+    context = partnership_context(
+        request,
+        partnership,
+        entries=entries,
+        kinds=[(name, model._meta.verbose_name) for name, model in kinds.items()],
+        kind=kind,
+        members=members,
+        user_filter=user_id_int,
+        next_before=entries[-1].when.isoformat() if len(entries) == HISTORY_PAGE_SIZE else "",
+    )
+    return render(request, "partnership/history.html", context)

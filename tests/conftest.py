@@ -1,0 +1,94 @@
+"""Shared test setup: the IOM partnership as the strategy describes it, a second
+partnership for isolation, and one user per role."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from partnership import seed
+from partnership.models import Membership, Partnership
+from tests import factories
+
+Role = Membership.Role
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI no test may be skipped: a skip there means a service the run should have
+    started is missing."""
+    if os.environ.get("CI", "").lower() != "true":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        reporter.write_line(f"CI=true: {len(skipped)} test(s) skipped; failing the run.", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def iom(db) -> Partnership:
+    """The Denmark–IOM partnership loaded from the shipped fixture."""
+    return seed.load()
+
+
+@pytest.fixture
+def other_partnership(db) -> Partnership:
+    return factories.PartnershipFactory(slug="other-partnership", title="Another agreement")
+
+
+@pytest.fixture
+def desk(iom):
+    return factories.member(iom, Role.DESK_OFFICER, username="desk")
+
+
+@pytest.fixture
+def geneva(iom):
+    return factories.member(iom, Role.MISSION_STAFF, username="geneva")
+
+
+@pytest.fixture
+def auditor(iom):
+    return factories.member(iom, Role.AUDITOR, username="auditor")
+
+
+@pytest.fixture
+def outsider(other_partnership):
+    """A desk officer of another partnership: no membership in the IOM one."""
+    return factories.member(other_partnership, Role.DESK_OFFICER, username="outsider")
+
+
+@pytest.fixture
+def users(desk, geneva, auditor, outsider):
+    return {"desk": desk, "geneva": geneva, "auditor": auditor, "outsider": outsider}
+
+
+def _logged_in(client_class, user):
+    client = client_class()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def login():
+    """login(user) -> a page client logged in as that user (None: anonymous)."""
+    return lambda user: _logged_in(Client, user)
+
+
+@pytest.fixture
+def api_login():
+    """api_login(user) -> an API client with that user's session (None: anonymous)."""
+    return lambda user: _logged_in(APIClient, user)

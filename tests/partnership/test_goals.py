@@ -1,0 +1,141 @@
+"""The goal tracker: updates through the page and the API, the current status, bad input."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from partnership import services
+from partnership.models import AppendOnlyError, GoalStatus, GoalUpdate, OverallGoal
+from tests import factories
+
+SLUG = "denmark-iom-2018-2020"
+
+
+@pytest.fixture
+def core_funding_goal(iom):
+    return OverallGoal.objects.get(partnership=iom, number=4)
+
+
+def test_desk_officer_adds_an_update_that_shows_in_the_timeline(desk, login, core_funding_goal):
+    client = login(desk)
+    response = client.post(
+        f"/p/{SLUG}/goals/4/",
+        {
+            "as_of": "2019-06-30",
+            "status": "on_track",
+            "narrative": "Two more member states now give un-earmarked funding.",
+            "actual_value": "7",
+            "evidence_url": "https://www.iom.int/annual-report",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The update was added to the goal&#x27;s timeline." in page
+    assert "Two more member states now give un-earmarked funding." in page
+    assert "30 June 2019" in page
+    update = GoalUpdate.objects.get(goal=core_funding_goal)
+    assert (update.status, update.actual_value, update.author) == ("on_track", Decimal("7"), desk)
+
+
+def test_current_status_is_the_latest_updates(desk, core_funding_goal):
+    for as_of, status in [
+        (dt.date(2019, 3, 1), GoalStatus.AT_RISK),
+        (dt.date(2019, 9, 1), GoalStatus.ACHIEVED),
+        (dt.date(2019, 6, 1), GoalStatus.OFF_TRACK),  # entered late, about an earlier date
+    ]:
+        factories.GoalUpdateFactory(goal=core_funding_goal, as_of=as_of, status=status)
+    goal = OverallGoal.objects.with_current_status().get(pk=core_funding_goal.pk)
+    assert goal.current_status == GoalStatus.ACHIEVED
+    assert goal.current_as_of == dt.date(2019, 9, 1)
+
+
+def test_goal_without_updates_is_not_started(iom):
+    goal = OverallGoal.objects.with_current_status().get(partnership=iom, number=1)
+    assert goal.current_status == GoalStatus.NOT_STARTED
+
+
+def test_goal_updates_are_append_only(core_funding_goal):
+    update = factories.GoalUpdateFactory(goal=core_funding_goal)
+    update.narrative = "rewritten"
+    with pytest.raises(AppendOnlyError):
+        update.save()
+    with pytest.raises(AppendOnlyError):
+        update.delete()
+
+
+def test_an_unknown_status_is_refused_at_the_field_and_nothing_saved(desk, login, iom):
+    response = login(desk).post(
+        f"/p/{SLUG}/goals/4/", {"as_of": "2019-06-30", "status": "finished", "narrative": "x"}
+    )
+    assert response.status_code == 400
+    assert "Select a valid choice. finished is not one of the available choices." in (
+        response.content.decode()
+    )
+    assert not GoalUpdate.objects.exists()
+
+
+def test_api_refuses_an_unknown_status_with_the_fields_error(desk, api_login, core_funding_goal):
+    response = api_login(desk).post(
+        "/api/v1/goal-updates/",
+        {"goal": core_funding_goal.pk, "as_of": "2019-06-30", "status": "done", "narrative": "x"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"status": ['"done" is not a valid choice.']}
+    assert not GoalUpdate.objects.exists()
+
+
+def test_a_value_for_a_goal_without_indicator_is_refused(desk, api_login, iom):
+    goal = OverallGoal.objects.get(partnership=iom, number=1)
+    response = api_login(desk).post(
+        "/api/v1/goal-updates/",
+        {
+            "goal": goal.pk,
+            "as_of": "2019-06-30",
+            "status": "on_track",
+            "narrative": "Under way.",
+            "actual_value": "3",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "actual_value" in response.json()
+    assert not GoalUpdate.objects.exists()
+
+
+def test_evidence_must_belong_to_the_same_partnership(desk, core_funding_goal, other_partnership):
+    foreign = factories.DocumentFactory(partnership=other_partnership)
+    with pytest.raises(services.ValidationError) as error:
+        services.goal_update_create(
+            goal=core_funding_goal,
+            author=desk,
+            as_of=dt.date(2019, 1, 1),
+            status=GoalStatus.ON_TRACK,
+            narrative="x",
+            evidence=[foreign],
+        )
+    assert "evidence" in error.value.message_dict
+    assert not GoalUpdate.objects.exists()
+
+
+def test_api_lists_goals_with_their_current_status(desk, api_login, core_funding_goal):
+    factories.GoalUpdateFactory(goal=core_funding_goal, status=GoalStatus.AT_RISK)
+    response = api_login(desk).get("/api/v1/goals/", {"partnership": SLUG})
+    rows = {row["number"]: row for row in response.json()["results"]}
+    assert len(rows) == 9
+    assert rows[4]["current_status"] == "at_risk"
+    assert rows[1]["current_status"] == "not_started"
+    assert rows[4]["text"] == "More member states will provide core funding for IOM"
+    filtered = api_login(desk).get("/api/v1/goals/", {"current_status": "at_risk"}).json()
+    assert [row["number"] for row in filtered["results"]] == [4]
+
+
+def test_read_only_roles_see_no_edit_controls(geneva, auditor, login, iom):
+    for user in (geneva, auditor):
+        page = login(user).get(f"/p/{SLUG}/goals/4/").content.decode()
+        assert "Add an update" not in page
+        assert "Edit goal" not in page
+    page = login(geneva).get(f"/p/{SLUG}/").content.decode()
+    assert "Edit the agreement" not in page

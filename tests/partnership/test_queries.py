@@ -1,0 +1,51 @@
+"""Pinned query counts: they do not grow with the number of updates and assessments."""
+
+import pytest
+
+from partnership.models import Document, OverallGoal
+from tests import factories
+from tests.queries import count_get
+
+SLUG = "denmark-iom-2018-2020"
+
+
+def _fill(iom, author, per_goal):
+    documents = [factories.DocumentFactory(partnership=iom) for _ in range(2)]
+    for goal in OverallGoal.objects.filter(partnership=iom):
+        for _ in range(per_goal):
+            update = factories.GoalUpdateFactory(goal=goal, author=author)
+            update.evidence.set(documents)
+    for risk in iom.risks.all():
+        for _ in range(per_goal):
+            factories.RiskAssessmentFactory(risk=risk, author=author)
+
+
+PINNED = {
+    f"/p/{SLUG}/": 9,
+    f"/p/{SLUG}/goals/": 6,
+    f"/p/{SLUG}/goals/4/": 10,
+    f"/p/{SLUG}/risks/": 8,
+    f"/p/{SLUG}/risks/1/": 8,
+    f"/p/{SLUG}/documents/": 6,
+    f"/p/{SLUG}/history/": 16,
+    "/api/v1/partnerships/": 6,
+    "/api/v1/goals/": 6,
+    "/api/v1/goal-updates/": 7,
+    "/api/v1/risks/": 6,
+    "/api/v1/risk-assessments/": 6,
+    "/api/v1/documents/": 6,
+    "/api/v1/priority-areas/": 6,
+}
+
+
+@pytest.mark.parametrize(("url", "pinned"), PINNED.items())
+def test_query_count_is_pinned_and_equal_with_1_and_50_updates_per_goal(
+    desk, login, iom, url, pinned
+):
+    client = login(desk)
+    _fill(iom, desk, 1)
+    with_one = count_get(client, url)
+    _fill(iom, desk, 49)
+    with_fifty = count_get(client, url)
+    assert (with_one, with_fifty) == (pinned, pinned)
+    assert Document.objects.count() > 2
