@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "csp",
+    "accounts",
     "partnership",
 ]
 
@@ -208,7 +209,10 @@ CONTENT_SECURITY_POLICY = {
 
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # The token scheme comes first: its WWW-Authenticate header makes a request without
+    # credentials a 401 rather than a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

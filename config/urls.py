@@ -19,6 +19,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("account/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("p/<slug:slug>/", include("partnership.urls")),
     path("api/v1/", include("config.api_urls")),

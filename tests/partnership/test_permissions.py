@@ -122,8 +122,8 @@ def test_page_post(users, login, iom, url, form, model, role_index):
         assert created == (1 if role == "desk" else 0), role
 
 
-API_READ = (403, 200, 200, 200, 200)
-API_DETAIL = (403, 404, 200, 200, 200)
+API_READ = (401, 200, 200, 200, 200)
+API_DETAIL = (401, 404, 200, 200, 200)
 
 
 def _first_id(model, **lookup):
@@ -179,7 +179,7 @@ API_UPDATES = [
     ("risks", {"title": "Changed title", "reason": "test"}),
     ("documents", {"title": "Changed title"}),
 ]
-API_WRITE_STATUS = (403, 404, 200, 403, 403)
+API_WRITE_STATUS = (401, 404, 200, 403, 403)
 
 
 @pytest.mark.parametrize(("resource", "payload"), API_UPDATES)
@@ -220,7 +220,7 @@ def _api_create_payloads(iom):
 
 
 # The outsider is a desk officer elsewhere: IOM's goal, risk or slug "does not exist" for them.
-API_CREATE_STATUS = (403, 400, 201, 403, 403)
+API_CREATE_STATUS = (401, 400, 201, 403, 403)
 
 
 @pytest.mark.parametrize("resource", ["goal-updates", "risk-assessments", "documents"])

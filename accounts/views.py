@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from partnership.views import add_form_errors
+
+from . import services
+from .forms import ApiTokenForm
+from .models import ApiToken
+
+
+@require_http_methods(["GET", "POST"])
+def token_list(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, raw = services.api_token_create(
+                user=request.user, name=form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            # Shown in this response only: it is stored hashed and cannot be shown again.
+            new_token = (token, raw)
+            form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user=request.user)
+    response = render(
+        request,
+        "accounts/token_list.html",
+        {"tokens": tokens, "form": form, "new_token": new_token},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    services.api_token_revoke(token=token)
+    messages.success(request, f"The token “{token.name}” is revoked; it no longer works.")
+    return redirect("accounts:token-list")
