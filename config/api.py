@@ -11,9 +11,27 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 
 class Pagination(pagination.PageNumberPagination):
+    """``page`` and ``page_size`` (1–500); a malformed value is a 400, never silently ignored."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request) -> int:
+        raw = request.query_params.getlist(self.page_size_query_param)
+        if not raw:
+            return self.page_size
+        if len(raw) > 1 or not raw[0].isdigit() or not 1 <= int(raw[0]) <= self.max_page_size:
+            raise exceptions.ValidationError(
+                {"page_size": [f"Give a whole number from 1 to {self.max_page_size}."]}
+            )
+        return int(raw[0])
+
+    def get_page_number(self, request, paginator) -> str:
+        raw = request.query_params.getlist(self.page_query_param)
+        if raw and (len(raw) > 1 or not raw[0].isdigit() or int(raw[0]) < 1):
+            raise exceptions.ValidationError({"page": ["Give a whole number from 1."]})
+        return super().get_page_number(request, paginator)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -8,7 +8,7 @@ from rest_framework import mixins
 from rest_framework.routers import BaseRouter
 
 from . import access, serializers, services
-from .api_base import PartnershipScopedViewSet
+from .api_base import FilterSet, PartnershipScopedViewSet
 from .models import Document, GoalStatus, GoalUpdate, OverallGoal, RiskAssessment
 
 
@@ -18,9 +18,9 @@ class UpdateWithReasonMixin(mixins.UpdateModelMixin):
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         reason = data.pop("reason", "")
-        serializer.instance = services.record_update(
-            instance=serializer.instance, data=data, reason=reason
-        )
+        updated = services.record_update(instance=serializer.instance, data=data, reason=reason)
+        # Re-read so computed fields (annotations) are present in the answer.
+        serializer.instance = self.get_base_queryset().get(pk=updated.pk)
 
 
 @extend_schema_view(
@@ -59,7 +59,7 @@ class PriorityAreaViewSet(
     ordering = ["partnership_id", "number"]
 
 
-class GoalFilter(django_filters.FilterSet):
+class GoalFilter(FilterSet):
     current_status = django_filters.ChoiceFilter(choices=GoalStatus.choices)
 
     class Meta:
@@ -85,11 +85,11 @@ class GoalViewSet(
     ordering_fields = ["number"]
     ordering = ["partnership_id", "number"]
 
-    def get_queryset(self):
-        return super().get_queryset().with_current_status()
+    def get_base_queryset(self):
+        return super().get_base_queryset().with_current_status()
 
 
-class GoalUpdateFilter(django_filters.FilterSet):
+class GoalUpdateFilter(FilterSet):
     class Meta:
         model = GoalUpdate
         fields = {"goal": ["exact"], "status": ["exact"], "as_of": ["gte", "lte"]}
@@ -138,7 +138,7 @@ class RiskViewSet(
     ordering = ["partnership_id", "number"]
 
 
-class RiskAssessmentFilter(django_filters.FilterSet):
+class RiskAssessmentFilter(FilterSet):
     class Meta:
         model = RiskAssessment
         fields = {"risk": ["exact"], "as_of": ["gte", "lte"]}
@@ -169,7 +169,7 @@ class RiskAssessmentViewSet(
         serializer.instance = services.risk_assessment_create(author=self.request.user, **data)
 
 
-class DocumentFilter(django_filters.FilterSet):
+class DocumentFilter(FilterSet):
     class Meta:
         model = Document
         fields = ["kind", "year"]

@@ -27,6 +27,26 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
         return self.object_access.visible(self.context["request"].user)
 
 
+class OptionalURLField(serializers.URLField):
+    """A link that may be absent: ``null`` in the API, blank in the database."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            allow_null=True, allow_blank=True, required=False, max_length=500, **kwargs
+        )
+
+    def to_representation(self, value):
+        return value or None
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data) if data else ""
+
+    def validate_empty_values(self, data):
+        if data is None:
+            return (True, "")
+        return super().validate_empty_values(data)
+
+
 class ReasonField(serializers.CharField):
     def __init__(self, **kwargs):
         super().__init__(
@@ -128,6 +148,7 @@ class GoalSerializer(serializers.ModelSerializer):
 class GoalUpdateSerializer(serializers.ModelSerializer):
     goal = VisibleRelatedField(object_access=access.goals)
     author = serializers.CharField(source="author.username", read_only=True)
+    evidence_url = OptionalURLField()
     evidence = VisibleRelatedField(object_access=access.documents, many=True, required=False)
 
     class Meta:
@@ -186,8 +207,11 @@ class DocumentSerializer(serializers.ModelSerializer):
     """Read and update: the partnership and the stored file of a document do not change."""
 
     partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    url = OptionalURLField(read_only=True)
     has_file = serializers.SerializerMethodField()
-    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True, default=None)
+    uploaded_by = serializers.CharField(
+        source="uploaded_by.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Document
@@ -222,7 +246,7 @@ class DocumentCreateSerializer(DocumentSerializer):
     partnership = serializers.SlugRelatedField(
         slug_field="slug", queryset=Partnership.objects.none()
     )
-    url = serializers.URLField(required=False, allow_blank=True, max_length=500)
+    url = OptionalURLField()
     file = serializers.FileField(
         required=False,
         write_only=True,

@@ -1,0 +1,48 @@
+"""The OpenAPI schema: every operation documents the errors it can answer, in one shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+
+DETAIL = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+FIELD_ERRORS = {
+    "type": "object",
+    "description": (
+        "Messages per field, as lists of strings (nested for nested fields); "
+        "`non_field_errors` holds what concerns the whole request."
+    ),
+    "additionalProperties": {},
+}
+
+_UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _error(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+class AutoSchema(SpectacularAutoSchema):
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        errors = {
+            "401": _error("No valid credentials: send a personal token or a session.", DETAIL),
+            "403": _error("Your role in the partnership does not allow this.", DETAIL),
+            "404": _error("Not found, or not in a partnership you belong to.", DETAIL),
+        }
+        if self.method in _UNSAFE or self._is_list_view():
+            errors["400"] = _error(
+                "The request is invalid: the body names each field and why.", FIELD_ERRORS
+            )
+        if self.method in _UNSAFE:
+            errors["415"] = _error("The request body's media type is not accepted.", DETAIL)
+        for code, response in errors.items():
+            responses.setdefault(code, response)
+        return responses
