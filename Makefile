@@ -14,7 +14,7 @@ PORT ?= 8000
 help:
 	@echo "make demo    set up the IOM partnership and demo users, serve http://$(HOST):$(PORT)/ with a worker"
 	@echo "make test    run the test suite"
-	@echo "make lint    ruff, formatting and missing migrations"
+	@echo "make lint    ruff, formatting, missing migrations and the OpenAPI schema's validity"
 	@echo "make format  format the code"
 
 var/uv/bin/uv:
@@ -42,6 +42,7 @@ lint: deps
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	DEBUG=true $(RUN) python manage.py makemigrations --check --dry-run
+	DEBUG=true $(RUN) python manage.py spectacular --validate --fail-on-warn --file var/schema.yml
 
 format: deps
 	$(RUN) ruff check --fix .
