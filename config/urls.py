@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from ops import views as ops_views
 from partnership import views as partnership_views
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
+    path("healthz", ops_views.healthz, name="healthz"),
     path("p/<slug:slug>/", include("partnership.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
