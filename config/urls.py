@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from ops import views as ops_views
 from partnership import views as partnership_views
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
     ),
     path("account/", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", ops_views.healthz, name="healthz"),
     path("p/<slug:slug>/", include("partnership.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

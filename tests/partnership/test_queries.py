@@ -21,20 +21,20 @@ def _fill(iom, author, per_goal):
 
 
 PINNED = {
-    f"/p/{SLUG}/": 9,
-    f"/p/{SLUG}/goals/": 6,
-    f"/p/{SLUG}/goals/4/": 10,
-    f"/p/{SLUG}/risks/": 8,
-    f"/p/{SLUG}/risks/1/": 8,
-    f"/p/{SLUG}/documents/": 6,
-    f"/p/{SLUG}/history/": 16,
-    "/api/v1/partnerships/": 6,
-    "/api/v1/goals/": 6,
-    "/api/v1/goal-updates/": 7,
-    "/api/v1/risks/": 6,
-    "/api/v1/risk-assessments/": 6,
-    "/api/v1/documents/": 6,
-    "/api/v1/priority-areas/": 6,
+    f"/p/{SLUG}/": 8,
+    f"/p/{SLUG}/goals/": 5,
+    f"/p/{SLUG}/goals/4/": 9,
+    f"/p/{SLUG}/risks/": 7,
+    f"/p/{SLUG}/risks/1/": 7,
+    f"/p/{SLUG}/documents/": 5,
+    f"/p/{SLUG}/history/": 15,
+    "/api/v1/partnerships/": 5,
+    "/api/v1/goals/": 5,
+    "/api/v1/goal-updates/": 6,
+    "/api/v1/risks/": 5,
+    "/api/v1/risk-assessments/": 5,
+    "/api/v1/documents/": 5,
+    "/api/v1/priority-areas/": 5,
 }
 
 
