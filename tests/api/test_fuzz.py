@@ -7,6 +7,8 @@ import json
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import negative_data_rejection, positive_data_acceptance
@@ -28,7 +30,18 @@ schema.app = application
 
 
 @pytest.fixture
-def tokens(iom, other_partnership, settings):
+def _wsgi_inside_the_test_transaction():
+    """The WSGI app closes the database connection after each request, as a server should;
+    inside a test that would end the test's transaction, so do as Django's test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def tokens(iom, other_partnership, settings, _wsgi_inside_the_test_transaction):
     settings.ALLOWED_HOSTS = ["localhost"]
     factories.GoalUpdateFactory(goal=iom.goals.first())
     factories.RiskAssessmentFactory(risk=iom.risks.first())
