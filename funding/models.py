@@ -32,6 +32,7 @@ class Component(models.TextChoices):
 
 
 EARMARKED_COMPONENTS = (Component.PRIORITY_AREA_1, Component.PRIORITY_AREA_2)
+FOREIGN_CURRENCIES = [c for c in Currency.choices if c[0] != Currency.DKK]
 
 
 class BudgetLine(models.Model):
@@ -124,9 +125,7 @@ class ExchangeRate(models.Model):
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="exchange_rates"
     )
-    currency = models.CharField(
-        max_length=3, choices=[c for c in Currency.choices if c[0] != Currency.DKK]
-    )
+    currency = models.CharField(max_length=3, choices=FOREIGN_CURRENCIES)
     date = models.DateField()
     rate = models.DecimalField(
         "DKK per unit", max_digits=14, decimal_places=6, validators=[MinValueValidator(0)]

@@ -32,22 +32,24 @@ _MONEY = DecimalField(max_digits=16, decimal_places=2)
 COMMITTED_STATUSES = (BudgetLine.Status.COMMITTED, BudgetLine.Status.CLOSED)
 
 
+def disbursement_sums() -> dict[str, Any]:
+    """Annotations of a budget line queryset: ``paid`` and ``refunded`` in DKK."""
+    return {
+        kind_name: Coalesce(
+            Sum("disbursements__amount_dkk", filter=Q(disbursements__kind=kind)),
+            Value(ZERO),
+            output_field=_MONEY,
+        )
+        for kind_name, kind in (("paid", "payment"), ("refunded", "refund"))
+    }
+
+
 def budget_lines_with_totals(*, partnership: Partnership) -> QuerySet[BudgetLine]:
-    """The partnership's lines with ``paid``, ``refunded`` and ``disbursed`` (DKK) annotated."""
-    paid = Coalesce(
-        Sum("disbursements__amount_dkk", filter=Q(disbursements__kind="payment")),
-        Value(ZERO),
-        output_field=_MONEY,
-    )
-    refunded = Coalesce(
-        Sum("disbursements__amount_dkk", filter=Q(disbursements__kind="refund")),
-        Value(ZERO),
-        output_field=_MONEY,
-    )
+    """The partnership's lines with ``paid`` and ``refunded`` (DKK) annotated."""
     return (
         BudgetLine.objects.filter(partnership=partnership)
         .select_related("partnership")
-        .annotate(paid=paid, refunded=refunded)
+        .annotate(**disbursement_sums())
         .order_by("year", "component")
     )
 
@@ -420,9 +422,9 @@ def reconciliation(*, partnership: Partnership) -> Reconciliation:
         )
     )
     subtotals = list(
-        StatedSubtotal.objects.filter(partnership=partnership).order_by(
-            "source_table", "source_row", "year"
-        )
+        StatedSubtotal.objects.filter(partnership=partnership)
+        .select_related("partnership")
+        .order_by("source_table", "source_row", "year")
     )
     breakdown = [s for s in subtotals if s.source_table == SourceTable.DONOR_BREAKDOWN]
     children: dict[int, list[StatedSubtotal]] = defaultdict(list)
