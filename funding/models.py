@@ -54,7 +54,7 @@ class BudgetLine(models.Model):
         blank=True,
         help_text="The Finance Act (or Bill) under which Parliament approved the money.",
     )
-    citation = models.CharField(max_length=200, blank=True)
+    citation = models.TextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -229,7 +229,7 @@ class AssessedContribution(models.Model):
     paying_ministry = models.CharField(
         max_length=200, default="Ministry of Immigration and Integration"
     )
-    citation = models.CharField(max_length=300, blank=True)
+    citation = models.TextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -270,7 +270,7 @@ class BudgetFigure(models.Model):
     label = models.CharField(max_length=200)
     amount = models.DecimalField(max_digits=18, decimal_places=2)
     currency = models.CharField(max_length=3, choices=Currency.choices)
-    citation = models.CharField(max_length=300)
+    citation = models.TextField()
     history = HistoricalRecords()
 
     class Meta:

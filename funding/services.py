@@ -42,7 +42,9 @@ TRANSITIONS = {
 def _locked_line(budget_line: BudgetLine) -> BudgetLine:
     """Re-read the line with a row lock (PostgreSQL) for the rest of the transaction."""
     return (
-        BudgetLine.objects.select_for_update().select_related("partnership").get(pk=budget_line.pk)
+        BudgetLine.objects.select_for_update(of=("self",))
+        .select_related("partnership")
+        .get(pk=budget_line.pk)
     )
 
 
