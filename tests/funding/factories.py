@@ -58,9 +58,7 @@ class AllocationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Allocation
 
-    budget_line = factory.SubFactory(
-        BudgetLineFactory, component=Component.PRIORITY_AREA_2
-    )
+    budget_line = factory.SubFactory(BudgetLineFactory, component=Component.PRIORITY_AREA_2)
     country = "ET"
     amount = Decimal("1000.00")
     description = "Migration management capacity building"

@@ -51,7 +51,8 @@ def test_2018_is_committed_under_the_finance_act_and_later_years_are_indicative(
         (2020, "indicative", ""),
     }
     line_2018 = BudgetLine.objects.get(partnership=funded, year=2018, component=Component.CORE)
-    assert "Section 4.1" in line_2018.citation and "Finance Bill for 2018" in line_2018.citation
+    assert "Section 4.1" in line_2018.citation
+    assert "Finance Bill for 2018" in line_2018.citation
 
 
 def test_budget_selector_reports_committed_only_for_approved_lines(funded):
@@ -135,14 +136,18 @@ def test_funding_page_shows_the_difference_when_components_do_not_add_up(funded,
 
 def test_desk_officer_commits_and_closes_on_the_line_page(funded, desk, login):
     client = login(desk)
-    line = BudgetLine.objects.get(partnership=funded, year=2019, component=Component.PRIORITY_AREA_1)
+    line = BudgetLine.objects.get(
+        partnership=funded, year=2019, component=Component.PRIORITY_AREA_1
+    )
     url = f"/p/{funded.slug}/funding/lines/{line.pk}/"
     client.post(f"{url}commit/", {"finance_act_reference": "Finance Act for 2019"})
     client.post(f"{url}close/", {"note": "All paid"})
     line.refresh_from_db()
     assert line.status == "closed"
     page = client.get(url).content.decode()
-    assert "Finance Act for 2019" in page and "All paid" in page and "desk" in page
+    assert "Finance Act for 2019" in page
+    assert "All paid" in page
+    assert "desk" in page
 
 
 def test_the_amount_of_a_committed_line_is_fixed(funded):
