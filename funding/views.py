@@ -277,7 +277,9 @@ def voluntary_contributions(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def voluntary_contributions_import(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = _partnership(request, slug)
+    partnership = partnership_access.partnerships.get(
+        user=request.user, capability=Capability.EDIT_FUNDING, slug=slug
+    )
     form = ContributionImportForm(request.POST or None, request.FILES or None)
     row_errors: list[annex.RowError] = []
     if request.method == "POST" and form.is_valid():
