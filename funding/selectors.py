@@ -214,6 +214,7 @@ def allocation_totals_by_line(*, partnership: Partnership) -> QuerySet[BudgetLin
             partnership=partnership,
             component__in=[Component.PRIORITY_AREA_1, Component.PRIORITY_AREA_2],
         )
+        .select_related("partnership")
         .annotate(allocated=Coalesce(Sum("allocations__amount"), Value(ZERO), output_field=_MONEY))
         .order_by("year", "component")
     )
@@ -232,6 +233,7 @@ def staff_register(*, partnership: Partnership) -> dict[str, list[StaffPosition]
 def secondment_costs_by_line(*, partnership: Partnership) -> QuerySet[BudgetLine]:
     return (
         BudgetLine.objects.filter(partnership=partnership, component=Component.SECONDMENTS)
+        .select_related("partnership")
         .annotate(seconded=Coalesce(Sum("secondments__cost"), Value(ZERO), output_field=_MONEY))
         .order_by("year")
     )

@@ -21,7 +21,7 @@ def _fill(iom, author, per_goal):
 
 
 PINNED = {
-    f"/p/{SLUG}/": 9,
+    f"/p/{SLUG}/": 10,  # + the funding summary (funding_tags.funding_summary)
     f"/p/{SLUG}/goals/": 6,
     f"/p/{SLUG}/goals/4/": 10,
     f"/p/{SLUG}/risks/": 8,
