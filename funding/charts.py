@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -11,7 +11,8 @@ from .selectors import Budget
 
 SERIES = (("planned", "Planned"), ("committed", "Committed"), ("disbursed", "Disbursed"))
 WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 70, 20, 20, 60
+LEFT, RIGHT, TOP, BOTTOM = 70, 20, 34, 60
+STEP = Decimal(5_000_000)
 
 
 def _millions(value: Decimal) -> str:
@@ -29,8 +30,11 @@ def budget_chart(budget: Budget, *, title_id: str = "funding-chart-title") -> Sa
     description for screen readers.
     """
     years = budget.years
-    top = max([y.planned for y in years] + [y.annual_amount for y in years] + [Decimal(1)])
-    top = Decimal(int((top * Decimal("1.1")) / 1_000_000) + 1) * 1_000_000
+    highest = max([y.planned for y in years] + [y.annual_amount for y in years] + [Decimal(1)])
+    # Round the axis up to whole steps of 5 million (or of 1 million for small budgets).
+    step = STEP if highest > STEP else Decimal(1_000_000)
+    steps = max(int((highest * Decimal("1.05") / step).to_integral_value(ROUND_CEILING)), 1)
+    top = step * steps
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
 
@@ -38,9 +42,8 @@ def budget_chart(budget: Budget, *, title_id: str = "funding-chart-title") -> Sa
         return TOP + plot_h - float(max(value, Decimal(0)) / top) * plot_h
 
     parts = []
-    steps = 5
     for i in range(steps + 1):
-        value = top * i / steps
+        value = step * i
         y = y_of(value)
         parts.append(
             format_html(
@@ -130,5 +133,5 @@ def budget_chart(budget: Budget, *, title_id: str = "funding-chart-title") -> Sa
         mark_safe("".join(parts)),  # noqa: S308 - built with format_html above
         legend,
         4,
-        TOP - 6,
+        TOP - 18,
     )
