@@ -15,6 +15,7 @@ from .models import (
     StaffPosition,
     VoluntaryContribution,
 )
+from .services import net_disbursed_dkk
 
 
 class PartnershipSlugField(serializers.SlugRelatedField):
@@ -29,9 +30,7 @@ class PartnershipSlugField(serializers.SlugRelatedField):
 
 class BudgetLineSerializer(serializers.ModelSerializer):
     partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    disbursed = serializers.SerializerMethodField(
-        help_text="Payments less refunds, in DKK (present in lists)."
-    )
+    disbursed = serializers.SerializerMethodField(help_text="Payments less refunds, in DKK.")
 
     class Meta:
         model = BudgetLine
@@ -49,10 +48,10 @@ class BudgetLineSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_disbursed(self, line: BudgetLine) -> str | None:
-        if not hasattr(line, "paid"):
-            return None
-        return f"{line.paid - line.refunded:.2f}"
+    def get_disbursed(self, line: BudgetLine) -> str:
+        if hasattr(line, "paid"):  # annotated in lists
+            return f"{line.paid - line.refunded:.2f}"
+        return f"{net_disbursed_dkk(line):.2f}"
 
 
 class BudgetLineCommitSerializer(serializers.Serializer):

@@ -102,3 +102,20 @@ def test_api_voluntary_contributions_filter(funded, auditor, api_login):
     assert [
         (r["project_code"], r["year"], r["amount"], r["donor_unit"]) for r in ethiopia["results"]
     ] == [("RT1324", 2017, "796178.00", "Denmark Embassy in Ethiopia")]
+
+
+def test_api_budget_line_detail_reports_what_was_disbursed(funded, desk, api_login):
+    line = BudgetLine.objects.get(partnership=funded, year=2018, component="secondments")
+    client = api_login(desk)
+    created = client.post(
+        "/api/v1/disbursements/",
+        {"budget_line": line.pk, "kind": "payment", "value_date": "2018-03-01",
+         "amount": "250000.00", "currency": "DKK", "reference": "UM-7"},
+        format="json",
+    )  # fmt: skip
+    assert created.status_code == 201
+    assert created.json()["amount_dkk"] == "250000.00"
+    detail = client.get(f"/api/v1/budget-lines/{line.pk}/").json()
+    assert detail["disbursed"] == "250000.00"
+    listing = client.get("/api/v1/budget-lines/", {"year": 2018, "component": "secondments"})
+    assert listing.json()["results"][0]["disbursed"] == "250000.00"
