@@ -17,6 +17,7 @@ from django.conf import settings
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 LIST_FILE = FIXTURES / "dac_list_2018_2020.csv"
 GRADUATIONS_FILE = FIXTURES / "dac_list_graduations.csv"
+ISO_FILE = FIXTURES / "iso_3166_1.csv"
 LIST_NAME = "OECD DAC List of ODA Recipients effective for reporting on 2018, 2019 and 2020 flows"
 LIST_SHORT_NAME = "DAC List of ODA Recipients 2018–2020"
 LIST_YEARS = range(2018, 2021)
@@ -57,6 +58,20 @@ def recipients() -> dict[str, Recipient]:
     return result
 
 
+@cache
+def iso_names() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code -> English short name."""
+    with ISO_FILE.open(encoding="utf-8", newline="") as handle:
+        return {row["alpha_2"]: row["name"] for row in csv.DictReader(handle)}
+
+
+def country_name(iso2: str) -> str | None:
+    """The name on the DAC list, else the ISO name; None for a code that is no country."""
+    code = iso2.upper()
+    found = recipients().get(code)
+    return found.name if found else iso_names().get(code)
+
+
 def recipient(iso2: str) -> Recipient | None:
     return recipients().get(iso2.upper())
 
@@ -76,9 +91,12 @@ def refusal(iso2: str, year: int) -> str | None:
             f"{LIST_YEARS[0]}–{LIST_YEARS[-1]} flows."
         )
     if found is None:
+        name = iso_names().get(code)
+        if name is None:
+            return f"{code} is not an ISO 3166 alpha-2 country code."
         return (
-            f"{code} is not on the {LIST_SHORT_NAME} in force for {year}: earmarked money "
-            "may only go to countries on it."
+            f"{name} ({code}) is not on the {LIST_SHORT_NAME} in force for {year}: "
+            "earmarked money may only go to countries on it."
         )
     if not found.eligible_in(year):
         return (

@@ -49,6 +49,7 @@ def _allocate(line, country, amount="100000"):
 
 def test_an_allocation_to_a_country_on_the_list_is_accepted(pa2):
     allocation = _allocate(pa2[2018], "et")
+    assert _allocate(pa2[2018], "XK").country == "XK"  # Kosovo, on the list by its user code
     assert allocation.country == "ET"
     assert _allocate(pa2[2019], "CK").country == "CK"
 
@@ -57,9 +58,12 @@ def test_an_allocation_to_a_country_off_the_list_is_refused_naming_country_list_
     with pytest.raises(ValidationError) as error:
         _allocate(pa2[2018], "DK")
     assert error.value.message_dict["country"] == [
-        "DK is not on the DAC List of ODA Recipients 2018–2020 in force for 2018: earmarked "
-        "money may only go to countries on it."
+        "Denmark (DK) is not on the DAC List of ODA Recipients 2018–2020 in force for 2018: "
+        "earmarked money may only go to countries on it."
     ]
+    with pytest.raises(ValidationError) as error:
+        _allocate(pa2[2018], "QQ")
+    assert error.value.message_dict["country"] == ["QQ is not an ISO 3166 alpha-2 country code."]
     with pytest.raises(ValidationError) as error:
         _allocate(pa2[2020], "CK")
     assert error.value.message_dict["country"] == [
