@@ -72,8 +72,10 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def read_rows(*, content: bytes, filename: str) -> list[dict[str, str]]:
-    """The rows of a CSV or XLSX file as dicts keyed by the header (row 1)."""
+def read_rows(*, content: bytes) -> tuple[list[str], list[dict[str, str]]]:
+    """The header (row 1) of a CSV or XLSX file and its rows as dicts keyed by it.
+
+    An XLSX file is told by its content (a ZIP package), not by its name."""
     if content.startswith(b"PK\x03\x04"):
         import openpyxl
 
@@ -103,7 +105,7 @@ def read_rows(*, content: bytes, filename: str) -> list[dict[str, str]]:
     for cells in values[1:]:
         padded = [*cells, *[""] * (len(header) - len(cells))]
         rows.append(dict(zip(header, padded, strict=False)))
-    return [{"__header__": header}, *rows]  # type: ignore[list-item]
+    return header, rows
 
 
 def parse_amount(text: str) -> Decimal | None:
@@ -141,8 +143,8 @@ def _years(header: list[str]) -> list[str]:
     return [name for name in header if YEAR_COLUMN.match(name)]
 
 
-def parse(rows: list[dict[str, str]]) -> Parsed:  # noqa: PLR0912, PLR0915 - one pass, many checks
-    header = rows[0]["__header__"]
+def parse(header: list[str], rows: list[dict[str, str]]) -> Parsed:  # noqa: PLR0912, PLR0915
+    """One pass over the rows (file row 2 onwards), collecting every error on the way."""
     parsed = Parsed()
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     years = _years(header)
@@ -175,7 +177,7 @@ def parse(rows: list[dict[str, str]]) -> Parsed:  # noqa: PLR0912, PLR0915 - one
             total = None
         return (found, total) if ok else None
 
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(rows, start=2):
         if not any(row.values()):
             continue
         parsed.rows_read += 1
@@ -450,7 +452,7 @@ def voluntary_contributions_import(
     earlier = ContributionImport.objects.filter(partnership=partnership, sha256=digest).first()
     if earlier is not None:
         return ImportResult(record=earlier, already_imported=True)
-    parsed = parse(read_rows(content=content, filename=filename))
+    parsed = parse(*read_rows(content=content))
     errors = list(parsed.errors)
     if not errors and not parsed.contributions and not parsed.subtotals:
         errors.append(RowError(2, "file", "The file has no rows to import."))

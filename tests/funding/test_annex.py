@@ -302,3 +302,16 @@ def test_reconciliation_page_and_api_agree(funded, auditor, login, api_login):
     assert eea["detail_sum"] == "11572401.00"
     assert eea["difference"] == "1091824.00"
     assert eea["kind"] == "not_itemised"
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"PK\x03\x04 not really a workbook", "This is not a readable XLSX file."),
+        (b"\xff\xfe\x00binary", "The CSV file is not UTF-8 text."),
+        (b"", "The file is empty."),
+    ],
+)
+def test_unreadable_files_are_refused(iom, content, reason):
+    found = _expect_refused(iom, content, (1, "file", reason))
+    assert len(found) == 1
