@@ -119,3 +119,18 @@ def test_api_budget_line_detail_reports_what_was_disbursed(funded, desk, api_log
     assert detail["disbursed"] == "250000.00"
     listing = client.get("/api/v1/budget-lines/", {"year": 2018, "component": "secondments"})
     assert listing.json()["results"][0]["disbursed"] == "250000.00"
+
+
+def test_every_page_works_for_a_partnership_without_funding(outsider, other_partnership, login):
+    client = login(outsider)
+    base = f"/p/{other_partnership.slug}"
+    for path in (
+        "/", "/funding/", "/funding/exchange-rates/", "/funding/assessed-contributions/",
+        "/funding/voluntary-contributions/", "/funding/voluntary-contributions/import/",
+        "/funding/voluntary-contributions/reconciliation/", "/funding/allocations/",
+        "/funding/staff/", "/funding/export/reconciliation.csv",
+    ):  # fmt: skip
+        assert client.get(base + path).status_code == 200, path
+    page = client.get(f"{base}/funding/").content.decode()
+    assert "No line" in page
+    assert "Differs by −10,000,000" in page  # no lines against the annual amount
