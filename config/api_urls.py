@@ -2,9 +2,11 @@
 
 from rest_framework.routers import DefaultRouter
 
+from funding.api import register as register_funding
 from partnership.api import register as register_partnership
 
 router = DefaultRouter()
 register_partnership(router)
+register_funding(router)
 
 urlpatterns = router.urls

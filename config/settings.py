@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "ops",
     "accounts",
     "partnership",
+    "funding",
 ]
 
 MIDDLEWARE = [
@@ -269,6 +270,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "GoalStatusEnum": "partnership.models.GoalStatus",
         "PartnershipStatusEnum": "partnership.models.Partnership.Status",
+        "CurrencyEnum": "partnership.models.Currency",
+        "DocumentKindEnum": "partnership.models.Document.Kind",
+        "ForeignCurrencyEnum": "funding.models.FOREIGN_CURRENCIES",
+        "DisbursementKindEnum": "funding.models.Disbursement.Kind",
+        "StaffKindEnum": "funding.models.StaffPosition.Kind",
     },
 }
 

@@ -16,9 +16,12 @@ from django.db import models
 from django.urls import reverse
 
 from config.api_urls import router
+from funding import seed as funding_seed
+from funding.models import Component
 from partnership.access import Capability
 from partnership.models import OverallGoal, Risk
 from tests import factories
+from tests.funding import factories as funding_factories
 
 ROLES = ["anonymous", "outsider", "desk", "geneva", "auditor"]
 
@@ -52,6 +55,17 @@ def _risk(iom):
     return Risk.objects.get(partnership=iom, number=1)
 
 
+def _line(iom, component=None):
+    return funding_factories.BudgetLineFactory(
+        partnership=iom, year=2018, component=component or Component.CORE
+    )
+
+
+def _funded(iom):
+    funding_seed.load_demo(iom)
+    return iom
+
+
 RULES: dict[str, Rule] = {
     "partnership": Rule(Capability.EDIT_RECORD, lambda iom: iom),
     "priority-area": Rule(Capability.EDIT_RECORD, lambda iom: iom.priority_areas.first()),
@@ -64,6 +78,29 @@ RULES: dict[str, Rule] = {
         Capability.EDIT_RECORD, lambda iom: factories.RiskAssessmentFactory(risk=_risk(iom))
     ),
     "document": Rule(Capability.EDIT_RECORD, lambda iom: iom.documents.first()),
+    "budget-line": Rule(Capability.EDIT_FUNDING, _line),
+    "disbursement": Rule(
+        Capability.EDIT_FUNDING,
+        lambda iom: funding_factories.DisbursementFactory(budget_line=_line(iom)),
+    ),
+    "exchange-rate": Rule(
+        Capability.EDIT_FUNDING, lambda iom: funding_factories.ExchangeRateFactory(partnership=iom)
+    ),
+    "assessed-contribution": Rule(
+        Capability.EDIT_FUNDING, lambda iom: _funded(iom).assessed_contributions.first()
+    ),
+    "voluntary-contribution": Rule(
+        Capability.EDIT_FUNDING, lambda iom: _funded(iom).voluntary_contributions.first()
+    ),
+    "allocation": Rule(
+        Capability.EDIT_FUNDING,
+        lambda iom: funding_factories.AllocationFactory(
+            budget_line=_line(iom, component=Component.PRIORITY_AREA_2)
+        ),
+    ),
+    "staff-position": Rule(
+        Capability.EDIT_FUNDING, lambda iom: funding_factories.StaffPositionFactory(partnership=iom)
+    ),
 }
 
 _ACTION_METHODS = {
@@ -82,7 +119,7 @@ def _routes():
     for prefix, viewset, basename in router.registry:
         del prefix
         for action, method in _ACTION_METHODS.items():
-            if hasattr(viewset, action):
+            if hasattr(viewset, action) and method in viewset.http_method_names:
                 name = f"{basename}-{'detail' if action in _DETAIL_ACTIONS else 'list'}"
                 yield basename, action, method, action in _DETAIL_ACTIONS, name
         for extra in viewset.get_extra_actions():

@@ -21,13 +21,13 @@ def _fill(iom, author, per_goal):
 
 
 PINNED = {
-    f"/p/{SLUG}/": 8,
+    f"/p/{SLUG}/": 9,  # + the funding summary (funding_tags.funding_summary)
     f"/p/{SLUG}/goals/": 5,
     f"/p/{SLUG}/goals/4/": 9,
     f"/p/{SLUG}/risks/": 7,
     f"/p/{SLUG}/risks/1/": 7,
     f"/p/{SLUG}/documents/": 5,
-    f"/p/{SLUG}/history/": 15,
+    f"/p/{SLUG}/history/": 26,  # fixed per registered model: + 11 of funding/
     "/api/v1/partnerships/": 5,
     "/api/v1/goals/": 5,
     "/api/v1/goal-updates/": 6,

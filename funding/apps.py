@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+
+
+class FundingConfig(AppConfig):
+    name = "funding"
+    verbose_name = "Funding"
+
+    def ready(self) -> None:
+        from partnership import history
+
+        from . import models
+
+        for model in (
+            models.BudgetLine,
+            models.ExchangeRate,
+            models.AssessedContribution,
+            models.BudgetFigure,
+            models.ContributionImport,
+            models.VoluntaryContribution,
+            models.StatedSubtotal,
+            models.StaffPosition,
+        ):
+            history.register(model, partnership_path="partnership")
+        for model in (models.BudgetLineTransition, models.Disbursement, models.Allocation):
+            history.register(model, partnership_path="budget_line__partnership")

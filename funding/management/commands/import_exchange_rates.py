@@ -1,0 +1,36 @@
+"""Import exchange rates to DKK from CSV (currency, date, rate, source)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from funding import services
+from partnership.models import Partnership
+
+
+class Command(BaseCommand):
+    help = "Import exchange rates (CSV: currency, date, rate, source); all or nothing."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("partnership", help="The partnership's slug.")
+        parser.add_argument("file", type=Path)
+
+    def handle(self, *args, partnership: str, file: Path, **options) -> None:
+        try:
+            target = Partnership.objects.get(slug=partnership)
+        except Partnership.DoesNotExist as exc:
+            raise CommandError(f"No partnership with the slug {partnership!r}.") from exc
+        try:
+            added, skipped = services.exchange_rates_import_csv(
+                partnership=target, text=file.read_text(encoding="utf-8-sig")
+            )
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"Cannot read {file}: {exc}") from exc
+        except ValidationError as error:
+            for message in error.messages:
+                self.stderr.write(message)
+            raise CommandError("Nothing was imported.") from error
+        self.stdout.write(self.style.SUCCESS(f"{added} rate(s) added, {skipped} already there."))

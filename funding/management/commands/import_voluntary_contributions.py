@@ -1,0 +1,52 @@
+"""Import a funding-history file in the layout of Annex IV (CSV or XLSX)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from funding import annex, selectors
+from partnership.models import Partnership
+
+
+class Command(BaseCommand):
+    help = (
+        "Import voluntary contributions (Annex IV layout, CSV or XLSX) into a partnership: "
+        "all or nothing, and importing the same file twice adds nothing."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("partnership", help="The partnership's slug.")
+        parser.add_argument("file", type=Path)
+
+    def handle(self, *args, partnership: str, file: Path, **options) -> None:
+        try:
+            target = Partnership.objects.get(slug=partnership)
+        except Partnership.DoesNotExist as exc:
+            raise CommandError(f"No partnership with the slug {partnership!r}.") from exc
+        if not file.is_file():
+            raise CommandError(f"No such file: {file}")
+        try:
+            result = annex.voluntary_contributions_import(
+                partnership=target, content=file.read_bytes(), filename=file.name
+            )
+        except annex.AnnexImportError as error:
+            for row_error in error.row_errors:
+                self.stderr.write(str(row_error))
+            raise CommandError(
+                f"Nothing was imported: {len(error.row_errors)} problem(s)."
+            ) from error
+        record = result.record
+        if result.already_imported:
+            self.stdout.write(f"{file.name} was already imported on {record.created_at:%Y-%m-%d}.")
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Imported {record.contributions_added} contribution(s) and "
+                    f"{record.subtotals_added} stated total(s) from {record.rows_read} row(s)."
+                )
+            )
+        recon = selectors.reconciliation(partnership=target)
+        for _, label, count in recon.counts:
+            self.stdout.write(f"  {label}: {count}")

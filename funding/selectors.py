@@ -1,0 +1,495 @@
+"""Reads of a partnership's funding, shared by the pages, the API and the review report."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from partnership.models import Partnership
+
+from . import dac
+from .models import (
+    Allocation,
+    AssessedContribution,
+    BudgetLine,
+    Component,
+    ContributionImport,
+    Disbursement,
+    SourceTable,
+    StaffPosition,
+    StatedSubtotal,
+    VoluntaryContribution,
+)
+
+ZERO = Decimal(0)
+Level = StatedSubtotal.Level
+_MONEY = DecimalField(max_digits=16, decimal_places=2)
+COMMITTED_STATUSES = (BudgetLine.Status.COMMITTED, BudgetLine.Status.CLOSED)
+
+
+def disbursement_sums() -> dict[str, Any]:
+    """Annotations of a budget line queryset: ``paid`` and ``refunded`` in DKK."""
+    return {
+        kind_name: Coalesce(
+            Sum("disbursements__amount_dkk", filter=Q(disbursements__kind=kind)),
+            Value(ZERO),
+            output_field=_MONEY,
+        )
+        for kind_name, kind in (("paid", "payment"), ("refunded", "refund"))
+    }
+
+
+def budget_lines_with_totals(*, partnership: Partnership) -> QuerySet[BudgetLine]:
+    """The partnership's lines with ``paid`` and ``refunded`` (DKK) annotated."""
+    return (
+        BudgetLine.objects.filter(partnership=partnership)
+        .select_related("partnership")
+        .annotate(**disbursement_sums())
+        .order_by("year", "component")
+    )
+
+
+@dataclass
+class BudgetCell:
+    """One line of the budget as the review report and the funding page show it."""
+
+    line: BudgetLine
+    year: int
+    component: str
+    component_label: str
+    status: str
+    planned: Decimal
+    committed: Decimal
+    disbursed: Decimal
+
+    @property
+    def left(self) -> Decimal:
+        return self.planned - self.disbursed
+
+
+@dataclass
+class BudgetYear:
+    year: int
+    annual_amount: Decimal
+    cells: list[BudgetCell] = field(default_factory=list)
+
+    @property
+    def planned(self) -> Decimal:
+        return sum((c.planned for c in self.cells), ZERO)
+
+    @property
+    def committed(self) -> Decimal:
+        return sum((c.committed for c in self.cells), ZERO)
+
+    @property
+    def disbursed(self) -> Decimal:
+        return sum((c.disbursed for c in self.cells), ZERO)
+
+    @property
+    def difference(self) -> Decimal:
+        """Components less the agreement's annual amount: zero when they add up."""
+        return self.planned - self.annual_amount
+
+    @property
+    def adds_up(self) -> bool:
+        return self.difference == 0
+
+    def by_component(self) -> dict[str, BudgetCell]:
+        return {c.component: c for c in self.cells}
+
+
+@dataclass
+class Budget:
+    """The budget per year and component: planned, committed (approved by Parliament)
+    and disbursed (payments less refunds), all in the partnership's currency (DKK)."""
+
+    currency: str
+    years: list[BudgetYear]
+
+    @property
+    def planned(self) -> Decimal:
+        return sum((y.planned for y in self.years), ZERO)
+
+    @property
+    def committed(self) -> Decimal:
+        return sum((y.committed for y in self.years), ZERO)
+
+    @property
+    def disbursed(self) -> Decimal:
+        return sum((y.disbursed for y in self.years), ZERO)
+
+    @property
+    def annual_total(self) -> Decimal:
+        return sum((y.annual_amount for y in self.years), ZERO)
+
+    def component_rows(self) -> list[tuple[str, str, list[BudgetCell | None]]]:
+        """(component, label, one cell or None per year) in section 5's order."""
+        return [
+            (value, label, [y.by_component().get(value) for y in self.years])
+            for value, label in Component.choices
+        ]
+
+
+def budget_by_year_and_component(*, partnership: Partnership) -> Budget:
+    """Every year of the agreement with its lines (one query).
+
+    Years of the agreement without lines are still shown, against the annual amount.
+    """
+    years = {
+        year: BudgetYear(year=year, annual_amount=partnership.annual_amount)
+        for year in partnership.years
+    }
+    for line in budget_lines_with_totals(partnership=partnership):
+        year = years.setdefault(
+            line.year, BudgetYear(year=line.year, annual_amount=partnership.annual_amount)
+        )
+        year.cells.append(
+            BudgetCell(
+                line=line,
+                year=line.year,
+                component=line.component,
+                component_label=line.get_component_display(),
+                status=line.status,
+                planned=line.amount,
+                committed=line.amount if line.status in COMMITTED_STATUSES else ZERO,
+                disbursed=line.paid - line.refunded,
+            )
+        )
+    return Budget(currency=partnership.currency, years=[years[y] for y in sorted(years)])
+
+
+def disbursements_of(*, budget_line: BudgetLine) -> QuerySet[Disbursement]:
+    return budget_line.disbursements.select_related("created_by", "rate").order_by(
+        "value_date", "pk"
+    )
+
+
+def disbursements_of_partnership(*, partnership: Partnership) -> QuerySet[Disbursement]:
+    return (
+        Disbursement.objects.filter(budget_line__partnership=partnership)
+        .select_related("budget_line", "created_by")
+        .order_by("-value_date", "-pk")
+    )
+
+
+def assessed_contributions(*, partnership: Partnership) -> QuerySet[AssessedContribution]:
+    return AssessedContribution.objects.filter(partnership=partnership).order_by("year")
+
+
+# --- Allocations and staff -------------------------------------------------------------------
+
+
+@dataclass
+class AllocationRow:
+    allocation: Allocation
+    country_name: str
+    income_group: str
+
+
+def allocations_with_countries(*, partnership: Partnership) -> list[AllocationRow]:
+    rows = []
+    for allocation in Allocation.objects.filter(
+        budget_line__partnership=partnership
+    ).select_related("budget_line", "created_by"):
+        found = dac.recipient(allocation.country)
+        rows.append(
+            AllocationRow(
+                allocation=allocation,
+                country_name=found.name if found else allocation.country,
+                income_group=found.income_group if found else "",
+            )
+        )
+    return rows
+
+
+def allocation_totals_by_line(*, partnership: Partnership) -> QuerySet[BudgetLine]:
+    """The earmarked lines with ``allocated`` annotated (one query)."""
+    return (
+        BudgetLine.objects.filter(
+            partnership=partnership,
+            component__in=[Component.PRIORITY_AREA_1, Component.PRIORITY_AREA_2],
+        )
+        .select_related("partnership")
+        .annotate(allocated=Coalesce(Sum("allocations__amount"), Value(ZERO), output_field=_MONEY))
+        .order_by("year", "component")
+    )
+
+
+def staff_register(*, partnership: Partnership) -> dict[str, list[StaffPosition]]:
+    """Positions by kind: regular staff, secondments (on the budget) and JPOs (outside it)."""
+    grouped: dict[str, list[StaffPosition]] = {kind: [] for kind, _ in StaffPosition.Kind.choices}
+    for position in StaffPosition.objects.filter(partnership=partnership).select_related(
+        "budget_line"
+    ):
+        grouped[position.kind].append(position)
+    return grouped
+
+
+def secondment_costs_by_line(*, partnership: Partnership) -> QuerySet[BudgetLine]:
+    return (
+        BudgetLine.objects.filter(partnership=partnership, component=Component.SECONDMENTS)
+        .select_related("partnership")
+        .annotate(seconded=Coalesce(Sum("secondments__cost"), Value(ZERO), output_field=_MONEY))
+        .order_by("year")
+    )
+
+
+# --- Annex IV: the explorer -----------------------------------------------------------------
+
+EXPLORER_FILTERS = ("year", "region", "country", "donor_unit", "project_code")
+
+
+def voluntary_contributions(
+    *, partnership: Partnership, filters: dict[str, Any] | None = None
+) -> QuerySet[VoluntaryContribution]:
+    queryset = VoluntaryContribution.objects.filter(partnership=partnership)
+    for name, value in (filters or {}).items():
+        if name in EXPLORER_FILTERS and value not in (None, ""):
+            queryset = queryset.filter(**{name: value})
+    return queryset
+
+
+@dataclass
+class ExplorerTotals:
+    by_year: list[dict]
+    by_region: list[dict]
+    by_country: list[dict]
+    by_donor_unit: list[dict]
+    by_project: list[dict]
+    refunds: list[VoluntaryContribution]
+    total: Decimal
+    options: dict[str, list]
+
+
+def _grouped(queryset: QuerySet, *names: str) -> list[dict]:
+    return list(
+        queryset.values(*names)
+        .annotate(
+            total=Sum("amount"),
+            refunds=Coalesce(
+                Sum("amount", filter=Q(amount__lt=0)), Value(ZERO), output_field=_MONEY
+            ),
+        )
+        .order_by(*names)
+    )
+
+
+def explorer_totals(*, partnership: Partnership, filters: dict[str, Any]) -> ExplorerTotals:
+    """Totals by year, region, country, donor unit and project of the filtered rows
+    (seven queries whatever the number of rows)."""
+    rows = voluntary_contributions(partnership=partnership, filters=filters)
+    by_year = _grouped(rows, "year")
+    every = VoluntaryContribution.objects.filter(partnership=partnership)
+    options: dict[str, set] = defaultdict(set)
+    for values in every.values_list("year", "region", "country", "donor_unit", "project_code"):
+        for name, value in zip(EXPLORER_FILTERS, values, strict=True):
+            if value not in ("", None):
+                options[name].add(value)
+    return ExplorerTotals(
+        by_year=by_year,
+        by_region=_grouped(rows, "region"),
+        by_country=_grouped(rows, "region", "country"),
+        by_donor_unit=_grouped(rows, "donor_unit"),
+        by_project=_grouped(rows, "project_code", "title"),
+        refunds=list(rows.filter(amount__lt=0).order_by("year", "project_code")),
+        total=sum((row["total"] for row in by_year), ZERO),
+        options={name: sorted(options[name]) for name in EXPLORER_FILTERS},
+    )
+
+
+def contribution_imports(*, partnership: Partnership) -> QuerySet[ContributionImport]:
+    return ContributionImport.objects.filter(partnership=partnership).select_related("imported_by")
+
+
+# --- Annex IV: the reconciliation ------------------------------------------------------------
+
+
+class FindingKind:
+    AGREES = "agrees"
+    ROUNDING = "rounding"
+    NOT_ITEMISED = "not_itemised"
+    EXCEEDS = "exceeds"
+
+    LABELS = {
+        AGREES: "Agrees",
+        ROUNDING: "Rounding difference",
+        NOT_ITEMISED: "Rows the source does not itemise",
+        EXCEEDS: "Detail exceeds the stated total",
+    }
+
+
+@dataclass
+class Finding:
+    """One stated subtotal against what the rows it covers add up to."""
+
+    subtotal: StatedSubtotal
+    compared_with: str  # "detail rows" or "units listed under it"
+    stated: Decimal
+    itemised: Decimal
+    count: int
+
+    @property
+    def difference(self) -> Decimal:
+        """Stated less itemised: what the listed rows do not account for."""
+        return self.stated - self.itemised
+
+    @property
+    def tolerance(self) -> Decimal:
+        """The figures are whole dollars: each rounded figure, the stated one included, may
+        be off by half a dollar."""
+        return Decimal("0.5") * (self.count + 1)
+
+    @property
+    def kind(self) -> str:
+        if self.difference == 0:
+            return FindingKind.AGREES
+        if self.count and abs(self.difference) <= self.tolerance:
+            return FindingKind.ROUNDING
+        if self.difference > 0:
+            return FindingKind.NOT_ITEMISED
+        return FindingKind.EXCEEDS
+
+    @property
+    def kind_label(self) -> str:
+        return FindingKind.LABELS[self.kind]
+
+    @property
+    def is_difference(self) -> bool:
+        return self.kind != FindingKind.AGREES
+
+    @property
+    def explanation(self) -> str:
+        s = self.subtotal
+        scope = f"{s.get_level_display().lower()} “{s.name}”"
+        when = f"in {s.year}" if s.year else "over all years"
+        kind = self.kind
+        if kind == FindingKind.AGREES:
+            return f"The {scope} {when} agrees with the {self.count} {self.compared_with}."
+        if kind == FindingKind.ROUNDING:
+            return (
+                f"The {scope} {when} is {abs(self.difference):,.0f} USD "
+                f"{'more' if self.difference > 0 else 'less'} than its {self.count} "
+                f"{self.compared_with}: within rounding of whole dollars."
+            )
+        if kind == FindingKind.NOT_ITEMISED:
+            return (
+                f"The {scope} {when} is {self.difference:,.0f} USD more than its "
+                f"{self.count} {self.compared_with}: the source does not itemise the rest."
+            )
+        return (
+            f"The {scope} {when} is {abs(self.difference):,.0f} USD less than its "
+            f"{self.count} {self.compared_with}."
+        )
+
+
+@dataclass
+class Reconciliation:
+    findings: list[Finding]
+
+    @property
+    def differences(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_difference]
+
+    def count(self, kind: str) -> int:
+        return sum(1 for f in self.findings if f.kind == kind)
+
+    @property
+    def counts(self) -> list[tuple[str, str, int]]:
+        return [(k, label, self.count(k)) for k, label in FindingKind.LABELS.items()]
+
+
+def _sum(rows: list[dict]) -> tuple[Decimal, int]:
+    return sum((r["amount"] for r in rows), ZERO), len(rows)
+
+
+def reconciliation(*, partnership: Partnership) -> Reconciliation:
+    """Every stated subtotal against the detail rows it covers (two queries).
+
+    - a region's row: the rows of that region (per year, and over all years);
+    - a project's total (all projects): the yearly rows of that project, country and unit;
+    - a project's figure (top ten): the rows of that project in that year (or all years);
+    - the top ten's total row: the rows of the ten projects (per year and overall);
+    - a donor unit: the rows of that unit; a donor group: the rows of the units under it,
+      and also the sum of those units' stated totals; the outermost rows and the grand
+      total: every row, and the sum of the rows nested under them.
+    """
+    details = list(
+        VoluntaryContribution.objects.filter(partnership=partnership).values(
+            "project_code", "region", "country", "donor_unit", "year", "amount"
+        )
+    )
+    subtotals = list(
+        StatedSubtotal.objects.filter(partnership=partnership)
+        .select_related("partnership")
+        .order_by("source_table", "source_row", "year")
+    )
+    breakdown = [s for s in subtotals if s.source_table == SourceTable.DONOR_BREAKDOWN]
+    children: dict[int, list[StatedSubtotal]] = defaultdict(list)
+    for s in breakdown:
+        if s.parent_row is not None:
+            children[s.parent_row].append(s)
+    top_level = [s for s in breakdown if s.parent_row is None and s.level != Level.GRAND_TOTAL]
+
+    def units_under(s: StatedSubtotal) -> set[str]:
+        if s.level == Level.DONOR_UNIT:
+            return {s.name}
+        found: set[str] = set()
+        for child in children.get(s.source_row, []):
+            found |= units_under(child)
+        return found
+
+    top_10_codes = {
+        s.project_code
+        for s in subtotals
+        if s.source_table == SourceTable.TOP_10 and s.level == Level.PROJECT
+    }
+
+    findings: list[Finding] = []
+
+    def add(s: StatedSubtotal, rows: list[dict], compared_with: str = "detail rows") -> None:
+        total, count = _sum(rows)
+        findings.append(Finding(s, compared_with, s.amount, total, count))
+
+    def in_year(rows: list[dict], year: int | None) -> list[dict]:
+        return rows if year is None else [r for r in rows if r["year"] == year]
+
+    for s in subtotals:
+        if s.source_table == SourceTable.DONOR_BREAKDOWN:
+            if s.level == Level.GRAND_TOTAL:
+                add(s, details)
+                stated = [{"amount": t.amount} for t in top_level]
+                add(s, stated, "outermost rows of the breakdown")
+            elif s.level == Level.DONOR_UNIT:
+                add(s, [r for r in details if r["donor_unit"] == s.name])
+            else:
+                units = units_under(s)
+                rows = (
+                    details
+                    if s.parent_row is None
+                    else [r for r in details if r["donor_unit"] in units]
+                )
+                add(s, rows)
+                stated = [{"amount": c.amount} for c in children.get(s.source_row, [])]
+                add(s, stated, "rows listed under it")
+        elif s.level == Level.REGION:
+            add(s, in_year([r for r in details if r["region"] == s.region], s.year))
+        elif s.level == Level.PROJECT and s.source_table == SourceTable.ALL_PROJECTS:
+            rows = [
+                r
+                for r in details
+                if (r["project_code"], r["country"], r["donor_unit"])
+                == (s.project_code, s.country, s.donor_unit)
+            ]
+            add(s, in_year(rows, s.year))
+        elif s.level == Level.PROJECT:
+            add(s, in_year([r for r in details if r["project_code"] == s.project_code], s.year))
+        elif s.source_table == SourceTable.TOP_10:  # the top ten's total row
+            add(s, in_year([r for r in details if r["project_code"] in top_10_codes], s.year))
+        else:
+            add(s, in_year(details, s.year))
+    return Reconciliation(findings=findings)

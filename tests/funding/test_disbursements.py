@@ -1,0 +1,187 @@
+"""Payments and refunds: conversion to DKK, and no line paid past its amount."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from funding import services
+from funding.models import BudgetLine, Component, Disbursement
+from tests.funding.factories import ExchangeRateFactory
+
+
+@pytest.fixture
+def core_2018(funded):
+    return BudgetLine.objects.get(partnership=funded, year=2018, component=Component.CORE)
+
+
+def _pay(line, user, amount, currency="DKK", value_date=dt.date(2018, 6, 1), **extra):
+    return services.disbursement_create(
+        budget_line=line,
+        created_by=user,
+        value_date=value_date,
+        amount=Decimal(amount),
+        currency=currency,
+        reference=extra.pop("reference", "UM 2018-1"),
+        **extra,
+    )
+
+
+def test_a_payment_past_the_lines_amount_is_refused_naming_line_amount_and_rest(core_2018, desk):
+    _pay(core_2018, desk, "10000000")
+    with pytest.raises(ValidationError) as error:
+        _pay(core_2018, desk, "5000000.01")
+    message = error.value.message_dict["amount"][0]
+    assert "2018 · Core funds (un-earmarked)" in message
+    assert "DKK 15,000,000.00" in message
+    assert "DKK 5,000,000.00 is left" in message
+    assert Disbursement.objects.filter(budget_line=core_2018).count() == 1
+    _pay(core_2018, desk, "5000000.00", reference="UM 2018-2")  # exactly what is left
+    assert Disbursement.objects.filter(budget_line=core_2018).count() == 2
+
+
+def test_a_refund_makes_room_again(core_2018, desk):
+    _pay(core_2018, desk, "15000000")
+    _pay(core_2018, desk, "1000000", kind=Disbursement.Kind.REFUND, reference="Refund")
+    _pay(core_2018, desk, "1000000", reference="UM 2018-3")
+    with pytest.raises(ValidationError):
+        _pay(core_2018, desk, "0.01", reference="UM 2018-4")
+
+
+def test_a_refund_cannot_exceed_what_was_paid(core_2018, desk):
+    _pay(core_2018, desk, "100")
+    with pytest.raises(ValidationError) as error:
+        _pay(core_2018, desk, "100.01", kind=Disbursement.Kind.REFUND)
+    assert "more than the DKK 100.00 paid" in error.value.message_dict["amount"][0]
+
+
+def test_payments_need_a_committed_line(funded, desk):
+    line = BudgetLine.objects.get(partnership=funded, year=2019, component=Component.CORE)
+    with pytest.raises(ValidationError) as error:
+        _pay(line, desk, "1", value_date=dt.date(2019, 6, 1))
+    assert "payments need a committed line" in error.value.message_dict["budget_line"][0]
+
+
+def test_conversion_uses_the_latest_rate_on_or_before_the_value_date(core_2018, desk):
+    ExchangeRateFactory(partnership=core_2018.partnership, date=dt.date(2018, 5, 1), rate="6.1")
+    used = ExchangeRateFactory(
+        partnership=core_2018.partnership, date=dt.date(2018, 5, 31), rate="6.25"
+    )
+    ExchangeRateFactory(partnership=core_2018.partnership, date=dt.date(2018, 6, 2), rate="9.9")
+    ExchangeRateFactory(
+        partnership=core_2018.partnership, currency="CHF", date=dt.date(2018, 6, 1), rate="7.0"
+    )
+    payment = _pay(core_2018, desk, "1000.10", currency="USD")
+    assert payment.rate == used
+    assert payment.exchange_rate == Decimal("6.25")
+    assert payment.amount_dkk == Decimal("6250.63")  # 1000.10 × 6.25 = 6250.625, half up
+
+
+def test_a_missing_rate_is_an_error_not_a_guess(core_2018, desk):
+    ExchangeRateFactory(partnership=core_2018.partnership, date=dt.date(2018, 7, 1), rate="6.3")
+    with pytest.raises(ValidationError) as error:
+        _pay(core_2018, desk, "1000", currency="CHF")
+    assert error.value.message_dict["currency"] == [
+        "No CHF to DKK exchange rate on or before 01 June 2018 is recorded. "
+        "Enter or import the rate first."
+    ]
+    with pytest.raises(ValidationError):  # the USD rate is dated after the value date
+        _pay(core_2018, desk, "1000", currency="USD")
+    assert not Disbursement.objects.exists()
+
+
+def test_a_converted_payment_past_the_line_is_refused_in_dkk(core_2018, desk):
+    ExchangeRateFactory(partnership=core_2018.partnership, date=dt.date(2018, 1, 2), rate="6")
+    with pytest.raises(ValidationError) as error:
+        _pay(core_2018, desk, "2500000.01", currency="USD")  # DKK 15,000,000.06
+    assert "DKK 15,000,000.06" in error.value.message_dict["amount"][0]
+
+
+def test_disbursement_form_errors_are_shown_at_the_field(core_2018, desk, login):
+    url = f"/p/{core_2018.partnership.slug}/funding/lines/{core_2018.pk}/"
+    response = login(desk).post(
+        url,
+        {
+            "kind": "payment",
+            "value_date": "2018-06-01",
+            "amount": "1000",
+            "currency": "USD",
+            "reference": "X",
+        },
+    )
+    assert response.status_code == 400
+    assert "No USD to DKK exchange rate" in response.content.decode()
+    assert not Disbursement.objects.exists()
+
+
+def test_the_line_page_lists_payments_and_what_is_left(core_2018, desk, login):
+    _pay(core_2018, desk, "4000000", reference="UM 2018-77")
+    page = login(desk).get(f"/p/{core_2018.partnership.slug}/funding/lines/{core_2018.pk}/")
+    text = page.content.decode()
+    assert "UM 2018-77" in text
+    assert "DKK 11,000,000" in text  # left
+
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the row lock is PostgreSQL's; set DATABASE_URL to a PostgreSQL database",
+)
+
+
+@pytest.mark.services
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_payments_cannot_both_pass(funded, desk, api_login, monkeypatch):
+    """Two requests of DKK 10 million on a DKK 15 million line at the same moment.
+
+    The check reads what has been paid and then writes; the test widens the gap between
+    the two so that, without the row lock, both requests would read "nothing paid".
+    """
+    line = BudgetLine.objects.get(partnership=funded, year=2018, component=Component.CORE)
+    original = services.net_disbursed_dkk
+
+    def slow_net_disbursed(line_):
+        value = original(line_)
+        time.sleep(0.5)
+        return value
+
+    monkeypatch.setattr(services, "net_disbursed_dkk", slow_net_disbursed)
+    barrier = threading.Barrier(2)
+    results: list[tuple[int, str]] = []
+
+    def pay(reference: str) -> None:
+        try:
+            client = api_login(desk)
+            barrier.wait()
+            response = client.post(
+                "/api/v1/disbursements/",
+                {
+                    "budget_line": line.pk,
+                    "kind": "payment",
+                    "value_date": "2018-06-01",
+                    "amount": "10000000.00",
+                    "currency": "DKK",
+                    "reference": reference,
+                },
+                format="json",
+            )
+            results.append((response.status_code, response.content.decode()))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=pay, args=(f"UM-{n}",)) for n in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [201, 400], results
+    refused = next(body for status, body in results if status == 400)
+    assert "DKK 5,000,000.00 is left" in refused
+    assert Disbursement.objects.filter(budget_line=line).count() == 1

@@ -1,0 +1,108 @@
+"""Pinned query counts: they do not grow with the number of payments, rates, allocations,
+staff positions or imported contributions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from funding import selectors
+from funding.models import (
+    BudgetLine,
+    Component,
+    ContributionImport,
+    StatedSubtotal,
+    VoluntaryContribution,
+)
+from tests.funding.factories import (
+    AllocationFactory,
+    DisbursementFactory,
+    ExchangeRateFactory,
+    StaffPositionFactory,
+)
+from tests.queries import count_get, data_queries
+
+SLUG = "denmark-iom-2018-2020"
+P = f"/p/{SLUG}/funding"
+
+
+def _fill(partnership, user, n: int) -> None:
+    """n more of every kind of row the pages list."""
+    lines = {
+        line.component: line
+        for line in BudgetLine.objects.filter(partnership=partnership, year=2018)
+    }
+    record, _ = ContributionImport.objects.get_or_create(
+        partnership=partnership, sha256="f" * 64, defaults={"filename": "extra.csv"}
+    )
+    start = VoluntaryContribution.objects.filter(project_code__startswith="XX").count()
+    for i in range(start, start + n):
+        DisbursementFactory(budget_line=lines[Component.CORE], created_by=user, amount=Decimal(1))
+        ExchangeRateFactory(partnership=partnership, date=dt.date(2017, 1, 1) + dt.timedelta(i))
+        AllocationFactory(budget_line=lines[Component.PRIORITY_AREA_1], country="ET")
+        StaffPositionFactory(partnership=partnership)
+        StaffPositionFactory(partnership=partnership, kind="jpo")
+        VoluntaryContribution.objects.create(
+            partnership=partnership, source_import=record, source_table="all_projects",
+            source_row=i, project_code=f"XX{i:04d}", title="Extra", region=f"Region {i}",
+            country=f"Country {i}", donor_unit=f"Unit {i}", year=2013 + i % 5,
+            amount=Decimal(-5 if i % 2 else 7),
+        )  # fmt: skip
+        StatedSubtotal.objects.create(
+            partnership=partnership, source_import=record, source_table="all_projects",
+            source_row=i, level="region", name=f"Region {i}", region=f"Region {i}",
+            amount=Decimal(7),
+        )  # fmt: skip
+
+
+PINNED = {
+    "/p/denmark-iom-2018-2020/": 9,  # the dashboard, with its funding summary
+    f"{P}/": 5,
+    f"{P}/lines/{{line}}/": 8,
+    f"{P}/exchange-rates/": 5,
+    f"{P}/assessed-contributions/": 6,
+    f"{P}/voluntary-contributions/": 12,
+    f"{P}/voluntary-contributions/?region=Region+1": 12,
+    f"{P}/voluntary-contributions/reconciliation/": 6,
+    f"{P}/allocations/": 7,
+    f"{P}/staff/": 7,
+    f"{P}/export/disbursements.csv": 5,
+    f"{P}/export/staff-positions.xlsx": 5,
+    "/api/v1/budget-lines/": 5,
+    "/api/v1/disbursements/": 5,
+    "/api/v1/exchange-rates/": 5,
+    "/api/v1/assessed-contributions/": 5,
+    "/api/v1/voluntary-contributions/": 5,
+    "/api/v1/voluntary-contributions/reconciliation/": 6,
+    "/api/v1/allocations/": 5,
+    "/api/v1/staff-positions/": 5,
+}
+
+
+@pytest.mark.parametrize("url", sorted(PINNED))
+def test_query_count_is_pinned_and_does_not_grow(funded, desk, login, api_login, url):
+    line = BudgetLine.objects.get(partnership=funded, year=2018, component=Component.CORE)
+    client = api_login(desk) if url.startswith("/api/") else login(desk)
+    target = url.format(line=line.pk)
+    _fill(funded, desk, 1)
+    few = count_get(client, target)
+    _fill(funded, desk, 4)
+    many = count_get(client, target)
+    assert few == many == PINNED[url], (few, many)
+
+
+def test_the_review_reports_budget_selector_is_one_query(funded, desk):
+    line = BudgetLine.objects.get(partnership=funded, year=2018, component=Component.CORE)
+    DisbursementFactory(budget_line=line, created_by=desk, amount=Decimal(100))
+    with CaptureQueriesContext(connection) as captured:
+        budget = selectors.budget_by_year_and_component(partnership=funded)
+        rows = [(c.year, c.component, c.planned, c.committed, c.disbursed)
+                for y in budget.years for c in y.cells]  # fmt: skip
+    assert len(data_queries(captured)) == 1
+    assert len(rows) == 12
+    assert (2018, "core", Decimal(15_000_000), Decimal(15_000_000), Decimal(100)) in rows
+    assert (2019, "core", Decimal(15_000_000), Decimal(0), Decimal(0)) in rows
