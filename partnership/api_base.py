@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import django_filters
@@ -34,6 +35,9 @@ class CanWriteSomewhere(permissions.BasePermission):
             capability in access.ROLE_CAPABILITIES[role]
             for role in access.roles_of(request.user).values()
         )
+
+
+SLUG_RE = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -94,6 +98,10 @@ class PartnershipScopedViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         queryset = self.get_base_queryset()
         slug = self.request.query_params.get("partnership")
+        if slug and not SLUG_RE.fullmatch(slug):
+            raise exceptions.ValidationError(
+                {"partnership": ["Give a partnership's slug: letters, digits, - and _."]}
+            )
         if slug:
             path = self.access.partnership_path
             queryset = queryset.filter(**{f"{path}__slug" if path else "slug": slug})

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -300,7 +301,12 @@ def history_list(request: HttpRequest, slug: str) -> HttpResponse:
     kinds = {model._meta.model_name: model for model in history.registered_models()}
     kind = request.GET.get("kind", "")
     before_raw = request.GET.get("before", "")
-    before: datetime | None = parse_datetime(before_raw) if before_raw else None
+    try:
+        before: datetime | None = parse_datetime(before_raw) if before_raw else None
+    except ValueError:  # well formed but impossible, e.g. month 13
+        before = None
+    if before is not None and timezone.is_naive(before):
+        before = timezone.make_aware(before)
     members = (
         get_user_model().objects.filter(memberships__partnership=partnership).order_by("username")
     )

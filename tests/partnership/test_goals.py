@@ -139,3 +139,10 @@ def test_read_only_roles_see_no_edit_controls(geneva, auditor, login, iom):
         assert "Edit goal" not in page
     page = login(geneva).get(f"/p/{SLUG}/").content.decode()
     assert "Edit the agreement" not in page
+
+
+@pytest.mark.parametrize("slug", ["nul\x00slug", "two words", "ø"])
+def test_a_malformed_partnership_filter_is_a_400_at_the_parameter(desk, api_login, slug):
+    response = api_login(desk).get("/api/v1/goals/", {"partnership": slug})
+    assert response.status_code == 400
+    assert list(response.json()) == ["partnership"]

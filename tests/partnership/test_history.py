@@ -103,3 +103,9 @@ def test_history_records_who_made_a_change_through_the_page(auditor, desk, login
     )
     entries = login(auditor).get(f"/p/{SLUG}/history/", {"user": desk.pk}).context["entries"]
     assert [(e.kind, e.who) for e in entries] == [("Goal update", desk)]
+
+
+def test_a_malformed_page_marker_shows_the_newest_changes(auditor, login, iom):
+    for before in ("2020-13-45T00:00:00", "yesterday", "2020-01-01T00:00:00\x00"):
+        response = login(auditor).get(f"/p/{SLUG}/history/", {"before": before})
+        assert response.status_code == 200
