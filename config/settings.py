@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "partnership",
+    "reviews",
 ]
 
 MIDDLEWARE = [
@@ -261,6 +262,21 @@ else:
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+
+# Review reports (reviews/): a render not finished this long after it was sent or started
+# is re-sent by the beat task, and failed after REPORT_RENDER_MAX_ATTEMPTS sends. The
+# default waits past the render task's hard time limit, so a live render is never doubled.
+REPORT_RENDER_SOFT_TIME_LIMIT = env_int("REPORT_RENDER_SOFT_TIME_LIMIT", 4 * 60)
+REPORT_RENDER_TIME_LIMIT = env_int("REPORT_RENDER_TIME_LIMIT", 5 * 60)
+REPORT_RENDER_STALE_AFTER = env_int("REPORT_RENDER_STALE_AFTER", REPORT_RENDER_TIME_LIMIT + 60)
+REPORT_RENDER_MAX_ATTEMPTS = env_int("REPORT_RENDER_MAX_ATTEMPTS", 3)
+REPORT_RESEND_INTERVAL = env_int("REPORT_RESEND_INTERVAL", 60)
+CELERY_BEAT_SCHEDULE = {
+    "reviews-resend-stuck-report-versions": {
+        "task": "reviews.tasks.resend_stuck_report_versions",
+        "schedule": REPORT_RESEND_INTERVAL,
+    },
+}
 
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {
