@@ -3,8 +3,10 @@
 from rest_framework.routers import DefaultRouter
 
 from partnership.api import register as register_partnership
+from reviews.api import register as register_reviews
 
 router = DefaultRouter()
 register_partnership(router)
+register_reviews(router)
 
 urlpatterns = router.urls

@@ -285,6 +285,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint narrates every step at INFO; its warnings (a refused fetch) still show.
+    "loggers": {"weasyprint": {"level": "WARNING"}},
 }
 
 # --- Demo ---------------------------------------------------------------------------------

@@ -48,11 +48,11 @@ def heat_map_svg(heat_map: list[list[HeatCell]]) -> str:
                     f'font-weight="bold">{escape(label)}</text>'
                 )
     axis_y = top + 5 * cell
-    for col_index in range(5):
-        parts.append(
-            f'<text x="{left + col_index * cell + cell / 2}" y="{axis_y + 16}" '
-            f'text-anchor="middle">{col_index + 1}</text>'
-        )
+    parts.extend(
+        f'<text x="{left + col_index * cell + cell / 2}" y="{axis_y + 16}" '
+        f'text-anchor="middle">{col_index + 1}</text>'
+        for col_index in range(5)
+    )
     parts.append(
         f'<text x="{left + 2.5 * cell}" y="{axis_y + 38}" text-anchor="middle">Impact</text>'
     )

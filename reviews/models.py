@@ -196,6 +196,22 @@ def report_file_name(review_id: int, number: int) -> str:
     return f"reports/review-{review_id}/version-{number}.pdf"
 
 
+class ReportVersionQuerySet(models.QuerySet):
+    """Bulk writes refuse issued versions as ``save`` and ``delete`` do."""
+
+    def _refuse_issued(self, action: str) -> None:
+        if self.filter(issued_at__isnull=False).exists():
+            raise ReviewIssuedError(f"Issued report versions cannot be {action}.")
+
+    def update(self, **kwargs):
+        self._refuse_issued("changed")
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._refuse_issued("deleted")
+        return super().delete()
+
+
 class ReportVersion(models.Model):
     """A rendered PDF of a review. The render runs in a Celery task; its state lives here.
 
@@ -241,6 +257,8 @@ class ReportVersion(models.Model):
     )
     history = HistoricalRecords(excluded_fields=["claim", "task_id"])
 
+    objects = ReportVersionQuerySet.as_manager()
+
     class Meta:
         ordering = ["review", "-number"]
         constraints = [
@@ -264,6 +282,16 @@ class ReportVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.review} — version {self.number}"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding and self._stored_is_issued():
+            raise ReviewIssuedError(f"Version {self.number} is issued and cannot change.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_issued or self._stored_is_issued():
+            raise ReviewIssuedError(f"Version {self.number} is issued and cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
     @property
     def is_issued(self) -> bool:
         return self.issued_at is not None
@@ -277,16 +305,6 @@ class ReportVersion(models.Model):
             self.pk is not None
             and type(self).objects.filter(pk=self.pk, issued_at__isnull=False).exists()
         )
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding and self._stored_is_issued():
-            raise ReviewIssuedError(f"Version {self.number} is issued and cannot change.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if self.is_issued or self._stored_is_issued():
-            raise ReviewIssuedError(f"Version {self.number} is issued and cannot be deleted.")
-        return super().delete(*args, **kwargs)
 
 
 class DownloadLog(AppendOnlyModel):

@@ -326,18 +326,18 @@ def figures_csv(figures: dict[str, Any]) -> bytes:
             for update in goal["updates"]
             if update["actual_value"] is not None
         )
-    for area in figures["priority_areas"]:
-        if area["assessment"]:
-            rows.append(
-                [
-                    "priority_area",
-                    f"Priority area {area['number']}",
-                    "assessment",
-                    area["assessment"]["rating"],
-                    "",
-                    "",
-                ]
-            )
+    rows.extend(
+        [
+            "priority_area",
+            f"Priority area {area['number']}",
+            "assessment",
+            area["assessment"]["rating"],
+            "",
+            "",
+        ]
+        for area in figures["priority_areas"]
+        if area["assessment"]
+    )
     for risk in figures["risks"]:
         item = f"Risk {risk['number']}"
         for assessment in risk["assessments"]:

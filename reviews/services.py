@@ -25,7 +25,7 @@ from django.utils import timezone
 from partnership.models import Document, OverallGoal, Partnership, PriorityArea
 from partnership.services import record_update
 
-from . import rendering, selectors
+from . import selectors
 from .models import (
     DownloadLog,
     Finding,
@@ -388,6 +388,8 @@ def report_version_render(*, version_id: int, task_id: str = "") -> str:
     (database or broker away) propagate for the task to retry; any other error fails the
     version with the error stated.
     """
+    from . import rendering  # WeasyPrint loads slowly: only the worker needs it
+
     version, claim = _claim(version_id, task_id)
     if version is None:
         logger.info("Report version %s not rendered: %s", version_id, claim)
