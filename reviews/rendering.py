@@ -13,6 +13,7 @@ import base64
 import hashlib
 import logging
 import mimetypes
+import warnings
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -125,7 +126,11 @@ def render_pdf(
     }
     # No base URL: a relative reference resolves to nothing rather than to a file path.
     document = HTML(string=html, base_url=None, url_fetcher=fetcher).render(**options)
-    pdf = document.write_pdf(**options)
+    with warnings.catch_warnings():
+        # WeasyPrint opens its sRGB profile for the PDF/A output intent and leaves the
+        # file to the garbage collector; the leak is theirs and harmless.
+        warnings.simplefilter("ignore", ResourceWarning)
+        pdf = document.write_pdf(**options)
     return pdf, len(document.pages)
 
 
