@@ -161,7 +161,12 @@ def _assessment_page(
             messages.success(request, f"The assessment of {heading.lower()} was saved.")
             return redirect(review.get_absolute_url())
     context = partnership_context(
-        request, review.partnership, review=review, subject=subject, heading=heading, form=form
+        request,
+        review.partnership,
+        review=review,
+        subject_text=getattr(subject, "text", None) or subject.title,
+        heading=heading,
+        form=form,
     )
     return render(request, "reviews/assessment_form.html", context, status=_status(form))
 
