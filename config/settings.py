@@ -262,6 +262,7 @@ else:
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 
 # Review reports (reviews/): a render not finished this long after it was sent or started
 # is re-sent by the beat task, and failed after REPORT_RENDER_MAX_ATTEMPTS sends. The

@@ -54,7 +54,7 @@ class Review(models.Model):
     sources = models.ManyToManyField(
         Document, through="ReviewSource", related_name="reviews", blank=True
     )
-    citation = models.CharField(max_length=200, blank=True)
+    citation = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
