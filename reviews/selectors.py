@@ -146,7 +146,7 @@ class ReportData:
 
 
 def review_report_data(*, review_id: int) -> ReportData:
-    """The report's data in a fixed number of queries (13), whatever the amount of data."""
+    """The report's data in a fixed number of queries (12), whatever the amount of data."""
     review = Review.objects.select_related("partnership__organisation").get(pk=review_id)
     risks = list(partnership_selectors.risks_with_assessments(partnership=review.partnership))
     return ReportData(

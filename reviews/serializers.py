@@ -102,6 +102,7 @@ class GoalAssessmentSerializer(serializers.ModelSerializer):
         model = GoalAssessment
         fields = ["id", "review", "goal", "rating", "narrative", "author", "updated_at"]
         read_only_fields = ["id", "author", "updated_at"]
+        validators = []  # the view answers a duplicate at the goal field
 
 
 class GoalAssessmentUpdateSerializer(GoalAssessmentSerializer):
@@ -118,6 +119,7 @@ class PriorityAreaAssessmentSerializer(serializers.ModelSerializer):
         model = PriorityAreaAssessment
         fields = ["id", "review", "priority_area", "rating", "narrative", "author", "updated_at"]
         read_only_fields = ["id", "author", "updated_at"]
+        validators = []  # the view answers a duplicate at the priority_area field
 
 
 class PriorityAreaAssessmentUpdateSerializer(PriorityAreaAssessmentSerializer):
