@@ -241,6 +241,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "GoalStatusEnum": "partnership.models.GoalStatus",
         "PartnershipStatusEnum": "partnership.models.Partnership.Status",
+        "DocumentKindEnum": "partnership.models.Document.Kind",
+        "ReviewKindEnum": "reviews.models.Review.Kind",
+        "ReviewStatusEnum": "reviews.models.Review.Status",
+        "ReportVersionStatusEnum": "reviews.models.ReportVersion.Status",
+        "RatingEnum": "reviews.models.Rating",
     },
 }
 

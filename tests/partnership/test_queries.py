@@ -27,7 +27,8 @@ PINNED = {
     f"/p/{SLUG}/risks/": 8,
     f"/p/{SLUG}/risks/1/": 8,
     f"/p/{SLUG}/documents/": 6,
-    f"/p/{SLUG}/history/": 16,
+    # One query per model registered with the history (the reviews app adds seven).
+    f"/p/{SLUG}/history/": 23,
     "/api/v1/partnerships/": 6,
     "/api/v1/goals/": 6,
     "/api/v1/goal-updates/": 7,
