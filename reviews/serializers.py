@@ -3,6 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from partnership import access as partnership_access
+from partnership.models import Partnership
 from partnership.serializers import ReasonField, VisibleRelatedField
 
 from . import access
@@ -43,7 +44,9 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 
 class ReviewCreateSerializer(ReviewSerializer):
-    partnership = serializers.SlugRelatedField(slug_field="slug", queryset=Review.objects.none())
+    partnership = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Partnership.objects.none()
+    )
     sources = VisibleRelatedField(
         object_access=partnership_access.documents, many=True, required=False
     )

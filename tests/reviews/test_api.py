@@ -140,7 +140,6 @@ def test_download_through_the_api_is_logged(users, api_login, review, desk, role
         assert b"".join(response.streaming_content) == b"%PDF-1.7 api"
         assert response["Cache-Control"] == "no-store"
         assert response["Content-Disposition"].startswith("attachment;")
-        response.close()
         (entry,) = DownloadLog.objects.all()
         assert (entry.user, entry.channel) == (users[role], "api")
     else:

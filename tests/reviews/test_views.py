@@ -162,8 +162,7 @@ def test_a_download_is_an_uncached_attachment_with_a_safe_name_and_is_logged(
     review.save()
     version = done_version(review, requested_by=desk, number=3, content=b"%PDF-1.7 bytes")
     response = login(auditor).get(f"{P}/versions/{version.pk}/download/")
-    body = b"".join(response.streaming_content)
-    response.close()
+    body = b"".join(response.streaming_content)  # closes the file when exhausted
     assert body == b"%PDF-1.7 bytes"
     assert response["Content-Type"] == "application/pdf"
     assert response["Cache-Control"] == "no-store"
