@@ -28,13 +28,13 @@ deps: $(if $(filter var/uv/bin/uv,$(UV)),var/uv/bin/uv)
 demo: deps
 	$(DEMO_ENV) $(RUN) python manage.py setup_demo
 	@echo "Starting a Celery worker on the embedded broker and the web server (Ctrl-C stops both)."
-	@$(DEMO_ENV) $(RUN) celery -A config worker --beat --loglevel=INFO --concurrency=2 \
+	@$(DEMO_ENV) $(RUN) celery -A config worker --beat --queues=celery,pdf --loglevel=INFO --concurrency=2 \
 		--schedule=var/celerybeat-schedule & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(RUN) python manage.py runserver $(HOST):$(PORT)
 
 worker: deps
-	$(DEMO_ENV) $(RUN) celery -A config worker --beat --loglevel=INFO --schedule=var/celerybeat-schedule
+	$(DEMO_ENV) $(RUN) celery -A config worker --beat --queues=celery,pdf --loglevel=INFO --schedule=var/celerybeat-schedule
 
 test: deps
 	$(RUN) pytest -n 2 $(PYTEST_ARGS)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, pagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -46,3 +50,41 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             detail = {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail)
     return drf_exception_handler(exc, context)
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number: ``?year=0.5`` is a 400, not an empty list."""
+
+    field_class = forms.IntegerField
+
+
+class FilterSet(django_filters.FilterSet):
+    """The base of every API filter set: integer fields filter by whole numbers."""
+
+    FILTER_DEFAULTS = {
+        **django_filters.FilterSet.FILTER_DEFAULTS,
+        **{
+            field: {"filter_class": IntegerFilter}
+            for field in (
+                models.IntegerField,
+                models.SmallIntegerField,
+                models.BigIntegerField,
+                models.PositiveIntegerField,
+                models.PositiveSmallIntegerField,
+                models.PositiveBigIntegerField,
+                models.AutoField,
+                models.BigAutoField,
+            )
+        },
+        # ISO 8601 dates only, as the schema says (Django forms would also take 10/25/2006).
+        models.DateField: {
+            "filter_class": django_filters.DateFilter,
+            "extra": lambda field: {"input_formats": ["%Y-%m-%d"]},
+        },
+    }
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter, with the strict base for filter sets made from ``filterset_fields``."""
+
+    filterset_base = FilterSet

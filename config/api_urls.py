@@ -4,9 +4,11 @@ from rest_framework.routers import DefaultRouter
 
 from funding.api import register as register_funding
 from partnership.api import register as register_partnership
+from reviews.api import register as register_reviews
 
 router = DefaultRouter()
 register_partnership(router)
 register_funding(router)
+register_reviews(router)
 
 urlpatterns = router.urls

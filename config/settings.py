@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "accounts",
     "partnership",
     "funding",
+    "reviews",
 ]
 
 MIDDLEWARE = [
@@ -244,7 +245,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "config.api.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
@@ -275,6 +276,10 @@ SPECTACULAR_SETTINGS = {
         "ForeignCurrencyEnum": "funding.models.FOREIGN_CURRENCIES",
         "DisbursementKindEnum": "funding.models.Disbursement.Kind",
         "StaffKindEnum": "funding.models.StaffPosition.Kind",
+        "ReviewKindEnum": "reviews.models.Review.Kind",
+        "ReviewStatusEnum": "reviews.models.Review.Status",
+        "ReportVersionStatusEnum": "reviews.models.ReportVersion.Status",
+        "RatingEnum": "reviews.models.Rating",
     },
 }
 
@@ -286,19 +291,36 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 60 * 60}
 else:
     # The embedded broker: messages are files under var/celery, no server needed.
-    for sub in ("out", "processed"):
+    for sub in ("out", "processed", "control"):
         (CELERY_FILESYSTEM_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_FILESYSTEM_DIR / "out"),
         "data_folder_out": str(CELERY_FILESYSTEM_DIR / "out"),
         "processed_folder": str(CELERY_FILESYSTEM_DIR / "processed"),
-        "control_folder": str(CELERY_FILESYSTEM_DIR / "control"),  # else ./control
+        # Its exchange tables too, or kombu writes them to ./control in the working directory.
+        "control_folder": str(CELERY_FILESYSTEM_DIR / "control"),
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # PDF rendering gets a queue of its own, so a slow report never holds up other tasks.
 CELERY_TASK_ROUTES = {"reviews.*": {"queue": "pdf"}}
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
+
+# Review reports (reviews/): a render not finished this long after it was sent or started
+# is re-sent by the beat task, and failed after REPORT_RENDER_MAX_ATTEMPTS sends. The
+# default waits past the render task's hard time limit, so a live render is never doubled.
+REPORT_RENDER_SOFT_TIME_LIMIT = env_int("REPORT_RENDER_SOFT_TIME_LIMIT", 4 * 60)
+REPORT_RENDER_TIME_LIMIT = env_int("REPORT_RENDER_TIME_LIMIT", 5 * 60)
+REPORT_RENDER_STALE_AFTER = env_int("REPORT_RENDER_STALE_AFTER", REPORT_RENDER_TIME_LIMIT + 60)
+REPORT_RENDER_MAX_ATTEMPTS = env_int("REPORT_RENDER_MAX_ATTEMPTS", 3)
+REPORT_RESEND_INTERVAL = env_int("REPORT_RESEND_INTERVAL", 60)
+CELERY_BEAT_SCHEDULE = {
+    "reviews-resend-stuck-report-versions": {
+        "task": "reviews.tasks.resend_stuck_report_versions",
+        "schedule": REPORT_RESEND_INTERVAL,
+    },
+}
 
 # --- Logging ------------------------------------------------------------------------------
 # One line per record on stdout, each with the id of the request (or task) it belongs to.
@@ -323,7 +345,12 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO")},
     # django-guid says at INFO level, for every request, where the id came from; axes
     # logs failed log-ins and lockouts at WARNING (successes go to its AccessLog table).
-    "loggers": {"django_guid": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    # WeasyPrint narrates every step at INFO; its warnings (a refused fetch) still show.
+    "loggers": {
+        "django_guid": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+    },
 }
 # Request ids: a UUID in X-Request-ID is kept, anything else is replaced by a new one;
 # the id goes back in the response and, through task headers, into the worker's log lines.

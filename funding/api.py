@@ -9,8 +9,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from config.api import FilterSet
 from partnership.access import Capability
-from partnership.api_base import FilterSet, PartnershipScopedViewSet
+from partnership.api_base import PartnershipScopedViewSet
 
 from . import access, selectors, serializers, services
 from .models import (
@@ -183,7 +184,7 @@ class VoluntaryContributionViewSet(
 
     @extend_schema(
         summary="Each stated subtotal of the annex against the sum of its detail rows",
-        responses=serializers.FindingSerializer(many=True),
+        responses=serializers.ReconciliationFindingSerializer(many=True),
         filters=False,
     )
     @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
@@ -192,7 +193,7 @@ class VoluntaryContributionViewSet(
         findings = []
         for partnership in partnerships:
             findings.extend(selectors.reconciliation(partnership=partnership).findings)
-        return Response(serializers.FindingSerializer(findings, many=True).data)
+        return Response(serializers.ReconciliationFindingSerializer(findings, many=True).data)
 
     def access_partnerships(self):
         from partnership import access as partnership_access

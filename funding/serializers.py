@@ -162,7 +162,7 @@ class VoluntaryContributionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FindingSerializer(serializers.Serializer):
+class ReconciliationFindingSerializer(serializers.Serializer):
     partnership = serializers.CharField(source="subtotal.partnership.slug")
     source_table = serializers.CharField(source="subtotal.source_table")
     source_row = serializers.IntegerField(source="subtotal.source_row")

@@ -7,8 +7,10 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.routers import BaseRouter
 
+from config.api import FilterSet
+
 from . import access, serializers, services
-from .api_base import FilterSet, PartnershipScopedViewSet
+from .api_base import PartnershipScopedViewSet
 from .models import Document, GoalStatus, GoalUpdate, OverallGoal, RiskAssessment
 
 

@@ -5,10 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import django_filters
-from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import models
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -38,38 +35,6 @@ class CanWriteSomewhere(permissions.BasePermission):
 
 
 SLUG_RE = re.compile(r"[-a-zA-Z0-9_]+")
-
-
-class IntegerFilter(django_filters.NumberFilter):
-    """A whole number: ``?year=0.5`` is a 400, not an empty list."""
-
-    field_class = forms.IntegerField
-
-
-class FilterSet(django_filters.FilterSet):
-    """The base of every API filter set: integer fields filter by whole numbers."""
-
-    FILTER_DEFAULTS = {
-        **django_filters.FilterSet.FILTER_DEFAULTS,
-        **{
-            field: {"filter_class": IntegerFilter}
-            for field in (
-                models.IntegerField,
-                models.SmallIntegerField,
-                models.BigIntegerField,
-                models.PositiveIntegerField,
-                models.PositiveSmallIntegerField,
-                models.PositiveBigIntegerField,
-                models.AutoField,
-                models.BigAutoField,
-            )
-        },
-        # ISO 8601 dates only, as the schema says (Django forms would also take 10/25/2006).
-        models.DateField: {
-            "filter_class": django_filters.DateFilter,
-            "extra": lambda field: {"input_formats": ["%Y-%m-%d"]},
-        },
-    }
 
 
 PARTNERSHIP_PARAMETER = OpenApiParameter(

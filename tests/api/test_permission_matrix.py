@@ -20,8 +20,10 @@ from funding import seed as funding_seed
 from funding.models import Component
 from partnership.access import Capability
 from partnership.models import OverallGoal, Risk
+from reviews.models import Finding, GoalAssessment, PriorityAreaAssessment, Recommendation
 from tests import factories
 from tests.funding import factories as funding_factories
+from tests.reviews import factories as review_factories
 
 ROLES = ["anonymous", "outsider", "desk", "geneva", "auditor"]
 
@@ -61,6 +63,14 @@ def _line(iom, component=None):
     )
 
 
+def _review(iom):
+    return review_factories.ReviewFactory(partnership=iom)
+
+
+def _author():
+    return factories.UserFactory()
+
+
 def _funded(iom):
     funding_seed.load_demo(iom)
     return iom
@@ -97,6 +107,38 @@ RULES: dict[str, Rule] = {
         lambda iom: funding_factories.AllocationFactory(
             budget_line=_line(iom, component=Component.PRIORITY_AREA_2)
         ),
+    ),
+    "review": Rule(Capability.EDIT_REVIEWS, _review),
+    "report-version": Rule(
+        Capability.EDIT_REVIEWS, lambda iom: review_factories.done_version(_review(iom))
+    ),
+    "goal-assessment": Rule(
+        Capability.EDIT_REVIEWS,
+        lambda iom: GoalAssessment.objects.create(
+            review=_review(iom),
+            goal=_goal(iom),
+            rating="too_early",
+            narrative="-",
+            author=_author(),
+        ),
+    ),
+    "priority-area-assessment": Rule(
+        Capability.EDIT_REVIEWS,
+        lambda iom: PriorityAreaAssessment.objects.create(
+            review=_review(iom),
+            priority_area=iom.priority_areas.first(),
+            rating="too_early",
+            narrative="-",
+            author=_author(),
+        ),
+    ),
+    "finding": Rule(
+        Capability.EDIT_REVIEWS,
+        lambda iom: Finding.objects.create(review=_review(iom), number=1, text="-"),
+    ),
+    "recommendation": Rule(
+        Capability.EDIT_REVIEWS,
+        lambda iom: Recommendation.objects.create(review=_review(iom), number=1, text="-"),
     ),
     "staff-position": Rule(
         Capability.EDIT_FUNDING, lambda iom: funding_factories.StaffPositionFactory(partnership=iom)
@@ -167,6 +209,7 @@ def test_permission_matrix(users, api_login, iom, basename, action, method, deta
     url = reverse(name, kwargs={"pk": obj.pk}) if detail else reverse(name)
     client = api_login(users.get(role))
     response = getattr(client, method)(url, {}, format="json")
+    response.close()  # a download streams its file
     assert response.status_code in _expected(role, rule, action, method, detail), (
         role,
         method,

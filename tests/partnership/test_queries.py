@@ -27,7 +27,8 @@ PINNED = {
     f"/p/{SLUG}/risks/": 7,
     f"/p/{SLUG}/risks/1/": 7,
     f"/p/{SLUG}/documents/": 5,
-    f"/p/{SLUG}/history/": 26,  # fixed per registered model: + 11 of funding/
+    # One query per model registered with the history: + 11 of funding/, + 7 of reviews/.
+    f"/p/{SLUG}/history/": 33,
     "/api/v1/partnerships/": 5,
     "/api/v1/goals/": 5,
     "/api/v1/goal-updates/": 6,

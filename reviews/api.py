@@ -1,0 +1,296 @@
+"""API resources of the reviews (registered under /api/v1/)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.routers import BaseRouter
+
+from partnership import access as partnership_access
+from partnership.access import Capability
+from partnership.api_base import PartnershipScopedViewSet
+
+from . import access, serializers, services
+from .models import DownloadLog, GoalAssessment, PriorityAreaAssessment, ReportVersion
+from .views import version_file_response
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List reviews"),
+    retrieve=extend_schema(summary="Read a review"),
+    create=extend_schema(summary="Add a review (desk officers)"),
+    update=extend_schema(summary="Replace a review's facts (desk officers)"),
+    partial_update=extend_schema(summary="Change a review's facts (desk officers)"),
+)
+class ReviewViewSet(
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    PartnershipScopedViewSet,
+):
+    access = access.reviews
+    write_capability = Capability.EDIT_REVIEWS
+    filterset_fields = ["kind", "status"]
+    ordering_fields = ["due_date", "created_at"]
+    ordering = ["partnership_id", "kind", "id"]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("review_sources")
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return serializers.ReviewCreateSerializer
+        return serializers.ReviewSerializer
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        partnership = data.pop("partnership")
+        self.check_write(partnership.pk)
+        serializer.instance = services.review_create(partnership=partnership, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        reason = data.pop("reason", "")
+        serializer.instance = services.review_update(
+            review=serializer.instance, data=data, reason=reason
+        )
+
+    @extend_schema(
+        summary="Render the review's report (desk officers): queues a new version",
+        request=None,
+        responses={202: serializers.RenderAcceptedSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def render(self, request, pk=None):
+        review = self.get_object()
+        version = services.report_version_request(review=review, requested_by=request.user)
+        body = serializers.RenderAcceptedSerializer(
+            {"id": version.pk, "number": version.number, "status": version.status}
+        ).data
+        return Response(body, status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List report versions (newest first)"),
+    retrieve=extend_schema(summary="Read a report version: status, SHA-256, size, pages"),
+)
+class ReportVersionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, PartnershipScopedViewSet
+):
+    """Versions are made by rendering a review; an issued version never changes."""
+
+    access = access.report_versions
+    write_capability = Capability.EDIT_REVIEWS
+    serializer_class = serializers.ReportVersionSerializer
+    filterset_fields = ["review", "status", "sha256"]
+    ordering_fields = ["number", "requested_at"]
+    ordering = ["review_id", "-number"]
+
+    @extend_schema(
+        summary="Download the PDF of a rendered version (logged)",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: OpenApiResponse()},
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        version = self.get_object()
+        self._check(version, Capability.DOWNLOAD)
+        try:
+            services.report_version_log_download(
+                version=version, user=request.user, channel=DownloadLog.Channel.API
+            )
+        except ValidationError:
+            return Response(
+                {"detail": "This version has no file yet."}, status=status.HTTP_404_NOT_FOUND
+            )
+        return version_file_response(version)
+
+    @extend_schema(
+        summary="Issue a rendered version (desk officers); it never changes after",
+        request=None,
+        responses={200: serializers.ReportVersionSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def issue(self, request, pk=None):
+        version = services.report_version_issue(version=self.get_object(), issued_by=request.user)
+        return Response(self.get_serializer(version).data)
+
+    @extend_schema(
+        summary="Queue a failed version again (desk officers)",
+        request=None,
+        responses={202: serializers.ReportVersionSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        version = services.report_version_retry(version=self.get_object())
+        return Response(self.get_serializer(version).data, status=status.HTTP_202_ACCEPTED)
+
+    def _check(self, version: ReportVersion, capability: Capability) -> None:
+        try:
+            partnership_access.check(self.request.user, version.review.partnership_id, capability)
+        except PermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+
+
+class _AssessmentViewSet(
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    PartnershipScopedViewSet,
+):
+    """Create once per review and subject; change later (the history keeps each change)."""
+
+    write_capability = Capability.EDIT_REVIEWS
+    subject: str
+    model: type
+    create_serializer: type
+    update_serializer: type
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return self.update_serializer
+        return self.create_serializer
+
+    def _save(self, review, subject, **data):
+        save = (
+            services.goal_assessment_save
+            if self.subject == "goal"
+            else services.priority_area_assessment_save
+        )
+        return save(review=review, author=self.request.user, **{self.subject: subject}, **data)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        review, subject = data.pop("review"), data.pop(self.subject)
+        self.check_write(review.partnership_id)
+        if self.model.objects.filter(review=review, **{self.subject: subject}).exists():
+            raise ValidationError(
+                {self.subject: "This review already assesses it: change that assessment."}
+            )
+        serializer.instance = self._save(review, subject, **data)
+
+    def perform_update(self, serializer):
+        instance = serializer.instance
+        data = {
+            "rating": serializer.validated_data.get("rating", instance.rating),
+            "narrative": serializer.validated_data.get("narrative", instance.narrative),
+        }
+        serializer.instance = self._save(instance.review, getattr(instance, self.subject), **data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the reviews' assessments of overall goals"),
+    retrieve=extend_schema(summary="Read a goal assessment"),
+    create=extend_schema(summary="Assess an overall goal in a review (desk officers)"),
+    update=extend_schema(summary="Replace a goal assessment (desk officers)"),
+    partial_update=extend_schema(summary="Change a goal assessment (desk officers)"),
+)
+class GoalAssessmentViewSet(_AssessmentViewSet):
+    access = access.goal_assessments
+    subject = "goal"
+    model = GoalAssessment
+    create_serializer = serializers.GoalAssessmentSerializer
+    update_serializer = serializers.GoalAssessmentUpdateSerializer
+    filterset_fields = ["review", "goal", "rating"]
+    ordering = ["review_id", "goal__number"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the reviews' assessments of priority areas"),
+    retrieve=extend_schema(summary="Read a priority area assessment"),
+    create=extend_schema(summary="Assess a priority area in a review (desk officers)"),
+    update=extend_schema(summary="Replace a priority area assessment (desk officers)"),
+    partial_update=extend_schema(summary="Change a priority area assessment (desk officers)"),
+)
+class PriorityAreaAssessmentViewSet(_AssessmentViewSet):
+    access = access.priority_area_assessments
+    subject = "priority_area"
+    model = PriorityAreaAssessment
+    create_serializer = serializers.PriorityAreaAssessmentSerializer
+    update_serializer = serializers.PriorityAreaAssessmentUpdateSerializer
+    filterset_fields = ["review", "priority_area", "rating"]
+    ordering = ["review_id", "priority_area__number"]
+
+
+class _ItemViewSet(
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    PartnershipScopedViewSet,
+):
+    write_capability = Capability.EDIT_REVIEWS
+    filterset_fields = ["review"]
+    ordering = ["review_id", "number"]
+    create_serializer: type
+    update_serializer: type
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return self.update_serializer
+        return self.create_serializer
+
+    def perform_update(self, serializer):
+        serializer.instance = services.review_item_update(
+            item=serializer.instance, data=dict(serializer.validated_data)
+        )
+
+    def perform_destroy(self, instance):
+        services.review_item_delete(item=instance)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the reviews' findings"),
+    retrieve=extend_schema(summary="Read a finding"),
+    create=extend_schema(summary="Add a finding to a review (desk officers)"),
+    update=extend_schema(summary="Replace a finding's text (desk officers)"),
+    partial_update=extend_schema(summary="Change a finding's text (desk officers)"),
+    destroy=extend_schema(summary="Delete a finding of a review not yet issued (desk officers)"),
+)
+class FindingViewSet(_ItemViewSet):
+    access = access.findings
+    create_serializer = serializers.FindingSerializer
+    update_serializer = serializers.FindingUpdateSerializer
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        self.check_write(data["review"].partnership_id)
+        serializer.instance = services.finding_create(**data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the reviews' recommendations"),
+    retrieve=extend_schema(summary="Read a recommendation"),
+    create=extend_schema(summary="Add a recommendation to a review (desk officers)"),
+    update=extend_schema(summary="Replace a recommendation (desk officers)"),
+    partial_update=extend_schema(summary="Change a recommendation (desk officers)"),
+    destroy=extend_schema(summary="Delete a recommendation of a review not yet issued"),
+)
+class RecommendationViewSet(_ItemViewSet):
+    access = access.recommendations
+    create_serializer = serializers.RecommendationSerializer
+    update_serializer = serializers.RecommendationUpdateSerializer
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        self.check_write(data["review"].partnership_id)
+        serializer.instance = services.recommendation_create(**data)
+
+
+def register(router: BaseRouter) -> None:
+    router.register("reviews", ReviewViewSet, basename="review")
+    router.register("report-versions", ReportVersionViewSet, basename="report-version")
+    router.register("goal-assessments", GoalAssessmentViewSet, basename="goal-assessment")
+    router.register(
+        "priority-area-assessments",
+        PriorityAreaAssessmentViewSet,
+        basename="priority-area-assessment",
+    )
+    router.register("findings", FindingViewSet, basename="finding")
+    router.register("recommendations", RecommendationViewSet, basename="recommendation")

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class ReviewsConfig(AppConfig):
+    name = "reviews"
+    verbose_name = "Reviews"
+
+    def ready(self) -> None:
+        from partnership import history
+
+        from . import models
+
+        history.register(models.Review, partnership_path="partnership")
+        for model in (
+            models.ReviewSource,
+            models.GoalAssessment,
+            models.PriorityAreaAssessment,
+            models.Finding,
+            models.Recommendation,
+            models.ReportVersion,
+        ):
+            history.register(model, partnership_path="review__partnership")
+        # Downloads are not changes: they have their own page, the download log.

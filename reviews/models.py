@@ -1,0 +1,328 @@
+"""Reviews of a partnership (mid-term, final), their assessments, and the rendered reports.
+
+A review rests on sources (documents of the partnership), assesses each overall goal and
+each priority area, and states findings and recommendations. Its report is rendered in the
+background into numbered, immutable-once-issued :class:`ReportVersion` rows.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from partnership.models import AppendOnlyModel, Document, OverallGoal, Partnership, PriorityArea
+
+
+class ReviewIssuedError(Exception):
+    """Raised when code tries to change what an issued review or report version fixes."""
+
+
+class Rating(models.TextChoices):
+    ACHIEVED = "achieved", "Achieved"
+    PARTLY_ACHIEVED = "partly_achieved", "Partly achieved"
+    NOT_ACHIEVED = "not_achieved", "Not achieved"
+    TOO_EARLY = "too_early", "Too early to tell"
+
+
+class Review(models.Model):
+    class Kind(models.TextChoices):
+        MID_TERM = "mid_term", "Mid-term review"
+        FINAL = "final", "Final review"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        ISSUED = "issued", "Issued"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="reviews")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=300)
+    purpose = models.TextField(blank=True, help_text="What the review is to assess.")
+    period_start = models.DateField("period covered from", null=True, blank=True)
+    period_end = models.DateField("period covered to", null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    due_description = models.CharField(
+        "due (as the source states it)",
+        max_length=60,
+        blank=True,
+        help_text="When the review is due in the source's words, e.g. “fall of 2019”.",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    sources = models.ManyToManyField(
+        Document, through="ReviewSource", related_name="reviews", blank=True
+    )
+    citation = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partnership", "kind", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_start__isnull=True)
+                | models.Q(period_end__isnull=True)
+                | models.Q(period_end__gte=models.F("period_start")),
+                name="review_period_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "reviews:review-detail", kwargs={"slug": self.partnership.slug, "pk": self.pk}
+        )
+
+    def clean(self) -> None:
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": "The period must end on or after its start."})
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == self.Status.ISSUED
+
+
+class ReviewSource(models.Model):
+    """A document the review rests on, with what the review takes from it."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="review_sources")
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+    citation = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "document"], name="review_source_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review}: {self.document}"
+
+
+class GoalAssessment(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="goal_assessments")
+    goal = models.ForeignKey(OverallGoal, on_delete=models.PROTECT, related_name="assessments")
+    rating = models.CharField(max_length=20, choices=Rating.choices)
+    narrative = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "goal__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "goal"], name="goal_assessment_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review} — goal {self.goal.number}: {self.get_rating_display()}"
+
+
+class PriorityAreaAssessment(models.Model):
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="priority_area_assessments"
+    )
+    priority_area = models.ForeignKey(
+        PriorityArea, on_delete=models.PROTECT, related_name="assessments"
+    )
+    rating = models.CharField(max_length=20, choices=Rating.choices)
+    narrative = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "priority_area__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "priority_area"], name="priority_area_assessment_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review} — priority area {self.priority_area.number}"
+
+
+class Finding(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="findings")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "number"], name="finding_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Finding {self.number}"
+
+
+class Recommendation(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="recommendations")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    finding = models.ForeignKey(
+        Finding,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+        help_text="The finding this recommendation answers, if one.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "number"], name="recommendation_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Recommendation {self.number}"
+
+
+def report_file_name(review_id: int, number: int) -> str:
+    """One name per version: a repeated or resumed render overwrites, never adds, a file."""
+    return f"reports/review-{review_id}/version-{number}.pdf"
+
+
+class ReportVersionQuerySet(models.QuerySet):
+    """Bulk writes refuse issued versions as ``save`` and ``delete`` do."""
+
+    def _refuse_issued(self, action: str) -> None:
+        if self.filter(issued_at__isnull=False).exists():
+            raise ReviewIssuedError(f"Issued report versions cannot be {action}.")
+
+    def update(self, **kwargs):
+        self._refuse_issued("changed")
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._refuse_issued("deleted")
+        return super().delete()
+
+
+class ReportVersion(models.Model):
+    """A rendered PDF of a review. The render runs in a Celery task; its state lives here.
+
+    Issued versions never change: ``save`` and ``delete`` refuse once ``issued_at`` is
+    stored (services check first and say so; this is the last line).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RENDERING = "rendering", "Rendering"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    file = models.FileField(blank=True, max_length=200)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True, db_index=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True, help_text="Bytes.")
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    data_sha256 = models.CharField(
+        "SHA-256 of the data",
+        max_length=64,
+        blank=True,
+        help_text="Of the figures the report was rendered from (the JSON attachment).",
+    )
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    # The render's bookkeeping: how often it was sent to a worker, which claim holds it.
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Renders started.")
+    sends = models.PositiveSmallIntegerField(default=0, help_text="Times sent to a worker.")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    claim = models.CharField(max_length=32, blank=True)
+    issued_at = models.DateTimeField(null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["claim", "task_id"])
+
+    objects = ReportVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["review", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "number"], name="report_version_unique"),
+            models.UniqueConstraint(
+                fields=["review"],
+                condition=models.Q(issued_at__isnull=False),
+                name="report_version_one_issued_per_review",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="done")
+                | (~models.Q(sha256="") & ~models.Q(file="") & models.Q(pages__isnull=False)),
+                name="report_version_done_has_file",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(issued_at__isnull=True) | models.Q(status="done"),
+                name="report_version_issued_is_done",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review} — version {self.number}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and self._stored_is_issued():
+            raise ReviewIssuedError(f"Version {self.number} is issued and cannot change.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_issued or self._stored_is_issued():
+            raise ReviewIssuedError(f"Version {self.number} is issued and cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_issued(self) -> bool:
+        return self.issued_at is not None
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RENDERING)
+
+    def _stored_is_issued(self) -> bool:
+        return (
+            self.pk is not None
+            and type(self).objects.filter(pk=self.pk, issued_at__isnull=False).exists()
+        )
+
+
+class DownloadLog(AppendOnlyModel):
+    """Who downloaded which report version, when, and through which door."""
+
+    class Channel(models.TextChoices):
+        PAGE = "page", "Page"
+        API = "api", "API"
+
+    version = models.ForeignKey(ReportVersion, on_delete=models.PROTECT, related_name="downloads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["-at"], name="downloadlog_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user} downloaded {self.version} at {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,370 @@
+"""Reads shared by the review pages, the API and the report.
+
+:func:`review_report_data` gathers everything the report shows in a fixed number of
+queries; :func:`report_figures` turns it into the machine-readable figures that are
+attached to the PDF (JSON and CSV) and whose SHA-256 the footer prints.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from partnership import selectors as partnership_selectors
+from partnership.models import GoalUpdate, OverallGoal, Partnership, PriorityArea, Risk
+from partnership.selectors import HeatCell
+
+from .models import (
+    DownloadLog,
+    Finding,
+    GoalAssessment,
+    PriorityAreaAssessment,
+    Recommendation,
+    ReportVersion,
+    Review,
+    ReviewSource,
+)
+
+FIGURES_SCHEMA = "partnership-monitor/review-figures/1"
+
+
+def reviews_for_partnership(*, partnership: Partnership) -> QuerySet[Review]:
+    """Reviews with the counts their list shows (one query)."""
+    return (
+        Review.objects.filter(partnership=partnership)
+        .annotate(
+            goal_assessment_count=Count("goal_assessments", distinct=True),
+            version_count=Count("versions", distinct=True),
+            done_count=Count("versions", filter=Q(versions__status="done"), distinct=True),
+        )
+        .order_by("due_date", "kind", "pk")
+    )
+
+
+def review_versions(*, review: Review) -> QuerySet[ReportVersion]:
+    return review.versions.select_related("requested_by", "issued_by").order_by("-number")
+
+
+def review_sources(*, review: Review) -> QuerySet[ReviewSource]:
+    return review.review_sources.select_related("document").order_by("pk")
+
+
+@dataclass
+class GoalRow:
+    """An overall goal with its tracker status, the review's assessment and its timeline."""
+
+    goal: OverallGoal
+    assessment: GoalAssessment | None
+    updates: list[GoalUpdate] = field(default_factory=list)
+
+
+@dataclass
+class PriorityAreaRow:
+    area: PriorityArea
+    assessment: PriorityAreaAssessment | None
+    goal_numbers: list[int] = field(default_factory=list)
+
+
+@dataclass
+class ReviewPageData:
+    goals: list[GoalRow]
+    priority_areas: list[PriorityAreaRow]
+    findings: list[Finding]
+    recommendations: list[Recommendation]
+
+
+def review_assessments(*, review: Review, with_timeline: bool = False) -> ReviewPageData:
+    """The goals and priority areas of the review's partnership with the review's
+    assessments of them, and its findings and recommendations.
+
+    Six queries (eight ``with_timeline``), whatever the number of goals or updates.
+    """
+    goals_qs = partnership_selectors.goals_with_status(partnership=review.partnership)
+    if with_timeline:
+        goals_qs = goals_qs.prefetch_related(
+            Prefetch(
+                "updates",
+                queryset=GoalUpdate.objects.select_related("author")
+                .prefetch_related("evidence")
+                .order_by("-as_of", "-created_at", "-pk"),
+            )
+        )
+    goals = list(goals_qs)
+    goal_assessments = {
+        a.goal_id: a for a in review.goal_assessments.select_related("author").order_by()
+    }
+    areas = list(review.partnership.priority_areas.order_by("number"))
+    area_assessments = {
+        a.priority_area_id: a
+        for a in review.priority_area_assessments.select_related("author").order_by()
+    }
+    return ReviewPageData(
+        goals=[
+            GoalRow(
+                goal=goal,
+                assessment=goal_assessments.get(goal.pk),
+                updates=list(goal.updates.all()) if with_timeline else [],
+            )
+            for goal in goals
+        ],
+        priority_areas=[
+            PriorityAreaRow(
+                area=area,
+                assessment=area_assessments.get(area.pk),
+                goal_numbers=[g.number for g in goals if g.priority_area_id == area.pk],
+            )
+            for area in areas
+        ],
+        findings=list(review.findings.order_by("number")),
+        recommendations=list(review.recommendations.select_related("finding").order_by("number")),
+    )
+
+
+@dataclass
+class ReportData:
+    """Everything the report of a review shows.
+
+    The budget (planned, committed, disbursed per year and component, with its chart)
+    and the consultations' action points belong here too; they come from the funding and
+    consultations apps and are added, as fields and report sections, once those land.
+    """
+
+    review: Review
+    partnership: Partnership
+    sources: list[ReviewSource]
+    assessments: ReviewPageData
+    risks: list[Risk]
+    heat_map: list[list[HeatCell]]
+
+
+def review_report_data(*, review_id: int) -> ReportData:
+    """The report's data in a fixed number of queries (12), whatever the amount of data."""
+    review = Review.objects.select_related("partnership__organisation").get(pk=review_id)
+    risks = list(partnership_selectors.risks_with_assessments(partnership=review.partnership))
+    return ReportData(
+        review=review,
+        partnership=review.partnership,
+        sources=list(review_sources(review=review)),
+        assessments=review_assessments(review=review, with_timeline=True),
+        risks=risks,
+        heat_map=partnership_selectors.residual_heat_map(risks),
+    )
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _assessment(assessment: GoalAssessment | PriorityAreaAssessment | None) -> dict | None:
+    if assessment is None:
+        return None
+    return {"rating": assessment.rating, "narrative": assessment.narrative}
+
+
+def report_figures(data: ReportData) -> dict[str, Any]:
+    """The review's figures and texts as plain JSON-ready data, in a stable order."""
+    partnership, review = data.partnership, data.review
+    return {
+        "schema": FIGURES_SCHEMA,
+        "partnership": {
+            "slug": partnership.slug,
+            "title": partnership.title,
+            "donor": partnership.donor,
+            "organisation": partnership.organisation.name,
+            "start_date": _text(partnership.start_date),
+            "end_date": _text(partnership.end_date),
+            "annual_amount": _text(partnership.annual_amount),
+            "currency": partnership.currency,
+            "citation": partnership.citation,
+        },
+        "review": {
+            "id": review.pk,
+            "kind": review.kind,
+            "title": review.title,
+            "status": review.status,
+            "period_start": _text(review.period_start),
+            "period_end": _text(review.period_end),
+            "due_date": _text(review.due_date),
+            "due_description": review.due_description,
+            "citation": review.citation,
+        },
+        "sources": [
+            {
+                "title": source.document.title,
+                "kind": source.document.kind,
+                "year": source.document.year,
+                "reference": source.document.reference,
+                "note": source.note,
+                "citation": source.citation or source.document.citation,
+            }
+            for source in data.sources
+        ],
+        "priority_areas": [
+            {
+                "number": row.area.number,
+                "title": row.area.title,
+                "goals": row.goal_numbers,
+                "assessment": _assessment(row.assessment),
+            }
+            for row in data.assessments.priority_areas
+        ],
+        "goals": [
+            {
+                "number": row.goal.number,
+                "text": row.goal.text,
+                "citation": row.goal.citation,
+                "current_status": row.goal.current_status,
+                "indicator": row.goal.indicator,
+                "unit": row.goal.unit,
+                "baseline_value": _text(row.goal.baseline_value),
+                "baseline_year": row.goal.baseline_year,
+                "target_value": _text(row.goal.target_value),
+                "target_description": row.goal.target_description,
+                "assessment": _assessment(row.assessment),
+                "updates": [
+                    {
+                        "as_of": _text(update.as_of),
+                        "status": update.status,
+                        "actual_value": _text(update.actual_value),
+                        "narrative": update.narrative,
+                        "evidence": [doc.title for doc in update.evidence.all()],
+                    }
+                    for update in row.updates
+                ],
+            }
+            for row in data.assessments.goals
+        ],
+        "risks": [
+            {
+                "number": risk.number,
+                "title": risk.title,
+                "citation": risk.citation,
+                "assessments": [
+                    {
+                        "as_of": _text(a.as_of),
+                        "likelihood": a.likelihood,
+                        "impact": a.impact,
+                        "residual_likelihood": a.residual_likelihood,
+                        "residual_impact": a.residual_impact,
+                        "response": a.response,
+                    }
+                    for a in risk.assessments.all()
+                ],
+            }
+            for risk in data.risks
+        ],
+        "findings": [{"number": f.number, "text": f.text} for f in data.assessments.findings],
+        "recommendations": [
+            {
+                "number": r.number,
+                "text": r.text,
+                "finding": r.finding.number if r.finding else None,
+            }
+            for r in data.assessments.recommendations
+        ],
+    }
+
+
+def figures_json(figures: dict[str, Any]) -> bytes:
+    """Canonical JSON: the same data gives the same bytes, and so the same SHA-256."""
+    return json.dumps(figures, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
+
+
+def figures_sha256(figures: dict[str, Any]) -> str:
+    return hashlib.sha256(figures_json(figures)).hexdigest()
+
+
+CSV_COLUMNS = ["section", "item", "measure", "value", "unit", "as_of"]
+
+
+def figures_csv(figures: dict[str, Any]) -> bytes:
+    """The figures in long form, one value a row, for a spreadsheet."""
+    rows: list[list[Any]] = []
+    for goal in figures["goals"]:
+        item = f"Goal {goal['number']}"
+        rows.append(["goal", item, "current_status", goal["current_status"], "", ""])
+        if goal["assessment"]:
+            rows.append(["goal", item, "assessment", goal["assessment"]["rating"], "", ""])
+        if goal["baseline_value"] is not None:
+            rows.append(
+                [
+                    "goal",
+                    item,
+                    "baseline",
+                    goal["baseline_value"],
+                    goal["unit"],
+                    goal["baseline_year"],
+                ]
+            )
+        if goal["target_value"] is not None:
+            rows.append(["goal", item, "target", goal["target_value"], goal["unit"], ""])
+        rows.extend(
+            ["goal_update", item, "status", update["status"], "", update["as_of"]]
+            for update in goal["updates"]
+        )
+        rows.extend(
+            [
+                "goal_update",
+                item,
+                "actual_value",
+                update["actual_value"],
+                goal["unit"],
+                update["as_of"],
+            ]
+            for update in goal["updates"]
+            if update["actual_value"] is not None
+        )
+    rows.extend(
+        [
+            "priority_area",
+            f"Priority area {area['number']}",
+            "assessment",
+            area["assessment"]["rating"],
+            "",
+            "",
+        ]
+        for area in figures["priority_areas"]
+        if area["assessment"]
+    )
+    for risk in figures["risks"]:
+        item = f"Risk {risk['number']}"
+        for assessment in risk["assessments"]:
+            rows.extend(
+                ["risk", item, measure, assessment[measure], "1–5", assessment["as_of"]]
+                for measure in ("likelihood", "impact", "residual_likelihood", "residual_impact")
+            )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def download_log(*, partnership: Partnership) -> QuerySet[DownloadLog]:
+    return (
+        DownloadLog.objects.filter(version__review__partnership=partnership)
+        .select_related("user", "version__review")
+        .order_by("-at", "-pk")
+    )
+
+
+def report_version_by_sha256(*, partnership: Partnership, sha256: str) -> ReportVersion | None:
+    return (
+        ReportVersion.objects.filter(
+            review__partnership=partnership, status=ReportVersion.Status.DONE, sha256=sha256
+        )
+        .select_related("review", "requested_by", "issued_by")
+        .first()
+    )

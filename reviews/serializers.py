@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from partnership import access as partnership_access
+from partnership.models import Partnership
+from partnership.serializers import ReasonField, VisibleRelatedField
+
+from . import access
+from .models import (
+    Finding,
+    GoalAssessment,
+    PriorityAreaAssessment,
+    Recommendation,
+    ReportVersion,
+    Review,
+)
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    sources = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    reason = ReasonField()
+
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "partnership",
+            "kind",
+            "title",
+            "purpose",
+            "period_start",
+            "period_end",
+            "due_date",
+            "due_description",
+            "status",
+            "sources",
+            "citation",
+            "created_at",
+            "reason",
+        ]
+        read_only_fields = ["id", "kind", "status", "citation", "created_at"]
+
+
+class ReviewCreateSerializer(ReviewSerializer):
+    partnership = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Partnership.objects.none()
+    )
+    sources = VisibleRelatedField(
+        object_access=partnership_access.documents, many=True, required=False
+    )
+
+    class Meta(ReviewSerializer.Meta):
+        fields = [f for f in ReviewSerializer.Meta.fields if f != "reason"]
+        read_only_fields = ["id", "status", "citation", "created_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["partnership"].queryset = partnership_access.partnerships.visible(
+                request.user
+            )
+
+
+class RenderAcceptedSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The new report version's id.")
+    number = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+class ReportVersionSerializer(serializers.ModelSerializer):
+    requested_by = serializers.CharField(source="requested_by.username", read_only=True)
+    issued_by = serializers.CharField(source="issued_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = ReportVersion
+        fields = [
+            "id",
+            "review",
+            "number",
+            "status",
+            "sha256",
+            "size",
+            "pages",
+            "data_sha256",
+            "error",
+            "attempts",
+            "requested_by",
+            "requested_at",
+            "finished_at",
+            "issued_at",
+            "issued_by",
+        ]
+        read_only_fields = fields
+
+
+class GoalAssessmentSerializer(serializers.ModelSerializer):
+    review = VisibleRelatedField(object_access=access.reviews)
+    goal = VisibleRelatedField(object_access=partnership_access.goals)
+    author = serializers.CharField(source="author.username", read_only=True)
+
+    class Meta:
+        model = GoalAssessment
+        fields = ["id", "review", "goal", "rating", "narrative", "author", "updated_at"]
+        read_only_fields = ["id", "author", "updated_at"]
+        validators = []  # the view answers a duplicate at the goal field
+
+
+class GoalAssessmentUpdateSerializer(GoalAssessmentSerializer):
+    class Meta(GoalAssessmentSerializer.Meta):
+        read_only_fields = ["id", "review", "goal", "author", "updated_at"]
+
+
+class PriorityAreaAssessmentSerializer(serializers.ModelSerializer):
+    review = VisibleRelatedField(object_access=access.reviews)
+    priority_area = VisibleRelatedField(object_access=partnership_access.priority_areas)
+    author = serializers.CharField(source="author.username", read_only=True)
+
+    class Meta:
+        model = PriorityAreaAssessment
+        fields = ["id", "review", "priority_area", "rating", "narrative", "author", "updated_at"]
+        read_only_fields = ["id", "author", "updated_at"]
+        validators = []  # the view answers a duplicate at the priority_area field
+
+
+class PriorityAreaAssessmentUpdateSerializer(PriorityAreaAssessmentSerializer):
+    class Meta(PriorityAreaAssessmentSerializer.Meta):
+        read_only_fields = ["id", "review", "priority_area", "author", "updated_at"]
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    review = VisibleRelatedField(object_access=access.reviews)
+
+    class Meta:
+        model = Finding
+        fields = ["id", "review", "number", "text"]
+        read_only_fields = ["id", "number"]
+
+
+class FindingUpdateSerializer(FindingSerializer):
+    class Meta(FindingSerializer.Meta):
+        read_only_fields = ["id", "review", "number"]
+
+
+class RecommendationSerializer(serializers.ModelSerializer):
+    review = VisibleRelatedField(object_access=access.reviews)
+    finding = VisibleRelatedField(object_access=access.findings, required=False, allow_null=True)
+
+    class Meta:
+        model = Recommendation
+        fields = ["id", "review", "number", "text", "finding"]
+        read_only_fields = ["id", "number"]
+
+
+class RecommendationUpdateSerializer(RecommendationSerializer):
+    class Meta(RecommendationSerializer.Meta):
+        read_only_fields = ["id", "review", "number"]

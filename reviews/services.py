@@ -1,0 +1,480 @@
+"""Writes to reviews and their reports. Each is atomic and validates before it saves.
+
+An issued review no longer changes (its assessments, findings, recommendations and
+sources are fixed with the report that was issued), and an issued report version never
+changes at all. Rendering runs in a Celery task whose body is :func:`report_version_render`.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from partnership.models import Document, OverallGoal, Partnership, PriorityArea
+from partnership.services import record_update
+
+from . import selectors
+from .models import (
+    DownloadLog,
+    Finding,
+    GoalAssessment,
+    PriorityAreaAssessment,
+    Recommendation,
+    ReportVersion,
+    Review,
+    ReviewSource,
+    report_file_name,
+)
+
+logger = logging.getLogger(__name__)
+
+# Errors worth another try later: the database or the broker was away for a moment.
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
+    OperationalError,
+    InterfaceError,
+    ConnectionError,
+    TimeoutError,
+)
+
+ISSUED_MESSAGE = "This review is issued: its assessments and sources no longer change."
+
+
+def _check_not_issued(review: Review) -> None:
+    if Review.objects.filter(pk=review.pk, status=Review.Status.ISSUED).exists():
+        raise ValidationError({"__all__": ISSUED_MESSAGE})
+
+
+def _check_documents(review_or_partnership_id: int, documents: list[Document]) -> None:
+    if any(doc.partnership_id != review_or_partnership_id for doc in documents):
+        raise ValidationError({"sources": "A source must be a document of this partnership."})
+
+
+# --- Reviews ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_create(
+    *,
+    partnership: Partnership,
+    kind: str,
+    title: str,
+    purpose: str = "",
+    period_start: date | None = None,
+    period_end: date | None = None,
+    due_date: date | None = None,
+    due_description: str = "",
+    sources: Iterable[Document] = (),
+) -> Review:
+    sources = list(sources)
+    _check_documents(partnership.pk, sources)
+    review = Review(
+        partnership=partnership,
+        kind=kind,
+        title=title,
+        purpose=purpose,
+        period_start=period_start,
+        period_end=period_end,
+        due_date=due_date,
+        due_description=due_description,
+    )
+    review.full_clean()
+    review.save()
+    for document in sources:
+        ReviewSource.objects.create(review=review, document=document)
+    return review
+
+
+def review_update(*, review: Review, data: dict[str, Any], reason: str = "") -> Review:
+    """Change a review's facts. Issuing goes through :func:`report_version_issue` only."""
+    if data.get("status") == Review.Status.ISSUED:
+        raise ValidationError({"status": "A review is issued by issuing one of its versions."})
+    with transaction.atomic():
+        _check_not_issued(review)
+        return record_update(instance=review, data=data, reason=reason)
+
+
+@transaction.atomic
+def review_sources_set(*, review: Review, documents: Iterable[Document]) -> None:
+    """Make the review rest on exactly these documents (notes of kept ones stay)."""
+    _check_not_issued(review)
+    documents = list(documents)
+    _check_documents(review.partnership_id, documents)
+    wanted = {doc.pk for doc in documents}
+    review.review_sources.exclude(document_id__in=wanted).delete()
+    existing = set(review.review_sources.values_list("document_id", flat=True))
+    for document in documents:
+        if document.pk not in existing:
+            ReviewSource.objects.create(review=review, document=document)
+
+
+def _save_assessment(
+    model, *, review: Review, author: Any, lookup: dict, rating: str, narrative: str
+):
+    _check_not_issued(review)
+    assessment = model.objects.select_for_update().filter(review=review, **lookup).first()
+    if assessment is None:
+        assessment = model(review=review, **lookup)
+    changed = assessment._state.adding or (assessment.rating, assessment.narrative) != (
+        rating,
+        narrative,
+    )
+    if not changed:
+        return assessment
+    assessment.rating = rating
+    assessment.narrative = narrative
+    assessment.author = author
+    assessment.full_clean()
+    assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def goal_assessment_save(
+    *, review: Review, goal: OverallGoal, author: Any, rating: str, narrative: str
+) -> GoalAssessment:
+    """Create or change the review's assessment of an overall goal (history keeps each)."""
+    if goal.partnership_id != review.partnership_id:
+        raise ValidationError({"goal": "Choose an overall goal of the review's partnership."})
+    return _save_assessment(
+        GoalAssessment,
+        review=review,
+        author=author,
+        lookup={"goal": goal},
+        rating=rating,
+        narrative=narrative,
+    )
+
+
+@transaction.atomic
+def priority_area_assessment_save(
+    *, review: Review, priority_area: PriorityArea, author: Any, rating: str, narrative: str
+) -> PriorityAreaAssessment:
+    if priority_area.partnership_id != review.partnership_id:
+        raise ValidationError(
+            {"priority_area": "Choose a priority area of the review's partnership."}
+        )
+    return _save_assessment(
+        PriorityAreaAssessment,
+        review=review,
+        author=author,
+        lookup={"priority_area": priority_area},
+        rating=rating,
+        narrative=narrative,
+    )
+
+
+def _next_number(model, review: Review) -> int:
+    return (model.objects.filter(review=review).aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+@transaction.atomic
+def finding_create(*, review: Review, text: str) -> Finding:
+    _check_not_issued(review)
+    Review.objects.select_for_update().filter(pk=review.pk).first()
+    finding = Finding(review=review, number=_next_number(Finding, review), text=text)
+    finding.full_clean()
+    finding.save()
+    return finding
+
+
+@transaction.atomic
+def recommendation_create(
+    *, review: Review, text: str, finding: Finding | None = None
+) -> Recommendation:
+    _check_not_issued(review)
+    if finding is not None and finding.review_id != review.pk:
+        raise ValidationError({"finding": "Choose a finding of this review."})
+    Review.objects.select_for_update().filter(pk=review.pk).first()
+    recommendation = Recommendation(
+        review=review, number=_next_number(Recommendation, review), text=text, finding=finding
+    )
+    recommendation.full_clean()
+    recommendation.save()
+    return recommendation
+
+
+def review_item_update(
+    *, item: Finding | Recommendation, data: dict[str, Any]
+) -> Finding | Recommendation:
+    """Change a finding's or recommendation's text (or a recommendation's finding)."""
+    finding = data.get("finding")
+    if finding is not None and finding.review_id != item.review_id:
+        raise ValidationError({"finding": "Choose a finding of this review."})
+    with transaction.atomic():
+        _check_not_issued(item.review)
+        return record_update(instance=item, data=data)
+
+
+@transaction.atomic
+def review_item_delete(*, item: Finding | Recommendation) -> None:
+    _check_not_issued(item.review)
+    item.delete()
+
+
+# --- Report versions -----------------------------------------------------------------------
+
+
+def _send_render(version_id: int) -> None:
+    """Hand the render to a worker; runs after the transaction that queued it commits."""
+    from .tasks import render_report_version
+
+    try:
+        render_report_version.delay(version_id)
+    except Exception:
+        # The version stays queued: the periodic resend task picks it up.
+        logger.exception("Could not send the render of report version %s", version_id)
+
+
+def _dispatch(version: ReportVersion) -> None:
+    version_id = version.pk
+    transaction.on_commit(lambda: _send_render(version_id))
+
+
+@transaction.atomic
+def report_version_request(*, review: Review, requested_by: Any) -> ReportVersion:
+    """Queue a new version of the review's report; the render is sent after commit.
+
+    The review row is locked so two requests get consecutive numbers; the database's
+    unique constraint on (review, number) stands behind that.
+    """
+    Review.objects.select_for_update().filter(pk=review.pk).first()
+    version = ReportVersion.objects.create(
+        review=review,
+        number=_next_number(ReportVersion, review),
+        requested_by=requested_by,
+        sends=1,
+        sent_at=timezone.now(),
+    )
+    _dispatch(version)
+    return version
+
+
+@transaction.atomic
+def report_version_retry(*, version: ReportVersion) -> ReportVersion:
+    """Queue a failed version again (it keeps its number; nothing was stored for it)."""
+    version = ReportVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != ReportVersion.Status.FAILED:
+        raise ValidationError({"__all__": "Only a failed render can be retried."})
+    version.status = ReportVersion.Status.QUEUED
+    version.error = ""
+    version.attempts = 0
+    version.sends = 1
+    version.sent_at = timezone.now()
+    version.started_at = None
+    version.finished_at = None
+    version.claim = ""
+    version.save(
+        update_fields=[
+            "status",
+            "error",
+            "attempts",
+            "sends",
+            "sent_at",
+            "started_at",
+            "finished_at",
+            "claim",
+        ]
+    )
+    _dispatch(version)
+    return version
+
+
+def _stale_cutoff(now: datetime) -> datetime:
+    return now - timedelta(seconds=settings.REPORT_RENDER_STALE_AFTER)
+
+
+def _claim(version_id: int, task_id: str) -> tuple[ReportVersion | None, str]:
+    """Take the version for this run, or say why not. Returns (version, claim token)."""
+    now = timezone.now()
+    with transaction.atomic():
+        version = ReportVersion.objects.select_for_update().filter(pk=version_id).first()
+        if version is None:
+            return None, "missing"
+        if version.status in (ReportVersion.Status.DONE, ReportVersion.Status.FAILED):
+            return None, "finished"
+        if (
+            version.status == ReportVersion.Status.RENDERING
+            and version.task_id != task_id
+            and version.started_at
+            and version.started_at > _stale_cutoff(now)
+        ):
+            return None, "busy"  # another worker holds a live claim
+        if version.attempts >= settings.REPORT_RENDER_MAX_ATTEMPTS:
+            _mark_failed(version, _gave_up(version.attempts), now)
+            return None, "gave up"
+        version.status = ReportVersion.Status.RENDERING
+        version.claim = uuid.uuid4().hex
+        version.task_id = task_id
+        version.started_at = now
+        version.attempts += 1
+        version.save(update_fields=["status", "claim", "task_id", "started_at", "attempts"])
+        return version, version.claim
+
+
+def _gave_up(attempts: int) -> str:
+    return (
+        f"The render did not finish after {attempts} attempt(s) "
+        "(the worker stopped or the render timed out). Retry, or ask an administrator."
+    )
+
+
+def _mark_failed(version: ReportVersion, error: str, now: datetime) -> None:
+    version.status = ReportVersion.Status.FAILED
+    version.error = error[:2000]
+    version.finished_at = now
+    version.claim = ""
+    version.save(update_fields=["status", "error", "finished_at", "claim"])
+
+
+def _finish(version_id: int, claim: str, *, rendered=None, error: str = "") -> str:
+    """Store the outcome if this run still holds the claim (else a newer run owns it).
+
+    The file is written under the row lock, to the version's one file name: a run that
+    died after writing but before committing left a file that this write replaces.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        version = ReportVersion.objects.select_for_update().filter(pk=version_id).first()
+        if version is None or version.claim != claim:
+            return "superseded"
+        if rendered is None:
+            _mark_failed(version, error, now)
+            return "failed"
+        name = report_file_name(version.review_id, version.number)
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        stored = default_storage.save(name, ContentFile(rendered.pdf))
+        version.file = stored
+        version.sha256 = rendered.sha256
+        version.size = len(rendered.pdf)
+        version.pages = rendered.pages
+        version.data_sha256 = rendered.data_sha256
+        version.status = ReportVersion.Status.DONE
+        version.error = ""
+        version.finished_at = now
+        version.claim = ""
+        version.save(
+            update_fields=[
+                "file",
+                "sha256",
+                "size",
+                "pages",
+                "data_sha256",
+                "status",
+                "error",
+                "finished_at",
+                "claim",
+            ]
+        )
+        return "done"
+
+
+def report_version_render(*, version_id: int, task_id: str = "") -> str:
+    """Render a queued version and store its file; safe to run twice for one version.
+
+    Returns what happened ("done", "failed", "finished", "busy", ...). Transient errors
+    (database or broker away) propagate for the task to retry; any other error fails the
+    version with the error stated.
+    """
+    from . import rendering  # WeasyPrint loads slowly: only the worker needs it
+
+    version, claim = _claim(version_id, task_id)
+    if version is None:
+        logger.info("Report version %s not rendered: %s", version_id, claim)
+        return claim
+    try:
+        data = selectors.review_report_data(review_id=version.review_id)
+        rendered = rendering.render_report(
+            data, version_number=version.number, rendered_at=timezone.now()
+        )
+    except TRANSIENT_ERRORS:
+        raise
+    except SoftTimeLimitExceeded:
+        limit = settings.REPORT_RENDER_SOFT_TIME_LIMIT
+        return _finish(version_id, claim, error=f"The render took longer than {limit} s.")
+    except Exception as exc:
+        logger.exception("Rendering report version %s failed", version_id)
+        return _finish(version_id, claim, error=f"{type(exc).__name__}: {exc}")
+    return _finish(version_id, claim, rendered=rendered)
+
+
+@transaction.atomic
+def report_version_fail(*, version_id: int, error: str) -> None:
+    """Fail a version that is still pending (the task's last retry gave up)."""
+    version = ReportVersion.objects.select_for_update().filter(pk=version_id).first()
+    if version is not None and version.is_pending:
+        _mark_failed(version, error, timezone.now())
+
+
+def report_versions_resend_stuck(*, now: datetime | None = None) -> dict[str, int]:
+    """Re-send versions stuck in queued or rendering past the timeout; fail those that
+    have used up their attempts. No render is lost silently."""
+    now = now or timezone.now()
+    cutoff = _stale_cutoff(now)
+    stuck = ReportVersion.objects.filter(
+        Q(status=ReportVersion.Status.QUEUED) & (Q(sent_at__lt=cutoff) | Q(sent_at__isnull=True))
+        | Q(status=ReportVersion.Status.RENDERING, started_at__lt=cutoff)
+    ).values_list("pk", flat=True)
+    counts = {"resent": 0, "failed": 0}
+    for version_id in list(stuck):
+        with transaction.atomic():
+            version = ReportVersion.objects.select_for_update().filter(pk=version_id).first()
+            if version is None or not version.is_pending:
+                continue
+            limit = settings.REPORT_RENDER_MAX_ATTEMPTS
+            if version.attempts >= limit or version.sends >= limit:
+                _mark_failed(version, _gave_up(max(version.attempts, 1)), now)
+                counts["failed"] += 1
+                continue
+            # Back to the queue with the old claim dropped: a render still running
+            # somewhere can no longer store its result.
+            version.status = ReportVersion.Status.QUEUED
+            version.claim = ""
+            version.sends += 1
+            version.sent_at = now
+            version.save(update_fields=["status", "claim", "sends", "sent_at"])
+            _dispatch(version)
+            counts["resent"] += 1
+    if any(counts.values()):
+        logger.warning("Stuck report versions: %s", counts)
+    return counts
+
+
+@transaction.atomic
+def report_version_issue(*, version: ReportVersion, issued_by: Any) -> ReportVersion:
+    """Issue a rendered version: it is fixed for good, and the review becomes issued."""
+    review = Review.objects.select_for_update().get(pk=version.review_id)
+    version = ReportVersion.objects.select_for_update().get(pk=version.pk)
+    if version.is_issued:
+        raise ValidationError({"__all__": f"Version {version.number} is already issued."})
+    if version.status != ReportVersion.Status.DONE:
+        raise ValidationError({"__all__": "Only a rendered (done) version can be issued."})
+    if review.is_issued:
+        issued = review.versions.filter(issued_at__isnull=False).first()
+        number = issued.number if issued else "?"
+        raise ValidationError({"__all__": f"This review was issued with version {number}."})
+    version.issued_at = timezone.now()
+    version.issued_by = issued_by
+    version.save(update_fields=["issued_at", "issued_by"])
+    review.status = Review.Status.ISSUED
+    review.save(update_fields=["status"])
+    return version
+
+
+def report_version_log_download(*, version: ReportVersion, user: Any, channel: str) -> DownloadLog:
+    """Record a download; only a rendered version has a file to download."""
+    if version.status != ReportVersion.Status.DONE or not version.file:
+        raise ValidationError({"__all__": "This version has no file yet."})
+    return DownloadLog.objects.create(version=version, user=user, channel=channel)

@@ -1,0 +1,42 @@
+"""Celery tasks of the reviews app. Thin: each body is a service; they take ids only."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+
+from . import services
+
+MAX_RETRIES = 5
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_RETRIES,
+    soft_time_limit=settings.REPORT_RENDER_SOFT_TIME_LIMIT,
+    time_limit=settings.REPORT_RENDER_TIME_LIMIT,
+)
+def render_report_version(self, version_id: int) -> str:
+    """Render one report version (see ``services.report_version_render``).
+
+    Transient errors are retried with exponential backoff (10 s, 20 s, 40 s … capped at
+    5 minutes); after the last retry the version fails with the error stated.
+    """
+    try:
+        return services.report_version_render(version_id=version_id, task_id=self.request.id or "")
+    except services.TRANSIENT_ERRORS as exc:
+        if self.request.retries >= self.max_retries:
+            services.report_version_fail(
+                version_id=version_id,
+                error=f"Gave up after {self.max_retries} retries: {type(exc).__name__}: {exc}",
+            )
+            return "failed"
+        raise self.retry(exc=exc, countdown=min(10 * 2**self.request.retries, 300)) from exc
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+def resend_stuck_report_versions() -> dict[str, int]:
+    """Periodic (Celery beat): re-send renders stuck past the timeout, fail exhausted ones."""
+    return services.report_versions_resend_stuck()

@@ -1,0 +1,40 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reviews"
+
+# Mounted under /p/<slug:slug>/reviews/ by config.urls.
+urlpatterns = [
+    path("", views.review_list, name="review-list"),
+    path("verify/", views.verify, name="verify"),
+    path("downloads/", views.download_log, name="download-log"),
+    path("<int:pk>/", views.review_detail, name="review-detail"),
+    path("<int:pk>/edit/", views.review_edit, name="review-edit"),
+    path("<int:pk>/sources/", views.review_sources, name="review-sources"),
+    path("<int:pk>/goals/<int:number>/", views.goal_assessment, name="goal-assessment"),
+    path(
+        "<int:pk>/priority-areas/<int:number>/",
+        views.priority_area_assessment,
+        name="priority-area-assessment",
+    ),
+    path("<int:pk>/findings/", views.finding_add, name="finding-add"),
+    path("<int:pk>/recommendations/", views.recommendation_add, name="recommendation-add"),
+    path(
+        "<int:pk>/findings/<int:number>/",
+        views.item_edit,
+        {"kind": "finding"},
+        name="finding-edit",
+    ),
+    path(
+        "<int:pk>/recommendations/<int:number>/",
+        views.item_edit,
+        {"kind": "recommendation"},
+        name="recommendation-edit",
+    ),
+    path("<int:pk>/render/", views.review_render, name="review-render"),
+    path("<int:pk>/versions/", views.review_versions, name="review-versions"),
+    path("versions/<int:pk>/retry/", views.version_retry, name="version-retry"),
+    path("versions/<int:pk>/issue/", views.version_issue, name="version-issue"),
+    path("versions/<int:pk>/download/", views.version_download, name="version-download"),
+]

@@ -1,0 +1,412 @@
+"""Pages of the reviews: assessments, the render button, versions, downloads, verification.
+
+Views fetch through ``access`` and write through ``services``; they hold no rules of
+their own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from partnership import access as partnership_access
+from partnership.access import Capability
+from partnership.views import add_form_errors, partnership_context
+
+from . import access, selectors, services
+from .forms import (
+    AssessmentForm,
+    FindingForm,
+    RecommendationForm,
+    ReviewCreateForm,
+    ReviewForm,
+    SourcesForm,
+    VerifyForm,
+)
+from .models import DownloadLog, ReportVersion, Review
+
+
+def _status(form: Any) -> int:
+    return 400 if form.is_bound and form.errors else 200
+
+
+def _capability(request: HttpRequest) -> Capability:
+    return Capability.EDIT_REVIEWS if request.method == "POST" else Capability.VIEW
+
+
+def _review(request: HttpRequest, slug: str, pk: int, capability: Capability) -> Review:
+    return access.reviews.get(
+        user=request.user, capability=capability, partnership__slug=slug, pk=pk
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review_list(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_access.partnerships.get(
+        user=request.user, capability=_capability(request), slug=slug
+    )
+    form = ReviewCreateForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.review_create(partnership=partnership, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, "The review was created.")
+            return redirect(review.get_absolute_url())
+    context = partnership_context(
+        request,
+        partnership,
+        reviews=selectors.reviews_for_partnership(partnership=partnership),
+        form=form,
+    )
+    return render(request, "reviews/review_list.html", context, status=_status(form))
+
+
+def _versions_context(review: Review) -> dict[str, Any]:
+    versions = list(selectors.review_versions(review=review))
+    return {
+        "review": review,
+        "versions": versions,
+        "polling": any(v.is_pending for v in versions),
+    }
+
+
+@require_GET
+def review_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    review = _review(request, slug, pk, Capability.VIEW)
+    context = partnership_context(
+        request,
+        review.partnership,
+        data=selectors.review_assessments(review=review),
+        sources=selectors.review_sources(review=review),
+        finding_form=FindingForm(),
+        recommendation_form=RecommendationForm(review=review),
+        **_versions_context(review),
+    )
+    return render(request, "reviews/review_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def review_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
+    form = ReviewForm(request.POST or None, instance=review)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name != "reason"}
+        try:
+            services.review_update(review=review, data=data, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, "Saved." if data else "Nothing was changed.")
+            return redirect(review.get_absolute_url())
+    context = partnership_context(
+        request,
+        review.partnership,
+        review=review,
+        form=form,
+        sources_form=SourcesForm(review=review),
+    )
+    return render(request, "reviews/review_edit.html", context, status=_status(form))
+
+
+@require_POST
+def review_sources(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
+    form = SourcesForm(request.POST, review=review)
+    if form.is_valid():
+        try:
+            services.review_sources_set(review=review, documents=form.cleaned_data["sources"])
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, "The sources were saved.")
+            return redirect(review.get_absolute_url())
+    context = partnership_context(
+        request,
+        review.partnership,
+        review=review,
+        form=ReviewForm(instance=review),
+        sources_form=form,
+    )
+    return render(request, "reviews/review_edit.html", context, status=400)
+
+
+def _assessment_page(
+    request: HttpRequest,
+    review: Review,
+    *,
+    subject: Any,
+    heading: str,
+    current: Any,
+    save: Any,
+) -> HttpResponse:
+    initial = {"rating": current.rating, "narrative": current.narrative} if current else None
+    form = AssessmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(**form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"The assessment of {heading.lower()} was saved.")
+            return redirect(review.get_absolute_url())
+    context = partnership_context(
+        request,
+        review.partnership,
+        review=review,
+        subject_text=getattr(subject, "text", None) or subject.title,
+        heading=heading,
+        form=form,
+    )
+    return render(request, "reviews/assessment_form.html", context, status=_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+def goal_assessment(request: HttpRequest, slug: str, pk: int, number: int) -> HttpResponse:
+    review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
+    goal = review.partnership.goals.filter(number=number).first()
+    if goal is None:
+        raise Http404("No such goal.")
+    return _assessment_page(
+        request,
+        review,
+        subject=goal,
+        heading=f"Goal {goal.number}",
+        current=review.goal_assessments.filter(goal=goal).first(),
+        save=lambda **data: services.goal_assessment_save(
+            review=review, goal=goal, author=request.user, **data
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def priority_area_assessment(request: HttpRequest, slug: str, pk: int, number: int) -> HttpResponse:
+    review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
+    area = review.partnership.priority_areas.filter(number=number).first()
+    if area is None:
+        raise Http404("No such priority area.")
+    return _assessment_page(
+        request,
+        review,
+        subject=area,
+        heading=f"Priority area {area.number}",
+        current=review.priority_area_assessments.filter(priority_area=area).first(),
+        save=lambda **data: services.priority_area_assessment_save(
+            review=review, priority_area=area, author=request.user, **data
+        ),
+    )
+
+
+def _post_item(request: HttpRequest, review: Review, form: Any, create: Any, label: str):
+    if form.is_valid():
+        try:
+            create(**form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"The {label} was added.")
+            return redirect(review.get_absolute_url())
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, f"The {label} was not added: {error}")
+    return redirect(review.get_absolute_url())
+
+
+@require_POST
+def finding_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
+    return _post_item(
+        request,
+        review,
+        FindingForm(request.POST),
+        lambda **data: services.finding_create(review=review, **data),
+        "finding",
+    )
+
+
+@require_POST
+def recommendation_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
+    return _post_item(
+        request,
+        review,
+        RecommendationForm(request.POST, review=review),
+        lambda **data: services.recommendation_create(review=review, **data),
+        "recommendation",
+    )
+
+
+_ITEMS = {
+    "finding": (access.findings, FindingForm),
+    "recommendation": (access.recommendations, RecommendationForm),
+}
+
+
+@require_http_methods(["GET", "POST"])
+def item_edit(request: HttpRequest, slug: str, pk: int, kind: str, number: int) -> HttpResponse:
+    object_access, form_class = _ITEMS[kind]
+    item = object_access.get(
+        user=request.user,
+        capability=Capability.EDIT_REVIEWS,
+        review__partnership__slug=slug,
+        review_id=pk,
+        number=number,
+    )
+    review = item.review
+    extra = {"review": review} if kind == "recommendation" else {}
+    initial = {"text": item.text}
+    if kind == "recommendation":
+        initial["finding"] = item.finding_id
+    form = form_class(request.POST or None, initial=initial, **extra)
+    if request.method == "POST" and "delete" in request.POST:
+        try:
+            services.review_item_delete(item=item)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"The {kind} was deleted.")
+        return redirect(review.get_absolute_url())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_item_update(item=item, data=dict(form.cleaned_data))
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"The {kind} was saved.")
+            return redirect(review.get_absolute_url())
+    context = partnership_context(
+        request, review.partnership, review=review, item=item, kind=kind, form=form
+    )
+    return render(request, "reviews/item_form.html", context, status=_status(form))
+
+
+@require_POST
+def review_render(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
+    version = services.report_version_request(review=review, requested_by=request.user)
+    if request.htmx:
+        context = partnership_context(request, review.partnership, **_versions_context(review))
+        return render(request, "reviews/partials/versions.html", context)
+    messages.success(request, f"Version {version.number} is queued for rendering.")
+    return redirect(review.get_absolute_url())
+
+
+@require_GET
+def review_versions(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The versions table alone: the review page polls it while a render is pending."""
+    review = _review(request, slug, pk, Capability.VIEW)
+    context = partnership_context(request, review.partnership, **_versions_context(review))
+    return render(request, "reviews/partials/versions.html", context)
+
+
+def _version(request: HttpRequest, slug: str, pk: int, capability: Capability) -> ReportVersion:
+    return access.report_versions.get(
+        user=request.user, capability=capability, review__partnership__slug=slug, pk=pk
+    )
+
+
+@require_POST
+def version_retry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    version = _version(request, slug, pk, Capability.EDIT_REVIEWS)
+    try:
+        services.report_version_retry(version=version)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Version {version.number} is queued again.")
+    if request.htmx:
+        context = partnership_context(
+            request, version.review.partnership, **_versions_context(version.review)
+        )
+        return render(request, "reviews/partials/versions.html", context)
+    return redirect(version.review.get_absolute_url())
+
+
+@require_POST
+def version_issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    version = _version(request, slug, pk, Capability.EDIT_REVIEWS)
+    try:
+        services.report_version_issue(version=version, issued_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Version {version.number} is issued. It will not change.")
+    return redirect(version.review.get_absolute_url())
+
+
+def download_filename(version: ReportVersion) -> str:
+    """A file name made of the partnership, the review and the version: no user's path."""
+    stem = slugify(f"{version.review.partnership.slug} {version.review.title}")[:100] or "review"
+    return f"{stem}-v{version.number}.pdf"
+
+
+def version_file_response(version: ReportVersion) -> FileResponse:
+    response = FileResponse(
+        version.file.open("rb"),
+        as_attachment=True,
+        filename=download_filename(version),
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def version_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    version = _version(request, slug, pk, Capability.DOWNLOAD)
+    try:
+        services.report_version_log_download(
+            version=version, user=request.user, channel=DownloadLog.Channel.PAGE
+        )
+    except ValidationError as error:
+        raise Http404("This version has no file yet.") from error
+    return version_file_response(version)
+
+
+def _sha256_of(upload: Any) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest, slug: str) -> HttpResponse:
+    """Which version is this PDF? Answers from the SHA-256 of the uploaded bytes."""
+    partnership = partnership_access.partnerships.get(user=request.user, slug=slug)
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    checked = None
+    match = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload is not None and upload.size > settings.UPLOAD_MAX_BYTES:
+            form.add_error("file", "The file is larger than any report this app renders.")
+        else:
+            checked = _sha256_of(upload) if upload is not None else form.cleaned_data["sha256"]
+            match = selectors.report_version_by_sha256(partnership=partnership, sha256=checked)
+    context = partnership_context(request, partnership, form=form, checked=checked, match=match)
+    return render(request, "reviews/verify.html", context, status=_status(form))
+
+
+DOWNLOAD_LOG_PAGE_SIZE = 50
+
+
+@require_GET
+def download_log(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_access.partnerships.get(
+        user=request.user, capability=Capability.VIEW_HISTORY, slug=slug
+    )
+    paginator = Paginator(selectors.download_log(partnership=partnership), DOWNLOAD_LOG_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = partnership_context(request, partnership, page=page)
+    return render(request, "reviews/download_log.html", context)

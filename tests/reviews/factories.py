@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import hashlib
+
+import factory
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from reviews.models import ReportVersion, Review, report_file_name
+from tests.factories import PartnershipFactory, UserFactory
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    kind = Review.Kind.MID_TERM
+    title = factory.Sequence(lambda n: f"Review {n}")
+
+
+class ReportVersionFactory(factory.django.DjangoModelFactory):
+    """A version as the render leaves it; ``done_version`` gives one with a stored file."""
+
+    class Meta:
+        model = ReportVersion
+
+    review = factory.SubFactory(ReviewFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    requested_by = factory.SubFactory(UserFactory)
+    sends = 1
+    sent_at = factory.LazyFunction(timezone.now)
+
+
+def done_version(review: Review, *, content: bytes = b"%PDF-1.7\n% a stand-in report\n", **kw):
+    version = ReportVersionFactory(review=review, **kw)
+    name = report_file_name(review.pk, version.number)
+    version.file.name = default_storage.save(name, ContentFile(content))
+    version.status = ReportVersion.Status.DONE
+    version.sha256 = hashlib.sha256(content).hexdigest()
+    version.size = len(content)
+    version.pages = 1
+    version.finished_at = timezone.now()
+    version.save()
+    return version

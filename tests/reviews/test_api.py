@@ -1,0 +1,193 @@
+"""The reviews API: the role matrix, render (202), download (logged), issue, assessments."""
+
+from __future__ import annotations
+
+import pytest
+
+from partnership.models import OverallGoal, PriorityArea
+from reviews import services, tasks
+from reviews.models import DownloadLog, GoalAssessment, ReportVersion, Review
+from tests.reviews.factories import ReportVersionFactory, done_version
+
+SLUG = "denmark-iom-2018-2020"
+ROLES = ["anonymous", "outsider", "desk", "geneva", "auditor"]
+API_READ = (401, 200, 200, 200, 200)
+API_DETAIL = (401, 404, 200, 200, 200)
+API_WRITE = (401, 404, 200, 403, 403)
+
+
+@pytest.fixture
+def api_objects(review, desk):
+    goal = OverallGoal.objects.get(partnership=review.partnership, number=1)
+    area = PriorityArea.objects.get(partnership=review.partnership, number=1)
+    goal_assessment = services.goal_assessment_save(
+        review=review, goal=goal, author=desk, rating="achieved", narrative="Done."
+    )
+    area_assessment = services.priority_area_assessment_save(
+        review=review, priority_area=area, author=desk, rating="too_early", narrative="Soon."
+    )
+    finding = services.finding_create(review=review, text="F.")
+    recommendation = services.recommendation_create(review=review, text="R.", finding=finding)
+    return {
+        "reviews": review.pk,
+        "report-versions": done_version(review, requested_by=desk, number=1).pk,
+        "goal-assessments": goal_assessment.pk,
+        "priority-area-assessments": area_assessment.pk,
+        "findings": finding.pk,
+        "recommendations": recommendation.pk,
+    }
+
+
+RESOURCES = [
+    "reviews",
+    "report-versions",
+    "goal-assessments",
+    "priority-area-assessments",
+    "findings",
+    "recommendations",
+]
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+@pytest.mark.parametrize("role_index", range(len(ROLES)))
+def test_api_read(users, api_login, api_objects, resource, role_index):
+    role = ROLES[role_index]
+    client = api_login(users.get(role))
+    listing = client.get(f"/api/v1/{resource}/", {"partnership": SLUG})
+    assert listing.status_code == API_READ[role_index], role
+    if listing.status_code == 200:
+        ids = [row["id"] for row in listing.json()["results"]]
+        assert (api_objects[resource] in ids) == (role != "outsider")
+    detail = client.get(f"/api/v1/{resource}/{api_objects[resource]}/")
+    assert detail.status_code == API_DETAIL[role_index], role
+
+
+UPDATES = [
+    ("reviews", {"title": "Mid-term review (2019)", "reason": "clearer"}),
+    ("goal-assessments", {"rating": "partly_achieved"}),
+    ("priority-area-assessments", {"narrative": "Later."}),
+    ("findings", {"text": "Finding, rephrased."}),
+    ("recommendations", {"text": "Recommendation, rephrased."}),
+]
+
+
+@pytest.mark.parametrize(("resource", "payload"), UPDATES)
+@pytest.mark.parametrize("role_index", range(len(ROLES)))
+def test_api_update(users, api_login, api_objects, resource, payload, role_index):
+    role = ROLES[role_index]
+    response = api_login(users.get(role)).patch(
+        f"/api/v1/{resource}/{api_objects[resource]}/", payload, format="json"
+    )
+    assert response.status_code == API_WRITE[role_index], (role, response.content)
+
+
+CREATE_STATUS = (401, 400, 201, 403, 403)
+
+
+@pytest.mark.parametrize("resource", ["reviews", "goal-assessments", "findings"])
+@pytest.mark.parametrize("role_index", range(len(ROLES)))
+def test_api_create(users, api_login, review, resource, role_index):
+    role = ROLES[role_index]
+    goal = OverallGoal.objects.get(partnership=review.partnership, number=2)
+    payload, count = {
+        "reviews": (
+            {"partnership": SLUG, "kind": "final", "title": "Final review of the strategy"},
+            Review.objects.count,
+        ),
+        "goal-assessments": (
+            {"review": review.pk, "goal": goal.pk, "rating": "not_achieved", "narrative": "No."},
+            GoalAssessment.objects.count,
+        ),
+        "findings": ({"review": review.pk, "text": "Found."}, review.findings.count),
+    }[resource]
+    before = count()
+    response = api_login(users.get(role)).post(f"/api/v1/{resource}/", payload, format="json")
+    assert response.status_code == CREATE_STATUS[role_index], (role, response.content)
+    assert count() - before == (1 if role == "desk" else 0)
+
+
+RENDER_STATUS = (401, 404, 202, 403, 403)
+
+
+@pytest.mark.parametrize("role_index", range(len(ROLES)))
+def test_render_answers_202_with_the_new_versions_id(
+    users, api_login, review, role_index, monkeypatch, django_capture_on_commit_callbacks
+):
+    sent: list[int] = []
+    monkeypatch.setattr(tasks.render_report_version, "delay", sent.append)
+    role = ROLES[role_index]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_login(users.get(role)).post(f"/api/v1/reviews/{review.pk}/render/")
+    assert response.status_code == RENDER_STATUS[role_index], role
+    if role == "desk":
+        version = ReportVersion.objects.get(review=review)
+        assert response.json() == {"id": version.pk, "number": 1, "status": "queued"}
+        assert sent == [version.pk]
+    else:
+        assert not ReportVersion.objects.exists()
+
+
+DOWNLOAD_STATUS = (401, 404, 200, 200, 200)
+
+
+@pytest.mark.parametrize("role_index", range(len(ROLES)))
+def test_download_through_the_api_is_logged(users, api_login, review, desk, role_index):
+    role = ROLES[role_index]
+    version = done_version(review, requested_by=desk, number=1, content=b"%PDF-1.7 api")
+    response = api_login(users.get(role)).get(f"/api/v1/report-versions/{version.pk}/download/")
+    assert response.status_code == DOWNLOAD_STATUS[role_index], role
+    if response.status_code == 200:
+        assert b"".join(response.streaming_content) == b"%PDF-1.7 api"
+        assert response["Cache-Control"] == "no-store"
+        assert response["Content-Disposition"].startswith("attachment;")
+        (entry,) = DownloadLog.objects.all()
+        assert (entry.user, entry.channel) == (users[role], "api")
+    else:
+        assert not DownloadLog.objects.exists()
+
+
+def test_a_version_without_a_file_answers_404_on_download(api_login, review, desk):
+    queued = ReportVersionFactory(review=review, number=1, requested_by=desk)
+    response = api_login(desk).get(f"/api/v1/report-versions/{queued.pk}/download/")
+    assert response.status_code == 404
+
+
+def test_report_versions_show_their_fields(api_login, review, desk, auditor):
+    version = done_version(review, requested_by=desk, number=1)
+    row = api_login(auditor).get(f"/api/v1/report-versions/{version.pk}/").json()
+    assert {k: row[k] for k in ("id", "review", "number", "status", "sha256", "size", "pages")} == {
+        "id": version.pk,
+        "review": review.pk,
+        "number": 1,
+        "status": "done",
+        "sha256": version.sha256,
+        "size": version.size,
+        "pages": 1,
+    }
+    assert row["error"] == ""
+
+
+def test_issue_through_the_api_and_then_nothing_changes_it(api_login, review, desk):
+    version = done_version(review, requested_by=desk, number=1)
+    client = api_login(desk)
+    response = client.post(f"/api/v1/report-versions/{version.pk}/issue/")
+    assert response.status_code == 200
+    assert response.json()["issued_by"] == "desk"
+    again = client.post(f"/api/v1/report-versions/{version.pk}/issue/")
+    assert again.status_code == 400
+    for method in ("put", "patch", "delete"):
+        assert getattr(client, method)(f"/api/v1/report-versions/{version.pk}/").status_code == 405
+    change = client.patch(f"/api/v1/reviews/{review.pk}/", {"title": "New"}, format="json")
+    assert change.status_code == 400
+    assert "issued" in str(change.json())
+
+
+def test_a_second_assessment_of_the_same_goal_is_refused_at_its_field(api_login, review, desk):
+    goal = OverallGoal.objects.get(partnership=review.partnership, number=3)
+    payload = {"review": review.pk, "goal": goal.pk, "rating": "achieved", "narrative": "Y."}
+    client = api_login(desk)
+    assert client.post("/api/v1/goal-assessments/", payload, format="json").status_code == 201
+    second = client.post("/api/v1/goal-assessments/", payload, format="json")
+    assert second.status_code == 400
+    assert "goal" in second.json()
+    assert GoalAssessment.objects.filter(goal=goal).count() == 1

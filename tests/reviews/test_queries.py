@@ -1,0 +1,79 @@
+"""Pinned query counts of the review pages, API lists and the report selector: they do not
+grow with the number of assessments, updates, versions or downloads."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from partnership.models import OverallGoal
+from reviews import selectors, services
+from tests import factories
+from tests.queries import count_get, data_queries
+from tests.reviews.factories import done_version
+
+SLUG = "denmark-iom-2018-2020"
+
+
+def _fill(review, author, n):
+    documents = [factories.DocumentFactory(partnership=review.partnership) for _ in range(2)]
+    for goal in OverallGoal.objects.filter(partnership=review.partnership):
+        services.goal_assessment_save(
+            review=review, goal=goal, author=author, rating="too_early", narrative="x"
+        )
+        for _ in range(n):
+            update = factories.GoalUpdateFactory(goal=goal, author=author)
+            update.evidence.set(documents)
+    for area in review.partnership.priority_areas.all():
+        services.priority_area_assessment_save(
+            review=review, priority_area=area, author=author, rating="achieved", narrative="y"
+        )
+    for risk in review.partnership.risks.all():
+        for _ in range(n):
+            factories.RiskAssessmentFactory(risk=risk, author=author)
+    start = review.versions.count()
+    for i in range(n):
+        finding = services.finding_create(review=review, text="f")
+        services.recommendation_create(review=review, text="r", finding=finding)
+        version = done_version(review, requested_by=author, number=start + i + 1)
+        services.report_version_log_download(version=version, user=author, channel="page")
+
+
+PINNED = {
+    "/p/{slug}/reviews/": 6,
+    "/p/{slug}/reviews/{review}/": 13,
+    "/p/{slug}/reviews/{review}/versions/": 5,
+    "/p/{slug}/reviews/downloads/": 6,
+    "/api/v1/reviews/": 7,
+    "/api/v1/report-versions/": 5,
+    "/api/v1/goal-assessments/": 5,
+    "/api/v1/priority-area-assessments/": 5,
+    "/api/v1/findings/": 5,
+    "/api/v1/recommendations/": 5,
+}
+
+
+@pytest.mark.parametrize(("url", "pinned"), PINNED.items())
+def test_query_count_is_pinned_and_equal_with_1_and_20_rows(desk, login, review, url, pinned):
+    client = login(desk)
+    url = url.format(slug=SLUG, review=review.pk)
+    _fill(review, desk, 1)
+    with_one = count_get(client, url)
+    _fill(review, desk, 19)
+    with_many = count_get(client, url)
+    assert (with_one, with_many) == (pinned, pinned)
+
+
+def _selector_queries(review) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        data = selectors.review_report_data(review_id=review.pk)
+        selectors.figures_csv(selectors.report_figures(data))
+    return len(data_queries(captured))
+
+
+def test_the_report_selector_makes_a_fixed_number_of_queries(desk, review):
+    _fill(review, desk, 1)
+    with_one = _selector_queries(review)
+    _fill(review, desk, 19)
+    assert (with_one, _selector_queries(review)) == (12, 12)

@@ -1,0 +1,278 @@
+"""The report read back from the PDF, and the URL fetcher that keeps the render closed."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import socket
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import default_storage
+from pypdf import PdfReader
+
+from partnership.models import OverallGoal, Risk
+from reviews import rendering, selectors, services
+from reviews.models import Rating, ReportVersion
+from tests import factories
+from tests.reviews.factories import ReportVersionFactory
+
+HOSTILE = (
+    '<img src="file:///etc/passwd"> '
+    '<link rel="attachment" href="file:///etc/hostname"> '
+    '<img src="http://169.254.169.254/latest/meta-data/"> '
+    '<link rel="stylesheet" href="https://example.org/x.css">'
+)
+RATINGS = list(Rating)
+
+
+def _pdf_text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def _flat(text: str) -> str:
+    """Text with line breaks and runs of spaces folded, for phrases that wrap."""
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def assessed_review(review, desk):
+    """Every goal assessed (ratings in turn), updates and risk ratings in the tracker."""
+    for index, goal in enumerate(OverallGoal.objects.filter(partnership=review.partnership)):
+        services.goal_assessment_save(
+            review=review,
+            goal=goal,
+            author=desk,
+            rating=RATINGS[index % len(RATINGS)],
+            narrative=f"Narrative of goal {goal.number} in the review.",
+        )
+        factories.GoalUpdateFactory(goal=goal, author=desk, narrative=f"Update of {goal.number}")
+    for risk in Risk.objects.filter(partnership=review.partnership):
+        factories.RiskAssessmentFactory(risk=risk, author=desk)
+    return review
+
+
+def _stored(version: ReportVersion) -> bytes:
+    with default_storage.open(version.file.name) as stored:
+        return stored.read()
+
+
+def _render(review, desk) -> ReportVersion:
+    version = ReportVersionFactory(review=review, number=1, requested_by=desk)
+    assert services.report_version_render(version_id=version.pk, task_id="t1") == "done"
+    version.refresh_from_db()
+    return version
+
+
+def test_the_pdf_holds_every_goal_and_its_assessment_and_matches_what_is_stored(
+    assessed_review, desk
+):
+    version = _render(assessed_review, desk)
+    pdf = _stored(version)
+    reader = PdfReader(io.BytesIO(pdf))
+    text = _flat(_pdf_text(pdf))
+
+    assert version.status == ReportVersion.Status.DONE
+    assert hashlib.sha256(pdf).hexdigest() == version.sha256
+    assert len(pdf) == version.size
+    assert len(reader.pages) == version.pages > 5
+    for goal in OverallGoal.objects.filter(partnership=assessed_review.partnership):
+        assessment = assessed_review.goal_assessments.get(goal=goal)
+        assert _flat(f"Goal {goal.number}: {goal.text}") in text
+        assert f"Narrative of goal {goal.number} in the review." in text
+        assert f"Assessment: {assessment.get_rating_display()}" in text
+        assert f"Update of {goal.number}" in text
+    for risk in Risk.objects.filter(partnership=assessed_review.partnership):
+        assert _flat(f"Risk no. {risk.number}: {risk.title}") in text
+    assert f"Page 1 of {version.pages}" in text
+    assert f"Page {version.pages} of {version.pages}" in text
+    assert "Version 1 · rendered" in text
+    assert version.data_sha256[:16] in text
+
+
+def test_the_figures_are_attached_as_json_and_csv_and_the_footer_hash_is_theirs(
+    assessed_review, desk
+):
+    version = _render(assessed_review, desk)
+    reader = PdfReader(io.BytesIO(_stored(version)))
+    attachments = reader.attachments
+    stem = f"review-{assessed_review.pk}-figures"
+    assert sorted(attachments) == [f"{stem}.csv", f"{stem}.json"]
+    raw_json = attachments[f"{stem}.json"][0]
+    figures = json.loads(raw_json)
+    assert hashlib.sha256(raw_json).hexdigest() == version.data_sha256
+    assert [g["number"] for g in figures["goals"]] == list(range(1, 10))
+    assert figures["goals"][0]["assessment"]["rating"] == "achieved"
+    assert figures["review"]["due_description"] == "fall of 2019"
+    csv_text = attachments[f"{stem}.csv"][0].decode("utf-8")
+    assert csv_text.splitlines()[0] == "section,item,measure,value,unit,as_of"
+    assert "goal,Goal 2,assessment,partly_achieved,," in csv_text
+    assert "risk,Risk 1,residual_likelihood,2,1–5," in csv_text
+
+
+def test_the_pdf_declares_pdf_a_3b(assessed_review, desk):
+    version = _render(assessed_review, desk)
+    reader = PdfReader(io.BytesIO(_stored(version)))
+    xmp = reader.xmp_metadata.stream.get_data().decode("utf-8")
+    assert 'pdfaid:part="3"' in xmp
+    assert 'pdfaid:conformance="B"' in xmp
+    assert "/OutputIntents" in reader.trailer["/Root"]
+    assert reader.pdf_header == "%PDF-1.7"
+
+
+def test_the_same_data_gives_the_same_data_hash_in_every_version(assessed_review, desk):
+    data = selectors.review_report_data(review_id=assessed_review.pk)
+    first = selectors.figures_sha256(selectors.report_figures(data))
+    again = selectors.figures_sha256(
+        selectors.report_figures(selectors.review_report_data(review_id=assessed_review.pk))
+    )
+    assert first == again
+    services.finding_create(review=assessed_review, text="A new finding.")
+    changed = selectors.figures_sha256(
+        selectors.report_figures(selectors.review_report_data(review_id=assessed_review.pk))
+    )
+    assert changed != first
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any attempt to open a URL or a socket fails the test loudly."""
+    attempts: list[str] = []
+
+    def refuse_open(self, url, *args, **kwargs):
+        attempts.append(str(getattr(url, "full_url", url)))
+        raise AssertionError(f"urllib opened {url}")
+
+    def refuse_connect(self, address):
+        attempts.append(str(address))
+        raise AssertionError(f"socket connected to {address}")
+
+    monkeypatch.setattr(urllib.request.OpenerDirector, "open", refuse_open)
+    monkeypatch.setattr(socket.socket, "connect", refuse_connect)
+    return attempts
+
+
+@pytest.fixture
+def spy_fetcher(monkeypatch):
+    """The fetcher the render uses, kept for the test to read what was asked of it."""
+    fetchers: list[rendering.ReportURLFetcher] = []
+    original = rendering.ReportURLFetcher
+
+    def make(*args, **kwargs):
+        fetcher = original(*args, **kwargs)
+        fetchers.append(fetcher)
+        return fetcher
+
+    monkeypatch.setattr(rendering, "ReportURLFetcher", make)
+    return fetchers
+
+
+def _secret_lines() -> list[str]:
+    lines = [line for line in Path("/etc/passwd").read_text().splitlines() if line][:3]
+    hostname = Path("/etc/hostname")
+    if hostname.exists() and hostname.read_text().strip():
+        lines.append(hostname.read_text().strip())
+    return lines
+
+
+def test_hostile_text_in_narratives_and_notes_is_shown_as_text_and_fetches_nothing(
+    review, desk, no_network, spy_fetcher
+):
+    goal = OverallGoal.objects.get(partnership=review.partnership, number=3)
+    services.goal_assessment_save(
+        review=review, goal=goal, author=desk, rating="too_early", narrative=HOSTILE
+    )
+    factories.GoalUpdateFactory(goal=goal, author=desk, narrative=HOSTILE)
+    factories.RiskAssessmentFactory(
+        risk=Risk.objects.get(partnership=review.partnership, number=1),
+        author=desk,
+        response=HOSTILE,
+    )
+    services.finding_create(review=review, text=HOSTILE)
+    services.recommendation_create(review=review, text="See http://169.254.169.254/ " + HOSTILE)
+    review.purpose = HOSTILE
+    review.save()
+
+    version = _render(review, desk)
+
+    pdf = _stored(version)
+    text = _flat(_pdf_text(pdf))
+    assert no_network == []
+    (fetcher,) = spy_fetcher
+    assert fetcher.refused == []
+    assert all(url.startswith(("asset:", "data:image/svg+xml")) for url in fetcher.requested)
+    # Escaped: the markup is printed as the words it is.
+    assert '<img src="file:///etc/passwd">' in text
+    assert '<link rel="attachment" href="file:///etc/hostname">' in text
+    reader = PdfReader(io.BytesIO(pdf))
+    assert sorted(reader.attachments) == [
+        f"review-{review.pk}-figures.csv",
+        f"review-{review.pk}-figures.json",
+    ]
+    embedded = b"".join(b"".join(v) for v in reader.attachments.values()).decode()
+    for secret in _secret_lines():
+        assert secret not in text
+        assert secret not in embedded
+
+
+def test_the_fetcher_refuses_markup_that_escaping_would_have_stopped(no_network):
+    """Defence in depth: raw hostile HTML rendered straight through the fetcher."""
+    fetcher = rendering.ReportURLFetcher()
+    html = (
+        "<html><head><link rel='stylesheet' href='http://169.254.169.254/'>"
+        "<link rel='attachment' href='file:///etc/hostname'></head><body>"
+        "<p>Hello</p><img src='file:///etc/passwd'><img src='https://example.org/a.png'>"
+        "<img src='/etc/passwd'><a rel='attachment' href='file:///etc/passwd'>x</a>"
+        "<img src='data:text/html;base64,PGI+aGk8L2I+'>"
+        "</body></html>"
+    )
+    pdf, pages = rendering.render_pdf(html, fetcher=fetcher)
+    assert pages == 1
+    assert no_network == []
+    assert "file:///etc/passwd" in fetcher.refused
+    assert "file:///etc/hostname" in fetcher.refused
+    assert "http://169.254.169.254/" in fetcher.refused
+    assert "https://example.org/a.png" in fetcher.refused
+    assert set(fetcher.requested) == set(fetcher.refused)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert reader.attachments == {}
+    for secret in _secret_lines():
+        assert secret.encode() not in pdf
+        assert secret not in _pdf_text(pdf)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "FILE:///etc/passwd",
+        "http://169.254.169.254/latest/meta-data/",
+        "https://example.org/report.css",
+        "ftp://example.org/x",
+        "asset:../../../etc/passwd",
+        "asset:/etc/passwd",
+        "asset:reviews/pdf/other.css",
+        "data:text/html,<b>hi</b>",
+        "data:image/svg+xml",
+        "javascript:alert(1)",
+    ],
+)
+def test_the_fetcher_refuses(url, no_network):
+    fetcher = rendering.ReportURLFetcher()
+    with pytest.raises(rendering.FetchRefusedError):
+        fetcher(url)
+    assert fetcher.refused == [url]
+    assert no_network == []
+
+
+def test_the_fetcher_serves_its_allowlisted_asset_and_data_images(no_network):
+    fetcher = rendering.ReportURLFetcher()
+    css = fetcher("asset:reviews/pdf/report.css")
+    assert b"@page" in css.read()
+    assert css.content_type == "text/css"
+    svg = fetcher("data:image/svg+xml;base64,PHN2Zy8+")
+    assert svg.read() == b"<svg/>"
+    assert fetcher.refused == []

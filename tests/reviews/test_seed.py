@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from partnership.models import Document
+from reviews import seed
+from reviews.models import Review
+
+
+def test_the_demo_holds_the_mid_term_review_of_the_fall_of_2019(review):
+    assert review.kind == Review.Kind.MID_TERM
+    assert review.due_description == "fall of 2019"
+    assert review.due_date is None
+    assert review.status == Review.Status.DRAFT
+    assert "assess progress against the overall goals" in review.purpose
+    assert "Section 1" in review.citation
+    assert "section 4.1" in review.citation
+
+
+def test_its_sources_are_the_reports_section_4_1_names(review):
+    sources = {s.document.kind: s for s in review.review_sources.select_related("document")}
+    assert set(sources) == {
+        Document.Kind.ANNUAL_REPORT,
+        Document.Kind.FINANCIAL_REPORT,
+        Document.Kind.AUDITED_STATEMENTS,
+        Document.Kind.AUDIT_REPORT,
+        Document.Kind.MOPAN,
+    }
+    assert sources[Document.Kind.ANNUAL_REPORT].document.title == "IOM's Annual Report"
+    assert all(s.citation.startswith("Section 4.1") for s in sources.values())
+
+
+def test_no_assessment_is_invented(review):
+    assert not review.goal_assessments.exists()
+    assert not review.priority_area_assessments.exists()
+    assert not review.findings.exists()
+    assert not review.recommendations.exists()
+
+
+def test_loading_twice_changes_nothing(review):
+    again = seed.load_demo(review.partnership)
+    assert again == review
+    assert Review.objects.count() == 1
+    assert review.review_sources.count() == 5

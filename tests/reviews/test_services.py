@@ -1,0 +1,334 @@
+"""Render bookkeeping, idempotence, retries, the resend of stuck renders, immutability."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from celery.exceptions import SoftTimeLimitExceeded
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, OperationalError, transaction
+from django.utils import timezone
+
+from partnership.models import OverallGoal
+from reviews import selectors, services, tasks
+from reviews.models import GoalAssessment, ReportVersion, ReviewIssuedError
+from tests.reviews.factories import ReportVersionFactory, ReviewFactory, done_version
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """The ids handed to the broker (nothing reaches a real one)."""
+    ids: list[int] = []
+    monkeypatch.setattr(tasks.render_report_version, "delay", ids.append)
+    return ids
+
+
+@pytest.fixture
+def fake_render(monkeypatch):
+    """Replace WeasyPrint with a quick stand-in; the bookkeeping around it is real."""
+    calls: list[int] = []
+
+    def render(data, *, version_number, rendered_at, fetcher=None):
+        from reviews.rendering import RenderedReport
+
+        calls.append(version_number)
+        pdf = f"%PDF-1.7 version {version_number}".encode()
+        return RenderedReport(pdf=pdf, pages=1, sha256="a" * 64, data_sha256="b" * 64)
+
+    from reviews import rendering
+
+    monkeypatch.setattr(rendering, "render_report", render)
+    return calls
+
+
+def _files(settings, review) -> list[Path]:
+    folder = Path(settings.MEDIA_ROOT) / "reports" / f"review-{review.pk}"
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+def test_a_render_request_numbers_versions_and_sends_after_commit(
+    review, desk, sent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        first = services.report_version_request(review=review, requested_by=desk)
+        assert sent == []  # not before the transaction commits
+    second = services.report_version_request(review=review, requested_by=desk)
+    assert (first.number, second.number) == (1, 2)
+    assert first.status == ReportVersion.Status.QUEUED
+    assert len(callbacks) == 1
+    assert sent == [first.pk]
+
+
+def test_version_numbers_are_unique_per_review_in_the_database(review, desk):
+    ReportVersionFactory(review=review, number=1, requested_by=desk)
+    ReportVersionFactory(review=ReviewFactory(), number=1, requested_by=desk)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReportVersion.objects.create(review=review, number=1, requested_by=desk)
+
+
+def test_a_second_run_for_the_same_version_stores_one_file(review, desk, settings, fake_render):
+    version = ReportVersionFactory(review=review, number=1, requested_by=desk)
+    assert services.report_version_render(version_id=version.pk, task_id="a") == "done"
+    assert services.report_version_render(version_id=version.pk, task_id="a") == "finished"
+    assert services.report_version_render(version_id=version.pk, task_id="b") == "finished"
+    assert fake_render == [1]
+    assert [f.name for f in _files(settings, review)] == ["version-1.pdf"]
+
+
+def test_a_render_resumed_after_a_crash_replaces_the_half_written_file(
+    review, desk, settings, fake_render
+):
+    version = ReportVersionFactory(review=review, number=1, requested_by=desk)
+    folder = Path(settings.MEDIA_ROOT) / "reports" / f"review-{review.pk}"
+    folder.mkdir(parents=True)
+    (folder / "version-1.pdf").write_bytes(b"half a file from a killed worker")
+    assert services.report_version_render(version_id=version.pk, task_id="a") == "done"
+    assert [f.read_bytes() for f in _files(settings, review)] == [b"%PDF-1.7 version 1"]
+
+
+def test_a_live_claim_of_another_worker_is_left_alone(review, desk, fake_render):
+    version = ReportVersionFactory(review=review, number=1, requested_by=desk)
+    claimed, _ = services._claim(version.pk, "worker-a")
+    assert claimed is not None
+    assert services.report_version_render(version_id=version.pk, task_id="worker-b") == "busy"
+    # The same task redelivered (its worker died) takes the version back at once.
+    assert services.report_version_render(version_id=version.pk, task_id="worker-a") == "done"
+
+
+def test_a_superseded_run_cannot_store_its_result(review, desk, settings, fake_render):
+    version = ReportVersionFactory(review=review, number=1, requested_by=desk)
+    _, old_claim = services._claim(version.pk, "worker-a")
+    ReportVersion.objects.filter(pk=version.pk).update(
+        started_at=timezone.now() - timedelta(hours=1)
+    )
+    services.report_versions_resend_stuck()
+    from reviews.rendering import RenderedReport
+
+    late = RenderedReport(pdf=b"%PDF late", pages=1, sha256="c" * 64, data_sha256="d" * 64)
+    assert services._finish(version.pk, old_claim, rendered=late) == "superseded"
+    version.refresh_from_db()
+    assert version.status == ReportVersion.Status.QUEUED
+    assert _files(settings, review) == []
+
+
+def test_a_render_error_fails_the_version_and_says_why(review, desk, monkeypatch):
+    from reviews import rendering
+
+    def broken(*args, **kwargs):
+        raise ValueError("the template is broken")
+
+    monkeypatch.setattr(rendering, "render_report", broken)
+    version = ReportVersionFactory(review=review, number=1, requested_by=desk)
+    assert services.report_version_render(version_id=version.pk, task_id="a") == "failed"
+    version.refresh_from_db()
+    assert version.status == ReportVersion.Status.FAILED
+    assert version.error == "ValueError: the template is broken"
+    assert not version.file
+
+
+def test_a_render_over_its_time_limit_fails_explicitly(review, desk, monkeypatch):
+    from reviews import rendering
+
+    def slow(*args, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(rendering, "render_report", slow)
+    version = ReportVersionFactory(review=review, number=1, requested_by=desk)
+    services.report_version_render(version_id=version.pk, task_id="a")
+    version.refresh_from_db()
+    assert version.status == ReportVersion.Status.FAILED
+    assert "took longer than" in version.error
+
+
+def test_transient_errors_are_retried_until_the_render_succeeds(
+    review, desk, monkeypatch, fake_render
+):
+    real = selectors.review_report_data
+    failures = iter([OperationalError("database restarting")] * 2)
+
+    def flaky(**kwargs):
+        error = next(failures, None)
+        if error:
+            raise error
+        return real(**kwargs)
+
+    monkeypatch.setattr(selectors, "review_report_data", flaky)
+    version = ReportVersionFactory(review=review, number=1, requested_by=desk)
+    result = tasks.render_report_version.apply(args=[version.pk])
+    assert result.get() == "done"
+    version.refresh_from_db()
+    assert version.status == ReportVersion.Status.DONE
+    assert version.attempts == 3
+
+
+def test_transient_errors_that_never_end_fail_the_version(review, desk, monkeypatch, settings):
+    settings.REPORT_RENDER_MAX_ATTEMPTS = 10
+
+    def down(**kwargs):
+        raise OperationalError("database gone")
+
+    monkeypatch.setattr(selectors, "review_report_data", down)
+    version = ReportVersionFactory(review=review, number=1, requested_by=desk)
+    assert tasks.render_report_version.apply(args=[version.pk]).get() == "failed"
+    version.refresh_from_db()
+    assert version.status == ReportVersion.Status.FAILED
+    assert version.error.startswith(f"Gave up after {tasks.MAX_RETRIES} retries")
+
+
+def test_the_periodic_task_resends_stuck_versions_and_fails_exhausted_ones(
+    review, desk, sent, settings, django_capture_on_commit_callbacks
+):
+    settings.REPORT_RENDER_STALE_AFTER = 600
+    settings.REPORT_RENDER_MAX_ATTEMPTS = 3
+    long_ago = timezone.now() - timedelta(seconds=601)
+    fresh = ReportVersionFactory(review=review, number=1, requested_by=desk)
+    lost = ReportVersionFactory(review=review, number=2, requested_by=desk, sent_at=long_ago)
+    dead = ReportVersionFactory(
+        review=review,
+        number=3,
+        requested_by=desk,
+        status="rendering",
+        started_at=long_ago,
+        attempts=1,
+        claim="old",
+    )
+    exhausted = ReportVersionFactory(
+        review=review,
+        number=4,
+        requested_by=desk,
+        status="rendering",
+        started_at=long_ago,
+        attempts=3,
+        sends=3,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = tasks.resend_stuck_report_versions.apply().get()
+    assert counts == {"resent": 2, "failed": 1}
+    assert sorted(sent) == sorted([lost.pk, dead.pk])
+    for version in (fresh, lost, dead, exhausted):
+        version.refresh_from_db()
+    assert fresh.sends == 1
+    assert (lost.status, lost.sends) == ("queued", 2)
+    assert (dead.status, dead.sends, dead.claim) == ("queued", 2, "")
+    assert exhausted.status == "failed"
+    assert exhausted.error.startswith("The render did not finish after 3 attempt(s)")
+
+
+def test_a_claim_past_the_attempt_limit_fails_the_version(review, desk, settings):
+    settings.REPORT_RENDER_MAX_ATTEMPTS = 2
+    version = ReportVersionFactory(review=review, number=1, requested_by=desk, attempts=2)
+    assert services.report_version_render(version_id=version.pk, task_id="a") == "gave up"
+    version.refresh_from_db()
+    assert version.status == ReportVersion.Status.FAILED
+
+
+def test_retry_queues_a_failed_version_again_and_nothing_else(review, desk, sent):
+    failed = ReportVersionFactory(
+        review=review, number=1, requested_by=desk, status="failed", error="boom", attempts=3
+    )
+    services.report_version_retry(version=failed)
+    failed.refresh_from_db()
+    assert (failed.status, failed.error, failed.attempts) == ("queued", "", 0)
+    with pytest.raises(ValidationError):
+        services.report_version_retry(version=failed)
+
+
+def test_an_issued_version_never_changes(review, desk, sent, fake_render):
+    version = done_version(review, requested_by=desk, number=1)
+    services.report_version_issue(version=version, issued_by=desk)
+    review.refresh_from_db()
+    assert review.status == "issued"
+    stored = ReportVersion.objects.get(pk=version.pk)
+
+    stored.error = "edited"
+    with pytest.raises(ReviewIssuedError):
+        stored.save()
+    with pytest.raises(ReviewIssuedError):
+        stored.delete()
+    with pytest.raises(ReviewIssuedError):
+        ReportVersion.objects.filter(pk=version.pk).update(pages=99)
+    with pytest.raises(ReviewIssuedError):
+        ReportVersion.objects.filter(review=review).delete()
+    # A render of the same version id touches nothing; a new render is a new version.
+    assert services.report_version_render(version_id=version.pk, task_id="x") == "finished"
+    newer = services.report_version_request(review=review, requested_by=desk)
+    assert newer.number == 2
+    with pytest.raises(ValidationError):
+        services.report_version_retry(version=stored)
+    after = ReportVersion.objects.get(pk=version.pk)
+    assert (after.sha256, after.file.name, after.pages, after.issued_at) == (
+        stored.sha256,
+        stored.file.name,
+        stored.pages,
+        stored.issued_at,
+    )
+
+
+def test_only_one_version_of_a_review_is_issued(review, desk):
+    first = done_version(review, requested_by=desk, number=1)
+    second = done_version(review, requested_by=desk, number=2)
+    services.report_version_issue(version=first, issued_by=desk)
+    with pytest.raises(ValidationError, match="issued with version 1"):
+        services.report_version_issue(version=second, issued_by=desk)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReportVersion.objects.filter(pk=second.pk).update(issued_at=timezone.now())
+
+
+def test_a_version_that_is_not_done_cannot_be_issued(review, desk):
+    queued = ReportVersionFactory(review=review, number=1, requested_by=desk)
+    with pytest.raises(ValidationError, match="Only a rendered"):
+        services.report_version_issue(version=queued, issued_by=desk)
+
+
+def test_an_issued_review_refuses_changes_to_its_assessments(review, desk):
+    goal = OverallGoal.objects.get(partnership=review.partnership, number=1)
+    services.goal_assessment_save(
+        review=review, goal=goal, author=desk, rating="achieved", narrative="Done."
+    )
+    services.report_version_issue(
+        version=done_version(review, requested_by=desk, number=1), issued_by=desk
+    )
+    with pytest.raises(ValidationError, match="issued"):
+        services.goal_assessment_save(
+            review=review, goal=goal, author=desk, rating="not_achieved", narrative="Changed."
+        )
+    with pytest.raises(ValidationError, match="issued"):
+        services.finding_create(review=review, text="Late.")
+    with pytest.raises(ValidationError, match="issued"):
+        services.review_update(review=review, data={"title": "Renamed"})
+    assert GoalAssessment.objects.get(review=review, goal=goal).rating == "achieved"
+
+
+def test_a_goal_of_another_partnership_is_refused_at_its_field(review, desk, other_partnership):
+    from tests.factories import GoalFactory
+
+    foreign = GoalFactory(partnership=other_partnership)
+    with pytest.raises(ValidationError) as caught:
+        services.goal_assessment_save(
+            review=review, goal=foreign, author=desk, rating="achieved", narrative="x"
+        )
+    assert "goal" in caught.value.message_dict
+    assert not GoalAssessment.objects.exists()
+
+
+def test_an_empty_narrative_is_refused_and_nothing_is_saved(review, desk):
+    goal = OverallGoal.objects.get(partnership=review.partnership, number=1)
+    with pytest.raises(ValidationError) as caught:
+        services.goal_assessment_save(
+            review=review, goal=goal, author=desk, rating="achieved", narrative=""
+        )
+    assert "narrative" in caught.value.message_dict
+    assert not GoalAssessment.objects.exists()
+
+
+def test_a_download_is_logged_only_for_a_rendered_version(review, desk):
+    queued = ReportVersionFactory(review=review, number=1, requested_by=desk)
+    with pytest.raises(ValidationError):
+        services.report_version_log_download(version=queued, user=desk, channel="page")
+    done = done_version(review, requested_by=desk, number=2)
+    entry = services.report_version_log_download(version=done, user=desk, channel="api")
+    assert (entry.version, entry.user, entry.channel) == (done, desk, "api")

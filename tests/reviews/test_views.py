@@ -1,0 +1,267 @@
+"""The review pages: the role matrix, the render button, progress, downloads, verification."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from partnership.models import OverallGoal
+from reviews import services, tasks
+from reviews.models import (
+    DownloadLog,
+    Finding,
+    GoalAssessment,
+    PriorityAreaAssessment,
+    Recommendation,
+    ReportVersion,
+    Review,
+)
+from tests.reviews.factories import ReportVersionFactory, done_version
+
+SLUG = "denmark-iom-2018-2020"
+P = f"/p/{SLUG}/reviews"
+ROLES = ["anonymous", "outsider", "desk", "geneva", "auditor"]
+READ = (302, 404, 200, 200, 200)
+EDIT_FORM = (302, 404, 200, 403, 403)
+HISTORY = (302, 404, 200, 403, 200)
+WRITE = (302, 404, 302, 403, 403)
+
+
+@pytest.fixture
+def objects(review, desk):
+    finding = services.finding_create(review=review, text="A finding.")
+    recommendation = services.recommendation_create(review=review, text="A recommendation.")
+    done = done_version(review, requested_by=desk, number=1)
+    failed = ReportVersionFactory(
+        review=review, number=2, requested_by=desk, status="failed", error="boom"
+    )
+    return {
+        "review": review.pk,
+        "done": done.pk,
+        "failed": failed.pk,
+        "finding": finding.number,
+        "recommendation": recommendation.number,
+    }
+
+
+PAGES = [
+    ("{P}/", READ),
+    ("{P}/{review}/", READ),
+    ("{P}/{review}/versions/", READ),
+    ("{P}/verify/", READ),
+    ("{P}/versions/{done}/download/", READ),
+    ("{P}/downloads/", HISTORY),
+    ("{P}/{review}/edit/", EDIT_FORM),
+    ("{P}/{review}/goals/4/", EDIT_FORM),
+    ("{P}/{review}/priority-areas/1/", EDIT_FORM),
+    ("{P}/{review}/findings/{finding}/", EDIT_FORM),
+    ("{P}/{review}/recommendations/{recommendation}/", EDIT_FORM),
+]
+
+
+@pytest.mark.parametrize(("url", "expected"), PAGES)
+@pytest.mark.parametrize("role_index", range(len(ROLES)))
+def test_page_get(users, login, objects, url, expected, role_index):
+    role = ROLES[role_index]
+    response = login(users.get(role)).get(url.format(P=P, **objects))
+    response.close()
+    assert response.status_code == expected[role_index], role
+    if role == "anonymous":
+        assert response["Location"].startswith("/accounts/login/")
+
+
+def _count(model):
+    return model.objects.count
+
+
+WRITES = [
+    (
+        "{P}/",
+        {"kind": "final", "title": "Final review", "due_description": "end of 2020"},
+        _count(Review),
+    ),
+    (
+        "{P}/{review}/goals/4/",
+        {"rating": "too_early", "narrative": "Too soon."},
+        _count(GoalAssessment),
+    ),
+    (
+        "{P}/{review}/priority-areas/1/",
+        {"rating": "partly_achieved", "narrative": "Some."},
+        _count(PriorityAreaAssessment),
+    ),
+    ("{P}/{review}/findings/", {"text": "Another finding."}, _count(Finding)),
+    ("{P}/{review}/recommendations/", {"text": "Another."}, _count(Recommendation)),
+    ("{P}/{review}/render/", {}, _count(ReportVersion)),
+    (
+        "{P}/versions/{done}/issue/",
+        {},
+        lambda: ReportVersion.objects.filter(issued_at__isnull=False).count(),
+    ),
+    (
+        "{P}/versions/{failed}/retry/",
+        {},
+        lambda: ReportVersion.objects.filter(status="queued").count(),
+    ),
+]
+
+
+@pytest.mark.parametrize(("url", "form", "measure"), WRITES)
+@pytest.mark.parametrize("role_index", range(len(ROLES)))
+def test_page_post(users, login, objects, url, form, measure, role_index):
+    role = ROLES[role_index]
+    before = measure()
+    response = login(users.get(role)).post(url.format(P=P, **objects), form)
+    assert response.status_code == WRITE[role_index], role
+    assert measure() - before == (1 if role == "desk" else 0), role
+
+
+def test_the_render_button_queues_a_version_and_sends_it_after_commit(
+    review, desk, login, monkeypatch, django_capture_on_commit_callbacks
+):
+    sent: list[int] = []
+    monkeypatch.setattr(tasks.render_report_version, "delay", sent.append)
+    client = login(desk)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{P}/{review.pk}/render/", HTTP_HX_REQUEST="true")
+    version = ReportVersion.objects.get(review=review)
+    assert sent == [version.pk]
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'hx-trigger="every 2s"' in html  # the page polls while the render is pending
+    assert "Queued" in html
+
+
+def test_progress_polling_stops_when_the_render_is_done(review, desk, login):
+    version = ReportVersionFactory(review=review, number=1, requested_by=desk, status="rendering")
+    client = login(desk)
+    assert 'hx-trigger="every 2s"' in client.get(f"{P}/{review.pk}/versions/").content.decode()
+    ReportVersion.objects.filter(pk=version.pk).delete()
+    done = done_version(review, requested_by=desk, number=2)
+    html = client.get(f"{P}/{review.pk}/versions/").content.decode()
+    assert "hx-trigger" not in html
+    assert done.sha256 in html
+    assert f"/versions/{done.pk}/download/" in html
+
+
+def test_a_failed_render_is_shown_plainly_with_a_retry(review, desk, login):
+    failed = ReportVersionFactory(
+        review=review, number=1, requested_by=desk, status="failed", error="Disk full."
+    )
+    html = login(desk).get(f"{P}/{review.pk}/").content.decode()
+    assert "The render failed: Disk full." in html
+    assert f"/versions/{failed.pk}/retry/" in html
+
+
+def test_a_download_is_an_uncached_attachment_with_a_safe_name_and_is_logged(
+    review, desk, auditor, login
+):
+    review.title = 'Mid-term "review" ../../etc/passwd'
+    review.save()
+    version = done_version(review, requested_by=desk, number=3, content=b"%PDF-1.7 bytes")
+    response = login(auditor).get(f"{P}/versions/{version.pk}/download/")
+    body = b"".join(response.streaming_content)  # closes the file when exhausted
+    assert body == b"%PDF-1.7 bytes"
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "no-store"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="denmark-iom-2018-2020-mid-term-review-etcpasswd-v3.pdf"'
+    )
+    (entry,) = DownloadLog.objects.all()
+    assert (entry.user, entry.version, entry.channel) == (auditor, version, "page")
+
+
+def test_a_version_without_a_file_cannot_be_downloaded(review, desk, login):
+    queued = ReportVersionFactory(review=review, number=1, requested_by=desk)
+    assert login(desk).get(f"{P}/versions/{queued.pk}/download/").status_code == 404
+    assert not DownloadLog.objects.exists()
+
+
+def test_the_download_log_lists_who_downloaded_which_version_when(
+    review, desk, geneva, auditor, login
+):
+    version = done_version(review, requested_by=desk, number=4)
+    services.report_version_log_download(version=version, user=geneva, channel="page")
+    html = login(auditor).get(f"{P}/downloads/").content.decode()
+    assert "geneva" in html
+    assert review.title in html
+    assert '<td class="num">4</td>' in html
+
+
+def test_verification_by_upload_names_the_version(review, desk, auditor, login):
+    version = done_version(review, requested_by=desk, number=2, content=b"%PDF-1.7 exact")
+    services.report_version_issue(version=version, issued_by=desk)
+    upload = SimpleUploadedFile("report.pdf", b"%PDF-1.7 exact", content_type="application/pdf")
+    html = login(auditor).post(f"{P}/verify/", {"file": upload}).content.decode()
+    assert f"Match: {review.title}, version 2" in html
+    assert "issued" in html
+
+
+def test_verification_of_a_changed_file_matches_none(review, desk, auditor, login):
+    done_version(review, requested_by=desk, number=1, content=b"%PDF-1.7 exact")
+    upload = SimpleUploadedFile("report.pdf", b"%PDF-1.7 exact!", content_type="application/pdf")
+    html = login(auditor).post(f"{P}/verify/", {"file": upload}).content.decode()
+    assert "No match" in html
+    assert hashlib.sha256(b"%PDF-1.7 exact!").hexdigest() in html
+
+
+def test_verification_by_pasted_sha256(review, desk, auditor, login):
+    version = done_version(review, requested_by=desk, number=5)
+    html = login(auditor).post(f"{P}/verify/", {"sha256": version.sha256.upper()}).content.decode()
+    assert "version 5" in html
+
+
+def test_verification_does_not_reveal_another_partnerships_versions(
+    review, desk, outsider, other_partnership, login
+):
+    from tests.reviews.factories import ReviewFactory
+
+    theirs = done_version(ReviewFactory(partnership=other_partnership), requested_by=outsider)
+    html = login(desk).post(f"{P}/verify/", {"sha256": theirs.sha256}).content.decode()
+    assert "No match" in html
+
+
+def test_a_malformed_sha256_is_answered_at_its_field(auditor, review, login):
+    response = login(auditor).post(f"{P}/verify/", {"sha256": "not-a-hash"})
+    assert response.status_code == 400
+    assert "64 hexadecimal characters" in response.content.decode()
+
+
+def test_bad_assessment_input_is_answered_at_the_field_and_nothing_is_saved(review, desk, login):
+    response = login(desk).post(f"{P}/{review.pk}/goals/4/", {"rating": "excellent"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Select a valid choice" in html
+    assert "This field is required" in html
+    assert not GoalAssessment.objects.exists()
+
+
+def test_an_assessment_can_be_changed_and_the_page_shows_it(review, desk, login):
+    client = login(desk)
+    client.post(f"{P}/{review.pk}/goals/4/", {"rating": "too_early", "narrative": "First."})
+    client.post(f"{P}/{review.pk}/goals/4/", {"rating": "partly_achieved", "narrative": "Then."})
+    goal = OverallGoal.objects.get(partnership=review.partnership, number=4)
+    assessment = GoalAssessment.objects.get(review=review, goal=goal)
+    assert (assessment.rating, assessment.narrative) == ("partly_achieved", "Then.")
+    assert assessment.history.count() == 2
+    html = client.get(f"{P}/{review.pk}/").content.decode()
+    assert "Partly achieved" in html
+
+
+def test_an_issued_review_offers_no_edits(review, desk, login):
+    version = done_version(review, requested_by=desk, number=1)
+    services.report_version_issue(version=version, issued_by=desk)
+    client = login(desk)
+    html = client.get(f"{P}/{review.pk}/").content.decode()
+    assert "This review is issued" in html
+    assert f"{P}/{review.pk}/goals/4/" not in html
+    response = client.post(f"{P}/{review.pk}/goals/4/", {"rating": "achieved", "narrative": "x"})
+    assert response.status_code == 400
+    assert "This review is issued" in response.content.decode()
+
+
+def test_the_reviews_are_in_the_partnership_navigation(review, geneva, login):
+    html = login(geneva).get(f"/p/{SLUG}/").content.decode()
+    assert f'href="{P}/"' in html
