@@ -27,7 +27,7 @@ PINNED = {
     f"/p/{SLUG}/risks/": 8,
     f"/p/{SLUG}/risks/1/": 8,
     f"/p/{SLUG}/documents/": 6,
-    f"/p/{SLUG}/history/": 16,
+    f"/p/{SLUG}/history/": 21,  # + one per registered consultations model
     "/api/v1/partnerships/": 6,
     "/api/v1/goals/": 6,
     "/api/v1/goal-updates/": 7,
