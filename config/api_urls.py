@@ -2,9 +2,11 @@
 
 from rest_framework.routers import DefaultRouter
 
+from consultations.api import register as register_consultations
 from partnership.api import register as register_partnership
 
 router = DefaultRouter()
 register_partnership(router)
+register_consultations(router)
 
 urlpatterns = router.urls

@@ -241,6 +241,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "GoalStatusEnum": "partnership.models.GoalStatus",
         "PartnershipStatusEnum": "partnership.models.Partnership.Status",
+        "ConsultationStatusEnum": "consultations.models.Consultation.Status",
+        "AgendaItemKindEnum": "consultations.models.AgendaItem.Kind",
+        "DocumentKindEnum": "partnership.models.Document.Kind",
+        "NoteStatusEnum": "consultations.models.Note.Status",
+        "ActionPointStatusEnum": "consultations.models.ActionPoint.Status",
     },
 }
 

@@ -23,9 +23,9 @@ def _fill(iom, author, per_goal):
 PINNED = {
     f"/p/{SLUG}/": 9,
     f"/p/{SLUG}/goals/": 6,
-    f"/p/{SLUG}/goals/4/": 10,
+    f"/p/{SLUG}/goals/4/": 12,  # + action points and notes linked to the goal
     f"/p/{SLUG}/risks/": 8,
-    f"/p/{SLUG}/risks/1/": 8,
+    f"/p/{SLUG}/risks/1/": 10,  # + action points and notes linked to the risk
     f"/p/{SLUG}/documents/": 6,
     f"/p/{SLUG}/history/": 21,  # + one per registered consultations model
     "/api/v1/partnerships/": 6,
