@@ -153,7 +153,7 @@ class NoteRevision(AppendOnlyModel):
     goal_numbers = models.JSONField(default=list, blank=True)
     risk_numbers = models.JSONField(default=list, blank=True)
     written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     cleared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -119,8 +119,12 @@ def _render_agenda(request: HttpRequest, consultation: Consultation, **extra: An
     """The agenda fragment, keeping note elements the browser already has (hx-preserve):
     a reorder must not throw away a note someone is typing."""
     context = _page_context(request, consultation, preserve_notes=True, **extra)
-    status = 400 if extra.get("item_form") is not None and extra["item_form"].errors else 200
-    return render(request, "consultations/partials/agenda.html", context, status=status)
+    refused = extra.get("agenda_error") or (
+        extra.get("item_form") is not None and extra["item_form"].errors
+    )
+    return render(
+        request, "consultations/partials/agenda.html", context, status=400 if refused else 200
+    )
 
 
 @require_GET

@@ -94,8 +94,9 @@ def test_typing_without_a_pause_is_saved_every_few_seconds(browser_as, geneva, c
     during = [(at, body) for at, body, status in saves if at < typing_ended and status == 200]
     assert during, "nothing was saved while typing went on"
     assert all(text.startswith(body) for _, body in during)
-    # The last save before typing stopped is at most a few seconds old.
-    assert typing_ended - during[-1][0] < 4.5
+    # The last save before typing stopped is a few seconds old at most (one every three
+    # seconds, plus the answer's time on a busy machine).
+    assert typing_ended - during[-1][0] < 5
     _wait_for(lambda: _stored(journey, note_id) == text)
     assert journey.errors == []
 
@@ -144,8 +145,7 @@ def test_two_people_on_one_note_see_each_others_text_and_nothing_is_overwritten(
     expect(conflict).to_be_empty()
     kept = "IOM presented its plans. Copenhagen adds a concern. More."
     _wait_for(lambda: _stored(mission, note.pk) == kept)
-    assert mission.errors == []
-    assert [e for e in copenhagen.errors if "409" not in e] == []
+    assert mission.errors == copenhagen.errors == []
 
 
 def test_reordering_the_agenda_keeps_a_note_being_typed(browser_as, geneva, c2019):

@@ -133,6 +133,7 @@ def test_a_position_outside_the_agenda_is_refused(geneva, login, c2019):
         services.agenda_item_move(item=item, user=geneva, position=13)
     assert error.value.message_dict == {"order": ["Choose a position from 1 to 12."]}
     response = login(geneva).post(f"{BASE}/items/{item.pk}/move/", {"position": "0"}, **HTMX)
+    assert response.status_code == 400
     assert "Choose a position from 1 to 12." in response.content.decode()
     assert _agenda(c2019)[0].code == "i"
 
