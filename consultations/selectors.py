@@ -146,10 +146,6 @@ class ConsultationPage:
     goals: list[OverallGoal] = field(default_factory=list)
     risks: list[Risk] = field(default_factory=list)
 
-    @property
-    def note_count(self) -> int:
-        return sum(len(item.notes.all()) for item in self.items)
-
 
 def consultation_page(*, consultation: Consultation) -> ConsultationPage:
     """Everything the consultation page shows: the agenda with each item's notes (with

@@ -221,11 +221,9 @@ def agenda_item_rename(*, item: AgendaItem, user: Any, title: str) -> AgendaItem
 @transaction.atomic
 def agenda_item_remove(*, item: AgendaItem, user: Any) -> None:
     if item.is_standard:
-        raise ValidationError({"order": "Standard items stay on the agenda."})
+        raise ValidationError("Standard items stay on the agenda.")
     if item.notes.exists() or item.action_points.exists():
-        raise ValidationError(
-            {"order": "This item has notes or action points; it stays on the agenda."}
-        )
+        raise ValidationError("This item has notes or action points; it stays on the agenda.")
     remaining = [i for i in _locked_items(item.consultation) if i.pk != item.pk]
     _with_history_user(item, user)
     item.delete()

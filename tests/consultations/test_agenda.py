@@ -204,6 +204,6 @@ def test_the_api_keeps_standard_items_and_their_words(geneva, api_login, c2019):
     assert renamed.json() == {"title": ["A standard item keeps the strategy's words."]}
     removed = client.delete(f"/api/v1/agenda-items/{item.pk}/")
     assert removed.status_code == 400
-    assert removed.json() == {"order": ["Standard items stay on the agenda."]}
+    assert removed.json() == {"non_field_errors": ["Standard items stay on the agenda."]}
     item.refresh_from_db()
     assert item.title == SECTION_4_1_ITEMS[0][1]
