@@ -2,6 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
+from consultations.api import register as register_consultations
 from funding.api import register as register_funding
 from partnership.api import register as register_partnership
 from reviews.api import register as register_reviews
@@ -10,5 +11,6 @@ router = DefaultRouter()
 register_partnership(router)
 register_funding(router)
 register_reviews(router)
+register_consultations(router)
 
 urlpatterns = router.urls

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "partnership",
     "funding",
     "reviews",
+    "consultations",
 ]
 
 MIDDLEWARE = [
@@ -280,6 +281,10 @@ SPECTACULAR_SETTINGS = {
         "ReviewStatusEnum": "reviews.models.Review.Status",
         "ReportVersionStatusEnum": "reviews.models.ReportVersion.Status",
         "RatingEnum": "reviews.models.Rating",
+        "ConsultationStatusEnum": "consultations.models.Consultation.Status",
+        "AgendaItemKindEnum": "consultations.models.AgendaItem.Kind",
+        "NoteStatusEnum": "consultations.models.Note.Status",
+        "ActionPointStatusEnum": "consultations.models.ActionPoint.Status",
     },
 }
 

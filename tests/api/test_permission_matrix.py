@@ -16,12 +16,14 @@ from django.db import models
 from django.urls import reverse
 
 from config.api_urls import router
+from consultations import services as consultation_services
 from funding import seed as funding_seed
 from funding.models import Component
 from partnership.access import Capability
 from partnership.models import OverallGoal, Risk
 from reviews.models import Finding, GoalAssessment, PriorityAreaAssessment, Recommendation
 from tests import factories
+from tests.consultations import factories as consultation_factories
 from tests.funding import factories as funding_factories
 from tests.reviews import factories as review_factories
 
@@ -60,6 +62,18 @@ def _risk(iom):
 def _line(iom, component=None):
     return funding_factories.BudgetLineFactory(
         partnership=iom, year=2018, component=component or Component.CORE
+    )
+
+
+def _consultation(iom):
+    return consultation_factories.consultation(iom, year=2019)
+
+
+def _extra_item(iom):
+    return consultation_services.agenda_item_add(
+        consultation=_consultation(iom),
+        user=_author(),
+        title="Evaluation of the UN Network on Migration",
     )
 
 
@@ -139,6 +153,17 @@ RULES: dict[str, Rule] = {
     "recommendation": Rule(
         Capability.EDIT_REVIEWS,
         lambda iom: Recommendation.objects.create(review=_review(iom), number=1, text="-"),
+    ),
+    "consultation": Rule(Capability.EDIT_CONSULTATIONS, _consultation),
+    "agenda-item": Rule(Capability.EDIT_CONSULTATIONS, _extra_item),
+    "note": Rule(
+        Capability.EDIT_CONSULTATIONS,
+        lambda iom: consultation_factories.NoteFactory(agenda_item=_extra_item(iom)),
+        actions={"clear": Capability.CLEAR_NOTES},
+    ),
+    "action-point": Rule(
+        Capability.EDIT_CONSULTATIONS,
+        lambda iom: consultation_factories.ActionPointFactory(consultation=_consultation(iom)),
     ),
     "staff-position": Rule(
         Capability.EDIT_FUNDING, lambda iom: funding_factories.StaffPositionFactory(partnership=iom)

@@ -1,0 +1,348 @@
+"""API resources of the annual consultations (registered under /api/v1/)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.routers import BaseRouter
+
+from config.api import FilterSet
+from partnership import access as partnership_access
+from partnership.access import Capability
+from partnership.api_base import PartnershipScopedViewSet
+from partnership.models import OverallGoal, Risk
+
+from . import access, serializers, services
+from .models import ActionPoint, AgendaItem, Consultation, Note
+
+_LINKS = (
+    Prefetch("goals", queryset=OverallGoal.objects.order_by("number")),
+    Prefetch("risks", queryset=Risk.objects.order_by("number")),
+)
+
+
+class ConsultationScopedViewSet(PartnershipScopedViewSet):
+    write_capability = Capability.EDIT_CONSULTATIONS
+
+    def check_capability(self, partnership_id: int, capability: Capability) -> None:
+        try:
+            partnership_access.check(self.request.user, partnership_id, capability)
+        except Http404 as exc:
+            raise exceptions.NotFound() from exc
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+
+
+# --- Consultations ------------------------------------------------------------------------
+
+
+class ConsultationFilter(FilterSet):
+    class Meta:
+        model = Consultation
+        fields = ["year", "status"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List annual consultations"),
+    retrieve=extend_schema(summary="Read a consultation"),
+    create=extend_schema(
+        summary="Add a consultation; its agenda starts with the strategy's standard items"
+    ),
+    update=extend_schema(summary="Replace a consultation's date, place, participants, status"),
+    partial_update=extend_schema(
+        summary="Change a consultation's date, place, participants or status"
+    ),
+)
+class ConsultationViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    ConsultationScopedViewSet,
+):
+    access = access.consultations
+    filterset_class = ConsultationFilter
+    ordering_fields = ["year", "date"]
+    ordering = ["-year", "id"]
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return serializers.ConsultationCreateSerializer
+        return serializers.ConsultationSerializer
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        partnership = data.pop("partnership")
+        self.check_write(partnership.pk)
+        data.pop("status", None)
+        serializer.instance = services.consultation_create(
+            partnership=partnership, created_by=self.request.user, **data
+        )
+
+    def perform_update(self, serializer):
+        current = serializer.instance
+        data = {
+            name: serializer.validated_data.get(name, getattr(current, name))
+            for name in ("date", "place", "participants", "status")
+        }
+        cleared = Consultation.Status.NOTES_CLEARED
+        if (data["status"] == cleared) != (current.status == cleared):
+            self.check_capability(current.partnership_id, Capability.CLEAR_NOTES)
+        serializer.instance = services.consultation_update(
+            consultation=current, user=self.request.user, **data
+        )
+
+
+# --- Agenda items ------------------------------------------------------------------------
+
+
+class AgendaItemFilter(FilterSet):
+    class Meta:
+        model = AgendaItem
+        fields = ["consultation", "kind"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List agenda items in agenda order (?consultation=<id>)"),
+    retrieve=extend_schema(summary="Read an agenda item"),
+    create=extend_schema(summary="Add an item to a consultation's agenda (at the end)"),
+    update=extend_schema(summary="Move an item, or rename an added item"),
+    partial_update=extend_schema(summary="Move an item (order), or rename an added item"),
+    destroy=extend_schema(summary="Remove an added item (standard items are kept)"),
+)
+class AgendaItemViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    ConsultationScopedViewSet,
+):
+    access = access.agenda_items
+    serializer_class = serializers.AgendaItemSerializer
+    filterset_class = AgendaItemFilter
+    ordering_fields = ["order"]
+    ordering = ["consultation_id", "order"]
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        consultation = data["consultation"]
+        self.check_write(consultation.partnership_id)
+        item = services.agenda_item_add(
+            consultation=consultation, user=self.request.user, title=data["title"]
+        )
+        if data.get("order") is not None:
+            item = services.agenda_item_move(
+                item=item, user=self.request.user, position=data["order"]
+            )
+        serializer.instance = item
+
+    def perform_update(self, serializer):
+        item = serializer.instance
+        data = serializer.validated_data
+        if "title" in data and data["title"] != item.title:
+            item = services.agenda_item_rename(
+                item=item, user=self.request.user, title=data["title"]
+            )
+        if data.get("order") is not None and data["order"] != item.order:
+            item = services.agenda_item_move(
+                item=item, user=self.request.user, position=data["order"]
+            )
+        serializer.instance = item
+
+    def perform_destroy(self, instance):
+        services.agenda_item_remove(item=instance, user=self.request.user)
+
+
+# --- Notes --------------------------------------------------------------------------------
+
+
+class NoteFilter(FilterSet):
+    consultation = django_filters.NumberFilter(field_name="agenda_item__consultation")
+
+    class Meta:
+        model = Note
+        fields = ["consultation", "agenda_item", "status"]
+
+
+CONFLICT = OpenApiResponse(
+    serializers.NoteSerializer,
+    description="Someone saved the note after the version you sent: nothing was changed; "
+    "the body is the stored note (with its current version).",
+)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List notes (?consultation=<id>, ?agenda_item=<id>)"),
+    retrieve=extend_schema(summary="Read a note"),
+    create=extend_schema(summary="Write a note on an agenda item (a draft)"),
+    update=extend_schema(
+        summary="Replace a note's text and links (send its version)",
+        responses={200: serializers.NoteSerializer, 409: CONFLICT},
+    ),
+    partial_update=extend_schema(
+        summary="Change a note's text or links (send its version)",
+        responses={200: serializers.NoteSerializer, 409: CONFLICT},
+    ),
+)
+class NoteViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    ConsultationScopedViewSet,
+):
+    access = access.notes
+    serializer_class = serializers.NoteSerializer
+    filterset_class = NoteFilter
+    ordering_fields = ["created_at", "updated_at"]
+    ordering = ["agenda_item__consultation_id", "agenda_item__order", "created_at", "id"]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related(*_LINKS)
+
+    def _conflict(self, current: Note) -> Response:
+        body = self.get_serializer(current).data
+        body = {"detail": "Someone else changed this note since the version you sent.", **body}
+        return Response(body, status=status.HTTP_409_CONFLICT)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        item = data["agenda_item"]
+        self.check_write(item.consultation.partnership_id)
+        serializer.instance = services.note_create(
+            agenda_item=item,
+            author=self.request.user,
+            body=data.get("body", ""),
+            goals=data.get("goals", ()),
+            risks=data.get("risks", ()),
+        )
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        note = self.get_object()
+        serializer = self.get_serializer(note, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            note = services.note_update(
+                note=note,
+                user=request.user,
+                version=data["version"],
+                body=data.get("body", note.body),
+                goals=data.get("goals"),
+                risks=data.get("risks"),
+            )
+        except services.NoteConflictError as conflict:
+            return self._conflict(conflict.current)
+        return Response(
+            self.get_serializer(self.access.base().prefetch_related(*_LINKS).get(pk=note.pk)).data
+        )
+
+    def _step(self, request, pk, capability: Capability, step) -> Response:
+        try:
+            note = self.access.get(user=request.user, capability=capability, pk=pk)
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        except Http404 as exc:
+            raise exceptions.NotFound() from exc
+        payload = serializers.NoteStepSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            step(note=note, user=request.user, version=payload.validated_data["version"])
+        except services.NoteConflictError as conflict:
+            return self._conflict(conflict.current)
+        fresh = self.access.base().prefetch_related(*_LINKS).get(pk=note.pk)
+        return Response(self.get_serializer(fresh).data)
+
+    @extend_schema(
+        summary="Mark a draft note ready for clearing",
+        request=serializers.NoteStepSerializer,
+        responses={200: serializers.NoteSerializer, 409: CONFLICT},
+    )
+    @action(detail=True, methods=["post"], url_path="mark-ready")
+    def mark_ready(self, request, pk=None):
+        return self._step(request, pk, Capability.EDIT_CONSULTATIONS, services.note_mark_ready)
+
+    @extend_schema(
+        summary="Clear a note marked ready (desk officers): it is locked, its text kept",
+        request=serializers.NoteStepSerializer,
+        responses={200: serializers.NoteSerializer, 409: CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def clear(self, request, pk=None):
+        return self._step(request, pk, Capability.CLEAR_NOTES, services.note_clear)
+
+
+# --- Action points ------------------------------------------------------------------------
+
+
+class ActionPointFilter(FilterSet):
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label="Open with the due date passed"
+    )
+
+    class Meta:
+        model = ActionPoint
+        fields = ["consultation", "agenda_item", "status", "goals", "risks"]
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = ActionPoint.objects.overdue(timezone.localdate()).values("pk")
+        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List action points (?status=open&overdue=true)"),
+    retrieve=extend_schema(summary="Read an action point"),
+    create=extend_schema(summary="Record an action point agreed at a consultation"),
+    update=extend_schema(summary="Replace an action point"),
+    partial_update=extend_schema(summary="Change an action point (e.g. its status)"),
+)
+class ActionPointViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    ConsultationScopedViewSet,
+):
+    access = access.action_points
+    serializer_class = serializers.ActionPointSerializer
+    filterset_class = ActionPointFilter
+    ordering_fields = ["due_date", "created_at"]
+    ordering = ["consultation_id", "due_date", "id"]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related(*_LINKS)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        consultation = data.pop("consultation")
+        self.check_write(consultation.partnership_id)
+        serializer.instance = services.action_point_create(
+            consultation=consultation, created_by=self.request.user, **data
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        point = services.action_point_update(
+            action_point=serializer.instance,
+            user=self.request.user,
+            goals=data.pop("goals", None),
+            risks=data.pop("risks", None),
+            **data,
+        )
+        serializer.instance = self.access.base().prefetch_related(*_LINKS).get(pk=point.pk)
+
+
+def register(router: BaseRouter) -> None:
+    router.register("consultations", ConsultationViewSet, basename="consultation")
+    router.register("agenda-items", AgendaItemViewSet, basename="agenda-item")
+    router.register("notes", NoteViewSet, basename="note")
+    router.register("action-points", ActionPointViewSet, basename="action-point")

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class ConsultationsConfig(AppConfig):
+    name = "consultations"
+    verbose_name = "Consultations"
+
+    def ready(self) -> None:
+        from partnership import history
+
+        from . import models
+
+        history.register(models.Consultation, partnership_path="partnership")
+        history.register(models.AgendaItem, partnership_path="consultation__partnership")
+        history.register(models.Note, partnership_path="agenda_item__consultation__partnership")
+        history.register(
+            models.NoteRevision, partnership_path="note__agenda_item__consultation__partnership"
+        )
+        history.register(models.ActionPoint, partnership_path="consultation__partnership")

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.text import Truncator
+
+from partnership.forms import DateInput
+from partnership.models import OverallGoal, Risk
+
+from .models import NOTE_MAX_LENGTH, ActionPoint, AgendaItem, Consultation
+
+
+class LinksMixin(forms.Form):
+    """Goal and risk pickers whose choices come from lists the caller has loaded once, so
+    a page with many forms makes no query per form."""
+
+    goals = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label="Overall goals"
+    )
+    risks = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label="Risks"
+    )
+
+    def __init__(self, *args, goals: list[OverallGoal], risks: list[Risk], **kwargs):
+        super().__init__(*args, **kwargs)
+        self._goals = {goal.pk: goal for goal in goals}
+        self._risks = {risk.pk: risk for risk in risks}
+        self.fields["goals"].choices = [
+            (goal.pk, f"{goal.number}. {Truncator(goal.text).chars(70)}") for goal in goals
+        ]
+        self.fields["risks"].choices = [(risk.pk, f"{risk.number}. {risk.title}") for risk in risks]
+
+    def clean_goals(self) -> list[OverallGoal]:
+        return [self._goals[pk] for pk in self.cleaned_data["goals"]]
+
+    def clean_risks(self) -> list[Risk]:
+        return [self._risks[pk] for pk in self.cleaned_data["risks"]]
+
+
+class ConsultationCreateForm(forms.Form):
+    year = forms.IntegerField(min_value=1945, max_value=2100)
+    date = forms.DateField(required=False, widget=DateInput)
+    place = forms.CharField(max_length=200, required=False)
+    participants = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One participant per line.",
+    )
+
+
+class ConsultationForm(forms.Form):
+    date = forms.DateField(required=False, widget=DateInput)
+    place = forms.CharField(max_length=200, required=False)
+    participants = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="One participant per line.",
+    )
+    status = forms.ChoiceField(
+        choices=Consultation.Status.choices,
+        help_text="Held needs the date; notes cleared needs every note cleared (desk officers).",
+    )
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(label="New agenda item", max_length=300)
+
+
+class NoteForm(LinksMixin):
+    body = forms.CharField(
+        label="Note",
+        required=False,
+        strip=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Markdown: *emphasis*, **bold**, lists with -, links as <https://…>.",
+    )
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    # Sent by "Keep my text" after a refused save: the version the person has now seen.
+    replace_version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+    def clean_body(self) -> str:
+        # Browsers send CRLF line ends; store LF so an unchanged text compares equal.
+        return self.cleaned_data["body"].replace("\r\n", "\n")
+
+    @property
+    def based_on(self) -> int:
+        return self.cleaned_data.get("replace_version") or self.cleaned_data["version"]
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class ActionPointForm(LinksMixin):
+    description = forms.CharField(
+        max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), label="What was agreed"
+    )
+    owner = forms.CharField(
+        max_length=200, help_text="Who carries it out, e.g. IOM or the Mission."
+    )
+    due_date = forms.DateField(required=False, widget=DateInput, label="Due date")
+
+
+class ActionPointEditForm(ActionPointForm):
+    status = forms.ChoiceField(choices=ActionPoint.Status.choices)
+    agenda_item = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label="Agenda item"
+    )
+
+    field_order = ["description", "owner", "due_date", "status", "agenda_item", "goals", "risks"]
+
+    def __init__(self, *args, items: list[AgendaItem], **kwargs):
+        super().__init__(*args, **kwargs)
+        self._items = {item.pk: item for item in items}
+        self.fields["agenda_item"].choices = [
+            ("", "None"),
+            *((item.pk, f"{item.order}. {Truncator(item.title).chars(70)}") for item in items),
+        ]
+
+    def clean_agenda_item(self) -> AgendaItem | None:
+        pk = self.cleaned_data["agenda_item"]
+        return None if pk is None else self._items[pk]
+
+
+class ActionPointStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ActionPoint.Status.choices)

@@ -1,0 +1,231 @@
+"""The annual consultations: their agenda, the notes logged on each item, and the action
+points agreed, which come back as matters arising until they are done or dropped."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from partnership.models import AppendOnlyModel, OverallGoal, Partnership, Risk
+
+NOTE_MAX_LENGTH = 50_000
+
+
+class Consultation(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        HELD = "held", "Held"
+        NOTES_CLEARED = "notes_cleared", "Notes cleared"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="consultations"
+    )
+    year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1945), MaxValueValidator(2100)]
+    )
+    date = models.DateField(null=True, blank=True)
+    place = models.CharField(max_length=200, blank=True)
+    participants = models.TextField(blank=True, help_text="One participant per line.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partnership", "-year"]
+        constraints = [
+            # Annual consultations: one a year per partnership.
+            models.UniqueConstraint(fields=["partnership", "year"], name="consultation_year_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Annual consultation {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "consultations:consultation-detail",
+            kwargs={"slug": self.partnership.slug, "year": self.year},
+        )
+
+    @property
+    def participant_list(self) -> list[str]:
+        return [line.strip() for line in self.participants.splitlines() if line.strip()]
+
+
+class AgendaItem(models.Model):
+    class Kind(models.TextChoices):
+        STANDARD = "standard", "Standard item"
+        RAISED = "raised", "Raised by Denmark"
+        EXTRA = "extra", "Added item"
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    order = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EXTRA)
+    code = models.CharField(
+        max_length=30, blank=True, help_text="The item's number in the strategy, e.g. iv."
+    )
+    title = models.CharField(max_length=300)
+    citation = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["consultation", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "order"], name="agenda_item_order_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["consultation", "code"],
+                condition=~models.Q(code=""),
+                name="agenda_item_code_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}) {self.title}" if self.kind == self.Kind.STANDARD else self.title
+
+    @property
+    def is_standard(self) -> bool:
+        """Standard items (the strategy's list and the issues Denmark raises) are kept."""
+        return self.kind != self.Kind.EXTRA
+
+
+class Note(models.Model):
+    """A note on an agenda item, in Markdown.
+
+    ``version`` rises with every change, so a save based on an older version is refused
+    rather than overwriting what someone else wrote. ``revision`` counts cleared texts: a
+    cleared note is locked, and changing it starts the next revision (the cleared text
+    stays in :class:`NoteRevision`).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        READY = "ready", "Ready for clearing"
+        CLEARED = "cleared", "Cleared"
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(blank=True, validators=[MaxLengthValidator(NOTE_MAX_LENGTH)])
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    revision = models.PositiveSmallIntegerField(default=1)
+    goals = models.ManyToManyField(OverallGoal, blank=True, related_name="consultation_notes")
+    risks = models.ManyToManyField(Risk, blank=True, related_name="consultation_notes")
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[goals, risks])
+
+    class Meta:
+        ordering = ["agenda_item", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Note {self.pk} on {self.agenda_item}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.CLEARED
+
+
+class NoteRevision(AppendOnlyModel):
+    """A cleared text of a note, kept as it was cleared."""
+
+    note = models.ForeignKey(Note, on_delete=models.PROTECT, related_name="revisions")
+    number = models.PositiveSmallIntegerField()
+    body = models.TextField()
+    goal_numbers = models.JSONField(default=list, blank=True)
+    risk_numbers = models.JSONField(default=list, blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    cleared_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["note", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["note", "number"], name="note_revision_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Revision {self.number} of note {self.note_id}"
+
+
+class ActionPointQuerySet(models.QuerySet):
+    def overdue(self, on: dt.date) -> ActionPointQuerySet:
+        return self.filter(status=ActionPoint.Status.OPEN, due_date__lt=on)
+
+
+class ActionPoint(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "Dropped"
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.PROTECT, related_name="action_points"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_points",
+        help_text="The agenda item under which it was agreed.",
+    )
+    description = models.TextField(validators=[MaxLengthValidator(5000)])
+    owner = models.CharField(
+        max_length=200, help_text="Who carries it out, e.g. IOM or the Mission."
+    )
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    closed_on = models.DateField(
+        null=True, blank=True, help_text="When it was marked done or dropped."
+    )
+    goals = models.ManyToManyField(OverallGoal, blank=True, related_name="action_points")
+    risks = models.ManyToManyField(Risk, blank=True, related_name="action_points")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[goals, risks])
+
+    objects = ActionPointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["consultation", "due_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="open", closed_on__isnull=True)
+                | (~models.Q(status="open") & models.Q(closed_on__isnull=False)),
+                name="action_point_closed_on_matches_status",
+            )
+        ]
+
+    def __str__(self) -> str:
+        text = self.description
+        return text if len(text) <= 80 else text[:79] + "…"
+
+    def is_overdue(self, on: dt.date) -> bool:
+        return self.status == self.Status.OPEN and self.due_date is not None and self.due_date < on

@@ -1,0 +1,40 @@
+"""Demo data: the 2019 annual consultation, planned, with the standard agenda.
+
+The strategy says annual consultations will be held (section 4.1) but describes no
+meeting, so the demo invents none: no date, place, participants, notes or action points.
+Idempotent: matched on (partnership, year) and on each item's code.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Max
+
+from partnership.models import Partnership
+
+from .agenda import standard_agenda
+from .models import AgendaItem, Consultation
+
+DEMO_YEAR = 2019
+
+
+@transaction.atomic
+def load_demo(partnership: Partnership) -> Consultation | None:
+    agenda = standard_agenda(partnership.slug)
+    if not agenda or DEMO_YEAR not in partnership.years:
+        return None
+    consultation, _ = Consultation.objects.get_or_create(partnership=partnership, year=DEMO_YEAR)
+    last = consultation.agenda_items.aggregate(m=Max("order"))["m"] or 0
+    for item in agenda:
+        _, created = AgendaItem.objects.get_or_create(
+            consultation=consultation,
+            code=item.code,
+            defaults={
+                "order": last + 1,
+                "kind": item.kind,
+                "title": item.title,
+                "citation": item.citation,
+            },
+        )
+        last += int(created)
+    return consultation

@@ -1,0 +1,239 @@
+"""Reads shared by the consultation pages, the API and the review report.
+
+Each selector makes a fixed number of queries whatever the number of consultations,
+agenda items, notes and action points.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from partnership.models import OverallGoal, Partnership, Risk
+
+from .models import ActionPoint, AgendaItem, Consultation, Note, NoteRevision
+
+
+def _count(queryset: QuerySet, path: str) -> Coalesce:
+    counted = (
+        queryset.filter(**{path: OuterRef("pk")})
+        .order_by()
+        .values(path)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def consultation_list(*, partnership: Partnership) -> QuerySet[Consultation]:
+    """The partnership's consultations, newest first, with counts (one query)."""
+    return (
+        Consultation.objects.filter(partnership=partnership)
+        .select_related("partnership")
+        .annotate(
+            item_count=_count(AgendaItem.objects.all(), "consultation"),
+            note_count=_count(Note.objects.exclude(body=""), "agenda_item__consultation"),
+            uncleared_count=_count(
+                Note.objects.exclude(body="").exclude(status=Note.Status.CLEARED),
+                "agenda_item__consultation",
+            ),
+            action_point_count=_count(ActionPoint.objects.all(), "consultation"),
+            open_action_point_count=_count(
+                ActionPoint.objects.filter(status=ActionPoint.Status.OPEN), "consultation"
+            ),
+        )
+        .order_by("-year")
+    )
+
+
+def _action_points() -> QuerySet[ActionPoint]:
+    return ActionPoint.objects.select_related(
+        "consultation__partnership", "agenda_item"
+    ).prefetch_related(
+        Prefetch("goals", queryset=OverallGoal.objects.order_by("number")),
+        Prefetch("risks", queryset=Risk.objects.order_by("number")),
+    )
+
+
+def _mark_overdue(
+    points: list[ActionPoint], as_of: dt.date, *, closed_that_day_was_open: bool = False
+) -> list[ActionPoint]:
+    """Set ``overdue`` on each point: open at ``as_of`` with its due date before it.
+
+    A point closed on ``as_of`` itself was still open then if ``as_of`` is a meeting at
+    which it was closed; seen from today, it is closed.
+    """
+    for point in points:
+        closed = point.closed_on
+        open_then = point.status == ActionPoint.Status.OPEN or (
+            closed is not None and (closed >= as_of if closed_that_day_was_open else closed > as_of)
+        )
+        point.overdue = bool(open_then and point.due_date and point.due_date < as_of)
+    return points
+
+
+def action_point_row(*, pk: int) -> ActionPoint:
+    """One action point as a list shows it, ``overdue`` as of today (three queries)."""
+    return _mark_overdue([_action_points().get(pk=pk)], timezone.localdate())[0]
+
+
+def open_action_points(
+    *, partnership: Partnership, as_of: dt.date | None = None
+) -> list[ActionPoint]:
+    """Open action points of every consultation, the ones due first on top (three queries)."""
+    as_of = as_of or timezone.localdate()
+    points = list(
+        _action_points()
+        .filter(consultation__partnership=partnership, status=ActionPoint.Status.OPEN)
+        .order_by("due_date", "consultation__year", "pk")
+    )
+    points.sort(key=lambda p: (p.due_date is None, p.due_date or dt.date.max))
+    return _mark_overdue(points, as_of)
+
+
+def matters_arising(*, consultation: Consultation) -> list[ActionPoint]:
+    """Action points of earlier consultations still open when this one meets.
+
+    For a consultation that has met, that is the points open now or closed on or after
+    its date (they stay in its minutes with their present status); otherwise the points
+    open now. ``overdue`` is as of the meeting, or today if that is earlier (three
+    queries).
+    """
+    today = timezone.localdate()
+    as_of = min(consultation.date, today) if consultation.date else today
+    still_open = Q(status=ActionPoint.Status.OPEN)
+    if consultation.date and consultation.date <= today:
+        still_open |= Q(closed_on__gte=consultation.date)
+    points = list(
+        _action_points()
+        .filter(
+            still_open,
+            consultation__partnership_id=consultation.partnership_id,
+            consultation__year__lt=consultation.year,
+        )
+        .order_by("consultation__year", "due_date", "pk")
+    )
+    return _mark_overdue(points, as_of, closed_that_day_was_open=as_of == consultation.date)
+
+
+def _notes() -> QuerySet[Note]:
+    return (
+        Note.objects.select_related("author", "last_edited_by", "cleared_by")
+        .prefetch_related(
+            Prefetch("goals", queryset=OverallGoal.objects.order_by("number")),
+            Prefetch("risks", queryset=Risk.objects.order_by("number")),
+            Prefetch(
+                "revisions",
+                queryset=NoteRevision.objects.select_related("cleared_by", "written_by").order_by(
+                    "-number"
+                ),
+            ),
+        )
+        .order_by("created_at", "pk")
+    )
+
+
+@dataclass
+class ConsultationPage:
+    consultation: Consultation
+    items: list[AgendaItem]
+    unfiled_action_points: list[ActionPoint]
+    matters_arising: list[ActionPoint]
+    goals: list[OverallGoal] = field(default_factory=list)
+    risks: list[Risk] = field(default_factory=list)
+
+
+def consultation_page(*, consultation: Consultation) -> ConsultationPage:
+    """Everything the consultation page shows: the agenda with each item's notes (with
+    links and cleared revisions) and action points (``item.points``), action points filed
+    under no item, the matters arising, and the partnership's goals and risks for the link
+    pickers. Fifteen queries at most, however many items, notes and points there are.
+    """
+    today = timezone.localdate()
+    items = list(
+        AgendaItem.objects.filter(consultation=consultation)
+        .order_by("order")
+        .prefetch_related(Prefetch("notes", queryset=_notes()))
+    )
+    points = _mark_overdue(
+        list(_action_points().filter(consultation=consultation).order_by("due_date", "pk")),
+        today,
+    )
+    by_item: dict[int | None, list[ActionPoint]] = {}
+    for point in points:
+        by_item.setdefault(point.agenda_item_id, []).append(point)
+    for item in items:
+        item.points = by_item.get(item.pk, [])
+    return ConsultationPage(
+        consultation=consultation,
+        items=items,
+        unfiled_action_points=by_item.get(None, []),
+        matters_arising=matters_arising(consultation=consultation),
+        goals=list(OverallGoal.objects.filter(partnership_id=consultation.partnership_id)),
+        risks=list(Risk.objects.filter(partnership_id=consultation.partnership_id)),
+    )
+
+
+def note_with_links(*, note_id: int) -> Note:
+    """One note as the page shows it (five queries)."""
+    return _notes().select_related("agenda_item__consultation__partnership").get(pk=note_id)
+
+
+def agenda_items(*, consultation: Consultation) -> list[AgendaItem]:
+    return list(AgendaItem.objects.filter(consultation=consultation).order_by("order"))
+
+
+def action_points_for_report(
+    *, partnership: Partnership, as_of: dt.date | None = None
+) -> list[ActionPoint]:
+    """Every action point of the partnership's consultations, for the review report.
+
+    In the order of the consultations (by year), then of their agenda, then by due date;
+    each with its consultation, agenda item, linked goals and risks, and ``overdue`` as of
+    ``as_of`` (default today). Three queries, however many points.
+    """
+    as_of = as_of or timezone.localdate()
+    points = list(
+        _action_points()
+        .filter(consultation__partnership=partnership)
+        .order_by("consultation__year", "agenda_item__order", "due_date", "pk")
+    )
+    return _mark_overdue(points, as_of)
+
+
+@dataclass
+class Linked:
+    action_points: list[ActionPoint]
+    notes: list[Note]
+
+    def __bool__(self) -> bool:
+        return bool(self.action_points or self.notes)
+
+
+def _linked(**lookup: object) -> Linked:
+    points = list(
+        ActionPoint.objects.filter(**lookup)
+        .select_related("consultation__partnership", "agenda_item")
+        .order_by("-consultation__year", "due_date", "pk")
+    )
+    notes = list(
+        Note.objects.filter(**lookup)
+        .exclude(body="")
+        .select_related("agenda_item__consultation__partnership", "author")
+        .order_by("-agenda_item__consultation__year", "agenda_item__order", "pk")
+    )
+    return Linked(_mark_overdue(points, timezone.localdate()), notes)
+
+
+def linked_to_goal(*, goal: OverallGoal) -> Linked:
+    """Action points and notes linked to a goal (two queries)."""
+    return _linked(goals=goal)
+
+
+def linked_to_risk(*, risk: Risk) -> Linked:
+    """Action points and notes linked to a risk (two queries)."""
+    return _linked(risks=risk)

@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from partnership import access as partnership_access
+from partnership.models import Partnership
+from partnership.serializers import VisibleRelatedField
+
+from . import access
+from .models import ActionPoint, AgendaItem, Consultation, Note
+from .rendering import render_markdown
+
+
+class ConsultationSerializer(serializers.ModelSerializer):
+    partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "id",
+            "partnership",
+            "year",
+            "date",
+            "place",
+            "participants",
+            "status",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = ["id", "year", "created_by", "created_at"]
+
+
+class ConsultationCreateSerializer(ConsultationSerializer):
+    """Creating one: it starts planned, with the standard agenda of the strategy."""
+
+    partnership = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Partnership.objects.none()
+    )
+
+    class Meta(ConsultationSerializer.Meta):
+        read_only_fields = ["id", "status", "created_by", "created_at"]
+        validators = []  # the service says which year is taken, at the field
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["partnership"].queryset = partnership_access.partnerships.visible(
+                request.user
+            )
+
+
+class AgendaItemSerializer(serializers.ModelSerializer):
+    consultation = VisibleRelatedField(object_access=access.consultations)
+    order = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="Position on the agenda, 1 first. Changing it moves the item; the others "
+        "keep their relative order.",
+    )
+
+    class Meta:
+        model = AgendaItem
+        fields = ["id", "consultation", "order", "code", "kind", "title", "citation"]
+        read_only_fields = ["id", "code", "kind", "citation"]
+        validators = []  # a new or moved item takes a place; the others make way
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance is not None:
+            self.fields["consultation"].read_only = True
+
+
+class NoteSerializer(serializers.ModelSerializer):
+    """A note. Updates must send the ``version`` they are based on: if someone saved in
+    between, the update is refused with 409 and the stored note."""
+
+    agenda_item = VisibleRelatedField(object_access=access.agenda_items)
+    author = serializers.CharField(source="author.username", read_only=True)
+    last_edited_by = serializers.CharField(
+        source="last_edited_by.username", read_only=True, default=None
+    )
+    cleared_by = serializers.CharField(source="cleared_by.username", read_only=True, default=None)
+    goals = VisibleRelatedField(object_access=partnership_access.goals, many=True, required=False)
+    risks = VisibleRelatedField(object_access=partnership_access.risks, many=True, required=False)
+    body = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
+    body_html = serializers.SerializerMethodField(
+        help_text="The body rendered as safe HTML (no raw HTML, links http and https only)."
+    )
+    version = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="Rises with every change. Send the version you read with an update.",
+    )
+
+    class Meta:
+        model = Note
+        fields = [
+            "id",
+            "agenda_item",
+            "body",
+            "body_html",
+            "status",
+            "version",
+            "revision",
+            "author",
+            "last_edited_by",
+            "goals",
+            "risks",
+            "cleared_by",
+            "cleared_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "id",
+            "status",
+            "revision",
+            "author",
+            "cleared_at",
+            "created_at",
+            "updated_at",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance is not None:
+            self.fields["agenda_item"].read_only = True
+
+    def get_body_html(self, note: Note) -> str:
+        return render_markdown(note.body)
+
+    def validate(self, attrs):
+        if self.instance is not None and "version" not in attrs:
+            raise serializers.ValidationError(
+                {"version": "Send the version of the note your change is based on."}
+            )
+        return attrs
+
+
+class NoteStepSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1, help_text="The version of the note you are marking or clearing."
+    )
+
+
+class ActionPointSerializer(serializers.ModelSerializer):
+    consultation = VisibleRelatedField(object_access=access.consultations)
+    agenda_item = VisibleRelatedField(
+        object_access=access.agenda_items, required=False, allow_null=True
+    )
+    goals = VisibleRelatedField(object_access=partnership_access.goals, many=True, required=False)
+    risks = VisibleRelatedField(object_access=partnership_access.risks, many=True, required=False)
+    overdue = serializers.SerializerMethodField(
+        help_text="Open with its due date passed (as of today)."
+    )
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = ActionPoint
+        fields = [
+            "id",
+            "consultation",
+            "agenda_item",
+            "description",
+            "owner",
+            "due_date",
+            "status",
+            "closed_on",
+            "overdue",
+            "goals",
+            "risks",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = ["id", "closed_on", "created_by", "created_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance is not None:
+            self.fields["consultation"].read_only = True
+
+    def get_overdue(self, point: ActionPoint) -> bool:
+        return point.is_overdue(timezone.localdate())

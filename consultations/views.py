@@ -1,0 +1,525 @@
+"""Pages of the annual consultations.
+
+The consultation page is edited in place: htmx requests get the fragment they swap, and
+every action also works as an ordinary form post that redirects back (no JavaScript
+needed). Views fetch through ``access`` and write through ``services``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
+
+from partnership import access as partnership_access
+from partnership.access import Capability
+from partnership.models import OverallGoal, Partnership, Risk
+from partnership.views import add_form_errors, partnership_context
+
+from . import access, selectors, services
+from .forms import (
+    ActionPointEditForm,
+    ActionPointForm,
+    ActionPointStatusForm,
+    AgendaItemForm,
+    ConsultationCreateForm,
+    ConsultationForm,
+    NoteForm,
+    VersionForm,
+)
+from .models import ActionPoint, AgendaItem, Consultation, Note
+
+EDIT = Capability.EDIT_CONSULTATIONS
+
+
+def _status(form: Any) -> int:
+    return 400 if form.is_bound and form.errors else 200
+
+
+def _links(partnership_id: int) -> dict[str, list]:
+    return {
+        "goals": list(OverallGoal.objects.filter(partnership_id=partnership_id)),
+        "risks": list(Risk.objects.filter(partnership_id=partnership_id)),
+    }
+
+
+def _anchor(consultation: Consultation, anchor: str) -> str:
+    return f"{consultation.get_absolute_url()}#{anchor}"
+
+
+# --- The list of consultations ---------------------------------------------------------
+
+
+def _suggested_year(partnership: Partnership, taken: set[int]) -> int | None:
+    return next((year for year in partnership.years if year not in taken), None)
+
+
+@require_http_methods(["GET", "POST"])
+def consultation_list(request: HttpRequest, slug: str) -> HttpResponse:
+    capability = EDIT if request.method == "POST" else Capability.VIEW
+    partnership = partnership_access.partnerships.get(
+        user=request.user, capability=capability, slug=slug
+    )
+    consultations = list(selectors.consultation_list(partnership=partnership))
+    taken = {c.year for c in consultations}
+    form = ConsultationCreateForm(
+        request.POST or None, initial={"year": _suggested_year(partnership, taken)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            consultation = services.consultation_create(
+                partnership=partnership, created_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"The {consultation.year} consultation was created with the standard agenda.",
+            )
+            return redirect(consultation.get_absolute_url())
+    context = partnership_context(
+        request,
+        partnership,
+        consultations=consultations,
+        open_points=selectors.open_action_points(partnership=partnership),
+        form=form,
+    )
+    return render(request, "consultations/consultation_list.html", context, status=_status(form))
+
+
+# --- One consultation ----------------------------------------------------------------
+
+
+def _consultation(request: HttpRequest, slug: str, year: int, capability=Capability.VIEW):
+    return access.consultations.get(
+        user=request.user, capability=capability, partnership__slug=slug, year=year
+    )
+
+
+def _page_context(request: HttpRequest, consultation: Consultation, **extra: Any) -> dict[str, Any]:
+    page = selectors.consultation_page(consultation=consultation)
+    for item in page.items:
+        item.action_point_form = ActionPointForm(
+            goals=page.goals, risks=page.risks, auto_id=f"ap-{item.pk}-%s"
+        )
+    extra.setdefault("item_form", AgendaItemForm())
+    return partnership_context(
+        request, consultation.partnership, consultation=consultation, page=page, **extra
+    )
+
+
+def _render_agenda(request: HttpRequest, consultation: Consultation, **extra: Any) -> HttpResponse:
+    """The agenda fragment, keeping note elements the browser already has (hx-preserve):
+    a reorder must not throw away a note someone is typing."""
+    context = _page_context(request, consultation, preserve_notes=True, **extra)
+    refused = extra.get("agenda_error") or (
+        extra.get("item_form") is not None and extra["item_form"].errors
+    )
+    return render(
+        request, "consultations/partials/agenda.html", context, status=400 if refused else 200
+    )
+
+
+@require_GET
+def consultation_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    consultation = _consultation(request, slug, year)
+    return render(
+        request, "consultations/consultation_detail.html", _page_context(request, consultation)
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def consultation_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    consultation = _consultation(request, slug, year, EDIT)
+    may_clear = Capability.CLEAR_NOTES in partnership_access.capabilities_in(
+        request.user, consultation.partnership_id
+    )
+    initial = {
+        name: getattr(consultation, name) for name in ("date", "place", "participants", "status")
+    }
+    form = ConsultationForm(request.POST or None, initial=initial)
+    if not may_clear:
+        # Only a desk officer moves a consultation into or out of "notes cleared".
+        status_field = form.fields["status"]
+        if consultation.status == Consultation.Status.NOTES_CLEARED:
+            status_field.disabled = True
+        else:
+            status_field.choices = [
+                c for c in status_field.choices if c[0] != Consultation.Status.NOTES_CLEARED
+            ]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consultation_update(
+                consultation=consultation, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, "The consultation was saved.")
+            return redirect(consultation.get_absolute_url())
+    context = partnership_context(
+        request, consultation.partnership, consultation=consultation, form=form
+    )
+    return render(request, "consultations/consultation_form.html", context, status=_status(form))
+
+
+# --- The agenda -----------------------------------------------------------------------
+
+
+def _agenda_item(request: HttpRequest, slug: str, pk: int, capability=EDIT) -> AgendaItem:
+    return access.agenda_items.get(
+        user=request.user, capability=capability, consultation__partnership__slug=slug, pk=pk
+    )
+
+
+@require_POST
+def agenda_item_add(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    consultation = _consultation(request, slug, year, EDIT)
+    form = AgendaItemForm(request.POST)
+    if form.is_valid():
+        try:
+            item = services.agenda_item_add(
+                consultation=consultation, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            if request.htmx:
+                return _render_agenda(request, consultation)
+            messages.success(request, "The item was added to the agenda.")
+            return redirect(_anchor(consultation, f"item-{item.pk}"))
+    if request.htmx:
+        return _render_agenda(request, consultation, item_form=form)
+    context = _page_context(request, consultation, item_form=form)
+    return render(request, "consultations/consultation_detail.html", context, status=400)
+
+
+def _agenda_change(request: HttpRequest, item: AgendaItem, change, done: str) -> HttpResponse:
+    consultation = item.consultation
+    try:
+        change()
+    except ValidationError as error:
+        message = " ".join(error.messages)
+        if request.htmx:
+            return _render_agenda(request, consultation, agenda_error=message)
+        messages.error(request, message)
+    else:
+        if request.htmx:
+            return _render_agenda(request, consultation)
+        messages.success(request, done)
+    return redirect(_anchor(consultation, "agenda"))
+
+
+@require_POST
+def agenda_item_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    item = _agenda_item(request, slug, pk)
+    raw = request.POST.get("position", "")
+    position = int(raw) if raw.isdigit() else 0
+    return _agenda_change(
+        request,
+        item,
+        lambda: services.agenda_item_move(item=item, user=request.user, position=position),
+        "The agenda was reordered.",
+    )
+
+
+@require_POST
+def agenda_item_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    item = _agenda_item(request, slug, pk)
+    return _agenda_change(
+        request,
+        item,
+        lambda: services.agenda_item_remove(item=item, user=request.user),
+        f"“{item.title}” was removed from the agenda.",
+    )
+
+
+# --- Notes ------------------------------------------------------------------------------
+
+
+def _note(request: HttpRequest, slug: str, pk: int, capability=EDIT) -> Note:
+    return access.notes.get(
+        user=request.user,
+        capability=capability,
+        agenda_item__consultation__partnership__slug=slug,
+        pk=pk,
+    )
+
+
+def _note_context(request: HttpRequest, note_id: int, **extra: Any) -> dict[str, Any]:
+    note = selectors.note_with_links(note_id=note_id)
+    consultation = note.agenda_item.consultation
+    return partnership_context(
+        request, consultation.partnership, consultation=consultation, note=note, **extra
+    )
+
+
+def _editor_context(
+    request: HttpRequest, note: Note, form: NoteForm | None = None, **extra: Any
+) -> dict[str, Any]:
+    context = _note_context(request, note.pk, **extra)
+    stored = context["note"]
+    if form is None:
+        form = NoteForm(
+            initial={
+                "body": stored.body,
+                "version": stored.version,
+                "goals": [g.pk for g in stored.goals.all()],
+                "risks": [r.pk for r in stored.risks.all()],
+            },
+            auto_id=f"note-{stored.pk}-%s",
+            **_links(stored.agenda_item.consultation.partnership_id),
+        )
+    context["form"] = form
+    return context
+
+
+@require_POST
+def note_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Open a new, empty draft under an agenda item and hand back its editor."""
+    item = _agenda_item(request, slug, pk)
+    note = services.note_create(agenda_item=item, author=request.user)
+    if request.htmx:
+        context = _editor_context(request, note, autofocus=True)
+        return render(request, "consultations/partials/note_editor.html", context)
+    return redirect("consultations:note-edit", slug=slug, pk=note.pk)
+
+
+@require_GET
+def note_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    note = _note(request, slug, pk)
+    context = _editor_context(request, note, autofocus=True)
+    template = "partials/note_editor.html" if request.htmx else "note_edit.html"
+    return render(request, f"consultations/{template}", context)
+
+
+@require_http_methods(["GET", "POST"])
+def note_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """GET: the note as shown on the page. POST: save its text and links (autosave)."""
+    if request.method == "GET":
+        note = _note(request, slug, pk, Capability.VIEW)
+        if not request.htmx:
+            return redirect(_anchor(note.agenda_item.consultation, f"note-{note.pk}"))
+        return render(request, "consultations/partials/note.html", _note_context(request, pk))
+    return _note_save(request, _note(request, slug, pk))
+
+
+def _note_save(request: HttpRequest, note: Note) -> HttpResponse:
+    links = _links(note.agenda_item.consultation.partnership_id)
+    form = NoteForm(request.POST, auto_id=f"note-{note.pk}-%s", **links)
+    conflict = None
+    if form.is_valid():
+        try:
+            note = services.note_update(
+                note=note,
+                user=request.user,
+                version=form.based_on,
+                body=form.cleaned_data["body"],
+                goals=form.cleaned_data["goals"],
+                risks=form.cleaned_data["risks"],
+            )
+        except services.NoteConflictError as error:
+            conflict = error.current
+        except ValidationError as error:
+            add_form_errors(form, error)
+    if conflict is None and not form.errors:
+        if not request.htmx:
+            messages.success(request, "The note was saved.")
+            return redirect(_anchor(note.agenda_item.consultation, f"note-{note.pk}"))
+        if "close" in request.POST:
+            response = render(
+                request, "consultations/partials/note.html", _note_context(request, note.pk)
+            )
+            return reswap(retarget(response, f"#note-{note.pk}"), "outerHTML")
+        return render(
+            request, "consultations/partials/note_saved.html", _note_context(request, note.pk)
+        )
+    status = 409 if conflict is not None else 400
+    if request.htmx:
+        context = _note_context(request, note.pk, form=form, conflict=conflict)
+        return render(request, "consultations/partials/note_saved.html", context, status=status)
+    context = _editor_context(request, note, form=form, conflict=conflict)
+    return render(request, "consultations/note_edit.html", context, status=status)
+
+
+def _note_step(request: HttpRequest, note: Note, step, done: str) -> HttpResponse:
+    """Mark ready, clear or discard: each based on the version the person saw."""
+    form = VersionForm(request.POST)
+    problem, status = "", 200
+    if not form.is_valid():
+        problem, status = "The page was out of date: reload it and try again.", 400
+    else:
+        try:
+            step(form.cleaned_data["version"])
+        except services.NoteConflictError as error:
+            who = error.current.last_edited_by or error.current.author
+            problem, status = (
+                f"Nothing was changed: {who.get_full_name() or who.username} changed this note "
+                "meanwhile. Here it is as it stands now.",
+                409,
+            )
+        except ValidationError as error:
+            problem, status = " ".join(error.messages), 400
+    consultation = note.agenda_item.consultation
+    if not request.htmx:
+        if problem:
+            messages.error(request, problem)
+        else:
+            messages.success(request, done)
+        return redirect(_anchor(consultation, f"note-{note.pk}"))
+    if not Note.objects.filter(pk=note.pk).exists():  # discarded
+        return HttpResponse("")
+    context = _note_context(request, note.pk, problem=problem, done="" if problem else done)
+    return render(request, "consultations/partials/note.html", context, status=status)
+
+
+@require_POST
+def note_ready(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    note = _note(request, slug, pk)
+    return _note_step(
+        request,
+        note,
+        lambda version: services.note_mark_ready(note=note, user=request.user, version=version),
+        "Marked ready for clearing.",
+    )
+
+
+@require_POST
+def note_clear(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    note = _note(request, slug, pk, Capability.CLEAR_NOTES)
+    return _note_step(
+        request,
+        note,
+        lambda version: services.note_clear(note=note, user=request.user, version=version),
+        "Cleared: the note is locked; a later change starts a new revision.",
+    )
+
+
+@require_POST
+def note_discard(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    note = _note(request, slug, pk)
+    return _note_step(
+        request,
+        note,
+        lambda version: services.note_discard(note=note, user=request.user, version=version),
+        "The empty note was discarded.",
+    )
+
+
+# --- Action points ----------------------------------------------------------------------
+
+
+def _item_actions(request: HttpRequest, item: AgendaItem, form: ActionPointForm) -> HttpResponse:
+    context = _page_context(request, item.consultation)
+    shown = next(i for i in context["page"].items if i.pk == item.pk)
+    shown.action_point_form = form
+    context["item"] = shown
+    return render(
+        request, "consultations/partials/item_actions.html", context, status=_status(form)
+    )
+
+
+@require_POST
+def action_point_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    item = _agenda_item(request, slug, pk)
+    consultation = item.consultation
+    form = ActionPointForm(
+        request.POST, auto_id=f"ap-{item.pk}-%s", **_links(consultation.partnership_id)
+    )
+    if form.is_valid():
+        try:
+            services.action_point_create(
+                consultation=consultation,
+                agenda_item=item,
+                created_by=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            if request.htmx:
+                fresh = ActionPointForm(
+                    auto_id=f"ap-{item.pk}-%s", **_links(consultation.partnership_id)
+                )
+                return _item_actions(request, item, fresh)
+            messages.success(request, "The action point was added.")
+            return redirect(_anchor(consultation, f"item-{item.pk}-actions"))
+    if request.htmx:
+        return _item_actions(request, item, form)
+    context = _page_context(request, consultation)
+    next(i for i in context["page"].items if i.pk == item.pk).action_point_form = form
+    return render(request, "consultations/consultation_detail.html", context, status=400)
+
+
+def _action_point(request: HttpRequest, slug: str, pk: int) -> ActionPoint:
+    return access.action_points.get(
+        user=request.user, capability=EDIT, consultation__partnership__slug=slug, pk=pk
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_point_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    point = _action_point(request, slug, pk)
+    consultation = point.consultation
+    items = selectors.agenda_items(consultation=consultation)
+    initial = {
+        "description": point.description,
+        "owner": point.owner,
+        "due_date": point.due_date,
+        "status": point.status,
+        "agenda_item": point.agenda_item_id,
+        "goals": list(point.goals.values_list("pk", flat=True)),
+        "risks": list(point.risks.values_list("pk", flat=True)),
+    }
+    form = ActionPointEditForm(
+        request.POST or None, initial=initial, items=items, **_links(consultation.partnership_id)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_point_update(action_point=point, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, "The action point was saved.")
+            anchor = f"item-{point.agenda_item_id}-actions" if point.agenda_item_id else "agenda"
+            return redirect(_anchor(consultation, anchor))
+    context = partnership_context(
+        request, consultation.partnership, consultation=consultation, point=point, form=form
+    )
+    return render(request, "consultations/action_point_form.html", context, status=_status(form))
+
+
+@require_POST
+def action_point_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Mark an action point done, dropped or open again (from the matters arising)."""
+    point = _action_point(request, slug, pk)
+    form = ActionPointStatusForm(request.POST)
+    if form.is_valid():
+        point = services.action_point_update(
+            action_point=point, user=request.user, status=form.cleaned_data["status"]
+        )
+    back = request.POST.get("next", "")
+    if request.htmx:
+        context = partnership_context(
+            request,
+            point.consultation.partnership,
+            point=selectors.action_point_row(pk=point.pk),
+            show_origin=request.POST.get("show_origin") == "1",
+            next=back,
+        )
+        template = "consultations/partials/action_point_row.html"
+        return render(request, template, context, status=_status(form))
+    if not form.is_valid():
+        messages.error(request, "Choose open, done or dropped.")
+    else:
+        messages.success(request, f"The action point is now {point.get_status_display().lower()}.")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect(point.consultation.get_absolute_url())

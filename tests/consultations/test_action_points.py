@@ -1,0 +1,290 @@
+"""Action points: recorded under an agenda item, linked to goals and risks, carried
+forward as matters arising until done or dropped, overdue ones marked."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from consultations import selectors, services
+from consultations.models import ActionPoint
+from partnership.models import OverallGoal, Risk
+from tests.consultations import factories
+
+SLUG = "denmark-iom-2018-2020"
+BASE = f"/p/{SLUG}/consultations"
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def c2018(iom, geneva):
+    return factories.held(iom, year=2018, date=dt.date(2018, 11, 20), created_by=geneva)
+
+
+@pytest.fixture
+def c2019(iom, geneva):
+    return factories.held(iom, year=2019, date=dt.date(2019, 11, 19), created_by=geneva)
+
+
+def _point(consultation, **fields):
+    fields.setdefault("agenda_item", consultation.agenda_items.get(code="vii"))
+    return factories.ActionPointFactory(consultation=consultation, **fields)
+
+
+def test_mission_staff_record_an_action_point_under_an_item(geneva, login, iom, c2018):
+    item = c2018.agenda_items.get(code="vii")
+    goal = OverallGoal.objects.get(partnership=iom, number=3)
+    risk = Risk.objects.get(partnership=iom, number=1)
+    response = login(geneva).post(
+        f"{BASE}/items/{item.pk}/action-points/",
+        {
+            "description": "IOM to share the draft strategic vision with member states.",
+            "owner": "IOM",
+            "due_date": "2019-03-31",
+            "goals": [goal.pk],
+            "risks": [risk.pk],
+        },
+        **HTMX,
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.lstrip().startswith(f'<div id="item-{item.pk}-actions"')
+    assert "IOM to share the draft strategic vision with member states." in page
+    point = ActionPoint.objects.get()
+    assert (point.agenda_item, point.owner, point.due_date, point.status, point.created_by) == (
+        item,
+        "IOM",
+        dt.date(2019, 3, 31),
+        "open",
+        geneva,
+    )
+    assert (list(point.goals.all()), list(point.risks.all())) == ([goal], [risk])
+
+
+def test_an_action_point_without_owner_is_refused_at_the_field(geneva, login, c2018):
+    item = c2018.agenda_items.get(code="vii")
+    response = login(geneva).post(
+        f"{BASE}/items/{item.pk}/action-points/",
+        {"description": "Something.", "owner": "", "due_date": "2019-13-45"},
+        **HTMX,
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "This field is required." in page
+    assert "Enter a valid date." in page
+    assert not ActionPoint.objects.exists()
+
+
+def test_done_and_dropped_record_the_day_and_reopening_clears_it(geneva, c2018):
+    point = _point(c2018)
+    done = services.action_point_update(action_point=point, user=geneva, status="done")
+    assert done.closed_on is not None
+    again = services.action_point_update(action_point=point, user=geneva, status="done")
+    assert again.closed_on == done.closed_on
+    reopened = services.action_point_update(action_point=point, user=geneva, status="open")
+    assert reopened.closed_on is None
+
+
+def test_an_item_of_another_consultation_is_refused(geneva, c2018, c2019):
+    point = _point(c2018)
+    with pytest.raises(ValidationError) as error:
+        services.action_point_update(
+            action_point=point, user=geneva, agenda_item=c2019.agenda_items.first()
+        )
+    assert error.value.message_dict == {
+        "agenda_item": ["Choose an item of this consultation's agenda."]
+    }
+
+
+# --- Matters arising ------------------------------------------------------------------
+
+
+def test_open_action_points_come_back_as_matters_arising_in_the_next_consultation(
+    desk, login, c2018, c2019
+):
+    open_point = _point(c2018, description="IOM to present the results framework.")
+    _point(c2018, description="Already delivered.", status="done", closed_on=dt.date(2019, 2, 1))
+    _point(c2019, description="Agreed this year.")
+    page = login(desk).get(f"{BASE}/2019/").content.decode()
+    arising = page[page.index('id="arising-heading"') : page.index('id="agenda"')]
+    assert "IOM to present the results framework." in arising
+    assert "Consultation 2018" in arising
+    assert "Already delivered." not in arising
+    assert "Agreed this year." not in arising
+    assert [p.pk for p in selectors.matters_arising(consultation=c2019)] == [open_point.pk]
+
+
+def test_a_point_closed_at_or_after_the_meeting_stays_in_its_minutes(geneva, c2018, c2019):
+    point = _point(c2018)
+    ActionPoint.objects.filter(pk=point.pk).update(status="done", closed_on=dt.date(2019, 11, 19))
+    arising = selectors.matters_arising(consultation=c2019)
+    assert [(p.pk, p.status) for p in arising] == [(point.pk, "done")]
+    ActionPoint.objects.filter(pk=point.pk).update(closed_on=dt.date(2019, 11, 18))
+    assert selectors.matters_arising(consultation=c2019) == []
+
+
+def test_points_stay_open_until_done_across_later_consultations(iom, c2018, c2019):
+    point = _point(c2018)
+    c2020 = factories.consultation(iom, year=2020)
+    assert [p.pk for p in selectors.matters_arising(consultation=c2020)] == [point.pk]
+    assert selectors.matters_arising(consultation=c2018) == []
+
+
+def test_overdue_matters_arising_stand_out(desk, login, c2018, c2019):
+    late = _point(c2018, description="Late one.", due_date=dt.date(2019, 6, 30))
+    on_time = _point(c2018, description="Due after the meeting.", due_date=dt.date(2020, 1, 31))
+    undated = _point(c2018, description="No due date.", due_date=None)
+    overdue = {p.pk: p.overdue for p in selectors.matters_arising(consultation=c2019)}
+    assert overdue == {late.pk: True, on_time.pk: False, undated.pk: False}
+    page = login(desk).get(f"{BASE}/2019/").content.decode()
+    assert f'<tr id="ap-{late.pk}" class="overdue">' in page
+    row = page[page.index(f'<tr id="ap-{late.pk}"') :]
+    assert "Overdue</strong>" in row[: row.index("</tr>")]
+    assert f'<tr id="ap-{on_time.pk}">' in page
+
+
+def test_the_list_page_shows_open_points_of_every_consultation_overdue_marked(
+    desk, login, c2018, c2019
+):
+    late = _point(c2018, description="Late one.", due_date=dt.date(2019, 6, 30))
+    _point(c2019, description="Dropped one.", status="dropped", closed_on=dt.date(2019, 12, 1))
+    page = login(desk).get(f"{BASE}/").content.decode()
+    points = page[page.index('id="open-points-heading"') :]
+    assert f'<tr id="ap-{late.pk}" class="overdue">' in points
+    assert "Dropped one." not in points
+
+
+def test_closing_a_matter_arising_in_place_answers_its_row(geneva, login, c2018, c2019):
+    point = _point(c2018, due_date=dt.date(2019, 6, 30))
+    response = login(geneva).post(
+        f"{BASE}/action-points/{point.pk}/status/",
+        {"status": "done", "show_origin": "1", "next": f"{BASE}/2019/"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    row = response.content.decode()
+    assert row.startswith(f'<tr id="ap-{point.pk}">')  # no longer marked overdue
+    assert "Consultation 2018" in row
+    assert ">Done</span>" in row
+    point.refresh_from_db()
+    assert point.status == "done"
+
+
+def test_without_javascript_a_status_change_returns_to_the_page(geneva, login, c2018):
+    point = _point(c2018)
+    response = login(geneva).post(
+        f"{BASE}/action-points/{point.pk}/status/", {"status": "dropped", "next": f"{BASE}/"}
+    )
+    assert response["Location"] == f"{BASE}/"
+    elsewhere = login(geneva).post(
+        f"{BASE}/action-points/{point.pk}/status/",
+        {"status": "open", "next": "https://evil.example/"},
+    )
+    assert elsewhere["Location"] == f"{BASE}/2018/"
+
+
+def test_editing_an_action_point_changes_it_and_its_links(geneva, login, iom, c2018):
+    point = _point(c2018)
+    goal = OverallGoal.objects.get(partnership=iom, number=5)
+    item = c2018.agenda_items.get(code="vi")
+    response = login(geneva).post(
+        f"{BASE}/action-points/{point.pk}/edit/",
+        {
+            "description": "Reworded.",
+            "owner": "Danish Mission, Geneva",
+            "due_date": "2019-09-30",
+            "status": "open",
+            "agenda_item": item.pk,
+            "goals": [goal.pk],
+        },
+    )
+    assert response.status_code == 302
+    point.refresh_from_db()
+    assert (point.description, point.owner, point.agenda_item, list(point.goals.all())) == (
+        "Reworded.",
+        "Danish Mission, Geneva",
+        item,
+        [goal],
+    )
+
+
+# --- Goals and risks show what is linked to them -----------------------------------------
+
+
+def test_a_goals_page_shows_the_action_points_and_notes_linked_to_it(
+    desk, geneva, login, iom, c2018
+):
+    goal = OverallGoal.objects.get(partnership=iom, number=7)
+    point = _point(c2018, description="IOM to brief on its SEA policy.")
+    point.goals.add(goal)
+    note = services.note_create(
+        agenda_item=c2018.agenda_items.get(code="corruption-misconduct"),
+        author=geneva,
+        body="IOM described its **zero-tolerance** policy.",
+        goals=[goal],
+    )
+    _point(c2018, description="Not linked.")
+    page = login(desk).get(f"/p/{SLUG}/goals/7/").content.decode()
+    linked = page[page.index('id="consultation-links-heading"') :]
+    assert "IOM to brief on its SEA policy." in linked
+    assert "Not linked." not in linked
+    assert "<strong>zero-tolerance</strong>" in linked
+    assert f"{BASE}/2018/#note-{note.pk}" in linked
+    other = login(desk).get(f"/p/{SLUG}/goals/1/").content.decode()
+    assert "No action point or note of the annual consultations is linked to this goal" in other
+
+
+def test_a_risks_page_shows_the_action_points_and_notes_linked_to_it(
+    desk, geneva, login, iom, c2018
+):
+    risk = Risk.objects.get(partnership=iom, number=4)
+    point = _point(c2018, description="IOM to report cases of misuse of funds.")
+    point.risks.add(risk)
+    page = login(desk).get(f"/p/{SLUG}/risks/4/").content.decode()
+    assert "Action points linked to this risk" in page
+    assert "IOM to report cases of misuse of funds." in page
+
+
+# --- The API --------------------------------------------------------------------------
+
+
+def test_the_api_records_and_closes_an_action_point(geneva, api_login, iom, c2018):
+    goal = OverallGoal.objects.get(partnership=iom, number=4)
+    client = api_login(geneva)
+    created = client.post(
+        "/api/v1/action-points/",
+        {
+            "consultation": c2018.pk,
+            "agenda_item": c2018.agenda_items.get(code="ii").pk,
+            "description": "IOM to set out its plans for the 2019 contribution.",
+            "owner": "IOM",
+            "due_date": "2019-02-28",
+            "goals": [goal.pk],
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert (body["status"], body["goals"], body["closed_on"]) == ("open", [goal.pk], None)
+    closed = client.patch(f"/api/v1/action-points/{body['id']}/", {"status": "done"}, format="json")
+    assert (closed.status_code, closed.json()["status"]) == (200, "done")
+    assert closed.json()["closed_on"] is not None
+    assert closed.json()["goals"] == [goal.pk]
+
+
+def test_the_api_filters_overdue_points(desk, api_login, c2018):
+    late = _point(c2018, due_date=dt.date(2019, 1, 31))
+    _point(c2018, due_date=dt.date(2100, 1, 1))
+    rows = api_login(desk).get("/api/v1/action-points/", {"overdue": "true"}).json()["results"]
+    assert [(r["id"], r["overdue"]) for r in rows] == [(late.pk, True)]
+
+
+def test_the_report_selector_lists_points_in_consultation_and_agenda_order(iom, c2018, c2019):
+    later_item = _point(c2018, agenda_item=c2018.agenda_items.get(code="ix"))
+    earlier_item = _point(c2018, agenda_item=c2018.agenda_items.get(code="ii"))
+    next_year = _point(c2019, due_date=dt.date(2020, 6, 30))
+    points = selectors.action_points_for_report(partnership=iom, as_of=dt.date(2019, 12, 2))
+    assert [p.pk for p in points] == [earlier_item.pk, later_item.pk, next_year.pk]
+    assert [p.overdue for p in points] == [True, True, False]

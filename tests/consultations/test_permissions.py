@@ -1,0 +1,307 @@
+"""The role matrix for every consultation page and endpoint: anonymous, non-member, desk
+officer, mission staff and auditor. Auditors write nothing; mission staff write
+consultations and nothing else; only desk officers clear notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from consultations import services
+from consultations.models import ActionPoint, AgendaItem, Consultation, Note
+from partnership.models import Document, GoalUpdate, OverallGoal, RiskAssessment
+from tests.consultations import factories
+
+SLUG = "denmark-iom-2018-2020"
+BASE = f"/p/{SLUG}/consultations"
+ROLES = ["anonymous", "outsider", "desk", "geneva", "auditor"]
+
+# Status per role, in the order of ROLES. 302 for anonymous pages: the login redirect.
+READ = (302, 404, 200, 200, 200)
+EDIT_FORM = (302, 404, 200, 200, 403)
+WRITE = (302, 404, 302, 302, 403)
+CLEAR = (302, 404, 302, 403, 403)
+
+
+@pytest.fixture
+def objects(iom, geneva):
+    consultation = factories.held(iom, year=2019, date=dt.date(2019, 11, 19), created_by=geneva)
+    item = consultation.agenda_items.get(code="i")
+    extra = services.agenda_item_add(consultation=consultation, user=geneva, title="Extra")
+    note = services.note_create(agenda_item=item, author=geneva, body="Logged in Geneva.")
+    empty = services.note_create(agenda_item=item, author=geneva)
+    ready = services.note_create(agenda_item=item, author=geneva, body="Ready.")
+    services.note_mark_ready(note=ready, user=geneva, version=1)
+    point = factories.ActionPointFactory(consultation=consultation, agenda_item=item)
+    return {
+        "consultation": consultation,
+        "item": item,
+        "extra": extra,
+        "note": note,
+        "empty": empty,
+        "ready": ready,
+        "point": point,
+    }
+
+
+def _url(template: str, objects: dict) -> str:
+    return template.format(**{name: getattr(obj, "pk", obj) for name, obj in objects.items()})
+
+
+PAGES = [
+    (f"{BASE}/", READ),
+    (f"{BASE}/2019/", READ),
+    (f"{BASE}/{{consultation}}/", (302, 404, 404, 404, 404)),  # a year, not an id
+    (f"{BASE}/2019/edit/", EDIT_FORM),
+    (f"{BASE}/notes/{{note}}/edit/", EDIT_FORM),
+    (f"{BASE}/action-points/{{point}}/edit/", EDIT_FORM),
+]
+
+
+@pytest.mark.parametrize(("url", "expected"), PAGES)
+@pytest.mark.parametrize("role_index", range(len(ROLES)))
+def test_page_get(users, login, objects, url, expected, role_index):
+    role = ROLES[role_index]
+    response = login(users.get(role)).get(_url(url, objects))
+    assert response.status_code == expected[role_index], role
+    if role == "anonymous":
+        assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("role_index", range(len(ROLES)))
+def test_note_fragment_get(users, login, objects, role_index):
+    role = ROLES[role_index]
+    response = login(users.get(role)).get(
+        f"{BASE}/notes/{objects['note'].pk}/", HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == READ[role_index], role
+
+
+def _changed(objects) -> dict:
+    """What each write below changes, read back from the database."""
+    consultation = Consultation.objects.get(pk=objects["consultation"].pk)
+    return {
+        "consultations": Consultation.objects.count(),
+        "place": consultation.place,
+        "items": AgendaItem.objects.filter(consultation=consultation).count(),
+        "first": AgendaItem.objects.get(pk=objects["extra"].pk).order
+        if AgendaItem.objects.filter(pk=objects["extra"].pk).exists()
+        else None,
+        "notes": Note.objects.count(),
+        "note": Note.objects.get(pk=objects["note"].pk).body,
+        "note_status": Note.objects.get(pk=objects["note"].pk).status,
+        "ready_status": Note.objects.get(pk=objects["ready"].pk).status,
+        "points": ActionPoint.objects.count(),
+        "point": ActionPoint.objects.get(pk=objects["point"].pk).status,
+        "owner": ActionPoint.objects.get(pk=objects["point"].pk).owner,
+    }
+
+
+WRITES = [
+    (f"{BASE}/", lambda o: {"year": 2020}, WRITE),
+    (
+        f"{BASE}/2019/edit/",
+        lambda o: {"date": "2019-11-19", "place": "Geneva", "status": "held"},
+        WRITE,
+    ),
+    (f"{BASE}/2019/items/", lambda o: {"title": "Budget reform"}, WRITE),
+    (f"{BASE}/items/{{extra}}/move/", lambda o: {"position": "1"}, WRITE),
+    (f"{BASE}/items/{{extra}}/remove/", lambda o: {}, WRITE),
+    (f"{BASE}/items/{{item}}/notes/", lambda o: {}, WRITE),
+    (f"{BASE}/notes/{{note}}/", lambda o: {"body": "Changed.", "version": 1}, WRITE),
+    (f"{BASE}/notes/{{note}}/ready/", lambda o: {"version": 1}, WRITE),
+    (f"{BASE}/notes/{{empty}}/discard/", lambda o: {"version": 1}, WRITE),
+    (f"{BASE}/notes/{{ready}}/clear/", lambda o: {"version": 2}, CLEAR),
+    (
+        f"{BASE}/items/{{item}}/action-points/",
+        lambda o: {"description": "Agreed.", "owner": "IOM"},
+        WRITE,
+    ),
+    (
+        f"{BASE}/action-points/{{point}}/edit/",
+        lambda o: {"description": "Agreed.", "owner": "The Mission", "status": "open"},
+        WRITE,
+    ),
+    (f"{BASE}/action-points/{{point}}/status/", lambda o: {"status": "done"}, WRITE),
+]
+
+
+@pytest.mark.parametrize(("url", "form", "expected"), WRITES)
+@pytest.mark.parametrize("role_index", range(len(ROLES)))
+def test_page_post(users, login, objects, url, form, expected, role_index):
+    role = ROLES[role_index]
+    before = _changed(objects)
+    response = login(users.get(role)).post(_url(url, objects), form(objects))
+    assert response.status_code == expected[role_index], (role, response.content[:300])
+    allowed = expected[role_index] == 302 and role != "anonymous"
+    assert (_changed(objects) != before) == allowed, role
+
+
+API_READ = (401, 200, 200, 200, 200)
+API_DETAIL = (401, 404, 200, 200, 200)
+RESOURCES = {
+    "consultations": "consultation",
+    "agenda-items": "item",
+    "notes": "note",
+    "action-points": "point",
+}
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+@pytest.mark.parametrize("role_index", range(len(ROLES)))
+def test_api_read(users, api_login, objects, resource, role_index):
+    role = ROLES[role_index]
+    client = api_login(users.get(role))
+    obj = objects[RESOURCES[resource]]
+    listing = client.get(f"/api/v1/{resource}/", {"partnership": SLUG})
+    assert listing.status_code == API_READ[role_index], role
+    if listing.status_code == 200:
+        ids = [row["id"] for row in listing.json()["results"]]
+        assert (obj.pk in ids) == (role != "outsider")
+    assert client.get(f"/api/v1/{resource}/{obj.pk}/").status_code == API_DETAIL[role_index]
+
+
+# The outsider is a desk officer elsewhere: IOM's objects "do not exist" for them.
+API_CREATE = (401, 400, 201, 201, 403)
+
+
+def _creates(objects, iom):
+    return {
+        "consultations": (Consultation, {"partnership": SLUG, "year": 2020}),
+        "agenda-items": (
+            AgendaItem,
+            {"consultation": objects["consultation"].pk, "title": "Budget reform"},
+        ),
+        "notes": (Note, {"agenda_item": objects["item"].pk, "body": "Logged."}),
+        "action-points": (
+            ActionPoint,
+            {
+                "consultation": objects["consultation"].pk,
+                "description": "Agreed.",
+                "owner": "IOM",
+                "goals": [OverallGoal.objects.get(partnership=iom, number=1).pk],
+            },
+        ),
+    }
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+@pytest.mark.parametrize("role_index", range(len(ROLES)))
+def test_api_create(users, api_login, objects, iom, resource, role_index):
+    role = ROLES[role_index]
+    model, payload = _creates(objects, iom)[resource]
+    before = model.objects.count()
+    response = api_login(users.get(role)).post(f"/api/v1/{resource}/", payload, format="json")
+    assert response.status_code == API_CREATE[role_index], (role, response.content)
+    assert model.objects.count() - before == (1 if role in {"desk", "geneva"} else 0)
+
+
+API_UPDATE = (401, 404, 200, 200, 403)
+UPDATES = {
+    "consultations": ("consultation", {"place": "Geneva"}),
+    "agenda-items": ("extra", {"order": 1}),
+    "notes": ("note", {"body": "Changed.", "version": 1}),
+    "action-points": ("point", {"status": "dropped"}),
+}
+
+
+@pytest.mark.parametrize("resource", UPDATES)
+@pytest.mark.parametrize("role_index", range(len(ROLES)))
+def test_api_update(users, api_login, objects, resource, role_index):
+    role = ROLES[role_index]
+    before = _changed(objects)
+    name, payload = UPDATES[resource]
+    response = api_login(users.get(role)).patch(
+        f"/api/v1/{resource}/{objects[name].pk}/", payload, format="json"
+    )
+    assert response.status_code == API_UPDATE[role_index], (role, response.content)
+    assert (_changed(objects) != before) == (role in {"desk", "geneva"})
+
+
+@pytest.mark.parametrize(
+    ("action", "name", "version", "expected"),
+    [
+        ("mark-ready", "note", 1, (401, 404, 200, 200, 403)),
+        ("clear", "ready", 2, (401, 404, 200, 403, 403)),
+    ],
+)
+@pytest.mark.parametrize("role_index", range(len(ROLES)))
+def test_api_note_steps(users, api_login, objects, action, name, version, expected, role_index):
+    role = ROLES[role_index]
+    response = api_login(users.get(role)).post(
+        f"/api/v1/notes/{objects[name].pk}/{action}/", {"version": version}, format="json"
+    )
+    assert response.status_code == expected[role_index], (role, response.content)
+
+
+@pytest.mark.parametrize("role_index", range(len(ROLES)))
+def test_api_remove_extra_item(users, api_login, objects, role_index):
+    role = ROLES[role_index]
+    response = api_login(users.get(role)).delete(f"/api/v1/agenda-items/{objects['extra'].pk}/")
+    assert response.status_code == (401, 404, 204, 204, 403)[role_index], role
+    assert AgendaItem.objects.filter(pk=objects["extra"].pk).exists() == (
+        role not in {"desk", "geneva"}
+    )
+
+
+def test_only_a_desk_officer_moves_a_consultation_to_notes_cleared(
+    desk, geneva, login, api_login, objects
+):
+    Note.objects.exclude(status="cleared").delete()  # nothing left to clear
+    form = {"date": "2019-11-19", "status": "notes_cleared"}
+    refused = login(geneva).post(f"{BASE}/2019/edit/", form)
+    assert refused.status_code == 400
+    assert "Select a valid choice." in refused.content.decode()
+    api = api_login(geneva).patch(
+        f"/api/v1/consultations/{objects['consultation'].pk}/",
+        {"status": "notes_cleared"},
+        format="json",
+    )
+    assert api.status_code == 403
+    assert login(desk).post(f"{BASE}/2019/edit/", form).status_code == 302
+    assert Consultation.objects.get().status == "notes_cleared"
+
+
+def test_notes_cleared_needs_every_note_cleared(desk, login, objects):
+    response = login(desk).post(
+        f"{BASE}/2019/edit/", {"date": "2019-11-19", "status": "notes_cleared"}
+    )
+    assert response.status_code == 400
+    assert "2 note(s) are not cleared yet: clear them first." in response.content.decode()
+    assert Consultation.objects.get().status == "held"
+
+
+def test_a_held_consultation_needs_its_date(geneva, login, iom):
+    factories.consultation(iom, year=2019)
+    response = login(geneva).post(f"{BASE}/2019/edit/", {"status": "held", "place": "Geneva"})
+    assert response.status_code == 400
+    assert "Give the date the consultation was held." in response.content.decode()
+    assert Consultation.objects.get().status == "planned"
+    assert Consultation.objects.get().place == ""
+
+
+def test_mission_staff_touch_nothing_outside_consultations(geneva, login, api_login, iom):
+    client, api = login(geneva), api_login(geneva)
+    goal = OverallGoal.objects.get(partnership=iom, number=4)
+    for url, form in [
+        (f"/p/{SLUG}/goals/4/", {"as_of": "2019-05-01", "status": "on_track", "narrative": "x"}),
+        (f"/p/{SLUG}/documents/", {"kind": "mopan", "title": "M", "url": "https://x.org/"}),
+        (f"/p/{SLUG}/goals/4/edit/", {"text": "changed"}),
+        (f"/p/{SLUG}/edit/", {"title": "changed"}),
+    ]:
+        assert client.post(url, form).status_code == 403, url
+    assert api.patch(f"/api/v1/goals/{goal.pk}/", {"unit": "x"}, format="json").status_code == 403
+    assert (
+        api.post(
+            "/api/v1/goal-updates/",
+            {"goal": goal.pk, "as_of": "2019-05-01", "status": "on_track", "narrative": "x"},
+            format="json",
+        ).status_code
+        == 403
+    )
+    assert not GoalUpdate.objects.exists()
+    assert not RiskAssessment.objects.exists()
+    assert not Document.objects.filter(title="M").exists()
+    goal.refresh_from_db()
+    assert goal.unit != "x"

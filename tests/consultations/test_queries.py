@@ -1,0 +1,136 @@
+"""Pinned query counts: they do not grow with consultations, items, notes and action
+points."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from consultations import selectors, services
+from consultations.models import ActionPoint, Note, NoteRevision
+from partnership.models import OverallGoal, Risk
+from tests.consultations import factories
+from tests.queries import count_get, data_queries
+
+SLUG = "denmark-iom-2018-2020"
+BASE = f"/p/{SLUG}/consultations"
+
+
+@pytest.fixture
+def meetings(iom, geneva):
+    return [
+        factories.held(iom, year=2018, date=dt.date(2018, 11, 20), created_by=geneva),
+        factories.held(iom, year=2019, date=dt.date(2019, 11, 19), created_by=geneva),
+    ]
+
+
+def _fill(meetings, iom, geneva, desk, per_item: int) -> None:
+    """``per_item`` notes (linked to goals and risks, every other one cleared with its kept
+    text) and action points under every agenda item of every meeting, and an action point
+    under no item. Written in bulk: the counts are about reading."""
+    goals = list(OverallGoal.objects.filter(partnership=iom)[:2])
+    risks = list(Risk.objects.filter(partnership=iom)[:2])
+    now = timezone.now()
+    for consultation in meetings:
+        services.agenda_item_add(consultation=consultation, user=geneva, title="Extra")
+        items = list(consultation.agenda_items.all())
+        notes = Note.objects.bulk_create(
+            Note(
+                agenda_item=item,
+                author=geneva,
+                last_edited_by=geneva,
+                body=f"Note {n} on {item.title}.",
+                status="cleared" if n % 2 == 0 else "draft",
+                cleared_by=desk if n % 2 == 0 else None,
+                cleared_at=now if n % 2 == 0 else None,
+            )
+            for item in items
+            for n in range(per_item)
+        )
+        NoteRevision.objects.bulk_create(
+            NoteRevision(note=note, number=1, body=note.body, cleared_by=desk, cleared_at=now)
+            for note in notes
+            if note.status == "cleared"
+        )
+        points = ActionPoint.objects.bulk_create(
+            [
+                *(
+                    ActionPoint(
+                        consultation=consultation,
+                        agenda_item=item,
+                        description=f"Point {n}.",
+                        owner="IOM",
+                        due_date=dt.date(2019, 6, 30),
+                    )
+                    for item in items
+                    for n in range(per_item)
+                ),
+                ActionPoint(consultation=consultation, description="Unfiled.", owner="IOM"),
+            ]
+        )
+        for model, rows in ((Note, notes), (ActionPoint, points)):
+            field = model._meta.model_name
+            model.goals.through.objects.bulk_create(
+                model.goals.through(**{field: row, "overallgoal": goal})
+                for row in rows
+                for goal in goals
+            )
+            model.risks.through.objects.bulk_create(
+                model.risks.through(**{field: row, "risk": risk}) for row in rows for risk in risks
+            )
+
+
+PINNED = {
+    f"{BASE}/": 8,
+    f"{BASE}/2019/": 17,
+    f"/p/{SLUG}/goals/1/": 10,
+    f"/p/{SLUG}/risks/1/": 9,
+    "/api/v1/consultations/": 5,
+    "/api/v1/agenda-items/": 5,
+    "/api/v1/notes/": 7,
+    "/api/v1/action-points/": 7,
+}
+
+
+@pytest.mark.parametrize(("url", "pinned"), PINNED.items())
+def test_query_count_is_pinned_and_equal_with_1_and_8_notes_and_points_per_item(
+    desk, geneva, login, iom, meetings, url, pinned
+):
+    client = login(desk)
+    _fill(meetings, iom, geneva, desk, 1)
+    with_one = count_get(client, url)
+    _fill(meetings, iom, geneva, desk, 7)
+    with_eight = count_get(client, url)
+    assert (with_one, with_eight) == (pinned, pinned)
+    assert NoteRevision.objects.count() > 100
+
+
+def _count(function, **kwargs) -> tuple[int, object]:
+    with CaptureQueriesContext(connection) as captured:
+        result = function(**kwargs)
+    return len(data_queries(captured)), result
+
+
+def test_the_report_selector_makes_three_queries_however_many_points(desk, geneva, iom, meetings):
+    _fill(meetings, iom, geneva, desk, 1)
+    few, points = _count(selectors.action_points_for_report, partnership=iom)
+    _fill(meetings, iom, geneva, desk, 5)
+    many, more_points = _count(selectors.action_points_for_report, partnership=iom)
+    assert (few, many) == (3, 3)
+    assert len(more_points) > len(points) > 10
+    # Reading what the report shows makes no further query.
+    with CaptureQueriesContext(connection) as captured:
+        for point in more_points:
+            _ = (
+                point.consultation.year,
+                point.consultation.partnership.slug,
+                point.agenda_item and point.agenda_item.title,
+                [g.number for g in point.goals.all()],
+                [r.number for r in point.risks.all()],
+                point.overdue,
+            )
+    assert data_queries(captured) == []
