@@ -1,15 +1,16 @@
 """Charts for the report, drawn as SVG and embedded as ``data:`` images.
 
 They are built here from numbers and escaped labels, never from a user's markup, and the
-report's URL fetcher serves nothing an SVG could reach out to. The budget chart joins the
-risk heat map once the funding app lands.
+report's URL fetcher serves nothing an SVG could reach out to.
 """
 
 from __future__ import annotations
 
 import base64
+from decimal import ROUND_CEILING, Decimal
 from xml.sax.saxutils import escape, quoteattr
 
+from funding.selectors import Budget
 from partnership.selectors import HeatCell
 
 BAND_FILL = {"low": "#d9efdd", "medium": "#fbe7b5", "high": "#f6c5c0"}
@@ -59,6 +60,71 @@ def heat_map_svg(heat_map: list[list[HeatCell]]) -> str:
     parts.append(
         f'<text x="14" y="{top + 2.5 * cell}" text-anchor="middle" '
         f'transform="rotate(-90 14 {top + 2.5 * cell})">Likelihood</text>'
+    )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+SERIES_FILL = (("planned", "Planned", "#9fb6cd"), ("committed", "Committed", "#0b5394"))
+SERIES_FILL += (("disbursed", "Disbursed", "#1e6b34"),)
+
+
+def budget_chart_svg(budget: Budget) -> str:
+    """Bars per year: planned, committed and disbursed (DKK million), and a line at the
+    agreement's annual amount. The table beside it in the report holds the same figures."""
+    width, height, left, top, bottom = 520, 240, 56, 16, 56
+    plot_w, plot_h = width - left - 10, height - top - bottom
+    years = budget.years
+    highest = max([y.planned for y in years] + [y.annual_amount for y in years] + [Decimal(1)])
+    step = Decimal(5_000_000) if highest > 5_000_000 else Decimal(1_000_000)
+    steps = max(int((highest * Decimal("1.05") / step).to_integral_value(ROUND_CEILING)), 1)
+    scale_top = step * steps
+
+    def y_of(value: Decimal) -> float:
+        return top + plot_h - float(max(value, Decimal(0)) / scale_top) * plot_h
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family={quoteattr(FONT)} font-size="10">',
+        "<title>Budget per year: planned, committed and disbursed, DKK million</title>",
+    ]
+    for i in range(steps + 1):
+        y = y_of(step * i)
+        parts.append(
+            f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d5dae1"/>'
+            f'<text x="{left - 6}" y="{y + 3:.1f}" text-anchor="end">'
+            f"{step * i / 1_000_000:,.0f}</text>"
+        )
+    group_w = plot_w / max(len(years), 1)
+    bar_w = group_w / (len(SERIES_FILL) + 1.5)
+    for index, year in enumerate(years):
+        x0 = left + index * group_w + bar_w * 0.75
+        for offset, (attr, _label, fill) in enumerate(SERIES_FILL):
+            y = y_of(getattr(year, attr))
+            parts.append(
+                f'<rect x="{x0 + offset * bar_w:.1f}" y="{y:.1f}" width="{bar_w * 0.9:.1f}" '
+                f'height="{top + plot_h - y:.1f}" fill="{fill}"/>'
+            )
+        annual_y = y_of(year.annual_amount)
+        x1, x2 = left + index * group_w + 4, left + (index + 1) * group_w - 4
+        parts.append(
+            f'<line x1="{x1:.1f}" x2="{x2:.1f}" y1="{annual_y:.1f}" y2="{annual_y:.1f}" '
+            f'stroke="#a61b1b" stroke-width="2" stroke-dasharray="5 3"/>'
+            f'<text x="{left + index * group_w + group_w / 2:.1f}" y="{top + plot_h + 14}" '
+            f'text-anchor="middle">{year.year}</text>'
+        )
+    legend_y = height - 18
+    for i, (_attr, label, fill) in enumerate(SERIES_FILL):
+        x = left + i * 85
+        parts.append(
+            f'<rect x="{x}" y="{legend_y - 9}" width="10" height="10" fill="{fill}"/>'
+            f'<text x="{x + 14}" y="{legend_y}">{escape(label)}</text>'
+        )
+    x = left + 3 * 85
+    parts.append(
+        f'<line x1="{x}" x2="{x + 18}" y1="{legend_y - 4}" y2="{legend_y - 4}" stroke="#a61b1b" '
+        f'stroke-width="2" stroke-dasharray="5 3"/><text x="{x + 22}" y="{legend_y}">'
+        "Annual amount (agreement)</text>"
     )
     parts.append("</svg>")
     return "".join(parts)

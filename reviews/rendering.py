@@ -155,6 +155,7 @@ def render_report(
             "rendered_at": rendered_at,
             "data_sha256": data_sha256,
             "heat_map_uri": charts.svg_data_uri(charts.heat_map_svg(data.heat_map)),
+            "budget_chart_uri": charts.svg_data_uri(charts.budget_chart_svg(data.budget)),
             "asset_css": ASSET_SCHEME + "reviews/pdf/report.css",
         },
     )

@@ -18,6 +18,10 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from consultations import selectors as consultation_selectors
+from consultations.models import ActionPoint
+from funding import selectors as funding_selectors
+from funding.selectors import Budget
 from partnership import selectors as partnership_selectors
 from partnership.models import GoalUpdate, OverallGoal, Partnership, PriorityArea, Risk
 from partnership.selectors import HeatCell
@@ -130,32 +134,39 @@ def review_assessments(*, review: Review, with_timeline: bool = False) -> Review
 
 @dataclass
 class ReportData:
-    """Everything the report of a review shows.
-
-    The budget (planned, committed, disbursed per year and component, with its chart)
-    and the consultations' action points belong here too; they come from the funding and
-    consultations apps and are added, as fields and report sections, once those land.
-    """
+    """Everything the report of a review shows."""
 
     review: Review
     partnership: Partnership
     sources: list[ReviewSource]
     assessments: ReviewPageData
+    budget: Budget
     risks: list[Risk]
     heat_map: list[list[HeatCell]]
+    action_points: list[ActionPoint]
+    as_of: date
 
 
-def review_report_data(*, review_id: int) -> ReportData:
-    """The report's data in a fixed number of queries (12), whatever the amount of data."""
+def review_report_data(*, review_id: int, as_of: date) -> ReportData:
+    """The report's data in a fixed number of queries (16), whatever the amount of data.
+
+    ``as_of`` is the day the report speaks for: which action points are overdue.
+    """
     review = Review.objects.select_related("partnership__organisation").get(pk=review_id)
-    risks = list(partnership_selectors.risks_with_assessments(partnership=review.partnership))
+    partnership = review.partnership
+    risks = list(partnership_selectors.risks_with_assessments(partnership=partnership))
     return ReportData(
         review=review,
-        partnership=review.partnership,
+        partnership=partnership,
         sources=list(review_sources(review=review)),
         assessments=review_assessments(review=review, with_timeline=True),
+        budget=funding_selectors.budget_by_year_and_component(partnership=partnership),
         risks=risks,
         heat_map=partnership_selectors.residual_heat_map(risks),
+        action_points=consultation_selectors.action_points_for_report(
+            partnership=partnership, as_of=as_of
+        ),
+        as_of=as_of,
     )
 
 
@@ -171,6 +182,34 @@ def _assessment(assessment: GoalAssessment | PriorityAreaAssessment | None) -> d
     if assessment is None:
         return None
     return {"rating": assessment.rating, "narrative": assessment.narrative}
+
+
+def _budget_figures(budget: Budget) -> dict[str, Any]:
+    return {
+        "currency": budget.currency,
+        "years": [
+            {
+                "year": year.year,
+                "annual_amount": _text(year.annual_amount),
+                "planned": _text(year.planned),
+                "committed": _text(year.committed),
+                "disbursed": _text(year.disbursed),
+                "lines": [
+                    {
+                        "component": cell.component,
+                        "status": cell.status,
+                        "finance_act_reference": cell.line.finance_act_reference,
+                        "planned": _text(cell.planned),
+                        "committed": _text(cell.committed),
+                        "disbursed": _text(cell.disbursed),
+                        "citation": cell.line.citation,
+                    }
+                    for cell in year.cells
+                ],
+            }
+            for year in budget.years
+        ],
+    }
 
 
 def report_figures(data: ReportData) -> dict[str, Any]:
@@ -265,6 +304,22 @@ def report_figures(data: ReportData) -> dict[str, Any]:
             }
             for risk in data.risks
         ],
+        "budget": _budget_figures(data.budget),
+        "action_points": [
+            {
+                "consultation_year": point.consultation.year,
+                "agenda_item": point.agenda_item.title if point.agenda_item else None,
+                "description": point.description,
+                "owner": point.owner,
+                "due_date": _text(point.due_date),
+                "status": point.status,
+                "overdue": point.overdue,
+                "goals": [goal.number for goal in point.goals.all()],
+                "risks": [risk.number for risk in point.risks.all()],
+            }
+            for point in data.action_points
+        ],
+        "as_of": _text(data.as_of),
         "findings": [{"number": f.number, "text": f.text} for f in data.assessments.findings],
         "recommendations": [
             {
@@ -337,6 +392,30 @@ def figures_csv(figures: dict[str, Any]) -> bytes:
         ]
         for area in figures["priority_areas"]
         if area["assessment"]
+    )
+    for year in figures["budget"]["years"]:
+        for line in year["lines"]:
+            rows.extend(
+                [
+                    "budget",
+                    f"{year['year']} {line['component']}",
+                    measure,
+                    line[measure],
+                    figures["budget"]["currency"],
+                    "",
+                ]
+                for measure in ("planned", "committed", "disbursed")
+            )
+    rows.extend(
+        [
+            "action_point",
+            f"{point['consultation_year']}: {point['description']}",
+            "status",
+            "overdue" if point["overdue"] else point["status"],
+            "",
+            point["due_date"],
+        ]
+        for point in figures["action_points"]
     )
     for risk in figures["risks"]:
         item = f"Risk {risk['number']}"

@@ -395,9 +395,12 @@ def report_version_render(*, version_id: int, task_id: str = "") -> str:
         logger.info("Report version %s not rendered: %s", version_id, claim)
         return claim
     try:
-        data = selectors.review_report_data(review_id=version.review_id)
+        rendered_at = timezone.now()
+        data = selectors.review_report_data(
+            review_id=version.review_id, as_of=timezone.localdate(rendered_at)
+        )
         rendered = rendering.render_report(
-            data, version_number=version.number, rendered_at=timezone.now()
+            data, version_number=version.number, rendered_at=rendered_at
         )
     except TRANSIENT_ERRORS:
         raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -13,11 +14,15 @@ import pytest
 from django.core.files.storage import default_storage
 from pypdf import PdfReader
 
+from funding import seed as funding_seed
 from partnership.models import OverallGoal, Risk
 from reviews import rendering, selectors, services
 from reviews.models import Rating, ReportVersion
 from tests import factories
+from tests.consultations import factories as consultation_factories
 from tests.reviews.factories import ReportVersionFactory
+
+AS_OF = dt.date(2019, 10, 1)
 
 HOSTILE = (
     '<img src="file:///etc/passwd"> '
@@ -31,6 +36,12 @@ RATINGS = list(Rating)
 def _pdf_text(pdf: bytes) -> str:
     reader = PdfReader(io.BytesIO(pdf))
     return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def _attachment(pdf: bytes, suffix: str) -> bytes:
+    attachments = PdfReader(io.BytesIO(pdf)).attachments
+    (name,) = [name for name in attachments if name.endswith(suffix)]
+    return attachments[name][0]
 
 
 def _flat(text: str) -> str:
@@ -124,15 +135,19 @@ def test_the_pdf_declares_pdf_a_3b(assessed_review, desk):
 
 
 def test_the_same_data_gives_the_same_data_hash_in_every_version(assessed_review, desk):
-    data = selectors.review_report_data(review_id=assessed_review.pk)
+    data = selectors.review_report_data(review_id=assessed_review.pk, as_of=AS_OF)
     first = selectors.figures_sha256(selectors.report_figures(data))
     again = selectors.figures_sha256(
-        selectors.report_figures(selectors.review_report_data(review_id=assessed_review.pk))
+        selectors.report_figures(
+            selectors.review_report_data(review_id=assessed_review.pk, as_of=AS_OF)
+        )
     )
     assert first == again
     services.finding_create(review=assessed_review, text="A new finding.")
     changed = selectors.figures_sha256(
-        selectors.report_figures(selectors.review_report_data(review_id=assessed_review.pk))
+        selectors.report_figures(
+            selectors.review_report_data(review_id=assessed_review.pk, as_of=AS_OF)
+        )
     )
     assert changed != first
 
@@ -276,3 +291,37 @@ def test_the_fetcher_serves_its_allowlisted_asset_and_data_images(no_network):
     svg = fetcher("data:image/svg+xml;base64,PHN2Zy8+")
     assert svg.read() == b"<svg/>"
     assert fetcher.refused == []
+
+
+def test_the_report_shows_the_budget_of_section_5_and_the_consultations_action_points(
+    assessed_review, desk
+):
+    funding_seed.load_demo(assessed_review.partnership)
+    meeting = consultation_factories.held(
+        assessed_review.partnership, year=2019, date=dt.date(2019, 5, 20)
+    )
+    point = consultation_factories.ActionPointFactory(
+        consultation=meeting,
+        description="IOM to share the draft results framework with Denmark",
+        owner="IOM",
+        due_date=dt.date(2019, 9, 1),
+    )
+    point.goals.add(OverallGoal.objects.get(partnership=assessed_review.partnership, number=3))
+    version = _render(assessed_review, desk)
+    pdf = _stored(version)
+    text = _flat(_pdf_text(pdf))
+    assert "2. The budget" in text
+    assert "15,000,000" in text  # core funds a year, section 5
+    assert "Finance Act for 2018" in text
+    assert "75,000,000" in text  # planned over the three years
+    assert "6. Action points of the annual consultations" in text
+    assert "IOM to share the draft results framework with Denmark" in text
+    figures = json.loads(_attachment(pdf, ".json"))
+    years = {year["year"]: year for year in figures["budget"]["years"]}
+    assert [years[y]["planned"] for y in (2018, 2019, 2020)] == ["25000000.00"] * 3
+    assert years[2018]["committed"] == "25000000.00"
+    assert years[2019]["committed"] == "0"
+    assert figures["action_points"][0]["goals"] == [3]
+    assert figures["action_points"][0]["consultation_year"] == 2019
+    csv_text = _attachment(pdf, ".csv").decode("utf-8")
+    assert "budget,2018 core,planned,15000000.00,DKK," in csv_text
