@@ -39,7 +39,12 @@ class Pagination(pagination.PageNumberPagination):
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, plus Django ValidationErrors raised by services as 400s."""
+    """DRF's handler, plus Django ValidationErrors raised by services as 400s, and a number
+    too large for the database (an id of 30 digits) as a 400 rather than a 500."""
+    if isinstance(exc, OverflowError):
+        exc = exceptions.ValidationError(
+            {"non_field_errors": ["A number in the request is larger than any stored value."]}
+        )
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             detail: Any = {
@@ -58,8 +63,45 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+# Ids are 64-bit: a larger number cannot name anything and must not reach the database.
+MAX_ID = 2**63 - 1
+
+
+def _bounded_ids(values: Any) -> None:
+    for value in values if isinstance(values, list | tuple) else [values]:
+        text = str(value).strip()
+        if text.lstrip("-").isdigit() and abs(int(text)) > MAX_ID:
+            raise DjangoValidationError(
+                "%(value)s is not one of the available choices.",
+                code="invalid_choice",
+                params={"value": text[:30]},
+            )
+
+
+class BoundedModelChoiceField(django_filters.fields.ModelChoiceField):
+    def to_python(self, value: Any) -> Any:
+        _bounded_ids(value)
+        return super().to_python(value)
+
+
+class BoundedModelMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
+    def clean(self, value: Any) -> Any:
+        if value:
+            _bounded_ids(value)
+        return super().clean(value)
+
+
+class ModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = BoundedModelChoiceField
+
+
+class ModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = BoundedModelMultipleChoiceField
+
+
 class FilterSet(django_filters.FilterSet):
-    """The base of every API filter set: integer fields filter by whole numbers."""
+    """The base of every API filter set: integer fields filter by whole numbers, related
+    objects by ids the database can hold."""
 
     FILTER_DEFAULTS = {
         **django_filters.FilterSet.FILTER_DEFAULTS,
@@ -75,6 +117,18 @@ class FilterSet(django_filters.FilterSet):
                 models.AutoField,
                 models.BigAutoField,
             )
+        },
+        models.ForeignKey: {
+            **django_filters.FilterSet.FILTER_DEFAULTS[models.ForeignKey],
+            "filter_class": ModelChoiceFilter,
+        },
+        models.OneToOneField: {
+            **django_filters.FilterSet.FILTER_DEFAULTS[models.OneToOneField],
+            "filter_class": ModelChoiceFilter,
+        },
+        models.ManyToManyField: {
+            **django_filters.FilterSet.FILTER_DEFAULTS[models.ManyToManyField],
+            "filter_class": ModelMultipleChoiceFilter,
         },
         # ISO 8601 dates only, as the schema says (Django forms would also take 10/25/2006).
         models.DateField: {
