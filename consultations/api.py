@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from config.api import FilterSet
+from config.api import FilterSet, ModelChoiceFilter
 from partnership import access as partnership_access
 from partnership.access import Capability
 from partnership.api_base import PartnershipScopedViewSet
@@ -165,7 +165,9 @@ class AgendaItemViewSet(
 
 
 class NoteFilter(FilterSet):
-    consultation = django_filters.NumberFilter(field_name="agenda_item__consultation")
+    consultation = ModelChoiceFilter(
+        field_name="agenda_item__consultation", queryset=Consultation.objects.all()
+    )
 
     class Meta:
         model = Note

@@ -88,6 +88,7 @@ def capabilities_in(user: Any, partnership_id: int) -> frozenset[Capability]:
 
 
 M = TypeVar("M", bound=models.Model)
+_ACCESSES: list[ObjectAccess] = []
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,9 @@ class ObjectAccess(Generic[M]):
 
     base: Callable[[], models.QuerySet[M]]
     partnership_path: str
+
+    def __post_init__(self) -> None:
+        _ACCESSES.append(self)
 
     @property
     def _partnership_id_field(self) -> str:
@@ -126,6 +130,12 @@ class ObjectAccess(Generic[M]):
         for hop in hops:
             target = getattr(target, hop)
         return getattr(target, f"{last}_id")
+
+
+def access_for(model: type[models.Model]) -> ObjectAccess | None:
+    """The access helper of a kind of object, if it has one (e.g. for the ids an API
+    filter accepts)."""
+    return next((a for a in _ACCESSES if a.base().model is model), None)
 
 
 partnerships = ObjectAccess[Partnership](

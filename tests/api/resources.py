@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
@@ -562,6 +564,23 @@ class Route:
     @property
     def viewset(self) -> type:
         return VIEWSETS[self.basename]
+
+    @property
+    def path(self) -> str:
+        """The path as the schema names it."""
+        if not self.detail:
+            return reverse(self.name)
+        return reverse(self.name, kwargs={"pk": 12345}).replace("/12345/", "/{id}/")
+
+    def operation(self) -> dict[str, Any]:
+        return openapi()["paths"][self.path][self.method]
+
+    def view(self, user=None) -> Any:
+        """The viewset as it stands for this route (for its serializer or filters)."""
+        view = self.viewset(**getattr(getattr(self.viewset, self.action), "kwargs", {}))
+        view.request = SimpleNamespace(user=user, query_params={}, method=self.method.upper())
+        view.action, view.kwargs, view.format_kwarg = self.action, {}, None
+        return view
 
 
 VIEWSETS: dict[str, type] = {basename: viewset for _, viewset, basename in router.registry}
