@@ -126,10 +126,14 @@ class AgendaItemViewSet(
     ConsultationScopedViewSet,
 ):
     access = access.agenda_items
-    serializer_class = serializers.AgendaItemSerializer
     filterset_class = AgendaItemFilter
     ordering_fields = ["order"]
     ordering = ["consultation_id", "order"]
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return serializers.AgendaItemUpdateSerializer
+        return serializers.AgendaItemSerializer
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -202,10 +206,14 @@ class NoteViewSet(
     ConsultationScopedViewSet,
 ):
     access = access.notes
-    serializer_class = serializers.NoteSerializer
     filterset_class = NoteFilter
     ordering_fields = ["created_at", "updated_at"]
     ordering = ["agenda_item__consultation_id", "agenda_item__order", "created_at", "id"]
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return serializers.NoteUpdateSerializer
+        return serializers.NoteSerializer
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related(*_LINKS)
@@ -315,10 +323,14 @@ class ActionPointViewSet(
     ConsultationScopedViewSet,
 ):
     access = access.action_points
-    serializer_class = serializers.ActionPointSerializer
     filterset_class = ActionPointFilter
     ordering_fields = ["due_date", "created_at"]
     ordering = ["consultation_id", "due_date", "id"]
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return serializers.ActionPointUpdateSerializer
+        return serializers.ActionPointSerializer
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related(*_LINKS)

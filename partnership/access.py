@@ -114,9 +114,20 @@ class ObjectAccess(Generic[M]):
         ids = list(roles_of(user))
         return self.base().filter(**{f"{self._partnership_id_field}__in": ids})
 
-    def get(self, *, user: Any, capability: Capability = Capability.VIEW, **lookup: Any) -> M:
+    def get(
+        self,
+        *,
+        user: Any,
+        capability: Capability = Capability.VIEW,
+        queryset: models.QuerySet[M] | None = None,
+        **lookup: Any,
+    ) -> M:
+        """The object, if the user may see it and their role has the capability.
+
+        ``queryset`` (the visible objects with what a caller reads, e.g. annotations)
+        defaults to :meth:`visible`."""
         try:
-            obj = self.visible(user).get(**lookup)
+            obj = (self.visible(user) if queryset is None else queryset).get(**lookup)
         except (self.base().model.DoesNotExist, ValueError, TypeError) as exc:
             raise Http404("Not found.") from exc
         check(user, self.partnership_id_of(obj), capability)

@@ -87,7 +87,12 @@ class PartnershipScopedViewSet(viewsets.GenericViewSet):
             else self.write_capability
         )
         try:
-            obj = self.access.get(user=self.request.user, capability=capability, **lookup)
+            obj = self.access.get(
+                user=self.request.user,
+                capability=capability,
+                queryset=self.get_base_queryset(),
+                **lookup,
+            )
         except DjangoPermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc)) from exc
         except Http404 as exc:

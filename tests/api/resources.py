@@ -16,6 +16,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import jsonschema
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -618,6 +619,30 @@ def openapi() -> dict[str, Any]:
     """The OpenAPI schema as /api/schema/ serves it, as plain JSON."""
     generated = SchemaGenerator().get_schema(request=None, public=True)
     return json.loads(json.dumps(generated, default=str))
+
+
+def _json_schema(node: Any) -> Any:
+    """OpenAPI 3.0 to JSON Schema: ``nullable`` becomes a null alternative."""
+    if isinstance(node, list):
+        return [_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    converted = {key: _json_schema(value) for key, value in node.items() if key != "nullable"}
+    if node.get("nullable"):
+        return {"anyOf": [converted, {"type": "null"}]}
+    return converted
+
+
+def assert_conforms(body: Any, operation: dict[str, Any], status: int) -> None:
+    """The JSON body answers as the operation's schema says for that status."""
+    schema = operation["responses"][str(status)]["content"]["application/json"]["schema"]
+    components = openapi()["components"]
+    root = {"components": _json_schema(components), **_json_schema(schema)}
+    validator = jsonschema.Draft202012Validator(
+        root, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
+    assert not errors, [f"{list(e.absolute_path)}: {e.message}" for e in errors[:5]]
 
 
 def twin_of_iom(tmp_path: Path) -> Partnership:

@@ -8,12 +8,21 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.urls import reverse
 from rest_framework import serializers
 
 from config.api import FilterBackend
 from partnership.api_base import PartnershipScopedViewSet
 
-from .resources import LIST_ROUTES, ROUTES, Route, openapi
+from .resources import (
+    DETAIL_READ_ROUTES,
+    LIST_ROUTES,
+    ROUTES,
+    RULES,
+    Route,
+    assert_conforms,
+    openapi,
+)
 
 UNSAFE = {"post", "put", "patch", "delete"}
 # Decimals that are not money: rates, percentages and indicator values (each has a unit).
@@ -130,3 +139,20 @@ def test_serializers_name_their_fields(route):
             continue
         assert isinstance(meta.fields, list | tuple), serializer_class
         assert not hasattr(meta, "exclude"), serializer_class
+
+
+@pytest.mark.parametrize("route", [*LIST_ROUTES, *DETAIL_READ_ROUTES], ids=str)
+def test_every_read_answers_as_the_schema_says(api_login, desk, iom, route):
+    """With an object of the kind as the resource's ``make`` leaves it (nulls and all)."""
+    obj = RULES[route.basename].make(iom)
+    url = reverse(route.name, kwargs={"pk": obj.pk}) if route.detail else reverse(route.name)
+    response = api_login(desk).get(url)
+    response.close()  # a download streams its file
+    assert response.status_code == 200
+    content = route.operation()["responses"]["200"]["content"]
+    if "application/json" not in content:
+        assert response["Content-Type"] in content
+        return
+    body = response.json()
+    assert body, "nothing to check"
+    assert_conforms(body, route.operation(), 200)
