@@ -65,6 +65,30 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+class StrictBooleanWidget(django_filters.widgets.BooleanWidget):
+    """Passes on what it cannot read, for the field to refuse."""
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        raw = data.get(name)
+        return raw if value is None and raw not in (None, "") else value
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """true or false (or 1 or 0); anything else is refused, not read as "no filter"."""
+
+    widget = StrictBooleanWidget
+
+    def clean(self, value: Any) -> Any:
+        if isinstance(value, str):
+            raise DjangoValidationError("Give true or false.", code="invalid")
+        return super().clean(value)
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 # Ids are 64-bit: a larger number cannot name anything and must not reach the database.
 MAX_ID = 2**63 - 1
 
@@ -133,6 +157,7 @@ class FilterSet(django_filters.FilterSet):
             **django_filters.FilterSet.FILTER_DEFAULTS[models.ManyToManyField],
             "filter_class": ModelMultipleChoiceFilter,
         },
+        models.BooleanField: {"filter_class": BooleanFilter},
         # ISO 8601 dates only, as the schema says (Django forms would also take 10/25/2006).
         models.DateField: {
             "filter_class": django_filters.DateFilter,

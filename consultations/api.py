@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
@@ -13,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from config.api import FilterSet, ModelChoiceFilter
+from config.api import BooleanFilter, FilterSet, ModelChoiceFilter
 from partnership import access as partnership_access
 from partnership.access import Capability
 from partnership.api_base import PartnershipScopedViewSet
@@ -295,9 +294,7 @@ class NoteViewSet(
 
 
 class ActionPointFilter(FilterSet):
-    overdue = django_filters.BooleanFilter(
-        method="filter_overdue", label="Open with the due date passed"
-    )
+    overdue = BooleanFilter(method="filter_overdue", label="Open with the due date passed")
 
     class Meta:
         model = ActionPoint

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from config.api import FilterSet, IntegerFilter
+from config.api import BooleanFilter, FilterSet, IntegerFilter
 from partnership.access import Capability
 from partnership.api_base import PartnershipScopedViewSet, partnership_slug
 
@@ -164,7 +164,7 @@ class AssessedContributionViewSet(
 
 
 class VoluntaryContributionFilter(FilterSet):
-    refunds = django_filters.BooleanFilter(
+    refunds = BooleanFilter(
         method="filter_refunds", label="Only refunds (true) or only contributions (false)"
     )
 
