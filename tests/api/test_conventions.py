@@ -10,7 +10,7 @@ from django.urls import reverse
 from partnership.models import Membership
 from tests import factories
 
-from .resources import LIST_ROUTES, RULES, Route
+from .resources import LIST_ROUTES, RULES, Route, assert_conforms
 
 PAGED = [r for r in LIST_ROUTES if r.action == "list"]
 
@@ -87,5 +87,28 @@ def test_a_malformed_filter_value_is_a_400_at_its_parameter(api_login, member, r
             response = client.get(reverse(route.name), {name: value})
             assert response.status_code == 400, (name, value, response.content[:200])
             assert list(response.json()) == [name], (name, value)
+            assert all(isinstance(m, str) for m in response.json()[name])
             checked += 1
     assert checked or not set(_query(route)) - {"page", "page_size", "ordering", "partnership"}
+
+
+def test_a_stale_change_of_a_note_is_a_409_with_the_stored_note(api_login, desk, iom):
+    note = RULES["note"].make(iom)
+    client = api_login(desk)
+    url = reverse("note-detail", kwargs={"pk": note.pk})
+    version = client.get(url).json()["version"]
+    assert (
+        client.patch(url, {"body": "First.", "version": version}, format="json").status_code == 200
+    )
+    for method in ("put", "patch"):
+        response = getattr(client, method)(
+            url, {"body": "Stale.", "version": version}, format="json"
+        )
+        assert response.status_code == 409
+        assert response.json()["body"] == "First."
+        assert response.json()["version"] == version + 1
+        assert_conforms(
+            response.json(), Route("note", "update", method, True, "note-detail").operation(), 409
+        )
+    note.refresh_from_db()
+    assert (note.body, note.version) == ("First.", version + 1)
