@@ -89,7 +89,8 @@ def _label(record: Any, kind: str) -> str:
 
 def _changes(model: type[models.Model], record: Any, previous: Any | None) -> list[Change]:
     result = []
-    for model_field in model._meta.concrete_fields:
+    # The fields the history keeps: a model may leave some out (``excluded_fields``).
+    for model_field in type(record).tracked_fields:
         if model_field.name in _SKIPPED_FIELDS:
             continue
         new = _display(record, model_field)
