@@ -96,8 +96,9 @@ STAFF_PER_UNIT = {
     StaffPosition.Kind.SECONDMENT: 3,
     StaffPosition.Kind.JPO: 1,
 }
-NOTES_PER_UNIT = 12
-ACTION_POINTS_PER_UNIT = 4
+CONSULTATIONS_PER_UNIT = 3  # annual: one a year of the agreement
+NOTES_PER_UNIT = 36  # a note per agenda item of each
+ACTION_POINTS_PER_UNIT = 12
 DOCUMENTS_PER_UNIT = 10
 PROJECTS_PER_UNIT = 7  # × 5 years of Annex IV = 35 rows, as many as the demo's annex
 ANNEX_YEARS = (2013, 2014, 2015, 2016, 2017)
@@ -549,7 +550,7 @@ class _Generator:
             if not Consultation.objects.filter(partnership=partnership, year=y).exists()
         ]
         have = Consultation.objects.filter(partnership=partnership).count()
-        for year in years[: max(0, units - have)]:
+        for year in years[: max(0, CONSULTATIONS_PER_UNIT * units - have)]:
             consultation = consultation_services.consultation_create(
                 partnership=partnership,
                 created_by=self.geneva,
