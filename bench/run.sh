@@ -29,6 +29,7 @@ cleanup() {
   [[ -n "${BENCH_KEEP:-}" ]] || rm -rf "$work"
 }
 trap cleanup EXIT
+trap "exit 143" TERM INT  # so that a stopped run also stops its servers
 
 su postgres -c "$pg_bin/initdb -D $pg_data -A trust -U postgres --no-sync" >/dev/null
 # Durability settings as a production server keeps them, but fsync: the disk of this
