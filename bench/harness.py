@@ -411,6 +411,8 @@ def main(argv: list[str] | None = None) -> int:
         "--only", nargs="*", default=["queries", "throughput", "report", "import", "load"]
     )
     args = parser.parse_args(argv)
+    # A stopped run still stops its gunicorn and worker (their own sessions: see process()).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if not shutil.which("wrk"):
         print("wrk is missing: apt-get install wrk", file=sys.stderr)
         return 2
