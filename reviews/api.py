@@ -40,7 +40,7 @@ class ReviewViewSet(
     ordering = ["partnership_id", "kind", "id"]
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("review_sources")
+        return super().get_queryset().prefetch_related("sources")
 
     def get_serializer_class(self):
         if self.action == "create":
