@@ -9,7 +9,7 @@ DEMO_ENV := DEBUG=true
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help deps demo test lint format worker check-deploy schema
+.PHONY: help deps demo test lint format worker check-deploy schema bench
 
 help:
 	@echo "make demo    set up the IOM partnership and demo users, serve http://$(HOST):$(PORT)/ with a worker"
@@ -17,6 +17,7 @@ help:
 	@echo "make lint    ruff, formatting, missing migrations and the OpenAPI schema's validity"
 	@echo "make format  format the code"
 	@echo "make check-deploy  validate docker-compose.yml offline (with .env.example)"
+	@echo "make bench   benchmarks at 100 times the demo's data, written to bench/results.md (~30 min)"
 
 var/uv/bin/uv:
 	python3 -m venv var/uv
@@ -56,3 +57,8 @@ COMPOSE = $(shell $(RUN) python -c 'import compose, pathlib; print(pathlib.Path(
 check-deploy: deps
 	$(COMPOSE) --env-file .env.example config --quiet
 	@echo "docker-compose.yml is valid."
+
+# Benchmarks on a throwaway PostgreSQL and Redis (see bench/run.sh and README, Benchmarks).
+# BENCH_ARGS=--quick runs at scale 10 with fewer repeats.
+bench: deps
+	bash bench/run.sh $(BENCH_ARGS)

@@ -16,6 +16,11 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from partnership.access import access_for
 
 
+def _whole(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also takes "²", which ``int`` refuses."""
+    return text.isascii() and text.isdigit()
+
+
 class Pagination(pagination.PageNumberPagination):
     """``page`` and ``page_size`` (1–500); a malformed value is a 400, never silently ignored."""
 
@@ -27,7 +32,7 @@ class Pagination(pagination.PageNumberPagination):
         raw = request.query_params.getlist(self.page_size_query_param)
         if not raw:
             return self.page_size
-        if len(raw) > 1 or not raw[0].isdigit() or not 1 <= int(raw[0]) <= self.max_page_size:
+        if len(raw) > 1 or not _whole(raw[0]) or not 1 <= int(raw[0]) <= self.max_page_size:
             raise exceptions.ValidationError(
                 {"page_size": [f"Give a whole number from 1 to {self.max_page_size}."]}
             )
@@ -35,7 +40,7 @@ class Pagination(pagination.PageNumberPagination):
 
     def get_page_number(self, request, paginator) -> str:
         raw = request.query_params.getlist(self.page_query_param)
-        if raw and (len(raw) > 1 or not raw[0].isdigit() or int(raw[0]) < 1):
+        if raw and (len(raw) > 1 or not _whole(raw[0]) or int(raw[0]) < 1):
             raise exceptions.ValidationError({"page": ["Give a whole number from 1."]})
         return super().get_page_number(request, paginator)
 
@@ -96,7 +101,7 @@ MAX_ID = 2**63 - 1
 def _bounded_ids(values: Any) -> None:
     for value in values if isinstance(values, list | tuple) else [values]:
         text = str(value).strip()
-        if text.lstrip("-").isdigit() and abs(int(text)) > MAX_ID:
+        if _whole(text.lstrip("-")) and abs(int(text)) > MAX_ID:
             raise DjangoValidationError(
                 "%(value)s is not one of the available choices.",
                 code="invalid_choice",

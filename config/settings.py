@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "funding",
     "reviews",
     "consultations",
+    "bench",
 ]
 
 MIDDLEWARE = [

@@ -43,7 +43,7 @@ IOM_2018_ITEMS = [
     ("vi", "Possible concerns of Denmark in relation to IOM's performance"),
     ("vii", "Key issues emanating from IOM's strategies"),
     ("viii", "Employment of Danish nationals in IOM (both regular, seconded staff and JPO's)"),
-    ("ix", "Any other topic considered relevant"),
+    ("ix", "any other topic considered relevant"),
 ]
 
 # "Moreover, the annual consultations are an opportunity for Denmark to raise issues such as

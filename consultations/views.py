@@ -221,7 +221,7 @@ def _agenda_change(request: HttpRequest, item: AgendaItem, change, done: str) ->
 def agenda_item_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     item = _agenda_item(request, slug, pk)
     raw = request.POST.get("position", "")
-    position = int(raw) if raw.isdigit() else 0
+    position = int(raw) if raw.isascii() and raw.isdigit() else 0
     return _agenda_change(
         request,
         item,

@@ -195,7 +195,7 @@ def parse(header: list[str], rows: list[dict[str, str]]) -> Parsed:  # noqa: PLR
             if not name:
                 parsed.errors.append(RowError(number, "Donor (specific)", "Name the donor unit."))
                 continue
-            if level_text != "total" and not level_text.isdigit():
+            if level_text != "total" and not (level_text.isascii() and level_text.isdigit()):
                 parsed.errors.append(
                     RowError(number, "Level", "Give the nesting (0, 1, 2, …) or 'total'.")
                 )

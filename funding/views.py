@@ -238,7 +238,7 @@ def _explorer_filters(request: HttpRequest) -> dict[str, Any]:
         value = request.GET.get(name, "").strip()
         if value:
             if name == "year":
-                if not value.isdigit():
+                if not (value.isascii() and value.isdigit() and len(value) <= 4):
                     continue
                 filters[name] = int(value)
             else:

@@ -14,8 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import models
-from django.db.models import F, Window
-from django.db.models.functions import Lag
+from django.db.models import OuterRef, Subquery
 
 # model -> lookup from the model to the partnership ("" for Partnership itself), or a
 # function from partnership ids to filter arguments where no lookup reaches (historical
@@ -89,7 +88,8 @@ def _label(record: Any, kind: str) -> str:
 
 def _changes(model: type[models.Model], record: Any, previous: Any | None) -> list[Change]:
     result = []
-    for model_field in model._meta.concrete_fields:
+    # The fields the history keeps: a model may leave some out (``excluded_fields``).
+    for model_field in type(record).tracked_fields:
         if model_field.name in _SKIPPED_FIELDS:
             continue
         new = _display(record, model_field)
@@ -110,50 +110,73 @@ def _scope(model: type[models.Model], partnership_ids: list[int]) -> dict[str, A
     return {f"{path}__in": partnership_ids}
 
 
-def _entries_for_model(
+@dataclass(frozen=True)
+class _Key:
+    when: datetime
+    history_id: int
+    previous_history_id: int | None
+    model: type[models.Model]
+
+
+def _keys(
     model: type[models.Model],
     *,
     scope: dict[str, Any],
     before: datetime | None,
     limit: int,
     user_id: int | None,
-) -> list[HistoryEntry]:
-    """Two queries: the newest rows with the id of each one's predecessor, then those."""
+) -> list[_Key]:
+    """One query: the model's newest history rows in the scope, as keys with the key of
+    each one's predecessor (a subquery evaluated for those rows only, never a window over
+    the whole table)."""
     historical = model.history.model
     rows = historical.objects.filter(**scope)
     if before is not None:
         rows = rows.filter(history_date__lt=before)
     if user_id is not None:
         rows = rows.filter(history_user_id=user_id)
-    rows = list(
-        rows.annotate(
-            previous_history_id=Window(
-                Lag("history_id"), partition_by=[F("id")], order_by=F("history_date").asc()
+    previous = (
+        historical.objects.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id"))
+        .order_by("-history_id")
+        .values("history_id")[:1]
+    )
+    found = (
+        rows.order_by("-history_date", "-history_id")
+        .annotate(previous_history_id=Subquery(previous))
+        .values_list("history_date", "history_id", "previous_history_id")[:limit]
+    )
+    return [_Key(when, hid, prev, model) for when, hid, prev in found]
+
+
+def _entries(model: type[models.Model], keys: list[_Key]) -> list[HistoryEntry]:
+    """One query, always (so the count never depends on the data): the rows of ``keys``
+    and their predecessors."""
+    historical = model.history.model
+    wanted = {k.history_id for k in keys} | {k.previous_history_id for k in keys}
+    wanted.discard(None)
+    rows = {
+        row.history_id: row
+        for row in historical.objects.filter(history_id__in=wanted or [0]).select_related(
+            "history_user"
+        )
+    }
+    kind = str(model._meta.verbose_name).capitalize()
+    entries = []
+    for key in keys:
+        row = rows[key.history_id]
+        entries.append(
+            HistoryEntry(
+                when=row.history_date,
+                who=row.history_user,
+                action=_ACTIONS.get(row.history_type, row.history_type),
+                kind=kind,
+                object_id=row.id,
+                label=_label(row, kind),
+                reason=row.history_change_reason or "",
+                changes=_changes(model, row, rows.get(key.previous_history_id)),
             )
         )
-        .select_related("history_user")
-        .order_by("-history_date", "-history_id")[:limit]
-    )
-    previous_ids = [r.previous_history_id for r in rows if r.previous_history_id]
-    previous = (
-        {p.history_id: p for p in historical.objects.filter(history_id__in=previous_ids)}
-        if previous_ids
-        else {}
-    )
-    kind = str(model._meta.verbose_name).capitalize()
-    return [
-        HistoryEntry(
-            when=row.history_date,
-            who=row.history_user,
-            action=_ACTIONS.get(row.history_type, row.history_type),
-            kind=kind,
-            object_id=row.id,
-            label=_label(row, kind),
-            reason=row.history_change_reason or "",
-            changes=_changes(model, row, previous.get(row.previous_history_id)),
-        )
-        for row in rows
-    ]
+    return entries
 
 
 def partnership_history(
@@ -166,24 +189,33 @@ def partnership_history(
 ) -> list[HistoryEntry]:
     """The newest ``limit`` changes across every registered model, newest first.
 
+    Two queries per model whatever the amount of history: the newest keys of each, then,
+    once the page's entries are chosen among them, their rows and predecessors.
     Paginate with ``before`` = the ``when`` of the last entry shown.
     """
-    streams = [
-        _entries_for_model(
+    chosen_models = models_ or registered_models()
+    keys = [
+        _keys(
             model,
             scope=_scope(model, partnership_ids),
             before=before,
             limit=limit,
             user_id=user_id,
         )
-        for model in (models_ or registered_models())
+        for model in chosen_models
     ]
-    merged = heapq.merge(*streams, key=lambda e: e.when, reverse=True)
-    return [entry for _, entry in zip(range(limit), merged, strict=False)]
+    newest = heapq.nlargest(
+        limit, (k for ks in keys for k in ks), key=lambda k: (k.when, k.history_id)
+    )
+    entries = []
+    for model in chosen_models:
+        entries.extend(_entries(model, [k for k in newest if k.model is model]))
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
 
 
 def object_history(obj: models.Model, *, limit: int = 50) -> list[HistoryEntry]:
     """The changes of one object, newest first (two queries)."""
-    return _entries_for_model(
-        type(obj), scope={"id": obj.pk}, before=None, limit=limit, user_id=None
-    )
+    model = type(obj)
+    keys = _keys(model, scope={"id": obj.pk}, before=None, limit=limit, user_id=None)
+    return _entries(model, keys)

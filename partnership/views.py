@@ -311,7 +311,9 @@ def history_list(request: HttpRequest, slug: str) -> HttpResponse:
         get_user_model().objects.filter(memberships__partnership=partnership).order_by("username")
     )
     user_id = request.GET.get("user", "")
-    user_id_int = int(user_id) if user_id.isdigit() else None
+    user_id_int = (
+        int(user_id) if user_id.isascii() and user_id.isdigit() and len(user_id) < 19 else None
+    )
     entries = history.partnership_history(
         partnership_ids=[partnership.pk],
         before=before,

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -226,12 +227,14 @@ def review_item_delete(*, item: Finding | Recommendation) -> None:
 # --- Report versions -----------------------------------------------------------------------
 
 
+# Sent by name: the task module calls these services, and they need not import it back.
+RENDER_TASK = "reviews.tasks.render_report_version"
+
+
 def _send_render(version_id: int) -> None:
     """Hand the render to a worker; runs after the transaction that queued it commits."""
-    from .tasks import render_report_version
-
     try:
-        render_report_version.delay(version_id)
+        current_app.send_task(RENDER_TASK, args=[version_id])
     except Exception:
         # The version stays queued: the periodic resend task picks it up.
         logger.exception("Could not send the render of report version %s", version_id)

@@ -21,8 +21,8 @@ def get_item(mapping: Any, key: str) -> Any:
 
 @register.inclusion_tag("funding/partials/dashboard_summary.html")
 def funding_summary(partnership: Partnership) -> dict:
-    """The dashboard's funding card (one query)."""
+    """The dashboard's funding card (one query, a row a year)."""
     return {
         "partnership": partnership,
-        "budget": selectors.budget_by_year_and_component(partnership=partnership),
+        "budget": selectors.budget_totals_by_year(partnership=partnership),
     }

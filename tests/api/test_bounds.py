@@ -28,3 +28,20 @@ def test_an_id_too_large_in_a_body_is_a_400(desk, api_login, iom):
         format="json",
     )
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", "1e3", "-1", "0"])
+@pytest.mark.parametrize("param", ["page", "page_size"])
+def test_paging_takes_ascii_whole_numbers_only(desk, api_login, param, value):
+    response = api_login(desk).get("/api/v1/notes/", {param: value})
+    assert response.status_code == 400
+    assert list(response.json()) == [param]
+
+
+def test_pages_ignore_a_filter_value_that_is_no_plain_number(auditor, login, iom):
+    slug = "denmark-iom-2018-2020"
+    assert login(auditor).get(f"/p/{slug}/history/", {"user": "²"}).status_code == 200
+    assert login(auditor).get(f"/p/{slug}/history/", {"user": "9" * 30}).status_code == 200
+    explorer = f"/p/{slug}/funding/voluntary-contributions/"
+    assert login(auditor).get(explorer, {"year": "²"}).status_code == 200
+    assert login(auditor).get(explorer, {"year": "9" * 30}).status_code == 200

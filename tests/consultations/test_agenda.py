@@ -33,7 +33,7 @@ SECTION_4_1_ITEMS = [
     ("vi", "Possible concerns of Denmark in relation to IOM's performance"),
     ("vii", "Key issues emanating from IOM's strategies"),
     ("viii", "Employment of Danish nationals in IOM (both regular, seconded staff and JPO's)"),
-    ("ix", "Any other topic considered relevant"),
+    ("ix", "any other topic considered relevant"),
 ]
 # The paragraph after the list: "an opportunity for Denmark to raise issues such as ..."
 DENMARK_RAISES = [

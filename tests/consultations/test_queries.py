@@ -87,8 +87,8 @@ def _fill(meetings, iom, geneva, desk, per_item: int) -> None:
 PINNED = {
     f"{BASE}/": 8,
     f"{BASE}/2019/": 17,
-    f"/p/{SLUG}/goals/1/": 10,
-    f"/p/{SLUG}/risks/1/": 9,
+    f"/p/{SLUG}/goals/1/": 11,
+    f"/p/{SLUG}/risks/1/": 10,
     "/api/v1/consultations/": 5,
     "/api/v1/agenda-items/": 5,
     "/api/v1/notes/": 7,

@@ -62,7 +62,7 @@ def _fill(partnership, user, n: int) -> None:
 PINNED = {
     "/p/denmark-iom-2018-2020/": 9,  # the dashboard, with its funding summary
     f"{P}/": 5,
-    f"{P}/lines/{{line}}/": 8,
+    f"{P}/lines/{{line}}/": 9,
     f"{P}/exchange-rates/": 5,
     f"{P}/assessed-contributions/": 6,
     f"{P}/voluntary-contributions/": 12,

@@ -109,3 +109,18 @@ def test_a_malformed_page_marker_shows_the_newest_changes(auditor, login, iom):
     for before in ("2020-13-45T00:00:00", "yesterday", "2020-01-01T00:00:00\x00"):
         response = login(auditor).get(f"/p/{SLUG}/history/", {"before": before})
         assert response.status_code == 200
+
+
+def test_the_history_page_shows_a_report_version_whose_history_leaves_fields_out(
+    auditor, login, iom, desk
+):
+    """Report versions keep no history of their worker bookkeeping (claim, task id)."""
+    from tests.reviews.factories import ReportVersionFactory, ReviewFactory
+
+    review = ReviewFactory(partnership=iom)
+    ReportVersionFactory(review=review, requested_by=desk, task_id="celery-task-1", claim="c1")
+    response = login(auditor).get(f"/p/{SLUG}/history/")
+    assert response.status_code == 200
+    entry = _entries(iom, limit=1)[0]
+    assert entry.kind == "Report version"
+    assert "task id" not in {c.field for c in entry.changes}

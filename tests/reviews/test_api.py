@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from partnership.models import OverallGoal, PriorityArea
-from reviews import services, tasks
+from reviews import services
 from reviews.models import DownloadLog, GoalAssessment, ReportVersion, Review
 from tests.reviews.factories import ReportVersionFactory, done_version
 
@@ -114,7 +114,7 @@ def test_render_answers_202_with_the_new_versions_id(
     users, api_login, review, role_index, monkeypatch, django_capture_on_commit_callbacks
 ):
     sent: list[int] = []
-    monkeypatch.setattr(tasks.render_report_version, "delay", sent.append)
+    monkeypatch.setattr(services, "_send_render", sent.append)
     role = ROLES[role_index]
     with django_capture_on_commit_callbacks(execute=True):
         response = api_login(users.get(role)).post(f"/api/v1/reviews/{review.pk}/render/")

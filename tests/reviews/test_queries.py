@@ -17,7 +17,7 @@ from tests import factories
 from tests.consultations import factories as consultation_factories
 from tests.funding import factories as funding_factories
 from tests.queries import count_get, data_queries
-from tests.reviews.factories import done_version
+from tests.reviews.factories import ReviewFactory, done_version
 
 SLUG = "denmark-iom-2018-2020"
 
@@ -95,3 +95,19 @@ def test_the_report_selector_makes_a_fixed_number_of_queries(desk, review):
     with_one = _selector_queries(review)
     _fill(review, desk, 19)
     assert (with_one, _selector_queries(review)) == (16, 16)
+
+
+def test_the_review_list_api_makes_the_same_queries_for_1_and_20_reviews(desk, api_login, iom):
+    client = api_login(desk)
+    documents = [factories.DocumentFactory(partnership=iom) for _ in range(2)]
+
+    def add_reviews(count):
+        for _ in range(count):
+            review = ReviewFactory(partnership=iom)
+            services.review_sources_set(review=review, documents=documents)
+
+    add_reviews(1)
+    with_one = count_get(client, "/api/v1/reviews/")
+    add_reviews(19)
+    with_many = count_get(client, "/api/v1/reviews/")
+    assert (with_one, with_many) == (PINNED["/api/v1/reviews/"],) * 2

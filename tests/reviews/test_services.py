@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def sent(monkeypatch):
     """The ids handed to the broker (nothing reaches a real one)."""
     ids: list[int] = []
-    monkeypatch.setattr(tasks.render_report_version, "delay", ids.append)
+    monkeypatch.setattr(services, "_send_render", ids.append)
     return ids
 
 
@@ -332,3 +332,14 @@ def test_a_download_is_logged_only_for_a_rendered_version(review, desk):
     done = done_version(review, requested_by=desk, number=2)
     entry = services.report_version_log_download(version=done, user=desk, channel="api")
     assert (entry.version, entry.user, entry.channel) == (done, desk, "api")
+
+
+def test_the_render_is_sent_by_the_tasks_own_name_to_the_pdf_queue(monkeypatch, settings):
+    sent = []
+    monkeypatch.setattr(
+        services.current_app, "send_task", lambda name, args: sent.append((name, args))
+    )
+    services._send_render(41)
+    assert sent == [(tasks.render_report_version.name, [41])]
+    route = services.current_app.amqp.router.route({}, tasks.render_report_version.name)
+    assert route["queue"].name == "pdf"

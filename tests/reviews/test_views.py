@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from partnership.models import OverallGoal
-from reviews import services, tasks
+from reviews import services
 from reviews.models import (
     DownloadLog,
     Finding,
@@ -122,7 +122,7 @@ def test_the_render_button_queues_a_version_and_sends_it_after_commit(
     review, desk, login, monkeypatch, django_capture_on_commit_callbacks
 ):
     sent: list[int] = []
-    monkeypatch.setattr(tasks.render_report_version, "delay", sent.append)
+    monkeypatch.setattr(services, "_send_render", sent.append)
     client = login(desk)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"{P}/{review.pk}/render/", HTTP_HX_REQUEST="true")

@@ -1,0 +1,216 @@
+"""The pages and API lists the benchmark visits, and their query counts.
+
+Every GET page of the application is here, by URL name, with the arguments that name an
+object of the demo partnership that exists at every scale; ``NOT_PAGES`` names the URLs
+that are no page to count (form posts, downloads). A test checks that the two cover
+every URL name, so a new page is not left out silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from partnership.seed import IOM_SLUG
+
+# Actions that only answer POST, and downloads of files: no page to count.
+NOT_PAGES = frozenset(
+    {
+        "login",
+        "logout",
+        "password_change",
+        "password_change_done",
+        "healthz",
+        "schema",
+        "api-docs",
+        "bench-bare",
+        "accounts:token-revoke",
+        "partnership:document-download",
+        "funding:budget-line-commit",
+        "funding:budget-line-close",
+        "funding:exchange-rates-import",
+        "funding:export",
+        "reviews:finding-add",
+        "reviews:recommendation-add",
+        "reviews:review-sources",
+        "reviews:review-render",
+        "reviews:version-retry",
+        "reviews:version-issue",
+        "reviews:version-download",
+        "consultations:agenda-item-add",
+        "consultations:agenda-item-move",
+        "consultations:agenda-item-remove",
+        "consultations:note-create",
+        "consultations:action-point-create",
+        "consultations:note-ready",
+        "consultations:note-clear",
+        "consultations:note-discard",
+        "consultations:action-point-status",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Objects:
+    """Objects of the demo partnership that the pages with an id in their URL show."""
+
+    slug: str
+    goal: int
+    risk: int
+    area: int
+    budget_line: int
+    review: int
+    consultation_year: int
+    note: int
+    action_point: int
+
+    @classmethod
+    def of_demo(cls, slug: str = IOM_SLUG) -> Objects:
+        from consultations.models import ActionPoint, Consultation, Note
+        from funding.models import BudgetLine
+        from reviews.models import Review
+
+        consultation = Consultation.objects.filter(partnership__slug=slug).order_by("pk").first()
+        return cls(
+            slug=slug,
+            goal=1,
+            risk=1,
+            area=1,
+            budget_line=BudgetLine.objects.filter(partnership__slug=slug)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first(),
+            review=Review.objects.filter(partnership__slug=slug)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first(),
+            consultation_year=consultation.year,
+            note=Note.objects.filter(agenda_item__consultation=consultation)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first(),
+            action_point=ActionPoint.objects.filter(consultation=consultation)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first(),
+        )
+
+
+# URL name -> the arguments it takes, from the objects above.
+PAGES: dict[str, Callable[[Objects], dict[str, Any]]] = {
+    "home": lambda o: {},
+    "accounts:token-list": lambda o: {},
+    "partnership:dashboard": lambda o: {"slug": o.slug},
+    "partnership:edit": lambda o: {"slug": o.slug},
+    "partnership:priority-area-edit": lambda o: {"slug": o.slug, "number": o.area},
+    "partnership:goal-list": lambda o: {"slug": o.slug},
+    "partnership:goal-detail": lambda o: {"slug": o.slug, "number": o.goal},
+    "partnership:goal-edit": lambda o: {"slug": o.slug, "number": o.goal},
+    "partnership:risk-list": lambda o: {"slug": o.slug},
+    "partnership:risk-detail": lambda o: {"slug": o.slug, "number": o.risk},
+    "partnership:risk-edit": lambda o: {"slug": o.slug, "number": o.risk},
+    "partnership:document-list": lambda o: {"slug": o.slug},
+    "partnership:history": lambda o: {"slug": o.slug},
+    "funding:overview": lambda o: {"slug": o.slug},
+    "funding:budget-line-detail": lambda o: {"slug": o.slug, "pk": o.budget_line},
+    "funding:exchange-rates": lambda o: {"slug": o.slug},
+    "funding:assessed-contributions": lambda o: {"slug": o.slug},
+    "funding:assessed-contribution-edit": lambda o: {"slug": o.slug, "year": 2018},
+    "funding:voluntary-contributions": lambda o: {"slug": o.slug},
+    "funding:voluntary-contributions-import": lambda o: {"slug": o.slug},
+    "funding:reconciliation": lambda o: {"slug": o.slug},
+    "funding:allocations": lambda o: {"slug": o.slug},
+    "funding:staff": lambda o: {"slug": o.slug},
+    "reviews:review-list": lambda o: {"slug": o.slug},
+    "reviews:verify": lambda o: {"slug": o.slug},
+    "reviews:download-log": lambda o: {"slug": o.slug},
+    "reviews:review-detail": lambda o: {"slug": o.slug, "pk": o.review},
+    "reviews:review-edit": lambda o: {"slug": o.slug, "pk": o.review},
+    "reviews:finding-edit": lambda o: {"slug": o.slug, "pk": o.review, "number": 1},
+    "reviews:recommendation-edit": lambda o: {"slug": o.slug, "pk": o.review, "number": 1},
+    "reviews:goal-assessment": lambda o: {"slug": o.slug, "pk": o.review, "number": o.goal},
+    "reviews:priority-area-assessment": lambda o: {
+        "slug": o.slug,
+        "pk": o.review,
+        "number": o.area,
+    },
+    "reviews:review-versions": lambda o: {"slug": o.slug, "pk": o.review},
+    "consultations:consultation-list": lambda o: {"slug": o.slug},
+    "consultations:consultation-detail": lambda o: {"slug": o.slug, "year": o.consultation_year},
+    "consultations:consultation-edit": lambda o: {"slug": o.slug, "year": o.consultation_year},
+    "consultations:note-detail": lambda o: {"slug": o.slug, "pk": o.note},
+    "consultations:note-edit": lambda o: {"slug": o.slug, "pk": o.note},
+    "consultations:action-point-edit": lambda o: {"slug": o.slug, "pk": o.action_point},
+}
+
+# The pages and API lists whose throughput is measured, by the names of the table.
+THROUGHPUT = {
+    "baseline (bare view)": "/bench/bare/",
+    "dashboard": "partnership:dashboard",
+    "funding page": "funding:overview",
+    "Annex IV explorer": "funding:voluntary-contributions",
+    "consultation page": "consultations:consultation-detail",
+    "API: goal updates": "api:goal-update-list",
+    "API: disbursements": "api:disbursement-list",
+    "API: voluntary contributions": "api:voluntary-contribution-list",
+}
+
+
+def page_url(name: str, objects: Objects) -> str:
+    return reverse(name, kwargs=PAGES[name](objects))
+
+
+def api_lists() -> dict[str, str]:
+    """Every list of the API router: basename -> path (50 rows a page, the default)."""
+    from config.api_urls import router
+
+    return {basename: f"/api/v1/{prefix}/" for prefix, _, basename in router.registry}
+
+
+def throughput_urls(objects: Objects) -> dict[str, str]:
+    urls = {}
+    lists = api_lists()
+    for label, target in THROUGHPUT.items():
+        if target.startswith("/"):
+            urls[label] = target
+        elif target.startswith("api:"):
+            basename = target.removeprefix("api:").removesuffix("-list")
+            urls[label] = f"{lists[basename]}?partnership={objects.slug}"
+        else:
+            urls[label] = page_url(target, objects)
+    return urls
+
+
+# Pages that answer a GET only as a fragment that htmx swaps in (else a redirect).
+HTMX_PAGES = frozenset({"consultations:note-detail"})
+
+
+def _count(client: Client, url: str, *, htmx: bool = False) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, headers={"HX-Request": "true"} if htmx else {})
+    if response.status_code != 200:
+        raise AssertionError(f"GET {url} answered {response.status_code}")
+    return len(captured.captured_queries)
+
+
+def query_counts(*, username: str = "desk") -> dict[str, int]:
+    """Queries of every page and API list as the demo desk officer sees them."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username=username)
+    client = Client()
+    client.force_login(user)
+    objects = Objects.of_demo()
+    counts = {
+        f"page {name}": _count(client, page_url(name, objects), htmx=name in HTMX_PAGES)
+        for name in PAGES
+    }
+    for basename, path in api_lists().items():
+        counts[f"API {basename}"] = _count(client, f"{path}?partnership={objects.slug}")
+    return counts

@@ -1,0 +1,100 @@
+"""The pieces of make bench that can be checked quickly; the run itself is too slow for
+make test."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+
+from bench import harness, pages
+from bench.views import bare
+
+WRK_OUTPUT = """Running 6s test @ http://127.0.0.1:8106/bench/bare/
+  1 threads and 4 connections
+  1500 requests in 6.00s, 1.2MB read
+Requests/sec:    250.00
+{"requests": 1500, "duration_us": 6000000, "p50_us": 12000, "p95_us": 31500, "p99_us": 40000, "socket_errors": 0, "status_errors": 2}
+"""  # noqa: E501
+
+
+def test_wrk_figures_are_read_from_the_scripts_json_line():
+    figures = harness.parse_wrk(WRK_OUTPUT)
+    assert figures["rps"] == 250
+    assert figures["p95_ms"] == 31.5
+    assert figures["errors"] == 2  # a non-2xx answer counts: the run is refused
+
+
+def test_wrk_output_without_the_script_is_refused():
+    with pytest.raises(ValueError, match=r"report\.lua"):
+        harness.parse_wrk("Requests/sec: 250.00\n")
+
+
+def test_median_and_spread_of_repeats():
+    assert harness.median([3.0, 1.0, 2.0]) == 2.0
+    assert harness.spread([90.0, 100.0, 110.0]) == pytest.approx(0.2)
+
+
+def _result(label, rps, p95):
+    return harness.Throughput(label, runs=[{"rps": rps, "p95_ms": p95}])
+
+
+def test_throughput_is_a_ratio_of_the_baseline_with_the_goal_it_meets_or_not():
+    rows = harness.throughput_rows(
+        [
+            _result("baseline (bare view)", 400, 10),
+            _result("dashboard", 120, 40),
+            _result("API: goal updates", 60, 80),
+            _result("funding page", 10, 200),
+        ]
+    )
+    assert rows[1][:3] == ["dashboard", "120", "30%"]
+    assert rows[1][-1] == "≥ 25%: met"
+    assert rows[2][2:] == ["15%", "80.0", "8.0×", "±0%", "≥ 20%: NOT met"]
+    assert rows[3][-1] == ""  # no goal for the funding page
+
+
+def test_query_counts_that_differ_between_scales_are_marked():
+    rows = harness.query_rows({"page a": 5, "page b": 7}, {"page a": 5, "page b": 9})
+    assert rows == [["page a", "5", "5", ""], ["page b", "7", "9", "grows"]]
+
+
+def test_a_run_keeps_the_record_of_fixes_in_results_md(tmp_path):
+    path = tmp_path / "results.md"
+    path.write_text(f"# Old run\n\nold figures\n\n{harness.KEPT}\n\n## Fix 1\n\nbefore/after\n")
+    harness.write_results(path, ["## Throughput\n\nnew figures"], "# Benchmark run")
+    text = path.read_text()
+    assert "old figures" not in text
+    assert text.startswith("# Benchmark run\n\n## Throughput\n\nnew figures\n")
+    assert text.endswith(f"{harness.KEPT}\n\n## Fix 1\n\nbefore/after\n")
+
+
+def _names(resolver: URLResolver, namespace: str = "") -> set[str]:
+    found = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            found |= _names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            found.add(f"{namespace}{pattern.name}")
+    return found
+
+
+def test_every_page_of_the_application_is_counted_or_said_not_to_be_a_page():
+    api = _names(get_resolver("config.api_urls"))
+    names = {n for n in _names(get_resolver("bench.urls")) - api if not n.startswith("admin:")}
+    assert names - set(pages.PAGES) - pages.NOT_PAGES == set()
+    assert set(pages.PAGES) - names == set()
+    # The API's lists are read from its router: a new one is counted as it comes.
+    assert {f"{basename}-list" for basename in pages.api_lists()} <= api
+
+
+def test_the_bare_view_exists_only_in_benchmark_runs(settings, desk):
+    with pytest.raises(NoReverseMatch):
+        reverse("bench-bare")
+    settings.ROOT_URLCONF = "bench.urls"
+    client = Client()
+    client.force_login(desk)
+    response = client.get(reverse("bench-bare"))
+    assert (response.status_code, response.content) == (200, b"ok")
+    assert bare.__module__ == "bench.views"

@@ -1,0 +1,121 @@
+"""generate_load_data: counts multiply as promised, the same seed gives the same rows, and
+the demo users hold their roles in the partnerships it adds."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+
+from bench import loaddata
+from consultations.models import ActionPoint, Consultation, Note
+from funding.models import (
+    Allocation,
+    BudgetLine,
+    Disbursement,
+    StaffPosition,
+    VoluntaryContribution,
+)
+from partnership.models import Document, GoalUpdate, Membership, Partnership, RiskAssessment
+from partnership.seed import IOM_SLUG
+from reviews.models import ReportVersion, Review
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEMO_PASSWORD = "load-data-test"
+    call_command("setup_demo", verbosity=0, stdout=None)
+    return Partnership.objects.get(slug=IOM_SLUG)
+
+
+def counts(partnership: Partnership) -> dict[str, int]:
+    """Rows of each kind that belong to the partnership."""
+    p = partnership
+    return {
+        "goal updates": GoalUpdate.objects.filter(goal__partnership=p).count(),
+        "risk assessments": RiskAssessment.objects.filter(risk__partnership=p).count(),
+        "budget lines": BudgetLine.objects.filter(partnership=p).count(),
+        "payments": Disbursement.objects.filter(budget_line__partnership=p, kind="payment").count(),
+        "allocations": Allocation.objects.filter(budget_line__partnership=p).count(),
+        "staff": StaffPosition.objects.filter(partnership=p).count(),
+        "consultations": Consultation.objects.filter(partnership=p).count(),
+        "notes": Note.objects.filter(agenda_item__consultation__partnership=p).count(),
+        "action points": ActionPoint.objects.filter(consultation__partnership=p).count(),
+        "voluntary contributions": VoluntaryContribution.objects.filter(partnership=p).count(),
+        "documents": Document.objects.filter(partnership=p).count(),
+        "reviews": Review.objects.filter(partnership=p).count(),
+        "report versions": ReportVersion.objects.filter(review__partnership=p).count(),
+    }
+
+
+def snapshot() -> list[tuple]:
+    """What a reader sees of the generated rows, without keys or creation times."""
+    return [
+        *GoalUpdate.objects.order_by("goal__partnership__slug", "goal__number", "as_of", "pk")
+        .values_list("goal__partnership__slug", "goal__number", "as_of", "status", "narrative"),
+        *Disbursement.objects.order_by("budget_line__partnership__slug", "reference")
+        .values_list("budget_line__partnership__slug", "reference", "value_date", "amount"),
+        *VoluntaryContribution.objects.order_by("partnership__slug", "project_code", "year")
+        .values_list("partnership__slug", "project_code", "country", "year", "amount"),
+        *Partnership.objects.order_by("slug").values_list("slug", "start_date", "end_date"),
+    ]  # fmt: skip
+
+
+def generated(scale: int, seed: int, measure):
+    """Generate, measure, and roll back: the demo is as setup_demo left it again."""
+    point = transaction.savepoint()
+    try:
+        loaddata.generate(scale=scale, seed=seed)
+        return measure()
+    finally:
+        transaction.savepoint_rollback(point)
+
+
+def test_scale_one_adds_every_kind_of_row_to_the_demo(demo):
+    one = generated(1, 1, lambda: counts(demo))
+    assert all(one.values()), one
+    assert one["goal updates"] == 9 * loaddata.UPDATES_PER_GOAL
+    assert Partnership.objects.count() == 1
+
+
+def test_scale_three_multiplies_every_kind_on_the_demo(demo):
+    one = generated(1, 1, lambda: counts(demo))
+    loaddata.generate(scale=3, seed=1)
+    assert counts(demo) == {kind: 3 * count for kind, count in one.items()}
+    demo.refresh_from_db()
+    assert demo.years == list(range(2018, 2027))  # three more years per unit
+
+
+def test_scale_three_adds_two_partnerships_where_the_demo_users_hold_their_roles(demo):
+    one = generated(1, 1, lambda: counts(demo))
+    report = loaddata.generate(scale=3, seed=1)
+    added = Partnership.objects.exclude(slug=IOM_SLUG)
+    assert {p.pk for p in report.partnerships} == set(added.values_list("pk", flat=True))
+    assert added.count() == 2
+    roles = set(Membership.objects.filter(partnership=demo).values_list("user__username", "role"))
+    assert roles == {
+        ("desk", "desk_officer"),
+        ("geneva", "mission_staff"),
+        ("auditor", "auditor"),
+    }
+    for partnership in added:
+        assert set(partnership.memberships.values_list("user__username", "role")) == roles
+        assert counts(partnership) == one
+
+
+def test_the_same_seed_gives_the_same_rows(demo):
+    first = generated(2, 5, snapshot)
+    again = generated(2, 5, snapshot)
+    other = generated(2, 6, snapshot)
+    assert first == again
+    assert first != other
+
+
+def test_the_command_refuses_without_the_demo(db):
+    with pytest.raises(CommandError, match="setup_demo"):
+        call_command("generate_load_data", "--scale", "2")
+
+
+def test_the_command_refuses_a_scale_below_one(db):
+    with pytest.raises(CommandError, match="whole number"):
+        call_command("generate_load_data", "--scale", "0")
