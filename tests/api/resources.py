@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -76,7 +76,7 @@ class Rule:
     make: Callable[[Partnership], models.Model]
     many: Callable[[Partnership, int], None]
     create: Callable[[Partnership, dict[str, Any]], dict[str, Any]] = _no_overrides
-    actions: dict[str, Capability] | None = field(default=None)  # extra actions' capability
+    actions: dict[str, Capability] | None = None  # extra actions' own capability
 
 
 # --- One object of each kind, in a seeded partnership --------------------------------------
