@@ -28,6 +28,13 @@ def _error(description: str, schema: dict[str, Any]) -> dict[str, Any]:
 
 
 class AutoSchema(SpectacularAutoSchema):
+    def get_override_parameters(self) -> list[Any]:
+        """A view's ``list_parameters`` (e.g. ``?partnership=``) on its lists only."""
+        parameters = super().get_override_parameters()
+        if self.method == "GET" and self._is_list_view():
+            parameters = [*parameters, *getattr(self.view, "list_parameters", [])]
+        return parameters
+
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         if direction != "response":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
@@ -13,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from config.api import FilterSet
+from config.api import BooleanFilter, FilterSet, ModelChoiceFilter
 from partnership import access as partnership_access
 from partnership.access import Capability
 from partnership.api_base import PartnershipScopedViewSet
@@ -126,10 +125,14 @@ class AgendaItemViewSet(
     ConsultationScopedViewSet,
 ):
     access = access.agenda_items
-    serializer_class = serializers.AgendaItemSerializer
     filterset_class = AgendaItemFilter
     ordering_fields = ["order"]
     ordering = ["consultation_id", "order"]
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return serializers.AgendaItemUpdateSerializer
+        return serializers.AgendaItemSerializer
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -165,7 +168,9 @@ class AgendaItemViewSet(
 
 
 class NoteFilter(FilterSet):
-    consultation = django_filters.NumberFilter(field_name="agenda_item__consultation")
+    consultation = ModelChoiceFilter(
+        field_name="agenda_item__consultation", queryset=Consultation.objects.all()
+    )
 
     class Meta:
         model = Note
@@ -200,10 +205,14 @@ class NoteViewSet(
     ConsultationScopedViewSet,
 ):
     access = access.notes
-    serializer_class = serializers.NoteSerializer
     filterset_class = NoteFilter
     ordering_fields = ["created_at", "updated_at"]
     ordering = ["agenda_item__consultation_id", "agenda_item__order", "created_at", "id"]
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return serializers.NoteUpdateSerializer
+        return serializers.NoteSerializer
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related(*_LINKS)
@@ -285,9 +294,7 @@ class NoteViewSet(
 
 
 class ActionPointFilter(FilterSet):
-    overdue = django_filters.BooleanFilter(
-        method="filter_overdue", label="Open with the due date passed"
-    )
+    overdue = BooleanFilter(method="filter_overdue", label="Open with the due date passed")
 
     class Meta:
         model = ActionPoint
@@ -313,10 +320,14 @@ class ActionPointViewSet(
     ConsultationScopedViewSet,
 ):
     access = access.action_points
-    serializer_class = serializers.ActionPointSerializer
     filterset_class = ActionPointFilter
     ordering_fields = ["due_date", "created_at"]
     ordering = ["consultation_id", "due_date", "id"]
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return serializers.ActionPointUpdateSerializer
+        return serializers.ActionPointSerializer
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related(*_LINKS)

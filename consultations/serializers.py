@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from partnership import access as partnership_access
 from partnership.models import Partnership
-from partnership.serializers import VisibleRelatedField
+from partnership.serializers import UsernameField, VisibleRelatedField
 
 from . import access
 from .models import ActionPoint, AgendaItem, Consultation, Note
@@ -14,7 +14,7 @@ from .rendering import render_markdown
 
 class ConsultationSerializer(serializers.ModelSerializer):
     partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    created_by = UsernameField()
 
     class Meta:
         model = Consultation
@@ -67,10 +67,11 @@ class AgendaItemSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "code", "kind", "citation"]
         validators = []  # a new or moved item takes a place; the others make way
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance is not None:
-            self.fields["consultation"].read_only = True
+
+class AgendaItemUpdateSerializer(AgendaItemSerializer):
+    """An item stays on its consultation's agenda."""
+
+    consultation = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
 class NoteSerializer(serializers.ModelSerializer):
@@ -79,10 +80,8 @@ class NoteSerializer(serializers.ModelSerializer):
 
     agenda_item = VisibleRelatedField(object_access=access.agenda_items)
     author = serializers.CharField(source="author.username", read_only=True)
-    last_edited_by = serializers.CharField(
-        source="last_edited_by.username", read_only=True, default=None
-    )
-    cleared_by = serializers.CharField(source="cleared_by.username", read_only=True, default=None)
+    last_edited_by = UsernameField()
+    cleared_by = UsernameField()
     goals = VisibleRelatedField(object_access=partnership_access.goals, many=True, required=False)
     risks = VisibleRelatedField(object_access=partnership_access.risks, many=True, required=False)
     body = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
@@ -124,16 +123,21 @@ class NoteSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance is not None:
-            self.fields["agenda_item"].read_only = True
-
     def get_body_html(self, note: Note) -> str:
         return render_markdown(note.body)
 
+
+class NoteUpdateSerializer(NoteSerializer):
+    """A change of a note: it stays on its agenda item, and names the version it is based on."""
+
+    agenda_item = serializers.PrimaryKeyRelatedField(read_only=True)
+    version = serializers.IntegerField(
+        min_value=1,
+        help_text="The version you read: if the note changed since, nothing is changed (409).",
+    )
+
     def validate(self, attrs):
-        if self.instance is not None and "version" not in attrs:
+        if "version" not in attrs:  # a partial change too
             raise serializers.ValidationError(
                 {"version": "Send the version of the note your change is based on."}
             )
@@ -156,7 +160,7 @@ class ActionPointSerializer(serializers.ModelSerializer):
     overdue = serializers.SerializerMethodField(
         help_text="Open with its due date passed (as of today)."
     )
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    created_by = UsernameField()
 
     class Meta:
         model = ActionPoint
@@ -177,10 +181,11 @@ class ActionPointSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "closed_on", "created_by", "created_at"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance is not None:
-            self.fields["consultation"].read_only = True
-
     def get_overdue(self, point: ActionPoint) -> bool:
         return point.is_overdue(timezone.localdate())
+
+
+class ActionPointUpdateSerializer(ActionPointSerializer):
+    """A point stays with the consultation that agreed it."""
+
+    consultation = serializers.PrimaryKeyRelatedField(read_only=True)

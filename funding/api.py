@@ -9,14 +9,15 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from config.api import FilterSet
+from config.api import BooleanFilter, FilterSet, IntegerFilter
 from partnership.access import Capability
-from partnership.api_base import PartnershipScopedViewSet
+from partnership.api_base import PartnershipScopedViewSet, partnership_slug
 
 from . import access, selectors, serializers, services
 from .models import (
     Allocation,
     BudgetLine,
+    Component,
     Disbursement,
     ExchangeRate,
     StaffPosition,
@@ -78,7 +79,12 @@ class BudgetLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Fundin
 class DisbursementFilter(FilterSet):
     class Meta:
         model = Disbursement
-        fields = {"budget_line": ["exact"], "kind": ["exact"], "value_date": ["gte", "lte"]}
+        fields = {
+            "budget_line": ["exact"],
+            "kind": ["exact"],
+            "currency": ["exact"],
+            "value_date": ["gte", "lte"],
+        }
 
 
 @extend_schema_view(
@@ -141,6 +147,7 @@ class AssessedContributionViewSet(
 ):
     access = access.assessed_contributions
     serializer_class = serializers.AssessedContributionSerializer
+    filterset_fields = ["year"]
     ordering_fields = ["year"]
     ordering = ["partnership_id", "year"]
     http_method_names = ["get", "patch", "head", "options"]
@@ -157,7 +164,7 @@ class AssessedContributionViewSet(
 
 
 class VoluntaryContributionFilter(FilterSet):
-    refunds = django_filters.BooleanFilter(
+    refunds = BooleanFilter(
         method="filter_refunds", label="Only refunds (true) or only contributions (false)"
     )
 
@@ -199,12 +206,15 @@ class VoluntaryContributionViewSet(
         from partnership import access as partnership_access
 
         queryset = partnership_access.partnerships.visible(self.request.user).order_by("pk")
-        slug = self.request.query_params.get("partnership")
+        slug = partnership_slug(self.request)
         return queryset.filter(slug=slug) if slug else queryset
 
 
 class AllocationFilter(FilterSet):
-    year = django_filters.NumberFilter(field_name="budget_line__year")
+    year = IntegerFilter(field_name="budget_line__year")
+    component = django_filters.ChoiceFilter(
+        field_name="budget_line__component", choices=Component.choices
+    )
 
     class Meta:
         model = Allocation

@@ -489,6 +489,11 @@ class StaffPosition(models.Model):
     def __str__(self) -> str:
         return f"{self.position}, {self.duty_station}"
 
+    @property
+    def currency(self) -> str:
+        """The cost's: it counts against a budget line, in DKK."""
+        return Currency.DKK
+
     def clean(self) -> None:
         if self.end_date and self.start_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "The period must end on or after its start."})

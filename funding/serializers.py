@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from partnership import access as partnership_access
+from partnership.models import Currency
 from partnership.serializers import VisibleRelatedField
 
 from . import access
@@ -30,7 +32,9 @@ class PartnershipSlugField(serializers.SlugRelatedField):
 
 class BudgetLineSerializer(serializers.ModelSerializer):
     partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    disbursed = serializers.SerializerMethodField(help_text="Payments less refunds, in DKK.")
+    disbursed = serializers.SerializerMethodField(
+        help_text="Payments less refunds, in the line's currency (DKK)."
+    )
 
     class Meta:
         model = BudgetLine
@@ -48,6 +52,7 @@ class BudgetLineSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(serializers.DecimalField(max_digits=16, decimal_places=2))
     def get_disbursed(self, line: BudgetLine) -> str:
         if hasattr(line, "paid"):  # annotated in lists
             return f"{line.paid - line.refunded:.2f}"
@@ -173,6 +178,9 @@ class ReconciliationFindingSerializer(serializers.Serializer):
     stated = serializers.DecimalField(max_digits=16, decimal_places=2)
     detail_sum = serializers.DecimalField(source="itemised", max_digits=16, decimal_places=2)
     difference = serializers.DecimalField(max_digits=16, decimal_places=2)
+    currency = serializers.ChoiceField(
+        choices=Currency.choices, source="subtotal.currency", help_text="Of the three amounts."
+    )
     detail_rows = serializers.IntegerField(source="count")
     kind = serializers.CharField()
     explanation = serializers.CharField()
@@ -201,6 +209,9 @@ class StaffPositionSerializer(serializers.ModelSerializer):
     budget_line = VisibleRelatedField(
         object_access=access.budget_lines, required=False, allow_null=True
     )
+    currency = serializers.ChoiceField(
+        choices=Currency.choices, read_only=True, help_text="Of the cost: always DKK."
+    )
 
     class Meta:
         model = StaffPosition
@@ -216,6 +227,7 @@ class StaffPositionSerializer(serializers.ModelSerializer):
             "end_date",
             "budget_line",
             "cost",
+            "currency",
         ]
-        read_only_fields = ["id"]
+        read_only_fields = ["id", "currency"]
         validators = []

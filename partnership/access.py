@@ -88,6 +88,7 @@ def capabilities_in(user: Any, partnership_id: int) -> frozenset[Capability]:
 
 
 M = TypeVar("M", bound=models.Model)
+_ACCESSES: list[ObjectAccess] = []
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,9 @@ class ObjectAccess(Generic[M]):
     base: Callable[[], models.QuerySet[M]]
     partnership_path: str
 
+    def __post_init__(self) -> None:
+        _ACCESSES.append(self)
+
     @property
     def _partnership_id_field(self) -> str:
         return f"{self.partnership_path}_id" if self.partnership_path else "pk"
@@ -110,9 +114,20 @@ class ObjectAccess(Generic[M]):
         ids = list(roles_of(user))
         return self.base().filter(**{f"{self._partnership_id_field}__in": ids})
 
-    def get(self, *, user: Any, capability: Capability = Capability.VIEW, **lookup: Any) -> M:
+    def get(
+        self,
+        *,
+        user: Any,
+        capability: Capability = Capability.VIEW,
+        queryset: models.QuerySet[M] | None = None,
+        **lookup: Any,
+    ) -> M:
+        """The object, if the user may see it and their role has the capability.
+
+        ``queryset`` (the visible objects with what a caller reads, e.g. annotations)
+        defaults to :meth:`visible`."""
         try:
-            obj = self.visible(user).get(**lookup)
+            obj = (self.visible(user) if queryset is None else queryset).get(**lookup)
         except (self.base().model.DoesNotExist, ValueError, TypeError) as exc:
             raise Http404("Not found.") from exc
         check(user, self.partnership_id_of(obj), capability)
@@ -126,6 +141,12 @@ class ObjectAccess(Generic[M]):
         for hop in hops:
             target = getattr(target, hop)
         return getattr(target, f"{last}_id")
+
+
+def access_for(model: type[models.Model]) -> ObjectAccess | None:
+    """The access helper of a kind of object, if it has one (e.g. for the ids an API
+    filter accepts)."""
+    return next((a for a in _ACCESSES if a.base().model is model), None)
 
 
 partnerships = ObjectAccess[Partnership](

@@ -39,6 +39,7 @@ class PartnershipViewSet(
 ):
     access = access.partnerships
     serializer_class = serializers.PartnershipSerializer
+    filterset_fields = ["status"]
     ordering_fields = ["start_date", "title"]
     ordering = ["-start_date", "title"]
 

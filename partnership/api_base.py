@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, permissions, viewsets
 from rest_framework.request import Request
 
@@ -44,7 +44,16 @@ PARTNERSHIP_PARAMETER = OpenApiParameter(
 )
 
 
-@extend_schema(parameters=[PARTNERSHIP_PARAMETER])
+def partnership_slug(request: Request) -> str | None:
+    """The ``?partnership=`` of a list: a slug, or a 400 at the parameter."""
+    slug = request.query_params.get("partnership")
+    if slug and not SLUG_RE.fullmatch(slug):
+        raise exceptions.ValidationError(
+            {"partnership": ["Give a partnership's slug: letters, digits, - and _."]}
+        )
+    return slug or None
+
+
 class PartnershipScopedViewSet(viewsets.GenericViewSet):
     """A resource whose objects belong to a partnership.
 
@@ -55,6 +64,8 @@ class PartnershipScopedViewSet(viewsets.GenericViewSet):
     access: access.ObjectAccess
     write_capability: Capability = Capability.EDIT_RECORD
     permission_classes = [permissions.IsAuthenticated, CanWriteSomewhere]
+    # The schema documents it on lists (config.schema.AutoSchema).
+    list_parameters = [PARTNERSHIP_PARAMETER]
 
     def get_base_queryset(self):
         """The objects the user may see, with what the serializer reads (annotations)."""
@@ -62,11 +73,7 @@ class PartnershipScopedViewSet(viewsets.GenericViewSet):
 
     def get_queryset(self):
         queryset = self.get_base_queryset()
-        slug = self.request.query_params.get("partnership")
-        if slug and not SLUG_RE.fullmatch(slug):
-            raise exceptions.ValidationError(
-                {"partnership": ["Give a partnership's slug: letters, digits, - and _."]}
-            )
+        slug = partnership_slug(self.request)
         if slug:
             path = self.access.partnership_path
             queryset = queryset.filter(**{f"{path}__slug" if path else "slug": slug})
@@ -80,7 +87,12 @@ class PartnershipScopedViewSet(viewsets.GenericViewSet):
             else self.write_capability
         )
         try:
-            obj = self.access.get(user=self.request.user, capability=capability, **lookup)
+            obj = self.access.get(
+                user=self.request.user,
+                capability=capability,
+                queryset=self.get_base_queryset(),
+                **lookup,
+            )
         except DjangoPermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc)) from exc
         except Http404 as exc:

@@ -47,6 +47,17 @@ class OptionalURLField(serializers.URLField):
         return super().validate_empty_values(data)
 
 
+class UsernameField(serializers.CharField):
+    """A user the server records (who uploaded, created, cleared…), by username; null where
+    there is none. Give the relation as ``source``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value) -> str:
+        return value.username
+
+
 class ReasonField(serializers.CharField):
     def __init__(self, **kwargs):
         super().__init__(
@@ -209,9 +220,7 @@ class DocumentSerializer(serializers.ModelSerializer):
     partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     url = OptionalURLField(read_only=True)
     has_file = serializers.SerializerMethodField()
-    uploaded_by = serializers.CharField(
-        source="uploaded_by.username", read_only=True, default=None, allow_null=True
-    )
+    uploaded_by = UsernameField()
 
     class Meta:
         model = Document

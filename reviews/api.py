@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -93,7 +93,7 @@ class ReportVersionViewSet(
 
     @extend_schema(
         summary="Download the PDF of a rendered version (logged)",
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: OpenApiResponse()},
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
     )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
@@ -197,6 +197,7 @@ class GoalAssessmentViewSet(_AssessmentViewSet):
     create_serializer = serializers.GoalAssessmentSerializer
     update_serializer = serializers.GoalAssessmentUpdateSerializer
     filterset_fields = ["review", "goal", "rating"]
+    ordering_fields = ["updated_at", "rating"]
     ordering = ["review_id", "goal__number"]
 
 
@@ -214,6 +215,7 @@ class PriorityAreaAssessmentViewSet(_AssessmentViewSet):
     create_serializer = serializers.PriorityAreaAssessmentSerializer
     update_serializer = serializers.PriorityAreaAssessmentUpdateSerializer
     filterset_fields = ["review", "priority_area", "rating"]
+    ordering_fields = ["updated_at", "rating"]
     ordering = ["review_id", "priority_area__number"]
 
 
@@ -227,6 +229,7 @@ class _ItemViewSet(
 ):
     write_capability = Capability.EDIT_REVIEWS
     filterset_fields = ["review"]
+    ordering_fields = ["number"]
     ordering = ["review_id", "number"]
     create_serializer: type
     update_serializer: type

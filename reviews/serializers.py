@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from partnership import access as partnership_access
 from partnership.models import Partnership
-from partnership.serializers import ReasonField, VisibleRelatedField
+from partnership.serializers import ReasonField, UsernameField, VisibleRelatedField
 
 from . import access
 from .models import (
@@ -72,7 +72,7 @@ class RenderAcceptedSerializer(serializers.Serializer):
 
 class ReportVersionSerializer(serializers.ModelSerializer):
     requested_by = serializers.CharField(source="requested_by.username", read_only=True)
-    issued_by = serializers.CharField(source="issued_by.username", read_only=True, default=None)
+    issued_by = UsernameField()
 
     class Meta:
         model = ReportVersion

@@ -3,13 +3,12 @@ server error and no response that breaks the schema, however malformed the reque
 
 from __future__ import annotations
 
-import json
+import copy
 
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import negative_data_rejection, positive_data_acceptance
 
@@ -17,15 +16,12 @@ from accounts import services as token_services
 from config.wsgi import application
 from tests import factories
 
+from .resources import openapi
+
 EXAMPLES = 50
 
 
-def _schema() -> dict:
-    generated = SchemaGenerator().get_schema(request=None, public=True)
-    return json.loads(json.dumps(generated, default=str))
-
-
-schema = schemathesis.openapi.from_dict(_schema())
+schema = schemathesis.openapi.from_dict(copy.deepcopy(openapi()))
 schema.app = application
 
 
