@@ -104,6 +104,12 @@ PROJECTS_PER_UNIT = 7  # × 5 years of Annex IV = 35 rows, as many as the demo's
 ANNEX_YEARS = (2013, 2014, 2015, 2016, 2017)
 VERSIONS_PER_REVIEW = 2
 DOWNLOADS_PER_VERSION = 2
+COMPONENT_CODES = {
+    Component.CORE: "CORE",
+    Component.PRIORITY_AREA_1: "PA1",
+    Component.PRIORITY_AREA_2: "PA2",
+    Component.SECONDMENTS: "SEC",
+}
 EXTRA_AGENDA_ITEMS = 5  # agenda of a partnership whose strategy prescribes none
 
 # Multilateral organisations Denmark funds, for the further partnerships.
@@ -220,6 +226,12 @@ def _money(value: Decimal | float) -> Decimal:
 
 def _day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
+
+
+def _line_code(line: BudgetLine) -> str:
+    """A budget line as its references name it: year and component, never a database key
+    (the same seed must give the same references on every database)."""
+    return f"{line.year}-{COMPONENT_CODES[line.component]}"
 
 
 def _spread(total: int, buckets: int) -> list[int]:
@@ -401,7 +413,7 @@ class _Generator:
                     value_date=value_date,
                     amount=amount,
                     currency=currency,
-                    reference=f"PAY-{line.year}-{line.pk}-{index + 1:03d}",
+                    reference=f"PAY-{_line_code(line)}-{index + 1:03d}",
                 )
         self.report.add("payments", sum(payments))
         refunds = 0
@@ -414,7 +426,7 @@ class _Generator:
                 value_date=dt.date(line.year, 12, 20),
                 amount=_money(self.rng.uniform(5_000, 50_000)),
                 currency="DKK",
-                reference=f"REF-{line.year}-{line.pk}",
+                reference=f"REF-{_line_code(line)}",
                 kind=Disbursement.Kind.REFUND,
             )
             refunds += 1

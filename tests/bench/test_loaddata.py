@@ -49,16 +49,22 @@ def counts(partnership: Partnership) -> dict[str, int]:
 
 
 def snapshot() -> list[tuple]:
-    """What a reader sees of the generated rows, without keys or creation times."""
-    return [
-        *GoalUpdate.objects.order_by("goal__partnership__slug", "goal__number", "as_of", "pk")
-        .values_list("goal__partnership__slug", "goal__number", "as_of", "status", "narrative"),
-        *Disbursement.objects.order_by("budget_line__partnership__slug", "reference")
-        .values_list("budget_line__partnership__slug", "reference", "value_date", "amount"),
-        *VoluntaryContribution.objects.order_by("partnership__slug", "project_code", "year")
-        .values_list("partnership__slug", "project_code", "country", "year", "amount"),
-        *Partnership.objects.order_by("slug").values_list("slug", "start_date", "end_date"),
-    ]  # fmt: skip
+    """What a reader sees of the generated rows, without keys or creation times, each kind
+    sorted on every column it shows (rows may tie on any shorter key, and PostgreSQL then
+    returns them in no fixed order)."""
+    kinds = [
+        GoalUpdate.objects.values_list(
+            "goal__partnership__slug", "goal__number", "as_of", "status", "narrative"
+        ),
+        Disbursement.objects.values_list(
+            "budget_line__partnership__slug", "reference", "value_date", "amount"
+        ),
+        VoluntaryContribution.objects.values_list(
+            "partnership__slug", "project_code", "country", "year", "amount"
+        ),
+        Partnership.objects.values_list("slug", "start_date", "end_date"),
+    ]
+    return [row for rows in kinds for row in sorted(rows, key=repr)]
 
 
 def generated(scale: int, seed: int, measure):
