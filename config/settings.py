@@ -310,7 +310,8 @@ else:
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # PDF rendering gets a queue of its own, so a slow report never holds up other tasks.
-CELERY_TASK_ROUTES = {"reviews.*": {"queue": "pdf"}}
+REPORT_QUEUE = env_str("REPORT_QUEUE", "pdf")
+CELERY_TASK_ROUTES = {"reviews.*": {"queue": REPORT_QUEUE}}
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 
 # Review reports (reviews/): a render not finished this long after it was sent or started

@@ -83,22 +83,19 @@ def test_log_lines_outside_a_request_say_so(log_lines):
     assert any("[-] ops.test outside any request" in line for line in log_lines())
 
 
-def test_a_task_sent_during_a_request_carries_its_id_to_the_worker(monkeypatch, tmp_path):
+def test_a_task_sent_during_a_request_carries_its_id_to_the_worker(tmp_path):
     """django-guid's Celery integration: the id travels in the task's headers, and the
     worker sets it for the task's log lines."""
     from django_guid.context import guid
 
     folder = str(tmp_path)
-    monkeypatch.setitem(celery_app.conf, "broker_url", "filesystem://")
-    monkeypatch.setitem(
-        celery_app.conf,
-        "broker_transport_options",
-        {"data_folder_in": folder, "data_folder_out": folder, "control_folder": folder},
-    )
+    options = {"data_folder_in": folder, "data_folder_out": folder, "control_folder": folder}
     given = uuid.uuid4().hex
     token = guid.set(given)
+    # A connection of its own: the app's cached producer pool stays on the real broker.
     try:
-        celery_app.send_task("reviews.tasks.example", args=[1])
+        with celery_app.connection_for_write("filesystem://", transport_options=options) as conn:
+            celery_app.send_task("reviews.tasks.example", args=[1], connection=conn)
     finally:
         guid.reset(token)
     (message,) = [json.loads(path.read_text()) for path in tmp_path.glob("*.msg")]

@@ -60,6 +60,7 @@ def worker_env(tmp_path, monkeypatch):
         "VAR_DIR": str(tmp_path / "var"),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "REPORT_QUEUE": queue,  # the beat task's re-sends come here too
         "REPORT_RENDER_SOFT_TIME_LIMIT": "60",
         "REPORT_RENDER_TIME_LIMIT": "90",
     }
