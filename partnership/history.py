@@ -89,8 +89,10 @@ def _label(record: Any, kind: str) -> str:
 
 def _changes(model: type[models.Model], record: Any, previous: Any | None) -> list[Change]:
     result = []
+    # A model's history may leave fields out (HistoricalRecords(excluded_fields=...)).
+    kept = {f.attname for f in type(record)._meta.concrete_fields}
     for model_field in model._meta.concrete_fields:
-        if model_field.name in _SKIPPED_FIELDS:
+        if model_field.name in _SKIPPED_FIELDS or model_field.attname not in kept:
             continue
         new = _display(record, model_field)
         old = _display(previous, model_field) if previous is not None else "—"

@@ -109,3 +109,16 @@ def test_a_malformed_page_marker_shows_the_newest_changes(auditor, login, iom):
     for before in ("2020-13-45T00:00:00", "yesterday", "2020-01-01T00:00:00\x00"):
         response = login(auditor).get(f"/p/{SLUG}/history/", {"before": before})
         assert response.status_code == 200
+
+
+def test_a_field_the_history_leaves_out_is_not_shown(auditor, desk, login, iom):
+    from reviews.models import Review
+    from tests.reviews.factories import done_version
+
+    review = Review.objects.create(partnership=iom, kind=Review.Kind.MID_TERM, title="Mid-term")
+    done_version(review, requested_by=desk)  # ReportVersion's history excludes task_id
+    response = login(auditor).get(f"/p/{SLUG}/history/", {"kind": "reportversion"})
+    assert response.status_code == 200
+    (changed, _created) = response.context["entries"]
+    assert "Done" in [change.new for change in changed.changes]
+    assert "task id" not in [change.field for change in changed.changes]
