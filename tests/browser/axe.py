@@ -1,8 +1,12 @@
-"""axe-core in the browser: the WCAG 2.1 AA rules, run on the page as it stands."""
+"""Accessibility checks in the browser: axe-core's WCAG 2.1 AA rules, and the text
+alternatives of charts, run on the page as it stands."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+_CHART_PROBLEMS = (Path(__file__).parent / "charts.js").read_text()
 
 # The rules of WCAG 2.0 and 2.1, levels A and AA: the standard Danish public bodies are
 # held to (the web accessibility act applies EN 301 549, which points to WCAG 2.1 AA).
@@ -29,3 +33,9 @@ def describe(violations: list[dict[str, Any]]) -> list[str]:
         for violation in violations
         for node in violation["nodes"]
     ]
+
+
+def chart_problems(page: Any) -> list[str]:
+    """What the page's charts and pictures lack: a text alternative, or (for a chart) a
+    table of its figures beside it."""
+    return page.evaluate(_CHART_PROBLEMS)

@@ -4,11 +4,13 @@ Use ``browser_as(user)`` in a test marked ``@pytest.mark.browser`` (or a module 
 ``pytestmark = pytest.mark.browser``) to get a :class:`Journey`: a Chromium page logged in
 as that user, on the live server, collecting the page's errors. ``browser_as(user,
 logged_in=False)`` starts at no session instead, for a journey that logs in through the
-login page (``journey.log_in(user)``). Screenshots go to ``test-artifacts/`` (git-ignored):
-``journey.screenshot("name")`` for a step, and one of every open page when a test fails.
+login page (``journey.log_in(user)``). Screenshots go to ``test-artifacts/<test>/``
+(git-ignored; CI leaves them there): ``journey.screenshot("step")`` for a step, and one of
+every open page when a test fails.
 
-``journey.audit("step")`` runs axe-core's WCAG 2.1 AA rules on the page as it stands (and
-keeps a screenshot); ``journey.assert_accessible()`` at the end fails on any violation
+``journey.audit("step")`` runs axe-core's WCAG 2.1 AA rules on the page as it stands,
+checks that its charts have a text alternative and a table beside them (``charts.js``),
+and keeps a screenshot; ``journey.assert_accessible()`` at the end fails on any violation
 found and on any page the journey visited but never audited. ``Keyboard`` (in
 ``keyboard.py``) drives a journey by keys alone and checks that every focused element
 shows its focus.
@@ -36,6 +38,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -51,7 +54,7 @@ from django.db import connections
 from django.test import Client
 from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
 
-from tests.browser.axe import axe_violations, describe
+from tests.browser.axe import axe_violations, chart_problems, describe
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -96,6 +99,8 @@ class Journey:
     page: Any  # playwright.sync_api.Page
     base_url: str
     name: str
+    folder: Path
+    shots: int = 0
     errors: list[str] = field(default_factory=list)
     visited: list[str] = field(default_factory=list)
     audited: set[str] = field(default_factory=set)
@@ -134,9 +139,13 @@ class Journey:
         )
 
     def audit(self, step: str, *, screenshot: bool = True) -> None:
-        """Run axe's WCAG 2.1 AA rules on the page as it stands; keep what they find."""
+        """Run axe's WCAG 2.1 AA rules (and its best practices) on the page as it stands,
+        and check that each chart has a text alternative and a table beside it; keep what
+        they find."""
         self.page.wait_for_load_state()
-        found = describe(axe_violations(self.page))
+        found = describe(axe_violations(self.page)) + [
+            f"chart: {problem}" for problem in chart_problems(self.page)
+        ]
         if found:
             self.violations[f"{step} ({self.path})"] = found
         self.audited.add(urlsplit(self.page.url).path)
@@ -158,8 +167,10 @@ class Journey:
         return response.json()
 
     def screenshot(self, step: str) -> Path:
-        ARTIFACTS.mkdir(exist_ok=True)
-        path = ARTIFACTS / f"{self.name}-{step}.png"
+        """test-artifacts/<test>/<nn>-<user>-<step>.png, numbered in the journey's order."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.shots += 1
+        path = self.folder / f"{self.shots:02d}-{self.name}-{step}.png"
         self.page.screenshot(path=str(path), full_page=True)
         self.page.evaluate(_DROP_EMPTY_STYLES)
         return path
@@ -299,7 +310,8 @@ def live_url(transactional_db, settings) -> Iterator[str]:
 def browser_as(browser, live_url, request) -> Iterator[Callable[..., Journey]]:
     """browser_as(user) -> a Journey logged in as ``user`` (its own browser context)."""
     journeys: list[Journey] = []
-    name = re.sub(r"[^\w.-]+", "_", request.node.name)
+    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
+    shutil.rmtree(folder, ignore_errors=True)  # no screenshot of an earlier run is left
 
     def open_as(
         user: Any, *, viewport: tuple[int, int] = (1280, 900), logged_in: bool = True
@@ -319,7 +331,7 @@ def browser_as(browser, live_url, request) -> Iterator[Callable[..., Journey]]:
                 [{"name": django_settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_url}]
             )
         journey = Journey(
-            page=context.new_page(), base_url=live_url, name=f"{name}-{user.username}"
+            page=context.new_page(), base_url=live_url, name=user.username, folder=folder
         )
         journey._record(journey.page)
         journeys.append(journey)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.axe import axe_violations, describe
+from tests.browser.axe import axe_violations, chart_problems, describe
 from tests.browser.keyboard import Keyboard
 
 pytestmark = pytest.mark.browser
@@ -38,4 +38,16 @@ def test_the_keyboard_finds_a_focus_that_cannot_be_seen(browser):
         "focus indicator missing or faint (0",  # the field, its outline taken away
         "focused but not on screen",  # the link without text has no size
     ]
+    page.close()
+
+
+def test_the_audit_finds_a_chart_without_words_or_figures(browser):
+    page = browser.new_page()
+    page.set_content(
+        '<main><section><h2>Funding</h2><svg class="chart"><rect width="9" height="9"/></svg>'
+        '</section><section><h2>Risks</h2><figure><svg role="img" aria-label="Ratings">'
+        "</svg></figure><table><caption>Ratings</caption></table></section></main>"
+    )
+    problems = chart_problems(page)
+    assert problems == ["svg.chart has no text alternative", "svg.chart has no table beside it"]
     page.close()

@@ -109,6 +109,11 @@ def test_desk_officer_updates_a_goal_commits_2019_pays_and_renders_the_review(
     )
     journey.audit("budget-line-paid")
     _nav(journey, "Funding")
+    # The chart says in words what it draws, and the table beside it has the figures.
+    chart = page.get_by_role("img", name=re.compile("^Funding per year, DKK million"))
+    expect(chart).to_have_accessible_name(
+        re.compile("2019: planned 25.0, committed 25.0, disbursed 1.5, annual amount 25.0")
+    )
     per_year = page.get_by_role("table", name=re.compile(r"^Per year"))
     expect(per_year.get_by_role("row", name=re.compile("^2019"))).to_have_text(
         re.compile(r"2019\s*25,000,000\s*25,000,000\s*1,500,000")
