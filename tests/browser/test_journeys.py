@@ -205,10 +205,12 @@ def test_mission_staff_log_the_2019_consultation_and_find_it_arising_in_2020(
     # Funding: readable, but nothing to edit, and a form posted by hand is refused.
     _nav(journey, "Funding")
     journey.audit("funding")
+    main = page.get_by_role("main")
+    expect(main.get_by_role("heading", level=1)).to_have_text("Funding")
+    expect(main.locator("form")).to_have_count(0)
     page.get_by_role("link", name=re.compile("2019 Core funds")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("2019: Core funds (un-earmarked)")
     journey.audit("budget-line")
-    main = page.get_by_role("main")
     expect(main.locator("form")).to_have_count(0)
     expect(main.get_by_role("button")).to_have_count(0)
     expect(main.get_by_role("textbox")).to_have_count(0)
