@@ -267,14 +267,16 @@ class InProcessWorker:
 def worker(monkeypatch) -> InProcessWorker:
     """Keep the tasks the application sends (instead of handing them to a broker) so the
     test decides when a worker runs them: ``worker.run()``."""
-    from celery.app.task import Task
+    from celery import Celery
 
     kept = InProcessWorker()
 
-    def send(task, args=None, kwargs=None, **options):
-        kept.sent.append((task, tuple(args or ()), dict(kwargs or {})))
+    def send_task(app, name, args=None, kwargs=None, **options):
+        # Both ways of sending end here: task.apply_async() and app.send_task(name).
+        app.loader.import_default_modules()  # the apps' tasks modules, as a worker would
+        kept.sent.append((app.tasks[name], tuple(args or ()), dict(kwargs or {})))
 
-    monkeypatch.setattr(Task, "apply_async", send)
+    monkeypatch.setattr(Celery, "send_task", send_task)
     return kept
 
 
