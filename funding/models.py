@@ -179,6 +179,8 @@ class Disbursement(AppendOnlyModel):
 
     class Meta:
         ordering = ["-value_date", "-pk"]
+        # The API list across budget lines, newest first: read in index order, no sort.
+        indexes = [models.Index(fields=["-value_date", "-id"], name="disbursement_newest")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0), name="disbursement_amount_positive"
@@ -352,7 +354,10 @@ class VoluntaryContribution(models.Model):
                 name="voluntary_contribution_unique",
             )
         ]
-        indexes = [models.Index(fields=["partnership", "year"], name="vc_partnership_year")]
+        # The API list's order; its first columns serve the explorer's per-year totals.
+        indexes = [
+            models.Index(fields=["partnership", "year", "project_code", "id"], name="vc_list_order")
+        ]
 
     def __str__(self) -> str:
         return f"{self.project_code} {self.year}"

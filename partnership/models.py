@@ -341,7 +341,11 @@ class GoalUpdate(AppendOnlyModel):
 
     class Meta:
         ordering = ["-as_of", "-created_at", "-pk"]
-        indexes = [models.Index(fields=["goal", "-as_of", "-created_at"], name="goalupdate_latest")]
+        indexes = [
+            models.Index(fields=["goal", "-as_of", "-created_at"], name="goalupdate_latest"),
+            # The API list across partnerships, newest first: read in index order, no sort.
+            models.Index(fields=["-as_of", "-created_at", "-id"], name="goalupdate_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.goal} — {self.get_status_display()} as of {self.as_of}"
@@ -402,7 +406,8 @@ class RiskAssessment(AppendOnlyModel):
     class Meta:
         ordering = ["-as_of", "-created_at", "-pk"]
         indexes = [
-            models.Index(fields=["risk", "-as_of", "-created_at"], name="riskassessment_latest")
+            models.Index(fields=["risk", "-as_of", "-created_at"], name="riskassessment_latest"),
+            models.Index(fields=["-as_of", "-created_at", "-id"], name="riskassessment_newest"),
         ]
         constraints = [
             models.CheckConstraint(
