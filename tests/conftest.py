@@ -28,6 +28,26 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Report how many requests the API fuzzing sent (xdist carries user_properties over).
+    Here, not in tests/api/: under xdist the controller prints the summary and loads
+    only this conftest."""
+    sent = 0
+    runs = {"passed": 0, "failed": 0}
+    for outcome, reports in terminalreporter.stats.items():
+        for report in reports:
+            if getattr(report, "when", None) != "call" or "test_fuzz" not in report.nodeid:
+                continue
+            sent += sum(v for k, v in report.user_properties if k == "fuzz_requests")
+            if outcome in runs:
+                runs[outcome] += 1
+    if runs["passed"] or runs["failed"]:
+        terminalreporter.write_line(
+            f"API fuzzing: {sent} requests that passed every check; "
+            f"{runs['passed']} operation runs passed, {runs['failed']} failed."
+        )
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
