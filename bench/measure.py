@@ -52,25 +52,17 @@ def _report_html(review_id: int) -> str:
     """The report's HTML, exactly as the render task builds it."""
     import hashlib
 
-    from django.template.loader import render_to_string
     from django.utils import timezone
 
-    from reviews import charts, rendering, selectors
+    from reviews import rendering, selectors
 
-    data = selectors.review_report_data(review_id=review_id)
+    data = selectors.review_report_data(review_id=review_id, as_of=timezone.localdate())
     figures_json = selectors.figures_json(selectors.report_figures(data))
-    return render_to_string(
-        "reviews/pdf/report.html",
-        {
-            "data": data,
-            "review": data.review,
-            "partnership": data.partnership,
-            "version_number": 1,
-            "rendered_at": timezone.now(),
-            "data_sha256": hashlib.sha256(figures_json).hexdigest(),
-            "heat_map_uri": charts.svg_data_uri(charts.heat_map_svg(data.heat_map)),
-            "asset_css": rendering.ASSET_SCHEME + "reviews/pdf/report.css",
-        },
+    return rendering.report_html(
+        data,
+        version_number=1,
+        rendered_at=timezone.now(),
+        data_sha256=hashlib.sha256(figures_json).hexdigest(),
     )
 
 

@@ -134,18 +134,11 @@ def render_pdf(
     return pdf, len(document.pages)
 
 
-def render_report(
-    data: selectors.ReportData,
-    *,
-    version_number: int,
-    rendered_at: datetime,
-    fetcher: ReportURLFetcher | None = None,
-) -> RenderedReport:
-    """The review's report: the PDF with its figures attached as JSON and CSV."""
-    figures = selectors.report_figures(data)
-    figures_json = selectors.figures_json(figures)
-    data_sha256 = hashlib.sha256(figures_json).hexdigest()
-    html = render_to_string(
+def report_html(
+    data: selectors.ReportData, *, version_number: int, rendered_at: datetime, data_sha256: str
+) -> str:
+    """The report's HTML, charts embedded as data: URIs, before WeasyPrint lays it out."""
+    return render_to_string(
         "reviews/pdf/report.html",
         {
             "data": data,
@@ -158,6 +151,22 @@ def render_report(
             "budget_chart_uri": charts.svg_data_uri(charts.budget_chart_svg(data.budget)),
             "asset_css": ASSET_SCHEME + "reviews/pdf/report.css",
         },
+    )
+
+
+def render_report(
+    data: selectors.ReportData,
+    *,
+    version_number: int,
+    rendered_at: datetime,
+    fetcher: ReportURLFetcher | None = None,
+) -> RenderedReport:
+    """The review's report: the PDF with its figures attached as JSON and CSV."""
+    figures = selectors.report_figures(data)
+    figures_json = selectors.figures_json(figures)
+    data_sha256 = hashlib.sha256(figures_json).hexdigest()
+    html = report_html(
+        data, version_number=version_number, rendered_at=rendered_at, data_sha256=data_sha256
     )
     stem = f"review-{data.review.pk}-figures"
     pdf, pages = render_pdf(

@@ -98,3 +98,18 @@ def test_the_bare_view_exists_only_in_benchmark_runs(settings, desk):
     response = client.get(reverse("bench-bare"))
     assert (response.status_code, response.content) == (200, b"ok")
     assert bare.__module__ == "bench.views"
+
+
+def test_the_bare_render_is_given_the_html_the_render_task_lays_out(iom):
+    """The report ratio compares the job with WeasyPrint alone on the same HTML."""
+    from django.utils.html import escape
+
+    from bench import measure
+    from reviews import seed as review_seed
+
+    review = review_seed.load_demo(iom)
+    html = measure._report_html(review.pk)
+    assert "<html" in html
+    assert review.title in html
+    assert 'src="data:image/svg+xml' in html  # the charts, embedded as the task embeds them
+    assert all(escape(goal.text[:40]) in html for goal in iom.goals.all())
