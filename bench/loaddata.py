@@ -53,6 +53,7 @@ from funding.models import (
     ExchangeRate,
     StaffPosition,
 )
+from partnership import caching
 from partnership import seed as partnership_seed
 from partnership.models import (
     Currency,
@@ -907,6 +908,7 @@ def generate(*, scale: int, seed: int = 0, demo_slug: str = partnership_seed.IOM
         .values_list("component", "amount")
     )
     with transaction.atomic():
+        caching.changed()  # its bulk inserts send no signal
         _extend_period(demo, scale)
         generator.budget_lines(demo, amounts)
         generator.activity(

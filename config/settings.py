@@ -130,6 +130,16 @@ TEMPLATES = [
     },
 ]
 
+# --- Cache: pages and lists kept until the next write (partnership.caching) -----------
+# Per process: the key of every entry is the data version read from the database, so a
+# cache of its own in each web and worker process is never stale.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2000)},
+    }
+}
+
 # --- Database -------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {

@@ -15,7 +15,7 @@ from rest_framework.routers import BaseRouter
 from config.api import BooleanFilter, FilterSet, ModelChoiceFilter
 from partnership import access as partnership_access
 from partnership.access import Capability
-from partnership.api_base import PartnershipScopedViewSet
+from partnership.api_base import CachedListMixin, PartnershipScopedViewSet
 from partnership.models import OverallGoal, Risk
 
 from . import access, serializers, services
@@ -61,7 +61,7 @@ class ConsultationFilter(FilterSet):
 )
 class ConsultationViewSet(
     mixins.CreateModelMixin,
-    mixins.ListModelMixin,
+    CachedListMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
     ConsultationScopedViewSet,
@@ -118,7 +118,7 @@ class AgendaItemFilter(FilterSet):
 )
 class AgendaItemViewSet(
     mixins.CreateModelMixin,
-    mixins.ListModelMixin,
+    CachedListMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
@@ -199,7 +199,7 @@ CONFLICT = OpenApiResponse(
 )
 class NoteViewSet(
     mixins.CreateModelMixin,
-    mixins.ListModelMixin,
+    CachedListMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
     ConsultationScopedViewSet,
@@ -314,7 +314,7 @@ class ActionPointFilter(FilterSet):
 )
 class ActionPointViewSet(
     mixins.CreateModelMixin,
-    mixins.ListModelMixin,
+    CachedListMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
     ConsultationScopedViewSet,

@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from partnership import caching
 from partnership.models import Partnership
 
 from .models import ContributionImport, SourceTable, StatedSubtotal, VoluntaryContribution
@@ -541,4 +542,5 @@ def voluntary_contributions_import(
         )
     bulk_create_with_history(contributions, VoluntaryContribution, default_user=imported_by)
     bulk_create_with_history(subtotals, StatedSubtotal, default_user=imported_by)
+    caching.changed()  # bulk_create sends no signal: say so, or cached lists would not know
     return ImportResult(record=record)

@@ -11,7 +11,7 @@ from rest_framework.routers import BaseRouter
 
 from config.api import BooleanFilter, FilterSet, IntegerFilter
 from partnership.access import Capability
-from partnership.api_base import PartnershipScopedViewSet, partnership_slug
+from partnership.api_base import CachedListMixin, PartnershipScopedViewSet, partnership_slug
 
 from . import access, selectors, serializers, services
 from .models import (
@@ -39,7 +39,7 @@ class BudgetLineFilter(FilterSet):
     list=extend_schema(summary="List budget lines with what has been disbursed"),
     retrieve=extend_schema(summary="Read a budget line"),
 )
-class BudgetLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, FundingViewSet):
+class BudgetLineViewSet(CachedListMixin, mixins.RetrieveModelMixin, FundingViewSet):
     access = access.budget_lines
     serializer_class = serializers.BudgetLineSerializer
     filterset_class = BudgetLineFilter
@@ -95,7 +95,7 @@ class DisbursementFilter(FilterSet):
     ),
 )
 class DisbursementViewSet(
-    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, FundingViewSet
+    mixins.CreateModelMixin, CachedListMixin, mixins.RetrieveModelMixin, FundingViewSet
 ):
     """Append-only: a mistaken payment is corrected by a refund."""
 
@@ -123,7 +123,7 @@ class ExchangeRateFilter(FilterSet):
     create=extend_schema(summary="Enter an exchange rate with its source (desk officers)"),
 )
 class ExchangeRateViewSet(
-    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, FundingViewSet
+    mixins.CreateModelMixin, CachedListMixin, mixins.RetrieveModelMixin, FundingViewSet
 ):
     access = access.exchange_rates
     serializer_class = serializers.ExchangeRateSerializer
@@ -143,7 +143,7 @@ class ExchangeRateViewSet(
     partial_update=extend_schema(summary="Record what was invoiced and paid (desk officers)"),
 )
 class AssessedContributionViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, FundingViewSet
+    CachedListMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, FundingViewSet
 ):
     access = access.assessed_contributions
     serializer_class = serializers.AssessedContributionSerializer
@@ -180,9 +180,7 @@ class VoluntaryContributionFilter(FilterSet):
     list=extend_schema(summary="List Annex IV voluntary contributions (USD; negative: refunds)"),
     retrieve=extend_schema(summary="Read a voluntary contribution"),
 )
-class VoluntaryContributionViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, FundingViewSet
-):
+class VoluntaryContributionViewSet(CachedListMixin, mixins.RetrieveModelMixin, FundingViewSet):
     access = access.voluntary_contributions
     serializer_class = serializers.VoluntaryContributionSerializer
     filterset_class = VoluntaryContributionFilter
@@ -229,7 +227,7 @@ class AllocationFilter(FilterSet):
     ),
 )
 class AllocationViewSet(
-    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, FundingViewSet
+    mixins.CreateModelMixin, CachedListMixin, mixins.RetrieveModelMixin, FundingViewSet
 ):
     access = access.allocations
     serializer_class = serializers.AllocationSerializer
@@ -255,7 +253,7 @@ class StaffPositionFilter(FilterSet):
     create=extend_schema(summary="Register a position (desk officers)"),
 )
 class StaffPositionViewSet(
-    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, FundingViewSet
+    mixins.CreateModelMixin, CachedListMixin, mixins.RetrieveModelMixin, FundingViewSet
 ):
     access = access.staff_positions
     serializer_class = serializers.StaffPositionSerializer

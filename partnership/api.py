@@ -10,7 +10,7 @@ from rest_framework.routers import BaseRouter
 from config.api import FilterSet
 
 from . import access, serializers, services
-from .api_base import PartnershipScopedViewSet
+from .api_base import CachedListMixin, PartnershipScopedViewSet
 from .models import Document, GoalStatus, GoalUpdate, OverallGoal, RiskAssessment
 
 
@@ -33,7 +33,7 @@ class UpdateWithReasonMixin(mixins.UpdateModelMixin):
 )
 class PartnershipViewSet(
     UpdateWithReasonMixin,
-    mixins.ListModelMixin,
+    CachedListMixin,
     mixins.RetrieveModelMixin,
     PartnershipScopedViewSet,
 ):
@@ -52,7 +52,7 @@ class PartnershipViewSet(
 )
 class PriorityAreaViewSet(
     UpdateWithReasonMixin,
-    mixins.ListModelMixin,
+    CachedListMixin,
     mixins.RetrieveModelMixin,
     PartnershipScopedViewSet,
 ):
@@ -78,7 +78,7 @@ class GoalFilter(FilterSet):
 )
 class GoalViewSet(
     UpdateWithReasonMixin,
-    mixins.ListModelMixin,
+    CachedListMixin,
     mixins.RetrieveModelMixin,
     PartnershipScopedViewSet,
 ):
@@ -105,7 +105,7 @@ class GoalUpdateFilter(FilterSet):
 )
 class GoalUpdateViewSet(
     mixins.CreateModelMixin,
-    mixins.ListModelMixin,
+    CachedListMixin,
     mixins.RetrieveModelMixin,
     PartnershipScopedViewSet,
 ):
@@ -131,7 +131,7 @@ class GoalUpdateViewSet(
 )
 class RiskViewSet(
     UpdateWithReasonMixin,
-    mixins.ListModelMixin,
+    CachedListMixin,
     mixins.RetrieveModelMixin,
     PartnershipScopedViewSet,
 ):
@@ -154,7 +154,7 @@ class RiskAssessmentFilter(FilterSet):
 )
 class RiskAssessmentViewSet(
     mixins.CreateModelMixin,
-    mixins.ListModelMixin,
+    CachedListMixin,
     mixins.RetrieveModelMixin,
     PartnershipScopedViewSet,
 ):
@@ -188,7 +188,7 @@ class DocumentFilter(FilterSet):
 class DocumentViewSet(
     UpdateWithReasonMixin,
     mixins.CreateModelMixin,
-    mixins.ListModelMixin,
+    CachedListMixin,
     mixins.RetrieveModelMixin,
     PartnershipScopedViewSet,
 ):

@@ -9,11 +9,28 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import exceptions, permissions, viewsets
+from rest_framework import exceptions, mixins, permissions, viewsets
 from rest_framework.request import Request
+from rest_framework.response import Response
 
-from . import access
+from . import access, caching
 from .access import Capability
+
+
+class CachedListMixin(mixins.ListModelMixin):
+    """A list page, cached until the next write (``partnership.caching``).
+
+    Keyed by the resource, the whole URL (query string and host, which the links to the
+    next and previous pages carry) and the user, whose memberships decide what the list
+    holds; a change of membership is a write like any other. A refused request (400) is
+    not cached."""
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        def page() -> Any:
+            return super(CachedListMixin, self).list(request, *args, **kwargs).data
+
+        parts = ("api-list", self.basename, request.build_absolute_uri(), request.user.pk)
+        return Response(caching.cached(parts, page))
 
 
 class CanWriteSomewhere(permissions.BasePermission):

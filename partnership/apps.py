@@ -6,7 +6,9 @@ class PartnershipConfig(AppConfig):
     verbose_name = "Partnerships"
 
     def ready(self) -> None:
-        from . import history, models
+        from . import caching, history, models
+
+        caching.connect()
 
         history.register(
             models.Organisation,

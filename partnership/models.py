@@ -429,3 +429,17 @@ class RiskAssessment(AppendOnlyModel):
     @property
     def residual_score(self) -> int:
         return self.residual_likelihood * self.residual_impact
+
+
+class DataVersion(models.Model):
+    """One row whose number goes up after every committed write to the data pages show:
+    the key of cached pages and lists (see ``partnership.caching``)."""
+
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "data version"
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"data version {self.number}"

@@ -12,11 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import access, history, selectors, services
+from . import access, caching, history, selectors, services
 from .access import Capability
 from .forms import (
     DocumentForm,
@@ -59,17 +60,24 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = access.partnerships.get(user=request.user, slug=slug)
-    goals = list(selectors.goals_with_status(partnership=partnership))
-    risks = list(selectors.risks_with_latest(partnership=partnership))
-    context = partnership_context(
-        request,
-        partnership,
-        priority_areas=partnership.priority_areas.all(),
-        goals=goals,
-        status_counts=selectors.goal_status_counts(goals),
-        risks=risks,
-        facts=partnership.organisation.facts.all(),
-    )
+    context = partnership_context(request, partnership)
+
+    def body() -> str:
+        goals = list(selectors.goals_with_status(partnership=partnership))
+        return render_to_string(
+            "partnership/dashboard_body.html",
+            {
+                **context,
+                "priority_areas": partnership.priority_areas.all(),
+                "goals": goals,
+                "status_counts": selectors.goal_status_counts(goals),
+                "risks": list(selectors.risks_with_latest(partnership=partnership)),
+                "facts": partnership.organisation.facts.all(),
+            },
+        )
+
+    # What the page shows depends on the partnership's data and the reader's role only.
+    context["body"] = caching.cached(("dashboard", partnership.pk, context["role"].value), body)
     return render(request, "partnership/dashboard.html", context)
 
 

@@ -12,7 +12,7 @@ from rest_framework.routers import BaseRouter
 
 from partnership import access as partnership_access
 from partnership.access import Capability
-from partnership.api_base import PartnershipScopedViewSet
+from partnership.api_base import CachedListMixin, PartnershipScopedViewSet
 
 from . import access, serializers, services
 from .models import DownloadLog, GoalAssessment, PriorityAreaAssessment, ReportVersion
@@ -29,7 +29,7 @@ from .views import version_file_response
 class ReviewViewSet(
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    mixins.ListModelMixin,
+    CachedListMixin,
     mixins.RetrieveModelMixin,
     PartnershipScopedViewSet,
 ):
@@ -79,9 +79,7 @@ class ReviewViewSet(
     list=extend_schema(summary="List report versions (newest first)"),
     retrieve=extend_schema(summary="Read a report version: status, SHA-256, size, pages"),
 )
-class ReportVersionViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, PartnershipScopedViewSet
-):
+class ReportVersionViewSet(CachedListMixin, mixins.RetrieveModelMixin, PartnershipScopedViewSet):
     """Versions are made by rendering a review; an issued version never changes."""
 
     access = access.report_versions
@@ -139,7 +137,7 @@ class ReportVersionViewSet(
 class _AssessmentViewSet(
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    mixins.ListModelMixin,
+    CachedListMixin,
     mixins.RetrieveModelMixin,
     PartnershipScopedViewSet,
 ):
@@ -223,7 +221,7 @@ class _ItemViewSet(
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
-    mixins.ListModelMixin,
+    CachedListMixin,
     mixins.RetrieveModelMixin,
     PartnershipScopedViewSet,
 ):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -56,6 +57,9 @@ def _test_settings(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Cached pages and lists (partnership.caching) start empty: each test's database is
+    # rolled back, and its data version with it.
+    cache.clear()
 
 
 @pytest.fixture

@@ -89,10 +89,10 @@ PINNED = {
     f"{BASE}/2019/": 17,
     f"/p/{SLUG}/goals/1/": 11,
     f"/p/{SLUG}/risks/1/": 10,
-    "/api/v1/consultations/": 5,
-    "/api/v1/agenda-items/": 5,
-    "/api/v1/notes/": 7,
-    "/api/v1/action-points/": 7,
+    "/api/v1/consultations/": 6,
+    "/api/v1/agenda-items/": 6,
+    "/api/v1/notes/": 8,
+    "/api/v1/action-points/": 8,
 }
 
 

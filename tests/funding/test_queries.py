@@ -60,7 +60,7 @@ def _fill(partnership, user, n: int) -> None:
 
 
 PINNED = {
-    "/p/denmark-iom-2018-2020/": 9,  # the dashboard, with its funding summary
+    "/p/denmark-iom-2018-2020/": 10,  # the dashboard: its funding summary, the data version
     f"{P}/": 5,
     f"{P}/lines/{{line}}/": 9,
     f"{P}/exchange-rates/": 5,
@@ -72,14 +72,14 @@ PINNED = {
     f"{P}/staff/": 7,
     f"{P}/export/disbursements.csv": 5,
     f"{P}/export/staff-positions.xlsx": 5,
-    "/api/v1/budget-lines/": 5,
-    "/api/v1/disbursements/": 5,
-    "/api/v1/exchange-rates/": 5,
-    "/api/v1/assessed-contributions/": 5,
-    "/api/v1/voluntary-contributions/": 5,
+    "/api/v1/budget-lines/": 6,
+    "/api/v1/disbursements/": 6,
+    "/api/v1/exchange-rates/": 6,
+    "/api/v1/assessed-contributions/": 6,
+    "/api/v1/voluntary-contributions/": 6,
     "/api/v1/voluntary-contributions/reconciliation/": 6,
-    "/api/v1/allocations/": 5,
-    "/api/v1/staff-positions/": 5,
+    "/api/v1/allocations/": 6,
+    "/api/v1/staff-positions/": 6,
 }
 
 

@@ -21,7 +21,7 @@ def _fill(iom, author, per_goal):
 
 
 PINNED = {
-    f"/p/{SLUG}/": 9,  # + the funding summary (funding_tags.funding_summary)
+    f"/p/{SLUG}/": 10,  # + the funding summary, + the data version (partnership.caching)
     f"/p/{SLUG}/goals/": 5,
     f"/p/{SLUG}/goals/4/": 12,  # + action points and notes linked to the goal
     f"/p/{SLUG}/risks/": 7,
@@ -29,13 +29,13 @@ PINNED = {
     f"/p/{SLUG}/documents/": 5,
     # Two queries per model registered with the history (33), whatever the amount of it.
     f"/p/{SLUG}/history/": 71,
-    "/api/v1/partnerships/": 5,
-    "/api/v1/goals/": 5,
-    "/api/v1/goal-updates/": 6,
-    "/api/v1/risks/": 5,
-    "/api/v1/risk-assessments/": 5,
-    "/api/v1/documents/": 5,
-    "/api/v1/priority-areas/": 5,
+    "/api/v1/partnerships/": 6,
+    "/api/v1/goals/": 6,
+    "/api/v1/goal-updates/": 7,
+    "/api/v1/risks/": 6,
+    "/api/v1/risk-assessments/": 6,
+    "/api/v1/documents/": 6,
+    "/api/v1/priority-areas/": 6,
 }
 
 

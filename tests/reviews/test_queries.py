@@ -63,12 +63,12 @@ PINNED = {
     "/p/{slug}/reviews/{review}/": 13,
     "/p/{slug}/reviews/{review}/versions/": 5,
     "/p/{slug}/reviews/downloads/": 6,
-    "/api/v1/reviews/": 6,
-    "/api/v1/report-versions/": 5,
-    "/api/v1/goal-assessments/": 5,
-    "/api/v1/priority-area-assessments/": 5,
-    "/api/v1/findings/": 5,
-    "/api/v1/recommendations/": 5,
+    "/api/v1/reviews/": 7,
+    "/api/v1/report-versions/": 6,
+    "/api/v1/goal-assessments/": 6,
+    "/api/v1/priority-area-assessments/": 6,
+    "/api/v1/findings/": 6,
+    "/api/v1/recommendations/": 6,
 }
 
 
