@@ -105,7 +105,8 @@ def test_web_runs_gunicorn_and_is_published_on_loopback_only(config):
 
 def test_the_worker_consumes_the_pdf_and_default_queues_one_task_at_a_time(config):
     command = config["services"]["worker"]["command"]
-    assert command[:3] == ["celery", "--app=config", "worker"]
+    assert command[:3] == ["nice", "-n", "10"]  # below the web's CPU priority
+    assert command[3:6] == ["celery", "--app=config", "worker"]
     assert "--queues=pdf,celery" in command
     assert "--prefetch-multiplier=1" in command
     assert celery_app.conf.task_default_queue == "celery"
