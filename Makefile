@@ -17,7 +17,7 @@ help:
 	@echo "make lint    ruff, formatting, missing migrations and the OpenAPI schema's validity"
 	@echo "make format  format the code"
 	@echo "make check-deploy  validate docker-compose.yml offline (with .env.example)"
-	@echo "make bench   benchmarks at 100 times the demo's data, written to bench/results.md (~30 min)"
+	@echo "make bench   benchmarks at 100 times the demo's data, written to bench/results.md (15–30 min)"
 
 var/uv/bin/uv:
 	python3 -m venv var/uv
