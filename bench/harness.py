@@ -348,7 +348,7 @@ class Run:
         self.say(f"Importing {rows:,} voluntary contributions against a bare bulk insert.")
         return self.measure(database, "import", "--rows", str(rows), "--repeats", "2")
 
-    def under_load(self, database: str, *, pdf_nice: int | None = WORKER_NICE) -> dict:
+    def under_load(self, database: str) -> dict:
         """Idle runs first, then the same number while two renders of the demo's review
         run (at scale 100 each takes minutes: longer than the runs)."""
         self.say("Dashboard p95 while two reports render, against idle.")
@@ -356,7 +356,7 @@ class Run:
         cookie = self.measure(database, "session")
         port = free_port()
         url = f"http://127.0.0.1:{port}{urls['dashboard']}"
-        with self.gunicorn(database, port), self.worker(database, pdf_nice=pdf_nice):
+        with self.gunicorn(database, port), self.worker(database):
             self.wait_http(port, cookie)
             self.wrk(url, cookie, duration=2)
             idle = [self.wrk(url, cookie, duration=3)["p95_ms"] for _ in range(self.repeats)]

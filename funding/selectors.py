@@ -65,6 +65,42 @@ def budget_lines_with_totals(*, partnership: Partnership) -> QuerySet[BudgetLine
     )
 
 
+class _Sums:
+    """Planned, committed and disbursed added up over ``parts()``: a year's cells, or the
+    years of the budget."""
+
+    def parts(self) -> list[Any]:
+        raise NotImplementedError
+
+    @property
+    def planned(self) -> Decimal:
+        return sum((p.planned for p in self.parts()), ZERO)
+
+    @property
+    def committed(self) -> Decimal:
+        return sum((p.committed for p in self.parts()), ZERO)
+
+    @property
+    def disbursed(self) -> Decimal:
+        return sum((p.disbursed for p in self.parts()), ZERO)
+
+
+class _AgainstAnnualAmount:
+    """A year's planned amount against the agreement's annual amount."""
+
+    planned: Decimal
+    annual_amount: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        """Components less the agreement's annual amount: zero when they add up."""
+        return self.planned - self.annual_amount
+
+    @property
+    def adds_up(self) -> bool:
+        return self.difference == 0
+
+
 @dataclass
 class BudgetCell:
     """One line of the budget as the review report and the funding page show it."""
@@ -84,55 +120,28 @@ class BudgetCell:
 
 
 @dataclass
-class BudgetYear:
+class BudgetYear(_AgainstAnnualAmount, _Sums):
     year: int
     annual_amount: Decimal
     cells: list[BudgetCell] = field(default_factory=list)
 
-    @property
-    def planned(self) -> Decimal:
-        return sum((c.planned for c in self.cells), ZERO)
-
-    @property
-    def committed(self) -> Decimal:
-        return sum((c.committed for c in self.cells), ZERO)
-
-    @property
-    def disbursed(self) -> Decimal:
-        return sum((c.disbursed for c in self.cells), ZERO)
-
-    @property
-    def difference(self) -> Decimal:
-        """Components less the agreement's annual amount: zero when they add up."""
-        return self.planned - self.annual_amount
-
-    @property
-    def adds_up(self) -> bool:
-        return self.difference == 0
+    def parts(self) -> list[BudgetCell]:
+        return self.cells
 
     def by_component(self) -> dict[str, BudgetCell]:
         return {c.component: c for c in self.cells}
 
 
 @dataclass
-class Budget:
+class Budget(_Sums):
     """The budget per year and component: planned, committed (approved by Parliament)
     and disbursed (payments less refunds), all in the partnership's currency (DKK)."""
 
     currency: str
     years: list[BudgetYear]
 
-    @property
-    def planned(self) -> Decimal:
-        return sum((y.planned for y in self.years), ZERO)
-
-    @property
-    def committed(self) -> Decimal:
-        return sum((y.committed for y in self.years), ZERO)
-
-    @property
-    def disbursed(self) -> Decimal:
-        return sum((y.disbursed for y in self.years), ZERO)
+    def parts(self) -> list[BudgetYear]:
+        return self.years
 
     @property
     def annual_total(self) -> Decimal:
@@ -175,7 +184,7 @@ def budget_by_year_and_component(*, partnership: Partnership) -> Budget:
 
 
 @dataclass
-class YearTotals:
+class YearTotals(_AgainstAnnualAmount):
     """One year of the budget, added up in the database: planned, committed, disbursed."""
 
     year: int
@@ -184,31 +193,14 @@ class YearTotals:
     committed: Decimal = ZERO
     disbursed: Decimal = ZERO
 
-    @property
-    def difference(self) -> Decimal:
-        return self.planned - self.annual_amount
-
-    @property
-    def adds_up(self) -> bool:
-        return self.difference == 0
-
 
 @dataclass
-class BudgetTotals:
+class BudgetTotals(_Sums):
     currency: str
     years: list[YearTotals]
 
-    @property
-    def planned(self) -> Decimal:
-        return sum((y.planned for y in self.years), ZERO)
-
-    @property
-    def committed(self) -> Decimal:
-        return sum((y.committed for y in self.years), ZERO)
-
-    @property
-    def disbursed(self) -> Decimal:
-        return sum((y.disbursed for y in self.years), ZERO)
+    def parts(self) -> list[YearTotals]:
+        return self.years
 
 
 def budget_totals_by_year(*, partnership: Partnership) -> BudgetTotals:

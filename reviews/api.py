@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -148,6 +151,7 @@ class _AssessmentViewSet(
     model: type
     create_serializer: type
     update_serializer: type
+    create_service: Callable[..., Any]  # the service that adds one to its review
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):
@@ -231,6 +235,7 @@ class _ItemViewSet(
     ordering = ["review_id", "number"]
     create_serializer: type
     update_serializer: type
+    create_service: Callable[..., Any]  # the service that adds one to its review
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):
@@ -241,6 +246,11 @@ class _ItemViewSet(
         serializer.instance = services.review_item_update(
             item=serializer.instance, data=dict(serializer.validated_data)
         )
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        self.check_write(data["review"].partnership_id)
+        serializer.instance = self.create_service(**data)
 
     def perform_destroy(self, instance):
         services.review_item_delete(item=instance)
@@ -258,11 +268,7 @@ class FindingViewSet(_ItemViewSet):
     access = access.findings
     create_serializer = serializers.FindingSerializer
     update_serializer = serializers.FindingUpdateSerializer
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        self.check_write(data["review"].partnership_id)
-        serializer.instance = services.finding_create(**data)
+    create_service = staticmethod(services.finding_create)
 
 
 @extend_schema_view(
@@ -277,11 +283,7 @@ class RecommendationViewSet(_ItemViewSet):
     access = access.recommendations
     create_serializer = serializers.RecommendationSerializer
     update_serializer = serializers.RecommendationUpdateSerializer
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        self.check_write(data["review"].partnership_id)
-        serializer.instance = services.recommendation_create(**data)
+    create_service = staticmethod(services.recommendation_create)
 
 
 def register(router: BaseRouter) -> None:
