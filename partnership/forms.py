@@ -77,6 +77,25 @@ class ReasonMixin(forms.Form):
     )
 
 
+class ConfirmForm(forms.Form):
+    """The confirmation of an irreversible or sensitive action: the reason is required
+    and kept with the change history (``_change_reason``), shown on the history page."""
+
+    reason = forms.CharField(
+        label="Reason",
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required. Kept with the change history.",
+        error_messages={"required": "Give a reason: it is kept with the change history."},
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Give a reason: it is kept with the change history.")
+        return reason
+
+
 class PartnershipForm(ReasonMixin, forms.ModelForm):
     class Meta:
         model = Partnership
