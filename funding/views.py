@@ -318,6 +318,16 @@ def exchange_rate_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     )
     initial = {name: getattr(rate, name) for name in ("currency", "date", "rate", "source")}
     form = ExchangeRateEditForm(request.POST or None, initial=initial)
+    used = rate.disbursements.count()
+    if used:
+        # The payments' DKK equivalents rest on the figure: only the source may be corrected.
+        for name in ("currency", "date", "rate"):
+            form.fields[name].disabled = True
+        form.fields["rate"].help_text = (
+            f"{used} payment{'s' if used != 1 else ''} {'were' if used != 1 else 'was'} "
+            "converted with this rate: its currency, date and figure stay; only its source "
+            "can be corrected."
+        )
     if (
         request.method == "POST"
         and form.is_valid()

@@ -94,13 +94,13 @@ def test_desk_officer_updates_a_goal_commits_2019_pays_and_renders_the_review(
     page.get_by_label("Reason").fill("Finance Act adopted by the Folketing")
     page.get_by_role("button", name="Commit the 4 lines of 2019").click()
     expect(page.get_by_role("status")).to_contain_text("The 4 lines of 2019 are committed")
-    for component, _ in COMPONENTS_2019:
+    for n, (component, _) in enumerate(COMPONENTS_2019):
         page.get_by_role("link", name=re.compile(rf"2019 {re.escape(component)}$")).click()
         expect(page.locator("dl.facts")).to_contain_text(FINANCE_ACT_2019)
         expect(page.locator("dl.facts .badge")).to_have_text("Committed")
-        if component != COMPONENTS_2019[-1][0]:
+        journey.audit(f"budget-line-{n + 1}-committed", screenshot=n == 0)
+        if n < len(COMPONENTS_2019) - 1:
             page.get_by_role("link", name="Funding", exact=True).first.click()
-    journey.audit("budget-line-committed")
 
     # A payment on the last of them, and what is left of it.
     form = page.locator("form", has=page.get_by_role("button", name="Record"))

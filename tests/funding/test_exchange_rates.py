@@ -137,6 +137,16 @@ def test_rate_pages_correct_and_withdraw(funded, desk, rate, login):
     _pay_usd(funded, desk)
     listing = client.get(base).content.decode()
     assert f"{base}{rate.pk}/withdraw/" not in listing  # used: no withdraw offered
+    form = client.get(f"{base}{rate.pk}/edit/").content.decode()
+    assert "1 payment was converted with this rate: its currency, date and figure stay" in form
+    assert form.count(" disabled") == 3
+    # A figure posted anyway is not taken; the source is.
+    corrected = client.post(
+        f"{base}{rate.pk}/edit/", {**data, "rate": "9.99", "source": "DN, 31 May", "reason": "Src"}
+    )
+    assert corrected.status_code == 302
+    rate.refresh_from_db()
+    assert (rate.rate, rate.source) == (Decimal("6.35"), "DN, 31 May")
     refused = client.post(f"{base}{rate.pk}/withdraw/", {"reason": "Wrong"})
     assert refused.status_code == 400
     assert "it cannot be withdrawn" in refused.content.decode()

@@ -73,7 +73,7 @@ PINNED = {
     f"{P}/years/2020/commit/": 5,
     f"{P}/lines/{{line}}/close/": 5,
     f"{P}/lines/{{line}}/rate/?currency=USD&value_date=2018-06-01&amount=10": 5,
-    f"{P}/exchange-rates/{{rate}}/edit/": 4,
+    f"{P}/exchange-rates/{{rate}}/edit/": 5,  # with the payments that used the rate
     f"{P}/staff/{{position}}/edit/": 5,
     f"{P}/assessed-contributions/new/": 5,
     f"{P}/staff/": 7,
