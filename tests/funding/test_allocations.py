@@ -219,7 +219,7 @@ def test_an_allocation_is_corrected_on_its_page_with_the_reason(niger, pa2, desk
 
 
 def test_an_allocation_is_withdrawn_with_the_reason_and_its_history_keeps_it(
-    niger, pa2, desk, login
+    niger, pa2, desk, auditor, login
 ):
     client = login(desk)
     url = f"/p/{pa2[2019].partnership.slug}/funding/allocations/{niger.pk}/withdraw/"
@@ -234,6 +234,9 @@ def test_an_allocation_is_withdrawn_with_the_reason_and_its_history_keeps_it(
     deleted = Allocation.history.filter(id=niger.pk).first()
     assert (deleted.history_type, deleted.history_change_reason) == ("-", "Reported twice")
     assert deleted.history_user == desk
+    # The auditor reads it in the partnership's change history.
+    history = login(auditor).get(f"/p/{pa2[2019].partnership.slug}/history/").content.decode()
+    assert "Reported twice" in history
 
 
 def test_an_allocation_is_corrected_and_withdrawn_through_the_api(
