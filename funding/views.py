@@ -98,7 +98,7 @@ def _confirm(
     return render(request, "confirm.html", context, status=_status(form))
 
 
-def _rate_check(request: HttpRequest, line: BudgetLine, data: Any) -> dict[str, Any]:
+def _rate_check(line: BudgetLine, data: Any) -> dict[str, Any]:
     """What a payment with ``data`` (currency, value date, amount) would be converted with:
     the rate, its date and age, and whether it is older than the setting allows."""
     form = DisbursementForm(data)
@@ -154,7 +154,7 @@ def budget_line_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         disbursements=selectors.disbursements_of(budget_line=line),
         transitions=line.transitions.select_related("by"),
         form=form,
-        rate_check=_rate_check(request, line, request.POST) if request.method == "POST" else {},
+        rate_check=_rate_check(line, request.POST) if request.method == "POST" else {},
         history=history.object_history(line, limit=20)
         if "view_history" in partnership_access.capabilities_in(request.user, line.partnership_id)
         else None,
@@ -170,7 +170,7 @@ def budget_line_rate_check(request: HttpRequest, slug: str, pk: int) -> HttpResp
     )
     context = {
         "partnership": line.partnership,
-        "rate_check": _rate_check(request, line, request.GET),
+        "rate_check": _rate_check(line, request.GET),
         "form": DisbursementForm(),
     }
     return render(request, "funding/partials/rate_check.html", context)
