@@ -81,7 +81,7 @@ class HistoryFilter(FilterSet):
         label="Changed by",
         queryset=get_user_model().objects.none(),
         empty_label="Anyone",
-        help_text="Only changes this person made (a member of the partnership, by id).",
+        help_text="Only changes this person made.",
     )
 
     class Meta:
