@@ -32,6 +32,7 @@ NOT_PAGES = frozenset(
         "bench-bare",
         "accounts:token-revoke",
         "partnership:document-download",
+        "partnership:history-export",
         "funding:exchange-rates-import",
         "funding:export",
         "reviews:finding-add",

@@ -11,6 +11,7 @@ from config.api import FilterSet
 
 from . import access, serializers, services
 from .api_base import CachedListMixin, PartnershipScopedViewSet
+from .history_api import HistoryViewSet
 from .models import Document, GoalStatus, GoalUpdate, OverallGoal, RiskAssessment
 
 
@@ -219,3 +220,4 @@ def register(router: BaseRouter) -> None:
     router.register("risks", RiskViewSet, basename="risk")
     router.register("risk-assessments", RiskAssessmentViewSet, basename="risk-assessment")
     router.register("documents", DocumentViewSet, basename="document")
+    router.register("history", HistoryViewSet, basename="history")

@@ -9,13 +9,9 @@ class PartnershipConfig(AppConfig):
         from . import caching, history, models
 
         caching.connect()
+        history.connect()
 
-        history.register(
-            models.Organisation,
-            partnership_path=lambda ids: {
-                "id__in": models.Partnership.objects.filter(id__in=ids).values("organisation_id")
-            },
-        )
+        history.register(models.Organisation, partnership_path="partnerships")
         history.register(models.OrganisationFact, partnership_path="organisation__partnerships")
         history.register(models.Partnership, partnership_path="")
         for model in (

@@ -83,7 +83,8 @@ class ConfirmForm(forms.Form):
 
     reason = forms.CharField(
         label="Reason",
-        max_length=200,
+        # django-simple-history keeps the reason in a column of 100 characters.
+        max_length=100,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required. Kept with the change history.",
         error_messages={"required": "Give a reason: it is kept with the change history."},

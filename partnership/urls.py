@@ -18,4 +18,5 @@ urlpatterns = [
     path("documents/", views.document_list, name="document-list"),
     path("documents/<int:pk>/download/", views.document_download, name="document-download"),
     path("history/", views.history_list, name="history"),
+    path("history/export.<str:fmt>", views.history_export, name="history-export"),
 ]

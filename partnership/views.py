@@ -3,19 +3,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods
+
+from funding import exports
 
 from . import access, caching, history, selectors, services
 from .access import Capability
@@ -28,6 +29,7 @@ from .forms import (
     RiskAssessmentForm,
     RiskForm,
 )
+from .history_filters import PARAMETERS, HistoryFilter
 from .models import Document, Membership, Partnership
 
 
@@ -299,6 +301,42 @@ def document_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
 
 
 HISTORY_PAGE_SIZE = 50
+HISTORY_EXPORTS = {
+    "csv": (exports.to_csv, "text/csv; charset=utf-8"),
+    "xlsx": (
+        exports.to_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+}
+
+
+def _history_filters(request: HttpRequest, partnership: Partnership) -> HistoryFilter:
+    return HistoryFilter(request.GET, request=request, partnership_ids=[partnership.pk])
+
+
+def _history_page(
+    request: HttpRequest, partnership: Partnership, filters: HistoryFilter
+) -> HttpResponse:
+    """The page of changes asked for, or the filters with what is wrong with them (400)."""
+    page = None
+    if filters.is_valid():
+        changes = history.Changes(filters.criteria([partnership.pk]))
+        page = Paginator(changes, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The filters as given, for the links to other pages and to the exports.
+    query = urlencode([(k, v) for k, v in request.GET.items() if k in PARAMETERS and v])
+    zone = timezone.get_default_timezone_name()
+    context = partnership_context(
+        request,
+        partnership,
+        filters=filters,
+        page=page,
+        query=query,
+        time_zone=zone,
+        time_zone_city=zone.rsplit("/", 1)[-1].replace("_", " "),
+    )
+    return render(
+        request, "partnership/history.html", context, status=200 if page is not None else 400
+    )
 
 
 @require_GET
@@ -306,37 +344,24 @@ def history_list(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = access.partnerships.get(
         user=request.user, capability=Capability.VIEW_HISTORY, slug=slug
     )
-    kinds = {model._meta.model_name: model for model in history.registered_models()}
-    kind = request.GET.get("kind", "")
-    before_raw = request.GET.get("before", "")
-    try:
-        before: datetime | None = parse_datetime(before_raw) if before_raw else None
-    except ValueError:  # well formed but impossible, e.g. month 13
-        before = None
-    if before is not None and timezone.is_naive(before):
-        before = timezone.make_aware(before)
-    members = (
-        get_user_model().objects.filter(memberships__partnership=partnership).order_by("username")
+    return _history_page(request, partnership, _history_filters(request, partnership))
+
+
+@require_GET
+def history_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """Every change the filters select (all pages), as the page shows them."""
+    partnership = access.partnerships.get(
+        user=request.user, capability=Capability.VIEW_HISTORY, slug=slug
     )
-    user_id = request.GET.get("user", "")
-    user_id_int = (
-        int(user_id) if user_id.isascii() and user_id.isdigit() and len(user_id) < 19 else None
-    )
-    entries = history.partnership_history(
-        partnership_ids=[partnership.pk],
-        before=before,
-        limit=HISTORY_PAGE_SIZE,
-        models_=[kinds[kind]] if kind in kinds else None,
-        user_id=user_id_int,
-    )
-    context = partnership_context(
-        request,
-        partnership,
-        entries=entries,
-        kinds=[(name, model._meta.verbose_name) for name, model in kinds.items()],
-        kind=kind,
-        members=members,
-        user_filter=user_id_int,
-        next_before=entries[-1].when.isoformat() if len(entries) == HISTORY_PAGE_SIZE else "",
-    )
-    return render(request, "partnership/history.html", context)
+    if fmt not in HISTORY_EXPORTS:
+        raise Http404("No such export.")
+    filters = _history_filters(request, partnership)
+    if not filters.is_valid():
+        return _history_page(request, partnership, filters)
+    entries = history.Changes(filters.criteria([partnership.pk])).all()
+    table = exports.Table("history", history.EXPORT_HEADERS, history.export_rows(entries))
+    write, content_type = HISTORY_EXPORTS[fmt]
+    response = HttpResponse(write(table), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{slug}-history.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -80,6 +80,9 @@ class Rule:
     create: Callable[[Partnership, dict[str, Any]], dict[str, Any]] = _no_overrides
     actions: dict[str, Capability] | None = None  # extra actions' own capability
     update: Callable[[Partnership, dict[str, Any]], dict[str, Any]] = _no_overrides
+    # Values of the other partnership for the filters that read no field of the listed
+    # objects (test_isolation.py), by parameter; given the ``two`` partnerships' namespace.
+    filter_values: Callable[[Any], dict[str, list[Any]]] | None = None
 
 
 # --- One object of each kind, in a seeded partnership --------------------------------------
@@ -410,6 +413,37 @@ def _many_action_points(partnership, n):
     _linked(ActionPoint, points, partnership)
 
 
+def _a_change(partnership):
+    """A change whose values name other records and a person: a goal update."""
+    goal = OverallGoal.objects.filter(partnership=partnership).first()
+    factories.GoalUpdateFactory(goal=goal or factories.GoalFactory(partnership=partnership))
+    return partnership
+
+
+def _many_changes(partnership, n):
+    """n changes of three kinds, each naming a record and a person of its own."""
+    goal = factories.GoalFactory(partnership=partnership)
+    risk = factories.RiskFactory(partnership=partnership)
+    for i in range(n):
+        person = factories.UserFactory()
+        if i % 3 == 0:
+            factories.GoalUpdateFactory(goal=goal, author=person)
+        elif i % 3 == 1:
+            factories.RiskAssessmentFactory(risk=risk, author=person)
+        else:
+            factories.DocumentFactory(partnership=partnership, uploaded_by=person)
+
+
+def _history_filter_values(two) -> dict[str, list[Any]]:
+    today = timezone.localdate().isoformat()
+    return {
+        "kind": ["goalupdate", "membership", "organisation"],
+        "person": [two.their_member.pk],
+        "from": [today],
+        "to": [today],
+    }
+
+
 # --- Create payloads: what a made object's writable fields do not give ----------------------
 
 
@@ -546,6 +580,14 @@ RULES: dict[str, Rule] = {
         lambda p: funding_factories.StaffPositionFactory(partnership=p),
         _many_staff_positions,
         update=_a_reason,
+    ),
+    # Read-only; reading needs the right to read the history (not every member's).
+    "history": Rule(
+        Capability.VIEW_HISTORY,
+        _a_change,
+        _many_changes,
+        actions={"list": Capability.VIEW_HISTORY},
+        filter_values=_history_filter_values,
     ),
 }
 

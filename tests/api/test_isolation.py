@@ -87,6 +87,9 @@ def _values_of(objects, field_name: str) -> list[Any]:
 
 def _their_values(route: Route, name: str, filt, two) -> list[Any]:
     """Values of the other partnership to give a filter."""
+    given = RULES[route.basename].filter_values
+    if given is not None:
+        return given(two)[name]
     if isinstance(filt, django_filters.BooleanFilter) and filt.method:
         return ["true", "false"]
     if isinstance(filt, MODEL_CHOICE):
@@ -108,12 +111,17 @@ def _items(response) -> list[dict[str, Any]]:
 
 
 def _whose(route: Route, items, partnership: Partnership) -> list[dict[str, Any]]:
-    """The items that are the partnership's: by id, or by slug where items have no id."""
+    """The items that are the partnership's: by id, or by slug where items have no id of a
+    row (the change history's ids name a change of any kind)."""
     ids = set(_scope(route.basename, partnership).values_list("pk", flat=True))
     return [
         item
         for item in items
-        if (item["id"] in ids if "id" in item else item.get("partnership") == partnership.slug)
+        if (
+            item["id"] in ids
+            if isinstance(item.get("id"), int)
+            else item.get("partnership") == partnership.slug
+        )
     ]
 
 
