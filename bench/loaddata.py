@@ -101,7 +101,9 @@ CONSULTATIONS_PER_UNIT = 3  # annual: one a year of the agreement
 NOTES_PER_UNIT = 36  # a note per agenda item of each
 ACTION_POINTS_PER_UNIT = 12
 DOCUMENTS_PER_UNIT = 10
-PROJECTS_PER_UNIT = 7  # × 5 years of Annex IV = 35 rows, as many as the demo's annex
+# Yearly figures a unit adds to Annex IV: as many as the demo's annex itemises (37), in
+# projects of five years (2013–2017) but the last, which has as many years as are left.
+ANNEX_ROWS_PER_UNIT = 37
 ANNEX_YEARS = (2013, 2014, 2015, 2016, 2017)
 VERSIONS_PER_REVIEW = 2
 DOWNLOADS_PER_VERSION = 2
@@ -363,11 +365,16 @@ class _Generator:
                 line.save()
                 added += 1
         self.report.add("budget lines", added)
-        for line in BudgetLine.objects.filter(
+        years = BudgetLine.objects.filter(
             partnership=partnership, status=BudgetLine.Status.INDICATIVE
-        ).order_by("year", "component"):
-            funding_services.budget_line_commit(
-                budget_line=line, finance_act_reference=f"Finance Act for {line.year}", by=self.desk
+        ).values_list("year", flat=True)
+        for year in sorted(set(years)):
+            funding_services.budget_year_commit(
+                partnership=partnership,
+                year=year,
+                finance_act_reference=f"Finance Act for {year}",
+                reason="Generated load data",
+                by=self.desk,
             )
 
     def exchange_rates(self, partnership: Partnership) -> None:
@@ -415,6 +422,8 @@ class _Generator:
                     amount=amount,
                     currency=currency,
                     reference=f"PAY-{_line_code(line)}-{index + 1:03d}",
+                    # The generated rates are monthly: a payment may use one weeks old.
+                    accept_stale_rate=True,
                 )
         self.report.add("payments", sum(payments))
         refunds = 0
@@ -516,7 +525,8 @@ class _Generator:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(header)
-        projects = PROJECTS_PER_UNIT * units
+        left = ANNEX_ROWS_PER_UNIT * units
+        projects = -(-left // len(ANNEX_YEARS))
         regions = list(REGIONS.items())
         per_region = _spread(projects, len(regions))
         for (region, countries), count in zip(regions, per_region, strict=True):
@@ -528,12 +538,14 @@ class _Generator:
                 prefix = PROJECT_PREFIXES[self.project_number % len(PROJECT_PREFIXES)]
                 country = countries[index % len(countries)]
                 donor, unit = self.rng.choice(DONOR_UNITS)
+                years = min(left, len(ANNEX_YEARS))
+                left -= years
                 amounts = [
                     self.rng.choice([-1, 1]) * self.rng.randrange(1_000, 30_000)
                     if self.rng.random() < 0.05
                     else self.rng.randrange(20_000, 900_000)
-                    for _ in ANNEX_YEARS
-                ]
+                    for _ in range(years)
+                ] + [0] * (len(ANNEX_YEARS) - years)
                 rows.append((country, donor, unit, f"{prefix}{self.project_number:04d}", amounts))
             totals = [sum(r[4][i] for r in rows) for i in range(len(ANNEX_YEARS))]
             writer.writerow(["All Projects", "", region, "", "", "", "", *totals, sum(totals), ""])
@@ -542,7 +554,7 @@ class _Generator:
                     [
                         "All Projects", "", country, donor, unit, code,
                         f"Migration management and assisted return – {country}",
-                        *amounts, sum(amounts), "",
+                        *[a if a else "-" for a in amounts], sum(amounts), "",
                     ]
                 )  # fmt: skip
         content = buffer.getvalue().encode("utf-8")

@@ -33,8 +33,6 @@ NOT_PAGES = frozenset(
         "accounts:token-revoke",
         "partnership:document-download",
         "partnership:history-export",
-        "funding:budget-line-commit",
-        "funding:budget-line-close",
         "funding:exchange-rates-import",
         "funding:export",
         "reviews:finding-add",
@@ -66,6 +64,9 @@ class Objects:
     risk: int
     area: int
     budget_line: int
+    exchange_rate: int
+    allocation: int
+    staff_position: int
     review: int
     consultation_year: int
     note: int
@@ -74,7 +75,7 @@ class Objects:
     @classmethod
     def of_demo(cls, slug: str = IOM_SLUG) -> Objects:
         from consultations.models import ActionPoint, Consultation, Note
-        from funding.models import BudgetLine
+        from funding.models import Allocation, BudgetLine, ExchangeRate, StaffPosition
         from reviews.models import Review
 
         consultation = Consultation.objects.filter(partnership__slug=slug).order_by("pk").first()
@@ -84,6 +85,18 @@ class Objects:
             risk=1,
             area=1,
             budget_line=BudgetLine.objects.filter(partnership__slug=slug)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first(),
+            exchange_rate=ExchangeRate.objects.filter(partnership__slug=slug)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first(),
+            allocation=Allocation.objects.filter(budget_line__partnership__slug=slug)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first(),
+            staff_position=StaffPosition.objects.filter(partnership__slug=slug)
             .order_by("pk")
             .values_list("pk", flat=True)
             .first(),
@@ -120,14 +133,24 @@ PAGES: dict[str, Callable[[Objects], dict[str, Any]]] = {
     "partnership:history": lambda o: {"slug": o.slug},
     "funding:overview": lambda o: {"slug": o.slug},
     "funding:budget-line-detail": lambda o: {"slug": o.slug, "pk": o.budget_line},
+    "funding:budget-line-rate-check": lambda o: {"slug": o.slug, "pk": o.budget_line},
+    "funding:budget-line-close": lambda o: {"slug": o.slug, "pk": o.budget_line},
+    "funding:budget-year-commit": lambda o: {"slug": o.slug, "year": 2020},
     "funding:exchange-rates": lambda o: {"slug": o.slug},
+    "funding:exchange-rate-edit": lambda o: {"slug": o.slug, "pk": o.exchange_rate},
+    "funding:exchange-rate-withdraw": lambda o: {"slug": o.slug, "pk": o.exchange_rate},
     "funding:assessed-contributions": lambda o: {"slug": o.slug},
+    "funding:assessed-contribution-create": lambda o: {"slug": o.slug},
     "funding:assessed-contribution-edit": lambda o: {"slug": o.slug, "year": 2018},
     "funding:voluntary-contributions": lambda o: {"slug": o.slug},
     "funding:voluntary-contributions-import": lambda o: {"slug": o.slug},
     "funding:reconciliation": lambda o: {"slug": o.slug},
     "funding:allocations": lambda o: {"slug": o.slug},
+    "funding:allocation-edit": lambda o: {"slug": o.slug, "pk": o.allocation},
+    "funding:allocation-withdraw": lambda o: {"slug": o.slug, "pk": o.allocation},
     "funding:staff": lambda o: {"slug": o.slug},
+    "funding:staff-position-edit": lambda o: {"slug": o.slug, "pk": o.staff_position},
+    "funding:staff-position-withdraw": lambda o: {"slug": o.slug, "pk": o.staff_position},
     "reviews:review-list": lambda o: {"slug": o.slug},
     "reviews:verify": lambda o: {"slug": o.slug},
     "reviews:download-log": lambda o: {"slug": o.slug},

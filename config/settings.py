@@ -339,6 +339,12 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Payments (funding/): a payment in USD or CHF converted with a rate dated more than this
+# many days before its value date is flagged where it is entered and must be confirmed.
+EXCHANGE_RATE_MAX_AGE_DAYS = env_int("EXCHANGE_RATE_MAX_AGE_DAYS", 7)
+if EXCHANGE_RATE_MAX_AGE_DAYS < 0:
+    raise ImproperlyConfigured("EXCHANGE_RATE_MAX_AGE_DAYS must be zero or more days.")
+
 # --- Logging ------------------------------------------------------------------------------
 # One line per record on stdout, each with the id of the request (or task) it belongs to.
 LOGGING = {

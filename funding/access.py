@@ -18,7 +18,7 @@ budget_lines = ObjectAccess[BudgetLine](
     lambda: BudgetLine.objects.select_related("partnership"), "partnership"
 )
 disbursements = ObjectAccess[Disbursement](
-    lambda: Disbursement.objects.select_related("budget_line__partnership", "created_by"),
+    lambda: Disbursement.objects.select_related("budget_line__partnership", "created_by", "rate"),
     "budget_line__partnership",
 )
 exchange_rates = ObjectAccess[ExchangeRate](

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Count
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.decorators import action
@@ -50,30 +51,74 @@ class BudgetLineViewSet(CachedListMixin, mixins.RetrieveModelMixin, FundingViewS
         return super().get_queryset().annotate(**selectors.disbursement_sums())
 
     @extend_schema(
-        summary="Commit a line under a Finance Act (desk officers)",
-        request=serializers.BudgetLineCommitSerializer,
-        responses=serializers.BudgetLineSerializer,
+        summary="Commit every indicative line of a year under one Finance Act (desk officers)",
+        description="One action for the year: each line of the year still indicative is "
+        "committed under the Finance Act reference, all of them or none; the reason is kept "
+        "with each line's change history. Answers the lines committed.",
+        request=serializers.BudgetYearCommitSerializer,
+        responses=serializers.BudgetLineSerializer(many=True),
+        filters=False,
     )
-    @action(detail=True, methods=["post"])
-    def commit(self, request, pk=None):
-        line = self.get_object()
-        data = serializers.BudgetLineCommitSerializer(data=request.data)
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="commit-year",
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def commit_year(self, request):
+        data = serializers.BudgetYearCommitSerializer(
+            data=request.data, context={"request": request}
+        )
         data.is_valid(raise_exception=True)
-        services.budget_line_commit(budget_line=line, by=request.user, **data.validated_data)
-        return Response(self.get_serializer(self.get_queryset().get(pk=line.pk)).data)
+        values = dict(data.validated_data)
+        partnership = values.pop("partnership")
+        self.check_write(partnership.pk)
+        lines = services.budget_year_commit(partnership=partnership, by=request.user, **values)
+        committed = self.get_base_queryset().filter(pk__in=[line.pk for line in lines])
+        return Response(self.get_serializer(committed.order_by("component"), many=True).data)
 
     @extend_schema(
-        summary="Close a committed line (desk officers)",
-        request=serializers.BudgetLineCloseSerializer,
+        summary="Close a committed line, with the reason (desk officers)",
+        request=serializers.ReasonSerializer,
         responses=serializers.BudgetLineSerializer,
     )
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         line = self.get_object()
-        data = serializers.BudgetLineCloseSerializer(data=request.data)
+        data = serializers.ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.budget_line_close(budget_line=line, by=request.user, **data.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=line.pk)).data)
+
+
+class CorrectWithdrawMixin(mixins.UpdateModelMixin):
+    """PUT and PATCH correct an object, with a required ``reason``; ``POST …/withdraw/``
+    with ``{"reason": …}`` removes it (204), the change history keeping it and the reason."""
+
+    update_serializer_class: type
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_serializer_class(self):
+        if self.action in {"update", "partial_update"}:
+            return self.update_serializer_class
+        return super().get_serializer_class()
+
+    def withdraw_object(self, obj, reason: str) -> None:
+        raise NotImplementedError
+
+    @extend_schema(
+        summary="Withdraw, with the reason (desk officers)",
+        request=serializers.ReasonSerializer,
+        responses={204: None},
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        obj = self.get_object()
+        data = serializers.ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        self.withdraw_object(obj, data.validated_data["reason"])
+        return Response(status=204)
 
 
 class DisbursementFilter(FilterSet):
@@ -121,44 +166,96 @@ class ExchangeRateFilter(FilterSet):
     list=extend_schema(summary="List exchange rates to DKK"),
     retrieve=extend_schema(summary="Read an exchange rate"),
     create=extend_schema(summary="Enter an exchange rate with its source (desk officers)"),
+    update=extend_schema(
+        summary="Correct a rate, with the reason (desk officers); once payments used it, "
+        "only its source"
+    ),
+    partial_update=extend_schema(
+        summary="Correct part of a rate, with the reason (desk officers); once payments used "
+        "it, only its source"
+    ),
+    withdraw=extend_schema(
+        summary="Withdraw a rate, with the reason (desk officers); refused once payments used it"
+    ),
 )
 class ExchangeRateViewSet(
-    mixins.CreateModelMixin, CachedListMixin, mixins.RetrieveModelMixin, FundingViewSet
+    mixins.CreateModelMixin,
+    CorrectWithdrawMixin,
+    CachedListMixin,
+    mixins.RetrieveModelMixin,
+    FundingViewSet,
 ):
     access = access.exchange_rates
     serializer_class = serializers.ExchangeRateSerializer
+    update_serializer_class = serializers.ExchangeRateUpdateSerializer
     filterset_class = ExchangeRateFilter
     ordering_fields = ["date", "currency"]
     ordering = ["currency", "-date"]
 
+    def get_base_queryset(self):
+        return super().get_base_queryset().annotate(payments=Count("disbursements"))
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         self.check_write(data["partnership"].pk)
-        serializer.instance = services.exchange_rate_create(created_by=self.request.user, **data)
+        rate = services.exchange_rate_create(created_by=self.request.user, **data)
+        serializer.instance = self.get_base_queryset().get(pk=rate.pk)
+
+    def perform_update(self, serializer):
+        rate, data = serializer.instance, serializer.validated_data
+        services.exchange_rate_update(
+            exchange_rate=rate,
+            currency=data.get("currency", rate.currency),
+            date=data.get("date", rate.date),
+            rate=data.get("rate", rate.rate),
+            source=data.get("source", rate.source),
+            reason=data.get("reason", ""),
+        )
+        serializer.instance = self.get_base_queryset().get(pk=rate.pk)
+
+    def withdraw_object(self, obj, reason: str) -> None:
+        services.exchange_rate_withdraw(exchange_rate=obj, reason=reason)
 
 
 @extend_schema_view(
     list=extend_schema(summary="List assessed contributions with the computed expected amount"),
     retrieve=extend_schema(summary="Read an assessed contribution"),
-    partial_update=extend_schema(summary="Record what was invoiced and paid (desk officers)"),
+    create=extend_schema(summary="Add a year of the assessed contribution (desk officers)"),
+    partial_update=extend_schema(
+        summary="Record what was invoiced and paid, or the year's scale and budget (desk officers)"
+    ),
 )
 class AssessedContributionViewSet(
-    CachedListMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, FundingViewSet
+    mixins.CreateModelMixin,
+    CachedListMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    FundingViewSet,
 ):
     access = access.assessed_contributions
     serializer_class = serializers.AssessedContributionSerializer
     filterset_fields = ["year"]
     ordering_fields = ["year"]
     ordering = ["partnership_id", "year"]
-    http_method_names = ["get", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return serializers.AssessedContributionCreateSerializer
+        return super().get_serializer_class()
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        partnership = data.pop("partnership")
+        self.check_write(partnership.pk)
+        serializer.instance = services.assessed_contribution_create(partnership=partnership, **data)
 
     def perform_update(self, serializer):
         data = serializer.validated_data
         instance = serializer.instance
         serializer.instance = services.assessed_contribution_update(
             contribution=instance,
-            invoiced=data.get("invoiced", instance.invoiced),
-            paid=data.get("paid", instance.paid),
+            **{name: data.get(name, getattr(instance, name)) for name in services.ASSESSED_FIELDS},
             reason=data.get("reason", ""),
         )
 
@@ -225,12 +322,22 @@ class AllocationFilter(FilterSet):
     create=extend_schema(
         summary="Record an allocation (desk officers); refused for a country not on the DAC list"
     ),
+    update=extend_schema(summary="Correct an allocation, with the reason (desk officers)"),
+    partial_update=extend_schema(
+        summary="Correct part of an allocation, with the reason (desk officers)"
+    ),
+    withdraw=extend_schema(summary="Withdraw an allocation, with the reason (desk officers)"),
 )
 class AllocationViewSet(
-    mixins.CreateModelMixin, CachedListMixin, mixins.RetrieveModelMixin, FundingViewSet
+    mixins.CreateModelMixin,
+    CorrectWithdrawMixin,
+    CachedListMixin,
+    mixins.RetrieveModelMixin,
+    FundingViewSet,
 ):
     access = access.allocations
     serializer_class = serializers.AllocationSerializer
+    update_serializer_class = serializers.AllocationUpdateSerializer
     filterset_class = AllocationFilter
     ordering_fields = ["amount", "country"]
     ordering = ["budget_line__year", "budget_line__component", "country", "id"]
@@ -239,6 +346,23 @@ class AllocationViewSet(
         data = dict(serializer.validated_data)
         self.check_write(data["budget_line"].partnership_id)
         serializer.instance = services.allocation_create(created_by=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        allocation, data = serializer.instance, serializer.validated_data
+        line = data.get("budget_line", allocation.budget_line)
+        self.check_write(line.partnership_id)
+        serializer.instance = services.allocation_update(
+            allocation=allocation,
+            budget_line=line,
+            **{
+                name: data.get(name, getattr(allocation, name))
+                for name in ("country", "amount", "description", "reported_in")
+            },
+            reason=data.get("reason", ""),
+        )
+
+    def withdraw_object(self, obj, reason: str) -> None:
+        services.allocation_withdraw(allocation=obj, reason=reason)
 
 
 class StaffPositionFilter(FilterSet):
@@ -251,12 +375,24 @@ class StaffPositionFilter(FilterSet):
     list=extend_schema(summary="List Danish nationals employed by the organisation"),
     retrieve=extend_schema(summary="Read a staff position"),
     create=extend_schema(summary="Register a position (desk officers)"),
+    update=extend_schema(summary="Correct a position, with the reason (desk officers)"),
+    partial_update=extend_schema(
+        summary="Correct part of a position, with the reason (desk officers)"
+    ),
+    withdraw=extend_schema(
+        summary="Withdraw a position from the register, with the reason (desk officers)"
+    ),
 )
 class StaffPositionViewSet(
-    mixins.CreateModelMixin, CachedListMixin, mixins.RetrieveModelMixin, FundingViewSet
+    mixins.CreateModelMixin,
+    CorrectWithdrawMixin,
+    CachedListMixin,
+    mixins.RetrieveModelMixin,
+    FundingViewSet,
 ):
     access = access.staff_positions
     serializer_class = serializers.StaffPositionSerializer
+    update_serializer_class = serializers.StaffPositionUpdateSerializer
     filterset_class = StaffPositionFilter
     ordering_fields = ["start_date", "kind"]
     ordering = ["kind", "start_date", "id"]
@@ -266,6 +402,17 @@ class StaffPositionViewSet(
         partnership = data.pop("partnership")
         self.check_write(partnership.pk)
         serializer.instance = services.staff_position_create(partnership=partnership, **data)
+
+    def perform_update(self, serializer):
+        position, data = serializer.instance, serializer.validated_data
+        serializer.instance = services.staff_position_update(
+            staff_position=position,
+            reason=data.get("reason", ""),
+            **{name: data.get(name, getattr(position, name)) for name in services.STAFF_FIELDS},
+        )
+
+    def withdraw_object(self, obj, reason: str) -> None:
+        services.staff_position_withdraw(staff_position=obj, reason=reason)
 
 
 def register(router: BaseRouter) -> None:

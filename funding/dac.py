@@ -8,6 +8,9 @@ those exceptions are listed, with their source, in ``fixtures/dac_list_graduatio
 from __future__ import annotations
 
 import csv
+import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -21,6 +24,13 @@ ISO_FILE = FIXTURES / "iso_3166_1.csv"
 LIST_NAME = "OECD DAC List of ODA Recipients effective for reporting on 2018, 2019 and 2020 flows"
 LIST_SHORT_NAME = "DAC List of ODA Recipients 2018–2020"
 LIST_YEARS = range(2018, 2021)
+# The list's own order of its income groups, poorest first.
+INCOME_GROUPS = (
+    "Least Developed Countries",
+    "Other Low Income Countries",
+    "Lower Middle Income Countries and Territories",
+    "Upper Middle Income Countries and Territories",
+)
 
 
 @dataclass(frozen=True)
@@ -111,3 +121,69 @@ def choices_for(year: int | None = None) -> list[tuple[str, str]]:
     if year is not None:
         rows = [r for r in rows if r.eligible_in(year)]
     return [(r.iso2, f"{r.name} ({r.iso2})") for r in rows]
+
+
+def _normalised(text: str) -> str:
+    """Case, accents, apostrophes and spacing set aside: "cote d’ivoire" is Côte d'Ivoire."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'").replace("‘", "'"))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split())
+
+
+@cache
+def _codes_by_name() -> dict[str, str]:
+    names = {_normalised(name): code for code, name in iso_names().items()}
+    names.update({_normalised(r.name): code for code, r in recipients().items()})
+    return names
+
+
+def option_label(iso2: str) -> str:
+    """How the country picker writes a country: "Niger (NE)"."""
+    return f"{country_name(iso2) or iso2} ({iso2})"
+
+
+_LABELLED = re.compile(r"^(?P<name>.+?)\s*\((?P<code>[A-Za-z]{2})\)$")
+
+
+def lookup(text: str) -> str | None:
+    """The ISO code a person means: a code ("NE", "ne"), a country's name on the DAC list or
+    in ISO 3166 ("Niger", "côte d'ivoire"), or the picker's "Niger (NE)". None when nothing
+    matches; never a guess from the first letters."""
+    value = " ".join((text or "").split())
+    if not value:
+        return None
+    if len(value) == 2 and value.isascii() and value.isalpha():
+        code = value.upper()
+        return code if country_name(code) else None
+    labelled = _LABELLED.match(value)
+    if labelled:
+        code = labelled["code"].upper()
+        name = country_name(code)
+        if name and _codes_by_name().get(_normalised(labelled["name"])) == code:
+            return code
+    return _codes_by_name().get(_normalised(value))
+
+
+@dataclass(frozen=True)
+class Option:
+    iso2: str
+    label: str  # "Niger (NE)"
+    note: str  # the income group, and the years it is not on the list, if any
+
+
+def picker_options(years: Iterable[int]) -> list[Option]:
+    """The countries on the list in force for any of ``years``, by income group and name,
+    each noting its income group and any of those years it is not eligible in."""
+    wanted = sorted(set(years))
+    order = {group: n for n, group in enumerate(INCOME_GROUPS)}
+    options = []
+    for r in sorted(recipients().values(), key=lambda r: (order.get(r.income_group, 9), r.name)):
+        eligible = [y for y in wanted if r.eligible_in(y)]
+        if not eligible:
+            continue
+        note = r.income_group
+        excluded = [y for y in wanted if y not in eligible and y in LIST_YEARS]
+        if excluded:
+            note += f" · not for {', '.join(map(str, excluded))} flows"
+        options.append(Option(iso2=r.iso2, label=f"{r.name} ({r.iso2})", note=note))
+    return options

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -167,9 +168,22 @@ class Disbursement(AppendOnlyModel):
     currency = models.CharField(max_length=3, choices=Currency.choices)
     exchange_rate = models.DecimalField("DKK per unit", max_digits=14, decimal_places=6)
     rate = models.ForeignKey(
-        ExchangeRate, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        ExchangeRate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disbursements",
     )
     amount_dkk = models.DecimalField("DKK equivalent", max_digits=16, decimal_places=2)
+    debited_dkk = models.DecimalField(
+        "DKK debited",
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="What the ministry's accounts show was debited, where it differs from the "
+        "DKK equivalent at the recorded rate; it is then what counts against the line.",
+    )
     reference = models.CharField(max_length=120)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -188,14 +202,42 @@ class Disbursement(AppendOnlyModel):
             models.CheckConstraint(
                 condition=models.Q(amount_dkk__gt=0), name="disbursement_dkk_positive"
             ),
+            models.CheckConstraint(
+                condition=models.Q(debited_dkk__isnull=True) | models.Q(debited_dkk__gt=0),
+                name="disbursement_debited_positive",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.reference}"
 
     @property
+    def booked_dkk(self) -> Decimal:
+        """What counts against the line: the amount debited where recorded, else the DKK
+        equivalent at the recorded rate (``booked_dkk_expression`` in the database)."""
+        return self.amount_dkk if self.debited_dkk is None else self.debited_dkk
+
+    @property
+    def debit_difference(self) -> Decimal | None:
+        """Debited less the computed equivalent; None where nothing was recorded."""
+        return None if self.debited_dkk is None else self.debited_dkk - self.amount_dkk
+
+    @property
     def signed_dkk(self) -> Decimal:
-        return -self.amount_dkk if self.kind == self.Kind.REFUND else self.amount_dkk
+        return -self.booked_dkk if self.kind == self.Kind.REFUND else self.booked_dkk
+
+    @property
+    def rate_age_days(self) -> int | None:
+        """Days between the rate's date and the value date (None for DKK)."""
+        if self.rate is None:
+            return None
+        return (self.value_date - self.rate.date).days
+
+
+def booked_dkk_expression(prefix: str = "") -> Coalesce:
+    """``Disbursement.booked_dkk`` as a database expression, from a model that reaches the
+    disbursements through ``prefix`` (e.g. ``"disbursements__"``)."""
+    return Coalesce(f"{prefix}debited_dkk", f"{prefix}amount_dkk")
 
 
 class AssessedContribution(models.Model):

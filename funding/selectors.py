@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
-    F,
     OuterRef,
     Q,
     QuerySet,
@@ -31,10 +34,12 @@ from .models import (
     Component,
     ContributionImport,
     Disbursement,
+    ExchangeRate,
     SourceTable,
     StaffPosition,
     StatedSubtotal,
     VoluntaryContribution,
+    booked_dkk_expression,
 )
 
 ZERO = Decimal(0)
@@ -44,10 +49,11 @@ COMMITTED_STATUSES = (BudgetLine.Status.COMMITTED, BudgetLine.Status.CLOSED)
 
 
 def disbursement_sums() -> dict[str, Any]:
-    """Annotations of a budget line queryset: ``paid`` and ``refunded`` in DKK."""
+    """Annotations of a budget line queryset: ``paid`` and ``refunded`` in DKK, as booked
+    (the amount debited where recorded, else the DKK equivalent)."""
     return {
         kind_name: Coalesce(
-            Sum("disbursements__amount_dkk", filter=Q(disbursements__kind=kind)),
+            Sum(booked_dkk_expression("disbursements__"), filter=Q(disbursements__kind=kind)),
             Value(ZERO),
             output_field=_MONEY,
         )
@@ -62,6 +68,17 @@ def budget_lines_with_totals(*, partnership: Partnership) -> QuerySet[BudgetLine
         .select_related("partnership")
         .annotate(**disbursement_sums())
         .order_by("year", "component")
+    )
+
+
+def lines_to_commit(*, partnership: Partnership, year: int) -> list[BudgetLine]:
+    """The lines of a year still awaiting Parliament's approval, in section 5's order."""
+    return list(
+        BudgetLine.objects.filter(
+            partnership=partnership, year=year, status=BudgetLine.Status.INDICATIVE
+        )
+        .select_related("partnership")
+        .order_by("component")
     )
 
 
@@ -130,6 +147,11 @@ class BudgetYear(_AgainstAnnualAmount, _Sums):
 
     def by_component(self) -> dict[str, BudgetCell]:
         return {c.component: c for c in self.cells}
+
+    @property
+    def awaiting_approval(self) -> list[BudgetCell]:
+        """The year's lines still indicative: committed together, under one Finance Act."""
+        return [c for c in self.cells if c.status == BudgetLine.Status.INDICATIVE]
 
 
 @dataclass
@@ -213,8 +235,8 @@ def budget_totals_by_year(*, partnership: Partnership) -> BudgetTotals:
         .annotate(
             net=Sum(
                 Case(
-                    When(kind=Disbursement.Kind.REFUND, then=-F("amount_dkk")),
-                    default=F("amount_dkk"),
+                    When(kind=Disbursement.Kind.REFUND, then=-booked_dkk_expression()),
+                    default=booked_dkk_expression(),
                 )
             )
         )
@@ -252,6 +274,90 @@ def budget_totals_by_year(*, partnership: Partnership) -> BudgetTotals:
     return BudgetTotals(currency=partnership.currency, years=[years[y] for y in sorted(years)])
 
 
+# --- Exchange rates --------------------------------------------------------------------------
+
+
+class MissingRateError(ValidationError):
+    pass
+
+
+def rate_on(*, partnership: Partnership, currency: str, value_date: dt.date) -> ExchangeRate:
+    """The latest rate on or before the value date; a missing rate is an error, never a guess."""
+    rate = (
+        ExchangeRate.objects.filter(
+            partnership=partnership, currency=currency, date__lte=value_date
+        )
+        .order_by("-date")
+        .first()
+    )
+    if rate is None:
+        raise MissingRateError(
+            {
+                "currency": f"No {currency} to DKK exchange rate on or before "
+                f"{value_date:%d %B %Y} is recorded. Enter or import the rate first."
+            }
+        )
+    return rate
+
+
+@dataclass(frozen=True)
+class RateUsed:
+    """The rate a payment on ``value_date`` is converted with, and how old it is then."""
+
+    rate: ExchangeRate
+    value_date: dt.date
+    max_age_days: int
+
+    @property
+    def age_days(self) -> int:
+        return (self.value_date - self.rate.date).days
+
+    @property
+    def stale(self) -> bool:
+        return self.age_days > self.max_age_days
+
+    @property
+    def description(self) -> str:
+        r = self.rate
+        age = (
+            "the value date itself"
+            if self.age_days == 0
+            else (f"{self.age_days} day{'s' if self.age_days != 1 else ''} before the value date")
+        )
+        return f"1 {r.currency} = {r.rate} DKK, the rate of {r.date:%-d %B %Y} ({r.source}): {age}."
+
+    @property
+    def warning(self) -> str:
+        r = self.rate
+        return (
+            f"The latest {r.currency} rate on or before {self.value_date:%-d %B %Y} is of "
+            f"{r.date:%-d %B %Y}, {self.age_days} days before the value date (more than "
+            f"{self.max_age_days}). Enter a newer rate, or confirm that this is the rate to use."
+        )
+
+
+def rate_used(*, partnership: Partnership, currency: str, value_date: dt.date) -> RateUsed:
+    """The rate a payment would use, with its age; raises ``MissingRateError`` without one."""
+    return RateUsed(
+        rate=rate_on(partnership=partnership, currency=currency, value_date=value_date),
+        value_date=value_date,
+        max_age_days=settings.EXCHANGE_RATE_MAX_AGE_DAYS,
+    )
+
+
+def exchange_rates(*, partnership: Partnership) -> QuerySet[ExchangeRate]:
+    """The partnership's rates with the number of payments converted with each."""
+    return (
+        ExchangeRate.objects.filter(partnership=partnership)
+        .select_related("created_by")
+        .annotate(payments=Count("disbursements"))
+        .order_by("currency", "-date")
+    )
+
+
+# --- Payments --------------------------------------------------------------------------------
+
+
 def disbursements_of(*, budget_line: BudgetLine) -> QuerySet[Disbursement]:
     return budget_line.disbursements.select_related("created_by", "rate").order_by(
         "value_date", "pk"
@@ -261,7 +367,7 @@ def disbursements_of(*, budget_line: BudgetLine) -> QuerySet[Disbursement]:
 def disbursements_of_partnership(*, partnership: Partnership) -> QuerySet[Disbursement]:
     return (
         Disbursement.objects.filter(budget_line__partnership=partnership)
-        .select_related("budget_line", "created_by")
+        .select_related("budget_line", "created_by", "rate")
         .order_by("-value_date", "-pk")
     )
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -7,7 +9,7 @@ from partnership import access as partnership_access
 from partnership.models import Currency
 from partnership.serializers import VisibleRelatedField
 
-from . import access
+from . import access, dac
 from .models import (
     Allocation,
     AssessedContribution,
@@ -17,9 +19,10 @@ from .models import (
     StaffPosition,
     VoluntaryContribution,
 )
-from .services import net_disbursed_dkk
+from .services import REASON_MAX_LENGTH, net_disbursed_dkk
 
 
+@extend_schema_field({"type": "string", "description": "The partnership's slug."})
 class PartnershipSlugField(serializers.SlugRelatedField):
     """A partnership the requesting user belongs to, by slug."""
 
@@ -59,18 +62,67 @@ class BudgetLineSerializer(serializers.ModelSerializer):
         return f"{net_disbursed_dkk(line):.2f}"
 
 
-class BudgetLineCommitSerializer(serializers.Serializer):
-    finance_act_reference = serializers.CharField(max_length=200)
-    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+def reason_field(**kwargs: Any) -> serializers.CharField:
+    """The reason of a correction or an irreversible action, kept with the change history."""
+    return serializers.CharField(
+        write_only=True,
+        max_length=REASON_MAX_LENGTH,
+        help_text="Why; kept with the change history.",
+        error_messages={"required": "Give a reason: it is kept with the change history."},
+        **kwargs,
+    )
 
 
-class BudgetLineCloseSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+class ReasonSerializer(serializers.Serializer):
+    reason = reason_field()
+
+
+class BudgetYearCommitSerializer(serializers.Serializer):
+    partnership = PartnershipSlugField(help_text="The partnership's slug.")
+    year = serializers.IntegerField(min_value=1945, max_value=2100)
+    finance_act_reference = serializers.CharField(
+        max_length=200, help_text="The Finance Act under which Parliament approved the year."
+    )
+    reason = reason_field()
 
 
 class DisbursementSerializer(serializers.ModelSerializer):
     budget_line = VisibleRelatedField(object_access=access.budget_lines)
     created_by = serializers.CharField(source="created_by.username", read_only=True)
+    rate_date = serializers.DateField(
+        source="rate.date",
+        read_only=True,
+        allow_null=True,
+        help_text="The date of the exchange rate used; null for DKK.",
+    )
+    rate_age_days = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="Days between the rate's date and the value date; null for DKK.",
+    )
+    debited_dkk = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        help_text="The DKK amount the ministry's accounts show was debited (USD or CHF "
+        "payments); where given, it counts against the line.",
+    )
+    debit_difference = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text="DKK debited less the DKK equivalent; null where nothing was debited.",
+    )
+    accept_stale_rate = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="Use the latest rate even when it is older than the setting "
+        "EXCHANGE_RATE_MAX_AGE_DAYS allows before the value date; without it such a "
+        "payment is refused (400 at this field) with the rate's date and age.",
+    )
 
     class Meta:
         model = Disbursement
@@ -82,27 +134,55 @@ class DisbursementSerializer(serializers.ModelSerializer):
             "amount",
             "currency",
             "exchange_rate",
+            "rate_date",
+            "rate_age_days",
             "amount_dkk",
+            "debited_dkk",
+            "debit_difference",
             "reference",
+            "accept_stale_rate",
             "created_by",
             "created_at",
         ]
-        read_only_fields = ["id", "exchange_rate", "amount_dkk", "created_by", "created_at"]
+        read_only_fields = [
+            "id", "exchange_rate", "rate_date", "rate_age_days", "amount_dkk",
+            "debit_difference", "created_by", "created_at",
+        ]  # fmt: skip
 
 
 class ExchangeRateSerializer(serializers.ModelSerializer):
     partnership = PartnershipSlugField()
+    payments = serializers.IntegerField(
+        read_only=True,
+        help_text="Payments converted with this rate: it then keeps its currency, date and "
+        "figure, and cannot be withdrawn.",
+    )
 
     class Meta:
         model = ExchangeRate
-        fields = ["id", "partnership", "currency", "date", "rate", "source", "created_at"]
-        read_only_fields = ["id", "created_at"]
+        fields = [
+            "id", "partnership", "currency", "date", "rate", "source", "payments", "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["id", "payments", "created_at"]
         validators = []  # the service's full_clean checks uniqueness with a field message
 
 
-class AssessedContributionSerializer(serializers.ModelSerializer):
+class ExchangeRateUpdateSerializer(ExchangeRateSerializer):
+    """A correction: the partnership stays, the reason is required."""
+
     partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    scale_percent = serializers.DecimalField(max_digits=7, decimal_places=4, read_only=True)
+    reason = reason_field()
+
+    class Meta(ExchangeRateSerializer.Meta):
+        fields = [*ExchangeRateSerializer.Meta.fields, "reason"]
+        read_only_fields = [*ExchangeRateSerializer.Meta.read_only_fields, "partnership"]
+
+
+class AssessedContributionSerializer(serializers.ModelSerializer):
+    """Corrections of a year: what was invoiced and paid, and the scale and budget once
+    known."""
+
+    partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     expected_amount = serializers.DecimalField(
         max_digits=16,
         decimal_places=2,
@@ -131,15 +211,16 @@ class AssessedContributionSerializer(serializers.ModelSerializer):
             "citation",
             "reason",
         ]
-        read_only_fields = [
-            "id",
-            "year",
-            "administrative_budget",
-            "stated_amount",
-            "currency",
-            "paying_ministry",
-            "citation",
-        ]
+        read_only_fields = ["id", "year", "stated_amount", "currency", "citation"]
+
+
+class AssessedContributionCreateSerializer(AssessedContributionSerializer):
+    """A further year (the strategy states 2017 and 2018), entered by a desk officer."""
+
+    partnership = PartnershipSlugField(help_text="The partnership's slug.")
+
+    class Meta(AssessedContributionSerializer.Meta):
+        read_only_fields = ["id", "stated_amount", "citation"]
 
 
 class VoluntaryContributionSerializer(serializers.ModelSerializer):
@@ -186,8 +267,43 @@ class ReconciliationFindingSerializer(serializers.Serializer):
     explanation = serializers.CharField()
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^[A-Z]{2}$",
+        "description": "The country's ISO 3166-1 alpha-2 code, e.g. NE for Niger.",
+    }
+)
+class CountryCodeField(serializers.CharField):
+    """An ISO 3166-1 alpha-2 code the reference data knows; anything else is refused at
+    the field, naming the problem (a name is answered with its code), never cut short."""
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(max_length=None, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        text = super().to_internal_value(data).strip()
+        code = text.upper()
+        if len(code) == 2 and code.isascii() and code.isalpha():
+            if dac.country_name(code):
+                return code
+            raise serializers.ValidationError(f"{text} is not an ISO 3166 alpha-2 country code.")
+        meant = dac.lookup(text)
+        if meant:
+            raise serializers.ValidationError(
+                f"Give the ISO 3166 alpha-2 code, not the name: {dac.option_label(meant)}."
+            )
+        raise serializers.ValidationError(
+            f"“{text[:60]}” is not an ISO 3166 alpha-2 code: give two letters, e.g. NE for Niger."
+        )
+
+
 class AllocationSerializer(serializers.ModelSerializer):
     budget_line = VisibleRelatedField(object_access=access.budget_lines)
+    country = CountryCodeField()
+    country_name = serializers.SerializerMethodField(
+        help_text="The country's name on the DAC list (else in ISO 3166)."
+    )
 
     class Meta:
         model = Allocation
@@ -195,13 +311,24 @@ class AllocationSerializer(serializers.ModelSerializer):
             "id",
             "budget_line",
             "country",
+            "country_name",
             "amount",
             "currency",
             "description",
             "reported_in",
             "created_at",
         ]
-        read_only_fields = ["id", "currency", "created_at"]
+        read_only_fields = ["id", "country_name", "currency", "created_at"]
+
+    def get_country_name(self, allocation: Allocation) -> str:
+        return dac.country_name(allocation.country) or allocation.country
+
+
+class AllocationUpdateSerializer(AllocationSerializer):
+    reason = reason_field()
+
+    class Meta(AllocationSerializer.Meta):
+        fields = [*AllocationSerializer.Meta.fields, "reason"]
 
 
 class StaffPositionSerializer(serializers.ModelSerializer):
@@ -231,3 +358,14 @@ class StaffPositionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "currency"]
         validators = []
+
+
+class StaffPositionUpdateSerializer(StaffPositionSerializer):
+    """A correction: the partnership stays, the reason is required."""
+
+    partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    reason = reason_field()
+
+    class Meta(StaffPositionSerializer.Meta):
+        fields = [*StaffPositionSerializer.Meta.fields, "reason"]
+        read_only_fields = [*StaffPositionSerializer.Meta.read_only_fields, "partnership"]

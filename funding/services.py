@@ -9,13 +9,13 @@ import io
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 
 from partnership.models import Currency, Partnership
 
-from . import dac
+from . import dac, selectors
 from .models import (
     CENT,
     EARMARKED_COMPONENTS,
@@ -27,6 +27,7 @@ from .models import (
     Disbursement,
     ExchangeRate,
     StaffPosition,
+    booked_dkk_expression,
 )
 
 Status = BudgetLine.Status
@@ -37,6 +38,30 @@ TRANSITIONS = {
     Status.COMMITTED: {Status.CLOSED},
     Status.CLOSED: set(),
 }
+
+# django-simple-history keeps a change's reason in a column of this length.
+REASON_MAX_LENGTH = 100
+
+
+def clean_reason(reason: str | None) -> str:
+    """The reason an irreversible or corrective change is made: required, and short enough
+    for the change history that keeps it."""
+    text = (reason or "").strip()
+    if not text:
+        raise ValidationError({"reason": "Give a reason: it is kept with the change history."})
+    if len(text) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "reason": f"Keep the reason within {REASON_MAX_LENGTH} characters (it has "
+                f"{len(text)}): the change history holds no more."
+            }
+        )
+    return text
+
+
+def _raise(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationError(errors)
 
 
 def _locked_line(budget_line: BudgetLine) -> BudgetLine:
@@ -49,14 +74,14 @@ def _locked_line(budget_line: BudgetLine) -> BudgetLine:
 
 
 def _transition(
-    *, budget_line: BudgetLine, to_status: str, by: Any, note: str = "", reference: str = ""
+    *, line: BudgetLine, to_status: str, by: Any, reason: str, reference: str = ""
 ) -> BudgetLine:
-    line = _locked_line(budget_line)
+    """Move a locked line one step of its lifecycle, with the reason in its history."""
     if to_status not in TRANSITIONS[Status(line.status)]:
         raise ValidationError(
             {
-                "status": f"A {line.get_status_display().lower()} line cannot become "
-                f"{Status(to_status).label.lower()}."
+                "status": f"{line.label} is {line.get_status_display().lower()}: it cannot "
+                f"become {Status(to_status).label.lower()}."
             }
         )
     from_status = line.status
@@ -64,37 +89,61 @@ def _transition(
     if reference:
         line.finance_act_reference = reference
     line.full_clean()
-    line._change_reason = note.strip() or f"{from_status} → {to_status}"
+    line._change_reason = reason
     line.save(update_fields=["status", "finance_act_reference"])
     BudgetLineTransition.objects.create(
         budget_line=line,
         from_status=from_status,
         to_status=to_status,
         finance_act_reference=line.finance_act_reference,
-        note=note.strip(),
+        note=reason,
         by=by,
     )
     return line
 
 
 @transaction.atomic
-def budget_line_commit(
-    *, budget_line: BudgetLine, finance_act_reference: str, by: Any, note: str = ""
-) -> BudgetLine:
-    """Parliament has approved the money: the line is committed under a Finance Act."""
-    reference = finance_act_reference.strip()
+def budget_year_commit(
+    *, partnership: Partnership, year: int, finance_act_reference: str, reason: str, by: Any
+) -> list[BudgetLine]:
+    """Parliament has approved a year's money: every line of the year still indicative is
+    committed under the one Finance Act reference, all of them or none."""
+    errors: dict[str, list[str]] = {}
+    reference = (finance_act_reference or "").strip()
     if not reference:
-        raise ValidationError(
-            {"finance_act_reference": "Give the Finance Act under which the line is committed."}
-        )
-    return _transition(
-        budget_line=budget_line, to_status=Status.COMMITTED, by=by, note=note, reference=reference
+        errors["finance_act_reference"] = [
+            "Give the Finance Act under which Parliament approved the year's money."
+        ]
+    try:
+        reason = clean_reason(reason)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if year not in partnership.years:
+        errors["year"] = [f"The agreement runs {partnership.years[0]}–{partnership.years[-1]}."]
+    _raise(errors)
+    lines = list(
+        BudgetLine.objects.select_for_update(of=("self",))
+        .select_related("partnership")
+        .filter(partnership=partnership, year=year, status=Status.INDICATIVE)
+        .order_by("component")
     )
+    if not lines:
+        raise ValidationError(
+            {"year": f"No line of {year} awaits approval: its lines are committed already."}
+        )
+    for line in lines:
+        _transition(
+            line=line, to_status=Status.COMMITTED, by=by, reason=reason, reference=reference
+        )
+    return lines
 
 
 @transaction.atomic
-def budget_line_close(*, budget_line: BudgetLine, by: Any, note: str = "") -> BudgetLine:
-    return _transition(budget_line=budget_line, to_status=Status.CLOSED, by=by, note=note)
+def budget_line_close(*, budget_line: BudgetLine, by: Any, reason: str) -> BudgetLine:
+    """No further payments on the line (refunds still come back to it)."""
+    reason = clean_reason(reason)
+    line = _locked_line(budget_line)
+    return _transition(line=line, to_status=Status.CLOSED, by=by, reason=reason)
 
 
 @transaction.atomic
@@ -118,35 +167,12 @@ def budget_line_update_amount(
 
 
 def net_disbursed_dkk(line: BudgetLine) -> Decimal:
-    """Payments less refunds, in DKK (one query)."""
+    """Payments less refunds, in DKK as booked (one query)."""
     sums = line.disbursements.aggregate(
-        paid=Sum("amount_dkk", filter=Q(kind=Disbursement.Kind.PAYMENT)),
-        refunded=Sum("amount_dkk", filter=Q(kind=Disbursement.Kind.REFUND)),
+        paid=Sum(booked_dkk_expression(), filter=Q(kind=Disbursement.Kind.PAYMENT)),
+        refunded=Sum(booked_dkk_expression(), filter=Q(kind=Disbursement.Kind.REFUND)),
     )
     return (sums["paid"] or Decimal(0)) - (sums["refunded"] or Decimal(0))
-
-
-class MissingRateError(ValidationError):
-    pass
-
-
-def rate_on(*, partnership: Partnership, currency: str, value_date: dt.date) -> ExchangeRate:
-    """The latest rate on or before the value date; a missing rate is an error, never a guess."""
-    rate = (
-        ExchangeRate.objects.filter(
-            partnership=partnership, currency=currency, date__lte=value_date
-        )
-        .order_by("-date")
-        .first()
-    )
-    if rate is None:
-        raise MissingRateError(
-            {
-                "currency": f"No {currency} to DKK exchange rate on or before "
-                f"{value_date:%d %B %Y} is recorded. Enter or import the rate first."
-            }
-        )
-    return rate
 
 
 def to_dkk(amount: Decimal, rate: Decimal) -> Decimal:
@@ -163,8 +189,15 @@ def disbursement_create(
     currency: str,
     reference: str,
     kind: str = Disbursement.Kind.PAYMENT,
+    debited_dkk: Decimal | None = None,
+    accept_stale_rate: bool = False,
 ) -> Disbursement:
     """Pay (or take back) money on a line.
+
+    A payment in USD or CHF is converted with the latest rate on or before its value date;
+    a rate older than ``EXCHANGE_RATE_MAX_AGE_DAYS`` is used only when the caller says so
+    (``accept_stale_rate``). ``debited_dkk``, what the ministry's accounts show, counts
+    against the line where given; the computed equivalent is kept beside it.
 
     The line is locked first, so two payments at the same moment are checked one after
     the other: the second sees the first and is refused if the line would go past its
@@ -182,30 +215,39 @@ def disbursement_create(
         )
     if kind == Disbursement.Kind.REFUND and line.status == Status.INDICATIVE:
         raise ValidationError({"budget_line": f"Nothing has been paid on {line.label}."})
+    errors: dict[str, list[str]] = {}
     rate_row = None
     if currency == Currency.DKK:
         rate = Decimal(1)
+        if debited_dkk is not None and debited_dkk != amount:
+            errors["debited_dkk"] = [
+                "A payment in DKK is debited as it is: leave the amount debited empty."
+            ]
     else:
-        rate_row = rate_on(partnership=line.partnership, currency=currency, value_date=value_date)
-        rate = rate_row.rate
+        used = selectors.rate_used(
+            partnership=line.partnership, currency=currency, value_date=value_date
+        )
+        rate_row, rate = used.rate, used.rate.rate
+        if used.stale and not accept_stale_rate:
+            errors["accept_stale_rate"] = [used.warning]
+    if debited_dkk is not None and debited_dkk <= 0:
+        errors["debited_dkk"] = ["Give the positive amount debited, or leave it empty."]
     amount_dkk = to_dkk(amount, rate)
+    booked = amount_dkk if debited_dkk is None else debited_dkk
     disbursed = net_disbursed_dkk(line)
     if kind == Disbursement.Kind.PAYMENT:
         left = line.amount - disbursed
-        if amount_dkk > left:
-            raise ValidationError(
-                {
-                    "amount": f"This payment (DKK {amount_dkk:,.2f}) would take {line.label} "
-                    f"past its amount of DKK {line.amount:,.2f}: DKK {left:,.2f} is left."
-                }
-            )
-    elif amount_dkk > disbursed:
-        raise ValidationError(
-            {
-                "amount": f"The refund (DKK {amount_dkk:,.2f}) is more than the DKK "
-                f"{disbursed:,.2f} paid on {line.label}."
-            }
-        )
+        if booked > left:
+            errors["amount"] = [
+                f"This payment (DKK {booked:,.2f}) would take {line.label} past its amount of "
+                f"DKK {line.amount:,.2f}: DKK {left:,.2f} is left."
+            ]
+    elif booked > disbursed:
+        errors["amount"] = [
+            f"The refund (DKK {booked:,.2f}) is more than the DKK {disbursed:,.2f} paid on "
+            f"{line.label}."
+        ]
+    _raise(errors)
     disbursement = Disbursement(
         budget_line=line,
         kind=kind,
@@ -215,6 +257,7 @@ def disbursement_create(
         exchange_rate=rate,
         rate=rate_row,
         amount_dkk=amount_dkk,
+        debited_dkk=None if currency == Currency.DKK else debited_dkk,
         reference=reference.strip(),
         created_by=created_by,
     )
@@ -244,6 +287,69 @@ def exchange_rate_create(
     exchange_rate.full_clean()
     exchange_rate.save()
     return exchange_rate
+
+
+def _payments_using(exchange_rate: ExchangeRate) -> tuple[int, str]:
+    """How many payments were converted with the rate, and the first few references."""
+    references = list(
+        Disbursement.objects.filter(rate=exchange_rate)
+        .order_by("value_date", "pk")
+        .values_list("reference", flat=True)[:4]
+    )
+    count = Disbursement.objects.filter(rate=exchange_rate).count() if references else 0
+    shown = ", ".join(references[:3]) + (", …" if count > 3 else "")
+    return count, shown
+
+
+def _used_rate_message(count: int, shown: str, what: str) -> str:
+    payments = "1 payment was" if count == 1 else f"{count} payments were"
+    return (
+        f"{payments} converted with this rate ({shown}): {what}. A payment is corrected by a "
+        "refund; enter a new rate for the payments to come."
+    )
+
+
+@transaction.atomic
+def exchange_rate_update(
+    *,
+    exchange_rate: ExchangeRate,
+    currency: str,
+    date: dt.date,
+    rate: Decimal,
+    source: str,
+    reason: str,
+) -> ExchangeRate:
+    """Correct a rate. Once a payment was converted with it, only its source may change:
+    the payment's DKK equivalent rests on the figure and date as they were."""
+    reason = clean_reason(reason)
+    current = ExchangeRate.objects.select_for_update().get(pk=exchange_rate.pk)
+    figures_change = (currency, date, rate) != (current.currency, current.date, current.rate)
+    if figures_change:
+        count, shown = _payments_using(current)
+        if count:
+            raise ValidationError(
+                {"rate": _used_rate_message(count, shown, "its currency, date and figure stay")}
+            )
+    current.currency, current.date, current.rate = currency, date, rate
+    current.source = (source or "").strip()
+    current.full_clean()
+    current._change_reason = reason
+    current.save(update_fields=["currency", "date", "rate", "source"])
+    return current
+
+
+@transaction.atomic
+def exchange_rate_withdraw(*, exchange_rate: ExchangeRate, reason: str) -> None:
+    """Withdraw a rate entered by mistake; refused once a payment was converted with it."""
+    reason = clean_reason(reason)
+    current = ExchangeRate.objects.select_for_update().get(pk=exchange_rate.pk)
+    count, shown = _payments_using(current)
+    if count:
+        raise ValidationError(
+            {NON_FIELD_ERRORS: _used_rate_message(count, shown, "it cannot be withdrawn")}
+        )
+    current._change_reason = reason
+    current.delete()
 
 
 RATE_COLUMNS = ("currency", "date", "rate", "source")
@@ -313,24 +419,108 @@ def exchange_rates_import_csv(
     return added, skipped
 
 
+def _not_negative(**amounts: Decimal | None) -> None:
+    _raise(
+        {
+            name: ["Give an amount of zero or more."]
+            for name, value in amounts.items()
+            if value is not None and value < 0
+        }
+    )
+
+
+@transaction.atomic
+def assessed_contribution_create(
+    *,
+    partnership: Partnership,
+    year: int,
+    scale_percent: Decimal,
+    administrative_budget: Decimal | None,
+    currency: str,
+    paying_ministry: str,
+    invoiced: Decimal | None = None,
+    paid: Decimal | None = None,
+    reason: str = "",
+) -> AssessedContribution:
+    """A further year of the assessed contribution (the strategy states 2017 and 2018)."""
+    _not_negative(administrative_budget=administrative_budget, invoiced=invoiced, paid=paid)
+    contribution = AssessedContribution(
+        partnership=partnership,
+        year=year,
+        scale_percent=scale_percent,
+        administrative_budget=administrative_budget,
+        currency=currency,
+        paying_ministry=(paying_ministry or "").strip(),
+        invoiced=invoiced,
+        paid=paid,
+    )
+    contribution.full_clean()
+    contribution._change_reason = clean_reason(reason) if (reason or "").strip() else ""
+    contribution.save()
+    return contribution
+
+
+# What a correction of a year of the assessed contribution may change.
+ASSESSED_FIELDS = ("scale_percent", "administrative_budget", "paying_ministry", "invoiced", "paid")
+
+
 @transaction.atomic
 def assessed_contribution_update(
     *,
     contribution: AssessedContribution,
+    scale_percent: Decimal,
+    administrative_budget: Decimal | None,
+    paying_ministry: str,
     invoiced: Decimal | None,
     paid: Decimal | None,
     reason: str = "",
 ) -> AssessedContribution:
+    """Record what was invoiced and paid, or correct the year's scale and budget once known."""
     current = AssessedContribution.objects.select_for_update().get(pk=contribution.pk)
-    for name, value in (("invoiced", invoiced), ("paid", paid)):
-        if value is not None and value < 0:
-            raise ValidationError({name: "Give an amount of zero or more."})
+    _not_negative(administrative_budget=administrative_budget, invoiced=invoiced, paid=paid)
+    current.scale_percent = scale_percent
+    current.administrative_budget = administrative_budget
+    current.paying_ministry = (paying_ministry or "").strip()
     current.invoiced = invoiced
     current.paid = paid
     current.full_clean()
-    current._change_reason = reason.strip()
-    current.save(update_fields=["invoiced", "paid"])
+    current._change_reason = clean_reason(reason) if (reason or "").strip() else ""
+    current.save(
+        update_fields=[
+            "scale_percent", "administrative_budget", "paying_ministry", "invoiced", "paid",
+        ]
+    )  # fmt: skip
     return current
+
+
+def _allocation_checks(
+    *, line: BudgetLine, country: str, amount: Decimal, exclude: Allocation | None = None
+) -> str:
+    """The rules an allocation keeps on a locked line; returns the country's code."""
+    if line.component not in EARMARKED_COMPONENTS:
+        raise ValidationError(
+            {"budget_line": "Allocations are reported for the priority-area (earmarked) lines."}
+        )
+    errors: dict[str, list[str]] = {}
+    code = (country or "").strip().upper()
+    if len(code) != 2 or not code.isascii() or not code.isalpha():
+        errors["country"] = ["Give the ISO 3166 alpha-2 code, e.g. NE for Niger."]
+    else:
+        why_not = dac.refusal(code, line.year)
+        if why_not:
+            errors["country"] = [why_not]
+    if amount is None or amount <= 0:
+        errors["amount"] = ["Give a positive amount."]
+    else:
+        others = line.allocations.exclude(pk=exclude.pk) if exclude else line.allocations.all()
+        allocated = others.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+        if allocated + amount > line.amount:
+            errors["amount"] = [
+                f"Allocations would exceed {line.label} (DKK {line.amount:,.2f}): "
+                f"DKK {line.amount - allocated:,.2f} is not yet allocated."
+            ]
+    _raise(errors)
+    return code
 
 
 @transaction.atomic
@@ -348,26 +538,7 @@ def allocation_create(
     Earmarked money may only go to countries on the DAC list in force for the line's year.
     """
     line = _locked_line(budget_line)
-    if line.component not in EARMARKED_COMPONENTS:
-        raise ValidationError(
-            {"budget_line": "Allocations are reported for the priority-area (earmarked) lines."}
-        )
-    code = (country or "").strip().upper()
-    if len(code) != 2 or not code.isalpha():
-        raise ValidationError({"country": "Give the ISO 3166 alpha-2 code, e.g. ET."})
-    why_not = dac.refusal(code, line.year)
-    if why_not:
-        raise ValidationError({"country": why_not})
-    if amount is None or amount <= 0:
-        raise ValidationError({"amount": "Give a positive amount."})
-    allocated = line.allocations.aggregate(total=Sum("amount"))["total"] or Decimal(0)
-    if allocated + amount > line.amount:
-        raise ValidationError(
-            {
-                "amount": f"Allocations would exceed {line.label} (DKK {line.amount:,.2f}): "
-                f"DKK {line.amount - allocated:,.2f} is not yet allocated."
-            }
-        )
+    code = _allocation_checks(line=line, country=country, amount=amount)
     allocation = Allocation(
         budget_line=line,
         country=code,
@@ -383,27 +554,107 @@ def allocation_create(
 
 
 @transaction.atomic
+def allocation_update(
+    *,
+    allocation: Allocation,
+    budget_line: BudgetLine,
+    country: str,
+    amount: Decimal,
+    description: str,
+    reported_in: str,
+    reason: str,
+) -> Allocation:
+    """Correct an allocation: the same rules as a new one, against the line it moves to."""
+    reason = clean_reason(reason)
+    current = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    line = _locked_line(budget_line)
+    code = _allocation_checks(line=line, country=country, amount=amount, exclude=current)
+    current.budget_line = line
+    current.country = code
+    current.amount = amount
+    current.description = (description or "").strip()
+    current.reported_in = (reported_in or "").strip()
+    current.full_clean()
+    current._change_reason = reason
+    current.save(update_fields=["budget_line", "country", "amount", "description", "reported_in"])
+    return current
+
+
+@transaction.atomic
+def allocation_withdraw(*, allocation: Allocation, reason: str) -> None:
+    """Withdraw an allocation recorded by mistake; its history keeps it and the reason."""
+    reason = clean_reason(reason)
+    current = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    current._change_reason = reason
+    current.delete()
+
+
+STAFF_FIELDS = (
+    "kind", "name", "position", "grade", "duty_station", "start_date", "end_date",
+    "budget_line", "cost",
+)  # fmt: skip
+
+
+def _check_secondment_cost(position: StaffPosition) -> None:
+    """A secondment's cost may not take its (locked) line past its amount."""
+    if position.kind != StaffPosition.Kind.SECONDMENT or position.budget_line_id is None:
+        return
+    line = _locked_line(position.budget_line)
+    if line.component != Component.SECONDMENTS:
+        raise ValidationError({"budget_line": "Choose a secondments line."})
+    others = line.secondments.exclude(pk=position.pk) if position.pk else line.secondments.all()
+    used = others.aggregate(total=Sum("cost"))["total"] or Decimal(0)
+    if used + position.cost > line.amount:
+        raise ValidationError(
+            {
+                "cost": f"Secondments would cost more than {line.label} (DKK "
+                f"{line.amount:,.2f}): DKK {line.amount - used:,.2f} is left."
+            }
+        )
+
+
+def _save_position(position: StaffPosition, **kwargs: Any) -> None:
+    try:
+        with transaction.atomic():
+            position.save(**kwargs)
+    except IntegrityError as exc:  # a constraint the form could not see
+        raise ValidationError({"kind": str(exc)}) from exc
+
+
+@transaction.atomic
 def staff_position_create(*, partnership: Partnership, **fields: Any) -> StaffPosition:
     """Register a Danish national in the organisation; a secondment's cost counts against
     its secondments line and may not take it past its amount."""
-    line = fields.get("budget_line")
     position = StaffPosition(partnership=partnership, **fields)
     position.full_clean()
-    if position.kind == StaffPosition.Kind.SECONDMENT and line is not None:
-        line = _locked_line(line)
-        if line.component != Component.SECONDMENTS:
-            raise ValidationError({"budget_line": "Choose a secondments line."})
-        used = line.secondments.aggregate(total=Sum("cost"))["total"] or Decimal(0)
-        if used + position.cost > line.amount:
-            raise ValidationError(
-                {
-                    "cost": f"Secondments would cost more than {line.label} (DKK "
-                    f"{line.amount:,.2f}): DKK {line.amount - used:,.2f} is left."
-                }
-            )
-    try:
-        with transaction.atomic():
-            position.save()
-    except IntegrityError as exc:  # a constraint the form could not see
-        raise ValidationError({"kind": str(exc)}) from exc
+    _check_secondment_cost(position)
+    _save_position(position)
     return position
+
+
+@transaction.atomic
+def staff_position_update(
+    *, staff_position: StaffPosition, reason: str, **fields: Any
+) -> StaffPosition:
+    """Correct a position (the fields of ``STAFF_FIELDS``), by the rules of a new one."""
+    reason = clean_reason(reason)
+    unknown = set(fields) - set(STAFF_FIELDS)
+    if unknown:
+        raise TypeError(f"Not fields of a position: {sorted(unknown)}")
+    current = StaffPosition.objects.select_for_update().get(pk=staff_position.pk)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.full_clean()
+    _check_secondment_cost(current)
+    current._change_reason = reason
+    _save_position(current, update_fields=list(fields))
+    return current
+
+
+@transaction.atomic
+def staff_position_withdraw(*, staff_position: StaffPosition, reason: str) -> None:
+    """Withdraw a position registered by mistake; its history keeps it and the reason."""
+    reason = clean_reason(reason)
+    current = StaffPosition.objects.select_for_update().get(pk=staff_position.pk)
+    current._change_reason = reason
+    current.delete()

@@ -3,31 +3,39 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partnership import access as partnership_access
 from partnership import history
 from partnership.access import Capability
+from partnership.forms import ConfirmForm
 from partnership.models import Partnership
 from partnership.views import add_form_errors, partnership_context
 
 from . import access, annex, charts, dac, exports, selectors, services
 from .forms import (
+    AllocationEditForm,
     AllocationForm,
+    AssessedContributionCreateForm,
     AssessedContributionForm,
-    BudgetLineCloseForm,
-    BudgetLineCommitForm,
+    BudgetYearCommitForm,
     ContributionImportForm,
     CsvUploadForm,
     DisbursementForm,
+    ExchangeRateEditForm,
     ExchangeRateForm,
+    StaffPositionEditForm,
     StaffPositionForm,
+    assessed_contribution_initial,
 )
 from .models import BudgetFigure, BudgetLine, ExchangeRate, StaffPosition
 
@@ -67,6 +75,53 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "funding/overview.html", context)
 
 
+def _confirm(
+    request: HttpRequest,
+    partnership: Partnership,
+    *,
+    title: str,
+    consequences: list[str],
+    form: Any,
+    confirm_label: str,
+    back: str,
+) -> HttpResponse:
+    """The confirmation page of an irreversible or corrective action (templates/confirm.html)."""
+    context = partnership_context(
+        request,
+        partnership,
+        title=title,
+        consequences=consequences,
+        form=form,
+        confirm_label=confirm_label,
+        back=back,
+    )
+    return render(request, "confirm.html", context, status=_status(form))
+
+
+def _rate_check(line: BudgetLine, data: Any) -> dict[str, Any]:
+    """What a payment with ``data`` (currency, value date, amount) would be converted with:
+    the rate, its date and age, and whether it is older than the setting allows."""
+    form = DisbursementForm(data)
+    form.is_valid()  # only the fields that clean are read
+    values = form.cleaned_data
+    currency, value_date = values.get("currency"), values.get("value_date")
+    check: dict[str, Any] = {"currency": currency, "value_date": value_date}
+    if not currency or currency == "DKK" or not value_date:
+        return check
+    try:
+        used = selectors.rate_used(
+            partnership=line.partnership, currency=currency, value_date=value_date
+        )
+    except selectors.MissingRateError as error:
+        check["missing"] = " ".join(error.messages)
+        return check
+    check["used"] = used
+    if values.get("amount"):
+        check["amount_dkk"] = services.to_dkk(values["amount"], used.rate.rate)
+    check["accepted"] = bool(values.get("accept_stale_rate"))
+    return check
+
+
 @require_http_methods(["GET", "POST"])
 def budget_line_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     capability = Capability.EDIT_FUNDING if request.method == "POST" else Capability.VIEW
@@ -74,33 +129,32 @@ def budget_line_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         user=request.user, capability=capability, partnership__slug=slug, pk=pk
     )
     form = DisbursementForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _try(
-            request,
-            form,
-            lambda: services.disbursement_create(
+    if request.method == "POST" and form.is_valid():
+        try:
+            payment = services.disbursement_create(
                 budget_line=line, created_by=request.user, **form.cleaned_data
-            ),
-            "The disbursement was recorded.",
-        )
-    ):
-        return redirect(line.get_absolute_url())
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            what = payment.get_kind_display().lower()
+            rate = f" at {payment.exchange_rate} DKK per {payment.currency}" if payment.rate else ""
+            messages.success(request, f"The {what} was recorded{rate}.")
+            return redirect(line.get_absolute_url())
     line_with_totals = selectors.budget_lines_with_totals(partnership=line.partnership).get(
         pk=line.pk
     )
+    disbursed = line_with_totals.paid - line_with_totals.refunded
     context = partnership_context(
         request,
         line.partnership,
         line=line_with_totals,
-        disbursed=line_with_totals.paid - line_with_totals.refunded,
-        left=line_with_totals.amount - (line_with_totals.paid - line_with_totals.refunded),
+        disbursed=disbursed,
+        left=line_with_totals.amount - disbursed,
         disbursements=selectors.disbursements_of(budget_line=line),
         transitions=line.transitions.select_related("by"),
         form=form,
-        commit_form=BudgetLineCommitForm(),
-        close_form=BudgetLineCloseForm(),
+        rate_check=_rate_check(line, request.POST) if request.method == "POST" else {},
         history=history.object_history(line, limit=20)
         if "view_history" in partnership_access.capabilities_in(request.user, line.partnership_id)
         else None,
@@ -108,34 +162,94 @@ def budget_line_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     return render(request, "funding/budget_line_detail.html", context, status=_status(form))
 
 
-def _transition_view(request: HttpRequest, slug: str, pk: int, *, commit: bool) -> HttpResponse:
+@require_GET
+def budget_line_rate_check(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The rate a payment being entered would use (htmx, as the date or currency change)."""
     line = access.budget_lines.get(
         user=request.user, capability=Capability.EDIT_FUNDING, partnership__slug=slug, pk=pk
     )
-    form = (BudgetLineCommitForm if commit else BudgetLineCloseForm)(request.POST)
-    if form.is_valid():
-        try:
-            if commit:
-                services.budget_line_commit(budget_line=line, by=request.user, **form.cleaned_data)
-            else:
-                services.budget_line_close(budget_line=line, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, f"{line.label} is {'committed' if commit else 'closed'}.")
-    else:
-        messages.error(request, "Give the Finance Act reference to commit the line.")
-    return redirect(line.get_absolute_url())
+    context = {
+        "partnership": line.partnership,
+        "rate_check": _rate_check(line, request.GET),
+        "form": DisbursementForm(),
+    }
+    return render(request, "funding/partials/rate_check.html", context)
 
 
-@require_POST
-def budget_line_commit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    return _transition_view(request, slug, pk, commit=True)
-
-
-@require_POST
+@require_http_methods(["GET", "POST"])
 def budget_line_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    return _transition_view(request, slug, pk, commit=False)
+    line = access.budget_lines.get(
+        user=request.user, capability=Capability.EDIT_FUNDING, partnership__slug=slug, pk=pk
+    )
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.budget_line_close(budget_line=line, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"{line.label} is closed.")
+            return redirect(line.get_absolute_url())
+    totals = selectors.budget_lines_with_totals(partnership=line.partnership).get(pk=line.pk)
+    unpaid = totals.amount - (totals.paid - totals.refunded)
+    consequences = [
+        f"Close {line.label} (DKK {line.amount:,.2f}): no further payment can be recorded on "
+        "it; refunds still can. A closed line cannot be reopened.",
+        f"DKK {unpaid:,.2f} of this line is unpaid: it will not be paid from this line."
+        if unpaid > 0
+        else "The line is paid in full.",
+    ]
+    return _confirm(
+        request,
+        line.partnership,
+        title=f"Close {line.label}",
+        consequences=consequences,
+        form=form,
+        confirm_label="Close the line",
+        back=line.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def budget_year_commit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    partnership = partnership_access.partnerships.get(
+        user=request.user, capability=Capability.EDIT_FUNDING, slug=slug
+    )
+    lines = selectors.lines_to_commit(partnership=partnership, year=year)
+    if not lines and year not in partnership.years:
+        raise Http404("No such year of the agreement.")
+    form = BudgetYearCommitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            committed = services.budget_year_commit(
+                partnership=partnership, year=year, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"The {len(committed)} lines of {year} are committed under "
+                f"{form.cleaned_data['finance_act_reference']}.",
+            )
+            return redirect("funding:overview", slug=slug)
+    total = sum((line.amount for line in lines), Decimal(0))
+    consequences = [f"Commit {line.label}: DKK {line.amount:,.2f}." for line in lines] + [
+        f"In all DKK {total:,.2f}, approved by Parliament under the Finance Act reference "
+        "given below; payments can then be made from these lines, and their amounts are "
+        "fixed. All of these lines are committed, or none.",
+    ]
+    if not lines:
+        consequences = [f"Every line of {year} is committed already: there is nothing to commit."]
+    return _confirm(
+        request,
+        partnership,
+        title=f"Commit the budget lines of {year}",
+        consequences=consequences,
+        form=form,
+        confirm_label=f"Commit the {len(lines)} lines of {year}" if lines else "Commit",
+        back=reverse("funding:overview", kwargs={"slug": slug}),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -159,9 +273,14 @@ def exchange_rates(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _exchange_rates_page(request, partnership, form, upload_form) -> HttpResponse:
-    rates = ExchangeRate.objects.filter(partnership=partnership).select_related("created_by")
+    rates = selectors.exchange_rates(partnership=partnership)
     context = partnership_context(
-        request, partnership, rates=rates, form=form, upload_form=upload_form
+        request,
+        partnership,
+        rates=rates,
+        form=form,
+        upload_form=upload_form,
+        max_age_days=settings.EXCHANGE_RATE_MAX_AGE_DAYS,
     )
     return render(
         request, "funding/exchange_rates.html", context, status=_status(form, upload_form)
@@ -188,6 +307,87 @@ def exchange_rates_import(request: HttpRequest, slug: str) -> HttpResponse:
     return _exchange_rates_page(request, partnership, ExchangeRateForm(), upload_form)
 
 
+def _rate_label(rate: ExchangeRate) -> str:
+    return f"{rate.currency} rate of {rate.date:%-d %B %Y} ({rate.rate} DKK per unit)"
+
+
+@require_http_methods(["GET", "POST"])
+def exchange_rate_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    rate = access.exchange_rates.get(
+        user=request.user, capability=Capability.EDIT_FUNDING, partnership__slug=slug, pk=pk
+    )
+    initial = {name: getattr(rate, name) for name in ("currency", "date", "rate", "source")}
+    form = ExchangeRateEditForm(request.POST or None, initial=initial)
+    used = rate.disbursements.count()
+    if used:
+        # The payments' DKK equivalents rest on the figure: only the source may be corrected.
+        for name in ("currency", "date", "rate"):
+            form.fields[name].disabled = True
+        form.fields["rate"].help_text = (
+            f"{used} payment{'s' if used != 1 else ''} {'were' if used != 1 else 'was'} "
+            "converted with this rate: its currency, date and figure stay; only its source "
+            "can be corrected."
+        )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _try(
+            request,
+            form,
+            lambda: services.exchange_rate_update(exchange_rate=rate, **form.cleaned_data),
+            f"The {_rate_label(rate)} was corrected.",
+        )
+    ):
+        return redirect("funding:exchange-rates", slug=slug)
+    return _edit_page(
+        request,
+        rate.partnership,
+        form=form,
+        title=f"Correct the {_rate_label(rate)}",
+        back=reverse("funding:exchange-rates", kwargs={"slug": slug}),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def exchange_rate_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    rate = access.exchange_rates.get(
+        user=request.user, capability=Capability.EDIT_FUNDING, partnership__slug=slug, pk=pk
+    )
+    label = _rate_label(rate)
+    form = ConfirmForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _try(
+            request,
+            form,
+            lambda: services.exchange_rate_withdraw(exchange_rate=rate, **form.cleaned_data),
+            f"The {label} was withdrawn; the change history keeps it.",
+        )
+    ):
+        return redirect("funding:exchange-rates", slug=slug)
+    return _confirm(
+        request,
+        rate.partnership,
+        title=f"Withdraw the {label}",
+        consequences=[
+            f"Remove the {label}, from {rate.source}, from the rates payments are converted "
+            "with; the change history keeps it, with your reason.",
+            "A rate that a payment was converted with cannot be withdrawn.",
+        ],
+        form=form,
+        confirm_label="Withdraw the rate",
+        back=reverse("funding:exchange-rates", kwargs={"slug": slug}),
+    )
+
+
+def _edit_page(
+    request: HttpRequest, partnership: Partnership, *, form: Any, title: str, back: str
+) -> HttpResponse:
+    context = partnership_context(request, partnership, form=form, title=title, back=back)
+    return render(request, "partnership/record_form.html", context, status=_status(form))
+
+
 @require_GET
 def assessed_contributions(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
@@ -201,13 +401,48 @@ def assessed_contributions(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+def assessed_contribution_create(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_access.partnerships.get(
+        user=request.user, capability=Capability.EDIT_FUNDING, slug=slug
+    )
+    latest = selectors.assessed_contributions(partnership=partnership).last()
+    initial = assessed_contribution_initial(latest) if latest else {}
+    initial.update(
+        year=latest.year + 1 if latest else partnership.years[0],
+        currency=latest.currency if latest else "CHF",
+        invoiced=None,
+        paid=None,
+    )
+    form = AssessedContributionCreateForm(request.POST or None, initial=initial)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _try(
+            request,
+            form,
+            lambda: services.assessed_contribution_create(
+                partnership=partnership, **form.cleaned_data
+            ),
+            f"The assessed contribution for {form.cleaned_data['year']} was added.",
+        )
+    ):
+        return redirect("funding:assessed-contributions", slug=slug)
+    return _edit_page(
+        request,
+        partnership,
+        form=form,
+        title="Add a year of the assessed contribution",
+        back=reverse("funding:assessed-contributions", kwargs={"slug": slug}),
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def assessed_contribution_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     contribution = access.assessed_contributions.get(
         user=request.user, capability=Capability.EDIT_FUNDING, partnership__slug=slug, year=year
     )
     form = AssessedContributionForm(
-        request.POST or None,
-        initial={"invoiced": contribution.invoiced, "paid": contribution.paid},
+        request.POST or None, initial=assessed_contribution_initial(contribution)
     )
     if (
         request.method == "POST"
@@ -218,18 +453,17 @@ def assessed_contribution_edit(request: HttpRequest, slug: str, year: int) -> Ht
             lambda: services.assessed_contribution_update(
                 contribution=contribution, **form.cleaned_data
             ),
-            "Saved.",
+            f"The assessed contribution for {year} was saved.",
         )
     ):
         return redirect("funding:assessed-contributions", slug=slug)
-    context = partnership_context(
+    return _edit_page(
         request,
         contribution.partnership,
         form=form,
-        title=f"Assessed contribution {year}: invoiced and paid",
-        back=f"/p/{slug}/funding/assessed-contributions/",
+        title=f"Assessed contribution {year} ({contribution.currency})",
+        back=reverse("funding:assessed-contributions", kwargs={"slug": slug}),
     )
-    return render(request, "partnership/record_form.html", context, status=_status(form))
 
 
 def _explorer_filters(request: HttpRequest) -> dict[str, Any]:
@@ -352,6 +586,86 @@ def allocations(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "funding/allocations.html", context, status=_status(form))
 
 
+def _allocation_label(allocation) -> str:
+    return (
+        f"allocation of DKK {allocation.amount:,.2f} to {dac.option_label(allocation.country)} "
+        f"from {allocation.budget_line.label}"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def allocation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    allocation = access.allocations.get(
+        user=request.user,
+        capability=Capability.EDIT_FUNDING,
+        budget_line__partnership__slug=slug,
+        pk=pk,
+    )
+    partnership = allocation.budget_line.partnership
+    initial = {
+        "budget_line": allocation.budget_line_id,
+        "country": allocation.country,
+        "amount": allocation.amount,
+        "description": allocation.description,
+        "reported_in": allocation.reported_in,
+    }
+    form = AllocationEditForm(request.POST or None, initial=initial, partnership=partnership)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _try(
+            request,
+            form,
+            lambda: services.allocation_update(allocation=allocation, **form.cleaned_data),
+            "The allocation was corrected.",
+        )
+    ):
+        return redirect("funding:allocations", slug=slug)
+    return _edit_page(
+        request,
+        partnership,
+        form=form,
+        title=f"Correct the {_allocation_label(allocation)}",
+        back=reverse("funding:allocations", kwargs={"slug": slug}),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def allocation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    allocation = access.allocations.get(
+        user=request.user,
+        capability=Capability.EDIT_FUNDING,
+        budget_line__partnership__slug=slug,
+        pk=pk,
+    )
+    label = _allocation_label(allocation)
+    form = ConfirmForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _try(
+            request,
+            form,
+            lambda: services.allocation_withdraw(allocation=allocation, **form.cleaned_data),
+            f"The {label} was withdrawn; the change history keeps it.",
+        )
+    ):
+        return redirect("funding:allocations", slug=slug)
+    return _confirm(
+        request,
+        allocation.budget_line.partnership,
+        title=f"Withdraw the {label}",
+        consequences=[
+            f"Remove the {label} from the allocations reported; DKK {allocation.amount:,.2f} "
+            f"of {allocation.budget_line.label} is then not allocated.",
+            "The change history keeps the allocation, with your reason.",
+        ],
+        form=form,
+        confirm_label="Withdraw the allocation",
+        back=reverse("funding:allocations", kwargs={"slug": slug}),
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def staff(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
@@ -376,6 +690,78 @@ def staff(request: HttpRequest, slug: str) -> HttpResponse:
         form=form,
     )
     return render(request, "funding/staff.html", context, status=_status(form))
+
+
+def _position_label(position: StaffPosition) -> str:
+    who = f"{position.name}, " if position.name else ""
+    return f"{who}{position.position} in {position.duty_station}"
+
+
+@require_http_methods(["GET", "POST"])
+def staff_position_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    position = access.staff_positions.get(
+        user=request.user, capability=Capability.EDIT_FUNDING, partnership__slug=slug, pk=pk
+    )
+    initial = {name: getattr(position, name) for name in services.STAFF_FIELDS}
+    form = StaffPositionEditForm(
+        request.POST or None, initial=initial, partnership=position.partnership
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _try(
+            request,
+            form,
+            lambda: services.staff_position_update(staff_position=position, **form.cleaned_data),
+            "The position was corrected.",
+        )
+    ):
+        return redirect("funding:staff", slug=slug)
+    return _edit_page(
+        request,
+        position.partnership,
+        form=form,
+        title=f"Correct the position: {_position_label(position)}",
+        back=reverse("funding:staff", kwargs={"slug": slug}),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def staff_position_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    position = access.staff_positions.get(
+        user=request.user, capability=Capability.EDIT_FUNDING, partnership__slug=slug, pk=pk
+    )
+    label = _position_label(position)
+    form = ConfirmForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _try(
+            request,
+            form,
+            lambda: services.staff_position_withdraw(staff_position=position, **form.cleaned_data),
+            f"The position ({label}) was withdrawn from the register; the change history keeps it.",
+        )
+    ):
+        return redirect("funding:staff", slug=slug)
+    consequences = [
+        f"Remove {label} ({position.get_kind_display().lower()}) from the register; the "
+        "change history keeps it, with your reason."
+    ]
+    if position.budget_line_id:
+        consequences.append(
+            f"Its cost, DKK {position.cost:,.2f}, no longer counts against "
+            f"{position.budget_line.label}."
+        )
+    return _confirm(
+        request,
+        position.partnership,
+        title=f"Withdraw the position: {label}",
+        consequences=consequences,
+        form=form,
+        confirm_label="Withdraw the position",
+        back=reverse("funding:staff", kwargs={"slug": slug}),
+    )
 
 
 # --- Exports --------------------------------------------------------------------------------
@@ -416,7 +802,12 @@ def _disbursements_table(partnership: Partnership) -> exports.Table:
             d.amount,
             d.currency,
             d.exchange_rate,
+            d.rate.date if d.rate else None,
+            d.rate_age_days,
             d.amount_dkk,
+            d.debited_dkk,
+            d.debit_difference,
+            d.booked_dkk,
             d.reference,
             d.created_by.username,
             d.created_at,
@@ -425,7 +816,9 @@ def _disbursements_table(partnership: Partnership) -> exports.Table:
     )
     headers = (
         "year", "component", "kind", "value date", "amount", "currency", "DKK per unit",
-        "DKK equivalent", "reference", "recorded by", "recorded at",
+        "rate date", "rate age (days)", "DKK equivalent", "DKK debited",
+        "difference (debited less equivalent)", "DKK counted against the line", "reference",
+        "recorded by", "recorded at",
     )  # fmt: skip
     return exports.Table("disbursements", headers, rows)
 

@@ -69,7 +69,9 @@ class Rule:
     ``make(partnership)`` makes one object (the partnership is the seeded IOM one or its
     twin); ``many(partnership, n)`` adds n more, with the related rows the API shows, to
     any partnership; ``create(partnership, payload)`` gives what a valid create needs
-    beyond the writable fields of a made object (where uniqueness or a rule demands).
+    beyond the writable fields of a made object (where uniqueness or a rule demands), and
+    ``update(partnership, payload)`` what a valid update needs beyond them (a correction's
+    reason, which no representation shows).
     """
 
     write: Capability
@@ -77,6 +79,7 @@ class Rule:
     many: Callable[[Partnership, int], None]
     create: Callable[[Partnership, dict[str, Any]], dict[str, Any]] = _no_overrides
     actions: dict[str, Capability] | None = None  # extra actions' own capability
+    update: Callable[[Partnership, dict[str, Any]], dict[str, Any]] = _no_overrides
     # Values of the other partnership for the filters that read no field of the listed
     # objects (test_isolation.py), by parameter; given the ``two`` partnerships' namespace.
     filter_values: Callable[[Any], dict[str, list[Any]]] | None = None
@@ -464,6 +467,11 @@ def _another_year(partnership, payload):
     return {"year": 2020}
 
 
+def _a_reason(partnership, payload):
+    """A correction says why (kept with the change history)."""
+    return {"reason": "Corrected from the organisation's report"}
+
+
 RULES: dict[str, Rule] = {
     "partnership": Rule(Capability.EDIT_RECORD, lambda p: p, _many_partnerships),
     "priority-area": Rule(
@@ -495,11 +503,13 @@ RULES: dict[str, Rule] = {
         lambda p: funding_factories.ExchangeRateFactory(partnership=p),
         _many_exchange_rates,
         create=_next_day,
+        update=_a_reason,
     ),
     "assessed-contribution": Rule(
         Capability.EDIT_FUNDING,
         lambda p: _funded(p).assessed_contributions.first(),
         _many_assessed_contributions,
+        create=_another_year,
     ),
     "voluntary-contribution": Rule(
         Capability.EDIT_FUNDING,
@@ -512,6 +522,7 @@ RULES: dict[str, Rule] = {
             budget_line=_line(p, component=Component.PRIORITY_AREA_2), created_by=author()
         ),
         _many_allocations,
+        update=_a_reason,
     ),
     "review": Rule(Capability.EDIT_REVIEWS, _review, _many_reviews),
     "report-version": Rule(
@@ -568,6 +579,7 @@ RULES: dict[str, Rule] = {
         Capability.EDIT_FUNDING,
         lambda p: funding_factories.StaffPositionFactory(partnership=p),
         _many_staff_positions,
+        update=_a_reason,
     ),
     # Read-only; reading needs the right to read the history (not every member's).
     "history": Rule(

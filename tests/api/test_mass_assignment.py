@@ -172,8 +172,7 @@ def test_fields_the_server_sets_are_not_taken_from_the_client(
 
     def valid_body(representation):
         body = {k: representation[k] for k in writable if k in representation}
-        if creating:
-            body.update(rule.create(iom, body))
+        body.update(rule.create(iom, body) if creating else rule.update(iom, body))
         return body
 
     forgery = Forgery(obj, serializer, other_partnership, auditor.username, creating)

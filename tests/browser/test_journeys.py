@@ -80,18 +80,25 @@ def test_desk_officer_updates_a_goal_commits_2019_pays_and_renders_the_review(
     expect(update).to_contain_text("Evidence: Annual Financial Report 2017")
     journey.audit("goal-updated")
 
-    # The four budget lines of 2019, committed under the Finance Act.
+    # The four budget lines of 2019, committed in one action under the Finance Act: the
+    # confirmation says what each line is committed for, and asks for the reason.
     _nav(journey, "Funding")
     journey.audit("funding")
-    for n, (component, amount) in enumerate(COMPONENTS_2019):
+    page.get_by_role("link", name=re.compile("^Commit 2019")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Commit the budget lines of 2019")
+    consequences = page.get_by_role("note")
+    for component, amount in COMPONENTS_2019:
+        expect(consequences).to_contain_text(f"Commit 2019 · {component}: DKK {amount:,.2f}.")
+    journey.audit("commit-2019")
+    page.get_by_label("Finance Act reference").fill(FINANCE_ACT_2019)
+    page.get_by_label("Reason").fill("Finance Act adopted by the Folketing")
+    page.get_by_role("button", name="Commit the 4 lines of 2019").click()
+    expect(page.get_by_role("status")).to_contain_text("The 4 lines of 2019 are committed")
+    for n, (component, _) in enumerate(COMPONENTS_2019):
         page.get_by_role("link", name=re.compile(rf"2019 {re.escape(component)}$")).click()
-        expect(page.get_by_role("heading", level=1)).to_have_text(f"2019: {component}")
-        expect(page.locator("dl.facts")).to_contain_text(f"DKK {amount:,.0f}")
-        journey.audit(f"budget-line-{n + 1}-indicative", screenshot=n == 0)
-        page.get_by_label("Finance Act reference").fill(FINANCE_ACT_2019)
-        page.get_by_role("button", name="Commit the line").click()
         expect(page.locator("dl.facts")).to_contain_text(FINANCE_ACT_2019)
         expect(page.locator("dl.facts .badge")).to_have_text("Committed")
+        journey.audit(f"budget-line-{n + 1}-committed", screenshot=n == 0)
         if n < len(COMPONENTS_2019) - 1:
             page.get_by_role("link", name="Funding", exact=True).first.click()
 
@@ -216,7 +223,7 @@ def test_mission_staff_log_the_2019_consultation_and_find_it_arising_in_2020(
     expect(main.get_by_role("textbox")).to_have_count(0)
     line_path = journey.path
     for action, data in [
-        ("commit/", {"finance_act_reference": FINANCE_ACT_2019}),
+        ("close/", {"reason": "by hand"}),
         (
             "",
             {
@@ -232,6 +239,11 @@ def test_mission_staff_log_the_2019_consultation_and_find_it_arising_in_2020(
         assert response.status == 403, (action, response.status)
     line = journey.api_get(f"/api/v1/budget-lines/{line_path.rstrip('/').rsplit('/', 1)[1]}/")
     assert (line["status"], line["finance_act_reference"]) == ("indicative", "")
+    commit = journey.post_by_hand(
+        f"{P}/funding/years/2019/commit/",
+        {"finance_act_reference": FINANCE_ACT_2019, "reason": "by hand"},
+    )
+    assert commit.status == 403
     journey.assert_accessible()
     assert journey.errors == [], "\n".join(journey.errors)
 
@@ -245,7 +257,8 @@ def audited(demo, desk, worker, login):
     the page, so the history knows who), and a rendered version of the mid-term review."""
     line = BudgetLine.objects.get(partnership=demo, year=2019, component=Component.CORE)
     response = login(desk).post(
-        f"{P}/funding/lines/{line.pk}/commit/", {"finance_act_reference": FINANCE_ACT_2019}
+        f"{P}/funding/years/2019/commit/",
+        {"finance_act_reference": FINANCE_ACT_2019, "reason": "Finance Act adopted"},
     )
     assert response.status_code == 302
     review = Review.objects.get(partnership=demo, kind=Review.Kind.MID_TERM)

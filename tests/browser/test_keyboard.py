@@ -48,17 +48,17 @@ def test_desk_officers_journey_by_keyboard_alone(browser_as, demo, desk, worker,
         "Evidence: Annual Financial Report 2017"
     )
 
-    # The 2019 lines committed, then a payment on the last.
+    # The 2019 lines committed in one confirmed action, then a payment on the last.
     keys.activate(page.get_by_role("link", name="Funding", exact=True).first)
-    for n, (component, _) in enumerate(COMPONENTS_2019):
-        keys.activate(page.get_by_role("link", name=re.compile(rf"2019 {re.escape(component)}$")))
-        expect(page.get_by_role("heading", level=1)).to_have_text(f"2019: {component}")
-        keys.fill(page.get_by_label("Finance Act reference"), FINANCE_ACT_2019)
-        keys.press("Enter")  # submits the form the field is in
-        expect(page.locator("dl.facts .badge")).to_have_text("Committed")
-        if n < len(COMPONENTS_2019) - 1:
-            # Back up the page to the link above the heading.
-            keys.activate(page.get_by_role("main").get_by_role("link", name="Funding"))
+    keys.activate(page.get_by_role("link", name=re.compile("^Commit 2019")))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Commit the budget lines of 2019")
+    keys.fill(page.get_by_label("Finance Act reference"), FINANCE_ACT_2019)
+    keys.fill(page.get_by_label("Reason"), "Finance Act adopted")
+    keys.activate(page.get_by_role("button", name="Commit the 4 lines of 2019"))
+    expect(page.get_by_role("status")).to_contain_text("The 4 lines of 2019 are committed")
+    component = COMPONENTS_2019[-1][0]
+    keys.activate(page.get_by_role("link", name=re.compile(rf"2019 {re.escape(component)}$")))
+    expect(page.locator("dl.facts .badge")).to_have_text("Committed")
     keys.type_date(page.get_by_label("Value date"), dt.date(2019, 7, 1))
     keys.fill(page.get_by_label("Amount"), "1500000")
     keys.fill(page.get_by_label("Reference"), "SEC-2019-01")

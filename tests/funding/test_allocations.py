@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from funding import dac, services
 from funding.models import Allocation, BudgetLine, Component
+from tests.queries import count_get
 
 
 def test_the_shipped_dac_list_has_every_country_with_its_income_group():
@@ -35,9 +36,11 @@ def test_the_cook_islands_are_on_the_list_for_2018_and_2019_but_not_2020():
 
 @pytest.fixture
 def pa2(funded, desk):
+    for year in (2019, 2020):
+        services.budget_year_commit(
+            partnership=funded, year=year, finance_act_reference="FL", reason="Adopted", by=desk
+        )
     lines = BudgetLine.objects.filter(partnership=funded, component=Component.PRIORITY_AREA_2)
-    for line in lines.exclude(year=2018):
-        services.budget_line_commit(budget_line=line, finance_act_reference="FL", by=desk)
     return {line.year: line for line in lines}
 
 
@@ -92,3 +95,177 @@ def test_allocation_page_shows_the_refusal_at_the_country_field(pa2, desk, login
     assert response.status_code == 400
     assert "Cook Islands (CK) is not on the DAC List" in response.content.decode()
     assert not Allocation.objects.exists()
+
+
+# --- The country picker (pages) and the code (API) -----------------------------------------
+
+
+def _post(client, line, country, amount="1000", **extra):
+    return client.post(
+        f"/p/{line.partnership.slug}/funding/allocations/",
+        {"budget_line": line.pk, "country": country, "amount": amount, "description": "x", **extra},
+    )
+
+
+def test_a_country_chosen_by_name_is_saved_under_its_own_code_never_cut_short(pa2, desk, login):
+    client = login(desk)
+    # "Niger" once became NI (Nicaragua): the name is looked up, not truncated.
+    assert _post(client, pa2[2019], "Niger").status_code == 302
+    assert _post(client, pa2[2019], "Niger (NE)").status_code == 302  # as the list writes it
+    assert _post(client, pa2[2019], "côte d’ivoire").status_code == 302  # accents, apostrophe
+    assert _post(client, pa2[2019], "bd").status_code == 302  # or by its code
+    assert list(Allocation.objects.order_by("pk").values_list("country", flat=True)) == [
+        "NE", "NE", "CI", "BD",
+    ]  # fmt: skip
+    page = client.get(f"/p/{pa2[2019].partnership.slug}/funding/allocations/").content.decode()
+    assert "Niger (NE)" in page
+    assert "Nicaragua" not in page.split("<datalist")[0]
+
+
+def test_a_country_off_the_list_is_refused_by_name_and_an_unknown_name_is_refused(pa2, desk, login):
+    client = login(desk)
+    # "Chile" was once read as CH (Switzerland): it is Chile, and Chile left the list.
+    refused = _post(client, pa2[2019], "Chile")
+    assert refused.status_code == 400
+    assert (
+        "Chile (CL) is not on the DAC List of ODA Recipients 2018–2020 in force for 2019"
+        in refused.content.decode()
+    )
+    unknown = _post(client, pa2[2019], "Nigeria and Niger")
+    assert unknown.status_code == 400
+    assert "is not a country name or ISO 3166 code we know" in unknown.content.decode()
+    assert not Allocation.objects.exists()
+
+
+def test_the_picker_lists_the_dac_countries_by_name_with_their_income_group(pa2, desk, login):
+    page = login(desk).get(f"/p/{pa2[2019].partnership.slug}/funding/allocations/")
+    html = page.content.decode()
+    field = html[html.index('name="country"') - 200 : html.index("</datalist>")]
+    assert 'list="id_country-countries"' in field
+    assert 'maxlength="2"' not in field
+    assert '<option value="Niger (NE)">Least Developed Countries</option>' in field
+    assert (
+        '<option value="Cook Islands (CK)">Upper Middle Income Countries and Territories · '
+        "not for 2020 flows</option>" in field
+    )
+    assert "Chile (CL)" not in field  # not on the list
+    assert field.count("<option ") == 143
+
+
+@pytest.mark.parametrize(
+    ("country", "message"),
+    [
+        ("Niger", "Give the ISO 3166 alpha-2 code, not the name: Niger (NE)."),
+        ("NER", "“NER” is not an ISO 3166 alpha-2 code: give two letters, e.g. NE for Niger."),
+        ("QQ", "QQ is not an ISO 3166 alpha-2 country code."),
+        (
+            "CL",
+            "Chile (CL) is not on the DAC List of ODA Recipients 2018–2020 in force for 2019: "
+            "earmarked money may only go to countries on it.",
+        ),
+    ],
+)
+def test_the_api_takes_only_a_known_alpha_2_code(pa2, desk, api_login, country, message):
+    response = api_login(desk).post(
+        "/api/v1/allocations/",
+        {"budget_line": pa2[2019].pk, "country": country, "amount": "10.00", "description": "x"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"country": [message]}
+    assert not Allocation.objects.exists()
+
+
+def test_the_api_saves_a_code_and_answers_the_countrys_name(pa2, desk, api_login):
+    response = api_login(desk).post(
+        "/api/v1/allocations/",
+        {"budget_line": pa2[2019].pk, "country": "ne", "amount": "10.00", "description": "x"},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert (response.json()["country"], response.json()["country_name"]) == ("NE", "Niger")
+
+
+# --- Corrections and withdrawals, with the reason kept in the history ------------------------
+
+
+@pytest.fixture
+def niger(pa2, desk):
+    return services.allocation_create(
+        budget_line=pa2[2019], country="NE", amount=Decimal("4000000"), description="Borders",
+        created_by=desk,
+    )  # fmt: skip
+
+
+def test_an_allocation_is_corrected_on_its_page_with_the_reason(niger, pa2, desk, login):
+    client = login(desk)
+    url = f"/p/{pa2[2019].partnership.slug}/funding/allocations/{niger.pk}/edit/"
+    form = client.get(url).content.decode()
+    assert 'value="Niger (NE)"' in form
+    data = {
+        "budget_line": pa2[2019].pk,
+        "country": "Mali",
+        "amount": "4000000",  # the whole line: this allocation's own amount is not counted twice
+        "description": "Border management",
+        "reported_in": "IOM annual report 2019",
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 400
+    assert "Give a reason" in refused.content.decode()
+    assert client.post(url, {**data, "reason": "Mali, as IOM's report says"}).status_code == 302
+    niger.refresh_from_db()
+    assert (niger.country, niger.description) == ("ML", "Border management")
+    assert niger.history.first().history_change_reason == "Mali, as IOM's report says"
+
+
+def test_an_allocation_is_withdrawn_with_the_reason_and_its_history_keeps_it(
+    niger, pa2, desk, auditor, login
+):
+    client = login(desk)
+    url = f"/p/{pa2[2019].partnership.slug}/funding/allocations/{niger.pk}/withdraw/"
+    page = client.get(url).content.decode()
+    assert (
+        "Remove the allocation of DKK 4,000,000.00 to Niger (NE) from 2019 · Priority area 2"
+        in page
+    )
+    assert client.post(url, {"reason": ""}).status_code == 400
+    assert client.post(url, {"reason": "Reported twice"}).status_code == 302
+    assert not Allocation.objects.exists()
+    deleted = Allocation.history.filter(id=niger.pk).first()
+    assert (deleted.history_type, deleted.history_change_reason) == ("-", "Reported twice")
+    assert deleted.history_user == desk
+    # The auditor reads it in the partnership's change history.
+    history = login(auditor).get(f"/p/{pa2[2019].partnership.slug}/history/").content.decode()
+    assert "Reported twice" in history
+
+
+def test_an_allocation_is_corrected_and_withdrawn_through_the_api(
+    niger, pa2, desk, geneva, api_login
+):
+    client = api_login(desk)
+    url = f"/api/v1/allocations/{niger.pk}/"
+    assert client.patch(url, {"amount": "100.00"}, format="json").json() == {
+        "reason": ["Give a reason: it is kept with the change history."]
+    }
+    assert client.patch(url, {"country": "Niger", "reason": "x"}, format="json").json() == {
+        "country": ["Give the ISO 3166 alpha-2 code, not the name: Niger (NE)."]
+    }
+    patched = client.patch(url, {"amount": "100.00", "reason": "Typo"}, format="json")
+    assert patched.status_code == 200
+    assert patched.json()["amount"] == "100.00"
+    assert niger.history.first().history_change_reason == "Typo"
+    assert (
+        api_login(geneva).post(f"{url}withdraw/", {"reason": "x"}, format="json").status_code == 403
+    )
+    assert client.post(f"{url}withdraw/", {}, format="json").status_code == 400
+    assert client.post(f"{url}withdraw/", {"reason": "Twice"}, format="json").status_code == 204
+    assert client.get(url).status_code == 404
+    assert Allocation.history.filter(id=niger.pk).first().history_change_reason == "Twice"
+
+
+def test_the_allocations_page_keeps_its_query_count_with_the_picker(pa2, desk, login):
+    client = login(desk)
+    few = count_get(client, f"/p/{pa2[2019].partnership.slug}/funding/allocations/")
+    for country in ("ET", "BD", "NE"):
+        _allocate(pa2[2019], country, "10")
+    assert count_get(client, f"/p/{pa2[2019].partnership.slug}/funding/allocations/") == few

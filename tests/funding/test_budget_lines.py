@@ -61,61 +61,94 @@ def test_budget_selector_reports_committed_only_for_approved_lines(funded):
     assert [y.disbursed for y in budget.years] == [0, 0, 0]
 
 
-def test_commit_needs_a_finance_act_and_records_who_and_when(funded, desk):
-    line = BudgetLine.objects.get(partnership=funded, year=2019, component=Component.CORE)
-    with pytest.raises(ValidationError) as error:
-        services.budget_line_commit(budget_line=line, finance_act_reference="  ", by=desk)
-    assert "finance_act_reference" in error.value.message_dict
-    line.refresh_from_db()
-    assert line.status == "indicative"
-
-    services.budget_line_commit(
-        budget_line=line, finance_act_reference="Finance Act for 2019", by=desk
+def _commit_year(partnership, user, year=2019, reference="Finance Act for 2019", reason="Adopted"):
+    return services.budget_year_commit(
+        partnership=partnership,
+        year=year,
+        finance_act_reference=reference,
+        reason=reason,
+        by=user,
     )
-    line.refresh_from_db()
-    assert (line.status, line.finance_act_reference) == ("committed", "Finance Act for 2019")
-    step = BudgetLineTransition.objects.get(budget_line=line)
-    assert (step.from_status, step.to_status, step.by) == ("indicative", "committed", desk)
-    assert step.at is not None
+
+
+def test_committing_a_year_needs_a_finance_act_and_a_reason_and_records_who_and_when(funded, desk):
+    with pytest.raises(ValidationError) as error:
+        _commit_year(funded, desk, reference="  ", reason=" ")
+    assert set(error.value.message_dict) == {"finance_act_reference", "reason"}
+    with pytest.raises(ValidationError) as error:
+        _commit_year(funded, desk, reason="x" * 101)
+    assert "within 100 characters (it has 101)" in error.value.message_dict["reason"][0]
+    assert not BudgetLine.objects.filter(year=2019).exclude(status="indicative").exists()
+
+    lines = _commit_year(funded, desk, reason="Finance Act adopted 20 December 2018")
+    assert [line.component for line in lines] == sorted(SECTION_5)
+    for line in BudgetLine.objects.filter(partnership=funded, year=2019):
+        assert (line.status, line.finance_act_reference) == ("committed", "Finance Act for 2019")
+        assert line.history.first().history_change_reason == "Finance Act adopted 20 December 2018"
+        step = BudgetLineTransition.objects.get(budget_line=line)
+        assert (step.from_status, step.to_status, step.by) == ("indicative", "committed", desk)
+        assert step.note == "Finance Act adopted 20 December 2018"
+    assert not BudgetLine.objects.filter(year=2020).exclude(status="indicative").exists()
+
+
+def test_a_year_with_nothing_left_to_commit_is_refused(funded, desk):
+    with pytest.raises(ValidationError) as error:
+        _commit_year(funded, desk, year=2018, reference="Finance Act for 2018")
+    assert error.value.message_dict["year"] == [
+        "No line of 2018 awaits approval: its lines are committed already."
+    ]
+    with pytest.raises(ValidationError) as error:
+        _commit_year(funded, desk, year=2021)
+    assert error.value.message_dict["year"] == ["The agreement runs 2018–2020."]
+
+
+def test_committing_a_year_is_all_or_nothing(funded, desk):
+    # The third line (in section 5's order) cannot be committed: none of them is.
+    BudgetLine.objects.filter(
+        partnership=funded, year=2019, component=Component.PRIORITY_AREA_2
+    ).update(currency="USD")
+    with pytest.raises(ValidationError) as error:
+        _commit_year(funded, desk)
+    assert error.value.message_dict == {"currency": ["Budget lines are in DKK."]}
+    assert set(
+        BudgetLine.objects.filter(partnership=funded, year=2019).values_list("status", flat=True)
+    ) == {"indicative"}
+    assert not BudgetLineTransition.objects.exists()
 
 
 @pytest.mark.parametrize(
-    ("start", "target", "allowed"),
-    [
-        ("indicative", "committed", True),
-        ("indicative", "closed", False),
-        ("committed", "closed", True),
-        ("committed", "committed", False),
-        ("closed", "committed", False),
-        ("closed", "closed", False),
-    ],
+    ("start", "allowed"), [("indicative", False), ("committed", True), ("closed", False)]
 )
-def test_only_the_lifecycle_transitions_are_allowed(funded, desk, start, target, allowed):
+def test_only_a_committed_line_can_be_closed(funded, desk, start, allowed):
     line = BudgetLine.objects.get(partnership=funded, year=2020, component=Component.SECONDMENTS)
     if start != "indicative":
-        services.budget_line_commit(budget_line=line, finance_act_reference="FL 2020", by=desk)
+        _commit_year(funded, desk, year=2020, reference="FL 2020")
     if start == "closed":
-        services.budget_line_close(budget_line=line, by=desk)
+        services.budget_line_close(budget_line=line, by=desk, reason="Paid in full")
     before = BudgetLineTransition.objects.count()
-    act = (
-        (lambda: services.budget_line_commit(
-            budget_line=line, finance_act_reference="FL 2020", by=desk
-        ))
-        if target == "committed"
-        else (lambda: services.budget_line_close(budget_line=line, by=desk))
-    )  # fmt: skip
     if allowed:
-        act()
+        services.budget_line_close(budget_line=line, by=desk, reason="Paid in full")
         line.refresh_from_db()
-        assert line.status == target
+        assert line.status == "closed"
         assert BudgetLineTransition.objects.count() == before + 1
     else:
         with pytest.raises(ValidationError) as error:
-            act()
+            services.budget_line_close(budget_line=line, by=desk, reason="Paid in full")
         assert "status" in error.value.message_dict
         line.refresh_from_db()
         assert line.status == start
         assert BudgetLineTransition.objects.count() == before
+
+
+def test_closing_needs_a_reason(funded, desk):
+    line = BudgetLine.objects.get(partnership=funded, year=2018, component=Component.CORE)
+    with pytest.raises(ValidationError) as error:
+        services.budget_line_close(budget_line=line, by=desk, reason="")
+    assert error.value.message_dict["reason"] == [
+        "Give a reason: it is kept with the change history."
+    ]
+    line.refresh_from_db()
+    assert line.status == "committed"
 
 
 def test_a_committed_line_needs_its_finance_act_in_the_database(funded):
@@ -134,20 +167,104 @@ def test_funding_page_shows_the_difference_when_components_do_not_add_up(funded,
     assert page.count("Adds up") == 2
 
 
-def test_desk_officer_commits_and_closes_on_the_line_page(funded, desk, login):
+def test_the_year_commit_page_says_what_it_will_commit_and_commits_all_with_the_reason(
+    funded, desk, login
+):
     client = login(desk)
-    line = BudgetLine.objects.get(
-        partnership=funded, year=2019, component=Component.PRIORITY_AREA_1
+    url = f"/p/{funded.slug}/funding/years/2019/commit/"
+    page = client.get(url).content.decode()
+    assert "Commit the budget lines of 2019" in page
+    for label, amount in (
+        ("2019 · Core funds (un-earmarked)", "DKK 15,000,000.00"),
+        ("2019 · Priority area 1 (thematically earmarked)", "DKK 4,000,000.00"),
+        ("2019 · Priority area 2 (thematically earmarked)", "DKK 4,000,000.00"),
+        ("2019 · Personnel component: secondments, not including JPOs", "DKK 2,000,000.00"),
+    ):
+        assert f"Commit {label}: {amount}." in page
+    assert "In all DKK 25,000,000.00" in page
+    assert "Commit the 4 lines of 2019" in page
+
+    refused = client.post(url, {"finance_act_reference": "Finance Act for 2019", "reason": ""})
+    assert refused.status_code == 400
+    assert "Give a reason: it is kept with the change history." in refused.content.decode()
+    assert set(BudgetLine.objects.filter(year=2019).values_list("status", flat=True)) == {
+        "indicative"
+    }
+
+    done = client.post(
+        url, {"finance_act_reference": "Finance Act for 2019", "reason": "Act adopted 20 Dec"}
     )
-    url = f"/p/{funded.slug}/funding/lines/{line.pk}/"
-    client.post(f"{url}commit/", {"finance_act_reference": "Finance Act for 2019"})
-    client.post(f"{url}close/", {"note": "All paid"})
+    assert done.status_code == 302
+    assert set(BudgetLine.objects.filter(year=2019).values_list("status", flat=True)) == {
+        "committed"
+    }
+    line = BudgetLine.objects.get(year=2019, component=Component.PRIORITY_AREA_1)
+    detail = client.get(line.get_absolute_url()).content.decode()
+    assert "Act adopted 20 Dec" in detail  # the step taken and the line's history
+    # The line page offers no commit form of its own: a year is committed as a whole.
+    indicative = BudgetLine.objects.get(year=2020, component=Component.CORE)
+    page = client.get(indicative.get_absolute_url()).content.decode()
+    assert 'name="finance_act_reference"' not in page
+    assert f"/p/{funded.slug}/funding/years/2020/commit/" in page
+    overview = client.get(f"/p/{funded.slug}/funding/").content.decode()
+    assert "Commit 2020…" in overview
+    assert "Commit 2019…" not in overview
+
+
+def test_the_close_page_says_what_is_unpaid_and_closes_with_the_reason(funded, desk, login):
+    client = login(desk)
+    line = BudgetLine.objects.get(partnership=funded, year=2018, component=Component.SECONDMENTS)
+    url = f"{line.get_absolute_url()}close/"
+    page = client.get(url).content.decode()
+    assert "DKK 2,000,000.00 of this line is unpaid" in page
+    assert "A closed line cannot be reopened." in page
+    assert client.post(url, {"reason": ""}).status_code == 400
+    line.refresh_from_db()
+    assert line.status == "committed"
+    assert client.post(url, {"reason": "No secondment in 2018"}).status_code == 302
     line.refresh_from_db()
     assert line.status == "closed"
-    page = client.get(url).content.decode()
-    assert "Finance Act for 2019" in page
-    assert "All paid" in page
-    assert "desk" in page
+    assert line.history.first().history_change_reason == "No secondment in 2018"
+    assert "No secondment in 2018" in client.get(line.get_absolute_url()).content.decode()
+
+
+def test_commit_and_close_through_the_api(funded, desk, geneva, api_login):
+    client = api_login(desk)
+    missing = client.post(
+        "/api/v1/budget-lines/commit-year/",
+        {"partnership": funded.slug, "year": 2019, "finance_act_reference": "FL 2019"},
+        format="json",
+    )
+    assert missing.status_code == 400
+    assert missing.json() == {"reason": ["Give a reason: it is kept with the change history."]}
+    body = {
+        "partnership": funded.slug,
+        "year": 2019,
+        "finance_act_reference": "FL 2019",
+        "reason": "Act adopted",
+    }
+    assert (
+        api_login(geneva).post("/api/v1/budget-lines/commit-year/", body, format="json").status_code
+        == 403
+    )
+    done = client.post("/api/v1/budget-lines/commit-year/", body, format="json")
+    assert done.status_code == 200
+    assert [(r["year"], r["status"], r["finance_act_reference"]) for r in done.json()] == [
+        (2019, "committed", "FL 2019")
+    ] * 4
+    again = client.post("/api/v1/budget-lines/commit-year/", body, format="json")
+    assert again.status_code == 400
+    assert "year" in again.json()
+
+    line = BudgetLine.objects.get(partnership=funded, year=2019, component=Component.CORE)
+    close = f"/api/v1/budget-lines/{line.pk}/close/"
+    assert client.post(close, {}, format="json").json() == {
+        "reason": ["Give a reason: it is kept with the change history."]
+    }
+    closed = client.post(close, {"reason": "Paid in full"}, format="json")
+    assert closed.status_code == 200
+    assert closed.json()["status"] == "closed"
+    assert line.history.first().history_change_reason == "Paid in full"
 
 
 def test_the_amount_of_a_committed_line_is_fixed(funded):

@@ -185,3 +185,113 @@ def test_two_concurrent_payments_cannot_both_pass(funded, desk, api_login, monke
     refused = next(body for status, body in results if status == 400)
     assert "DKK 5,000,000.00 is left" in refused
     assert Disbursement.objects.filter(budget_line=line).count() == 1
+
+
+# --- The rate's date and age where a payment is entered; the amount actually debited ---------
+
+
+@pytest.fixture
+def old_rate(core_2018):
+    """A USD rate 45 days before the value date used below (1 June 2018)."""
+    return ExchangeRateFactory(
+        partnership=core_2018.partnership, date=dt.date(2018, 4, 17), rate="6.20",
+        source="Danmarks Nationalbank",
+    )  # fmt: skip
+
+
+def test_a_rate_older_than_the_setting_must_be_confirmed(core_2018, desk, old_rate, settings):
+    with pytest.raises(ValidationError) as error:
+        _pay(core_2018, desk, "1000", currency="USD")
+    assert error.value.message_dict["accept_stale_rate"] == [
+        "The latest USD rate on or before 1 June 2018 is of 17 April 2018, 45 days before the "
+        "value date (more than 7). Enter a newer rate, or confirm that this is the rate to use."
+    ]
+    assert not Disbursement.objects.exists()
+    payment = _pay(core_2018, desk, "1000", currency="USD", accept_stale_rate=True)
+    assert (payment.rate, payment.rate_age_days, payment.amount_dkk) == (
+        old_rate, 45, Decimal("6200.00"),
+    )  # fmt: skip
+    settings.EXCHANGE_RATE_MAX_AGE_DAYS = 60
+    assert _pay(core_2018, desk, "1", currency="USD", reference="UM-2").rate_age_days == 45
+
+
+def test_the_amount_debited_counts_against_the_line_beside_the_computed_equivalent(
+    core_2018, desk, old_rate
+):
+    payment = _pay(
+        core_2018, desk, "1000", currency="USD", accept_stale_rate=True,
+        debited_dkk=Decimal("6310.55"),
+    )  # fmt: skip
+    assert (payment.amount_dkk, payment.debited_dkk, payment.debit_difference) == (
+        Decimal("6200.00"), Decimal("6310.55"), Decimal("110.55"),
+    )  # fmt: skip
+    assert services.net_disbursed_dkk(core_2018) == Decimal("6310.55")
+    with pytest.raises(ValidationError) as error:
+        _pay(core_2018, desk, "14993689.46", currency="DKK", reference="UM-3")
+    assert "DKK 14,993,689.45 is left" in error.value.message_dict["amount"][0]
+    with pytest.raises(ValidationError) as error:
+        _pay(core_2018, desk, "10", currency="DKK", debited_dkk=Decimal("11"), reference="UM-4")
+    assert "A payment in DKK is debited as it is" in error.value.message_dict["debited_dkk"][0]
+
+
+def test_the_payment_form_shows_the_rate_its_date_and_age_and_asks_to_confirm_an_old_one(
+    core_2018, desk, old_rate, login
+):
+    client = login(desk)
+    url = core_2018.get_absolute_url()
+    check = client.get(
+        f"{url}rate/", {"currency": "USD", "value_date": "2018-06-01", "amount": "1000"}
+    ).content.decode()
+    assert (
+        "1 USD = 6.200000 DKK, the rate of 17 April 2018 (Danmarks Nationalbank): 45 days "
+        "before the value date." in check
+    )
+    assert "DKK equivalent: DKK 6,200." in check
+    assert "Older than 7 days." in check
+    assert 'name="accept_stale_rate"' in check
+    fresh = client.get(f"{url}rate/", {"currency": "USD", "value_date": "2018-04-18"})
+    assert "1 day before the value date" in fresh.content.decode()
+    assert "accept_stale_rate" not in fresh.content.decode()
+    # The page's form asks for the lookup as the date or currency change (htmx) ...
+    page = client.get(url).content.decode()
+    assert f'hx-get="{url}rate/"' in page
+    # ... and without it, the server says the same when the form is sent.
+    data = {"kind": "payment", "value_date": "2018-06-01", "amount": "1000",
+            "currency": "USD", "reference": "UM-9", "debited_dkk": "6310.55"}  # fmt: skip
+    refused = client.post(url, data)
+    assert refused.status_code == 400
+    text = refused.content.decode()
+    assert "45 days before the value date (more than 7)" in text
+    assert 'name="accept_stale_rate"' in text
+    assert not Disbursement.objects.exists()
+    assert client.post(url, {**data, "accept_stale_rate": "on"}).status_code == 302
+    page = client.get(url).content.decode()
+    assert "17 Apr 2018: 45 days before" in page
+    assert "6,310.55" in page
+    assert "difference 110.55" in page
+
+
+def test_the_api_and_the_export_give_the_rates_date_and_age_and_the_amount_debited(
+    core_2018, desk, old_rate, api_login, login
+):
+    client = api_login(desk)
+    body = {"budget_line": core_2018.pk, "kind": "payment", "value_date": "2018-06-01",
+            "amount": "1000.00", "currency": "USD", "reference": "UM-10",
+            "debited_dkk": "6310.55"}  # fmt: skip
+    refused = client.post("/api/v1/disbursements/", body, format="json")
+    assert refused.status_code == 400
+    assert "17 April 2018, 45 days" in refused.json()["accept_stale_rate"][0]
+    created = client.post(
+        "/api/v1/disbursements/", {**body, "accept_stale_rate": True}, format="json"
+    ).json()
+    assert {k: created[k] for k in ("rate_date", "rate_age_days", "amount_dkk", "debited_dkk",
+                                    "debit_difference")} == {
+        "rate_date": "2018-04-17", "rate_age_days": 45, "amount_dkk": "6200.00",
+        "debited_dkk": "6310.55", "debit_difference": "110.55",
+    }  # fmt: skip
+    line = client.get(f"/api/v1/budget-lines/{core_2018.pk}/").json()
+    assert line["disbursed"] == "6310.55"
+    export = login(desk).get(f"/p/{core_2018.partnership.slug}/funding/export/disbursements.csv")
+    header, row = export.content.decode("utf-8-sig").splitlines()[:2]
+    assert "rate date,rate age (days),DKK equivalent,DKK debited" in header
+    assert ",2018-04-17,45,6200.00,6310.55,110.55,6310.55,UM-10," in row

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from funding import services
-from funding.models import ExchangeRate
+from funding.models import BudgetLine, Component, ExchangeRate
 
 GOOD = (
     "currency,date,rate,source\n"
@@ -65,3 +65,106 @@ def test_rate_pages_enter_and_import(iom, desk, login):
     response = client.post(f"{url}import/", {"file": upload})
     assert response.status_code == 302
     assert ExchangeRate.objects.count() == 2
+
+
+# --- Corrections and withdrawals ------------------------------------------------------------
+
+
+@pytest.fixture
+def rate(funded, desk):
+    return services.exchange_rate_create(
+        partnership=funded, currency="USD", date=dt.date(2018, 5, 31), rate=Decimal("6.25"),
+        source="Danmarks Nationalbank", created_by=desk,
+    )  # fmt: skip
+
+
+def _pay_usd(funded, desk, amount="1000"):
+    line = BudgetLine.objects.get(partnership=funded, year=2018, component=Component.CORE)
+    return services.disbursement_create(
+        budget_line=line, created_by=desk, value_date=dt.date(2018, 6, 1),
+        amount=Decimal(amount), currency="USD", reference="UM-USD-1",
+    )  # fmt: skip
+
+
+def _update(exchange_rate, /, **changes):
+    rate = exchange_rate
+    values = {"currency": rate.currency, "date": rate.date, "rate": rate.rate,
+              "source": rate.source, "reason": "Typo", **changes}  # fmt: skip
+    return services.exchange_rate_update(exchange_rate=rate, **values)
+
+
+def test_a_rate_no_payment_used_is_corrected_and_withdrawn_with_the_reason(rate):
+    corrected = _update(rate, rate=Decimal("6.35"), reason="Nationalbank's figure is 6.35")
+    assert corrected.rate == Decimal("6.35")
+    assert corrected.history.first().history_change_reason == "Nationalbank's figure is 6.35"
+    with pytest.raises(ValidationError) as error:
+        services.exchange_rate_withdraw(exchange_rate=rate, reason="")
+    assert "reason" in error.value.message_dict
+    services.exchange_rate_withdraw(exchange_rate=rate, reason="Entered for the wrong day")
+    assert not ExchangeRate.objects.exists()
+    gone = ExchangeRate.history.filter(id=rate.pk).first()
+    assert (gone.history_type, gone.history_change_reason) == ("-", "Entered for the wrong day")
+
+
+def test_a_rate_a_payment_used_keeps_its_figure_and_cannot_be_withdrawn(funded, desk, rate):
+    _pay_usd(funded, desk)
+    with pytest.raises(ValidationError) as error:
+        _update(rate, rate=Decimal("6.35"))
+    assert error.value.message_dict["rate"] == [
+        "1 payment was converted with this rate (UM-USD-1): its currency, date and figure "
+        "stay. A payment is corrected by a refund; enter a new rate for the payments to come."
+    ]
+    with pytest.raises(ValidationError) as error:
+        services.exchange_rate_withdraw(exchange_rate=rate, reason="Wrong")
+    assert error.value.messages == [
+        "1 payment was converted with this rate (UM-USD-1): it cannot be withdrawn. A payment "
+        "is corrected by a refund; enter a new rate for the payments to come."
+    ]
+    rate.refresh_from_db()
+    assert rate.rate == Decimal("6.25")
+    assert _update(rate, source="Danmarks Nationalbank, 31 May 2018").source.endswith("2018")
+
+
+def test_rate_pages_correct_and_withdraw(funded, desk, rate, login):
+    client = login(desk)
+    base = f"/p/{funded.slug}/funding/exchange-rates/"
+    listing = client.get(base).content.decode()
+    assert f"{base}{rate.pk}/edit/" in listing
+    assert f"{base}{rate.pk}/withdraw/" in listing
+    data = {"currency": "USD", "date": "2018-05-31", "rate": "6.35", "source": "DN"}
+    assert client.post(f"{base}{rate.pk}/edit/", data).status_code == 400  # no reason
+    assert client.post(f"{base}{rate.pk}/edit/", {**data, "reason": "Typo"}).status_code == 302
+    _pay_usd(funded, desk)
+    listing = client.get(base).content.decode()
+    assert f"{base}{rate.pk}/withdraw/" not in listing  # used: no withdraw offered
+    form = client.get(f"{base}{rate.pk}/edit/").content.decode()
+    assert "1 payment was converted with this rate: its currency, date and figure stay" in form
+    assert form.count(" disabled") == 3
+    # A figure posted anyway is not taken; the source is.
+    corrected = client.post(
+        f"{base}{rate.pk}/edit/", {**data, "rate": "9.99", "source": "DN, 31 May", "reason": "Src"}
+    )
+    assert corrected.status_code == 302
+    rate.refresh_from_db()
+    assert (rate.rate, rate.source) == (Decimal("6.35"), "DN, 31 May")
+    refused = client.post(f"{base}{rate.pk}/withdraw/", {"reason": "Wrong"})
+    assert refused.status_code == 400
+    assert "it cannot be withdrawn" in refused.content.decode()
+    assert ExchangeRate.objects.filter(pk=rate.pk).exists()
+
+
+def test_rates_are_corrected_and_withdrawn_through_the_api(funded, desk, rate, api_login):
+    client = api_login(desk)
+    url = f"/api/v1/exchange-rates/{rate.pk}/"
+    assert client.patch(url, {"rate": "6.3"}, format="json").json() == {
+        "reason": ["Give a reason: it is kept with the change history."]
+    }
+    assert client.patch(url, {"rate": "6.3", "reason": "Typo"}, format="json").status_code == 200
+    _pay_usd(funded, desk)
+    assert client.get(url).json()["payments"] == 1
+    refused = client.patch(url, {"rate": "6.4", "reason": "Typo"}, format="json")
+    assert refused.status_code == 400
+    assert "its currency, date and figure stay" in refused.json()["rate"][0]
+    withdraw = client.post(f"{url}withdraw/", {"reason": "Wrong"}, format="json")
+    assert withdraw.status_code == 400
+    assert "it cannot be withdrawn" in withdraw.json()["non_field_errors"][0]

@@ -61,9 +61,19 @@ def objects(funded, desk):
 PAGES = [
     ("/", READ),
     ("/lines/{line}/", READ),
+    ("/years/2019/commit/", EDIT_FORM),
+    ("/lines/{line}/close/", EDIT_FORM),
+    ("/lines/{line}/rate/?currency=USD&value_date=2018-06-01", EDIT_FORM),
     ("/exchange-rates/", READ),
+    ("/exchange-rates/{rate}/edit/", EDIT_FORM),
+    ("/exchange-rates/{rate}/withdraw/", EDIT_FORM),
     ("/assessed-contributions/", READ),
+    ("/assessed-contributions/new/", EDIT_FORM),
     ("/assessed-contributions/2018/edit/", EDIT_FORM),
+    ("/allocations/{allocation}/edit/", EDIT_FORM),
+    ("/allocations/{allocation}/withdraw/", EDIT_FORM),
+    ("/staff/{position}/edit/", EDIT_FORM),
+    ("/staff/{position}/withdraw/", EDIT_FORM),
     ("/voluntary-contributions/", READ),
     ("/voluntary-contributions/import/", EDIT_FORM),
     ("/voluntary-contributions/reconciliation/", READ),
@@ -74,11 +84,21 @@ PAGES = [
 ]
 
 
+def _url(template: str, objects: dict) -> str:
+    return template.format(
+        line=objects["line"].pk,
+        indicative=objects["indicative"].pk,
+        rate=objects["exchange-rates"],
+        allocation=objects["allocations"],
+        position=objects["staff-positions"],
+    )
+
+
 @pytest.mark.parametrize(("url", "expected"), PAGES)
 @pytest.mark.parametrize("role_index", range(len(ROLES)))
 def test_page_get(users, login, objects, url, expected, role_index):
     role = ROLES[role_index]
-    response = login(users.get(role)).get(P + url.format(line=objects["line"].pk))
+    response = login(users.get(role)).get(P + _url(url, objects))
     assert response.status_code == expected[role_index], role
     if role == "anonymous":
         assert response["Location"].startswith("/accounts/login/")
@@ -117,15 +137,69 @@ WRITES = [
         },
         Disbursement,
     ),
-    ("/lines/{indicative}/commit/", lambda o: {"finance_act_reference": "FL 2019"}, None),
-    ("/lines/{line}/close/", lambda o: {"note": "done"}, None),
+    (
+        "/years/2019/commit/",
+        lambda o: {"finance_act_reference": "FL 2019", "reason": "Act adopted"},
+        None,
+    ),
+    ("/lines/{line}/close/", lambda o: {"reason": "done"}, None),
     (
         "/exchange-rates/",
         lambda o: {"currency": "USD", "date": "2018-01-05", "rate": "6.2", "source": "T"},
         ExchangeRate,
     ),
     ("/exchange-rates/import/", _rates_csv, ExchangeRate),
-    ("/assessed-contributions/2018/edit/", lambda o: {"invoiced": "1", "paid": ""}, None),
+    (
+        "/exchange-rates/{rate}/edit/",
+        lambda o: {
+            "currency": "USD",
+            "date": "2018-01-09",
+            "rate": "6.2",
+            "source": "T",
+            "reason": "Typo",
+        },
+        None,
+    ),
+    ("/exchange-rates/{rate}/withdraw/", lambda o: {"reason": "Typo"}, None),
+    (
+        "/assessed-contributions/2018/edit/",
+        lambda o: {"scale_percent": "0.6293", "paying_ministry": "M", "invoiced": "1"},
+        None,
+    ),
+    (
+        "/assessed-contributions/new/",
+        lambda o: {
+            "year": "2019",
+            "scale_percent": "0.6293",
+            "currency": "CHF",
+            "paying_ministry": "M",
+        },
+        AssessedContribution,
+    ),
+    (
+        "/allocations/{allocation}/edit/",
+        lambda o: {
+            "budget_line": o["pa1"].pk,
+            "country": "Niger",
+            "amount": "10",
+            "description": "x",
+            "reason": "Corrected",
+        },
+        None,
+    ),
+    ("/allocations/{allocation}/withdraw/", lambda o: {"reason": "Recorded twice"}, None),
+    (
+        "/staff/{position}/edit/",
+        lambda o: {
+            "kind": "regular",
+            "position": "Officer",
+            "duty_station": "Geneva",
+            "start_date": "2018-01-01",
+            "reason": "Corrected",
+        },
+        None,
+    ),
+    ("/staff/{position}/withdraw/", lambda o: {"reason": "Left IOM"}, None),
     ("/voluntary-contributions/import/", _annex, VoluntaryContribution),
     (
         "/allocations/",
@@ -155,7 +229,7 @@ WRITES = [
 def test_page_post(users, login, objects, url, form, model, role_index):
     role = ROLES[role_index]
     before = model.objects.count() if model else None
-    target = P + url.format(line=objects["line"].pk, indicative=objects["indicative"].pk)
+    target = P + _url(url, objects)
     response = login(users.get(role)).post(target, form(objects))
     assert response.status_code == WRITE[role_index], (role, response.content[:500])
     if model is not None:
@@ -259,6 +333,7 @@ def test_api_create(users, api_login, objects, resource, role_index):
 
 
 API_WRITE_STATUS = (401, 404, 200, 403, 403)
+API_COMMIT_STATUS = (401, 400, 200, 403, 403)  # the outsider's slug is no partnership of theirs
 
 
 @pytest.mark.parametrize("role_index", range(len(ROLES)))
@@ -266,13 +341,17 @@ def test_api_commit_and_update(users, api_login, objects, role_index):
     role = ROLES[role_index]
     client = api_login(users.get(role))
     commit = client.post(
-        f"/api/v1/budget-lines/{objects['indicative'].pk}/commit/",
-        {"finance_act_reference": "Finance Act for 2019"},
+        "/api/v1/budget-lines/commit-year/",
+        {"partnership": SLUG, "year": 2019, "finance_act_reference": "Finance Act for 2019",
+         "reason": "Act adopted"},
         format="json",
-    )
-    assert commit.status_code == API_WRITE_STATUS[role_index], role
+    )  # fmt: skip
+    assert commit.status_code == API_COMMIT_STATUS[role_index], role
     if role == "desk":
-        assert commit.json()["status"] == "committed"
+        assert {line["status"] for line in commit.json()} == {"committed"}
+    assert BudgetLine.objects.filter(year=2019, status="committed").count() == (
+        4 if role == "desk" else 0
+    )
     patch = client.patch(
         f"/api/v1/assessed-contributions/{objects['assessed-contributions']}/",
         {"invoiced": "318994.21"},

@@ -35,7 +35,7 @@ def test_setup_demo_loads_the_funding(db, settings):
     call_command("setup_demo", stdout=None)
     call_command("setup_demo", stdout=None)
     assert BudgetLine.objects.count() == 12
-    assert VoluntaryContribution.objects.count() == 35
+    assert VoluntaryContribution.objects.count() == 37
 
 
 def test_every_seeded_figure_cites_the_strategy(funded):

@@ -64,16 +64,137 @@ def test_the_expected_assessed_contribution_is_computed_from_the_scale_and_budge
     assert c2017.expected_amount is None  # the 2017 budget is not stated: nothing is guessed
 
 
+EDIT_2018 = {
+    "scale_percent": "0.6293",
+    "paying_ministry": "Ministry of Immigration and Integration",
+    "administrative_budget": "50690324",
+}
+
+
 def test_invoiced_and_paid_are_recorded_with_history(funded, desk, login):
     response = login(desk).post(
         f"/p/{funded.slug}/funding/assessed-contributions/2018/edit/",
-        {"invoiced": "318994.21", "paid": "318994.21", "reason": "Invoice C/2018/DK"},
-    )
+        {**EDIT_2018, "invoiced": "318994.21", "paid": "318994.21",
+         "reason": "Invoice C/2018/DK"},
+    )  # fmt: skip
     assert response.status_code == 302
     c2018 = AssessedContribution.objects.get(partnership=funded, year=2018)
     assert c2018.paid == Decimal("318994.21")
     assert c2018.history.first().history_change_reason == "Invoice C/2018/DK"
     refused = login(desk).post(
-        f"/p/{funded.slug}/funding/assessed-contributions/2018/edit/", {"invoiced": "-1"}
+        f"/p/{funded.slug}/funding/assessed-contributions/2018/edit/",
+        {**EDIT_2018, "invoiced": "-1"},
     )
     assert refused.status_code == 400
+
+
+def test_the_desk_officer_adds_2019_and_2020_on_the_page(funded, desk, login):
+    client = login(desk)
+    base = f"/p/{funded.slug}/funding/assessed-contributions/"
+    listing = client.get(base).content.decode()
+    assert f'href="{base}new/"' in listing
+    form = client.get(f"{base}new/").content.decode()
+    # Proposed from the latest year: the next year, its scale, currency and ministry.
+    assert 'name="year" value="2019"' in form
+    assert 'value="0.6293"' in form
+    data = {"year": "2019", "scale_percent": "0.6293", "administrative_budget": "52000000",
+            "currency": "CHF", "paying_ministry": "Ministry of Immigration and Integration",
+            "reason": "IOM invoice for 2019"}  # fmt: skip
+    assert client.post(f"{base}new/", data).status_code == 302
+    assert (
+        client.post(
+            f"{base}new/", {**data, "year": "2020", "administrative_budget": ""}
+        ).status_code
+        == 302
+    )
+    again = client.post(f"{base}new/", data)
+    assert again.status_code == 400
+    assert "already exists" in again.content.decode()
+    c2019 = AssessedContribution.objects.get(partnership=funded, year=2019)
+    assert c2019.expected_amount == Decimal("327236.00")  # 52,000,000 × 0.6293 %
+    assert c2019.history.first().history_change_reason == "IOM invoice for 2019"
+    page = client.get(base).content.decode()
+    assert "CHF 327,236" in page
+    assert f"{base}2020/edit/" in page
+    assert [c.year for c in AssessedContribution.objects.filter(partnership=funded)] == [
+        2017, 2018, 2019, 2020,
+    ]  # fmt: skip
+
+
+def test_years_of_the_assessed_contribution_are_added_through_the_api(
+    funded, desk, geneva, api_login
+):
+    body = {"partnership": funded.slug, "year": 2019, "scale_percent": "0.6293",
+            "administrative_budget": "52000000.00", "currency": "CHF",
+            "paying_ministry": "Ministry of Immigration and Integration",
+            "stated_amount": "1.00", "citation": "forged"}  # fmt: skip
+    assert (
+        api_login(geneva).post("/api/v1/assessed-contributions/", body, format="json").status_code
+        == 403
+    )
+    created = api_login(desk).post("/api/v1/assessed-contributions/", body, format="json")
+    assert created.status_code == 201
+    answer = created.json()
+    assert (answer["year"], answer["expected_amount"], answer["stated_amount"]) == (
+        2019, "327236.00", None,
+    )  # fmt: skip
+    twice = api_login(desk).post("/api/v1/assessed-contributions/", body, format="json")
+    assert twice.status_code == 400
+    patched = api_login(desk).patch(
+        f"/api/v1/assessed-contributions/{answer['id']}/",
+        {"administrative_budget": "52100000.00", "reason": "Revised budget"},
+        format="json",
+    )
+    assert patched.json()["expected_amount"] == "327865.30"
+
+
+# --- Staff: corrections and withdrawals ------------------------------------------------------
+
+
+def test_a_position_is_corrected_and_withdrawn_on_its_pages_with_the_reason(funded, desk, login):
+    line = BudgetLine.objects.get(partnership=funded, year=2018, component=Component.SECONDMENTS)
+    position = _position(
+        funded, kind="secondment", budget_line=line, cost=Decimal("2000000"), name="A. Jensen"
+    )
+    client = login(desk)
+    base = f"/p/{funded.slug}/funding/staff/{position.pk}/"
+    assert f"{base}edit/" in client.get(f"/p/{funded.slug}/funding/staff/").content.decode()
+    data = {"kind": "secondment", "name": "A. Jensen", "position": "Senior migration officer",
+            "grade": "P-4", "duty_station": "Geneva", "start_date": "2018-09-01",
+            "budget_line": line.pk, "cost": "2000000"}  # fmt: skip
+    assert client.post(f"{base}edit/", data).status_code == 400  # no reason
+    assert client.post(f"{base}edit/", {**data, "reason": "Promoted"}).status_code == 302
+    position.refresh_from_db()
+    assert (position.position, position.grade) == ("Senior migration officer", "P-4")
+    assert position.history.first().history_change_reason == "Promoted"
+    confirm = client.get(f"{base}withdraw/").content.decode()
+    assert "Its cost, DKK 2,000,000.00, no longer counts against 2018 · Personnel" in confirm
+    assert client.post(f"{base}withdraw/", {"reason": "Secondment cancelled"}).status_code == 302
+    assert not StaffPosition.objects.exists()
+    gone = StaffPosition.history.filter(id=position.pk).first()
+    assert (gone.history_type, gone.history_change_reason) == ("-", "Secondment cancelled")
+
+
+def test_a_correction_keeps_the_secondments_line_within_its_amount(funded):
+    line = BudgetLine.objects.get(partnership=funded, year=2018, component=Component.SECONDMENTS)
+    first = _position(funded, kind="secondment", budget_line=line, cost=Decimal("1500000"))
+    _position(funded, kind="secondment", budget_line=line, cost=Decimal("500000"))
+    fields = {name: getattr(first, name) for name in services.STAFF_FIELDS}
+    with pytest.raises(ValidationError) as error:
+        services.staff_position_update(
+            staff_position=first, reason="More", **{**fields, "cost": Decimal("1500000.01")}
+        )
+    assert "DKK 1,500,000.00 is left" in error.value.message_dict["cost"][0]
+    # The position's own cost is not counted twice.
+    services.staff_position_update(staff_position=first, reason="Same", **fields)
+
+
+def test_positions_are_corrected_and_withdrawn_through_the_api(funded, desk, api_login):
+    position = _position(funded, kind="jpo", position="JPO")
+    client = api_login(desk)
+    url = f"/api/v1/staff-positions/{position.pk}/"
+    assert client.patch(url, {"grade": "P-2"}, format="json").status_code == 400
+    patched = client.patch(url, {"grade": "P-2", "reason": "Grade confirmed"}, format="json")
+    assert (patched.status_code, patched.json()["grade"]) == (200, "P-2")
+    assert client.post(f"{url}withdraw/", {"reason": "Left"}, format="json").status_code == 204
+    assert not StaffPosition.objects.exists()
