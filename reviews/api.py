@@ -111,14 +111,24 @@ class ReportVersionViewSet(CachedListMixin, mixins.RetrieveModelMixin, Partnersh
         return version_file_response(version)
 
     @extend_schema(
-        summary="Issue a rendered version (desk officers); it never changes after",
-        request=None,
-        responses={200: serializers.ReportVersionSerializer},
+        summary="Issue the report from a rendered draft (desk officers): queues the final "
+        "version, which says who issued it and when; it never changes after",
+        description="Send the reason (kept with the change history). The answer is the new "
+        "final version, queued: the review and the version are issued when its file is "
+        "stored (`issued_at` set). The draft stays a draft.",
+        request=serializers.ReasonSerializer,
+        responses={202: serializers.ReportVersionSerializer},
     )
     @action(detail=True, methods=["post"])
     def issue(self, request, pk=None):
-        version = services.report_version_issue(version=self.get_object(), issued_by=request.user)
-        return Response(self.get_serializer(version).data)
+        version = self.get_object()
+        payload = serializers.ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        final = services.report_version_issue(
+            version=version, issued_by=request.user, reason=payload.validated_data["reason"]
+        )
+        final = self.get_base_queryset().get(pk=final.pk)
+        return Response(self.get_serializer(final).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
         summary="Queue a failed version again (desk officers)",

@@ -16,7 +16,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from consultations import selectors as consultation_selectors
 from consultations.models import ActionPoint
@@ -431,11 +432,45 @@ def figures_csv(figures: dict[str, Any]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def issue_consequences(*, version: ReportVersion, issuer: Any) -> list[str]:
+    """What issuing the review's report from ``version`` will do, in sentences (the
+    confirmation page says them before anything is done)."""
+    from .templatetags.review_tags import utc_date
+
+    review = version.review
+    number = (review.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    name = issuer.get_full_name() or issuer.username
+    lines = [
+        f"Render version {number} of the report from the review's data as it stands now, "
+        f"as the issued report: its cover and every page say it was issued by {name} on "
+        f"{utc_date(timezone.now())}. Version {version.number}, the draft, stays a draft.",
+        "Make the review issued as soon as that file is stored. The issued file never "
+        "changes, and no further version of the report is rendered.",
+        "Lock the review's assessments, findings, recommendations and sources from now on.",
+    ]
+    goal = review.fulfils_goal
+    if goal is not None:
+        lines.append(
+            f"Leave the status of overall goal {goal.number} as it is: once the report is "
+            "issued, the goal's page asks you to update it."
+        )
+    return lines
+
+
 def download_log(*, partnership: Partnership) -> QuerySet[DownloadLog]:
     return (
         DownloadLog.objects.filter(version__review__partnership=partnership)
         .select_related("user", "version__review")
         .order_by("-at", "-pk")
+    )
+
+
+def issued_version(*, review_id: int) -> ReportVersion | None:
+    """The review's issued report version, if it has one."""
+    return (
+        ReportVersion.objects.filter(review_id=review_id, issued_at__isnull=False)
+        .select_related("issued_by")
+        .first()
     )
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from partnership import access as partnership_access
 from partnership.access import Capability
+from partnership.forms import ConfirmForm
 from partnership.views import add_form_errors, partnership_context
 
 from . import access, selectors, services
@@ -74,10 +75,14 @@ def review_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _versions_context(review: Review) -> dict[str, Any]:
     versions = list(selectors.review_versions(review=review))
+    final = next((v for v in versions if v.final), None)
     return {
         "review": review,
         "versions": versions,
         "polling": any(v.is_pending for v in versions),
+        "final": final,
+        # Issued, or its issued report asked for: nothing of the review changes any more.
+        "locked": review.is_issued or final is not None,
     }
 
 
@@ -293,11 +298,15 @@ def item_edit(request: HttpRequest, slug: str, pk: int, kind: str, number: int) 
 @require_POST
 def review_render(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
-    version = services.report_version_request(review=review, requested_by=request.user)
-    if request.htmx:
-        context = partnership_context(request, review.partnership, **_versions_context(review))
-        return render(request, "reviews/partials/versions.html", context)
-    messages.success(request, f"Version {version.number} is queued for rendering.")
+    try:
+        version = services.report_version_request(review=review, requested_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if request.htmx:
+            context = partnership_context(request, review.partnership, **_versions_context(review))
+            return render(request, "reviews/partials/versions.html", context)
+        messages.success(request, f"Version {version.number} (a draft) is queued for rendering.")
     return redirect(review.get_absolute_url())
 
 
@@ -332,16 +341,43 @@ def version_retry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect(version.review.get_absolute_url())
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def version_issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """GET: what issuing will do, and the reason to give. POST: issue (render the final
+    version; the review becomes issued when its file is stored)."""
     version = _version(request, slug, pk, Capability.EDIT_REVIEWS)
-    try:
-        services.report_version_issue(version=version, issued_by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Version {version.number} is issued. It will not change.")
-    return redirect(version.review.get_absolute_url())
+    review = version.review
+    refusal = services.issue_refusal(review) or (
+        "" if version.status == ReportVersion.Status.DONE else "Only a rendered draft is issued."
+    )
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(review.get_absolute_url())
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            final = services.report_version_issue(
+                version=version, issued_by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Version {final.number} is being rendered as the issued report. "
+                "The review is issued as soon as its file is stored.",
+            )
+            return redirect(review.get_absolute_url())
+    context = partnership_context(
+        request,
+        review.partnership,
+        title=f"Issue the report of “{review.title}”",
+        consequences=selectors.issue_consequences(version=version, issuer=request.user),
+        form=form,
+        confirm_label="Issue the report",
+        back=review.get_absolute_url(),
+    )
+    return render(request, "confirm.html", context, status=_status(form))
 
 
 def download_filename(version: ReportVersion) -> str:
@@ -394,7 +430,14 @@ def verify(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             checked = _sha256_of(upload) if upload is not None else form.cleaned_data["sha256"]
             match = selectors.report_version_by_sha256(partnership=partnership, sha256=checked)
-    context = partnership_context(request, partnership, form=form, checked=checked, match=match)
+    issued = (
+        selectors.issued_version(review_id=match.review_id)
+        if match is not None and not match.is_issued
+        else None
+    )
+    context = partnership_context(
+        request, partnership, form=form, checked=checked, match=match, issued=issued
+    )
     return render(request, "reviews/verify.html", context, status=_status(form))
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from django import template
+from django.utils import dateformat
 
 register = template.Library()
 
@@ -13,3 +14,11 @@ def utc_stamp(value: datetime | None) -> str:
     if value is None:
         return "—"
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+@register.filter
+def utc_date(value: datetime | None) -> str:
+    """The day of an aware time in UTC, e.g. 4 November 2019 (as the report states times)."""
+    if value is None:
+        return "—"
+    return dateformat.format(value.astimezone(UTC), "j F Y")
