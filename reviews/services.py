@@ -237,8 +237,11 @@ def review_item_update(
 
 
 @transaction.atomic
-def review_item_delete(*, item: Finding | Recommendation) -> None:
+def review_item_delete(*, item: Finding | Recommendation, reason: str = "") -> None:
+    """Delete a finding or recommendation of a review not yet issued; the history keeps
+    its text, and the reason given."""
     _check_not_issued(item.review)
+    item._change_reason = reason.strip()
     item.delete()
 
 

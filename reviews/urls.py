@@ -32,6 +32,18 @@ urlpatterns = [
         {"kind": "recommendation"},
         name="recommendation-edit",
     ),
+    path(
+        "<int:pk>/findings/<int:number>/delete/",
+        views.item_delete,
+        {"kind": "finding"},
+        name="finding-delete",
+    ),
+    path(
+        "<int:pk>/recommendations/<int:number>/delete/",
+        views.item_delete,
+        {"kind": "recommendation"},
+        name="recommendation-delete",
+    ),
     path("<int:pk>/render/", views.review_render, name="review-render"),
     path("<int:pk>/versions/", views.review_versions, name="review-versions"),
     path("versions/<int:pk>/retry/", views.version_retry, name="version-retry"),

@@ -15,7 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
+from django.urls import reverse
+from django.utils.text import Truncator, slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partnership import access as partnership_access
@@ -273,14 +274,6 @@ def item_edit(request: HttpRequest, slug: str, pk: int, kind: str, number: int) 
     if kind == "recommendation":
         initial["finding"] = item.finding_id
     form = form_class(request.POST or None, initial=initial, **extra)
-    if request.method == "POST" and "delete" in request.POST:
-        try:
-            services.review_item_delete(item=item)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, f"The {kind} was deleted.")
-        return redirect(review.get_absolute_url())
     if request.method == "POST" and form.is_valid():
         try:
             services.review_item_update(item=item, data=dict(form.cleaned_data))
@@ -293,6 +286,47 @@ def item_edit(request: HttpRequest, slug: str, pk: int, kind: str, number: int) 
         request, review.partnership, review=review, item=item, kind=kind, form=form
     )
     return render(request, "reviews/item_form.html", context, status=_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+def item_delete(request: HttpRequest, slug: str, pk: int, kind: str, number: int) -> HttpResponse:
+    """GET: what deleting the finding or recommendation does. POST, with the reason:
+    delete it."""
+    object_access, _ = _ITEMS[kind]
+    item = object_access.get(
+        user=request.user,
+        capability=Capability.EDIT_REVIEWS,
+        review__partnership__slug=slug,
+        review_id=pk,
+        number=number,
+    )
+    review = item.review
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_item_delete(item=item, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{kind.capitalize()} {number} was deleted.")
+        return redirect(review.get_absolute_url())
+    consequences = [
+        f"Delete {kind} {number} of “{review.title}”: “{Truncator(item.text).chars(120)}”. "
+        "The numbers of the others do not change.",
+        "Keep its text and your reason in the change history.",
+    ]
+    if kind == "finding" and item.recommendations.exists():
+        consequences.append("Leave the recommendations that answer it without a finding.")
+    context = partnership_context(
+        request,
+        review.partnership,
+        title=f"Delete {kind} {number}",
+        consequences=consequences,
+        form=form,
+        confirm_label=f"Delete {kind} {number}",
+        back=reverse(f"reviews:{kind}-edit", args=[slug, pk, number]),
+    )
+    return render(request, "confirm.html", context, status=_status(form))
 
 
 @require_POST

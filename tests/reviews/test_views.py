@@ -59,6 +59,8 @@ PAGES = [
     ("{P}/{review}/findings/{finding}/", EDIT_FORM),
     ("{P}/{review}/recommendations/{recommendation}/", EDIT_FORM),
     ("{P}/versions/{done}/issue/", EDIT_FORM),
+    ("{P}/{review}/findings/{finding}/delete/", EDIT_FORM),
+    ("{P}/{review}/recommendations/{recommendation}/delete/", EDIT_FORM),
 ]
 
 
@@ -328,3 +330,21 @@ def test_issuing_asks_for_confirmation_and_a_reason_then_queues_the_final_versio
     again = client.get(f"{P}/versions/{draft.pk}/issue/", follow=True)
     assert "Version 2 is being rendered as the issued report" in again.content.decode()
     assert ReportVersion.objects.filter(final=True).count() == 1
+
+
+def test_deleting_a_finding_asks_for_confirmation_and_keeps_the_reason(review, desk, login):
+    finding = services.finding_create(review=review, text="IOM's reporting improved.")
+    client = login(desk)
+    edit = client.get(f"{P}/{review.pk}/findings/1/").content.decode()
+    assert f'href="{P}/{review.pk}/findings/1/delete/"' in edit
+    assert 'name="delete"' not in edit  # no one-click delete
+    confirm = client.get(f"{P}/{review.pk}/findings/1/delete/")
+    assert confirm.status_code == 200
+    assert "Delete finding 1 of" in confirm.content.decode()
+    assert client.post(f"{P}/{review.pk}/findings/1/delete/", {"reason": ""}).status_code == 400
+    assert Finding.objects.filter(pk=finding.pk).exists()
+    done = client.post(f"{P}/{review.pk}/findings/1/delete/", {"reason": "Said twice."})
+    assert done.status_code == 302
+    assert not Finding.objects.filter(pk=finding.pk).exists()
+    deleted = Finding.history.filter(id=finding.pk).first()
+    assert (deleted.history_type, deleted.history_change_reason) == ("-", "Said twice.")
