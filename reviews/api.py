@@ -54,13 +54,37 @@ class ReviewViewSet(
         data = dict(serializer.validated_data)
         partnership = data.pop("partnership")
         self.check_write(partnership.pk)
-        serializer.instance = services.review_create(partnership=partnership, **data)
+        serializer.instance = services.review_create(
+            partnership=partnership, user=self.request.user, **data
+        )
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         reason = data.pop("reason", "")
         serializer.instance = services.review_update(
-            review=serializer.instance, data=data, reason=reason
+            review=serializer.instance, data=data, reason=reason, user=self.request.user
+        )
+
+    @extend_schema(
+        summary="Confirm the review's due date (desk officers): the day compared with today",
+        description="The source's words (due_description) stay as they are.",
+        request=serializers.DueDateConfirmSerializer,
+        responses={200: serializers.ReviewSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="confirm-due-date")
+    def confirm_due_date(self, request, pk=None):
+        review = self.get_object()
+        payload = serializers.DueDateConfirmSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.review_due_date_confirm(
+            review=review,
+            user=request.user,
+            due_date=payload.validated_data["due_date"],
+            reason=payload.validated_data.get("reason", ""),
+        )
+        fresh = self.get_base_queryset().prefetch_related("sources").get(pk=review.pk)
+        return Response(
+            serializers.ReviewSerializer(fresh, context=self.get_serializer_context()).data
         )
 
     @extend_schema(

@@ -12,11 +12,11 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from consultations import selectors as consultation_selectors
@@ -52,6 +52,40 @@ def reviews_for_partnership(*, partnership: Partnership) -> QuerySet[Review]:
         )
         .order_by("due_date", "kind", "pk")
     )
+
+
+def reviews_due(*, partnership: Partnership) -> QuerySet[Review]:
+    """The partnership's reviews in the order they are due (one query)."""
+    return Review.objects.filter(partnership=partnership).order_by(
+        F("due_date").asc(nulls_last=True), "kind", "pk"
+    )
+
+
+def goal_needs_update(*, goal: OverallGoal, issued_at: datetime) -> bool:
+    """A goal fulfilled by a review issued after the goal's latest update (or a goal with
+    none): its status is the desk officer's to bring up to date. Issuing never changes it."""
+    issued_on = timezone.localtime(issued_at).date()
+    as_of = getattr(goal, "current_as_of", None)
+    return as_of is None or as_of < issued_on
+
+
+def reviews_fulfilling(*, goal: OverallGoal) -> list[Review]:
+    """The reviews that fulfil ``goal``, each with ``issued_at`` (its issued version's)
+    and ``goal_needs_update``. One query; ``goal`` carries its current status
+    (``OverallGoal.objects.with_current_status``)."""
+    issued = ReportVersion.objects.filter(review=OuterRef("pk"), issued_at__isnull=False)
+    reviews = list(
+        Review.objects.filter(fulfils_goal=goal)
+        .annotate(issued_at=Subquery(issued.values("issued_at")[:1]))
+        .order_by("pk")
+    )
+    today = timezone.localdate()
+    for review in reviews:
+        review.overdue = review.is_overdue(today)
+        review.goal_needs_update = review.issued_at is not None and goal_needs_update(
+            goal=goal, issued_at=review.issued_at
+        )
+    return reviews
 
 
 def review_versions(*, review: Review) -> QuerySet[ReportVersion]:

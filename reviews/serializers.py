@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from partnership import access as partnership_access
@@ -20,6 +21,23 @@ from .models import (
 class ReviewSerializer(serializers.ModelSerializer):
     partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     sources = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    due_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="The day the review is due, compared with today; setting it confirms it "
+        "(due_confirmed_by, due_confirmed_at).",
+    )
+    due_confirmed_by = UsernameField()
+    overdue = serializers.SerializerMethodField(
+        help_text="Past its due date (as of today) and not issued."
+    )
+    fulfils_goal = VisibleRelatedField(
+        object_access=partnership_access.goals,
+        required=False,
+        allow_null=True,
+        help_text="The overall goal that carrying out the review fulfils, if one. Issuing "
+        "the review does not change the goal's status.",
+    )
     reason = ReasonField()
 
     class Meta:
@@ -34,13 +52,27 @@ class ReviewSerializer(serializers.ModelSerializer):
             "period_end",
             "due_date",
             "due_description",
+            "due_confirmed_by",
+            "due_confirmed_at",
+            "overdue",
+            "fulfils_goal",
             "status",
             "sources",
             "citation",
             "created_at",
             "reason",
         ]
-        read_only_fields = ["id", "kind", "status", "citation", "created_at"]
+        read_only_fields = [
+            "id",
+            "kind",
+            "status",
+            "due_confirmed_at",
+            "citation",
+            "created_at",
+        ]
+
+    def get_overdue(self, review: Review) -> bool:
+        return review.is_overdue(timezone.localdate())
 
 
 class ReviewCreateSerializer(ReviewSerializer):
@@ -53,7 +85,7 @@ class ReviewCreateSerializer(ReviewSerializer):
 
     class Meta(ReviewSerializer.Meta):
         fields = [f for f in ReviewSerializer.Meta.fields if f != "reason"]
-        read_only_fields = ["id", "status", "citation", "created_at"]
+        read_only_fields = ["id", "status", "due_confirmed_at", "citation", "created_at"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,6 +94,11 @@ class ReviewCreateSerializer(ReviewSerializer):
             self.fields["partnership"].queryset = partnership_access.partnerships.visible(
                 request.user
             )
+
+
+class DueDateConfirmSerializer(serializers.Serializer):
+    due_date = serializers.DateField(help_text="The day the review is due.")
+    reason = ReasonField()
 
 
 class RenderAcceptedSerializer(serializers.Serializer):

@@ -83,21 +83,41 @@ def _check_documents(review_or_partnership_id: int, documents: list[Document]) -
 # --- Reviews ------------------------------------------------------------------------------
 
 
+def _check_goal(partnership_id: int, goal: OverallGoal | None) -> None:
+    if goal is not None and goal.partnership_id != partnership_id:
+        raise ValidationError(
+            {"fulfils_goal": "Choose an overall goal of the review's partnership."}
+        )
+
+
+def _due_confirmation(due_date: date | None, user: Any) -> dict[str, Any]:
+    """Who confirmed the due date, and when: the person who set it (none when unset)."""
+    confirmed = due_date is not None and user is not None
+    return {
+        "due_confirmed_by": user if confirmed else None,
+        "due_confirmed_at": timezone.now() if confirmed else None,
+    }
+
+
 @transaction.atomic
 def review_create(
     *,
     partnership: Partnership,
     kind: str,
     title: str,
+    user: Any = None,
     purpose: str = "",
     period_start: date | None = None,
     period_end: date | None = None,
     due_date: date | None = None,
     due_description: str = "",
+    fulfils_goal: OverallGoal | None = None,
     sources: Iterable[Document] = (),
 ) -> Review:
+    """A new review; a due date given by ``user`` counts as confirmed by them."""
     sources = list(sources)
     _check_documents(partnership.pk, sources)
+    _check_goal(partnership.pk, fulfils_goal)
     review = Review(
         partnership=partnership,
         kind=kind,
@@ -107,21 +127,54 @@ def review_create(
         period_end=period_end,
         due_date=due_date,
         due_description=due_description,
+        fulfils_goal=fulfils_goal,
+        **_due_confirmation(due_date, user),
     )
     review.full_clean()
+    review._history_user = user
     review.save()
     for document in sources:
         ReviewSource.objects.create(review=review, document=document)
     return review
 
 
-def review_update(*, review: Review, data: dict[str, Any], reason: str = "") -> Review:
-    """Change a review's facts. Issuing goes through :func:`report_version_issue` only."""
+def review_update(
+    *, review: Review, data: dict[str, Any], reason: str = "", user: Any = None
+) -> Review:
+    """Change a review's facts. Issuing goes through :func:`report_version_issue` only.
+
+    A changed due date counts as confirmed by ``user`` (cleared with the date)."""
     if data.get("status") == Review.Status.ISSUED:
         raise ValidationError({"status": "A review is issued by issuing one of its versions."})
+    _check_goal(review.partnership_id, data.get("fulfils_goal"))
     with transaction.atomic():
         _check_not_issued(review)
+        data = dict(data)
+        if "due_date" in data:
+            stored = (
+                Review.objects.select_for_update()
+                .values_list("due_date", flat=True)
+                .get(pk=review.pk)
+            )
+            if data["due_date"] != stored:
+                data |= _due_confirmation(data["due_date"], user)
         return record_update(instance=review, data=data, reason=reason)
+
+
+@transaction.atomic
+def review_due_date_confirm(
+    *, review: Review, user: Any, due_date: date, reason: str = ""
+) -> Review:
+    """The desk officer confirms the review's due date (the one proposed, or another):
+    the date the app compares with today. The source's words stay as they are."""
+    if due_date is None:
+        raise ValidationError({"due_date": "Give the date the review is due."})
+    _check_not_issued(review)
+    return record_update(
+        instance=review,
+        data={"due_date": due_date, **_due_confirmation(due_date, user)},
+        reason=reason,
+    )
 
 
 @transaction.atomic

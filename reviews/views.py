@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,6 +28,7 @@ from partnership.views import add_form_errors, partnership_context
 from . import access, selectors, services
 from .forms import (
     AssessmentForm,
+    DueDateForm,
     FindingForm,
     RecommendationForm,
     ReviewCreateForm,
@@ -59,7 +61,9 @@ def review_list(request: HttpRequest, slug: str) -> HttpResponse:
     form = ReviewCreateForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
         try:
-            review = services.review_create(partnership=partnership, **form.cleaned_data)
+            review = services.review_create(
+                partnership=partnership, user=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             add_form_errors(form, error)
         else:
@@ -69,6 +73,7 @@ def review_list(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         partnership,
         reviews=selectors.reviews_for_partnership(partnership=partnership),
+        today=timezone.localdate(),
         form=form,
     )
     return render(request, "reviews/review_list.html", context, status=_status(form))
@@ -87,19 +92,52 @@ def _versions_context(review: Review) -> dict[str, Any]:
     }
 
 
-@require_GET
-def review_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    review = _review(request, slug, pk, Capability.VIEW)
-    context = partnership_context(
+def _detail_context(request: HttpRequest, review: Review, **extra: Any) -> dict[str, Any]:
+    data = selectors.review_assessments(review=review)
+    extra.setdefault("due_form", DueDateForm(initial={"due_date": review.due_date}))
+    return partnership_context(
         request,
         review.partnership,
-        data=selectors.review_assessments(review=review),
+        data=data,
         sources=selectors.review_sources(review=review),
         finding_form=FindingForm(),
         recommendation_form=RecommendationForm(review=review),
+        today=timezone.localdate(),
+        # The goal the review fulfils, with its status (from the goals already loaded).
+        fulfilled=next(
+            (row.goal for row in data.goals if row.goal.pk == review.fulfils_goal_id), None
+        ),
         **_versions_context(review),
+        **extra,
     )
-    return render(request, "reviews/review_detail.html", context)
+
+
+@require_GET
+def review_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    review = _review(request, slug, pk, Capability.VIEW)
+    return render(request, "reviews/review_detail.html", _detail_context(request, review))
+
+
+@require_POST
+def review_due_date(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Confirm the review's due date: the day the app compares with today."""
+    review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
+    form = DueDateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_due_date_confirm(
+                review=review,
+                user=request.user,
+                due_date=form.cleaned_data["due_date"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, "The due date is confirmed.")
+            return redirect(review.get_absolute_url())
+    context = _detail_context(request, review, due_form=form)
+    return render(request, "reviews/review_detail.html", context, status=400)
 
 
 @require_http_methods(["GET", "POST"])
@@ -109,7 +147,9 @@ def review_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.changed_data if name != "reason"}
         try:
-            services.review_update(review=review, data=data, reason=form.cleaned_data["reason"])
+            services.review_update(
+                review=review, data=data, reason=form.cleaned_data["reason"], user=request.user
+            )
         except ValidationError as error:
             add_form_errors(form, error)
         else:
