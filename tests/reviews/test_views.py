@@ -190,7 +190,7 @@ def test_the_download_log_lists_who_downloaded_which_version_when(
     html = login(auditor).get(f"{P}/downloads/").content.decode()
     assert "geneva" in html
     assert review.title in html
-    assert '<td class="num">4</td>' in html
+    assert '<td class="num" data-label="Version">4</td>' in html
 
 
 def test_verification_by_upload_names_the_version_and_says_it_is_the_issued_report(
