@@ -38,14 +38,17 @@ class GoalUpdateForm(forms.Form):
     )
     evidence_url = forms.URLField(label="Evidence link", required=False, assume_scheme="https")
     new_document_file = forms.FileField(
-        label="File", required=False, help_text=f"{ALLOWED_DESCRIPTION}, at most 25 MB."
+        label="Document file", required=False, help_text=f"{ALLOWED_DESCRIPTION}, at most 25 MB."
     )
-    new_document_title = forms.CharField(label="Title", max_length=300, required=False)
+    new_document_title = forms.CharField(label="Document title", max_length=300, required=False)
     new_document_kind = forms.ChoiceField(
-        label="Kind", choices=Document.Kind.choices, initial=Document.Kind.OTHER, required=False
+        label="Kind of document",
+        choices=Document.Kind.choices,
+        initial=Document.Kind.OTHER,
+        required=False,
     )
     new_document_year = forms.IntegerField(
-        label="Year", required=False, min_value=1945, max_value=2100
+        label="Document year", required=False, min_value=1945, max_value=2100
     )
 
     def __init__(self, *args, goal: OverallGoal, shown: list[Document] | None = None, **kwargs):
