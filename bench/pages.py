@@ -19,7 +19,8 @@ from django.urls import reverse
 
 from partnership.seed import IOM_SLUG
 
-# Actions that only answer POST, and downloads of files: no page to count.
+# Actions that only answer POST (or whose GET is the confirmation of one), and downloads
+# of files: no page to count.
 NOT_PAGES = frozenset(
     {
         "login",
@@ -41,6 +42,9 @@ NOT_PAGES = frozenset(
         "reviews:review-render",
         "reviews:version-retry",
         "reviews:version-issue",
+        "reviews:review-due-date",
+        "reviews:finding-delete",
+        "reviews:recommendation-delete",
         "reviews:version-download",
         "consultations:agenda-item-add",
         "consultations:agenda-item-move",
@@ -51,6 +55,7 @@ NOT_PAGES = frozenset(
         "consultations:note-clear",
         "consultations:note-discard",
         "consultations:action-point-status",
+        "consultations:action-point-drop",
     }
 )
 

@@ -255,17 +255,24 @@ class NoteViewSet(
             self.get_serializer(self.access.base().prefetch_related(*_LINKS).get(pk=note.pk)).data
         )
 
-    def _step(self, request, pk, capability: Capability, step) -> Response:
+    def _step(
+        self,
+        request,
+        pk,
+        capability: Capability,
+        step,
+        payload_class=serializers.NoteStepSerializer,
+    ) -> Response:
         try:
             note = self.access.get(user=request.user, capability=capability, pk=pk)
         except DjangoPermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc)) from exc
         except Http404 as exc:
             raise exceptions.NotFound() from exc
-        payload = serializers.NoteStepSerializer(data=request.data)
+        payload = payload_class(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
-            step(note=note, user=request.user, version=payload.validated_data["version"])
+            step(note=note, user=request.user, **payload.validated_data)
         except services.NoteConflictError as conflict:
             return self._conflict(conflict.current)
         fresh = self.access.base().prefetch_related(*_LINKS).get(pk=note.pk)
@@ -282,12 +289,19 @@ class NoteViewSet(
 
     @extend_schema(
         summary="Clear a note marked ready (desk officers): it is locked, its text kept",
-        request=serializers.NoteStepSerializer,
+        description="Send the version you read and the reason (kept with the change history).",
+        request=serializers.NoteClearSerializer,
         responses={200: serializers.NoteSerializer, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def clear(self, request, pk=None):
-        return self._step(request, pk, Capability.CLEAR_NOTES, services.note_clear)
+        return self._step(
+            request,
+            pk,
+            Capability.CLEAR_NOTES,
+            services.note_clear,
+            payload_class=serializers.NoteClearSerializer,
+        )
 
 
 # --- Action points ------------------------------------------------------------------------
@@ -310,7 +324,9 @@ class ActionPointFilter(FilterSet):
     retrieve=extend_schema(summary="Read an action point"),
     create=extend_schema(summary="Record an action point agreed at a consultation"),
     update=extend_schema(summary="Replace an action point"),
-    partial_update=extend_schema(summary="Change an action point (e.g. its status)"),
+    partial_update=extend_schema(
+        summary="Change an action point (e.g. its status); dropping it needs a reason"
+    ),
 )
 class ActionPointViewSet(
     mixins.CreateModelMixin,

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.text import Truncator
 
-from partnership.forms import DateInput
+from partnership.forms import ConfirmForm, DateInput
 from partnership.models import OverallGoal, Risk
 
 from .models import NOTE_MAX_LENGTH, ActionPoint, AgendaItem, Consultation
@@ -91,6 +91,12 @@ class VersionForm(forms.Form):
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
+class NoteClearForm(ConfirmForm):
+    """Clearing a note: the reason, and the version of the note the person read."""
+
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
 class ActionPointForm(LinksMixin):
     description = forms.CharField(
         max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), label="What was agreed"
@@ -109,8 +115,14 @@ class ActionPointEditForm(ActionPointForm):
 
     field_order = ["description", "owner", "due_date", "status", "agenda_item", "goals", "risks"]
 
-    def __init__(self, *args, items: list[AgendaItem], **kwargs):
+    def __init__(self, *args, items: list[AgendaItem], dropped: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not dropped:
+            # Dropping asks for a confirmation and a reason of its own (the drop page).
+            self.fields["status"].choices = [
+                c for c in ActionPoint.Status.choices if c[0] != ActionPoint.Status.DROPPED
+            ]
+            self.fields["status"].help_text = "To drop the point, use “Drop this action point”."
         self._items = {item.pk: item for item in items}
         self.fields["agenda_item"].choices = [
             ("", "None"),

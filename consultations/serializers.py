@@ -150,6 +150,17 @@ class NoteStepSerializer(serializers.Serializer):
     )
 
 
+REASON_REQUIRED = "Give a reason: it is kept with the change history."
+
+
+class NoteClearSerializer(NoteStepSerializer):
+    reason = serializers.CharField(
+        max_length=200,
+        help_text="Why you clear it; required, kept with the change history.",
+        error_messages={"required": REASON_REQUIRED, "blank": REASON_REQUIRED},
+    )
+
+
 class ActionPointSerializer(serializers.ModelSerializer):
     consultation = VisibleRelatedField(object_access=access.consultations)
     agenda_item = VisibleRelatedField(
@@ -161,6 +172,14 @@ class ActionPointSerializer(serializers.ModelSerializer):
         help_text="Open with its due date passed (as of today)."
     )
     created_by = UsernameField()
+    reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Why the change is made, kept with the change history; required to drop "
+        "the point (status dropped).",
+    )
 
     class Meta:
         model = ActionPoint
@@ -178,6 +197,7 @@ class ActionPointSerializer(serializers.ModelSerializer):
             "risks",
             "created_by",
             "created_at",
+            "reason",
         ]
         read_only_fields = ["id", "closed_on", "created_by", "created_at"]
 

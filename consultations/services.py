@@ -412,9 +412,21 @@ def note_mark_ready(*, note: Note, user: Any, version: int) -> Note:
     return current
 
 
+REASON_REQUIRED = "Give a reason: it is kept with the change history."
+
+
+def _required_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": REASON_REQUIRED})
+    return reason
+
+
 @transaction.atomic
-def note_clear(*, note: Note, user: Any, version: int) -> Note:
-    """Clear a note marked ready: it is locked and its text kept as a revision."""
+def note_clear(*, note: Note, user: Any, version: int, reason: str) -> Note:
+    """Clear a note marked ready: it is locked and its text kept as a revision. The
+    reason goes into the history of both."""
+    reason = _required_reason(reason)
     current = _lock_note(note)
     _check_version(current, version)
     if current.status != Note.Status.READY:
@@ -425,6 +437,7 @@ def note_clear(*, note: Note, user: Any, version: int) -> Note:
     current.cleared_by = user
     current.cleared_at = now
     _with_history_user(current, user)
+    current._change_reason = reason
     current.save(update_fields=["status", "version", "cleared_by", "cleared_at", "updated_at"])
     revision = NoteRevision(
         note=current,
@@ -438,6 +451,7 @@ def note_clear(*, note: Note, user: Any, version: int) -> Note:
     )
     revision.full_clean()
     _with_history_user(revision, user)
+    revision._change_reason = reason
     revision.save()
     return current
 
@@ -456,6 +470,17 @@ def note_discard(*, note: Note, user: Any, version: int) -> None:
 
 
 # --- Action points ------------------------------------------------------------------------
+
+
+DROP_REASON_REQUIRED = "Give a reason to drop the action point: it is kept with the change history."
+
+
+def _check_drop_reason(status: str, previous: str | None, reason: str) -> str:
+    """Dropping a point needs a reason (it stops coming back as a matter arising)."""
+    reason = (reason or "").strip()
+    if status == ActionPoint.Status.DROPPED and previous != status and not reason:
+        raise ValidationError({"reason": DROP_REASON_REQUIRED})
+    return reason
 
 
 def _closed_on(status: str, previous: str | None, closed_on: dt.date | None) -> dt.date | None:
@@ -478,7 +503,9 @@ def action_point_create(
     status: str = ActionPoint.Status.OPEN,
     goals: Iterable[OverallGoal] = (),
     risks: Iterable[Risk] = (),
+    reason: str = "",
 ) -> ActionPoint:
+    reason = _check_drop_reason(status, None, reason)
     if agenda_item is not None and agenda_item.consultation_id != consultation.pk:
         raise ValidationError({"agenda_item": "Choose an item of this consultation's agenda."})
     goals, risks = _check_links(consultation.partnership_id, goals, risks)
@@ -494,6 +521,7 @@ def action_point_create(
     )
     point.full_clean(exclude=["consultation"])
     _with_history_user(point, created_by)
+    point._change_reason = reason
     point.save()
     _set_links(point, goals, risks, (set(), set()))
     return point
@@ -509,11 +537,13 @@ def action_point_update(
     user: Any,
     goals: Iterable[OverallGoal] | None = None,
     risks: Iterable[Risk] | None = None,
+    reason: str = "",
     **data: Any,
 ) -> ActionPoint:
     """Change any of description, owner, due_date, status, agenda_item and the links.
 
     Marking it done or dropped records the day (``closed_on``); reopening clears it.
+    Dropping it needs a ``reason``, kept with the change history.
     """
     unknown = set(data) - set(_ACTION_POINT_FIELDS)
     if unknown:
@@ -532,6 +562,7 @@ def action_point_update(
         if name in data:
             data[name] = data[name].strip()
     previous_status = current.status
+    reason = _check_drop_reason(data.get("status", previous_status), previous_status, reason)
     changed = [name for name, value in data.items() if getattr(current, name) != value]
     for name in changed:
         setattr(current, name, data[name])
@@ -542,6 +573,7 @@ def action_point_update(
     if changed:
         current.full_clean(exclude=["consultation"])
         _with_history_user(current, user)
+        current._change_reason = reason
         current.save(update_fields=[*changed, "updated_at"])
     _set_links(current, goal_list, risk_list)
     return current

@@ -21,4 +21,5 @@ urlpatterns = [
     path("notes/<int:pk>/discard/", views.note_discard, name="note-discard"),
     path("action-points/<int:pk>/edit/", views.action_point_edit, name="action-point-edit"),
     path("action-points/<int:pk>/status/", views.action_point_status, name="action-point-status"),
+    path("action-points/<int:pk>/drop/", views.action_point_drop, name="action-point-drop"),
 ]

@@ -8,17 +8,21 @@ needed). Views fetch through ``access`` and write through ``services``.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import reswap, retarget
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from partnership import access as partnership_access
 from partnership.access import Capability
+from partnership.forms import ConfirmForm
 from partnership.models import OverallGoal, Partnership, Risk
 from partnership.views import add_form_errors, partnership_context
 
@@ -30,6 +34,7 @@ from .forms import (
     AgendaItemForm,
     ConsultationCreateForm,
     ConsultationForm,
+    NoteClearForm,
     NoteForm,
     VersionForm,
 )
@@ -391,15 +396,66 @@ def note_ready(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+def _whole(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+
+
+def _who(note: Note) -> str:
+    who = note.last_edited_by or note.author
+    return who.get_full_name() or who.username
+
+
+@require_http_methods(["GET", "POST"])
 def note_clear(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """GET: what clearing the note does, and the reason to give (for the version the
+    person read, ``?version=``). POST: clear it, based on that version."""
     note = _note(request, slug, pk, Capability.CLEAR_NOTES)
-    return _note_step(
+    item = note.agenda_item
+    back = _anchor(item.consultation, f"note-{note.pk}")
+    if note.status != Note.Status.READY:
+        messages.error(request, "Only a note marked ready can be cleared.")
+        return redirect(back)
+    read = _whole(request.GET.get("version")) or note.version
+    form = NoteClearForm(request.POST or None, initial={"version": read})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.note_clear(
+                note=note,
+                user=request.user,
+                version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.NoteConflictError as error:
+            messages.error(
+                request,
+                f"Nothing was changed: {_who(error.current)} changed this note meanwhile. "
+                "Here it is as it stands now.",
+            )
+            return redirect(back)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(back)
+        messages.success(
+            request, "Cleared: the note is locked; a later change starts a new revision."
+        )
+        return redirect(back)
+    author = note.author.get_full_name() or note.author.username
+    context = partnership_context(
         request,
-        note,
-        lambda version: services.note_clear(note=note, user=request.user, version=version),
-        "Cleared: the note is locked; a later change starts a new revision.",
+        item.consultation.partnership,
+        title=f"Clear the note by {author} on “{Truncator(item.title).chars(70)}”",
+        consequences=[
+            f"Mark the note cleared by you: it is locked, and a later change starts "
+            f"revision {note.revision + 1}, which is cleared again.",
+            f"Keep its text as it stands now (version {read}) as cleared revision "
+            f"{note.revision}, with who cleared it and when.",
+            "Keep your reason with the change history.",
+        ],
+        form=form,
+        confirm_label="Clear the note",
+        back=back,
     )
+    return render(request, "confirm.html", context, status=_status(form))
 
 
 @require_POST
@@ -479,7 +535,11 @@ def action_point_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "risks": list(point.risks.values_list("pk", flat=True)),
     }
     form = ActionPointEditForm(
-        request.POST or None, initial=initial, items=items, **_links(consultation.partnership_id)
+        request.POST or None,
+        initial=initial,
+        items=items,
+        dropped=point.status == ActionPoint.Status.DROPPED,
+        **_links(consultation.partnership_id),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -496,16 +556,37 @@ def action_point_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "consultations/action_point_form.html", context, status=_status(form))
 
 
+def _back(request: HttpRequest, point: ActionPoint) -> str:
+    """Where to go after a change of the point: ``next`` if it is ours, else its consultation."""
+    back = request.POST.get("next") or request.GET.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return back
+    return point.consultation.get_absolute_url()
+
+
+def _drop_url(slug: str, point: ActionPoint, back: str) -> str:
+    url = reverse("consultations:action-point-drop", args=[slug, point.pk])
+    return f"{url}?{urlencode({'next': back})}"
+
+
 @require_POST
 def action_point_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Mark an action point done, dropped or open again (from the matters arising)."""
+    """Mark an action point done or open again (from the matters arising); dropping it
+    goes to its confirmation page, which asks for the reason."""
     point = _action_point(request, slug, pk)
     form = ActionPointStatusForm(request.POST)
+    back = request.POST.get("next", "")
+    if (
+        form.is_valid()
+        and form.cleaned_data["status"] == ActionPoint.Status.DROPPED
+        and point.status != ActionPoint.Status.DROPPED
+    ):
+        drop = _drop_url(slug, point, _back(request, point))
+        return HttpResponseClientRedirect(drop) if request.htmx else redirect(drop)
     if form.is_valid():
         point = services.action_point_update(
             action_point=point, user=request.user, status=form.cleaned_data["status"]
         )
-    back = request.POST.get("next", "")
     if request.htmx:
         context = partnership_context(
             request,
@@ -520,6 +601,41 @@ def action_point_status(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         messages.error(request, "Choose open, done or dropped.")
     else:
         messages.success(request, f"The action point is now {point.get_status_display().lower()}.")
-    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    return redirect(_back(request, point))
+
+
+@require_http_methods(["GET", "POST"])
+def action_point_drop(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """GET: what dropping the point does, and the reason to give. POST: drop it."""
+    point = _action_point(request, slug, pk)
+    back = _back(request, point)
+    if point.status == ActionPoint.Status.DROPPED:
+        messages.error(request, "This action point is dropped already.")
         return redirect(back)
-    return redirect(point.consultation.get_absolute_url())
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.action_point_update(
+            action_point=point,
+            user=request.user,
+            status=ActionPoint.Status.DROPPED,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, "The action point is dropped.")
+        return redirect(back)
+    year = point.consultation.year
+    context = partnership_context(
+        request,
+        point.consultation.partnership,
+        title=f"Drop the action point “{Truncator(point.description).chars(80)}”",
+        consequences=[
+            f"Mark the action point agreed at the {year} consultation as dropped, as of "
+            "today: it no longer comes back as a matter arising of later consultations, "
+            "and is no longer counted as overdue.",
+            "Keep it in the record as dropped, with your reason in the change history. It "
+            "can be opened again later.",
+        ],
+        form=form,
+        confirm_label="Drop the action point",
+        back=back,
+    )
+    return render(request, "confirm.html", context, status=_status(form))

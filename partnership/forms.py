@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from .models import Document, GoalStatus, OverallGoal, Partnership, PriorityArea, Risk
+from .selectors import evidence_label
 from .uploads import ALLOWED_DESCRIPTION
 
 RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
@@ -13,7 +14,16 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+NEW_DOCUMENT_PREFIX = "new_document_"
+
+
 class GoalUpdateForm(forms.Form):
+    """An update of a goal's timeline, with its evidence: documents of the partnership, and
+    one new document uploaded with it (saved with the update, or not at all).
+
+    ``shown`` are the documents the evidence list offers (a search narrows it); any that
+    were chosen stay offered. Every document of the partnership is valid evidence."""
+
     as_of = forms.DateField(label="As of", widget=DateInput)
     status = forms.ChoiceField(choices=GoalStatus.choices)
     narrative = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
@@ -27,16 +37,74 @@ class GoalUpdateForm(forms.Form):
         help_text="Documents this update rests on.",
     )
     evidence_url = forms.URLField(label="Evidence link", required=False, assume_scheme="https")
+    new_document_file = forms.FileField(
+        label="Document file", required=False, help_text=f"{ALLOWED_DESCRIPTION}, at most 25 MB."
+    )
+    new_document_title = forms.CharField(label="Document title", max_length=300, required=False)
+    new_document_kind = forms.ChoiceField(
+        label="Kind of document",
+        choices=Document.Kind.choices,
+        initial=Document.Kind.OTHER,
+        required=False,
+    )
+    new_document_year = forms.IntegerField(
+        label="Document year", required=False, min_value=1945, max_value=2100
+    )
 
-    def __init__(self, *args, goal: OverallGoal, **kwargs):
+    def __init__(self, *args, goal: OverallGoal, shown: list[Document] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["evidence"].queryset = Document.objects.filter(
             partnership_id=goal.partnership_id
         ).order_by("-year", "title")
+        if shown is not None:
+            # What the list offers; what it accepts is the queryset (every document).
+            self.fields["evidence"].widget.choices = [
+                (doc.pk, evidence_label(doc)) for doc in shown
+            ]
         if goal.has_indicator:
             self.fields["actual_value"].label = f"Actual value ({goal.unit})"
         else:
             del self.fields["actual_value"]
+
+    @property
+    def update_fields(self) -> list:
+        return [f for f in self.visible_fields() if not f.name.startswith(NEW_DOCUMENT_PREFIX)]
+
+    @property
+    def new_document_fields(self) -> list:
+        return [f for f in self.visible_fields() if f.name.startswith(NEW_DOCUMENT_PREFIX)]
+
+    @property
+    def new_document_errors(self) -> bool:
+        return any(name.startswith(NEW_DOCUMENT_PREFIX) for name in self.errors)
+
+    def clean(self):
+        cleaned = super().clean()
+        file = cleaned.get("new_document_file")
+        title = (cleaned.get("new_document_title") or "").strip()
+        if file and not title:
+            self.add_error("new_document_title", "Give the new document's title.")
+        if title and not file and "new_document_file" not in self.errors:
+            self.add_error(
+                "new_document_file", "Choose the file to upload, or leave the title empty."
+            )
+        return cleaned
+
+    def service_data(self) -> dict:
+        """The update's data for ``services.goal_update_create``, with ``new_document``."""
+        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith(NEW_DOCUMENT_PREFIX)}
+        file = self.cleaned_data.get("new_document_file")
+        data["new_document"] = (
+            {
+                "file": file,
+                "title": self.cleaned_data["new_document_title"].strip(),
+                "kind": self.cleaned_data["new_document_kind"] or Document.Kind.OTHER,
+                "year": self.cleaned_data.get("new_document_year"),
+            }
+            if file
+            else None
+        )
+        return data
 
 
 class RiskAssessmentForm(forms.Form):

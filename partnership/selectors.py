@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from .models import GoalStatus, GoalUpdate, OverallGoal, Partnership, Risk, RiskAssessment
+from .models import (
+    Document,
+    GoalStatus,
+    GoalUpdate,
+    OverallGoal,
+    Partnership,
+    Risk,
+    RiskAssessment,
+)
 
 
 def goals_with_status(*, partnership: Partnership) -> QuerySet[OverallGoal]:
@@ -81,3 +90,34 @@ def residual_heat_map(risks: list[Risk]) -> list[list[HeatCell]]:
         if risk.latest_residual_likelihood and risk.latest_residual_impact:
             grid[(risk.latest_residual_likelihood, risk.latest_residual_impact)].risks.append(risk)
     return [[grid[(lk, im)] for im in range(1, 6)] for lk in range(5, 0, -1)]
+
+
+def evidence_documents(*, partnership: Partnership) -> list[Document]:
+    """The partnership's documents in the order the evidence list shows them (one query)."""
+    return list(Document.objects.filter(partnership=partnership).order_by("-year", "title"))
+
+
+def evidence_label(document: Document) -> str:
+    """How the evidence list names a document; its search matches these words."""
+    parts = [document.title, document.get_kind_display(), document.reference]
+    if document.year:
+        parts.append(str(document.year))
+    return " · ".join(part for part in parts if part)
+
+
+def documents_matching(
+    documents: list[Document], search: str, *, keep: Iterable[str] = ()
+) -> list[Document]:
+    """The documents whose title, reference, kind or year contains every word of
+    ``search`` (any case), and those whose id is in ``keep`` (already chosen)."""
+    words = search.casefold().split()
+    kept = set(keep)
+    if not words:
+        return list(documents)
+
+    def text(doc: Document) -> str:
+        return evidence_label(doc).casefold()
+
+    return [
+        doc for doc in documents if str(doc.pk) in kept or all(word in text(doc) for word in words)
+    ]

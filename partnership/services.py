@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 
@@ -49,7 +49,11 @@ def goal_update_create(
     actual_value: Decimal | None = None,
     evidence: Iterable[Document] = (),
     evidence_url: str = "",
+    new_document: dict[str, Any] | None = None,
 ) -> GoalUpdate:
+    """Add an update to a goal's timeline. ``new_document`` (the arguments of
+    :func:`document_create`) is a document uploaded with it as further evidence: both are
+    saved, or neither (its errors name the fields ``new_document_<field>``)."""
     evidence = list(evidence)
     foreign = [doc for doc in evidence if doc.partnership_id != goal.partnership_id]
     if foreign:
@@ -67,11 +71,25 @@ def goal_update_create(
         actual_value=actual_value,
         evidence_url=evidence_url,
     )
-    update.full_clean()
+    update.full_clean()  # before the new document's file is stored
+    if new_document is not None:
+        evidence.append(_new_evidence(goal, author, new_document))
     update.save()
     if evidence:
         update.evidence.set(evidence)
     return update
+
+
+def _new_evidence(goal: OverallGoal, author: Any, fields: dict[str, Any]) -> Document:
+    try:
+        return document_create(partnership=goal.partnership, uploaded_by=author, **fields)
+    except ValidationError as error:
+        raise ValidationError(
+            {
+                f"new_document_{'file' if name == NON_FIELD_ERRORS else name}": messages
+                for name, messages in error.message_dict.items()
+            }
+        ) from error
 
 
 @transaction.atomic

@@ -141,10 +141,15 @@ def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     goal = access.goals.get(
         user=request.user, capability=capability, partnership__slug=slug, number=number
     )
-    form = GoalUpdateForm(request.POST or None, goal=goal)
+    # The evidence list offers the documents a search (?documents=) finds, and those
+    # already chosen; the page's script filters the same list as one types.
+    documents = selectors.evidence_documents(partnership=goal.partnership)
+    search = request.GET.get("documents", "").strip()[:100]
+    shown = selectors.documents_matching(documents, search, keep=request.POST.getlist("evidence"))
+    form = GoalUpdateForm(request.POST or None, request.FILES or None, goal=goal, shown=shown)
     if request.method == "POST" and form.is_valid():
         try:
-            services.goal_update_create(goal=goal, author=request.user, **form.cleaned_data)
+            services.goal_update_create(goal=goal, author=request.user, **form.service_data())
         except ValidationError as error:
             add_form_errors(form, error)
         else:
@@ -157,6 +162,9 @@ def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         goal=goal_with_status,
         updates=selectors.goal_timeline(goal=goal),
         form=form,
+        evidence_search=search,
+        evidence_shown=len(shown),
+        evidence_total=len(documents),
         history=history.object_history(goal, limit=20),
     )
     return render(request, "partnership/goal_detail.html", context, status=_status(form))

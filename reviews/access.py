@@ -15,7 +15,10 @@ from .models import (
 )
 
 reviews = ObjectAccess[Review](
-    lambda: Review.objects.select_related("partnership__organisation"), "partnership"
+    lambda: Review.objects.select_related(
+        "partnership__organisation", "due_confirmed_by", "fulfils_goal"
+    ),
+    "partnership",
 )
 goal_assessments = ObjectAccess[GoalAssessment](
     lambda: GoalAssessment.objects.select_related("review__partnership", "goal", "author"),

@@ -54,13 +54,37 @@ class ReviewViewSet(
         data = dict(serializer.validated_data)
         partnership = data.pop("partnership")
         self.check_write(partnership.pk)
-        serializer.instance = services.review_create(partnership=partnership, **data)
+        serializer.instance = services.review_create(
+            partnership=partnership, user=self.request.user, **data
+        )
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         reason = data.pop("reason", "")
         serializer.instance = services.review_update(
-            review=serializer.instance, data=data, reason=reason
+            review=serializer.instance, data=data, reason=reason, user=self.request.user
+        )
+
+    @extend_schema(
+        summary="Confirm the review's due date (desk officers): the day compared with today",
+        description="The source's words (due_description) stay as they are.",
+        request=serializers.DueDateConfirmSerializer,
+        responses={200: serializers.ReviewSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="confirm-due-date")
+    def confirm_due_date(self, request, pk=None):
+        review = self.get_object()
+        payload = serializers.DueDateConfirmSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.review_due_date_confirm(
+            review=review,
+            user=request.user,
+            due_date=payload.validated_data["due_date"],
+            reason=payload.validated_data.get("reason", ""),
+        )
+        fresh = self.get_base_queryset().prefetch_related("sources").get(pk=review.pk)
+        return Response(
+            serializers.ReviewSerializer(fresh, context=self.get_serializer_context()).data
         )
 
     @extend_schema(
@@ -111,14 +135,24 @@ class ReportVersionViewSet(CachedListMixin, mixins.RetrieveModelMixin, Partnersh
         return version_file_response(version)
 
     @extend_schema(
-        summary="Issue a rendered version (desk officers); it never changes after",
-        request=None,
-        responses={200: serializers.ReportVersionSerializer},
+        summary="Issue the report from a rendered draft (desk officers): queues the final "
+        "version, which says who issued it and when; it never changes after",
+        description="Send the reason (kept with the change history). The answer is the new "
+        "final version, queued: the review and the version are issued when its file is "
+        "stored (`issued_at` set). The draft stays a draft.",
+        request=serializers.ReasonSerializer,
+        responses={202: serializers.ReportVersionSerializer},
     )
     @action(detail=True, methods=["post"])
     def issue(self, request, pk=None):
-        version = services.report_version_issue(version=self.get_object(), issued_by=request.user)
-        return Response(self.get_serializer(version).data)
+        version = self.get_object()
+        payload = serializers.ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        final = services.report_version_issue(
+            version=version, issued_by=request.user, reason=payload.validated_data["reason"]
+        )
+        final = self.get_base_queryset().get(pk=final.pk)
+        return Response(self.get_serializer(final).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
         summary="Queue a failed version again (desk officers)",

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from partnership.forms import DateInput, ReasonMixin
-from partnership.models import Document
+from partnership.models import Document, OverallGoal
 
 from .models import Finding, Rating, Review
 
@@ -16,9 +16,22 @@ class ReviewCreateForm(forms.Form):
     purpose = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
     period_start = forms.DateField(label="Period covered from", required=False, widget=DateInput)
     period_end = forms.DateField(label="Period covered to", required=False, widget=DateInput)
-    due_date = forms.DateField(required=False, widget=DateInput)
+    due_date = forms.DateField(
+        required=False,
+        widget=DateInput,
+        help_text="The day the app compares with today; you confirm it by giving it.",
+    )
     due_description = forms.CharField(
-        label="Due (as the source states it)", max_length=60, required=False
+        label="Due (as the source states it)",
+        max_length=60,
+        required=False,
+        help_text="The source's words, kept as they stand, e.g. “fall of 2019”.",
+    )
+    fulfils_goal = forms.ModelChoiceField(
+        queryset=OverallGoal.objects.none(),
+        required=False,
+        label="Overall goal it fulfils",
+        help_text="If carrying out this review is itself an overall goal of the strategy.",
     )
     sources = forms.ModelMultipleChoiceField(
         queryset=Document.objects.none(),
@@ -32,6 +45,11 @@ class ReviewCreateForm(forms.Form):
         self.fields["sources"].queryset = Document.objects.filter(partnership=partnership).order_by(
             "kind", "title"
         )
+        self.fields["fulfils_goal"].queryset = _goals(partnership.pk)
+
+
+def _goals(partnership_id: int):
+    return OverallGoal.objects.filter(partnership_id=partnership_id).order_by("number")
 
 
 class ReviewForm(ReasonMixin, forms.ModelForm):
@@ -50,13 +68,25 @@ class ReviewForm(ReasonMixin, forms.ModelForm):
             "period_end",
             "due_date",
             "due_description",
+            "fulfils_goal",
         ]
+        help_texts = {
+            "due_date": "The day the app compares with today; changing it confirms it.",
+        }
         widgets = {
             "purpose": forms.Textarea(attrs={"rows": 6}),
             "period_start": DateInput,
             "period_end": DateInput,
             "due_date": DateInput,
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fulfils_goal"].queryset = _goals(self.instance.partnership_id)
+
+
+class DueDateForm(ReasonMixin, forms.Form):
+    due_date = forms.DateField(label="Due date", widget=DateInput)
 
 
 class SourcesForm(forms.Form):

@@ -7,6 +7,8 @@ background into numbered, immutable-once-issued :class:`ReportVersion` rows.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -43,12 +45,33 @@ class Review(models.Model):
     purpose = models.TextField(blank=True, help_text="What the review is to assess.")
     period_start = models.DateField("period covered from", null=True, blank=True)
     period_end = models.DateField("period covered to", null=True, blank=True)
+    # The source's words ("fall of 2019") are kept as they stand; the due date is the day
+    # the app compares with today, a reading of those words that a desk officer confirms.
     due_date = models.DateField(null=True, blank=True)
     due_description = models.CharField(
         "due (as the source states it)",
         max_length=60,
         blank=True,
         help_text="When the review is due in the source's words, e.g. “fall of 2019”.",
+    )
+    due_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="due date confirmed by",
+    )
+    due_confirmed_at = models.DateTimeField("due date confirmed at", null=True, blank=True)
+    fulfils_goal = models.ForeignKey(
+        OverallGoal,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fulfilling_reviews",
+        verbose_name="overall goal it fulfils",
+        help_text="The overall goal that carrying out this review fulfils, if one "
+        "(e.g. a mid-term review in the fall of 2019).",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     sources = models.ManyToManyField(
@@ -66,7 +89,12 @@ class Review(models.Model):
                 | models.Q(period_end__isnull=True)
                 | models.Q(period_end__gte=models.F("period_start")),
                 name="review_period_ordered",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(due_confirmed_at__isnull=True)
+                | models.Q(due_date__isnull=False),
+                name="review_due_confirmed_has_date",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -84,6 +112,14 @@ class Review(models.Model):
     @property
     def is_issued(self) -> bool:
         return self.status == self.Status.ISSUED
+
+    @property
+    def due_confirmed(self) -> bool:
+        return self.due_confirmed_at is not None
+
+    def is_overdue(self, on: date) -> bool:
+        """Past its due date and not issued (the source's words alone are never late)."""
+        return not self.is_issued and self.due_date is not None and self.due_date < on
 
 
 class ReviewSource(models.Model):
@@ -251,6 +287,18 @@ class ReportVersion(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     claim = models.CharField(max_length=32, blank=True)
+    # A final version is rendered as the review's issued report: its cover says who issued
+    # it and when (the person who asked for it, at the time they asked), and it becomes
+    # issued when its file is stored. Every other version is a draft and says so on every
+    # page: an issued file never changes, so a draft is never issued as it is.
+    final = models.BooleanField(
+        "issued report",
+        default=False,
+        help_text="Rendered as the review's issued report; every other version is a draft.",
+    )
+    issue_reason = models.CharField(
+        max_length=200, blank=True, help_text="Why the report was issued (final versions)."
+    )
     issued_at = models.DateTimeField(null=True, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -267,6 +315,11 @@ class ReportVersion(models.Model):
                 fields=["review"],
                 condition=models.Q(issued_at__isnull=False),
                 name="report_version_one_issued_per_review",
+            ),
+            models.UniqueConstraint(
+                fields=["review"],
+                condition=models.Q(final=True),
+                name="report_version_one_final_per_review",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="done")
@@ -299,6 +352,15 @@ class ReportVersion(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RENDERING)
+
+    @property
+    def is_draft(self) -> bool:
+        return not self.final
+
+    @property
+    def is_being_issued(self) -> bool:
+        """A final version whose file is not stored yet (queued, rendering or failed)."""
+        return self.final and not self.is_issued
 
     def _stored_is_issued(self) -> bool:
         return (

@@ -96,6 +96,15 @@ class ReportURLFetcher(URLFetcher):
 
 
 @dataclass(frozen=True)
+class Issue:
+    """Who issued the report and when, printed on the cover and every page of a final
+    version. A report rendered without one is a draft and says so on every page."""
+
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class RenderedReport:
     pdf: bytes
     pages: int
@@ -135,9 +144,17 @@ def render_pdf(
 
 
 def report_html(
-    data: selectors.ReportData, *, version_number: int, rendered_at: datetime, data_sha256: str
+    data: selectors.ReportData,
+    *,
+    version_number: int,
+    rendered_at: datetime,
+    data_sha256: str,
+    issue: Issue | None = None,
 ) -> str:
-    """The report's HTML, charts embedded as data: URIs, before WeasyPrint lays it out."""
+    """The report's HTML, charts embedded as data: URIs, before WeasyPrint lays it out.
+
+    Without ``issue`` it is a draft: DRAFT on its cover, a running header and a watermark
+    on every page, so that no page of it can pass for the issued report."""
     return render_to_string(
         "reviews/pdf/report.html",
         {
@@ -147,6 +164,7 @@ def report_html(
             "version_number": version_number,
             "rendered_at": rendered_at,
             "data_sha256": data_sha256,
+            "issue": issue,
             "heat_map_uri": charts.svg_data_uri(charts.heat_map_svg(data.heat_map)),
             "budget_chart_uri": charts.svg_data_uri(charts.budget_chart_svg(data.budget)),
             "asset_css": ASSET_SCHEME + "reviews/pdf/report.css",
@@ -159,14 +177,20 @@ def render_report(
     *,
     version_number: int,
     rendered_at: datetime,
+    issue: Issue | None = None,
     fetcher: ReportURLFetcher | None = None,
 ) -> RenderedReport:
-    """The review's report: the PDF with its figures attached as JSON and CSV."""
+    """The review's report: the PDF with its figures attached as JSON and CSV; a draft
+    unless ``issue`` says who issued it and when."""
     figures = selectors.report_figures(data)
     figures_json = selectors.figures_json(figures)
     data_sha256 = hashlib.sha256(figures_json).hexdigest()
     html = report_html(
-        data, version_number=version_number, rendered_at=rendered_at, data_sha256=data_sha256
+        data,
+        version_number=version_number,
+        rendered_at=rendered_at,
+        data_sha256=data_sha256,
+        issue=issue,
     )
     stem = f"review-{data.review.pk}-figures"
     pdf, pages = render_pdf(

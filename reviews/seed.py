@@ -6,6 +6,8 @@ is loaded: the strategy states what the review is to assess, not what it found.
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import transaction
 
 from partnership.models import Document, Partnership
@@ -28,8 +30,19 @@ MID_TERM_CITATION = (
     "Section 1 and section 4.1 (a mid-term review in the fall of 2019, its purpose); "
     "section 3.2 (the MOPAN assessment and the new roles in the UN system); section 4.1 "
     "(the agreement covers a period of 3 years (2018-2020) and will be subject to an "
-    "intermediate review in 2019: the period covered starts with the agreement)"
+    "intermediate review in 2019: the period covered starts with the agreement); section "
+    "4.2 (overall goal 9: a mid-term review of the present strategy in the fall of 2019)"
 )
+
+# "Fall of 2019" is not a date the app can compare with today. The demo reads it as the
+# last day of the fall (meteorological autumn, September to November), a date the desk
+# officer is asked to confirm; the source's words stay beside it.
+MID_TERM_DUE = "fall of 2019"
+MID_TERM_DUE_DATE = datetime.date(2019, 11, 30)
+# Section 4.2, overall goal 9: "A mid-term review of the present strategy will be carried
+# out in the fall of 2019". Carrying the review out fulfils it; its status stays the
+# desk officer's to update.
+MID_TERM_GOAL = 9
 
 MONITORING_NOTE = "Denmark will base its monitoring of results on the following reports"
 # (kind, title, note, citation): the reports section 4.1 names, and the MOPAN assessment.
@@ -59,17 +72,30 @@ SOURCES = [
 
 @transaction.atomic
 def load_demo(partnership: Partnership) -> Review:
-    review, _ = Review.objects.get_or_create(
+    goal = partnership.goals.filter(number=MID_TERM_GOAL).first()
+    review, created = Review.objects.get_or_create(
         partnership=partnership,
         kind=Review.Kind.MID_TERM,
         defaults={
             "title": MID_TERM_TITLE,
             "purpose": MID_TERM_PURPOSE,
             "period_start": partnership.start_date,
-            "due_description": "fall of 2019",
+            "due_description": MID_TERM_DUE,
+            "due_date": MID_TERM_DUE_DATE,
+            "fulfils_goal": goal,
             "citation": MID_TERM_CITATION,
         },
     )
+    # A demo loaded before the review had a due date and a goal gets them, never replaced.
+    missing = {
+        name: value
+        for name, value in (("due_date", MID_TERM_DUE_DATE), ("fulfils_goal", goal))
+        if not created and getattr(review, name) is None and value is not None
+    }
+    if missing:
+        for name, value in missing.items():
+            setattr(review, name, value)
+        review.save(update_fields=list(missing))
     for kind, title, note, citation in SOURCES:
         document, _ = Document.objects.get_or_create(
             partnership=partnership, kind=kind, title=title, defaults={"citation": citation}

@@ -12,11 +12,12 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from consultations import selectors as consultation_selectors
 from consultations.models import ActionPoint
@@ -51,6 +52,40 @@ def reviews_for_partnership(*, partnership: Partnership) -> QuerySet[Review]:
         )
         .order_by("due_date", "kind", "pk")
     )
+
+
+def reviews_due(*, partnership: Partnership) -> QuerySet[Review]:
+    """The partnership's reviews in the order they are due (one query)."""
+    return Review.objects.filter(partnership=partnership).order_by(
+        F("due_date").asc(nulls_last=True), "kind", "pk"
+    )
+
+
+def goal_needs_update(*, goal: OverallGoal, issued_at: datetime) -> bool:
+    """A goal fulfilled by a review issued after the goal's latest update (or a goal with
+    none): its status is the desk officer's to bring up to date. Issuing never changes it."""
+    issued_on = timezone.localtime(issued_at).date()
+    as_of = getattr(goal, "current_as_of", None)
+    return as_of is None or as_of < issued_on
+
+
+def reviews_fulfilling(*, goal: OverallGoal) -> list[Review]:
+    """The reviews that fulfil ``goal``, each with ``issued_at`` (its issued version's)
+    and ``goal_needs_update``. One query; ``goal`` carries its current status
+    (``OverallGoal.objects.with_current_status``)."""
+    issued = ReportVersion.objects.filter(review=OuterRef("pk"), issued_at__isnull=False)
+    reviews = list(
+        Review.objects.filter(fulfils_goal=goal)
+        .annotate(issued_at=Subquery(issued.values("issued_at")[:1]))
+        .order_by("pk")
+    )
+    today = timezone.localdate()
+    for review in reviews:
+        review.overdue = review.is_overdue(today)
+        review.goal_needs_update = review.issued_at is not None and goal_needs_update(
+            goal=goal, issued_at=review.issued_at
+        )
+    return reviews
 
 
 def review_versions(*, review: Review) -> QuerySet[ReportVersion]:
@@ -431,11 +466,45 @@ def figures_csv(figures: dict[str, Any]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def issue_consequences(*, version: ReportVersion, issuer: Any) -> list[str]:
+    """What issuing the review's report from ``version`` will do, in sentences (the
+    confirmation page says them before anything is done)."""
+    from .templatetags.review_tags import utc_date
+
+    review = version.review
+    number = (review.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    name = issuer.get_full_name() or issuer.username
+    lines = [
+        f"Render version {number} of the report from the review's data as it stands now, "
+        f"as the issued report: its cover and every page say it was issued by {name} on "
+        f"{utc_date(timezone.now())}. Version {version.number}, the draft, stays a draft.",
+        "Make the review issued as soon as that file is stored. The issued file never "
+        "changes, and no further version of the report is rendered.",
+        "Lock the review's assessments, findings, recommendations and sources from now on.",
+    ]
+    goal = review.fulfils_goal
+    if goal is not None:
+        lines.append(
+            f"Leave the status of overall goal {goal.number} as it is: once the report is "
+            "issued, the goal's page asks you to update it."
+        )
+    return lines
+
+
 def download_log(*, partnership: Partnership) -> QuerySet[DownloadLog]:
     return (
         DownloadLog.objects.filter(version__review__partnership=partnership)
         .select_related("user", "version__review")
         .order_by("-at", "-pk")
+    )
+
+
+def issued_version(*, review_id: int) -> ReportVersion | None:
+    """The review's issued report version, if it has one."""
+    return (
+        ReportVersion.objects.filter(review_id=review_id, issued_at__isnull=False)
+        .select_related("issued_by")
+        .first()
     )
 
 

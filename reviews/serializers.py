@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from partnership import access as partnership_access
@@ -20,6 +21,23 @@ from .models import (
 class ReviewSerializer(serializers.ModelSerializer):
     partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     sources = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    due_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="The day the review is due, compared with today; setting it confirms it "
+        "(due_confirmed_by, due_confirmed_at).",
+    )
+    due_confirmed_by = UsernameField()
+    overdue = serializers.SerializerMethodField(
+        help_text="Past its due date (as of today) and not issued."
+    )
+    fulfils_goal = VisibleRelatedField(
+        object_access=partnership_access.goals,
+        required=False,
+        allow_null=True,
+        help_text="The overall goal that carrying out the review fulfils, if one. Issuing "
+        "the review does not change the goal's status.",
+    )
     reason = ReasonField()
 
     class Meta:
@@ -34,13 +52,27 @@ class ReviewSerializer(serializers.ModelSerializer):
             "period_end",
             "due_date",
             "due_description",
+            "due_confirmed_by",
+            "due_confirmed_at",
+            "overdue",
+            "fulfils_goal",
             "status",
             "sources",
             "citation",
             "created_at",
             "reason",
         ]
-        read_only_fields = ["id", "kind", "status", "citation", "created_at"]
+        read_only_fields = [
+            "id",
+            "kind",
+            "status",
+            "due_confirmed_at",
+            "citation",
+            "created_at",
+        ]
+
+    def get_overdue(self, review: Review) -> bool:
+        return review.is_overdue(timezone.localdate())
 
 
 class ReviewCreateSerializer(ReviewSerializer):
@@ -53,7 +85,7 @@ class ReviewCreateSerializer(ReviewSerializer):
 
     class Meta(ReviewSerializer.Meta):
         fields = [f for f in ReviewSerializer.Meta.fields if f != "reason"]
-        read_only_fields = ["id", "status", "citation", "created_at"]
+        read_only_fields = ["id", "status", "due_confirmed_at", "citation", "created_at"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,10 +96,28 @@ class ReviewCreateSerializer(ReviewSerializer):
             )
 
 
+class DueDateConfirmSerializer(serializers.Serializer):
+    due_date = serializers.DateField(help_text="The day the review is due.")
+    reason = ReasonField()
+
+
 class RenderAcceptedSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="The new report version's id.")
     number = serializers.IntegerField()
     status = serializers.CharField()
+
+
+class ReasonSerializer(serializers.Serializer):
+    """The reason for an action that cannot be undone, kept with the change history."""
+
+    reason = serializers.CharField(
+        max_length=200,
+        help_text="Why you do it; required, kept with the change history.",
+        error_messages={
+            "required": "Give a reason: it is kept with the change history.",
+            "blank": "Give a reason: it is kept with the change history.",
+        },
+    )
 
 
 class ReportVersionSerializer(serializers.ModelSerializer):
@@ -81,6 +131,7 @@ class ReportVersionSerializer(serializers.ModelSerializer):
             "review",
             "number",
             "status",
+            "final",
             "sha256",
             "size",
             "pages",
@@ -92,6 +143,7 @@ class ReportVersionSerializer(serializers.ModelSerializer):
             "finished_at",
             "issued_at",
             "issued_by",
+            "issue_reason",
         ]
         read_only_fields = fields
 

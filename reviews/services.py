@@ -49,12 +49,30 @@ TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
     TimeoutError,
 )
 
-ISSUED_MESSAGE = "This review is issued: its assessments and sources no longer change."
+ISSUED_MESSAGE = (
+    "This review is issued (or its issued report is being rendered): its assessments and "
+    "sources no longer change."
+)
+REASON_REQUIRED = "Give a reason: it is kept with the change history."
 
 
 def _check_not_issued(review: Review) -> None:
-    if Review.objects.filter(pk=review.pk, status=Review.Status.ISSUED).exists():
+    """Refuse changes once the review is issued, or once its final version is asked for:
+    the issued report shows the review as it stood when it was issued."""
+    locked = Q(status=Review.Status.ISSUED) | Q(versions__final=True)
+    if Review.objects.filter(locked, pk=review.pk).exists():
         raise ValidationError({"__all__": ISSUED_MESSAGE})
+
+
+def _required_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": REASON_REQUIRED})
+    return reason
+
+
+def _person(user: Any) -> str:
+    return user.get_full_name() or user.username
 
 
 def _check_documents(review_or_partnership_id: int, documents: list[Document]) -> None:
@@ -65,21 +83,41 @@ def _check_documents(review_or_partnership_id: int, documents: list[Document]) -
 # --- Reviews ------------------------------------------------------------------------------
 
 
+def _check_goal(partnership_id: int, goal: OverallGoal | None) -> None:
+    if goal is not None and goal.partnership_id != partnership_id:
+        raise ValidationError(
+            {"fulfils_goal": "Choose an overall goal of the review's partnership."}
+        )
+
+
+def _due_confirmation(due_date: date | None, user: Any) -> dict[str, Any]:
+    """Who confirmed the due date, and when: the person who set it (none when unset)."""
+    confirmed = due_date is not None and user is not None
+    return {
+        "due_confirmed_by": user if confirmed else None,
+        "due_confirmed_at": timezone.now() if confirmed else None,
+    }
+
+
 @transaction.atomic
 def review_create(
     *,
     partnership: Partnership,
     kind: str,
     title: str,
+    user: Any = None,
     purpose: str = "",
     period_start: date | None = None,
     period_end: date | None = None,
     due_date: date | None = None,
     due_description: str = "",
+    fulfils_goal: OverallGoal | None = None,
     sources: Iterable[Document] = (),
 ) -> Review:
+    """A new review; a due date given by ``user`` counts as confirmed by them."""
     sources = list(sources)
     _check_documents(partnership.pk, sources)
+    _check_goal(partnership.pk, fulfils_goal)
     review = Review(
         partnership=partnership,
         kind=kind,
@@ -89,21 +127,54 @@ def review_create(
         period_end=period_end,
         due_date=due_date,
         due_description=due_description,
+        fulfils_goal=fulfils_goal,
+        **_due_confirmation(due_date, user),
     )
     review.full_clean()
+    review._history_user = user
     review.save()
     for document in sources:
         ReviewSource.objects.create(review=review, document=document)
     return review
 
 
-def review_update(*, review: Review, data: dict[str, Any], reason: str = "") -> Review:
-    """Change a review's facts. Issuing goes through :func:`report_version_issue` only."""
+def review_update(
+    *, review: Review, data: dict[str, Any], reason: str = "", user: Any = None
+) -> Review:
+    """Change a review's facts. Issuing goes through :func:`report_version_issue` only.
+
+    A changed due date counts as confirmed by ``user`` (cleared with the date)."""
     if data.get("status") == Review.Status.ISSUED:
         raise ValidationError({"status": "A review is issued by issuing one of its versions."})
+    _check_goal(review.partnership_id, data.get("fulfils_goal"))
     with transaction.atomic():
         _check_not_issued(review)
+        data = dict(data)
+        if "due_date" in data:
+            stored = (
+                Review.objects.select_for_update()
+                .values_list("due_date", flat=True)
+                .get(pk=review.pk)
+            )
+            if data["due_date"] != stored:
+                data |= _due_confirmation(data["due_date"], user)
         return record_update(instance=review, data=data, reason=reason)
+
+
+@transaction.atomic
+def review_due_date_confirm(
+    *, review: Review, user: Any, due_date: date, reason: str = ""
+) -> Review:
+    """The desk officer confirms the review's due date (the one proposed, or another):
+    the date the app compares with today. The source's words stay as they are."""
+    if due_date is None:
+        raise ValidationError({"due_date": "Give the date the review is due."})
+    _check_not_issued(review)
+    return record_update(
+        instance=review,
+        data={"due_date": due_date, **_due_confirmation(due_date, user)},
+        reason=reason,
+    )
 
 
 @transaction.atomic
@@ -219,8 +290,11 @@ def review_item_update(
 
 
 @transaction.atomic
-def review_item_delete(*, item: Finding | Recommendation) -> None:
+def review_item_delete(*, item: Finding | Recommendation, reason: str = "") -> None:
+    """Delete a finding or recommendation of a review not yet issued; the history keeps
+    its text, and the reason given."""
     _check_not_issued(item.review)
+    item._change_reason = reason.strip()
     item.delete()
 
 
@@ -253,6 +327,9 @@ def report_version_request(*, review: Review, requested_by: Any) -> ReportVersio
     unique constraint on (review, number) stands behind that.
     """
     Review.objects.select_for_update().filter(pk=review.pk).first()
+    refusal = issue_refusal(review)
+    if refusal:
+        raise ValidationError({"__all__": refusal})
     version = ReportVersion.objects.create(
         review=review,
         number=_next_number(ReportVersion, review),
@@ -262,6 +339,24 @@ def report_version_request(*, review: Review, requested_by: Any) -> ReportVersio
     )
     _dispatch(version)
     return version
+
+
+def issue_refusal(review: Review) -> str:
+    """Why no further version of the review can be rendered or issued ("" if none):
+    it is issued, or its final version is asked for. One query."""
+    final = (
+        ReportVersion.objects.filter(review_id=review.pk, final=True)
+        .only("number", "issued_at", "review_id")
+        .first()
+    )
+    if final is None:
+        return ""
+    if final.is_issued:
+        return f"This review was issued with version {final.number}: its report no longer changes."
+    return (
+        f"Version {final.number} is being rendered as the issued report: "
+        "no further version is rendered."
+    )
 
 
 @transaction.atomic
@@ -345,7 +440,9 @@ def _finish(version_id: int, claim: str, *, rendered=None, error: str = "") -> s
     """Store the outcome if this run still holds the claim (else a newer run owns it).
 
     The file is written under the row lock, to the version's one file name: a run that
-    died after writing but before committing left a file that this write replaces.
+    died after writing but before committing left a file that this write replaces. A
+    final version is issued in the same transaction (and its review with it): from then
+    on neither its row nor its file changes.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -368,20 +465,36 @@ def _finish(version_id: int, claim: str, *, rendered=None, error: str = "") -> s
         version.error = ""
         version.finished_at = now
         version.claim = ""
-        version.save(
-            update_fields=[
-                "file",
-                "sha256",
-                "size",
-                "pages",
-                "data_sha256",
-                "status",
-                "error",
-                "finished_at",
-                "claim",
-            ]
-        )
+        fields = [
+            "file",
+            "sha256",
+            "size",
+            "pages",
+            "data_sha256",
+            "status",
+            "error",
+            "finished_at",
+            "claim",
+        ]
+        if version.final:
+            # The cover printed who asked for the issued report and when they asked.
+            version.issued_at = version.requested_at
+            version.issued_by_id = version.requested_by_id
+            fields += ["issued_at", "issued_by"]
+            version._change_reason = version.issue_reason
+            version._history_user = version.requested_by
+        version.save(update_fields=fields)
+        if version.final:
+            _review_issued(version)
         return "done"
+
+
+def _review_issued(version: ReportVersion) -> None:
+    review = Review.objects.select_for_update().get(pk=version.review_id)
+    review.status = Review.Status.ISSUED
+    review._change_reason = version.issue_reason
+    review._history_user = version.requested_by
+    review.save(update_fields=["status"])
 
 
 def report_version_render(*, version_id: int, task_id: str = "") -> str:
@@ -402,8 +515,13 @@ def report_version_render(*, version_id: int, task_id: str = "") -> str:
         data = selectors.review_report_data(
             review_id=version.review_id, as_of=timezone.localdate(rendered_at)
         )
+        issue = (
+            rendering.Issue(by=_person(version.requested_by), at=version.requested_at)
+            if version.final
+            else None
+        )
         rendered = rendering.render_report(
-            data, version_number=version.number, rendered_at=rendered_at
+            data, version_number=version.number, rendered_at=rendered_at, issue=issue
         )
     except TRANSIENT_ERRORS:
         raise
@@ -459,24 +577,36 @@ def report_versions_resend_stuck(*, now: datetime | None = None) -> dict[str, in
 
 
 @transaction.atomic
-def report_version_issue(*, version: ReportVersion, issued_by: Any) -> ReportVersion:
-    """Issue a rendered version: it is fixed for good, and the review becomes issued."""
+def report_version_issue(*, version: ReportVersion, issued_by: Any, reason: str) -> ReportVersion:
+    """Issue the review's report from a rendered draft: queue its final version.
+
+    The final version is rendered afresh, with who issued it and when on its cover and
+    every page (a draft's file, which says DRAFT throughout, never changes into it). The
+    review's assessments are locked from now on; the review and the version become
+    issued when the file is stored (see ``_finish``). Returns the final version.
+    """
+    reason = _required_reason(reason)
     review = Review.objects.select_for_update().get(pk=version.review_id)
     version = ReportVersion.objects.select_for_update().get(pk=version.pk)
-    if version.is_issued:
-        raise ValidationError({"__all__": f"Version {version.number} is already issued."})
+    refusal = issue_refusal(review)
+    if refusal:
+        raise ValidationError({"__all__": refusal})
     if version.status != ReportVersion.Status.DONE:
-        raise ValidationError({"__all__": "Only a rendered (done) version can be issued."})
-    if review.is_issued:
-        issued = review.versions.filter(issued_at__isnull=False).first()
-        number = issued.number if issued else "?"
-        raise ValidationError({"__all__": f"This review was issued with version {number}."})
-    version.issued_at = timezone.now()
-    version.issued_by = issued_by
-    version.save(update_fields=["issued_at", "issued_by"])
-    review.status = Review.Status.ISSUED
-    review.save(update_fields=["status"])
-    return version
+        raise ValidationError({"__all__": "Only a rendered (done) draft can be issued."})
+    final = ReportVersion(
+        review=review,
+        number=_next_number(ReportVersion, review),
+        requested_by=issued_by,
+        final=True,
+        issue_reason=reason,
+        sends=1,
+        sent_at=timezone.now(),
+    )
+    final._change_reason = reason
+    final._history_user = issued_by
+    final.save()
+    _dispatch(final)
+    return final
 
 
 def report_version_log_download(*, version: ReportVersion, user: Any, channel: str) -> DownloadLog:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("downloads/", views.download_log, name="download-log"),
     path("<int:pk>/", views.review_detail, name="review-detail"),
     path("<int:pk>/edit/", views.review_edit, name="review-edit"),
+    path("<int:pk>/due-date/", views.review_due_date, name="review-due-date"),
     path("<int:pk>/sources/", views.review_sources, name="review-sources"),
     path("<int:pk>/goals/<int:number>/", views.goal_assessment, name="goal-assessment"),
     path(
@@ -31,6 +32,18 @@ urlpatterns = [
         views.item_edit,
         {"kind": "recommendation"},
         name="recommendation-edit",
+    ),
+    path(
+        "<int:pk>/findings/<int:number>/delete/",
+        views.item_delete,
+        {"kind": "finding"},
+        name="finding-delete",
+    ),
+    path(
+        "<int:pk>/recommendations/<int:number>/delete/",
+        views.item_delete,
+        {"kind": "recommendation"},
+        name="recommendation-delete",
     ),
     path("<int:pk>/render/", views.review_render, name="review-render"),
     path("<int:pk>/versions/", views.review_versions, name="review-versions"),

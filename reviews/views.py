@@ -15,16 +15,20 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator, slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partnership import access as partnership_access
 from partnership.access import Capability
+from partnership.forms import ConfirmForm
 from partnership.views import add_form_errors, partnership_context
 
 from . import access, selectors, services
 from .forms import (
     AssessmentForm,
+    DueDateForm,
     FindingForm,
     RecommendationForm,
     ReviewCreateForm,
@@ -57,7 +61,9 @@ def review_list(request: HttpRequest, slug: str) -> HttpResponse:
     form = ReviewCreateForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
         try:
-            review = services.review_create(partnership=partnership, **form.cleaned_data)
+            review = services.review_create(
+                partnership=partnership, user=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             add_form_errors(form, error)
         else:
@@ -67,6 +73,7 @@ def review_list(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         partnership,
         reviews=selectors.reviews_for_partnership(partnership=partnership),
+        today=timezone.localdate(),
         form=form,
     )
     return render(request, "reviews/review_list.html", context, status=_status(form))
@@ -74,26 +81,63 @@ def review_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _versions_context(review: Review) -> dict[str, Any]:
     versions = list(selectors.review_versions(review=review))
+    final = next((v for v in versions if v.final), None)
     return {
         "review": review,
         "versions": versions,
         "polling": any(v.is_pending for v in versions),
+        "final": final,
+        # Issued, or its issued report asked for: nothing of the review changes any more.
+        "locked": review.is_issued or final is not None,
     }
+
+
+def _detail_context(request: HttpRequest, review: Review, **extra: Any) -> dict[str, Any]:
+    data = selectors.review_assessments(review=review)
+    extra.setdefault("due_form", DueDateForm(initial={"due_date": review.due_date}))
+    return partnership_context(
+        request,
+        review.partnership,
+        data=data,
+        sources=selectors.review_sources(review=review),
+        finding_form=FindingForm(),
+        recommendation_form=RecommendationForm(review=review),
+        today=timezone.localdate(),
+        # The goal the review fulfils, with its status (from the goals already loaded).
+        fulfilled=next(
+            (row.goal for row in data.goals if row.goal.pk == review.fulfils_goal_id), None
+        ),
+        **_versions_context(review),
+        **extra,
+    )
 
 
 @require_GET
 def review_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     review = _review(request, slug, pk, Capability.VIEW)
-    context = partnership_context(
-        request,
-        review.partnership,
-        data=selectors.review_assessments(review=review),
-        sources=selectors.review_sources(review=review),
-        finding_form=FindingForm(),
-        recommendation_form=RecommendationForm(review=review),
-        **_versions_context(review),
-    )
-    return render(request, "reviews/review_detail.html", context)
+    return render(request, "reviews/review_detail.html", _detail_context(request, review))
+
+
+@require_POST
+def review_due_date(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Confirm the review's due date: the day the app compares with today."""
+    review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
+    form = DueDateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_due_date_confirm(
+                review=review,
+                user=request.user,
+                due_date=form.cleaned_data["due_date"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, "The due date is confirmed.")
+            return redirect(review.get_absolute_url())
+    context = _detail_context(request, review, due_form=form)
+    return render(request, "reviews/review_detail.html", context, status=400)
 
 
 @require_http_methods(["GET", "POST"])
@@ -103,7 +147,9 @@ def review_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.changed_data if name != "reason"}
         try:
-            services.review_update(review=review, data=data, reason=form.cleaned_data["reason"])
+            services.review_update(
+                review=review, data=data, reason=form.cleaned_data["reason"], user=request.user
+            )
         except ValidationError as error:
             add_form_errors(form, error)
         else:
@@ -268,14 +314,6 @@ def item_edit(request: HttpRequest, slug: str, pk: int, kind: str, number: int) 
     if kind == "recommendation":
         initial["finding"] = item.finding_id
     form = form_class(request.POST or None, initial=initial, **extra)
-    if request.method == "POST" and "delete" in request.POST:
-        try:
-            services.review_item_delete(item=item)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, f"The {kind} was deleted.")
-        return redirect(review.get_absolute_url())
     if request.method == "POST" and form.is_valid():
         try:
             services.review_item_update(item=item, data=dict(form.cleaned_data))
@@ -290,14 +328,59 @@ def item_edit(request: HttpRequest, slug: str, pk: int, kind: str, number: int) 
     return render(request, "reviews/item_form.html", context, status=_status(form))
 
 
+@require_http_methods(["GET", "POST"])
+def item_delete(request: HttpRequest, slug: str, pk: int, kind: str, number: int) -> HttpResponse:
+    """GET: what deleting the finding or recommendation does. POST, with the reason:
+    delete it."""
+    object_access, _ = _ITEMS[kind]
+    item = object_access.get(
+        user=request.user,
+        capability=Capability.EDIT_REVIEWS,
+        review__partnership__slug=slug,
+        review_id=pk,
+        number=number,
+    )
+    review = item.review
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_item_delete(item=item, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{kind.capitalize()} {number} was deleted.")
+        return redirect(review.get_absolute_url())
+    consequences = [
+        f"Delete {kind} {number} of “{review.title}”: “{Truncator(item.text).chars(120)}”. "
+        "The numbers of the others do not change.",
+        "Keep its text and your reason in the change history.",
+    ]
+    if kind == "finding" and item.recommendations.exists():
+        consequences.append("Leave the recommendations that answer it without a finding.")
+    context = partnership_context(
+        request,
+        review.partnership,
+        title=f"Delete {kind} {number}",
+        consequences=consequences,
+        form=form,
+        confirm_label=f"Delete {kind} {number}",
+        back=reverse(f"reviews:{kind}-edit", args=[slug, pk, number]),
+    )
+    return render(request, "confirm.html", context, status=_status(form))
+
+
 @require_POST
 def review_render(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
-    version = services.report_version_request(review=review, requested_by=request.user)
-    if request.htmx:
-        context = partnership_context(request, review.partnership, **_versions_context(review))
-        return render(request, "reviews/partials/versions.html", context)
-    messages.success(request, f"Version {version.number} is queued for rendering.")
+    try:
+        version = services.report_version_request(review=review, requested_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if request.htmx:
+            context = partnership_context(request, review.partnership, **_versions_context(review))
+            return render(request, "reviews/partials/versions.html", context)
+        messages.success(request, f"Version {version.number} (a draft) is queued for rendering.")
     return redirect(review.get_absolute_url())
 
 
@@ -332,16 +415,43 @@ def version_retry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect(version.review.get_absolute_url())
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def version_issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """GET: what issuing will do, and the reason to give. POST: issue (render the final
+    version; the review becomes issued when its file is stored)."""
     version = _version(request, slug, pk, Capability.EDIT_REVIEWS)
-    try:
-        services.report_version_issue(version=version, issued_by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Version {version.number} is issued. It will not change.")
-    return redirect(version.review.get_absolute_url())
+    review = version.review
+    refusal = services.issue_refusal(review) or (
+        "" if version.status == ReportVersion.Status.DONE else "Only a rendered draft is issued."
+    )
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(review.get_absolute_url())
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            final = services.report_version_issue(
+                version=version, issued_by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Version {final.number} is being rendered as the issued report. "
+                "The review is issued as soon as its file is stored.",
+            )
+            return redirect(review.get_absolute_url())
+    context = partnership_context(
+        request,
+        review.partnership,
+        title=f"Issue the report of “{review.title}”",
+        consequences=selectors.issue_consequences(version=version, issuer=request.user),
+        form=form,
+        confirm_label="Issue the report",
+        back=review.get_absolute_url(),
+    )
+    return render(request, "confirm.html", context, status=_status(form))
 
 
 def download_filename(version: ReportVersion) -> str:
@@ -394,7 +504,14 @@ def verify(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             checked = _sha256_of(upload) if upload is not None else form.cleaned_data["sha256"]
             match = selectors.report_version_by_sha256(partnership=partnership, sha256=checked)
-    context = partnership_context(request, partnership, form=form, checked=checked, match=match)
+    issued = (
+        selectors.issued_version(review_id=match.review_id)
+        if match is not None and not match.is_issued
+        else None
+    )
+    context = partnership_context(
+        request, partnership, form=form, checked=checked, match=match, issued=issued
+    )
     return render(request, "reviews/verify.html", context, status=_status(form))
 
 

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
 from django import template
+from django.utils import dateformat
 
 register = template.Library()
 
@@ -13,3 +15,39 @@ def utc_stamp(value: datetime | None) -> str:
     if value is None:
         return "—"
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+@register.filter
+def utc_date(value: datetime | None) -> str:
+    """The day of an aware time in UTC, e.g. 4 November 2019 (as the report states times)."""
+    if value is None:
+        return "—"
+    return dateformat.format(value.astimezone(UTC), "j F Y")
+
+
+@register.filter
+def overdue_on(review: Any, day: date) -> bool:
+    """Whether the review is past its due date on ``day`` and not issued."""
+    return review.is_overdue(day)
+
+
+@register.simple_tag
+def reviews_fulfilling(goal: Any) -> list:
+    """The reviews that fulfil an overall goal (one query); see the selector."""
+    from reviews import selectors
+
+    return selectors.reviews_fulfilling(goal=goal)
+
+
+@register.inclusion_tag("reviews/includes/dashboard_reviews.html", takes_context=True)
+def reviews_summary(context: dict, partnership: Any) -> dict:
+    """The dashboard's reviews: when each is due, and which are overdue (one query)."""
+    from django.utils import timezone
+
+    from reviews import selectors
+
+    return {
+        "partnership": partnership,
+        "reviews": list(selectors.reviews_due(partnership=partnership)),
+        "today": timezone.localdate(),
+    }

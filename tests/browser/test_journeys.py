@@ -312,7 +312,9 @@ def test_auditor_reads_a_lines_history_downloads_a_report_and_verifies_it(
     page.get_by_label("Report PDF").set_input_files(pdf)
     page.get_by_role("button", name="Verify").click()
     result = page.get_by_role("heading", level=2, name=re.compile("Match"))
-    expect(result).to_have_text("Match: Mid-term review of the strategy, version 1")
+    expect(result).to_have_text(
+        "Match: Mid-term review of the strategy, version 1 — a draft, not issued"
+    )
     expect(page.get_by_role("status")).to_contain_text("not issued")
     journey.audit("verified")
 

@@ -175,7 +175,7 @@ def test_closing_a_matter_arising_in_place_answers_its_row(geneva, login, c2018,
 def test_without_javascript_a_status_change_returns_to_the_page(geneva, login, c2018):
     point = _point(c2018)
     response = login(geneva).post(
-        f"{BASE}/action-points/{point.pk}/status/", {"status": "dropped", "next": f"{BASE}/"}
+        f"{BASE}/action-points/{point.pk}/status/", {"status": "done", "next": f"{BASE}/"}
     )
     assert response["Location"] == f"{BASE}/"
     elsewhere = login(geneva).post(
@@ -183,6 +183,104 @@ def test_without_javascript_a_status_change_returns_to_the_page(geneva, login, c
         {"status": "open", "next": "https://evil.example/"},
     )
     assert elsewhere["Location"] == f"{BASE}/2018/"
+
+
+def test_dropping_a_point_needs_a_reason_kept_with_its_history(geneva, c2018):
+    point = _point(c2018)
+    for reason in ("", "   "):
+        with pytest.raises(ValidationError) as error:
+            services.action_point_update(
+                action_point=point, user=geneva, status="dropped", reason=reason
+            )
+        assert error.value.message_dict == {"reason": [services.DROP_REASON_REQUIRED]}
+    point.refresh_from_db()
+    assert (point.status, point.closed_on) == ("open", None)
+    dropped = services.action_point_update(
+        action_point=point, user=geneva, status="dropped", reason="Overtaken by the new strategy."
+    )
+    assert dropped.status == "dropped"
+    assert dropped.closed_on is not None
+    entry = point.history.first()
+    assert (entry.history_user, entry.history_change_reason) == (
+        geneva,
+        "Overtaken by the new strategy.",
+    )
+    with pytest.raises(ValidationError):
+        services.action_point_create(
+            consultation=c2018, created_by=geneva, description="x", owner="IOM", status="dropped"
+        )
+
+
+def test_choosing_dropped_on_the_page_asks_for_confirmation_and_a_reason(
+    geneva, login, c2018, c2019
+):
+    point = _point(c2018, due_date=dt.date(2019, 6, 30))
+    client = login(geneva)
+    back = f"{BASE}/2019/"
+    assert f'id="ap-{point.pk}"' in client.get(back).content.decode()  # a matter arising
+    # Without JavaScript: to the confirmation page, keeping where to come back to.
+    chosen = client.post(
+        f"{BASE}/action-points/{point.pk}/status/", {"status": "dropped", "next": back}
+    )
+    drop = f"{BASE}/action-points/{point.pk}/drop/?next=%2Fp%2F{SLUG}%2Fconsultations%2F2019%2F"
+    assert chosen["Location"] == drop
+    # With htmx: the browser is sent there.
+    swapped = client.post(
+        f"{BASE}/action-points/{point.pk}/status/", {"status": "dropped", "next": back}, **HTMX
+    )
+    assert swapped["HX-Redirect"] == drop
+    point.refresh_from_db()
+    assert point.status == "open"
+
+    page = client.get(drop)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Drop the action point" in html
+    assert "no longer comes back as a matter arising" in html
+    assert f'href="{back}"' in html  # the way back
+
+    missing = client.post(drop, {"reason": ""})
+    assert missing.status_code == 400
+    assert "Give a reason" in missing.content.decode()
+    point.refresh_from_db()
+    assert point.status == "open"
+
+    done = client.post(drop, {"reason": "Overtaken by the new strategy."})
+    assert done["Location"] == back
+    point.refresh_from_db()
+    assert point.status == "dropped"
+    assert point.history.first().history_change_reason == "Overtaken by the new strategy."
+
+
+def test_the_edit_form_drops_nothing_and_links_to_the_confirmation(geneva, login, c2018):
+    point = _point(c2018)
+    client = login(geneva)
+    html = client.get(f"{BASE}/action-points/{point.pk}/edit/").content.decode()
+    assert 'value="dropped"' not in html
+    assert f'href="{BASE}/action-points/{point.pk}/drop/"' in html
+    response = client.post(
+        f"{BASE}/action-points/{point.pk}/edit/",
+        {"description": "x", "owner": "IOM", "status": "dropped"},
+    )
+    assert response.status_code == 400
+    point.refresh_from_db()
+    assert point.status == "open"
+
+
+def test_the_api_drops_a_point_only_with_a_reason(geneva, api_login, c2018):
+    point = _point(c2018)
+    url = f"/api/v1/action-points/{point.pk}/"
+    missing = api_login(geneva).patch(url, {"status": "dropped"}, format="json")
+    assert missing.status_code == 400
+    assert missing.json() == {"reason": [services.DROP_REASON_REQUIRED]}
+    point.refresh_from_db()
+    assert point.status == "open"
+    dropped = api_login(geneva).patch(
+        url, {"status": "dropped", "reason": "Overtaken."}, format="json"
+    )
+    assert (dropped.status_code, dropped.json()["status"]) == (200, "dropped")
+    assert "reason" not in dropped.json()
+    assert point.history.first().history_change_reason == "Overtaken."
 
 
 def test_editing_an_action_point_changes_it_and_its_links(geneva, login, iom, c2018):

@@ -203,15 +203,46 @@ def test_the_api_wants_the_version_with_an_update(desk, api_login, note):
 # --- Ready, cleared, locked, revised ----------------------------------------------------
 
 
-def test_mission_staff_mark_ready_and_a_desk_officer_clears(geneva, desk, login, note):
+def test_mission_staff_mark_ready_and_a_desk_officer_clears_after_confirming(
+    geneva, desk, login, note
+):
     ready = login(geneva).post(f"{BASE}/notes/{note.pk}/ready/", {"version": 1}, **HTMX)
     assert ready.status_code == 200
     assert "Marked ready for clearing." in ready.content.decode()
     assert "Clear the note" not in ready.content.decode()  # mission staff do not clear
-    refused = login(geneva).post(f"{BASE}/notes/{note.pk}/clear/", {"version": 2}, **HTMX)
+    assert login(geneva).get(f"{BASE}/notes/{note.pk}/clear/").status_code == 403
+    refused = login(geneva).post(
+        f"{BASE}/notes/{note.pk}/clear/", {"version": 2, "reason": "Agreed."}
+    )
     assert refused.status_code == 403
-    cleared = login(desk).post(f"{BASE}/notes/{note.pk}/clear/", {"version": 2}, **HTMX)
-    assert cleared.status_code == 200
+
+    client = login(desk)
+    page = client.get(f"{BASE}/2019/").content.decode()
+    # The note offers a link to the confirmation, never a one-click clear.
+    assert f'href="{BASE}/notes/{note.pk}/clear/?version=2"' in page
+    assert f'action="{BASE}/notes/{note.pk}/clear/"' not in page
+    confirm = client.get(f"{BASE}/notes/{note.pk}/clear/?version=2")
+    html = confirm.content.decode()
+    assert confirm.status_code == 200
+    assert "Clear the note by Test geneva" in html
+    assert "it is locked, and a later change starts revision 2" in html
+    assert 'name="version" value="2"' in html
+    note.refresh_from_db()
+    assert note.status == "ready"  # the GET changes nothing
+
+    missing = client.post(f"{BASE}/notes/{note.pk}/clear/", {"version": 2, "reason": ""})
+    assert missing.status_code == 400
+    assert "Give a reason" in missing.content.decode()
+    note.refresh_from_db()
+    assert note.status == "ready"
+
+    cleared = client.post(
+        f"{BASE}/notes/{note.pk}/clear/",
+        {"version": 2, "reason": "Agreed with IOM on 20 November."},
+        follow=True,
+    )
+    assert cleared.redirect_chain[-1][0] == f"{BASE}/2019/#note-{note.pk}"
+    assert "Cleared: the note is locked" in cleared.content.decode()
     assert "cleared by Test desk" in cleared.content.decode()
     note.refresh_from_db()
     assert (note.status, note.cleared_by, note.version) == ("cleared", desk, 3)
@@ -221,11 +252,16 @@ def test_mission_staff_mark_ready_and_a_desk_officer_clears(geneva, desk, login,
         "IOM presented its plans.",
         desk,
     )
+    entry = note.history.first()
+    assert (entry.history_user, entry.history_change_reason) == (
+        desk,
+        "Agreed with IOM on 20 November.",
+    )
 
 
 def test_a_draft_cannot_be_cleared_and_an_empty_one_cannot_be_marked_ready(desk, item, note):
     with pytest.raises(ValidationError, match=r"Only a note marked ready can be cleared\."):
-        services.note_clear(note=note, user=desk, version=1)
+        services.note_clear(note=note, user=desk, version=1, reason="Agreed.")
     empty = services.note_create(agenda_item=item, author=desk)
     with pytest.raises(ValidationError, match=r"Write the note before marking it ready\."):
         services.note_mark_ready(note=empty, user=desk, version=1)
@@ -234,12 +270,15 @@ def test_a_draft_cannot_be_cleared_and_an_empty_one_cannot_be_marked_ready(desk,
 def test_clearing_a_note_someone_changed_meanwhile_is_refused(geneva, desk, login, note):
     services.note_mark_ready(note=note, user=geneva, version=1)
     services.note_update(note=note, user=geneva, version=2, body="Changed after marking.")
-    response = login(desk).post(f"{BASE}/notes/{note.pk}/clear/", {"version": 2}, **HTMX)
-    assert response.status_code == 409
-    assert "Nothing was changed" in response.content.decode()
-    assert "Changed after marking." in response.content.decode()
+    services.note_mark_ready(note=note, user=geneva, version=3)
+    response = login(desk).post(
+        f"{BASE}/notes/{note.pk}/clear/", {"version": 2, "reason": "Agreed."}, follow=True
+    )
+    html = response.content.decode()
+    assert "Nothing was changed: Test geneva changed this note meanwhile" in html
+    assert "Changed after marking." in html
     note.refresh_from_db()
-    assert note.status == "draft"
+    assert note.status == "ready"
     assert not NoteRevision.objects.exists()
 
 
@@ -252,7 +291,7 @@ def test_editing_a_note_marked_ready_returns_it_to_draft(geneva, note):
 def _cleared(note, geneva, desk) -> Note:
     services.note_mark_ready(note=note, user=geneva, version=note.version)
     note.refresh_from_db()
-    return services.note_clear(note=note, user=desk, version=note.version)
+    return services.note_clear(note=note, user=desk, version=note.version, reason="Agreed.")
 
 
 def test_changing_a_cleared_note_starts_a_new_revision_and_keeps_the_cleared_text(
@@ -332,25 +371,30 @@ def test_an_empty_draft_can_be_discarded_and_a_written_one_cannot(geneva, login,
         services.note_discard(note=note, user=geneva, version=1)
 
 
-def test_the_api_marks_ready_and_clears_with_the_version(geneva, desk, api_login, note):
+def test_the_api_marks_ready_and_clears_with_the_version_and_a_reason(
+    geneva, desk, api_login, note
+):
     ready = api_login(geneva).post(
         f"/api/v1/notes/{note.pk}/mark-ready/", {"version": 1}, format="json"
     )
     assert (ready.status_code, ready.json()["status"]) == (200, "ready")
+    url = f"/api/v1/notes/{note.pk}/clear/"
     assert (
-        api_login(geneva)
-        .post(f"/api/v1/notes/{note.pk}/clear/", {"version": 2}, format="json")
-        .status_code
+        api_login(geneva).post(url, {"version": 2, "reason": "Agreed."}, format="json").status_code
         == 403
     )
-    stale = api_login(desk).post(f"/api/v1/notes/{note.pk}/clear/", {"version": 1}, format="json")
+    missing = api_login(desk).post(url, {"version": 2}, format="json")
+    assert missing.status_code == 400
+    assert missing.json() == {"reason": ["Give a reason: it is kept with the change history."]}
+    stale = api_login(desk).post(url, {"version": 1, "reason": "Agreed."}, format="json")
     assert stale.status_code == 409
-    cleared = api_login(desk).post(f"/api/v1/notes/{note.pk}/clear/", {"version": 2}, format="json")
+    cleared = api_login(desk).post(url, {"version": 2, "reason": "Agreed."}, format="json")
     assert (cleared.status_code, cleared.json()["status"], cleared.json()["cleared_by"]) == (
         200,
         "cleared",
         "desk",
     )
+    assert Note.objects.get(pk=note.pk).history.first().history_change_reason == "Agreed."
 
 
 # --- The change history of notes ------------------------------------------------------

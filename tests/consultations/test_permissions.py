@@ -22,6 +22,7 @@ READ = (302, 404, 200, 200, 200)
 EDIT_FORM = (302, 404, 200, 200, 403)
 WRITE = (302, 404, 302, 302, 403)
 CLEAR = (302, 404, 302, 403, 403)
+CLEAR_FORM = (302, 404, 200, 403, 403)
 
 
 @pytest.fixture
@@ -56,6 +57,8 @@ PAGES = [
     (f"{BASE}/2019/edit/", EDIT_FORM),
     (f"{BASE}/notes/{{note}}/edit/", EDIT_FORM),
     (f"{BASE}/action-points/{{point}}/edit/", EDIT_FORM),
+    (f"{BASE}/action-points/{{point}}/drop/", EDIT_FORM),
+    (f"{BASE}/notes/{{ready}}/clear/", CLEAR_FORM),
 ]
 
 
@@ -112,7 +115,7 @@ WRITES = [
     (f"{BASE}/notes/{{note}}/", lambda o: {"body": "Changed.", "version": 1}, WRITE),
     (f"{BASE}/notes/{{note}}/ready/", lambda o: {"version": 1}, WRITE),
     (f"{BASE}/notes/{{empty}}/discard/", lambda o: {"version": 1}, WRITE),
-    (f"{BASE}/notes/{{ready}}/clear/", lambda o: {"version": 2}, CLEAR),
+    (f"{BASE}/notes/{{ready}}/clear/", lambda o: {"version": 2, "reason": "Agreed."}, CLEAR),
     (
         f"{BASE}/items/{{item}}/action-points/",
         lambda o: {"description": "Agreed.", "owner": "IOM"},
@@ -124,6 +127,7 @@ WRITES = [
         WRITE,
     ),
     (f"{BASE}/action-points/{{point}}/status/", lambda o: {"status": "done"}, WRITE),
+    (f"{BASE}/action-points/{{point}}/drop/", lambda o: {"reason": "Overtaken."}, WRITE),
 ]
 
 
@@ -202,7 +206,7 @@ UPDATES = {
     "consultations": ("consultation", {"place": "Geneva"}),
     "agenda-items": ("extra", {"order": 1}),
     "notes": ("note", {"body": "Changed.", "version": 1}),
-    "action-points": ("point", {"status": "dropped"}),
+    "action-points": ("point", {"status": "dropped", "reason": "Overtaken."}),
 }
 
 
@@ -230,7 +234,9 @@ def test_api_update(users, api_login, objects, resource, role_index):
 def test_api_note_steps(users, api_login, objects, action, name, version, expected, role_index):
     role = ROLES[role_index]
     response = api_login(users.get(role)).post(
-        f"/api/v1/notes/{objects[name].pk}/{action}/", {"version": version}, format="json"
+        f"/api/v1/notes/{objects[name].pk}/{action}/",
+        {"version": version, "reason": "Agreed."},
+        format="json",
     )
     assert response.status_code == expected[role_index], (role, response.content)
 

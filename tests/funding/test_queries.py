@@ -60,7 +60,8 @@ def _fill(partnership, user, n: int) -> None:
 
 
 PINNED = {
-    "/p/denmark-iom-2018-2020/": 10,  # the dashboard: its funding summary, the data version
+    # the dashboard: its funding summary, the reviews and when they are due, the data version
+    "/p/denmark-iom-2018-2020/": 11,
     f"{P}/": 5,
     f"{P}/lines/{{line}}/": 9,
     f"{P}/exchange-rates/": 5,

@@ -21,9 +21,12 @@ def _fill(iom, author, per_goal):
 
 
 PINNED = {
-    f"/p/{SLUG}/": 10,  # + the funding summary, + the data version (partnership.caching)
+    # + the funding summary, + the reviews and when they are due, + the data version
+    # (partnership.caching)
+    f"/p/{SLUG}/": 11,
     f"/p/{SLUG}/goals/": 5,
-    f"/p/{SLUG}/goals/4/": 12,  # + action points and notes linked to the goal
+    # + action points and notes linked to the goal, + the review that fulfils it
+    f"/p/{SLUG}/goals/4/": 13,
     f"/p/{SLUG}/risks/": 7,
     f"/p/{SLUG}/risks/1/": 10,  # + action points and notes linked to the risk
     f"/p/{SLUG}/documents/": 5,

@@ -2,8 +2,10 @@
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from partnership import seed
@@ -157,3 +159,27 @@ def test_setup_demo_creates_the_three_demo_users_and_is_safe_to_repeat(settings,
     output = capsys.readouterr().out
     assert "http://127.0.0.1:8000/" in output
     assert "desk" in output
+
+
+@pytest.mark.django_db
+def test_setup_demo_creates_a_demo_administrator_who_manages_people_and_memberships(
+    settings, capsys, client
+):
+    settings.DEMO_PASSWORD = "demo-pass-for-test"
+    call_command("setup_demo")
+    call_command("setup_demo")
+    admin = get_user_model().objects.get(username="admin")
+    assert (admin.is_superuser, admin.is_staff, admin.is_active) == (True, True, True)
+    assert admin.check_password("demo-pass-for-test")
+    assert not Membership.objects.filter(user=admin).exists()  # no role in a partnership
+    assert "admin" in capsys.readouterr().out
+    client.force_login(admin)
+    assert client.get("/admin/partnership/membership/").status_code == 200
+    assert client.get("/admin/auth/user/").status_code == 200
+
+
+def test_the_readme_names_the_demo_administrator():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    assert "`admin`" in quick_start
+    assert "/admin/" in quick_start

@@ -44,3 +44,14 @@ def done_version(review: Review, *, content: bytes = b"%PDF-1.7\n% a stand-in re
     version.finished_at = timezone.now()
     version.save()
     return version
+
+
+def issued_version(review: Review, *, content: bytes = b"%PDF-1.7\n% an issued report\n", **kw):
+    """A final version as the render leaves it once issued, and its review issued."""
+    version = done_version(review, content=content, final=True, issue_reason="Approved.", **kw)
+    version.issued_at = version.requested_at
+    version.issued_by = version.requested_by
+    version.save(update_fields=["issued_at", "issued_by"])
+    review.status = Review.Status.ISSUED
+    review.save(update_fields=["status"])
+    return version

@@ -7,7 +7,7 @@ import pytest
 from partnership.models import OverallGoal, PriorityArea
 from reviews import services
 from reviews.models import DownloadLog, GoalAssessment, ReportVersion, Review
-from tests.reviews.factories import ReportVersionFactory, done_version
+from tests.reviews.factories import ReportVersionFactory, done_version, issued_version
 
 SLUG = "denmark-iom-2018-2020"
 ROLES = ["anonymous", "outsider", "desk", "geneva", "auditor"]
@@ -167,19 +167,58 @@ def test_report_versions_show_their_fields(api_login, review, desk, auditor):
     assert row["error"] == ""
 
 
-def test_issue_through_the_api_and_then_nothing_changes_it(api_login, review, desk):
-    version = done_version(review, requested_by=desk, number=1)
+def test_issue_through_the_api_needs_a_reason_and_queues_the_final_version(
+    api_login, review, desk, monkeypatch
+):
+    monkeypatch.setattr(services, "_send_render", lambda version_id: None)
+    draft = done_version(review, requested_by=desk, number=1)
     client = api_login(desk)
-    response = client.post(f"/api/v1/report-versions/{version.pk}/issue/")
-    assert response.status_code == 200
-    assert response.json()["issued_by"] == "desk"
-    again = client.post(f"/api/v1/report-versions/{version.pk}/issue/")
+    missing = client.post(f"/api/v1/report-versions/{draft.pk}/issue/", {}, format="json")
+    assert missing.status_code == 400
+    assert missing.json() == {"reason": ["Give a reason: it is kept with the change history."]}
+    blank = client.post(
+        f"/api/v1/report-versions/{draft.pk}/issue/", {"reason": " "}, format="json"
+    )
+    assert blank.status_code == 400
+    assert "reason" in blank.json()
+    assert not ReportVersion.objects.filter(final=True).exists()
+
+    response = client.post(
+        f"/api/v1/report-versions/{draft.pk}/issue/", {"reason": "Approved."}, format="json"
+    )
+    assert response.status_code == 202
+    body = response.json()
+    assert {k: body[k] for k in ("number", "status", "final", "issued_at", "issue_reason")} == {
+        "number": 2,
+        "status": "queued",
+        "final": True,
+        "issued_at": None,
+        "issue_reason": "Approved.",
+    }
+    again = client.post(
+        f"/api/v1/report-versions/{draft.pk}/issue/", {"reason": "Again."}, format="json"
+    )
     assert again.status_code == 400
-    for method in ("put", "patch", "delete"):
-        assert getattr(client, method)(f"/api/v1/report-versions/{version.pk}/").status_code == 405
+    assert "being rendered as the issued report" in str(again.json())
+    render = client.post(f"/api/v1/reviews/{review.pk}/render/")
+    assert render.status_code == 400
     change = client.patch(f"/api/v1/reviews/{review.pk}/", {"title": "New"}, format="json")
     assert change.status_code == 400
     assert "issued" in str(change.json())
+
+
+def test_an_issued_version_never_changes_through_the_api(api_login, review, desk):
+    version = issued_version(review, requested_by=desk, number=1)
+    client = api_login(desk)
+    row = client.get(f"/api/v1/report-versions/{version.pk}/").json()
+    assert (row["final"], row["issued_by"]) == (True, "desk")
+    for method in ("put", "patch", "delete"):
+        assert getattr(client, method)(f"/api/v1/report-versions/{version.pk}/").status_code == 405
+    again = client.post(
+        f"/api/v1/report-versions/{version.pk}/issue/", {"reason": "Again."}, format="json"
+    )
+    assert again.status_code == 400
+    assert "issued with version 1" in str(again.json())
 
 
 def test_a_second_assessment_of_the_same_goal_is_refused_at_its_field(api_login, review, desk):

@@ -59,7 +59,7 @@ def _fill(review, author, n):
 
 
 PINNED = {
-    "/p/{slug}/reviews/": 6,
+    "/p/{slug}/reviews/": 7,  # + the goals the new review may fulfil
     "/p/{slug}/reviews/{review}/": 13,
     "/p/{slug}/reviews/{review}/versions/": 5,
     "/p/{slug}/reviews/downloads/": 6,

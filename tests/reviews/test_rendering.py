@@ -325,3 +325,64 @@ def test_the_report_shows_the_budget_of_section_5_and_the_consultations_action_p
     assert figures["action_points"][0]["consultation_year"] == 2019
     csv_text = _attachment(pdf, ".csv").decode("utf-8")
     assert "budget,2018 core,planned,15000000.00,DKK," in csv_text
+
+
+def _page_texts(pdf: bytes) -> list[str]:
+    return [_flat(page.extract_text()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_a_draft_says_draft_on_its_cover_and_on_every_page(assessed_review, desk):
+    version = _render(assessed_review, desk)
+    pages = _page_texts(_stored(version))
+    assert len(pages) > 5
+    assert "DRAFT — not issued" in pages[0]
+    assert "Draft, not issued: a version rendered for review" in pages[0]
+    assert [n for n, text in enumerate(pages, start=1) if "DRAFT" not in text] == []
+    assert not any("ISSUED" in text or "Status: Draft" in text for text in pages)
+    title = PdfReader(io.BytesIO(_stored(version))).metadata.title
+    assert title.endswith("(version 1, draft)")
+
+
+def test_issuing_renders_a_final_version_that_says_who_issued_it_and_when(assessed_review, desk):
+    desk.first_name, desk.last_name = "Dorte", "Skov"
+    desk.save()
+    draft = _render(assessed_review, desk)
+    draft_pdf = _stored(draft)
+
+    final = services.report_version_issue(
+        version=draft, issued_by=desk, reason="Approved by the head of department."
+    )
+    assert (final.number, final.final, final.is_issued) == (2, True, False)
+    assessed_review.refresh_from_db()
+    assert assessed_review.status != "issued"  # not before its file exists
+    assert services.report_version_render(version_id=final.pk, task_id="t2") == "done"
+
+    final.refresh_from_db()
+    assessed_review.refresh_from_db()
+    assert assessed_review.status == "issued"
+    assert (final.issued_by, final.issued_at) == (desk, final.requested_at)
+    pdf = _stored(final)
+    pages = _page_texts(pdf)
+    issued_on = final.issued_at.astimezone(dt.UTC)
+    assert f"ISSUED by Dorte Skov on {issued_on:%-d %B %Y}" in pages[0]
+    assert f"{issued_on:%Y-%m-%d %H:%M} UTC" in pages[0]
+    assert not any("DRAFT" in text for text in pages)
+    assert [n for n, text in enumerate(pages, start=1) if "Issued report" not in text] == []
+    assert PdfReader(io.BytesIO(pdf)).metadata.title.endswith("(version 2, issued)")
+    # The draft is what it was: a draft, byte for byte.
+    draft.refresh_from_db()
+    assert _stored(draft) == draft_pdf
+    assert hashlib.sha256(draft_pdf).hexdigest() == draft.sha256
+    assert not draft.is_issued
+
+
+def test_the_issued_report_is_pdf_a_3b_too(assessed_review, desk):
+    draft = _render(assessed_review, desk)
+    final = services.report_version_issue(version=draft, issued_by=desk, reason="Approved.")
+    services.report_version_render(version_id=final.pk, task_id="t2")
+    final.refresh_from_db()
+    reader = PdfReader(io.BytesIO(_stored(final)))
+    xmp = reader.xmp_metadata.stream.get_data().decode("utf-8")
+    assert 'pdfaid:part="3"' in xmp
+    assert 'pdfaid:conformance="B"' in xmp
+    assert "/OutputIntents" in reader.trailer["/Root"]

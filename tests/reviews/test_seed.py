@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from partnership.models import Document
 from reviews import seed
 from reviews.models import Review
@@ -7,8 +9,16 @@ from reviews.models import Review
 
 def test_the_demo_holds_the_mid_term_review_of_the_fall_of_2019(review):
     assert review.kind == Review.Kind.MID_TERM
+    # The source's words are kept; the date the app compares with today is a reading of
+    # them that the desk officer has still to confirm.
     assert review.due_description == "fall of 2019"
-    assert review.due_date is None
+    assert review.due_date == dt.date(2019, 11, 30)
+    assert (review.due_confirmed_by, review.due_confirmed_at) == (None, None)
+    assert "fall of 2019" in review.citation
+    assert (review.fulfils_goal.number, review.fulfils_goal.text) == (
+        9,
+        "A mid-term review of the present strategy will be carried out in the fall of 2019",
+    )
     assert review.status == Review.Status.DRAFT
     assert "assess progress against the overall goals" in review.purpose
     assert "Section 1" in review.citation

@@ -32,10 +32,10 @@ def fake_render(monkeypatch):
     """Replace WeasyPrint with a quick stand-in; the bookkeeping around it is real."""
     calls: list[int] = []
 
-    def render(data, *, version_number, rendered_at, fetcher=None):
+    def render(data, *, version_number, rendered_at, issue=None, fetcher=None):
         from reviews.rendering import RenderedReport
 
-        calls.append(version_number)
+        calls.append((version_number, issue))
         pdf = f"%PDF-1.7 version {version_number}".encode()
         return RenderedReport(pdf=pdf, pages=1, sha256="a" * 64, data_sha256="b" * 64)
 
@@ -75,7 +75,7 @@ def test_a_second_run_for_the_same_version_stores_one_file(review, desk, setting
     assert services.report_version_render(version_id=version.pk, task_id="a") == "done"
     assert services.report_version_render(version_id=version.pk, task_id="a") == "finished"
     assert services.report_version_render(version_id=version.pk, task_id="b") == "finished"
-    assert fake_render == [1]
+    assert fake_render == [(1, None)]
     assert [f.name for f in _files(settings, review)] == ["version-1.pdf"]
 
 
@@ -237,12 +237,59 @@ def test_retry_queues_a_failed_version_again_and_nothing_else(review, desk, sent
         services.report_version_retry(version=failed)
 
 
-def test_an_issued_version_never_changes(review, desk, sent, fake_render):
-    version = done_version(review, requested_by=desk, number=1)
-    services.report_version_issue(version=version, issued_by=desk)
+def _issue(review, desk, *, draft=None, reason="Approved by the head of department."):
+    """Issue the review's report from a done draft; the final version is queued."""
+    draft = draft or done_version(review, requested_by=desk, number=1)
+    return services.report_version_issue(version=draft, issued_by=desk, reason=reason)
+
+
+def test_issuing_queues_a_final_version_that_is_issued_when_its_file_is_stored(
+    review, desk, sent, fake_render, django_capture_on_commit_callbacks
+):
+    desk.first_name, desk.last_name = "Dorte", "Skov"
+    desk.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        final = _issue(review, desk)
+    assert sent == [final.pk]
+    assert (final.number, final.final, final.status, final.issued_at) == (2, True, "queued", None)
+    review.refresh_from_db()
+    assert review.status == "draft"  # issued when the file exists, not before
+
+    assert services.report_version_render(version_id=final.pk, task_id="t") == "done"
+    # The render was told who issued it and when: the cover prints it.
+    ((number, issue),) = fake_render
+    final.refresh_from_db()
+    assert (number, issue.by, issue.at) == (2, "Dorte Skov", final.requested_at)
+    assert (final.issued_by, final.issued_at, final.status) == (desk, final.requested_at, "done")
     review.refresh_from_db()
     assert review.status == "issued"
-    stored = ReportVersion.objects.get(pk=version.pk)
+    # The history says who issued it and why, on the version and on the review.
+    for row in (final.history.first(), review.history.first()):
+        assert (row.history_user, row.history_change_reason) == (
+            desk,
+            "Approved by the head of department.",
+        )
+
+
+def test_issuing_needs_a_reason_and_a_done_draft_and_saves_nothing_otherwise(review, desk, sent):
+    draft = done_version(review, requested_by=desk, number=1)
+    with pytest.raises(ValidationError) as caught:
+        services.report_version_issue(version=draft, issued_by=desk, reason="  ")
+    assert caught.value.message_dict == {"reason": [services.REASON_REQUIRED]}
+    queued = ReportVersionFactory(review=review, number=2, requested_by=desk)
+    with pytest.raises(ValidationError, match="Only a rendered"):
+        services.report_version_issue(version=queued, issued_by=desk, reason="Approved.")
+    assert ReportVersion.objects.filter(final=True).count() == 0
+    assert sent == []
+
+
+def test_an_issued_version_never_changes(review, desk, sent, fake_render):
+    final = _issue(review, desk)
+    assert services.report_version_render(version_id=final.pk, task_id="t") == "done"
+    review.refresh_from_db()
+    assert review.status == "issued"
+    stored = ReportVersion.objects.get(pk=final.pk)
+    assert stored.is_issued
 
     stored.error = "edited"
     with pytest.raises(ReviewIssuedError):
@@ -250,16 +297,16 @@ def test_an_issued_version_never_changes(review, desk, sent, fake_render):
     with pytest.raises(ReviewIssuedError):
         stored.delete()
     with pytest.raises(ReviewIssuedError):
-        ReportVersion.objects.filter(pk=version.pk).update(pages=99)
+        ReportVersion.objects.filter(pk=final.pk).update(pages=99)
     with pytest.raises(ReviewIssuedError):
         ReportVersion.objects.filter(review=review).delete()
-    # A render of the same version id touches nothing; a new render is a new version.
-    assert services.report_version_render(version_id=version.pk, task_id="x") == "finished"
-    newer = services.report_version_request(review=review, requested_by=desk)
-    assert newer.number == 2
+    # A render of the same version id touches nothing; no further version is rendered.
+    assert services.report_version_render(version_id=final.pk, task_id="x") == "finished"
+    with pytest.raises(ValidationError, match="issued with version 2"):
+        services.report_version_request(review=review, requested_by=desk)
     with pytest.raises(ValidationError):
         services.report_version_retry(version=stored)
-    after = ReportVersion.objects.get(pk=version.pk)
+    after = ReportVersion.objects.get(pk=final.pk)
     assert (after.sha256, after.file.name, after.pages, after.issued_at) == (
         stored.sha256,
         stored.file.name,
@@ -268,30 +315,47 @@ def test_an_issued_version_never_changes(review, desk, sent, fake_render):
     )
 
 
-def test_only_one_version_of_a_review_is_issued(review, desk):
+def test_only_one_version_of_a_review_is_issued(review, desk, sent, fake_render):
     first = done_version(review, requested_by=desk, number=1)
     second = done_version(review, requested_by=desk, number=2)
-    services.report_version_issue(version=first, issued_by=desk)
-    with pytest.raises(ValidationError, match="issued with version 1"):
-        services.report_version_issue(version=second, issued_by=desk)
+    final = _issue(review, desk, draft=first)
+    with pytest.raises(ValidationError, match="Version 3 is being rendered as the issued"):
+        _issue(review, desk, draft=second)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReportVersion.objects.filter(pk=second.pk).update(final=True)
+    services.report_version_render(version_id=final.pk, task_id="t")
+    with pytest.raises(ValidationError, match="issued with version 3"):
+        _issue(review, desk, draft=second)
     with pytest.raises(IntegrityError), transaction.atomic():
         ReportVersion.objects.filter(pk=second.pk).update(issued_at=timezone.now())
 
 
-def test_a_version_that_is_not_done_cannot_be_issued(review, desk):
-    queued = ReportVersionFactory(review=review, number=1, requested_by=desk)
-    with pytest.raises(ValidationError, match="Only a rendered"):
-        services.report_version_issue(version=queued, issued_by=desk)
+def test_a_failed_final_render_is_retried_and_the_review_stays_locked(
+    review, desk, sent, monkeypatch
+):
+    final = _issue(review, desk)
+    from reviews import rendering
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr(rendering, "render_report", broken)
+    assert services.report_version_render(version_id=final.pk, task_id="t") == "failed"
+    review.refresh_from_db()
+    assert review.status == "draft"
+    with pytest.raises(ValidationError, match="its issued report is being rendered"):
+        services.finding_create(review=review, text="Late.")
+    services.report_version_retry(version=final)
+    final.refresh_from_db()
+    assert (final.status, final.final, final.number) == ("queued", True, 2)
 
 
-def test_an_issued_review_refuses_changes_to_its_assessments(review, desk):
+def test_an_issued_review_refuses_changes_to_its_assessments(review, desk, sent):
     goal = OverallGoal.objects.get(partnership=review.partnership, number=1)
     services.goal_assessment_save(
         review=review, goal=goal, author=desk, rating="achieved", narrative="Done."
     )
-    services.report_version_issue(
-        version=done_version(review, requested_by=desk, number=1), issued_by=desk
-    )
+    _issue(review, desk)  # locked from the moment the issued report is asked for
     with pytest.raises(ValidationError, match="issued"):
         services.goal_assessment_save(
             review=review, goal=goal, author=desk, rating="not_achieved", narrative="Changed."
@@ -300,6 +364,8 @@ def test_an_issued_review_refuses_changes_to_its_assessments(review, desk):
         services.finding_create(review=review, text="Late.")
     with pytest.raises(ValidationError, match="issued"):
         services.review_update(review=review, data={"title": "Renamed"})
+    with pytest.raises(ValidationError, match="being rendered as the issued report"):
+        services.report_version_request(review=review, requested_by=desk)
     assert GoalAssessment.objects.get(review=review, goal=goal).rating == "achieved"
 
 

@@ -18,7 +18,7 @@ from reviews.models import (
     ReportVersion,
     Review,
 )
-from tests.reviews.factories import ReportVersionFactory, done_version
+from tests.reviews.factories import ReportVersionFactory, done_version, issued_version
 
 SLUG = "denmark-iom-2018-2020"
 P = f"/p/{SLUG}/reviews"
@@ -58,6 +58,9 @@ PAGES = [
     ("{P}/{review}/priority-areas/1/", EDIT_FORM),
     ("{P}/{review}/findings/{finding}/", EDIT_FORM),
     ("{P}/{review}/recommendations/{recommendation}/", EDIT_FORM),
+    ("{P}/versions/{done}/issue/", EDIT_FORM),
+    ("{P}/{review}/findings/{finding}/delete/", EDIT_FORM),
+    ("{P}/{review}/recommendations/{recommendation}/delete/", EDIT_FORM),
 ]
 
 
@@ -97,8 +100,8 @@ WRITES = [
     ("{P}/{review}/render/", {}, _count(ReportVersion)),
     (
         "{P}/versions/{done}/issue/",
-        {},
-        lambda: ReportVersion.objects.filter(issued_at__isnull=False).count(),
+        {"reason": "Approved by the head of department."},
+        lambda: ReportVersion.objects.filter(final=True).count(),
     ),
     (
         "{P}/versions/{failed}/retry/",
@@ -187,16 +190,39 @@ def test_the_download_log_lists_who_downloaded_which_version_when(
     html = login(auditor).get(f"{P}/downloads/").content.decode()
     assert "geneva" in html
     assert review.title in html
-    assert '<td class="num">4</td>' in html
+    assert '<td class="num" data-label="Version">4</td>' in html
 
 
-def test_verification_by_upload_names_the_version(review, desk, auditor, login):
-    version = done_version(review, requested_by=desk, number=2, content=b"%PDF-1.7 exact")
-    services.report_version_issue(version=version, issued_by=desk)
+def test_verification_by_upload_names_the_version_and_says_it_is_the_issued_report(
+    review, desk, auditor, login
+):
+    desk.first_name, desk.last_name = "Dorte", "Skov"
+    desk.save()
+    done_version(review, requested_by=desk, number=1, content=b"%PDF-1.7 draft")
+    issued_version(review, requested_by=desk, number=2, content=b"%PDF-1.7 exact")
     upload = SimpleUploadedFile("report.pdf", b"%PDF-1.7 exact", content_type="application/pdf")
     html = login(auditor).post(f"{P}/verify/", {"file": upload}).content.decode()
-    assert f"Match: {review.title}, version 2" in html
-    assert "issued" in html
+    assert f"Match: {review.title}, version 2 — the issued report" in html
+    assert "issued by Dorte Skov on" in html
+
+
+def test_verification_of_a_draft_says_it_is_not_the_issued_report(review, desk, auditor, login):
+    done_version(review, requested_by=desk, number=1, content=b"%PDF-1.7 draft")
+    html = (
+        login(auditor)
+        .post(f"{P}/verify/", {"sha256": hashlib.sha256(b"%PDF-1.7 draft").hexdigest()})
+        .content.decode()
+    )
+    assert f"Match: {review.title}, version 1 — a draft, not issued" in html
+    assert "The review has no issued report yet." in html
+    issued_version(review, requested_by=desk, number=2)
+    html = (
+        login(auditor)
+        .post(f"{P}/verify/", {"sha256": hashlib.sha256(b"%PDF-1.7 draft").hexdigest()})
+        .content.decode()
+    )
+    assert "a draft, not issued" in html
+    assert "The review's issued report is version 2" in html
 
 
 def test_verification_of_a_changed_file_matches_none(review, desk, auditor, login):
@@ -251,12 +277,14 @@ def test_an_assessment_can_be_changed_and_the_page_shows_it(review, desk, login)
 
 
 def test_an_issued_review_offers_no_edits(review, desk, login):
-    version = done_version(review, requested_by=desk, number=1)
-    services.report_version_issue(version=version, issued_by=desk)
+    done_version(review, requested_by=desk, number=1)
+    issued_version(review, requested_by=desk, number=2)
     client = login(desk)
     html = client.get(f"{P}/{review.pk}/").content.decode()
-    assert "This review is issued" in html
+    assert "This review is issued with version 2" in html
     assert f"{P}/{review.pk}/goals/4/" not in html
+    assert "Render report" not in html
+    assert "Issue…" not in html
     response = client.post(f"{P}/{review.pk}/goals/4/", {"rating": "achieved", "narrative": "x"})
     assert response.status_code == 400
     assert "This review is issued" in response.content.decode()
@@ -265,3 +293,58 @@ def test_an_issued_review_offers_no_edits(review, desk, login):
 def test_the_reviews_are_in_the_partnership_navigation(review, geneva, login):
     html = login(geneva).get(f"/p/{SLUG}/").content.decode()
     assert f'href="{P}/"' in html
+
+
+def test_issuing_asks_for_confirmation_and_a_reason_then_queues_the_final_version(
+    review, desk, login, monkeypatch
+):
+    monkeypatch.setattr(services, "_send_render", lambda version_id: None)
+    draft = done_version(review, requested_by=desk, number=1)
+    client = login(desk)
+    page = client.get(f"{P}/{review.pk}/").content.decode()
+    assert f'href="{P}/versions/{draft.pk}/issue/"' in page  # a link to the confirmation
+    assert f'action="{P}/versions/{draft.pk}/issue/"' not in page  # never one click
+
+    confirm = client.get(f"{P}/versions/{draft.pk}/issue/")
+    html = confirm.content.decode()
+    assert confirm.status_code == 200
+    assert "Render version 2 of the report" in html
+    assert "Version 1, the draft, stays a draft." in html
+    assert "Lock the review&#x27;s assessments" in html
+    assert ReportVersion.objects.count() == 1  # the GET does nothing
+
+    missing = client.post(f"{P}/versions/{draft.pk}/issue/", {"reason": "  "})
+    assert missing.status_code == 400
+    assert "Give a reason" in missing.content.decode()
+    assert ReportVersion.objects.count() == 1
+
+    done = client.post(f"{P}/versions/{draft.pk}/issue/", {"reason": "Approved by the head."})
+    assert done.status_code == 302
+    final = ReportVersion.objects.get(final=True)
+    assert (final.number, final.requested_by) == (2, desk)
+    assert final.issue_reason == "Approved by the head."
+    assert final.history.first().history_change_reason == "Approved by the head."
+    page = client.get(f"{P}/{review.pk}/").content.decode()
+    assert "Version 2 is being rendered as the issued report" in page
+    assert f"{P}/{review.pk}/goals/4/" not in page  # locked while it renders
+    again = client.get(f"{P}/versions/{draft.pk}/issue/", follow=True)
+    assert "Version 2 is being rendered as the issued report" in again.content.decode()
+    assert ReportVersion.objects.filter(final=True).count() == 1
+
+
+def test_deleting_a_finding_asks_for_confirmation_and_keeps_the_reason(review, desk, login):
+    finding = services.finding_create(review=review, text="IOM's reporting improved.")
+    client = login(desk)
+    edit = client.get(f"{P}/{review.pk}/findings/1/").content.decode()
+    assert f'href="{P}/{review.pk}/findings/1/delete/"' in edit
+    assert 'name="delete"' not in edit  # no one-click delete
+    confirm = client.get(f"{P}/{review.pk}/findings/1/delete/")
+    assert confirm.status_code == 200
+    assert "Delete finding 1 of" in confirm.content.decode()
+    assert client.post(f"{P}/{review.pk}/findings/1/delete/", {"reason": ""}).status_code == 400
+    assert Finding.objects.filter(pk=finding.pk).exists()
+    done = client.post(f"{P}/{review.pk}/findings/1/delete/", {"reason": "Said twice."})
+    assert done.status_code == 302
+    assert not Finding.objects.filter(pk=finding.pk).exists()
+    deleted = Finding.history.filter(id=finding.pk).first()
+    assert (deleted.history_type, deleted.history_change_reason) == ("-", "Said twice.")

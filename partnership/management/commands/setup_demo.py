@@ -20,10 +20,16 @@ DEMO_USERS = [
     ("geneva", "Geneva", "Mission", Membership.Role.MISSION_STAFF),
     ("auditor", "Audit", "Reader", Membership.Role.AUDITOR),
 ]
+# A superuser with no role in any partnership: the Django admin (/admin/) is where people
+# and their memberships are managed.
+DEMO_ADMIN = ("admin", "Demo", "Administrator")
 
 
 class Command(BaseCommand):
-    help = "Migrate, load the Denmark–IOM partnership and create the demo users (safe to repeat)."
+    help = (
+        "Migrate, load the Denmark–IOM partnership and create the demo users and the demo "
+        "administrator (safe to repeat)."
+    )
 
     def handle(self, *args, **options) -> None:
         password = settings.DEMO_PASSWORD
@@ -53,7 +59,24 @@ class Command(BaseCommand):
                 Membership.objects.get_or_create(
                     user=user, partnership=partnership, defaults={"role": role}
                 )
+            username, first, last = DEMO_ADMIN
+            admin, created = user_model.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "is_staff": True,
+                    "is_superuser": True,
+                },
+            )
+            if created:
+                admin.set_password(password)
+                admin.save(update_fields=["password"])
         self.stdout.write(self.style.SUCCESS(f"Loaded “{partnership.title}”."))
         self.stdout.write("Log in at http://127.0.0.1:8000/ as one of:")
         for username, _, _, role in DEMO_USERS:
             self.stdout.write(f"  {username:<8} {role.label:<14} password: {password}")
+        self.stdout.write(
+            f"  {DEMO_ADMIN[0]:<8} {'administrator':<14} password: {password}"
+            "  (people and memberships: http://127.0.0.1:8000/admin/)"
+        )
