@@ -5,7 +5,8 @@ from rest_framework import serializers
 
 from partnership import access as partnership_access
 from partnership.models import Partnership
-from partnership.serializers import UsernameField, VisibleRelatedField
+from partnership.reasons import REASON_MAX_LENGTH
+from partnership.serializers import UsernameField, VisibleRelatedField, reason_field
 
 from . import access
 from .models import ActionPoint, AgendaItem, Consultation, Note
@@ -150,15 +151,8 @@ class NoteStepSerializer(serializers.Serializer):
     )
 
 
-REASON_REQUIRED = "Give a reason: it is kept with the change history."
-
-
 class NoteClearSerializer(NoteStepSerializer):
-    reason = serializers.CharField(
-        max_length=200,
-        help_text="Why you clear it; required, kept with the change history.",
-        error_messages={"required": REASON_REQUIRED, "blank": REASON_REQUIRED},
-    )
+    reason = reason_field(help_text="Why you clear it; required, kept with the change history.")
 
 
 class ActionPointSerializer(serializers.ModelSerializer):
@@ -176,7 +170,7 @@ class ActionPointSerializer(serializers.ModelSerializer):
         write_only=True,
         required=False,
         allow_blank=True,
-        max_length=200,
+        max_length=REASON_MAX_LENGTH,
         help_text="Why the change is made, kept with the change history; required to drop "
         "the point (status dropped).",
     )

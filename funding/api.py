@@ -13,6 +13,7 @@ from rest_framework.routers import BaseRouter
 from config.api import BooleanFilter, FilterSet, IntegerFilter
 from partnership.access import Capability
 from partnership.api_base import CachedListMixin, PartnershipScopedViewSet, partnership_slug
+from partnership.serializers import ReasonSerializer
 
 from . import access, selectors, serializers, services
 from .models import (
@@ -80,13 +81,13 @@ class BudgetLineViewSet(CachedListMixin, mixins.RetrieveModelMixin, FundingViewS
 
     @extend_schema(
         summary="Close a committed line, with the reason (desk officers)",
-        request=serializers.ReasonSerializer,
+        request=ReasonSerializer,
         responses=serializers.BudgetLineSerializer,
     )
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         line = self.get_object()
-        data = serializers.ReasonSerializer(data=request.data)
+        data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.budget_line_close(budget_line=line, by=request.user, **data.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=line.pk)).data)
@@ -109,13 +110,13 @@ class CorrectWithdrawMixin(mixins.UpdateModelMixin):
 
     @extend_schema(
         summary="Withdraw, with the reason (desk officers)",
-        request=serializers.ReasonSerializer,
+        request=ReasonSerializer,
         responses={204: None},
     )
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         obj = self.get_object()
-        data = serializers.ReasonSerializer(data=request.data)
+        data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         self.withdraw_object(obj, data.validated_data["reason"])
         return Response(status=204)

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from partnership import access as partnership_access
 from partnership.models import Currency
-from partnership.serializers import VisibleRelatedField
+from partnership.serializers import ReasonField, VisibleRelatedField, reason_field
 
 from . import access, dac
 from .models import (
@@ -19,7 +19,7 @@ from .models import (
     StaffPosition,
     VoluntaryContribution,
 )
-from .services import REASON_MAX_LENGTH, net_disbursed_dkk
+from .services import net_disbursed_dkk
 
 
 @extend_schema_field({"type": "string", "description": "The partnership's slug."})
@@ -60,21 +60,6 @@ class BudgetLineSerializer(serializers.ModelSerializer):
         if hasattr(line, "paid"):  # annotated in lists
             return f"{line.paid - line.refunded:.2f}"
         return f"{net_disbursed_dkk(line):.2f}"
-
-
-def reason_field(**kwargs: Any) -> serializers.CharField:
-    """The reason of a correction or an irreversible action, kept with the change history."""
-    return serializers.CharField(
-        write_only=True,
-        max_length=REASON_MAX_LENGTH,
-        help_text="Why; kept with the change history.",
-        error_messages={"required": "Give a reason: it is kept with the change history."},
-        **kwargs,
-    )
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = reason_field()
 
 
 class BudgetYearCommitSerializer(serializers.Serializer):
@@ -190,9 +175,7 @@ class AssessedContributionSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="Administrative budget × scale; null where the budget is not stated.",
     )
-    reason = serializers.CharField(
-        write_only=True, required=False, allow_blank=True, max_length=100
-    )
+    reason = ReasonField()
 
     class Meta:
         model = AssessedContribution

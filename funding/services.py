@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 
 from partnership.models import Currency, Partnership
+from partnership.reasons import clean_reason
 
 from . import dac, selectors
 from .models import (
@@ -38,25 +39,6 @@ TRANSITIONS = {
     Status.COMMITTED: {Status.CLOSED},
     Status.CLOSED: set(),
 }
-
-# django-simple-history keeps a change's reason in a column of this length.
-REASON_MAX_LENGTH = 100
-
-
-def clean_reason(reason: str | None) -> str:
-    """The reason an irreversible or corrective change is made: required, and short enough
-    for the change history that keeps it."""
-    text = (reason or "").strip()
-    if not text:
-        raise ValidationError({"reason": "Give a reason: it is kept with the change history."})
-    if len(text) > REASON_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "reason": f"Keep the reason within {REASON_MAX_LENGTH} characters (it has "
-                f"{len(text)}): the change history holds no more."
-            }
-        )
-    return text
 
 
 def _raise(errors: dict[str, list[str]]) -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from . import access
@@ -13,6 +15,7 @@ from .models import (
     Risk,
     RiskAssessment,
 )
+from .reasons import REASON_MAX_LENGTH, REASON_REQUIRED
 from .uploads import ALLOWED_DESCRIPTION
 
 
@@ -58,13 +61,31 @@ class UsernameField(serializers.CharField):
         return value.username
 
 
+def reason_field(**kwargs: Any) -> serializers.CharField:
+    """The reason of a correction or an irreversible action, required and kept with the
+    change history (whose column holds ``REASON_MAX_LENGTH`` characters)."""
+    return serializers.CharField(
+        write_only=True,
+        max_length=REASON_MAX_LENGTH,
+        help_text=kwargs.pop("help_text", "Why; kept with the change history."),
+        error_messages={"required": REASON_REQUIRED, "blank": REASON_REQUIRED},
+        **kwargs,
+    )
+
+
+class ReasonSerializer(serializers.Serializer):
+    """The body of an action that asks only for a reason."""
+
+    reason = reason_field()
+
+
 class ReasonField(serializers.CharField):
     def __init__(self, **kwargs):
         super().__init__(
             write_only=True,
             required=False,
             allow_blank=True,
-            max_length=100,
+            max_length=REASON_MAX_LENGTH,
             help_text="Why the change is made; kept with the change history.",
             **kwargs,
         )

@@ -16,6 +16,7 @@ from rest_framework.routers import BaseRouter
 from partnership import access as partnership_access
 from partnership.access import Capability
 from partnership.api_base import CachedListMixin, PartnershipScopedViewSet
+from partnership.serializers import ReasonSerializer
 
 from . import access, serializers, services
 from .models import DownloadLog, GoalAssessment, PriorityAreaAssessment, ReportVersion
@@ -140,13 +141,13 @@ class ReportVersionViewSet(CachedListMixin, mixins.RetrieveModelMixin, Partnersh
         description="Send the reason (kept with the change history). The answer is the new "
         "final version, queued: the review and the version are issued when its file is "
         "stored (`issued_at` set). The draft stays a draft.",
-        request=serializers.ReasonSerializer,
+        request=ReasonSerializer,
         responses={202: serializers.ReportVersionSerializer},
     )
     @action(detail=True, methods=["post"])
     def issue(self, request, pk=None):
         version = self.get_object()
-        payload = serializers.ReasonSerializer(data=request.data)
+        payload = ReasonSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         final = services.report_version_issue(
             version=version, issued_by=request.user, reason=payload.validated_data["reason"]

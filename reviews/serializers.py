@@ -107,19 +107,6 @@ class RenderAcceptedSerializer(serializers.Serializer):
     status = serializers.CharField()
 
 
-class ReasonSerializer(serializers.Serializer):
-    """The reason for an action that cannot be undone, kept with the change history."""
-
-    reason = serializers.CharField(
-        max_length=200,
-        help_text="Why you do it; required, kept with the change history.",
-        error_messages={
-            "required": "Give a reason: it is kept with the change history.",
-            "blank": "Give a reason: it is kept with the change history.",
-        },
-    )
-
-
 class ReportVersionSerializer(serializers.ModelSerializer):
     requested_by = serializers.CharField(source="requested_by.username", read_only=True)
     issued_by = UsernameField()

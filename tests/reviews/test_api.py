@@ -181,6 +181,13 @@ def test_issue_through_the_api_needs_a_reason_and_queues_the_final_version(
     )
     assert blank.status_code == 400
     assert "reason" in blank.json()
+    # The change history keeps 100 characters of a reason: a longer one is refused at the
+    # field rather than cut or failing in the database.
+    too_long = client.post(
+        f"/api/v1/report-versions/{draft.pk}/issue/", {"reason": "x" * 101}, format="json"
+    )
+    assert too_long.status_code == 400
+    assert "100" in too_long.json()["reason"][0]
     assert not ReportVersion.objects.filter(final=True).exists()
 
     response = client.post(
