@@ -132,6 +132,7 @@ def file_hashes(root: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.services
 def test_a_dump_restored_into_a_fresh_database_has_every_row_and_every_file(databases, tmp_path):
     source, target, version = databases
     media, restored_media, var = tmp_path / "media", tmp_path / "restored-media", tmp_path / "var"
