@@ -123,7 +123,7 @@ def test_a_clean_clone_sets_up_and_serves_the_demo(tmp_path):
     try:
         login = wait_for_page(port, "/accounts/login/", server, log)
         assert login.status == 200, login.text
-        assert "Loaded “Denmark–IOM" in log.read_text()
+        assert "Loaded “Strategic Partnership Agreement between Denmark and IOM" in log.read_text()
 
         csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text).group(1)
         cookie = login.getheader("Set-Cookie").split(";", 1)[0]
