@@ -9,7 +9,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 UV=${UV:-uv}
-pytest=("$UV" run --frozen pytest -n 2)
+# Compiled modules are kept (__pycache__, git-ignored) even where the environment says
+# not to: every process of a run (pytest's workers, the servers and commands the tests
+# start) would otherwise compile Django and each library from source, seconds apiece.
+unset PYTHONDONTWRITEBYTECODE
+pytest=("$UV" run --frozen pytest -n 2 --dist worksteal)
 
 if [[ -n ${DATABASE_URL:-} ]]; then
   exec "${pytest[@]}" "$@"
