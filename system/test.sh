@@ -13,16 +13,17 @@ UV=${UV:-uv}
 # not to: every process of a run (pytest's workers, the servers and commands the tests
 # start) would otherwise compile Django and each library from source, seconds apiece.
 unset PYTHONDONTWRITEBYTECODE
-pytest=("$UV" run --frozen pytest -n 2 --dist worksteal)
+pytest=("$UV" run --frozen pytest)
+parallel=(-n 2 --dist worksteal)
 
 if [[ -n ${DATABASE_URL:-} ]]; then
-  exec "${pytest[@]}" "$@"
+  exec "${pytest[@]}" "${parallel[@]}" "$@"
 fi
 
 # pytest exits 5 when the arguments select no test of a run; the other run may have some.
 status=0
 started=$(date +%s)
-"${pytest[@]}" -m "not services" "$@" || status=$?
+"${pytest[@]}" "${parallel[@]}" -m "not services" "$@" || status=$?
 ((status == 0 || status == 5)) || exit "$status"
 first=$status
 sqlite_seconds=$(($(date +%s) - started))
@@ -34,6 +35,8 @@ services_start -c synchronous_commit=off -c full_page_writes=off
 echo "Tests marked services: PostgreSQL 15 on 127.0.0.1:$PG_PORT, Redis on 127.0.0.1:$REDIS_PORT."
 started=$(date +%s)
 status=0
+# A handful of tests, mostly waiting on the servers and processes they start: one process
+# (two workers would each collect the whole suite first).
 DATABASE_URL="$PG_SERVER/partnership_monitor" REDIS_URL=$REDIS_URL \
   "${pytest[@]}" -m services "$@" || status=$?
 if ((status == 5 && first == 5)) || ((status != 0 && status != 5)); then

@@ -29,6 +29,19 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-randomly's shuffle
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that take tens of seconds each go first (the set-up from a clean clone,
+    then the browser journeys), each group in its shuffled order: started last, one would
+    run on alone while the other worker sits idle."""
+    items.sort(
+        key=lambda item: (
+            not any(item.iter_markers("setup")),
+            not any(item.iter_markers("browser")),
+        )
+    )
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Report how many requests the API fuzzing sent (xdist carries user_properties over).
     Here, not in tests/api/: under xdist the controller prints the summary and loads
