@@ -54,14 +54,16 @@ class Problem:
 
 def _open(name: str) -> ctypes.CDLL | None:
     names, _ = LIBRARIES[name]
-    for candidate in (*names, ctypes.util.find_library(name)):
-        if not candidate:
-            continue
+    for candidate in names:
         try:
             return ctypes.CDLL(candidate)
         except OSError:
             continue
-    return None
+    found = ctypes.util.find_library(name)  # elsewhere than the usual names (slower)
+    try:
+        return ctypes.CDLL(found) if found else None
+    except OSError:
+        return None
 
 
 def _version(harfbuzz: ctypes.CDLL) -> tuple[int, int, int]:
