@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from django.core import checks as django_checks
 
 MIN_HARFBUZZ = (4, 1, 0)  # WeasyPrint's own minimum for subsetting with HarfBuzz
-# The shared libraries (Linux, macOS) WeasyPrint opens, and what each is for.
+# The shared libraries WeasyPrint opens (their Linux and macOS names) and the Debian
+# package of each.
 LIBRARIES = {
     "pango": (("libpango-1.0.so.0", "libpango-1.0.dylib"), "libpango-1.0-0"),
     "pangoft2": (("libpangoft2-1.0.so.0", "libpangoft2-1.0.dylib"), "libpangoft2-1.0-0"),
