@@ -19,12 +19,12 @@ RUN uv sync --frozen --no-dev --no-install-project
 
 # --- runtime: WeasyPrint's system libraries, the code, collected static files ------------
 FROM ${PYTHON_IMAGE} AS runtime
-# Pango (with HarfBuzz) lays out the PDF reports; DejaVu and Liberation are their fonts.
-RUN apt-get update \
-    && apt-get install --yes --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-        fonts-dejavu-core fonts-liberation2 \
-    && rm -rf /var/lib/apt/lists/*
+# The system packages of system/packages.txt marked "image": Pango and HarfBuzz(-Subset)
+# lay out the PDF reports and subset their fonts, DejaVu and Liberation are those fonts.
+COPY system/packages.sh system/packages.txt /tmp/system/
+RUN bash /tmp/system/packages.sh install --no-install-recommends image \
+    && bash /tmp/system/packages.sh check image \
+    && rm -rf /var/lib/apt/lists/* /tmp/system
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --home-dir /app --shell /usr/sbin/nologin app
 COPY --from=build /opt/venv /opt/venv
@@ -38,11 +38,13 @@ ENV PATH=/opt/venv/bin:$PATH \
     PORT=8000
 WORKDIR /app
 COPY . .
-# Static files are collected (hashed and compressed) once, here; a placeholder key only
-# lets the settings load, it signs nothing. The code stays root's; the app user may
-# write only the uploads and its scratch directory.
-RUN SECRET_KEY=collectstatic-only VAR_DIR=/tmp/build-var \
-        python manage.py collectstatic --noinput --verbosity 0 \
+# Django's system checks (among them reviews.E001/E002: the libraries the reports need)
+# pass, and static files are collected (hashed and compressed) once, here; a placeholder
+# key only lets the settings load, it signs nothing. The code stays root's; the app user
+# may write only the uploads and its scratch directory.
+RUN export SECRET_KEY=collectstatic-only VAR_DIR=/tmp/build-var \
+    && python manage.py check --fail-level ERROR \
+    && python manage.py collectstatic --noinput --verbosity 0 \
     && rm -rf /tmp/build-var \
     && mkdir -p /app/media /app/var \
     && chown app:app /app/media /app/var

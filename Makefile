@@ -8,12 +8,16 @@ RUN := $(UV) run --frozen
 DEMO_ENV := DEBUG=true
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The system packages (system/packages.txt) each target needs: `install` installs what is
+# missing (as root; otherwise it stops with the command to run), `check` only reports.
+PACKAGES ?= install
+SYSTEM_PACKAGES = bash system/packages.sh $(PACKAGES)
 
 .PHONY: help deps demo test lint format worker check-deploy schema bench
 
 help:
 	@echo "make demo    set up the IOM partnership and demo users, serve http://$(HOST):$(PORT)/ with a worker"
-	@echo "make test    run the test suite"
+	@echo "make test    run every test CI runs (browser, API fuzzing, PostgreSQL and Redis): 6–7 min on 2 cores"
 	@echo "make lint    ruff, formatting, missing migrations and the OpenAPI schema's validity"
 	@echo "make format  format the code"
 	@echo "make check-deploy  validate docker-compose.yml offline (with .env.example)"
@@ -27,6 +31,7 @@ deps: $(if $(filter var/uv/bin/uv,$(UV)),var/uv/bin/uv)
 	$(UV) sync --frozen
 
 demo: deps
+	$(SYSTEM_PACKAGES) demo
 	$(DEMO_ENV) $(RUN) python manage.py setup_demo
 	@echo "Starting a Celery worker on the embedded broker and the web server (Ctrl-C stops both)."
 	@$(DEMO_ENV) $(RUN) celery -A config worker --beat --queues=celery,pdf --loglevel=INFO --concurrency=2 \
@@ -35,10 +40,14 @@ demo: deps
 	$(DEMO_ENV) $(RUN) python manage.py runserver $(HOST):$(PORT)
 
 worker: deps
+	$(SYSTEM_PACKAGES) demo
 	$(DEMO_ENV) $(RUN) celery -A config worker --beat --queues=celery,pdf --loglevel=INFO --schedule=var/celerybeat-schedule
 
+# On SQLite, then the tests marked services on a throwaway PostgreSQL and Redis; with
+# DATABASE_URL set (CI), all at once against it (system/test.sh).
 test: deps
-	$(RUN) pytest -n 2 $(PYTEST_ARGS)
+	$(SYSTEM_PACKAGES) test
+	UV=$(UV) bash system/test.sh $(PYTEST_ARGS)
 
 lint: deps
 	$(RUN) ruff check .

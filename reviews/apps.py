@@ -6,9 +6,13 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews"
 
     def ready(self) -> None:
+        from django.core import checks
+
         from partnership import history
 
-        from . import models
+        from . import models, pdf_engine
+
+        checks.register(pdf_engine.checks)
 
         history.register(models.Review, partnership_path="partnership")
         for model in (

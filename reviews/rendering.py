@@ -21,10 +21,12 @@ from urllib.parse import unquote_to_bytes
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from weasyprint import HTML, Attachment
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import charts, selectors
+from . import charts, pdf_engine, selectors
+
+with pdf_engine.importing_weasyprint():
+    from weasyprint import HTML, Attachment
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +120,10 @@ def render_pdf(
     attachments: list[tuple[str, bytes, str]] = (),
     fetcher: ReportURLFetcher | None = None,
 ) -> tuple[bytes, int]:
-    """PDF/A-3b bytes and page count of ``html``; attachments are (name, bytes, description)."""
+    """PDF/A-3b bytes and page count of ``html``; attachments are (name, bytes, description).
+
+    Raises pdf_engine.PDFEngineError, before any work, where the fonts cannot be subset."""
+    pdf_engine.require()
     fetcher = fetcher or ReportURLFetcher()
     options = {
         "pdf_variant": PDF_VARIANT,

@@ -29,6 +29,19 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-randomly's shuffle
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that take tens of seconds each go first (the set-up from a clean clone,
+    then the browser journeys), each group in its shuffled order: started last, one would
+    run on alone while the other worker sits idle."""
+    items.sort(
+        key=lambda item: (
+            not any(item.iter_markers("setup")),
+            not any(item.iter_markers("browser")),
+        )
+    )
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Report how many requests the API fuzzing sent (xdist carries user_properties over).
     Here, not in tests/api/: under xdist the controller prints the summary and loads
@@ -62,10 +75,42 @@ def _test_settings(settings, tmp_path):
     cache.clear()
 
 
+# Loading the partnership from the strategy is some forty rows with their history: a
+# quarter of a typical test's time. It is loaded once per test database (per xdist worker)
+# and committed; each test's transaction rolls back to it. A transactional test empties
+# every table when it ends, so it is loaded again after one.
+_database = {"blocker": None}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        seed.load()
+    _database["blocker"] = django_db_blocker
+
+
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    marked = marker is not None and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    )
+    return bool(marked) or bool({"transactional_db", "live_server"} & set(item.fixturenames))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    result = yield  # the test's fixtures are torn down: a transactional test's tables emptied
+    blocker = _database["blocker"]
+    if blocker is not None and _transactional(item):
+        with blocker.unblock():
+            seed.load()
+    return result
+
+
 @pytest.fixture
 def iom(db) -> Partnership:
-    """The Denmark–IOM partnership loaded from the shipped fixture."""
-    return seed.load()
+    """The Denmark–IOM partnership loaded from the shipped fixture (see above)."""
+    return Partnership.objects.filter(slug=seed.IOM_SLUG).first() or seed.load()
 
 
 @pytest.fixture

@@ -132,6 +132,7 @@ def file_hashes(root: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.services
 def test_a_dump_restored_into_a_fresh_database_has_every_row_and_every_file(databases, tmp_path):
     source, target, version = databases
     media, restored_media, var = tmp_path / "media", tmp_path / "restored-media", tmp_path / "var"
@@ -162,7 +163,8 @@ def test_a_dump_restored_into_a_fresh_database_has_every_row_and_every_file(data
         assert after[table] == rows, table
     assert sequences(target) == sequences(source)
     # What was backed up is the populated system, not an empty one.
-    assert len(before["auth_user"]) == 3
+    # The three demo users and the demo administrator.
+    assert len(before["auth_user"]) == 4
     assert len(before["partnership_overallgoal"]) == 9
     assert len(before["partnership_goalupdate"]) >= 1
     assert len(before["partnership_goalupdate_evidence"]) >= 1

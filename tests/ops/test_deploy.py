@@ -215,12 +215,29 @@ def test_the_final_stage_runs_as_a_non_root_user_with_a_health_check():
     assert json.loads(command) == ["gunicorn", "--config", "config/gunicorn.py", "config.wsgi"]
 
 
-def test_the_image_has_weasyprints_libraries_and_collects_static_files_at_build_time():
+def test_the_image_installs_weasyprints_libraries_from_the_one_list_and_checks_them():
     final = dockerfile_stages()[-1]
     runs = " ".join(arguments for keyword, arguments in final if keyword == "RUN")
-    for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core"):
-        assert package in runs
-    assert "manage.py collectstatic --noinput" in runs
+    assert ("COPY", "system/packages.sh system/packages.txt /tmp/system/") in final
+    assert "bash /tmp/system/packages.sh install --no-install-recommends image" in runs
+    # The image's list holds what the reports need, HarfBuzz-Subset with it.
+    image = subprocess.run(
+        ["bash", "system/packages.sh", "list", "image"],  # noqa: S607
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0"):
+        assert package in image
+    assert "fonts-dejavu-core" in image
+    assert "chromium" not in image
+    # Django's checks (the reports' libraries among them) run before the static files.
+    assert runs.index("manage.py check --fail-level ERROR") < runs.index(
+        "manage.py collectstatic --noinput"
+    )
+    environment = " ".join(arguments for keyword, arguments in final if keyword == "ENV")
+    assert "STATIC_ROOT=/app/staticfiles" in environment
     environment = " ".join(arguments for keyword, arguments in final if keyword == "ENV")
     assert "STATIC_ROOT=/app/staticfiles" in environment
 
