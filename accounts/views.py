@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partnership.views import add_form_errors
+from core.views import add_form_errors
 
 from . import services
 from .forms import ApiTokenForm

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "csp",
     "django_guid",
     "axes",
+    "core",
     "ops",
     "accounts",
     "partnership",

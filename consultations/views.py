@@ -20,11 +20,12 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
+from core.views import add_form_errors, form_status
 from partnership import access as partnership_access
 from partnership.access import Capability
 from partnership.forms import ConfirmForm
 from partnership.models import OverallGoal, Partnership, Risk
-from partnership.views import add_form_errors, partnership_context
+from partnership.views import partnership_context
 
 from . import access, selectors, services
 from .forms import (
@@ -41,10 +42,6 @@ from .forms import (
 from .models import ActionPoint, AgendaItem, Consultation, Note
 
 EDIT = Capability.EDIT_CONSULTATIONS
-
-
-def _status(form: Any) -> int:
-    return 400 if form.is_bound and form.errors else 200
 
 
 def _links(partnership_id: int) -> dict[str, list]:
@@ -96,7 +93,9 @@ def consultation_list(request: HttpRequest, slug: str) -> HttpResponse:
         open_points=selectors.open_action_points(partnership=partnership),
         form=form,
     )
-    return render(request, "consultations/consultation_list.html", context, status=_status(form))
+    return render(
+        request, "consultations/consultation_list.html", context, status=form_status(form)
+    )
 
 
 # --- One consultation ----------------------------------------------------------------
@@ -172,7 +171,9 @@ def consultation_edit(request: HttpRequest, slug: str, year: int) -> HttpRespons
     context = partnership_context(
         request, consultation.partnership, consultation=consultation, form=form
     )
-    return render(request, "consultations/consultation_form.html", context, status=_status(form))
+    return render(
+        request, "consultations/consultation_form.html", context, status=form_status(form)
+    )
 
 
 # --- The agenda -----------------------------------------------------------------------
@@ -455,7 +456,7 @@ def note_clear(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         confirm_label="Clear the note",
         back=back,
     )
-    return render(request, "confirm.html", context, status=_status(form))
+    return render(request, "confirm.html", context, status=form_status(form))
 
 
 @require_POST
@@ -478,7 +479,7 @@ def _item_actions(request: HttpRequest, item: AgendaItem, form: ActionPointForm)
     shown.action_point_form = form
     context["item"] = shown
     return render(
-        request, "consultations/partials/item_actions.html", context, status=_status(form)
+        request, "consultations/partials/item_actions.html", context, status=form_status(form)
     )
 
 
@@ -553,7 +554,9 @@ def action_point_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     context = partnership_context(
         request, consultation.partnership, consultation=consultation, point=point, form=form
     )
-    return render(request, "consultations/action_point_form.html", context, status=_status(form))
+    return render(
+        request, "consultations/action_point_form.html", context, status=form_status(form)
+    )
 
 
 def _back(request: HttpRequest, point: ActionPoint) -> str:
@@ -596,7 +599,7 @@ def action_point_status(request: HttpRequest, slug: str, pk: int) -> HttpRespons
             next=back,
         )
         template = "consultations/partials/action_point_row.html"
-        return render(request, template, context, status=_status(form))
+        return render(request, template, context, status=form_status(form))
     if not form.is_valid():
         messages.error(request, "Choose open, done or dropped.")
     else:
@@ -638,4 +641,4 @@ def action_point_drop(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         confirm_label="Drop the action point",
         back=back,
     )
-    return render(request, "confirm.html", context, status=_status(form))
+    return render(request, "confirm.html", context, status=form_status(form))

@@ -14,12 +14,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.views import add_form_errors, form_status
 from partnership import access as partnership_access
 from partnership import history
 from partnership.access import Capability
 from partnership.forms import ConfirmForm
 from partnership.models import Partnership
-from partnership.views import add_form_errors, partnership_context
+from partnership.views import partnership_context
 
 from . import access, annex, charts, dac, exports, selectors, services
 from .forms import (
@@ -44,10 +45,6 @@ def _partnership(request: HttpRequest, slug: str) -> Partnership:
     """GET needs to see the partnership; POST needs to edit its funding."""
     capability = Capability.EDIT_FUNDING if request.method == "POST" else Capability.VIEW
     return partnership_access.partnerships.get(user=request.user, capability=capability, slug=slug)
-
-
-def _status(*forms: Any) -> int:
-    return 400 if any(f is not None and f.is_bound and f.errors for f in forms) else 200
 
 
 def _try(request: HttpRequest, form: Any, action: Any, success: str) -> bool:
@@ -95,7 +92,7 @@ def _confirm(
         confirm_label=confirm_label,
         back=back,
     )
-    return render(request, "confirm.html", context, status=_status(form))
+    return render(request, "confirm.html", context, status=form_status(form))
 
 
 def _rate_check(line: BudgetLine, data: Any) -> dict[str, Any]:
@@ -159,7 +156,7 @@ def budget_line_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         if "view_history" in partnership_access.capabilities_in(request.user, line.partnership_id)
         else None,
     )
-    return render(request, "funding/budget_line_detail.html", context, status=_status(form))
+    return render(request, "funding/budget_line_detail.html", context, status=form_status(form))
 
 
 @require_GET
@@ -283,7 +280,7 @@ def _exchange_rates_page(request, partnership, form, upload_form) -> HttpRespons
         max_age_days=settings.EXCHANGE_RATE_MAX_AGE_DAYS,
     )
     return render(
-        request, "funding/exchange_rates.html", context, status=_status(form, upload_form)
+        request, "funding/exchange_rates.html", context, status=form_status(form, upload_form)
     )
 
 
@@ -385,7 +382,7 @@ def _edit_page(
     request: HttpRequest, partnership: Partnership, *, form: Any, title: str, back: str
 ) -> HttpResponse:
     context = partnership_context(request, partnership, form=form, title=title, back=back)
-    return render(request, "partnership/record_form.html", context, status=_status(form))
+    return render(request, "partnership/record_form.html", context, status=form_status(form))
 
 
 @require_GET
@@ -545,7 +542,7 @@ def voluntary_contributions_import(request: HttpRequest, slug: str) -> HttpRespo
             return redirect("funding:reconciliation", slug=slug)
     context = partnership_context(request, partnership, form=form, row_errors=row_errors)
     return render(
-        request, "funding/voluntary_contributions_import.html", context, status=_status(form)
+        request, "funding/voluntary_contributions_import.html", context, status=form_status(form)
     )
 
 
@@ -583,7 +580,7 @@ def allocations(request: HttpRequest, slug: str) -> HttpResponse:
         dac_list=dac.LIST_NAME,
         graduations=[r for r in dac.recipients().values() if r.not_eligible_from_year],
     )
-    return render(request, "funding/allocations.html", context, status=_status(form))
+    return render(request, "funding/allocations.html", context, status=form_status(form))
 
 
 def _allocation_label(allocation) -> str:
@@ -689,7 +686,7 @@ def staff(request: HttpRequest, slug: str) -> HttpResponse:
         lines=selectors.secondment_costs_by_line(partnership=partnership),
         form=form,
     )
-    return render(request, "funding/staff.html", context, status=_status(form))
+    return render(request, "funding/staff.html", context, status=form_status(form))
 
 
 def _position_label(position: StaffPosition) -> str:

@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.views import add_form_errors, form_status
 from funding import exports
 
 from . import access, caching, history, selectors, services
@@ -31,15 +32,6 @@ from .forms import (
 )
 from .history_filters import PARAMETERS, HistoryFilter
 from .models import Document, Membership, Partnership
-
-
-def add_form_errors(form: Any, error: ValidationError) -> None:
-    """Attach a service's ValidationError to the form's fields (or to the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def partnership_context(request: HttpRequest, partnership: Partnership, **extra: Any) -> dict:
@@ -118,11 +110,7 @@ def _edit_record(
             messages.success(request, "Saved." if data else "Nothing was changed.")
             return redirect(done_url)
     context = partnership_context(request, partnership, form=form, title=title, back=done_url)
-    return render(request, "partnership/record_form.html", context, status=_status(form))
-
-
-def _status(form: Any) -> int:
-    return 400 if form.is_bound and form.errors else 200
+    return render(request, "partnership/record_form.html", context, status=form_status(form))
 
 
 @require_GET
@@ -167,7 +155,7 @@ def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         evidence_total=len(documents),
         history=history.object_history(goal, limit=20),
     )
-    return render(request, "partnership/goal_detail.html", context, status=_status(form))
+    return render(request, "partnership/goal_detail.html", context, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -228,7 +216,7 @@ def risk_list(request: HttpRequest, slug: str) -> HttpResponse:
         heat_map=selectors.residual_heat_map(risks),
         form=form,
     )
-    return render(request, "partnership/risk_list.html", context, status=_status(form))
+    return render(request, "partnership/risk_list.html", context, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -250,7 +238,7 @@ def risk_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         form=form,
         history=history.object_history(risk, limit=20),
     )
-    return render(request, "partnership/risk_detail.html", context, status=_status(form))
+    return render(request, "partnership/risk_detail.html", context, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -289,7 +277,7 @@ def document_list(request: HttpRequest, slug: str) -> HttpResponse:
         .annotate(goal_update_count=Count("goal_updates"))
     )
     context = partnership_context(request, partnership, documents=documents, form=form)
-    return render(request, "partnership/document_list.html", context, status=_status(form))
+    return render(request, "partnership/document_list.html", context, status=form_status(form))
 
 
 @require_GET

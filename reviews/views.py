@@ -20,10 +20,11 @@ from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.views import add_form_errors, form_status
 from partnership import access as partnership_access
 from partnership.access import Capability
 from partnership.forms import ConfirmForm
-from partnership.views import add_form_errors, partnership_context
+from partnership.views import partnership_context
 
 from . import access, selectors, services
 from .forms import (
@@ -37,10 +38,6 @@ from .forms import (
     VerifyForm,
 )
 from .models import DownloadLog, ReportVersion, Review
-
-
-def _status(form: Any) -> int:
-    return 400 if form.is_bound and form.errors else 200
 
 
 def _capability(request: HttpRequest) -> Capability:
@@ -76,7 +73,7 @@ def review_list(request: HttpRequest, slug: str) -> HttpResponse:
         today=timezone.localdate(),
         form=form,
     )
-    return render(request, "reviews/review_list.html", context, status=_status(form))
+    return render(request, "reviews/review_list.html", context, status=form_status(form))
 
 
 def _versions_context(review: Review) -> dict[str, Any]:
@@ -162,7 +159,7 @@ def review_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         form=form,
         sources_form=SourcesForm(review=review),
     )
-    return render(request, "reviews/review_edit.html", context, status=_status(form))
+    return render(request, "reviews/review_edit.html", context, status=form_status(form))
 
 
 @require_POST
@@ -214,7 +211,7 @@ def _assessment_page(
         heading=heading,
         form=form,
     )
-    return render(request, "reviews/assessment_form.html", context, status=_status(form))
+    return render(request, "reviews/assessment_form.html", context, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -325,7 +322,7 @@ def item_edit(request: HttpRequest, slug: str, pk: int, kind: str, number: int) 
     context = partnership_context(
         request, review.partnership, review=review, item=item, kind=kind, form=form
     )
-    return render(request, "reviews/item_form.html", context, status=_status(form))
+    return render(request, "reviews/item_form.html", context, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -366,7 +363,7 @@ def item_delete(request: HttpRequest, slug: str, pk: int, kind: str, number: int
         confirm_label=f"Delete {kind} {number}",
         back=reverse(f"reviews:{kind}-edit", args=[slug, pk, number]),
     )
-    return render(request, "confirm.html", context, status=_status(form))
+    return render(request, "confirm.html", context, status=form_status(form))
 
 
 @require_POST
@@ -451,7 +448,7 @@ def version_issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         confirm_label="Issue the report",
         back=review.get_absolute_url(),
     )
-    return render(request, "confirm.html", context, status=_status(form))
+    return render(request, "confirm.html", context, status=form_status(form))
 
 
 def download_filename(version: ReportVersion) -> str:
@@ -512,7 +509,7 @@ def verify(request: HttpRequest, slug: str) -> HttpResponse:
     context = partnership_context(
         request, partnership, form=form, checked=checked, match=match, issued=issued
     )
-    return render(request, "reviews/verify.html", context, status=_status(form))
+    return render(request, "reviews/verify.html", context, status=form_status(form))
 
 
 DOWNLOAD_LOG_PAGE_SIZE = 50

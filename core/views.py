@@ -1,0 +1,33 @@
+"""The one idiom of a page whose form is backed by a service, read top to bottom::
+
+form = ThingForm(request.POST or None)
+if request.method == "POST" and form.is_valid():
+    try:
+        services.thing_create(partnership=partnership, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        add_form_errors(form, error)
+    else:
+        messages.success(request, "Thing added.")
+        return redirect(partnership.get_absolute_url())
+return render(request, "app/thing_form.html", context, status=form_status(form))
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+
+def add_form_errors(form: Any, error: ValidationError) -> None:
+    """Attach a service's ValidationError to the form's fields (or to the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def form_status(*forms: Any) -> int:
+    """400 when a submitted form was refused, so that the page says so to machines too."""
+    return 400 if any(f is not None and f.is_bound and f.errors for f in forms) else 200
