@@ -6,9 +6,11 @@ class ConsultationsConfig(AppConfig):
     verbose_name = "Consultations"
 
     def ready(self) -> None:
-        from partnership import history
+        from core import caching, history
 
         from . import models
+
+        caching.watch(self.label)  # the pages and lists show its rows
 
         history.register(models.Consultation, partnership_path="partnership")
         history.register(models.AgendaItem, partnership_path="consultation__partnership")

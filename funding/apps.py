@@ -6,9 +6,11 @@ class FundingConfig(AppConfig):
     verbose_name = "Funding"
 
     def ready(self) -> None:
-        from partnership import history
+        from core import caching, history
 
         from . import models
+
+        caching.watch(self.label)  # the pages and lists show its rows
 
         for model in (
             models.BudgetLine,

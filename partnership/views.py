@@ -16,11 +16,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.views import add_form_errors, form_status
-from funding import exports
+from core import caching, exports, history
+from core.access import Capability, roles_of
+from core.views import add_form_errors, form_status, partnership_context
 
-from . import access, caching, history, selectors, services
-from .access import Capability
+from . import access, selectors, services
 from .forms import (
     DocumentForm,
     GoalForm,
@@ -34,19 +34,10 @@ from .history_filters import PARAMETERS, HistoryFilter
 from .models import Document, Membership, Partnership
 
 
-def partnership_context(request: HttpRequest, partnership: Partnership, **extra: Any) -> dict:
-    return {
-        "partnership": partnership,
-        "caps": access.capabilities_in(request.user, partnership.pk),
-        "role": Membership.Role(access.role_in(request.user, partnership.pk)),
-        **extra,
-    }
-
-
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     partnerships = access.partnerships.visible(request.user).order_by("-start_date", "title")
-    roles = access.roles_of(request.user)
+    roles = roles_of(request.user)
     rows = [(p, Membership.Role(roles[p.pk])) for p in partnerships]
     return render(request, "partnership/home.html", {"rows": rows})
 

@@ -8,9 +8,11 @@ class ReviewsConfig(AppConfig):
     def ready(self) -> None:
         from django.core import checks
 
-        from partnership import history
+        from core import caching, history
 
         from . import models, pdf_engine
+
+        caching.watch(self.label)  # the pages and lists show its rows
 
         checks.register(pdf_engine.checks)
 
