@@ -10,9 +10,10 @@ class ReviewsConfig(AppConfig):
 
         from core import caching, history
 
-        from . import models, pdf_engine
+        from . import cards, models, pdf_engine
 
         caching.watch(self.label)  # the pages and lists show its rows
+        cards.register_cards()  # what it shows on the partnership's pages
 
         checks.register(pdf_engine.checks)
 
