@@ -23,8 +23,8 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from core.services import record_update
 from partnership.models import Document, OverallGoal, Partnership, PriorityArea
-from partnership.services import record_update
 
 from . import selectors
 from .models import (

@@ -1,0 +1,23 @@
+"""Reads of the accounts pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .models import ApiToken
+
+
+def tokens_of(*, user: Any) -> QuerySet[ApiToken]:
+    """The user's tokens, newest first (revoked ones too, marked so)."""
+    return ApiToken.objects.filter(user=user)
+
+
+def token_of(*, user: Any, pk: int) -> ApiToken:
+    """One of the user's tokens; anyone else's is not found (404)."""
+    try:
+        return tokens_of(user=user).get(pk=pk)
+    except ApiToken.DoesNotExist as exc:
+        raise Http404("No such token.") from exc
