@@ -91,7 +91,6 @@ INSTALLED_APPS = [
     "funding",
     "reviews",
     "consultations",
-    "bench",
 ]
 
 MIDDLEWARE = [
