@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -68,6 +69,14 @@ def _saved(changes: dict) -> str:
     return "Saved." if changes else "Nothing was changed."
 
 
+def _record_form(
+    request: HttpRequest, partnership: Partnership, form: Any, *, title: str, back: str
+) -> HttpResponse:
+    """The page of a record's edit form (the agreement, a priority area, a goal, a risk)."""
+    context = partnership_context(request, partnership, form=form, title=title, back=back)
+    return render(request, "partnership/record_form.html", context, status=form_status(form))
+
+
 @require_http_methods(["GET", "POST"])
 def partnership_edit(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = access.partnerships.get(
@@ -87,14 +96,9 @@ def partnership_edit(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _saved(form.changes()))
             return redirect(partnership.get_absolute_url())
-    context = partnership_context(
-        request,
-        partnership,
-        form=form,
-        title="Edit the agreement",
-        back=partnership.get_absolute_url(),
+    return _record_form(
+        request, partnership, form, title="Edit the agreement", back=partnership.get_absolute_url()
     )
-    return render(request, "partnership/record_form.html", context, status=form_status(form))
 
 
 @require_GET
@@ -162,14 +166,13 @@ def goal_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         else:
             messages.success(request, _saved(form.changes()))
             return redirect(goal.get_absolute_url())
-    context = partnership_context(
+    return _record_form(
         request,
         goal.partnership,
-        form=form,
+        form,
         title=f"Edit goal {goal.number}",
         back=goal.get_absolute_url(),
     )
-    return render(request, "partnership/record_form.html", context, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -191,14 +194,13 @@ def priority_area_edit(request: HttpRequest, slug: str, number: int) -> HttpResp
         else:
             messages.success(request, _saved(form.changes()))
             return redirect(area.partnership.get_absolute_url())
-    context = partnership_context(
+    return _record_form(
         request,
         area.partnership,
-        form=form,
+        form,
         title=f"Edit priority area {area.number}",
         back=area.partnership.get_absolute_url(),
     )
-    return render(request, "partnership/record_form.html", context, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -271,14 +273,13 @@ def risk_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         else:
             messages.success(request, _saved(form.changes()))
             return redirect(risk.get_absolute_url())
-    context = partnership_context(
+    return _record_form(
         request,
         risk.partnership,
-        form=form,
+        form,
         title=f"Edit risk {risk.number}",
         back=risk.get_absolute_url(),
     )
-    return render(request, "partnership/record_form.html", context, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
