@@ -128,26 +128,6 @@ def budget_line_close(*, budget_line: BudgetLine, by: Any, reason: str) -> Budge
     return _transition(line=line, to_status=Status.CLOSED, by=by, reason=reason)
 
 
-@transaction.atomic
-def budget_line_update_amount(
-    *, budget_line: BudgetLine, amount: Decimal, reason: str = ""
-) -> BudgetLine:
-    """Only an indicative line's amount may change: Parliament approved a committed one."""
-    line = _locked_line(budget_line)
-    if line.status != Status.INDICATIVE:
-        raise ValidationError(
-            {"amount": f"The line is {line.get_status_display().lower()}; its amount is fixed."}
-        )
-    disbursed = net_disbursed_dkk(line)
-    if amount < disbursed:
-        raise ValidationError({"amount": f"DKK {disbursed:,.2f} has already been paid from it."})
-    line.amount = amount
-    line.full_clean()
-    line._change_reason = reason.strip()
-    line.save(update_fields=["amount"])
-    return line
-
-
 def net_disbursed_dkk(line: BudgetLine) -> Decimal:
     """Payments less refunds, in DKK as booked (one query)."""
     sums = line.disbursements.aggregate(
