@@ -48,8 +48,8 @@ class BudgetLineViewSet(CachedListMixin, mixins.RetrieveModelMixin, FundingViewS
     ordering_fields = ["year", "component"]
     ordering = ["partnership_id", "year", "component"]
 
-    def get_queryset(self):
-        return super().get_queryset().annotate(**selectors.disbursement_sums())
+    def get_base_queryset(self):
+        return super().get_base_queryset().with_disbursed()
 
     @extend_schema(
         summary="Commit every indicative line of a year under one Finance Act (desk officers)",

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
 from partnership.models import Currency, Partnership
 from partnership.reasons import clean_reason
@@ -28,7 +28,6 @@ from .models import (
     Disbursement,
     ExchangeRate,
     StaffPosition,
-    booked_dkk_expression,
 )
 
 Status = BudgetLine.Status
@@ -128,15 +127,6 @@ def budget_line_close(*, budget_line: BudgetLine, by: Any, reason: str) -> Budge
     return _transition(line=line, to_status=Status.CLOSED, by=by, reason=reason)
 
 
-def net_disbursed_dkk(line: BudgetLine) -> Decimal:
-    """Payments less refunds, in DKK as booked (one query)."""
-    sums = line.disbursements.aggregate(
-        paid=Sum(booked_dkk_expression(), filter=Q(kind=Disbursement.Kind.PAYMENT)),
-        refunded=Sum(booked_dkk_expression(), filter=Q(kind=Disbursement.Kind.REFUND)),
-    )
-    return (sums["paid"] or Decimal(0)) - (sums["refunded"] or Decimal(0))
-
-
 def to_dkk(amount: Decimal, rate: Decimal) -> Decimal:
     return (amount * rate).quantize(CENT, rounding=ROUND_HALF_UP)
 
@@ -196,18 +186,18 @@ def disbursement_create(
         errors["debited_dkk"] = ["Give the positive amount debited, or leave it empty."]
     amount_dkk = to_dkk(amount, rate)
     booked = amount_dkk if debited_dkk is None else debited_dkk
-    disbursed = net_disbursed_dkk(line)
+    # Read after the lock, in a query of its own: it sees a payment made a moment before.
+    totals = selectors.budget_line_with_disbursed(budget_line=line)
     if kind == Disbursement.Kind.PAYMENT:
-        left = line.amount - disbursed
-        if booked > left:
+        if booked > totals.left:
             errors["amount"] = [
                 f"This payment (DKK {booked:,.2f}) would take {line.label} past its amount of "
-                f"DKK {line.amount:,.2f}: DKK {left:,.2f} is left."
+                f"DKK {line.amount:,.2f}: DKK {totals.left:,.2f} is left."
             ]
-    elif booked > disbursed:
+    elif booked > totals.disbursed:
         errors["amount"] = [
-            f"The refund (DKK {booked:,.2f}) is more than the DKK {disbursed:,.2f} paid on "
-            f"{line.label}."
+            f"The refund (DKK {booked:,.2f}) is more than the DKK {totals.disbursed:,.2f} paid "
+            f"on {line.label}."
         ]
     _raise(errors)
     disbursement = Disbursement(

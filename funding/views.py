@@ -138,16 +138,10 @@ def budget_line_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             rate = f" at {payment.exchange_rate} DKK per {payment.currency}" if payment.rate else ""
             messages.success(request, f"The {what} was recorded{rate}.")
             return redirect(line.get_absolute_url())
-    line_with_totals = selectors.budget_lines_with_totals(partnership=line.partnership).get(
-        pk=line.pk
-    )
-    disbursed = line_with_totals.paid - line_with_totals.refunded
     context = partnership_context(
         request,
         line.partnership,
-        line=line_with_totals,
-        disbursed=disbursed,
-        left=line_with_totals.amount - disbursed,
+        line=selectors.budget_line_with_disbursed(budget_line=line),
         disbursements=selectors.disbursements_of(budget_line=line),
         transitions=line.transitions.select_related("by"),
         form=form,
@@ -187,8 +181,7 @@ def budget_line_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{line.label} is closed.")
             return redirect(line.get_absolute_url())
-    totals = selectors.budget_lines_with_totals(partnership=line.partnership).get(pk=line.pk)
-    unpaid = totals.amount - (totals.paid - totals.refunded)
+    unpaid = selectors.budget_line_with_disbursed(budget_line=line).left
     consequences = [
         f"Close {line.label} (DKK {line.amount:,.2f}): no further payment can be recorded on "
         "it; refunds still can. A closed line cannot be reopened.",
