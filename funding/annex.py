@@ -1,17 +1,16 @@
-"""Import of the organisation's funding history in the layout of Annex IV, and its
-reconciliation.
+"""Reading the organisation's funding history in the layout of Annex IV.
 
 A file (CSV or XLSX) holds the annex's tables one after another, told apart by the
 ``Table`` column: the detailed donor breakdown, the top ten projects and the list of all
 projects (see ``fixtures/annex_iv_voluntary_contributions.md``). The project rows' yearly
 figures become :class:`VoluntaryContribution` rows; every total the file states becomes a
 :class:`StatedSubtotal`, which the reconciliation compares with the detail rows it covers.
+This module reads and checks a file; ``services.voluntary_contributions_import`` stores it.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 from dataclasses import dataclass, field
@@ -19,13 +18,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 
-from partnership import caching
-from partnership.models import Partnership
-
-from .models import ContributionImport, SourceTable, StatedSubtotal, VoluntaryContribution
+from .models import SourceTable, StatedSubtotal
 
 Level = StatedSubtotal.Level
 
@@ -54,12 +48,6 @@ class AnnexImportError(ValidationError):
     def __init__(self, row_errors: list[RowError]):
         self.row_errors = row_errors
         super().__init__({"file": [str(e) for e in row_errors]})
-
-
-@dataclass
-class ImportResult:
-    record: ContributionImport
-    already_imported: bool = False
 
 
 # --- Reading ----------------------------------------------------------------------------
@@ -454,120 +442,3 @@ def parse(header: list[str], rows: list[dict[str, str]]) -> Parsed:
     breakdown.finish()
     top_10.finish(listed=all_projects.codes)
     return parsed
-
-
-# --- Storing ------------------------------------------------------------------------------
-
-
-def _contribution_key(row: dict) -> tuple:
-    return (row["project_code"], row["donor_unit"], row["country"], row["year"])
-
-
-def _subtotal_key(row: dict) -> tuple:
-    return (row["source_table"], row["level"], row["name"], row.get("parent_row"), row["year"])
-
-
-@transaction.atomic
-def voluntary_contributions_import(
-    *, partnership: Partnership, content: bytes, filename: str, imported_by: Any = None
-) -> ImportResult:
-    """Import a file in the Annex IV layout: all or nothing, and idempotent.
-
-    The same file a second time adds nothing. A row already stored with the same figure
-    is left alone; a row stored with a different figure refuses the file.
-    """
-    digest = hashlib.sha256(content).hexdigest()
-    earlier = ContributionImport.objects.filter(partnership=partnership, sha256=digest).first()
-    if earlier is not None:
-        return ImportResult(record=earlier, already_imported=True)
-    parsed = parse(*read_rows(content=content))
-    errors = list(parsed.errors)
-    if not errors and not parsed.contributions and not parsed.subtotals:
-        errors.append(RowError(2, "file", "The file has no rows to import."))
-
-    stored = {
-        _contribution_key(r): r
-        for r in VoluntaryContribution.objects.filter(partnership=partnership).values(
-            "project_code", "donor_unit", "country", "year", "amount"
-        )
-    }
-    new_contributions = []
-    seen: dict[tuple, int] = {}
-    for row in parsed.contributions:
-        key = _contribution_key(row)
-        if key in seen:
-            errors.append(
-                RowError(
-                    row["source_row"],
-                    str(row["year"]),
-                    f"{row['project_code']} {row['year']} is already on row {seen[key]}.",
-                )
-            )
-            continue
-        seen[key] = row["source_row"]
-        if key in stored:
-            if stored[key]["amount"] != row["amount"]:
-                errors.append(
-                    RowError(
-                        row["source_row"],
-                        str(row["year"]),
-                        f"{row['project_code']} {row['year']} is already recorded as "
-                        f"{stored[key]['amount']:,.0f}, not {row['amount']:,.0f}.",
-                    )
-                )
-            continue
-        new_contributions.append(row)
-
-    stored_subtotals = {
-        _subtotal_key(r): r["amount"]
-        for r in StatedSubtotal.objects.filter(partnership=partnership).values(
-            "source_table", "level", "name", "parent_row", "year", "amount"
-        )
-    }
-    new_subtotals = []
-    for row in parsed.subtotals:
-        key = _subtotal_key(row)
-        if key in stored_subtotals:
-            if stored_subtotals[key] != row["amount"]:
-                errors.append(
-                    RowError(
-                        row["source_row"],
-                        str(row["year"] or "Total"),
-                        f"{row['name']} is already recorded as "
-                        f"{stored_subtotals[key]:,.0f}, not {row['amount']:,.0f}.",
-                    )
-                )
-            continue
-        stored_subtotals[key] = row["amount"]
-        new_subtotals.append(row)
-    if errors:
-        raise AnnexImportError(sorted(errors, key=lambda e: e.row))
-
-    record = ContributionImport.objects.create(
-        partnership=partnership,
-        filename=filename[:255],
-        sha256=digest,
-        rows_read=parsed.rows_read,
-        contributions_added=len(new_contributions),
-        subtotals_added=len(new_subtotals),
-        imported_by=imported_by,
-    )
-    contributions = [
-        VoluntaryContribution(partnership=partnership, source_import=record, **row)
-        for row in new_contributions
-    ]
-    subtotals = [
-        StatedSubtotal(partnership=partnership, source_import=record, **row)
-        for row in new_subtotals
-    ]
-    for obj in (*contributions, *subtotals):
-        # Uniqueness was checked above against what is stored and within the file.
-        obj.full_clean(
-            exclude=["partnership", "source_import"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
-    bulk_create_with_history(contributions, VoluntaryContribution, default_user=imported_by)
-    bulk_create_with_history(subtotals, StatedSubtotal, default_user=imported_by)
-    caching.changed()  # bulk_create sends no signal: say so, or cached lists would not know
-    return ImportResult(record=record)

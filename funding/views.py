@@ -129,7 +129,7 @@ def budget_line_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         try:
             payment = services.disbursement_create(
-                budget_line=line, created_by=request.user, **form.cleaned_data
+                budget_line=line, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             add_form_errors(form, error)
@@ -253,7 +253,7 @@ def exchange_rates(request: HttpRequest, slug: str) -> HttpResponse:
             request,
             form,
             lambda: services.exchange_rate_create(
-                partnership=partnership, created_by=request.user, **form.cleaned_data
+                partnership=partnership, by=request.user, **form.cleaned_data
             ),
             "The rate was recorded.",
         )
@@ -285,7 +285,7 @@ def exchange_rates_import(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             text = upload_form.cleaned_data["file"].read().decode("utf-8-sig")
             added, skipped = services.exchange_rates_import_csv(
-                partnership=partnership, text=text, created_by=request.user
+                partnership=partnership, text=text, by=request.user
             )
         except UnicodeDecodeError:
             upload_form.add_error("file", "The file is not UTF-8 text.")
@@ -509,11 +509,11 @@ def voluntary_contributions_import(request: HttpRequest, slug: str) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = annex.voluntary_contributions_import(
+            result = services.voluntary_contributions_import(
                 partnership=partnership,
                 content=upload.read(),
                 filename=upload.name,
-                imported_by=request.user,
+                by=request.user,
             )
         except annex.AnnexImportError as error:
             row_errors = error.row_errors
@@ -559,7 +559,7 @@ def allocations(request: HttpRequest, slug: str) -> HttpResponse:
         and _try(
             request,
             form,
-            lambda: services.allocation_create(created_by=request.user, **form.cleaned_data),
+            lambda: services.allocation_create(by=request.user, **form.cleaned_data),
             "The allocation was recorded.",
         )
     ):

@@ -24,7 +24,7 @@ def core_2018(funded):
 def _pay(line, user, amount, currency="DKK", value_date=dt.date(2018, 6, 1), **extra):
     return services.disbursement_create(
         budget_line=line,
-        created_by=user,
+        by=user,
         value_date=value_date,
         amount=Decimal(amount),
         currency=currency,

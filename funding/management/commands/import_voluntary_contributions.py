@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from funding import annex, selectors
+from funding import annex, selectors, services
 from partnership.models import Partnership
 
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
         try:
-            result = annex.voluntary_contributions_import(
+            result = services.voluntary_contributions_import(
                 partnership=target, content=file.read_bytes(), filename=file.name
             )
         except annex.AnnexImportError as error:
