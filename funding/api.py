@@ -354,10 +354,9 @@ class AllocationViewSet(
         self.check_write(line.partnership_id)
         serializer.instance = services.allocation_update(
             allocation=allocation,
-            budget_line=line,
             **{
                 name: data.get(name, getattr(allocation, name))
-                for name in ("country", "amount", "description", "reported_in")
+                for name in services.ALLOCATION_FIELDS
             },
             reason=data.get("reason", ""),
         )

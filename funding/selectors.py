@@ -21,7 +21,9 @@ from .models import (
     MONEY,
     Allocation,
     AssessedContribution,
+    BudgetFigure,
     BudgetLine,
+    BudgetLineTransition,
     Component,
     ContributionImport,
     Disbursement,
@@ -303,6 +305,10 @@ def exchange_rates(*, partnership: Partnership) -> QuerySet[ExchangeRate]:
     )
 
 
+def payments_converted_with(*, exchange_rate: ExchangeRate) -> int:
+    return exchange_rate.disbursements.count()
+
+
 # --- Payments --------------------------------------------------------------------------------
 
 
@@ -310,6 +316,11 @@ def disbursements_of(*, budget_line: BudgetLine) -> QuerySet[Disbursement]:
     return budget_line.disbursements.select_related("created_by", "rate").order_by(
         "value_date", "pk"
     )
+
+
+def transitions_of(*, budget_line: BudgetLine) -> QuerySet[BudgetLineTransition]:
+    """The line's lifecycle, oldest first, with who moved it."""
+    return budget_line.transitions.select_related("by")
 
 
 def disbursements_of_partnership(*, partnership: Partnership) -> QuerySet[Disbursement]:
@@ -322,6 +333,15 @@ def disbursements_of_partnership(*, partnership: Partnership) -> QuerySet[Disbur
 
 def assessed_contributions(*, partnership: Partnership) -> QuerySet[AssessedContribution]:
     return AssessedContribution.objects.filter(partnership=partnership).order_by("year")
+
+
+def latest_assessed_contribution(*, partnership: Partnership) -> AssessedContribution | None:
+    return assessed_contributions(partnership=partnership).last()
+
+
+def budget_figures(*, partnership: Partnership) -> QuerySet[BudgetFigure]:
+    """The figures of the organisation's budget that the strategy states, in its order."""
+    return BudgetFigure.objects.filter(partnership=partnership)
 
 
 # --- Allocations and staff -------------------------------------------------------------------

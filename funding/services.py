@@ -483,6 +483,10 @@ def _allocation_checks(
     return code
 
 
+# What a correction of an allocation may change.
+ALLOCATION_FIELDS = ("budget_line", "country", "amount", "description", "reported_in")
+
+
 @transaction.atomic
 def allocation_create(
     *,
