@@ -43,6 +43,7 @@ from simple_history.utils import bulk_create_with_history
 
 from consultations import services as consultation_services
 from consultations.models import ActionPoint, AgendaItem, Consultation, Note, NoteRevision
+from core import caching
 from funding import services as funding_services
 from funding.models import (
     EARMARKED_COMPONENTS,
@@ -52,7 +53,6 @@ from funding.models import (
     ExchangeRate,
     StaffPosition,
 )
-from partnership import caching
 from partnership import seed as partnership_seed
 from partnership.models import (
     Currency,

@@ -1,14 +1,14 @@
 """The funding tables a partnership's pages offer for download, by name: each is a
-``Table`` that the CSV and XLSX writers of ``exports`` turn into a file."""
+``Table`` that the CSV and XLSX writers of ``core.exports`` turn into a file."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from core.exports import Table
 from partnership.models import Partnership
 
 from . import selectors
-from .exports import Table
 
 
 def _budget_table(partnership: Partnership) -> Table:

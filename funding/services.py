@@ -16,9 +16,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from simple_history.utils import bulk_create_with_history
 
-from partnership import caching
+from core import caching
+from core.reasons import clean_reason
 from partnership.models import Currency, Partnership
-from partnership.reasons import clean_reason
 
 from . import annex, dac, selectors
 from .annex import AnnexImportError, RowError

@@ -14,15 +14,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.views import add_form_errors, form_status
+from core import exports, history
+from core.access import Capability, capabilities_in
+from core.forms import ConfirmForm
+from core.views import add_form_errors, form_status, partnership_context
 from partnership import access as partnership_access
-from partnership import history
-from partnership.access import Capability
-from partnership.forms import ConfirmForm
 from partnership.models import Partnership
-from partnership.views import partnership_context
 
-from . import access, annex, charts, dac, exports, selectors, services
+from . import access, annex, charts, dac, selectors, services
 from .export_tables import TABLES
 from .forms import (
     AllocationEditForm,
@@ -132,9 +131,7 @@ def budget_line_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             rate = f" at {payment.exchange_rate} DKK per {payment.currency}" if payment.rate else ""
             messages.success(request, f"The {what} was recorded{rate}.")
             return redirect(line.get_absolute_url())
-    may_see_history = "view_history" in partnership_access.capabilities_in(
-        request.user, line.partnership_id
-    )
+    may_see_history = "view_history" in capabilities_in(request.user, line.partnership_id)
     context = partnership_context(
         request,
         line.partnership,
