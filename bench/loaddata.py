@@ -50,7 +50,6 @@ from simple_history.utils import bulk_create_with_history
 from consultations import services as consultation_services
 from consultations.models import ActionPoint, AgendaItem, Consultation, Note, NoteRevision
 from core import caching
-from funding import annex
 from funding import services as funding_services
 from funding.models import (
     EARMARKED_COMPONENTS,
@@ -424,7 +423,7 @@ class _Generator:
                 amount = _money(dkk if currency == "DKK" else dkk / Decimal("7.2"))
                 funding_services.disbursement_create(
                     budget_line=line,
-                    created_by=self.desk,
+                    by=self.desk,
                     value_date=value_date,
                     amount=amount,
                     currency=currency,
@@ -439,7 +438,7 @@ class _Generator:
                 continue
             funding_services.disbursement_create(
                 budget_line=line,
-                created_by=self.desk,
+                by=self.desk,
                 value_date=dt.date(line.year, 12, 20),
                 amount=_money(self.rng.uniform(5_000, 50_000)),
                 currency="DKK",
@@ -477,7 +476,7 @@ class _Generator:
                         ]
                     ),
                     reported_in=f"{partnership.organisation.acronym} annual report {line.year}",
-                    created_by=self.desk,
+                    by=self.desk,
                 )
         self.report.add("allocations", sum(counts))
 
@@ -565,11 +564,11 @@ class _Generator:
                     ]
                 )  # fmt: skip
         content = buffer.getvalue().encode("utf-8")
-        result = annex.voluntary_contributions_import(
+        result = funding_services.voluntary_contributions_import(
             partnership=partnership,
             content=content,
             filename=f"annex-iv-load-{partnership.slug}-{self.project_number}.csv",
-            imported_by=self.desk,
+            by=self.desk,
         )
         self.report.add("voluntary contributions", result.record.contributions_added)
 

@@ -238,7 +238,7 @@ def import_contributions(*, rows: int, repeats: int) -> dict[str, Any]:
     same rows, alternated; each in a transaction rolled back afterwards."""
     from decimal import Decimal
 
-    from funding import annex
+    from funding import services as funding_services
     from funding.models import ContributionImport, VoluntaryContribution
     from partnership.models import Partnership
 
@@ -260,8 +260,8 @@ def import_contributions(*, rows: int, repeats: int) -> dict[str, Any]:
         )
 
     def full_import(partnership):
-        result = annex.voluntary_contributions_import(
-            partnership=partnership, content=content, filename="bench.csv", imported_by=user
+        result = funding_services.voluntary_contributions_import(
+            partnership=partnership, content=content, filename="bench.csv", by=user
         )
         return result.record.contributions_added
 
