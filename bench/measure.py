@@ -87,7 +87,7 @@ def enqueue(*, count: int, review_id: int | None = None) -> list[int]:
     ids = []
     for _ in range(count):
         with transaction.atomic():
-            ids.append(services.report_version_request(review=review, requested_by=user).pk)
+            ids.append(services.report_version_request(review=review, by=user).pk)
     return ids
 
 

@@ -76,7 +76,7 @@ def consultation_list(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             consultation = services.consultation_create(
-                partnership=partnership, created_by=request.user, **form.cleaned_data
+                partnership=partnership, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             add_form_errors(form, error)
@@ -161,7 +161,7 @@ def consultation_edit(request: HttpRequest, slug: str, year: int) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         try:
             services.consultation_update(
-                consultation=consultation, user=request.user, **form.cleaned_data
+                consultation=consultation, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             add_form_errors(form, error)
@@ -192,7 +192,7 @@ def agenda_item_add(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     if form.is_valid():
         try:
             item = services.agenda_item_add(
-                consultation=consultation, user=request.user, **form.cleaned_data
+                consultation=consultation, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             add_form_errors(form, error)
@@ -231,7 +231,7 @@ def agenda_item_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _agenda_change(
         request,
         item,
-        lambda: services.agenda_item_move(item=item, user=request.user, position=position),
+        lambda: services.agenda_item_move(item=item, by=request.user, position=position),
         "The agenda was reordered.",
     )
 
@@ -242,7 +242,7 @@ def agenda_item_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     return _agenda_change(
         request,
         item,
-        lambda: services.agenda_item_remove(item=item, user=request.user),
+        lambda: services.agenda_item_remove(item=item, by=request.user),
         f"“{item.title}” was removed from the agenda.",
     )
 
@@ -291,7 +291,7 @@ def _editor_context(
 def note_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Open a new, empty draft under an agenda item and hand back its editor."""
     item = _agenda_item(request, slug, pk)
-    note = services.note_create(agenda_item=item, author=request.user)
+    note = services.note_create(agenda_item=item, by=request.user)
     if request.htmx:
         context = _editor_context(request, note, autofocus=True)
         return render(request, "consultations/partials/note_editor.html", context)
@@ -325,7 +325,7 @@ def _note_save(request: HttpRequest, note: Note) -> HttpResponse:
         try:
             note = services.note_update(
                 note=note,
-                user=request.user,
+                by=request.user,
                 version=form.based_on,
                 body=form.cleaned_data["body"],
                 goals=form.cleaned_data["goals"],
@@ -392,7 +392,7 @@ def note_ready(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _note_step(
         request,
         note,
-        lambda version: services.note_mark_ready(note=note, user=request.user, version=version),
+        lambda version: services.note_mark_ready(note=note, by=request.user, version=version),
         "Marked ready for clearing.",
     )
 
@@ -422,7 +422,7 @@ def note_clear(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         try:
             services.note_clear(
                 note=note,
-                user=request.user,
+                by=request.user,
                 version=form.cleaned_data["version"],
                 reason=form.cleaned_data["reason"],
             )
@@ -465,7 +465,7 @@ def note_discard(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _note_step(
         request,
         note,
-        lambda version: services.note_discard(note=note, user=request.user, version=version),
+        lambda version: services.note_discard(note=note, by=request.user, version=version),
         "The empty note was discarded.",
     )
 
@@ -495,7 +495,7 @@ def action_point_create(request: HttpRequest, slug: str, pk: int) -> HttpRespons
             services.action_point_create(
                 consultation=consultation,
                 agenda_item=item,
-                created_by=request.user,
+                by=request.user,
                 **form.cleaned_data,
             )
         except ValidationError as error:
@@ -544,7 +544,7 @@ def action_point_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.action_point_update(action_point=point, user=request.user, **form.cleaned_data)
+            services.action_point_update(action_point=point, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_form_errors(form, error)
         else:
@@ -588,7 +588,7 @@ def action_point_status(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         return HttpResponseClientRedirect(drop) if request.htmx else redirect(drop)
     if form.is_valid():
         point = services.action_point_update(
-            action_point=point, user=request.user, status=form.cleaned_data["status"]
+            action_point=point, by=request.user, status=form.cleaned_data["status"]
         )
     if request.htmx:
         context = partnership_context(
@@ -619,7 +619,7 @@ def action_point_drop(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.action_point_update(
             action_point=point,
-            user=request.user,
+            by=request.user,
             status=ActionPoint.Status.DROPPED,
             reason=form.cleaned_data["reason"],
         )

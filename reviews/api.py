@@ -56,14 +56,14 @@ class ReviewViewSet(
         partnership = data.pop("partnership")
         self.check_write(partnership.pk)
         serializer.instance = services.review_create(
-            partnership=partnership, user=self.request.user, **data
+            partnership=partnership, by=self.request.user, **data
         )
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         reason = data.pop("reason", "")
         serializer.instance = services.review_update(
-            review=serializer.instance, data=data, reason=reason, user=self.request.user
+            review=serializer.instance, data=data, reason=reason, by=self.request.user
         )
 
     @extend_schema(
@@ -79,7 +79,7 @@ class ReviewViewSet(
         payload.is_valid(raise_exception=True)
         services.review_due_date_confirm(
             review=review,
-            user=request.user,
+            by=request.user,
             due_date=payload.validated_data["due_date"],
             reason=payload.validated_data.get("reason", ""),
         )
@@ -96,7 +96,7 @@ class ReviewViewSet(
     @action(detail=True, methods=["post"])
     def render(self, request, pk=None):
         review = self.get_object()
-        version = services.report_version_request(review=review, requested_by=request.user)
+        version = services.report_version_request(review=review, by=request.user)
         body = serializers.RenderAcceptedSerializer(
             {"id": version.pk, "number": version.number, "status": version.status}
         ).data
@@ -127,7 +127,7 @@ class ReportVersionViewSet(CachedListMixin, mixins.RetrieveModelMixin, Partnersh
         self._check(version, Capability.DOWNLOAD)
         try:
             services.report_version_log_download(
-                version=version, user=request.user, channel=DownloadLog.Channel.API
+                version=version, by=request.user, channel=DownloadLog.Channel.API
             )
         except ValidationError:
             return Response(
@@ -150,7 +150,7 @@ class ReportVersionViewSet(CachedListMixin, mixins.RetrieveModelMixin, Partnersh
         payload = ReasonSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         final = services.report_version_issue(
-            version=version, issued_by=request.user, reason=payload.validated_data["reason"]
+            version=version, by=request.user, reason=payload.validated_data["reason"]
         )
         final = self.get_base_queryset().get(pk=final.pk)
         return Response(self.get_serializer(final).data, status=status.HTTP_202_ACCEPTED)
@@ -199,7 +199,7 @@ class _AssessmentViewSet(
             if self.subject == "goal"
             else services.priority_area_assessment_save
         )
-        return save(review=review, author=self.request.user, **{self.subject: subject}, **data)
+        return save(review=review, by=self.request.user, **{self.subject: subject}, **data)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

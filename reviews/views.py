@@ -59,7 +59,7 @@ def review_list(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             review = services.review_create(
-                partnership=partnership, user=request.user, **form.cleaned_data
+                partnership=partnership, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             add_form_errors(form, error)
@@ -124,7 +124,7 @@ def review_due_date(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         try:
             services.review_due_date_confirm(
                 review=review,
-                user=request.user,
+                by=request.user,
                 due_date=form.cleaned_data["due_date"],
                 reason=form.cleaned_data["reason"],
             )
@@ -145,7 +145,7 @@ def review_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         data = {name: form.cleaned_data[name] for name in form.changed_data if name != "reason"}
         try:
             services.review_update(
-                review=review, data=data, reason=form.cleaned_data["reason"], user=request.user
+                review=review, data=data, reason=form.cleaned_data["reason"], by=request.user
             )
         except ValidationError as error:
             add_form_errors(form, error)
@@ -227,7 +227,7 @@ def goal_assessment(request: HttpRequest, slug: str, pk: int, number: int) -> Ht
         heading=f"Goal {goal.number}",
         current=review.goal_assessments.filter(goal=goal).first(),
         save=lambda **data: services.goal_assessment_save(
-            review=review, goal=goal, author=request.user, **data
+            review=review, goal=goal, by=request.user, **data
         ),
     )
 
@@ -245,7 +245,7 @@ def priority_area_assessment(request: HttpRequest, slug: str, pk: int, number: i
         heading=f"Priority area {area.number}",
         current=review.priority_area_assessments.filter(priority_area=area).first(),
         save=lambda **data: services.priority_area_assessment_save(
-            review=review, priority_area=area, author=request.user, **data
+            review=review, priority_area=area, by=request.user, **data
         ),
     )
 
@@ -370,7 +370,7 @@ def item_delete(request: HttpRequest, slug: str, pk: int, kind: str, number: int
 def review_render(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
     try:
-        version = services.report_version_request(review=review, requested_by=request.user)
+        version = services.report_version_request(review=review, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -428,7 +428,7 @@ def version_issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             final = services.report_version_issue(
-                version=version, issued_by=request.user, reason=form.cleaned_data["reason"]
+                version=version, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
             add_form_errors(form, error)
@@ -473,7 +473,7 @@ def version_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     version = _version(request, slug, pk, Capability.DOWNLOAD)
     try:
         services.report_version_log_download(
-            version=version, user=request.user, channel=DownloadLog.Channel.PAGE
+            version=version, by=request.user, channel=DownloadLog.Channel.PAGE
         )
     except ValidationError as error:
         raise Http404("This version has no file yet.") from error

@@ -121,16 +121,16 @@ def test_moving_an_item_up_reorders_the_agenda(geneva, login, c2019):
 
 def test_moving_down_and_back_restores_the_order(geneva, c2019):
     first = _agenda(c2019)[0]
-    services.agenda_item_move(item=first, user=geneva, position=5)
+    services.agenda_item_move(item=first, by=geneva, position=5)
     assert [i.code for i in _agenda(c2019)][:5] == ["ii", "iii", "iv", "v", "i"]
-    services.agenda_item_move(item=first, user=geneva, position=1)
+    services.agenda_item_move(item=first, by=geneva, position=1)
     assert [(i.code, i.order) for i in _agenda(c2019)][:2] == [("i", 1), ("ii", 2)]
 
 
 def test_a_position_outside_the_agenda_is_refused(geneva, login, c2019):
     item = _agenda(c2019)[0]
     with pytest.raises(ValidationError) as error:
-        services.agenda_item_move(item=item, user=geneva, position=13)
+        services.agenda_item_move(item=item, by=geneva, position=13)
     assert error.value.message_dict == {"order": ["Choose a position from 1 to 12."]}
     response = login(geneva).post(f"{BASE}/items/{item.pk}/move/", {"position": "0"}, **HTMX)
     assert response.status_code == 400
@@ -139,8 +139,8 @@ def test_a_position_outside_the_agenda_is_refused(geneva, login, c2019):
 
 
 def test_an_extra_item_can_be_removed_and_the_rest_close_up(geneva, login, c2019):
-    extra = services.agenda_item_add(consultation=c2019, user=geneva, title="Budget reform")
-    services.agenda_item_move(item=extra, user=geneva, position=2)
+    extra = services.agenda_item_add(consultation=c2019, by=geneva, title="Budget reform")
+    services.agenda_item_move(item=extra, by=geneva, position=2)
     response = login(geneva).post(f"{BASE}/items/{extra.pk}/remove/")
     assert response.status_code == 302
     items = _agenda(c2019)
@@ -158,10 +158,10 @@ def test_standard_items_are_kept(geneva, login, c2019, index):
 
 
 def test_an_extra_item_with_notes_is_kept(geneva, c2019):
-    extra = services.agenda_item_add(consultation=c2019, user=geneva, title="Budget reform")
-    services.note_create(agenda_item=extra, author=geneva, body="Discussed.")
+    extra = services.agenda_item_add(consultation=c2019, by=geneva, title="Budget reform")
+    services.note_create(agenda_item=extra, by=geneva, body="Discussed.")
     with pytest.raises(ValidationError, match="has notes or action points"):
-        services.agenda_item_remove(item=extra, user=geneva)
+        services.agenda_item_remove(item=extra, by=geneva)
     assert AgendaItem.objects.filter(pk=extra.pk).exists()
 
 

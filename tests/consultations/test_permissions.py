@@ -29,11 +29,11 @@ CLEAR_FORM = (302, 404, 200, 403, 403)
 def objects(iom, geneva):
     consultation = factories.held(iom, year=2019, date=dt.date(2019, 11, 19), created_by=geneva)
     item = consultation.agenda_items.get(code="i")
-    extra = services.agenda_item_add(consultation=consultation, user=geneva, title="Extra")
-    note = services.note_create(agenda_item=item, author=geneva, body="Logged in Geneva.")
-    empty = services.note_create(agenda_item=item, author=geneva)
-    ready = services.note_create(agenda_item=item, author=geneva, body="Ready.")
-    services.note_mark_ready(note=ready, user=geneva, version=1)
+    extra = services.agenda_item_add(consultation=consultation, by=geneva, title="Extra")
+    note = services.note_create(agenda_item=item, by=geneva, body="Logged in Geneva.")
+    empty = services.note_create(agenda_item=item, by=geneva)
+    ready = services.note_create(agenda_item=item, by=geneva, body="Ready.")
+    services.note_mark_ready(note=ready, by=geneva, version=1)
     point = factories.ActionPointFactory(consultation=consultation, agenda_item=item)
     return {
         "consultation": consultation,

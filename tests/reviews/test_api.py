@@ -21,10 +21,10 @@ def api_objects(review, desk):
     goal = OverallGoal.objects.get(partnership=review.partnership, number=1)
     area = PriorityArea.objects.get(partnership=review.partnership, number=1)
     goal_assessment = services.goal_assessment_save(
-        review=review, goal=goal, author=desk, rating="achieved", narrative="Done."
+        review=review, goal=goal, by=desk, rating="achieved", narrative="Done."
     )
     area_assessment = services.priority_area_assessment_save(
-        review=review, priority_area=area, author=desk, rating="too_early", narrative="Soon."
+        review=review, priority_area=area, by=desk, rating="too_early", narrative="Soon."
     )
     finding = services.finding_create(review=review, text="F.")
     recommendation = services.recommendation_create(review=review, text="R.", finding=finding)

@@ -56,7 +56,7 @@ def assessed_review(review, desk):
         services.goal_assessment_save(
             review=review,
             goal=goal,
-            author=desk,
+            by=desk,
             rating=RATINGS[index % len(RATINGS)],
             narrative=f"Narrative of goal {goal.number} in the review.",
         )
@@ -198,7 +198,7 @@ def test_hostile_text_in_narratives_and_notes_is_shown_as_text_and_fetches_nothi
 ):
     goal = OverallGoal.objects.get(partnership=review.partnership, number=3)
     services.goal_assessment_save(
-        review=review, goal=goal, author=desk, rating="too_early", narrative=HOSTILE
+        review=review, goal=goal, by=desk, rating="too_early", narrative=HOSTILE
     )
     factories.GoalUpdateFactory(goal=goal, author=desk, narrative=HOSTILE)
     factories.RiskAssessmentFactory(
@@ -350,7 +350,7 @@ def test_issuing_renders_a_final_version_that_says_who_issued_it_and_when(assess
     draft_pdf = _stored(draft)
 
     final = services.report_version_issue(
-        version=draft, issued_by=desk, reason="Approved by the head of department."
+        version=draft, by=desk, reason="Approved by the head of department."
     )
     assert (final.number, final.final, final.is_issued) == (2, True, False)
     assessed_review.refresh_from_db()
@@ -378,7 +378,7 @@ def test_issuing_renders_a_final_version_that_says_who_issued_it_and_when(assess
 
 def test_the_issued_report_is_pdf_a_3b_too(assessed_review, desk):
     draft = _render(assessed_review, desk)
-    final = services.report_version_issue(version=draft, issued_by=desk, reason="Approved.")
+    final = services.report_version_issue(version=draft, by=desk, reason="Approved.")
     services.report_version_render(version_id=final.pk, task_id="t2")
     final.refresh_from_db()
     reader = PdfReader(io.BytesIO(_stored(final)))

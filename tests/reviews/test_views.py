@@ -186,7 +186,7 @@ def test_the_download_log_lists_who_downloaded_which_version_when(
     review, desk, geneva, auditor, login
 ):
     version = done_version(review, requested_by=desk, number=4)
-    services.report_version_log_download(version=version, user=geneva, channel="page")
+    services.report_version_log_download(version=version, by=geneva, channel="page")
     html = login(auditor).get(f"{P}/downloads/").content.decode()
     assert "geneva" in html
     assert review.title in html
