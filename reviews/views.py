@@ -184,30 +184,19 @@ def review_sources(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "reviews/review_edit.html", context, status=400)
 
 
-def _assessment_page(
-    request: HttpRequest,
-    review: Review,
-    *,
-    subject: Any,
-    heading: str,
-    current: Any,
-    save: Any,
-) -> HttpResponse:
+def _assessment_form(request: HttpRequest, current: Any) -> AssessmentForm:
     initial = {"rating": current.rating, "narrative": current.narrative} if current else None
-    form = AssessmentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(**form.cleaned_data)
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, f"The assessment of {heading.lower()} was saved.")
-            return redirect(review.get_absolute_url())
+    return AssessmentForm(request.POST or None, initial=initial)
+
+
+def _assessment_page(
+    request: HttpRequest, review: Review, form: AssessmentForm, *, heading: str, subject_text: str
+) -> HttpResponse:
     context = partnership_context(
         request,
         review.partnership,
         review=review,
-        subject_text=getattr(subject, "text", None) or subject.title,
+        subject_text=subject_text,
         heading=heading,
         form=form,
     )
@@ -220,16 +209,19 @@ def goal_assessment(request: HttpRequest, slug: str, pk: int, number: int) -> Ht
     goal = review.partnership.goals.filter(number=number).first()
     if goal is None:
         raise Http404("No such goal.")
-    return _assessment_page(
-        request,
-        review,
-        subject=goal,
-        heading=f"Goal {goal.number}",
-        current=review.goal_assessments.filter(goal=goal).first(),
-        save=lambda **data: services.goal_assessment_save(
-            review=review, goal=goal, by=request.user, **data
-        ),
-    )
+    form = _assessment_form(request, review.goal_assessments.filter(goal=goal).first())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_assessment_save(
+                review=review, goal=goal, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"The assessment of goal {goal.number} was saved.")
+            return redirect(review.get_absolute_url())
+    heading = f"Goal {goal.number}"
+    return _assessment_page(request, review, form, heading=heading, subject_text=goal.text)
 
 
 @require_http_methods(["GET", "POST"])
@@ -238,55 +230,61 @@ def priority_area_assessment(request: HttpRequest, slug: str, pk: int, number: i
     area = review.partnership.priority_areas.filter(number=number).first()
     if area is None:
         raise Http404("No such priority area.")
-    return _assessment_page(
-        request,
-        review,
-        subject=area,
-        heading=f"Priority area {area.number}",
-        current=review.priority_area_assessments.filter(priority_area=area).first(),
-        save=lambda **data: services.priority_area_assessment_save(
-            review=review, priority_area=area, by=request.user, **data
-        ),
+    form = _assessment_form(
+        request, review.priority_area_assessments.filter(priority_area=area).first()
     )
-
-
-def _post_item(request: HttpRequest, review: Review, form: Any, create: Any, label: str):
-    if form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
-            create(**form.cleaned_data)
+            services.priority_area_assessment_save(
+                review=review, priority_area=area, by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, f"The {label} was added.")
+            messages.success(request, f"The assessment of priority area {area.number} was saved.")
             return redirect(review.get_absolute_url())
+    heading = f"Priority area {area.number}"
+    return _assessment_page(request, review, form, heading=heading, subject_text=area.title)
+
+
+def _flash_not_added(request: HttpRequest, form: Any, what: str) -> None:
+    """Flash each error of a form posted from the review page (which has no form of its
+    own to show them at)."""
     for errors in form.errors.values():
         for error in errors:
-            messages.error(request, f"The {label} was not added: {error}")
-    return redirect(review.get_absolute_url())
+            messages.error(request, f"{what} was not added: {error}")
 
 
 @require_POST
 def finding_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
-    return _post_item(
-        request,
-        review,
-        FindingForm(request.POST),
-        lambda **data: services.finding_create(review=review, **data),
-        "finding",
-    )
+    form = FindingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.finding_create(review=review, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, "The finding was added.")
+            return redirect(review.get_absolute_url())
+    _flash_not_added(request, form, "The finding")
+    return redirect(review.get_absolute_url())
 
 
 @require_POST
 def recommendation_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
-    return _post_item(
-        request,
-        review,
-        RecommendationForm(request.POST, review=review),
-        lambda **data: services.recommendation_create(review=review, **data),
-        "recommendation",
-    )
+    form = RecommendationForm(request.POST, review=review)
+    if form.is_valid():
+        try:
+            services.recommendation_create(review=review, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, "The recommendation was added.")
+            return redirect(review.get_absolute_url())
+    _flash_not_added(request, form, "The recommendation")
+    return redirect(review.get_absolute_url())
 
 
 _ITEMS = {
