@@ -91,9 +91,9 @@ class ConsultationViewSet(
             name: serializer.validated_data.get(name, getattr(current, name))
             for name in ("date", "place", "participants", "status")
         }
-        cleared = Consultation.Status.NOTES_CLEARED
-        if (data["status"] == cleared) != (current.status == cleared):
-            self.check_capability(current.partnership_id, Capability.CLEAR_NOTES)
+        self.check_capability(
+            current.partnership_id, access.status_capability(current.status, data["status"])
+        )
         serializer.instance = services.consultation_update(
             consultation=current, by=self.request.user, **data
         )

@@ -401,9 +401,9 @@ def _check_version(current: Note, version: int) -> None:
 def note_mark_ready(*, note: Note, by: Any, version: int) -> Note:
     current = _lock_note(note)
     _check_version(current, version)
-    if current.status != Note.Status.DRAFT:
-        raise ValidationError({"status": "Only a draft can be marked ready."})
-    if not current.body.strip():
+    if not current.can_be_marked_ready:
+        if current.status != Note.Status.DRAFT:
+            raise ValidationError({"status": "Only a draft can be marked ready."})
         raise ValidationError({"body": "Write the note before marking it ready."})
     current.status = Note.Status.READY
     current.version += 1
@@ -429,7 +429,7 @@ def note_clear(*, note: Note, by: Any, version: int, reason: str) -> Note:
     reason = _required_reason(reason)
     current = _lock_note(note)
     _check_version(current, version)
-    if current.status != Note.Status.READY:
+    if not current.can_be_cleared:
         raise ValidationError({"status": "Only a note marked ready can be cleared."})
     now = timezone.now()
     current.status = Note.Status.CLEARED
@@ -461,7 +461,7 @@ def note_discard(*, note: Note, by: Any, version: int) -> None:
     """Remove an empty draft (one opened and never written)."""
     current = _lock_note(note)
     _check_version(current, version)
-    if current.body.strip() or current.revision > 1 or current.status != Note.Status.DRAFT:
+    if not current.can_be_discarded:
         raise ValidationError({"body": "Only an empty draft can be discarded."})
     _with_history_user(current, by)
     current.goals.clear()

@@ -371,6 +371,25 @@ def test_an_empty_draft_can_be_discarded_and_a_written_one_cannot(geneva, login,
         services.note_discard(note=note, by=geneva, version=1)
 
 
+def _steps_offered(client, note) -> list[str]:
+    page = client.get(f"{BASE}/notes/{note.pk}/", **HTMX).content.decode()
+    steps = ["Mark ready for clearing", "Clear the note…", "Discard the empty note"]
+    return [step for step in steps if step in page]
+
+
+def test_a_note_offers_the_steps_its_state_allows_and_no_other(geneva, desk, login, item, note):
+    blank = services.note_create(agenda_item=item, by=geneva, body="  \n ")
+    assert _steps_offered(login(geneva), note) == ["Mark ready for clearing"]
+    assert _steps_offered(login(geneva), blank) == ["Discard the empty note"]
+    response = login(geneva).post(f"{BASE}/notes/{blank.pk}/discard/", {"version": 1}, **HTMX)
+    assert (response.status_code, response.content) == (200, b"")
+    services.note_mark_ready(note=note, by=geneva, version=1)
+    assert _steps_offered(login(geneva), note) == []
+    assert _steps_offered(login(desk), note) == ["Clear the note…"]
+    cleared = services.note_clear(note=note, by=desk, version=2, reason="Agreed.")
+    assert _steps_offered(login(desk), cleared) == []
+
+
 def test_the_api_marks_ready_and_clears_with_the_version_and_a_reason(
     geneva, desk, api_login, note
 ):

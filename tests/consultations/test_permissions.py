@@ -269,6 +269,26 @@ def test_only_a_desk_officer_moves_a_consultation_to_notes_cleared(
     assert Consultation.objects.get().status == "notes_cleared"
 
 
+def test_only_a_desk_officer_moves_a_consultation_out_of_notes_cleared(
+    desk, geneva, login, api_login, objects
+):
+    Note.objects.exclude(status="cleared").delete()
+    consultation = objects["consultation"]
+    Consultation.objects.filter(pk=consultation.pk).update(status="notes_cleared")
+    api = api_login(geneva).patch(
+        f"/api/v1/consultations/{consultation.pk}/", {"status": "held"}, format="json"
+    )
+    assert api.status_code == 403
+    form = {"date": "2019-11-19", "place": "Geneva", "status": "held"}
+    assert login(geneva).post(f"{BASE}/2019/edit/", form).status_code == 302
+    assert (Consultation.objects.get().place, Consultation.objects.get().status) == (
+        "Geneva",
+        "notes_cleared",
+    )
+    assert login(desk).post(f"{BASE}/2019/edit/", form).status_code == 302
+    assert Consultation.objects.get().status == "held"
+
+
 def test_notes_cleared_needs_every_note_cleared(desk, login, objects):
     response = login(desk).post(
         f"{BASE}/2019/edit/", {"date": "2019-11-19", "status": "notes_cleared"}
