@@ -337,22 +337,33 @@ def report_version_request(*, review: Review, by: Any) -> ReportVersion:
     return version
 
 
-def issue_refusal(review: Review) -> str:
-    """Why no further version of the review can be rendered or issued ("" if none):
-    it is issued, or its final version is asked for. One query."""
+def issue_refusal(review: Review, version: ReportVersion | None = None) -> str:
+    """Why the review's report cannot be issued (from ``version``) nor a further version
+    rendered ("" if nothing stands in the way); see :func:`refusal_to_issue`. One query."""
     final = (
         ReportVersion.objects.filter(review_id=review.pk, final=True)
         .only("number", "issued_at", "review_id")
         .first()
     )
-    if final is None:
-        return ""
-    if final.is_issued:
-        return f"This review was issued with version {final.number}: its report no longer changes."
-    return (
-        f"Version {final.number} is being rendered as the issued report: "
-        "no further version is rendered."
-    )
+    return refusal_to_issue(final=final, version=version)
+
+
+def refusal_to_issue(*, final: ReportVersion | None, version: ReportVersion | None = None) -> str:
+    """The rule of issuing, given ``final``, the review's final version if it has one: no
+    further version is rendered or issued once the report is issued or asked for, and a
+    report is issued from a rendered draft only. "" if nothing stands in the way."""
+    if final is not None:
+        if final.is_issued:
+            return (
+                f"This review was issued with version {final.number}: its report no longer changes."
+            )
+        return (
+            f"Version {final.number} is being rendered as the issued report: "
+            "no further version is rendered."
+        )
+    if version is not None and version.status != ReportVersion.Status.DONE:
+        return "Only a rendered draft can be issued."
+    return ""
 
 
 @transaction.atomic
@@ -584,11 +595,9 @@ def report_version_issue(*, version: ReportVersion, by: Any, reason: str) -> Rep
     reason = _required_reason(reason)
     review = Review.objects.select_for_update().get(pk=version.review_id)
     version = ReportVersion.objects.select_for_update().get(pk=version.pk)
-    refusal = issue_refusal(review)
+    refusal = issue_refusal(review, version)
     if refusal:
         raise ValidationError({"__all__": refusal})
-    if version.status != ReportVersion.Status.DONE:
-        raise ValidationError({"__all__": "Only a rendered (done) draft can be issued."})
     final = ReportVersion(
         review=review,
         number=_next_number(ReportVersion, review),

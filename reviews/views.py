@@ -79,6 +79,8 @@ def review_list(request: HttpRequest, slug: str) -> HttpResponse:
 def _versions_context(review: Review) -> dict[str, Any]:
     versions = list(selectors.review_versions(review=review))
     final = next((v for v in versions if v.final), None)
+    for version in versions:
+        version.issuable = not services.refusal_to_issue(final=final, version=version)
     return {
         "review": review,
         "versions": versions,
@@ -416,9 +418,7 @@ def version_issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     version; the review becomes issued when its file is stored)."""
     version = _version(request, slug, pk, Capability.EDIT_REVIEWS)
     review = version.review
-    refusal = services.issue_refusal(review) or (
-        "" if version.status == ReportVersion.Status.DONE else "Only a rendered draft is issued."
-    )
+    refusal = services.issue_refusal(review, version)
     if refusal:
         messages.error(request, refusal)
         return redirect(review.get_absolute_url())

@@ -290,6 +290,20 @@ def test_an_issued_review_offers_no_edits(review, desk, login):
     assert "This review is issued" in response.content.decode()
 
 
+def test_only_a_rendered_draft_offers_issuing_and_only_until_the_report_is_asked_for(
+    review, desk, geneva, login
+):
+    done = done_version(review, requested_by=desk, number=1)
+    ReportVersionFactory(review=review, number=2, requested_by=desk, status="failed")
+    ReportVersionFactory(review=review, number=3, requested_by=desk)  # queued
+    table = login(desk).get(f"{P}/{review.pk}/versions/").content.decode()
+    assert table.count("Issue…") == 1
+    assert f"{P}/versions/{done.pk}/issue/" in table
+    assert "Issue…" not in login(geneva).get(f"{P}/{review.pk}/versions/").content.decode()
+    ReportVersionFactory(review=review, number=4, requested_by=desk, final=True)
+    assert "Issue…" not in login(desk).get(f"{P}/{review.pk}/versions/").content.decode()
+
+
 def test_the_reviews_are_in_the_partnership_navigation(review, geneva, login):
     html = login(geneva).get(f"/p/{SLUG}/").content.decode()
     assert f'href="{P}/"' in html
