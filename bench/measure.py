@@ -54,10 +54,10 @@ def _report_html(review_id: int) -> str:
 
     from django.utils import timezone
 
-    from reviews import rendering, selectors
+    from reviews import rendering, report, selectors
 
     data = selectors.review_report_data(review_id=review_id, as_of=timezone.localdate())
-    figures_json = selectors.figures_json(selectors.report_figures(data))
+    figures_json = report.figures_json(report.report_figures(data))
     return rendering.report_html(
         data,
         version_number=1,

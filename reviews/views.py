@@ -38,6 +38,7 @@ from .forms import (
     VerifyForm,
 )
 from .models import DownloadLog, ReportVersion, Review
+from .templatetags.review_tags import utc_date
 
 
 def _capability(request: HttpRequest) -> Capability:
@@ -412,6 +413,28 @@ def version_retry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect(version.review.get_absolute_url())
 
 
+def _issue_consequences(version: ReportVersion, issuer: Any) -> list[str]:
+    """What issuing the review's report from ``version`` will do (one query)."""
+    review = version.review
+    number = selectors.next_version_number(review=review)
+    name = issuer.get_full_name() or issuer.username
+    lines = [
+        f"Render version {number} of the report from the review's data as it stands now, "
+        f"as the issued report: its cover and every page say it was issued by {name} on "
+        f"{utc_date(timezone.now())}. Version {version.number}, the draft, stays a draft.",
+        "Make the review issued as soon as that file is stored. The issued file never "
+        "changes, and no further version of the report is rendered.",
+        "Lock the review's assessments, findings, recommendations and sources from now on.",
+    ]
+    goal = review.fulfils_goal
+    if goal is not None:
+        lines.append(
+            f"Leave the status of overall goal {goal.number} as it is: once the report is "
+            "issued, the goal's page asks you to update it."
+        )
+    return lines
+
+
 @require_http_methods(["GET", "POST"])
 def version_issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """GET: what issuing will do, and the reason to give. POST: issue (render the final
@@ -441,7 +464,7 @@ def version_issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         request,
         review.partnership,
         title=f"Issue the report of “{review.title}”",
-        consequences=selectors.issue_consequences(version=version, issuer=request.user),
+        consequences=_issue_consequences(version, request.user),
         form=form,
         confirm_label="Issue the report",
         back=review.get_absolute_url(),

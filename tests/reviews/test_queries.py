@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from consultations.models import Consultation
 from funding.models import BudgetLine
 from partnership.models import OverallGoal
-from reviews import selectors, services
+from reviews import report, selectors, services
 from tests import factories
 from tests.consultations import factories as consultation_factories
 from tests.funding import factories as funding_factories
@@ -86,7 +86,7 @@ def test_query_count_is_pinned_and_equal_with_1_and_20_rows(desk, login, review,
 def _selector_queries(review) -> int:
     with CaptureQueriesContext(connection) as captured:
         data = selectors.review_report_data(review_id=review.pk, as_of=dt.date(2019, 10, 1))
-        selectors.figures_csv(selectors.report_figures(data))
+        report.figures_csv(report.report_figures(data))
     return len(data_queries(captured))
 
 
