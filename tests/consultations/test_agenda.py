@@ -3,7 +3,11 @@ removing (extra items only)."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from consultations import services
@@ -13,35 +17,44 @@ from tests.consultations import factories
 SLUG = "denmark-iom-2018-2020"
 BASE = f"/p/{SLUG}/consultations"
 HTMX = {"HTTP_HX_REQUEST": "true"}
+STRATEGY = Path(settings.BASE_DIR) / "fixtures" / "denmark-iom-organisation-strategy-2018.txt"
 
-# Section 4.1: "As per the agreement, annual consultations will be held in order to
-# discuss:" items i)–ix), copied from the strategy without the list's "; as well as".
-SECTION_4_1_ITEMS = [
-    ("i", "IOM's utilization of the Danish contribution for priority area 1 and 2"),
-    ("ii", "Plans for use of Danish contributions for the upcoming year"),
-    ("iii", "Danish policy priorities in the area of migration and development"),
-    (
-        "iv",
-        "Developments as regards IOM's participation in the UN system and in the "
-        "implementation of the GCM",
-    ),
-    (
-        "v",
-        "Possibilities for strengthening thematic coherence and synergy between multilateral "
-        "and bilateral assistance",
-    ),
-    ("vi", "Possible concerns of Denmark in relation to IOM's performance"),
-    ("vii", "Key issues emanating from IOM's strategies"),
-    ("viii", "Employment of Danish nationals in IOM (both regular, seconded staff and JPO's)"),
-    ("ix", "any other topic considered relevant"),
-]
-# The paragraph after the list: "an opportunity for Denmark to raise issues such as ..."
+
+def _section_4_1() -> tuple[list[tuple[str, str]], str]:
+    """Section 4.1 as the strategy prints it: the items i)–ix) after "annual consultations
+    will be held in order to discuss:" (without the list's "; as well as" and closing
+    punctuation), and the paragraph after the list."""
+    lines = STRATEGY.read_text(encoding="utf-8").splitlines()
+    section = lines[lines.index("4.1. Funding, reporting and monitoring") :]
+    start = next(n for n, line in enumerate(section) if line.endswith("in order to discuss:"))
+    items: list[tuple[str, str]] = []
+    for line in section[start + 1 :]:
+        item = re.fullmatch(r"- ([ivx]+)\) (.+?)(?:; as well as|;|\.)", line)
+        if item:
+            items.append((item[1], item[2]))
+        elif items and line.strip():
+            return items, line
+    raise AssertionError("section 4.1's list of what the consultations discuss is not there")
+
+
+SECTION_4_1_ITEMS, AFTER_THE_LIST = _section_4_1()
+# The issues Denmark raises, as the agenda words them from the paragraph after the list.
 DENMARK_RAISES = [
     "Continually working on efficiency improvement within the organization",
     "The fight against corruption and misconduct, including sexual exploitation, abuse and "
     "harassment",
     "Transparency in this regard",
 ]
+
+
+def test_the_strategy_lists_nine_items_and_names_the_issues_denmark_raises():
+    assert [code for code, _ in SECTION_4_1_ITEMS] == [
+        "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"
+    ]  # fmt: skip
+    assert AFTER_THE_LIST.startswith("Moreover, the annual consultations are an opportunity")
+    where = [AFTER_THE_LIST.find(title[0].lower() + title[1:]) for title in DENMARK_RAISES]
+    assert -1 not in where
+    assert where == sorted(where)
 
 
 def _agenda(consultation):
