@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from partnership import access as partnership_access
-from partnership.access import Capability, ObjectAccess
+from core import access as core_access
+from core.access import Capability, ObjectAccess
 
 from .models import ActionPoint, AgendaItem, Consultation, Note
 
@@ -43,7 +43,7 @@ def status_capability(current: str, status: str) -> Capability:
 
 def statuses_open_to(user: Any, consultation: Consultation) -> list[str]:
     """The statuses ``user`` may give ``consultation``, its own among them."""
-    capabilities = partnership_access.capabilities_in(user, consultation.partnership_id)
+    capabilities = core_access.capabilities_in(user, consultation.partnership_id)
     return [
         status
         for status in Consultation.Status
