@@ -182,7 +182,8 @@ class _AssessmentViewSet(
     model: type
     create_serializer: type
     update_serializer: type
-    create_service: Callable[..., Any]  # the service that adds one to its review
+    save_service: Callable[..., Any]  # creates or changes the review's assessment of a subject
+    ordering_fields = ["updated_at", "rating"]
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):
@@ -190,12 +191,9 @@ class _AssessmentViewSet(
         return self.create_serializer
 
     def _save(self, review, subject, **data):
-        save = (
-            services.goal_assessment_save
-            if self.subject == "goal"
-            else services.priority_area_assessment_save
+        return self.save_service(
+            review=review, by=self.request.user, **{self.subject: subject}, **data
         )
-        return save(review=review, by=self.request.user, **{self.subject: subject}, **data)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -229,8 +227,8 @@ class GoalAssessmentViewSet(_AssessmentViewSet):
     model = GoalAssessment
     create_serializer = serializers.GoalAssessmentSerializer
     update_serializer = serializers.GoalAssessmentUpdateSerializer
+    save_service = staticmethod(services.goal_assessment_save)
     filterset_fields = ["review", "goal", "rating"]
-    ordering_fields = ["updated_at", "rating"]
     ordering = ["review_id", "goal__number"]
 
 
@@ -247,8 +245,8 @@ class PriorityAreaAssessmentViewSet(_AssessmentViewSet):
     model = PriorityAreaAssessment
     create_serializer = serializers.PriorityAreaAssessmentSerializer
     update_serializer = serializers.PriorityAreaAssessmentUpdateSerializer
+    save_service = staticmethod(services.priority_area_assessment_save)
     filterset_fields = ["review", "priority_area", "rating"]
-    ordering_fields = ["updated_at", "rating"]
     ordering = ["review_id", "priority_area__number"]
 
 

@@ -289,28 +289,28 @@ def recommendation_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     return redirect(review.get_absolute_url())
 
 
-_ITEMS = {
-    "finding": (access.findings, FindingForm),
-    "recommendation": (access.recommendations, RecommendationForm),
-}
+_ITEM_ACCESS = {"finding": access.findings, "recommendation": access.recommendations}
 
 
-@require_http_methods(["GET", "POST"])
-def item_edit(request: HttpRequest, slug: str, pk: int, kind: str, number: int) -> HttpResponse:
-    object_access, form_class = _ITEMS[kind]
-    item = object_access.get(
+def _item(request: HttpRequest, slug: str, pk: int, kind: str, number: int) -> Any:
+    return _ITEM_ACCESS[kind].get(
         user=request.user,
         capability=Capability.EDIT_REVIEWS,
         review__partnership__slug=slug,
         review_id=pk,
         number=number,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def item_edit(request: HttpRequest, slug: str, pk: int, kind: str, number: int) -> HttpResponse:
+    item = _item(request, slug, pk, kind, number)
     review = item.review
-    extra = {"review": review} if kind == "recommendation" else {}
-    initial = {"text": item.text}
     if kind == "recommendation":
-        initial["finding"] = item.finding_id
-    form = form_class(request.POST or None, initial=initial, **extra)
+        initial = {"text": item.text, "finding": item.finding_id}
+        form = RecommendationForm(request.POST or None, initial=initial, review=review)
+    else:
+        form = FindingForm(request.POST or None, initial={"text": item.text})
     if request.method == "POST" and form.is_valid():
         try:
             services.review_item_update(item=item, data=dict(form.cleaned_data))
@@ -329,14 +329,7 @@ def item_edit(request: HttpRequest, slug: str, pk: int, kind: str, number: int) 
 def item_delete(request: HttpRequest, slug: str, pk: int, kind: str, number: int) -> HttpResponse:
     """GET: what deleting the finding or recommendation does. POST, with the reason:
     delete it."""
-    object_access, _ = _ITEMS[kind]
-    item = object_access.get(
-        user=request.user,
-        capability=Capability.EDIT_REVIEWS,
-        review__partnership__slug=slug,
-        review_id=pk,
-        number=number,
-    )
+    item = _item(request, slug, pk, kind, number)
     review = item.review
     form = ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
