@@ -584,7 +584,7 @@ class _Generator:
         for year in years[: max(0, CONSULTATIONS_PER_UNIT * units - have)]:
             consultation = consultation_services.consultation_create(
                 partnership=partnership,
-                created_by=self.geneva,
+                by=self.geneva,
                 year=year,
                 date=dt.date(year, 5, 1) + dt.timedelta(self.rng.randrange(120)),
                 place=self.rng.choice(["Geneva", "Copenhagen"]),
@@ -594,7 +594,7 @@ class _Generator:
                 for index in range(EXTRA_AGENDA_ITEMS):
                     consultation_services.agenda_item_add(
                         consultation=consultation,
-                        user=self.geneva,
+                        by=self.geneva,
                         title=[
                             "Use of the Danish contribution",
                             "Plans for the coming year",
