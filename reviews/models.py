@@ -15,6 +15,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from partnership.access import Capability
+from partnership.assignees import assignee_field, check_assignee
 from partnership.models import AppendOnlyModel, Document, OverallGoal, Partnership, PriorityArea
 
 
@@ -74,6 +76,9 @@ class Review(models.Model):
         "(e.g. a mid-term review in the fall of 2019).",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    assignee = assignee_field(
+        "responsible", "The desk officer who carries the review through and is reminded of it."
+    )
     sources = models.ManyToManyField(
         Document, through="ReviewSource", related_name="reviews", blank=True
     )
@@ -108,6 +113,12 @@ class Review(models.Model):
     def clean(self) -> None:
         if self.period_start and self.period_end and self.period_end < self.period_start:
             raise ValidationError({"period_end": "The period must end on or after its start."})
+        if self.partnership_id:
+            check_assignee(
+                user=self.assignee,
+                partnership_id=self.partnership_id,
+                capability=Capability.EDIT_REVIEWS,
+            )
 
     @property
     def is_issued(self) -> bool:
