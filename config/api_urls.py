@@ -2,6 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
+from attention.api import register as register_attention
 from consultations.api import register as register_consultations
 from funding.api import register as register_funding
 from partnership.api import register as register_partnership
@@ -12,5 +13,6 @@ register_partnership(router)
 register_funding(router)
 register_reviews(router)
 register_consultations(router)
+register_attention(router)
 
 urlpatterns = router.urls

@@ -27,6 +27,7 @@ urlpatterns = [
     path("p/<slug:slug>/funding/", include("funding.urls")),
     path("p/<slug:slug>/reviews/", include("reviews.urls")),
     path("p/<slug:slug>/consultations/", include("consultations.urls")),
+    path("", include("attention.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

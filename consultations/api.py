@@ -89,7 +89,7 @@ class ConsultationViewSet(
         current = serializer.instance
         data = {
             name: serializer.validated_data.get(name, getattr(current, name))
-            for name in ("date", "place", "participants", "status")
+            for name in ("date", "place", "participants", "status", "organiser")
         }
         cleared = Consultation.Status.NOTES_CLEARED
         if (data["status"] == cleared) != (current.status == cleared):

@@ -23,6 +23,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 from core.views import add_form_errors, form_status
 from partnership import access as partnership_access
 from partnership.access import Capability
+from partnership.assignees import members_who_can
 from partnership.forms import ConfirmForm
 from partnership.models import OverallGoal, Partnership, Risk
 from partnership.views import partnership_context
@@ -48,7 +49,13 @@ def _links(partnership_id: int) -> dict[str, list]:
     return {
         "goals": list(OverallGoal.objects.filter(partnership_id=partnership_id)),
         "risks": list(Risk.objects.filter(partnership_id=partnership_id)),
+        "members": _members(partnership_id),
     }
+
+
+def _members(partnership_id: int) -> list:
+    """Who may be responsible for an action point or organise a consultation (one query)."""
+    return members_who_can(partnership_id=partnership_id, capability=EDIT)
 
 
 def _anchor(consultation: Consultation, anchor: str) -> str:
@@ -71,7 +78,9 @@ def consultation_list(request: HttpRequest, slug: str) -> HttpResponse:
     consultations = list(selectors.consultation_list(partnership=partnership))
     taken = {c.year for c in consultations}
     form = ConsultationCreateForm(
-        request.POST or None, initial={"year": _suggested_year(partnership, taken)}
+        request.POST or None,
+        initial={"year": _suggested_year(partnership, taken)},
+        members=_members(partnership.pk),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -109,9 +118,10 @@ def _consultation(request: HttpRequest, slug: str, year: int, capability=Capabil
 
 def _page_context(request: HttpRequest, consultation: Consultation, **extra: Any) -> dict[str, Any]:
     page = selectors.consultation_page(consultation=consultation)
+    members = _members(consultation.partnership_id)
     for item in page.items:
         item.action_point_form = ActionPointForm(
-            goals=page.goals, risks=page.risks, auto_id=f"ap-{item.pk}-%s"
+            goals=page.goals, risks=page.risks, members=members, auto_id=f"ap-{item.pk}-%s"
         )
     extra.setdefault("item_form", AgendaItemForm())
     return partnership_context(
@@ -146,9 +156,12 @@ def consultation_edit(request: HttpRequest, slug: str, year: int) -> HttpRespons
         request.user, consultation.partnership_id
     )
     initial = {
-        name: getattr(consultation, name) for name in ("date", "place", "participants", "status")
+        name: getattr(consultation, name)
+        for name in ("date", "place", "participants", "status", "organiser")
     }
-    form = ConsultationForm(request.POST or None, initial=initial)
+    form = ConsultationForm(
+        request.POST or None, initial=initial, members=_members(consultation.partnership_id)
+    )
     if not may_clear:
         # Only a desk officer moves a consultation into or out of "notes cleared".
         status_field = form.fields["status"]
@@ -529,6 +542,7 @@ def action_point_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     initial = {
         "description": point.description,
         "owner": point.owner,
+        "assignee": point.assignee,
         "due_date": point.due_date,
         "status": point.status,
         "agenda_item": point.agenda_item_id,

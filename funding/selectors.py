@@ -65,7 +65,7 @@ def budget_lines_with_totals(*, partnership: Partnership) -> QuerySet[BudgetLine
     """The partnership's lines with ``paid`` and ``refunded`` (DKK) annotated."""
     return (
         BudgetLine.objects.filter(partnership=partnership)
-        .select_related("partnership")
+        .select_related("partnership", "assignee")
         .annotate(**disbursement_sums())
         .order_by("year", "component")
     )

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from partnership import access as partnership_access
+from partnership.assignees import AssigneeField
 from partnership.models import Currency
 from partnership.serializers import ReasonField, VisibleRelatedField, reason_field
 
@@ -35,6 +36,11 @@ class PartnershipSlugField(serializers.SlugRelatedField):
 
 class BudgetLineSerializer(serializers.ModelSerializer):
     partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    assignee = AssigneeField(
+        read_only=True,
+        help_text="The desk officer responsible for the line until it is paid, by user name; "
+        "null for nobody (set with …/assign/).",
+    )
     disbursed = serializers.SerializerMethodField(
         help_text="Payments less refunds, in the line's currency (DKK)."
     )
@@ -50,6 +56,7 @@ class BudgetLineSerializer(serializers.ModelSerializer):
             "currency",
             "status",
             "finance_act_reference",
+            "assignee",
             "disbursed",
             "citation",
         ]
@@ -60,6 +67,15 @@ class BudgetLineSerializer(serializers.ModelSerializer):
         if hasattr(line, "paid"):  # annotated in lists
             return f"{line.paid - line.refunded:.2f}"
         return f"{net_disbursed_dkk(line):.2f}"
+
+
+class BudgetLineAssignSerializer(serializers.Serializer):
+    assignee = AssigneeField(
+        required=True,
+        help_text="The desk officer responsible for the line until it is paid, by user name "
+        "(an id is accepted too); null for nobody.",
+    )
+    reason = ReasonField()
 
 
 class BudgetYearCommitSerializer(serializers.Serializer):

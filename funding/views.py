@@ -18,6 +18,7 @@ from core.views import add_form_errors, form_status
 from partnership import access as partnership_access
 from partnership import history
 from partnership.access import Capability
+from partnership.assignees import members_who_can
 from partnership.forms import ConfirmForm
 from partnership.models import Partnership
 from partnership.views import partnership_context
@@ -28,6 +29,7 @@ from .forms import (
     AllocationForm,
     AssessedContributionCreateForm,
     AssessedContributionForm,
+    BudgetLineAssignForm,
     BudgetYearCommitForm,
     ContributionImportForm,
     CsvUploadForm,
@@ -157,6 +159,35 @@ def budget_line_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         else None,
     )
     return render(request, "funding/budget_line_detail.html", context, status=form_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+def budget_line_assign(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Who is responsible for the line until it is paid."""
+    line = access.budget_lines.get(
+        user=request.user, capability=Capability.EDIT_FUNDING, partnership__slug=slug, pk=pk
+    )
+    members = members_who_can(
+        partnership_id=line.partnership_id, capability=Capability.EDIT_FUNDING
+    )
+    form = BudgetLineAssignForm(
+        request.POST or None, initial={"assignee": line.assignee}, members=members
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.budget_line_assign(budget_line=line, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"Saved who is responsible for {line.label}.")
+            return redirect(line.get_absolute_url())
+    return _edit_page(
+        request,
+        line.partnership,
+        form=form,
+        title=f"Who is responsible for {line.label}",
+        back=line.get_absolute_url(),
+    )
 
 
 @require_GET

@@ -174,4 +174,3 @@ class AssigneeField(serializers.Field):
         if found is None:
             self.fail("unknown", value=text[:150])
         return found
-

@@ -28,7 +28,7 @@ from simple_history.models import HistoricalChanges
 T = TypeVar("T")
 
 # The apps whose rows the cached pages and lists show; auth for the authors' names.
-WATCHED_APPS = {"auth", "partnership", "funding", "consultations", "reviews"}
+WATCHED_APPS = {"auth", "partnership", "funding", "consultations", "reviews", "attention"}
 TIMEOUT = 10 * 60
 
 
