@@ -15,11 +15,12 @@ from rest_framework.routers import BaseRouter
 
 from accounts import selectors as account_selectors
 from accounts import services as account_services
-from config.api import BooleanFilter, FilterSet, OrderingFilter
+from core import access as core_access
+from core import caching
+from core.access import Capability
+from core.filters import BooleanFilter, FilterSet, OrderingFilter
+from core.viewsets import CachedListMixin, PartnershipScopedViewSet, partnership_slug
 from partnership import access as partnership_access
-from partnership import caching
-from partnership.access import Capability
-from partnership.api_base import CachedListMixin, PartnershipScopedViewSet, partnership_slug
 
 from . import access, rules, selectors, serializers
 from .models import Reminder
@@ -117,14 +118,12 @@ class ReminderViewSet(CachedListMixin, PartnershipScopedViewSet):
 
     def get_queryset(self):
         user = self.request.user
-        selected = list(partnership_access.roles_of(user))
+        selected = list(core_access.roles_of(user))
         slug = partnership_slug(self.request)
         if slug:
             partnerships = partnership_access.partnerships.visible(user).filter(slug=slug)
             selected = list(partnerships.values_list("pk", flat=True))
-        readable = [
-            pk for pk in selected if partnership_access.can(user, pk, Capability.VIEW_HISTORY)
-        ]
+        readable = [pk for pk in selected if core_access.can(user, pk, Capability.VIEW_HISTORY)]
         if selected and not readable:
             raise exceptions.PermissionDenied("Your role does not allow reading the reminders.")
         return self.access.base().filter(partnership_id__in=readable)

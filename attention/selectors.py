@@ -18,10 +18,11 @@ from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from consultations.models import ActionPoint, Consultation, Note
+from core import access as core_access
+from core.access import Capability
 from funding import selectors as funding_selectors
 from funding.models import BudgetLine
 from partnership import access
-from partnership.access import Capability
 from partnership.assignees import person_name
 from partnership.models import Membership, OverallGoal, Partnership
 from reviews.models import ReportVersion, Review
@@ -357,7 +358,7 @@ def responsible_for(item: Item, roles: dict[int, dict[int, str]]) -> int | None:
     members = roles.get(item.partnership.pk, {})
     assignee_id = getattr(item.assignee, "pk", None)
     role = members.get(assignee_id) if assignee_id is not None else None
-    if role is not None and item.capability in access.ROLE_CAPABILITIES[role]:
+    if role is not None and item.capability in core_access.ROLE_CAPABILITIES[role]:
         return assignee_id
     return None
 
@@ -372,7 +373,7 @@ def for_user(items: list[Item], *, user_id: int, roles: dict[int, dict[int, str]
             continue
         responsible = responsible_for(item, roles)
         if responsible == user_id or (
-            responsible is None and item.capability in access.ROLE_CAPABILITIES[role]
+            responsible is None and item.capability in core_access.ROLE_CAPABILITIES[role]
         ):
             mine.append(item)
     return mine

@@ -33,7 +33,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import DigestFrequency, Profile
-from partnership import caching
+from core import caching
 
 from . import rules, selectors
 from .models import Digest, Reminder

@@ -8,9 +8,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.selectors import profile_of
+from core.access import Capability
+from core.views import partnership_context
 from partnership import access
-from partnership.access import Capability
-from partnership.views import partnership_context
 
 from . import selectors
 

@@ -11,9 +11,10 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from partnership.access import Capability
+from core.access import Capability
+from core.models import AppendOnlyModel
 from partnership.assignees import assignee_field, check_assignee
-from partnership.models import AppendOnlyModel, OverallGoal, Partnership, Risk
+from partnership.models import OverallGoal, Partnership, Risk
 
 NOTE_MAX_LENGTH = 50_000
 

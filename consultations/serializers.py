@@ -3,11 +3,11 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
+from core.reasons import REASON_MAX_LENGTH
+from core.serializers import UsernameField, VisibleRelatedField, reason_field
 from partnership import access as partnership_access
 from partnership.assignees import AssigneeField
 from partnership.models import Partnership
-from partnership.reasons import REASON_MAX_LENGTH
-from partnership.serializers import UsernameField, VisibleRelatedField, reason_field
 
 from . import access
 from .models import ActionPoint, AgendaItem, Consultation, Note

@@ -6,8 +6,8 @@ from typing import Any
 from django import forms
 from django.utils.html import format_html, format_html_join
 
+from core.forms import ConfirmForm, DateInput, ReasonMixin
 from partnership.assignees import AssigneeChoiceField
-from partnership.forms import ConfirmForm, DateInput, ReasonMixin
 from partnership.models import Currency, Partnership
 
 from . import dac

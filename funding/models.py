@@ -17,9 +17,10 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from partnership.access import Capability
+from core.access import Capability
+from core.models import AppendOnlyModel
 from partnership.assignees import assignee_field, check_assignee
-from partnership.models import AppendOnlyModel, Currency, Partnership
+from partnership.models import Currency, Partnership
 
 YEAR_VALIDATORS = [MinValueValidator(1945), MaxValueValidator(2100)]
 CENT = Decimal("0.01")

@@ -5,10 +5,10 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.serializers import ReasonField, VisibleRelatedField, reason_field
 from partnership import access as partnership_access
 from partnership.assignees import AssigneeField
 from partnership.models import Currency
-from partnership.serializers import ReasonField, VisibleRelatedField, reason_field
 
 from . import access, dac
 from .models import (

@@ -19,7 +19,8 @@ from django.forms import TypedChoiceField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .access import ROLE_CAPABILITIES, Capability, roles_of
+from core.access import ROLE_CAPABILITIES, Capability, roles_of
+
 from .models import Membership
 
 

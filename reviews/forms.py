@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django import forms
 
-from partnership.access import Capability
+from core.access import Capability
+from core.forms import DateInput, ReasonMixin
 from partnership.assignees import AssigneeChoiceField, members_who_can
-from partnership.forms import DateInput, ReasonMixin
 from partnership.models import Document, OverallGoal
 
 from .models import Finding, Rating, Review

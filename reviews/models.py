@@ -15,9 +15,10 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from partnership.access import Capability
+from core.access import Capability
+from core.models import AppendOnlyModel
 from partnership.assignees import assignee_field, check_assignee
-from partnership.models import AppendOnlyModel, Document, OverallGoal, Partnership, PriorityArea
+from partnership.models import Document, OverallGoal, Partnership, PriorityArea
 
 
 class ReviewIssuedError(Exception):

@@ -3,10 +3,10 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
+from core.serializers import ReasonField, UsernameField, VisibleRelatedField
 from partnership import access as partnership_access
 from partnership.assignees import AssigneeField
 from partnership.models import Partnership
-from partnership.serializers import ReasonField, UsernameField, VisibleRelatedField
 
 from . import access
 from .models import (

@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from config.api_urls import router
-from partnership.access import Capability
+from core.access import Capability
 
 from .resources import HOLDERS, ROLES, ROUTES, RULES, Route, Rule
 
