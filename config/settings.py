@@ -411,13 +411,13 @@ EMAIL_BACKEND = env_str(
     else "django.core.mail.backends.filebased.EmailBackend",
 )
 EMAIL_FILE_PATH = VAR_DIR / "mail"
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Partnership Monitor <monitor@localhost>")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "Partnership Monitor <monitor@localhost>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_SUBJECT_PREFIX = "[Partnership Monitor] "
 # Where the site is reached: the links in e-mails start with it.
-SITE_URL = env_str(
-    "SITE_URL",
-    "http://127.0.0.1:8000" if DEBUG or not ALLOWED_HOSTS else f"https://{ALLOWED_HOSTS[0]}",
+SITE_URL = (
+    env_str("SITE_URL")
+    or ("http://127.0.0.1:8000" if DEBUG or not ALLOWED_HOSTS else f"https://{ALLOWED_HOSTS[0]}")
 ).rstrip("/")
 
 # --- Logging ------------------------------------------------------------------------------
