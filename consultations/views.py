@@ -48,8 +48,12 @@ def _links(partnership_id: int) -> dict[str, list]:
     return {
         "goals": list(OverallGoal.objects.filter(partnership_id=partnership_id)),
         "risks": list(Risk.objects.filter(partnership_id=partnership_id)),
-        "members": _members(partnership_id),
     }
+
+
+def _point_choices(partnership_id: int) -> dict[str, list]:
+    """What an action point's form offers: goals, risks and who may be responsible."""
+    return {**_links(partnership_id), "members": _members(partnership_id)}
 
 
 def _members(partnership_id: int) -> list:
@@ -498,7 +502,7 @@ def action_point_create(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     item = _agenda_item(request, slug, pk)
     consultation = item.consultation
     form = ActionPointForm(
-        request.POST, auto_id=f"ap-{item.pk}-%s", **_links(consultation.partnership_id)
+        request.POST, auto_id=f"ap-{item.pk}-%s", **_point_choices(consultation.partnership_id)
     )
     if form.is_valid():
         try:
@@ -513,7 +517,7 @@ def action_point_create(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         else:
             if request.htmx:
                 fresh = ActionPointForm(
-                    auto_id=f"ap-{item.pk}-%s", **_links(consultation.partnership_id)
+                    auto_id=f"ap-{item.pk}-%s", **_point_choices(consultation.partnership_id)
                 )
                 return _item_actions(request, item, fresh)
             messages.success(request, "The action point was added.")
@@ -551,7 +555,7 @@ def action_point_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         initial=initial,
         items=items,
         dropped=point.status == ActionPoint.Status.DROPPED,
-        **_links(consultation.partnership_id),
+        **_point_choices(consultation.partnership_id),
     )
     if request.method == "POST" and form.is_valid():
         try:
