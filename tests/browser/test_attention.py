@@ -86,7 +86,8 @@ def test_desk_officer_finds_what_is_late_and_hands_the_point_over_by_keyboard(
     expect(page.get_by_role("status")).to_contain_text("The action point was saved.")
     expect(page.locator(f"#ap-{late.pk}")).to_contain_text("Followed up by Test geneva")
     saved = journey.api_get(f"/api/v1/action-points/{late.pk}/")
-    assert saved["assignee"] == "geneva"
+    assert saved["assignee"] == "geneva", saved
+    assert (saved["status"], saved["due_date"]) == ("open", "2020-01-31"), saved
 
     # It is no longer the desk officer's to follow up.
     keys.activate(page.get_by_role("link", name="My work", exact=True))
@@ -98,8 +99,11 @@ def test_desk_officer_finds_what_is_late_and_hands_the_point_over_by_keyboard(
     keys.activate(page.get_by_role("link", name="E-mail digest", exact=True))
     expect(page.get_by_role("heading", level=1)).to_have_text("Your e-mail digest")
     journey.audit("digest")
-    keys.activate(page.get_by_label("Weekly", exact=True), "Space")
-    keys.fill(page.get_by_label("At", exact=True), "0830")
+    # A radio group takes focus on its chosen button; the arrow keys choose another.
+    keys.focus(page.get_by_label("Daily", exact=True))
+    keys.press("ArrowDown")
+    expect(page.get_by_label("Weekly", exact=True)).to_be_checked()
+    keys.fill(page.locator("input[name=time]"), "0830")
     weekday = page.get_by_label("On (weekly)")
     keys.focus(weekday)
     while weekday.input_value() != "4":
