@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import DigestFrequency, Profile
@@ -245,3 +247,20 @@ def test_reminders_are_records_that_never_change(people):
     with pytest.raises(Exception, match="append-only"):
         reminder.save()
     assert Reminder.objects.get(pk=reminder.pk).summary == "Overdue since 31 January 2020"
+
+
+@pytest.mark.django_db
+def test_the_demo_writes_each_demo_users_digest_to_a_file(settings, tmp_path, today):
+    settings.DEMO_PASSWORD = "demo-pass-for-test"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path / "mail"
+    call_command("setup_demo")
+    for username in ("desk", "geneva", "auditor"):
+        _at_midnight(get_user_model().objects.get(username=username))
+    services.digests_prepare()
+    for digest in Digest.objects.filter(status=Digest.Status.PENDING):
+        services.digest_send(digest_id=digest.pk)
+    written = "".join(path.read_text() for path in (tmp_path / "mail").iterdir())
+    assert "To: desk@example.org" in written
+    assert "Overdue since 30 November 2019; due in the fall of 2019" in written
+    assert "To: auditor@example.org" not in written  # nothing to act on, nothing sent
