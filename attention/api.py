@@ -70,13 +70,23 @@ class MyWorkViewSet(mixins.ListModelMixin, PartnershipScopedViewSet):
             items.sort(key=_ORDERINGS[name.removeprefix("-")], reverse=name.startswith("-"))
         return items
 
+    def get_object(self) -> Any:
+        """The one object here is your own digest preference (DRF's OPTIONS asks for it)."""
+        return account_selectors.profile_of(self.request.user)
+
     @extend_schema(
         summary="Set when you get the e-mail digest of what needs your attention",
         request=serializers.DigestPreferenceSerializer,
         responses=serializers.DigestPreferenceSerializer,
         filters=False,
     )
-    @action(detail=False, methods=["put"], filterset_class=None, pagination_class=None)
+    @action(
+        detail=False,
+        methods=["put"],
+        filterset_class=None,
+        pagination_class=None,
+        serializer_class=serializers.DigestPreferenceSerializer,
+    )
     def digest(self, request: Request) -> Response:
         data = serializers.DigestPreferenceSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -262,3 +262,9 @@ def test_a_closed_line_needs_nobody(demo, api_login):
     assert response.json() == {
         "assignee": ["2018 · Core funds (un-earmarked) is closed: nothing is left to do."]
     }
+
+
+def test_the_digest_preference_answers_options(demo, api_login):
+    response = api_login(demo.geneva).options("/api/v1/my-work/digest/")
+    assert response.status_code == 200
+    assert set(response.json()["actions"]["PUT"]) == {"frequency", "time", "weekday"}
