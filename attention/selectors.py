@@ -278,6 +278,8 @@ def _goals(ids: list[int], today: dt.date, limits: rules.Limits) -> list[Item | 
             "url": goal.get_absolute_url(),
             "partnership": goal.partnership,
             "capability": Capability.EDIT_RECORD,
+            "batch": "overall goals",
+            "short_title": f"Goal {goal.number}",
         }
         items.append(
             _finding_item(
@@ -487,6 +489,11 @@ class Batch:
     @property
     def first(self) -> Item:
         return self.items[0]
+
+    @property
+    def one_summary(self) -> bool:
+        """Whether every item of the batch needs attention for the same reason."""
+        return len({item.summary for item in self.items}) == 1
 
 
 # --- Who was reminded of what ---------------------------------------------------------------

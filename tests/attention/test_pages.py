@@ -186,3 +186,17 @@ def test_the_reminders_page_reads_a_fixed_number_of_queries(demo, login):
     )
     # Session, user, partnership, memberships, count, page.
     assert (first, count_get(client, f"/p/{SLUG}/reminders/")) == (6, 6)
+
+
+def test_the_dashboard_lists_the_goals_by_number_each_with_its_own_reason(demo, login):
+    from tests import factories
+
+    goal = demo.partnership.goals.get(number=4)
+    factories.GoalUpdateFactory(goal=goal, as_of=dt.date(2019, 3, 31), status="on_track")
+    text = _text(login(demo.desk).get(f"/p/{SLUG}/"))
+    panel = text[text.index("Goals whose update is old (9)") : text.index("The agreement")]
+    # (Tags read as spaces here: the page says "Goal 1: No update…".)
+    assert "Overall goals Goal 1 : No update since the agreement started (1 January 2018);" in (
+        panel
+    )
+    assert "Goal 4 : Last updated 31 March 2019" in panel

@@ -11,7 +11,7 @@ PRINT = "from django.conf import settings as s; print({names})"
 
 def _settings(*names: str, **env: str) -> list[str]:
     code = PRINT.format(names=", ".join(f"s.{name}" for name in names))
-    result = run_manage("shell", "-c", code, DEBUG="true", **env)
+    result = run_manage("shell", "--no-imports", "-c", code, DEBUG="true", **env)
     assert result.returncode == 0, result.stderr
     return result.stdout.split()
 
