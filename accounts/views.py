@@ -3,14 +3,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.views import add_form_errors, form_status
 
 from . import selectors, services
 from .forms import ApiTokenForm, DigestForm
-from .models import ApiToken
 
 
 @require_http_methods(["GET", "POST"])
@@ -19,30 +18,27 @@ def token_list(request: HttpRequest) -> HttpResponse:
     new_token = None
     if request.method == "POST" and form.is_valid():
         try:
-            token, raw = services.api_token_create(
-                user=request.user, name=form.cleaned_data["name"]
-            )
+            token, raw = services.api_token_create(by=request.user, name=form.cleaned_data["name"])
         except ValidationError as error:
             add_form_errors(form, error)
         else:
             # Shown in this response only: it is stored hashed and cannot be shown again.
             new_token = (token, raw)
             form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(user=request.user)
-    response = render(
-        request,
-        "accounts/token_list.html",
-        {"tokens": tokens, "form": form, "new_token": new_token},
-        status=400 if form.is_bound and form.errors else 200,
-    )
+    context = {
+        "tokens": selectors.tokens_of(user=request.user),
+        "form": form,
+        "new_token": new_token,
+    }
+    response = render(request, "accounts/token_list.html", context, status=form_status(form))
     response["Cache-Control"] = "no-store"
     return response
 
 
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    services.api_token_revoke(token=token)
+    token = selectors.token_of(user=request.user, pk=pk)
+    services.api_token_revoke(token=token, by=request.user)
     messages.success(request, f"The token “{token.name}” is revoked; it no longer works.")
     return redirect("accounts:token-list")
 
@@ -50,7 +46,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def digest(request: HttpRequest) -> HttpResponse:
     """When the person gets the e-mail digest of what needs their attention."""
-    profile = selectors.profile_of(request.user)
+    profile = selectors.profile_of(user=request.user)
     initial = {
         "frequency": profile.digest_frequency,
         "time": profile.digest_time,

@@ -72,7 +72,7 @@ class MyWorkViewSet(mixins.ListModelMixin, PartnershipScopedViewSet):
 
     def get_object(self) -> Any:
         """The one object here is your own digest preference (DRF's OPTIONS asks for it)."""
-        return account_selectors.profile_of(self.request.user)
+        return account_selectors.profile_of(user=self.request.user)
 
     @extend_schema(
         summary="Set when you get the e-mail digest of what needs your attention",
@@ -98,7 +98,7 @@ class MyWorkViewSet(mixins.ListModelMixin, PartnershipScopedViewSet):
             time=values["time"],
             weekday=values["weekday"],
         )
-        profile = account_selectors.profile_of(request.user)
+        profile = account_selectors.profile_of(user=request.user)
         return Response(serializers.DigestPreferenceSerializer(profile).data)
 
 

@@ -20,7 +20,6 @@ from django.utils import timezone
 from consultations.models import ActionPoint, Consultation, Note
 from core import access as core_access
 from core.access import Capability
-from funding import selectors as funding_selectors
 from funding.models import BudgetLine
 from partnership import access
 from partnership.assignees import person_name
@@ -193,7 +192,7 @@ def _budget_lines(ids: list[int], today: dt.date, limits: rules.Limits) -> list[
             partnership_id__in=ids,
             status__in=[BudgetLine.Status.INDICATIVE, BudgetLine.Status.COMMITTED],
         )
-        .annotate(**funding_selectors.disbursement_sums())
+        .with_disbursed()
         .select_related("partnership", "assignee")
         .order_by("year", "component", "pk")
     )

@@ -23,7 +23,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     one of them)."""
     slug = request.GET.get("partnership", "").strip()[:80] or None
     work = selectors.my_work(user=request.user, slug=slug)
-    context = {"work": work, "profile": profile_of(request.user)}
+    context = {"work": work, "profile": profile_of(user=request.user)}
     return render(request, "attention/my_work.html", context)
 
 

@@ -92,7 +92,6 @@ INSTALLED_APPS = [
     "reviews",
     "consultations",
     "attention",
-    "bench",
 ]
 
 MIDDLEWARE = [

@@ -87,20 +87,6 @@ def check_assignee(
         )
 
 
-def members_who_can(*, partnership_id: int, capability: Capability) -> list[Any]:
-    """The active members whose role may act on an object of the partnership, by name
-    (one query)."""
-    return list(
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            memberships__partnership_id=partnership_id,
-            memberships__role__in=roles_with(capability),
-        )
-        .order_by("first_name", "last_name", "username")
-    )
-
-
 class AssigneeChoiceField(TypedChoiceField):
     """A select of the members who may be responsible, by full name (the user name where
     two share one); empty for nobody. Its value is the user."""

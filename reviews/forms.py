@@ -4,7 +4,8 @@ from django import forms
 
 from core.access import Capability
 from core.forms import DateInput, ReasonMixin
-from partnership.assignees import AssigneeChoiceField, members_who_can
+from partnership import selectors as partnership_selectors
+from partnership.assignees import AssigneeChoiceField
 from partnership.models import Document, OverallGoal
 
 from .models import Finding, Rating, Review
@@ -55,7 +56,9 @@ class ReviewCreateForm(forms.Form):
 
 
 def _reviewers(partnership_id: int) -> list:
-    return members_who_can(partnership_id=partnership_id, capability=Capability.EDIT_REVIEWS)
+    return partnership_selectors.members_who_can(
+        partnership_id=partnership_id, capability=Capability.EDIT_REVIEWS
+    )
 
 
 def _goals(partnership_id: int):

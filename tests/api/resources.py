@@ -63,6 +63,10 @@ def _no_overrides(partnership: Partnership, payload: dict[str, Any]) -> dict[str
     return {}
 
 
+def _by_id(obj: models.Model, item: dict[str, Any]) -> bool:
+    return item["id"] == obj.pk
+
+
 @dataclass(frozen=True)
 class Rule:
     """What the DESIGN.md table says of a resource, and how to make its objects.
@@ -84,6 +88,11 @@ class Rule:
     # Values of the other partnership for the filters that read no field of the listed
     # objects (test_isolation.py), by parameter; given the ``two`` partnerships' namespace.
     filter_values: Callable[[Any], dict[str, list[Any]]] | None = None
+    # Whether an item of the list names the made object (None: the list names something
+    # else, as the history's ids name changes), and the capability of those who find it
+    # there when not every reader of the list does.
+    lists: Callable[[models.Model, dict[str, Any]], bool] | None = _by_id
+    listed_to: Capability | None = None
 
 
 # --- One object of each kind, in a seeded partnership --------------------------------------
@@ -120,7 +129,7 @@ def _consultation(partnership):
 def _extra_item(partnership):
     return consultation_services.agenda_item_add(
         consultation=_consultation(partnership),
-        user=author(),
+        by=author(),
         title="Evaluation of the UN Network on Migration",
     )
 
@@ -666,6 +675,11 @@ RULES: dict[str, Rule] = {
         _overdue_point,
         _many_attention,
         actions={"digest": Capability.VIEW},
+        # The overdue point is the work of those who may act on it (an auditor has none).
+        lists=lambda point, item: (
+            (item["rule"], item["object_id"]) == ("action_point_due", point.pk)
+        ),
+        listed_to=Capability.EDIT_CONSULTATIONS,
     ),
     # Who was reminded of what: read as the history is (desk officers and auditors).
     "reminder": Rule(
@@ -681,6 +695,7 @@ RULES: dict[str, Rule] = {
         _many_changes,
         actions={"list": Capability.VIEW_HISTORY},
         filter_values=_history_filter_values,
+        lists=None,
     ),
 }
 

@@ -53,7 +53,10 @@ def test_permission_matrix(users, api_login, iom, route, role):
     url = reverse(route.name, kwargs={"pk": obj.pk}) if route.detail else reverse(route.name)
     client = api_login(users.get(role))
     response = getattr(client, route.method)(url, {}, format="json")
-    response.close()  # a download streams its file
+    if response.streaming:
+        # Read a download to its end: the client then closes its file the way a server
+        # would. Calling close() here would also close the test's database connection.
+        b"".join(response.streaming_content)
     assert response.status_code in _expected(role, rule, route), (
         role,
         route.method,
@@ -61,3 +64,8 @@ def test_permission_matrix(users, api_login, iom, route, role):
         response.status_code,
         response.content[:300],
     )
+    readers = rule.listed_to or (rule.actions or {}).get("list") or Capability.VIEW
+    if route.action == "list" and rule.lists is not None and role in HOLDERS[readers]:
+        # A member who may read the list finds the object in the partnership's list.
+        listing = client.get(url, {"partnership": iom.slug, "page_size": 500}).json()
+        assert any(rule.lists(obj, item) for item in listing["results"]), (role, url)

@@ -51,7 +51,7 @@ def demo(iom, desk, geneva, auditor, today):
     consultation = Consultation.objects.get(partnership=iom, year=2019)
     point = consultation_services.action_point_create(
         consultation=consultation,
-        created_by=geneva,
+        by=geneva,
         agenda_item=consultation.agenda_items.order_by("order").first(),
         description="IOM to share the draft results framework of its new strategy.",
         owner="IOM",

@@ -34,7 +34,7 @@ def late(demo, geneva, settings):
     consultation = Consultation.objects.get(partnership=demo, year=2019)
     return consultation_services.action_point_create(
         consultation=consultation,
-        created_by=geneva,
+        by=geneva,
         agenda_item=consultation.agenda_items.get(code="iv"),
         description=POINT,
         owner="IOM",
