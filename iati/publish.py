@@ -57,7 +57,9 @@ def _checked(what: str, make: Callable[[], bytes]) -> bytes:
 
 
 def _file(kind: str, partnerships: Sequence[Partnership], make, filename: str) -> File:
-    what = f"IATI {kind} file of {', '.join(p.slug for p in partnerships)}"
+    slugs = [p.slug for p in partnerships]
+    of = slugs[0] if len(slugs) == 1 else f"{len(slugs)} partnerships"
+    what = f"IATI {kind} file of {of}"
     parts = (
         "iati",
         kind,

@@ -32,7 +32,9 @@ DPORTAL = "https://d-portal.org/ctrack.html"
 
 
 def imports(*, partnership: Partnership) -> QuerySet[IatiImport]:
-    return IatiImport.objects.filter(partnership=partnership).select_related("imported_by")
+    return IatiImport.objects.filter(partnership=partnership).select_related(
+        "partnership", "imported_by"
+    )
 
 
 def latest_import(*, partnership: Partnership) -> IatiImport | None:
@@ -217,7 +219,7 @@ class Reconciliation:
     partnership: Partnership
     years: list[YearRow]
     differences: list[Difference]
-    matched: list[tuple[Side, Side]]
+    matched: list[tuple[Side, Side]]  # a payment and its receipt, without a difference
     latest_import: IatiImport | None
     window_days: int = MATCH_WINDOW_DAYS
     tolerance: Decimal = CURRENCY_TOLERANCE
@@ -361,7 +363,7 @@ def _pair_difference(dk: Side, org: Side) -> Difference | None:
             f"{_money(org)} on {org.date:%-d %B %Y}; {org.rate_description}.",
         )
     effect = org.amount_dkk - dk.amount_dkk
-    if not effect and dk.currency == org.currency:
+    if not effect:  # converted at the rates of their days, the same money
         return None
     if kind == Kind.CURRENCY:
         return Difference(
@@ -420,9 +422,10 @@ def reconciliation(*, partnership: Partnership) -> Reconciliation:
     pairs = _pairs(denmark, organisation)
     for i, j in pairs:
         dk, org = denmark[i], organisation[j]
-        matched.append((dk, org))
         found = _pair_difference(dk, org)
-        if found is not None:
+        if found is None:
+            matched.append((dk, org))
+        else:
             differences.append(found)
     paired_dk = {i for i, _ in pairs}
     paired_org = {j for _, j in pairs}

@@ -122,6 +122,8 @@ def _store(
         imported_by=by,
     )
     record.full_clean(validate_unique=False)
+    if by is not None:  # who imported it, in the history (a request or not)
+        record._history_user = by
     record.save()
 
     identifiers = [activity.iati_identifier for activity in parsed.activities]
