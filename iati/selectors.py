@@ -385,6 +385,50 @@ def _pair_difference(dk: Side, org: Side) -> Difference | None:
     )
 
 
+def _missing_in_iati(dk: Side) -> Difference:
+    return Difference(
+        Kind.MISSING_IN_IATI,
+        dk,
+        None,
+        {dk.year: -dk.amount_dkk},
+        f"Denmark paid {_money(dk)} on {dk.date:%-d %B %Y}; the organisation's IATI data "
+        f"reports no receipt from Denmark of about that amount within {MATCH_WINDOW_DAYS} days.",
+    )
+
+
+def _missing_in_records(org: Side) -> Difference:
+    return Difference(
+        Kind.MISSING_IN_RECORDS,
+        None,
+        org,
+        {org.year: org.amount_dkk} if org.amount_dkk is not None else {},
+        f"The organisation records receiving {_money(org)} from Denmark on "
+        f"{org.date:%-d %B %Y} ({org.where}); Denmark's records have no payment of about that "
+        f"amount within {MATCH_WINDOW_DAYS} days"
+        + (f"; and {org.rate_description}." if org.amount_dkk is None else "."),
+    )
+
+
+def _years(denmark: list[Side], organisation: list[Side]) -> dict[int, YearRow]:
+    """Each year's sums: what Denmark disbursed, and what the organisation reports."""
+    years: dict[int, YearRow] = {}
+    for side in denmark:
+        row = years.setdefault(side.year, YearRow(year=side.year))
+        row.disbursed += side.amount_dkk
+        row.payments += 1
+    for side in organisation:
+        row = years.setdefault(side.year, YearRow(year=side.year))
+        row.receipts += 1
+        row.received_by_currency[side.currency] = (
+            row.received_by_currency.get(side.currency, ZERO) + side.amount
+        )
+        if side.amount_dkk is None:
+            row.unconverted.append(side)
+        else:
+            row.received += side.amount_dkk
+    return years
+
+
 def reconciliation(*, partnership: Partnership) -> Reconciliation:
     """What Denmark disbursed per year against what the organisation's IATI data reports it
     received from Denmark per year, in DKK at the rates of the days, and each difference
@@ -397,69 +441,26 @@ def reconciliation(*, partnership: Partnership) -> Reconciliation:
     organisation = [_organisation_side(t, rates) for t in incoming_funds(partnership=partnership)]
     denmark.sort(key=lambda s: (s.date, s.reference))
     organisation.sort(key=lambda s: (s.date, s.where))
-
-    years: dict[int, YearRow] = {}
-
-    def row(year: int) -> YearRow:
-        return years.setdefault(year, YearRow(year=year))
-
-    for side in denmark:
-        row(side.year).disbursed += side.amount_dkk
-        row(side.year).payments += 1
-    for side in organisation:
-        year = row(side.year)
-        year.receipts += 1
-        year.received_by_currency[side.currency] = (
-            year.received_by_currency.get(side.currency, ZERO) + side.amount
-        )
-        if side.amount_dkk is None:
-            year.unconverted.append(side)
-        else:
-            year.received += side.amount_dkk
+    years = _years(denmark, organisation)
 
     differences: list[Difference] = []
     matched: list[tuple[Side, Side]] = []
     pairs = _pairs(denmark, organisation)
     for i, j in pairs:
-        dk, org = denmark[i], organisation[j]
-        found = _pair_difference(dk, org)
+        found = _pair_difference(denmark[i], organisation[j])
         if found is None:
-            matched.append((dk, org))
+            matched.append((denmark[i], organisation[j]))
         else:
             differences.append(found)
-    paired_dk = {i for i, _ in pairs}
-    paired_org = {j for _, j in pairs}
-    for i, dk in enumerate(denmark):
-        if i not in paired_dk:
-            differences.append(
-                Difference(
-                    Kind.MISSING_IN_IATI,
-                    dk,
-                    None,
-                    {dk.year: -dk.amount_dkk},
-                    f"Denmark paid {_money(dk)} on {dk.date:%-d %B %Y}; the organisation's IATI "
-                    f"data reports no receipt from Denmark of about that amount within "
-                    f"{MATCH_WINDOW_DAYS} days.",
-                )
-            )
-    for j, org in enumerate(organisation):
-        if j not in paired_org:
-            differences.append(
-                Difference(
-                    Kind.MISSING_IN_RECORDS,
-                    None,
-                    org,
-                    {org.year: org.amount_dkk} if org.amount_dkk is not None else {},
-                    f"The organisation records receiving {_money(org)} from Denmark on "
-                    f"{org.date:%-d %B %Y} ({org.where}); Denmark's records have no payment of "
-                    f"about that amount within {MATCH_WINDOW_DAYS} days"
-                    + (f"; and {org.rate_description}." if org.amount_dkk is None else "."),
-                )
-            )
+    paired_dk, paired_org = {i for i, _ in pairs}, {j for _, j in pairs}
+    differences += [_missing_in_iati(dk) for i, dk in enumerate(denmark) if i not in paired_dk]
+    differences += [
+        _missing_in_records(org) for j, org in enumerate(organisation) if j not in paired_org
+    ]
     differences.sort(key=lambda d: (d.years[0], d.kind))
     for difference in differences:
         for year in {*difference.years, *difference.effects}:
-            row(year).differences.append(difference)
+            years.setdefault(year, YearRow(year=year)).differences.append(difference)
     return Reconciliation(
         partnership=partnership,
         years=[years[y] for y in sorted(years)],
