@@ -331,10 +331,17 @@ def _pairs(denmark: list[Side], organisation: list[Side]) -> list[tuple[int, int
 
 
 def _money(side: Side) -> str:
-    text = f"{side.currency} {side.amount:,.2f}"
+    """The amount without its sign (the words say which way it went), with its DKK value."""
+    text = f"{side.currency} {abs(side.amount):,.2f}"
     if side.currency != "DKK" and side.amount_dkk is not None:
-        text += f" (DKK {side.amount_dkk:,.2f})"
+        text += f" (DKK {abs(side.amount_dkk):,.2f})"
     return text
+
+
+def _denmark_did(dk: Side) -> str:
+    """What Denmark's record says happened: a payment, or a refund to Denmark."""
+    verb = "paid" if dk.amount > 0 else "was refunded"
+    return f"Denmark {verb} {_money(dk)} on {dk.date:%-d %B %Y}"
 
 
 def _pair_difference(dk: Side, org: Side) -> Difference | None:
@@ -343,7 +350,7 @@ def _pair_difference(dk: Side, org: Side) -> Difference | None:
         effects = {dk.year: -(dk.amount_dkk or ZERO)}
         effects[org.year] = effects.get(org.year, ZERO) + (org.amount_dkk or ZERO)
         text = (
-            f"Denmark paid {_money(dk)} on {dk.date:%-d %B %Y}, booked in {dk.year}; the "
+            f"{_denmark_did(dk)}, booked in {dk.year}; the "
             f"organisation records receiving {_money(org)} on {org.date:%-d %B %Y}, in "
             f"{org.year}."
         )
@@ -359,7 +366,7 @@ def _pair_difference(dk: Side, org: Side) -> Difference | None:
             dk,
             org,
             {},
-            f"Denmark paid {_money(dk)} on {dk.date:%-d %B %Y}; the organisation records "
+            f"{_denmark_did(dk)}; the organisation records "
             f"{_money(org)} on {org.date:%-d %B %Y}; {org.rate_description}.",
         )
     effect = org.amount_dkk - dk.amount_dkk
@@ -371,7 +378,7 @@ def _pair_difference(dk: Side, org: Side) -> Difference | None:
             dk,
             org,
             {dk.year: effect},
-            f"Denmark paid {_money(dk)} on {dk.date:%-d %B %Y} ({dk.rate_description}); the "
+            f"{_denmark_did(dk)} ({dk.rate_description}); the "
             f"organisation records {_money(org)} on {org.date:%-d %B %Y} "
             f"({org.rate_description}).",
         )
@@ -380,7 +387,7 @@ def _pair_difference(dk: Side, org: Side) -> Difference | None:
         dk,
         org,
         {dk.year: effect},
-        f"Denmark paid {_money(dk)} on {dk.date:%-d %B %Y}; the organisation records "
+        f"{_denmark_did(dk)}; the organisation records "
         f"{_money(org)} on {org.date:%-d %B %Y}: bank charges, or an amount entered wrongly.",
     )
 
@@ -391,8 +398,9 @@ def _missing_in_iati(dk: Side) -> Difference:
         dk,
         None,
         {dk.year: -dk.amount_dkk},
-        f"Denmark paid {_money(dk)} on {dk.date:%-d %B %Y}; the organisation's IATI data "
-        f"reports no receipt from Denmark of about that amount within {MATCH_WINDOW_DAYS} days.",
+        f"{_denmark_did(dk)}; the organisation's IATI data reports no "
+        f"{'receipt from' if dk.amount > 0 else 'refund to'} Denmark of about that amount "
+        f"within {MATCH_WINDOW_DAYS} days.",
     )
 
 
@@ -402,7 +410,8 @@ def _missing_in_records(org: Side) -> Difference:
         None,
         org,
         {org.year: org.amount_dkk} if org.amount_dkk is not None else {},
-        f"The organisation records receiving {_money(org)} from Denmark on "
+        f"The organisation records {'receiving' if org.amount > 0 else 'returning'} "
+        f"{_money(org)} {'from' if org.amount > 0 else 'to'} Denmark on "
         f"{org.date:%-d %B %Y} ({org.where}); Denmark's records have no payment of about that "
         f"amount within {MATCH_WINDOW_DAYS} days"
         + (f"; and {org.rate_description}." if org.amount_dkk is None else "."),

@@ -11,8 +11,8 @@ from lxml import etree
 
 from iati import build, validation
 from iati.models import IatiImport
-from tests.iati.conftest import planted_file
 from tests.iati.iatifiles import IOM, Act, Tx, activity_file
+from tests.iati.planted import planted_file
 
 SLUG = "denmark-iom-2018-2020"
 A = f"/api/v1/partnerships/{SLUG}/iati"

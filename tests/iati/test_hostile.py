@@ -23,8 +23,8 @@ from accounts import services as token_services
 from iati import importer
 from iati.importer import ImportRefusedError
 from iati.models import IatiActivity, IatiImport, IatiTransaction
-from tests.iati.conftest import import_bytes, planted_file
 from tests.iati.iatifiles import BILLION_LAUGHS, external_dtd, external_entity, write_large_file
+from tests.iati.planted import import_bytes, planted_file
 
 SLUG = "denmark-iom-2018-2020"
 SECRET = "TOP-SECRET-CONTENT-OF-ANOTHER-FILE"

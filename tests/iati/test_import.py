@@ -15,8 +15,8 @@ from iati import importer, services
 from iati.importer import ImportRefusedError
 from iati.models import IatiActivity, IatiImport, IatiTransaction
 from tests import factories
-from tests.iati.conftest import import_bytes, planted_file
 from tests.iati.iatifiles import DENMARK, IOM, MFA, SWEDEN, Act, Tx, activity_file
+from tests.iati.planted import import_bytes, planted_file
 
 D = dt.date
 

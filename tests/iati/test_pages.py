@@ -14,8 +14,8 @@ from iati.models import IatiImport
 from partnership import caching
 from partnership.models import Membership
 from tests import factories
-from tests.iati.conftest import planted_file
 from tests.iati.iatifiles import IOM, Act, Tx, activity_file
+from tests.iati.planted import planted_file
 
 SLUG = "denmark-iom-2018-2020"
 P = f"/p/{SLUG}/iati"

@@ -11,8 +11,8 @@ import pytest
 
 from funding.models import BudgetLine, Component
 from tests.funding.factories import AllocationFactory, DisbursementFactory
-from tests.iati.conftest import import_bytes
 from tests.iati.iatifiles import IOM, Act, Tx, activity_file
+from tests.iati.planted import import_bytes
 from tests.queries import count_get
 
 SLUG = "denmark-iom-2018-2020"

@@ -10,8 +10,8 @@ from decimal import Decimal
 from funding import services as funding_services
 from iati import selectors
 from iati.selectors import Kind
-from tests.iati.conftest import RATE_SOURCE, import_bytes
 from tests.iati.iatifiles import IOM, Act, Tx, activity_file
+from tests.iati.planted import RATE_SOURCE, import_bytes
 
 D = dt.date
 
