@@ -14,7 +14,8 @@ UV=${UV:-uv}
 # start) would otherwise compile Django and each library from source, seconds apiece.
 unset PYTHONDONTWRITEBYTECODE
 pytest=("$UV" run --frozen pytest)
-parallel=(-n 2 --dist worksteal)
+# The ten slowest tests are listed at the end of every run: where the next minute goes.
+parallel=(-n 2 --dist worksteal --durations=10)
 
 if [[ -n ${DATABASE_URL:-} ]]; then
   exec "${pytest[@]}" "${parallel[@]}" "$@"

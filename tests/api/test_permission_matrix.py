@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from config.api_urls import router
-from partnership.access import Capability
+from core.access import Capability
 
 from .resources import HOLDERS, ROLES, ROUTES, RULES, Route, Rule
 

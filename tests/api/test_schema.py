@@ -10,8 +10,8 @@ import re
 import pytest
 from rest_framework import serializers
 
-from config.api import FilterBackend
-from partnership.api_base import PartnershipScopedViewSet
+from core.filters import FilterBackend
+from core.viewsets import PartnershipScopedViewSet
 
 from .resources import (
     DETAIL_READ_ROUTES,
