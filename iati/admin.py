@@ -3,7 +3,7 @@ through ``services.iati_import`` (the page, the API or ``manage.py iati_import``
 
 from django.contrib import admin
 
-from partnership.admin import AppendOnlyAdmin
+from core.admin import AppendOnlyAdmin
 
 from .models import IatiActivity, IatiImport, IatiTransaction
 

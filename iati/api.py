@@ -9,9 +9,8 @@ own, filtered and paged like every other.
 from __future__ import annotations
 
 import django_filters
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -25,10 +24,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from config.api import BooleanFilter, FilterSet, IntegerFilter, ModelChoiceFilter
+from core.access import Capability
+from core.filters import BooleanFilter, FilterSet, IntegerFilter, ModelChoiceFilter
+from core.viewsets import CachedListMixin, PartnershipScopedViewSet
 from partnership import access as partnership_access
-from partnership.access import Capability
-from partnership.api_base import CachedListMixin, PartnershipScopedViewSet
 
 from . import access, publish, selectors, services
 from . import serializers as iati_serializers
@@ -133,15 +132,12 @@ class PartnershipIatiViewSet(PartnershipScopedViewSet):
         return super().initialize_request(request, *args, **kwargs)
 
     def get_object(self):
+        """The partnership by its slug, if the route's capability is the user's there
+        (404 and 403 as ``core.api.exception_handler`` answers them)."""
         capability = Capability.VIEW if self.request.method == "GET" else self.write_capability
-        try:
-            return self.access.get(
-                user=self.request.user, capability=capability, slug=self.kwargs["slug"]
-            )
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
-        except Http404 as exc:
-            raise exceptions.NotFound() from exc
+        return self.access.get(
+            user=self.request.user, capability=capability, slug=self.kwargs["slug"]
+        )
 
     def _file(self, make) -> HttpResponse | Response:
         try:

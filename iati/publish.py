@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from partnership import caching
+from core import caching
 from partnership.models import Partnership
 
 from . import build, validation

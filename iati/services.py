@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from partnership import caching
+from core import caching
 from partnership.models import Partnership
 
 from . import importer
@@ -185,5 +185,5 @@ def _store(
         IatiTransaction,
         default_user=by,
     )
-    caching.changed()  # bulk writes send no signal, and this app is not watched by name
+    caching.changed()  # bulk writes send no signal
     return ImportResult(record=record, replaced=len(replaced))

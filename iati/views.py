@@ -13,11 +13,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.views import add_form_errors, form_status
+from core.access import Capability
+from core.views import add_form_errors, form_status, partnership_context
 from partnership import access as partnership_access
-from partnership.access import Capability
 from partnership.models import Partnership
-from partnership.views import partnership_context
 
 from . import codelists, publish, selectors, services
 from .build import activity_identifier

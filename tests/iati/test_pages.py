@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from lxml import etree
 
+from core import caching
 from iati import build, publish, validation
 from iati.models import IatiImport
-from partnership import caching
 from partnership.models import Membership
 from tests import factories
 from tests.iati.iatifiles import IOM, Act, Tx, activity_file
@@ -101,7 +101,9 @@ def test_the_overview_shows_the_checked_files_identifiers_and_links_out(desk, lo
 
 def test_the_dashboard_and_the_navigation_lead_to_the_iati_page(desk, login, iom):
     page = login(desk).get(f"/p/{SLUG}/").content.decode()
-    assert page.count(f'href="{P}/"') == 2  # the navigation and the organisation's facts
+    assert page.count(f'href="{P}/"') == 2  # the navigation and the dashboard's IATI card
+    assert 'as <code class="identifier">XM-DAC-3-1-denmark-iom-2018-2020</code>' in page
+    assert "https://d-portal.org/ctrack.html?publisher=XM-DAC-47066#view=main" in page
 
 
 def test_the_data_page_lists_the_transactions_from_denmark(desk, login, planted):
