@@ -136,3 +136,10 @@ def test_transactions_of_a_replaced_activity_are_told_apart(desk, api_login, iom
     assert (current["count"], replaced["count"]) == (4, 3)
     assert all(not t["current"] for t in replaced["results"])
     assert Decimal(current["results"][0]["value"]) > 0
+
+
+def test_the_api_root_still_lists_the_partnerships(desk, api_login):
+    """Two viewsets share the prefix partnerships/: the root names the one with a list."""
+    body = api_login(desk).get("/api/v1/").json()
+    assert body["partnerships"].endswith("/api/v1/partnerships/")
+    assert body["iati-imports"].endswith("/api/v1/iati-imports/")

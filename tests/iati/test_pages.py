@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from lxml import etree
 
 from core import caching
@@ -163,3 +164,12 @@ def test_a_file_is_checked_once_until_the_records_change(desk, login, funded, mo
     caching.changed()  # as every bulk write says
     assert b">4.00</value>" in client.get(f"{P}/activities.xml").content
     assert len(checks) == 2
+
+
+def test_the_import_form_is_protected_against_cross_site_posts(desk, iom):
+    """The page reads the upload itself (to stop one past the limit), then checks CSRF."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(desk)
+    response = client.post(f"{P}/import/", {"file": _upload(planted_file())})
+    assert response.status_code == 403
+    assert not IatiImport.objects.exists()
