@@ -76,7 +76,14 @@ class IatiImportViewSet(CachedListMixin, mixins.RetrieveModelMixin, PartnershipS
 
 
 class IatiTransactionFilter(FilterSet):
-    year = IntegerFilter(field_name="date", lookup_expr="year", label="Year of the transaction")
+    # Bounded: a year the database's date range cannot hold is a 400, not a server error.
+    year = IntegerFilter(
+        field_name="date",
+        lookup_expr="year",
+        label="Year of the transaction",
+        min_value=1945,
+        max_value=2100,
+    )
     transaction_type = django_filters.ChoiceFilter(choices=TransactionType.choices)
     source_import = ModelChoiceFilter(
         field_name="activity__source_import", queryset=IatiImport.objects.all()

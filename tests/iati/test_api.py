@@ -143,3 +143,9 @@ def test_the_api_root_still_lists_the_partnerships(desk, api_login):
     body = api_login(desk).get("/api/v1/").json()
     assert body["partnerships"].endswith("/api/v1/partnerships/")
     assert body["iati-imports"].endswith("/api/v1/iati-imports/")
+
+
+def test_a_year_no_date_can_have_is_a_400_at_year(desk, api_login, iom):
+    for year in ("0", "0.0", "10000"):
+        response = api_login(desk).get("/api/v1/iati-transactions/", {"year": year})
+        assert (response.status_code, list(response.json())) == (400, ["year"]), year
