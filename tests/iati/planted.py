@@ -71,14 +71,14 @@ def record_payments(partnership, by) -> None:
             date=day,
             rate=Decimal(rate),
             source=RATE_SOURCE,
-            created_by=by,
+            by=by,
         )
     for day, year, component, amount, currency, reference, kind in PAYMENTS:
         funding_services.disbursement_create(
             budget_line=BudgetLine.objects.get(
                 partnership=partnership, year=year, component=component
             ),
-            created_by=by,
+            by=by,
             value_date=day,
             amount=Decimal(amount),
             currency=currency,

@@ -135,17 +135,17 @@ def test_payments_refunds_and_allocations_are_in_the_file_as_recorded(paid, desk
 
 def test_generated_partnerships_files_are_valid_each_and_as_a_portfolio(funded, users):
     """The load generator's data (payments in three currencies, refunds, allocations to
-    DAC countries, an agreement extended by years, a further partnership with another
-    organisation) and a factory's partnership (no lines, an organisation without an IATI
-    identifier)."""
+    DAC countries, its own agreement extended by years beside the demo's, a further
+    partnership with another organisation) and a factory's partnership (no lines, an
+    organisation without an IATI identifier)."""
     loaddata.generate(scale=2, seed=7)
     partnerships = list(Partnership.objects.select_related("organisation").order_by("pk"))
-    assert len(partnerships) == 3
+    assert len(partnerships) == 4
     for partnership in partnerships:
         _valid(build.activity_file([partnership]))
         _valid(build.organisation_file([partnership]))
     root = _valid(build.activity_file(partnerships))
-    assert len(root.findall("iati-activity")) == 3
+    assert len(root.findall("iati-activity")) == 4
     currencies = {v.get("currency") for v in root.iterfind(".//transaction/value")}
     assert currencies == {"DKK", "USD", "CHF"}
     assert any(v.text.startswith("-") for v in root.iterfind(".//transaction/value"))

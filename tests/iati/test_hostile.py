@@ -176,7 +176,7 @@ def test_a_200_mb_upload_is_refused_before_it_is_read(iom, desk, huge_file, pars
 def test_a_200_mb_upload_through_the_api_is_refused_before_it_is_read(
     iom, desk, huge_file, parsing_forbidden
 ):
-    _, token = token_services.api_token_create(user=desk, name="script")
+    _, token = token_services.api_token_create(by=desk, name="script")
     response, body, _ = _upload(
         f"/api/v1/partnerships/{SLUG}/iati/imports/",
         huge_file,

@@ -132,7 +132,7 @@ def test_a_payment_recorded_after_the_import_shows_at_once(planted, desk):
     line = planted.budget_lines.get(year=2019, component="priority_area_1")
     funding_services.disbursement_create(
         budget_line=line,
-        created_by=desk,
+        by=desk,
         value_date=D(2019, 10, 1),
         amount=Decimal("1000000"),
         currency="DKK",
