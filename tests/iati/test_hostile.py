@@ -8,7 +8,6 @@ is never held in memory, and an upload sends it as a stream."""
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
@@ -109,9 +108,7 @@ def _upload(path_info: str, file: bytes | Path, **headers: str):
         **{"wsgi.input": body},
         **headers,
     )
-    started = time.monotonic()
-    response = ClientHandler(enforce_csrf_checks=False)(environ)
-    return response, body, time.monotonic() - started
+    return ClientHandler(enforce_csrf_checks=False)(environ), body
 
 
 def _session(user) -> dict[str, str]:
@@ -121,11 +118,10 @@ def _session(user) -> dict[str, str]:
     return {"HTTP_COOKIE": f"{name}={client.cookies[name].value}"}
 
 
-def test_entity_expansion_is_refused_unread_in_no_time(iom):
-    started = time.monotonic()
+def test_entity_expansion_is_refused_unread(iom):
+    # Refused for its document type, before any entity is expanded.
     with pytest.raises(ImportRefusedError, match="declares a document type"):
         import_bytes(iom, BILLION_LAUGHS)
-    assert time.monotonic() - started < 1
     assert _nothing_kept()
 
 
@@ -149,7 +145,7 @@ def test_an_external_dtd_is_never_loaded(iom, tmp_path):
 def test_the_upload_page_says_why_a_hostile_file_is_refused(iom, desk, tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text(SECRET)
-    response, _, _ = _upload(f"/p/{SLUG}/iati/import/", external_entity(secret), **_session(desk))
+    response, _ = _upload(f"/p/{SLUG}/iati/import/", external_entity(secret), **_session(desk))
     assert response.status_code == 400
     assert b"declares a document type" in response.content
     assert SECRET.encode() not in response.content
@@ -158,18 +154,17 @@ def test_the_upload_page_says_why_a_hostile_file_is_refused(iom, desk, tmp_path)
 
 def test_a_streamed_upload_of_a_real_file_imports(iom, desk):
     """The streamed request of the tests below, with a file the page takes."""
-    response, body, _ = _upload(f"/p/{SLUG}/iati/import/", planted_file(), **_session(desk))
+    response, body = _upload(f"/p/{SLUG}/iati/import/", planted_file(), **_session(desk))
     assert (response.status_code, response["Location"]) == (302, f"/p/{SLUG}/iati/reconciliation/")
     assert body.consumed == body.length
     assert IatiImport.objects.get().transactions_kept == 6
 
 
 def test_a_200_mb_upload_is_refused_before_it_is_read(iom, desk, huge_file, parsing_forbidden):
-    response, body, seconds = _upload(f"/p/{SLUG}/iati/import/", huge_file, **_session(desk))
+    response, body = _upload(f"/p/{SLUG}/iati/import/", huge_file, **_session(desk))
     assert response.status_code == 400
     assert b"The file is 200 MB; an IATI file to import may be at most 25 MB." in response.content
     assert body.consumed < 1024 * 1024, body.consumed  # the file's bytes were never read
-    assert seconds < 5
     assert _nothing_kept()
 
 
@@ -177,7 +172,7 @@ def test_a_200_mb_upload_through_the_api_is_refused_before_it_is_read(
     iom, desk, huge_file, parsing_forbidden
 ):
     _, token = token_services.api_token_create(by=desk, name="script")
-    response, body, _ = _upload(
+    response, body = _upload(
         f"/api/v1/partnerships/{SLUG}/iati/imports/",
         huge_file,
         HTTP_AUTHORIZATION=f"Bearer {token}",
