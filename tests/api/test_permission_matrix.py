@@ -10,7 +10,6 @@ that may not gets 403.
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
 
 from config.api_urls import router
 from core.access import Capability
@@ -50,7 +49,7 @@ def _expected(role: str, rule: Rule, route: Route) -> set[int]:  # noqa: PLR0911
 def test_permission_matrix(users, api_login, iom, route, role):
     rule = RULES[route.basename]
     obj = rule.make(iom)
-    url = reverse(route.name, kwargs={"pk": obj.pk}) if route.detail else reverse(route.name)
+    url = route.url(obj)
     client = api_login(users.get(role))
     response = getattr(client, route.method)(url, {}, format="json")
     if response.streaming:
