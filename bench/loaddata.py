@@ -43,6 +43,7 @@ from simple_history.utils import bulk_create_with_history
 
 from consultations import services as consultation_services
 from consultations.models import ActionPoint, AgendaItem, Consultation, Note, NoteRevision
+from core import caching
 from funding import annex
 from funding import services as funding_services
 from funding.models import (
@@ -53,7 +54,6 @@ from funding.models import (
     ExchangeRate,
     StaffPosition,
 )
-from partnership import caching
 from partnership import seed as partnership_seed
 from partnership.models import (
     Currency,

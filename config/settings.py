@@ -134,7 +134,7 @@ TEMPLATES = [
     },
 ]
 
-# --- Cache: pages and lists kept until the next write (partnership.caching) -----------
+# --- Cache: pages and lists kept until the next write (core.caching) -----------
 # Per process: the key of every entry is the data version read from the database, so a
 # cache of its own in each web and worker process is never stale.
 CACHES = {
@@ -208,7 +208,7 @@ STORAGES = {
         )
     },
 }
-# Uploads (evidence documents) are limited to this size; see partnership/uploads.py.
+# Uploads (evidence documents) are limited to this size; see core/uploads.py.
 UPLOAD_MAX_BYTES = 25 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
@@ -264,10 +264,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
-        "config.api.FilterBackend",
-        "config.api.OrderingFilter",
+        "core.filters.FilterBackend",
+        "core.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
@@ -275,7 +275,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "COERCE_DECIMAL_TO_STRING": True,
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DATE_FORMAT": "iso-8601",
     "DATETIME_FORMAT": "iso-8601",
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from partnership.access import ObjectAccess
+from core.access import ObjectAccess
 
 from .models import ActionPoint, AgendaItem, Consultation, Note
 

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, status
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from config.api import BooleanFilter, FilterSet, ModelChoiceFilter
-from partnership import access as partnership_access
-from partnership.access import Capability
-from partnership.api_base import CachedListMixin, PartnershipScopedViewSet
+from core.access import Capability
+from core.filters import BooleanFilter, FilterSet, ModelChoiceFilter
+from core.viewsets import CachedListMixin, PartnershipScopedViewSet
 from partnership.models import OverallGoal, Risk
 
 from . import access, serializers, services
@@ -29,14 +26,6 @@ _LINKS = (
 
 class ConsultationScopedViewSet(PartnershipScopedViewSet):
     write_capability = Capability.EDIT_CONSULTATIONS
-
-    def check_capability(self, partnership_id: int, capability: Capability) -> None:
-        try:
-            partnership_access.check(self.request.user, partnership_id, capability)
-        except Http404 as exc:
-            raise exceptions.NotFound() from exc
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
 
 
 # --- Consultations ------------------------------------------------------------------------
@@ -263,12 +252,7 @@ class NoteViewSet(
         step,
         payload_class=serializers.NoteStepSerializer,
     ) -> Response:
-        try:
-            note = self.access.get(user=request.user, capability=capability, pk=pk)
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
-        except Http404 as exc:
-            raise exceptions.NotFound() from exc
+        note = self.access.get(user=request.user, capability=capability, pk=pk)
         payload = payload_class(data=request.data)
         payload.is_valid(raise_exception=True)
         try:

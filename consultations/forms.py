@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.text import Truncator
 
-from partnership.forms import ConfirmForm, DateInput
+from core.forms import ConfirmForm, DateInput
 from partnership.models import OverallGoal, Risk
 
 from .models import NOTE_MAX_LENGTH, ActionPoint, AgendaItem, Consultation

@@ -11,7 +11,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from partnership.models import AppendOnlyModel, OverallGoal, Partnership, Risk
+from core.models import AppendOnlyModel
+from partnership.models import OverallGoal, Partnership, Risk
 
 NOTE_MAX_LENGTH = 50_000
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
+from core.reasons import REASON_MAX_LENGTH
+from core.serializers import UsernameField, VisibleRelatedField, reason_field
 from partnership import access as partnership_access
 from partnership.models import Partnership
-from partnership.reasons import REASON_MAX_LENGTH
-from partnership.serializers import UsernameField, VisibleRelatedField, reason_field
 
 from . import access
 from .models import ActionPoint, AgendaItem, Consultation, Note

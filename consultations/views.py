@@ -20,12 +20,11 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
-from core.views import add_form_errors, form_status
+from core.access import Capability, capabilities_in
+from core.forms import ConfirmForm
+from core.views import add_form_errors, form_status, partnership_context
 from partnership import access as partnership_access
-from partnership.access import Capability
-from partnership.forms import ConfirmForm
 from partnership.models import OverallGoal, Partnership, Risk
-from partnership.views import partnership_context
 
 from . import access, selectors, services
 from .forms import (
@@ -142,9 +141,7 @@ def consultation_detail(request: HttpRequest, slug: str, year: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def consultation_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     consultation = _consultation(request, slug, year, EDIT)
-    may_clear = Capability.CLEAR_NOTES in partnership_access.capabilities_in(
-        request.user, consultation.partnership_id
-    )
+    may_clear = Capability.CLEAR_NOTES in capabilities_in(request.user, consultation.partnership_id)
     initial = {
         name: getattr(consultation, name) for name in ("date", "place", "participants", "status")
     }

@@ -17,6 +17,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from . import access
 
 
 def add_form_errors(form: Any, error: ValidationError) -> None:
@@ -31,3 +34,14 @@ def add_form_errors(form: Any, error: ValidationError) -> None:
 def form_status(*forms: Any) -> int:
     """400 when a submitted form was refused, so that the page says so to machines too."""
     return 400 if any(f is not None and f.is_bound and f.errors for f in forms) else 200
+
+
+def partnership_context(request: HttpRequest, partnership: Any, **extra: Any) -> dict:
+    """What every page of a partnership shows around its content: the partnership, the
+    reader's role in it and what that role may do (``caps``)."""
+    return {
+        "partnership": partnership,
+        "caps": access.capabilities_in(request.user, partnership.pk),
+        "role": access.Role(access.role_in(request.user, partnership.pk)),
+        **extra,
+    }

@@ -3,7 +3,7 @@ row lock, the DAC list) that live in ``services.py`` and the pages."""
 
 from django.contrib import admin
 
-from partnership.admin import AppendOnlyAdmin
+from core.admin import AppendOnlyAdmin
 
 from .models import (
     Allocation,

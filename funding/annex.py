@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from partnership import caching
+from core import caching
 from partnership.models import Partnership
 
 from .models import ContributionImport, SourceTable, StatedSubtotal, VoluntaryContribution

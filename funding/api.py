@@ -10,10 +10,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from config.api import BooleanFilter, FilterSet, IntegerFilter
-from partnership.access import Capability
-from partnership.api_base import CachedListMixin, PartnershipScopedViewSet, partnership_slug
-from partnership.serializers import ReasonSerializer
+from core.access import Capability
+from core.filters import BooleanFilter, FilterSet, IntegerFilter
+from core.serializers import ReasonSerializer
+from core.viewsets import CachedListMixin, PartnershipScopedViewSet, partnership_slug
 
 from . import access, selectors, serializers, services
 from .models import (

@@ -6,9 +6,12 @@ class FundingConfig(AppConfig):
     verbose_name = "Funding"
 
     def ready(self) -> None:
-        from partnership import history
+        from core import caching, history
 
-        from . import models
+        from . import cards, models
+
+        caching.watch(self.label)  # the pages and lists show its rows
+        cards.register_cards()  # what it shows on the partnership's pages
 
         for model in (
             models.BudgetLine,

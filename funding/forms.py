@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.html import format_html, format_html_join
 
-from partnership.forms import ConfirmForm, DateInput
+from core.forms import ConfirmForm, DateInput
 from partnership.models import Currency, Partnership
 
 from . import dac

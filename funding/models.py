@@ -17,7 +17,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from partnership.models import AppendOnlyModel, Currency, Partnership
+from core.models import AppendOnlyModel
+from partnership.models import Currency, Partnership
 
 YEAR_VALIDATORS = [MinValueValidator(1945), MaxValueValidator(2100)]
 CENT = Decimal("0.01")

@@ -5,9 +5,9 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.serializers import ReasonField, VisibleRelatedField, reason_field
 from partnership import access as partnership_access
 from partnership.models import Currency
-from partnership.serializers import ReasonField, VisibleRelatedField, reason_field
 
 from . import access, dac
 from .models import (

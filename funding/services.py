@@ -13,8 +13,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 
+from core.reasons import clean_reason
 from partnership.models import Currency, Partnership
-from partnership.reasons import clean_reason
 
 from . import dac, selectors
 from .models import (

@@ -14,15 +14,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.views import add_form_errors, form_status
+from core import exports, history
+from core.access import Capability, capabilities_in
+from core.forms import ConfirmForm
+from core.views import add_form_errors, form_status, partnership_context
 from partnership import access as partnership_access
-from partnership import history
-from partnership.access import Capability
-from partnership.forms import ConfirmForm
 from partnership.models import Partnership
-from partnership.views import partnership_context
 
-from . import access, annex, charts, dac, exports, selectors, services
+from . import access, annex, charts, dac, selectors, services
 from .forms import (
     AllocationEditForm,
     AllocationForm,
@@ -153,7 +152,7 @@ def budget_line_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         form=form,
         rate_check=_rate_check(line, request.POST) if request.method == "POST" else {},
         history=history.object_history(line, limit=20)
-        if "view_history" in partnership_access.capabilities_in(request.user, line.partnership_id)
+        if "view_history" in capabilities_in(request.user, line.partnership_id)
         else None,
     )
     return render(request, "funding/budget_line_detail.html", context, status=form_status(form))

@@ -10,9 +10,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from celery import current_app as celery_app  # the project's (config.celery), made current
 from django.db import connections
-
-from config.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import AppendOnlyAdmin
+
 from .models import (
     Document,
     GoalUpdate,
@@ -65,19 +67,6 @@ class RiskAdmin(SimpleHistoryAdmin):
 @admin.register(Document)
 class DocumentAdmin(SimpleHistoryAdmin):
     list_display = ["partnership", "kind", "title", "year"]
-
-
-class AppendOnlyAdmin(SimpleHistoryAdmin):
-    """Updates and assessments are append-only: the admin shows them and changes nothing."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(GoalUpdate)

@@ -7,10 +7,10 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.routers import BaseRouter
 
-from config.api import FilterSet
+from core.filters import FilterSet
+from core.viewsets import CachedListMixin, PartnershipScopedViewSet
 
 from . import access, serializers, services
-from .api_base import CachedListMixin, PartnershipScopedViewSet
 from .history_api import HistoryViewSet
 from .models import Document, GoalStatus, GoalUpdate, OverallGoal, RiskAssessment
 

@@ -6,10 +6,11 @@ class PartnershipConfig(AppConfig):
     verbose_name = "Partnerships"
 
     def ready(self) -> None:
-        from . import caching, history, models
+        from core import caching, history
 
-        caching.connect()
-        history.connect()
+        from . import models
+
+        caching.watch(self.label)  # the pages and lists show its rows
 
         history.register(models.Organisation, partnership_path="partnerships")
         history.register(models.OrganisationFact, partnership_path="organisation__partnerships")

@@ -2,18 +2,13 @@ from __future__ import annotations
 
 from django import forms
 
+from core.forms import DateInput, ReasonMixin
+from core.uploads import ALLOWED_DESCRIPTION
+
 from .models import Document, GoalStatus, OverallGoal, Partnership, PriorityArea, Risk
 from .selectors import evidence_label
-from .uploads import ALLOWED_DESCRIPTION
 
 RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
-REASON_FIELD_HELP = "Why the change is made; kept with the change history."
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
 NEW_DOCUMENT_PREFIX = "new_document_"
 
 
@@ -137,32 +132,6 @@ class DocumentForm(forms.Form):
     reference = forms.CharField(max_length=120, required=False)
     file = forms.FileField(required=False, help_text=f"{ALLOWED_DESCRIPTION}, at most 25 MB.")
     url = forms.URLField(label="Link", required=False, assume_scheme="https")
-
-
-class ReasonMixin(forms.Form):
-    reason = forms.CharField(
-        label="Reason for the change", required=False, max_length=100, help_text=REASON_FIELD_HELP
-    )
-
-
-class ConfirmForm(forms.Form):
-    """The confirmation of an irreversible or sensitive action: the reason is required
-    and kept with the change history (``_change_reason``), shown on the history page."""
-
-    reason = forms.CharField(
-        label="Reason",
-        # django-simple-history keeps the reason in a column of 100 characters.
-        max_length=100,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required. Kept with the change history.",
-        error_messages={"required": "Give a reason: it is kept with the change history."},
-    )
-
-    def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError("Give a reason: it is kept with the change history.")
-        return reason
 
 
 class PartnershipForm(ReasonMixin, forms.ModelForm):

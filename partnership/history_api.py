@@ -9,11 +9,12 @@ from typing import Any
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers
 
-from config.api import OrderingFilter
+from core import history
+from core.access import Capability, can
+from core.filters import OrderingFilter
+from core.viewsets import CachedListMixin, PartnershipScopedViewSet
 
-from . import access, history
-from .access import Capability
-from .api_base import CachedListMixin, PartnershipScopedViewSet
+from . import access
 from .history_filters import HistoryFilter
 
 
@@ -63,9 +64,7 @@ class HistoryViewSet(CachedListMixin, PartnershipScopedViewSet):
         selects, as the filters say. The filters and the ordering are checked here, not
         applied to the partnerships."""
         selected = list(queryset.values_list("pk", flat=True))
-        readable = [
-            pk for pk in selected if access.can(self.request.user, pk, Capability.VIEW_HISTORY)
-        ]
+        readable = [pk for pk in selected if can(self.request.user, pk, Capability.VIEW_HISTORY)]
         if selected and not readable:
             raise exceptions.PermissionDenied("Your role does not allow reading the history.")
         filters = HistoryFilter(

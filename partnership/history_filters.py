@@ -15,9 +15,9 @@ from django.db import models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from config.api import BoundedModelChoiceField, FilterSet, ModelChoiceFilter
+from core import history
+from core.filters import BoundedModelChoiceField, FilterSet, ModelChoiceFilter
 
-from . import history
 from .models import Membership, Partnership
 
 ISO_DATE = ["%Y-%m-%d"]

@@ -17,30 +17,14 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core import access
+from core.models import AppendOnlyModel
+
 
 class Currency(models.TextChoices):
     DKK = "DKK", "DKK"
     USD = "USD", "USD"
     CHF = "CHF", "CHF"
-
-
-class AppendOnlyError(Exception):
-    """Raised when code tries to change or delete an append-only record."""
-
-
-class AppendOnlyModel(models.Model):
-    """A record that is written once: corrections are new records, never edits."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError(f"{type(self).__name__} records are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError(f"{type(self).__name__} records are append-only.")
 
 
 class Organisation(models.Model):
@@ -144,10 +128,9 @@ class Partnership(models.Model):
 
 
 class Membership(models.Model):
-    class Role(models.TextChoices):
-        DESK_OFFICER = "desk_officer", "Desk officer"
-        MISSION_STAFF = "mission_staff", "Mission staff"
-        AUDITOR = "auditor", "Auditor"
+    """A user's role in a partnership: what they may see and do there (``core.access``)."""
+
+    Role = access.Role
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -429,17 +412,3 @@ class RiskAssessment(AppendOnlyModel):
     @property
     def residual_score(self) -> int:
         return self.residual_likelihood * self.residual_impact
-
-
-class DataVersion(models.Model):
-    """One row whose number goes up after every committed write to the data pages show:
-    the key of cached pages and lists (see ``partnership.caching``)."""
-
-    number = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = "data version"
-        default_permissions = ()
-
-    def __str__(self) -> str:
-        return f"data version {self.number}"

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
-
 from rest_framework import serializers
+
+from core.serializers import ReasonField, UsernameField, VisibleRelatedField
+from core.uploads import ALLOWED_DESCRIPTION
 
 from . import access
 from .models import (
@@ -15,19 +16,6 @@ from .models import (
     Risk,
     RiskAssessment,
 )
-from .reasons import REASON_MAX_LENGTH, REASON_REQUIRED
-from .uploads import ALLOWED_DESCRIPTION
-
-
-class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
-    """A related object the requesting user may see; anything else 'does not exist'."""
-
-    def __init__(self, *, object_access: access.ObjectAccess, **kwargs):
-        self.object_access = object_access
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        return self.object_access.visible(self.context["request"].user)
 
 
 class OptionalURLField(serializers.URLField):
@@ -48,47 +36,6 @@ class OptionalURLField(serializers.URLField):
         if data is None:
             return (True, "")
         return super().validate_empty_values(data)
-
-
-class UsernameField(serializers.CharField):
-    """A user the server records (who uploaded, created, cleared…), by username; null where
-    there is none. Give the relation as ``source``."""
-
-    def __init__(self, **kwargs):
-        super().__init__(read_only=True, allow_null=True, **kwargs)
-
-    def to_representation(self, value) -> str:
-        return value.username
-
-
-def reason_field(**kwargs: Any) -> serializers.CharField:
-    """The reason of a correction or an irreversible action, required and kept with the
-    change history (whose column holds ``REASON_MAX_LENGTH`` characters)."""
-    return serializers.CharField(
-        write_only=True,
-        max_length=REASON_MAX_LENGTH,
-        help_text=kwargs.pop("help_text", "Why; kept with the change history."),
-        error_messages={"required": REASON_REQUIRED, "blank": REASON_REQUIRED},
-        **kwargs,
-    )
-
-
-class ReasonSerializer(serializers.Serializer):
-    """The body of an action that asks only for a reason."""
-
-    reason = reason_field()
-
-
-class ReasonField(serializers.CharField):
-    def __init__(self, **kwargs):
-        super().__init__(
-            write_only=True,
-            required=False,
-            allow_blank=True,
-            max_length=REASON_MAX_LENGTH,
-            help_text="Why the change is made; kept with the change history.",
-            **kwargs,
-        )
 
 
 class PartnershipSerializer(serializers.ModelSerializer):

@@ -11,8 +11,9 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 
+from core.uploads import validate_upload
+
 from .models import Document, GoalUpdate, OverallGoal, Partnership, Risk, RiskAssessment
-from .uploads import validate_upload
 
 
 def record_update(

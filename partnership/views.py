@@ -16,11 +16,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.views import add_form_errors, form_status
-from funding import exports
+from core import caching, cards, exports, history
+from core.access import Capability, roles_of
+from core.views import add_form_errors, form_status, partnership_context
 
-from . import access, caching, history, selectors, services
-from .access import Capability
+from . import access, selectors, services
 from .forms import (
     DocumentForm,
     GoalForm,
@@ -34,19 +34,10 @@ from .history_filters import PARAMETERS, HistoryFilter
 from .models import Document, Membership, Partnership
 
 
-def partnership_context(request: HttpRequest, partnership: Partnership, **extra: Any) -> dict:
-    return {
-        "partnership": partnership,
-        "caps": access.capabilities_in(request.user, partnership.pk),
-        "role": Membership.Role(access.role_in(request.user, partnership.pk)),
-        **extra,
-    }
-
-
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     partnerships = access.partnerships.visible(request.user).order_by("-start_date", "title")
-    roles = access.roles_of(request.user)
+    roles = roles_of(request.user)
     rows = [(p, Membership.Role(roles[p.pk])) for p in partnerships]
     return render(request, "partnership/home.html", {"rows": rows})
 
@@ -58,17 +49,19 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
     def body() -> str:
         goals = list(selectors.goals_with_status(partnership=partnership))
-        return render_to_string(
-            "partnership/dashboard_body.html",
-            {
-                **context,
-                "priority_areas": partnership.priority_areas.all(),
-                "goals": goals,
-                "status_counts": selectors.goal_status_counts(goals),
-                "risks": list(selectors.risks_with_latest(partnership=partnership)),
-                "facts": partnership.organisation.facts.all(),
-            },
+        body_context = {
+            **context,
+            "priority_areas": partnership.priority_areas.all(),
+            "goals": goals,
+            "status_counts": selectors.goal_status_counts(goals),
+            "risks": list(selectors.risks_with_latest(partnership=partnership)),
+            "facts": partnership.organisation.facts.all(),
+        }
+        # The other apps' cards (funding, reviews…), each reading through its selectors.
+        body_context["cards"] = cards.render(
+            cards.DASHBOARD, body_context, partnership=partnership, role=context["role"]
         )
+        return render_to_string("partnership/dashboard_body.html", body_context)
 
     # What the page shows depends on the partnership's data and the reader's role only.
     context["body"] = caching.cached(("dashboard", partnership.pk, context["role"].value), body)
@@ -155,6 +148,7 @@ def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         evidence_total=len(documents),
         history=history.object_history(goal, limit=20),
     )
+    context["cards"] = cards.render(cards.GOAL, context, goal=goal_with_status)
     return render(request, "partnership/goal_detail.html", context, status=form_status(form))
 
 
@@ -238,6 +232,7 @@ def risk_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         form=form,
         history=history.object_history(risk, limit=20),
     )
+    context["cards"] = cards.render(cards.RISK, context, risk=risk_with_assessments)
     return render(request, "partnership/risk_detail.html", context, status=form_status(form))
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from partnership.admin import AppendOnlyAdmin
+from core.admin import AppendOnlyAdmin
 
 from .models import DownloadLog, ReportVersion, Review, ReviewSource
 

@@ -5,18 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, status
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from partnership import access as partnership_access
-from partnership.access import Capability
-from partnership.api_base import CachedListMixin, PartnershipScopedViewSet
-from partnership.serializers import ReasonSerializer
+from core.access import Capability
+from core.serializers import ReasonSerializer
+from core.viewsets import CachedListMixin, PartnershipScopedViewSet
 
 from . import access, serializers, services
 from .models import DownloadLog, GoalAssessment, PriorityAreaAssessment, ReportVersion
@@ -170,10 +169,7 @@ class ReportVersionViewSet(CachedListMixin, mixins.RetrieveModelMixin, Partnersh
         return Response(self.get_serializer(version).data, status=status.HTTP_202_ACCEPTED)
 
     def _check(self, version: ReportVersion, capability: Capability) -> None:
-        try:
-            partnership_access.check(self.request.user, version.review.partnership_id, capability)
-        except PermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
+        self.check_capability(version.review.partnership_id, capability)
 
 
 class _AssessmentViewSet(

@@ -8,9 +8,12 @@ class ReviewsConfig(AppConfig):
     def ready(self) -> None:
         from django.core import checks
 
-        from partnership import history
+        from core import caching, history
 
-        from . import models, pdf_engine
+        from . import cards, models, pdf_engine
+
+        caching.watch(self.label)  # the pages and lists show its rows
+        cards.register_cards()  # what it shows on the partnership's pages
 
         checks.register(pdf_engine.checks)
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from partnership.forms import DateInput, ReasonMixin
+from core.forms import DateInput, ReasonMixin
 from partnership.models import Document, OverallGoal
 
 from .models import Finding, Rating, Review

@@ -15,7 +15,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from partnership.models import AppendOnlyModel, Document, OverallGoal, Partnership, PriorityArea
+from core.models import AppendOnlyModel
+from partnership.models import Document, OverallGoal, Partnership, PriorityArea
 
 
 class ReviewIssuedError(Exception):

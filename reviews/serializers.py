@@ -3,9 +3,9 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
+from core.serializers import ReasonField, UsernameField, VisibleRelatedField
 from partnership import access as partnership_access
 from partnership.models import Partnership
-from partnership.serializers import ReasonField, UsernameField, VisibleRelatedField
 
 from . import access
 from .models import (

@@ -25,11 +25,10 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from core.views import add_form_errors, form_status
+from core.access import Capability
+from core.forms import ConfirmForm
+from core.views import add_form_errors, form_status, partnership_context
 from partnership import access as partnership_access
-from partnership.access import Capability
-from partnership.forms import ConfirmForm
-from partnership.views import partnership_context
 
 from . import access, selectors, services
 from .forms import (

@@ -70,7 +70,7 @@ def _test_settings(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    # Cached pages and lists (partnership.caching) start empty: each test's database is
+    # Cached pages and lists (core.caching) start empty: each test's database is
     # rolled back, and its data version with it.
     cache.clear()
 

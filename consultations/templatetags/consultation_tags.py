@@ -3,9 +3,6 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from partnership.models import OverallGoal, Risk
-
-from .. import selectors
 from ..rendering import render_markdown
 
 register = template.Library()
@@ -15,14 +12,6 @@ register = template.Library()
 def markdown(text: str) -> SafeString:
     """A note's Markdown as HTML; safe because ``render_markdown`` sanitises it."""
     return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3
-
-
-@register.simple_tag
-def consultation_links(obj: OverallGoal | Risk) -> selectors.Linked:
-    """The action points and notes linked to a goal or a risk (two queries)."""
-    if isinstance(obj, OverallGoal):
-        return selectors.linked_to_goal(goal=obj)
-    return selectors.linked_to_risk(risk=obj)
 
 
 @register.filter

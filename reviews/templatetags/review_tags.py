@@ -29,25 +29,3 @@ def utc_date(value: datetime | None) -> str:
 def overdue_on(review: Any, day: date) -> bool:
     """Whether the review is past its due date on ``day`` and not issued."""
     return review.is_overdue(day)
-
-
-@register.simple_tag
-def reviews_fulfilling(goal: Any) -> list:
-    """The reviews that fulfil an overall goal (one query); see the selector."""
-    from reviews import selectors
-
-    return selectors.reviews_fulfilling(goal=goal)
-
-
-@register.inclusion_tag("reviews/includes/dashboard_reviews.html", takes_context=True)
-def reviews_summary(context: dict, partnership: Any) -> dict:
-    """The dashboard's reviews: when each is due, and which are overdue (one query)."""
-    from django.utils import timezone
-
-    from reviews import selectors
-
-    return {
-        "partnership": partnership,
-        "reviews": list(selectors.reviews_due(partnership=partnership)),
-        "today": timezone.localdate(),
-    }

@@ -25,6 +25,7 @@ from drf_spectacular.generators import SchemaGenerator
 from config.api_urls import router
 from consultations import services as consultation_services
 from consultations.models import ActionPoint, AgendaItem, Consultation, Note
+from core.access import Capability
 from funding import seed as funding_seed
 from funding.models import (
     AssessedContribution,
@@ -35,7 +36,6 @@ from funding.models import (
     VoluntaryContribution,
 )
 from partnership import seed
-from partnership.access import Capability
 from partnership.models import Membership, OverallGoal, Partnership, Risk
 from reviews.models import Finding, GoalAssessment, PriorityAreaAssessment, Recommendation
 from tests import factories

@@ -13,8 +13,8 @@ import pytest
 from django.db import models
 from django.urls import reverse
 
-from config.api import FilterBackend
-from partnership.access import access_for
+from core.access import access_for
+from core.filters import FilterBackend
 from partnership.models import Membership, Partnership
 from tests import factories
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from partnership import caching
+from core import caching
 from partnership.models import Membership
 from tests import factories
 from tests.queries import count_get
@@ -73,7 +73,7 @@ def test_query_count_is_pinned_and_equal_at_1_and_100_rows(db, api_login, route)
         with_one,
         with_hundred,
     )
-    # The same page again, nothing written since: from the cache (partnership.caching).
+    # The same page again, nothing written since: from the cache (core.caching).
     again = count_get(client, url, page_size=500)
     response = client.get(url, {"page_size": 500})
     rows = response.json()

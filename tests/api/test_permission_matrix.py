@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from config.api_urls import router
-from partnership.access import ROLE_CAPABILITIES, Capability
+from core.access import ROLE_CAPABILITIES, Capability
 from partnership.models import Membership
 from tests import factories
 

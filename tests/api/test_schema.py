@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 from rest_framework import serializers
 
-from config.api import FilterBackend
-from partnership.api_base import PartnershipScopedViewSet
+from core.filters import FilterBackend
+from core.viewsets import PartnershipScopedViewSet
 
 from .resources import (
     DETAIL_READ_ROUTES,

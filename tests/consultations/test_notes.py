@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from consultations import services
 from consultations.models import Consultation, Note, NoteRevision
-from partnership.models import AppendOnlyError, OverallGoal, Risk
+from core.models import AppendOnlyError
+from partnership.models import OverallGoal, Risk
 from tests.consultations import factories
 
 SLUG = "denmark-iom-2018-2020"

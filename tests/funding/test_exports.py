@@ -9,7 +9,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from funding import exports
+from core import exports
 from funding.views import EXPORTS
 from tests.funding.factories import StaffPositionFactory
 

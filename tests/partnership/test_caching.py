@@ -1,12 +1,12 @@
-"""Cached pages and lists (partnership.caching) show every write at once: made through a
+"""Cached pages and lists (core.caching) show every write at once: made through a
 page, the API, an import, or by another process; and never one role's page to another."""
 
 from __future__ import annotations
 
 import pytest
 
+from core import caching
 from funding import annex
-from partnership import caching
 from partnership.models import GoalUpdate, Membership
 from tests import factories
 from tests.queries import count_get

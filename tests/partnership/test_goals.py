@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from core.models import AppendOnlyError
 from partnership import services
-from partnership.models import AppendOnlyError, GoalStatus, GoalUpdate, OverallGoal
+from partnership.models import GoalStatus, GoalUpdate, OverallGoal
 from tests import factories
 
 SLUG = "denmark-iom-2018-2020"

@@ -16,9 +16,9 @@ import openpyxl
 import pytest
 from simple_history.models import HistoricalRecords
 
+from core import history
 from funding import seed as funding_seed
 from funding.models import BudgetLine, Component
-from partnership import history
 from partnership.models import Document, Membership, OverallGoal
 from tests import factories
 from tests.funding.factories import DisbursementFactory

@@ -22,7 +22,7 @@ def _fill(iom, author, per_goal):
 
 PINNED = {
     # + the funding summary, + the reviews and when they are due, + the data version
-    # (partnership.caching)
+    # (core.caching)
     f"/p/{SLUG}/": 11,
     f"/p/{SLUG}/goals/": 5,
     # + action points and notes linked to the goal, + the review that fulfils it

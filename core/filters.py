@@ -1,4 +1,5 @@
-"""What every API resource shares: pagination and the shape of errors."""
+"""What every API filter shares: whole numbers, strict booleans, ids the database can hold
+and the user may see, ISO dates, and ordering by named fields only."""
 
 from __future__ import annotations
 
@@ -9,59 +10,14 @@ from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import exceptions, filters, pagination
-from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework import exceptions, filters
 
-from partnership.access import access_for
+from .access import access_for
 
 
-def _whole(text: str) -> bool:
+def whole_number(text: str) -> bool:
     """ASCII digits only: ``str.isdigit`` also takes "²", which ``int`` refuses."""
     return text.isascii() and text.isdigit()
-
-
-class Pagination(pagination.PageNumberPagination):
-    """``page`` and ``page_size`` (1–500); a malformed value is a 400, never silently ignored."""
-
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 500
-
-    def get_page_size(self, request) -> int:
-        raw = request.query_params.getlist(self.page_size_query_param)
-        if not raw:
-            return self.page_size
-        if len(raw) > 1 or not _whole(raw[0]) or not 1 <= int(raw[0]) <= self.max_page_size:
-            raise exceptions.ValidationError(
-                {"page_size": [f"Give a whole number from 1 to {self.max_page_size}."]}
-            )
-        return int(raw[0])
-
-    def get_page_number(self, request, paginator) -> str:
-        raw = request.query_params.getlist(self.page_query_param)
-        if raw and (len(raw) > 1 or not _whole(raw[0]) or int(raw[0]) < 1):
-            raise exceptions.ValidationError({"page": ["Give a whole number from 1."]})
-        return super().get_page_number(request, paginator)
-
-
-def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, plus Django ValidationErrors raised by services as 400s, and a number
-    too large for the database (an id of 30 digits) as a 400 rather than a 500."""
-    if isinstance(exc, OverflowError):
-        exc = exceptions.ValidationError(
-            {"non_field_errors": ["A number in the request is larger than any stored value."]}
-        )
-    if isinstance(exc, DjangoValidationError):
-        if hasattr(exc, "error_dict"):
-            detail: Any = {
-                ("non_field_errors" if field == "__all__" else field): messages
-                for field, messages in exc.message_dict.items()
-            }
-        else:
-            detail = {"non_field_errors": exc.messages}
-        exc = exceptions.ValidationError(detail)
-    return drf_exception_handler(exc, context)
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -101,7 +57,7 @@ MAX_ID = 2**63 - 1
 def _bounded_ids(values: Any) -> None:
     for value in values if isinstance(values, list | tuple) else [values]:
         text = str(value).strip()
-        if _whole(text.lstrip("-")) and abs(int(text)) > MAX_ID:
+        if whole_number(text.lstrip("-")) and abs(int(text)) > MAX_ID:
             raise DjangoValidationError(
                 "%(value)s is not one of the available choices.",
                 code="invalid_choice",

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, mixins, permissions, viewsets
@@ -18,7 +16,7 @@ from .access import Capability
 
 
 class CachedListMixin(mixins.ListModelMixin):
-    """A list page, cached until the next write (``partnership.caching``).
+    """A list page, cached until the next write (``core.caching``).
 
     Keyed by the resource, the whole URL (query string and host, which the links to the
     next and previous pages carry) and the user, whose memberships decide what the list
@@ -103,25 +101,20 @@ class PartnershipScopedViewSet(viewsets.GenericViewSet):
             if self.request.method in permissions.SAFE_METHODS
             else self.write_capability
         )
-        try:
-            obj = self.access.get(
-                user=self.request.user,
-                capability=capability,
-                queryset=self.get_base_queryset(),
-                **lookup,
-            )
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
-        except Http404 as exc:
-            raise exceptions.NotFound() from exc
+        obj = self.access.get(
+            user=self.request.user,
+            capability=capability,
+            queryset=self.get_base_queryset(),
+            **lookup,
+        )
         self.check_object_permissions(self.request, obj)
         return obj
 
+    def check_capability(self, partnership_id: int, capability: Capability) -> None:
+        """404 for a non-member of the partnership, 403 for a role without ``capability``
+        (answered as such by ``core.api.exception_handler``)."""
+        access.check(self.request.user, partnership_id, capability)
+
     def check_write(self, partnership_id: int) -> None:
         """For creates: the partnership the new object goes into must allow the write."""
-        try:
-            access.check(self.request.user, partnership_id, self.write_capability)
-        except Http404 as exc:
-            raise exceptions.NotFound() from exc
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
+        self.check_capability(partnership_id, self.write_capability)

@@ -2,7 +2,8 @@
 
 A cached value is keyed by the data version: a number in the database that goes up after
 every committed write to a model of the apps whose data pages and lists show (a signal
-on save, delete and many-to-many change, and an explicit call after bulk writes). Reading
+on save, delete and many-to-many change, and an explicit call after bulk writes). Each
+such app says so in its ``AppConfig.ready`` with :func:`watch`. Reading
 it is one query by primary key, so every process — web workers, the Celery worker — sees
 another's write as soon as it commits, and no entry outlives the data it was built from.
 
@@ -25,11 +26,22 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
+from .models import DataVersion
+
 T = TypeVar("T")
 
-# The apps whose rows the cached pages and lists show; auth for the authors' names.
-WATCHED_APPS = {"auth", "partnership", "funding", "consultations", "reviews"}
+# The labels of the apps whose rows the cached pages and lists show (see watch()).
+_WATCHED: set[str] = set()
 TIMEOUT = 10 * 60
+
+
+def watch(*app_labels: str) -> None:
+    """Pages and lists show these apps' rows: a write to any of their models is a change."""
+    _WATCHED.update(app_labels)
+
+
+def watched() -> frozenset[str]:
+    return frozenset(_WATCHED)
 
 
 class _LocalWrites:
@@ -40,15 +52,11 @@ class _LocalWrites:
 
 
 def data_version() -> int:
-    from .models import DataVersion
-
     number = DataVersion.objects.filter(pk=1).values_list("number", flat=True).first()
     return number or 0
 
 
 def _bump() -> None:
-    from .models import DataVersion
-
     if not DataVersion.objects.filter(pk=1).update(number=F("number") + 1):
         DataVersion.objects.get_or_create(pk=1, defaults={"number": 1})
 
@@ -67,8 +75,8 @@ def changed() -> None:
 def _on_write(sender: type[Model], **kwargs: Any) -> None:
     # A historical record is written with the row it records: that row's signal counts.
     if (
-        sender._meta.app_label in WATCHED_APPS
-        and sender._meta.model_name != "dataversion"
+        sender._meta.app_label in _WATCHED
+        and sender is not DataVersion
         and not issubclass(sender, HistoricalChanges)
     ):
         changed()
@@ -80,9 +88,9 @@ def _on_m2m(sender: type[Model], action: str, **kwargs: Any) -> None:
 
 
 def connect() -> None:
-    post_save.connect(_on_write, dispatch_uid="partnership.caching.save")
-    post_delete.connect(_on_write, dispatch_uid="partnership.caching.delete")
-    m2m_changed.connect(_on_m2m, dispatch_uid="partnership.caching.m2m")
+    post_save.connect(_on_write, dispatch_uid="core.caching.save")
+    post_delete.connect(_on_write, dispatch_uid="core.caching.delete")
+    m2m_changed.connect(_on_m2m, dispatch_uid="core.caching.m2m")
 
 
 def cached(parts: tuple[Any, ...], compute: Callable[[], T]) -> T:

@@ -2,7 +2,8 @@
 auditor reads it: every reference by its name, amounts with their currency, times in the
 site's time zone to the minute, one name per person, and the reason given for a change.
 
-Apps register each historical model with the lookup from it to its partnership. A page of
+Apps register each historical model with the lookup from it to its partnership (the
+partnership's own model with ``""``: the changes name it by its slug). A page of
 the history costs the same four queries whatever the amount of history and however many
 kinds of record it spans (each a UNION ALL over the models concerned):
 
@@ -39,8 +40,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
 
-from .models import Partnership
-from .templatetags.partnership_tags import money
+from .formatting import money
 
 # model -> lookup from the model to the partnership ("" for Partnership itself), or a
 # function from partnership ids to filter arguments where no lookup reaches.
@@ -60,7 +60,7 @@ def connect() -> None:
     """SQLite tells whether it has JSON functions by running a query, once per connection
     object: ask as the connection opens rather than in the middle of the first page that
     reads the history, whose query count would then depend on what came before."""
-    connection_created.connect(_ask_for_json, dispatch_uid="partnership.history.json")
+    connection_created.connect(_ask_for_json, dispatch_uid="core.history.json")
 
 
 def _ask_for_json(sender: Any, connection: Any, **kwargs: Any) -> None:
@@ -73,6 +73,11 @@ def register(model: type[models.Model], *, partnership_path: PathOrScope) -> Non
     if taken is not None:  # the kind filter names kinds by model name
         raise ValueError(f"{model._meta.label} and {taken._meta.label} share a model name.")
     _REGISTRY[model] = partnership_path
+
+
+def _partnership_model() -> type[models.Model]:
+    """The model registered as the partnership itself (lookup ``""``)."""
+    return next(m for m, path in _REGISTRY.items() if path == "")
 
 
 def registered_models() -> list[type[models.Model]]:
@@ -701,6 +706,7 @@ def _to_entries(rows: list[dict[str, Any]]) -> list[HistoryEntry]:
     if not rows:
         return []
     references: dict[type[models.Model], set[int]] = defaultdict(set)
+    partnership_model = _partnership_model()
     built = []
     for row in rows:
         model = model_of_kind(row["history_kind"])
@@ -716,7 +722,7 @@ def _to_entries(rows: list[dict[str, Any]]) -> list[HistoryEntry]:
                 if isinstance(model_field, models.ForeignKey):
                     references[model_field.related_model].add(getattr(version, model_field.attname))
         references[get_user_model()].add(row["history_user_id"])
-        references[Partnership].add(row["history_partnership"])
+        references[partnership_model].add(row["history_partnership"])
         built.append((row, model, obj, previous))
     names = _Names(references)
     entries = []
@@ -724,7 +730,7 @@ def _to_entries(rows: list[dict[str, Any]]) -> list[HistoryEntry]:
         names.attach(obj)
         if previous is not None:
             names.attach(previous)
-        partnership = names.objects.get((Partnership, row["history_partnership"]))
+        partnership = names.objects.get((partnership_model, row["history_partnership"]))
         entries.append(
             HistoryEntry(
                 key=f"{row['history_kind']}-{row['history_id']}",

@@ -1,0 +1,43 @@
+"""Form pieces every app's pages use: a date picker, a change's reason, a confirmation."""
+
+from __future__ import annotations
+
+from django import forms
+
+from .reasons import REASON_MAX_LENGTH, REASON_REQUIRED
+
+REASON_FIELD_HELP = "Why the change is made; kept with the change history."
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ReasonMixin(forms.Form):
+    """An optional reason for an edit, kept with the change history."""
+
+    reason = forms.CharField(
+        label="Reason for the change",
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        help_text=REASON_FIELD_HELP,
+    )
+
+
+class ConfirmForm(forms.Form):
+    """The confirmation of an irreversible or sensitive action: the reason is required
+    and kept with the change history (``_change_reason``), shown on the history page."""
+
+    reason = forms.CharField(
+        label="Reason",
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required. Kept with the change history.",
+        error_messages={"required": REASON_REQUIRED},
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(REASON_REQUIRED)
+        return reason

@@ -1,0 +1,65 @@
+"""Serializer pieces every app's API uses: related objects the user may see, the people the
+server records, and a change's reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from .access import ObjectAccess
+from .reasons import REASON_MAX_LENGTH, REASON_REQUIRED
+
+
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related object the requesting user may see; anything else 'does not exist'."""
+
+    def __init__(self, *, object_access: ObjectAccess, **kwargs):
+        self.object_access = object_access
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.object_access.visible(self.context["request"].user)
+
+
+class UsernameField(serializers.CharField):
+    """A user the server records (who uploaded, created, cleared…), by username; null where
+    there is none. Give the relation as ``source``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value) -> str:
+        return value.username
+
+
+def reason_field(**kwargs: Any) -> serializers.CharField:
+    """The reason of a correction or an irreversible action, required and kept with the
+    change history (whose column holds ``REASON_MAX_LENGTH`` characters)."""
+    return serializers.CharField(
+        write_only=True,
+        max_length=REASON_MAX_LENGTH,
+        help_text=kwargs.pop("help_text", "Why; kept with the change history."),
+        error_messages={"required": REASON_REQUIRED, "blank": REASON_REQUIRED},
+        **kwargs,
+    )
+
+
+class ReasonSerializer(serializers.Serializer):
+    """The body of an action that asks only for a reason."""
+
+    reason = reason_field()
+
+
+class ReasonField(serializers.CharField):
+    """An optional reason for an edit, kept with the change history."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            write_only=True,
+            required=False,
+            allow_blank=True,
+            max_length=REASON_MAX_LENGTH,
+            help_text="Why the change is made; kept with the change history.",
+            **kwargs,
+        )

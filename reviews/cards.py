@@ -1,0 +1,29 @@
+"""What the reviews show on the partnership's pages (``core.cards``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from core.cards import DASHBOARD, GOAL, Card, register
+
+from . import selectors
+
+
+def dashboard(*, partnership: Any, role: str) -> dict[str, Any]:
+    """The dashboard's reviews: when each is due, and which are overdue (one query)."""
+    return {
+        "reviews": list(selectors.reviews_due(partnership=partnership)),
+        "today": timezone.localdate(),
+    }
+
+
+def goal(*, goal: Any) -> dict[str, Any]:
+    """On a goal's page: the reviews whose carrying out fulfils it (one query)."""
+    return {"fulfilling": selectors.reviews_fulfilling(goal=goal)}
+
+
+def register_cards() -> None:
+    register(DASHBOARD, Card("reviews/includes/dashboard_reviews.html", dashboard, order=10))
+    register(GOAL, Card("reviews/includes/goal_reviews.html", goal, order=10))
