@@ -8,6 +8,7 @@ suits the embedded demo (SQLite and a filesystem broker under ``var/``); with
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -144,6 +145,21 @@ CACHES = {
     }
 }
 
+# The API's rate limits are counted here (core.throttling), and must be shared by every
+# web process: Redis when there is one, else files under var/ (the demo's one machine).
+if env_str("REDIS_URL"):
+    CACHES["throttle"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env_str("REDIS_URL"),
+        "KEY_PREFIX": "throttle",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+else:
+    CACHES["throttle"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str((VAR_DIR / "cache" / "throttle").resolve()),
+    }
+
 # --- Database -------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
@@ -274,11 +290,26 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # Per personal token and per user, on the shared cache: 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.throttling.TokenRateThrottle",
+        "core.throttling.UserRateThrottle",
+    ],
     "COERCE_DECIMAL_TO_STRING": True,
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DATE_FORMAT": "iso-8601",
     "DATETIME_FORMAT": "iso-8601",
 }
+# Requests a personal token, and a user through all their tokens and their session, may
+# send to the API ("N/second|minute|hour|day"; empty: no limit).
+API_RATE_PER_TOKEN = env_str("API_RATE_PER_TOKEN", "120/minute")
+API_RATE_PER_USER = env_str("API_RATE_PER_USER", "300/minute")
+for _name in ("API_RATE_PER_TOKEN", "API_RATE_PER_USER"):
+    if not re.fullmatch(r"([1-9][0-9]*/(second|minute|hour|day))?", globals()[_name]):
+        raise ImproperlyConfigured(
+            f"{_name} must be a number of requests per second, minute, hour or day "
+            f"(e.g. 120/minute), or empty for no limit, not {globals()[_name]!r}"
+        )
 SPECTACULAR_SETTINGS = {
     "TITLE": "Partnership Monitor API",
     "DESCRIPTION": "A donor ministry's strategic partnerships with multilateral organisations.",
