@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "csp",
     "django_guid",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "ops",
     "accounts",
@@ -105,6 +108,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "config.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "ops.sessions.SessionLifetimeMiddleware",
@@ -197,6 +202,17 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ops.views.locked_out"
+# Log-in codes are not kept with the attempt (the password never is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+
+# Multi-factor sign-in (accounts/): a password and a code from an authenticator app
+# (TOTP), or a one-time recovery code. With MFA_REQUIRED, desk officers, auditors and
+# administrators (staff and superusers) must sign in with it and set it up at their first
+# log-in; with MFA_ALL_ROLES too, every user (mission staff included). Anyone may set it up,
+# and is then always asked for a code. API tokens are created only in such a session.
+MFA_REQUIRED = env_bool("MFA_REQUIRED", default=not DEBUG)
+MFA_ALL_ROLES = env_bool("MFA_ALL_ROLES", default=False)
+OTP_TOTP_ISSUER = "Partnership Monitor"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -81,6 +81,9 @@ def _test_settings(settings, tmp_path):
     }
     caches["throttle"].clear()
     settings.API_RATE_PER_TOKEN = settings.API_RATE_PER_USER = "100000/minute"
+    # Users log in with a password alone, as in the demo; tests/accounts/test_mfa.py and
+    # the browser's sign-in journey turn the second factor on (production's default).
+    settings.MFA_REQUIRED = False
 
 
 # Loading the partnership from the strategy is some forty rows with their history: a
