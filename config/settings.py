@@ -213,6 +213,9 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 MFA_REQUIRED = env_bool("MFA_REQUIRED", default=not DEBUG)
 MFA_ALL_ROLES = env_bool("MFA_ALL_ROLES", default=False)
 OTP_TOTP_ISSUER = "Partnership Monitor"
+# Administrators remove a lost authenticator (its owner sets up a new one at the next
+# log-in) but never see its key, nor recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

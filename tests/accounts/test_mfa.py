@@ -419,3 +419,25 @@ def test_replacing_the_app_needs_a_verified_session_and_removes_the_old_one(
     assert list(TOTPDevice.objects.filter(user=desk)) == [new]
     assert not TOTPDevice.objects.filter(pk=old.pk).exists()
     assert services.second_factor_verify(user=desk, code=code_of(new)) == new
+
+
+def test_an_administrator_removes_a_lost_authenticator_but_never_sees_its_key(
+    mfa, desk, verified_login
+):
+    device, codes = set_up(desk)
+    root = factories.UserFactory(username="root", is_staff=True, is_superuser=True)
+    admin = verified_login(root)
+    page = admin.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").content.decode()
+    assert "Authenticator app" in page
+    assert device.key not in page
+    assert admin.get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/").status_code == 403
+    static = admin.get("/admin/otp_static/staticdevice/").content.decode()
+    assert "Recovery codes" in static
+    static_page = admin.get(
+        f"/admin/otp_static/staticdevice/{device.user.staticdevice_set.get().pk}/change/"
+    ).content.decode()
+    assert not any(code.replace("-", "") in static_page for code in codes)
+    # Removed, the owner sets up a new app at the next log-in.
+    admin.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    assert password_step("desk")[1]["Location"] == SET_UP_PAGE
