@@ -163,7 +163,10 @@ def signin_code(request: HttpRequest) -> HttpResponse:
 
 def _recovery_code_used(request: HttpRequest, user: Any) -> None:
     left = selectors.recovery_codes_left(user)
-    text = f"You signed in with a recovery code; it no longer works. {left} codes are left."
+    text = (
+        "You signed in with a recovery code; it no longer works. "
+        f"{left} of {services.RECOVERY_CODE_COUNT} recovery codes left."
+    )
     if left <= 3:
         text += " Make new ones on the Security page."
     messages.warning(request, text)
@@ -297,6 +300,7 @@ def security(request: HttpRequest) -> HttpResponse:
     context = {
         "authenticator": selectors.authenticator_of(user),
         "codes_left": selectors.recovery_codes_left(user),
+        "codes_made": services.RECOVERY_CODE_COUNT,
         "required": selectors.second_factor_required(user),
         "verified": user.is_verified(),
     }

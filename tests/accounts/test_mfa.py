@@ -261,7 +261,9 @@ def test_a_recovery_code_signs_in_once_and_is_refused_the_second_time(mfa, desk)
     assert response["Location"] == "/"
     assert verified(client)
     message = [str(m) for m in client.get("/").context["messages"]]
-    assert message == ["You signed in with a recovery code; it no longer works. 9 codes are left."]
+    assert message == [
+        "You signed in with a recovery code; it no longer works. 9 of 10 recovery codes left."
+    ]
 
     mfa.OTP_STATIC_THROTTLE_FACTOR = 0
     again, _ = password_step("desk")
