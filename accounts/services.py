@@ -126,6 +126,7 @@ def second_factor_verify(*, user: Any, code: str) -> Device:
     if not allowed:
         wait = (details or {}).get("locked_until")
         seconds = max(1, math.ceil((wait - timezone.now()).total_seconds())) if wait else 1
-        message = f"Too many wrong codes: wait {seconds} seconds, then try again."
+        unit = "second" if seconds == 1 else "seconds"
+        message = f"Too many wrong codes: wait {seconds} {unit}, then try again."
         raise ValidationError({"code": ValidationError(message, code="throttled")})
     raise ValidationError({"code": ValidationError(WRONG_CODE, code="wrong")})
