@@ -18,7 +18,7 @@ SYSTEM_PACKAGES = bash system/packages.sh $(PACKAGES)
 help:
 	@echo "make demo    set up the IOM partnership and demo users, serve http://$(HOST):$(PORT)/ with a worker"
 	@echo "make test    run every test CI runs (browser, API fuzzing, PostgreSQL and Redis): 6–7 min on 2 cores"
-	@echo "make lint    ruff, formatting, missing migrations and the OpenAPI schema's validity"
+	@echo "make lint    ruff, formatting, the import layering, missing migrations and the OpenAPI schema's validity"
 	@echo "make format  format the code"
 	@echo "make check-deploy  validate docker-compose.yml offline (with .env.example)"
 	@echo "make bench   benchmarks at 100 times the demo's data, written to bench/results.md (15–30 min)"
@@ -52,6 +52,7 @@ test: deps
 lint: deps
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
+	$(RUN) lint-imports
 	DEBUG=true $(RUN) python manage.py makemigrations --check --dry-run
 	DEBUG=true $(RUN) python manage.py spectacular --validate --fail-on-warn --file var/schema.yml
 

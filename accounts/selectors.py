@@ -1,18 +1,36 @@
-"""Who signs in with a second factor, and what they have set up."""
+"""Reads of the accounts pages: a user's tokens, who signs in with a second factor and
+what they have set up."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
+from django.http import Http404
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.access import Role, roles_of
 
+from .models import ApiToken
+
 # The roles that sign in with a second factor when MFA_REQUIRED is on: those who change
 # the record and those who read its whole history (mission staff too with MFA_ALL_ROLES).
 ROLES_WITH_SECOND_FACTOR = frozenset({Role.DESK_OFFICER, Role.AUDITOR})
+
+
+def tokens_of(*, user: Any) -> QuerySet[ApiToken]:
+    """The user's tokens, newest first (revoked ones too, marked so)."""
+    return ApiToken.objects.filter(user=user)
+
+
+def token_of(*, user: Any, pk: int) -> ApiToken:
+    """One of the user's tokens; anyone else's is not found (404)."""
+    try:
+        return tokens_of(user=user).get(pk=pk)
+    except ApiToken.DoesNotExist as exc:
+        raise Http404("No such token.") from exc
 
 
 def second_factor_required(user: Any) -> bool:

@@ -19,21 +19,24 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 @transaction.atomic
-def api_token_create(*, user: Any, name: str) -> tuple[ApiToken, str]:
-    """Create a token and return it with its plain value, which is shown once and not kept."""
+def api_token_create(*, by: Any, name: str) -> tuple[ApiToken, str]:
+    """Create a token of ``by`` (it acts as them) and return it with its plain value, which
+    is shown once and not kept."""
     name = name.strip()
     if not name:
         raise ValidationError({"name": "Give the token a name."})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name, prefix=raw[:10], key_hash=hash_token(raw))
+    token = ApiToken(user=by, name=name, prefix=raw[:10], key_hash=hash_token(raw))
     token.full_clean()
     token.save()
     return token, raw
 
 
-def api_token_revoke(*, token: ApiToken) -> ApiToken:
+def api_token_revoke(*, token: ApiToken, by: Any) -> ApiToken:
+    """The token no longer works; revoking it again changes nothing."""
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
+        token._history_user = by  # read by django-simple-history
         token.save(update_fields=["revoked_at"])
     return token
 

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -29,7 +29,6 @@ from core.views import add_form_errors, form_status
 
 from . import selectors, services, signin
 from .forms import ApiTokenForm, AuthenticatorSetUpForm, SignInCodeForm
-from .models import ApiToken
 
 
 @require_http_methods(["GET", "POST"])
@@ -41,9 +40,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
     new_token = None
     if form is not None and request.method == "POST" and form.is_valid():
         try:
-            token, raw = services.api_token_create(
-                user=request.user, name=form.cleaned_data["name"]
-            )
+            token, raw = services.api_token_create(by=request.user, name=form.cleaned_data["name"])
         except ValidationError as error:
             add_form_errors(form, error)
         else:
@@ -52,7 +49,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
             form = ApiTokenForm()
     refused = request.method == "POST" and not verified
     context = {
-        "tokens": ApiToken.objects.filter(user=request.user),
+        "tokens": selectors.tokens_of(user=request.user),
         "form": form,
         "new_token": new_token,
         "refused": refused,
@@ -66,8 +63,8 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    services.api_token_revoke(token=token)
+    token = selectors.token_of(user=request.user, pk=pk)
+    services.api_token_revoke(token=token, by=request.user)
     messages.success(request, f"The token “{token.name}” is revoked; it no longer works.")
     return redirect("accounts:token-list")
 

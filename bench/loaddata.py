@@ -1,11 +1,16 @@
 """Load data for benchmarks: the demo partnership's activity times N, and N−1 more partnerships.
 
-``generate(scale=N, seed=S)`` runs after ``setup_demo``. It adds to the Denmark–IOM
-partnership N "units" of the activity a partnership records over a three-year agreement
-(goal updates, risk assessments, payments, allocations, staff, consultation notes and
-action points, Annex IV rows, documents, reviews with report versions), and creates N−1
-further partnerships with one unit each, in which the demo users hold the roles they hold
-in the demo partnership.
+``generate(scale=N, seed=S)`` runs after ``setup_demo``. It makes a partnership of its own
+like the Denmark–IOM one (``<demo slug>-load``: the same organisation, period, amount,
+priority areas, goals and risks) and gives it N "units" of the activity a partnership
+records over a three-year agreement (goal updates, risk assessments, payments,
+allocations, staff, consultation notes and action points, Annex IV rows, documents,
+reviews with report versions); it creates N−1 further partnerships with one unit each. The
+demo users hold the roles they hold in the demo partnership in all of them. The demo
+partnership itself is left as it is, unless asked (``into_demo=True``, the command's
+``--into-demo``: what the benchmarks measure, in a throwaway database): then its record
+gets the N units (N−1 of the annex, reviews and documents, the demo having its own) and
+its period grows.
 
 Rows go through the services where a rule decides what may be stored: budget line
 commitments, payments and refunds (committed line, amount left, exchange rate), DAC-checked
@@ -17,9 +22,10 @@ assessments, findings, recommendations, report versions (a small PDF each, the r
 measured on its own) and download log entries.
 
 Rows keyed by year cannot simply be multiplied: a partnership has one budget line per year
-and component and one consultation a year, and years run to 2100 at most. So the demo
-agreement is extended by three years per unit as far as 2100 (83 years at scale 100): its
-budget lines and consultations grow with the years; every other kind grows N times.
+and component and one consultation a year, and years run to 2100 at most. So the agreement
+that gets the N units is extended by three years per unit as far as 2100 (83 years at
+scale 100): its budget lines and consultations grow with the years; every other kind grows
+N times.
 
 The same scale and seed give the same rows (values, dates, texts); only creation times
 and primary keys differ.
@@ -44,7 +50,6 @@ from simple_history.utils import bulk_create_with_history
 from consultations import services as consultation_services
 from consultations.models import ActionPoint, AgendaItem, Consultation, Note, NoteRevision
 from core import caching
-from funding import annex
 from funding import services as funding_services
 from funding.models import (
     EARMARKED_COMPONENTS,
@@ -55,6 +60,7 @@ from funding.models import (
     StaffPosition,
 )
 from partnership import seed as partnership_seed
+from partnership import services as partnership_services
 from partnership.models import (
     Currency,
     Document,
@@ -215,8 +221,8 @@ class Report:
 
     scale: int
     seed: int
-    demo: Partnership | None = None
-    partnerships: list[Partnership] = field(default_factory=list)
+    loaded: Partnership | None = None  # the one that got the N units
+    partnerships: list[Partnership] = field(default_factory=list)  # the N−1 further ones
     added: dict[str, int] = field(default_factory=dict)
 
     def add(self, kind: str, count: int) -> None:
@@ -417,7 +423,7 @@ class _Generator:
                 amount = _money(dkk if currency == "DKK" else dkk / Decimal("7.2"))
                 funding_services.disbursement_create(
                     budget_line=line,
-                    created_by=self.desk,
+                    by=self.desk,
                     value_date=value_date,
                     amount=amount,
                     currency=currency,
@@ -432,7 +438,7 @@ class _Generator:
                 continue
             funding_services.disbursement_create(
                 budget_line=line,
-                created_by=self.desk,
+                by=self.desk,
                 value_date=dt.date(line.year, 12, 20),
                 amount=_money(self.rng.uniform(5_000, 50_000)),
                 currency="DKK",
@@ -470,7 +476,7 @@ class _Generator:
                         ]
                     ),
                     reported_in=f"{partnership.organisation.acronym} annual report {line.year}",
-                    created_by=self.desk,
+                    by=self.desk,
                 )
         self.report.add("allocations", sum(counts))
 
@@ -558,11 +564,11 @@ class _Generator:
                     ]
                 )  # fmt: skip
         content = buffer.getvalue().encode("utf-8")
-        result = annex.voluntary_contributions_import(
+        result = funding_services.voluntary_contributions_import(
             partnership=partnership,
             content=content,
             filename=f"annex-iv-load-{partnership.slug}-{self.project_number}.csv",
-            imported_by=self.desk,
+            by=self.desk,
         )
         self.report.add("voluntary contributions", result.record.contributions_added)
 
@@ -578,7 +584,7 @@ class _Generator:
         for year in years[: max(0, CONSULTATIONS_PER_UNIT * units - have)]:
             consultation = consultation_services.consultation_create(
                 partnership=partnership,
-                created_by=self.geneva,
+                by=self.geneva,
                 year=year,
                 date=dt.date(year, 5, 1) + dt.timedelta(self.rng.randrange(120)),
                 place=self.rng.choice(["Geneva", "Copenhagen"]),
@@ -588,7 +594,7 @@ class _Generator:
                 for index in range(EXTRA_AGENDA_ITEMS):
                     consultation_services.agenda_item_add(
                         consultation=consultation,
-                        user=self.geneva,
+                        by=self.geneva,
                         title=[
                             "Use of the Danish contribution",
                             "Plans for the coming year",
@@ -830,6 +836,59 @@ def _extend_period(partnership: Partnership, scale: int) -> None:
         partnership.save(update_fields=["end_date"])
 
 
+def _own_partnership(demo: Partnership) -> Partnership:
+    """A partnership of the load data's own, made like the demo's record: its
+    organisation, period, amount, priority areas, goals (with their indicators) and risks."""
+    slug = f"{demo.slug}-load"
+    if Partnership.objects.filter(slug=slug).exists():
+        raise LookupError(
+            f"The load data's partnership {slug} exists already: generate once, after "
+            "setup_demo, in a database of its own."
+        )
+    partnership = Partnership(
+        donor=demo.donor,
+        organisation=demo.organisation,
+        title=f"{demo.title} (load data)",
+        slug=slug,
+        start_date=demo.start_date,
+        end_date=demo.end_date,
+        annual_amount=demo.annual_amount,
+        currency=demo.currency,
+        status=demo.status,
+        mid_term_review_due=demo.mid_term_review_due,
+    )
+    partnership.full_clean()
+    partnership.save()
+
+    def copied(record: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+        return {name: getattr(record, name) for name in fields}
+
+    areas = {
+        area.number: PriorityArea.objects.create(
+            partnership=partnership,
+            number=area.number,
+            **copied(area, partnership_services.PRIORITY_AREA_FIELDS),
+        )
+        for area in demo.priority_areas.order_by("number")
+    }
+    for goal in demo.goals.select_related("priority_area").order_by("number"):
+        OverallGoal.objects.create(
+            partnership=partnership,
+            number=goal.number,
+            **{
+                **copied(goal, partnership_services.GOAL_FIELDS),
+                "priority_area": areas[goal.priority_area.number] if goal.priority_area else None,
+            },
+        )
+    for risk in demo.risks.order_by("number"):
+        Risk.objects.create(
+            partnership=partnership,
+            number=risk.number,
+            **copied(risk, partnership_services.RISK_FIELDS),
+        )
+    return partnership
+
+
 def _further_partnership(index: int, demo: Partnership) -> Partnership:
     name, acronym, hq = ORGANISATIONS[index % len(ORGANISATIONS)]
     cycle = index // len(ORGANISATIONS)
@@ -876,6 +935,15 @@ def _further_partnership(index: int, demo: Partnership) -> Partnership:
     return partnership
 
 
+def _add_members(partnership: Partnership, roles: list[tuple[Any, str]], users: dict) -> None:
+    """The demo users, in the roles they hold in the demo partnership."""
+    bulk_create_with_history(
+        [Membership(user=user, partnership=partnership, role=role) for user, role in roles],
+        Membership,
+        default_user=users["desk"],
+    )
+
+
 def _demo_roles(demo: Partnership) -> list[tuple[Any, str]]:
     return [
         (m.user, m.role)
@@ -900,9 +968,16 @@ def _users(demo: Partnership) -> dict[str, Any]:
     }
 
 
-def generate(*, scale: int, seed: int = 0, demo_slug: str = partnership_seed.IOM_SLUG) -> Report:
-    """Add ``scale`` units of activity to the demo partnership and ``scale − 1`` partnerships
-    with one unit each (see the module's docstring). Raises LookupError before setup_demo."""
+def generate(
+    *,
+    scale: int,
+    seed: int = 0,
+    demo_slug: str = partnership_seed.IOM_SLUG,
+    into_demo: bool = False,
+) -> Report:
+    """Make a partnership like the demo's with ``scale`` units of activity (or, with
+    ``into_demo``, add them to the demo partnership) and ``scale − 1`` partnerships with one
+    unit each (see the module's docstring). Raises LookupError before setup_demo."""
     if scale < 1:
         raise ValueError("The scale is a whole number from 1.")
     try:
@@ -911,7 +986,7 @@ def generate(*, scale: int, seed: int = 0, demo_slug: str = partnership_seed.IOM
         raise LookupError(f"Run setup_demo first: there is no partnership {demo_slug}.") from exc
     users = _users(demo)
     roles = _demo_roles(demo)
-    report = Report(scale=scale, seed=seed, demo=demo)
+    report = Report(scale=scale, seed=seed)
     rng = random.Random(seed)  # noqa: S311 - repeatable data, no secret
     generator = _Generator(rng=rng, report=report, users=users)
     amounts = dict(
@@ -921,20 +996,25 @@ def generate(*, scale: int, seed: int = 0, demo_slug: str = partnership_seed.IOM
     )
     with transaction.atomic():
         caching.changed()  # its bulk inserts send no signal
-        _extend_period(demo, scale)
-        generator.budget_lines(demo, amounts)
+        if into_demo:
+            loaded, own = demo, 1  # the demo's own reviews, documents and annex: one unit
+        else:
+            loaded, own = _own_partnership(demo), 0
+            _add_members(loaded, roles, users)
+        _extend_period(loaded, scale)
+        generator.budget_lines(loaded, amounts)
         generator.activity(
-            demo, scale, reviews=scale - 1, documents=DOCUMENTS_PER_UNIT * (scale - 1)
+            loaded,
+            scale,
+            reviews=scale - own,
+            documents=DOCUMENTS_PER_UNIT * (scale - own),
         )
-        generator.annex(demo, scale - 1)  # the demo's own annex is the first unit
+        generator.annex(loaded, scale - own)
+        report.loaded = loaded
     for index in range(scale - 1):
         with transaction.atomic():
             partnership = _further_partnership(index, demo)
-            bulk_create_with_history(
-                [Membership(user=user, partnership=partnership, role=role) for user, role in roles],
-                Membership,
-                default_user=users["desk"],
-            )
+            _add_members(partnership, roles, users)
             factor = partnership.annual_amount / demo.annual_amount
             generator.budget_lines(
                 partnership, {c: (a * factor).quantize(CENT) for c, a in amounts.items()}

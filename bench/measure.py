@@ -62,10 +62,10 @@ def _report_html(review_id: int) -> str:
 
     from django.utils import timezone
 
-    from reviews import rendering, selectors
+    from reviews import rendering, report, selectors
 
     data = selectors.review_report_data(review_id=review_id, as_of=timezone.localdate())
-    figures_json = selectors.figures_json(selectors.report_figures(data))
+    figures_json = report.figures_json(report.report_figures(data))
     return rendering.report_html(
         data,
         version_number=1,
@@ -95,7 +95,7 @@ def enqueue(*, count: int, review_id: int | None = None) -> list[int]:
     ids = []
     for _ in range(count):
         with transaction.atomic():
-            ids.append(services.report_version_request(review=review, requested_by=user).pk)
+            ids.append(services.report_version_request(review=review, by=user).pk)
     return ids
 
 
@@ -246,7 +246,7 @@ def import_contributions(*, rows: int, repeats: int) -> dict[str, Any]:
     same rows, alternated; each in a transaction rolled back afterwards."""
     from decimal import Decimal
 
-    from funding import annex
+    from funding import services as funding_services
     from funding.models import ContributionImport, VoluntaryContribution
     from partnership.models import Partnership
 
@@ -268,8 +268,8 @@ def import_contributions(*, rows: int, repeats: int) -> dict[str, Any]:
         )
 
     def full_import(partnership):
-        result = annex.voluntary_contributions_import(
-            partnership=partnership, content=content, filename="bench.csv", imported_by=user
+        result = funding_services.voluntary_contributions_import(
+            partnership=partnership, content=content, filename="bench.csv", by=user
         )
         return result.record.contributions_added
 

@@ -92,41 +92,23 @@ class Objects:
         from funding.models import Allocation, BudgetLine, ExchangeRate, StaffPosition
         from reviews.models import Review
 
+        def first(queryset) -> int:
+            return queryset.order_by("pk").values_list("pk", flat=True).first()
+
         consultation = Consultation.objects.filter(partnership__slug=slug).order_by("pk").first()
         return cls(
             slug=slug,
             goal=1,
             risk=1,
             area=1,
-            budget_line=BudgetLine.objects.filter(partnership__slug=slug)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-            .first(),
-            exchange_rate=ExchangeRate.objects.filter(partnership__slug=slug)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-            .first(),
-            allocation=Allocation.objects.filter(budget_line__partnership__slug=slug)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-            .first(),
-            staff_position=StaffPosition.objects.filter(partnership__slug=slug)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-            .first(),
-            review=Review.objects.filter(partnership__slug=slug)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-            .first(),
+            budget_line=first(BudgetLine.objects.filter(partnership__slug=slug)),
+            exchange_rate=first(ExchangeRate.objects.filter(partnership__slug=slug)),
+            allocation=first(Allocation.objects.filter(budget_line__partnership__slug=slug)),
+            staff_position=first(StaffPosition.objects.filter(partnership__slug=slug)),
+            review=first(Review.objects.filter(partnership__slug=slug)),
             consultation_year=consultation.year,
-            note=Note.objects.filter(agenda_item__consultation=consultation)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-            .first(),
-            action_point=ActionPoint.objects.filter(consultation=consultation)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-            .first(),
+            note=first(Note.objects.filter(agenda_item__consultation=consultation)),
+            action_point=first(ActionPoint.objects.filter(consultation=consultation)),
         )
 
 

@@ -1,11 +1,14 @@
-"""Settings for benchmark runs only: production's settings, plus a bare view to compare with.
+"""Settings for benchmark runs only: production's settings, plus the benchmark app (its
+commands ``generate_load_data`` and ``bench_measure``) and a bare view to compare with.
 
-``make bench`` serves the app with ``DJANGO_SETTINGS_MODULE=bench.settings``; production
-never names this module, so the baseline view exists only there.
+``make bench`` (``bench/run.sh``, ``bench/harness.py``) runs every command and server with
+``DJANGO_SETTINGS_MODULE=bench.settings``; production never names this module, so neither
+the commands nor the baseline view exist there.
 """
 
 from config.settings import *  # noqa: F403
 
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
 ROOT_URLCONF = "bench.urls"
 
 # No collectstatic before a run: pages only name their static files, and the report's

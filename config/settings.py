@@ -95,7 +95,6 @@ INSTALLED_APPS = [
     "funding",
     "reviews",
     "consultations",
-    "bench",
 ]
 
 MIDDLEWARE = [

@@ -1,8 +1,12 @@
-"""Access to consultations and what hangs off them, scoped to the user's partnerships."""
+"""Access to consultations and what hangs off them, scoped to the user's partnerships,
+and who may move a consultation into or out of "notes cleared"."""
 
 from __future__ import annotations
 
-from core.access import ObjectAccess
+from typing import Any
+
+from core import access as core_access
+from core.access import Capability, ObjectAccess
 
 from .models import ActionPoint, AgendaItem, Consultation, Note
 
@@ -25,3 +29,23 @@ action_points = ObjectAccess[ActionPoint](
     ),
     "consultation__partnership",
 )
+
+
+def status_capability(current: str, status: str) -> Capability:
+    """What moving a consultation from status ``current`` to ``status`` asks of the
+    person: into or out of "notes cleared", clearing notes (desk officers); any other
+    move, editing consultations."""
+    cleared = Consultation.Status.NOTES_CLEARED
+    if (status == cleared) != (current == cleared):
+        return Capability.CLEAR_NOTES
+    return Capability.EDIT_CONSULTATIONS
+
+
+def statuses_open_to(user: Any, consultation: Consultation) -> list[str]:
+    """The statuses ``user`` may give ``consultation``, its own among them."""
+    capabilities = core_access.capabilities_in(user, consultation.partnership_id)
+    return [
+        status
+        for status in Consultation.Status
+        if status_capability(consultation.status, status) in capabilities
+    ]

@@ -71,7 +71,7 @@ class ConsultationViewSet(
         self.check_write(partnership.pk)
         data.pop("status", None)
         serializer.instance = services.consultation_create(
-            partnership=partnership, created_by=self.request.user, **data
+            partnership=partnership, by=self.request.user, **data
         )
 
     def perform_update(self, serializer):
@@ -80,11 +80,11 @@ class ConsultationViewSet(
             name: serializer.validated_data.get(name, getattr(current, name))
             for name in ("date", "place", "participants", "status")
         }
-        cleared = Consultation.Status.NOTES_CLEARED
-        if (data["status"] == cleared) != (current.status == cleared):
-            self.check_capability(current.partnership_id, Capability.CLEAR_NOTES)
+        self.check_capability(
+            current.partnership_id, access.status_capability(current.status, data["status"])
+        )
         serializer.instance = services.consultation_update(
-            consultation=current, user=self.request.user, **data
+            consultation=current, by=self.request.user, **data
         )
 
 
@@ -128,11 +128,11 @@ class AgendaItemViewSet(
         consultation = data["consultation"]
         self.check_write(consultation.partnership_id)
         item = services.agenda_item_add(
-            consultation=consultation, user=self.request.user, title=data["title"]
+            consultation=consultation, by=self.request.user, title=data["title"]
         )
         if data.get("order") is not None:
             item = services.agenda_item_move(
-                item=item, user=self.request.user, position=data["order"]
+                item=item, by=self.request.user, position=data["order"]
             )
         serializer.instance = item
 
@@ -140,17 +140,15 @@ class AgendaItemViewSet(
         item = serializer.instance
         data = serializer.validated_data
         if "title" in data and data["title"] != item.title:
-            item = services.agenda_item_rename(
-                item=item, user=self.request.user, title=data["title"]
-            )
+            item = services.agenda_item_rename(item=item, by=self.request.user, title=data["title"])
         if data.get("order") is not None and data["order"] != item.order:
             item = services.agenda_item_move(
-                item=item, user=self.request.user, position=data["order"]
+                item=item, by=self.request.user, position=data["order"]
             )
         serializer.instance = item
 
     def perform_destroy(self, instance):
-        services.agenda_item_remove(item=instance, user=self.request.user)
+        services.agenda_item_remove(item=instance, by=self.request.user)
 
 
 # --- Notes --------------------------------------------------------------------------------
@@ -217,7 +215,7 @@ class NoteViewSet(
         self.check_write(item.consultation.partnership_id)
         serializer.instance = services.note_create(
             agenda_item=item,
-            author=self.request.user,
+            by=self.request.user,
             body=data.get("body", ""),
             goals=data.get("goals", ()),
             risks=data.get("risks", ()),
@@ -232,7 +230,7 @@ class NoteViewSet(
         try:
             note = services.note_update(
                 note=note,
-                user=request.user,
+                by=request.user,
                 version=data["version"],
                 body=data.get("body", note.body),
                 goals=data.get("goals"),
@@ -256,7 +254,7 @@ class NoteViewSet(
         payload = payload_class(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
-            step(note=note, user=request.user, **payload.validated_data)
+            step(note=note, by=request.user, **payload.validated_data)
         except services.NoteConflictError as conflict:
             return self._conflict(conflict.current)
         fresh = self.access.base().prefetch_related(*_LINKS).get(pk=note.pk)
@@ -337,14 +335,14 @@ class ActionPointViewSet(
         consultation = data.pop("consultation")
         self.check_write(consultation.partnership_id)
         serializer.instance = services.action_point_create(
-            consultation=consultation, created_by=self.request.user, **data
+            consultation=consultation, by=self.request.user, **data
         )
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         point = services.action_point_update(
             action_point=serializer.instance,
-            user=self.request.user,
+            by=self.request.user,
             goals=data.pop("goals", None),
             risks=data.pop("risks", None),
             **data,

@@ -60,6 +60,15 @@ class ConsultationForm(forms.Form):
         help_text="Held needs the date; notes cleared needs every note cleared (desk officers).",
     )
 
+    def __init__(self, *args, statuses: list[str], **kwargs):
+        """``statuses``: those the person may give it (``access.statuses_open_to``)."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["status"]
+        if len(statuses) == 1:
+            field.disabled = True  # the consultation's own: it keeps it
+        else:
+            field.choices = [choice for choice in field.choices if choice[0] in statuses]
+
 
 class AgendaItemForm(forms.Form):
     title = forms.CharField(label="New agenda item", max_length=300)

@@ -144,6 +144,22 @@ class Note(models.Model):
     def is_locked(self) -> bool:
         return self.status == self.Status.CLEARED
 
+    # What each step asks of the note: the services refuse a step the note does not allow,
+    # and the page offers only the steps it does.
+    @property
+    def can_be_marked_ready(self) -> bool:
+        """A draft with something written in it."""
+        return self.status == self.Status.DRAFT and bool(self.body.strip())
+
+    @property
+    def can_be_cleared(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def can_be_discarded(self) -> bool:
+        """An empty draft never cleared: a note opened and never written."""
+        return self.status == self.Status.DRAFT and not self.body.strip() and self.revision == 1
+
 
 class NoteRevision(AppendOnlyModel):
     """A cleared text of a note, kept as it was cleared."""

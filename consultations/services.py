@@ -65,7 +65,7 @@ def _create_standard_agenda(consultation: Consultation) -> None:
 def consultation_create(
     *,
     partnership: Partnership,
-    created_by: Any,
+    by: Any,
     year: int,
     date: dt.date | None = None,
     place: str = "",
@@ -81,14 +81,14 @@ def consultation_create(
         raise ValidationError({"year": f"There is already a consultation for {year}."})
     consultation = Consultation(
         partnership=partnership,
-        created_by=created_by,
+        created_by=by,
         year=year,
         date=date,
         place=place,
         participants=participants,
     )
     consultation.full_clean()
-    _with_history_user(consultation, created_by)
+    _with_history_user(consultation, by)
     consultation.save()
     _create_standard_agenda(consultation)
     return consultation
@@ -107,7 +107,7 @@ _TRANSITIONS = {
 def consultation_update(
     *,
     consultation: Consultation,
-    user: Any,
+    by: Any,
     date: dt.date | None,
     place: str,
     participants: str,
@@ -149,7 +149,7 @@ def consultation_update(
     for name, value in changed.items():
         setattr(current, name, value)
     current.full_clean()
-    _with_history_user(current, user)
+    _with_history_user(current, by)
     current.save(update_fields=list(changed))
     return current
 
@@ -163,7 +163,7 @@ def _locked_items(consultation: Consultation) -> list[AgendaItem]:
     )
 
 
-def _apply_order(items: list[AgendaItem], user: Any) -> None:
+def _apply_order(items: list[AgendaItem], by: Any) -> None:
     """Number ``items`` 1..n in list order, writing only the items whose place changed."""
     moving = [item for position, item in enumerate(items, start=1) if item.order != position]
     if not moving:
@@ -174,12 +174,12 @@ def _apply_order(items: list[AgendaItem], user: Any) -> None:
     for position, item in enumerate(items, start=1):
         if item in moving:
             item.order = position
-            _with_history_user(item, user)
+            _with_history_user(item, by)
             item.save(update_fields=["order"])
 
 
 @transaction.atomic
-def agenda_item_add(*, consultation: Consultation, user: Any, title: str) -> AgendaItem:
+def agenda_item_add(*, consultation: Consultation, by: Any, title: str) -> AgendaItem:
     title = title.strip()
     last = AgendaItem.objects.filter(consultation=consultation).aggregate(m=Max("order"))["m"]
     item = AgendaItem(
@@ -189,13 +189,13 @@ def agenda_item_add(*, consultation: Consultation, user: Any, title: str) -> Age
         title=title,
     )
     item.full_clean(exclude=["consultation"])
-    _with_history_user(item, user)
+    _with_history_user(item, by)
     item.save()
     return item
 
 
 @transaction.atomic
-def agenda_item_move(*, item: AgendaItem, user: Any, position: int) -> AgendaItem:
+def agenda_item_move(*, item: AgendaItem, by: Any, position: int) -> AgendaItem:
     """Put ``item`` at ``position`` (1 = first); the others keep their relative order."""
     items = _locked_items(item.consultation)
     if not 1 <= position <= len(items):
@@ -203,31 +203,31 @@ def agenda_item_move(*, item: AgendaItem, user: Any, position: int) -> AgendaIte
     current = next(i for i in items if i.pk == item.pk)
     items.remove(current)
     items.insert(position - 1, current)
-    _apply_order(items, user)
+    _apply_order(items, by)
     return current
 
 
 @transaction.atomic
-def agenda_item_rename(*, item: AgendaItem, user: Any, title: str) -> AgendaItem:
+def agenda_item_rename(*, item: AgendaItem, by: Any, title: str) -> AgendaItem:
     if item.is_standard:
         raise ValidationError({"title": "A standard item keeps the strategy's words."})
     item.title = title.strip()
     item.full_clean(exclude=["consultation"])
-    _with_history_user(item, user)
+    _with_history_user(item, by)
     item.save(update_fields=["title"])
     return item
 
 
 @transaction.atomic
-def agenda_item_remove(*, item: AgendaItem, user: Any) -> None:
+def agenda_item_remove(*, item: AgendaItem, by: Any) -> None:
     if item.is_standard:
         raise ValidationError("Standard items stay on the agenda.")
     if item.notes.exists() or item.action_points.exists():
         raise ValidationError("This item has notes or action points; it stays on the agenda.")
     remaining = [i for i in _locked_items(item.consultation) if i.pk != item.pk]
-    _with_history_user(item, user)
+    _with_history_user(item, by)
     item.delete()
-    _apply_order(remaining, user)
+    _apply_order(remaining, by)
 
 
 # --- Notes --------------------------------------------------------------------------------
@@ -290,27 +290,27 @@ def _partnership_id(note: Note) -> int:
 def note_create(
     *,
     agenda_item: AgendaItem,
-    author: Any,
+    by: Any,
     body: str = "",
     goals: Iterable[OverallGoal] = (),
     risks: Iterable[Risk] = (),
 ) -> Note:
     goals, risks = _check_links(agenda_item.consultation.partnership_id, goals, risks)
-    note = Note(agenda_item=agenda_item, author=author, last_edited_by=author, body=body)
+    note = Note(agenda_item=agenda_item, author=by, last_edited_by=by, body=body)
     note.full_clean(exclude=["agenda_item"])
-    _with_history_user(note, author)
+    _with_history_user(note, by)
     note.save()
     _set_links(note, goals, risks, (set(), set()))
     return note
 
 
-def _continues_session(note: Note, user: Any, now: dt.datetime) -> Any | None:
+def _continues_session(note: Note, by: Any, now: dt.datetime) -> Any | None:
     """The note's latest history row when this save continues the same editing session."""
     latest = note.history.order_by("-history_date", "-history_id").first()
     if (
         latest is not None
         and latest.history_type == "~"  # the creation keeps its own entry and time
-        and latest.history_user_id == getattr(user, "pk", None)
+        and latest.history_user_id == getattr(by, "pk", None)
         and latest.status == note.status
         and latest.revision == note.revision
         and now - latest.history_date < HISTORY_SESSION
@@ -323,7 +323,7 @@ def _continues_session(note: Note, user: Any, now: dt.datetime) -> Any | None:
 def note_update(
     *,
     note: Note,
-    user: Any,
+    by: Any,
     version: int,
     body: str,
     goals: Iterable[OverallGoal] | None = None,
@@ -352,17 +352,17 @@ def note_update(
     now = timezone.now()
     current.body = body
     current.version += 1
-    current.last_edited_by = user
+    current.last_edited_by = by
     if current.status == Note.Status.CLEARED:
         current.revision += 1
         current.cleared_by = None
         current.cleared_at = None
-        _reopen_consultation(current.agenda_item.consultation_id, user)
+        _reopen_consultation(current.agenda_item.consultation_id, by)
     current.status = Note.Status.DRAFT
     current.full_clean(exclude=["agenda_item", "author"])
 
-    session = _continues_session(current, user, now)
-    _with_history_user(current, user)
+    session = _continues_session(current, by, now)
+    _with_history_user(current, by)
     if session is None:
         current.save()
     else:
@@ -376,18 +376,18 @@ def note_update(
             body=current.body,
             version=current.version,
             updated_at=current.updated_at,
-            last_edited_by=user,
+            last_edited_by=by,
             history_date=now,
         )
     _set_links(current, goal_list, risk_list, stored)
     return current
 
 
-def _reopen_consultation(consultation_id: int, user: Any) -> None:
+def _reopen_consultation(consultation_id: int, by: Any) -> None:
     consultation = Consultation.objects.select_for_update().get(pk=consultation_id)
     if consultation.status == Status.NOTES_CLEARED:
         consultation.status = Status.HELD
-        _with_history_user(consultation, user)
+        _with_history_user(consultation, by)
         consultation._change_reason = "A cleared note was revised."
         consultation.save(update_fields=["status"])
 
@@ -398,16 +398,16 @@ def _check_version(current: Note, version: int) -> None:
 
 
 @transaction.atomic
-def note_mark_ready(*, note: Note, user: Any, version: int) -> Note:
+def note_mark_ready(*, note: Note, by: Any, version: int) -> Note:
     current = _lock_note(note)
     _check_version(current, version)
-    if current.status != Note.Status.DRAFT:
-        raise ValidationError({"status": "Only a draft can be marked ready."})
-    if not current.body.strip():
+    if not current.can_be_marked_ready:
+        if current.status != Note.Status.DRAFT:
+            raise ValidationError({"status": "Only a draft can be marked ready."})
         raise ValidationError({"body": "Write the note before marking it ready."})
     current.status = Note.Status.READY
     current.version += 1
-    _with_history_user(current, user)
+    _with_history_user(current, by)
     current.save(update_fields=["status", "version", "updated_at"])
     return current
 
@@ -423,20 +423,20 @@ def _required_reason(reason: str) -> str:
 
 
 @transaction.atomic
-def note_clear(*, note: Note, user: Any, version: int, reason: str) -> Note:
+def note_clear(*, note: Note, by: Any, version: int, reason: str) -> Note:
     """Clear a note marked ready: it is locked and its text kept as a revision. The
     reason goes into the history of both."""
     reason = _required_reason(reason)
     current = _lock_note(note)
     _check_version(current, version)
-    if current.status != Note.Status.READY:
+    if not current.can_be_cleared:
         raise ValidationError({"status": "Only a note marked ready can be cleared."})
     now = timezone.now()
     current.status = Note.Status.CLEARED
     current.version += 1
-    current.cleared_by = user
+    current.cleared_by = by
     current.cleared_at = now
-    _with_history_user(current, user)
+    _with_history_user(current, by)
     current._change_reason = reason
     current.save(update_fields=["status", "version", "cleared_by", "cleared_at", "updated_at"])
     revision = NoteRevision(
@@ -446,24 +446,24 @@ def note_clear(*, note: Note, user: Any, version: int, reason: str) -> Note:
         goal_numbers=sorted(current.goals.values_list("number", flat=True)),
         risk_numbers=sorted(current.risks.values_list("number", flat=True)),
         written_by_id=current.last_edited_by_id,
-        cleared_by=user,
+        cleared_by=by,
         cleared_at=now,
     )
     revision.full_clean()
-    _with_history_user(revision, user)
+    _with_history_user(revision, by)
     revision._change_reason = reason
     revision.save()
     return current
 
 
 @transaction.atomic
-def note_discard(*, note: Note, user: Any, version: int) -> None:
+def note_discard(*, note: Note, by: Any, version: int) -> None:
     """Remove an empty draft (one opened and never written)."""
     current = _lock_note(note)
     _check_version(current, version)
-    if current.body.strip() or current.revision > 1 or current.status != Note.Status.DRAFT:
+    if not current.can_be_discarded:
         raise ValidationError({"body": "Only an empty draft can be discarded."})
-    _with_history_user(current, user)
+    _with_history_user(current, by)
     current.goals.clear()
     current.risks.clear()
     current.delete()
@@ -495,7 +495,7 @@ def _closed_on(status: str, previous: str | None, closed_on: dt.date | None) -> 
 def action_point_create(
     *,
     consultation: Consultation,
-    created_by: Any,
+    by: Any,
     description: str,
     owner: str,
     due_date: dt.date | None = None,
@@ -517,10 +517,10 @@ def action_point_create(
         due_date=due_date,
         status=status,
         closed_on=_closed_on(status, None, None),
-        created_by=created_by,
+        created_by=by,
     )
     point.full_clean(exclude=["consultation"])
-    _with_history_user(point, created_by)
+    _with_history_user(point, by)
     point._change_reason = reason
     point.save()
     _set_links(point, goals, risks, (set(), set()))
@@ -534,7 +534,7 @@ _ACTION_POINT_FIELDS = ("description", "owner", "due_date", "status", "agenda_it
 def action_point_update(
     *,
     action_point: ActionPoint,
-    user: Any,
+    by: Any,
     goals: Iterable[OverallGoal] | None = None,
     risks: Iterable[Risk] | None = None,
     reason: str = "",
@@ -572,7 +572,7 @@ def action_point_update(
         changed.append("closed_on")
     if changed:
         current.full_clean(exclude=["consultation"])
-        _with_history_user(current, user)
+        _with_history_user(current, by)
         current._change_reason = reason
         current.save(update_fields=[*changed, "updated_at"])
     _set_links(current, goal_list, risk_list)

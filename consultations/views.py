@@ -20,7 +20,7 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
-from core.access import Capability, capabilities_in
+from core.access import Capability
 from core.forms import ConfirmForm
 from core.views import add_form_errors, form_status, partnership_context
 from partnership import access as partnership_access
@@ -75,7 +75,7 @@ def consultation_list(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             consultation = services.consultation_create(
-                partnership=partnership, created_by=request.user, **form.cleaned_data
+                partnership=partnership, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             add_form_errors(form, error)
@@ -141,24 +141,18 @@ def consultation_detail(request: HttpRequest, slug: str, year: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def consultation_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     consultation = _consultation(request, slug, year, EDIT)
-    may_clear = Capability.CLEAR_NOTES in capabilities_in(request.user, consultation.partnership_id)
     initial = {
         name: getattr(consultation, name) for name in ("date", "place", "participants", "status")
     }
-    form = ConsultationForm(request.POST or None, initial=initial)
-    if not may_clear:
-        # Only a desk officer moves a consultation into or out of "notes cleared".
-        status_field = form.fields["status"]
-        if consultation.status == Consultation.Status.NOTES_CLEARED:
-            status_field.disabled = True
-        else:
-            status_field.choices = [
-                c for c in status_field.choices if c[0] != Consultation.Status.NOTES_CLEARED
-            ]
+    form = ConsultationForm(
+        request.POST or None,
+        initial=initial,
+        statuses=access.statuses_open_to(request.user, consultation),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.consultation_update(
-                consultation=consultation, user=request.user, **form.cleaned_data
+                consultation=consultation, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             add_form_errors(form, error)
@@ -189,7 +183,7 @@ def agenda_item_add(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     if form.is_valid():
         try:
             item = services.agenda_item_add(
-                consultation=consultation, user=request.user, **form.cleaned_data
+                consultation=consultation, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             add_form_errors(form, error)
@@ -204,18 +198,16 @@ def agenda_item_add(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     return render(request, "consultations/consultation_detail.html", context, status=400)
 
 
-def _agenda_change(request: HttpRequest, item: AgendaItem, change, done: str) -> HttpResponse:
-    consultation = item.consultation
-    try:
-        change()
-    except ValidationError as error:
-        message = " ".join(error.messages)
-        if request.htmx:
-            return _render_agenda(request, consultation, agenda_error=message)
-        messages.error(request, message)
+def _agenda_changed(
+    request: HttpRequest, consultation: Consultation, *, done: str = "", refused: str = ""
+) -> HttpResponse:
+    """After a move or a removal: the agenda fragment (htmx), or back to the agenda with
+    what happened."""
+    if request.htmx:
+        return _render_agenda(request, consultation, agenda_error=refused)
+    if refused:
+        messages.error(request, refused)
     else:
-        if request.htmx:
-            return _render_agenda(request, consultation)
         messages.success(request, done)
     return redirect(_anchor(consultation, "agenda"))
 
@@ -225,23 +217,24 @@ def agenda_item_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     item = _agenda_item(request, slug, pk)
     raw = request.POST.get("position", "")
     position = int(raw) if raw.isascii() and raw.isdigit() else 0
-    return _agenda_change(
-        request,
-        item,
-        lambda: services.agenda_item_move(item=item, user=request.user, position=position),
-        "The agenda was reordered.",
-    )
+    try:
+        services.agenda_item_move(item=item, by=request.user, position=position)
+    except ValidationError as error:
+        return _agenda_changed(request, item.consultation, refused=" ".join(error.messages))
+    else:
+        return _agenda_changed(request, item.consultation, done="The agenda was reordered.")
 
 
 @require_POST
 def agenda_item_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     item = _agenda_item(request, slug, pk)
-    return _agenda_change(
-        request,
-        item,
-        lambda: services.agenda_item_remove(item=item, user=request.user),
-        f"“{item.title}” was removed from the agenda.",
-    )
+    try:
+        services.agenda_item_remove(item=item, by=request.user)
+    except ValidationError as error:
+        return _agenda_changed(request, item.consultation, refused=" ".join(error.messages))
+    else:
+        done = f"“{item.title}” was removed from the agenda."
+        return _agenda_changed(request, item.consultation, done=done)
 
 
 # --- Notes ------------------------------------------------------------------------------
@@ -288,7 +281,7 @@ def _editor_context(
 def note_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Open a new, empty draft under an agenda item and hand back its editor."""
     item = _agenda_item(request, slug, pk)
-    note = services.note_create(agenda_item=item, author=request.user)
+    note = services.note_create(agenda_item=item, by=request.user)
     if request.htmx:
         context = _editor_context(request, note, autofocus=True)
         return render(request, "consultations/partials/note_editor.html", context)
@@ -322,7 +315,7 @@ def _note_save(request: HttpRequest, note: Note) -> HttpResponse:
         try:
             note = services.note_update(
                 note=note,
-                user=request.user,
+                by=request.user,
                 version=form.based_on,
                 body=form.cleaned_data["body"],
                 goals=form.cleaned_data["goals"],
@@ -352,55 +345,52 @@ def _note_save(request: HttpRequest, note: Note) -> HttpResponse:
     return render(request, "consultations/note_edit.html", context, status=status)
 
 
-def _note_step(request: HttpRequest, note: Note, step, done: str) -> HttpResponse:
-    """Mark ready, clear or discard: each based on the version the person saw."""
-    form = VersionForm(request.POST)
-    problem, status = "", 200
-    if not form.is_valid():
-        problem, status = "The page was out of date: reload it and try again.", 400
-    else:
-        try:
-            step(form.cleaned_data["version"])
-        except services.NoteConflictError as error:
-            who = error.current.last_edited_by or error.current.author
-            problem, status = (
-                f"Nothing was changed: {who.get_full_name() or who.username} changed this note "
-                "meanwhile. Here it is as it stands now.",
-                409,
-            )
-        except ValidationError as error:
-            problem, status = " ".join(error.messages), 400
-    consultation = note.agenda_item.consultation
+def _conflict_message(current: Note) -> str:
+    who = current.last_edited_by or current.author
+    return (
+        f"Nothing was changed: {who.get_full_name() or who.username} changed this note "
+        "meanwhile. Here it is as it stands now."
+    )
+
+
+OUT_OF_DATE = "The page was out of date: reload it and try again."
+
+
+def _note_stepped(
+    request: HttpRequest, note: Note, *, done: str = "", refused: str = "", status: int = 200
+) -> HttpResponse:
+    """After marking a note ready or discarding it: the note's fragment (htmx; nothing
+    once discarded) saying what happened, or back to the note with a message."""
     if not request.htmx:
-        if problem:
-            messages.error(request, problem)
+        if refused:
+            messages.error(request, refused)
         else:
             messages.success(request, done)
-        return redirect(_anchor(consultation, f"note-{note.pk}"))
+        return redirect(_anchor(note.agenda_item.consultation, f"note-{note.pk}"))
     if not Note.objects.filter(pk=note.pk).exists():  # discarded
         return HttpResponse("")
-    context = _note_context(request, note.pk, problem=problem, done="" if problem else done)
+    context = _note_context(request, note.pk, problem=refused, done=done)
     return render(request, "consultations/partials/note.html", context, status=status)
 
 
 @require_POST
 def note_ready(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     note = _note(request, slug, pk)
-    return _note_step(
-        request,
-        note,
-        lambda version: services.note_mark_ready(note=note, user=request.user, version=version),
-        "Marked ready for clearing.",
-    )
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return _note_stepped(request, note, refused=OUT_OF_DATE, status=400)
+    try:
+        services.note_mark_ready(note=note, by=request.user, version=form.cleaned_data["version"])
+    except services.NoteConflictError as error:
+        return _note_stepped(request, note, refused=_conflict_message(error.current), status=409)
+    except ValidationError as error:
+        return _note_stepped(request, note, refused=" ".join(error.messages), status=400)
+    else:
+        return _note_stepped(request, note, done="Marked ready for clearing.")
 
 
 def _whole(raw: str | None) -> int | None:
     return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 10 else None
-
-
-def _who(note: Note) -> str:
-    who = note.last_edited_by or note.author
-    return who.get_full_name() or who.username
 
 
 @require_http_methods(["GET", "POST"])
@@ -410,7 +400,7 @@ def note_clear(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     note = _note(request, slug, pk, Capability.CLEAR_NOTES)
     item = note.agenda_item
     back = _anchor(item.consultation, f"note-{note.pk}")
-    if note.status != Note.Status.READY:
+    if not note.can_be_cleared:
         messages.error(request, "Only a note marked ready can be cleared.")
         return redirect(back)
     read = _whole(request.GET.get("version")) or note.version
@@ -419,23 +409,18 @@ def note_clear(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         try:
             services.note_clear(
                 note=note,
-                user=request.user,
+                by=request.user,
                 version=form.cleaned_data["version"],
                 reason=form.cleaned_data["reason"],
             )
         except services.NoteConflictError as error:
-            messages.error(
-                request,
-                f"Nothing was changed: {_who(error.current)} changed this note meanwhile. "
-                "Here it is as it stands now.",
-            )
-            return redirect(back)
+            messages.error(request, _conflict_message(error.current))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return redirect(back)
-        messages.success(
-            request, "Cleared: the note is locked; a later change starts a new revision."
-        )
+        else:
+            messages.success(
+                request, "Cleared: the note is locked; a later change starts a new revision."
+            )
         return redirect(back)
     author = note.author.get_full_name() or note.author.username
     context = partnership_context(
@@ -459,12 +444,17 @@ def note_clear(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def note_discard(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     note = _note(request, slug, pk)
-    return _note_step(
-        request,
-        note,
-        lambda version: services.note_discard(note=note, user=request.user, version=version),
-        "The empty note was discarded.",
-    )
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return _note_stepped(request, note, refused=OUT_OF_DATE, status=400)
+    try:
+        services.note_discard(note=note, by=request.user, version=form.cleaned_data["version"])
+    except services.NoteConflictError as error:
+        return _note_stepped(request, note, refused=_conflict_message(error.current), status=409)
+    except ValidationError as error:
+        return _note_stepped(request, note, refused=" ".join(error.messages), status=400)
+    else:
+        return _note_stepped(request, note, done="The empty note was discarded.")
 
 
 # --- Action points ----------------------------------------------------------------------
@@ -492,7 +482,7 @@ def action_point_create(request: HttpRequest, slug: str, pk: int) -> HttpRespons
             services.action_point_create(
                 consultation=consultation,
                 agenda_item=item,
-                created_by=request.user,
+                by=request.user,
                 **form.cleaned_data,
             )
         except ValidationError as error:
@@ -541,7 +531,7 @@ def action_point_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.action_point_update(action_point=point, user=request.user, **form.cleaned_data)
+            services.action_point_update(action_point=point, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_form_errors(form, error)
         else:
@@ -585,7 +575,7 @@ def action_point_status(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         return HttpResponseClientRedirect(drop) if request.htmx else redirect(drop)
     if form.is_valid():
         point = services.action_point_update(
-            action_point=point, user=request.user, status=form.cleaned_data["status"]
+            action_point=point, by=request.user, status=form.cleaned_data["status"]
         )
     if request.htmx:
         context = partnership_context(
@@ -616,7 +606,7 @@ def action_point_drop(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.action_point_update(
             action_point=point,
-            user=request.user,
+            by=request.user,
             status=ActionPoint.Status.DROPPED,
             reason=form.cleaned_data["reason"],
         )

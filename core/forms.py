@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from .reasons import REASON_MAX_LENGTH, REASON_REQUIRED
@@ -22,6 +24,10 @@ class ReasonMixin(forms.Form):
         max_length=REASON_MAX_LENGTH,
         help_text=REASON_FIELD_HELP,
     )
+
+    def changes(self) -> dict[str, Any]:
+        """What the person changed (the reason aside), for the record's update service."""
+        return {name: self.cleaned_data[name] for name in self.changed_data if name != "reason"}
 
 
 class ConfirmForm(forms.Form):

@@ -503,22 +503,23 @@ def _name_branches(model: type[models.Model], selections: list[Any]) -> list[mod
     that a deleted one keeps its name."""
     label = Value(model._meta.label_lower, output_field=models.CharField())
     values = _values_of(_name_fields(model))
-    columns = ("name_kind", "name_ref", "name_live", "name_values")
 
     def among(name: str) -> Q:
         return reduce(operator.or_, (Q(**{f"{name}__in": pks}) for pks in selections))
 
-    branches = [
-        model._base_manager.filter(among("pk"))
-        .order_by()
-        .annotate(
-            name_kind=label,
-            name_ref=F("pk"),
-            name_live=Value(1, output_field=models.IntegerField()),
-            name_values=values,
+    def named(rows: models.QuerySet, *, ref: str, live: bool) -> models.QuerySet:
+        return (
+            rows.order_by()
+            .annotate(
+                name_kind=label,
+                name_ref=F(ref),
+                name_live=Value(int(live), output_field=models.IntegerField()),
+                name_values=values,
+            )
+            .values("name_kind", "name_ref", "name_live", "name_values")
         )
-        .values(*columns)
-    ]
+
+    branches = [named(model._base_manager.filter(among("pk")), ref="pk", live=True)]
     if _has_history(model):
         historical = _historical(model)._default_manager
         latest = (
@@ -528,17 +529,7 @@ def _name_branches(model: type[models.Model], selections: list[Any]) -> list[mod
             .annotate(latest=Max("history_id"))
             .values("latest")
         )
-        branches.append(
-            historical.filter(history_id__in=latest)
-            .order_by()
-            .annotate(
-                name_kind=label,
-                name_ref=F("id"),
-                name_live=Value(0, output_field=models.IntegerField()),
-                name_values=values,
-            )
-            .values(*columns)
-        )
+        branches.append(named(historical.filter(history_id__in=latest), ref="id", live=False))
     return branches
 
 

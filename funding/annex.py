@@ -1,17 +1,16 @@
-"""Import of the organisation's funding history in the layout of Annex IV, and its
-reconciliation.
+"""Reading the organisation's funding history in the layout of Annex IV.
 
 A file (CSV or XLSX) holds the annex's tables one after another, told apart by the
 ``Table`` column: the detailed donor breakdown, the top ten projects and the list of all
 projects (see ``fixtures/annex_iv_voluntary_contributions.md``). The project rows' yearly
 figures become :class:`VoluntaryContribution` rows; every total the file states becomes a
 :class:`StatedSubtotal`, which the reconciliation compares with the detail rows it covers.
+This module reads and checks a file; ``services.voluntary_contributions_import`` stores it.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 from dataclasses import dataclass, field
@@ -19,13 +18,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 
-from core import caching
-from partnership.models import Partnership
-
-from .models import ContributionImport, SourceTable, StatedSubtotal, VoluntaryContribution
+from .models import SourceTable, StatedSubtotal
 
 Level = StatedSubtotal.Level
 
@@ -54,12 +48,6 @@ class AnnexImportError(ValidationError):
     def __init__(self, row_errors: list[RowError]):
         self.row_errors = row_errors
         super().__init__({"file": [str(e) for e in row_errors]})
-
-
-@dataclass
-class ImportResult:
-    record: ContributionImport
-    already_imported: bool = False
 
 
 # --- Reading ----------------------------------------------------------------------------
@@ -144,173 +132,10 @@ def _years(header: list[str]) -> list[str]:
     return [name for name in header if YEAR_COLUMN.match(name)]
 
 
-def parse(header: list[str], rows: list[dict[str, str]]) -> Parsed:  # noqa: PLR0912, PLR0915
-    """One pass over the rows (file row 2 onwards), collecting every error on the way."""
-    parsed = Parsed()
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    years = _years(header)
-    if missing or not years:
-        what = ", ".join(missing) if missing else "a year column (e.g. 2013)"
-        parsed.errors.append(RowError(1, "header", f"Missing column(s): {what}."))
-        return parsed
-    breakdown: list[tuple[int, dict]] = []
-    top_10: list[tuple[int, dict]] = []
-    region = country = donor = donor_unit = ""
-    all_project_codes: set[str] = set()
-
-    def amounts(number: int, row: dict) -> tuple[dict[int, Decimal], Decimal | None] | None:
-        found: dict[int, Decimal] = {}
-        ok = True
-        for year in years:
-            try:
-                value = parse_amount(row.get(year, ""))
-            except ValueError:
-                parsed.errors.append(RowError(number, year, f"{row[year]!r} is not an amount."))
-                ok = False
-                continue
-            if value is not None:
-                found[int(year)] = value
-        try:
-            total = parse_amount(row.get("Total", ""))
-        except ValueError:
-            parsed.errors.append(RowError(number, "Total", f"{row['Total']!r} is not an amount."))
-            ok = False
-            total = None
-        return (found, total) if ok else None
-
-    for number, row in enumerate(rows, start=2):
-        if not any(row.values()):
-            continue
-        parsed.rows_read += 1
-        table = TABLE_NAMES.get(row.get("Table", "").strip().lower())
-        if table is None:
-            known = ", ".join(label for _, label in SourceTable.choices)
-            parsed.errors.append(
-                RowError(number, "Table", f"{row.get('Table')!r} is not one of: {known}.")
-            )
-            continue
-        code = row.get("Project Code", "").strip()
-        if table == SourceTable.DONOR_BREAKDOWN:
-            name = row.get("Donor (specific)", "").strip()
-            level_text = row.get("Level", "").strip().lower()
-            if not name:
-                parsed.errors.append(RowError(number, "Donor (specific)", "Name the donor unit."))
-                continue
-            if level_text != "total" and not (level_text.isascii() and level_text.isdigit()):
-                parsed.errors.append(
-                    RowError(number, "Level", "Give the nesting (0, 1, 2, …) or 'total'.")
-                )
-                continue
-            try:
-                total = parse_amount(row.get("Total", ""))
-                percent = _parse_percent(row.get("%", ""))
-            except (ValueError, InvalidOperation):
-                parsed.errors.append(RowError(number, "Total", "Not an amount or a percentage."))
-                continue
-            if total is None:
-                parsed.errors.append(RowError(number, "Total", "The breakdown needs a total."))
-                continue
-            breakdown.append(
-                (number, {"name": name, "level": level_text, "amount": total, "percent": percent})
-            )
-            continue
-        result = amounts(number, row)
-        if result is None:
-            continue
-        by_year, total = result
-        title = row.get("Project Title", "").strip()
-        if table == SourceTable.TOP_10:
-            if not code:
-                parsed.errors.append(RowError(number, "Project Code", "Give the project code."))
-                continue
-            top_10.append(
-                (number, {"code": code, "title": title, "years": by_year, "total": total})
-            )
-            continue
-        # All Projects
-        place = row.get("Region / Country", "").strip()
-        if not code:
-            if not place:
-                parsed.errors.append(
-                    RowError(number, "Region / Country", "A subtotal row must name its region.")
-                )
-                continue
-            region, country, donor, donor_unit = place, "", "", ""
-            for year, value in by_year.items():
-                parsed.subtotals.append(
-                    _subtotal(table, number, Level.REGION, place, year, value, region=place)
-                )
-            if total is not None:
-                parsed.subtotals.append(
-                    _subtotal(table, number, Level.REGION, place, None, total, region=place)
-                )
-            continue
-        if not region:
-            parsed.errors.append(
-                RowError(number, "Region / Country", "A project row must follow a region row.")
-            )
-            continue
-        if place:
-            country = place
-            donor = row.get("Donor", "").strip()
-            donor_unit = row.get("Donor (specific)", "").strip()
-        else:
-            donor = row.get("Donor", "").strip() or donor
-            donor_unit = row.get("Donor (specific)", "").strip() or donor_unit
-        if not country:
-            parsed.errors.append(RowError(number, "Region / Country", "Name the country."))
-            continue
-        if not donor_unit:
-            parsed.errors.append(RowError(number, "Donor (specific)", "Name the donor unit."))
-            continue
-        if not title:
-            parsed.errors.append(RowError(number, "Project Title", "Give the project's title."))
-            continue
-        all_project_codes.add(code)
-        for year, value in by_year.items():
-            parsed.contributions.append(
-                {
-                    "source_table": table,
-                    "source_row": number,
-                    "project_code": code,
-                    "title": title,
-                    "region": region,
-                    "country": country,
-                    "donor": donor,
-                    "donor_unit": donor_unit,
-                    "year": year,
-                    "amount": value,
-                }
-            )
-        if total is not None:
-            parsed.subtotals.append(
-                _subtotal(
-                    table,
-                    number,
-                    Level.PROJECT,
-                    f"{code} ({country}, {donor_unit})",
-                    None,
-                    total,
-                    project_code=code,
-                    country=country,
-                    donor_unit=donor_unit,
-                )
-            )
-
-    _add_breakdown(parsed, breakdown)
-    _add_top_10(parsed, top_10, all_project_codes)
-    return parsed
-
-
-def _subtotal(  # noqa: PLR0917 - the cells of one stated figure, in reading order
-    table: str,
-    row: int,
-    level: str,
-    name: str,
-    year: int | None,
-    amount: Decimal,
-    **extra: Any,
+def _subtotal(
+    table: str, row: int, level: str, name: str, *, year: int | None, amount: Decimal, **extra: Any
 ) -> dict:
+    """A figure the file states: the cells of a ``StatedSubtotal``."""
     return {
         "source_table": table,
         "source_row": row,
@@ -322,225 +147,298 @@ def _subtotal(  # noqa: PLR0917 - the cells of one stated figure, in reading ord
     }
 
 
-def _add_breakdown(parsed: Parsed, rows: list[tuple[int, dict]]) -> None:
-    """Each row's parent is the nearest row above it that is less deeply nested; a row
-    with nothing nested under it is a donor unit."""
-    stack: list[tuple[int, int]] = []  # (depth, row number)
-    for index, (number, row) in enumerate(rows):
-        if row["level"] == "total":
-            parsed.subtotals.append(
-                _subtotal(
-                    SourceTable.DONOR_BREAKDOWN,
-                    number,
-                    Level.GRAND_TOTAL,
-                    row["name"],
-                    None,
-                    row["amount"],
-                    percent=row["percent"],
-                    depth=0,
-                )
-            )
-            stack = []
-            continue
-        depth = int(row["level"])
-        while stack and stack[-1][0] >= depth:
-            stack.pop()
-        parent = stack[-1][1] if stack else None
-        following = rows[index + 1][1] if index + 1 < len(rows) else None
-        has_children = (
-            following is not None
-            and following["level"] != "total"
-            and int(following["level"]) > depth
-        )
-        parsed.subtotals.append(
-            _subtotal(
-                SourceTable.DONOR_BREAKDOWN,
-                number,
-                Level.DONOR_GROUP if has_children else Level.DONOR_UNIT,
-                row["name"],
-                None,
-                row["amount"],
-                percent=row["percent"],
-                depth=depth,
-                parent_row=parent,
-                donor_unit="" if has_children else row["name"],
-            )
-        )
-        stack.append((depth, number))
+def _contribution(
+    table: str, row: int, code: str, title: str, *, year: int, amount: Decimal, **place: str
+) -> dict:
+    """One project's figure in one year: the cells of a ``VoluntaryContribution``;
+    ``place`` (region, country, donor, donor unit) is empty where the table gives none."""
+    empty = {"region": "", "country": "", "donor": "", "donor_unit": ""}
+    return {
+        "source_table": table,
+        "source_row": row,
+        "project_code": code,
+        "title": title,
+        **empty,
+        **place,
+        "year": year,
+        "amount": amount,
+    }
 
 
-def _add_top_10(parsed: Parsed, rows: list[tuple[int, dict]], listed: set[str]) -> None:
-    """The top ten's figures are stated subtotals per project; a project that the list of
-    all projects does not itemise is itemised from here."""
-    for number, row in rows:
-        code = row["code"]
-        if code.lower() == "total":
-            for year, value in row["years"].items():
-                parsed.subtotals.append(
-                    _subtotal(SourceTable.TOP_10, number, Level.YEAR, TOP_10_TOTAL, year, value)
-                )
-            if row["total"] is not None:
-                parsed.subtotals.append(
+class _DonorBreakdown:
+    """The detailed donor breakdown: donor groups nested by ``Level`` (0, 1, 2, …) down to
+    the donor units, each with its total and share, and the grand total ('total')."""
+
+    table = SourceTable.DONOR_BREAKDOWN
+
+    def __init__(self, parsed: Parsed):
+        self.parsed = parsed
+        self.rows: list[tuple[int, dict]] = []
+
+    def read(self, number: int, row: dict[str, str]) -> None:
+        name = row.get("Donor (specific)", "").strip()
+        level = row.get("Level", "").strip().lower()
+        if not name:
+            self.parsed.errors.append(RowError(number, "Donor (specific)", "Name the donor unit."))
+            return
+        if level != "total" and not (level.isascii() and level.isdigit()):
+            self.parsed.errors.append(
+                RowError(number, "Level", "Give the nesting (0, 1, 2, …) or 'total'.")
+            )
+            return
+        try:
+            total = parse_amount(row.get("Total", ""))
+            percent = _parse_percent(row.get("%", ""))
+        except (ValueError, InvalidOperation):
+            self.parsed.errors.append(RowError(number, "Total", "Not an amount or a percentage."))
+            return
+        if total is None:
+            self.parsed.errors.append(RowError(number, "Total", "The breakdown needs a total."))
+            return
+        self.rows.append(
+            (number, {"name": name, "level": level, "amount": total, "percent": percent})
+        )
+
+    def finish(self) -> None:
+        """Each row's parent is the nearest row above it that is less deeply nested; a row
+        with nothing nested under it is a donor unit."""
+        stack: list[tuple[int, int]] = []  # (depth, row number)
+        for index, (number, row) in enumerate(self.rows):
+            if row["level"] == "total":
+                self.parsed.subtotals.append(
                     _subtotal(
-                        SourceTable.TOP_10,
-                        number,
-                        Level.GRAND_TOTAL,
-                        TOP_10_TOTAL,
-                        None,
-                        row["total"],
+                        self.table, number, Level.GRAND_TOTAL, row["name"], year=None,
+                        amount=row["amount"], percent=row["percent"], depth=0,
                     )
+                )  # fmt: skip
+                stack = []
+                continue
+            depth = int(row["level"])
+            while stack and stack[-1][0] >= depth:
+                stack.pop()
+            has_children = self._depth_after(index) > depth
+            self.parsed.subtotals.append(
+                _subtotal(
+                    self.table, number,
+                    Level.DONOR_GROUP if has_children else Level.DONOR_UNIT, row["name"],
+                    year=None, amount=row["amount"], percent=row["percent"], depth=depth,
+                    parent_row=stack[-1][1] if stack else None,
+                    donor_unit="" if has_children else row["name"],
                 )
-            continue
-        if not row["title"]:
-            parsed.errors.append(RowError(number, "Project Title", "Give the project's title."))
-            continue
+            )  # fmt: skip
+            stack.append((depth, number))
+
+    def _depth_after(self, index: int) -> int:
+        """The nesting of the row after ``index``; -1 after the last and before a total."""
+        if index + 1 == len(self.rows) or self.rows[index + 1][1]["level"] == "total":
+            return -1
+        return int(self.rows[index + 1][1]["level"])
+
+
+def _amounts(
+    parsed: Parsed, years: list[str], number: int, row: dict[str, str]
+) -> tuple[dict[int, Decimal], Decimal | None] | None:
+    """A project or subtotal row's figure per year and its total; None, with an error per
+    cell that is not an amount, where any is not."""
+    values: dict[str, Decimal | None] = {}
+    errors: list[RowError] = []
+    for column in [*years, "Total"]:
+        try:
+            values[column] = parse_amount(row.get(column, ""))
+        except ValueError:
+            errors.append(RowError(number, column, f"{row[column]!r} is not an amount."))
+    parsed.errors.extend(errors)
+    if errors:
+        return None
+    total = values.pop("Total")
+    return {int(year): value for year, value in values.items() if value is not None}, total
+
+
+class _TopTen:
+    """The top ten projects: each project's figure per year and in all, then their total
+    row. A project that the list of all projects does not itemise is itemised from here."""
+
+    table = SourceTable.TOP_10
+
+    def __init__(self, parsed: Parsed, years: list[str]):
+        self.parsed = parsed
+        self.years = years
+        self.rows: list[tuple[int, dict]] = []
+
+    def read(self, number: int, row: dict[str, str]) -> None:
+        amounts = _amounts(self.parsed, self.years, number, row)
+        if amounts is None:
+            return
+        code = row.get("Project Code", "").strip()
+        if not code:
+            self.parsed.errors.append(RowError(number, "Project Code", "Give the project code."))
+            return
+        by_year, total = amounts
+        title = row.get("Project Title", "").strip()
+        self.rows.append((number, {"code": code, "title": title, "years": by_year, "total": total}))
+
+    def finish(self, listed: set[str]) -> None:
+        """``listed``: the codes of the projects the list of all projects itemises."""
+        for number, row in self.rows:
+            if row["code"].lower() == "total":
+                self._add_total(number, row)
+            elif not row["title"]:
+                self.parsed.errors.append(
+                    RowError(number, "Project Title", "Give the project's title.")
+                )
+            else:
+                self._add_project(number, row, itemise=row["code"] not in listed)
+
+    def _add_total(self, number: int, row: dict) -> None:
         for year, value in row["years"].items():
-            parsed.subtotals.append(
-                _subtotal(
-                    SourceTable.TOP_10, number, Level.PROJECT, code, year, value, project_code=code
-                )
+            self.parsed.subtotals.append(
+                _subtotal(self.table, number, Level.YEAR, TOP_10_TOTAL, year=year, amount=value)
             )
-            if code not in listed:
-                parsed.contributions.append(
-                    {
-                        "source_table": SourceTable.TOP_10,
-                        "source_row": number,
-                        "project_code": code,
-                        "title": row["title"],
-                        "region": "",
-                        "country": "",
-                        "donor": "",
-                        "donor_unit": "",
-                        "year": year,
-                        "amount": value,
-                    }
-                )
         if row["total"] is not None:
-            parsed.subtotals.append(
+            self.parsed.subtotals.append(
                 _subtotal(
-                    SourceTable.TOP_10,
-                    number,
-                    Level.PROJECT,
-                    code,
-                    None,
-                    row["total"],
+                    self.table, number, Level.GRAND_TOTAL, TOP_10_TOTAL, year=None,
+                    amount=row["total"],
+                )
+            )  # fmt: skip
+
+    def _add_project(self, number: int, row: dict, *, itemise: bool) -> None:
+        code = row["code"]
+        for year, value in row["years"].items():
+            self.parsed.subtotals.append(
+                _subtotal(
+                    self.table, number, Level.PROJECT, code, year=year, amount=value,
                     project_code=code,
                 )
+            )  # fmt: skip
+            if itemise:
+                self.parsed.contributions.append(
+                    _contribution(self.table, number, code, row["title"], year=year, amount=value)
+                )
+        if row["total"] is not None:
+            self.parsed.subtotals.append(
+                _subtotal(
+                    self.table, number, Level.PROJECT, code, year=None, amount=row["total"],
+                    project_code=code,
+                )
+            )  # fmt: skip
+
+
+class _AllProjects:
+    """The list of all projects: a region's row (no project code) with its subtotals, then
+    its projects. A project row's blank country, donor or donor unit repeats the one above,
+    as in the document."""
+
+    table = SourceTable.ALL_PROJECTS
+
+    def __init__(self, parsed: Parsed, years: list[str]):
+        self.parsed = parsed
+        self.years = years
+        self.region = self.country = self.donor = self.donor_unit = ""
+        self.codes: set[str] = set()  # of the projects listed
+
+    def read(self, number: int, row: dict[str, str]) -> None:
+        amounts = _amounts(self.parsed, self.years, number, row)
+        if amounts is None:
+            return
+        if row.get("Project Code", "").strip():
+            self._read_project(number, row, *amounts)
+        else:
+            self._read_region(number, row, *amounts)
+
+    def _read_region(
+        self, number: int, row: dict[str, str], by_year: dict[int, Decimal], total: Decimal | None
+    ) -> None:
+        place = row.get("Region / Country", "").strip()
+        if not place:
+            self.parsed.errors.append(
+                RowError(number, "Region / Country", "A subtotal row must name its region.")
             )
+            return
+        self.region, self.country, self.donor, self.donor_unit = place, "", "", ""
+        figures = [*by_year.items(), *([(None, total)] if total is not None else [])]
+        for year, value in figures:
+            self.parsed.subtotals.append(
+                _subtotal(self.table, number, Level.REGION, place, year=year, amount=value,
+                          region=place)
+            )  # fmt: skip
 
-
-# --- Storing ------------------------------------------------------------------------------
-
-
-def _contribution_key(row: dict) -> tuple:
-    return (row["project_code"], row["donor_unit"], row["country"], row["year"])
-
-
-def _subtotal_key(row: dict) -> tuple:
-    return (row["source_table"], row["level"], row["name"], row.get("parent_row"), row["year"])
-
-
-@transaction.atomic
-def voluntary_contributions_import(
-    *, partnership: Partnership, content: bytes, filename: str, imported_by: Any = None
-) -> ImportResult:
-    """Import a file in the Annex IV layout: all or nothing, and idempotent.
-
-    The same file a second time adds nothing. A row already stored with the same figure
-    is left alone; a row stored with a different figure refuses the file.
-    """
-    digest = hashlib.sha256(content).hexdigest()
-    earlier = ContributionImport.objects.filter(partnership=partnership, sha256=digest).first()
-    if earlier is not None:
-        return ImportResult(record=earlier, already_imported=True)
-    parsed = parse(*read_rows(content=content))
-    errors = list(parsed.errors)
-    if not errors and not parsed.contributions and not parsed.subtotals:
-        errors.append(RowError(2, "file", "The file has no rows to import."))
-
-    stored = {
-        _contribution_key(r): r
-        for r in VoluntaryContribution.objects.filter(partnership=partnership).values(
-            "project_code", "donor_unit", "country", "year", "amount"
-        )
-    }
-    new_contributions = []
-    seen: dict[tuple, int] = {}
-    for row in parsed.contributions:
-        key = _contribution_key(row)
-        if key in seen:
-            errors.append(
-                RowError(
-                    row["source_row"],
-                    str(row["year"]),
-                    f"{row['project_code']} {row['year']} is already on row {seen[key]}.",
+    def _read_project(
+        self, number: int, row: dict[str, str], by_year: dict[int, Decimal], total: Decimal | None
+    ) -> None:
+        if not self.region:
+            self.parsed.errors.append(
+                RowError(number, "Region / Country", "A project row must follow a region row.")
+            )
+            return
+        self._carry_place(row)
+        code = row.get("Project Code", "").strip()
+        title = row.get("Project Title", "").strip()
+        for column, value, problem in (
+            ("Region / Country", self.country, "Name the country."),
+            ("Donor (specific)", self.donor_unit, "Name the donor unit."),
+            ("Project Title", title, "Give the project's title."),
+        ):
+            if not value:
+                self.parsed.errors.append(RowError(number, column, problem))
+                return
+        self.codes.add(code)
+        place = {
+            "region": self.region,
+            "country": self.country,
+            "donor": self.donor,
+            "donor_unit": self.donor_unit,
+        }
+        for year, value in by_year.items():
+            self.parsed.contributions.append(
+                _contribution(self.table, number, code, title, year=year, amount=value, **place)
+            )
+        if total is not None:
+            self.parsed.subtotals.append(
+                _subtotal(
+                    self.table, number, Level.PROJECT,
+                    f"{code} ({self.country}, {self.donor_unit})", year=None, amount=total,
+                    project_code=code, country=self.country, donor_unit=self.donor_unit,
                 )
+            )  # fmt: skip
+
+    def _carry_place(self, row: dict[str, str]) -> None:
+        """A row naming its country starts afresh; a blank cell repeats the value above."""
+        place = row.get("Region / Country", "").strip()
+        donor = row.get("Donor", "").strip()
+        donor_unit = row.get("Donor (specific)", "").strip()
+        if place:
+            self.country, self.donor, self.donor_unit = place, donor, donor_unit
+        else:
+            self.donor = donor or self.donor
+            self.donor_unit = donor_unit or self.donor_unit
+
+
+def parse(header: list[str], rows: list[dict[str, str]]) -> Parsed:
+    """One pass over the rows (file row 2 onwards), collecting every error on the way."""
+    parsed = Parsed()
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    years = _years(header)
+    if missing or not years:
+        what = ", ".join(missing) if missing else "a year column (e.g. 2013)"
+        parsed.errors.append(RowError(1, "header", f"Missing column(s): {what}."))
+        return parsed
+    breakdown = _DonorBreakdown(parsed)
+    top_10 = _TopTen(parsed, years)
+    all_projects = _AllProjects(parsed, years)
+    layouts = {layout.table: layout for layout in (breakdown, top_10, all_projects)}
+    for number, row in enumerate(rows, start=2):
+        if not any(row.values()):
+            continue
+        parsed.rows_read += 1
+        table = TABLE_NAMES.get(row.get("Table", "").strip().lower())
+        if table is None:
+            known = ", ".join(label for _, label in SourceTable.choices)
+            parsed.errors.append(
+                RowError(number, "Table", f"{row.get('Table')!r} is not one of: {known}.")
             )
             continue
-        seen[key] = row["source_row"]
-        if key in stored:
-            if stored[key]["amount"] != row["amount"]:
-                errors.append(
-                    RowError(
-                        row["source_row"],
-                        str(row["year"]),
-                        f"{row['project_code']} {row['year']} is already recorded as "
-                        f"{stored[key]['amount']:,.0f}, not {row['amount']:,.0f}.",
-                    )
-                )
-            continue
-        new_contributions.append(row)
-
-    stored_subtotals = {
-        _subtotal_key(r): r["amount"]
-        for r in StatedSubtotal.objects.filter(partnership=partnership).values(
-            "source_table", "level", "name", "parent_row", "year", "amount"
-        )
-    }
-    new_subtotals = []
-    for row in parsed.subtotals:
-        key = _subtotal_key(row)
-        if key in stored_subtotals:
-            if stored_subtotals[key] != row["amount"]:
-                errors.append(
-                    RowError(
-                        row["source_row"],
-                        str(row["year"] or "Total"),
-                        f"{row['name']} is already recorded as "
-                        f"{stored_subtotals[key]:,.0f}, not {row['amount']:,.0f}.",
-                    )
-                )
-            continue
-        stored_subtotals[key] = row["amount"]
-        new_subtotals.append(row)
-    if errors:
-        raise AnnexImportError(sorted(errors, key=lambda e: e.row))
-
-    record = ContributionImport.objects.create(
-        partnership=partnership,
-        filename=filename[:255],
-        sha256=digest,
-        rows_read=parsed.rows_read,
-        contributions_added=len(new_contributions),
-        subtotals_added=len(new_subtotals),
-        imported_by=imported_by,
-    )
-    contributions = [
-        VoluntaryContribution(partnership=partnership, source_import=record, **row)
-        for row in new_contributions
-    ]
-    subtotals = [
-        StatedSubtotal(partnership=partnership, source_import=record, **row)
-        for row in new_subtotals
-    ]
-    for obj in (*contributions, *subtotals):
-        # Uniqueness was checked above against what is stored and within the file.
-        obj.full_clean(
-            exclude=["partnership", "source_import"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
-    bulk_create_with_history(contributions, VoluntaryContribution, default_user=imported_by)
-    bulk_create_with_history(subtotals, StatedSubtotal, default_user=imported_by)
-    caching.changed()  # bulk_create sends no signal: say so, or cached lists would not know
-    return ImportResult(record=record)
+        layouts[table].read(number, row)
+    breakdown.finish()
+    top_10.finish(listed=all_projects.codes)
+    return parsed

@@ -48,8 +48,8 @@ class BudgetLineViewSet(CachedListMixin, mixins.RetrieveModelMixin, FundingViewS
     ordering_fields = ["year", "component"]
     ordering = ["partnership_id", "year", "component"]
 
-    def get_queryset(self):
-        return super().get_queryset().annotate(**selectors.disbursement_sums())
+    def get_base_queryset(self):
+        return super().get_base_queryset().with_disbursed()
 
     @extend_schema(
         summary="Commit every indicative line of a year under one Finance Act (desk officers)",
@@ -154,7 +154,7 @@ class DisbursementViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         self.check_write(data["budget_line"].partnership_id)
-        serializer.instance = services.disbursement_create(created_by=self.request.user, **data)
+        serializer.instance = services.disbursement_create(by=self.request.user, **data)
 
 
 class ExchangeRateFilter(FilterSet):
@@ -199,7 +199,7 @@ class ExchangeRateViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         self.check_write(data["partnership"].pk)
-        rate = services.exchange_rate_create(created_by=self.request.user, **data)
+        rate = services.exchange_rate_create(by=self.request.user, **data)
         serializer.instance = self.get_base_queryset().get(pk=rate.pk)
 
     def perform_update(self, serializer):
@@ -346,7 +346,7 @@ class AllocationViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         self.check_write(data["budget_line"].partnership_id)
-        serializer.instance = services.allocation_create(created_by=self.request.user, **data)
+        serializer.instance = services.allocation_create(by=self.request.user, **data)
 
     def perform_update(self, serializer):
         allocation, data = serializer.instance, serializer.validated_data
@@ -354,10 +354,9 @@ class AllocationViewSet(
         self.check_write(line.partnership_id)
         serializer.instance = services.allocation_update(
             allocation=allocation,
-            budget_line=line,
             **{
                 name: data.get(name, getattr(allocation, name))
-                for name in ("country", "amount", "description", "reported_in")
+                for name in services.ALLOCATION_FIELDS
             },
             reason=data.get("reason", ""),
         )

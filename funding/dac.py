@@ -116,13 +116,6 @@ def refusal(iso2: str, year: int) -> str | None:
     return None
 
 
-def choices_for(year: int | None = None) -> list[tuple[str, str]]:
-    rows = sorted(recipients().values(), key=lambda r: r.name)
-    if year is not None:
-        rows = [r for r in rows if r.eligible_in(year)]
-    return [(r.iso2, f"{r.name} ({r.iso2})") for r in rows]
-
-
 def _normalised(text: str) -> str:
     """Case, accents, apostrophes and spacing set aside: "cote d’ivoire" is Côte d'Ivoire."""
     decomposed = unicodedata.normalize("NFKD", text.replace("’", "'").replace("‘", "'"))

@@ -63,7 +63,18 @@ class ExchangeRateForm(forms.Form):
 
 
 class ExchangeRateEditForm(ExchangeRateForm, ConfirmForm):
-    pass
+    def __init__(self, *args: Any, payments: int, **kwargs: Any):
+        """``payments``: how many were converted with the rate. Their DKK equivalents rest
+        on its figure: then only its source may be corrected."""
+        super().__init__(*args, **kwargs)
+        if payments:
+            for name in ("currency", "date", "rate"):
+                self.fields[name].disabled = True
+            self.fields["rate"].help_text = (
+                f"{payments} payment{'s' if payments != 1 else ''} "
+                f"{'were' if payments != 1 else 'was'} converted with this rate: its currency, "
+                "date and figure stay; only its source can be corrected."
+            )
 
 
 class CsvUploadForm(forms.Form):

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from partnership.models import Currency, Partnership
 
-from . import annex
+from . import services
 from .models import AssessedContribution, BudgetFigure, BudgetLine
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -73,6 +73,6 @@ def load_demo(partnership: Partnership) -> None:
             defaults={**row, "amount": Decimal(row["amount"])},
         )
     path = FIXTURES / data["voluntary_contributions_file"]
-    annex.voluntary_contributions_import(
+    services.voluntary_contributions_import(
         partnership=partnership, content=path.read_bytes(), filename=path.name
     )

@@ -4,33 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import (
-    Case,
-    Count,
-    DecimalField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
+from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from partnership.models import Partnership
 
 from . import dac
 from .models import (
+    MONEY,
     Allocation,
     AssessedContribution,
+    BudgetFigure,
     BudgetLine,
+    BudgetLineTransition,
     Component,
     ContributionImport,
     Disbursement,
@@ -39,36 +32,28 @@ from .models import (
     StaffPosition,
     StatedSubtotal,
     VoluntaryContribution,
-    booked_dkk_expression,
 )
 
 ZERO = Decimal(0)
 Level = StatedSubtotal.Level
-_MONEY = DecimalField(max_digits=16, decimal_places=2)
 COMMITTED_STATUSES = (BudgetLine.Status.COMMITTED, BudgetLine.Status.CLOSED)
 
 
-def disbursement_sums() -> dict[str, Any]:
-    """Annotations of a budget line queryset: ``paid`` and ``refunded`` in DKK, as booked
-    (the amount debited where recorded, else the DKK equivalent)."""
-    return {
-        kind_name: Coalesce(
-            Sum(booked_dkk_expression("disbursements__"), filter=Q(disbursements__kind=kind)),
-            Value(ZERO),
-            output_field=_MONEY,
-        )
-        for kind_name, kind in (("paid", "payment"), ("refunded", "refund"))
-    }
-
-
-def budget_lines_with_totals(*, partnership: Partnership) -> QuerySet[BudgetLine]:
-    """The partnership's lines with ``paid`` and ``refunded`` (DKK) annotated."""
+def budget_lines_with_disbursed(*, partnership: Partnership) -> QuerySet[BudgetLine]:
+    """The partnership's lines with ``paid``, ``refunded``, ``disbursed`` and ``left``
+    (DKK) annotated (``BudgetLineQuerySet.with_disbursed``)."""
     return (
         BudgetLine.objects.filter(partnership=partnership)
         .select_related("partnership")
-        .annotate(**disbursement_sums())
+        .with_disbursed()
         .order_by("year", "component")
     )
+
+
+def budget_line_with_disbursed(*, budget_line: BudgetLine) -> BudgetLine:
+    """One line, read afresh, with the annotations of ``budget_lines_with_disbursed`` (one
+    query). After a row lock it sees every payment committed before the lock was granted."""
+    return BudgetLine.objects.select_related("partnership").with_disbursed().get(pk=budget_line.pk)
 
 
 def lines_to_commit(*, partnership: Partnership, year: int) -> list[BudgetLine]:
@@ -82,30 +67,41 @@ def lines_to_commit(*, partnership: Partnership, year: int) -> list[BudgetLine]:
     )
 
 
-class _Sums:
-    """Planned, committed and disbursed added up over ``parts()``: a year's cells, or the
-    years of the budget."""
+@dataclass(kw_only=True)
+class Totals:
+    """Planned, committed (approved by Parliament) and disbursed (payments less refunds),
+    in the partnership's currency (DKK)."""
 
-    def parts(self) -> list[Any]:
-        raise NotImplementedError
+    planned: Decimal = ZERO
+    committed: Decimal = ZERO
+    disbursed: Decimal = ZERO
+
+    def add(self, other: Totals) -> None:
+        self.planned += other.planned
+        self.committed += other.committed
+        self.disbursed += other.disbursed
+
+
+@dataclass(kw_only=True)
+class BudgetCell(Totals):
+    """One line of the budget as the review report and the funding page show it."""
+
+    line: BudgetLine
+    year: int
+    component: str
+    component_label: str
+    status: str
 
     @property
-    def planned(self) -> Decimal:
-        return sum((p.planned for p in self.parts()), ZERO)
-
-    @property
-    def committed(self) -> Decimal:
-        return sum((p.committed for p in self.parts()), ZERO)
-
-    @property
-    def disbursed(self) -> Decimal:
-        return sum((p.disbursed for p in self.parts()), ZERO)
+    def left(self) -> Decimal:
+        return self.planned - self.disbursed
 
 
-class _AgainstAnnualAmount:
-    """A year's planned amount against the agreement's annual amount."""
+@dataclass(kw_only=True)
+class YearTotals(Totals):
+    """One year of the budget, against the agreement's annual amount."""
 
-    planned: Decimal
+    year: int
     annual_amount: Decimal
 
     @property
@@ -118,32 +114,11 @@ class _AgainstAnnualAmount:
         return self.difference == 0
 
 
-@dataclass
-class BudgetCell:
-    """One line of the budget as the review report and the funding page show it."""
+@dataclass(kw_only=True)
+class BudgetYear(YearTotals):
+    """A year with its lines, in section 5's order."""
 
-    line: BudgetLine
-    year: int
-    component: str
-    component_label: str
-    status: str
-    planned: Decimal
-    committed: Decimal
-    disbursed: Decimal
-
-    @property
-    def left(self) -> Decimal:
-        return self.planned - self.disbursed
-
-
-@dataclass
-class BudgetYear(_AgainstAnnualAmount, _Sums):
-    year: int
-    annual_amount: Decimal
     cells: list[BudgetCell] = field(default_factory=list)
-
-    def parts(self) -> list[BudgetCell]:
-        return self.cells
 
     def by_component(self) -> dict[str, BudgetCell]:
         return {c.component: c for c in self.cells}
@@ -154,20 +129,27 @@ class BudgetYear(_AgainstAnnualAmount, _Sums):
         return [c for c in self.cells if c.status == BudgetLine.Status.INDICATIVE]
 
 
-@dataclass
-class Budget(_Sums):
-    """The budget per year and component: planned, committed (approved by Parliament)
-    and disbursed (payments less refunds), all in the partnership's currency (DKK)."""
+@dataclass(kw_only=True)
+class BudgetTotals(Totals):
+    """The budget per year and, in its own figures, over all the years."""
 
     currency: str
-    years: list[BudgetYear]
+    years: Sequence[YearTotals]
 
-    def parts(self) -> list[BudgetYear]:
-        return self.years
+    def __post_init__(self) -> None:
+        for year in self.years:
+            self.add(year)
 
     @property
     def annual_total(self) -> Decimal:
         return sum((y.annual_amount for y in self.years), ZERO)
+
+
+@dataclass(kw_only=True)
+class Budget(BudgetTotals):
+    """The budget per year and component (``budget_by_year_and_component``)."""
+
+    years: Sequence[BudgetYear]
 
     def component_rows(self) -> list[tuple[str, str, list[BudgetCell | None]]]:
         """(component, label, one cell or None per year) in section 5's order."""
@@ -186,91 +168,59 @@ def budget_by_year_and_component(*, partnership: Partnership) -> Budget:
         year: BudgetYear(year=year, annual_amount=partnership.annual_amount)
         for year in partnership.years
     }
-    for line in budget_lines_with_totals(partnership=partnership):
+    for line in budget_lines_with_disbursed(partnership=partnership):
+        cell = BudgetCell(
+            line=line,
+            year=line.year,
+            component=line.component,
+            component_label=line.get_component_display(),
+            status=line.status,
+            planned=line.amount,
+            committed=line.amount if line.status in COMMITTED_STATUSES else ZERO,
+            disbursed=line.disbursed,
+        )
         year = years.setdefault(
             line.year, BudgetYear(year=line.year, annual_amount=partnership.annual_amount)
         )
-        year.cells.append(
-            BudgetCell(
-                line=line,
-                year=line.year,
-                component=line.component,
-                component_label=line.get_component_display(),
-                status=line.status,
-                planned=line.amount,
-                committed=line.amount if line.status in COMMITTED_STATUSES else ZERO,
-                disbursed=line.paid - line.refunded,
-            )
-        )
+        year.cells.append(cell)
+        year.add(cell)
     return Budget(currency=partnership.currency, years=[years[y] for y in sorted(years)])
-
-
-@dataclass
-class YearTotals(_AgainstAnnualAmount):
-    """One year of the budget, added up in the database: planned, committed, disbursed."""
-
-    year: int
-    annual_amount: Decimal
-    planned: Decimal = ZERO
-    committed: Decimal = ZERO
-    disbursed: Decimal = ZERO
-
-
-@dataclass
-class BudgetTotals(_Sums):
-    currency: str
-    years: list[YearTotals]
-
-    def parts(self) -> list[YearTotals]:
-        return self.years
 
 
 def budget_totals_by_year(*, partnership: Partnership) -> BudgetTotals:
     """The budget per year, summed by the database (one query, a row a year): what the
-    dashboard shows, without a budget line object per line and year."""
-    net_disbursed = (
-        Disbursement.objects.filter(budget_line=OuterRef("pk"))
-        .order_by()
-        .values("budget_line")
-        .annotate(
-            net=Sum(
-                Case(
-                    When(kind=Disbursement.Kind.REFUND, then=-booked_dkk_expression()),
-                    default=booked_dkk_expression(),
-                )
-            )
-        )
-        .values("net")
-    )
+    dashboard shows, without a budget line object per line and year. Years of the
+    agreement without lines are still shown, against the annual amount."""
     rows = (
         BudgetLine.objects.filter(partnership=partnership)
+        .with_disbursed()
         .order_by()
         .values("year")
         .annotate(
-            planned=Sum("amount"),
-            committed=Coalesce(
+            year_planned=Sum("amount"),
+            year_committed=Coalesce(
                 Sum("amount", filter=Q(status__in=COMMITTED_STATUSES)),
                 Value(ZERO),
-                output_field=_MONEY,
+                output_field=MONEY,
             ),
-            disbursed=Coalesce(
-                Sum(Subquery(net_disbursed, output_field=_MONEY)), Value(ZERO), output_field=_MONEY
-            ),
+            year_disbursed=Sum("disbursed"),
         )
     )
-    years = {
+    without_lines = {
         year: YearTotals(year=year, annual_amount=partnership.annual_amount)
         for year in partnership.years
     }
-    for row in rows:
-        total = years.setdefault(
-            row["year"], YearTotals(year=row["year"], annual_amount=partnership.annual_amount)
+    with_lines = {
+        row["year"]: YearTotals(
+            year=row["year"],
+            annual_amount=partnership.annual_amount,
+            planned=row["year_planned"],
+            committed=row["year_committed"],
+            disbursed=row["year_disbursed"],
         )
-        total.planned, total.committed, total.disbursed = (
-            row["planned"],
-            row["committed"],
-            row["disbursed"],
-        )
+        for row in rows
+    }
+    years = {**without_lines, **with_lines}
     return BudgetTotals(currency=partnership.currency, years=[years[y] for y in sorted(years)])
 
 
@@ -355,6 +305,10 @@ def exchange_rates(*, partnership: Partnership) -> QuerySet[ExchangeRate]:
     )
 
 
+def payments_converted_with(*, exchange_rate: ExchangeRate) -> int:
+    return exchange_rate.disbursements.count()
+
+
 # --- Payments --------------------------------------------------------------------------------
 
 
@@ -362,6 +316,11 @@ def disbursements_of(*, budget_line: BudgetLine) -> QuerySet[Disbursement]:
     return budget_line.disbursements.select_related("created_by", "rate").order_by(
         "value_date", "pk"
     )
+
+
+def transitions_of(*, budget_line: BudgetLine) -> QuerySet[BudgetLineTransition]:
+    """The line's lifecycle, oldest first, with who moved it."""
+    return budget_line.transitions.select_related("by")
 
 
 def disbursements_of_partnership(*, partnership: Partnership) -> QuerySet[Disbursement]:
@@ -374,6 +333,15 @@ def disbursements_of_partnership(*, partnership: Partnership) -> QuerySet[Disbur
 
 def assessed_contributions(*, partnership: Partnership) -> QuerySet[AssessedContribution]:
     return AssessedContribution.objects.filter(partnership=partnership).order_by("year")
+
+
+def latest_assessed_contribution(*, partnership: Partnership) -> AssessedContribution | None:
+    return assessed_contributions(partnership=partnership).last()
+
+
+def budget_figures(*, partnership: Partnership) -> QuerySet[BudgetFigure]:
+    """The figures of the organisation's budget that the strategy states, in its order."""
+    return BudgetFigure.objects.filter(partnership=partnership)
 
 
 # --- Allocations and staff -------------------------------------------------------------------
@@ -410,7 +378,7 @@ def allocation_totals_by_line(*, partnership: Partnership) -> QuerySet[BudgetLin
             component__in=[Component.PRIORITY_AREA_1, Component.PRIORITY_AREA_2],
         )
         .select_related("partnership")
-        .annotate(allocated=Coalesce(Sum("allocations__amount"), Value(ZERO), output_field=_MONEY))
+        .annotate(allocated=Coalesce(Sum("allocations__amount"), Value(ZERO), output_field=MONEY))
         .order_by("year", "component")
     )
 
@@ -429,7 +397,7 @@ def secondment_costs_by_line(*, partnership: Partnership) -> QuerySet[BudgetLine
     return (
         BudgetLine.objects.filter(partnership=partnership, component=Component.SECONDMENTS)
         .select_related("partnership")
-        .annotate(seconded=Coalesce(Sum("secondments__cost"), Value(ZERO), output_field=_MONEY))
+        .annotate(seconded=Coalesce(Sum("secondments__cost"), Value(ZERO), output_field=MONEY))
         .order_by("year")
     )
 
@@ -467,7 +435,7 @@ def _grouped(queryset: QuerySet, *names: str) -> list[dict]:
         .annotate(
             total=Sum("amount"),
             refunds=Coalesce(
-                Sum("amount", filter=Q(amount__lt=0)), Value(ZERO), output_field=_MONEY
+                Sum("amount", filter=Q(amount__lt=0)), Value(ZERO), output_field=MONEY
             ),
         )
         .order_by(*names)

@@ -19,7 +19,6 @@ from .models import (
     StaffPosition,
     VoluntaryContribution,
 )
-from .services import net_disbursed_dkk
 
 
 @extend_schema_field({"type": "string", "description": "The partnership's slug."})
@@ -35,8 +34,11 @@ class PartnershipSlugField(serializers.SlugRelatedField):
 
 class BudgetLineSerializer(serializers.ModelSerializer):
     partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    disbursed = serializers.SerializerMethodField(
-        help_text="Payments less refunds, in the line's currency (DKK)."
+    disbursed = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        read_only=True,
+        help_text="Payments less refunds, in the line's currency (DKK).",
     )
 
     class Meta:
@@ -54,12 +56,6 @@ class BudgetLineSerializer(serializers.ModelSerializer):
             "citation",
         ]
         read_only_fields = fields
-
-    @extend_schema_field(serializers.DecimalField(max_digits=16, decimal_places=2))
-    def get_disbursed(self, line: BudgetLine) -> str:
-        if hasattr(line, "paid"):  # annotated in lists
-            return f"{line.paid - line.refunded:.2f}"
-        return f"{net_disbursed_dkk(line):.2f}"
 
 
 class BudgetYearCommitSerializer(serializers.Serializer):

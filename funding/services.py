@@ -5,18 +5,23 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
+from simple_history.utils import bulk_create_with_history
 
+from core import caching
 from core.reasons import clean_reason
 from partnership.models import Currency, Partnership
 
-from . import dac, selectors
+from . import annex, dac, selectors
+from .annex import AnnexImportError, RowError
 from .models import (
     CENT,
     EARMARKED_COMPONENTS,
@@ -25,10 +30,12 @@ from .models import (
     BudgetLine,
     BudgetLineTransition,
     Component,
+    ContributionImport,
     Disbursement,
     ExchangeRate,
     StaffPosition,
-    booked_dkk_expression,
+    StatedSubtotal,
+    VoluntaryContribution,
 )
 
 Status = BudgetLine.Status
@@ -128,35 +135,6 @@ def budget_line_close(*, budget_line: BudgetLine, by: Any, reason: str) -> Budge
     return _transition(line=line, to_status=Status.CLOSED, by=by, reason=reason)
 
 
-@transaction.atomic
-def budget_line_update_amount(
-    *, budget_line: BudgetLine, amount: Decimal, reason: str = ""
-) -> BudgetLine:
-    """Only an indicative line's amount may change: Parliament approved a committed one."""
-    line = _locked_line(budget_line)
-    if line.status != Status.INDICATIVE:
-        raise ValidationError(
-            {"amount": f"The line is {line.get_status_display().lower()}; its amount is fixed."}
-        )
-    disbursed = net_disbursed_dkk(line)
-    if amount < disbursed:
-        raise ValidationError({"amount": f"DKK {disbursed:,.2f} has already been paid from it."})
-    line.amount = amount
-    line.full_clean()
-    line._change_reason = reason.strip()
-    line.save(update_fields=["amount"])
-    return line
-
-
-def net_disbursed_dkk(line: BudgetLine) -> Decimal:
-    """Payments less refunds, in DKK as booked (one query)."""
-    sums = line.disbursements.aggregate(
-        paid=Sum(booked_dkk_expression(), filter=Q(kind=Disbursement.Kind.PAYMENT)),
-        refunded=Sum(booked_dkk_expression(), filter=Q(kind=Disbursement.Kind.REFUND)),
-    )
-    return (sums["paid"] or Decimal(0)) - (sums["refunded"] or Decimal(0))
-
-
 def to_dkk(amount: Decimal, rate: Decimal) -> Decimal:
     return (amount * rate).quantize(CENT, rounding=ROUND_HALF_UP)
 
@@ -165,7 +143,7 @@ def to_dkk(amount: Decimal, rate: Decimal) -> Decimal:
 def disbursement_create(
     *,
     budget_line: BudgetLine,
-    created_by: Any,
+    by: Any,
     value_date: dt.date,
     amount: Decimal,
     currency: str,
@@ -216,18 +194,18 @@ def disbursement_create(
         errors["debited_dkk"] = ["Give the positive amount debited, or leave it empty."]
     amount_dkk = to_dkk(amount, rate)
     booked = amount_dkk if debited_dkk is None else debited_dkk
-    disbursed = net_disbursed_dkk(line)
+    # Read after the lock, in a query of its own: it sees a payment made a moment before.
+    totals = selectors.budget_line_with_disbursed(budget_line=line)
     if kind == Disbursement.Kind.PAYMENT:
-        left = line.amount - disbursed
-        if booked > left:
+        if booked > totals.left:
             errors["amount"] = [
                 f"This payment (DKK {booked:,.2f}) would take {line.label} past its amount of "
-                f"DKK {line.amount:,.2f}: DKK {left:,.2f} is left."
+                f"DKK {line.amount:,.2f}: DKK {totals.left:,.2f} is left."
             ]
-    elif booked > disbursed:
+    elif booked > totals.disbursed:
         errors["amount"] = [
-            f"The refund (DKK {booked:,.2f}) is more than the DKK {disbursed:,.2f} paid on "
-            f"{line.label}."
+            f"The refund (DKK {booked:,.2f}) is more than the DKK {totals.disbursed:,.2f} paid "
+            f"on {line.label}."
         ]
     _raise(errors)
     disbursement = Disbursement(
@@ -241,7 +219,7 @@ def disbursement_create(
         amount_dkk=amount_dkk,
         debited_dkk=None if currency == Currency.DKK else debited_dkk,
         reference=reference.strip(),
-        created_by=created_by,
+        created_by=by,
     )
     disbursement.full_clean()
     disbursement.save()
@@ -256,7 +234,7 @@ def exchange_rate_create(
     date: dt.date,
     rate: Decimal,
     source: str,
-    created_by: Any = None,
+    by: Any = None,
 ) -> ExchangeRate:
     exchange_rate = ExchangeRate(
         partnership=partnership,
@@ -264,7 +242,7 @@ def exchange_rate_create(
         date=date,
         rate=rate,
         source=source.strip(),
-        created_by=created_by,
+        created_by=by,
     )
     exchange_rate.full_clean()
     exchange_rate.save()
@@ -339,7 +317,7 @@ RATE_COLUMNS = ("currency", "date", "rate", "source")
 
 @transaction.atomic
 def exchange_rates_import_csv(
-    *, partnership: Partnership, text: str, created_by: Any = None
+    *, partnership: Partnership, text: str, by: Any = None
 ) -> tuple[int, int]:
     """Import rates from CSV with the columns currency, date, rate, source.
 
@@ -394,7 +372,7 @@ def exchange_rates_import_csv(
             skipped += 1
             continue
         existing[key] = row["rate"]
-        ExchangeRate.objects.create(partnership=partnership, created_by=created_by, **row)
+        ExchangeRate.objects.create(partnership=partnership, created_by=by, **row)
         added += 1
     if errors:
         raise ValidationError({"file": errors})
@@ -505,6 +483,10 @@ def _allocation_checks(
     return code
 
 
+# What a correction of an allocation may change.
+ALLOCATION_FIELDS = ("budget_line", "country", "amount", "description", "reported_in")
+
+
 @transaction.atomic
 def allocation_create(
     *,
@@ -513,7 +495,7 @@ def allocation_create(
     amount: Decimal,
     description: str,
     reported_in: str = "",
-    created_by: Any = None,
+    by: Any = None,
 ) -> Allocation:
     """Record what the organisation reports it allocated from an earmarked line.
 
@@ -528,7 +510,7 @@ def allocation_create(
         currency=Currency.DKK,
         description=description.strip(),
         reported_in=reported_in.strip(),
-        created_by=created_by,
+        created_by=by,
     )
     allocation.full_clean()
     allocation.save()
@@ -640,3 +622,137 @@ def staff_position_withdraw(*, staff_position: StaffPosition, reason: str) -> No
     current = StaffPosition.objects.select_for_update().get(pk=staff_position.pk)
     current._change_reason = reason
     current.delete()
+
+
+# --- Annex IV: the organisation's funding history -----------------------------------------
+
+
+@dataclass
+class ImportResult:
+    record: ContributionImport
+    already_imported: bool = False
+
+
+@transaction.atomic
+def voluntary_contributions_import(
+    *, partnership: Partnership, content: bytes, filename: str, by: Any = None
+) -> ImportResult:
+    """Import a file in the Annex IV layout (``annex``): all or nothing, and idempotent.
+
+    The same file a second time adds nothing. A row already stored with the same figure
+    is left alone; a row stored with a different figure refuses the file
+    (``AnnexImportError``, with every problem's row, column and reason).
+    """
+    digest = hashlib.sha256(content).hexdigest()
+    earlier = ContributionImport.objects.filter(partnership=partnership, sha256=digest).first()
+    if earlier is not None:
+        return ImportResult(record=earlier, already_imported=True)
+    parsed = annex.parse(*annex.read_rows(content=content))
+    errors = list(parsed.errors)
+    if not errors and not parsed.contributions and not parsed.subtotals:
+        errors.append(RowError(2, "file", "The file has no rows to import."))
+    new_contributions = _new_contributions(partnership, parsed.contributions, errors)
+    new_subtotals = _new_subtotals(partnership, parsed.subtotals, errors)
+    if errors:
+        raise AnnexImportError(sorted(errors, key=lambda e: e.row))
+
+    record = ContributionImport.objects.create(
+        partnership=partnership,
+        filename=filename[:255],
+        sha256=digest,
+        rows_read=parsed.rows_read,
+        contributions_added=len(new_contributions),
+        subtotals_added=len(new_subtotals),
+        imported_by=by,
+    )
+    contributions = [
+        VoluntaryContribution(partnership=partnership, source_import=record, **row)
+        for row in new_contributions
+    ]
+    subtotals = [
+        StatedSubtotal(partnership=partnership, source_import=record, **row)
+        for row in new_subtotals
+    ]
+    for obj in (*contributions, *subtotals):
+        # Uniqueness was checked above against what is stored and within the file.
+        obj.full_clean(
+            exclude=["partnership", "source_import"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    bulk_create_with_history(contributions, VoluntaryContribution, default_user=by)
+    bulk_create_with_history(subtotals, StatedSubtotal, default_user=by)
+    caching.changed()  # bulk_create sends no signal: say so, or cached lists would not know
+    return ImportResult(record=record)
+
+
+def _contribution_key(row: dict) -> tuple:
+    return (row["project_code"], row["donor_unit"], row["country"], row["year"])
+
+
+def _new_contributions(
+    partnership: Partnership, rows: list[dict], errors: list[RowError]
+) -> list[dict]:
+    """The rows not stored yet; a row twice in the file, or stored with another figure,
+    is an error."""
+    stored = {
+        _contribution_key(r): r["amount"]
+        for r in VoluntaryContribution.objects.filter(partnership=partnership).values(
+            "project_code", "donor_unit", "country", "year", "amount"
+        )
+    }
+    new, seen = [], {}
+    for row in rows:
+        key = _contribution_key(row)
+        what = f"{row['project_code']} {row['year']}"
+        if key in seen:
+            errors.append(
+                RowError(
+                    row["source_row"], str(row["year"]), f"{what} is already on row {seen[key]}."
+                )
+            )
+            continue
+        seen[key] = row["source_row"]
+        if key not in stored:
+            new.append(row)
+        elif stored[key] != row["amount"]:
+            errors.append(
+                RowError(
+                    row["source_row"],
+                    str(row["year"]),
+                    f"{what} is already recorded as {stored[key]:,.0f}, not {row['amount']:,.0f}.",
+                )
+            )
+    return new
+
+
+def _subtotal_key(row: dict) -> tuple:
+    return (row["source_table"], row["level"], row["name"], row.get("parent_row"), row["year"])
+
+
+def _new_subtotals(
+    partnership: Partnership, rows: list[dict], errors: list[RowError]
+) -> list[dict]:
+    """The stated figures not stored yet; one stored with another figure is an error."""
+    stored = {
+        _subtotal_key(r): r["amount"]
+        for r in StatedSubtotal.objects.filter(partnership=partnership).values(
+            "source_table", "level", "name", "parent_row", "year", "amount"
+        )
+    }
+    new = []
+    for row in rows:
+        key = _subtotal_key(row)
+        if key not in stored:
+            stored[key] = row["amount"]
+            new.append(row)
+        elif stored[key] != row["amount"]:
+            errors.append(
+                RowError(
+                    row["source_row"],
+                    str(row["year"] or "Total"),
+                    f"{row['name']} is already recorded as {stored[key]:,.0f}, "
+                    f"not {row['amount']:,.0f}.",
+                )
+            )
+    return new

@@ -1,5 +1,5 @@
-"""Pages of a partnership's funding. Views fetch through ``access`` and write through
-``services``; the rules live there."""
+"""Pages of a partnership's funding. Views fetch through ``access`` and ``selectors`` and
+write through ``services``, in the idiom of ``core.views``; the rules live there."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from partnership import access as partnership_access
 from partnership.models import Partnership
 
 from . import access, annex, charts, dac, selectors, services
+from .export_tables import TABLES
 from .forms import (
     AllocationEditForm,
     AllocationForm,
@@ -37,24 +38,18 @@ from .forms import (
     StaffPositionForm,
     assessed_contribution_initial,
 )
-from .models import BudgetFigure, BudgetLine, ExchangeRate, StaffPosition
+from .models import BudgetLine, ExchangeRate, StaffPosition
+
+
+def _capability(request: HttpRequest) -> Capability:
+    """GET needs to see the funding; POST needs to edit it."""
+    return Capability.EDIT_FUNDING if request.method == "POST" else Capability.VIEW
 
 
 def _partnership(request: HttpRequest, slug: str) -> Partnership:
-    """GET needs to see the partnership; POST needs to edit its funding."""
-    capability = Capability.EDIT_FUNDING if request.method == "POST" else Capability.VIEW
-    return partnership_access.partnerships.get(user=request.user, capability=capability, slug=slug)
-
-
-def _try(request: HttpRequest, form: Any, action: Any, success: str) -> bool:
-    """Run a service with the form's data; map its errors onto the form."""
-    try:
-        action()
-    except ValidationError as error:
-        add_form_errors(form, error)
-        return False
-    messages.success(request, success)
-    return True
+    return partnership_access.partnerships.get(
+        user=request.user, capability=_capability(request), slug=slug
+    )
 
 
 @require_GET
@@ -120,15 +115,14 @@ def _rate_check(line: BudgetLine, data: Any) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 def budget_line_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    capability = Capability.EDIT_FUNDING if request.method == "POST" else Capability.VIEW
     line = access.budget_lines.get(
-        user=request.user, capability=capability, partnership__slug=slug, pk=pk
+        user=request.user, capability=_capability(request), partnership__slug=slug, pk=pk
     )
     form = DisbursementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             payment = services.disbursement_create(
-                budget_line=line, created_by=request.user, **form.cleaned_data
+                budget_line=line, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             add_form_errors(form, error)
@@ -137,23 +131,16 @@ def budget_line_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             rate = f" at {payment.exchange_rate} DKK per {payment.currency}" if payment.rate else ""
             messages.success(request, f"The {what} was recorded{rate}.")
             return redirect(line.get_absolute_url())
-    line_with_totals = selectors.budget_lines_with_totals(partnership=line.partnership).get(
-        pk=line.pk
-    )
-    disbursed = line_with_totals.paid - line_with_totals.refunded
+    may_see_history = "view_history" in capabilities_in(request.user, line.partnership_id)
     context = partnership_context(
         request,
         line.partnership,
-        line=line_with_totals,
-        disbursed=disbursed,
-        left=line_with_totals.amount - disbursed,
+        line=selectors.budget_line_with_disbursed(budget_line=line),
         disbursements=selectors.disbursements_of(budget_line=line),
-        transitions=line.transitions.select_related("by"),
+        transitions=selectors.transitions_of(budget_line=line),
         form=form,
         rate_check=_rate_check(line, request.POST) if request.method == "POST" else {},
-        history=history.object_history(line, limit=20)
-        if "view_history" in capabilities_in(request.user, line.partnership_id)
-        else None,
+        history=history.object_history(line, limit=20) if may_see_history else None,
     )
     return render(request, "funding/budget_line_detail.html", context, status=form_status(form))
 
@@ -186,8 +173,7 @@ def budget_line_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{line.label} is closed.")
             return redirect(line.get_absolute_url())
-    totals = selectors.budget_lines_with_totals(partnership=line.partnership).get(pk=line.pk)
-    unpaid = totals.amount - (totals.paid - totals.refunded)
+    unpaid = selectors.budget_line_with_disbursed(budget_line=line).left
     consequences = [
         f"Close {line.label} (DKK {line.amount:,.2f}): no further payment can be recorded on "
         "it; refunds still can. A closed line cannot be reopened.",
@@ -252,19 +238,16 @@ def budget_year_commit(request: HttpRequest, slug: str, year: int) -> HttpRespon
 def exchange_rates(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
     form = ExchangeRateForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _try(
-            request,
-            form,
-            lambda: services.exchange_rate_create(
-                partnership=partnership, created_by=request.user, **form.cleaned_data
-            ),
-            "The rate was recorded.",
-        )
-    ):
-        return redirect("funding:exchange-rates", slug=slug)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.exchange_rate_create(
+                partnership=partnership, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, "The rate was recorded.")
+            return redirect("funding:exchange-rates", slug=slug)
     return _exchange_rates_page(request, partnership, form, CsvUploadForm())
 
 
@@ -291,7 +274,7 @@ def exchange_rates_import(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             text = upload_form.cleaned_data["file"].read().decode("utf-8-sig")
             added, skipped = services.exchange_rates_import_csv(
-                partnership=partnership, text=text, created_by=request.user
+                partnership=partnership, text=text, by=request.user
             )
         except UnicodeDecodeError:
             upload_form.add_error("file", "The file is not UTF-8 text.")
@@ -312,29 +295,19 @@ def exchange_rate_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     rate = access.exchange_rates.get(
         user=request.user, capability=Capability.EDIT_FUNDING, partnership__slug=slug, pk=pk
     )
-    initial = {name: getattr(rate, name) for name in ("currency", "date", "rate", "source")}
-    form = ExchangeRateEditForm(request.POST or None, initial=initial)
-    used = rate.disbursements.count()
-    if used:
-        # The payments' DKK equivalents rest on the figure: only the source may be corrected.
-        for name in ("currency", "date", "rate"):
-            form.fields[name].disabled = True
-        form.fields["rate"].help_text = (
-            f"{used} payment{'s' if used != 1 else ''} {'were' if used != 1 else 'was'} "
-            "converted with this rate: its currency, date and figure stay; only its source "
-            "can be corrected."
-        )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _try(
-            request,
-            form,
-            lambda: services.exchange_rate_update(exchange_rate=rate, **form.cleaned_data),
-            f"The {_rate_label(rate)} was corrected.",
-        )
-    ):
-        return redirect("funding:exchange-rates", slug=slug)
+    form = ExchangeRateEditForm(
+        request.POST or None,
+        initial={name: getattr(rate, name) for name in services.RATE_COLUMNS},
+        payments=selectors.payments_converted_with(exchange_rate=rate),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.exchange_rate_update(exchange_rate=rate, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"The {_rate_label(rate)} was corrected.")
+            return redirect("funding:exchange-rates", slug=slug)
     return _edit_page(
         request,
         rate.partnership,
@@ -351,17 +324,14 @@ def exchange_rate_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResp
     )
     label = _rate_label(rate)
     form = ConfirmForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _try(
-            request,
-            form,
-            lambda: services.exchange_rate_withdraw(exchange_rate=rate, **form.cleaned_data),
-            f"The {label} was withdrawn; the change history keeps it.",
-        )
-    ):
-        return redirect("funding:exchange-rates", slug=slug)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.exchange_rate_withdraw(exchange_rate=rate, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"The {label} was withdrawn; the change history keeps it.")
+            return redirect("funding:exchange-rates", slug=slug)
     return _confirm(
         request,
         rate.partnership,
@@ -391,7 +361,7 @@ def assessed_contributions(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         partnership,
         contributions=selectors.assessed_contributions(partnership=partnership),
-        figures=BudgetFigure.objects.filter(partnership=partnership),
+        figures=selectors.budget_figures(partnership=partnership),
     )
     return render(request, "funding/assessed_contributions.html", context)
 
@@ -401,7 +371,7 @@ def assessed_contribution_create(request: HttpRequest, slug: str) -> HttpRespons
     partnership = partnership_access.partnerships.get(
         user=request.user, capability=Capability.EDIT_FUNDING, slug=slug
     )
-    latest = selectors.assessed_contributions(partnership=partnership).last()
+    latest = selectors.latest_assessed_contribution(partnership=partnership)
     initial = assessed_contribution_initial(latest) if latest else {}
     initial.update(
         year=latest.year + 1 if latest else partnership.years[0],
@@ -410,19 +380,16 @@ def assessed_contribution_create(request: HttpRequest, slug: str) -> HttpRespons
         paid=None,
     )
     form = AssessedContributionCreateForm(request.POST or None, initial=initial)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _try(
-            request,
-            form,
-            lambda: services.assessed_contribution_create(
-                partnership=partnership, **form.cleaned_data
-            ),
-            f"The assessed contribution for {form.cleaned_data['year']} was added.",
-        )
-    ):
-        return redirect("funding:assessed-contributions", slug=slug)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessed_contribution_create(partnership=partnership, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(
+                request, f"The assessed contribution for {form.cleaned_data['year']} was added."
+            )
+            return redirect("funding:assessed-contributions", slug=slug)
     return _edit_page(
         request,
         partnership,
@@ -440,19 +407,14 @@ def assessed_contribution_edit(request: HttpRequest, slug: str, year: int) -> Ht
     form = AssessedContributionForm(
         request.POST or None, initial=assessed_contribution_initial(contribution)
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _try(
-            request,
-            form,
-            lambda: services.assessed_contribution_update(
-                contribution=contribution, **form.cleaned_data
-            ),
-            f"The assessed contribution for {year} was saved.",
-        )
-    ):
-        return redirect("funding:assessed-contributions", slug=slug)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessed_contribution_update(contribution=contribution, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"The assessed contribution for {year} was saved.")
+            return redirect("funding:assessed-contributions", slug=slug)
     return _edit_page(
         request,
         contribution.partnership,
@@ -515,11 +477,11 @@ def voluntary_contributions_import(request: HttpRequest, slug: str) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = annex.voluntary_contributions_import(
+            result = services.voluntary_contributions_import(
                 partnership=partnership,
                 content=upload.read(),
                 filename=upload.name,
-                imported_by=request.user,
+                by=request.user,
             )
         except annex.AnnexImportError as error:
             row_errors = error.row_errors
@@ -559,17 +521,14 @@ def reconciliation(request: HttpRequest, slug: str) -> HttpResponse:
 def allocations(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
     form = AllocationForm(request.POST or None, partnership=partnership)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _try(
-            request,
-            form,
-            lambda: services.allocation_create(created_by=request.user, **form.cleaned_data),
-            "The allocation was recorded.",
-        )
-    ):
-        return redirect("funding:allocations", slug=slug)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.allocation_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, "The allocation was recorded.")
+            return redirect("funding:allocations", slug=slug)
     context = partnership_context(
         request,
         partnership,
@@ -598,25 +557,19 @@ def allocation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         pk=pk,
     )
     partnership = allocation.budget_line.partnership
-    initial = {
-        "budget_line": allocation.budget_line_id,
-        "country": allocation.country,
-        "amount": allocation.amount,
-        "description": allocation.description,
-        "reported_in": allocation.reported_in,
-    }
-    form = AllocationEditForm(request.POST or None, initial=initial, partnership=partnership)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _try(
-            request,
-            form,
-            lambda: services.allocation_update(allocation=allocation, **form.cleaned_data),
-            "The allocation was corrected.",
-        )
-    ):
-        return redirect("funding:allocations", slug=slug)
+    form = AllocationEditForm(
+        request.POST or None,
+        initial={name: getattr(allocation, name) for name in services.ALLOCATION_FIELDS},
+        partnership=partnership,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.allocation_update(allocation=allocation, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, "The allocation was corrected.")
+            return redirect("funding:allocations", slug=slug)
     return _edit_page(
         request,
         partnership,
@@ -636,17 +589,14 @@ def allocation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     )
     label = _allocation_label(allocation)
     form = ConfirmForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _try(
-            request,
-            form,
-            lambda: services.allocation_withdraw(allocation=allocation, **form.cleaned_data),
-            f"The {label} was withdrawn; the change history keeps it.",
-        )
-    ):
-        return redirect("funding:allocations", slug=slug)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.allocation_withdraw(allocation=allocation, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"The {label} was withdrawn; the change history keeps it.")
+            return redirect("funding:allocations", slug=slug)
     return _confirm(
         request,
         allocation.budget_line.partnership,
@@ -666,17 +616,14 @@ def allocation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 def staff(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
     form = StaffPositionForm(request.POST or None, partnership=partnership)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _try(
-            request,
-            form,
-            lambda: services.staff_position_create(partnership=partnership, **form.cleaned_data),
-            "The position was added to the register.",
-        )
-    ):
-        return redirect("funding:staff", slug=slug)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staff_position_create(partnership=partnership, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, "The position was added to the register.")
+            return redirect("funding:staff", slug=slug)
     register = selectors.staff_register(partnership=partnership)
     context = partnership_context(
         request,
@@ -698,21 +645,19 @@ def staff_position_edit(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     position = access.staff_positions.get(
         user=request.user, capability=Capability.EDIT_FUNDING, partnership__slug=slug, pk=pk
     )
-    initial = {name: getattr(position, name) for name in services.STAFF_FIELDS}
     form = StaffPositionEditForm(
-        request.POST or None, initial=initial, partnership=position.partnership
+        request.POST or None,
+        initial={name: getattr(position, name) for name in services.STAFF_FIELDS},
+        partnership=position.partnership,
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _try(
-            request,
-            form,
-            lambda: services.staff_position_update(staff_position=position, **form.cleaned_data),
-            "The position was corrected.",
-        )
-    ):
-        return redirect("funding:staff", slug=slug)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staff_position_update(staff_position=position, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, "The position was corrected.")
+            return redirect("funding:staff", slug=slug)
     return _edit_page(
         request,
         position.partnership,
@@ -729,17 +674,18 @@ def staff_position_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRes
     )
     label = _position_label(position)
     form = ConfirmForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _try(
-            request,
-            form,
-            lambda: services.staff_position_withdraw(staff_position=position, **form.cleaned_data),
-            f"The position ({label}) was withdrawn from the register; the change history keeps it.",
-        )
-    ):
-        return redirect("funding:staff", slug=slug)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staff_position_withdraw(staff_position=position, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"The position ({label}) was withdrawn from the register; the change history "
+                "keeps it.",
+            )
+            return redirect("funding:staff", slug=slug)
     consequences = [
         f"Remove {label} ({position.get_kind_display().lower()}) from the register; the "
         "change history keeps it, with your reason."
@@ -760,164 +706,6 @@ def staff_position_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRes
     )
 
 
-# --- Exports --------------------------------------------------------------------------------
-
-
-def _budget_table(partnership: Partnership) -> exports.Table:
-    budget = selectors.budget_by_year_and_component(partnership=partnership)
-    rows = [
-        (
-            cell.year,
-            cell.component,
-            cell.component_label,
-            cell.line.get_status_display(),
-            cell.line.finance_act_reference,
-            cell.planned,
-            cell.committed,
-            cell.disbursed,
-            budget.currency,
-            cell.line.citation,
-        )
-        for year in budget.years
-        for cell in year.cells
-    ]
-    headers = (
-        "year", "component", "component label", "status", "finance act reference",
-        "planned", "committed", "disbursed", "currency", "source",
-    )  # fmt: skip
-    return exports.Table("budget-lines", headers, rows)
-
-
-def _disbursements_table(partnership: Partnership) -> exports.Table:
-    rows = (
-        (
-            d.budget_line.year,
-            d.budget_line.component,
-            d.get_kind_display(),
-            d.value_date,
-            d.amount,
-            d.currency,
-            d.exchange_rate,
-            d.rate.date if d.rate else None,
-            d.rate_age_days,
-            d.amount_dkk,
-            d.debited_dkk,
-            d.debit_difference,
-            d.booked_dkk,
-            d.reference,
-            d.created_by.username,
-            d.created_at,
-        )
-        for d in selectors.disbursements_of_partnership(partnership=partnership)
-    )
-    headers = (
-        "year", "component", "kind", "value date", "amount", "currency", "DKK per unit",
-        "rate date", "rate age (days)", "DKK equivalent", "DKK debited",
-        "difference (debited less equivalent)", "DKK counted against the line", "reference",
-        "recorded by", "recorded at",
-    )  # fmt: skip
-    return exports.Table("disbursements", headers, rows)
-
-
-def _rates_table(partnership: Partnership) -> exports.Table:
-    rows = (
-        (r.currency, r.date, r.rate, r.source)
-        for r in ExchangeRate.objects.filter(partnership=partnership)
-    )
-    return exports.Table("exchange-rates", ("currency", "date", "rate", "source"), rows)
-
-
-def _assessed_table(partnership: Partnership) -> exports.Table:
-    rows = (
-        (
-            c.year, c.scale_percent, c.administrative_budget, c.expected_amount,
-            c.stated_amount, c.invoiced, c.paid, c.currency, c.paying_ministry, c.citation,
-        )
-        for c in selectors.assessed_contributions(partnership=partnership)
-    )  # fmt: skip
-    headers = (
-        "year", "scale percent", "administrative budget", "expected amount", "stated amount",
-        "invoiced", "paid", "currency", "paying ministry", "source",
-    )  # fmt: skip
-    return exports.Table("assessed-contributions", headers, rows)
-
-
-def _voluntary_table(partnership: Partnership) -> exports.Table:
-    rows = (
-        (
-            v.project_code, v.title, v.region, v.country, v.donor_unit, v.year, v.amount,
-            v.currency, v.get_source_table_display(), v.source_row,
-        )
-        for v in selectors.voluntary_contributions(partnership=partnership).order_by(
-            "year", "project_code", "pk"
-        )
-    )  # fmt: skip
-    headers = (
-        "project code", "title", "region", "country", "donor unit", "year", "amount",
-        "currency", "source table", "source row",
-    )  # fmt: skip
-    return exports.Table("voluntary-contributions", headers, rows)
-
-
-def _reconciliation_table(partnership: Partnership) -> exports.Table:
-    rows = (
-        (
-            f.subtotal.get_source_table_display(), f.subtotal.source_row,
-            f.subtotal.get_level_display(), f.subtotal.name, f.subtotal.year or "all years",
-            f.compared_with, f.stated, f.itemised, f.difference, f.count, f.kind_label,
-        )
-        for f in selectors.reconciliation(partnership=partnership).findings
-    )  # fmt: skip
-    headers = (
-        "table", "row", "level", "name", "year", "compared with", "stated", "detail rows",
-        "difference", "rows counted", "finding",
-    )  # fmt: skip
-    return exports.Table("reconciliation", headers, rows)
-
-
-def _allocations_table(partnership: Partnership) -> exports.Table:
-    rows = (
-        (
-            r.allocation.budget_line.year, r.allocation.budget_line.component,
-            r.allocation.country, r.country_name, r.income_group, r.allocation.amount,
-            r.allocation.currency, r.allocation.description, r.allocation.reported_in,
-        )
-        for r in selectors.allocations_with_countries(partnership=partnership)
-    )  # fmt: skip
-    headers = (
-        "year", "component", "country", "country name", "income group", "amount", "currency",
-        "purpose", "reported in",
-    )  # fmt: skip
-    return exports.Table("allocations", headers, rows)
-
-
-def _staff_table(partnership: Partnership) -> exports.Table:
-    register = selectors.staff_register(partnership=partnership)
-    rows = (
-        (
-            p.get_kind_display(), p.name, p.position, p.grade, p.duty_station, p.start_date,
-            p.end_date, p.budget_line.label if p.budget_line else "", p.cost,
-        )
-        for kind in register
-        for p in register[kind]
-    )  # fmt: skip
-    headers = (
-        "kind", "name", "position", "grade", "duty station", "start", "end", "budget line",
-        "cost (DKK)",
-    )  # fmt: skip
-    return exports.Table("staff-positions", headers, rows)
-
-
-EXPORTS = {
-    "budget-lines": _budget_table,
-    "disbursements": _disbursements_table,
-    "exchange-rates": _rates_table,
-    "assessed-contributions": _assessed_table,
-    "voluntary-contributions": _voluntary_table,
-    "reconciliation": _reconciliation_table,
-    "allocations": _allocations_table,
-    "staff-positions": _staff_table,
-}
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -929,9 +717,9 @@ def export(request: HttpRequest, slug: str, table: str, fmt: str) -> HttpRespons
     partnership = partnership_access.partnerships.get(
         user=request.user, capability=Capability.DOWNLOAD, slug=slug
     )
-    if table not in EXPORTS or fmt not in CONTENT_TYPES:
+    if table not in TABLES or fmt not in CONTENT_TYPES:
         raise Http404("No such export.")
-    data = EXPORTS[table](partnership)
+    data = TABLES[table](partnership)
     content = exports.to_csv(data) if fmt == "csv" else exports.to_xlsx(data)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{slug}-{table}.{fmt}"'

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
@@ -16,12 +18,18 @@ from .models import Document, GoalStatus, GoalUpdate, OverallGoal, RiskAssessmen
 
 
 class UpdateWithReasonMixin(mixins.UpdateModelMixin):
-    """Updates go through ``services.record_update`` so the history keeps the reason."""
+    """Updates go through the record's update service (``save_update``), so that its
+    rules hold and the history keeps the reason."""
+
+    def save_update(self, instance: Any, *, by: Any, changes: dict, reason: str) -> Any:
+        raise NotImplementedError
 
     def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        reason = data.pop("reason", "")
-        updated = services.record_update(instance=serializer.instance, data=data, reason=reason)
+        changes = dict(serializer.validated_data)
+        reason = changes.pop("reason", "")
+        updated = self.save_update(
+            serializer.instance, by=self.request.user, changes=changes, reason=reason
+        )
         # Re-read so computed fields (annotations) are present in the answer.
         serializer.instance = self.get_base_queryset().get(pk=updated.pk)
 
@@ -44,6 +52,9 @@ class PartnershipViewSet(
     ordering_fields = ["start_date", "title"]
     ordering = ["-start_date", "title"]
 
+    def save_update(self, partnership, **kwargs):
+        return services.partnership_update(partnership=partnership, **kwargs)
+
 
 @extend_schema_view(
     list=extend_schema(summary="List priority areas"),
@@ -61,6 +72,9 @@ class PriorityAreaViewSet(
     serializer_class = serializers.PriorityAreaSerializer
     ordering_fields = ["number"]
     ordering = ["partnership_id", "number"]
+
+    def save_update(self, priority_area, **kwargs):
+        return services.priority_area_update(priority_area=priority_area, **kwargs)
 
 
 class GoalFilter(FilterSet):
@@ -92,6 +106,9 @@ class GoalViewSet(
     def get_base_queryset(self):
         return super().get_base_queryset().with_current_status()
 
+    def save_update(self, goal, **kwargs):
+        return services.goal_update(goal=goal, **kwargs)
+
 
 class GoalUpdateFilter(FilterSet):
     class Meta:
@@ -121,7 +138,7 @@ class GoalUpdateViewSet(
     def perform_create(self, serializer):
         data = serializer.validated_data
         self.check_write(data["goal"].partnership_id)
-        serializer.instance = services.goal_update_create(author=self.request.user, **data)
+        serializer.instance = services.goal_update_create(by=self.request.user, **data)
 
 
 @extend_schema_view(
@@ -140,6 +157,9 @@ class RiskViewSet(
     serializer_class = serializers.RiskSerializer
     ordering_fields = ["number"]
     ordering = ["partnership_id", "number"]
+
+    def save_update(self, risk, **kwargs):
+        return services.risk_update(risk=risk, **kwargs)
 
 
 class RiskAssessmentFilter(FilterSet):
@@ -170,7 +190,7 @@ class RiskAssessmentViewSet(
     def perform_create(self, serializer):
         data = serializer.validated_data
         self.check_write(data["risk"].partnership_id)
-        serializer.instance = services.risk_assessment_create(author=self.request.user, **data)
+        serializer.instance = services.risk_assessment_create(by=self.request.user, **data)
 
 
 class DocumentFilter(FilterSet):
@@ -208,8 +228,11 @@ class DocumentViewSet(
         partnership = data.pop("partnership")
         self.check_write(partnership.pk)
         serializer.instance = services.document_create(
-            partnership=partnership, uploaded_by=self.request.user, **data
+            partnership=partnership, by=self.request.user, **data
         )
+
+    def save_update(self, document, **kwargs):
+        return services.document_update(document=document, **kwargs)
 
 
 def register(router: BaseRouter) -> None:

@@ -7,6 +7,7 @@ from core.uploads import ALLOWED_DESCRIPTION
 
 from .models import Document, GoalStatus, OverallGoal, Partnership, PriorityArea, Risk
 from .selectors import evidence_label
+from .services import GOAL_FIELDS, PARTNERSHIP_FIELDS, PRIORITY_AREA_FIELDS, RISK_FIELDS
 
 RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
 NEW_DOCUMENT_PREFIX = "new_document_"
@@ -137,18 +138,7 @@ class DocumentForm(forms.Form):
 class PartnershipForm(ReasonMixin, forms.ModelForm):
     class Meta:
         model = Partnership
-        fields = [
-            "title",
-            "donor",
-            "start_date",
-            "end_date",
-            "annual_amount",
-            "currency",
-            "funding_note",
-            "signature_date",
-            "status",
-            "mid_term_review_due",
-        ]
+        fields = PARTNERSHIP_FIELDS
         widgets = {
             "start_date": DateInput,
             "end_date": DateInput,
@@ -160,17 +150,7 @@ class PartnershipForm(ReasonMixin, forms.ModelForm):
 class GoalForm(ReasonMixin, forms.ModelForm):
     class Meta:
         model = OverallGoal
-        fields = [
-            "text",
-            "priority_area",
-            "indicator",
-            "unit",
-            "baseline_value",
-            "baseline_year",
-            "baseline_note",
-            "target_value",
-            "target_description",
-        ]
+        fields = GOAL_FIELDS
         widgets = {
             "text": forms.Textarea(attrs={"rows": 3}),
             "baseline_note": forms.Textarea(attrs={"rows": 3}),
@@ -186,14 +166,14 @@ class GoalForm(ReasonMixin, forms.ModelForm):
 class RiskForm(ReasonMixin, forms.ModelForm):
     class Meta:
         model = Risk
-        fields = ["title", "description"]
+        fields = RISK_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 8})}
 
 
 class PriorityAreaForm(ReasonMixin, forms.ModelForm):
     class Meta:
         model = PriorityArea
-        fields = ["title", "short_title", "description"]
+        fields = PRIORITY_AREA_FIELDS
         widgets = {
             "title": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 8}),

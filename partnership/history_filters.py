@@ -115,21 +115,19 @@ class HistoryFilter(FilterSet):
         )
 
 
+def _day_filter(label: str, which: str) -> django_filters.DateFilter:
+    return django_filters.DateFilter(
+        field_name="history_date",
+        label=label,
+        input_formats=ISO_DATE,
+        widget=_date_input(),
+        help_text=f"Only changes made on or {which} this day (in the site's time zone).",
+    )
+
+
 # "from" and "to" are Python keywords, so they cannot be declared as attributes.
 HistoryFilter.base_filters = {
-    "from": django_filters.DateFilter(
-        field_name="history_date",
-        label="From",
-        input_formats=ISO_DATE,
-        widget=_date_input(),
-        help_text="Only changes made on or after this day (in the site's time zone).",
-    ),
-    "to": django_filters.DateFilter(
-        field_name="history_date",
-        label="To",
-        input_formats=ISO_DATE,
-        widget=_date_input(),
-        help_text="Only changes made on or before this day (in the site's time zone).",
-    ),
+    "from": _day_filter("From", "after"),
+    "to": _day_filter("To", "before"),
     **HistoryFilter.base_filters,
 }

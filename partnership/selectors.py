@@ -5,18 +5,42 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
+from core import history
+from core.access import Role, roles_of
+
+from . import access
+from .history_filters import HistoryFilter
 from .models import (
     Document,
     GoalStatus,
     GoalUpdate,
+    OrganisationFact,
     OverallGoal,
     Partnership,
+    PriorityArea,
     Risk,
     RiskAssessment,
 )
+
+
+def partnerships_with_roles(*, user: Any) -> list[tuple[Partnership, Role]]:
+    """The partnerships the user belongs to, newest first, each with the user's role."""
+    roles = roles_of(user)
+    partnerships = access.partnerships.visible(user).order_by("-start_date", "title")
+    return [(partnership, Role(roles[partnership.pk])) for partnership in partnerships]
+
+
+def priority_areas(*, partnership: Partnership) -> QuerySet[PriorityArea]:
+    return partnership.priority_areas.all()
+
+
+def organisation_facts(*, partnership: Partnership) -> QuerySet[OrganisationFact]:
+    """What the strategy states about the partnership's organisation, in its order."""
+    return partnership.organisation.facts.all()
 
 
 def goals_with_status(*, partnership: Partnership) -> QuerySet[OverallGoal]:
@@ -26,6 +50,11 @@ def goals_with_status(*, partnership: Partnership) -> QuerySet[OverallGoal]:
         .with_current_status()
         .order_by("number")
     )
+
+
+def goal_with_status(*, goal: OverallGoal) -> OverallGoal:
+    """The goal with its current status (the ``current_*`` annotations)."""
+    return goals_with_status(partnership=goal.partnership).get(pk=goal.pk)
 
 
 def goal_status_counts(goals: list[OverallGoal]) -> list[tuple[str, str, int]]:
@@ -63,6 +92,11 @@ def risks_with_assessments(*, partnership: Partnership) -> QuerySet[Risk]:
     )
 
 
+def risk_with_assessments(*, risk: Risk) -> Risk:
+    """The risk with its latest ratings and its whole assessment history."""
+    return risks_with_assessments(partnership=risk.partnership).get(pk=risk.pk)
+
+
 @dataclass
 class HeatCell:
     likelihood: int
@@ -90,6 +124,15 @@ def residual_heat_map(risks: list[Risk]) -> list[list[HeatCell]]:
         if risk.latest_residual_likelihood and risk.latest_residual_impact:
             grid[(risk.latest_residual_likelihood, risk.latest_residual_impact)].risks.append(risk)
     return [[grid[(lk, im)] for im in range(1, 6)] for lk in range(5, 0, -1)]
+
+
+def documents_with_use(*, partnership: Partnership) -> QuerySet[Document]:
+    """The partnership's documents, each with how many goal updates cite it."""
+    return (
+        Document.objects.filter(partnership=partnership)
+        .select_related("uploaded_by")
+        .annotate(goal_update_count=Count("goal_updates"))
+    )
 
 
 def evidence_documents(*, partnership: Partnership) -> list[Document]:
@@ -121,3 +164,9 @@ def documents_matching(
     return [
         doc for doc in documents if str(doc.pk) in kept or all(word in text(doc) for word in words)
     ]
+
+
+def changes(*, partnership: Partnership, filters: HistoryFilter) -> history.Changes:
+    """The changes to the partnership that the (valid) history filters select, newest
+    first: a sequence a paginator pages (its count one query, a page three)."""
+    return history.Changes(filters.criteria([partnership.pk]))

@@ -16,6 +16,13 @@ from .models import (
     Risk,
     RiskAssessment,
 )
+from .services import (
+    DOCUMENT_FIELDS,
+    GOAL_FIELDS,
+    PARTNERSHIP_FIELDS,
+    PRIORITY_AREA_FIELDS,
+    RISK_FIELDS,
+)
 
 
 class OptionalURLField(serializers.URLField):
@@ -47,17 +54,8 @@ class PartnershipSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "slug",
-            "title",
-            "donor",
             "organisation",
-            "start_date",
-            "end_date",
-            "annual_amount",
-            "currency",
-            "funding_note",
-            "signature_date",
-            "status",
-            "mid_term_review_due",
+            *PARTNERSHIP_FIELDS,
             "strategy_title",
             "citation",
             "reason",
@@ -71,16 +69,7 @@ class PriorityAreaSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PriorityArea
-        fields = [
-            "id",
-            "partnership",
-            "number",
-            "title",
-            "short_title",
-            "description",
-            "citation",
-            "reason",
-        ]
+        fields = ["id", "partnership", "number", *PRIORITY_AREA_FIELDS, "citation", "reason"]
         read_only_fields = ["id", "number", "citation"]
 
 
@@ -99,29 +88,12 @@ class GoalSerializer(serializers.ModelSerializer):
             "id",
             "partnership",
             "number",
-            "text",
-            "priority_area",
             "current_status",
-            "indicator",
-            "unit",
-            "baseline_value",
-            "baseline_year",
-            "baseline_note",
-            "target_value",
-            "target_description",
+            *GOAL_FIELDS,
             "citation",
             "reason",
         ]
         read_only_fields = ["id", "number", "citation"]
-
-    def validate_priority_area(self, value: PriorityArea | None) -> PriorityArea | None:
-        if (
-            value is not None
-            and self.instance
-            and value.partnership_id != self.instance.partnership_id
-        ):
-            raise serializers.ValidationError("Choose a priority area of the goal's partnership.")
-        return value
 
 
 class GoalUpdateSerializer(serializers.ModelSerializer):
@@ -153,7 +125,7 @@ class RiskSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Risk
-        fields = ["id", "partnership", "number", "title", "description", "citation", "reason"]
+        fields = ["id", "partnership", "number", *RISK_FIELDS, "citation", "reason"]
         read_only_fields = ["id", "number", "citation"]
 
 
@@ -195,10 +167,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "partnership",
-            "kind",
-            "title",
-            "year",
-            "reference",
+            *DOCUMENT_FIELDS,
             "url",
             "has_file",
             "original_filename",

@@ -2,48 +2,116 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models, transaction
+from django.db import transaction
 
+from core.services import record_update
 from core.uploads import validate_upload
 
-from .models import Document, GoalUpdate, OverallGoal, Partnership, Risk, RiskAssessment
+from .models import (
+    Document,
+    GoalUpdate,
+    OverallGoal,
+    Partnership,
+    PriorityArea,
+    Risk,
+    RiskAssessment,
+)
+
+# The fields of each record that an edit may change: the forms and the serializers list
+# these, and the update services refuse any other.
+PARTNERSHIP_FIELDS = (
+    "title",
+    "donor",
+    "start_date",
+    "end_date",
+    "annual_amount",
+    "currency",
+    "funding_note",
+    "signature_date",
+    "status",
+    "mid_term_review_due",
+)
+PRIORITY_AREA_FIELDS = ("title", "short_title", "description")
+GOAL_FIELDS = (
+    "text",
+    "priority_area",
+    "indicator",
+    "unit",
+    "baseline_value",
+    "baseline_year",
+    "baseline_note",
+    "target_value",
+    "target_description",
+)
+RISK_FIELDS = ("title", "description")
+DOCUMENT_FIELDS = ("kind", "title", "year", "reference")
 
 
-def record_update(
-    *, instance: models.Model, data: dict[str, Any], reason: str = ""
-) -> models.Model:
-    """Change fields of a record, keeping the reason with its history entry.
+def _only(fields: tuple[str, ...], changes: Mapping[str, Any]) -> Mapping[str, Any]:
+    unknown = sorted(set(changes) - set(fields))
+    if unknown:
+        raise TypeError(f"Not editable here: {', '.join(unknown)}.")
+    return changes
 
-    Compares with the stored row (locked for the update), so it works on an instance a
-    form has already changed in memory; saves only the fields that differ, and a change
-    that differs in nothing writes nothing (and no history row).
-    """
-    model = type(instance)
-    with transaction.atomic():
-        current = model._default_manager.select_for_update().get(pk=instance.pk)
-        changed = [name for name, value in data.items() if getattr(current, name) != value]
-        if not changed:
-            return current
-        for name in changed:
-            setattr(current, name, data[name])
-        current.full_clean()
-        current._change_reason = reason.strip()  # read by django-simple-history
-        current.save(update_fields=changed)
-    return current
+
+def partnership_update(
+    *, partnership: Partnership, by: Any, changes: Mapping[str, Any], reason: str = ""
+) -> Partnership:
+    """Change the agreement's facts (``PARTNERSHIP_FIELDS``); the reason goes with the
+    history entry. A change that differs in nothing writes nothing."""
+    _only(PARTNERSHIP_FIELDS, changes)
+    return record_update(instance=partnership, data=changes, reason=reason, by=by)
+
+
+def priority_area_update(
+    *, priority_area: PriorityArea, by: Any, changes: Mapping[str, Any], reason: str = ""
+) -> PriorityArea:
+    """Change a priority area's text (``PRIORITY_AREA_FIELDS``)."""
+    _only(PRIORITY_AREA_FIELDS, changes)
+    return record_update(instance=priority_area, data=changes, reason=reason, by=by)
+
+
+def goal_update(
+    *, goal: OverallGoal, by: Any, changes: Mapping[str, Any], reason: str = ""
+) -> OverallGoal:
+    """Change a goal's text and indicator (``GOAL_FIELDS``). Its priority area must be one
+    of the goal's partnership."""
+    _only(GOAL_FIELDS, changes)
+    area = changes.get("priority_area")
+    if area is not None and area.partnership_id != goal.partnership_id:
+        raise ValidationError(
+            {"priority_area": "Choose a priority area of the goal's partnership."}
+        )
+    return record_update(instance=goal, data=changes, reason=reason, by=by)
+
+
+def risk_update(*, risk: Risk, by: Any, changes: Mapping[str, Any], reason: str = "") -> Risk:
+    """Change a risk's text (``RISK_FIELDS``)."""
+    _only(RISK_FIELDS, changes)
+    return record_update(instance=risk, data=changes, reason=reason, by=by)
+
+
+def document_update(
+    *, document: Document, by: Any, changes: Mapping[str, Any], reason: str = ""
+) -> Document:
+    """Change a document's description (``DOCUMENT_FIELDS``); its partnership and its
+    stored file or link do not change."""
+    _only(DOCUMENT_FIELDS, changes)
+    return record_update(instance=document, data=changes, reason=reason, by=by)
 
 
 @transaction.atomic
 def goal_update_create(
     *,
     goal: OverallGoal,
-    author: Any,
+    by: Any,
     as_of: date,
     status: str,
     narrative: str,
@@ -65,7 +133,7 @@ def goal_update_create(
         )
     update = GoalUpdate(
         goal=goal,
-        author=author,
+        author=by,
         as_of=as_of,
         status=status,
         narrative=narrative,
@@ -74,16 +142,16 @@ def goal_update_create(
     )
     update.full_clean()  # before the new document's file is stored
     if new_document is not None:
-        evidence.append(_new_evidence(goal, author, new_document))
+        evidence.append(_new_evidence(goal, by, new_document))
     update.save()
     if evidence:
         update.evidence.set(evidence)
     return update
 
 
-def _new_evidence(goal: OverallGoal, author: Any, fields: dict[str, Any]) -> Document:
+def _new_evidence(goal: OverallGoal, by: Any, fields: dict[str, Any]) -> Document:
     try:
-        return document_create(partnership=goal.partnership, uploaded_by=author, **fields)
+        return document_create(partnership=goal.partnership, by=by, **fields)
     except ValidationError as error:
         raise ValidationError(
             {
@@ -97,7 +165,7 @@ def _new_evidence(goal: OverallGoal, author: Any, fields: dict[str, Any]) -> Doc
 def risk_assessment_create(
     *,
     risk: Risk,
-    author: Any,
+    by: Any,
     as_of: date,
     likelihood: int,
     impact: int,
@@ -107,7 +175,7 @@ def risk_assessment_create(
 ) -> RiskAssessment:
     assessment = RiskAssessment(
         risk=risk,
-        author=author,
+        author=by,
         as_of=as_of,
         likelihood=likelihood,
         impact=impact,
@@ -124,7 +192,7 @@ def risk_assessment_create(
 def document_create(
     *,
     partnership: Partnership,
-    uploaded_by: Any,
+    by: Any,
     kind: str,
     title: str,
     year: int | None = None,
@@ -138,7 +206,7 @@ def document_create(
         raise ValidationError({"file": "Upload a file or give a link."})
     document = Document(
         partnership=partnership,
-        uploaded_by=uploaded_by,
+        uploaded_by=by,
         kind=kind,
         title=title,
         year=year,

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -17,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core import caching, cards, exports, history
-from core.access import Capability, roles_of
+from core.access import Capability
 from core.views import add_form_errors, form_status, partnership_context
 
 from . import access, selectors, services
@@ -31,14 +30,12 @@ from .forms import (
     RiskForm,
 )
 from .history_filters import PARAMETERS, HistoryFilter
-from .models import Document, Membership, Partnership
+from .models import Partnership
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    partnerships = access.partnerships.visible(request.user).order_by("-start_date", "title")
-    roles = roles_of(request.user)
-    rows = [(p, Membership.Role(roles[p.pk])) for p in partnerships]
+    rows = selectors.partnerships_with_roles(user=request.user)
     return render(request, "partnership/home.html", {"rows": rows})
 
 
@@ -51,11 +48,11 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         goals = list(selectors.goals_with_status(partnership=partnership))
         body_context = {
             **context,
-            "priority_areas": partnership.priority_areas.all(),
+            "priority_areas": selectors.priority_areas(partnership=partnership),
             "goals": goals,
             "status_counts": selectors.goal_status_counts(goals),
             "risks": list(selectors.risks_with_latest(partnership=partnership)),
-            "facts": partnership.organisation.facts.all(),
+            "facts": selectors.organisation_facts(partnership=partnership),
         }
         # The other apps' cards (funding, reviews…), each reading through its selectors.
         body_context["cards"] = cards.render(
@@ -68,42 +65,40 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "partnership/dashboard.html", context)
 
 
+def _saved(changes: dict) -> str:
+    return "Saved." if changes else "Nothing was changed."
+
+
+def _record_form(
+    request: HttpRequest, partnership: Partnership, form: Any, *, title: str, back: str
+) -> HttpResponse:
+    """The page of a record's edit form (the agreement, a priority area, a goal, a risk)."""
+    context = partnership_context(request, partnership, form=form, title=title, back=back)
+    return render(request, "partnership/record_form.html", context, status=form_status(form))
+
+
 @require_http_methods(["GET", "POST"])
 def partnership_edit(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = access.partnerships.get(
         user=request.user, capability=Capability.EDIT_RECORD, slug=slug
     )
-    return _edit_record(
-        request,
-        partnership,
-        instance=partnership,
-        form_class=PartnershipForm,
-        title="Edit the agreement",
-        done_url=partnership.get_absolute_url(),
-    )
-
-
-def _edit_record(
-    request: HttpRequest,
-    partnership: Partnership,
-    *,
-    instance: Any,
-    form_class: type,
-    title: str,
-    done_url: str,
-) -> HttpResponse:
-    form = form_class(request.POST or None, instance=instance)
+    form = PartnershipForm(request.POST or None, instance=partnership)
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.changed_data if name != "reason"}
         try:
-            services.record_update(instance=instance, data=data, reason=form.cleaned_data["reason"])
+            services.partnership_update(
+                partnership=partnership,
+                by=request.user,
+                changes=form.changes(),
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, "Saved." if data else "Nothing was changed.")
-            return redirect(done_url)
-    context = partnership_context(request, partnership, form=form, title=title, back=done_url)
-    return render(request, "partnership/record_form.html", context, status=form_status(form))
+            messages.success(request, _saved(form.changes()))
+            return redirect(partnership.get_absolute_url())
+    return _record_form(
+        request, partnership, form, title="Edit the agreement", back=partnership.get_absolute_url()
+    )
 
 
 @require_GET
@@ -130,13 +125,13 @@ def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     form = GoalUpdateForm(request.POST or None, request.FILES or None, goal=goal, shown=shown)
     if request.method == "POST" and form.is_valid():
         try:
-            services.goal_update_create(goal=goal, author=request.user, **form.service_data())
+            services.goal_update_create(goal=goal, by=request.user, **form.service_data())
         except ValidationError as error:
             add_form_errors(form, error)
         else:
             messages.success(request, "The update was added to the goal's timeline.")
             return redirect(goal.get_absolute_url())
-    goal_with_status = selectors.goals_with_status(partnership=goal.partnership).get(pk=goal.pk)
+    goal_with_status = selectors.goal_with_status(goal=goal)
     context = partnership_context(
         request,
         goal.partnership,
@@ -157,13 +152,26 @@ def goal_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     goal = access.goals.get(
         user=request.user, capability=Capability.EDIT_RECORD, partnership__slug=slug, number=number
     )
-    return _edit_record(
+    form = GoalForm(request.POST or None, instance=goal)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_update(
+                goal=goal,
+                by=request.user,
+                changes=form.changes(),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _saved(form.changes()))
+            return redirect(goal.get_absolute_url())
+    return _record_form(
         request,
         goal.partnership,
-        instance=goal,
-        form_class=GoalForm,
+        form,
         title=f"Edit goal {goal.number}",
-        done_url=goal.get_absolute_url(),
+        back=goal.get_absolute_url(),
     )
 
 
@@ -172,27 +180,27 @@ def priority_area_edit(request: HttpRequest, slug: str, number: int) -> HttpResp
     area = access.priority_areas.get(
         user=request.user, capability=Capability.EDIT_RECORD, partnership__slug=slug, number=number
     )
-    return _edit_record(
+    form = PriorityAreaForm(request.POST or None, instance=area)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.priority_area_update(
+                priority_area=area,
+                by=request.user,
+                changes=form.changes(),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _saved(form.changes()))
+            return redirect(area.partnership.get_absolute_url())
+    return _record_form(
         request,
         area.partnership,
-        instance=area,
-        form_class=PriorityAreaForm,
+        form,
         title=f"Edit priority area {area.number}",
-        done_url=area.partnership.get_absolute_url(),
+        back=area.partnership.get_absolute_url(),
     )
-
-
-def _risk_assessment_post(request: HttpRequest, form: RiskAssessmentForm) -> bool:
-    if not form.is_valid():
-        return False
-    data = dict(form.cleaned_data)
-    try:
-        services.risk_assessment_create(author=request.user, **data)
-    except ValidationError as error:
-        add_form_errors(form, error)
-        return False
-    messages.success(request, f"The assessment of risk {data['risk'].number} was added.")
-    return True
 
 
 @require_http_methods(["GET", "POST"])
@@ -200,8 +208,14 @@ def risk_list(request: HttpRequest, slug: str) -> HttpResponse:
     capability = Capability.EDIT_RECORD if request.method == "POST" else Capability.VIEW
     partnership = access.partnerships.get(user=request.user, capability=capability, slug=slug)
     form = RiskAssessmentForm(request.POST or None, partnership=partnership)
-    if request.method == "POST" and _risk_assessment_post(request, form):
-        return redirect("partnership:risk-list", slug=slug)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.risk_assessment_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"The assessment of risk {assessment.risk.number} was added.")
+            return redirect("partnership:risk-list", slug=slug)
     risks = list(selectors.risks_with_assessments(partnership=partnership))
     context = partnership_context(
         request,
@@ -220,11 +234,15 @@ def risk_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         user=request.user, capability=capability, partnership__slug=slug, number=number
     )
     form = RiskAssessmentForm(request.POST or None, partnership=risk.partnership, risk=risk)
-    if request.method == "POST" and _risk_assessment_post(request, form):
-        return redirect(risk.get_absolute_url())
-    risk_with_assessments = selectors.risks_with_assessments(partnership=risk.partnership).get(
-        pk=risk.pk
-    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.risk_assessment_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"The assessment of risk {assessment.risk.number} was added.")
+            return redirect(risk.get_absolute_url())
+    risk_with_assessments = selectors.risk_with_assessments(risk=risk)
     context = partnership_context(
         request,
         risk.partnership,
@@ -241,13 +259,26 @@ def risk_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     risk = access.risks.get(
         user=request.user, capability=Capability.EDIT_RECORD, partnership__slug=slug, number=number
     )
-    return _edit_record(
+    form = RiskForm(request.POST or None, instance=risk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.risk_update(
+                risk=risk,
+                by=request.user,
+                changes=form.changes(),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _saved(form.changes()))
+            return redirect(risk.get_absolute_url())
+    return _record_form(
         request,
         risk.partnership,
-        instance=risk,
-        form_class=RiskForm,
+        form,
         title=f"Edit risk {risk.number}",
-        done_url=risk.get_absolute_url(),
+        back=risk.get_absolute_url(),
     )
 
 
@@ -258,19 +289,13 @@ def document_list(request: HttpRequest, slug: str) -> HttpResponse:
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.document_create(
-                partnership=partnership, uploaded_by=request.user, **form.cleaned_data
-            )
+            services.document_create(partnership=partnership, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_form_errors(form, error)
         else:
             messages.success(request, "The document was added.")
             return redirect("partnership:document-list", slug=slug)
-    documents = (
-        Document.objects.filter(partnership=partnership)
-        .select_related("uploaded_by")
-        .annotate(goal_update_count=Count("goal_updates"))
-    )
+    documents = selectors.documents_with_use(partnership=partnership)
     context = partnership_context(request, partnership, documents=documents, form=form)
     return render(request, "partnership/document_list.html", context, status=form_status(form))
 
@@ -311,7 +336,7 @@ def _history_page(
     """The page of changes asked for, or the filters with what is wrong with them (400)."""
     page = None
     if filters.is_valid():
-        changes = history.Changes(filters.criteria([partnership.pk]))
+        changes = selectors.changes(partnership=partnership, filters=filters)
         page = Paginator(changes, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     # The filters as given, for the links to other pages and to the exports.
     query = urlencode([(k, v) for k, v in request.GET.items() if k in PARAMETERS and v])
@@ -349,7 +374,7 @@ def history_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     filters = _history_filters(request, partnership)
     if not filters.is_valid():
         return _history_page(request, partnership, filters)
-    entries = history.Changes(filters.criteria([partnership.pk])).all()
+    entries = selectors.changes(partnership=partnership, filters=filters).all()
     table = exports.Table("history", history.EXPORT_HEADERS, history.export_rows(entries))
     write, content_type = HISTORY_EXPORTS[fmt]
     response = HttpResponse(write(table), content_type=content_type)

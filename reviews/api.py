@@ -55,14 +55,14 @@ class ReviewViewSet(
         partnership = data.pop("partnership")
         self.check_write(partnership.pk)
         serializer.instance = services.review_create(
-            partnership=partnership, user=self.request.user, **data
+            partnership=partnership, by=self.request.user, **data
         )
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         reason = data.pop("reason", "")
         serializer.instance = services.review_update(
-            review=serializer.instance, data=data, reason=reason, user=self.request.user
+            review=serializer.instance, data=data, reason=reason, by=self.request.user
         )
 
     @extend_schema(
@@ -78,7 +78,7 @@ class ReviewViewSet(
         payload.is_valid(raise_exception=True)
         services.review_due_date_confirm(
             review=review,
-            user=request.user,
+            by=request.user,
             due_date=payload.validated_data["due_date"],
             reason=payload.validated_data.get("reason", ""),
         )
@@ -95,7 +95,7 @@ class ReviewViewSet(
     @action(detail=True, methods=["post"])
     def render(self, request, pk=None):
         review = self.get_object()
-        version = services.report_version_request(review=review, requested_by=request.user)
+        version = services.report_version_request(review=review, by=request.user)
         body = serializers.RenderAcceptedSerializer(
             {"id": version.pk, "number": version.number, "status": version.status}
         ).data
@@ -153,7 +153,7 @@ class ReportVersionViewSet(CachedListMixin, mixins.RetrieveModelMixin, Partnersh
         payload = ReasonSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         final = services.report_version_issue(
-            version=version, issued_by=request.user, reason=payload.validated_data["reason"]
+            version=version, by=request.user, reason=payload.validated_data["reason"]
         )
         final = self.get_base_queryset().get(pk=final.pk)
         return Response(self.get_serializer(final).data, status=status.HTTP_202_ACCEPTED)
@@ -186,7 +186,8 @@ class _AssessmentViewSet(
     model: type
     create_serializer: type
     update_serializer: type
-    create_service: Callable[..., Any]  # the service that adds one to its review
+    save_service: Callable[..., Any]  # creates or changes the review's assessment of a subject
+    ordering_fields = ["updated_at", "rating"]
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):
@@ -194,12 +195,9 @@ class _AssessmentViewSet(
         return self.create_serializer
 
     def _save(self, review, subject, **data):
-        save = (
-            services.goal_assessment_save
-            if self.subject == "goal"
-            else services.priority_area_assessment_save
+        return self.save_service(
+            review=review, by=self.request.user, **{self.subject: subject}, **data
         )
-        return save(review=review, author=self.request.user, **{self.subject: subject}, **data)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -233,8 +231,8 @@ class GoalAssessmentViewSet(_AssessmentViewSet):
     model = GoalAssessment
     create_serializer = serializers.GoalAssessmentSerializer
     update_serializer = serializers.GoalAssessmentUpdateSerializer
+    save_service = staticmethod(services.goal_assessment_save)
     filterset_fields = ["review", "goal", "rating"]
-    ordering_fields = ["updated_at", "rating"]
     ordering = ["review_id", "goal__number"]
 
 
@@ -251,8 +249,8 @@ class PriorityAreaAssessmentViewSet(_AssessmentViewSet):
     model = PriorityAreaAssessment
     create_serializer = serializers.PriorityAreaAssessmentSerializer
     update_serializer = serializers.PriorityAreaAssessmentUpdateSerializer
+    save_service = staticmethod(services.priority_area_assessment_save)
     filterset_fields = ["review", "priority_area", "rating"]
-    ordering_fields = ["updated_at", "rating"]
     ordering = ["review_id", "priority_area__number"]
 
 

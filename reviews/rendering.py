@@ -22,7 +22,7 @@ from urllib.parse import unquote_to_bytes
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
-from . import charts, pdf_engine, selectors
+from . import charts, pdf_engine, report, selectors
 
 with pdf_engine.importing_weasyprint():
     from weasyprint import HTML, Attachment
@@ -187,8 +187,8 @@ def render_report(
 ) -> RenderedReport:
     """The review's report: the PDF with its figures attached as JSON and CSV; a draft
     unless ``issue`` says who issued it and when."""
-    figures = selectors.report_figures(data)
-    figures_json = selectors.figures_json(figures)
+    figures = report.report_figures(data)
+    figures_json = report.figures_json(figures)
     data_sha256 = hashlib.sha256(figures_json).hexdigest()
     html = report_html(
         data,
@@ -202,7 +202,7 @@ def render_report(
         html,
         attachments=[
             (f"{stem}.json", figures_json, "The review's figures and texts (JSON)"),
-            (f"{stem}.csv", selectors.figures_csv(figures), "The review's figures (CSV)"),
+            (f"{stem}.csv", report.figures_csv(figures), "The review's figures (CSV)"),
         ],
         fetcher=fetcher,
     )

@@ -23,8 +23,8 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from core.services import record_update
 from partnership.models import Document, OverallGoal, Partnership, PriorityArea
-from partnership.services import record_update
 
 from . import selectors
 from .models import (
@@ -90,11 +90,11 @@ def _check_goal(partnership_id: int, goal: OverallGoal | None) -> None:
         )
 
 
-def _due_confirmation(due_date: date | None, user: Any) -> dict[str, Any]:
+def _due_confirmation(due_date: date | None, by: Any) -> dict[str, Any]:
     """Who confirmed the due date, and when: the person who set it (none when unset)."""
-    confirmed = due_date is not None and user is not None
+    confirmed = due_date is not None and by is not None
     return {
-        "due_confirmed_by": user if confirmed else None,
+        "due_confirmed_by": by if confirmed else None,
         "due_confirmed_at": timezone.now() if confirmed else None,
     }
 
@@ -105,7 +105,7 @@ def review_create(
     partnership: Partnership,
     kind: str,
     title: str,
-    user: Any = None,
+    by: Any = None,
     purpose: str = "",
     period_start: date | None = None,
     period_end: date | None = None,
@@ -114,7 +114,7 @@ def review_create(
     fulfils_goal: OverallGoal | None = None,
     sources: Iterable[Document] = (),
 ) -> Review:
-    """A new review; a due date given by ``user`` counts as confirmed by them."""
+    """A new review; a due date given by ``by`` counts as confirmed by them."""
     sources = list(sources)
     _check_documents(partnership.pk, sources)
     _check_goal(partnership.pk, fulfils_goal)
@@ -128,10 +128,10 @@ def review_create(
         due_date=due_date,
         due_description=due_description,
         fulfils_goal=fulfils_goal,
-        **_due_confirmation(due_date, user),
+        **_due_confirmation(due_date, by),
     )
     review.full_clean()
-    review._history_user = user
+    review._history_user = by
     review.save()
     for document in sources:
         ReviewSource.objects.create(review=review, document=document)
@@ -139,11 +139,11 @@ def review_create(
 
 
 def review_update(
-    *, review: Review, data: dict[str, Any], reason: str = "", user: Any = None
+    *, review: Review, data: dict[str, Any], reason: str = "", by: Any = None
 ) -> Review:
     """Change a review's facts. Issuing goes through :func:`report_version_issue` only.
 
-    A changed due date counts as confirmed by ``user`` (cleared with the date)."""
+    A changed due date counts as confirmed by ``by`` (cleared with the date)."""
     if data.get("status") == Review.Status.ISSUED:
         raise ValidationError({"status": "A review is issued by issuing one of its versions."})
     _check_goal(review.partnership_id, data.get("fulfils_goal"))
@@ -157,14 +157,12 @@ def review_update(
                 .get(pk=review.pk)
             )
             if data["due_date"] != stored:
-                data |= _due_confirmation(data["due_date"], user)
+                data |= _due_confirmation(data["due_date"], by)
         return record_update(instance=review, data=data, reason=reason)
 
 
 @transaction.atomic
-def review_due_date_confirm(
-    *, review: Review, user: Any, due_date: date, reason: str = ""
-) -> Review:
+def review_due_date_confirm(*, review: Review, by: Any, due_date: date, reason: str = "") -> Review:
     """The desk officer confirms the review's due date (the one proposed, or another):
     the date the app compares with today. The source's words stay as they are."""
     if due_date is None:
@@ -172,7 +170,7 @@ def review_due_date_confirm(
     _check_not_issued(review)
     return record_update(
         instance=review,
-        data={"due_date": due_date, **_due_confirmation(due_date, user)},
+        data={"due_date": due_date, **_due_confirmation(due_date, by)},
         reason=reason,
     )
 
@@ -191,9 +189,7 @@ def review_sources_set(*, review: Review, documents: Iterable[Document]) -> None
             ReviewSource.objects.create(review=review, document=document)
 
 
-def _save_assessment(
-    model, *, review: Review, author: Any, lookup: dict, rating: str, narrative: str
-):
+def _save_assessment(model, *, review: Review, by: Any, lookup: dict, rating: str, narrative: str):
     _check_not_issued(review)
     assessment = model.objects.select_for_update().filter(review=review, **lookup).first()
     if assessment is None:
@@ -206,7 +202,7 @@ def _save_assessment(
         return assessment
     assessment.rating = rating
     assessment.narrative = narrative
-    assessment.author = author
+    assessment.author = by
     assessment.full_clean()
     assessment.save()
     return assessment
@@ -214,7 +210,7 @@ def _save_assessment(
 
 @transaction.atomic
 def goal_assessment_save(
-    *, review: Review, goal: OverallGoal, author: Any, rating: str, narrative: str
+    *, review: Review, goal: OverallGoal, by: Any, rating: str, narrative: str
 ) -> GoalAssessment:
     """Create or change the review's assessment of an overall goal (history keeps each)."""
     if goal.partnership_id != review.partnership_id:
@@ -222,7 +218,7 @@ def goal_assessment_save(
     return _save_assessment(
         GoalAssessment,
         review=review,
-        author=author,
+        by=by,
         lookup={"goal": goal},
         rating=rating,
         narrative=narrative,
@@ -231,7 +227,7 @@ def goal_assessment_save(
 
 @transaction.atomic
 def priority_area_assessment_save(
-    *, review: Review, priority_area: PriorityArea, author: Any, rating: str, narrative: str
+    *, review: Review, priority_area: PriorityArea, by: Any, rating: str, narrative: str
 ) -> PriorityAreaAssessment:
     if priority_area.partnership_id != review.partnership_id:
         raise ValidationError(
@@ -240,7 +236,7 @@ def priority_area_assessment_save(
     return _save_assessment(
         PriorityAreaAssessment,
         review=review,
-        author=author,
+        by=by,
         lookup={"priority_area": priority_area},
         rating=rating,
         narrative=narrative,
@@ -320,7 +316,7 @@ def _dispatch(version: ReportVersion) -> None:
 
 
 @transaction.atomic
-def report_version_request(*, review: Review, requested_by: Any) -> ReportVersion:
+def report_version_request(*, review: Review, by: Any) -> ReportVersion:
     """Queue a new version of the review's report; the render is sent after commit.
 
     The review row is locked so two requests get consecutive numbers; the database's
@@ -333,7 +329,7 @@ def report_version_request(*, review: Review, requested_by: Any) -> ReportVersio
     version = ReportVersion.objects.create(
         review=review,
         number=_next_number(ReportVersion, review),
-        requested_by=requested_by,
+        requested_by=by,
         sends=1,
         sent_at=timezone.now(),
     )
@@ -341,22 +337,33 @@ def report_version_request(*, review: Review, requested_by: Any) -> ReportVersio
     return version
 
 
-def issue_refusal(review: Review) -> str:
-    """Why no further version of the review can be rendered or issued ("" if none):
-    it is issued, or its final version is asked for. One query."""
+def issue_refusal(review: Review, version: ReportVersion | None = None) -> str:
+    """Why the review's report cannot be issued (from ``version``) nor a further version
+    rendered ("" if nothing stands in the way); see :func:`refusal_to_issue`. One query."""
     final = (
         ReportVersion.objects.filter(review_id=review.pk, final=True)
         .only("number", "issued_at", "review_id")
         .first()
     )
-    if final is None:
-        return ""
-    if final.is_issued:
-        return f"This review was issued with version {final.number}: its report no longer changes."
-    return (
-        f"Version {final.number} is being rendered as the issued report: "
-        "no further version is rendered."
-    )
+    return refusal_to_issue(final=final, version=version)
+
+
+def refusal_to_issue(*, final: ReportVersion | None, version: ReportVersion | None = None) -> str:
+    """The rule of issuing, given ``final``, the review's final version if it has one: no
+    further version is rendered or issued once the report is issued or asked for, and a
+    report is issued from a rendered draft only. "" if nothing stands in the way."""
+    if final is not None:
+        if final.is_issued:
+            return (
+                f"This review was issued with version {final.number}: its report no longer changes."
+            )
+        return (
+            f"Version {final.number} is being rendered as the issued report: "
+            "no further version is rendered."
+        )
+    if version is not None and version.status != ReportVersion.Status.DONE:
+        return "Only a rendered draft can be issued."
+    return ""
 
 
 @transaction.atomic
@@ -577,7 +584,7 @@ def report_versions_resend_stuck(*, now: datetime | None = None) -> dict[str, in
 
 
 @transaction.atomic
-def report_version_issue(*, version: ReportVersion, issued_by: Any, reason: str) -> ReportVersion:
+def report_version_issue(*, version: ReportVersion, by: Any, reason: str) -> ReportVersion:
     """Issue the review's report from a rendered draft: queue its final version.
 
     The final version is rendered afresh, with who issued it and when on its cover and
@@ -588,22 +595,20 @@ def report_version_issue(*, version: ReportVersion, issued_by: Any, reason: str)
     reason = _required_reason(reason)
     review = Review.objects.select_for_update().get(pk=version.review_id)
     version = ReportVersion.objects.select_for_update().get(pk=version.pk)
-    refusal = issue_refusal(review)
+    refusal = issue_refusal(review, version)
     if refusal:
         raise ValidationError({"__all__": refusal})
-    if version.status != ReportVersion.Status.DONE:
-        raise ValidationError({"__all__": "Only a rendered (done) draft can be issued."})
     final = ReportVersion(
         review=review,
         number=_next_number(ReportVersion, review),
-        requested_by=issued_by,
+        requested_by=by,
         final=True,
         issue_reason=reason,
         sends=1,
         sent_at=timezone.now(),
     )
     final._change_reason = reason
-    final._history_user = issued_by
+    final._history_user = by
     final.save()
     _dispatch(final)
     return final
@@ -615,7 +620,7 @@ def report_version_require_file(*, version: ReportVersion) -> None:
         raise ValidationError({"__all__": "This version has no file yet."})
 
 
-def report_version_log_download(*, version: ReportVersion, user: Any, channel: str) -> DownloadLog:
+def report_version_log_download(*, version: ReportVersion, by: Any, channel: str) -> DownloadLog:
     """Record a download, when the file is delivered."""
     report_version_require_file(version=version)
-    return DownloadLog.objects.create(version=version, user=user, channel=channel)
+    return DownloadLog.objects.create(version=version, user=by, channel=channel)

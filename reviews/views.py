@@ -42,6 +42,7 @@ from .forms import (
     VerifyForm,
 )
 from .models import DownloadLog, ReportVersion, Review
+from .templatetags.review_tags import utc_date
 
 
 def _capability(request: HttpRequest) -> Capability:
@@ -63,7 +64,7 @@ def review_list(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             review = services.review_create(
-                partnership=partnership, user=request.user, **form.cleaned_data
+                partnership=partnership, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             add_form_errors(form, error)
@@ -83,6 +84,8 @@ def review_list(request: HttpRequest, slug: str) -> HttpResponse:
 def _versions_context(review: Review) -> dict[str, Any]:
     versions = list(selectors.review_versions(review=review))
     final = next((v for v in versions if v.final), None)
+    for version in versions:
+        version.issuable = not services.refusal_to_issue(final=final, version=version)
     return {
         "review": review,
         "versions": versions,
@@ -128,7 +131,7 @@ def review_due_date(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         try:
             services.review_due_date_confirm(
                 review=review,
-                user=request.user,
+                by=request.user,
                 due_date=form.cleaned_data["due_date"],
                 reason=form.cleaned_data["reason"],
             )
@@ -149,7 +152,7 @@ def review_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         data = {name: form.cleaned_data[name] for name in form.changed_data if name != "reason"}
         try:
             services.review_update(
-                review=review, data=data, reason=form.cleaned_data["reason"], user=request.user
+                review=review, data=data, reason=form.cleaned_data["reason"], by=request.user
             )
         except ValidationError as error:
             add_form_errors(form, error)
@@ -188,30 +191,19 @@ def review_sources(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "reviews/review_edit.html", context, status=400)
 
 
-def _assessment_page(
-    request: HttpRequest,
-    review: Review,
-    *,
-    subject: Any,
-    heading: str,
-    current: Any,
-    save: Any,
-) -> HttpResponse:
+def _assessment_form(request: HttpRequest, current: Any) -> AssessmentForm:
     initial = {"rating": current.rating, "narrative": current.narrative} if current else None
-    form = AssessmentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(**form.cleaned_data)
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, f"The assessment of {heading.lower()} was saved.")
-            return redirect(review.get_absolute_url())
+    return AssessmentForm(request.POST or None, initial=initial)
+
+
+def _assessment_page(
+    request: HttpRequest, review: Review, form: AssessmentForm, *, heading: str, subject_text: str
+) -> HttpResponse:
     context = partnership_context(
         request,
         review.partnership,
         review=review,
-        subject_text=getattr(subject, "text", None) or subject.title,
+        subject_text=subject_text,
         heading=heading,
         form=form,
     )
@@ -224,16 +216,19 @@ def goal_assessment(request: HttpRequest, slug: str, pk: int, number: int) -> Ht
     goal = review.partnership.goals.filter(number=number).first()
     if goal is None:
         raise Http404("No such goal.")
-    return _assessment_page(
-        request,
-        review,
-        subject=goal,
-        heading=f"Goal {goal.number}",
-        current=review.goal_assessments.filter(goal=goal).first(),
-        save=lambda **data: services.goal_assessment_save(
-            review=review, goal=goal, author=request.user, **data
-        ),
-    )
+    form = _assessment_form(request, review.goal_assessments.filter(goal=goal).first())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_assessment_save(
+                review=review, goal=goal, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"The assessment of goal {goal.number} was saved.")
+            return redirect(review.get_absolute_url())
+    heading = f"Goal {goal.number}"
+    return _assessment_page(request, review, form, heading=heading, subject_text=goal.text)
 
 
 @require_http_methods(["GET", "POST"])
@@ -242,79 +237,85 @@ def priority_area_assessment(request: HttpRequest, slug: str, pk: int, number: i
     area = review.partnership.priority_areas.filter(number=number).first()
     if area is None:
         raise Http404("No such priority area.")
-    return _assessment_page(
-        request,
-        review,
-        subject=area,
-        heading=f"Priority area {area.number}",
-        current=review.priority_area_assessments.filter(priority_area=area).first(),
-        save=lambda **data: services.priority_area_assessment_save(
-            review=review, priority_area=area, author=request.user, **data
-        ),
+    form = _assessment_form(
+        request, review.priority_area_assessments.filter(priority_area=area).first()
     )
-
-
-def _post_item(request: HttpRequest, review: Review, form: Any, create: Any, label: str):
-    if form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
-            create(**form.cleaned_data)
+            services.priority_area_assessment_save(
+                review=review, priority_area=area, by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, f"The {label} was added.")
+            messages.success(request, f"The assessment of priority area {area.number} was saved.")
             return redirect(review.get_absolute_url())
+    heading = f"Priority area {area.number}"
+    return _assessment_page(request, review, form, heading=heading, subject_text=area.title)
+
+
+def _flash_not_added(request: HttpRequest, form: Any, what: str) -> None:
+    """Flash each error of a form posted from the review page (which has no form of its
+    own to show them at)."""
     for errors in form.errors.values():
         for error in errors:
-            messages.error(request, f"The {label} was not added: {error}")
-    return redirect(review.get_absolute_url())
+            messages.error(request, f"{what} was not added: {error}")
 
 
 @require_POST
 def finding_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
-    return _post_item(
-        request,
-        review,
-        FindingForm(request.POST),
-        lambda **data: services.finding_create(review=review, **data),
-        "finding",
-    )
+    form = FindingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.finding_create(review=review, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, "The finding was added.")
+            return redirect(review.get_absolute_url())
+    _flash_not_added(request, form, "The finding")
+    return redirect(review.get_absolute_url())
 
 
 @require_POST
 def recommendation_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
-    return _post_item(
-        request,
-        review,
-        RecommendationForm(request.POST, review=review),
-        lambda **data: services.recommendation_create(review=review, **data),
-        "recommendation",
-    )
+    form = RecommendationForm(request.POST, review=review)
+    if form.is_valid():
+        try:
+            services.recommendation_create(review=review, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, "The recommendation was added.")
+            return redirect(review.get_absolute_url())
+    _flash_not_added(request, form, "The recommendation")
+    return redirect(review.get_absolute_url())
 
 
-_ITEMS = {
-    "finding": (access.findings, FindingForm),
-    "recommendation": (access.recommendations, RecommendationForm),
-}
+_ITEM_ACCESS = {"finding": access.findings, "recommendation": access.recommendations}
 
 
-@require_http_methods(["GET", "POST"])
-def item_edit(request: HttpRequest, slug: str, pk: int, kind: str, number: int) -> HttpResponse:
-    object_access, form_class = _ITEMS[kind]
-    item = object_access.get(
+def _item(request: HttpRequest, slug: str, pk: int, kind: str, number: int) -> Any:
+    return _ITEM_ACCESS[kind].get(
         user=request.user,
         capability=Capability.EDIT_REVIEWS,
         review__partnership__slug=slug,
         review_id=pk,
         number=number,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def item_edit(request: HttpRequest, slug: str, pk: int, kind: str, number: int) -> HttpResponse:
+    item = _item(request, slug, pk, kind, number)
     review = item.review
-    extra = {"review": review} if kind == "recommendation" else {}
-    initial = {"text": item.text}
     if kind == "recommendation":
-        initial["finding"] = item.finding_id
-    form = form_class(request.POST or None, initial=initial, **extra)
+        initial = {"text": item.text, "finding": item.finding_id}
+        form = RecommendationForm(request.POST or None, initial=initial, review=review)
+    else:
+        form = FindingForm(request.POST or None, initial={"text": item.text})
     if request.method == "POST" and form.is_valid():
         try:
             services.review_item_update(item=item, data=dict(form.cleaned_data))
@@ -333,14 +334,7 @@ def item_edit(request: HttpRequest, slug: str, pk: int, kind: str, number: int) 
 def item_delete(request: HttpRequest, slug: str, pk: int, kind: str, number: int) -> HttpResponse:
     """GET: what deleting the finding or recommendation does. POST, with the reason:
     delete it."""
-    object_access, _ = _ITEMS[kind]
-    item = object_access.get(
-        user=request.user,
-        capability=Capability.EDIT_REVIEWS,
-        review__partnership__slug=slug,
-        review_id=pk,
-        number=number,
-    )
+    item = _item(request, slug, pk, kind, number)
     review = item.review
     form = ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -374,7 +368,7 @@ def item_delete(request: HttpRequest, slug: str, pk: int, kind: str, number: int
 def review_render(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
     try:
-        version = services.report_version_request(review=review, requested_by=request.user)
+        version = services.report_version_request(review=review, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -416,15 +410,35 @@ def version_retry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect(version.review.get_absolute_url())
 
 
+def _issue_consequences(version: ReportVersion, issuer: Any) -> list[str]:
+    """What issuing the review's report from ``version`` will do (one query)."""
+    review = version.review
+    number = selectors.next_version_number(review=review)
+    name = issuer.get_full_name() or issuer.username
+    lines = [
+        f"Render version {number} of the report from the review's data as it stands now, "
+        f"as the issued report: its cover and every page say it was issued by {name} on "
+        f"{utc_date(timezone.now())}. Version {version.number}, the draft, stays a draft.",
+        "Make the review issued as soon as that file is stored. The issued file never "
+        "changes, and no further version of the report is rendered.",
+        "Lock the review's assessments, findings, recommendations and sources from now on.",
+    ]
+    goal = review.fulfils_goal
+    if goal is not None:
+        lines.append(
+            f"Leave the status of overall goal {goal.number} as it is: once the report is "
+            "issued, the goal's page asks you to update it."
+        )
+    return lines
+
+
 @require_http_methods(["GET", "POST"])
 def version_issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """GET: what issuing will do, and the reason to give. POST: issue (render the final
     version; the review becomes issued when its file is stored)."""
     version = _version(request, slug, pk, Capability.EDIT_REVIEWS)
     review = version.review
-    refusal = services.issue_refusal(review) or (
-        "" if version.status == ReportVersion.Status.DONE else "Only a rendered draft is issued."
-    )
+    refusal = services.issue_refusal(review, version)
     if refusal:
         messages.error(request, refusal)
         return redirect(review.get_absolute_url())
@@ -432,7 +446,7 @@ def version_issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             final = services.report_version_issue(
-                version=version, issued_by=request.user, reason=form.cleaned_data["reason"]
+                version=version, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
             add_form_errors(form, error)
@@ -447,7 +461,7 @@ def version_issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         request,
         review.partnership,
         title=f"Issue the report of “{review.title}”",
-        consequences=selectors.issue_consequences(version=version, issuer=request.user),
+        consequences=_issue_consequences(version, request.user),
         form=form,
         confirm_label="Issue the report",
         back=review.get_absolute_url(),
@@ -478,7 +492,7 @@ def version_delivery(request: HttpRequest, version: ReportVersion, *, channel: s
     if request.method == "HEAD":
         services.report_version_require_file(version=version)
     else:
-        services.report_version_log_download(version=version, user=request.user, channel=channel)
+        services.report_version_log_download(version=version, by=request.user, channel=channel)
     return version_file_response(version)
 
 

@@ -23,10 +23,10 @@ PINNED = {
 @pytest.mark.parametrize(("url", "pinned"), PINNED.items())
 def test_account_pages_are_pinned_and_equal_with_1_and_20_tokens(desk, verified_login, url, pinned):
     client = verified_login(desk)
-    services.api_token_create(user=desk, name="first")
+    services.api_token_create(by=desk, name="first")
     assert count_get(client, url) == pinned
     for n in range(19):
-        services.api_token_create(user=desk, name=f"script {n}")
+        services.api_token_create(by=desk, name=f"script {n}")
     services.recovery_codes_renew(user=desk)
     assert count_get(client, url) == pinned
 

@@ -44,7 +44,7 @@ def test_a_token_without_a_name_is_refused_at_the_field(desk, verified_login):
 def test_a_token_acts_with_its_owners_memberships_and_records_its_use(
     desk, outsider, api_login, iom
 ):
-    _, raw = services.api_token_create(user=desk, name="script")
+    _, raw = services.api_token_create(by=desk, name="script")
     client = _bearer(api_login, raw)
     goals = client.get("/api/v1/goals/", {"partnership": SLUG})
     assert goals.status_code == 200
@@ -59,13 +59,13 @@ def test_a_token_acts_with_its_owners_memberships_and_records_its_use(
     assert GoalUpdate.objects.get().author == desk
     assert ApiToken.objects.get().last_used_at is not None
 
-    _, other_raw = services.api_token_create(user=outsider, name="other")
+    _, other_raw = services.api_token_create(by=outsider, name="other")
     hidden = _bearer(api_login, other_raw).get(f"/api/v1/goals/{goal.pk}/")
     assert hidden.status_code == 404
 
 
 def test_an_auditors_token_cannot_write(auditor, api_login, iom):
-    _, raw = services.api_token_create(user=auditor, name="read only")
+    _, raw = services.api_token_create(by=auditor, name="read only")
     goal = OverallGoal.objects.get(partnership=iom, number=2)
     response = _bearer(api_login, raw).post(
         "/api/v1/goal-updates/",
@@ -77,7 +77,7 @@ def test_an_auditors_token_cannot_write(auditor, api_login, iom):
 
 
 def test_a_revoked_token_no_longer_works(desk, login, api_login):
-    token, raw = services.api_token_create(user=desk, name="old script")
+    token, raw = services.api_token_create(by=desk, name="old script")
     assert _bearer(api_login, raw).get("/api/v1/goals/").status_code == 200
     response = login(desk).post(f"/account/tokens/{token.pk}/revoke/")
     assert response.status_code == 302
@@ -87,7 +87,7 @@ def test_a_revoked_token_no_longer_works(desk, login, api_login):
 
 
 def test_nobody_revokes_another_users_token(desk, outsider, login):
-    token, _ = services.api_token_create(user=desk, name="mine")
+    token, _ = services.api_token_create(by=desk, name="mine")
     assert login(outsider).post(f"/account/tokens/{token.pk}/revoke/").status_code == 404
     token.refresh_from_db()
     assert token.is_active

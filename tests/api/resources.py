@@ -119,7 +119,7 @@ def _consultation(partnership):
 def _extra_item(partnership):
     return consultation_services.agenda_item_add(
         consultation=_consultation(partnership),
-        user=author(),
+        by=author(),
         title="Evaluation of the UN Network on Migration",
     )
 

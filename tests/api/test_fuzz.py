@@ -80,7 +80,7 @@ def tokens(iom, other_partnership, settings, _wsgi_inside_the_test_transaction):
         "auditor": factories.member(iom, "auditor", username="fuzz-auditor"),
     }
     return {
-        role: token_services.api_token_create(user=u, name="fuzz")[1] for role, u in users.items()
+        role: token_services.api_token_create(by=u, name="fuzz")[1] for role, u in users.items()
     }
 
 

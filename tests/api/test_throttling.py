@@ -36,7 +36,7 @@ def clock(monkeypatch):
 
 
 def bearer(user, name: str = "script") -> APIClient:
-    _, raw = account_services.api_token_create(user=user, name=name)
+    _, raw = account_services.api_token_create(by=user, name=name)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     return client

@@ -100,6 +100,16 @@ def test_the_bare_view_exists_only_in_benchmark_runs(settings, desk):
     assert bare.__module__ == "bench.views"
 
 
+def test_the_benchmark_app_is_installed_in_the_benchmark_settings_only(settings):
+    from django.core.management import get_commands
+
+    from bench import settings as bench_settings
+
+    assert "bench" not in settings.INSTALLED_APPS
+    assert "generate_load_data" not in get_commands()
+    assert [*settings.INSTALLED_APPS, "bench"] == bench_settings.INSTALLED_APPS
+
+
 def test_the_bare_render_is_given_the_html_the_render_task_lays_out(iom):
     """The report ratio compares the job with WeasyPrint alone on the same HTML."""
     from django.utils.html import escape

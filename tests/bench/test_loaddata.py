@@ -1,5 +1,6 @@
-"""generate_load_data: counts multiply as promised, the same seed gives the same rows, and
-the demo users hold their roles in the partnerships it adds."""
+"""generate_load_data: counts multiply as promised, the same seed gives the same rows, the
+demo users hold their roles in the partnerships it adds, and the demo partnership is left
+as it is unless asked."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from bench import loaddata
+from bench.management.commands import generate_load_data
 from consultations.models import ActionPoint, Consultation, Note
 from funding.models import (
     Allocation,
@@ -67,11 +69,11 @@ def snapshot() -> list[tuple]:
     return [row for rows in kinds for row in sorted(rows, key=repr)]
 
 
-def generated(scale: int, seed: int, measure):
+def generated(scale: int, seed: int, measure, *, into_demo: bool = True):
     """Generate, measure, and roll back: the demo is as setup_demo left it again."""
     point = transaction.savepoint()
     try:
-        loaddata.generate(scale=scale, seed=seed)
+        loaddata.generate(scale=scale, seed=seed, into_demo=into_demo)
         return measure()
     finally:
         transaction.savepoint_rollback(point)
@@ -86,7 +88,7 @@ def test_scale_one_adds_every_kind_of_row_to_the_demo(demo):
 
 def test_scale_three_multiplies_every_kind_on_the_demo(demo):
     one = generated(1, 1, lambda: counts(demo))
-    loaddata.generate(scale=3, seed=1)
+    loaddata.generate(scale=3, seed=1, into_demo=True)
     assert counts(demo) == {kind: 3 * count for kind, count in one.items()}
     demo.refresh_from_db()
     assert demo.years == list(range(2018, 2027))  # three more years per unit
@@ -94,7 +96,7 @@ def test_scale_three_multiplies_every_kind_on_the_demo(demo):
 
 def test_scale_three_adds_two_partnerships_where_the_demo_users_hold_their_roles(demo):
     one = generated(1, 1, lambda: counts(demo))
-    report = loaddata.generate(scale=3, seed=1)
+    report = loaddata.generate(scale=3, seed=1, into_demo=True)
     added = Partnership.objects.exclude(slug=IOM_SLUG)
     assert {p.pk for p in report.partnerships} == set(added.values_list("pk", flat=True))
     assert added.count() == 2
@@ -117,11 +119,48 @@ def test_the_same_seed_gives_the_same_rows(demo):
     assert first != other
 
 
+def test_by_default_the_load_goes_into_a_partnership_of_its_own(demo):
+    before = counts(demo)
+    period = (demo.start_date, demo.end_date)
+    history = demo.history.count()
+    report = loaddata.generate(scale=2, seed=1)
+    demo.refresh_from_db()
+    assert (counts(demo), (demo.start_date, demo.end_date)) == (before, period)
+    assert demo.history.count() == history
+    loaded = report.loaded
+    assert loaded.slug == f"{IOM_SLUG}-load"
+    assert loaded.years == list(range(2018, 2024))  # three more years for the second unit
+    assert loaded.goals.count() == 9
+    assert loaded.risks.count() == 4
+    assert set(loaded.memberships.values_list("user__username", "role")) == {
+        ("desk", "desk_officer"),
+        ("geneva", "mission_staff"),
+        ("auditor", "auditor"),
+    }
+    one = generated(1, 1, lambda: counts(demo))
+    assert counts(loaded) == {kind: 2 * count for kind, count in one.items()}
+
+
+def test_the_load_partnership_is_made_once(demo):
+    loaddata.generate(scale=1, seed=1)
+    with pytest.raises(LookupError, match="exists already"):
+        loaddata.generate(scale=1, seed=1)
+
+
 def test_the_command_refuses_without_the_demo(db):
     with pytest.raises(CommandError, match="setup_demo"):
-        call_command("generate_load_data", "--scale", "2")
+        call_command(generate_load_data.Command(), "--scale", "2")
 
 
 def test_the_command_refuses_a_scale_below_one(db):
     with pytest.raises(CommandError, match="whole number"):
-        call_command("generate_load_data", "--scale", "0")
+        call_command(generate_load_data.Command(), "--scale", "0")
+
+
+def test_the_command_leaves_the_demo_as_it_is_unless_asked(demo):
+    call_command(generate_load_data.Command(), "--scale", "1", stdout=None)
+    demo.refresh_from_db()
+    assert demo.end_date.year == 2020
+    call_command(generate_load_data.Command(), "--scale", "2", "--into-demo", stdout=None)
+    demo.refresh_from_db()
+    assert demo.end_date.year == 2023

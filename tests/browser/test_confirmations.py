@@ -117,9 +117,9 @@ def test_desk_officer_clears_a_note_after_confirming_with_a_reason(browser_as, d
     c2019 = Consultation.objects.get(partnership=demo, year=2019)
     item = c2019.agenda_items.get(code="iv")
     note = consultation_services.note_create(
-        agenda_item=item, author=geneva, body="IOM presented its plans for the GCM."
+        agenda_item=item, by=geneva, body="IOM presented its plans for the GCM."
     )
-    consultation_services.note_mark_ready(note=note, user=geneva, version=1)
+    consultation_services.note_mark_ready(note=note, by=geneva, version=1)
 
     journey = browser_as(desk)
     page = journey.page
@@ -150,7 +150,7 @@ def test_mission_staff_drop_an_action_point_after_confirming_with_a_reason(
     c2019 = Consultation.objects.get(partnership=demo, year=2019)
     point = consultation_services.action_point_create(
         consultation=c2019,
-        created_by=geneva,
+        by=geneva,
         agenda_item=c2019.agenda_items.get(code="vii"),
         description="IOM to share its new results framework.",
         owner="IOM",

@@ -46,16 +46,16 @@ def funded_rows(demo, desk):
     committed = BudgetLine.objects.get(partnership=demo, year=2018, component=Component.CORE)
     rate = services.exchange_rate_create(
         partnership=demo, currency="USD", date=dt.date(2018, 4, 17), rate=Decimal("6.2"),
-        source="Danmarks Nationalbank", created_by=desk,
+        source="Danmarks Nationalbank", by=desk,
     )  # fmt: skip
     services.disbursement_create(
-        budget_line=committed, created_by=desk, value_date=dt.date(2018, 6, 1),
+        budget_line=committed, by=desk, value_date=dt.date(2018, 6, 1),
         amount=Decimal("1000"), currency="USD", reference="UM-1", accept_stale_rate=True,
         debited_dkk=Decimal("6310.55"),
     )  # fmt: skip
     unused = services.exchange_rate_create(
         partnership=demo, currency="CHF", date=dt.date(2018, 6, 1), rate=Decimal("6.6"),
-        source="Danmarks Nationalbank", created_by=desk,
+        source="Danmarks Nationalbank", by=desk,
     )  # fmt: skip
     allocation = services.allocation_create(
         budget_line=BudgetLine.objects.get(

@@ -262,7 +262,7 @@ def audited(demo, desk, worker, login):
     )
     assert response.status_code == 302
     review = Review.objects.get(partnership=demo, kind=Review.Kind.MID_TERM)
-    version = review_services.report_version_request(review=review, requested_by=desk)
+    version = review_services.report_version_request(review=review, by=desk)
     assert worker.run() == ["done"]
     version.refresh_from_db()
     return {"line": line, "review": review, "version": version}

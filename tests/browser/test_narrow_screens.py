@@ -38,12 +38,12 @@ def busy(demo, desk, geneva):
     for code in ("iv", "vii"):
         item = c2019.agenda_items.get(code=code)
         consultation_services.note_create(
-            agenda_item=item, author=geneva, body="IOM presented its **plans**.", goals=goals
+            agenda_item=item, by=geneva, body="IOM presented its **plans**.", goals=goals
         )
         for n in range(2):
             point = consultation_services.action_point_create(
                 consultation=c2019,
-                created_by=geneva,
+                by=geneva,
                 agenda_item=item,
                 description=f"{LONG} ({code}{n}).",
                 owner="Permanent Mission of Denmark to the UN in Geneva",
@@ -54,7 +54,7 @@ def busy(demo, desk, geneva):
     consultation_factories.consultation(demo, year=2020, created_by=geneva)
     review = Review.objects.get(partnership=demo)
     version = done_version(review, requested_by=desk, number=1)
-    review_services.report_version_log_download(version=version, user=desk, channel="page")
+    review_services.report_version_log_download(version=version, by=desk, channel="page")
     return {"review": review, "version": version, "point": point}
 
 

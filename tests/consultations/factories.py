@@ -13,9 +13,7 @@ from tests.factories import UserFactory
 
 
 def consultation(partnership, *, year: int = 2019, created_by=None, **fields) -> Consultation:
-    return services.consultation_create(
-        partnership=partnership, created_by=created_by, year=year, **fields
-    )
+    return services.consultation_create(partnership=partnership, by=created_by, year=year, **fields)
 
 
 def held(partnership, *, year: int, date: dt.date, **fields) -> Consultation:

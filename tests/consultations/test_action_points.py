@@ -79,11 +79,11 @@ def test_an_action_point_without_owner_is_refused_at_the_field(geneva, login, c2
 
 def test_done_and_dropped_record_the_day_and_reopening_clears_it(geneva, c2018):
     point = _point(c2018)
-    done = services.action_point_update(action_point=point, user=geneva, status="done")
+    done = services.action_point_update(action_point=point, by=geneva, status="done")
     assert done.closed_on is not None
-    again = services.action_point_update(action_point=point, user=geneva, status="done")
+    again = services.action_point_update(action_point=point, by=geneva, status="done")
     assert again.closed_on == done.closed_on
-    reopened = services.action_point_update(action_point=point, user=geneva, status="open")
+    reopened = services.action_point_update(action_point=point, by=geneva, status="open")
     assert reopened.closed_on is None
 
 
@@ -91,7 +91,7 @@ def test_an_item_of_another_consultation_is_refused(geneva, c2018, c2019):
     point = _point(c2018)
     with pytest.raises(ValidationError) as error:
         services.action_point_update(
-            action_point=point, user=geneva, agenda_item=c2019.agenda_items.first()
+            action_point=point, by=geneva, agenda_item=c2019.agenda_items.first()
         )
     assert error.value.message_dict == {
         "agenda_item": ["Choose an item of this consultation's agenda."]
@@ -190,13 +190,13 @@ def test_dropping_a_point_needs_a_reason_kept_with_its_history(geneva, c2018):
     for reason in ("", "   "):
         with pytest.raises(ValidationError) as error:
             services.action_point_update(
-                action_point=point, user=geneva, status="dropped", reason=reason
+                action_point=point, by=geneva, status="dropped", reason=reason
             )
         assert error.value.message_dict == {"reason": [services.DROP_REASON_REQUIRED]}
     point.refresh_from_db()
     assert (point.status, point.closed_on) == ("open", None)
     dropped = services.action_point_update(
-        action_point=point, user=geneva, status="dropped", reason="Overtaken by the new strategy."
+        action_point=point, by=geneva, status="dropped", reason="Overtaken by the new strategy."
     )
     assert dropped.status == "dropped"
     assert dropped.closed_on is not None
@@ -207,7 +207,7 @@ def test_dropping_a_point_needs_a_reason_kept_with_its_history(geneva, c2018):
     )
     with pytest.raises(ValidationError):
         services.action_point_create(
-            consultation=c2018, created_by=geneva, description="x", owner="IOM", status="dropped"
+            consultation=c2018, by=geneva, description="x", owner="IOM", status="dropped"
         )
 
 
@@ -319,7 +319,7 @@ def test_a_goals_page_shows_the_action_points_and_notes_linked_to_it(
     point.goals.add(goal)
     note = services.note_create(
         agenda_item=c2018.agenda_items.get(code="corruption-misconduct"),
-        author=geneva,
+        by=geneva,
         body="IOM described its **zero-tolerance** policy.",
         goals=[goal],
     )

@@ -3,7 +3,11 @@ removing (extra items only)."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from consultations import services
@@ -13,35 +17,44 @@ from tests.consultations import factories
 SLUG = "denmark-iom-2018-2020"
 BASE = f"/p/{SLUG}/consultations"
 HTMX = {"HTTP_HX_REQUEST": "true"}
+STRATEGY = Path(settings.BASE_DIR) / "fixtures" / "denmark-iom-organisation-strategy-2018.txt"
 
-# Section 4.1: "As per the agreement, annual consultations will be held in order to
-# discuss:" items i)–ix), copied from the strategy without the list's "; as well as".
-SECTION_4_1_ITEMS = [
-    ("i", "IOM's utilization of the Danish contribution for priority area 1 and 2"),
-    ("ii", "Plans for use of Danish contributions for the upcoming year"),
-    ("iii", "Danish policy priorities in the area of migration and development"),
-    (
-        "iv",
-        "Developments as regards IOM's participation in the UN system and in the "
-        "implementation of the GCM",
-    ),
-    (
-        "v",
-        "Possibilities for strengthening thematic coherence and synergy between multilateral "
-        "and bilateral assistance",
-    ),
-    ("vi", "Possible concerns of Denmark in relation to IOM's performance"),
-    ("vii", "Key issues emanating from IOM's strategies"),
-    ("viii", "Employment of Danish nationals in IOM (both regular, seconded staff and JPO's)"),
-    ("ix", "any other topic considered relevant"),
-]
-# The paragraph after the list: "an opportunity for Denmark to raise issues such as ..."
+
+def _section_4_1() -> tuple[list[tuple[str, str]], str]:
+    """Section 4.1 as the strategy prints it: the items i)–ix) after "annual consultations
+    will be held in order to discuss:" (without the list's "; as well as" and closing
+    punctuation), and the paragraph after the list."""
+    lines = STRATEGY.read_text(encoding="utf-8").splitlines()
+    section = lines[lines.index("4.1. Funding, reporting and monitoring") :]
+    start = next(n for n, line in enumerate(section) if line.endswith("in order to discuss:"))
+    items: list[tuple[str, str]] = []
+    for line in section[start + 1 :]:
+        item = re.fullmatch(r"- ([ivx]+)\) (.+?)(?:; as well as|;|\.)", line)
+        if item:
+            items.append((item[1], item[2]))
+        elif items and line.strip():
+            return items, line
+    raise AssertionError("section 4.1's list of what the consultations discuss is not there")
+
+
+SECTION_4_1_ITEMS, AFTER_THE_LIST = _section_4_1()
+# The issues Denmark raises, as the agenda words them from the paragraph after the list.
 DENMARK_RAISES = [
     "Continually working on efficiency improvement within the organization",
     "The fight against corruption and misconduct, including sexual exploitation, abuse and "
     "harassment",
     "Transparency in this regard",
 ]
+
+
+def test_the_strategy_lists_nine_items_and_names_the_issues_denmark_raises():
+    assert [code for code, _ in SECTION_4_1_ITEMS] == [
+        "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"
+    ]  # fmt: skip
+    assert AFTER_THE_LIST.startswith("Moreover, the annual consultations are an opportunity")
+    where = [AFTER_THE_LIST.find(title[0].lower() + title[1:]) for title in DENMARK_RAISES]
+    assert -1 not in where
+    assert where == sorted(where)
 
 
 def _agenda(consultation):
@@ -121,16 +134,16 @@ def test_moving_an_item_up_reorders_the_agenda(geneva, login, c2019):
 
 def test_moving_down_and_back_restores_the_order(geneva, c2019):
     first = _agenda(c2019)[0]
-    services.agenda_item_move(item=first, user=geneva, position=5)
+    services.agenda_item_move(item=first, by=geneva, position=5)
     assert [i.code for i in _agenda(c2019)][:5] == ["ii", "iii", "iv", "v", "i"]
-    services.agenda_item_move(item=first, user=geneva, position=1)
+    services.agenda_item_move(item=first, by=geneva, position=1)
     assert [(i.code, i.order) for i in _agenda(c2019)][:2] == [("i", 1), ("ii", 2)]
 
 
 def test_a_position_outside_the_agenda_is_refused(geneva, login, c2019):
     item = _agenda(c2019)[0]
     with pytest.raises(ValidationError) as error:
-        services.agenda_item_move(item=item, user=geneva, position=13)
+        services.agenda_item_move(item=item, by=geneva, position=13)
     assert error.value.message_dict == {"order": ["Choose a position from 1 to 12."]}
     response = login(geneva).post(f"{BASE}/items/{item.pk}/move/", {"position": "0"}, **HTMX)
     assert response.status_code == 400
@@ -139,8 +152,8 @@ def test_a_position_outside_the_agenda_is_refused(geneva, login, c2019):
 
 
 def test_an_extra_item_can_be_removed_and_the_rest_close_up(geneva, login, c2019):
-    extra = services.agenda_item_add(consultation=c2019, user=geneva, title="Budget reform")
-    services.agenda_item_move(item=extra, user=geneva, position=2)
+    extra = services.agenda_item_add(consultation=c2019, by=geneva, title="Budget reform")
+    services.agenda_item_move(item=extra, by=geneva, position=2)
     response = login(geneva).post(f"{BASE}/items/{extra.pk}/remove/")
     assert response.status_code == 302
     items = _agenda(c2019)
@@ -158,10 +171,10 @@ def test_standard_items_are_kept(geneva, login, c2019, index):
 
 
 def test_an_extra_item_with_notes_is_kept(geneva, c2019):
-    extra = services.agenda_item_add(consultation=c2019, user=geneva, title="Budget reform")
-    services.note_create(agenda_item=extra, author=geneva, body="Discussed.")
+    extra = services.agenda_item_add(consultation=c2019, by=geneva, title="Budget reform")
+    services.note_create(agenda_item=extra, by=geneva, body="Discussed.")
     with pytest.raises(ValidationError, match="has notes or action points"):
-        services.agenda_item_remove(item=extra, user=geneva)
+        services.agenda_item_remove(item=extra, by=geneva)
     assert AgendaItem.objects.filter(pk=extra.pk).exists()
 
 

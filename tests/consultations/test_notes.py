@@ -33,7 +33,7 @@ def item(c2019):
 
 @pytest.fixture
 def note(item, geneva):
-    return services.note_create(agenda_item=item, author=geneva, body="IOM presented its plans.")
+    return services.note_create(agenda_item=item, by=geneva, body="IOM presented its plans.")
 
 
 def _save(client, note, body, version, **extra):
@@ -129,7 +129,7 @@ def test_a_goal_of_another_partnership_cannot_be_linked(geneva, other_partnershi
 
     foreign = GoalFactory(partnership=other_partnership)
     with pytest.raises(ValidationError) as error:
-        services.note_update(note=note, user=geneva, version=1, body="x", goals=[foreign])
+        services.note_update(note=note, by=geneva, version=1, body="x", goals=[foreign])
     assert error.value.message_dict == {"goals": ["Link goals of this partnership only."]}
     note.refresh_from_db()
     assert note.body == "IOM presented its plans."
@@ -174,8 +174,8 @@ def test_without_javascript_a_stale_save_shows_both_texts(geneva, desk, login, n
 
 
 def test_the_same_text_saved_from_a_stale_version_is_no_conflict(geneva, desk, note):
-    services.note_update(note=note, user=geneva, version=1, body="Agreed wording.")
-    saved = services.note_update(note=note, user=desk, version=1, body="Agreed wording.")
+    services.note_update(note=note, by=geneva, version=1, body="Agreed wording.")
+    saved = services.note_update(note=note, by=desk, version=1, body="Agreed wording.")
     assert (saved.version, saved.last_edited_by) == (2, geneva)
 
 
@@ -262,16 +262,16 @@ def test_mission_staff_mark_ready_and_a_desk_officer_clears_after_confirming(
 
 def test_a_draft_cannot_be_cleared_and_an_empty_one_cannot_be_marked_ready(desk, item, note):
     with pytest.raises(ValidationError, match=r"Only a note marked ready can be cleared\."):
-        services.note_clear(note=note, user=desk, version=1, reason="Agreed.")
-    empty = services.note_create(agenda_item=item, author=desk)
+        services.note_clear(note=note, by=desk, version=1, reason="Agreed.")
+    empty = services.note_create(agenda_item=item, by=desk)
     with pytest.raises(ValidationError, match=r"Write the note before marking it ready\."):
-        services.note_mark_ready(note=empty, user=desk, version=1)
+        services.note_mark_ready(note=empty, by=desk, version=1)
 
 
 def test_clearing_a_note_someone_changed_meanwhile_is_refused(geneva, desk, login, note):
-    services.note_mark_ready(note=note, user=geneva, version=1)
-    services.note_update(note=note, user=geneva, version=2, body="Changed after marking.")
-    services.note_mark_ready(note=note, user=geneva, version=3)
+    services.note_mark_ready(note=note, by=geneva, version=1)
+    services.note_update(note=note, by=geneva, version=2, body="Changed after marking.")
+    services.note_mark_ready(note=note, by=geneva, version=3)
     response = login(desk).post(
         f"{BASE}/notes/{note.pk}/clear/", {"version": 2, "reason": "Agreed."}, follow=True
     )
@@ -284,15 +284,15 @@ def test_clearing_a_note_someone_changed_meanwhile_is_refused(geneva, desk, logi
 
 
 def test_editing_a_note_marked_ready_returns_it_to_draft(geneva, note):
-    services.note_mark_ready(note=note, user=geneva, version=1)
-    saved = services.note_update(note=note, user=geneva, version=2, body="Reworded.")
+    services.note_mark_ready(note=note, by=geneva, version=1)
+    saved = services.note_update(note=note, by=geneva, version=2, body="Reworded.")
     assert (saved.status, saved.version) == ("draft", 3)
 
 
 def _cleared(note, geneva, desk) -> Note:
-    services.note_mark_ready(note=note, user=geneva, version=note.version)
+    services.note_mark_ready(note=note, by=geneva, version=note.version)
     note.refresh_from_db()
-    return services.note_clear(note=note, user=desk, version=note.version, reason="Agreed.")
+    return services.note_clear(note=note, by=desk, version=note.version, reason="Agreed.")
 
 
 def test_changing_a_cleared_note_starts_a_new_revision_and_keeps_the_cleared_text(
@@ -344,7 +344,7 @@ def test_revising_a_note_reopens_a_consultation_whose_notes_were_cleared(geneva,
     cleared = _cleared(note, geneva, desk)
     services.consultation_update(
         consultation=c2019,
-        user=desk,
+        by=desk,
         date=c2019.date,
         place="",
         participants="",
@@ -352,24 +352,43 @@ def test_revising_a_note_reopens_a_consultation_whose_notes_were_cleared(geneva,
     )
     services.consultation_update(
         consultation=c2019,
-        user=desk,
+        by=desk,
         date=c2019.date,
         place="",
         participants="",
         status=Consultation.Status.NOTES_CLEARED,
     )
-    services.note_update(note=note, user=geneva, version=cleared.version, body="Revised.")
+    services.note_update(note=note, by=geneva, version=cleared.version, body="Revised.")
     c2019.refresh_from_db()
     assert c2019.status == Consultation.Status.HELD
 
 
 def test_an_empty_draft_can_be_discarded_and_a_written_one_cannot(geneva, login, item, note):
-    empty = services.note_create(agenda_item=item, author=geneva)
+    empty = services.note_create(agenda_item=item, by=geneva)
     response = login(geneva).post(f"{BASE}/notes/{empty.pk}/discard/", {"version": 1}, **HTMX)
     assert (response.status_code, response.content) == (200, b"")
     assert not Note.objects.filter(pk=empty.pk).exists()
     with pytest.raises(ValidationError, match=r"Only an empty draft can be discarded\."):
-        services.note_discard(note=note, user=geneva, version=1)
+        services.note_discard(note=note, by=geneva, version=1)
+
+
+def _steps_offered(client, note) -> list[str]:
+    page = client.get(f"{BASE}/notes/{note.pk}/", **HTMX).content.decode()
+    steps = ["Mark ready for clearing", "Clear the note…", "Discard the empty note"]
+    return [step for step in steps if step in page]
+
+
+def test_a_note_offers_the_steps_its_state_allows_and_no_other(geneva, desk, login, item, note):
+    blank = services.note_create(agenda_item=item, by=geneva, body="  \n ")
+    assert _steps_offered(login(geneva), note) == ["Mark ready for clearing"]
+    assert _steps_offered(login(geneva), blank) == ["Discard the empty note"]
+    response = login(geneva).post(f"{BASE}/notes/{blank.pk}/discard/", {"version": 1}, **HTMX)
+    assert (response.status_code, response.content) == (200, b"")
+    services.note_mark_ready(note=note, by=geneva, version=1)
+    assert _steps_offered(login(geneva), note) == []
+    assert _steps_offered(login(desk), note) == ["Clear the note…"]
+    cleared = services.note_clear(note=note, by=desk, version=2, reason="Agreed.")
+    assert _steps_offered(login(desk), cleared) == []
 
 
 def test_the_api_marks_ready_and_clears_with_the_version_and_a_reason(
@@ -404,28 +423,28 @@ def test_the_api_marks_ready_and_clears_with_the_version_and_a_reason(
 def test_autosaves_of_one_editing_session_make_one_history_entry(geneva, desk, note):
     start = note.history.count()
     for n, text in enumerate(["A", "AB", "ABC"], start=1):
-        services.note_update(note=note, user=geneva, version=n, body=text)
+        services.note_update(note=note, by=geneva, version=n, body=text)
     assert note.history.count() == start + 1
     latest = note.history.order_by("-history_date", "-history_id").first()
     assert (latest.body, latest.version, latest.history_user) == ("ABC", 4, geneva)
     # Another person starts a new entry.
-    services.note_update(note=note, user=desk, version=4, body="ABCD")
+    services.note_update(note=note, by=desk, version=4, body="ABCD")
     assert note.history.count() == start + 2
 
 
 def test_a_pause_longer_than_the_session_starts_a_new_history_entry(geneva, note):
-    services.note_update(note=note, user=geneva, version=1, body="First.")
+    services.note_update(note=note, by=geneva, version=1, body="First.")
     latest = note.history.order_by("-history_date").first()
     type(latest).objects.filter(history_id=latest.history_id).update(
         history_date=timezone.now() - services.HISTORY_SESSION - dt.timedelta(seconds=1)
     )
     before = note.history.count()
-    services.note_update(note=note, user=geneva, version=2, body="Second.")
+    services.note_update(note=note, by=geneva, version=2, body="Second.")
     assert note.history.count() == before + 1
 
 
 def test_notes_show_in_the_partnerships_change_history(geneva, desk, login, note):
-    services.note_update(note=note, user=geneva, version=1, body="Reworded in Geneva.")
+    services.note_update(note=note, by=geneva, version=1, body="Reworded in Geneva.")
     page = login(desk).get(f"/p/{SLUG}/history/").content.decode()
     assert "Reworded in Geneva." in page
     assert "Consultation" in page

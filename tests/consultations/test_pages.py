@@ -69,7 +69,7 @@ def test_the_list_suggests_the_first_year_without_a_consultation(geneva, login, 
 
 def test_auditors_read_the_consultation_without_any_editing_control(auditor, geneva, login, c2019):
     item = c2019.agenda_items.get(code="i")
-    services.note_create(agenda_item=item, author=geneva, body="Logged.")
+    services.note_create(agenda_item=item, by=geneva, body="Logged.")
     page = login(auditor).get(f"{BASE}/2019/").content.decode()
     assert "<p>Logged.</p>" in page
     controls = ("Add a note", "Move up", "Move down", "Add an action point", "hx-post",
@@ -80,9 +80,9 @@ def test_auditors_read_the_consultation_without_any_editing_control(auditor, gen
 
 def test_mission_staff_do_not_see_the_clear_button(geneva, desk, login, c2019):
     note = services.note_create(
-        agenda_item=c2019.agenda_items.get(code="i"), author=geneva, body="Logged."
+        agenda_item=c2019.agenda_items.get(code="i"), by=geneva, body="Logged."
     )
-    services.note_mark_ready(note=note, user=geneva, version=1)
+    services.note_mark_ready(note=note, by=geneva, version=1)
     assert "Clear the note" not in login(geneva).get(f"{BASE}/2019/").content.decode()
     assert "Clear the note" in login(desk).get(f"{BASE}/2019/").content.decode()
 

@@ -36,7 +36,7 @@ def _fill(meetings, iom, geneva, desk, per_item: int) -> None:
     risks = list(Risk.objects.filter(partnership=iom)[:2])
     now = timezone.now()
     for consultation in meetings:
-        services.agenda_item_add(consultation=consultation, user=geneva, title="Extra")
+        services.agenda_item_add(consultation=consultation, by=geneva, title="Extra")
         items = list(consultation.agenda_items.all())
         notes = Note.objects.bulk_create(
             Note(

@@ -112,7 +112,7 @@ def test_a_hostile_note_is_inert_on_the_page_and_in_the_api(iom, geneva, desk, l
     consultation = factories.consultation(iom, year=2019)
     item = consultation.agenda_items.get(code="i")
     body = "\n\n".join(HOSTILE)
-    note = services.note_create(agenda_item=item, author=geneva, body=body)
+    note = services.note_create(agenda_item=item, by=geneva, body=body)
     page = login(desk).get(f"/p/{SLUG}/consultations/2019/").content.decode()
     start = page.index(f'<article id="note-{note.pk}"')
     shown = page[start : page.index("</article>", start) + len("</article>")]

@@ -23,8 +23,8 @@ def test_the_demo_plans_the_2019_consultation_with_the_standard_agenda(iom):
 def test_loading_the_demo_twice_creates_nothing_new_and_keeps_edits(iom, geneva):
     consultation = seed.load_demo(iom)
     first = consultation.agenda_items.get(code="i")
-    services.agenda_item_move(item=first, user=geneva, position=12)
-    extra = services.agenda_item_add(consultation=consultation, user=geneva, title="Extra")
+    services.agenda_item_move(item=first, by=geneva, position=12)
+    extra = services.agenda_item_add(consultation=consultation, by=geneva, title="Extra")
     seed.load_demo(iom)
     assert Consultation.objects.count() == 1
     assert AgendaItem.objects.count() == 13

@@ -193,7 +193,7 @@ def test_the_api_saves_a_code_and_answers_the_countrys_name(pa2, desk, api_login
 def niger(pa2, desk):
     return services.allocation_create(
         budget_line=pa2[2019], country="NE", amount=Decimal("4000000"), description="Borders",
-        created_by=desk,
+        by=desk,
     )  # fmt: skip
 
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from funding import annex, selectors
+from funding import annex, selectors, services
 from funding.models import ContributionImport, StatedSubtotal, VoluntaryContribution
 
 ANNEX = Path(settings.BASE_DIR) / "fixtures" / "annex_iv_voluntary_contributions.csv"
@@ -33,7 +33,7 @@ def _csv(rows: list[dict]) -> bytes:
 
 
 def _import(partnership, content: bytes, name: str = "annex.csv"):
-    return annex.voluntary_contributions_import(
+    return services.voluntary_contributions_import(
         partnership=partnership, content=content, filename=name
     )
 

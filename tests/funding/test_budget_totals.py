@@ -17,7 +17,7 @@ def test_yearly_totals_agree_with_the_lines_payments_and_refunds(funded, desk):
     line = BudgetLine.objects.get(partnership=funded, year=2018, component="core")
     services.disbursement_create(
         budget_line=line,
-        created_by=desk,
+        by=desk,
         value_date=dt.date(2018, 3, 1),
         amount=Decimal("5000000.00"),
         currency="DKK",
@@ -25,7 +25,7 @@ def test_yearly_totals_agree_with_the_lines_payments_and_refunds(funded, desk):
     )
     services.disbursement_create(
         budget_line=line,
-        created_by=desk,
+        by=desk,
         value_date=dt.date(2018, 11, 1),
         amount=Decimal("250000.00"),
         currency="DKK",

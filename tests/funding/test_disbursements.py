@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from funding import services
+from funding import selectors, services
 from funding.models import BudgetLine, Component, Disbursement
 from tests.funding.factories import ExchangeRateFactory
 
@@ -24,7 +24,7 @@ def core_2018(funded):
 def _pay(line, user, amount, currency="DKK", value_date=dt.date(2018, 6, 1), **extra):
     return services.disbursement_create(
         budget_line=line,
-        created_by=user,
+        by=user,
         value_date=value_date,
         amount=Decimal(amount),
         currency=currency,
@@ -144,14 +144,14 @@ def test_two_concurrent_payments_cannot_both_pass(funded, desk, api_login, monke
     the two so that, without the row lock, both requests would read "nothing paid".
     """
     line = BudgetLine.objects.get(partnership=funded, year=2018, component=Component.CORE)
-    original = services.net_disbursed_dkk
+    original = selectors.budget_line_with_disbursed
 
-    def slow_net_disbursed(line_):
-        value = original(line_)
+    def slow_net_disbursed(**kwargs):
+        value = original(**kwargs)
         time.sleep(0.5)
         return value
 
-    monkeypatch.setattr(services, "net_disbursed_dkk", slow_net_disbursed)
+    monkeypatch.setattr(selectors, "budget_line_with_disbursed", slow_net_disbursed)
     barrier = threading.Barrier(2)
     results: list[tuple[int, str]] = []
 
@@ -225,7 +225,9 @@ def test_the_amount_debited_counts_against_the_line_beside_the_computed_equivale
     assert (payment.amount_dkk, payment.debited_dkk, payment.debit_difference) == (
         Decimal("6200.00"), Decimal("6310.55"), Decimal("110.55"),
     )  # fmt: skip
-    assert services.net_disbursed_dkk(core_2018) == Decimal("6310.55")
+    assert selectors.budget_line_with_disbursed(budget_line=core_2018).disbursed == Decimal(
+        "6310.55"
+    )
     with pytest.raises(ValidationError) as error:
         _pay(core_2018, desk, "14993689.46", currency="DKK", reference="UM-3")
     assert "DKK 14,993,689.45 is left" in error.value.message_dict["amount"][0]

@@ -74,14 +74,14 @@ def test_rate_pages_enter_and_import(iom, desk, login):
 def rate(funded, desk):
     return services.exchange_rate_create(
         partnership=funded, currency="USD", date=dt.date(2018, 5, 31), rate=Decimal("6.25"),
-        source="Danmarks Nationalbank", created_by=desk,
+        source="Danmarks Nationalbank", by=desk,
     )  # fmt: skip
 
 
 def _pay_usd(funded, desk, amount="1000"):
     line = BudgetLine.objects.get(partnership=funded, year=2018, component=Component.CORE)
     return services.disbursement_create(
-        budget_line=line, created_by=desk, value_date=dt.date(2018, 6, 1),
+        budget_line=line, by=desk, value_date=dt.date(2018, 6, 1),
         amount=Decimal(amount), currency="USD", reference="UM-USD-1",
     )  # fmt: skip
 

@@ -25,7 +25,7 @@ def populate() -> None:
     desk = get_user_model().objects.get(username="desk")
     document = services.document_create(
         partnership=partnership,
-        uploaded_by=desk,
+        by=desk,
         kind=Document.Kind.ANNUAL_REPORT,
         title="IOM Annual Report 2018",
         year=2018,
@@ -34,7 +34,7 @@ def populate() -> None:
     goal = partnership.goals.exclude(indicator="").order_by("number").first()
     services.goal_update_create(
         goal=goal,
-        author=desk,
+        by=desk,
         as_of=dt.date(2019, 6, 30),
         status=GoalStatus.ON_TRACK,
         narrative="Seven member states now give un-earmarked funding (annual report 2018).",

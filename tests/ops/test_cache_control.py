@@ -49,7 +49,7 @@ def test_pages_of_a_logged_in_user_are_not_stored(desk, login, url):
 )
 def test_api_answers_are_not_stored_with_a_session_or_a_token(desk, api_login, url):
     session = api_login(desk).get(url)
-    _, raw = account_services.api_token_create(user=desk, name="script")
+    _, raw = account_services.api_token_create(by=desk, name="script")
     client = api_login(None)
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     token = client.get(url)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core import caching
-from funding import annex
+from funding import services as funding_services
 from partnership.models import GoalUpdate, Membership
 from tests import factories
 from tests.queries import count_get
@@ -93,11 +93,11 @@ def test_a_list_follows_the_users_memberships(desk, api_login, iom, other_partne
 def test_a_list_shows_rows_an_import_adds_in_bulk(desk, api_login, iom):
     client = api_login(desk)
     assert client.get("/api/v1/voluntary-contributions/").json()["count"] == 0
-    annex.voluntary_contributions_import(
+    funding_services.voluntary_contributions_import(
         partnership=iom,
         content=_annex(),
         filename="annex.csv",
-        imported_by=desk,
+        by=desk,
     )
     assert client.get("/api/v1/voluntary-contributions/").json()["count"] > 0
 

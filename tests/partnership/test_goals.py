@@ -111,7 +111,7 @@ def test_evidence_must_belong_to_the_same_partnership(desk, core_funding_goal, o
     with pytest.raises(services.ValidationError) as error:
         services.goal_update_create(
             goal=core_funding_goal,
-            author=desk,
+            by=desk,
             as_of=dt.date(2019, 1, 1),
             status=GoalStatus.ON_TRACK,
             narrative="x",

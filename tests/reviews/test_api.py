@@ -11,9 +11,7 @@ from tests.reviews.factories import ReportVersionFactory, done_version, issued_v
 
 SLUG = "denmark-iom-2018-2020"
 ROLES = ["anonymous", "outsider", "desk", "geneva", "auditor"]
-API_READ = (401, 200, 200, 200, 200)
-API_DETAIL = (401, 404, 200, 200, 200)
-API_WRITE = (401, 404, 200, 403, 403)
+API_WRITE = {"anonymous": 401, "outsider": 404, "desk": 200, "geneva": 403, "auditor": 403}
 
 
 @pytest.fixture
@@ -21,10 +19,10 @@ def api_objects(review, desk):
     goal = OverallGoal.objects.get(partnership=review.partnership, number=1)
     area = PriorityArea.objects.get(partnership=review.partnership, number=1)
     goal_assessment = services.goal_assessment_save(
-        review=review, goal=goal, author=desk, rating="achieved", narrative="Done."
+        review=review, goal=goal, by=desk, rating="achieved", narrative="Done."
     )
     area_assessment = services.priority_area_assessment_save(
-        review=review, priority_area=area, author=desk, rating="too_early", narrative="Soon."
+        review=review, priority_area=area, by=desk, rating="too_early", narrative="Soon."
     )
     finding = services.finding_create(review=review, text="F.")
     recommendation = services.recommendation_create(review=review, text="R.", finding=finding)
@@ -38,30 +36,6 @@ def api_objects(review, desk):
     }
 
 
-RESOURCES = [
-    "reviews",
-    "report-versions",
-    "goal-assessments",
-    "priority-area-assessments",
-    "findings",
-    "recommendations",
-]
-
-
-@pytest.mark.parametrize("resource", RESOURCES)
-@pytest.mark.parametrize("role_index", range(len(ROLES)))
-def test_api_read(users, api_login, api_objects, resource, role_index):
-    role = ROLES[role_index]
-    client = api_login(users.get(role))
-    listing = client.get(f"/api/v1/{resource}/", {"partnership": SLUG})
-    assert listing.status_code == API_READ[role_index], role
-    if listing.status_code == 200:
-        ids = [row["id"] for row in listing.json()["results"]]
-        assert (api_objects[resource] in ids) == (role != "outsider")
-    detail = client.get(f"/api/v1/{resource}/{api_objects[resource]}/")
-    assert detail.status_code == API_DETAIL[role_index], role
-
-
 UPDATES = [
     ("reviews", {"title": "Mid-term review (2019)", "reason": "clearer"}),
     ("goal-assessments", {"rating": "partly_achieved"}),
@@ -72,22 +46,20 @@ UPDATES = [
 
 
 @pytest.mark.parametrize(("resource", "payload"), UPDATES)
-@pytest.mark.parametrize("role_index", range(len(ROLES)))
-def test_api_update(users, api_login, api_objects, resource, payload, role_index):
-    role = ROLES[role_index]
+@pytest.mark.parametrize("role", ROLES)
+def test_api_update(users, api_login, api_objects, resource, payload, role):
     response = api_login(users.get(role)).patch(
         f"/api/v1/{resource}/{api_objects[resource]}/", payload, format="json"
     )
-    assert response.status_code == API_WRITE[role_index], (role, response.content)
+    assert response.status_code == API_WRITE[role], (role, response.content)
 
 
-CREATE_STATUS = (401, 400, 201, 403, 403)
+CREATE_STATUS = {"anonymous": 401, "outsider": 400, "desk": 201, "geneva": 403, "auditor": 403}
 
 
 @pytest.mark.parametrize("resource", ["reviews", "goal-assessments", "findings"])
-@pytest.mark.parametrize("role_index", range(len(ROLES)))
-def test_api_create(users, api_login, review, resource, role_index):
-    role = ROLES[role_index]
+@pytest.mark.parametrize("role", ROLES)
+def test_api_create(users, api_login, review, resource, role):
     goal = OverallGoal.objects.get(partnership=review.partnership, number=2)
     payload, count = {
         "reviews": (
@@ -102,23 +74,22 @@ def test_api_create(users, api_login, review, resource, role_index):
     }[resource]
     before = count()
     response = api_login(users.get(role)).post(f"/api/v1/{resource}/", payload, format="json")
-    assert response.status_code == CREATE_STATUS[role_index], (role, response.content)
+    assert response.status_code == CREATE_STATUS[role], (role, response.content)
     assert count() - before == (1 if role == "desk" else 0)
 
 
-RENDER_STATUS = (401, 404, 202, 403, 403)
+RENDER_STATUS = {"anonymous": 401, "outsider": 404, "desk": 202, "geneva": 403, "auditor": 403}
 
 
-@pytest.mark.parametrize("role_index", range(len(ROLES)))
+@pytest.mark.parametrize("role", ROLES)
 def test_render_answers_202_with_the_new_versions_id(
-    users, api_login, review, role_index, monkeypatch, django_capture_on_commit_callbacks
+    users, api_login, review, role, monkeypatch, django_capture_on_commit_callbacks
 ):
     sent: list[int] = []
     monkeypatch.setattr(services, "_send_render", sent.append)
-    role = ROLES[role_index]
     with django_capture_on_commit_callbacks(execute=True):
         response = api_login(users.get(role)).post(f"/api/v1/reviews/{review.pk}/render/")
-    assert response.status_code == RENDER_STATUS[role_index], role
+    assert response.status_code == RENDER_STATUS[role], role
     if role == "desk":
         version = ReportVersion.objects.get(review=review)
         assert response.json() == {"id": version.pk, "number": 1, "status": "queued"}
@@ -127,15 +98,14 @@ def test_render_answers_202_with_the_new_versions_id(
         assert not ReportVersion.objects.exists()
 
 
-DOWNLOAD_STATUS = (401, 404, 200, 200, 200)
+DOWNLOAD_STATUS = {"anonymous": 401, "outsider": 404, "desk": 200, "geneva": 200, "auditor": 200}
 
 
-@pytest.mark.parametrize("role_index", range(len(ROLES)))
-def test_download_through_the_api_is_logged(users, api_login, review, desk, role_index):
-    role = ROLES[role_index]
+@pytest.mark.parametrize("role", ROLES)
+def test_download_through_the_api_is_logged(users, api_login, review, desk, role):
     version = done_version(review, requested_by=desk, number=1, content=b"%PDF-1.7 api")
     response = api_login(users.get(role)).get(f"/api/v1/report-versions/{version.pk}/download/")
-    assert response.status_code == DOWNLOAD_STATUS[role_index], role
+    assert response.status_code == DOWNLOAD_STATUS[role], role
     if response.status_code == 200:
         assert b"".join(response.streaming_content) == b"%PDF-1.7 api"
         assert response["Cache-Control"] == "no-store"

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from consultations.models import Consultation
 from funding.models import BudgetLine
 from partnership.models import OverallGoal
-from reviews import selectors, services
+from reviews import report, selectors, services
 from tests import factories
 from tests.consultations import factories as consultation_factories
 from tests.funding import factories as funding_factories
@@ -26,14 +26,14 @@ def _fill(review, author, n):
     documents = [factories.DocumentFactory(partnership=review.partnership) for _ in range(2)]
     for goal in OverallGoal.objects.filter(partnership=review.partnership):
         services.goal_assessment_save(
-            review=review, goal=goal, author=author, rating="too_early", narrative="x"
+            review=review, goal=goal, by=author, rating="too_early", narrative="x"
         )
         for _ in range(n):
             update = factories.GoalUpdateFactory(goal=goal, author=author)
             update.evidence.set(documents)
     for area in review.partnership.priority_areas.all():
         services.priority_area_assessment_save(
-            review=review, priority_area=area, author=author, rating="achieved", narrative="y"
+            review=review, priority_area=area, by=author, rating="achieved", narrative="y"
         )
     for risk in review.partnership.risks.all():
         for _ in range(n):
@@ -55,7 +55,7 @@ def _fill(review, author, n):
         finding = services.finding_create(review=review, text="f")
         services.recommendation_create(review=review, text="r", finding=finding)
         version = done_version(review, requested_by=author, number=start + i + 1)
-        services.report_version_log_download(version=version, user=author, channel="page")
+        services.report_version_log_download(version=version, by=author, channel="page")
 
 
 PINNED = {
@@ -86,7 +86,7 @@ def test_query_count_is_pinned_and_equal_with_1_and_20_rows(desk, login, review,
 def _selector_queries(review) -> int:
     with CaptureQueriesContext(connection) as captured:
         data = selectors.review_report_data(review_id=review.pk, as_of=dt.date(2019, 10, 1))
-        selectors.figures_csv(selectors.report_figures(data))
+        report.figures_csv(report.report_figures(data))
     return len(data_queries(captured))
 
 

@@ -54,9 +54,9 @@ def test_a_render_request_numbers_versions_and_sends_after_commit(
     review, desk, sent, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        first = services.report_version_request(review=review, requested_by=desk)
+        first = services.report_version_request(review=review, by=desk)
         assert sent == []  # not before the transaction commits
-    second = services.report_version_request(review=review, requested_by=desk)
+    second = services.report_version_request(review=review, by=desk)
     assert (first.number, second.number) == (1, 2)
     assert first.status == ReportVersion.Status.QUEUED
     assert len(callbacks) == 1
@@ -240,7 +240,7 @@ def test_retry_queues_a_failed_version_again_and_nothing_else(review, desk, sent
 def _issue(review, desk, *, draft=None, reason="Approved by the head of department."):
     """Issue the review's report from a done draft; the final version is queued."""
     draft = draft or done_version(review, requested_by=desk, number=1)
-    return services.report_version_issue(version=draft, issued_by=desk, reason=reason)
+    return services.report_version_issue(version=draft, by=desk, reason=reason)
 
 
 def test_issuing_queues_a_final_version_that_is_issued_when_its_file_is_stored(
@@ -274,11 +274,11 @@ def test_issuing_queues_a_final_version_that_is_issued_when_its_file_is_stored(
 def test_issuing_needs_a_reason_and_a_done_draft_and_saves_nothing_otherwise(review, desk, sent):
     draft = done_version(review, requested_by=desk, number=1)
     with pytest.raises(ValidationError) as caught:
-        services.report_version_issue(version=draft, issued_by=desk, reason="  ")
+        services.report_version_issue(version=draft, by=desk, reason="  ")
     assert caught.value.message_dict == {"reason": [services.REASON_REQUIRED]}
     queued = ReportVersionFactory(review=review, number=2, requested_by=desk)
     with pytest.raises(ValidationError, match="Only a rendered"):
-        services.report_version_issue(version=queued, issued_by=desk, reason="Approved.")
+        services.report_version_issue(version=queued, by=desk, reason="Approved.")
     assert ReportVersion.objects.filter(final=True).count() == 0
     assert sent == []
 
@@ -303,7 +303,7 @@ def test_an_issued_version_never_changes(review, desk, sent, fake_render):
     # A render of the same version id touches nothing; no further version is rendered.
     assert services.report_version_render(version_id=final.pk, task_id="x") == "finished"
     with pytest.raises(ValidationError, match="issued with version 2"):
-        services.report_version_request(review=review, requested_by=desk)
+        services.report_version_request(review=review, by=desk)
     with pytest.raises(ValidationError):
         services.report_version_retry(version=stored)
     after = ReportVersion.objects.get(pk=final.pk)
@@ -353,19 +353,19 @@ def test_a_failed_final_render_is_retried_and_the_review_stays_locked(
 def test_an_issued_review_refuses_changes_to_its_assessments(review, desk, sent):
     goal = OverallGoal.objects.get(partnership=review.partnership, number=1)
     services.goal_assessment_save(
-        review=review, goal=goal, author=desk, rating="achieved", narrative="Done."
+        review=review, goal=goal, by=desk, rating="achieved", narrative="Done."
     )
     _issue(review, desk)  # locked from the moment the issued report is asked for
     with pytest.raises(ValidationError, match="issued"):
         services.goal_assessment_save(
-            review=review, goal=goal, author=desk, rating="not_achieved", narrative="Changed."
+            review=review, goal=goal, by=desk, rating="not_achieved", narrative="Changed."
         )
     with pytest.raises(ValidationError, match="issued"):
         services.finding_create(review=review, text="Late.")
     with pytest.raises(ValidationError, match="issued"):
         services.review_update(review=review, data={"title": "Renamed"})
     with pytest.raises(ValidationError, match="being rendered as the issued report"):
-        services.report_version_request(review=review, requested_by=desk)
+        services.report_version_request(review=review, by=desk)
     assert GoalAssessment.objects.get(review=review, goal=goal).rating == "achieved"
 
 
@@ -375,7 +375,7 @@ def test_a_goal_of_another_partnership_is_refused_at_its_field(review, desk, oth
     foreign = GoalFactory(partnership=other_partnership)
     with pytest.raises(ValidationError) as caught:
         services.goal_assessment_save(
-            review=review, goal=foreign, author=desk, rating="achieved", narrative="x"
+            review=review, goal=foreign, by=desk, rating="achieved", narrative="x"
         )
     assert "goal" in caught.value.message_dict
     assert not GoalAssessment.objects.exists()
@@ -385,7 +385,7 @@ def test_an_empty_narrative_is_refused_and_nothing_is_saved(review, desk):
     goal = OverallGoal.objects.get(partnership=review.partnership, number=1)
     with pytest.raises(ValidationError) as caught:
         services.goal_assessment_save(
-            review=review, goal=goal, author=desk, rating="achieved", narrative=""
+            review=review, goal=goal, by=desk, rating="achieved", narrative=""
         )
     assert "narrative" in caught.value.message_dict
     assert not GoalAssessment.objects.exists()
@@ -394,9 +394,9 @@ def test_an_empty_narrative_is_refused_and_nothing_is_saved(review, desk):
 def test_a_download_is_logged_only_for_a_rendered_version(review, desk):
     queued = ReportVersionFactory(review=review, number=1, requested_by=desk)
     with pytest.raises(ValidationError):
-        services.report_version_log_download(version=queued, user=desk, channel="page")
+        services.report_version_log_download(version=queued, by=desk, channel="page")
     done = done_version(review, requested_by=desk, number=2)
-    entry = services.report_version_log_download(version=done, user=desk, channel="api")
+    entry = services.report_version_log_download(version=done, by=desk, channel="api")
     assert (entry.version, entry.user, entry.channel) == (done, desk, "api")
 
 

@@ -142,7 +142,7 @@ def _review_with_data(author):
     review = seed.load_demo(partnership)
     for goal in OverallGoal.objects.filter(partnership=partnership):
         services.goal_assessment_save(
-            review=review, goal=goal, author=author, rating="too_early", narrative="Early."
+            review=review, goal=goal, by=author, rating="too_early", narrative="Early."
         )
         for _ in range(3):
             factories.GoalUpdateFactory(goal=goal, author=author)
@@ -159,7 +159,7 @@ def test_a_worker_renders_the_report_end_to_end(worker_env, workers):
     review = _review_with_data(desk)
     workers.append(Worker(worker_env, "renderer"))
 
-    version = services.report_version_request(review=review, requested_by=desk)  # commits
+    version = services.report_version_request(review=review, by=desk)  # commits
 
     done = _wait_for_status(version.pk, {"done", "failed"}, timeout=120)
     assert done.status == "done", done.error + workers[0].output()
@@ -176,7 +176,7 @@ def test_a_worker_killed_mid_render_leaves_the_version_done_after_a_restart(work
     first = Worker(worker_env, "doomed")
     workers.append(first)
 
-    version = services.report_version_request(review=review, requested_by=desk)
+    version = services.report_version_request(review=review, by=desk)
     _wait_for_status(version.pk, {"rendering"}, timeout=60, poll=0.02)
     first.kill()  # SIGKILL to the whole worker, mid-render
 

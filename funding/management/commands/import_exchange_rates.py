@@ -5,24 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from funding import services
-from partnership.models import Partnership
+from funding.management.base import PartnershipFileCommand
 
 
-class Command(BaseCommand):
+class Command(PartnershipFileCommand):
     help = "Import exchange rates (CSV: currency, date, rate, source); all or nothing."
 
-    def add_arguments(self, parser) -> None:
-        parser.add_argument("partnership", help="The partnership's slug.")
-        parser.add_argument("file", type=Path)
-
     def handle(self, *args, partnership: str, file: Path, **options) -> None:
-        try:
-            target = Partnership.objects.get(slug=partnership)
-        except Partnership.DoesNotExist as exc:
-            raise CommandError(f"No partnership with the slug {partnership!r}.") from exc
+        target = self.partnership(partnership)
         try:
             added, skipped = services.exchange_rates_import_csv(
                 partnership=target, text=file.read_text(encoding="utf-8-sig")

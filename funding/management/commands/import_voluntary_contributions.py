@@ -4,31 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from funding import annex, selectors
-from partnership.models import Partnership
+from funding import annex, selectors, services
+from funding.management.base import PartnershipFileCommand
 
 
-class Command(BaseCommand):
+class Command(PartnershipFileCommand):
     help = (
         "Import voluntary contributions (Annex IV layout, CSV or XLSX) into a partnership: "
         "all or nothing, and importing the same file twice adds nothing."
     )
 
-    def add_arguments(self, parser) -> None:
-        parser.add_argument("partnership", help="The partnership's slug.")
-        parser.add_argument("file", type=Path)
-
     def handle(self, *args, partnership: str, file: Path, **options) -> None:
-        try:
-            target = Partnership.objects.get(slug=partnership)
-        except Partnership.DoesNotExist as exc:
-            raise CommandError(f"No partnership with the slug {partnership!r}.") from exc
+        target = self.partnership(partnership)
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
         try:
-            result = annex.voluntary_contributions_import(
+            result = services.voluntary_contributions_import(
                 partnership=target, content=file.read_bytes(), filename=file.name
             )
         except annex.AnnexImportError as error:

@@ -1,0 +1,35 @@
+"""The write every edit service of a record shares: save what changed, with its reason."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from django.db import models, transaction
+
+M = TypeVar("M", bound=models.Model)
+
+
+def record_update(*, instance: M, data: Mapping[str, Any], reason: str = "", by: Any = None) -> M:
+    """Change fields of a record, keeping the reason (and the person, ``by``) with its
+    history entry. An app's ``<entity>_update`` service says which fields may change and
+    checks its rules; this saves them.
+
+    Compares with the stored row (locked for the update), so it works on an instance a
+    form has already changed in memory; saves only the fields that differ, and a change
+    that differs in nothing writes nothing (and no history row).
+    """
+    model = type(instance)
+    with transaction.atomic():
+        current = model._default_manager.select_for_update().get(pk=instance.pk)
+        changed = [name for name, value in data.items() if getattr(current, name) != value]
+        if not changed:
+            return current
+        for name in changed:
+            setattr(current, name, data[name])
+        current.full_clean()
+        current._change_reason = reason.strip()  # read by django-simple-history
+        if by is not None:
+            current._history_user = by  # else the request's user (HistoryRequestMiddleware)
+        current.save(update_fields=changed)
+    return current
