@@ -69,27 +69,27 @@ def _shown(token: str) -> str:
     return f"{token[:4]}-{token[4:]}"
 
 
-def authenticator_begin(*, user: Any) -> TOTPDevice:
+def authenticator_begin(*, by: Any) -> TOTPDevice:
     """The authenticator a set-up shows: a new key, kept (unconfirmed) until a first code
     confirms it, so that showing the page again shows the same key."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    device = TOTPDevice.objects.filter(user=by, confirmed=False).order_by("-pk").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, confirmed=False)
+        device = TOTPDevice.objects.create(user=by, name=AUTHENTICATOR_NAME, confirmed=False)
     return device
 
 
-def authenticator_confirm(*, user: Any, device: TOTPDevice, code: str) -> list[str]:
+def authenticator_confirm(*, by: Any, device: TOTPDevice, code: str) -> list[str]:
     """Confirm a set-up with a first code from the app. The app replaces any earlier one,
     and new recovery codes replace the old; they are returned (shown once, as the user
     types them). A wrong code is a ValidationError at ``code``."""
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=by)
         confirmed = device.verify_token(_normalised(code))
         if confirmed:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-            codes = _recovery_codes_replace(user=user)
+            TOTPDevice.objects.filter(user=by).exclude(pk=device.pk).delete()
+            codes = _recovery_codes_replace(user=by)
     # Outside the transaction: a refused code's throttling count must be kept.
     if not confirmed:
         message = "That code is not right. Enter the 6 digits the app shows now."
@@ -98,9 +98,9 @@ def authenticator_confirm(*, user: Any, device: TOTPDevice, code: str) -> list[s
 
 
 @transaction.atomic
-def recovery_codes_renew(*, user: Any) -> list[str]:
+def recovery_codes_renew(*, by: Any) -> list[str]:
     """New recovery codes; the old ones stop working. Returned as the user types them."""
-    return _recovery_codes_replace(user=user)
+    return _recovery_codes_replace(user=by)
 
 
 def _recovery_codes_replace(*, user: Any) -> list[str]:
@@ -113,15 +113,15 @@ def _recovery_codes_replace(*, user: Any) -> list[str]:
     return [_shown(token) for token in tokens]
 
 
-def second_factor_verify(*, user: Any, code: str) -> Device:
-    """The device that accepts the code: the authenticator app for six digits, the recovery
-    codes otherwise (a recovery code is deleted as it is used). Refused, a ValidationError
-    at ``code`` whose code is "wrong", or "throttled" while django-otp makes the user wait
-    after failures (the code was not tried)."""
+def second_factor_verify(*, by: Any, code: str) -> Device:
+    """The device of ``by`` (who is signing in) that accepts the code: the authenticator
+    app for six digits, the recovery codes otherwise (a recovery code is deleted as it is
+    used). Refused, a ValidationError at ``code`` whose code is "wrong", or "throttled"
+    while django-otp makes the user wait after failures (the code was not tried)."""
     code = _normalised(code)
     kind = TOTPDevice if len(code) == 6 and code.isdigit() else StaticDevice
     with transaction.atomic():
-        device = kind.objects.select_for_update().filter(user=user, confirmed=True).first()
+        device = kind.objects.select_for_update().filter(user=by, confirmed=True).first()
         allowed, details = device.verify_is_allowed() if device else (True, None)
         accepted = device is not None and allowed and device.verify_token(code)
     if accepted:

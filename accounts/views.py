@@ -138,7 +138,7 @@ def signin_code(request: HttpRequest) -> HttpResponse:
     form = SignInCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            device = services.second_factor_verify(user=user, code=form.cleaned_data["code"])
+            device = services.second_factor_verify(by=user, code=form.cleaned_data["code"])
         except ValidationError as error:
             add_form_errors(form, error)
             if any(e.code == "wrong" for e in error.error_dict["code"]):
@@ -196,12 +196,12 @@ def authenticator_set_up(request: HttpRequest) -> HttpResponse:
 
 
 def _authenticator_set_up(request: HttpRequest, user: Any, *, signing_in: bool) -> HttpResponse:
-    device = services.authenticator_begin(user=user)
+    device = services.authenticator_begin(by=user)
     form = AuthenticatorSetUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             codes = services.authenticator_confirm(
-                user=user, device=device, code=form.cleaned_data["code"]
+                by=user, device=device, code=form.cleaned_data["code"]
             )
         except ValidationError as error:
             add_form_errors(form, error)
@@ -285,7 +285,7 @@ def recovery_codes_renew(request: HttpRequest) -> HttpResponse:
             request, "New recovery codes need a session signed in with a code: log in again."
         )
         return redirect("accounts:security")
-    codes = services.recovery_codes_renew(user=request.user)
+    codes = services.recovery_codes_renew(by=request.user)
     _show_recovery_codes(request, codes, reverse("accounts:security"))
     messages.success(request, "New recovery codes are made; the old ones no longer work.")
     return redirect("accounts:recovery-codes")

@@ -26,8 +26,8 @@ def code_of(device: TOTPDevice) -> str:
 
 def set_up(user: Any) -> tuple[TOTPDevice, list[str]]:
     """An authenticator app set up through the services, and the recovery codes shown."""
-    device = services.authenticator_begin(user=user)
-    codes = services.authenticator_confirm(user=user, device=device, code=code_of(device))
+    device = services.authenticator_begin(by=user)
+    codes = services.authenticator_confirm(by=user, device=device, code=code_of(device))
     return device, codes
 
 

@@ -423,7 +423,7 @@ def test_replacing_the_app_needs_a_verified_session_and_removes_the_old_one(
     client.post("/account/security/authenticator/", {"code": code_of(new)})
     assert list(TOTPDevice.objects.filter(user=desk)) == [new]
     assert not TOTPDevice.objects.filter(pk=old.pk).exists()
-    assert services.second_factor_verify(user=desk, code=code_of(new)) == new
+    assert services.second_factor_verify(by=desk, code=code_of(new)) == new
 
 
 def test_an_administrator_removes_a_lost_authenticator_but_never_sees_its_key(

@@ -27,7 +27,7 @@ def test_account_pages_are_pinned_and_equal_with_1_and_20_tokens(desk, verified_
     assert count_get(client, url) == pinned
     for n in range(19):
         services.api_token_create(by=desk, name=f"script {n}")
-    services.recovery_codes_renew(user=desk)
+    services.recovery_codes_renew(by=desk)
     assert count_get(client, url) == pinned
 
 
