@@ -65,6 +65,10 @@ NOT_PAGES = frozenset(
         "consultations:note-discard",
         "consultations:action-point-status",
         "consultations:action-point-drop",
+        "iati:activities",
+        "iati:organisation",
+        "iati-portfolio-activities",
+        "iati-portfolio-organisation",
     }
 )
 
@@ -168,6 +172,10 @@ PAGES: dict[str, Callable[[Objects], dict[str, Any]]] = {
     "consultations:note-detail": lambda o: {"slug": o.slug, "pk": o.note},
     "consultations:note-edit": lambda o: {"slug": o.slug, "pk": o.note},
     "consultations:action-point-edit": lambda o: {"slug": o.slug, "pk": o.action_point},
+    "iati:overview": lambda o: {"slug": o.slug},
+    "iati:import": lambda o: {"slug": o.slug},
+    "iati:reconciliation": lambda o: {"slug": o.slug},
+    "iati:data": lambda o: {"slug": o.slug},
 }
 
 # The pages and API lists whose throughput is measured, by the names of the table.
@@ -188,10 +196,15 @@ def page_url(name: str, objects: Objects) -> str:
 
 
 def api_lists() -> dict[str, str]:
-    """Every list of the API router: basename -> path (50 rows a page, the default)."""
+    """Every list of the API router: basename -> path (50 rows a page, the default). A
+    viewset without a list (a partnership's IATI routes, under ``partnerships/``) has none."""
     from config.api_urls import router
 
-    return {basename: f"/api/v1/{prefix}/" for prefix, _, basename in router.registry}
+    return {
+        basename: f"/api/v1/{prefix}/"
+        for prefix, viewset, basename in router.registry
+        if hasattr(viewset, "list")
+    }
 
 
 def throughput_urls(objects: Objects) -> dict[str, str]:

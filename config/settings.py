@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "funding",
     "reviews",
     "consultations",
+    "iati",
 ]
 
 MIDDLEWARE = [
@@ -402,6 +403,20 @@ CELERY_BEAT_SCHEDULE = {
 EXCHANGE_RATE_MAX_AGE_DAYS = env_int("EXCHANGE_RATE_MAX_AGE_DAYS", 7)
 if EXCHANGE_RATE_MAX_AGE_DAYS < 0:
     raise ImproperlyConfigured("EXCHANGE_RATE_MAX_AGE_DAYS must be zero or more days.")
+
+# IATI (iati/): the identifier and name of the organisation that publishes the files (the
+# ministry: DAC donor code 3, agency code 1), and the largest activity file an import reads.
+IATI_REPORTING_ORG = env_str("IATI_REPORTING_ORG", "XM-DAC-3-1")
+IATI_REPORTING_ORG_NAME = env_str(
+    "IATI_REPORTING_ORG_NAME", "Ministry of Foreign Affairs of Denmark"
+)
+# Provider identifiers, besides IATI_REPORTING_ORG, that name Denmark in the organisation's
+# data: Denmark as a DAC donor.
+IATI_DANISH_PROVIDERS = env_list("IATI_DANISH_PROVIDERS", ["XM-DAC-3"])
+IATI_IMPORT_MAX_BYTES = env_int("IATI_IMPORT_MAX_MB", 25) * 1024 * 1024
+IATI_IMPORT_MAX_SECONDS = env_int("IATI_IMPORT_MAX_SECONDS", 60)
+if IATI_IMPORT_MAX_BYTES <= 0 or IATI_IMPORT_MAX_SECONDS <= 0:
+    raise ImproperlyConfigured("IATI_IMPORT_MAX_MB and IATI_IMPORT_MAX_SECONDS must be positive.")
 
 # --- Logging ------------------------------------------------------------------------------
 # One line per record on stdout, each with the id of the request (or task) it belongs to.

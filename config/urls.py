@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as accounts_views
+from iati import views as iati_views
 from ops import views as ops_views
 from partnership import views as partnership_views
 
@@ -28,6 +29,18 @@ urlpatterns = [
     path("p/<slug:slug>/funding/", include("funding.urls")),
     path("p/<slug:slug>/reviews/", include("reviews.urls")),
     path("p/<slug:slug>/consultations/", include("consultations.urls")),
+    path("p/<slug:slug>/iati/", include("iati.urls")),
+    # Every partnership the user holds a role in, in one file each: for publishing.
+    path(
+        "iati/activities.xml",
+        iati_views.portfolio_activities_xml,
+        name="iati-portfolio-activities",
+    ),
+    path(
+        "iati/organisation.xml",
+        iati_views.portfolio_organisation_xml,
+        name="iati-portfolio-organisation",
+    ),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

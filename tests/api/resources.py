@@ -7,6 +7,7 @@ A resource registered on the router without a rule here fails the suite.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -35,12 +36,15 @@ from funding.models import (
     StatedSubtotal,
     VoluntaryContribution,
 )
+from iati import services as iati_services
+from iati.models import IatiActivity, IatiImport, IatiTransaction
 from partnership import seed
 from partnership.models import Membership, OverallGoal, Partnership, Risk
 from reviews.models import Finding, GoalAssessment, PriorityAreaAssessment, Recommendation
 from tests import factories
 from tests.consultations import factories as consultation_factories
 from tests.funding import factories as funding_factories
+from tests.iati import iatifiles
 from tests.reviews import factories as review_factories
 
 ROLES = ["anonymous", "outsider", "desk", "geneva", "auditor"]
@@ -444,6 +448,58 @@ def _history_filter_values(two) -> dict[str, list[Any]]:
     }
 
 
+def _iati_import(partnership) -> IatiImport:
+    """The organisation's file with one activity Denmark funds, imported by a desk officer."""
+    content = iatifiles.activity_file(
+        iatifiles.Act(
+            f"{iatifiles.IOM}-API-1",
+            [iatifiles.Tx(dt.date(2019, 3, 4), "1000000.00", ref="PAY-2019-1")],
+            funders=[iatifiles.MFA],
+        )
+    )
+    return iati_services.iati_import(
+        partnership=partnership, file=io.BytesIO(content), filename="iom.xml", by=author()
+    ).record
+
+
+def _iati_transaction(partnership) -> IatiTransaction:
+    return _iati_import(partnership).activities.get().transactions.get()
+
+
+def _many_iati_imports(partnership, n):
+    start = IatiImport.objects.filter(partnership=partnership).count()
+    IatiImport.objects.bulk_create(
+        IatiImport(
+            partnership=partnership, filename=f"iom-{i}.xml", sha256=f"{i:064x}", size=1000 + i,
+            iati_version="2.03", activities_read=3, activities_kept=1, transactions_kept=2,
+            imported_by=author(),
+        )
+        for i in range(start, start + n)
+    )  # fmt: skip
+
+
+def _many_iati_transactions(partnership, n):
+    record, _ = IatiImport.objects.get_or_create(
+        partnership=partnership,
+        sha256="d" * 64,
+        defaults={"filename": "many.xml", "size": 1, "iati_version": "2.03"},
+    )
+    activity, _ = IatiActivity.objects.get_or_create(
+        partnership=partnership, source_import=record, iati_identifier="XM-DAC-47066-MANY",
+        defaults={"reporting_org": "XM-DAC-47066", "source_line": 1},
+    )  # fmt: skip
+    start = activity.transactions.count()
+    IatiTransaction.objects.bulk_create(
+        IatiTransaction(
+            partnership=partnership, activity=activity, transaction_type="1",
+            date=dt.date(2019, 1, 1) + dt.timedelta(days=i), value=Decimal(1000 + i),
+            currency="USD", value_date=dt.date(2019, 1, 1) + dt.timedelta(days=i),
+            provider_org="XM-DAC-3-1", reference=f"PAY-{i}", source_line=i + 2,
+        )
+        for i in range(start, start + n)
+    )  # fmt: skip
+
+
 # --- Create payloads: what a made object's writable fields do not give ----------------------
 
 
@@ -581,6 +637,16 @@ RULES: dict[str, Rule] = {
         _many_staff_positions,
         update=_a_reason,
     ),
+    # A partnership's IATI files and reconciliation (read by every member) and the import of
+    # the organisation's file (desk officers), by the partnership's slug.
+    "partnership-iati": Rule(
+        Capability.EDIT_FUNDING,
+        lambda p: p,
+        _many_partnerships,
+        actions={"iati_import": Capability.EDIT_FUNDING},
+    ),
+    "iati-import": Rule(Capability.EDIT_FUNDING, _iati_import, _many_iati_imports),
+    "iati-transaction": Rule(Capability.EDIT_FUNDING, _iati_transaction, _many_iati_transactions),
     # Read-only; reading needs the right to read the history (not every member's).
     "history": Rule(
         Capability.VIEW_HISTORY,
@@ -621,11 +687,35 @@ class Route:
         return VIEWSETS[self.basename]
 
     @property
+    def lookup(self) -> str:
+        """The URL's name for the object: ``pk`` (the schema's ``{id}``), or the field the
+        viewset looks objects up by (a partnership's ``slug``)."""
+        return self.viewset.lookup_url_kwarg or self.viewset.lookup_field
+
+    @property
     def path(self) -> str:
         """The path as the schema names it."""
         if not self.detail:
             return reverse(self.name)
-        return reverse(self.name, kwargs={"pk": 12345}).replace("/12345/", "/{id}/")
+        if self.lookup == "pk":
+            return reverse(self.name, kwargs={"pk": 12345}).replace("/12345/", "/{id}/")
+        return reverse(self.name, kwargs={self.lookup: "s12345"}).replace(
+            "/s12345/", f"/{{{self.lookup}}}/"
+        )
+
+    def lookup_value(self, obj: models.Model) -> Any:
+        return obj.pk if self.lookup == "pk" else getattr(obj, self.viewset.lookup_field)
+
+    def missing_value(self, obj: models.Model) -> Any:
+        """A lookup value that names nothing, as alike to the object's as can be."""
+        value = self.lookup_value(obj)
+        return 2**40 + value if self.lookup == "pk" else f"{value}-x"
+
+    def url(self, obj: models.Model | None = None, value: Any = None) -> str:
+        """The route's URL for an object (or a lookup value); lists take neither."""
+        if not self.detail:
+            return reverse(self.name)
+        return reverse(self.name, kwargs={self.lookup: self.lookup_value(obj) if obj else value})
 
     def operation(self) -> dict[str, Any]:
         return openapi()["paths"][self.path][self.method]

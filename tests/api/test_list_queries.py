@@ -44,6 +44,8 @@ PINNED: dict[str, int] = {
     "agenda-item-list": 6,
     "note-list": 8,  # + goals, risks
     "action-point-list": 8,  # + goals, risks
+    "iati-import-list": 6,
+    "iati-transaction-list": 6,
     # Partnerships asked for; the changes' count, keys and rows, the names they refer to.
     "history-list": 9,
 }

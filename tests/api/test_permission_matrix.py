@@ -10,7 +10,6 @@ that may not gets 403.
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
 
 from config.api_urls import router
 from core.access import ROLE_CAPABILITIES, Capability
@@ -54,7 +53,7 @@ def _expected(role: str, rule: Rule, route: Route) -> set[int]:  # noqa: PLR0911
 def test_permission_matrix(users, api_login, iom, route, role):
     rule = RULES[route.basename]
     obj = rule.make(iom)
-    url = reverse(route.name, kwargs={"pk": obj.pk}) if route.detail else reverse(route.name)
+    url = route.url(obj)
     client = api_login(users.get(role))
     response = getattr(client, route.method)(url, {}, format="json")
     if response.streaming:
@@ -91,7 +90,7 @@ def test_a_non_member_who_may_write_nowhere_is_still_answered_as_a_non_member(
         Membership.objects.create(user=user, partnership=other_partnership, role=elsewhere)
     rule = RULES[route.basename]
     obj = rule.make(iom)
-    url = reverse(route.name, kwargs={"pk": obj.pk}) if route.detail else reverse(route.name)
+    url = route.url(obj)
     response = getattr(api_login(user), route.method)(url, {}, format="json")
     capability = (rule.actions or {}).get(route.action) or rule.write
     may_write_elsewhere = elsewhere is not None and capability in ROLE_CAPABILITIES[elsewhere]

@@ -34,6 +34,7 @@ def test_each_place_holds_the_cards_the_apps_registered_in_order():
         cards.DASHBOARD: [
             "reviews/includes/dashboard_reviews.html",
             "funding/partials/dashboard_summary.html",
+            "iati/partials/dashboard_card.html",
         ],
         cards.GOAL: ["reviews/includes/goal_reviews.html", "consultations/includes/linked.html"],
         cards.RISK: ["consultations/includes/linked.html"],
