@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "consultations",
     "iati",
     "attention",
+    "people",
 ]
 
 MIDDLEWARE = [
