@@ -16,7 +16,7 @@ from core.viewsets import CachedListMixin, PartnershipScopedViewSet
 from partnership.models import OverallGoal, Risk
 
 from . import access, serializers, services
-from .models import ActionPoint, AgendaItem, Consultation, Note
+from .models import ActionPoint, Consultation, Note
 
 _LINKS = (
     Prefetch("goals", queryset=OverallGoal.objects.order_by("number")),
@@ -29,12 +29,6 @@ class ConsultationScopedViewSet(PartnershipScopedViewSet):
 
 
 # --- Consultations ------------------------------------------------------------------------
-
-
-class ConsultationFilter(FilterSet):
-    class Meta:
-        model = Consultation
-        fields = ["year", "status"]
 
 
 @extend_schema_view(
@@ -56,7 +50,7 @@ class ConsultationViewSet(
     ConsultationScopedViewSet,
 ):
     access = access.consultations
-    filterset_class = ConsultationFilter
+    filterset_fields = ["year", "status"]
     ordering_fields = ["year", "date"]
     ordering = ["-year", "id"]
 
@@ -91,12 +85,6 @@ class ConsultationViewSet(
 # --- Agenda items ------------------------------------------------------------------------
 
 
-class AgendaItemFilter(FilterSet):
-    class Meta:
-        model = AgendaItem
-        fields = ["consultation", "kind"]
-
-
 @extend_schema_view(
     list=extend_schema(summary="List agenda items in agenda order (?consultation=<id>)"),
     retrieve=extend_schema(summary="Read an agenda item"),
@@ -114,7 +102,7 @@ class AgendaItemViewSet(
     ConsultationScopedViewSet,
 ):
     access = access.agenda_items
-    filterset_class = AgendaItemFilter
+    filterset_fields = ["consultation", "kind"]
     ordering_fields = ["order"]
     ordering = ["consultation_id", "order"]
 

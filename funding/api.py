@@ -16,25 +16,11 @@ from core.serializers import ReasonSerializer
 from core.viewsets import CachedListMixin, PartnershipScopedViewSet, partnership_slug
 
 from . import access, selectors, serializers, services
-from .models import (
-    Allocation,
-    BudgetLine,
-    Component,
-    Disbursement,
-    ExchangeRate,
-    StaffPosition,
-    VoluntaryContribution,
-)
+from .models import Allocation, Component, VoluntaryContribution
 
 
 class FundingViewSet(PartnershipScopedViewSet):
     write_capability = Capability.EDIT_FUNDING
-
-
-class BudgetLineFilter(FilterSet):
-    class Meta:
-        model = BudgetLine
-        fields = ["year", "component", "status"]
 
 
 @extend_schema_view(
@@ -44,7 +30,7 @@ class BudgetLineFilter(FilterSet):
 class BudgetLineViewSet(CachedListMixin, mixins.RetrieveModelMixin, FundingViewSet):
     access = access.budget_lines
     serializer_class = serializers.BudgetLineSerializer
-    filterset_class = BudgetLineFilter
+    filterset_fields = ["year", "component", "status"]
     ordering_fields = ["year", "component"]
     ordering = ["partnership_id", "year", "component"]
 
@@ -64,7 +50,7 @@ class BudgetLineViewSet(CachedListMixin, mixins.RetrieveModelMixin, FundingViewS
         detail=False,
         methods=["post"],
         url_path="commit-year",
-        filterset_class=None,
+        filterset_fields=None,
         pagination_class=None,
     )
     def commit_year(self, request):
@@ -122,17 +108,6 @@ class CorrectWithdrawMixin(mixins.UpdateModelMixin):
         return Response(status=204)
 
 
-class DisbursementFilter(FilterSet):
-    class Meta:
-        model = Disbursement
-        fields = {
-            "budget_line": ["exact"],
-            "kind": ["exact"],
-            "currency": ["exact"],
-            "value_date": ["gte", "lte"],
-        }
-
-
 @extend_schema_view(
     list=extend_schema(summary="List payments and refunds"),
     retrieve=extend_schema(summary="Read a payment or refund"),
@@ -147,7 +122,12 @@ class DisbursementViewSet(
 
     access = access.disbursements
     serializer_class = serializers.DisbursementSerializer
-    filterset_class = DisbursementFilter
+    filterset_fields = {
+        "budget_line": ["exact"],
+        "kind": ["exact"],
+        "currency": ["exact"],
+        "value_date": ["gte", "lte"],
+    }
     ordering_fields = ["value_date", "created_at"]
     ordering = ["-value_date", "-id"]
 
@@ -155,12 +135,6 @@ class DisbursementViewSet(
         data = dict(serializer.validated_data)
         self.check_write(data["budget_line"].partnership_id)
         serializer.instance = services.disbursement_create(by=self.request.user, **data)
-
-
-class ExchangeRateFilter(FilterSet):
-    class Meta:
-        model = ExchangeRate
-        fields = {"currency": ["exact"], "date": ["exact", "gte", "lte"]}
 
 
 @extend_schema_view(
@@ -189,7 +163,7 @@ class ExchangeRateViewSet(
     access = access.exchange_rates
     serializer_class = serializers.ExchangeRateSerializer
     update_serializer_class = serializers.ExchangeRateUpdateSerializer
-    filterset_class = ExchangeRateFilter
+    filterset_fields = {"currency": ["exact"], "date": ["exact", "gte", "lte"]}
     ordering_fields = ["date", "currency"]
     ordering = ["currency", "-date"]
 
@@ -365,12 +339,6 @@ class AllocationViewSet(
         services.allocation_withdraw(allocation=obj, reason=reason)
 
 
-class StaffPositionFilter(FilterSet):
-    class Meta:
-        model = StaffPosition
-        fields = ["kind", "duty_station"]
-
-
 @extend_schema_view(
     list=extend_schema(summary="List Danish nationals employed by the organisation"),
     retrieve=extend_schema(summary="Read a staff position"),
@@ -393,7 +361,7 @@ class StaffPositionViewSet(
     access = access.staff_positions
     serializer_class = serializers.StaffPositionSerializer
     update_serializer_class = serializers.StaffPositionUpdateSerializer
-    filterset_class = StaffPositionFilter
+    filterset_fields = ["kind", "duty_station"]
     ordering_fields = ["start_date", "kind"]
     ordering = ["kind", "start_date", "id"]
 

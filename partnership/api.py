@@ -14,7 +14,7 @@ from core.viewsets import CachedListMixin, PartnershipScopedViewSet
 
 from . import access, serializers, services
 from .history_api import HistoryViewSet
-from .models import Document, GoalStatus, GoalUpdate, OverallGoal, RiskAssessment
+from .models import GoalStatus, OverallGoal
 
 
 class UpdateWithReasonMixin(mixins.UpdateModelMixin):
@@ -110,12 +110,6 @@ class GoalViewSet(
         return services.goal_update(goal=goal, **kwargs)
 
 
-class GoalUpdateFilter(FilterSet):
-    class Meta:
-        model = GoalUpdate
-        fields = {"goal": ["exact"], "status": ["exact"], "as_of": ["gte", "lte"]}
-
-
 @extend_schema_view(
     list=extend_schema(summary="List goal updates (newest first)"),
     retrieve=extend_schema(summary="Read a goal update"),
@@ -131,7 +125,7 @@ class GoalUpdateViewSet(
 
     access = access.goal_updates
     serializer_class = serializers.GoalUpdateSerializer
-    filterset_class = GoalUpdateFilter
+    filterset_fields = {"goal": ["exact"], "status": ["exact"], "as_of": ["gte", "lte"]}
     ordering_fields = ["as_of", "created_at"]
     ordering = ["-as_of", "-created_at", "-id"]
 
@@ -162,12 +156,6 @@ class RiskViewSet(
         return services.risk_update(risk=risk, **kwargs)
 
 
-class RiskAssessmentFilter(FilterSet):
-    class Meta:
-        model = RiskAssessment
-        fields = {"risk": ["exact"], "as_of": ["gte", "lte"]}
-
-
 @extend_schema_view(
     list=extend_schema(summary="List risk assessments (newest first)"),
     retrieve=extend_schema(summary="Read a risk assessment"),
@@ -183,7 +171,7 @@ class RiskAssessmentViewSet(
 
     access = access.risk_assessments
     serializer_class = serializers.RiskAssessmentSerializer
-    filterset_class = RiskAssessmentFilter
+    filterset_fields = {"risk": ["exact"], "as_of": ["gte", "lte"]}
     ordering_fields = ["as_of", "created_at"]
     ordering = ["-as_of", "-created_at", "-id"]
 
@@ -191,12 +179,6 @@ class RiskAssessmentViewSet(
         data = serializer.validated_data
         self.check_write(data["risk"].partnership_id)
         serializer.instance = services.risk_assessment_create(by=self.request.user, **data)
-
-
-class DocumentFilter(FilterSet):
-    class Meta:
-        model = Document
-        fields = ["kind", "year"]
 
 
 @extend_schema_view(
@@ -214,7 +196,7 @@ class DocumentViewSet(
     PartnershipScopedViewSet,
 ):
     access = access.documents
-    filterset_class = DocumentFilter
+    filterset_fields = ["kind", "year"]
     ordering_fields = ["year", "title", "created_at"]
     ordering = ["-year", "title"]
 
