@@ -50,14 +50,11 @@ class ConsultationViewSet(
     ConsultationScopedViewSet,
 ):
     access = access.consultations
+    serializer_class = serializers.ConsultationSerializer
+    create_serializer_class = serializers.ConsultationCreateSerializer
     filterset_fields = ["year", "status"]
     ordering_fields = ["year", "date"]
     ordering = ["-year", "id"]
-
-    def get_serializer_class(self):
-        if self.action == "create":
-            return serializers.ConsultationCreateSerializer
-        return serializers.ConsultationSerializer
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -102,14 +99,11 @@ class AgendaItemViewSet(
     ConsultationScopedViewSet,
 ):
     access = access.agenda_items
+    serializer_class = serializers.AgendaItemSerializer
+    update_serializer_class = serializers.AgendaItemUpdateSerializer
     filterset_fields = ["consultation", "kind"]
     ordering_fields = ["order"]
     ordering = ["consultation_id", "order"]
-
-    def get_serializer_class(self):
-        if self.action in ("update", "partial_update"):
-            return serializers.AgendaItemUpdateSerializer
-        return serializers.AgendaItemSerializer
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -180,14 +174,11 @@ class NoteViewSet(
     ConsultationScopedViewSet,
 ):
     access = access.notes
+    serializer_class = serializers.NoteSerializer
+    update_serializer_class = serializers.NoteUpdateSerializer
     filterset_class = NoteFilter
     ordering_fields = ["created_at", "updated_at"]
     ordering = ["agenda_item__consultation_id", "agenda_item__order", "created_at", "id"]
-
-    def get_serializer_class(self):
-        if self.action in ("update", "partial_update"):
-            return serializers.NoteUpdateSerializer
-        return serializers.NoteSerializer
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related(*_LINKS)
@@ -306,14 +297,11 @@ class ActionPointViewSet(
     ConsultationScopedViewSet,
 ):
     access = access.action_points
+    serializer_class = serializers.ActionPointSerializer
+    update_serializer_class = serializers.ActionPointUpdateSerializer
     filterset_class = ActionPointFilter
     ordering_fields = ["due_date", "created_at"]
     ordering = ["consultation_id", "due_date", "id"]
-
-    def get_serializer_class(self):
-        if self.action in ("update", "partial_update"):
-            return serializers.ActionPointUpdateSerializer
-        return serializers.ActionPointSerializer
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related(*_LINKS)

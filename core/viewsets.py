@@ -7,7 +7,7 @@ from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import exceptions, mixins, permissions, viewsets
+from rest_framework import exceptions, mixins, permissions, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -81,6 +81,17 @@ class PartnershipScopedViewSet(viewsets.GenericViewSet):
     permission_classes = [permissions.IsAuthenticated, CanWriteSomewhere]
     # The schema documents it on lists (config.schema.AutoSchema).
     list_parameters = [PARTNERSHIP_PARAMETER]
+    # What a create or an update reads, where it differs from ``serializer_class`` (a
+    # partnership named by slug, fields that stay once the object exists, a reason).
+    create_serializer_class: type[serializers.BaseSerializer] | None = None
+    update_serializer_class: type[serializers.BaseSerializer] | None = None
+
+    def get_serializer_class(self):
+        if self.action == "create" and self.create_serializer_class is not None:
+            return self.create_serializer_class
+        if self.action in ("update", "partial_update") and self.update_serializer_class is not None:
+            return self.update_serializer_class
+        return super().get_serializer_class()
 
     def get_base_queryset(self):
         """The objects the user may see, with what the serializer reads (annotations)."""

@@ -80,16 +80,11 @@ class BudgetLineViewSet(CachedListMixin, mixins.RetrieveModelMixin, FundingViewS
 
 
 class CorrectWithdrawMixin(mixins.UpdateModelMixin):
-    """PUT and PATCH correct an object, with a required ``reason``; ``POST …/withdraw/``
-    with ``{"reason": …}`` removes it (204), the change history keeping it and the reason."""
+    """PUT and PATCH correct an object, with a required ``reason`` (the resource's
+    ``update_serializer_class``); ``POST …/withdraw/`` with ``{"reason": …}`` removes it
+    (204), the change history keeping it and the reason."""
 
-    update_serializer_class: type
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-
-    def get_serializer_class(self):
-        if self.action in {"update", "partial_update"}:
-            return self.update_serializer_class
-        return super().get_serializer_class()
 
     def withdraw_object(self, obj, reason: str) -> None:
         raise NotImplementedError
@@ -209,15 +204,11 @@ class AssessedContributionViewSet(
 ):
     access = access.assessed_contributions
     serializer_class = serializers.AssessedContributionSerializer
+    create_serializer_class = serializers.AssessedContributionCreateSerializer
     filterset_fields = ["year"]
     ordering_fields = ["year"]
     ordering = ["partnership_id", "year"]
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def get_serializer_class(self):
-        if self.action == "create":
-            return serializers.AssessedContributionCreateSerializer
-        return super().get_serializer_class()
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

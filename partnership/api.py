@@ -196,14 +196,11 @@ class DocumentViewSet(
     PartnershipScopedViewSet,
 ):
     access = access.documents
+    serializer_class = serializers.DocumentSerializer
+    create_serializer_class = serializers.DocumentCreateSerializer
     filterset_fields = ["kind", "year"]
     ordering_fields = ["year", "title", "created_at"]
     ordering = ["-year", "title"]
-
-    def get_serializer_class(self):
-        if self.action == "create":
-            return serializers.DocumentCreateSerializer
-        return serializers.DocumentSerializer
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
