@@ -69,6 +69,23 @@ def partnership_slug(request: Request) -> str | None:
     return slug or None
 
 
+class UpdateWithReasonMixin(mixins.UpdateModelMixin):
+    """Updates go through the record's update service (``save_update``), so that its
+    rules hold and the history keeps the reason."""
+
+    def save_update(self, instance: Any, *, by: Any, changes: dict, reason: str) -> Any:
+        raise NotImplementedError
+
+    def perform_update(self, serializer):
+        changes = dict(serializer.validated_data)
+        reason = changes.pop("reason", "")
+        updated = self.save_update(
+            serializer.instance, by=self.request.user, changes=changes, reason=reason
+        )
+        # Re-read so computed fields (annotations) are present in the answer.
+        serializer.instance = self.get_base_queryset().get(pk=updated.pk)
+
+
 class PartnershipScopedViewSet(viewsets.GenericViewSet):
     """A resource whose objects belong to a partnership.
 

@@ -2,36 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.routers import BaseRouter
 
 from core.filters import FilterSet
-from core.viewsets import CachedListMixin, PartnershipScopedViewSet
+from core.viewsets import CachedListMixin, PartnershipScopedViewSet, UpdateWithReasonMixin
 
 from . import access, serializers, services
 from .history_api import HistoryViewSet
 from .models import GoalStatus, OverallGoal
-
-
-class UpdateWithReasonMixin(mixins.UpdateModelMixin):
-    """Updates go through the record's update service (``save_update``), so that its
-    rules hold and the history keeps the reason."""
-
-    def save_update(self, instance: Any, *, by: Any, changes: dict, reason: str) -> Any:
-        raise NotImplementedError
-
-    def perform_update(self, serializer):
-        changes = dict(serializer.validated_data)
-        reason = changes.pop("reason", "")
-        updated = self.save_update(
-            serializer.instance, by=self.request.user, changes=changes, reason=reason
-        )
-        # Re-read so computed fields (annotations) are present in the answer.
-        serializer.instance = self.get_base_queryset().get(pk=updated.pk)
 
 
 @extend_schema_view(

@@ -15,7 +15,7 @@ from rest_framework.routers import BaseRouter
 
 from core.access import Capability
 from core.serializers import ReasonSerializer
-from core.viewsets import CachedListMixin, PartnershipScopedViewSet
+from core.viewsets import CachedListMixin, PartnershipScopedViewSet, UpdateWithReasonMixin
 
 from . import access, serializers, services
 from .models import DownloadLog, GoalAssessment, PriorityAreaAssessment, ReportVersion
@@ -31,7 +31,7 @@ from .views import version_file_response
 )
 class ReviewViewSet(
     mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
+    UpdateWithReasonMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
     PartnershipScopedViewSet,
@@ -55,12 +55,8 @@ class ReviewViewSet(
             partnership=partnership, by=self.request.user, **data
         )
 
-    def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        reason = data.pop("reason", "")
-        serializer.instance = services.review_update(
-            review=serializer.instance, data=data, reason=reason, by=self.request.user
-        )
+    def save_update(self, review, *, changes, **kwargs):
+        return services.review_update(review=review, data=changes, **kwargs)
 
     @extend_schema(
         summary="Confirm the review's due date (desk officers): the day compared with today",
