@@ -12,7 +12,7 @@ from rest_framework.routers import BaseRouter
 
 from core.access import Capability
 from core.filters import BooleanFilter, FilterSet, ModelChoiceFilter
-from core.viewsets import CachedListMixin, PartnershipScopedViewSet
+from core.viewsets import CachedListMixin, CreateThroughServiceMixin, PartnershipScopedViewSet
 from partnership.models import OverallGoal, Risk
 
 from . import access, serializers, services
@@ -43,7 +43,7 @@ class ConsultationScopedViewSet(PartnershipScopedViewSet):
     ),
 )
 class ConsultationViewSet(
-    mixins.CreateModelMixin,
+    CreateThroughServiceMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
@@ -55,15 +55,7 @@ class ConsultationViewSet(
     filterset_fields = ["year", "status"]
     ordering_fields = ["year", "date"]
     ordering = ["-year", "id"]
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        partnership = data.pop("partnership")
-        self.check_write(partnership.pk)
-        data.pop("status", None)
-        serializer.instance = services.consultation_create(
-            partnership=partnership, by=self.request.user, **data
-        )
+    create_service = staticmethod(services.consultation_create)
 
     def perform_update(self, serializer):
         current = serializer.instance
@@ -290,7 +282,7 @@ class ActionPointFilter(FilterSet):
     ),
 )
 class ActionPointViewSet(
-    mixins.CreateModelMixin,
+    CreateThroughServiceMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
@@ -302,17 +294,10 @@ class ActionPointViewSet(
     filterset_class = ActionPointFilter
     ordering_fields = ["due_date", "created_at"]
     ordering = ["consultation_id", "due_date", "id"]
+    create_service = staticmethod(services.action_point_create)
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related(*_LINKS)
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        consultation = data.pop("consultation")
-        self.check_write(consultation.partnership_id)
-        serializer.instance = services.action_point_create(
-            consultation=consultation, by=self.request.user, **data
-        )
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)

@@ -13,7 +13,12 @@ from rest_framework.routers import BaseRouter
 from core.access import Capability
 from core.filters import BooleanFilter, FilterSet, IntegerFilter
 from core.serializers import ReasonSerializer
-from core.viewsets import CachedListMixin, PartnershipScopedViewSet, partnership_slug
+from core.viewsets import (
+    CachedListMixin,
+    CreateThroughServiceMixin,
+    PartnershipScopedViewSet,
+    partnership_slug,
+)
 
 from . import access, selectors, serializers, services
 from .models import Allocation, Component, VoluntaryContribution
@@ -111,7 +116,7 @@ class CorrectWithdrawMixin(mixins.UpdateModelMixin):
     ),
 )
 class DisbursementViewSet(
-    mixins.CreateModelMixin, CachedListMixin, mixins.RetrieveModelMixin, FundingViewSet
+    CreateThroughServiceMixin, CachedListMixin, mixins.RetrieveModelMixin, FundingViewSet
 ):
     """Append-only: a mistaken payment is corrected by a refund."""
 
@@ -125,11 +130,7 @@ class DisbursementViewSet(
     }
     ordering_fields = ["value_date", "created_at"]
     ordering = ["-value_date", "-id"]
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        self.check_write(data["budget_line"].partnership_id)
-        serializer.instance = services.disbursement_create(by=self.request.user, **data)
+    create_service = staticmethod(services.disbursement_create)
 
 
 @extend_schema_view(
@@ -149,7 +150,7 @@ class DisbursementViewSet(
     ),
 )
 class ExchangeRateViewSet(
-    mixins.CreateModelMixin,
+    CreateThroughServiceMixin,
     CorrectWithdrawMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
@@ -161,15 +162,15 @@ class ExchangeRateViewSet(
     filterset_fields = {"currency": ["exact"], "date": ["exact", "gte", "lte"]}
     ordering_fields = ["date", "currency"]
     ordering = ["currency", "-date"]
+    create_service = staticmethod(services.exchange_rate_create)
 
     def get_base_queryset(self):
         return super().get_base_queryset().annotate(payments=Count("disbursements"))
 
     def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        self.check_write(data["partnership"].pk)
-        rate = services.exchange_rate_create(by=self.request.user, **data)
-        serializer.instance = self.get_base_queryset().get(pk=rate.pk)
+        super().perform_create(serializer)
+        # Re-read with the count of payments the answer shows.
+        serializer.instance = self.get_base_queryset().get(pk=serializer.instance.pk)
 
     def perform_update(self, serializer):
         rate, data = serializer.instance, serializer.validated_data
@@ -196,7 +197,7 @@ class ExchangeRateViewSet(
     ),
 )
 class AssessedContributionViewSet(
-    mixins.CreateModelMixin,
+    CreateThroughServiceMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
@@ -209,12 +210,7 @@ class AssessedContributionViewSet(
     ordering_fields = ["year"]
     ordering = ["partnership_id", "year"]
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        partnership = data.pop("partnership")
-        self.check_write(partnership.pk)
-        serializer.instance = services.assessed_contribution_create(partnership=partnership, **data)
+    create_service = staticmethod(services.assessed_contribution_create)
 
     def perform_update(self, serializer):
         data = serializer.validated_data
@@ -295,7 +291,7 @@ class AllocationFilter(FilterSet):
     withdraw=extend_schema(summary="Withdraw an allocation, with the reason (desk officers)"),
 )
 class AllocationViewSet(
-    mixins.CreateModelMixin,
+    CreateThroughServiceMixin,
     CorrectWithdrawMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
@@ -307,11 +303,7 @@ class AllocationViewSet(
     filterset_class = AllocationFilter
     ordering_fields = ["amount", "country"]
     ordering = ["budget_line__year", "budget_line__component", "country", "id"]
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        self.check_write(data["budget_line"].partnership_id)
-        serializer.instance = services.allocation_create(by=self.request.user, **data)
+    create_service = staticmethod(services.allocation_create)
 
     def perform_update(self, serializer):
         allocation, data = serializer.instance, serializer.validated_data
@@ -343,7 +335,7 @@ class AllocationViewSet(
     ),
 )
 class StaffPositionViewSet(
-    mixins.CreateModelMixin,
+    CreateThroughServiceMixin,
     CorrectWithdrawMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
@@ -355,12 +347,7 @@ class StaffPositionViewSet(
     filterset_fields = ["kind", "duty_station"]
     ordering_fields = ["start_date", "kind"]
     ordering = ["kind", "start_date", "id"]
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        partnership = data.pop("partnership")
-        self.check_write(partnership.pk)
-        serializer.instance = services.staff_position_create(partnership=partnership, **data)
+    create_service = staticmethod(services.staff_position_create)
 
     def perform_update(self, serializer):
         position, data = serializer.instance, serializer.validated_data

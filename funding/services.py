@@ -401,6 +401,7 @@ def assessed_contribution_create(
     invoiced: Decimal | None = None,
     paid: Decimal | None = None,
     reason: str = "",
+    by: Any = None,
 ) -> AssessedContribution:
     """A further year of the assessed contribution (the strategy states 2017 and 2018)."""
     _not_negative(administrative_budget=administrative_budget, invoiced=invoiced, paid=paid)
@@ -416,6 +417,8 @@ def assessed_contribution_create(
     )
     contribution.full_clean()
     contribution._change_reason = clean_reason(reason) if (reason or "").strip() else ""
+    if by is not None:
+        contribution._history_user = by  # else the request's user (HistoryRequestMiddleware)
     contribution.save()
     return contribution
 
@@ -586,12 +589,16 @@ def _save_position(position: StaffPosition, **kwargs: Any) -> None:
 
 
 @transaction.atomic
-def staff_position_create(*, partnership: Partnership, **fields: Any) -> StaffPosition:
+def staff_position_create(
+    *, partnership: Partnership, by: Any = None, **fields: Any
+) -> StaffPosition:
     """Register a Danish national in the organisation; a secondment's cost counts against
     its secondments line and may not take it past its amount."""
     position = StaffPosition(partnership=partnership, **fields)
     position.full_clean()
     _check_secondment_cost(position)
+    if by is not None:
+        position._history_user = by  # else the request's user (HistoryRequestMiddleware)
     _save_position(position)
     return position
 

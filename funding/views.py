@@ -382,7 +382,9 @@ def assessed_contribution_create(request: HttpRequest, slug: str) -> HttpRespons
     form = AssessedContributionCreateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.assessed_contribution_create(partnership=partnership, **form.cleaned_data)
+            services.assessed_contribution_create(
+                partnership=partnership, by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             add_form_errors(form, error)
         else:
@@ -618,7 +620,9 @@ def staff(request: HttpRequest, slug: str) -> HttpResponse:
     form = StaffPositionForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
         try:
-            services.staff_position_create(partnership=partnership, **form.cleaned_data)
+            services.staff_position_create(
+                partnership=partnership, by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             add_form_errors(form, error)
         else:

@@ -8,7 +8,12 @@ from rest_framework import mixins
 from rest_framework.routers import BaseRouter
 
 from core.filters import FilterSet
-from core.viewsets import CachedListMixin, PartnershipScopedViewSet, UpdateWithReasonMixin
+from core.viewsets import (
+    CachedListMixin,
+    CreateThroughServiceMixin,
+    PartnershipScopedViewSet,
+    UpdateWithReasonMixin,
+)
 
 from . import access, serializers, services
 from .history_api import HistoryViewSet
@@ -97,7 +102,7 @@ class GoalViewSet(
     create=extend_schema(summary="Add an update to a goal's timeline (desk officers)"),
 )
 class GoalUpdateViewSet(
-    mixins.CreateModelMixin,
+    CreateThroughServiceMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
     PartnershipScopedViewSet,
@@ -109,11 +114,7 @@ class GoalUpdateViewSet(
     filterset_fields = {"goal": ["exact"], "status": ["exact"], "as_of": ["gte", "lte"]}
     ordering_fields = ["as_of", "created_at"]
     ordering = ["-as_of", "-created_at", "-id"]
-
-    def perform_create(self, serializer):
-        data = serializer.validated_data
-        self.check_write(data["goal"].partnership_id)
-        serializer.instance = services.goal_update_create(by=self.request.user, **data)
+    create_service = staticmethod(services.goal_update_create)
 
 
 @extend_schema_view(
@@ -143,7 +144,7 @@ class RiskViewSet(
     create=extend_schema(summary="Assess a risk (desk officers)"),
 )
 class RiskAssessmentViewSet(
-    mixins.CreateModelMixin,
+    CreateThroughServiceMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
     PartnershipScopedViewSet,
@@ -155,11 +156,7 @@ class RiskAssessmentViewSet(
     filterset_fields = {"risk": ["exact"], "as_of": ["gte", "lte"]}
     ordering_fields = ["as_of", "created_at"]
     ordering = ["-as_of", "-created_at", "-id"]
-
-    def perform_create(self, serializer):
-        data = serializer.validated_data
-        self.check_write(data["risk"].partnership_id)
-        serializer.instance = services.risk_assessment_create(by=self.request.user, **data)
+    create_service = staticmethod(services.risk_assessment_create)
 
 
 @extend_schema_view(
@@ -171,7 +168,7 @@ class RiskAssessmentViewSet(
 )
 class DocumentViewSet(
     UpdateWithReasonMixin,
-    mixins.CreateModelMixin,
+    CreateThroughServiceMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
     PartnershipScopedViewSet,
@@ -182,14 +179,7 @@ class DocumentViewSet(
     filterset_fields = ["kind", "year"]
     ordering_fields = ["year", "title", "created_at"]
     ordering = ["-year", "title"]
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        partnership = data.pop("partnership")
-        self.check_write(partnership.pk)
-        serializer.instance = services.document_create(
-            partnership=partnership, by=self.request.user, **data
-        )
+    create_service = staticmethod(services.document_create)
 
     def save_update(self, document, **kwargs):
         return services.document_update(document=document, **kwargs)

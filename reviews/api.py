@@ -15,7 +15,12 @@ from rest_framework.routers import BaseRouter
 
 from core.access import Capability
 from core.serializers import ReasonSerializer
-from core.viewsets import CachedListMixin, PartnershipScopedViewSet, UpdateWithReasonMixin
+from core.viewsets import (
+    CachedListMixin,
+    CreateThroughServiceMixin,
+    PartnershipScopedViewSet,
+    UpdateWithReasonMixin,
+)
 
 from . import access, serializers, services
 from .models import DownloadLog, GoalAssessment, PriorityAreaAssessment, ReportVersion
@@ -30,7 +35,7 @@ from .views import version_file_response
     partial_update=extend_schema(summary="Change a review's facts (desk officers)"),
 )
 class ReviewViewSet(
-    mixins.CreateModelMixin,
+    CreateThroughServiceMixin,
     UpdateWithReasonMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
@@ -44,16 +49,10 @@ class ReviewViewSet(
     ordering_fields = ["due_date", "created_at"]
     ordering = ["partnership_id", "kind", "id"]
 
+    create_service = staticmethod(services.review_create)
+
     def get_queryset(self):
         return super().get_queryset().prefetch_related("sources")
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        partnership = data.pop("partnership")
-        self.check_write(partnership.pk)
-        serializer.instance = services.review_create(
-            partnership=partnership, by=self.request.user, **data
-        )
 
     def save_update(self, review, *, changes, **kwargs):
         return services.review_update(review=review, data=changes, **kwargs)
