@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.access import Capability
 from core.forms import ConfirmForm
-from core.views import add_form_errors, form_status, partnership_context
+from core.views import add_form_errors, confirm_page, form_status, partnership_context
 from partnership import access as partnership_access
 
 from . import access, selectors, services
@@ -347,7 +347,7 @@ def item_delete(request: HttpRequest, slug: str, pk: int, kind: str, number: int
     ]
     if kind == "finding" and item.recommendations.exists():
         consequences.append("Leave the recommendations that answer it without a finding.")
-    context = partnership_context(
+    return confirm_page(
         request,
         review.partnership,
         title=f"Delete {kind} {number}",
@@ -356,7 +356,6 @@ def item_delete(request: HttpRequest, slug: str, pk: int, kind: str, number: int
         confirm_label=f"Delete {kind} {number}",
         back=reverse(f"reviews:{kind}-edit", args=[slug, pk, number]),
     )
-    return render(request, "confirm.html", context, status=form_status(form))
 
 
 @require_POST
@@ -452,7 +451,7 @@ def version_issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 "The review is issued as soon as its file is stored.",
             )
             return redirect(review.get_absolute_url())
-    context = partnership_context(
+    return confirm_page(
         request,
         review.partnership,
         title=f"Issue the report of “{review.title}”",
@@ -461,7 +460,6 @@ def version_issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         confirm_label="Issue the report",
         back=review.get_absolute_url(),
     )
-    return render(request, "confirm.html", context, status=form_status(form))
 
 
 def download_filename(version: ReportVersion) -> str:
