@@ -1,4 +1,5 @@
-"""The write every edit service of a record shares: save what changed, with its reason."""
+"""The writes every edit service of a record shares: save what changed, with its reason;
+withdraw a record entered by mistake, with the reason."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from django.db import models, transaction
+
+from .reasons import clean_reason
 
 M = TypeVar("M", bound=models.Model)
 
@@ -33,3 +36,13 @@ def record_update(*, instance: M, data: Mapping[str, Any], reason: str = "", by:
             current._history_user = by  # else the request's user (HistoryRequestMiddleware)
         current.save(update_fields=changed)
     return current
+
+
+def record_withdraw(*, instance: models.Model, reason: str) -> None:
+    """Delete a record entered by mistake (locked first); its history keeps it, with the
+    reason, which is required. An app's ``<entity>_withdraw`` service checks its rules."""
+    reason = clean_reason(reason)
+    with transaction.atomic():
+        current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+        current._change_reason = reason  # read by django-simple-history
+        current.delete()

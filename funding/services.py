@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 
 from core import caching
 from core.reasons import clean_reason
+from core.services import record_withdraw
 from partnership.models import Currency, Partnership
 
 from . import annex, dac, selectors
@@ -300,16 +301,15 @@ def exchange_rate_update(
 
 @transaction.atomic
 def exchange_rate_withdraw(*, exchange_rate: ExchangeRate, reason: str) -> None:
-    """Withdraw a rate entered by mistake; refused once a payment was converted with it."""
+    """Withdraw a rate entered by mistake; refused once a payment was converted with it
+    (the payments' foreign key protects it in the database too)."""
     reason = clean_reason(reason)
-    current = ExchangeRate.objects.select_for_update().get(pk=exchange_rate.pk)
-    count, shown = _payments_using(current)
+    count, shown = _payments_using(exchange_rate)
     if count:
         raise ValidationError(
             {NON_FIELD_ERRORS: _used_rate_message(count, shown, "it cannot be withdrawn")}
         )
-    current._change_reason = reason
-    current.delete()
+    record_withdraw(instance=exchange_rate, reason=reason)
 
 
 RATE_COLUMNS = ("currency", "date", "rate", "source")
@@ -547,13 +547,9 @@ def allocation_update(
     return current
 
 
-@transaction.atomic
 def allocation_withdraw(*, allocation: Allocation, reason: str) -> None:
     """Withdraw an allocation recorded by mistake; its history keeps it and the reason."""
-    reason = clean_reason(reason)
-    current = Allocation.objects.select_for_update().get(pk=allocation.pk)
-    current._change_reason = reason
-    current.delete()
+    record_withdraw(instance=allocation, reason=reason)
 
 
 STAFF_FIELDS = (
@@ -622,13 +618,9 @@ def staff_position_update(
     return current
 
 
-@transaction.atomic
 def staff_position_withdraw(*, staff_position: StaffPosition, reason: str) -> None:
     """Withdraw a position registered by mistake; its history keeps it and the reason."""
-    reason = clean_reason(reason)
-    current = StaffPosition.objects.select_for_update().get(pk=staff_position.pk)
-    current._change_reason = reason
-    current.delete()
+    record_withdraw(instance=staff_position, reason=reason)
 
 
 # --- Annex IV: the organisation's funding history -----------------------------------------
