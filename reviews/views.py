@@ -22,7 +22,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.access import Capability
 from core.forms import ConfirmForm
-from core.views import add_form_errors, confirm_page, form_status, partnership_context
+from core.views import (
+    add_form_errors,
+    confirm_page,
+    form_status,
+    partnership_context,
+    saved_message,
+)
 from partnership import access as partnership_access
 
 from . import access, selectors, services
@@ -144,15 +150,17 @@ def review_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
     form = ReviewForm(request.POST or None, instance=review)
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.changed_data if name != "reason"}
         try:
             services.review_update(
-                review=review, data=data, reason=form.cleaned_data["reason"], by=request.user
+                review=review,
+                data=form.changes(),
+                reason=form.cleaned_data["reason"],
+                by=request.user,
             )
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, "Saved." if data else "Nothing was changed.")
+            messages.success(request, saved_message(form.changes()))
             return redirect(review.get_absolute_url())
     context = partnership_context(
         request,
