@@ -1,5 +1,5 @@
-"""The writes every edit service of a record shares: save what changed, with its reason;
-withdraw a record entered by mistake, with the reason."""
+"""The writes every edit service of a record shares: save what changed, or a correction,
+with its reason; withdraw a record entered by mistake, with the reason."""
 
 from __future__ import annotations
 
@@ -35,6 +35,18 @@ def record_update(*, instance: M, data: Mapping[str, Any], reason: str = "", by:
         if by is not None:
             current._history_user = by  # else the request's user (HistoryRequestMiddleware)
         current.save(update_fields=changed)
+    return current
+
+
+def apply_changes(*, current: M, changes: Mapping[str, Any], reason: str = "") -> M:
+    """Set ``changes`` on a record the caller has locked and checked, validate it and save
+    those fields, the reason going with the history entry. Unlike :func:`record_update`,
+    it saves (and the history records) a correction even where no value differs."""
+    for name, value in changes.items():
+        setattr(current, name, value)
+    current.full_clean()
+    current._change_reason = reason  # read by django-simple-history
+    current.save(update_fields=list(changes))
     return current
 
 

@@ -18,7 +18,7 @@ from simple_history.utils import bulk_create_with_history
 
 from core import caching
 from core.reasons import clean_reason
-from core.services import record_withdraw
+from core.services import apply_changes, record_withdraw
 from partnership.models import Currency, Partnership
 
 from . import annex, dac, selectors
@@ -291,12 +291,8 @@ def exchange_rate_update(
             raise ValidationError(
                 {"rate": _used_rate_message(count, shown, "its currency, date and figure stay")}
             )
-    current.currency, current.date, current.rate = currency, date, rate
-    current.source = (source or "").strip()
-    current.full_clean()
-    current._change_reason = reason
-    current.save(update_fields=["currency", "date", "rate", "source"])
-    return current
+    changes = {"currency": currency, "date": date, "rate": rate, "source": (source or "").strip()}
+    return apply_changes(current=current, changes=changes, reason=reason)
 
 
 @transaction.atomic
@@ -441,19 +437,15 @@ def assessed_contribution_update(
     """Record what was invoiced and paid, or correct the year's scale and budget once known."""
     current = AssessedContribution.objects.select_for_update().get(pk=contribution.pk)
     _not_negative(administrative_budget=administrative_budget, invoiced=invoiced, paid=paid)
-    current.scale_percent = scale_percent
-    current.administrative_budget = administrative_budget
-    current.paying_ministry = (paying_ministry or "").strip()
-    current.invoiced = invoiced
-    current.paid = paid
-    current.full_clean()
-    current._change_reason = clean_reason(reason) if (reason or "").strip() else ""
-    current.save(
-        update_fields=[
-            "scale_percent", "administrative_budget", "paying_ministry", "invoiced", "paid",
-        ]
-    )  # fmt: skip
-    return current
+    changes = {
+        "scale_percent": scale_percent,
+        "administrative_budget": administrative_budget,
+        "paying_ministry": (paying_ministry or "").strip(),
+        "invoiced": invoiced,
+        "paid": paid,
+    }
+    reason = clean_reason(reason) if (reason or "").strip() else ""
+    return apply_changes(current=current, changes=changes, reason=reason)
 
 
 def _allocation_checks(
@@ -536,15 +528,14 @@ def allocation_update(
     current = Allocation.objects.select_for_update().get(pk=allocation.pk)
     line = _locked_line(budget_line)
     code = _allocation_checks(line=line, country=country, amount=amount, exclude=current)
-    current.budget_line = line
-    current.country = code
-    current.amount = amount
-    current.description = (description or "").strip()
-    current.reported_in = (reported_in or "").strip()
-    current.full_clean()
-    current._change_reason = reason
-    current.save(update_fields=["budget_line", "country", "amount", "description", "reported_in"])
-    return current
+    changes = {
+        "budget_line": line,
+        "country": code,
+        "amount": amount,
+        "description": (description or "").strip(),
+        "reported_in": (reported_in or "").strip(),
+    }
+    return apply_changes(current=current, changes=changes, reason=reason)
 
 
 def allocation_withdraw(*, allocation: Allocation, reason: str) -> None:
