@@ -4,10 +4,14 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from core.reasons import REASON_MAX_LENGTH
-from core.serializers import UsernameField, VisibleRelatedField, reason_field
+from core.serializers import (
+    UsernameField,
+    VisibleRelatedField,
+    VisibleSlugRelatedField,
+    reason_field,
+)
 from partnership import access as partnership_access
 from partnership.assignees import AssigneeField
-from partnership.models import Partnership
 
 from . import access
 from .models import ActionPoint, AgendaItem, Consultation, Note
@@ -42,21 +46,11 @@ class ConsultationSerializer(serializers.ModelSerializer):
 class ConsultationCreateSerializer(ConsultationSerializer):
     """Creating one: it starts planned, with the standard agenda of the strategy."""
 
-    partnership = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Partnership.objects.none()
-    )
+    partnership = VisibleSlugRelatedField(object_access=partnership_access.partnerships)
 
     class Meta(ConsultationSerializer.Meta):
         read_only_fields = ["id", "status", "created_by", "created_at"]
         validators = []  # the service says which year is taken, at the field
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["partnership"].queryset = partnership_access.partnerships.visible(
-                request.user
-            )
 
 
 class AgendaItemSerializer(serializers.ModelSerializer):

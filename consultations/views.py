@@ -22,7 +22,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from core.access import Capability
 from core.forms import ConfirmForm
-from core.views import add_form_errors, form_status, partnership_context
+from core.views import add_form_errors, confirm_page, form_status, partnership_context
 from partnership import access as partnership_access
 from partnership import selectors as partnership_selectors
 from partnership.models import OverallGoal, Partnership, Risk
@@ -439,7 +439,7 @@ def note_clear(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
         return redirect(back)
     author = note.author.get_full_name() or note.author.username
-    context = partnership_context(
+    return confirm_page(
         request,
         item.consultation.partnership,
         title=f"Clear the note by {author} on “{Truncator(item.title).chars(70)}”",
@@ -454,7 +454,6 @@ def note_clear(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         confirm_label="Clear the note",
         back=back,
     )
-    return render(request, "confirm.html", context, status=form_status(form))
 
 
 @require_POST
@@ -630,7 +629,7 @@ def action_point_drop(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.success(request, "The action point is dropped.")
         return redirect(back)
     year = point.consultation.year
-    context = partnership_context(
+    return confirm_page(
         request,
         point.consultation.partnership,
         title=f"Drop the action point “{Truncator(point.description).chars(80)}”",
@@ -645,4 +644,3 @@ def action_point_drop(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         confirm_label="Drop the action point",
         back=back,
     )
-    return render(request, "confirm.html", context, status=form_status(form))
