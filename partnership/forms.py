@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from core.forms import DateInput, ReasonMixin
-from core.uploads import ALLOWED_DESCRIPTION
+from core.uploads import ACCEPT, ALLOWED_DESCRIPTION
 
 from .models import Document, GoalStatus, OverallGoal, Partnership, PriorityArea, Risk
 from .selectors import evidence_label
@@ -34,7 +34,10 @@ class GoalUpdateForm(forms.Form):
     )
     evidence_url = forms.URLField(label="Evidence link", required=False, assume_scheme="https")
     new_document_file = forms.FileField(
-        label="Document file", required=False, help_text=f"{ALLOWED_DESCRIPTION}, at most 25 MB."
+        label="Document file",
+        required=False,
+        help_text=f"{ALLOWED_DESCRIPTION}, at most 25 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
     new_document_title = forms.CharField(label="Document title", max_length=300, required=False)
     new_document_kind = forms.ChoiceField(
@@ -131,7 +134,11 @@ class DocumentForm(forms.Form):
     title = forms.CharField(max_length=300)
     year = forms.IntegerField(required=False, min_value=1945, max_value=2100)
     reference = forms.CharField(max_length=120, required=False)
-    file = forms.FileField(required=False, help_text=f"{ALLOWED_DESCRIPTION}, at most 25 MB.")
+    file = forms.FileField(
+        required=False,
+        help_text=f"{ALLOWED_DESCRIPTION}, at most 25 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
     url = forms.URLField(label="Link", required=False, assume_scheme="https")
 
 

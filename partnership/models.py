@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from core import access
 from core.models import AppendOnlyModel
+from core.uploads import ALLOWED, extension_of
 
 
 class Currency(models.TextChoices):
@@ -261,9 +262,11 @@ class OverallGoal(models.Model):
 
 
 def document_upload_to(instance: models.Model, filename: str) -> str:
-    """A generated path: the user's file name never reaches the file system."""
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"documents/{uuid.uuid4().hex}.{extension}"
+    """A generated path: the user's file name never reaches the file system, and only an
+    extension on the list of kept kinds does (``core.uploads``; any other is ``.bin``,
+    served as bytes to download)."""
+    extension = extension_of(filename)
+    return f"documents/{uuid.uuid4().hex}.{extension if extension in ALLOWED else 'bin'}"
 
 
 class Document(models.Model):

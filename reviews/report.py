@@ -6,13 +6,12 @@ SHA-256 its footer prints.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from core import exports
 from funding.selectors import Budget
 
 from .models import GoalAssessment, PriorityAreaAssessment
@@ -191,6 +190,11 @@ def figures_json(figures: dict[str, Any]) -> bytes:
 CSV_COLUMNS = ["section", "item", "measure", "value", "unit", "as_of"]
 
 
+def _number(value: str | None) -> Decimal | None:
+    """A figure kept as text for the JSON, as a number again for a spreadsheet."""
+    return None if value is None else Decimal(value)
+
+
 def figures_csv(figures: dict[str, Any]) -> bytes:
     """The figures in long form, one value a row, for a spreadsheet."""
     rows: list[list[Any]] = []
@@ -205,13 +209,13 @@ def figures_csv(figures: dict[str, Any]) -> bytes:
                     "goal",
                     item,
                     "baseline",
-                    goal["baseline_value"],
+                    _number(goal["baseline_value"]),
                     goal["unit"],
                     goal["baseline_year"],
                 ]
             )
         if goal["target_value"] is not None:
-            rows.append(["goal", item, "target", goal["target_value"], goal["unit"], ""])
+            rows.append(["goal", item, "target", _number(goal["target_value"]), goal["unit"], ""])
         rows.extend(
             ["goal_update", item, "status", update["status"], "", update["as_of"]]
             for update in goal["updates"]
@@ -221,7 +225,7 @@ def figures_csv(figures: dict[str, Any]) -> bytes:
                 "goal_update",
                 item,
                 "actual_value",
-                update["actual_value"],
+                _number(update["actual_value"]),
                 goal["unit"],
                 update["as_of"],
             ]
@@ -247,7 +251,7 @@ def figures_csv(figures: dict[str, Any]) -> bytes:
                     "budget",
                     f"{year['year']} {line['component']}",
                     measure,
-                    line[measure],
+                    _number(line[measure]),
                     figures["budget"]["currency"],
                     "",
                 ]
@@ -271,8 +275,6 @@ def figures_csv(figures: dict[str, Any]) -> bytes:
                 ["risk", item, measure, assessment[measure], "1–5", assessment["as_of"]]
                 for measure in ("likelihood", "impact", "residual_likelihood", "residual_impact")
             )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+    # Through the one writer of the app's CSV files: a text a user typed (a goal's unit, an
+    # action point) that a spreadsheet would run as a formula is written as text.
+    return exports.to_csv(exports.Table("figures", CSV_COLUMNS, rows))
