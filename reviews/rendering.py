@@ -98,6 +98,43 @@ class ReportURLFetcher(URLFetcher):
 
 
 @dataclass(frozen=True)
+class Section:
+    """A numbered section (or a lettered annex) of the report: its heading, the anchor the
+    contents and the bookmarks point to, and how the other sections refer to it."""
+
+    key: str
+    number: str
+    title: str
+    annex: bool = False
+
+    @property
+    def anchor(self) -> str:
+        return self.key.replace("_", "-")
+
+    @property
+    def heading(self) -> str:
+        prefix = f"Annex {self.number}" if self.annex else self.number
+        return f"{prefix}. {self.title}"
+
+    @property
+    def ref(self) -> str:
+        """How the text refers to it: "section 3", "Annex D"."""
+        return f"Annex {self.number}" if self.annex else f"section {self.number}"
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("agreement", "1", "The review and the agreement"),
+    Section("budget", "2", "The budget"),
+    Section("goals", "3", "Overall goals"),
+    Section("priority_areas", "4", "Priority areas"),
+    Section("risks", "5", "Risks"),
+    Section("action_points", "6", "Action points of the annual consultations"),
+    Section("findings", "7", "Findings and recommendations"),
+    Section("sources", "8", "Sources"),
+)
+
+
+@dataclass(frozen=True)
 class Issue:
     """Who issued the report and when, printed on the cover and every page of a final
     version. A report rendered without one is a draft and says so on every page."""
@@ -170,6 +207,8 @@ def report_html(
             "rendered_at": rendered_at,
             "data_sha256": data_sha256,
             "issue": issue,
+            "sections": {section.key: section for section in SECTIONS},
+            "contents": SECTIONS,
             "heat_map_uri": charts.svg_data_uri(charts.heat_map_svg(data.heat_map)),
             "budget_chart_uri": charts.svg_data_uri(charts.budget_chart_svg(data.budget)),
             "asset_css": ASSET_SCHEME + "reviews/pdf/report.css",

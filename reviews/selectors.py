@@ -172,6 +172,28 @@ class ReportData:
     action_points: list[ActionPoint]
     as_of: date
 
+    # What the summary shows: derived from the rows above, no query of its own.
+    TOP_FINDINGS = 3
+
+    @property
+    def top_findings(self) -> list[Finding]:
+        """The review's first findings, in their order: the ones the summary leads with."""
+        return self.assessments.findings[: self.TOP_FINDINGS]
+
+    @property
+    def open_action_points(self) -> list[ActionPoint]:
+        """Open action points, overdue ones first, then by due date."""
+        points = [p for p in self.action_points if p.status == ActionPoint.Status.OPEN]
+        return sorted(points, key=lambda p: (not p.overdue, p.due_date or date.max, p.pk))
+
+    @property
+    def update_count(self) -> int:
+        return sum(len(row.updates) for row in self.assessments.goals)
+
+    @property
+    def risk_assessment_count(self) -> int:
+        return sum(len(risk.assessments.all()) for risk in self.risks)
+
 
 def review_report_data(*, review_id: int, as_of: date) -> ReportData:
     """The report's data in a fixed number of queries (16), whatever the amount of data.
