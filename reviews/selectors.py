@@ -6,16 +6,20 @@ queries; ``report`` turns it into the figures attached to the PDF.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
+from django.core.files.storage import default_storage
 from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from consultations import selectors as consultation_selectors
 from consultations.models import ActionPoint
 from funding import selectors as funding_selectors
-from funding.selectors import Budget
+from funding.models import AssessedContribution, Disbursement
+from funding.selectors import AllocationRow, Budget
 from partnership import selectors as partnership_selectors
 from partnership.models import GoalUpdate, OverallGoal, Partnership, PriorityArea, Risk
 from partnership.selectors import HeatCell
@@ -171,6 +175,16 @@ class ReportData:
     heat_map: list[list[HeatCell]]
     action_points: list[ActionPoint]
     as_of: date
+    # The annexes: what lies behind the budget, and the goal tracker's every update.
+    payments: list[Disbursement] = field(default_factory=list)
+    allocations: list[AllocationRow] = field(default_factory=list)
+    assessed_contributions: list[AssessedContribution] = field(default_factory=list)
+
+    @property
+    def timeline(self) -> list[tuple[OverallGoal, GoalUpdate]]:
+        """Every goal update, oldest first: the goal tracker as it was kept."""
+        pairs = [(row.goal, update) for row in self.assessments.goals for update in row.updates]
+        return sorted(pairs, key=lambda pair: (pair[1].as_of, pair[1].created_at, pair[1].pk))
 
     # What the summary shows: derived from the rows above, no query of its own.
     TOP_FINDINGS = 3
@@ -195,18 +209,43 @@ class ReportData:
         return sum(len(risk.assessments.all()) for risk in self.risks)
 
 
+def file_sha256(file: Any) -> str | None:
+    """The SHA-256 of a stored file (read in chunks); None where there is no file, or it
+    is missing from the storage."""
+    if not file:
+        return None
+    digest = hashlib.sha256()
+    try:
+        with default_storage.open(file.name, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 16), b""):
+                digest.update(chunk)
+    except FileNotFoundError:
+        return None
+    return digest.hexdigest()
+
+
+def sources_with_hashes(*, review: Review) -> list[ReviewSource]:
+    """The review's sources, each document with ``sha256``: of its stored file, or None
+    (a link, or a document recorded without its file). One query, and a read per file."""
+    sources = list(review_sources(review=review))
+    for source in sources:
+        source.document.sha256 = file_sha256(source.document.file)
+    return sources
+
+
 def review_report_data(*, review_id: int, as_of: date) -> ReportData:
-    """The report's data in a fixed number of queries (16), whatever the amount of data.
+    """The report's data in a fixed number of queries (19), whatever the amount of data.
 
     ``as_of`` is the day the report speaks for: which action points are overdue.
     """
     review = Review.objects.select_related("partnership__organisation").get(pk=review_id)
     partnership = review.partnership
     risks = list(partnership_selectors.risks_with_assessments(partnership=partnership))
+    payments = funding_selectors.disbursements_of_partnership(partnership=partnership)
     return ReportData(
         review=review,
         partnership=partnership,
-        sources=list(review_sources(review=review)),
+        sources=sources_with_hashes(review=review),
         assessments=review_assessments(review=review, with_timeline=True),
         budget=funding_selectors.budget_by_year_and_component(partnership=partnership),
         risks=risks,
@@ -215,6 +254,11 @@ def review_report_data(*, review_id: int, as_of: date) -> ReportData:
             partnership=partnership, as_of=as_of
         ),
         as_of=as_of,
+        payments=list(payments.order_by("value_date", "pk")),
+        allocations=funding_selectors.allocations_with_countries(partnership=partnership),
+        assessed_contributions=list(
+            funding_selectors.assessed_contributions(partnership=partnership)
+        ),
     )
 
 
