@@ -130,6 +130,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("risks", "5", "Risks"),
     Section("action_points", "6", "Action points of the annual consultations"),
     Section("findings", "7", "Findings and recommendations"),
+    Section("consistency", "8", "Consistency checks"),
     Section("payments", "A", "Payments and refunds", annex=True),
     Section("allocations", "B", "Allocations of earmarked funds", annex=True),
     Section("assessed", "C", "The assessed contribution", annex=True),

@@ -213,6 +213,11 @@ def report_figures(data: ReportData) -> dict[str, Any]:
             }
             for c in data.assessed_contributions
         ],
+        "consistency": [
+            {"check": result.check.name, "subject": item.subject, "message": item.message}
+            for result in data.checks
+            for item in result.found
+        ],
         "as_of": _text(data.as_of),
         "findings": [{"number": f.number, "text": f.text} for f in data.assessments.findings],
         "recommendations": [

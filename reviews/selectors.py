@@ -24,6 +24,7 @@ from partnership import selectors as partnership_selectors
 from partnership.models import GoalUpdate, OverallGoal, Partnership, PriorityArea, Risk
 from partnership.selectors import HeatCell
 
+from . import consistency
 from .models import (
     DownloadLog,
     Finding,
@@ -179,6 +180,8 @@ class ReportData:
     payments: list[Disbursement] = field(default_factory=list)
     allocations: list[AllocationRow] = field(default_factory=list)
     assessed_contributions: list[AssessedContribution] = field(default_factory=list)
+    # What the consistency checks found (``consistency.CHECKS``), each check in order.
+    checks: consistency.CheckResults = field(default_factory=consistency.CheckResults)
 
     @property
     def timeline(self) -> list[tuple[OverallGoal, GoalUpdate]]:
@@ -242,7 +245,7 @@ def review_report_data(*, review_id: int, as_of: date) -> ReportData:
     partnership = review.partnership
     risks = list(partnership_selectors.risks_with_assessments(partnership=partnership))
     payments = funding_selectors.disbursements_of_partnership(partnership=partnership)
-    return ReportData(
+    data = ReportData(
         review=review,
         partnership=partnership,
         sources=sources_with_hashes(review=review),
@@ -259,6 +262,43 @@ def review_report_data(*, review_id: int, as_of: date) -> ReportData:
         assessed_contributions=list(
             funding_selectors.assessed_contributions(partnership=partnership)
         ),
+    )
+    data.checks = consistency.run_checks(
+        consistency.CheckInput(
+            review=review,
+            goals=data.assessments.goals,
+            priority_areas=data.assessments.priority_areas,
+            years=data.budget.years,
+            payments=data.payments,
+            action_points=data.action_points,
+            period_end=review.period_end or as_of,
+            currency=partnership.currency,
+        )
+    )
+    return data
+
+
+def review_checks(
+    *, review: Review, assessments: ReviewPageData, as_of: date
+) -> consistency.CheckResults:
+    """The consistency checks of the review as its page shows them, given the page's
+    assessments: three queries (the budget per year, the payments without a recorded
+    rate, the action points overdue at the end of the period)."""
+    partnership = review.partnership
+    period_end = review.period_end or as_of
+    return consistency.run_checks(
+        consistency.CheckInput(
+            review=review,
+            goals=assessments.goals,
+            priority_areas=assessments.priority_areas,
+            years=funding_selectors.budget_totals_by_year(partnership=partnership).years,
+            payments=list(funding_selectors.foreign_payments_without_rate(partnership=partnership)),
+            action_points=consultation_selectors.action_points_overdue_on(
+                partnership=partnership, day=period_end
+            ),
+            period_end=period_end,
+            currency=partnership.currency,
+        )
     )
 
 

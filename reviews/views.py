@@ -94,14 +94,16 @@ def _versions_context(review: Review) -> dict[str, Any]:
 def _detail_context(request: HttpRequest, review: Review, **extra: Any) -> dict[str, Any]:
     data = selectors.review_assessments(review=review)
     extra.setdefault("due_form", DueDateForm(initial={"due_date": review.due_date}))
+    today = timezone.localdate()
     return partnership_context(
         request,
         review.partnership,
         data=data,
+        checks=selectors.review_checks(review=review, assessments=data, as_of=today),
         sources=selectors.review_sources(review=review),
         finding_form=FindingForm(),
         recommendation_form=RecommendationForm(review=review),
-        today=timezone.localdate(),
+        today=today,
         # The goal the review fulfils, with its status (from the goals already loaded).
         fulfilled=next(
             (row.goal for row in data.goals if row.goal.pk == review.fulfils_goal_id), None

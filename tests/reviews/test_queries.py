@@ -61,7 +61,7 @@ def _fill(review, author, n):
 
 PINNED = {
     "/p/{slug}/reviews/": 7,  # + the goals the new review may fulfil
-    "/p/{slug}/reviews/{review}/": 13,
+    "/p/{slug}/reviews/{review}/": 16,  # + the consistency checks: budget, payments, points
     "/p/{slug}/reviews/{review}/versions/": 5,
     "/p/{slug}/reviews/downloads/": 6,
     "/api/v1/reviews/": 7,

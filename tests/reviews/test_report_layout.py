@@ -118,17 +118,22 @@ def test_every_section_and_every_goal_and_risk_is_a_bookmark_at_its_page(full_re
 
 
 def test_sections_flow_instead_of_each_starting_a_page(demo_review, desk):
-    """Only the cover and the summary end their page early: no other page but the last is
-    mostly empty, and the demo's report is half what it was (14 pages)."""
+    """Only the cover, the summary and the last page before the annexes end early: no
+    other page but the last is mostly empty. The demo's report had 14 pages, five of them
+    nearly empty, before it held a summary, contents, annexes and the checks."""
     pages = page_texts(rendered_pdf(demo_review, desk))
     running = len("DRAFT DRAFT — not issued · version 1 of the report ") + 90
+    first_annex = next(s.heading for s in rendering.SECTIONS if s.annex)
+    before_annexes = next(
+        n for n, text in enumerate(pages) if text.startswith(f"DRAFT {first_annex}")
+    )
     nearly_empty = [
         number
         for number, text in enumerate(pages[:-1], start=1)
-        if number > 2 and len(text) - running < 600
+        if number not in (1, 2, before_annexes) and len(text) - running < 600
     ]
     assert nearly_empty == []
-    assert len(pages) <= 8
+    assert len(pages) <= 10
 
 
 def test_the_strategys_text_is_cited_by_section_not_printed_again(demo_review, desk):
