@@ -169,6 +169,9 @@ def render_pdf(
     fetcher = fetcher or ReportURLFetcher()
     options = {
         "pdf_variant": PDF_VARIANT,
+        # Tagged: headings, tables with their header cells, figures with their text
+        # alternatives and the document's language are in the structure tree.
+        "pdf_tags": True,
         "attachments": [
             Attachment(
                 string=content,
@@ -177,7 +180,8 @@ def render_pdf(
                 relationship="Data",
                 url_fetcher=fetcher,
             )
-            for name, content, description in attachments
+            # A PDF's name tree of embedded files must list them in the order of their names.
+            for name, content, description in sorted(attachments)
         ],
     }
     # No base URL: a relative reference resolves to nothing rather than to a file path.
