@@ -28,6 +28,7 @@ from partnership import access as partnership_access
 from . import access, selectors, services
 from .forms import (
     AssessmentForm,
+    DossierYearForm,
     DueDateForm,
     FindingForm,
     RecommendationForm,
@@ -36,7 +37,7 @@ from .forms import (
     SourcesForm,
     VerifyForm,
 )
-from .models import DownloadLog, ReportVersion, Review
+from .models import Dossier, DownloadLog, ReportVersion, Review
 from .templatetags.review_tags import utc_date
 
 
@@ -100,6 +101,7 @@ def _detail_context(request: HttpRequest, review: Review, **extra: Any) -> dict[
         review.partnership,
         data=data,
         checks=selectors.review_checks(review=review, assessments=data, as_of=today),
+        dossiers=selectors.dossiers_of(partnership=review.partnership, review=review),
         sources=selectors.review_sources(review=review),
         finding_form=FindingForm(),
         recommendation_form=RecommendationForm(review=review),
@@ -483,6 +485,16 @@ def version_file_response(version: ReportVersion) -> FileResponse:
     return response
 
 
+def dossier_file_response(dossier: Dossier) -> FileResponse:
+    stem = slugify(dossier.partnership.slug)[:60]
+    name = f"{stem}-dossier-{dossier.pk}.zip"
+    response = FileResponse(
+        dossier.file.open("rb"), as_attachment=True, filename=name, content_type="application/zip"
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @require_GET
 def version_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     version = _version(request, slug, pk, Capability.DOWNLOAD)
@@ -504,7 +516,8 @@ def _sha256_of(upload: Any) -> str:
 
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, slug: str) -> HttpResponse:
-    """Which version is this PDF? Answers from the SHA-256 of the uploaded bytes."""
+    """Which report version (or dossier) is this file? Answers from the SHA-256 of the
+    uploaded bytes."""
     partnership = partnership_access.partnerships.get(user=request.user, slug=slug)
     form = VerifyForm(request.POST or None, request.FILES or None)
     checked = None
@@ -521,8 +534,19 @@ def verify(request: HttpRequest, slug: str) -> HttpResponse:
         if match is not None and not match.is_issued
         else None
     )
+    dossier = (
+        selectors.dossier_by_sha256(partnership=partnership, sha256=checked)
+        if checked and match is None
+        else None
+    )
     context = partnership_context(
-        request, partnership, form=form, checked=checked, match=match, issued=issued
+        request,
+        partnership,
+        form=form,
+        checked=checked,
+        match=match,
+        issued=issued,
+        dossier=dossier,
     )
     return render(request, "reviews/verify.html", context, status=form_status(form))
 
@@ -537,5 +561,66 @@ def download_log(request: HttpRequest, slug: str) -> HttpResponse:
     )
     paginator = Paginator(selectors.download_log(partnership=partnership), DOWNLOAD_LOG_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    context = partnership_context(request, partnership, page=page)
+    dossier_downloads = selectors.dossier_downloads(partnership=partnership)[
+        :DOWNLOAD_LOG_PAGE_SIZE
+    ]
+    context = partnership_context(
+        request, partnership, page=page, dossier_downloads=dossier_downloads
+    )
     return render(request, "reviews/download_log.html", context)
+
+
+# --- Dossiers ------------------------------------------------------------------------------
+
+
+def _dossier_partnership(request: HttpRequest, slug: str) -> Any:
+    return partnership_access.partnerships.get(
+        user=request.user, capability=Capability.VIEW_HISTORY, slug=slug
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def dossier_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The partnership's dossiers, and the form to collect one for a year."""
+    partnership = _dossier_partnership(request, slug)
+    form = DossierYearForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = services.dossier_request(
+                partnership=partnership, year=form.cleaned_data["year"], by=request.user
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"Dossier {dossier.pk} is queued: it is collected shortly.")
+            return redirect("reviews:dossier-list", slug=slug)
+    context = partnership_context(
+        request,
+        partnership,
+        dossiers=selectors.dossiers_of(partnership=partnership),
+        reviews=selectors.reviews_due(partnership=partnership),
+        form=form,
+    )
+    return render(request, "reviews/dossier_list.html", context, status=form_status(form))
+
+
+@require_POST
+def review_dossier(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    review = _review(request, slug, pk, Capability.VIEW_HISTORY)
+    dossier = services.dossier_request(review=review, by=request.user)
+    messages.success(request, f"Dossier {dossier.pk} of this review is queued.")
+    return redirect(review.get_absolute_url() + "#dossier-heading")
+
+
+@require_GET
+def dossier_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    dossier = access.dossiers.get(
+        user=request.user, capability=Capability.VIEW_HISTORY, partnership__slug=slug, pk=pk
+    )
+    try:
+        services.dossier_log_download(
+            dossier=dossier, by=request.user, channel=DownloadLog.Channel.PAGE
+        )
+    except ValidationError as error:
+        raise Http404("This dossier has no file yet.") from error
+    return dossier_file_response(dossier)

@@ -17,7 +17,7 @@ from tests import factories
 from tests.consultations import factories as consultation_factories
 from tests.funding import factories as funding_factories
 from tests.queries import count_get, data_queries
-from tests.reviews.factories import ReviewFactory, done_version
+from tests.reviews.factories import ReviewFactory, built_dossier, done_version
 
 SLUG = "denmark-iom-2018-2020"
 
@@ -57,13 +57,18 @@ def _fill(review, author, n):
         services.recommendation_create(review=review, text="r", finding=finding)
         version = done_version(review, requested_by=author, number=start + i + 1)
         services.report_version_log_download(version=version, by=author, channel="page")
+        dossier = built_dossier(review.partnership, review=review, requested_by=author)
+        services.dossier_log_download(dossier=dossier, by=author, channel="page")
+        built_dossier(review.partnership, requested_by=author)
 
 
 PINNED = {
     "/p/{slug}/reviews/": 7,  # + the goals the new review may fulfil
-    "/p/{slug}/reviews/{review}/": 16,  # + the consistency checks: budget, payments, points
+    # + the consistency checks (budget, payments, action points) and the dossiers
+    "/p/{slug}/reviews/{review}/": 17,
     "/p/{slug}/reviews/{review}/versions/": 5,
-    "/p/{slug}/reviews/downloads/": 6,
+    "/p/{slug}/reviews/downloads/": 7,  # + the dossiers' downloads
+    "/p/{slug}/reviews/dossiers/": 7,
     "/api/v1/reviews/": 7,
     "/api/v1/report-versions/": 6,
     "/api/v1/goal-assessments/": 6,
