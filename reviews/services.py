@@ -23,6 +23,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from core import caching
 from core.services import record_update
 from partnership.models import Document, OverallGoal, Partnership, PriorityArea
 
@@ -692,11 +693,7 @@ def dossier_build(*, dossier_id: int) -> str:
         raise
     except Exception as exc:
         logger.exception("Building dossier %s failed", dossier_id)
-        Dossier.objects.filter(pk=dossier_id).update(
-            status=Dossier.Status.FAILED,
-            error=f"{type(exc).__name__}: {exc}"[:2000],
-            finished_at=timezone.now(),
-        )
+        dossier_fail(dossier_id=dossier_id, error=f"{type(exc).__name__}: {exc}")
         return "failed"
     with transaction.atomic():
         dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
@@ -719,9 +716,11 @@ def dossier_build(*, dossier_id: int) -> str:
 
 def dossier_fail(*, dossier_id: int, error: str) -> None:
     """Fail a dossier still pending (the task's last retry gave up)."""
-    Dossier.objects.filter(
+    failed = Dossier.objects.filter(
         pk=dossier_id, status__in=[Dossier.Status.QUEUED, Dossier.Status.BUILDING]
     ).update(status=Dossier.Status.FAILED, error=error[:2000], finished_at=timezone.now())
+    if failed:
+        caching.changed()  # an update() sends no signal: the lists must not keep the old row
 
 
 def dossier_log_download(*, dossier: Dossier, by: Any, channel: str) -> DossierDownload:

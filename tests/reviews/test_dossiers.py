@@ -284,3 +284,16 @@ def test_the_verification_page_recognises_a_dossier_by_its_sha256(review, audito
     changed = ContentFile(content + b"\x00", name="dossier.zip")
     page = client.post(f"/p/{SLUG}/reviews/verify/", {"file": changed}).content.decode()
     assert "No match" in page
+
+
+def test_a_build_that_fails_says_why_on_the_dossier(review, auditor, monkeypatch, login):
+    def broken(contents, **kwargs):
+        raise ValueError("the disk is full")
+
+    monkeypatch.setattr(dossier_files, "build", broken)
+    dossier = services.dossier_request(review=review, by=auditor)
+    assert services.dossier_build(dossier_id=dossier.pk) == "failed"
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.error) == ("failed", "ValueError: the disk is full")
+    page = login(auditor).get(f"/p/{SLUG}/reviews/dossiers/").content.decode()
+    assert "ValueError: the disk is full" in page
