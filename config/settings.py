@@ -8,7 +8,8 @@ suits the embedded demo (SQLite and a filesystem broker under ``var/``); with
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+import re
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -84,6 +85,9 @@ INSTALLED_APPS = [
     "csp",
     "django_guid",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "ops",
     "accounts",
@@ -91,19 +95,26 @@ INSTALLED_APPS = [
     "funding",
     "reviews",
     "consultations",
+    "iati",
+    "attention",
+    "people",
 ]
 
 MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ops.sessions.SessionRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "config.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ops.sessions.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -140,6 +151,21 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2000)},
     }
 }
+
+# The API's rate limits are counted here (core.throttling), and must be shared by every
+# web process: Redis when there is one, else files under var/ (the demo's one machine).
+if env_str("REDIS_URL"):
+    CACHES["throttle"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env_str("REDIS_URL"),
+        "KEY_PREFIX": "throttle",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+else:
+    CACHES["throttle"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str((VAR_DIR / "cache" / "throttle").resolve()),
+    }
 
 # --- Database -------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -178,6 +204,20 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ops.views.locked_out"
+# Log-in codes are not kept with the attempt (the password never is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+
+# Multi-factor sign-in (accounts/): a password and a code from an authenticator app
+# (TOTP), or a one-time recovery code. With MFA_REQUIRED, desk officers, auditors and
+# administrators (staff and superusers) must sign in with it and set it up at their first
+# log-in; with MFA_ALL_ROLES too, every user (mission staff included). Anyone may set it up,
+# and is then always asked for a code. API tokens are created only in such a session.
+MFA_REQUIRED = env_bool("MFA_REQUIRED", default=not DEBUG)
+MFA_ALL_ROLES = env_bool("MFA_ALL_ROLES", default=False)
+OTP_TOTP_ISSUER = "Partnership Monitor"
+# Administrators remove a lost authenticator (its owner sets up a new one at the next
+# log-in) but never see its key, nor recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -218,6 +258,11 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 # see ops.sessions.SessionRefreshMiddleware.
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 60)
+# However active, a session ends this long after its log-in (ASVS 7.3.2):
+# see ops.sessions.SessionLifetimeMiddleware.
+SESSION_MAX_LIFETIME = env_int("SESSION_MAX_LIFETIME", 12 * 60 * 60)
+if SESSION_MAX_LIFETIME <= 0:
+    raise ImproperlyConfigured("SESSION_MAX_LIFETIME must be a number of seconds above zero.")
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -266,11 +311,26 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # Per personal token and per user, on the shared cache: 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.throttling.TokenRateThrottle",
+        "core.throttling.UserRateThrottle",
+    ],
     "COERCE_DECIMAL_TO_STRING": True,
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DATE_FORMAT": "iso-8601",
     "DATETIME_FORMAT": "iso-8601",
 }
+# Requests a personal token, and a user through all their tokens and their session, may
+# send to the API ("N/second|minute|hour|day"; empty: no limit).
+API_RATE_PER_TOKEN = env_str("API_RATE_PER_TOKEN", "120/minute")
+API_RATE_PER_USER = env_str("API_RATE_PER_USER", "300/minute")
+for _name in ("API_RATE_PER_TOKEN", "API_RATE_PER_USER"):
+    if not re.fullmatch(r"([1-9][0-9]*/(second|minute|hour|day))?", globals()[_name]):
+        raise ImproperlyConfigured(
+            f"{_name} must be a number of requests per second, minute, hour or day "
+            f"(e.g. 120/minute), or empty for no limit, not {globals()[_name]!r}"
+        )
 SPECTACULAR_SETTINGS = {
     "TITLE": "Partnership Monitor API",
     "DESCRIPTION": "A donor ministry's strategic partnerships with multilateral organisations.",
@@ -334,10 +394,20 @@ REPORT_RENDER_TIME_LIMIT = env_int("REPORT_RENDER_TIME_LIMIT", 5 * 60)
 REPORT_RENDER_STALE_AFTER = env_int("REPORT_RENDER_STALE_AFTER", REPORT_RENDER_TIME_LIMIT + 60)
 REPORT_RENDER_MAX_ATTEMPTS = env_int("REPORT_RENDER_MAX_ATTEMPTS", 3)
 REPORT_RESEND_INTERVAL = env_int("REPORT_RESEND_INTERVAL", 60)
+# Digests of what needs attention (attention/): the beat task looks every
+# DIGEST_CHECK_INTERVAL seconds for people whose chosen time has come; a send that fails
+# is retried DIGEST_MAX_RETRIES times, DIGEST_RETRY_DELAY seconds apart, then marked failed.
+DIGEST_CHECK_INTERVAL = env_int("DIGEST_CHECK_INTERVAL", 5 * 60)
+DIGEST_MAX_RETRIES = env_int("DIGEST_MAX_RETRIES", 5)
+DIGEST_RETRY_DELAY = env_int("DIGEST_RETRY_DELAY", 5 * 60)
 CELERY_BEAT_SCHEDULE = {
     "reviews-resend-stuck-report-versions": {
         "task": "reviews.tasks.resend_stuck_report_versions",
         "schedule": REPORT_RESEND_INTERVAL,
+    },
+    "attention-send-digests": {
+        "task": "attention.tasks.send_digests",
+        "schedule": DIGEST_CHECK_INTERVAL,
     },
 }
 
@@ -346,6 +416,82 @@ CELERY_BEAT_SCHEDULE = {
 EXCHANGE_RATE_MAX_AGE_DAYS = env_int("EXCHANGE_RATE_MAX_AGE_DAYS", 7)
 if EXCHANGE_RATE_MAX_AGE_DAYS < 0:
     raise ImproperlyConfigured("EXCHANGE_RATE_MAX_AGE_DAYS must be zero or more days.")
+
+# IATI (iati/): the identifier and name of the organisation that publishes the files (the
+# ministry: DAC donor code 3, agency code 1), and the largest activity file an import reads.
+IATI_REPORTING_ORG = env_str("IATI_REPORTING_ORG", "XM-DAC-3-1")
+IATI_REPORTING_ORG_NAME = env_str(
+    "IATI_REPORTING_ORG_NAME", "Ministry of Foreign Affairs of Denmark"
+)
+# Provider identifiers, besides IATI_REPORTING_ORG, that name Denmark in the organisation's
+# data: Denmark as a DAC donor.
+IATI_DANISH_PROVIDERS = env_list("IATI_DANISH_PROVIDERS", ["XM-DAC-3"])
+IATI_IMPORT_MAX_BYTES = env_int("IATI_IMPORT_MAX_MB", 25) * 1024 * 1024
+IATI_IMPORT_MAX_SECONDS = env_int("IATI_IMPORT_MAX_SECONDS", 60)
+if IATI_IMPORT_MAX_BYTES <= 0 or IATI_IMPORT_MAX_SECONDS <= 0:
+    raise ImproperlyConfigured("IATI_IMPORT_MAX_MB and IATI_IMPORT_MAX_SECONDS must be positive.")
+
+# --- What needs attention (attention/rules.py) -------------------------------------------
+# Each N of a rule, with a default a desk officer would choose.
+ATTENTION_ACTION_POINT_DAYS = env_int("ATTENTION_ACTION_POINT_DAYS", 14)
+ATTENTION_REVIEW_DAYS = env_int("ATTENTION_REVIEW_DAYS", 60)
+ATTENTION_CONSULTATION_DAYS = env_int("ATTENTION_CONSULTATION_DAYS", 30)
+ATTENTION_NOTE_CLEARING_DAYS = env_int("ATTENTION_NOTE_CLEARING_DAYS", 14)
+ATTENTION_GOAL_UPDATE_MONTHS = env_int("ATTENTION_GOAL_UPDATE_MONTHS", 6)
+# Days of the year as MM-DD: the Finance Act for a year has passed by this day of the year
+# before (Folketinget adopts it in December); a committed line of a year should have had a
+# payment by this day of its year.
+ATTENTION_FINANCE_ACT_PASSED = env_str("ATTENTION_FINANCE_ACT_PASSED", "12-31")
+ATTENTION_PAYMENT_DUE = env_str("ATTENTION_PAYMENT_DUE", "06-30")
+# The day the rules take as today: empty for the calendar's (a demo may pin it, ISO 8601).
+ATTENTION_TODAY = env_str("ATTENTION_TODAY") or None
+for _name in (
+    "ATTENTION_ACTION_POINT_DAYS",
+    "ATTENTION_REVIEW_DAYS",
+    "ATTENTION_CONSULTATION_DAYS",
+    "ATTENTION_NOTE_CLEARING_DAYS",
+    "ATTENTION_GOAL_UPDATE_MONTHS",
+):
+    if globals()[_name] < 0:
+        raise ImproperlyConfigured(f"{_name} must be zero or more.")
+for _name in ("ATTENTION_FINANCE_ACT_PASSED", "ATTENTION_PAYMENT_DUE"):
+    try:
+        date.fromisoformat(f"2001-{globals()[_name]}")
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{_name} must be a day of the year as MM-DD.") from exc
+if ATTENTION_TODAY:
+    try:
+        date.fromisoformat(ATTENTION_TODAY)
+    except ValueError as exc:
+        raise ImproperlyConfigured("ATTENTION_TODAY must be a date as YYYY-MM-DD.") from exc
+
+# --- E-mail: digests go through Django's mail framework ---------------------------------
+# With EMAIL_HOST set, mail goes out by SMTP; otherwise (the demo) each message is written
+# as a file under var/mail, to be read there. EMAIL_BACKEND overrides either.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=not env_bool("EMAIL_USE_SSL"))
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both.")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.filebased.EmailBackend",
+)
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "Partnership Monitor <monitor@localhost>"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_SUBJECT_PREFIX = "[Partnership Monitor] "
+# Where the site is reached: the links in e-mails start with it.
+SITE_URL = (
+    env_str("SITE_URL")
+    or ("http://127.0.0.1:8000" if DEBUG or not ALLOWED_HOSTS else f"https://{ALLOWED_HOSTS[0]}")
+).rstrip("/")
 
 # --- Logging ------------------------------------------------------------------------------
 # One line per record on stdout, each with the id of the request (or task) it belongs to.

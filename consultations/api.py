@@ -78,7 +78,7 @@ class ConsultationViewSet(
         current = serializer.instance
         data = {
             name: serializer.validated_data.get(name, getattr(current, name))
-            for name in ("date", "place", "participants", "status")
+            for name in ("date", "place", "participants", "status", "organiser")
         }
         self.check_capability(
             current.partnership_id, access.status_capability(current.status, data["status"])

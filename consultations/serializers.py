@@ -6,6 +6,7 @@ from rest_framework import serializers
 from core.reasons import REASON_MAX_LENGTH
 from core.serializers import UsernameField, VisibleRelatedField, reason_field
 from partnership import access as partnership_access
+from partnership.assignees import AssigneeField
 from partnership.models import Partnership
 
 from . import access
@@ -15,6 +16,10 @@ from .rendering import render_markdown
 
 class ConsultationSerializer(serializers.ModelSerializer):
     partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organiser = AssigneeField(
+        help_text="The member who prepares it and is reminded of it, by user name (an id is "
+        "accepted too); null for nobody. A desk officer or mission staff of the partnership."
+    )
     created_by = UsernameField()
 
     class Meta:
@@ -27,6 +32,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
             "place",
             "participants",
             "status",
+            "organiser",
             "created_by",
             "created_at",
         ]
@@ -165,6 +171,10 @@ class ActionPointSerializer(serializers.ModelSerializer):
     overdue = serializers.SerializerMethodField(
         help_text="Open with its due date passed (as of today)."
     )
+    assignee = AssigneeField(
+        help_text="The member who follows it up and is reminded of it, by user name (an id "
+        "is accepted too); null for nobody. A desk officer or mission staff of the partnership."
+    )
     created_by = UsernameField()
     reason = serializers.CharField(
         write_only=True,
@@ -183,6 +193,7 @@ class ActionPointSerializer(serializers.ModelSerializer):
             "agenda_item",
             "description",
             "owner",
+            "assignee",
             "due_date",
             "status",
             "closed_on",

@@ -80,6 +80,21 @@ class BudgetLineViewSet(CachedListMixin, mixins.RetrieveModelMixin, FundingViewS
         return Response(self.get_serializer(committed.order_by("component"), many=True).data)
 
     @extend_schema(
+        summary="Name who is responsible for a line until it is paid (desk officers)",
+        request=serializers.BudgetLineAssignSerializer,
+        responses=serializers.BudgetLineSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        line = self.get_object()
+        data = serializers.BudgetLineAssignSerializer(
+            data=request.data, context={"request": request}
+        )
+        data.is_valid(raise_exception=True)
+        services.budget_line_assign(budget_line=line, by=request.user, **data.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=line.pk)).data)
+
+    @extend_schema(
         summary="Close a committed line, with the reason (desk officers)",
         request=ReasonSerializer,
         responses=serializers.BudgetLineSerializer,

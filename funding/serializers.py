@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from core.serializers import ReasonField, VisibleRelatedField, reason_field
 from partnership import access as partnership_access
+from partnership.assignees import AssigneeField
 from partnership.models import Currency
 
 from . import access, dac
@@ -34,6 +35,11 @@ class PartnershipSlugField(serializers.SlugRelatedField):
 
 class BudgetLineSerializer(serializers.ModelSerializer):
     partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    assignee = AssigneeField(
+        read_only=True,
+        help_text="The desk officer responsible for the line until it is paid, by user name; "
+        "null for nobody (set with …/assign/).",
+    )
     disbursed = serializers.DecimalField(
         max_digits=16,
         decimal_places=2,
@@ -52,10 +58,20 @@ class BudgetLineSerializer(serializers.ModelSerializer):
             "currency",
             "status",
             "finance_act_reference",
+            "assignee",
             "disbursed",
             "citation",
         ]
         read_only_fields = fields
+
+
+class BudgetLineAssignSerializer(serializers.Serializer):
+    assignee = AssigneeField(
+        required=True,
+        help_text="The desk officer responsible for the line until it is paid, by user name "
+        "(an id is accepted too); null for nobody.",
+    )
+    reason = ReasonField()
 
 
 class BudgetYearCommitSerializer(serializers.Serializer):

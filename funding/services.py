@@ -135,6 +135,25 @@ def budget_line_close(*, budget_line: BudgetLine, by: Any, reason: str) -> Budge
     return _transition(line=line, to_status=Status.CLOSED, by=by, reason=reason)
 
 
+@transaction.atomic
+def budget_line_assign(
+    *, budget_line: BudgetLine, by: Any, assignee: Any, reason: str = ""
+) -> BudgetLine:
+    """Name the member responsible for a line until it is paid (``None``: nobody). A closed
+    line needs no one."""
+    line = _locked_line(budget_line)
+    if line.assignee_id == getattr(assignee, "pk", None):
+        return line
+    if line.status == Status.CLOSED:
+        raise ValidationError({"assignee": f"{line.label} is closed: nothing is left to do."})
+    line.assignee = assignee
+    line.full_clean()
+    line._history_user = by
+    line._change_reason = reason.strip()
+    line.save(update_fields=["assignee"])
+    return line
+
+
 def to_dkk(amount: Decimal, rate: Decimal) -> Decimal:
     return (amount * rate).quantize(CENT, rounding=ROUND_HALF_UP)
 

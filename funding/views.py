@@ -19,6 +19,7 @@ from core.access import Capability, capabilities_in
 from core.forms import ConfirmForm
 from core.views import add_form_errors, form_status, partnership_context
 from partnership import access as partnership_access
+from partnership import selectors as partnership_selectors
 from partnership.models import Partnership
 
 from . import access, annex, charts, dac, selectors, services
@@ -28,6 +29,7 @@ from .forms import (
     AllocationForm,
     AssessedContributionCreateForm,
     AssessedContributionForm,
+    BudgetLineAssignForm,
     BudgetYearCommitForm,
     ContributionImportForm,
     CsvUploadForm,
@@ -143,6 +145,35 @@ def budget_line_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         history=history.object_history(line, limit=20) if may_see_history else None,
     )
     return render(request, "funding/budget_line_detail.html", context, status=form_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+def budget_line_assign(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Who is responsible for the line until it is paid."""
+    line = access.budget_lines.get(
+        user=request.user, capability=Capability.EDIT_FUNDING, partnership__slug=slug, pk=pk
+    )
+    members = partnership_selectors.members_who_can(
+        partnership_id=line.partnership_id, capability=Capability.EDIT_FUNDING
+    )
+    form = BudgetLineAssignForm(
+        request.POST or None, initial={"assignee": line.assignee}, members=members
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.budget_line_assign(budget_line=line, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"Saved who is responsible for {line.label}.")
+            return redirect(line.get_absolute_url())
+    return _edit_page(
+        request,
+        line.partnership,
+        form=form,
+        title=f"Who is responsible for {line.label}",
+        back=line.get_absolute_url(),
+    )
 
 
 @require_GET

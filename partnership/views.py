@@ -58,6 +58,9 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         body_context["cards"] = cards.render(
             cards.DASHBOARD, body_context, partnership=partnership, role=context["role"]
         )
+        body_context["top_cards"] = cards.render(
+            cards.DASHBOARD_TOP, body_context, partnership=partnership, role=context["role"]
+        )
         return render_to_string("partnership/dashboard_body.html", body_context)
 
     # What the page shows depends on the partnership's data and the reader's role only.

@@ -27,7 +27,7 @@ from .models import (
     ReportVersion,
     Review,
 )
-from .views import dossier_file_response, version_file_response
+from .views import dossier_delivery, version_delivery
 
 
 @extend_schema_view(
@@ -153,14 +153,18 @@ class ReportVersionViewSet(CachedListMixin, mixins.RetrieveModelMixin, Partnersh
         version = self.get_object()
         self._check(version, Capability.DOWNLOAD)
         try:
-            services.report_version_log_download(
-                version=version, by=request.user, channel=DownloadLog.Channel.API
-            )
+            return version_delivery(request, version, channel=DownloadLog.Channel.API)
         except ValidationError:
             return Response(
                 {"detail": "This version has no file yet."}, status=status.HTTP_404_NOT_FOUND
             )
-        return version_file_response(version)
+
+    def perform_content_negotiation(self, request, force=False):
+        # The download answers the PDF whatever Accept asks for (application/pdf
+        # included: no JSON renderer offers it); its errors still come as JSON.
+        return super().perform_content_negotiation(
+            request, force=force or self.action == "download"
+        )
 
     @extend_schema(
         summary="Issue the report from a rendered draft (desk officers): queues the final "
@@ -436,14 +440,17 @@ class DossierViewSet(
     def download(self, request, pk=None):
         dossier = self.get_object()
         try:
-            services.dossier_log_download(
-                dossier=dossier, by=request.user, channel=DownloadLog.Channel.API
-            )
+            return dossier_delivery(request, dossier, channel=DownloadLog.Channel.API)
         except ValidationError:
             return Response(
                 {"detail": "This dossier has no file yet."}, status=status.HTTP_404_NOT_FOUND
             )
-        return dossier_file_response(dossier)
+
+    def perform_content_negotiation(self, request, force=False):
+        # The download answers the ZIP whatever Accept asks for; its errors come as JSON.
+        return super().perform_content_negotiation(
+            request, force=force or self.action == "download"
+        )
 
 
 def register(router: BaseRouter) -> None:

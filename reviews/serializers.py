@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from core.serializers import ReasonField, UsernameField, VisibleRelatedField
 from partnership import access as partnership_access
+from partnership.assignees import AssigneeField
 from partnership.models import Partnership
 
 from . import access
@@ -40,6 +41,10 @@ class ReviewSerializer(serializers.ModelSerializer):
         help_text="The overall goal that carrying out the review fulfils, if one. Issuing "
         "the review does not change the goal's status.",
     )
+    assignee = AssigneeField(
+        help_text="The desk officer who carries the review through and is reminded of it, by "
+        "user name (an id is accepted too); null for nobody. A desk officer of the partnership."
+    )
     reason = ReasonField()
 
     class Meta:
@@ -58,6 +63,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             "due_confirmed_at",
             "overdue",
             "fulfils_goal",
+            "assignee",
             "status",
             "sources",
             "citation",

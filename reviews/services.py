@@ -117,6 +117,7 @@ def review_create(
     due_description: str = "",
     fulfils_goal: OverallGoal | None = None,
     sources: Iterable[Document] = (),
+    assignee: Any = None,
 ) -> Review:
     """A new review; a due date given by ``by`` counts as confirmed by them."""
     sources = list(sources)
@@ -132,6 +133,7 @@ def review_create(
         due_date=due_date,
         due_description=due_description,
         fulfils_goal=fulfils_goal,
+        assignee=assignee,
         **_due_confirmation(due_date, by),
     )
     review.full_clean()
@@ -618,10 +620,15 @@ def report_version_issue(*, version: ReportVersion, by: Any, reason: str) -> Rep
     return final
 
 
-def report_version_log_download(*, version: ReportVersion, by: Any, channel: str) -> DownloadLog:
-    """Record a download; only a rendered version has a file to download."""
+def report_version_require_file(*, version: ReportVersion) -> None:
+    """Only a rendered version has a file to download (or to answer a HEAD request for)."""
     if version.status != ReportVersion.Status.DONE or not version.file:
         raise ValidationError({"__all__": "This version has no file yet."})
+
+
+def report_version_log_download(*, version: ReportVersion, by: Any, channel: str) -> DownloadLog:
+    """Record a download, when the file is delivered."""
+    report_version_require_file(version=version)
     return DownloadLog.objects.create(version=version, user=by, channel=channel)
 
 
@@ -723,8 +730,13 @@ def dossier_fail(*, dossier_id: int, error: str) -> None:
         caching.changed()  # an update() sends no signal: the lists must not keep the old row
 
 
-def dossier_log_download(*, dossier: Dossier, by: Any, channel: str) -> DossierDownload:
-    """Record a download; only a built dossier has a file to download."""
+def dossier_require_file(*, dossier: Dossier) -> None:
+    """Only a built dossier has a file to download (or to answer a HEAD request for)."""
     if dossier.status != Dossier.Status.DONE or not dossier.file:
         raise ValidationError({"__all__": "This dossier has no file yet."})
+
+
+def dossier_log_download(*, dossier: Dossier, by: Any, channel: str) -> DossierDownload:
+    """Record a download, when the file is delivered."""
+    dossier_require_file(dossier=dossier)
     return DossierDownload.objects.create(dossier=dossier, user=by, channel=channel)

@@ -163,8 +163,9 @@ def _answer(response, value: int) -> tuple[int, str]:
 def test_no_detail_route_shows_the_other_partnerships_object(api_login, two, route):
     theirs = RULES[route.basename].make(two.theirs)
     client = api_login(two.member)
-    response = client.get(reverse(route.name, kwargs={"pk": theirs.pk}))
-    missing = client.get(reverse(route.name, kwargs={"pk": 2**40 + theirs.pk}))
+    value, missing_value = route.lookup_value(theirs), route.missing_value(theirs)
+    response = client.get(route.url(value=value))
+    missing = client.get(route.url(value=missing_value))
     assert response.status_code == 404
-    assert _answer(response, theirs.pk) == _answer(missing, 2**40 + theirs.pk)
+    assert _answer(response, value) == _answer(missing, missing_value)
     assert model_of(route.basename).objects.filter(pk=theirs.pk).exists()

@@ -45,8 +45,15 @@ PINNED: dict[str, int] = {
     "agenda-item-list": 6,
     "note-list": 8,  # + goals, risks
     "action-point-list": 8,  # + goals, risks
+    "iati-import-list": 6,
+    "iati-transaction-list": 6,
     # Partnerships asked for; the changes' count, keys and rows, the names they refer to.
     "history-list": 9,
+    # Partnerships, their members' roles, then one query per kind of object the rules read
+    # (reviews, action points, consultations, budget lines, notes, goals, report versions).
+    "my-work-list": 13,
+    "reminder-list": 6,
+    "membership-list": 7,  # + whether the reader is a portfolio administrator
 }
 
 

@@ -63,7 +63,8 @@ def _fill(review, author, n):
 
 
 PINNED = {
-    "/p/{slug}/reviews/": 7,  # + the goals the new review may fulfil
+    # + the goals the new review may fulfil, + the desk officers who may be responsible
+    "/p/{slug}/reviews/": 8,
     # + the consistency checks (budget, payments, action points) and the dossiers
     "/p/{slug}/reviews/{review}/": 17,
     "/p/{slug}/reviews/{review}/versions/": 5,

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('partnership', '0004_data_version_to_core'),
-        ('reviews', '0002_issued_report_due_date_and_goal'),
+        ('reviews', '0003_review_assignee'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+
+class IatiImportForm(forms.Form):
+    file = forms.FileField(label="IATI activity file (XML)")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            "The activity file the organisation publishes, IATI 2.01 to 2.03, at most "
+            f"{settings.IATI_IMPORT_MAX_BYTES // 1024 // 1024} MB."
+        )

@@ -1,0 +1,479 @@
+"""Reads of the IATI app, shared by the pages and the API: the imports, the organisation's
+transactions with Denmark as the provider, and the reconciliation of what Denmark paid
+with what the organisation reports it received."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import QuerySet
+
+from funding import selectors as funding_selectors
+from funding.models import Disbursement, ExchangeRate
+from partnership.models import Partnership
+
+from .build import activity_identifier
+from .models import IatiImport, IatiTransaction, TransactionType
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+# A payment and a receipt are the same money when they are at most this many days apart
+# and their amounts, in DKK at the rates of their days, differ by at most this share.
+MATCH_WINDOW_DAYS = 45
+CURRENCY_TOLERANCE = Decimal("0.05")
+DPORTAL = "https://d-portal.org/ctrack.html"
+
+
+# --- Imports and the organisation's transactions ----------------------------------------------
+
+
+def imports(*, partnership: Partnership) -> QuerySet[IatiImport]:
+    return IatiImport.objects.filter(partnership=partnership).select_related(
+        "partnership", "imported_by"
+    )
+
+
+def latest_import(*, partnership: Partnership) -> IatiImport | None:
+    return imports(partnership=partnership).order_by("-created_at", "-pk").first()
+
+
+def current_transactions(*, partnership: Partnership) -> QuerySet[IatiTransaction]:
+    """The kept transactions of the activities as last imported (newest first)."""
+    return (
+        IatiTransaction.objects.filter(partnership=partnership, activity__replaced_by=None)
+        .select_related("activity")
+        .order_by("-date", "-pk")
+    )
+
+
+def incoming_funds(*, partnership: Partnership) -> QuerySet[IatiTransaction]:
+    """What the organisation reports it received from Denmark (incoming funds)."""
+    return current_transactions(partnership=partnership).filter(
+        transaction_type=TransactionType.INCOMING_FUNDS
+    )
+
+
+# --- Links out --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+    description: str
+
+
+def links_out(*, partnership: Partnership) -> list[Link]:
+    """The agreement's activity on d-portal, and the organisation's own IATI data there."""
+    links = [
+        Link(
+            "This agreement on d-portal",
+            f"{DPORTAL}#view=act&aid={activity_identifier(partnership)}",
+            "The activity as the ministry publishes it (once the file is published).",
+        )
+    ]
+    identifier = partnership.organisation.iati_identifier
+    if identifier:
+        links.append(
+            Link(
+                f"{partnership.organisation.acronym or partnership.organisation.name}'s IATI "
+                "data on d-portal",
+                f"{DPORTAL}?publisher={identifier}#view=main",
+                f"Everything {partnership.organisation.name} publishes ({identifier}).",
+            )
+        )
+    return links
+
+
+# --- Reconciliation ---------------------------------------------------------------------------
+
+
+def _dkk(amount: Decimal, rate: Decimal) -> Decimal:
+    return (amount * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class _Rates:
+    """The partnership's exchange rates, read once: the latest on or before a day."""
+
+    def __init__(self, partnership: Partnership):
+        self.by_currency: dict[str, list[ExchangeRate]] = defaultdict(list)
+        for rate in ExchangeRate.objects.filter(partnership=partnership).order_by("date"):
+            self.by_currency[rate.currency].append(rate)
+        self.dates = {c: [r.date for r in rates] for c, rates in self.by_currency.items()}
+
+    def on(self, currency: str, day: dt.date) -> ExchangeRate | None:
+        index = bisect.bisect_right(self.dates.get(currency, []), day)
+        return self.by_currency[currency][index - 1] if index else None
+
+
+@dataclass(frozen=True)
+class Side:
+    """A payment of Denmark's or a receipt the organisation reports, with its DKK value at
+    the rate of its day (``amount_dkk`` is None where no rate is recorded)."""
+
+    who: str  # "denmark" or "organisation"
+    date: dt.date
+    amount: Decimal
+    currency: str
+    amount_dkk: Decimal | None
+    rate: Decimal | None
+    rate_date: dt.date | None
+    rate_source: str
+    reference: str
+    where: str
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+    @property
+    def rate_description(self) -> str:
+        if self.currency == "DKK":
+            return "in DKK"
+        if self.rate is None:
+            return f"no {self.currency} rate on or before {self.date:%-d %B %Y} is recorded"
+        return (
+            f"1 {self.currency} = {self.rate} DKK on {self.rate_date:%-d %B %Y} "
+            f"({self.rate_source})"
+        )
+
+
+class Kind:
+    TIMING = "timing"
+    CURRENCY = "currency"
+    AMOUNT = "amount"
+    MISSING_IN_IATI = "missing_in_iati"
+    MISSING_IN_RECORDS = "missing_in_records"
+    LABELS = {
+        TIMING: "Timing: booked in different years",
+        CURRENCY: "Currency: converted at different rates",
+        AMOUNT: "Amount: the same payment, another amount",
+        MISSING_IN_IATI: "Missing in the organisation's IATI data",
+        MISSING_IN_RECORDS: "Missing in Denmark's records",
+    }
+
+
+@dataclass
+class Difference:
+    kind: str
+    denmark: Side | None
+    organisation: Side | None
+    # What the difference adds to each year's (received − disbursed), in DKK.
+    effects: dict[int, Decimal]
+    explanation: str
+
+    @property
+    def label(self) -> str:
+        return Kind.LABELS[self.kind]
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({s.year for s in (self.denmark, self.organisation) if s is not None})
+
+    @property
+    def size(self) -> Decimal | None:
+        """The difference in DKK (the organisation's less Denmark's); for a timing
+        difference the amount that moved between years. None: no rate to convert with."""
+        if self.kind == Kind.TIMING:
+            return self.denmark.amount_dkk if self.denmark else None
+        if any(s is not None and s.amount_dkk is None for s in (self.denmark, self.organisation)):
+            return None
+        return sum(self.effects.values(), ZERO)
+
+
+@dataclass
+class YearRow:
+    year: int
+    disbursed: Decimal = ZERO  # DKK, as booked: payments less refunds
+    received: Decimal = ZERO  # DKK, at the rates of the days
+    received_by_currency: dict[str, Decimal] = field(default_factory=dict)
+    unconverted: list[Side] = field(default_factory=list)
+    differences: list[Difference] = field(default_factory=list)
+    payments: int = 0
+    receipts: int = 0
+
+    @property
+    def difference(self) -> Decimal:
+        return self.received - self.disbursed
+
+    @property
+    def explained(self) -> Decimal:
+        return sum((d.effects.get(self.year, ZERO) for d in self.differences), ZERO)
+
+    @property
+    def unexplained(self) -> Decimal:
+        return self.difference - self.explained
+
+    @property
+    def complete(self) -> bool:
+        """Every receipt of the year could be converted to DKK."""
+        return not self.unconverted
+
+
+@dataclass
+class Reconciliation:
+    partnership: Partnership
+    years: list[YearRow]
+    differences: list[Difference]
+    matched: list[tuple[Side, Side]]  # a payment and its receipt, without a difference
+    latest_import: IatiImport | None
+    window_days: int = MATCH_WINDOW_DAYS
+    tolerance: Decimal = CURRENCY_TOLERANCE
+
+    @property
+    def currency(self) -> str:
+        return "DKK"
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.years)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for d in self.differences if d.kind == kind)
+
+    @property
+    def counts(self) -> list[tuple[str, str, int]]:
+        return [(kind, label, self.count(kind)) for kind, label in Kind.LABELS.items()]
+
+    @property
+    def rate_sources(self) -> list[str]:
+        sides = [s for pair in self.matched for s in pair] + [
+            s for d in self.differences for s in (d.denmark, d.organisation) if s is not None
+        ]
+        return sorted({s.rate_source for s in sides if s.rate_source})
+
+
+def _denmark_side(payment: Disbursement) -> Side:
+    sign = -1 if payment.kind == Disbursement.Kind.REFUND else 1
+    rate = payment.rate
+    what = "Refund" if sign < 0 else "Payment"
+    return Side(
+        who="denmark",
+        date=payment.value_date,
+        amount=sign * payment.amount,
+        currency=payment.currency,
+        amount_dkk=sign * payment.booked_dkk,
+        rate=None if payment.currency == "DKK" else payment.exchange_rate,
+        rate_date=rate.date if rate else None,
+        rate_source=rate.source if rate else "",
+        reference=payment.reference,
+        where=f"{what} {payment.reference} ({payment.budget_line.label})",
+    )
+
+
+def _organisation_side(transaction: IatiTransaction, rates: _Rates) -> Side:
+    rate = (
+        None
+        if transaction.currency == "DKK"
+        else rates.on(transaction.currency, transaction.value_date)
+    )
+    if transaction.currency == "DKK":
+        amount_dkk = transaction.value
+    else:
+        amount_dkk = _dkk(transaction.value, rate.rate) if rate else None
+    activity = transaction.activity
+    return Side(
+        who="organisation",
+        date=transaction.date,
+        amount=transaction.value,
+        currency=transaction.currency,
+        amount_dkk=amount_dkk,
+        rate=rate.rate if rate else None,
+        rate_date=rate.date if rate else None,
+        rate_source=rate.source if rate else "",
+        reference=transaction.reference,
+        where=f"{activity.iati_identifier}, line {transaction.source_line}",
+    )
+
+
+def _closeness(dk: Side, org: Side) -> Decimal | None:
+    """How far apart two amounts are, as a share of Denmark's (None: not comparable)."""
+    if dk.currency == org.currency:
+        first, second = dk.amount, org.amount
+    elif dk.amount_dkk is not None and org.amount_dkk is not None:
+        first, second = dk.amount_dkk, org.amount_dkk
+    else:
+        return None
+    if not first:
+        return None
+    return abs(second - first) / abs(first)
+
+
+def _pairs(denmark: list[Side], organisation: list[Side]) -> list[tuple[int, int]]:
+    """Which payment is which receipt: the same reference first, then the closest amounts,
+    then the nearest days; each side used once."""
+    candidates = []
+    for i, dk in enumerate(denmark):
+        for j, org in enumerate(organisation):
+            if (dk.amount > 0) != (org.amount > 0):
+                continue
+            same_reference = bool(dk.reference) and dk.reference == org.reference
+            days = abs((org.date - dk.date).days)
+            closeness = _closeness(dk, org)
+            near = days <= MATCH_WINDOW_DAYS and closeness is not None
+            if same_reference or (near and closeness <= CURRENCY_TOLERANCE):
+                rank = closeness if closeness is not None else Decimal(1)
+                candidates.append((not same_reference, rank, days, i, j))
+    used_dk: set[int] = set()
+    used_org: set[int] = set()
+    pairs = []
+    for *_, i, j in sorted(candidates):
+        if i in used_dk or j in used_org:
+            continue
+        used_dk.add(i)
+        used_org.add(j)
+        pairs.append((i, j))
+    return pairs
+
+
+def _money(side: Side) -> str:
+    """The amount without its sign (the words say which way it went), with its DKK value."""
+    text = f"{side.currency} {abs(side.amount):,.2f}"
+    if side.currency != "DKK" and side.amount_dkk is not None:
+        text += f" (DKK {abs(side.amount_dkk):,.2f})"
+    return text
+
+
+def _denmark_did(dk: Side) -> str:
+    """What Denmark's record says happened: a payment, or a refund to Denmark."""
+    verb = "paid" if dk.amount > 0 else "was refunded"
+    return f"Denmark {verb} {_money(dk)} on {dk.date:%-d %B %Y}"
+
+
+def _pair_difference(dk: Side, org: Side) -> Difference | None:
+    same_amount = dk.currency == org.currency and dk.amount == org.amount
+    if dk.year != org.year:
+        effects = {dk.year: -(dk.amount_dkk or ZERO)}
+        effects[org.year] = effects.get(org.year, ZERO) + (org.amount_dkk or ZERO)
+        text = (
+            f"{_denmark_did(dk)}, booked in {dk.year}; the "
+            f"organisation records receiving {_money(org)} on {org.date:%-d %B %Y}, in "
+            f"{org.year}."
+        )
+        if not same_amount:
+            text += " The amounts differ too, at the rates of their days."
+        return Difference(Kind.TIMING, dk, org, effects, text)
+    if same_amount:
+        return None
+    kind = Kind.CURRENCY if dk.currency != org.currency else Kind.AMOUNT
+    if dk.amount_dkk is None or org.amount_dkk is None:
+        return Difference(
+            kind,
+            dk,
+            org,
+            {},
+            f"{_denmark_did(dk)}; the organisation records "
+            f"{_money(org)} on {org.date:%-d %B %Y}; {org.rate_description}.",
+        )
+    effect = org.amount_dkk - dk.amount_dkk
+    if not effect:  # converted at the rates of their days, the same money
+        return None
+    if kind == Kind.CURRENCY:
+        return Difference(
+            Kind.CURRENCY,
+            dk,
+            org,
+            {dk.year: effect},
+            f"{_denmark_did(dk)} ({dk.rate_description}); the "
+            f"organisation records {_money(org)} on {org.date:%-d %B %Y} "
+            f"({org.rate_description}).",
+        )
+    return Difference(
+        Kind.AMOUNT,
+        dk,
+        org,
+        {dk.year: effect},
+        f"{_denmark_did(dk)}; the organisation records "
+        f"{_money(org)} on {org.date:%-d %B %Y}: bank charges, or an amount entered wrongly.",
+    )
+
+
+def _missing_in_iati(dk: Side) -> Difference:
+    return Difference(
+        Kind.MISSING_IN_IATI,
+        dk,
+        None,
+        {dk.year: -dk.amount_dkk},
+        f"{_denmark_did(dk)}; the organisation's IATI data reports no "
+        f"{'receipt from' if dk.amount > 0 else 'refund to'} Denmark of about that amount "
+        f"within {MATCH_WINDOW_DAYS} days.",
+    )
+
+
+def _missing_in_records(org: Side) -> Difference:
+    return Difference(
+        Kind.MISSING_IN_RECORDS,
+        None,
+        org,
+        {org.year: org.amount_dkk} if org.amount_dkk is not None else {},
+        f"The organisation records {'receiving' if org.amount > 0 else 'returning'} "
+        f"{_money(org)} {'from' if org.amount > 0 else 'to'} Denmark on "
+        f"{org.date:%-d %B %Y} ({org.where}); Denmark's records have no payment of about that "
+        f"amount within {MATCH_WINDOW_DAYS} days"
+        + (f"; and {org.rate_description}." if org.amount_dkk is None else "."),
+    )
+
+
+def _years(denmark: list[Side], organisation: list[Side]) -> dict[int, YearRow]:
+    """Each year's sums: what Denmark disbursed, and what the organisation reports."""
+    years: dict[int, YearRow] = {}
+    for side in denmark:
+        row = years.setdefault(side.year, YearRow(year=side.year))
+        row.disbursed += side.amount_dkk
+        row.payments += 1
+    for side in organisation:
+        row = years.setdefault(side.year, YearRow(year=side.year))
+        row.receipts += 1
+        row.received_by_currency[side.currency] = (
+            row.received_by_currency.get(side.currency, ZERO) + side.amount
+        )
+        if side.amount_dkk is None:
+            row.unconverted.append(side)
+        else:
+            row.received += side.amount_dkk
+    return years
+
+
+def reconciliation(*, partnership: Partnership) -> Reconciliation:
+    """What Denmark disbursed per year against what the organisation's IATI data reports it
+    received from Denmark per year, in DKK at the rates of the days, and each difference
+    with its size and likely cause. Four queries, whatever the number of rows."""
+    rates = _Rates(partnership)
+    denmark = [
+        _denmark_side(p)
+        for p in funding_selectors.disbursements_of_partnership(partnership=partnership)
+    ]
+    organisation = [_organisation_side(t, rates) for t in incoming_funds(partnership=partnership)]
+    denmark.sort(key=lambda s: (s.date, s.reference))
+    organisation.sort(key=lambda s: (s.date, s.where))
+    years = _years(denmark, organisation)
+
+    differences: list[Difference] = []
+    matched: list[tuple[Side, Side]] = []
+    pairs = _pairs(denmark, organisation)
+    for i, j in pairs:
+        found = _pair_difference(denmark[i], organisation[j])
+        if found is None:
+            matched.append((denmark[i], organisation[j]))
+        else:
+            differences.append(found)
+    paired_dk, paired_org = {i for i, _ in pairs}, {j for _, j in pairs}
+    differences += [_missing_in_iati(dk) for i, dk in enumerate(denmark) if i not in paired_dk]
+    differences += [
+        _missing_in_records(org) for j, org in enumerate(organisation) if j not in paired_org
+    ]
+    differences.sort(key=lambda d: (d.years[0], d.kind))
+    for difference in differences:
+        for year in {*difference.years, *difference.effects}:
+            years.setdefault(year, YearRow(year=year)).differences.append(difference)
+    return Reconciliation(
+        partnership=partnership,
+        years=[years[y] for y in sorted(years)],
+        differences=differences,
+        matched=matched,
+        latest_import=latest_import(partnership=partnership),
+    )

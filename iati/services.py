@@ -1,0 +1,189 @@
+"""Writes of the IATI app: importing an activity file the organisation publishes.
+
+An import is all or nothing: a refused file (not IATI, unsafe, too large, too slow, or
+with a transaction from Denmark that cannot be read) leaves nothing behind, and the same
+file imported again adds nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from core import caching
+from partnership.models import Partnership
+
+from . import importer
+from .importer import ImportRefusedError
+from .models import IatiActivity, IatiImport, IatiTransaction
+
+
+def danish_providers() -> set[str]:
+    """The identifiers that name Denmark as a provider: the ministry's and the others the
+    settings list."""
+    return {settings.IATI_REPORTING_ORG, *settings.IATI_DANISH_PROVIDERS}
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    record: IatiImport
+    already_imported: bool = False
+    replaced: int = 0
+
+
+def _refuse_unless_worth_keeping(parsed: importer.Parsed, organisation: str) -> None:
+    if not parsed.activities_read:
+        raise ImportRefusedError(["The file holds no activity: nothing to import."])
+    if (
+        not parsed.activities
+        and parsed.reported_by_others
+        and (sum(parsed.reported_by_others.values()) == parsed.activities_read)
+    ):
+        others = ", ".join(sorted(parsed.reported_by_others))
+        raise ImportRefusedError(
+            [
+                f"None of the file's {parsed.activities_read} activities is reported by "
+                f"{organisation}: they are reported by {others}. Import the file the "
+                "organisation itself publishes."
+            ]
+        )
+    if not parsed.activities:
+        providers = ", ".join(sorted(danish_providers()))
+        raise ImportRefusedError(
+            [
+                f"None of the file's {parsed.activities_read} activities names Denmark "
+                f"({providers}) as a provider of funds or as a funder: nothing to import."
+            ]
+        )
+
+
+def iati_import(
+    *,
+    partnership: Partnership,
+    file: IO[bytes],
+    filename: str,
+    by: Any = None,
+    size: int | None = None,
+) -> ImportResult:
+    """Import an IATI activity file the partnership's organisation publishes.
+
+    ``size``, where the caller knows it, is checked before a byte is read. An activity
+    imported before and present again is replaced: the older one stays in the history,
+    marked ``replaced_by`` this import. The file is read before the transaction begins:
+    a slow file never holds the database's write lock."""
+    limit = settings.IATI_IMPORT_MAX_BYTES
+    if size is not None and size > limit:
+        raise ImportRefusedError([importer.size_message(size, limit)])
+    organisation = partnership.organisation.iati_identifier
+    if not organisation:
+        raise ImportRefusedError(
+            [
+                f"{partnership.organisation.name} has no IATI organisation identifier on "
+                "record, so its activities cannot be told from others'. An administrator "
+                "records it (Organisations, in the admin)."
+            ]
+        )
+    parsed = importer.read(
+        file,
+        organisation=organisation,
+        danish=danish_providers(),
+        max_bytes=limit,
+        max_seconds=settings.IATI_IMPORT_MAX_SECONDS,
+    )
+    earlier = IatiImport.objects.filter(partnership=partnership, sha256=parsed.sha256).first()
+    if earlier is not None:
+        return ImportResult(record=earlier, already_imported=True)
+    _refuse_unless_worth_keeping(parsed, organisation)
+    try:
+        return _store(partnership=partnership, parsed=parsed, filename=filename, by=by)
+    except IntegrityError:  # the same file, imported at the same moment by someone else
+        earlier = IatiImport.objects.get(partnership=partnership, sha256=parsed.sha256)
+        return ImportResult(record=earlier, already_imported=True)
+
+
+@transaction.atomic
+def _store(
+    *, partnership: Partnership, parsed: importer.Parsed, filename: str, by: Any
+) -> ImportResult:
+    record = IatiImport(
+        partnership=partnership,
+        filename=filename[:255],
+        sha256=parsed.sha256,
+        size=parsed.size,
+        iati_version=parsed.iati_version,
+        generated_at=parsed.generated_at,
+        activities_read=parsed.activities_read,
+        activities_kept=len(parsed.activities),
+        transactions_kept=sum(len(a.transactions) for a in parsed.activities),
+        imported_by=by,
+    )
+    record.full_clean(validate_unique=False)
+    if by is not None:  # who imported it, in the history (a request or not)
+        record._history_user = by
+    record.save()
+
+    identifiers = [activity.iati_identifier for activity in parsed.activities]
+    replaced = list(
+        IatiActivity.objects.filter(
+            partnership=partnership, iati_identifier__in=identifiers, replaced_by=None
+        )
+    )
+    for old in replaced:
+        old.replaced_by = record
+    bulk_update_with_history(
+        replaced,
+        IatiActivity,
+        ["replaced_by"],
+        default_user=by,
+        default_change_reason=f"Imported again from {filename}"[:100],
+    )
+
+    activities = bulk_create_with_history(
+        [
+            IatiActivity(
+                partnership=partnership,
+                source_import=record,
+                iati_identifier=a.iati_identifier,
+                title=a.title,
+                reporting_org=a.reporting_org,
+                default_currency=a.default_currency,
+                activity_status=a.activity_status,
+                last_updated=a.last_updated,
+                funded_by_denmark=a.funded_by_denmark,
+                source_line=a.source_line,
+            )
+            for a in parsed.activities
+        ],
+        IatiActivity,
+        default_user=by,
+    )
+    by_identifier = {a.iati_identifier: a for a in activities}
+    bulk_create_with_history(
+        [
+            IatiTransaction(
+                partnership=partnership,
+                activity=by_identifier[a.iati_identifier],
+                transaction_type=t.transaction_type,
+                date=t.date,
+                value=t.value,
+                currency=t.currency,
+                value_date=t.value_date,
+                provider_org=t.provider_org,
+                provider_name=t.provider_name,
+                receiver_org=t.receiver_org,
+                reference=t.reference,
+                description=t.description,
+                source_line=t.source_line,
+            )
+            for a in parsed.activities
+            for t in a.transactions
+        ],
+        IatiTransaction,
+        default_user=by,
+    )
+    caching.changed()  # bulk writes send no signal
+    return ImportResult(record=record, replaced=len(replaced))

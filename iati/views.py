@@ -1,0 +1,184 @@
+"""Pages of a partnership's IATI data: what the ministry publishes, the organisation's file
+imported, and the two reconciled. Views fetch through the access helpers and write through
+``services``; the files come checked from ``publish``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.access import Capability
+from core.views import add_form_errors, form_status, partnership_context
+from partnership import access as partnership_access
+from partnership.models import Partnership
+
+from . import codelists, publish, selectors, services
+from .build import activity_identifier
+from .forms import IatiImportForm
+from .importer import size_message
+from .uploads import LimitedUploadHandler, limit_upload
+
+TRANSACTIONS_PER_PAGE = 100
+
+
+def _partnership(request: HttpRequest, slug: str, capability=Capability.VIEW) -> Partnership:
+    return partnership_access.partnerships.get(user=request.user, capability=capability, slug=slug)
+
+
+def xml_response(file: publish.File) -> HttpResponse:
+    response = HttpResponse(file.content, content_type=publish.CONTENT_TYPE)
+    response["Content-Disposition"] = f'inline; filename="{file.filename}"'
+    return response
+
+
+def _invalid(request: HttpRequest, error: publish.InvalidFileError, **context) -> HttpResponse:
+    """The file failed its check (logged by ``publish``): say so, serve nothing."""
+    return render(request, "iati/invalid.html", {"error": error, **context}, status=500)
+
+
+def _file(request: HttpRequest, slug: str, make) -> HttpResponse:
+    partnership = _partnership(request, slug)
+    try:
+        file = make(partnership)
+    except publish.InvalidFileError as error:
+        return _invalid(request, error, **partnership_context(request, partnership))
+    else:
+        return xml_response(file)
+
+
+@require_GET
+def activities_xml(request: HttpRequest, slug: str) -> HttpResponse:
+    return _file(request, slug, publish.activity_file)
+
+
+@require_GET
+def organisation_xml(request: HttpRequest, slug: str) -> HttpResponse:
+    return _file(request, slug, publish.organisation_file)
+
+
+def _portfolio(request: HttpRequest, make) -> HttpResponse:
+    partnerships = list(partnership_access.partnerships.visible(request.user).order_by("pk"))
+    if not partnerships:
+        raise Http404("You hold a role in no partnership.")
+    try:
+        file = make(partnerships)
+    except publish.InvalidFileError as error:
+        return _invalid(request, error)
+    else:
+        return xml_response(file)
+
+
+@require_GET
+def portfolio_activities_xml(request: HttpRequest) -> HttpResponse:
+    """Every partnership the user holds a role in, in one activity file."""
+    return _portfolio(request, publish.portfolio_activity_file)
+
+
+@require_GET
+def portfolio_organisation_xml(request: HttpRequest) -> HttpResponse:
+    return _portfolio(request, publish.portfolio_organisation_file)
+
+
+@require_GET
+def overview(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _partnership(request, slug)
+    files = []
+    for label, make, url_name in (
+        ("Activity file", publish.activity_file, "iati:activities"),
+        ("Organisation file", publish.organisation_file, "iati:organisation"),
+    ):
+        try:
+            files.append((label, url_name, make(partnership), None))
+        except publish.InvalidFileError as error:
+            files.append((label, url_name, None, error))
+    context = partnership_context(
+        request,
+        partnership,
+        files=files,
+        identifier=activity_identifier(partnership),
+        reporting_org=settings.IATI_REPORTING_ORG,
+        reporting_org_name=settings.IATI_REPORTING_ORG_NAME,
+        codelist_version=codelists.version(),
+        links=selectors.links_out(partnership=partnership),
+        imports=list(selectors.imports(partnership=partnership)[:10]),
+        danish=sorted(services.danish_providers()),
+    )
+    return render(request, "iati/overview.html", context)
+
+
+@csrf_exempt  # checked below, once the upload's size limit is in place
+@require_http_methods(["GET", "POST"])
+def import_file(request: HttpRequest, slug: str) -> HttpResponse:
+    handler = limit_upload(request) if request.method == "POST" else None
+    return _import_file(request, slug, handler)
+
+
+@csrf_protect
+def _import_file(
+    request: HttpRequest, slug: str, handler: LimitedUploadHandler | None
+) -> HttpResponse:
+    partnership = _partnership(request, slug, Capability.EDIT_FUNDING)
+    posted = request.method == "POST"
+    form = IatiImportForm(request.POST if posted else None, request.FILES if posted else None)
+    if handler is not None and handler.refused:
+        form.is_valid()
+        form.errors.pop("file", None)
+        form.add_error("file", size_message(handler.declared, handler.limit))
+    elif posted and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.iati_import(
+                partnership=partnership,
+                file=upload,
+                filename=upload.name,
+                size=upload.size,
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            record = result.record
+            if result.already_imported:
+                messages.warning(
+                    request,
+                    f"This file was already imported on {record.created_at:%-d %B %Y}; "
+                    "nothing was added.",
+                )
+            else:
+                messages.success(
+                    request,
+                    f"Imported {record.filename}: {record.activities_kept} of its "
+                    f"{record.activities_read} activities name Denmark as a funder, with "
+                    f"{record.transactions_kept} transaction(s) from Denmark.",
+                )
+            return redirect("iati:reconciliation", slug=slug)
+    context = partnership_context(request, partnership, form=form)
+    return render(request, "iati/import.html", context, status=form_status(form))
+
+
+@require_GET
+def reconciliation(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _partnership(request, slug)
+    result = selectors.reconciliation(partnership=partnership)
+    context = partnership_context(request, partnership, result=result)
+    return render(request, "iati/reconciliation.html", context)
+
+
+@require_GET
+def data(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organisation's transactions with Denmark as the provider, as last imported."""
+    partnership = _partnership(request, slug)
+    paginator = Paginator(
+        selectors.current_transactions(partnership=partnership), TRANSACTIONS_PER_PAGE
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    context = partnership_context(
+        request, partnership, page=page, latest=selectors.latest_import(partnership=partnership)
+    )
+    return render(request, "iati/data.html", context)

@@ -1,0 +1,68 @@
+"""Pinned query counts of the IATI pages, files and API reads: the same with few and with
+many payments, allocations, imports and imported transactions. (The API lists are pinned
+with every other list in tests/api/test_list_queries.py.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from funding.models import BudgetLine, Component
+from tests.funding.factories import AllocationFactory, DisbursementFactory
+from tests.iati.iatifiles import IOM, Act, Tx, activity_file
+from tests.iati.planted import import_bytes
+from tests.queries import count_get
+
+SLUG = "denmark-iom-2018-2020"
+P = f"/p/{SLUG}/iati"
+A = f"/api/v1/partnerships/{SLUG}/iati"
+
+# Session, user, memberships and the partnership are four; then what each reads. A file
+# built afresh (after every write, here) reads the data version, the four histories and
+# the areas, lines, commitments, payments and allocations; the overview builds both files
+# (ten reads each) and lists the imports.
+PINNED = {
+    f"{P}/": 25,
+    f"{P}/activities.xml": 14,
+    f"{P}/organisation.xml": 14,
+    f"{P}/reconciliation/": 8,  # rates, payments, receipts, latest import
+    f"{P}/data/": 7,  # count, page, latest import
+    f"{P}/import/": 4,
+    "/iati/activities.xml": 14,
+    f"{A}/activities.xml": 14,
+    f"{A}/reconciliation/": 8,
+}
+
+
+def _fill(partnership, user, start: int, n: int) -> None:
+    lines = {
+        line.component: line
+        for line in BudgetLine.objects.filter(partnership=partnership, year=2018)
+    }
+    for i in range(start, start + n):
+        DisbursementFactory(
+            budget_line=lines[Component.CORE],
+            created_by=user,
+            amount=Decimal(1),
+            value_date=dt.date(2018, 1, 1) + dt.timedelta(days=i),
+        )
+        AllocationFactory(budget_line=lines[Component.PRIORITY_AREA_1], country="ET")
+        import_bytes(
+            partnership,
+            activity_file(
+                Act(f"{IOM}-Q{i}", [Tx(dt.date(2018, 2, 1) + dt.timedelta(days=i), "5.00")])
+            ),
+            filename=f"q{i}.xml",
+        )
+
+
+@pytest.mark.parametrize("url", sorted(PINNED))
+def test_query_count_is_pinned_and_does_not_grow(funded, desk, login, api_login, url):
+    client = api_login(desk) if url.startswith("/api/") else login(desk)
+    _fill(funded, desk, 0, 1)
+    few = count_get(client, url)
+    _fill(funded, desk, 1, 5)
+    many = count_get(client, url)
+    assert few == many == PINNED[url], (few, many)

@@ -1,0 +1,143 @@
+"""The reconciliation of Denmark's payments with what IOM's IATI data reports as received
+from Denmark: per year in DKK at the rates of the days, and every planted difference found
+with its size and likely cause (see conftest.py for the payments and the file)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from funding import services as funding_services
+from iati import selectors
+from iati.selectors import Kind
+from tests.iati.iatifiles import IOM, Act, Tx, activity_file
+from tests.iati.planted import RATE_SOURCE, import_bytes
+
+D = dt.date
+
+
+def _by_kind(result):
+    found: dict[str, list] = {}
+    for difference in result.differences:
+        found.setdefault(difference.kind, []).append(difference)
+    return found
+
+
+def test_each_year_sets_what_denmark_disbursed_against_what_iom_reports_it_received(planted):
+    result = selectors.reconciliation(partnership=planted)
+    rows = {row.year: row for row in result.years}
+    assert sorted(rows) == [2018, 2019]
+    # 15,000,000 + 3,840,000 + 2,000,000 − 322,500 (the refund) + 4,000,000
+    assert rows[2018].disbursed == Decimal("24517500.00")
+    # USD 2,400,000 at 6.25 and USD 600,000 at 6.40
+    assert rows[2018].received == Decimal("18840000.00")
+    assert rows[2018].received_by_currency == {"USD": Decimal("3000000.00")}
+    assert rows[2018].difference == Decimal("-5677500.00")
+    assert rows[2019].disbursed == Decimal("15000000.00")
+    # DKK 4,000,000 + USD 2,300,000 at 6.60 + USD 100,000 at 6.70
+    assert rows[2019].received == Decimal("19850000.00")
+    assert rows[2019].received_by_currency == {
+        "DKK": Decimal("4000000.00"),
+        "USD": Decimal("2400000.00"),
+    }
+    assert rows[2019].difference == Decimal("4850000.00")
+    # Every difference of the year is explained by one listed below it.
+    assert [(r.explained, r.unexplained) for r in result.years] == [
+        (Decimal("-5677500.00"), 0),
+        (Decimal("4850000.00"), 0),
+    ]
+    assert all(row.complete for row in result.years)
+
+
+def test_the_planted_differences_are_found_with_their_size_and_likely_cause(planted):
+    result = selectors.reconciliation(partnership=planted)
+    found = _by_kind(result)
+    assert {kind: len(items) for kind, items in found.items()} == {
+        Kind.TIMING: 1,
+        Kind.CURRENCY: 1,
+        Kind.MISSING_IN_IATI: 2,
+        Kind.MISSING_IN_RECORDS: 1,
+    }
+    (timing,) = found[Kind.TIMING]
+    assert (timing.denmark.reference, timing.organisation.date) == ("DK-2018-PA2", D(2019, 1, 4))
+    assert timing.years == [2018, 2019]
+    assert timing.size == Decimal("4000000.00")
+    assert timing.effects == {2018: Decimal("-4000000.00"), 2019: Decimal("4000000.00")}
+
+    (currency,) = found[Kind.CURRENCY]
+    assert currency.denmark.reference == "DK-2019-CORE"
+    assert currency.size == Decimal("180000.00")  # USD 2,300,000 at 6.60 less DKK 15,000,000
+    assert currency.organisation.rate == Decimal("6.600000")
+    assert currency.organisation.rate_source == RATE_SOURCE
+    assert "1 USD = 6.600000 DKK on 4 March 2019" in currency.explanation
+
+    missing = {d.denmark.reference: d.size for d in found[Kind.MISSING_IN_IATI]}
+    assert missing == {"DK-2018-SEC": Decimal("-2000000.00"), "DK-2018-REF": Decimal("322500.00")}
+
+    (unrecorded,) = found[Kind.MISSING_IN_RECORDS]
+    assert (unrecorded.organisation.amount, unrecorded.organisation.currency) == (
+        Decimal("100000.00"),
+        "USD",
+    )
+    assert unrecorded.size == Decimal("670000.00")
+    assert unrecorded.organisation.where.startswith(f"{IOM}-DK-PA, line ")
+
+    # The core payment of 2018 (DKK, received in USD at the rate of its day) and the
+    # priority area 1 payment (the same reference) are the same money.
+    matched = {(dk.reference, org.currency, org.amount) for dk, org in result.matched}
+    assert ("DK-2018-CORE", "USD", Decimal("2400000.00")) in matched
+    assert ("DK-2018-PA1", "USD", Decimal("600000.00")) in matched
+    assert result.rate_sources == [RATE_SOURCE]
+
+
+def test_receipts_from_others_commitments_and_other_publishers_are_not_counted(planted):
+    result = selectors.reconciliation(partnership=planted)
+    receipts = sum(row.receipts for row in result.years)
+    assert receipts == 5  # not Sweden's, not the incoming commitment, not the other publisher's
+
+
+def test_without_an_import_every_payment_is_missing_in_the_organisations_data(paid):
+    result = selectors.reconciliation(partnership=paid)
+    assert result.latest_import is None
+    assert {d.kind for d in result.differences} == {Kind.MISSING_IN_IATI}
+    assert len(result.differences) == 6
+    assert [row.unexplained for row in result.years] == [0, 0]
+
+
+def test_a_receipt_without_a_rate_is_listed_and_its_year_marked_incomplete(paid, desk):
+    import_bytes(paid, activity_file(Act(f"{IOM}-CHF", [Tx(D(2019, 6, 3), "1000.00", "CHF")])))
+    result = selectors.reconciliation(partnership=paid)
+    row = next(r for r in result.years if r.year == 2019)
+    assert not row.complete
+    assert row.received_by_currency == {"CHF": Decimal("1000.00")}
+    (unrecorded,) = [d for d in result.differences if d.kind == Kind.MISSING_IN_RECORDS]
+    assert unrecorded.size is None
+    assert "no CHF rate on or before 3 June 2019 is recorded" in unrecorded.explanation
+
+
+def test_a_later_import_of_an_activity_replaces_the_earlier_in_the_reconciliation(planted, desk):
+    corrected = activity_file(
+        Act(f"{IOM}-DK-CORE", [Tx(D(2018, 3, 5), "2400000.00"), Tx(D(2019, 3, 4), "2272727.27")])
+    )
+    import_bytes(planted, corrected, filename="iom-activities-corrected.xml")
+    result = selectors.reconciliation(partnership=planted)
+    # 2,272,727.27 × 6.60 = 14,999,999.98: what is left is the rounding of the conversion.
+    assert [d.size for d in _by_kind(result)[Kind.CURRENCY]] == [Decimal("-0.02")]
+    assert result.latest_import.filename == "iom-activities-corrected.xml"
+    # The other activity of the first file still counts, as first imported.
+    assert len(_by_kind(result)[Kind.TIMING]) == 1
+
+
+def test_a_payment_recorded_after_the_import_shows_at_once(planted, desk):
+    line = planted.budget_lines.get(year=2019, component="priority_area_1")
+    funding_services.disbursement_create(
+        budget_line=line,
+        by=desk,
+        value_date=D(2019, 10, 1),
+        amount=Decimal("1000000"),
+        currency="DKK",
+        reference="DK-2019-PA1",
+    )
+    result = selectors.reconciliation(partnership=planted)
+    late = [d for d in result.differences if d.denmark and d.denmark.reference == "DK-2019-PA1"]
+    assert [(d.kind, d.size) for d in late] == [(Kind.MISSING_IN_IATI, Decimal("-1000000.00"))]
