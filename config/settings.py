@@ -352,6 +352,7 @@ SPECTACULAR_SETTINGS = {
         "ReviewKindEnum": "reviews.models.Review.Kind",
         "ReviewStatusEnum": "reviews.models.Review.Status",
         "ReportVersionStatusEnum": "reviews.models.ReportVersion.Status",
+        "DossierStatusEnum": "reviews.models.Dossier.Status",
         "RatingEnum": "reviews.models.Rating",
         "ConsultationStatusEnum": "consultations.models.Consultation.Status",
         "AgendaItemKindEnum": "consultations.models.AgendaItem.Kind",

@@ -144,7 +144,7 @@ class RecommendationForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
-    file = forms.FileField(label="Report PDF", required=False)
+    file = forms.FileField(label="Report PDF or dossier ZIP", required=False)
     sha256 = forms.CharField(
         label="or its SHA-256",
         required=False,
@@ -167,3 +167,16 @@ class VerifyForm(forms.Form):
         if cleaned.get("file") and cleaned.get("sha256"):
             raise forms.ValidationError("Upload the PDF or paste its SHA-256, not both.")
         return cleaned
+
+
+class DossierYearForm(forms.Form):
+    year = forms.TypedChoiceField(
+        coerce=int,
+        choices=(),
+        help_text="The dossier holds that year's tables, changes and downloads, and the "
+        "reports issued in it.",
+    )
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, str(year)) for year in partnership.years]

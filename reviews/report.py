@@ -17,7 +17,7 @@ from funding.selectors import Budget
 from .models import GoalAssessment, PriorityAreaAssessment
 from .selectors import ReportData
 
-FIGURES_SCHEMA = "partnership-monitor/review-figures/1"
+FIGURES_SCHEMA = "partnership-monitor/review-figures/2"
 
 
 def _text(value: Any) -> Any:
@@ -97,6 +97,7 @@ def report_figures(data: ReportData) -> dict[str, Any]:
                 "reference": source.document.reference,
                 "note": source.note,
                 "citation": source.citation or source.document.citation,
+                "sha256": getattr(source.document, "sha256", None),
             }
             for source in data.sources
         ],
@@ -168,6 +169,53 @@ def report_figures(data: ReportData) -> dict[str, Any]:
                 "risks": [risk.number for risk in point.risks.all()],
             }
             for point in data.action_points
+        ],
+        "payments": [
+            {
+                "value_date": _text(d.value_date),
+                "kind": d.kind,
+                "budget_line": {"year": d.budget_line.year, "component": d.budget_line.component},
+                "amount": _text(d.amount),
+                "currency": d.currency,
+                "exchange_rate": _text(d.exchange_rate),
+                "rate_date": _text(d.rate.date) if d.rate else None,
+                "amount_dkk": _text(d.amount_dkk),
+                "debited_dkk": _text(d.debited_dkk),
+                "booked_dkk": _text(d.booked_dkk),
+                "reference": d.reference,
+            }
+            for d in data.payments
+        ],
+        "allocations": [
+            {
+                "year": row.allocation.budget_line.year,
+                "component": row.allocation.budget_line.component,
+                "country": row.allocation.country,
+                "amount": _text(row.allocation.amount),
+                "currency": row.allocation.currency,
+                "purpose": row.allocation.description,
+                "reported_in": row.allocation.reported_in,
+            }
+            for row in data.allocations
+        ],
+        "assessed_contributions": [
+            {
+                "year": c.year,
+                "scale_percent": _text(c.scale_percent),
+                "administrative_budget": _text(c.administrative_budget),
+                "expected_amount": _text(c.expected_amount),
+                "stated_amount": _text(c.stated_amount),
+                "invoiced": _text(c.invoiced),
+                "paid": _text(c.paid),
+                "currency": c.currency,
+                "paying_ministry": c.paying_ministry,
+            }
+            for c in data.assessed_contributions
+        ],
+        "consistency": [
+            {"check": result.check.name, "subject": item.subject, "message": item.message}
+            for result in data.checks
+            for item in result.found
         ],
         "as_of": _text(data.as_of),
         "findings": [{"number": f.number, "text": f.text} for f in data.assessments.findings],
@@ -267,6 +315,28 @@ def figures_csv(figures: dict[str, Any]) -> bytes:
             point["due_date"],
         ]
         for point in figures["action_points"]
+    )
+    rows.extend(
+        [
+            "payment" if payment["kind"] == "payment" else "refund",
+            payment["reference"],
+            "booked_dkk",
+            payment["booked_dkk"],
+            "DKK",
+            payment["value_date"],
+        ]
+        for payment in figures["payments"]
+    )
+    rows.extend(
+        [
+            "allocation",
+            f"{row['year']} {row['component']} {row['country']}",
+            "amount",
+            row["amount"],
+            row["currency"],
+            "",
+        ]
+        for row in figures["allocations"]
     )
     for risk in figures["risks"]:
         item = f"Risk {risk['number']}"

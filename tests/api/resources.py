@@ -317,6 +317,30 @@ def _many_report_versions(partnership, n):
         version.save(update_fields=["issued_by"])
 
 
+def _dossier(partnership):
+    """A built dossier of a review, with a file to download (and one of a year beside it,
+    so that the partnership's dossiers have a value for each filter)."""
+    review = _review(partnership)
+    review_factories.done_version(review, requested_by=author())  # its statuses are shown
+    review_factories.built_dossier(partnership, requested_by=author())
+    return review_factories.built_dossier(partnership, review=review, requested_by=author())
+
+
+def _a_year(partnership, payload):
+    """A partnership's dossier is of a year (a review's is asked for on the review)."""
+    return {"partnership": partnership.slug, "year": partnership.years[0]}
+
+
+def _many_dossiers(partnership, n):
+    review = review_factories.ReviewFactory(partnership=partnership)
+    review_factories.done_version(review, requested_by=author())
+    for i in range(n):
+        if i % 2 == 0:
+            review_factories.built_dossier(partnership, review=review, requested_by=author())
+        else:
+            review_factories.built_dossier(partnership, requested_by=author())
+
+
 def _many_goal_assessments(partnership, n):
     review = review_factories.ReviewFactory(partnership=partnership)
     GoalAssessment.objects.bulk_create(
@@ -685,7 +709,13 @@ RULES: dict[str, Rule] = {
         _many_allocations,
         update=_a_reason,
     ),
-    "review": Rule(Capability.EDIT_REVIEWS, _review, _many_reviews),
+    "review": Rule(
+        Capability.EDIT_REVIEWS,
+        _review,
+        _many_reviews,
+        # Collecting a review's dossier: it holds the history and the download log.
+        actions={"dossier": Capability.VIEW_HISTORY},
+    ),
     "report-version": Rule(
         Capability.EDIT_REVIEWS,
         lambda p: review_factories.done_version(_review(p), requested_by=author()),
@@ -720,6 +750,19 @@ RULES: dict[str, Rule] = {
         Capability.EDIT_REVIEWS,
         lambda p: Recommendation.objects.create(review=_review(p), number=1, text="-"),
         _many_recommendations,
+    ),
+    # A dossier holds the change history and the download log: reading, asking for and
+    # downloading one is for those who may read the history.
+    "dossier": Rule(
+        Capability.VIEW_HISTORY,
+        _dossier,
+        _many_dossiers,
+        create=_a_year,
+        actions={
+            "list": Capability.VIEW_HISTORY,
+            "retrieve": Capability.VIEW_HISTORY,
+            "download": Capability.VIEW_HISTORY,
+        },
     ),
     "consultation": Rule(
         Capability.EDIT_CONSULTATIONS, _consultation, _many_consultations, create=_another_year
