@@ -32,6 +32,9 @@ NOT_PAGES = frozenset(
         "api-docs",
         "bench-bare",
         "accounts:token-revoke",
+        # A member's role and removal forms, reached from the members page (counted).
+        "people:membership-role",
+        "people:membership-remove",
         # The steps of a sign-in and of setting up a second factor, and recovery codes
         # shown once as they are made.
         "accounts:signin-code",
@@ -124,6 +127,8 @@ PAGES: dict[str, Callable[[Objects], dict[str, Any]]] = {
     "attention:my-work": lambda o: {},
     "attention:reminders": lambda o: {"slug": o.slug},
     "accounts:security": lambda o: {},
+    "profile": lambda o: {},
+    "people:member-list": lambda o: {"slug": o.slug},
     "partnership:dashboard": lambda o: {"slug": o.slug},
     "partnership:edit": lambda o: {"slug": o.slug},
     "partnership:priority-area-edit": lambda o: {"slug": o.slug, "number": o.area},
