@@ -4,6 +4,7 @@ from django import forms
 from django.utils.text import Truncator
 
 from core.forms import ConfirmForm, DateInput
+from core.models import SECTION
 from partnership.models import OverallGoal, Risk
 
 from .models import NOTE_MAX_LENGTH, ActionPoint, AgendaItem, Consultation
@@ -42,6 +43,7 @@ class ConsultationCreateForm(forms.Form):
     place = forms.CharField(max_length=200, required=False)
     participants = forms.CharField(
         required=False,
+        max_length=SECTION,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One participant per line.",
     )
@@ -52,6 +54,7 @@ class ConsultationForm(forms.Form):
     place = forms.CharField(max_length=200, required=False)
     participants = forms.CharField(
         required=False,
+        max_length=SECTION,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="One participant per line.",
     )
@@ -108,7 +111,7 @@ class NoteClearForm(ConfirmForm):
 
 class ActionPointForm(LinksMixin):
     description = forms.CharField(
-        max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), label="What was agreed"
+        max_length=SECTION, widget=forms.Textarea(attrs={"rows": 3}), label="What was agreed"
     )
     owner = forms.CharField(
         max_length=200, help_text="Who carries it out, e.g. IOM or the Mission."
