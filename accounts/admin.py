@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ApiToken
+from .models import ApiToken, Profile
 
 
 @admin.register(ApiToken)
@@ -11,3 +11,17 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # tokens are created by their owners, who alone see the value
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = [
+        "user",
+        "is_portfolio_admin",
+        "digest_frequency",
+        "digest_time",
+        "digest_weekday",
+    ]
+    list_filter = ["is_portfolio_admin"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from django.conf import settings
@@ -46,3 +47,62 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class DigestFrequency(models.TextChoices):
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly"
+    NEVER = "never", "Never"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+DEFAULT_DIGEST_TIME = dt.time(7, 0)
+
+
+class Profile(models.Model):
+    """A person's ministry-wide role and preferences: whether they administer the
+    portfolio, and when they get the e-mail digest of what needs their attention. A user
+    without a row has the defaults (no portfolio role; daily at 07:00, the site's time)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    is_portfolio_admin = models.BooleanField(
+        "portfolio administrator",
+        default=False,
+        help_text=(
+            "A ministry-wide role held by a few people: creates partnerships and manages "
+            "the memberships of every partnership. Read through core.access."
+        ),
+    )
+    digest_frequency = models.CharField(
+        "e-mail digest",
+        max_length=10,
+        choices=DigestFrequency.choices,
+        default=DigestFrequency.DAILY,
+        help_text="How often you get an e-mail of what needs your attention.",
+    )
+    digest_time = models.TimeField(
+        "at",
+        default=DEFAULT_DIGEST_TIME,
+        help_text="The time of day it is sent (Copenhagen time).",
+    )
+    digest_weekday = models.PositiveSmallIntegerField(
+        "on",
+        choices=Weekday.choices,
+        default=Weekday.MONDAY,
+        help_text="The day of the week a weekly digest is sent.",
+    )
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Preferences of {self.user}"

@@ -1,5 +1,5 @@
-"""Reads of the accounts pages: a user's tokens, who signs in with a second factor and
-what they have set up."""
+"""Reads of a person's account: their API tokens, their preferences, whether they sign in
+with a second factor and what they have set up."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.access import Role, roles_of
 
-from .models import ApiToken
+from .models import ApiToken, Profile
 
 # The roles that sign in with a second factor when MFA_REQUIRED is on: those who change
 # the record and those who read its whole history (mission staff too with MFA_ALL_ROLES).
@@ -31,6 +31,11 @@ def token_of(*, user: Any, pk: int) -> ApiToken:
         return tokens_of(user=user).get(pk=pk)
     except ApiToken.DoesNotExist as exc:
         raise Http404("No such token.") from exc
+
+
+def profile_of(*, user: Any) -> Profile:
+    """The person's preferences, or the defaults (unsaved) if they never changed them."""
+    return Profile.objects.filter(user=user).first() or Profile(user=user)
 
 
 def second_factor_required(user: Any) -> bool:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import math
 import secrets
 from datetime import timedelta
@@ -12,7 +13,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import TOKEN_PREFIX, ApiToken, hash_token
+from .models import TOKEN_PREFIX, ApiToken, Profile, hash_token
 
 # Recording every use would write on every API request; once a minute tells the owner enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -46,6 +47,32 @@ def api_token_touch(*, token: ApiToken) -> None:
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+
+
+@transaction.atomic
+def profile_digest_update(
+    *, user: Any, by: Any, frequency: str, time: dt.time, weekday: int
+) -> Profile:
+    """When the person gets the e-mail digest of what needs their attention (their own
+    choice: ``by`` is the user or an administrator)."""
+    profile, _ = Profile.objects.select_for_update().get_or_create(user=user)
+    changed = {
+        name: value
+        for name, value in {
+            "digest_frequency": frequency,
+            "digest_time": time.replace(second=0, microsecond=0) if time else time,
+            "digest_weekday": weekday,
+        }.items()
+        if getattr(profile, name) != value
+    }
+    if not changed:
+        return profile
+    for name, value in changed.items():
+        setattr(profile, name, value)
+    profile.full_clean()
+    profile._history_user = by
+    profile.save(update_fields=list(changed))
+    return profile
 
 
 # --- Multi-factor sign-in: an authenticator app (TOTP) and one-time recovery codes ---------

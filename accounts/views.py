@@ -28,7 +28,7 @@ from qrcode.image.svg import SvgPathImage
 from core.views import add_form_errors, form_status
 
 from . import selectors, services, signin
-from .forms import ApiTokenForm, AuthenticatorSetUpForm, SignInCodeForm
+from .forms import ApiTokenForm, AuthenticatorSetUpForm, DigestForm, SignInCodeForm
 
 
 @require_http_methods(["GET", "POST"])
@@ -67,6 +67,27 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     services.api_token_revoke(token=token, by=request.user)
     messages.success(request, f"The token “{token.name}” is revoked; it no longer works.")
     return redirect("accounts:token-list")
+
+
+@require_http_methods(["GET", "POST"])
+def digest(request: HttpRequest) -> HttpResponse:
+    """When the person gets the e-mail digest of what needs their attention."""
+    profile = selectors.profile_of(user=request.user)
+    initial = {
+        "frequency": profile.digest_frequency,
+        "time": profile.digest_time,
+        "weekday": profile.digest_weekday,
+    }
+    form = DigestForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_digest_update(user=request.user, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, "Your e-mail digest is saved.")
+            return redirect("accounts:digest")
+    return render(request, "accounts/digest.html", {"form": form}, status=form_status(form))
 
 
 # --- Signing in with a second factor (accounts.signin) --------------------------------------

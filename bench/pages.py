@@ -120,6 +120,9 @@ class Objects:
 PAGES: dict[str, Callable[[Objects], dict[str, Any]]] = {
     "home": lambda o: {},
     "accounts:token-list": lambda o: {},
+    "accounts:digest": lambda o: {},
+    "attention:my-work": lambda o: {},
+    "attention:reminders": lambda o: {"slug": o.slug},
     "accounts:security": lambda o: {},
     "partnership:dashboard": lambda o: {"slug": o.slug},
     "partnership:edit": lambda o: {"slug": o.slug},
@@ -136,6 +139,7 @@ PAGES: dict[str, Callable[[Objects], dict[str, Any]]] = {
     "funding:budget-line-detail": lambda o: {"slug": o.slug, "pk": o.budget_line},
     "funding:budget-line-rate-check": lambda o: {"slug": o.slug, "pk": o.budget_line},
     "funding:budget-line-close": lambda o: {"slug": o.slug, "pk": o.budget_line},
+    "funding:budget-line-assign": lambda o: {"slug": o.slug, "pk": o.budget_line},
     "funding:budget-year-commit": lambda o: {"slug": o.slug, "year": 2020},
     "funding:exchange-rates": lambda o: {"slug": o.slug},
     "funding:exchange-rate-edit": lambda o: {"slug": o.slug, "pk": o.exchange_rate},

@@ -4,10 +4,12 @@ import re
 
 from rest_framework.routers import DefaultRouter
 
+from attention.api import register as register_attention
 from consultations.api import register as register_consultations
 from funding.api import register as register_funding
 from iati.api import register as register_iati
 from partnership.api import register as register_partnership
+from people.api import register as register_people
 from reviews.api import register as register_reviews
 
 # An action whose path ends in a file name (``iati/activities.xml``).
@@ -43,5 +45,7 @@ register_funding(router)
 register_reviews(router)
 register_consultations(router)
 register_iati(router)
+register_attention(router)
+register_people(router)
 
 urlpatterns = router.urls

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "reviews",
     "consultations",
     "iati",
+    "attention",
+    "people",
 ]
 
 MIDDLEWARE = [
@@ -391,10 +393,20 @@ REPORT_RENDER_TIME_LIMIT = env_int("REPORT_RENDER_TIME_LIMIT", 5 * 60)
 REPORT_RENDER_STALE_AFTER = env_int("REPORT_RENDER_STALE_AFTER", REPORT_RENDER_TIME_LIMIT + 60)
 REPORT_RENDER_MAX_ATTEMPTS = env_int("REPORT_RENDER_MAX_ATTEMPTS", 3)
 REPORT_RESEND_INTERVAL = env_int("REPORT_RESEND_INTERVAL", 60)
+# Digests of what needs attention (attention/): the beat task looks every
+# DIGEST_CHECK_INTERVAL seconds for people whose chosen time has come; a send that fails
+# is retried DIGEST_MAX_RETRIES times, DIGEST_RETRY_DELAY seconds apart, then marked failed.
+DIGEST_CHECK_INTERVAL = env_int("DIGEST_CHECK_INTERVAL", 5 * 60)
+DIGEST_MAX_RETRIES = env_int("DIGEST_MAX_RETRIES", 5)
+DIGEST_RETRY_DELAY = env_int("DIGEST_RETRY_DELAY", 5 * 60)
 CELERY_BEAT_SCHEDULE = {
     "reviews-resend-stuck-report-versions": {
         "task": "reviews.tasks.resend_stuck_report_versions",
         "schedule": REPORT_RESEND_INTERVAL,
+    },
+    "attention-send-digests": {
+        "task": "attention.tasks.send_digests",
+        "schedule": DIGEST_CHECK_INTERVAL,
     },
 }
 
@@ -417,6 +429,68 @@ IATI_IMPORT_MAX_BYTES = env_int("IATI_IMPORT_MAX_MB", 25) * 1024 * 1024
 IATI_IMPORT_MAX_SECONDS = env_int("IATI_IMPORT_MAX_SECONDS", 60)
 if IATI_IMPORT_MAX_BYTES <= 0 or IATI_IMPORT_MAX_SECONDS <= 0:
     raise ImproperlyConfigured("IATI_IMPORT_MAX_MB and IATI_IMPORT_MAX_SECONDS must be positive.")
+
+# --- What needs attention (attention/rules.py) -------------------------------------------
+# Each N of a rule, with a default a desk officer would choose.
+ATTENTION_ACTION_POINT_DAYS = env_int("ATTENTION_ACTION_POINT_DAYS", 14)
+ATTENTION_REVIEW_DAYS = env_int("ATTENTION_REVIEW_DAYS", 60)
+ATTENTION_CONSULTATION_DAYS = env_int("ATTENTION_CONSULTATION_DAYS", 30)
+ATTENTION_NOTE_CLEARING_DAYS = env_int("ATTENTION_NOTE_CLEARING_DAYS", 14)
+ATTENTION_GOAL_UPDATE_MONTHS = env_int("ATTENTION_GOAL_UPDATE_MONTHS", 6)
+# Days of the year as MM-DD: the Finance Act for a year has passed by this day of the year
+# before (Folketinget adopts it in December); a committed line of a year should have had a
+# payment by this day of its year.
+ATTENTION_FINANCE_ACT_PASSED = env_str("ATTENTION_FINANCE_ACT_PASSED", "12-31")
+ATTENTION_PAYMENT_DUE = env_str("ATTENTION_PAYMENT_DUE", "06-30")
+# The day the rules take as today: empty for the calendar's (a demo may pin it, ISO 8601).
+ATTENTION_TODAY = env_str("ATTENTION_TODAY") or None
+for _name in (
+    "ATTENTION_ACTION_POINT_DAYS",
+    "ATTENTION_REVIEW_DAYS",
+    "ATTENTION_CONSULTATION_DAYS",
+    "ATTENTION_NOTE_CLEARING_DAYS",
+    "ATTENTION_GOAL_UPDATE_MONTHS",
+):
+    if globals()[_name] < 0:
+        raise ImproperlyConfigured(f"{_name} must be zero or more.")
+for _name in ("ATTENTION_FINANCE_ACT_PASSED", "ATTENTION_PAYMENT_DUE"):
+    try:
+        date.fromisoformat(f"2001-{globals()[_name]}")
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{_name} must be a day of the year as MM-DD.") from exc
+if ATTENTION_TODAY:
+    try:
+        date.fromisoformat(ATTENTION_TODAY)
+    except ValueError as exc:
+        raise ImproperlyConfigured("ATTENTION_TODAY must be a date as YYYY-MM-DD.") from exc
+
+# --- E-mail: digests go through Django's mail framework ---------------------------------
+# With EMAIL_HOST set, mail goes out by SMTP; otherwise (the demo) each message is written
+# as a file under var/mail, to be read there. EMAIL_BACKEND overrides either.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=not env_bool("EMAIL_USE_SSL"))
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both.")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.filebased.EmailBackend",
+)
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "Partnership Monitor <monitor@localhost>"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_SUBJECT_PREFIX = "[Partnership Monitor] "
+# Where the site is reached: the links in e-mails start with it.
+SITE_URL = (
+    env_str("SITE_URL")
+    or ("http://127.0.0.1:8000" if DEBUG or not ALLOWED_HOSTS else f"https://{ALLOWED_HOSTS[0]}")
+).rstrip("/")
 
 # --- Logging ------------------------------------------------------------------------------
 # One line per record on stdout, each with the id of the request (or task) it belongs to.

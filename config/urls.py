@@ -7,6 +7,7 @@ from accounts import views as accounts_views
 from iati import views as iati_views
 from ops import views as ops_views
 from partnership import views as partnership_views
+from people import views as people_views
 
 urlpatterns = [
     path("", partnership_views.home, name="home"),
@@ -22,6 +23,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("account/", people_views.profile, name="profile"),
     path("account/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("healthz", ops_views.healthz, name="healthz"),
@@ -30,6 +32,7 @@ urlpatterns = [
     path("p/<slug:slug>/reviews/", include("reviews.urls")),
     path("p/<slug:slug>/consultations/", include("consultations.urls")),
     path("p/<slug:slug>/iati/", include("iati.urls")),
+    path("p/<slug:slug>/members/", include("people.urls")),
     # Every partnership the user holds a role in, in one file each: for publishing.
     path(
         "iati/activities.xml",
@@ -41,6 +44,7 @@ urlpatterns = [
         iati_views.portfolio_organisation_xml,
         name="iati-portfolio-organisation",
     ),
+    path("", include("attention.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

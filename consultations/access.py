@@ -11,7 +11,8 @@ from core.access import Capability, ObjectAccess
 from .models import ActionPoint, AgendaItem, Consultation, Note
 
 consultations = ObjectAccess[Consultation](
-    lambda: Consultation.objects.select_related("partnership", "created_by"), "partnership"
+    lambda: Consultation.objects.select_related("partnership", "created_by", "organiser"),
+    "partnership",
 )
 agenda_items = ObjectAccess[AgendaItem](
     lambda: AgendaItem.objects.select_related("consultation__partnership"),
@@ -25,7 +26,7 @@ notes = ObjectAccess[Note](
 )
 action_points = ObjectAccess[ActionPoint](
     lambda: ActionPoint.objects.select_related(
-        "consultation__partnership", "agenda_item", "created_by"
+        "consultation__partnership", "agenda_item", "created_by", "assignee"
     ),
     "consultation__partnership",
 )

@@ -5,6 +5,7 @@ from django.utils.text import Truncator
 
 from core.forms import ConfirmForm, DateInput
 from core.models import SECTION
+from partnership.assignees import AssigneeChoiceField
 from partnership.models import OverallGoal, Risk
 
 from .models import NOTE_MAX_LENGTH, ActionPoint, AgendaItem, Consultation
@@ -37,7 +38,20 @@ class LinksMixin(forms.Form):
         return [self._risks[pk] for pk in self.cleaned_data["risks"]]
 
 
-class ConsultationCreateForm(forms.Form):
+class OrganiserMixin(forms.Form):
+    """The organiser, chosen among the members who may prepare a consultation."""
+
+    organiser = AssigneeChoiceField(
+        label="Organiser",
+        help_text="The member who prepares it (agenda, participants) and is reminded of it.",
+    )
+
+    def __init__(self, *args, members: list | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organiser"].set_members(members or [])
+
+
+class ConsultationCreateForm(OrganiserMixin):
     year = forms.IntegerField(min_value=1945, max_value=2100)
     date = forms.DateField(required=False, widget=DateInput)
     place = forms.CharField(max_length=200, required=False)
@@ -48,8 +62,10 @@ class ConsultationCreateForm(forms.Form):
         help_text="One participant per line.",
     )
 
+    field_order = ["year", "date", "place", "participants", "organiser"]
 
-class ConsultationForm(forms.Form):
+
+class ConsultationForm(OrganiserMixin):
     date = forms.DateField(required=False, widget=DateInput)
     place = forms.CharField(max_length=200, required=False)
     participants = forms.CharField(
@@ -62,6 +78,8 @@ class ConsultationForm(forms.Form):
         choices=Consultation.Status.choices,
         help_text="Held needs the date; notes cleared needs every note cleared (desk officers).",
     )
+
+    field_order = ["date", "place", "participants", "organiser", "status"]
 
     def __init__(self, *args, statuses: list[str], **kwargs):
         """``statuses``: those the person may give it (``access.statuses_open_to``)."""
@@ -116,7 +134,14 @@ class ActionPointForm(LinksMixin):
     owner = forms.CharField(
         max_length=200, help_text="Who carries it out, e.g. IOM or the Mission."
     )
+    assignee = AssigneeChoiceField(
+        help_text="The member who follows it up, whoever carries it out, and is reminded of it."
+    )
     due_date = forms.DateField(required=False, widget=DateInput, label="Due date")
+
+    def __init__(self, *args, members: list | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].set_members(members or [])
 
 
 class ActionPointEditForm(ActionPointForm):
@@ -125,7 +150,16 @@ class ActionPointEditForm(ActionPointForm):
         coerce=int, required=False, empty_value=None, label="Agenda item"
     )
 
-    field_order = ["description", "owner", "due_date", "status", "agenda_item", "goals", "risks"]
+    field_order = [
+        "description",
+        "owner",
+        "assignee",
+        "due_date",
+        "status",
+        "agenda_item",
+        "goals",
+        "risks",
+    ]
 
     def __init__(self, *args, items: list[AgendaItem], dropped: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,7 +11,9 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.access import Capability
 from core.models import NOTES, SECTION, AppendOnlyModel, LimitedTextField
+from partnership.assignees import assignee_field, check_assignee
 from partnership.models import OverallGoal, Partnership, Risk
 
 NOTE_MAX_LENGTH = NOTES
@@ -35,6 +37,10 @@ class Consultation(models.Model):
         max_length=SECTION, blank=True, help_text="One participant per line."
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    organiser = assignee_field(
+        "organiser",
+        "The member who prepares the consultation (agenda, participants) and is reminded of it.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -60,6 +66,15 @@ class Consultation(models.Model):
     @property
     def participant_list(self) -> list[str]:
         return [line.strip() for line in self.participants.splitlines() if line.strip()]
+
+    def clean(self) -> None:
+        if self.partnership_id:
+            check_assignee(
+                user=self.organiser,
+                partnership_id=self.partnership_id,
+                capability=Capability.EDIT_CONSULTATIONS,
+                field="organiser",
+            )
 
 
 class AgendaItem(models.Model):
@@ -216,6 +231,11 @@ class ActionPoint(models.Model):
     owner = models.CharField(
         max_length=200, help_text="Who carries it out, e.g. IOM or the Mission."
     )
+    assignee = assignee_field(
+        "responsible",
+        "The member of the partnership who follows the point up (whoever carries it out) "
+        "and is reminded of it.",
+    )
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     closed_on = models.DateField(
@@ -248,3 +268,11 @@ class ActionPoint(models.Model):
 
     def is_overdue(self, on: dt.date) -> bool:
         return self.status == self.Status.OPEN and self.due_date is not None and self.due_date < on
+
+    def clean(self) -> None:
+        if self.consultation_id:
+            check_assignee(
+                user=self.assignee,
+                partnership_id=self.consultation.partnership_id,
+                capability=Capability.EDIT_CONSULTATIONS,
+            )

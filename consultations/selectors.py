@@ -52,7 +52,7 @@ def consultation_list(*, partnership: Partnership) -> QuerySet[Consultation]:
 
 def _action_points() -> QuerySet[ActionPoint]:
     return ActionPoint.objects.select_related(
-        "consultation__partnership", "agenda_item"
+        "consultation__partnership", "agenda_item", "assignee"
     ).prefetch_related(
         Prefetch("goals", queryset=OverallGoal.objects.order_by("number")),
         Prefetch("risks", queryset=Risk.objects.order_by("number")),

@@ -5,9 +5,14 @@ from rest_framework import serializers
 
 from core.models import NOTES
 from core.reasons import REASON_MAX_LENGTH
-from core.serializers import UsernameField, VisibleRelatedField, reason_field
+from core.serializers import (
+    UsernameField,
+    VisibleRelatedField,
+    VisibleSlugRelatedField,
+    reason_field,
+)
 from partnership import access as partnership_access
-from partnership.models import Partnership
+from partnership.assignees import AssigneeField
 
 from . import access
 from .models import ActionPoint, AgendaItem, Consultation, Note
@@ -16,6 +21,10 @@ from .rendering import render_markdown
 
 class ConsultationSerializer(serializers.ModelSerializer):
     partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organiser = AssigneeField(
+        help_text="The member who prepares it and is reminded of it, by user name (an id is "
+        "accepted too); null for nobody. A desk officer or mission staff of the partnership."
+    )
     created_by = UsernameField()
 
     class Meta:
@@ -28,6 +37,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
             "place",
             "participants",
             "status",
+            "organiser",
             "created_by",
             "created_at",
         ]
@@ -37,21 +47,11 @@ class ConsultationSerializer(serializers.ModelSerializer):
 class ConsultationCreateSerializer(ConsultationSerializer):
     """Creating one: it starts planned, with the standard agenda of the strategy."""
 
-    partnership = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Partnership.objects.none()
-    )
+    partnership = VisibleSlugRelatedField(object_access=partnership_access.partnerships)
 
     class Meta(ConsultationSerializer.Meta):
         read_only_fields = ["id", "status", "created_by", "created_at"]
         validators = []  # the service says which year is taken, at the field
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["partnership"].queryset = partnership_access.partnerships.visible(
-                request.user
-            )
 
 
 class AgendaItemSerializer(serializers.ModelSerializer):
@@ -168,6 +168,10 @@ class ActionPointSerializer(serializers.ModelSerializer):
     overdue = serializers.SerializerMethodField(
         help_text="Open with its due date passed (as of today)."
     )
+    assignee = AssigneeField(
+        help_text="The member who follows it up and is reminded of it, by user name (an id "
+        "is accepted too); null for nobody. A desk officer or mission staff of the partnership."
+    )
     created_by = UsernameField()
     reason = serializers.CharField(
         write_only=True,
@@ -186,6 +190,7 @@ class ActionPointSerializer(serializers.ModelSerializer):
             "agenda_item",
             "description",
             "owner",
+            "assignee",
             "due_date",
             "status",
             "closed_on",

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from partnership.assignees import UNCHANGED
 from partnership.models import OverallGoal, Partnership, Risk
 
 from .agenda import standard_agenda
@@ -70,6 +71,7 @@ def consultation_create(
     date: dt.date | None = None,
     place: str = "",
     participants: str = "",
+    organiser: Any = None,
 ) -> Consultation:
     """A planned consultation whose agenda starts with the strategy's standard items."""
     if year is not None and year not in partnership.years:
@@ -86,6 +88,7 @@ def consultation_create(
         date=date,
         place=place,
         participants=participants,
+        organiser=organiser,
     )
     consultation.full_clean()
     _with_history_user(consultation, by)
@@ -112,6 +115,7 @@ def consultation_update(
     place: str,
     participants: str,
     status: str,
+    organiser: Any = UNCHANGED,
 ) -> Consultation:
     current = Consultation.objects.select_for_update().get(pk=consultation.pk)
     if status not in _TRANSITIONS.get(current.status, set()):
@@ -141,6 +145,7 @@ def consultation_update(
             "place": place,
             "participants": participants,
             "status": status,
+            **({} if organiser is UNCHANGED else {"organiser": organiser}),
         }.items()
         if getattr(current, name) != value
     }
@@ -499,6 +504,7 @@ def action_point_create(
     description: str,
     owner: str,
     due_date: dt.date | None = None,
+    assignee: Any = None,
     agenda_item: AgendaItem | None = None,
     status: str = ActionPoint.Status.OPEN,
     goals: Iterable[OverallGoal] = (),
@@ -514,6 +520,7 @@ def action_point_create(
         agenda_item=agenda_item,
         description=description.strip(),
         owner=owner.strip(),
+        assignee=assignee,
         due_date=due_date,
         status=status,
         closed_on=_closed_on(status, None, None),
@@ -527,7 +534,7 @@ def action_point_create(
     return point
 
 
-_ACTION_POINT_FIELDS = ("description", "owner", "due_date", "status", "agenda_item")
+_ACTION_POINT_FIELDS = ("description", "owner", "assignee", "due_date", "status", "agenda_item")
 
 
 @transaction.atomic
@@ -540,7 +547,8 @@ def action_point_update(
     reason: str = "",
     **data: Any,
 ) -> ActionPoint:
-    """Change any of description, owner, due_date, status, agenda_item and the links.
+    """Change any of description, owner, assignee, due_date, status, agenda_item and the
+    links.
 
     Marking it done or dropped records the day (``closed_on``); reopening clears it.
     Dropping it needs a ``reason``, kept with the change history.

@@ -22,8 +22,9 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from core.access import Capability
 from core.forms import ConfirmForm
-from core.views import add_form_errors, form_status, partnership_context
+from core.views import add_form_errors, confirm_page, form_status, partnership_context
 from partnership import access as partnership_access
+from partnership import selectors as partnership_selectors
 from partnership.models import OverallGoal, Partnership, Risk
 
 from . import access, selectors, services
@@ -50,6 +51,16 @@ def _links(partnership_id: int) -> dict[str, list]:
     }
 
 
+def _point_choices(partnership_id: int) -> dict[str, list]:
+    """What an action point's form offers: goals, risks and who may be responsible."""
+    return {**_links(partnership_id), "members": _members(partnership_id)}
+
+
+def _members(partnership_id: int) -> list:
+    """Who may be responsible for an action point or organise a consultation (one query)."""
+    return partnership_selectors.members_who_can(partnership_id=partnership_id, capability=EDIT)
+
+
 def _anchor(consultation: Consultation, anchor: str) -> str:
     return f"{consultation.get_absolute_url()}#{anchor}"
 
@@ -70,7 +81,9 @@ def consultation_list(request: HttpRequest, slug: str) -> HttpResponse:
     consultations = list(selectors.consultation_list(partnership=partnership))
     taken = {c.year for c in consultations}
     form = ConsultationCreateForm(
-        request.POST or None, initial={"year": _suggested_year(partnership, taken)}
+        request.POST or None,
+        initial={"year": _suggested_year(partnership, taken)},
+        members=_members(partnership.pk),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -108,9 +121,10 @@ def _consultation(request: HttpRequest, slug: str, year: int, capability=Capabil
 
 def _page_context(request: HttpRequest, consultation: Consultation, **extra: Any) -> dict[str, Any]:
     page = selectors.consultation_page(consultation=consultation)
+    members = _members(consultation.partnership_id)
     for item in page.items:
         item.action_point_form = ActionPointForm(
-            goals=page.goals, risks=page.risks, auto_id=f"ap-{item.pk}-%s"
+            goals=page.goals, risks=page.risks, members=members, auto_id=f"ap-{item.pk}-%s"
         )
     extra.setdefault("item_form", AgendaItemForm())
     return partnership_context(
@@ -142,12 +156,14 @@ def consultation_detail(request: HttpRequest, slug: str, year: int) -> HttpRespo
 def consultation_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     consultation = _consultation(request, slug, year, EDIT)
     initial = {
-        name: getattr(consultation, name) for name in ("date", "place", "participants", "status")
+        name: getattr(consultation, name)
+        for name in ("date", "place", "participants", "status", "organiser")
     }
     form = ConsultationForm(
         request.POST or None,
         initial=initial,
         statuses=access.statuses_open_to(request.user, consultation),
+        members=_members(consultation.partnership_id),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -423,7 +439,7 @@ def note_clear(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
         return redirect(back)
     author = note.author.get_full_name() or note.author.username
-    context = partnership_context(
+    return confirm_page(
         request,
         item.consultation.partnership,
         title=f"Clear the note by {author} on “{Truncator(item.title).chars(70)}”",
@@ -438,7 +454,6 @@ def note_clear(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         confirm_label="Clear the note",
         back=back,
     )
-    return render(request, "confirm.html", context, status=form_status(form))
 
 
 @require_POST
@@ -475,7 +490,7 @@ def action_point_create(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     item = _agenda_item(request, slug, pk)
     consultation = item.consultation
     form = ActionPointForm(
-        request.POST, auto_id=f"ap-{item.pk}-%s", **_links(consultation.partnership_id)
+        request.POST, auto_id=f"ap-{item.pk}-%s", **_point_choices(consultation.partnership_id)
     )
     if form.is_valid():
         try:
@@ -490,7 +505,7 @@ def action_point_create(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         else:
             if request.htmx:
                 fresh = ActionPointForm(
-                    auto_id=f"ap-{item.pk}-%s", **_links(consultation.partnership_id)
+                    auto_id=f"ap-{item.pk}-%s", **_point_choices(consultation.partnership_id)
                 )
                 return _item_actions(request, item, fresh)
             messages.success(request, "The action point was added.")
@@ -516,6 +531,7 @@ def action_point_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     initial = {
         "description": point.description,
         "owner": point.owner,
+        "assignee": point.assignee,
         "due_date": point.due_date,
         "status": point.status,
         "agenda_item": point.agenda_item_id,
@@ -527,7 +543,7 @@ def action_point_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         initial=initial,
         items=items,
         dropped=point.status == ActionPoint.Status.DROPPED,
-        **_links(consultation.partnership_id),
+        **_point_choices(consultation.partnership_id),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -613,7 +629,7 @@ def action_point_drop(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.success(request, "The action point is dropped.")
         return redirect(back)
     year = point.consultation.year
-    context = partnership_context(
+    return confirm_page(
         request,
         point.consultation.partnership,
         title=f"Drop the action point “{Truncator(point.description).chars(80)}”",
@@ -628,4 +644,3 @@ def action_point_drop(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         confirm_label="Drop the action point",
         back=back,
     )
-    return render(request, "confirm.html", context, status=form_status(form))

@@ -12,12 +12,12 @@ membership's user), so this module names no app's models.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404
 
@@ -39,6 +39,7 @@ class Capability(StrEnum):
     CLEAR_NOTES = "clear_notes"
     DOWNLOAD = "download"  # review PDFs and exports
     VIEW_HISTORY = "view_history"  # change history and download log
+    MANAGE_MEMBERS = "manage_members"  # invite, change roles, remove (portfolio admins too)
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -50,6 +51,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 }
 
 _ROLES_ATTR = "_partnership_roles"
+_PORTFOLIO_ADMIN_ATTR = "_is_portfolio_admin"
 
 
 def roles_of(user: Any) -> dict[int, str]:
@@ -61,6 +63,26 @@ def roles_of(user: Any) -> dict[int, str]:
         roles = dict(user.memberships.values_list("partnership_id", "role"))
         setattr(user, _ROLES_ATTR, roles)
     return roles
+
+
+def is_portfolio_admin(user: Any) -> bool:
+    """Whether the user holds the ministry-wide portfolio administrator role (their
+    profile's flag; superusers always do). At most one query, cached on the user object.
+
+    The profile is read through the user's ``profile`` (its related name), so this module
+    names no app's models."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", True):
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, _PORTFOLIO_ADMIN_ATTR, None)
+    if cached is None:
+        try:
+            cached = bool(user.profile.is_portfolio_admin)
+        except ObjectDoesNotExist:
+            cached = False
+        setattr(user, _PORTFOLIO_ADMIN_ATTR, cached)
+    return cached
 
 
 def role_in(user: Any, partnership_id: int) -> str | None:
@@ -135,11 +157,21 @@ class ObjectAccess(Generic[M]):
     def partnership_id_of(self, obj: M) -> int:
         if not self.partnership_path:
             return obj.pk
-        target: Any = obj
-        *hops, last = self.partnership_path.split("__")
-        for hop in hops:
-            target = getattr(target, hop)
-        return getattr(target, f"{last}_id")
+        return _partnership_id_along(obj, self.partnership_path)
+
+    def partnership_id_in(self, values: Mapping[str, Any]) -> int:
+        """The partnership an object with these field values belongs to (a create's data
+        names its partnership, or the goal, budget line… it belongs to)."""
+        first, _, rest = self.partnership_path.partition("__")
+        target = values[first]
+        return _partnership_id_along(target, rest) if rest else target.pk
+
+
+def _partnership_id_along(obj: Any, path: str) -> int:
+    *hops, last = path.split("__")
+    for hop in hops:
+        obj = getattr(obj, hop)
+    return getattr(obj, f"{last}_id")
 
 
 def access_for(model: type[models.Model]) -> ObjectAccess | None:

@@ -9,6 +9,8 @@ apps, and no template tag runs a query.
 The context function takes keyword arguments, by place:
 
 - ``DASHBOARD``: ``partnership`` and ``role`` (the dashboard is cached per both);
+  ``DASHBOARD_TOP`` takes the same, for the few cards above the record (what needs
+  attention);
 - ``GOAL``: ``goal`` (with its current status), ``RISK``: ``risk``.
 
 Its result is added to the page's context (``partnership``, ``caps``, ``role``…) for the
@@ -26,9 +28,10 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 DASHBOARD = "dashboard"
+DASHBOARD_TOP = "dashboard-top"
 GOAL = "goal"
 RISK = "risk"
-PLACES = (DASHBOARD, GOAL, RISK)
+PLACES = (DASHBOARD_TOP, DASHBOARD, GOAL, RISK)
 
 
 @dataclass(frozen=True)

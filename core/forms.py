@@ -12,7 +12,14 @@ REASON_FIELD_HELP = "Why the change is made; kept with the change history."
 
 
 class DateInput(forms.DateInput):
+    """A browser's date picker. Its value is written as ISO 8601, the only form such a
+    field takes: the site's own (31/01/2020) would show it empty, and saving the form
+    would then clear the date."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs, format=format or "%Y-%m-%d")
 
 
 class ReasonMixin(forms.Form):

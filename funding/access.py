@@ -15,7 +15,7 @@ from .models import (
 )
 
 budget_lines = ObjectAccess[BudgetLine](
-    lambda: BudgetLine.objects.select_related("partnership"), "partnership"
+    lambda: BudgetLine.objects.select_related("partnership", "assignee"), "partnership"
 )
 disbursements = ObjectAccess[Disbursement](
     lambda: Disbursement.objects.select_related("budget_line__partnership", "created_by", "rate"),

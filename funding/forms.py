@@ -7,8 +7,9 @@ from django import forms
 from django.utils.html import format_html, format_html_join
 
 from core import tabular
-from core.forms import ConfirmForm, DateInput
+from core.forms import ConfirmForm, DateInput, ReasonMixin
 from core.models import PARAGRAPH
+from partnership.assignees import AssigneeChoiceField
 from partnership.models import Currency, Partnership
 
 from . import annex, dac
@@ -34,6 +35,18 @@ class BudgetYearCommitForm(ConfirmForm):
         "“Finance Act for 2019”.",
     )
     field_order = ["finance_act_reference", "reason"]
+
+
+class BudgetLineAssignForm(ReasonMixin):
+    assignee = AssigneeChoiceField(
+        help_text="The desk officer who sees the line through commitment and payment, and is "
+        "reminded of it while it waits."
+    )
+    field_order = ["assignee", "reason"]
+
+    def __init__(self, *args, members: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].set_members(members)
 
 
 class DisbursementForm(forms.Form):

@@ -18,7 +18,9 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.access import Capability
 from core.models import PARAGRAPH, AppendOnlyModel, LimitedTextField
+from partnership.assignees import assignee_field, check_assignee
 from partnership.models import Currency, Partnership
 
 YEAR_VALIDATORS = [MinValueValidator(1945), MaxValueValidator(2100)]
@@ -87,6 +89,10 @@ class BudgetLine(models.Model):
         help_text="The Finance Act (or Bill) under which Parliament approved the money.",
     )
     citation = LimitedTextField(max_length=PARAGRAPH, blank=True)
+    assignee = assignee_field(
+        "responsible",
+        "The desk officer who sees the line through commitment and payment and is reminded of it.",
+    )
     history = HistoricalRecords()
 
     objects = BudgetLineQuerySet.as_manager()
@@ -129,6 +135,12 @@ class BudgetLine(models.Model):
         if partnership and self.year and self.year not in partnership.years:
             raise ValidationError(
                 {"year": f"The agreement runs {partnership.years[0]}–{partnership.years[-1]}."}
+            )
+        if self.partnership_id:
+            check_assignee(
+                user=self.assignee,
+                partnership_id=self.partnership_id,
+                capability=Capability.EDIT_FUNDING,
             )
 
 

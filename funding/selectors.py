@@ -44,7 +44,7 @@ def budget_lines_with_disbursed(*, partnership: Partnership) -> QuerySet[BudgetL
     (DKK) annotated (``BudgetLineQuerySet.with_disbursed``)."""
     return (
         BudgetLine.objects.filter(partnership=partnership)
-        .select_related("partnership")
+        .select_related("partnership", "assignee")
         .with_disbursed()
         .order_by("year", "component")
     )

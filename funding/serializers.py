@@ -5,8 +5,14 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.serializers import ReasonField, VisibleRelatedField, reason_field
+from core.serializers import (
+    ReasonField,
+    VisibleRelatedField,
+    VisibleSlugRelatedField,
+    reason_field,
+)
 from partnership import access as partnership_access
+from partnership.assignees import AssigneeField
 from partnership.models import Currency
 
 from . import access, dac
@@ -22,18 +28,20 @@ from .models import (
 
 
 @extend_schema_field({"type": "string", "description": "The partnership's slug."})
-class PartnershipSlugField(serializers.SlugRelatedField):
+class PartnershipSlugField(VisibleSlugRelatedField):
     """A partnership the requesting user belongs to, by slug."""
 
     def __init__(self, **kwargs):
-        super().__init__(slug_field="slug", **kwargs)
-
-    def get_queryset(self):
-        return partnership_access.partnerships.visible(self.context["request"].user)
+        super().__init__(object_access=partnership_access.partnerships, **kwargs)
 
 
 class BudgetLineSerializer(serializers.ModelSerializer):
     partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    assignee = AssigneeField(
+        read_only=True,
+        help_text="The desk officer responsible for the line until it is paid, by user name; "
+        "null for nobody (set with …/assign/).",
+    )
     disbursed = serializers.DecimalField(
         max_digits=16,
         decimal_places=2,
@@ -52,10 +60,20 @@ class BudgetLineSerializer(serializers.ModelSerializer):
             "currency",
             "status",
             "finance_act_reference",
+            "assignee",
             "disbursed",
             "citation",
         ]
         read_only_fields = fields
+
+
+class BudgetLineAssignSerializer(serializers.Serializer):
+    assignee = AssigneeField(
+        required=True,
+        help_text="The desk officer responsible for the line until it is paid, by user name "
+        "(an id is accepted too); null for nobody.",
+    )
+    reason = ReasonField()
 
 
 class BudgetYearCommitSerializer(serializers.Serializer):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("lines/<int:pk>/", views.budget_line_detail, name="budget-line-detail"),
     path("lines/<int:pk>/rate/", views.budget_line_rate_check, name="budget-line-rate-check"),
     path("lines/<int:pk>/close/", views.budget_line_close, name="budget-line-close"),
+    path("lines/<int:pk>/responsible/", views.budget_line_assign, name="budget-line-assign"),
     path("exchange-rates/", views.exchange_rates, name="exchange-rates"),
     path("exchange-rates/import/", views.exchange_rates_import, name="exchange-rates-import"),
     path("exchange-rates/<int:pk>/edit/", views.exchange_rate_edit, name="exchange-rate-edit"),

@@ -2,36 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.routers import BaseRouter
 
 from core.filters import FilterSet
-from core.viewsets import CachedListMixin, PartnershipScopedViewSet
+from core.viewsets import (
+    CachedListMixin,
+    CreateThroughServiceMixin,
+    PartnershipScopedViewSet,
+    UpdateWithReasonMixin,
+)
 
 from . import access, serializers, services
 from .history_api import HistoryViewSet
-from .models import Document, GoalStatus, GoalUpdate, OverallGoal, RiskAssessment
-
-
-class UpdateWithReasonMixin(mixins.UpdateModelMixin):
-    """Updates go through the record's update service (``save_update``), so that its
-    rules hold and the history keeps the reason."""
-
-    def save_update(self, instance: Any, *, by: Any, changes: dict, reason: str) -> Any:
-        raise NotImplementedError
-
-    def perform_update(self, serializer):
-        changes = dict(serializer.validated_data)
-        reason = changes.pop("reason", "")
-        updated = self.save_update(
-            serializer.instance, by=self.request.user, changes=changes, reason=reason
-        )
-        # Re-read so computed fields (annotations) are present in the answer.
-        serializer.instance = self.get_base_queryset().get(pk=updated.pk)
+from .models import GoalStatus, OverallGoal
 
 
 @extend_schema_view(
@@ -110,19 +96,13 @@ class GoalViewSet(
         return services.goal_update(goal=goal, **kwargs)
 
 
-class GoalUpdateFilter(FilterSet):
-    class Meta:
-        model = GoalUpdate
-        fields = {"goal": ["exact"], "status": ["exact"], "as_of": ["gte", "lte"]}
-
-
 @extend_schema_view(
     list=extend_schema(summary="List goal updates (newest first)"),
     retrieve=extend_schema(summary="Read a goal update"),
     create=extend_schema(summary="Add an update to a goal's timeline (desk officers)"),
 )
 class GoalUpdateViewSet(
-    mixins.CreateModelMixin,
+    CreateThroughServiceMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
     PartnershipScopedViewSet,
@@ -131,14 +111,10 @@ class GoalUpdateViewSet(
 
     access = access.goal_updates
     serializer_class = serializers.GoalUpdateSerializer
-    filterset_class = GoalUpdateFilter
+    filterset_fields = {"goal": ["exact"], "status": ["exact"], "as_of": ["gte", "lte"]}
     ordering_fields = ["as_of", "created_at"]
     ordering = ["-as_of", "-created_at", "-id"]
-
-    def perform_create(self, serializer):
-        data = serializer.validated_data
-        self.check_write(data["goal"].partnership_id)
-        serializer.instance = services.goal_update_create(by=self.request.user, **data)
+    create_service = staticmethod(services.goal_update_create)
 
 
 @extend_schema_view(
@@ -162,19 +138,13 @@ class RiskViewSet(
         return services.risk_update(risk=risk, **kwargs)
 
 
-class RiskAssessmentFilter(FilterSet):
-    class Meta:
-        model = RiskAssessment
-        fields = {"risk": ["exact"], "as_of": ["gte", "lte"]}
-
-
 @extend_schema_view(
     list=extend_schema(summary="List risk assessments (newest first)"),
     retrieve=extend_schema(summary="Read a risk assessment"),
     create=extend_schema(summary="Assess a risk (desk officers)"),
 )
 class RiskAssessmentViewSet(
-    mixins.CreateModelMixin,
+    CreateThroughServiceMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
     PartnershipScopedViewSet,
@@ -183,20 +153,10 @@ class RiskAssessmentViewSet(
 
     access = access.risk_assessments
     serializer_class = serializers.RiskAssessmentSerializer
-    filterset_class = RiskAssessmentFilter
+    filterset_fields = {"risk": ["exact"], "as_of": ["gte", "lte"]}
     ordering_fields = ["as_of", "created_at"]
     ordering = ["-as_of", "-created_at", "-id"]
-
-    def perform_create(self, serializer):
-        data = serializer.validated_data
-        self.check_write(data["risk"].partnership_id)
-        serializer.instance = services.risk_assessment_create(by=self.request.user, **data)
-
-
-class DocumentFilter(FilterSet):
-    class Meta:
-        model = Document
-        fields = ["kind", "year"]
+    create_service = staticmethod(services.risk_assessment_create)
 
 
 @extend_schema_view(
@@ -208,28 +168,18 @@ class DocumentFilter(FilterSet):
 )
 class DocumentViewSet(
     UpdateWithReasonMixin,
-    mixins.CreateModelMixin,
+    CreateThroughServiceMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
     PartnershipScopedViewSet,
 ):
     access = access.documents
-    filterset_class = DocumentFilter
+    serializer_class = serializers.DocumentSerializer
+    create_serializer_class = serializers.DocumentCreateSerializer
+    filterset_fields = ["kind", "year"]
     ordering_fields = ["year", "title", "created_at"]
     ordering = ["-year", "title"]
-
-    def get_serializer_class(self):
-        if self.action == "create":
-            return serializers.DocumentCreateSerializer
-        return serializers.DocumentSerializer
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        partnership = data.pop("partnership")
-        self.check_write(partnership.pk)
-        serializer.instance = services.document_create(
-            partnership=partnership, by=self.request.user, **data
-        )
+    create_service = staticmethod(services.document_create)
 
     def save_update(self, document, **kwargs):
         return services.document_update(document=document, **kwargs)

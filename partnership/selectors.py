@@ -7,12 +7,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, QuerySet
 
 from core import history
-from core.access import Role, roles_of
+from core.access import Capability, Role, roles_of
 
 from . import access
+from .assignees import roles_with
 from .history_filters import HistoryFilter
 from .models import (
     Document,
@@ -170,3 +172,17 @@ def changes(*, partnership: Partnership, filters: HistoryFilter) -> history.Chan
     """The changes to the partnership that the (valid) history filters select, newest
     first: a sequence a paginator pages (its count one query, a page three)."""
     return history.Changes(filters.criteria([partnership.pk]))
+
+
+def members_who_can(*, partnership_id: int, capability: Capability) -> list[Any]:
+    """The active members whose role may act on an object of the partnership, by name
+    (one query)."""
+    return list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__partnership_id=partnership_id,
+            memberships__role__in=roles_with(capability),
+        )
+        .order_by("first_name", "last_name", "username")
+    )

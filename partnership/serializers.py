@@ -2,7 +2,12 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from core.serializers import ReasonField, UsernameField, VisibleRelatedField
+from core.serializers import (
+    ReasonField,
+    UsernameField,
+    VisibleRelatedField,
+    VisibleSlugRelatedField,
+)
 from core.uploads import ALLOWED_DESCRIPTION
 
 from . import access
@@ -189,9 +194,7 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 
 class DocumentCreateSerializer(DocumentSerializer):
-    partnership = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Partnership.objects.none()
-    )
+    partnership = VisibleSlugRelatedField(object_access=access.partnerships)
     url = OptionalURLField()
     file = serializers.FileField(
         required=False,
@@ -203,9 +206,3 @@ class DocumentCreateSerializer(DocumentSerializer):
     class Meta(DocumentSerializer.Meta):
         fields = [*DocumentSerializer.Meta.fields, "file"]
         read_only_fields = [f for f in DocumentSerializer.Meta.read_only_fields if f != "url"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["partnership"].queryset = access.partnerships.visible(request.user)

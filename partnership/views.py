@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core import caching, cards, exports, history, uploads
 from core.access import Capability
-from core.views import add_form_errors, form_status, partnership_context
+from core.views import add_form_errors, form_status, partnership_context, saved_message
 
 from . import access, selectors, services
 from .forms import (
@@ -58,15 +58,14 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         body_context["cards"] = cards.render(
             cards.DASHBOARD, body_context, partnership=partnership, role=context["role"]
         )
+        body_context["top_cards"] = cards.render(
+            cards.DASHBOARD_TOP, body_context, partnership=partnership, role=context["role"]
+        )
         return render_to_string("partnership/dashboard_body.html", body_context)
 
     # What the page shows depends on the partnership's data and the reader's role only.
     context["body"] = caching.cached(("dashboard", partnership.pk, context["role"].value), body)
     return render(request, "partnership/dashboard.html", context)
-
-
-def _saved(changes: dict) -> str:
-    return "Saved." if changes else "Nothing was changed."
 
 
 def _record_form(
@@ -94,7 +93,7 @@ def partnership_edit(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, _saved(form.changes()))
+            messages.success(request, saved_message(form.changes()))
             return redirect(partnership.get_absolute_url())
     return _record_form(
         request, partnership, form, title="Edit the agreement", back=partnership.get_absolute_url()
@@ -164,7 +163,7 @@ def goal_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, _saved(form.changes()))
+            messages.success(request, saved_message(form.changes()))
             return redirect(goal.get_absolute_url())
     return _record_form(
         request,
@@ -192,7 +191,7 @@ def priority_area_edit(request: HttpRequest, slug: str, number: int) -> HttpResp
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, _saved(form.changes()))
+            messages.success(request, saved_message(form.changes()))
             return redirect(area.partnership.get_absolute_url())
     return _record_form(
         request,
@@ -271,7 +270,7 @@ def risk_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, _saved(form.changes()))
+            messages.success(request, saved_message(form.changes()))
             return redirect(risk.get_absolute_url())
     return _record_form(
         request,

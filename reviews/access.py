@@ -16,7 +16,7 @@ from .models import (
 
 reviews = ObjectAccess[Review](
     lambda: Review.objects.select_related(
-        "partnership__organisation", "due_confirmed_by", "fulfils_goal"
+        "partnership__organisation", "due_confirmed_by", "fulfils_goal", "assignee"
     ),
     "partnership",
 )

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from django import forms
 
+from core.access import Capability
 from core.forms import DateInput, ReasonMixin
 from core.models import NARRATIVE, SECTION
+from partnership import selectors as partnership_selectors
+from partnership.assignees import AssigneeChoiceField
 from partnership.models import Document, OverallGoal
 
 from .models import Finding, Rating, Review
@@ -42,13 +45,23 @@ class ReviewCreateForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="The documents the review rests on.",
     )
+    assignee = AssigneeChoiceField(
+        help_text="The desk officer who carries the review through and is reminded of it."
+    )
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["assignee"].set_members(_reviewers(partnership.pk))
         self.fields["sources"].queryset = Document.objects.filter(partnership=partnership).order_by(
             "kind", "title"
         )
         self.fields["fulfils_goal"].queryset = _goals(partnership.pk)
+
+
+def _reviewers(partnership_id: int) -> list:
+    return partnership_selectors.members_who_can(
+        partnership_id=partnership_id, capability=Capability.EDIT_REVIEWS
+    )
 
 
 def _goals(partnership_id: int):
@@ -59,6 +72,9 @@ class ReviewForm(ReasonMixin, forms.ModelForm):
     status = forms.ChoiceField(
         choices=[c for c in Review.Status.choices if c[0] != Review.Status.ISSUED],
         help_text="A review becomes issued when one of its report versions is issued.",
+    )
+    assignee = AssigneeChoiceField(
+        help_text="The desk officer who carries the review through and is reminded of it."
     )
 
     class Meta:
@@ -72,6 +88,7 @@ class ReviewForm(ReasonMixin, forms.ModelForm):
             "due_date",
             "due_description",
             "fulfils_goal",
+            "assignee",
         ]
         help_texts = {
             "due_date": "The day the app compares with today; changing it confirms it.",
@@ -86,6 +103,7 @@ class ReviewForm(ReasonMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fulfils_goal"].queryset = _goals(self.instance.partnership_id)
+        self.fields["assignee"].set_members(_reviewers(self.instance.partnership_id))
 
 
 class DueDateForm(ReasonMixin, forms.Form):

@@ -15,7 +15,9 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.access import Capability
 from core.models import NARRATIVE, PARAGRAPH, SECTION, AppendOnlyModel, LimitedTextField
+from partnership.assignees import assignee_field, check_assignee
 from partnership.models import Document, OverallGoal, Partnership, PriorityArea
 
 
@@ -77,6 +79,9 @@ class Review(models.Model):
         "(e.g. a mid-term review in the fall of 2019).",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    assignee = assignee_field(
+        "responsible", "The desk officer who carries the review through and is reminded of it."
+    )
     sources = models.ManyToManyField(
         Document, through="ReviewSource", related_name="reviews", blank=True
     )
@@ -111,6 +116,12 @@ class Review(models.Model):
     def clean(self) -> None:
         if self.period_start and self.period_end and self.period_end < self.period_start:
             raise ValidationError({"period_end": "The period must end on or after its start."})
+        if self.partnership_id:
+            check_assignee(
+                user=self.assignee,
+                partnership_id=self.partnership_id,
+                capability=Capability.EDIT_REVIEWS,
+            )
 
     @property
     def is_issued(self) -> bool:

@@ -3,9 +3,14 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
-from core.serializers import ReasonField, UsernameField, VisibleRelatedField
+from core.serializers import (
+    ReasonField,
+    UsernameField,
+    VisibleRelatedField,
+    VisibleSlugRelatedField,
+)
 from partnership import access as partnership_access
-from partnership.models import Partnership
+from partnership.assignees import AssigneeField
 
 from . import access
 from .models import (
@@ -38,6 +43,10 @@ class ReviewSerializer(serializers.ModelSerializer):
         help_text="The overall goal that carrying out the review fulfils, if one. Issuing "
         "the review does not change the goal's status.",
     )
+    assignee = AssigneeField(
+        help_text="The desk officer who carries the review through and is reminded of it, by "
+        "user name (an id is accepted too); null for nobody. A desk officer of the partnership."
+    )
     reason = ReasonField()
 
     class Meta:
@@ -56,6 +65,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             "due_confirmed_at",
             "overdue",
             "fulfils_goal",
+            "assignee",
             "status",
             "sources",
             "citation",
@@ -76,9 +86,7 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 
 class ReviewCreateSerializer(ReviewSerializer):
-    partnership = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Partnership.objects.none()
-    )
+    partnership = VisibleSlugRelatedField(object_access=partnership_access.partnerships)
     sources = VisibleRelatedField(
         object_access=partnership_access.documents, many=True, required=False
     )
@@ -86,14 +94,6 @@ class ReviewCreateSerializer(ReviewSerializer):
     class Meta(ReviewSerializer.Meta):
         fields = [f for f in ReviewSerializer.Meta.fields if f != "reason"]
         read_only_fields = ["id", "status", "due_confirmed_at", "citation", "created_at"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["partnership"].queryset = partnership_access.partnerships.visible(
-                request.user
-            )
 
 
 class DueDateConfirmSerializer(serializers.Serializer):

@@ -113,6 +113,7 @@ def review_create(
     due_description: str = "",
     fulfils_goal: OverallGoal | None = None,
     sources: Iterable[Document] = (),
+    assignee: Any = None,
 ) -> Review:
     """A new review; a due date given by ``by`` counts as confirmed by them."""
     sources = list(sources)
@@ -128,6 +129,7 @@ def review_create(
         due_date=due_date,
         due_description=due_description,
         fulfils_goal=fulfils_goal,
+        assignee=assignee,
         **_due_confirmation(due_date, by),
     )
     review.full_clean()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from accounts import services
+from tests.partnership.test_queries import PINNED as PARTNERSHIP_PINNED
 from tests.queries import count_get
 
 from .conftest import set_up
@@ -32,11 +33,12 @@ def test_account_pages_are_pinned_and_equal_with_1_and_20_tokens(desk, verified_
 
 
 def test_the_second_factor_costs_a_page_one_query(mfa, desk, login, verified_login):
-    """The dashboard pinned at 11 (tests/partnership/test_queries.py), and 12 in a verified
-    session with MFA_REQUIRED: the device, read once; the roles it reads are the page's."""
+    """The dashboard as pinned in tests/partnership/test_queries.py, and one more in a
+    verified session with MFA_REQUIRED: the device, read once; the roles it reads are the
+    page's."""
     set_up(desk)
     dashboard = f"/p/{SLUG}/"
     mfa.MFA_REQUIRED = False
-    assert count_get(login(desk), dashboard) == 11
+    assert count_get(login(desk), dashboard) == PARTNERSHIP_PINNED[dashboard]
     mfa.MFA_REQUIRED = True
-    assert count_get(verified_login(desk), dashboard) == 12
+    assert count_get(verified_login(desk), dashboard) == PARTNERSHIP_PINNED[dashboard] + 1

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
+from attention.models import Digest, Reminder
 from config.api_urls import router
 from consultations import services as consultation_services
 from consultations.models import ActionPoint, AgendaItem, Consultation, Note
@@ -59,11 +60,16 @@ HOLDERS: dict[Capability, set[str]] = {
     Capability.CLEAR_NOTES: {"desk"},
     Capability.DOWNLOAD: {"desk", "geneva", "auditor"},
     Capability.VIEW_HISTORY: {"desk", "auditor"},
+    Capability.MANAGE_MEMBERS: {"desk"},
 }
 
 
 def _no_overrides(partnership: Partnership, payload: dict[str, Any]) -> dict[str, Any]:
     return {}
+
+
+def _by_id(obj: models.Model, item: dict[str, Any]) -> bool:
+    return item["id"] == obj.pk
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,11 @@ class Rule:
     # Values of the other partnership for the filters that read no field of the listed
     # objects (test_isolation.py), by parameter; given the ``two`` partnerships' namespace.
     filter_values: Callable[[Any], dict[str, list[Any]]] | None = None
+    # Whether an item of the list names the made object (None: the list names something
+    # else, as the history's ids name changes), and the capability of those who find it
+    # there when not every reader of the list does.
+    lists: Callable[[models.Model, dict[str, Any]], bool] | None = _by_id
+    listed_to: Capability | None = None
 
 
 # --- One object of each kind, in a seeded partnership --------------------------------------
@@ -417,6 +428,83 @@ def _many_action_points(partnership, n):
     _linked(ActionPoint, points, partnership)
 
 
+def _overdue_point(partnership, assignee=None) -> ActionPoint:
+    """An open action point due on 30 June 2019, long past: it needs attention."""
+    point = consultation_factories.ActionPointFactory(
+        consultation=_consultation(partnership), due_date=dt.date(2019, 6, 30)
+    )
+    if assignee is not None:
+        point.assignee = assignee
+        point.save(update_fields=["assignee"])
+    return point
+
+
+def _many_attention(partnership, n):
+    """n action points past their due date that every member of the partnership is to act
+    on, each naming one of them responsible. An auditor acts on nothing, so the points are
+    in a partnership where each member is a desk officer."""
+    members = _members(partnership)
+    work = Partnership.objects.filter(slug=f"{partnership.slug}-work").first()
+    if work is None:
+        work = factories.PartnershipFactory(
+            organisation=partnership.organisation, slug=f"{partnership.slug}-work"
+        )
+        Membership.objects.bulk_create(
+            Membership(user_id=m.user_id, partnership=work, role=Membership.Role.DESK_OFFICER)
+            for m in members
+        )
+    _many_action_points(work, n)
+    if members:
+        ActionPoint.objects.filter(consultation__partnership=work).update(
+            assignee_id=members[0].user_id
+        )
+
+
+def _a_reminder(partnership) -> Reminder:
+    """A digest that told someone of the partnership's overdue review."""
+    person = factories.UserFactory(email="reminded@example.org")
+    digest = Digest.objects.create(
+        user=person,
+        period=f"2020-W{Digest.objects.filter(user=person).count() + 1:02d}",
+        frequency="weekly",
+        to=person.email,
+        status=Digest.Status.SENT,
+        attempts=1,
+        sent_at=timezone.now(),
+    )
+    return Reminder.objects.create(
+        digest=digest,
+        partnership=partnership,
+        key=f"review_due:{digest.pk}",
+        rule="review_due",
+        kind="Mid-term review",
+        title="Mid-term review of the strategy",
+        summary="Overdue since 30 November 2019",
+        url=partnership.get_absolute_url(),
+        due=dt.date(2019, 11, 30),
+        overdue=True,
+    )
+
+
+def _many_reminders(partnership, n):
+    """One digest to a person of their own (each row shows its reader) with n reminders."""
+    first = _a_reminder(partnership)
+    Reminder.objects.bulk_create(
+        Reminder(
+            digest_id=first.digest_id,
+            partnership=partnership,
+            key=f"goal_update_stale:{first.pk}-{i}",
+            rule="goal_update_stale",
+            kind="Overall goal",
+            title=f"Goal {i}",
+            summary="No update since 1 January 2018",
+            url="/",
+            is_new=i % 2 == 0,
+        )
+        for i in range(n - 1)
+    )
+
+
 def _a_change(partnership):
     """A change whose values name other records and a person: a goal update."""
     goal = OverallGoal.objects.filter(partnership=partnership).first()
@@ -436,6 +524,23 @@ def _many_changes(partnership, n):
             factories.RiskAssessmentFactory(risk=risk, author=person)
         else:
             factories.DocumentFactory(partnership=partnership, uploaded_by=person)
+
+
+def _a_member(partnership) -> Membership:
+    """A member of the partnership other than the users the tests act as."""
+    person = factories.UserFactory(email=f"member-{partnership.slug}@example.org")
+    return Membership.objects.create(
+        user=person, partnership=partnership, role=Membership.Role.MISSION_STAFF
+    )
+
+
+def _many_members(partnership, n):
+    """n more members, each a person of their own."""
+    people = [factories.UserFactory(email=f"person{i}@example.org") for i in range(n)]
+    Membership.objects.bulk_create(
+        Membership(user=person, partnership=partnership, role=Membership.Role.AUDITOR)
+        for person in people
+    )
 
 
 def _history_filter_values(two) -> dict[str, list[Any]]:
@@ -647,6 +752,29 @@ RULES: dict[str, Rule] = {
     ),
     "iati-import": Rule(Capability.EDIT_FUNDING, _iati_import, _many_iati_imports),
     "iati-transaction": Rule(Capability.EDIT_FUNDING, _iati_transaction, _many_iati_transactions),
+    # What needs the user's attention: read by every member (what is in it depends on the
+    # role); the digest preference is each person's own, set by any member.
+    "my-work": Rule(
+        Capability.VIEW,
+        _overdue_point,
+        _many_attention,
+        actions={"digest": Capability.VIEW},
+        # The overdue point is the work of those who may act on it (an auditor has none).
+        lists=lambda point, item: (
+            (item["rule"], item["object_id"]) == ("action_point_due", point.pk)
+        ),
+        listed_to=Capability.EDIT_CONSULTATIONS,
+    ),
+    # Who was reminded of what: read as the history is (desk officers and auditors).
+    "reminder": Rule(
+        Capability.VIEW_HISTORY,
+        _a_reminder,
+        _many_reminders,
+        actions={"list": Capability.VIEW_HISTORY},
+    ),
+    # Who belongs to the partnership: read by every member; roles changed and people removed
+    # by desk officers (and portfolio administrators, tests/people/test_api.py).
+    "membership": Rule(Capability.MANAGE_MEMBERS, _a_member, _many_members),
     # Read-only; reading needs the right to read the history (not every member's).
     "history": Rule(
         Capability.VIEW_HISTORY,
@@ -654,6 +782,7 @@ RULES: dict[str, Rule] = {
         _many_changes,
         actions={"list": Capability.VIEW_HISTORY},
         filter_values=_history_filter_values,
+        lists=None,
     ),
 }
 

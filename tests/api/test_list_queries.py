@@ -48,6 +48,11 @@ PINNED: dict[str, int] = {
     "iati-transaction-list": 6,
     # Partnerships asked for; the changes' count, keys and rows, the names they refer to.
     "history-list": 9,
+    # Partnerships, their members' roles, then one query per kind of object the rules read
+    # (reviews, action points, consultations, budget lines, notes, goals, report versions).
+    "my-work-list": 13,
+    "reminder-list": 6,
+    "membership-list": 7,  # + whether the reader is a portfolio administrator
 }
 
 

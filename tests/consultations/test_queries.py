@@ -85,8 +85,8 @@ def _fill(meetings, iom, geneva, desk, per_item: int) -> None:
 
 
 PINNED = {
-    f"{BASE}/": 8,
-    f"{BASE}/2019/": 17,
+    f"{BASE}/": 9,  # + the members who may organise the new consultation
+    f"{BASE}/2019/": 18,  # + the members who may be responsible for a new action point
     f"/p/{SLUG}/goals/1/": 12,  # + the review that fulfils the goal, if any
     f"/p/{SLUG}/risks/1/": 10,
     "/api/v1/consultations/": 6,

@@ -60,8 +60,9 @@ def _fill(partnership, user, n: int) -> None:
 
 
 PINNED = {
-    # the dashboard: its funding summary, the reviews and when they are due, the data version
-    "/p/denmark-iom-2018-2020/": 11,
+    # the dashboard: its funding summary, the reviews and when they are due, the data version,
+    # what needs attention (one query per kind of object its rules read)
+    "/p/denmark-iom-2018-2020/": 18,
     f"{P}/": 5,
     f"{P}/lines/{{line}}/": 9,
     f"{P}/exchange-rates/": 5,

@@ -31,6 +31,7 @@ def test_the_partnership_templates_load_and_include_nothing_of_another_app():
 def test_each_place_holds_the_cards_the_apps_registered_in_order():
     templates = {place: [card.template for card in cards.cards(place)] for place in cards.PLACES}
     assert templates == {
+        cards.DASHBOARD_TOP: ["attention/includes/dashboard_panel.html"],
         cards.DASHBOARD: [
             "reviews/includes/dashboard_reviews.html",
             "funding/partials/dashboard_summary.html",

@@ -22,8 +22,8 @@ def _fill(iom, author, per_goal):
 
 PINNED = {
     # + the funding summary, + the reviews and when they are due, + the data version
-    # (core.caching)
-    f"/p/{SLUG}/": 11,
+    # (core.caching), + what needs attention (one query per kind of object its rules read)
+    f"/p/{SLUG}/": 18,
     f"/p/{SLUG}/goals/": 5,
     # + action points and notes linked to the goal, + the review that fulfils it
     f"/p/{SLUG}/goals/4/": 13,

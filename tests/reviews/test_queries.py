@@ -59,7 +59,8 @@ def _fill(review, author, n):
 
 
 PINNED = {
-    "/p/{slug}/reviews/": 7,  # + the goals the new review may fulfil
+    # + the goals the new review may fulfil, + the desk officers who may be responsible
+    "/p/{slug}/reviews/": 8,
     "/p/{slug}/reviews/{review}/": 13,
     "/p/{slug}/reviews/{review}/versions/": 5,
     "/p/{slug}/reviews/downloads/": 6,

@@ -1,0 +1,202 @@
+"""My work, the dashboard's "Needs attention" panel, who was reminded of what, and the
+digest preference, as people use them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from accounts.models import DigestFrequency, Profile
+from attention.models import Digest, Reminder
+from tests.attention.test_digests import record_digest
+from tests.queries import count_get
+
+SLUG = "denmark-iom-2018-2020"
+
+
+def _text(response) -> str:
+    """The page's main content as a reader sees it: text, spaces collapsed."""
+    html = response.content.decode()
+    main = html[html.index("<main") :]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main)).replace("&#x27;", "'")
+
+
+def test_my_work_lists_what_needs_the_desk_officer_with_links(demo, login):
+    response = login(demo.desk).get("/my-work/")
+    assert response.status_code == 200
+    text = _text(response)
+    assert "as of 15 February 2020" in text
+    assert f"{demo.point.description} Action point of the 2019 consultation Overdue" in text
+    assert "Overdue since 31 January 2020" in text
+    assert (
+        "Mid-term review of the strategy Mid-term review Overdue Overdue since 30 November" in text
+    )
+    for line in demo.lines.filter(year__in=[2018, 2020]):
+        assert line.label in text
+    assert text.count("Committed, and nothing paid by 30 June 2018") == 4
+    assert text.count("the Finance Act for 2020 had passed by 31 December 2019") == 4
+    html = response.content.decode()
+    assert f'href="{demo.review.get_absolute_url()}"' in html
+    assert f'href="{demo.lines.get(year=2020, component="core").get_absolute_url()}"' in html
+
+
+def test_an_auditor_is_told_nothing_needs_them(demo, login):
+    text = _text(login(demo.auditor).get("/my-work/"))
+    assert "Nothing needs your attention here. As an auditor you read; others act." in text
+
+
+def test_the_dashboard_opens_with_what_needs_attention(demo, login):
+    text = _text(login(demo.geneva).get(f"/p/{SLUG}/"))
+    panel = text[text.index("Needs attention") : text.index("The agreement")]
+    assert "Needs attention (23)" in panel
+    assert "Overdue since 31 January 2020" in panel
+    assert "Mid-term review of the strategy Mid-term review Overdue Overdue since 30 November" in (
+        panel
+    )
+    assert "2018 budget lines Overdue Committed, and nothing paid by 30 June 2018" in panel
+    assert "2020 budget lines Overdue Still indicative: the Finance Act for 2020" in panel
+    for line in demo.lines.filter(year=2020):
+        assert line.get_component_display() in panel
+    assert "Responsible: nobody named" in panel
+
+
+def test_the_dashboard_names_whoever_is_responsible(demo, login):
+    demo.review.assignee = demo.desk
+    demo.review.save(update_fields=["assignee"])
+    text = _text(login(demo.desk).get(f"/p/{SLUG}/"))
+    assert "Overdue since 30 November 2019; due in the fall of 2019 Responsible: Test desk" in text
+
+
+# --- who was reminded of what --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("who", "status"), [("desk", 200), ("auditor", 200), ("geneva", 403)])
+def test_who_was_reminded_is_for_desk_officers_and_auditors(demo, login, who, status):
+    assert login(getattr(demo, who)).get(f"/p/{SLUG}/reminders/").status_code == status
+
+
+def test_a_non_member_does_not_find_the_reminders(demo, login, outsider):
+    assert login(outsider).get(f"/p/{SLUG}/reminders/").status_code == 404
+
+
+def test_the_reminders_page_says_who_was_told_what_and_when(demo, login):
+    demo.geneva.email = "geneva@example.org"
+    demo.geneva.save(update_fields=["email"])
+    digest = record_digest(demo.geneva)
+    Digest.objects.filter(pk=digest.pk).update(
+        status=Digest.Status.SENT, sent_at=dt.datetime(2020, 2, 15, 6, 0, tzinfo=dt.UTC)
+    )
+    text = _text(login(demo.desk).get(f"/p/{SLUG}/reminders/"))
+    assert (
+        f"{digest.period} Test geneva {demo.point.description} (Action point of the 2019 "
+        "consultation) New: Overdue since 31 January 2020 15 Feb 2020 07:00"
+    ) in text
+
+
+def test_a_failed_digest_says_so_on_the_reminders_page(demo, login):
+    demo.geneva.email = "geneva@example.org"
+    demo.geneva.save(update_fields=["email"])
+    digest = record_digest(demo.geneva)
+    Digest.objects.filter(pk=digest.pk).update(
+        status=Digest.Status.FAILED, attempts=6, error="SMTPRecipientsRefused: 550"
+    )
+    text = _text(login(demo.auditor).get(f"/p/{SLUG}/reminders/"))
+    assert "Failed after 6 attempts: SMTPRecipientsRefused: 550" in text
+
+
+# --- the digest preference ---------------------------------------------------------------------
+
+
+def test_the_digest_preference_is_daily_at_seven_until_changed(demo, login):
+    page = login(demo.desk).get("/account/digest/")
+    form = page.context["form"]
+    assert form.initial == {"frequency": "daily", "time": dt.time(7, 0), "weekday": 0}
+    assert "E-mail digest: daily at 07:00." in _text(login(demo.desk).get("/my-work/"))
+
+
+def test_a_person_chooses_a_weekly_digest_on_friday_mornings(demo, login):
+    client = login(demo.desk)
+    response = client.post(
+        "/account/digest/", {"frequency": "weekly", "time": "08:30", "weekday": "4"}, follow=True
+    )
+    assert "Your e-mail digest is saved." in _text(response)
+    profile = Profile.objects.get(user=demo.desk)
+    assert (profile.digest_frequency, profile.digest_time, profile.digest_weekday) == (
+        DigestFrequency.WEEKLY,
+        dt.time(8, 30),
+        4,
+    )
+    assert profile.history.latest().history_user == demo.desk
+    assert "E-mail digest: weekly, on Fridays at 08:30." in _text(client.get("/my-work/"))
+
+
+def test_a_time_that_is_no_time_is_refused_at_the_field(demo, login):
+    response = login(demo.desk).post(
+        "/account/digest/", {"frequency": "daily", "time": "25:00", "weekday": "0"}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"time": ["Enter a valid time."]}
+    assert not Profile.objects.exists()
+
+
+# --- query counts -----------------------------------------------------------------------------
+
+
+def _more_work(demo, n: int) -> None:
+    from tests.consultations import factories as consultation_factories
+
+    for i in range(n):
+        point = consultation_factories.ActionPointFactory(
+            consultation=demo.point.consultation, due_date=dt.date(2020, 1, i % 28 + 1)
+        )
+        point.assignee = demo.desk
+        point.save(update_fields=["assignee"])
+
+
+def test_my_work_reads_a_fixed_number_of_queries(demo, login):
+    client = login(demo.desk)
+    first = count_get(client, "/my-work/")
+    _more_work(demo, 40)
+    # Session, user, memberships, partnerships, their members' roles, seven for the rules,
+    # the digest preference.
+    assert (first, count_get(client, "/my-work/")) == (13, 13)
+
+
+def test_the_reminders_page_reads_a_fixed_number_of_queries(demo, login):
+    demo.geneva.email = "geneva@example.org"
+    demo.geneva.save(update_fields=["email"])
+    record_digest(demo.geneva)
+    client = login(demo.desk)
+    first = count_get(client, f"/p/{SLUG}/reminders/")
+    digest = Digest.objects.get()
+    Reminder.objects.bulk_create(
+        Reminder(
+            digest=digest,
+            partnership=demo.partnership,
+            key=f"goal_update_stale:{n}",
+            rule="goal_update_stale",
+            kind="Overall goal",
+            title=f"Goal {n}",
+            summary="Last updated long ago",
+            url="/",
+        )
+        for n in range(60)
+    )
+    # Session, user, partnership, memberships, count, page.
+    assert (first, count_get(client, f"/p/{SLUG}/reminders/")) == (6, 6)
+
+
+def test_the_dashboard_lists_the_goals_by_number_each_with_its_own_reason(demo, login):
+    from tests import factories
+
+    goal = demo.partnership.goals.get(number=4)
+    factories.GoalUpdateFactory(goal=goal, as_of=dt.date(2019, 3, 31), status="on_track")
+    text = _text(login(demo.desk).get(f"/p/{SLUG}/"))
+    panel = text[text.index("Goals whose update is old (9)") : text.index("The agreement")]
+    # (Tags read as spaces here: the page says "Goal 1: No update…".)
+    assert "Overall goals Goal 1 : No update since the agreement started (1 January 2018);" in (
+        panel
+    )
+    assert "Goal 4 : Last updated 31 March 2019" in panel
