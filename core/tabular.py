@@ -153,10 +153,8 @@ def _xlsx_rows(content: bytes, limits: Limits) -> Iterator[tuple[Any, ...]]:
             f"The XLSX file unpacks to {_megabytes(inflated)}; the limit is "
             f"{_megabytes(limits.max_uncompressed_bytes)}. Save it as CSV, or split it."
         )
-    import openpyxl
-
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        workbook = _first_sheet_of(content)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise TableRefusedError(unreadable) from exc
     try:
@@ -166,7 +164,6 @@ def _xlsx_rows(content: bytes, limits: Limits) -> Iterator[tuple[Any, ...]]:
         # Neither the sheet's stated dimensions nor its row numbers are trusted: rows are
         # read one at a time, no wider than the column limit (plus one, to tell a row too
         # wide), and the caller stops at its row limit.
-        sheet.reset_dimensions()
         rows = sheet.iter_rows(max_col=limits.max_columns + 1, values_only=True)
         while True:
             try:
@@ -178,6 +175,35 @@ def _xlsx_rows(content: bytes, limits: Limits) -> Iterator[tuple[Any, ...]]:
             yield _without_trailing_blanks(row)
     finally:
         workbook.close()
+
+
+def _first_sheet_of(content: bytes) -> Any:
+    """The workbook with its first worksheet, read-only and unsized.
+
+    ``openpyxl.load_workbook`` sizes every sheet as it opens it, and a sheet that states
+    no dimension is parsed whole to find one: a million rows before the first is read.
+    This reader opens the workbook as ``load_workbook(read_only=True, data_only=True)``
+    does, but its one sheet skips that sizing, so rows are parsed only as they are read.
+    """
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class UnsizedSheet(ReadOnlyWorksheet):
+        def _get_size(self) -> None:
+            return None
+
+    class FirstSheetReader(ExcelReader):
+        def read_worksheets(self) -> None:
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target in self.valid_files and "chartsheet" not in rel.Type:
+                    self.wb._sheets.append(
+                        UnsizedSheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                    )
+                    return
+
+    reader = FirstSheetReader(io.BytesIO(content), read_only=True, data_only=True)
+    reader.read()
+    return reader.wb
 
 
 def _without_trailing_blanks(row: tuple[Any, ...]) -> list[Any]:

@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 
 from core import tabular
 from core.forms import ConfirmForm, DateInput, ReasonMixin
+from core.models import PARAGRAPH
 from partnership.assignees import AssigneeChoiceField
 from partnership.models import Currency, Partnership
 
@@ -199,7 +200,9 @@ class AllocationForm(forms.Form):
         "with each country's income group.",
     )
     amount = forms.DecimalField(label="Amount (DKK)", min_value=0, **MONEY)
-    description = forms.CharField(label="Purpose", widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label="Purpose", max_length=PARAGRAPH, widget=forms.Textarea(attrs={"rows": 3})
+    )
     reported_in = forms.CharField(max_length=200, required=False)
 
     def __init__(self, *args, partnership: Partnership, **kwargs):

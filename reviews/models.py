@@ -16,7 +16,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.access import Capability
-from core.models import AppendOnlyModel
+from core.models import NARRATIVE, PARAGRAPH, SECTION, AppendOnlyModel, LimitedTextField
 from partnership.assignees import assignee_field, check_assignee
 from partnership.models import Document, OverallGoal, Partnership, PriorityArea
 
@@ -45,7 +45,9 @@ class Review(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="reviews")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     title = models.CharField(max_length=300)
-    purpose = models.TextField(blank=True, help_text="What the review is to assess.")
+    purpose = LimitedTextField(
+        max_length=SECTION, blank=True, help_text="What the review is to assess."
+    )
     period_start = models.DateField("period covered from", null=True, blank=True)
     period_end = models.DateField("period covered to", null=True, blank=True)
     # The source's words ("fall of 2019") are kept as they stand; the due date is the day
@@ -157,7 +159,7 @@ class GoalAssessment(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="goal_assessments")
     goal = models.ForeignKey(OverallGoal, on_delete=models.PROTECT, related_name="assessments")
     rating = models.CharField(max_length=20, choices=Rating.choices)
-    narrative = models.TextField()
+    narrative = LimitedTextField(max_length=NARRATIVE)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -180,7 +182,7 @@ class PriorityAreaAssessment(models.Model):
         PriorityArea, on_delete=models.PROTECT, related_name="assessments"
     )
     rating = models.CharField(max_length=20, choices=Rating.choices)
-    narrative = models.TextField()
+    narrative = LimitedTextField(max_length=NARRATIVE)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -200,7 +202,7 @@ class PriorityAreaAssessment(models.Model):
 class Finding(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="findings")
     number = models.PositiveSmallIntegerField()
-    text = models.TextField()
+    text = LimitedTextField(max_length=SECTION)
     history = HistoricalRecords()
 
     class Meta:
@@ -216,7 +218,7 @@ class Finding(models.Model):
 class Recommendation(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="recommendations")
     number = models.PositiveSmallIntegerField()
-    text = models.TextField()
+    text = LimitedTextField(max_length=SECTION)
     finding = models.ForeignKey(
         Finding,
         on_delete=models.SET_NULL,
@@ -286,7 +288,7 @@ class ReportVersion(models.Model):
         blank=True,
         help_text="Of the figures the report was rendered from (the JSON attachment).",
     )
-    error = models.TextField(blank=True)
+    error = LimitedTextField(max_length=PARAGRAPH, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -436,7 +438,7 @@ class Dossier(models.Model):
         null=True, blank=True, help_text="Files listed in the manifest."
     )
     app_version = models.CharField(max_length=40, blank=True)
-    error = models.TextField(blank=True)
+    error = LimitedTextField(max_length=PARAGRAPH, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from core import caching
@@ -308,12 +308,19 @@ RENDER_TASK = "reviews.tasks.render_report_version"
 
 
 def _send_render(version_id: int) -> None:
-    """Hand the render to a worker; runs after the transaction that queued it commits."""
+    """Hand the render to a worker; runs after the transaction that queued it commits.
+
+    While the broker is down the version stays queued, marked never sent (``sent_at``
+    empty, the send not counted): the periodic resend task sends it at its first tick
+    after the broker is back, instead of after the stale timeout, and an outage spanning
+    several ticks uses up none of its attempts."""
     try:
         current_app.send_task(RENDER_TASK, args=[version_id])
     except Exception:
-        # The version stays queued: the periodic resend task picks it up.
         logger.exception("Could not send the render of report version %s", version_id)
+        ReportVersion.objects.filter(
+            pk=version_id, status=ReportVersion.Status.QUEUED, sent_at__isnull=False
+        ).update(sent_at=None, sends=F("sends") - 1)
 
 
 def _dispatch(version: ReportVersion) -> None:

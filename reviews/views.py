@@ -107,6 +107,8 @@ def _detail_context(request: HttpRequest, review: Review, **extra: Any) -> dict[
     data = selectors.review_assessments(review=review)
     extra.setdefault("due_form", DueDateForm(initial={"due_date": review.due_date}))
     today = timezone.localdate()
+    extra.setdefault("finding_form", FindingForm())
+    extra.setdefault("recommendation_form", RecommendationForm(review=review))
     return partnership_context(
         request,
         review.partnership,
@@ -114,8 +116,6 @@ def _detail_context(request: HttpRequest, review: Review, **extra: Any) -> dict[
         checks=selectors.review_checks(review=review, assessments=data, as_of=today),
         dossiers=selectors.dossiers_of(partnership=review.partnership, review=review),
         sources=selectors.review_sources(review=review),
-        finding_form=FindingForm(),
-        recommendation_form=RecommendationForm(review=review),
         today=today,
         # The goal the review fulfils, with its status (from the goals already loaded).
         fulfilled=next(
@@ -266,14 +266,6 @@ def priority_area_assessment(request: HttpRequest, slug: str, pk: int, number: i
     return _assessment_page(request, review, form, heading=heading, subject_text=area.title)
 
 
-def _flash_not_added(request: HttpRequest, form: Any, what: str) -> None:
-    """Flash each error of a form posted from the review page (which has no form of its
-    own to show them at)."""
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, f"{what} was not added: {error}")
-
-
 @require_POST
 def finding_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
@@ -286,8 +278,8 @@ def finding_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.success(request, "The finding was added.")
             return redirect(review.get_absolute_url())
-    _flash_not_added(request, form, "The finding")
-    return redirect(review.get_absolute_url())
+    context = _detail_context(request, review, finding_form=form)
+    return render(request, "reviews/review_detail.html", context, status=400)
 
 
 @require_POST
@@ -302,8 +294,8 @@ def recommendation_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         else:
             messages.success(request, "The recommendation was added.")
             return redirect(review.get_absolute_url())
-    _flash_not_added(request, form, "The recommendation")
-    return redirect(review.get_absolute_url())
+    context = _detail_context(request, review, recommendation_form=form)
+    return render(request, "reviews/review_detail.html", context, status=400)
 
 
 _ITEM_ACCESS = {"finding": access.findings, "recommendation": access.recommendations}
