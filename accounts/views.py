@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -62,3 +64,12 @@ def digest(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your e-mail digest is saved.")
             return redirect("accounts:digest")
     return render(request, "accounts/digest.html", {"form": form}, status=form_status(form))
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, with the link in the e-mail starting at ``SITE_URL`` (the
+    address people reach the site at) rather than the request's Host header."""
+
+    def form_valid(self, form):
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)
