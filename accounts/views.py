@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -64,6 +68,19 @@ def digest(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your e-mail digest is saved.")
             return redirect("accounts:digest")
     return render(request, "accounts/digest.html", {"form": form}, status=form_status(form))
+
+
+def local_passwords(view: Callable) -> Callable:
+    """A page of passwords kept here: not found when ``LOCAL_PASSWORDS`` is off (people
+    then sign in with the ministry's identity provider only)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.LOCAL_PASSWORDS:
+            raise Http404("Passwords are not used here: sign in with the ministry's account.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -46,3 +46,25 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} to {self.partnership_id} as {self.role}"
+
+
+class SignInIdentity(models.Model):
+    """A person's account at the ministry's identity provider (OpenID Connect): its
+    subject, linked to their account here by e-mail the first time they sign in, and by
+    the subject from then on (an address may change; the subject does not)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_in_identities"
+    )
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    linked_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="sign_in_identity_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} at {self.issuer}"

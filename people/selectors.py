@@ -101,6 +101,11 @@ def invitation_from_token(token: str) -> Invitation:
     """The invitation whose link this is, if the link still works: signed by us, not older
     than ``INVITATION_MAX_AGE_DAYS``, the latest sent, not used, its membership not taken
     back and its account active and still without a password."""
+    if not settings.LOCAL_PASSWORDS:
+        raise InvitationRefusedError(
+            f"Passwords are not used here: sign in with {settings.OIDC_PROVIDER_NAME}, using the "
+            "address the invitation went to."
+        )
     try:
         data = signing.loads(token, salt=TOKEN_SALT, max_age=invitation_max_age())
     except signing.SignatureExpired as exc:

@@ -195,6 +195,9 @@ def invitation_message(invitation: Invitation) -> EmailMessage:
     """The e-mail of an invitation, plain text: who invited whom, to what, and the link."""
     inviter = invitation.invited_by
     context = {
+        "local_passwords": settings.LOCAL_PASSWORDS,
+        "sso_enabled": bool(settings.OIDC_RP_CLIENT_ID),
+        "sso_label": settings.OIDC_PROVIDER_NAME,
         "invitation": invitation,
         "inviter": (inviter.get_full_name() or inviter.username) if inviter else "An administrator",
         "partnership": invitation.partnership,

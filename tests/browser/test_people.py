@@ -184,3 +184,27 @@ def test_the_password_reset_pages_by_keyboard_and_at_390_px(browser_as, desk, sm
     assert keys.problems == [], "\n".join(keys.problems)
     journey.assert_accessible()
     assert journey.errors == [], "\n".join(journey.errors)
+
+
+def test_the_login_page_with_single_sign_on_by_keyboard_and_at_390_px(browser_as, desk, settings):
+    """With single sign-on configured the login page leads to the identity provider first
+    (the sign-in itself is tested against a real provider in tests/people/test_sso.py)."""
+    settings.OIDC_RP_CLIENT_ID = "partnership-monitor"
+    settings.OIDC_PROVIDER_NAME = "the ministry's account"
+    journey = browser_as(desk, logged_in=False, viewport=PHONE)
+    page = journey.page
+    keys = Keyboard(page)
+    journey.goto("/accounts/login/")
+    sign_in = page.get_by_role("link", name="Sign in with the ministry's account")
+    keys.focus(sign_in)
+    expect(sign_in).to_have_attribute("href", "/oidc/authenticate/")
+    keys.focus(page.get_by_role("button", name="Log in"))
+    journey.audit("390-login-sso")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
+    settings.LOCAL_PASSWORDS = False
+    journey.goto("/accounts/login/")
+    expect(page.get_by_role("button", name="Log in")).to_have_count(0)
+    journey.audit("390-login-sso-only")
+    assert keys.problems == [], "\n".join(keys.problems)
+    journey.assert_accessible()
+    assert journey.errors == [], "\n".join(journey.errors)
