@@ -60,6 +60,16 @@ NOT_PAGES = frozenset(
         "iati:organisation",
         "iati-portfolio-activities",
         "iati-portfolio-organisation",
+        "people:invitation-again",
+        # Pages of visitors without a session (as the login page): the password reset, an
+        # invitation's link, the way to and back from the identity provider.
+        "password_reset",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
+        "invitation-accept",
+        "oidc_authentication_init",
+        "oidc_authentication_callback",
     }
 )
 
@@ -80,11 +90,13 @@ class Objects:
     consultation_year: int
     note: int
     action_point: int
+    membership: int
 
     @classmethod
     def of_demo(cls, slug: str = IOM_SLUG) -> Objects:
         from consultations.models import ActionPoint, Consultation, Note
         from funding.models import Allocation, BudgetLine, ExchangeRate, StaffPosition
+        from partnership.models import Membership
         from reviews.models import Review
 
         def first(queryset) -> int:
@@ -104,6 +116,7 @@ class Objects:
             consultation_year=consultation.year,
             note=first(Note.objects.filter(agenda_item__consultation=consultation)),
             action_point=first(ActionPoint.objects.filter(consultation=consultation)),
+            membership=first(Membership.objects.filter(partnership__slug=slug)),
         )
 
 
@@ -170,6 +183,10 @@ PAGES: dict[str, Callable[[Objects], dict[str, Any]]] = {
     "iati:import": lambda o: {"slug": o.slug},
     "iati:reconciliation": lambda o: {"slug": o.slug},
     "iati:data": lambda o: {"slug": o.slug},
+    "profile": lambda o: {},
+    "people:member-list": lambda o: {"slug": o.slug},
+    "people:membership-role": lambda o: {"slug": o.slug, "pk": o.membership},
+    "people:membership-remove": lambda o: {"slug": o.slug, "pk": o.membership},
 }
 
 # The pages and API lists whose throughput is measured, by the names of the table.
