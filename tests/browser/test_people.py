@@ -181,6 +181,9 @@ def test_the_password_reset_pages_by_keyboard_and_at_390_px(browser_as, desk, sm
     expect(page.get_by_role("heading", level=1)).to_have_text("Your password is saved")
     journey.audit("390-saved")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
+    page.goto(link)  # used: it works once
+    expect(page.get_by_role("heading", level=1)).to_have_text("This link does not work")
+    journey.audit("390-link-used")
     assert keys.problems == [], "\n".join(keys.problems)
     journey.assert_accessible()
     assert journey.errors == [], "\n".join(journey.errors)
