@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts import views as account_views
+from accounts import views as accounts_views
 from accounts.views import local_passwords
 from iati import views as iati_views
 from ops import views as ops_views
@@ -14,7 +14,7 @@ from people import views as people_views
 
 urlpatterns = [
     path("", partnership_views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", accounts_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", oidc.LogoutView.as_view(), name="logout"),
     # Single sign-on (people/oidc.py): 404 unless configured.
     path(
@@ -40,7 +40,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/",
-        local_passwords(account_views.PasswordResetView.as_view()),
+        local_passwords(accounts_views.PasswordResetView.as_view()),
         name="password_reset",
     ),
     path(

@@ -29,7 +29,12 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
+from accounts import selectors as account_selectors
+from accounts import signin
+
 from .models import Invitation, SignInIdentity
+
+BACKEND = "people.oidc.MinistryOIDCBackend"
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +130,14 @@ class SignInCallbackView(OIDCAuthenticationCallbackView):
         if not sso_enabled():
             raise Http404("Single sign-on is not configured.")
         return super().dispatch(request, *args, **kwargs)
+
+    def login_success(self):
+        """Logged in; or, for someone who signs in here with a second factor, on to its step
+        (the code, or a first set-up), as after a password on the login page."""
+        if not account_selectors.second_factor_asked(self.user):
+            return super().login_success()
+        step = signin.begin(self.request, self.user, backend=BACKEND, next_url=self.success_url)
+        return redirect(step)
 
     def login_failure(self):
         messages.error(

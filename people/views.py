@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import selectors as account_selectors
+from accounts import signin
 from core.access import Capability, Role, capabilities_in, is_portfolio_admin, role_in
 from core.forms import ConfirmForm
 from core.views import add_form_errors, form_status
@@ -21,6 +23,8 @@ from partnership.models import Membership, Partnership
 from . import access, selectors, services
 from .forms import InviteForm, MembershipRoleForm
 from .models import Invitation
+
+PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"  # noqa: S105 - a class path
 
 
 def _context(request: HttpRequest, partnership: Partnership, **extra) -> dict:
@@ -122,9 +126,13 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     form = SetPasswordForm(invitation.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = services.invitation_accept(invitation=invitation, password_form=form)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        welcome = invitation.partnership.get_absolute_url()
+        if account_selectors.second_factor_asked(user):
+            # As after a password on the login page: the second factor's set-up logs them in.
+            return redirect(signin.begin(request, user, backend=PASSWORD_BACKEND, next_url=welcome))
+        login(request, user, backend=PASSWORD_BACKEND)
         messages.success(request, f"Welcome, {user.get_full_name() or user.username}.")
-        return redirect(invitation.partnership.get_absolute_url())
+        return redirect(welcome)
     context = {"invitation": invitation, "form": form}
     response = render(request, "people/invitation_accept.html", context, status=form_status(form))
     response["Cache-Control"] = "no-store"

@@ -224,3 +224,18 @@ def test_the_invitation_and_the_membership_are_in_the_history(desk, iom, smtp):
         f"Invited by e-mail ({NEW})",
     )
     assert invitation.history.earliest().history_user == desk
+
+
+def test_an_invited_desk_officer_sets_up_the_second_factor_before_they_are_logged_in(
+    desk, login, smtp, iom, settings
+):
+    settings.MFA_REQUIRED = True
+    services.membership_invite(partnership=iom, by=desk, email=NEW, role="desk_officer")
+    visitor = login(None)
+    link = _link(smtp.to(NEW)[0])
+    chosen = "a-good-long-pass-phrase"
+    done = visitor.post(link, {"new_password1": chosen, "new_password2": chosen})
+    assert (done.status_code, done["Location"]) == (302, "/account/sign-in/set-up/")
+    assert not visitor.get("/account/sign-in/set-up/").wsgi_request.user.is_authenticated
+    assert visitor.get(iom.get_absolute_url())["Location"].startswith("/accounts/login/")
+    assert Invitation.objects.get(email=NEW).accepted_at is not None

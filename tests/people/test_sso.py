@@ -258,3 +258,15 @@ def test_without_local_passwords_only_the_provider_signs_people_in(sso, desk, io
 def test_sign_in_is_not_found_while_it_is_not_configured(db):
     assert Client().get("/oidc/authenticate/").status_code == 404
     assert Client().get("/oidc/callback/?code=x&state=y").status_code == 404
+
+
+def test_someone_who_must_give_a_second_factor_gives_it_after_the_provider(
+    sso, desk, iom, settings
+):
+    settings.MFA_REQUIRED = True
+    desk.email = "desk@um.dk"
+    desk.save(update_fields=["email"])
+    person = Person(sso)
+    step = person.sign_in("desk")
+    assert (step.status_code, step["Location"]) == (302, "/account/sign-in/set-up/")
+    assert person.app.get(f"/p/{SLUG}/")["Location"].startswith("/accounts/login/")
