@@ -32,9 +32,6 @@ NOT_PAGES = frozenset(
         "api-docs",
         "bench-bare",
         "accounts:token-revoke",
-        # A member's role and removal forms, reached from the members page (counted).
-        "people:membership-role",
-        "people:membership-remove",
         # The steps of a sign-in and of setting up a second factor, and recovery codes
         # shown once as they are made.
         "accounts:signin-code",
@@ -74,6 +71,16 @@ NOT_PAGES = frozenset(
         "iati:organisation",
         "iati-portfolio-activities",
         "iati-portfolio-organisation",
+        "people:invitation-again",
+        # Pages of visitors without a session (as the login page): the password reset, an
+        # invitation's link, the way to and back from the identity provider.
+        "password_reset",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
+        "invitation-accept",
+        "oidc_authentication_init",
+        "oidc_authentication_callback",
     }
 )
 
@@ -94,11 +101,13 @@ class Objects:
     consultation_year: int
     note: int
     action_point: int
+    membership: int
 
     @classmethod
     def of_demo(cls, slug: str = IOM_SLUG) -> Objects:
         from consultations.models import ActionPoint, Consultation, Note
         from funding.models import Allocation, BudgetLine, ExchangeRate, StaffPosition
+        from partnership.models import Membership
         from reviews.models import Review
 
         def first(queryset) -> int:
@@ -118,6 +127,7 @@ class Objects:
             consultation_year=consultation.year,
             note=first(Note.objects.filter(agenda_item__consultation=consultation)),
             action_point=first(ActionPoint.objects.filter(consultation=consultation)),
+            membership=first(Membership.objects.filter(partnership__slug=slug)),
         )
 
 
@@ -129,8 +139,6 @@ PAGES: dict[str, Callable[[Objects], dict[str, Any]]] = {
     "attention:my-work": lambda o: {},
     "attention:reminders": lambda o: {"slug": o.slug},
     "accounts:security": lambda o: {},
-    "profile": lambda o: {},
-    "people:member-list": lambda o: {"slug": o.slug},
     "partnership:dashboard": lambda o: {"slug": o.slug},
     "partnership:edit": lambda o: {"slug": o.slug},
     "partnership:priority-area-edit": lambda o: {"slug": o.slug, "number": o.area},
@@ -188,6 +196,10 @@ PAGES: dict[str, Callable[[Objects], dict[str, Any]]] = {
     "iati:import": lambda o: {"slug": o.slug},
     "iati:reconciliation": lambda o: {"slug": o.slug},
     "iati:data": lambda o: {"slug": o.slug},
+    "profile": lambda o: {},
+    "people:member-list": lambda o: {"slug": o.slug},
+    "people:membership-role": lambda o: {"slug": o.slug, "pk": o.membership},
+    "people:membership-remove": lambda o: {"slug": o.slug, "pk": o.membership},
 }
 
 # The pages and API lists whose throughput is measured, by the names of the table.

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from partnership import seed
 from partnership.models import Membership, Partnership
-from tests import factories
+from tests import factories, mail
 
 Role = Membership.Role
 
@@ -172,3 +172,10 @@ def login():
 def api_login():
     """api_login(user) -> an API client with that user's session (None: anonymous)."""
     return lambda user: _logged_in(APIClient, user)
+
+
+@pytest.fixture
+def smtp(settings):
+    """Mail goes by SMTP to a real server on loopback (aiosmtpd); the test reads what it
+    received (``tests.mail.Mailbox``)."""
+    yield from mail.smtp_server(settings)

@@ -41,6 +41,7 @@ from iati import services as iati_services
 from iati.models import IatiActivity, IatiImport, IatiTransaction
 from partnership import seed
 from partnership.models import Membership, OverallGoal, Partnership, Risk
+from people import services as people_services
 from reviews.models import Finding, GoalAssessment, PriorityAreaAssessment, Recommendation
 from tests import factories
 from tests.consultations import factories as consultation_factories
@@ -551,11 +552,15 @@ def _many_changes(partnership, n):
 
 
 def _a_member(partnership) -> Membership:
-    """A member of the partnership other than the users the tests act as."""
-    person = factories.UserFactory(email=f"member-{partnership.slug}@example.org")
-    return Membership.objects.create(
-        user=person, partnership=partnership, role=Membership.Role.MISSION_STAFF
+    """A member of the partnership other than the users the tests act as, invited by e-mail
+    and yet to set a password."""
+    invitation = people_services.membership_invite(
+        partnership=partnership,
+        by=author(),
+        email=f"member-{partnership.slug}@example.org",
+        role=Membership.Role.MISSION_STAFF,
     )
+    return Membership.objects.get(user=invitation.user, partnership=partnership)
 
 
 def _many_members(partnership, n):
@@ -565,6 +570,11 @@ def _many_members(partnership, n):
         Membership(user=person, partnership=partnership, role=Membership.Role.AUDITOR)
         for person in people
     )
+
+
+def _a_new_address(partnership, payload):
+    """An invitation goes to someone who is not a member yet."""
+    return {"email": f"invited-{Membership.objects.count()}@example.org"}
 
 
 def _history_filter_values(two) -> dict[str, list[Any]]:
@@ -815,9 +825,9 @@ RULES: dict[str, Rule] = {
         _many_reminders,
         actions={"list": Capability.VIEW_HISTORY},
     ),
-    # Who belongs to the partnership: read by every member; roles changed and people removed
-    # by desk officers (and portfolio administrators, tests/people/test_api.py).
-    "membership": Rule(Capability.MANAGE_MEMBERS, _a_member, _many_members),
+    # Who belongs to the partnership: read by every member; people invited, roles changed and
+    # people removed by desk officers (and portfolio administrators, tests/people/test_api.py).
+    "membership": Rule(Capability.MANAGE_MEMBERS, _a_member, _many_members, create=_a_new_address),
     # Read-only; reading needs the right to read the history (not every member's).
     "history": Rule(
         Capability.VIEW_HISTORY,
