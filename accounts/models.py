@@ -102,6 +102,14 @@ class Profile(models.Model):
         default=Weekday.MONDAY,
         help_text="The day of the week a weekly digest is sent.",
     )
+    language = models.CharField(
+        "language",
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        help_text="The language of the pages, e-mails and reports; empty: the browser's.",
+    )
     history = HistoricalRecords()
 
     def __str__(self) -> str:

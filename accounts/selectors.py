@@ -67,3 +67,8 @@ def recovery_codes_left(user: Any) -> int:
 
 def recovery_device_of(user: Any) -> StaticDevice | None:
     return StaticDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def profile_language(*, user: Any) -> str:
+    """The language the person chose, "" if none (the browser's then)."""
+    return Profile.objects.filter(user=user).values_list("language", flat=True).first() or ""

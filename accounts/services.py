@@ -75,6 +75,21 @@ def profile_digest_update(
     return profile
 
 
+@transaction.atomic
+def profile_language_set(*, user: Any, by: Any, language: str) -> Profile:
+    """The language the person reads the site in ("" for their browser's)."""
+    profile = Profile.objects.select_for_update().filter(user=user).first()
+    if profile is None:
+        profile = Profile(user=user)
+    elif profile.language == language:
+        return profile
+    profile.language = language
+    profile.full_clean()
+    profile._history_user = by
+    profile.save(update_fields=["language"] if profile.pk else None)
+    return profile
+
+
 # --- Multi-factor sign-in: an authenticator app (TOTP) and one-time recovery codes ---------
 
 AUTHENTICATOR_NAME = "Authenticator app"

@@ -24,10 +24,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.i18n import set_language
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from qrcode.image.svg import SvgPathImage
 
+from core import i18n
 from core.views import add_form_errors, form_status
 
 from . import selectors, services, signin
@@ -348,3 +350,27 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         self.extra_email_context = {"site_url": settings.SITE_URL}
         return super().form_valid(form)
+
+
+@login_not_required
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The header's language switcher and the profile's choice, without JavaScript: Django's
+    set_language (the cookie, back to ``next``), and for a signed-in person their profile
+    and session too, so the choice follows them to another browser."""
+    language = request.POST.get("language", "")
+    if language and language not in dict(settings.LANGUAGES):
+        language = i18n.supported(language) or ""
+    response = set_language(request)
+    if not language:
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+    if request.user.is_authenticated:
+        services.profile_language_set(user=request.user, by=request.user, language=language)
+        i18n.remember(request, language)
+    return response
+
+
+def remember_language(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    """From the sign-in on, the session speaks the language of the person's profile."""
+    if request is not None:
+        i18n.remember(request, selectors.profile_language(user=user))

@@ -3,9 +3,13 @@ from urllib.parse import urlsplit
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from core import i18n
 
 # The API authenticates on its own (401/403 with JSON, never a redirect to the login page).
 LOGIN_EXEMPT_PREFIXES = ("/api/",)
@@ -67,3 +71,17 @@ class NoStoreMiddleware:
         if not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """The language a signed-in person chose (kept in the session, core.i18n) before the
+    browser's; Django's LocaleMiddleware otherwise (the language cookie the switcher sets,
+    then Accept-Language). The addresses carry no language."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        language = i18n.chosen(request)
+        if language is None:
+            super().process_request(request)
+            return
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "config.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ops.sessions.SessionRefreshMiddleware",
+    "config.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -270,11 +271,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# --- Internationalisation: stored in UTC, shown in Copenhagen ---------------------------
+# --- Internationalisation: English and Danish; stored in UTC, shown in Copenhagen -------
+# The language is the one the person chose (their profile, kept in the session from the
+# sign-in on), else the one the browser asks for (Accept-Language), else English.
+# URLs are the same in both (no language prefix). config.formats sets the dates and
+# amounts each writes (15 May 2019 / 15. maj 2019).
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English"), ("da", "Dansk")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True
+# Amounts are grouped by core.formatting (25.000.000 / 25,000,000); other numbers (years,
+# counts, ids in addresses) are not, and form inputs take numbers as core.forms reads them.
+USE_THOUSAND_SEPARATOR = False
 
 # --- Static and media files ---------------------------------------------------------------
 STATIC_URL = "static/"

@@ -62,6 +62,7 @@ urlpatterns = [
         "accounts/invitation/<str:token>/", people_views.invitation_accept, name="invitation-accept"
     ),
     path("account/", people_views.profile, name="profile"),
+    path("language/", accounts_views.language_set, name="set-language"),
     path("account/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("healthz", ops_views.healthz, name="healthz"),

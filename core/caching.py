@@ -23,7 +23,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.utils import timezone
+from django.utils import timezone, translation
 from simple_history.models import HistoricalChanges
 
 from .models import DataVersion
@@ -97,8 +97,10 @@ def cached(parts: tuple[Any, ...], compute: Callable[[], T]) -> T:
     """``compute()``, or what it gave for the same ``parts`` since the last write.
 
     ``parts`` must name everything else the value depends on: the page or list, the
-    query string, the user or their roles. Today's date is part of every key."""
-    raw = repr((data_version(), _LocalWrites.last, timezone.localdate(), parts))
+    query string, the user or their roles. Today's date and the language are part of
+    every key."""
+    key_parts = (translation.get_language(), timezone.localdate(), parts)
+    raw = repr((data_version(), _LocalWrites.last, *key_parts))
     key = "pm:" + hashlib.sha256(raw.encode()).hexdigest()
     value = cache.get(key)
     if value is None:

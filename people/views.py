@@ -211,5 +211,6 @@ def profile(request: HttpRequest) -> HttpResponse:
     context = {
         "memberships": selectors.memberships_of(user=request.user),
         "portfolio_admin": is_portfolio_admin(request.user),
+        "profile_language": account_selectors.profile_language(user=request.user),
     }
     return render(request, "people/profile.html", context)

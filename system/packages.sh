@@ -7,7 +7,7 @@
 #                                               stop (exit 1) with the command to run
 #   bash system/packages.sh list    PURPOSE...  the packages, one a line
 #
-# PURPOSE is one of the list's: image, demo, test, bench. `install --no-install-recommends`
+# PURPOSE is one of the list's: image, demo, test, bench, messages. `install --no-install-recommends`
 # passes that option to apt-get (the Dockerfile's way). SYSTEM_PACKAGES names another list
 # in the same format (the tests use one with a package that is not installed).
 set -euo pipefail

@@ -33,10 +33,11 @@ def test_a_portfolio_administrator_sees_that_role(portfolio_admin, login):
 
 def test_the_profile_page_reads_a_fixed_number_of_queries(desk, login, iom):
     client = login(desk)
-    # Session, user, the memberships with their partnerships, the portfolio flag.
-    assert count_get(client, "/account/") == 4
+    # Session, user, the memberships with their partnerships, the portfolio flag, the
+    # language chosen.
+    assert count_get(client, "/account/") == 5
     for i in range(20):
         Membership.objects.create(
             user=desk, partnership=factories.PartnershipFactory(slug=f"p{i}"), role="auditor"
         )
-    assert count_get(client, "/account/") == 4
+    assert count_get(client, "/account/") == 5

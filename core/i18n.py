@@ -1,0 +1,41 @@
+"""The person's language: chosen on their profile (or with the header's switcher), kept in
+the session from the sign-in on, else what the browser asks for (config.middleware)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import translation
+
+SESSION_KEY = "language"
+
+
+def supported(code: str | None) -> str | None:
+    """The language of the site's own that ``code`` names, or None."""
+    if not code:
+        return None
+    try:
+        return translation.get_supported_language_variant(code)
+    except LookupError:
+        return None
+
+
+def remember(request: HttpRequest, code: str | None) -> None:
+    """Use ``code`` for this person's requests from now on (empty: the browser's)."""
+    if not hasattr(request, "session"):
+        return
+    chosen = supported(code)
+    if chosen:
+        request.session[SESSION_KEY] = chosen
+    else:
+        request.session.pop(SESSION_KEY, None)
+
+
+def chosen(request: HttpRequest) -> str | None:
+    session = getattr(request, "session", None)
+    return supported(session.get(SESSION_KEY)) if session is not None else None
+
+
+def names() -> list[tuple[str, str]]:
+    """Each language in its own name (English, Dansk), as a switcher lists them."""
+    return list(settings.LANGUAGES)
