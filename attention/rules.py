@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format
 
 from consultations.models import ActionPoint, Consultation, Note
 from funding.models import BudgetLine
@@ -82,7 +82,7 @@ class Finding:
 
 
 def long_date(day: dt.date) -> str:
-    return date_format(day, "j F Y")
+    return date_format(day)
 
 
 def months_before(day: dt.date, months: int) -> dt.date:

@@ -37,7 +37,7 @@ from django.db.backends.signals import connection_created
 from django.db.models import F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import JSONObject
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
 
 from .formatting import money
@@ -627,7 +627,7 @@ def _own_label(obj: models.Model) -> str:
         return f"{kind} {number}"
     as_of = getattr(obj, "as_of", None)
     if isinstance(as_of, dt.date):
-        return f"{kind} as of {date_format(as_of, 'j M Y')}"
+        return f"{kind} as of {date_format(as_of, 'SHORT_DATE_FORMAT')}"
     return f"{kind} {obj.pk}"
 
 
@@ -647,9 +647,10 @@ def _currency(model_field: models.DecimalField, obj: models.Model) -> str | None
 
 
 def _number(value: Decimal) -> str:
+    """25,000,000 or 0.125 (25.000.000, 0,125 in Danish)."""
     if value == value.to_integral_value():
-        return f"{value:,.0f}"
-    return f"{value.normalize():,f}"
+        return number_format(value, decimal_pos=0, force_grouping=True)
+    return number_format(value.normalize(), force_grouping=True)
 
 
 def display(model_field: models.Field, obj: models.Model, names: _Names) -> str:  # noqa: PLR0911
@@ -666,9 +667,9 @@ def display(model_field: models.Field, obj: models.Model, names: _Names) -> str:
         places = Decimal(1).scaleb(-model_field.decimal_places)
         return money(value.quantize(places), currency) if currency else _number(value)
     if isinstance(model_field, models.DateTimeField) and isinstance(value, dt.datetime):
-        return date_format(timezone.localtime(value), "j M Y H:i")
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
     if isinstance(model_field, models.DateField) and isinstance(value, dt.date):
-        return date_format(value, "j M Y")
+        return date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(model_field, models.BooleanField):
         return "yes" if value else "no"
     if isinstance(value, list):

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.html import format_html, format_html_join
 
 from core import tabular
-from core.forms import ConfirmForm, DateInput, ReasonMixin
+from core.forms import ConfirmForm, DateInput, LocalDecimalField, ReasonMixin
 from core.models import PARAGRAPH
 from partnership.assignees import AssigneeChoiceField
 from partnership.models import Currency, Partnership
@@ -52,9 +52,9 @@ class BudgetLineAssignForm(ReasonMixin):
 class DisbursementForm(forms.Form):
     kind = forms.ChoiceField(choices=Disbursement.Kind.choices, initial=Disbursement.Kind.PAYMENT)
     value_date = forms.DateField(label="Value date", widget=DateInput)
-    amount = forms.DecimalField(min_value=0, **MONEY)
+    amount = LocalDecimalField(min_value=0, **MONEY)
     currency = forms.ChoiceField(choices=Currency.choices, initial=Currency.DKK)
-    debited_dkk = forms.DecimalField(
+    debited_dkk = LocalDecimalField(
         label="DKK debited (USD or CHF payments, optional)",
         required=False,
         min_value=0,
@@ -73,7 +73,7 @@ class DisbursementForm(forms.Form):
 class ExchangeRateForm(forms.Form):
     currency = forms.ChoiceField(choices=FOREIGN_CURRENCIES)
     date = forms.DateField(widget=DateInput)
-    rate = forms.DecimalField(label="DKK per unit", max_digits=14, decimal_places=6, min_value=0)
+    rate = LocalDecimalField(label="DKK per unit", max_digits=14, decimal_places=6, min_value=0)
     source = forms.CharField(max_length=200, help_text="Who published the rate.")
 
 
@@ -119,10 +119,10 @@ class ContributionImportForm(forms.Form):
 
 
 class AssessedContributionForm(forms.Form):
-    scale_percent = forms.DecimalField(
+    scale_percent = LocalDecimalField(
         label="Assessment scale (%)", max_digits=7, decimal_places=4, min_value=0, max_value=100
     )
-    administrative_budget = forms.DecimalField(
+    administrative_budget = LocalDecimalField(
         label="Administrative budget",
         required=False,
         min_value=0,
@@ -130,8 +130,8 @@ class AssessedContributionForm(forms.Form):
         "it is not known.",
         **MONEY,
     )
-    invoiced = forms.DecimalField(required=False, min_value=0, **MONEY)
-    paid = forms.DecimalField(required=False, min_value=0, **MONEY)
+    invoiced = LocalDecimalField(required=False, min_value=0, **MONEY)
+    paid = LocalDecimalField(required=False, min_value=0, **MONEY)
     paying_ministry = forms.CharField(max_length=200)
     reason = forms.CharField(label="Reason for the change", max_length=100, required=False)
 
@@ -199,7 +199,7 @@ class AllocationForm(forms.Form):
         help_text=f"Type part of its name or its code and choose it: the {dac.LIST_SHORT_NAME}, "
         "with each country's income group.",
     )
-    amount = forms.DecimalField(label="Amount (DKK)", min_value=0, **MONEY)
+    amount = LocalDecimalField(label="Amount (DKK)", min_value=0, **MONEY)
     description = forms.CharField(
         label="Purpose", max_length=PARAGRAPH, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -233,7 +233,7 @@ class StaffPositionForm(forms.Form):
         required=False,
         help_text="Secondments only: the secondments line that pays for it.",
     )
-    cost = forms.DecimalField(
+    cost = LocalDecimalField(
         label="Cost (DKK)", required=False, min_value=0, help_text="Secondments only.", **MONEY
     )
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from core.forms import DateInput, ReasonMixin
+from core.forms import DateInput, LocalDecimalField, ReasonMixin
 from core.models import NARRATIVE, SECTION
 from core.uploads import ACCEPT, ALLOWED_DESCRIPTION
 
@@ -24,7 +24,7 @@ class GoalUpdateForm(forms.Form):
     as_of = forms.DateField(label="As of", widget=DateInput)
     status = forms.ChoiceField(choices=GoalStatus.choices)
     narrative = forms.CharField(max_length=NARRATIVE, widget=forms.Textarea(attrs={"rows": 5}))
-    actual_value = forms.DecimalField(
+    actual_value = LocalDecimalField(
         label="Actual value", required=False, max_digits=18, decimal_places=2
     )
     evidence = forms.ModelMultipleChoiceField(

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from django.urls import reverse
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format
 
 from consultations.models import ActionPoint
 from core.access import Capability
@@ -81,7 +81,7 @@ class CheckInput:
 
 
 def _day(value: date) -> str:
-    return date_format(value, "j M Y")
+    return date_format(value, "SHORT_DATE_FORMAT")
 
 
 def goal_status_disagrees_with_assessment(data: CheckInput) -> list[Inconsistency]:
