@@ -79,20 +79,25 @@ def test_a_decimal_input_reads_what_the_language_writes(language, text, value):
 def test_what_both_languages_read_otherwise_is_refused_at_the_field():
     [english] = read("en-gb", "1,500")
     assert "can be read two ways" in english
-    assert "Write 1500" in english and "1,500.00" in english
+    assert "Write 1500" in english
+    assert "1,500.00" in english
     with translation.override("da"):
         [danish] = read("da", "1.500")
         assert "kan læses på to måder" in danish
-        assert "1500" in danish and "1.500,00" in danish
+        assert "1500" in danish
+        assert "1.500,00" in danish
 
 
 def test_the_other_language_s_decimal_sign_is_refused_with_the_way_to_write_it():
     [message] = read("da", "1.5")
-    assert "“,”" in message and "1,5" in message
+    assert "“,”" in message
+    assert "1,5" in message
     [message] = read("en-gb", "1,25")
-    assert "“.”" in message and "1.25" in message
-    [message] = read("da", "12.50.000")
-    assert "threes" in message or "tretal" in message
+    assert "“.”" in message
+    assert "1.25" in message
+    with translation.override("da"):
+        [message] = read("da", "12.50.000")
+        assert "grupper af tre" in message
 
 
 def test_a_decimal_input_shows_its_value_as_the_language_writes_it_without_grouping():
