@@ -58,3 +58,18 @@ def test_every_table_downloads(funded, auditor, login, table, fmt):
         assert len(rows) == 13
     if table == "voluntary-contributions":
         assert len(rows) == 38  # the header and Annex IV's 37 itemised figures
+
+
+def test_a_danish_download_opens_in_columns_with_decimal_commas(funded, desk, login):
+    response = login(desk).get(
+        f"/p/{funded.slug}/funding/export/budget-lines.csv", HTTP_ACCEPT_LANGUAGE="da"
+    )
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == 13
+    assert all(len(row) == len(rows[0]) > 1 for row in rows)
+    line = funded.budget_lines.order_by("pk").first()
+    written = f"{line.amount:f}".replace(".", ",")
+    assert any(written in row for row in rows[1:])
+    english = login(desk).get(f"/p/{funded.slug}/funding/export/budget-lines.csv")
+    assert b";" not in english.content.splitlines()[0]
