@@ -440,7 +440,15 @@ def test_the_xlsx_holds_the_same_rows_as_the_csv(iom, desk, auditor, login):
     params = {"person": desk.pk}
     rows = _csv_rows(client.get(f"{PAGE}export.csv", params))
     sheet = openpyxl.load_workbook(io.BytesIO(client.get(f"{PAGE}export.xlsx", params).content))
-    cells = [[cell or "" for cell in row] for row in sheet.active.iter_rows(values_only=True)]
+    # The XLSX's times are real date cells; the CSV writes them as text.
+    cells = [
+        [
+            cell.strftime("%Y-%m-%d %H:%M") if isinstance(cell, dt.datetime) else cell or ""
+            for cell in row
+        ]
+        for row in sheet.active.iter_rows(values_only=True)
+    ]
+    assert isinstance(sheet.active.cell(row=2, column=1).value, dt.datetime)
     assert cells[0] == list(history.EXPORT_HEADERS)
     assert cells[1:] == [list(row.values()) for row in rows]
     assert {row["who"] for row in rows} == {"Test desk"}
