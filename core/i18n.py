@@ -39,3 +39,9 @@ def chosen(request: HttpRequest) -> str | None:
 def names() -> list[tuple[str, str]]:
     """Each language in its own name (English, Dansk), as a switcher lists them."""
     return list(settings.LANGUAGES)
+
+
+def bcp47(code: str | None) -> str:
+    """The BCP 47 tag of a Django language code: en-gb -> en-GB, da -> da."""
+    language, _, region = (code or settings.LANGUAGE_CODE).partition("-")
+    return f"{language}-{region.upper()}" if region else language

@@ -293,6 +293,12 @@ class ReportVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField(auto_now_add=True)
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text="The language the report is written in: the one chosen when it was asked for.",
+    )
     # The render's bookkeeping: how often it was sent to a worker, which claim holds it.
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Renders started.")
     sends = models.PositiveSmallIntegerField(default=0, help_text="Times sent to a worker.")

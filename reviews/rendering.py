@@ -21,6 +21,9 @@ from urllib.parse import unquote_to_bytes
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils import translation
+
+from core import i18n
 
 from . import charts, pdf_engine, report, selectors
 
@@ -221,6 +224,8 @@ def report_html(
             "heat_map_uri": charts.svg_data_uri(charts.heat_map_svg(data.heat_map)),
             "budget_chart_uri": charts.svg_data_uri(charts.budget_chart_svg(data.budget)),
             "asset_css": ASSET_SCHEME + "reviews/pdf/report.css",
+            # The PDF's /Lang (its catalogue) comes from <html lang>, as BCP 47.
+            "language_tag": i18n.bcp47(translation.get_language()),
         },
     )
 

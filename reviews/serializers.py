@@ -130,6 +130,7 @@ class ReportVersionSerializer(serializers.ModelSerializer):
             "attempts",
             "requested_by",
             "requested_at",
+            "language",
             "finished_at",
             "issued_at",
             "issued_by",

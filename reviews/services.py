@@ -21,9 +21,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from core import caching
+from core import caching, i18n
 from core.services import record_update
 from partnership.models import Document, OverallGoal, Partnership, PriorityArea
 
@@ -329,8 +329,11 @@ def _dispatch(version: ReportVersion) -> None:
 
 
 @transaction.atomic
-def report_version_request(*, review: Review, by: Any) -> ReportVersion:
-    """Queue a new version of the review's report; the render is sent after commit.
+def report_version_request(
+    *, review: Review, by: Any, language: str | None = None
+) -> ReportVersion:
+    """Queue a new version of the review's report; the render is sent after commit. It is
+    written in ``language``, by default the language of the request (the active one).
 
     The review row is locked so two requests get consecutive numbers; the database's
     unique constraint on (review, number) stands behind that.
@@ -343,6 +346,7 @@ def report_version_request(*, review: Review, by: Any) -> ReportVersion:
         review=review,
         number=_next_number(ReportVersion, review),
         requested_by=by,
+        language=i18n.supported(language or translation.get_language()) or settings.LANGUAGE_CODE,
         sends=1,
         sent_at=timezone.now(),
     )
@@ -540,9 +544,10 @@ def report_version_render(*, version_id: int, task_id: str = "") -> str:
             if version.final
             else None
         )
-        rendered = rendering.render_report(
-            data, version_number=version.number, rendered_at=rendered_at, issue=issue
-        )
+        with translation.override(version.language):
+            rendered = rendering.render_report(
+                data, version_number=version.number, rendered_at=rendered_at, issue=issue
+            )
     except TRANSIENT_ERRORS:
         raise
     except SoftTimeLimitExceeded:
@@ -616,6 +621,7 @@ def report_version_issue(*, version: ReportVersion, by: Any, reason: str) -> Rep
         number=_next_number(ReportVersion, review),
         requested_by=by,
         final=True,
+        language=version.language,  # the issued report is the draft it was read in
         issue_reason=reason,
         sends=1,
         sent_at=timezone.now(),

@@ -207,3 +207,15 @@ def test_a_second_assessment_of_the_same_goal_is_refused_at_its_field(api_login,
     assert second.status_code == 400
     assert "goal" in second.json()
     assert GoalAssessment.objects.filter(goal=goal).count() == 1
+
+
+def test_a_report_asked_for_in_danish_is_written_in_danish(api_login, review, desk):
+    client = api_login(desk)
+    answer = client.post(f"/api/v1/reviews/{review.pk}/render/", HTTP_ACCEPT_LANGUAGE="da")
+    assert answer.status_code == 202
+    danish = ReportVersion.objects.get(pk=answer.json()["id"])
+    assert danish.language == "da"
+    row = client.get(f"/api/v1/report-versions/{danish.pk}/").json()
+    assert row["language"] == "da"
+    english = client.post(f"/api/v1/reviews/{review.pk}/render/", HTTP_ACCEPT_LANGUAGE="en")
+    assert ReportVersion.objects.get(pk=english.json()["id"]).language == "en-gb"

@@ -9,15 +9,18 @@ from collections.abc import Callable
 
 import pikepdf
 import pytest
+from django.utils import translation
+from django.utils.formats import date_format
 
 from reviews import charts, rendering, services
+from tests.reviews.factories import ReportVersionFactory
 from tests.reviews.pdf_validation import (
     _elements,
     pdfa_3b_problems,
     structure,
     tagging_problems,
 )
-from tests.reviews.pdfs import render, stored
+from tests.reviews.pdfs import page_texts, render, stored
 
 
 @pytest.fixture
@@ -52,7 +55,7 @@ def test_the_report_is_tagged_with_headings_tables_figures_and_language(draft_pd
     assert alternatives[0].startswith("Bar chart of the budget per year")
     assert alternatives[1].startswith("Heat map of the risks' latest residual likelihood")
     with pikepdf.open(io.BytesIO(draft_pdf)) as document:
-        assert str(document.Root.Lang) == "en"
+        assert str(document.Root.Lang) == "en-GB"
 
 
 SAMPLE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A sample</title>
@@ -162,3 +165,22 @@ def test_qpdf_finds_an_embedded_file_tree_out_of_order(sample_pdf):
 
     problems = pdfa_3b_problems(_rewrite(sample_pdf, unsort))
     assert any("keys are not sorted" in found for found in problems), problems
+
+
+def test_a_danish_report_declares_its_language_and_stays_pdf_a(demo_review, desk):
+    version = ReportVersionFactory(review=demo_review, number=1, requested_by=desk, language="da")
+    assert services.report_version_render(version_id=version.pk, task_id="t1") == "done"
+    version.refresh_from_db()
+    pdf = stored(version)
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        assert str(document.Root.Lang) == "da"
+    assert pdfa_3b_problems(pdf) == []
+    assert tagging_problems(pdf) == []
+    text = " ".join(page_texts(pdf))
+    # Its dates are Danish ones: the month of the render in Danish.
+    with translation.override("da"):
+        month = date_format(version.finished_at, "F Y")
+    assert month in text
+    # An issued report keeps the language of the draft it was read in.
+    final = services.report_version_issue(version=version, by=desk, reason="Godkendt.")
+    assert final.language == "da"
