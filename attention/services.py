@@ -30,7 +30,7 @@ from django.core.mail.message import make_msgid
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import DigestFrequency, Profile
 from core import caching
@@ -270,8 +270,15 @@ def digest_send(*, digest_id: int) -> str:
             "partnership__title", "-overdue", F("due").asc(nulls_last=True), "pk"
         )
     )
+    # In the person's language (their profile's), the site's default otherwise.
+    language = (
+        Profile.objects.filter(user_id=digest.user_id).values_list("language", flat=True).first()
+        or settings.LANGUAGE_CODE
+    )
     try:
-        digest_message(digest, reminders).send(fail_silently=False)
+        with translation.override(language):
+            message = digest_message(digest, reminders)
+        message.send(fail_silently=False)
     except SEND_ERRORS as exc:
         final = digest.attempts >= max_attempts()
         error = f"{type(exc).__name__}: {exc}"[:2000]
