@@ -20,14 +20,15 @@ from typing import Any, Generic, TypeVar
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
     """A member's role in a partnership (DESIGN.md, Roles)."""
 
-    DESK_OFFICER = "desk_officer", "Desk officer"
-    MISSION_STAFF = "mission_staff", "Mission staff"
-    AUDITOR = "auditor", "Auditor"
+    DESK_OFFICER = "desk_officer", _("Desk officer")
+    MISSION_STAFF = "mission_staff", _("Mission staff")
+    AUDITOR = "auditor", _("Auditor")
 
 
 class Capability(StrEnum):
@@ -162,7 +163,7 @@ class ObjectAccess(Generic[M]):
     def partnership_id_in(self, values: Mapping[str, Any]) -> int:
         """The partnership an object with these field values belongs to (a create's data
         names its partnership, or the goal, budget line… it belongs to)."""
-        first, _, rest = self.partnership_path.partition("__")
+        first, _sep, rest = self.partnership_path.partition("__")
         target = values[first]
         return _partnership_id_along(target, rest) if rest else target.pk
 

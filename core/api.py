@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, pagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -28,14 +29,19 @@ class Pagination(pagination.PageNumberPagination):
             return self.page_size
         if len(raw) > 1 or not whole_number(raw[0]) or not 1 <= int(raw[0]) <= self.max_page_size:
             raise exceptions.ValidationError(
-                {"page_size": [f"Give a whole number from 1 to {self.max_page_size}."]}
+                {
+                    "page_size": [
+                        _("Give a whole number from 1 to %(max_page_size)s.")
+                        % {"max_page_size": self.max_page_size}
+                    ]
+                }
             )
         return int(raw[0])
 
     def get_page_number(self, request, paginator) -> str:
         raw = request.query_params.getlist(self.page_query_param)
         if raw and (len(raw) > 1 or not whole_number(raw[0]) or int(raw[0]) < 1):
-            raise exceptions.ValidationError({"page": ["Give a whole number from 1."]})
+            raise exceptions.ValidationError({"page": [_("Give a whole number from 1.")]})
         return super().get_page_number(request, paginator)
 
 
@@ -53,7 +59,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, OverflowError):
         exc = exceptions.ValidationError(
-            {"non_field_errors": ["A number in the request is larger than any stored value."]}
+            {"non_field_errors": [_("A number in the request is larger than any stored value.")]}
         )
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):

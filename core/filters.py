@@ -9,6 +9,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, filters
 
@@ -158,7 +159,11 @@ class OrderingFilter(filters.OrderingFilter):
         terms = [term.strip() for term in ",".join(raw).split(",")]
         if len(raw) > 1 or not all(term.removeprefix("-") in valid for term in terms):
             raise exceptions.ValidationError(
-                {self.ordering_param: [f"Order by {', '.join(valid)}; put - first to reverse."]}
+                {
+                    self.ordering_param: [
+                        _("Order by %(join)s; put - first to reverse.") % {"join": ", ".join(valid)}
+                    ]
+                }
             )
         return terms
 

@@ -29,7 +29,7 @@ class ReasonMixin(forms.Form):
     """An optional reason for an edit, kept with the change history."""
 
     reason = forms.CharField(
-        label="Reason for the change",
+        label=_("Reason for the change"),
         required=False,
         max_length=REASON_MAX_LENGTH,
         help_text=REASON_FIELD_HELP,
@@ -45,10 +45,10 @@ class ConfirmForm(forms.Form):
     and kept with the change history (``_change_reason``), shown on the history page."""
 
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required. Kept with the change history.",
+        help_text=_("Required. Kept with the change history."),
         error_messages={"required": REASON_REQUIRED},
     )
 

@@ -3,9 +3,12 @@ the session from the sign-in on, else what the browser asks for (config.middlewa
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
+from django.utils.functional import lazy
 
 SESSION_KEY = "language"
 
@@ -45,3 +48,17 @@ def bcp47(code: str | None) -> str:
     """The BCP 47 tag of a Django language code: en-gb -> en-GB, da -> da."""
     language, _, region = (code or settings.LANGUAGE_CODE).partition("-")
     return f"{language}-{region.upper()}" if region else language
+
+
+def _interpolated(message: Any, params: dict[str, Any]) -> str:
+    return str(message) % {k: (v() if callable(v) else v) for k, v in params.items()}
+
+
+_lazy_interpolated = lazy(_interpolated, str)
+
+
+def lazy_format(message: Any, **params: Any) -> Any:
+    """``message % params`` when it is read, in the language of that moment: for texts made
+    once at import (a form's help text) that name a value. A callable value is called
+    then too (an amount written in that language)."""
+    return _lazy_interpolated(message, params)

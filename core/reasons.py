@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 # django-simple-history keeps a change's reason in a column of this length.
 REASON_MAX_LENGTH = 100
@@ -18,8 +19,11 @@ def clean_reason(reason: str | None) -> str:
     if len(text) > REASON_MAX_LENGTH:
         raise ValidationError(
             {
-                "reason": f"Keep the reason within {REASON_MAX_LENGTH} characters (it has "
-                f"{len(text)}): the change history holds no more."
+                "reason": _(
+                    "Keep the reason within %(reason_max_length)s characters (it has "
+                    "%(text_count)s): the change history holds no more."
+                )
+                % {"reason_max_length": REASON_MAX_LENGTH, "text_count": len(text)}
             }
         )
     return text

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .access import ObjectAccess
@@ -72,6 +73,6 @@ class ReasonField(serializers.CharField):
             required=False,
             allow_blank=True,
             max_length=REASON_MAX_LENGTH,
-            help_text="Why the change is made; kept with the change history.",
+            help_text=_("Why the change is made; kept with the change history."),
             **kwargs,
         )

@@ -18,6 +18,7 @@ from typing import IO
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
 
 OCTET_STREAM = "application/octet-stream"
 
@@ -140,7 +141,7 @@ def validate_upload(upload: UploadedFile) -> str:
     limit = settings.UPLOAD_MAX_BYTES
     if upload.size is not None and upload.size > limit:
         raise ValidationError(
-            "The file is %(size)s MB; the limit is %(limit)s MB.",
+            _("The file is %(size)s MB; the limit is %(limit)s MB."),
             code="too_large",
             params={"size": f"{upload.size / 1024 / 1024:.1f}", "limit": limit // 1024 // 1024},
         )
@@ -149,15 +150,17 @@ def validate_upload(upload: UploadedFile) -> str:
     if kind is None:
         shown = f"A .{extension} file" if extension else "A file without an extension"
         raise ValidationError(
-            "%(shown)s cannot be kept: upload a %(allowed)s file.",
+            _("%(shown)s cannot be kept: upload a %(allowed)s file."),
             code="file_type",
             params={"shown": shown, "allowed": ALLOWED_DESCRIPTION},
         )
     if not kind.signature(upload):
         raise ValidationError(
-            "This file's content is not what a .%(extension)s file holds (its content was "
-            "checked, not only its name). Save it again as %(extension)s, or upload it with "
-            "the extension of what it is.",
+            _(
+                "This file's content is not what a .%(extension)s file holds (its content was "
+                "checked, not only its name). Save it again as %(extension)s, or upload it with "
+                "the extension of what it is."
+            ),
             code="file_content",
             params={"extension": extension},
         )

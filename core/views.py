@@ -7,7 +7,7 @@ if request.method == "POST" and form.is_valid():
     except ValidationError as error:
         add_form_errors(form, error)
     else:
-        messages.success(request, "Thing added.")
+        messages.success(request, _("Thing added."))
         return redirect(partnership.get_absolute_url())
 return render(request, "app/thing_form.html", context, status=form_status(form))
 """

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
@@ -65,7 +66,7 @@ def partnership_slug(request: Request) -> str | None:
     slug = request.query_params.get("partnership")
     if slug and not SLUG_RE.fullmatch(slug):
         raise exceptions.ValidationError(
-            {"partnership": ["Give a partnership's slug: letters, digits, - and _."]}
+            {"partnership": [_("Give a partnership's slug: letters, digits, - and _.")]}
         )
     return slug or None
 

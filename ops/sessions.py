@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.sessions.backends.base import SessionBase
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 # Session keys: when the session's expiry was last pushed forward, and when its user
 # logged in (epoch seconds).
@@ -75,6 +76,7 @@ class SessionLifetimeMiddleware:
                 hours = settings.SESSION_MAX_LIFETIME / 3600
                 messages.info(
                     request,
-                    f"Your session reached its limit of {hours:g} hours; log in again.",
+                    _("Your session reached its limit of %(hours)s hours; log in again.")
+                    % {"hours": format(hours, "g")},
                 )
         return self.get_response(request)
