@@ -7,6 +7,7 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 TOKEN_PREFIX = "pm_"  # noqa: S105 - a public marker, not a secret
@@ -26,9 +27,11 @@ class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(max_length=80, help_text="What the token is for, e.g. a script's name.")
+    name = models.CharField(
+        max_length=80, help_text=_("What the token is for, e.g. a script's name.")
+    )
     prefix = models.CharField(
-        max_length=12, help_text="The token's first characters, to tell it apart."
+        max_length=12, help_text=_("The token's first characters, to tell it apart.")
     )
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -50,19 +53,19 @@ class ApiToken(models.Model):
 
 
 class DigestFrequency(models.TextChoices):
-    DAILY = "daily", "Daily"
-    WEEKLY = "weekly", "Weekly"
-    NEVER = "never", "Never"
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+    NEVER = "never", _("Never")
 
 
 class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
 
 
 DEFAULT_DIGEST_TIME = dt.time(7, 0)
@@ -77,38 +80,40 @@ class Profile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
     is_portfolio_admin = models.BooleanField(
-        "portfolio administrator",
+        _("portfolio administrator"),
         default=False,
         help_text=(
-            "A ministry-wide role held by a few people: creates partnerships and manages "
-            "the memberships of every partnership. Read through core.access."
+            _(
+                "A ministry-wide role held by a few people: creates partnerships and manages "
+                "the memberships of every partnership. Read through core.access."
+            )
         ),
     )
     digest_frequency = models.CharField(
-        "e-mail digest",
+        _("e-mail digest"),
         max_length=10,
         choices=DigestFrequency.choices,
         default=DigestFrequency.DAILY,
-        help_text="How often you get an e-mail of what needs your attention.",
+        help_text=_("How often you get an e-mail of what needs your attention."),
     )
     digest_time = models.TimeField(
-        "at",
+        _("at"),
         default=DEFAULT_DIGEST_TIME,
-        help_text="The time of day it is sent (Copenhagen time).",
+        help_text=_("The time of day it is sent (Copenhagen time)."),
     )
     digest_weekday = models.PositiveSmallIntegerField(
-        "on",
+        _("on"),
         choices=Weekday.choices,
         default=Weekday.MONDAY,
-        help_text="The day of the week a weekly digest is sent.",
+        help_text=_("The day of the week a weekly digest is sent."),
     )
     language = models.CharField(
-        "language",
+        _("language"),
         max_length=10,
         choices=settings.LANGUAGES,
         blank=True,
         default="",
-        help_text="The language of the pages, e-mails and reports; empty: the browser's.",
+        help_text=_("The language of the pages, e-mails and reports; empty: the browser's."),
     )
     history = HistoricalRecords()
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -25,7 +26,7 @@ def api_token_create(*, by: Any, name: str) -> tuple[ApiToken, str]:
     is shown once and not kept."""
     name = name.strip()
     if not name:
-        raise ValidationError({"name": "Give the token a name."})
+        raise ValidationError({"name": _("Give the token a name.")})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user=by, name=name, prefix=raw[:10], key_hash=hash_token(raw))
     token.full_clean()
@@ -55,7 +56,7 @@ def profile_digest_update(
 ) -> Profile:
     """When the person gets the e-mail digest of what needs their attention (their own
     choice: ``by`` is the user or an administrator)."""
-    profile, _ = Profile.objects.select_for_update().get_or_create(user=user)
+    profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
     changed = {
         name: value
         for name, value in {

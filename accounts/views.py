@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language
@@ -70,7 +71,9 @@ def token_list(request: HttpRequest) -> HttpResponse:
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = selectors.token_of(user=request.user, pk=pk)
     services.api_token_revoke(token=token, by=request.user)
-    messages.success(request, f"The token “{token.name}” is revoked; it no longer works.")
+    messages.success(
+        request, _("The token “%(name)s” is revoked; it no longer works.") % {"name": token.name}
+    )
     return redirect("accounts:token-list")
 
 
@@ -90,7 +93,7 @@ def digest(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, "Your e-mail digest is saved.")
+            messages.success(request, _("Your e-mail digest is saved."))
             return redirect("accounts:digest")
     return render(request, "accounts/digest.html", {"form": form}, status=form_status(form))
 
@@ -141,8 +144,11 @@ def admin_login(request: HttpRequest, extra_context: dict | None = None) -> Http
 def _start_again(request: HttpRequest) -> HttpResponse:
     messages.info(
         request,
-        "Log in with your user name and password first. A sign-in waits "
-        f"{signin.PENDING_SECONDS // 60} minutes for its code.",
+        _(
+            "Log in with your user name and password first. A sign-in waits "
+            "%(value)s minutes for its code."
+        )
+        % {"value": signin.PENDING_SECONDS // 60},
     )
     return redirect("login")
 
@@ -214,8 +220,10 @@ def authenticator_set_up(request: HttpRequest) -> HttpResponse:
     if selectors.authenticator_of(user) is not None and not user.is_verified():
         messages.error(
             request,
-            "To replace your authenticator app, log out and sign in again with a code "
-            "from it, or with a recovery code.",
+            _(
+                "To replace your authenticator app, log out and sign in again with a code "
+                "from it, or with a recovery code."
+            ),
         )
         return redirect("accounts:security")
     return _authenticator_set_up(request, user, signing_in=False)
@@ -238,7 +246,7 @@ def _authenticator_set_up(request: HttpRequest, user: Any, *, signing_in: bool) 
                 otp_login(request, device)
                 next_url = reverse("accounts:security")
             _show_recovery_codes(request, codes, next_url)
-            messages.success(request, "Your authenticator app is set up.")
+            messages.success(request, _("Your authenticator app is set up."))
             return redirect("accounts:recovery-codes")
     context = {
         "form": form,
@@ -308,12 +316,12 @@ def recovery_codes_kept(request: HttpRequest) -> HttpResponse:
 def recovery_codes_renew(request: HttpRequest) -> HttpResponse:
     if not request.user.is_verified():
         messages.error(
-            request, "New recovery codes need a session signed in with a code: log in again."
+            request, _("New recovery codes need a session signed in with a code: log in again.")
         )
         return redirect("accounts:security")
     codes = services.recovery_codes_renew(by=request.user)
     _show_recovery_codes(request, codes, reverse("accounts:security"))
-    messages.success(request, "New recovery codes are made; the old ones no longer work.")
+    messages.success(request, _("New recovery codes are made; the old ones no longer work."))
     return redirect("accounts:recovery-codes")
 
 
