@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins
 from rest_framework.decorators import action
@@ -103,7 +104,7 @@ class MyWorkViewSet(mixins.ListModelMixin, PartnershipScopedViewSet):
 
 
 class ReminderFilter(FilterSet):
-    new = BooleanFilter(field_name="is_new", help_text="Told for the first time, or not.")
+    new = BooleanFilter(field_name="is_new", help_text=_("Told for the first time, or not."))
 
     class Meta:
         model = Reminder

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from core.models import PARAGRAPH, LimitedTextField
 from partnership.models import AppendOnlyModel, Partnership
@@ -16,26 +17,26 @@ from partnership.models import AppendOnlyModel, Partnership
 
 class Digest(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to be sent"
-        SENDING = "sending", "Being sent"
-        SENT = "sent", "Sent"
-        EMPTY = "empty", "Nothing to tell"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        EMPTY = "empty", _("Nothing to tell")
+        FAILED = "failed", _("Failed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="digests"
     )
     period = models.CharField(
-        max_length=10, help_text="The day (2020-02-03) or ISO week (2020-W06) it is for."
+        max_length=10, help_text=_("The day (2020-02-03) or ISO week (2020-W06) it is for.")
     )
     frequency = models.CharField(max_length=10)
-    to = models.EmailField("sent to", help_text="The address at the time it was prepared.")
+    to = models.EmailField(_("sent to"), help_text=_("The address at the time it was prepared."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0, help_text="Sends tried.")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text=_("Sends tried."))
     error = LimitedTextField(
-        max_length=PARAGRAPH, blank=True, help_text="Why the last send failed."
+        max_length=PARAGRAPH, blank=True, help_text=_("Why the last send failed.")
     )
-    message_id = models.CharField("Message-ID", max_length=250, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=250, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -55,7 +56,7 @@ class Reminder(AppendOnlyModel):
 
     digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="reminders")
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="reminders")
-    key = models.CharField(max_length=120, help_text="The rule and the object it is about.")
+    key = models.CharField(max_length=120, help_text=_("The rule and the object it is about."))
     rule = models.CharField(max_length=60)
     kind = models.CharField(max_length=60)
     title = models.CharField(max_length=300)
@@ -64,7 +65,7 @@ class Reminder(AppendOnlyModel):
     due = models.DateField(null=True, blank=True)
     overdue = models.BooleanField(default=False)
     is_new = models.BooleanField(
-        "new", default=True, help_text="The first digest that told this person of it."
+        _("new"), default=True, help_text=_("The first digest that told this person of it.")
     )
 
     class Meta:

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from consultations.models import ActionPoint, Consultation, Note
 from core import access as core_access
@@ -245,7 +246,7 @@ def _notes(ids: list[int], today: dt.date, limits: rules.Limits) -> list[Item | 
             rule="note_waiting_for_clearing",
             kind=f"Note of the {note.agenda_item.consultation.year} consultation",
             object_id=note.pk,
-            title=f"On “{note.agenda_item}”",
+            title=_("On “%(agenda_item)s”") % {"agenda_item": note.agenda_item},
             url=f"{note.agenda_item.consultation.get_absolute_url()}#note-{note.pk}",
             partnership=note.agenda_item.consultation.partnership,
             capability=Capability.CLEAR_NOTES,
@@ -319,7 +320,8 @@ def _report_versions(ids: list[int]) -> list[Item | None]:
             rule="report_render_failed",
             kind="Report version",
             object_id=version.pk,
-            title=f"{version.review.title}, version {version.number}",
+            title=_("%(title)s, version %(number)s")
+            % {"title": version.review.title, "number": version.number},
             url=version.review.get_absolute_url(),
             partnership=version.review.partnership,
             capability=Capability.EDIT_REVIEWS,
