@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -261,7 +262,7 @@ class NoteViewSet(
 
 
 class ActionPointFilter(FilterSet):
-    overdue = BooleanFilter(method="filter_overdue", label="Open with the due date passed")
+    overdue = BooleanFilter(method="filter_overdue", label=_("Open with the due date passed"))
 
     class Meta:
         model = ActionPoint

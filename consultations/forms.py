@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import ConfirmForm, DateInput
 from core.models import SECTION
@@ -16,10 +17,10 @@ class LinksMixin(forms.Form):
     a page with many forms makes no query per form."""
 
     goals = forms.TypedMultipleChoiceField(
-        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label="Overall goals"
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label=_("Overall goals")
     )
     risks = forms.TypedMultipleChoiceField(
-        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label="Risks"
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label=_("Risks")
     )
 
     def __init__(self, *args, goals: list[OverallGoal], risks: list[Risk], **kwargs):
@@ -42,8 +43,8 @@ class OrganiserMixin(forms.Form):
     """The organiser, chosen among the members who may prepare a consultation."""
 
     organiser = AssigneeChoiceField(
-        label="Organiser",
-        help_text="The member who prepares it (agenda, participants) and is reminded of it.",
+        label=_("Organiser"),
+        help_text=_("The member who prepares it (agenda, participants) and is reminded of it."),
     )
 
     def __init__(self, *args, members: list | None = None, **kwargs):
@@ -59,7 +60,7 @@ class ConsultationCreateForm(OrganiserMixin):
         required=False,
         max_length=SECTION,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One participant per line.",
+        help_text=_("One participant per line."),
     )
 
     field_order = ["year", "date", "place", "participants", "organiser"]
@@ -72,11 +73,11 @@ class ConsultationForm(OrganiserMixin):
         required=False,
         max_length=SECTION,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="One participant per line.",
+        help_text=_("One participant per line."),
     )
     status = forms.ChoiceField(
         choices=Consultation.Status.choices,
-        help_text="Held needs the date; notes cleared needs every note cleared (desk officers).",
+        help_text=_("Held needs the date; notes cleared needs every note cleared (desk officers)."),
     )
 
     field_order = ["date", "place", "participants", "organiser", "status"]
@@ -92,17 +93,17 @@ class ConsultationForm(OrganiserMixin):
 
 
 class AgendaItemForm(forms.Form):
-    title = forms.CharField(label="New agenda item", max_length=300)
+    title = forms.CharField(label=_("New agenda item"), max_length=300)
 
 
 class NoteForm(LinksMixin):
     body = forms.CharField(
-        label="Note",
+        label=_("Note"),
         required=False,
         strip=False,
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Markdown: *emphasis*, **bold**, lists with -, links as <https://…>.",
+        help_text=_("Markdown: *emphasis*, **bold**, lists with -, links as <https://…>."),
     )
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     # Sent by "Keep my text" after a refused save: the version the person has now seen.
@@ -129,15 +130,15 @@ class NoteClearForm(ConfirmForm):
 
 class ActionPointForm(LinksMixin):
     description = forms.CharField(
-        max_length=SECTION, widget=forms.Textarea(attrs={"rows": 3}), label="What was agreed"
+        max_length=SECTION, widget=forms.Textarea(attrs={"rows": 3}), label=_("What was agreed")
     )
     owner = forms.CharField(
-        max_length=200, help_text="Who carries it out, e.g. IOM or the Mission."
+        max_length=200, help_text=_("Who carries it out, e.g. IOM or the Mission.")
     )
     assignee = AssigneeChoiceField(
-        help_text="The member who follows it up, whoever carries it out, and is reminded of it."
+        help_text=_("The member who follows it up, whoever carries it out, and is reminded of it.")
     )
-    due_date = forms.DateField(required=False, widget=DateInput, label="Due date")
+    due_date = forms.DateField(required=False, widget=DateInput, label=_("Due date"))
 
     def __init__(self, *args, members: list | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,7 +148,7 @@ class ActionPointForm(LinksMixin):
 class ActionPointEditForm(ActionPointForm):
     status = forms.ChoiceField(choices=ActionPoint.Status.choices)
     agenda_item = forms.TypedChoiceField(
-        coerce=int, required=False, empty_value=None, label="Agenda item"
+        coerce=int, required=False, empty_value=None, label=_("Agenda item")
     )
 
     field_order = [

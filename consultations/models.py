@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.access import Capability
@@ -21,9 +22,9 @@ NOTE_MAX_LENGTH = NOTES
 
 class Consultation(models.Model):
     class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        HELD = "held", "Held"
-        NOTES_CLEARED = "notes_cleared", "Notes cleared"
+        PLANNED = "planned", _("Planned")
+        HELD = "held", _("Held")
+        NOTES_CLEARED = "notes_cleared", _("Notes cleared")
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.PROTECT, related_name="consultations"
@@ -34,7 +35,7 @@ class Consultation(models.Model):
     date = models.DateField(null=True, blank=True)
     place = models.CharField(max_length=200, blank=True)
     participants = LimitedTextField(
-        max_length=SECTION, blank=True, help_text="One participant per line."
+        max_length=SECTION, blank=True, help_text=_("One participant per line.")
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
     organiser = assignee_field(
@@ -79,9 +80,9 @@ class Consultation(models.Model):
 
 class AgendaItem(models.Model):
     class Kind(models.TextChoices):
-        STANDARD = "standard", "Standard item"
-        RAISED = "raised", "Raised by Denmark"
-        EXTRA = "extra", "Added item"
+        STANDARD = "standard", _("Standard item")
+        RAISED = "raised", _("Raised by Denmark")
+        EXTRA = "extra", _("Added item")
 
     consultation = models.ForeignKey(
         Consultation, on_delete=models.CASCADE, related_name="agenda_items"
@@ -89,7 +90,7 @@ class AgendaItem(models.Model):
     order = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EXTRA)
     code = models.CharField(
-        max_length=30, blank=True, help_text="The item's number in the strategy, e.g. iv."
+        max_length=30, blank=True, help_text=_("The item's number in the strategy, e.g. iv.")
     )
     title = models.CharField(max_length=300)
     citation = models.CharField(max_length=200, blank=True)
@@ -128,9 +129,9 @@ class Note(models.Model):
     """
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        READY = "ready", "Ready for clearing"
-        CLEARED = "cleared", "Cleared"
+        DRAFT = "draft", _("Draft")
+        READY = "ready", _("Ready for clearing")
+        CLEARED = "cleared", _("Cleared")
 
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -212,9 +213,9 @@ class ActionPointQuerySet(models.QuerySet):
 
 class ActionPoint(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        DONE = "done", "Done"
-        DROPPED = "dropped", "Dropped"
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
 
     consultation = models.ForeignKey(
         Consultation, on_delete=models.PROTECT, related_name="action_points"
@@ -225,11 +226,11 @@ class ActionPoint(models.Model):
         null=True,
         blank=True,
         related_name="action_points",
-        help_text="The agenda item under which it was agreed.",
+        help_text=_("The agenda item under which it was agreed."),
     )
     description = LimitedTextField(max_length=SECTION)
     owner = models.CharField(
-        max_length=200, help_text="Who carries it out, e.g. IOM or the Mission."
+        max_length=200, help_text=_("Who carries it out, e.g. IOM or the Mission.")
     )
     assignee = assignee_field(
         "responsible",
@@ -239,7 +240,7 @@ class ActionPoint(models.Model):
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     closed_on = models.DateField(
-        null=True, blank=True, help_text="When it was marked done or dropped."
+        null=True, blank=True, help_text=_("When it was marked done or dropped.")
     )
     goals = models.ManyToManyField(OverallGoal, blank=True, related_name="action_points")
     risks = models.ManyToManyField(Risk, blank=True, related_name="action_points")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.models import NOTES
@@ -22,8 +23,10 @@ from .rendering import render_markdown
 class ConsultationSerializer(serializers.ModelSerializer):
     partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     organiser = AssigneeField(
-        help_text="The member who prepares it and is reminded of it, by user name (an id is "
-        "accepted too); null for nobody. A desk officer or mission staff of the partnership."
+        help_text=_(
+            "The member who prepares it and is reminded of it, by user name (an id is "
+            "accepted too); null for nobody. A desk officer or mission staff of the partnership."
+        )
     )
     created_by = UsernameField()
 
@@ -59,8 +62,10 @@ class AgendaItemSerializer(serializers.ModelSerializer):
     order = serializers.IntegerField(
         min_value=1,
         required=False,
-        help_text="Position on the agenda, 1 first. Changing it moves the item; the others "
-        "keep their relative order.",
+        help_text=_(
+            "Position on the agenda, 1 first. Changing it moves the item; the others "
+            "keep their relative order."
+        ),
     )
 
     class Meta:
@@ -90,12 +95,12 @@ class NoteSerializer(serializers.ModelSerializer):
         allow_blank=True, required=False, trim_whitespace=False, max_length=NOTES
     )
     body_html = serializers.SerializerMethodField(
-        help_text="The body rendered as safe HTML (no raw HTML, links http and https only)."
+        help_text=_("The body rendered as safe HTML (no raw HTML, links http and https only).")
     )
     version = serializers.IntegerField(
         min_value=1,
         required=False,
-        help_text="Rises with every change. Send the version you read with an update.",
+        help_text=_("Rises with every change. Send the version you read with an update."),
     )
 
     class Meta:
@@ -137,25 +142,25 @@ class NoteUpdateSerializer(NoteSerializer):
     agenda_item = serializers.PrimaryKeyRelatedField(read_only=True)
     version = serializers.IntegerField(
         min_value=1,
-        help_text="The version you read: if the note changed since, nothing is changed (409).",
+        help_text=_("The version you read: if the note changed since, nothing is changed (409)."),
     )
 
     def validate(self, attrs):
         if "version" not in attrs:  # a partial change too
             raise serializers.ValidationError(
-                {"version": "Send the version of the note your change is based on."}
+                {"version": _("Send the version of the note your change is based on.")}
             )
         return attrs
 
 
 class NoteStepSerializer(serializers.Serializer):
     version = serializers.IntegerField(
-        min_value=1, help_text="The version of the note you are marking or clearing."
+        min_value=1, help_text=_("The version of the note you are marking or clearing.")
     )
 
 
 class NoteClearSerializer(NoteStepSerializer):
-    reason = reason_field(help_text="Why you clear it; required, kept with the change history.")
+    reason = reason_field(help_text=_("Why you clear it; required, kept with the change history."))
 
 
 class ActionPointSerializer(serializers.ModelSerializer):
@@ -166,11 +171,13 @@ class ActionPointSerializer(serializers.ModelSerializer):
     goals = VisibleRelatedField(object_access=partnership_access.goals, many=True, required=False)
     risks = VisibleRelatedField(object_access=partnership_access.risks, many=True, required=False)
     overdue = serializers.SerializerMethodField(
-        help_text="Open with its due date passed (as of today)."
+        help_text=_("Open with its due date passed (as of today).")
     )
     assignee = AssigneeField(
-        help_text="The member who follows it up and is reminded of it, by user name (an id "
-        "is accepted too); null for nobody. A desk officer or mission staff of the partnership."
+        help_text=_(
+            "The member who follows it up and is reminded of it, by user name (an id "
+            "is accepted too); null for nobody. A desk officer or mission staff of the partnership."
+        )
     )
     created_by = UsernameField()
     reason = serializers.CharField(
@@ -178,8 +185,10 @@ class ActionPointSerializer(serializers.ModelSerializer):
         required=False,
         allow_blank=True,
         max_length=REASON_MAX_LENGTH,
-        help_text="Why the change is made, kept with the change history; required to drop "
-        "the point (status dropped).",
+        help_text=_(
+            "Why the change is made, kept with the change history; required to drop "
+            "the point (status dropped)."
+        ),
     )
 
     class Meta:

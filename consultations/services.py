@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from partnership.assignees import UNCHANGED
 from partnership.models import OverallGoal, Partnership, Risk
@@ -77,10 +78,15 @@ def consultation_create(
     if year is not None and year not in partnership.years:
         first, last = partnership.years[0], partnership.years[-1]
         raise ValidationError(
-            {"year": f"The agreement runs {first}–{last}: choose a year in that period."}
+            {
+                "year": _("The agreement runs %(first)s–%(last)s: choose a year in that period.")
+                % {"first": first, "last": last}
+            }
         )
     if Consultation.objects.filter(partnership=partnership, year=year).exists():
-        raise ValidationError({"year": f"There is already a consultation for {year}."})
+        raise ValidationError(
+            {"year": _("There is already a consultation for %(year)s.") % {"year": year}}
+        )
     consultation = Consultation(
         partnership=partnership,
         created_by=by,
@@ -121,12 +127,15 @@ def consultation_update(
     if status not in _TRANSITIONS.get(current.status, set()):
         raise ValidationError(
             {
-                "status": f"A consultation that is {current.get_status_display().lower()} "
-                f"cannot become {Status(status).label.lower()}."
+                "status": _("A consultation that is %(current)s cannot become %(label)s.")
+                % {
+                    "current": current.get_status_display().lower(),
+                    "label": Status(status).label.lower(),
+                }
             }
         )
     if status != Status.PLANNED and date is None:
-        raise ValidationError({"date": "Give the date the consultation was held."})
+        raise ValidationError({"date": _("Give the date the consultation was held.")})
     if status == Status.NOTES_CLEARED and current.status != Status.NOTES_CLEARED:
         uncleared = (
             Note.objects.filter(agenda_item__consultation=current)
@@ -136,7 +145,10 @@ def consultation_update(
         )
         if uncleared:
             raise ValidationError(
-                {"status": f"{uncleared} note(s) are not cleared yet: clear them first."}
+                {
+                    "status": _("%(uncleared)s note(s) are not cleared yet: clear them first.")
+                    % {"uncleared": uncleared}
+                }
             )
     changed = {
         name: value
@@ -204,7 +216,12 @@ def agenda_item_move(*, item: AgendaItem, by: Any, position: int) -> AgendaItem:
     """Put ``item`` at ``position`` (1 = first); the others keep their relative order."""
     items = _locked_items(item.consultation)
     if not 1 <= position <= len(items):
-        raise ValidationError({"order": f"Choose a position from 1 to {len(items)}."})
+        raise ValidationError(
+            {
+                "order": _("Choose a position from 1 to %(items_count)s.")
+                % {"items_count": len(items)}
+            }
+        )
     current = next(i for i in items if i.pk == item.pk)
     items.remove(current)
     items.insert(position - 1, current)
@@ -215,7 +232,7 @@ def agenda_item_move(*, item: AgendaItem, by: Any, position: int) -> AgendaItem:
 @transaction.atomic
 def agenda_item_rename(*, item: AgendaItem, by: Any, title: str) -> AgendaItem:
     if item.is_standard:
-        raise ValidationError({"title": "A standard item keeps the strategy's words."})
+        raise ValidationError({"title": _("A standard item keeps the strategy's words.")})
     item.title = title.strip()
     item.full_clean(exclude=["consultation"])
     _with_history_user(item, by)
@@ -226,9 +243,9 @@ def agenda_item_rename(*, item: AgendaItem, by: Any, title: str) -> AgendaItem:
 @transaction.atomic
 def agenda_item_remove(*, item: AgendaItem, by: Any) -> None:
     if item.is_standard:
-        raise ValidationError("Standard items stay on the agenda.")
+        raise ValidationError(_("Standard items stay on the agenda."))
     if item.notes.exists() or item.action_points.exists():
-        raise ValidationError("This item has notes or action points; it stays on the agenda.")
+        raise ValidationError(_("This item has notes or action points; it stays on the agenda."))
     remaining = [i for i in _locked_items(item.consultation) if i.pk != item.pk]
     _with_history_user(item, by)
     item.delete()
@@ -243,9 +260,9 @@ def _check_links(
 ) -> tuple[list[OverallGoal], list[Risk]]:
     goals, risks = list(goals), list(risks)
     if any(goal.partnership_id != partnership_id for goal in goals):
-        raise ValidationError({"goals": "Link goals of this partnership only."})
+        raise ValidationError({"goals": _("Link goals of this partnership only.")})
     if any(risk.partnership_id != partnership_id for risk in risks):
-        raise ValidationError({"risks": "Link risks of this partnership only."})
+        raise ValidationError({"risks": _("Link risks of this partnership only.")})
     return goals, risks
 
 
@@ -408,8 +425,8 @@ def note_mark_ready(*, note: Note, by: Any, version: int) -> Note:
     _check_version(current, version)
     if not current.can_be_marked_ready:
         if current.status != Note.Status.DRAFT:
-            raise ValidationError({"status": "Only a draft can be marked ready."})
-        raise ValidationError({"body": "Write the note before marking it ready."})
+            raise ValidationError({"status": _("Only a draft can be marked ready.")})
+        raise ValidationError({"body": _("Write the note before marking it ready.")})
     current.status = Note.Status.READY
     current.version += 1
     _with_history_user(current, by)
@@ -435,7 +452,7 @@ def note_clear(*, note: Note, by: Any, version: int, reason: str) -> Note:
     current = _lock_note(note)
     _check_version(current, version)
     if not current.can_be_cleared:
-        raise ValidationError({"status": "Only a note marked ready can be cleared."})
+        raise ValidationError({"status": _("Only a note marked ready can be cleared.")})
     now = timezone.now()
     current.status = Note.Status.CLEARED
     current.version += 1
@@ -467,7 +484,7 @@ def note_discard(*, note: Note, by: Any, version: int) -> None:
     current = _lock_note(note)
     _check_version(current, version)
     if not current.can_be_discarded:
-        raise ValidationError({"body": "Only an empty draft can be discarded."})
+        raise ValidationError({"body": _("Only an empty draft can be discarded.")})
     _with_history_user(current, by)
     current.goals.clear()
     current.risks.clear()
@@ -513,7 +530,7 @@ def action_point_create(
 ) -> ActionPoint:
     reason = _check_drop_reason(status, None, reason)
     if agenda_item is not None and agenda_item.consultation_id != consultation.pk:
-        raise ValidationError({"agenda_item": "Choose an item of this consultation's agenda."})
+        raise ValidationError({"agenda_item": _("Choose an item of this consultation's agenda.")})
     goals, risks = _check_links(consultation.partnership_id, goals, risks)
     point = ActionPoint(
         consultation=consultation,
@@ -560,7 +577,7 @@ def action_point_update(
     partnership_id = current.consultation.partnership_id
     item = data.get("agenda_item", current.agenda_item)
     if item is not None and item.consultation_id != current.consultation_id:
-        raise ValidationError({"agenda_item": "Choose an item of this consultation's agenda."})
+        raise ValidationError({"agenda_item": _("Choose an item of this consultation's agenda.")})
     goal_list, risk_list = _check_links(
         partnership_id,
         current.goals.all() if goals is None else goals,

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
@@ -95,7 +96,8 @@ def consultation_list(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"The {consultation.year} consultation was created with the standard agenda.",
+                _("The %(year)s consultation was created with the standard agenda.")
+                % {"year": consultation.year},
             )
             return redirect(consultation.get_absolute_url())
     context = partnership_context(
@@ -173,7 +175,7 @@ def consultation_edit(request: HttpRequest, slug: str, year: int) -> HttpRespons
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, "The consultation was saved.")
+            messages.success(request, _("The consultation was saved."))
             return redirect(consultation.get_absolute_url())
     context = partnership_context(
         request, consultation.partnership, consultation=consultation, form=form
@@ -206,7 +208,7 @@ def agenda_item_add(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         else:
             if request.htmx:
                 return _render_agenda(request, consultation)
-            messages.success(request, "The item was added to the agenda.")
+            messages.success(request, _("The item was added to the agenda."))
             return redirect(_anchor(consultation, f"item-{item.pk}"))
     if request.htmx:
         return _render_agenda(request, consultation, item_form=form)
@@ -249,7 +251,7 @@ def agenda_item_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     except ValidationError as error:
         return _agenda_changed(request, item.consultation, refused=" ".join(error.messages))
     else:
-        done = f"“{item.title}” was removed from the agenda."
+        done = _("“%(title)s” was removed from the agenda.") % {"title": item.title}
         return _agenda_changed(request, item.consultation, done=done)
 
 
@@ -343,7 +345,7 @@ def _note_save(request: HttpRequest, note: Note) -> HttpResponse:
             add_form_errors(form, error)
     if conflict is None and not form.errors:
         if not request.htmx:
-            messages.success(request, "The note was saved.")
+            messages.success(request, _("The note was saved."))
             return redirect(_anchor(note.agenda_item.consultation, f"note-{note.pk}"))
         if "close" in request.POST:
             response = render(
@@ -417,7 +419,7 @@ def note_clear(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     item = note.agenda_item
     back = _anchor(item.consultation, f"note-{note.pk}")
     if not note.can_be_cleared:
-        messages.error(request, "Only a note marked ready can be cleared.")
+        messages.error(request, _("Only a note marked ready can be cleared."))
         return redirect(back)
     read = _whole(request.GET.get("version")) or note.version
     form = NoteClearForm(request.POST or None, initial={"version": read})
@@ -435,23 +437,30 @@ def note_clear(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(
-                request, "Cleared: the note is locked; a later change starts a new revision."
+                request, _("Cleared: the note is locked; a later change starts a new revision.")
             )
         return redirect(back)
     author = note.author.get_full_name() or note.author.username
     return confirm_page(
         request,
         item.consultation.partnership,
-        title=f"Clear the note by {author} on “{Truncator(item.title).chars(70)}”",
+        title=_("Clear the note by %(author)s on “%(truncator)s”")
+        % {"author": author, "truncator": Truncator(item.title).chars(70)},
         consequences=[
-            f"Mark the note cleared by you: it is locked, and a later change starts "
-            f"revision {note.revision + 1}, which is cleared again.",
-            f"Keep its text as it stands now (version {read}) as cleared revision "
-            f"{note.revision}, with who cleared it and when.",
-            "Keep your reason with the change history.",
+            _(
+                "Mark the note cleared by you: it is locked, and a later change starts "
+                "revision %(value)s, which is cleared again."
+            )
+            % {"value": note.revision + 1},
+            _(
+                "Keep its text as it stands now (version %(read)s) as cleared revision "
+                "%(revision)s, with who cleared it and when."
+            )
+            % {"read": read, "revision": note.revision},
+            _("Keep your reason with the change history."),
         ],
         form=form,
-        confirm_label="Clear the note",
+        confirm_label=_("Clear the note"),
         back=back,
     )
 
@@ -508,7 +517,7 @@ def action_point_create(request: HttpRequest, slug: str, pk: int) -> HttpRespons
                     auto_id=f"ap-{item.pk}-%s", **_point_choices(consultation.partnership_id)
                 )
                 return _item_actions(request, item, fresh)
-            messages.success(request, "The action point was added.")
+            messages.success(request, _("The action point was added."))
             return redirect(_anchor(consultation, f"item-{item.pk}-actions"))
     if request.htmx:
         return _item_actions(request, item, form)
@@ -551,7 +560,7 @@ def action_point_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, "The action point was saved.")
+            messages.success(request, _("The action point was saved."))
             anchor = f"item-{point.agenda_item_id}-actions" if point.agenda_item_id else "agenda"
             return redirect(_anchor(consultation, anchor))
     context = partnership_context(
@@ -604,9 +613,12 @@ def action_point_status(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         template = "consultations/partials/action_point_row.html"
         return render(request, template, context, status=form_status(form))
     if not form.is_valid():
-        messages.error(request, "Choose open, done or dropped.")
+        messages.error(request, _("Choose open, done or dropped."))
     else:
-        messages.success(request, f"The action point is now {point.get_status_display().lower()}.")
+        messages.success(
+            request,
+            _("The action point is now %(point)s.") % {"point": point.get_status_display().lower()},
+        )
     return redirect(_back(request, point))
 
 
@@ -616,7 +628,7 @@ def action_point_drop(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     point = _action_point(request, slug, pk)
     back = _back(request, point)
     if point.status == ActionPoint.Status.DROPPED:
-        messages.error(request, "This action point is dropped already.")
+        messages.error(request, _("This action point is dropped already."))
         return redirect(back)
     form = ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -626,21 +638,27 @@ def action_point_drop(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             status=ActionPoint.Status.DROPPED,
             reason=form.cleaned_data["reason"],
         )
-        messages.success(request, "The action point is dropped.")
+        messages.success(request, _("The action point is dropped."))
         return redirect(back)
     year = point.consultation.year
     return confirm_page(
         request,
         point.consultation.partnership,
-        title=f"Drop the action point “{Truncator(point.description).chars(80)}”",
+        title=_("Drop the action point “%(truncator)s”")
+        % {"truncator": Truncator(point.description).chars(80)},
         consequences=[
-            f"Mark the action point agreed at the {year} consultation as dropped, as of "
-            "today: it no longer comes back as a matter arising of later consultations, "
-            "and is no longer counted as overdue.",
-            "Keep it in the record as dropped, with your reason in the change history. It "
-            "can be opened again later.",
+            _(
+                "Mark the action point agreed at the %(year)s consultation as dropped, "
+                "as of today: it no longer comes back as a matter arising of later "
+                "consultations, and is no longer counted as overdue."
+            )
+            % {"year": year},
+            _(
+                "Keep it in the record as dropped, with your reason in the change history. It "
+                "can be opened again later."
+            ),
         ],
         form=form,
-        confirm_label="Drop the action point",
+        confirm_label=_("Drop the action point"),
         back=back,
     )
