@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.decorators import action
@@ -239,7 +240,7 @@ class AssessedContributionViewSet(
 
 class VoluntaryContributionFilter(FilterSet):
     refunds = BooleanFilter(
-        method="filter_refunds", label="Only refunds (true) or only contributions (false)"
+        method="filter_refunds", label=_("Only refunds (true) or only contributions (false)")
     )
 
     class Meta:

@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 LIST_FILE = FIXTURES / "dac_list_2018_2020.csv"
@@ -178,5 +179,11 @@ def picker_options(years: Iterable[int]) -> list[Option]:
         excluded = [y for y in wanted if y not in eligible and y in LIST_YEARS]
         if excluded:
             note += f" · not for {', '.join(map(str, excluded))} flows"
-        options.append(Option(iso2=r.iso2, label=f"{r.name} ({r.iso2})", note=note))
+        options.append(
+            Option(
+                iso2=r.iso2,
+                label=_("%(name)s (%(iso2)s)") % {"name": r.name, "iso2": r.iso2},
+                note=note,
+            )
+        )
     return options

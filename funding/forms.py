@@ -5,9 +5,11 @@ from typing import Any
 
 from django import forms
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
-from core import tabular
+from core import formatting, tabular
 from core.forms import ConfirmForm, DateInput, LocalDecimalField, ReasonMixin
+from core.i18n import lazy_format
 from core.models import PARAGRAPH
 from partnership.assignees import AssigneeChoiceField
 from partnership.models import Currency, Partnership
@@ -29,18 +31,22 @@ MONEY = {"max_digits": 16, "decimal_places": 2}
 
 class BudgetYearCommitForm(ConfirmForm):
     finance_act_reference = forms.CharField(
-        label="Finance Act reference",
+        label=_("Finance Act reference"),
         max_length=200,
-        help_text="The Finance Act under which Parliament approved the year's money, e.g. "
-        "“Finance Act for 2019”.",
+        help_text=_(
+            "The Finance Act under which Parliament approved the year's money, e.g. "
+            "“Finance Act for 2019”."
+        ),
     )
     field_order = ["finance_act_reference", "reason"]
 
 
 class BudgetLineAssignForm(ReasonMixin):
     assignee = AssigneeChoiceField(
-        help_text="The desk officer who sees the line through commitment and payment, and is "
-        "reminded of it while it waits."
+        help_text=_(
+            "The desk officer who sees the line through commitment and payment, and is "
+            "reminded of it while it waits."
+        )
     )
     field_order = ["assignee", "reason"]
 
@@ -51,21 +57,23 @@ class BudgetLineAssignForm(ReasonMixin):
 
 class DisbursementForm(forms.Form):
     kind = forms.ChoiceField(choices=Disbursement.Kind.choices, initial=Disbursement.Kind.PAYMENT)
-    value_date = forms.DateField(label="Value date", widget=DateInput)
+    value_date = forms.DateField(label=_("Value date"), widget=DateInput)
     amount = LocalDecimalField(min_value=0, **MONEY)
     currency = forms.ChoiceField(choices=Currency.choices, initial=Currency.DKK)
     debited_dkk = LocalDecimalField(
-        label="DKK debited (USD or CHF payments, optional)",
+        label=_("DKK debited (USD or CHF payments, optional)"),
         required=False,
         min_value=0,
-        help_text="What the ministry's accounts show was debited. The DKK equivalent at the "
-        "recorded rate is kept beside it, with the difference.",
+        help_text=_(
+            "What the ministry's accounts show was debited. The DKK equivalent at the "
+            "recorded rate is kept beside it, with the difference."
+        ),
         **MONEY,
     )
-    reference = forms.CharField(max_length=120, help_text="The payment's reference or voucher.")
+    reference = forms.CharField(max_length=120, help_text=_("The payment's reference or voucher."))
     # Shown beside the rate it confirms (funding/partials/rate_check.html), not among the
     # fields: only a rate older than EXCHANGE_RATE_MAX_AGE_DAYS asks for it.
-    accept_stale_rate = forms.BooleanField(required=False, label="Use this rate")
+    accept_stale_rate = forms.BooleanField(required=False, label=_("Use this rate"))
 
     SHOWN_APART = ("accept_stale_rate",)
 
@@ -73,8 +81,8 @@ class DisbursementForm(forms.Form):
 class ExchangeRateForm(forms.Form):
     currency = forms.ChoiceField(choices=FOREIGN_CURRENCIES)
     date = forms.DateField(widget=DateInput)
-    rate = LocalDecimalField(label="DKK per unit", max_digits=14, decimal_places=6, min_value=0)
-    source = forms.CharField(max_length=200, help_text="Who published the rate.")
+    rate = LocalDecimalField(label=_("DKK per unit"), max_digits=14, decimal_places=6, min_value=0)
+    source = forms.CharField(max_length=200, help_text=_("Who published the rate."))
 
 
 class ExchangeRateEditForm(ExchangeRateForm, ConfirmForm):
@@ -94,8 +102,13 @@ class ExchangeRateEditForm(ExchangeRateForm, ConfirmForm):
 
 class CsvUploadForm(forms.Form):
     file = forms.FileField(
-        help_text="CSV with the columns currency, date, rate, source; at most "
-        f"{RATE_IMPORT_LIMITS.max_rows - 1:,} rates and 1 MB."
+        help_text=lazy_format(
+            _(
+                "CSV with the columns currency, date, rate, source; at most %(value)s rates "
+                "and 1 MB."
+            ),
+            value=lambda: formatting.amount(RATE_IMPORT_LIMITS.max_rows - 1, 0),
+        )
     )
 
     def clean_file(self):
@@ -107,8 +120,13 @@ class CsvUploadForm(forms.Form):
 
 class ContributionImportForm(forms.Form):
     file = forms.FileField(
-        help_text="CSV or XLSX in the layout of Annex IV (the shipped transcription is an "
-        f"example), at most {annex.MAX_ROWS - 1:,} rows and 5 MB."
+        help_text=lazy_format(
+            _(
+                "CSV or XLSX in the layout of Annex IV (the shipped transcription is an "
+                "example), at most %(value)s rows and 5 MB."
+            ),
+            value=lambda: formatting.amount(annex.MAX_ROWS - 1, 0),
+        )
     )
 
     def clean_file(self):
@@ -120,20 +138,22 @@ class ContributionImportForm(forms.Form):
 
 class AssessedContributionForm(forms.Form):
     scale_percent = LocalDecimalField(
-        label="Assessment scale (%)", max_digits=7, decimal_places=4, min_value=0, max_value=100
+        label=_("Assessment scale (%)"), max_digits=7, decimal_places=4, min_value=0, max_value=100
     )
     administrative_budget = LocalDecimalField(
-        label="Administrative budget",
+        label=_("Administrative budget"),
         required=False,
         min_value=0,
-        help_text="The Administrative Part of the Budget, in the currency below; empty while "
-        "it is not known.",
+        help_text=_(
+            "The Administrative Part of the Budget, in the currency below; empty while "
+            "it is not known."
+        ),
         **MONEY,
     )
     invoiced = LocalDecimalField(required=False, min_value=0, **MONEY)
     paid = LocalDecimalField(required=False, min_value=0, **MONEY)
     paying_ministry = forms.CharField(max_length=200)
-    reason = forms.CharField(label="Reason for the change", max_length=100, required=False)
+    reason = forms.CharField(label=_("Reason for the change"), max_length=100, required=False)
 
 
 class AssessedContributionCreateForm(AssessedContributionForm):
@@ -185,23 +205,31 @@ class CountryField(forms.CharField):
         code = dac.lookup(text)
         if code is None:
             raise forms.ValidationError(
-                f"“{text}” is not a country name or ISO 3166 code we know: choose one of the "
-                "suggestions, e.g. Niger (NE).",
+                _(
+                    "“%(text)s” is not a country name or ISO 3166 code we know: choose one "
+                    "of the suggestions, e.g. Niger (NE)."
+                )
+                % {"text": text},
                 code="unknown_country",
             )
         return code
 
 
 class AllocationForm(forms.Form):
-    budget_line = forms.ModelChoiceField(queryset=BudgetLine.objects.none(), label="Budget line")
+    budget_line = forms.ModelChoiceField(queryset=BudgetLine.objects.none(), label=_("Budget line"))
     country = CountryField(
-        label="Country",
-        help_text=f"Type part of its name or its code and choose it: the {dac.LIST_SHORT_NAME}, "
-        "with each country's income group.",
+        label=_("Country"),
+        help_text=lazy_format(
+            _(
+                "Type part of its name or its code and choose it: the "
+                "%(list_short_name)s, with each country's income group."
+            ),
+            list_short_name=dac.LIST_SHORT_NAME,
+        ),
     )
-    amount = LocalDecimalField(label="Amount (DKK)", min_value=0, **MONEY)
+    amount = LocalDecimalField(label=_("Amount (DKK)"), min_value=0, **MONEY)
     description = forms.CharField(
-        label="Purpose", max_length=PARAGRAPH, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Purpose"), max_length=PARAGRAPH, widget=forms.Textarea(attrs={"rows": 3})
     )
     reported_in = forms.CharField(max_length=200, required=False)
 
@@ -231,10 +259,14 @@ class StaffPositionForm(forms.Form):
     budget_line = forms.ModelChoiceField(
         queryset=BudgetLine.objects.none(),
         required=False,
-        help_text="Secondments only: the secondments line that pays for it.",
+        help_text=_("Secondments only: the secondments line that pays for it."),
     )
     cost = LocalDecimalField(
-        label="Cost (DKK)", required=False, min_value=0, help_text="Secondments only.", **MONEY
+        label=_("Cost (DKK)"),
+        required=False,
+        min_value=0,
+        help_text=_("Secondments only."),
+        **MONEY,
     )
 
     def __init__(self, *args, partnership: Partnership, **kwargs):

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.access import Capability
@@ -30,10 +31,10 @@ CENT = Decimal("0.01")
 class Component(models.TextChoices):
     """The rows of section 5's table."""
 
-    CORE = "core", "Core funds (un-earmarked)"
-    PRIORITY_AREA_1 = "priority_area_1", "Priority area 1 (thematically earmarked)"
-    PRIORITY_AREA_2 = "priority_area_2", "Priority area 2 (thematically earmarked)"
-    SECONDMENTS = "secondments", "Personnel component: secondments, not including JPOs"
+    CORE = "core", _("Core funds (un-earmarked)")
+    PRIORITY_AREA_1 = "priority_area_1", _("Priority area 1 (thematically earmarked)")
+    PRIORITY_AREA_2 = "priority_area_2", _("Priority area 2 (thematically earmarked)")
+    SECONDMENTS = "secondments", _("Personnel component: secondments, not including JPOs")
 
 
 EARMARKED_COMPONENTS = (Component.PRIORITY_AREA_1, Component.PRIORITY_AREA_2)
@@ -71,9 +72,9 @@ def _booked_on_line(kind: str) -> Coalesce:
 
 class BudgetLine(models.Model):
     class Status(models.TextChoices):
-        INDICATIVE = "indicative", "Indicative (subject to parliamentary approval)"
-        COMMITTED = "committed", "Committed"
-        CLOSED = "closed", "Closed"
+        INDICATIVE = "indicative", _("Indicative (subject to parliamentary approval)")
+        COMMITTED = "committed", _("Committed")
+        CLOSED = "closed", _("Closed")
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="budget_lines"
@@ -86,7 +87,7 @@ class BudgetLine(models.Model):
     finance_act_reference = models.CharField(
         max_length=200,
         blank=True,
-        help_text="The Finance Act (or Bill) under which Parliament approved the money.",
+        help_text=_("The Finance Act (or Bill) under which Parliament approved the money."),
     )
     citation = LimitedTextField(max_length=PARAGRAPH, blank=True)
     assignee = assignee_field(
@@ -126,15 +127,18 @@ class BudgetLine(models.Model):
 
     def clean(self) -> None:
         if self.currency != Currency.DKK:
-            raise ValidationError({"currency": "Budget lines are in DKK."})
+            raise ValidationError({"currency": _("Budget lines are in DKK.")})
         if self.status != self.Status.INDICATIVE and not self.finance_act_reference.strip():
             raise ValidationError(
-                {"finance_act_reference": "A committed line needs its Finance Act reference."}
+                {"finance_act_reference": _("A committed line needs its Finance Act reference.")}
             )
         partnership = self.partnership if self.partnership_id else None
         if partnership and self.year and self.year not in partnership.years:
             raise ValidationError(
-                {"year": f"The agreement runs {partnership.years[0]}–{partnership.years[-1]}."}
+                {
+                    "year": _("The agreement runs %(0)s–%(value)s.")
+                    % {"0": partnership.years[0], "value": partnership.years[-1]}
+                }
             )
         if self.partnership_id:
             check_assignee(
@@ -174,9 +178,9 @@ class ExchangeRate(models.Model):
     currency = models.CharField(max_length=3, choices=FOREIGN_CURRENCIES)
     date = models.DateField()
     rate = models.DecimalField(
-        "DKK per unit", max_digits=14, decimal_places=6, validators=[MinValueValidator(0)]
+        _("DKK per unit"), max_digits=14, decimal_places=6, validators=[MinValueValidator(0)]
     )
-    source = models.CharField(max_length=200, help_text="Who published the rate, e.g. a bank.")
+    source = models.CharField(max_length=200, help_text=_("Who published the rate, e.g. a bank."))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -201,8 +205,8 @@ class Disbursement(AppendOnlyModel):
     """A payment to, or a refund from, the organisation. A mistake is corrected by a refund."""
 
     class Kind(models.TextChoices):
-        PAYMENT = "payment", "Payment"
-        REFUND = "refund", "Refund"
+        PAYMENT = "payment", _("Payment")
+        REFUND = "refund", _("Refund")
 
     budget_line = models.ForeignKey(
         BudgetLine, on_delete=models.PROTECT, related_name="disbursements"
@@ -211,7 +215,7 @@ class Disbursement(AppendOnlyModel):
     value_date = models.DateField()
     amount = models.DecimalField(max_digits=16, decimal_places=2)
     currency = models.CharField(max_length=3, choices=Currency.choices)
-    exchange_rate = models.DecimalField("DKK per unit", max_digits=14, decimal_places=6)
+    exchange_rate = models.DecimalField(_("DKK per unit"), max_digits=14, decimal_places=6)
     rate = models.ForeignKey(
         ExchangeRate,
         on_delete=models.PROTECT,
@@ -219,15 +223,17 @@ class Disbursement(AppendOnlyModel):
         blank=True,
         related_name="disbursements",
     )
-    amount_dkk = models.DecimalField("DKK equivalent", max_digits=16, decimal_places=2)
+    amount_dkk = models.DecimalField(_("DKK equivalent"), max_digits=16, decimal_places=2)
     debited_dkk = models.DecimalField(
-        "DKK debited",
+        _("DKK debited"),
         max_digits=16,
         decimal_places=2,
         null=True,
         blank=True,
-        help_text="What the ministry's accounts show was debited, where it differs from the "
-        "DKK equivalent at the recorded rate; it is then what counts against the line.",
+        help_text=_(
+            "What the ministry's accounts show was debited, where it differs from the "
+            "DKK equivalent at the recorded rate; it is then what counts against the line."
+        ),
     )
     reference = models.CharField(max_length=120)
     created_by = models.ForeignKey(
@@ -288,7 +294,7 @@ class AssessedContribution(models.Model):
     )
     year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS)
     scale_percent = models.DecimalField(
-        "assessment scale (%)",
+        _("assessment scale (%)"),
         max_digits=7,
         decimal_places=4,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
@@ -298,7 +304,7 @@ class AssessedContribution(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        help_text="The Administrative Part of the Budget; empty where the source states none.",
+        help_text=_("The Administrative Part of the Budget; empty where the source states none."),
     )
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.CHF)
     stated_amount = models.DecimalField(
@@ -306,7 +312,7 @@ class AssessedContribution(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        help_text="The contribution as the source states it (approximate).",
+        help_text=_("The contribution as the source states it (approximate)."),
     )
     invoiced = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     paid = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
@@ -397,9 +403,9 @@ class ContributionImport(models.Model):
 
 
 class SourceTable(models.TextChoices):
-    DONOR_BREAKDOWN = "donor_breakdown", "Detailed Donor Breakdown"
-    TOP_10 = "top_10", "Top 10 Projects"
-    ALL_PROJECTS = "all_projects", "All Projects"
+    DONOR_BREAKDOWN = "donor_breakdown", _("Detailed Donor Breakdown")
+    TOP_10 = "top_10", _("Top 10 Projects")
+    ALL_PROJECTS = "all_projects", _("All Projects")
 
 
 class VoluntaryContribution(models.Model):
@@ -416,7 +422,7 @@ class VoluntaryContribution(models.Model):
         ContributionImport, on_delete=models.PROTECT, related_name="contributions"
     )
     source_table = models.CharField(max_length=20, choices=SourceTable.choices)
-    source_row = models.PositiveIntegerField(help_text="Row of the imported file.")
+    source_row = models.PositiveIntegerField(help_text=_("Row of the imported file."))
     project_code = models.CharField(max_length=20)
     title = models.CharField(max_length=300)
     region = models.CharField(max_length=100, blank=True)
@@ -453,13 +459,13 @@ class StatedSubtotal(models.Model):
     """A total the source states, to be reconciled with the detail rows it covers."""
 
     class Level(models.TextChoices):
-        GRAND_TOTAL = "grand_total", "Grand total"
-        DONOR_GROUP = "donor_group", "Donor group"
-        DONOR_UNIT = "donor_unit", "Donor unit"
-        REGION = "region", "Region"
-        COUNTRY = "country", "Country"
-        YEAR = "year", "Year"
-        PROJECT = "project", "Project"
+        GRAND_TOTAL = "grand_total", _("Grand total")
+        DONOR_GROUP = "donor_group", _("Donor group")
+        DONOR_UNIT = "donor_unit", _("Donor unit")
+        REGION = "region", _("Region")
+        COUNTRY = "country", _("Country")
+        YEAR = "year", _("Year")
+        PROJECT = "project", _("Project")
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="stated_subtotals"
@@ -477,7 +483,7 @@ class StatedSubtotal(models.Model):
     country = models.CharField(max_length=100, blank=True)
     donor_unit = models.CharField(max_length=200, blank=True)
     depth = models.PositiveSmallIntegerField(
-        default=0, help_text="Nesting in the donor breakdown: 0 is the outermost."
+        default=0, help_text=_("Nesting in the donor breakdown: 0 is the outermost.")
     )
     parent_row = models.PositiveIntegerField(null=True, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True, validators=YEAR_VALIDATORS)
@@ -506,12 +512,12 @@ class Allocation(models.Model):
     budget_line = models.ForeignKey(
         BudgetLine, on_delete=models.PROTECT, related_name="allocations"
     )
-    country = models.CharField("country (ISO 3166 alpha-2)", max_length=2)
+    country = models.CharField(_("country (ISO 3166 alpha-2)"), max_length=2)
     amount = models.DecimalField(max_digits=16, decimal_places=2)
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.DKK)
     description = LimitedTextField("purpose", max_length=PARAGRAPH)
     reported_in = models.CharField(
-        max_length=200, blank=True, help_text="The report in which the organisation said so."
+        max_length=200, blank=True, help_text=_("The report in which the organisation said so.")
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -533,9 +539,9 @@ class StaffPosition(models.Model):
     """A Danish national employed by the organisation (agenda item viii)."""
 
     class Kind(models.TextChoices):
-        REGULAR = "regular", "Regular staff"
-        SECONDMENT = "secondment", "Secondment"
-        JPO = "jpo", "Junior Professional Officer (separate agreement)"
+        REGULAR = "regular", _("Regular staff")
+        SECONDMENT = "secondment", _("Secondment")
+        JPO = "jpo", _("Junior Professional Officer (separate agreement)")
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="staff_positions"
@@ -553,9 +559,11 @@ class StaffPosition(models.Model):
         null=True,
         blank=True,
         related_name="secondments",
-        help_text="Secondments only: the secondments line their cost counts against.",
+        help_text=_("Secondments only: the secondments line their cost counts against."),
     )
-    cost = models.DecimalField("cost (DKK)", max_digits=16, decimal_places=2, null=True, blank=True)
+    cost = models.DecimalField(
+        _("cost (DKK)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -583,16 +591,18 @@ class StaffPosition(models.Model):
 
     def clean(self) -> None:
         if self.end_date and self.start_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "The period must end on or after its start."})
+            raise ValidationError({"end_date": _("The period must end on or after its start.")})
         if self.kind == self.Kind.SECONDMENT:
             if self.budget_line_id is None:
-                raise ValidationError({"budget_line": "Name the secondments line it is paid from."})
+                raise ValidationError(
+                    {"budget_line": _("Name the secondments line it is paid from.")}
+                )
             if self.cost is None:
-                raise ValidationError({"cost": "Give the secondment's cost in DKK."})
+                raise ValidationError({"cost": _("Give the secondment's cost in DKK.")})
             if self.budget_line.component != Component.SECONDMENTS:
-                raise ValidationError({"budget_line": "Choose a secondments line."})
+                raise ValidationError({"budget_line": _("Choose a secondments line.")})
             if self.budget_line.partnership_id != self.partnership_id:
-                raise ValidationError({"budget_line": "Choose a line of this partnership."})
+                raise ValidationError({"budget_line": _("Choose a line of this partnership.")})
         else:
             if self.budget_line_id is not None:
                 what = (
@@ -600,8 +610,10 @@ class StaffPosition(models.Model):
                     if self.kind == self.Kind.JPO
                     else "Regular staff are paid by the organisation"
                 )
-                raise ValidationError({"budget_line": f"{what}: leave the budget line empty."})
+                raise ValidationError(
+                    {"budget_line": _("%(what)s: leave the budget line empty.") % {"what": what}}
+                )
             if self.cost is not None:
                 raise ValidationError(
-                    {"cost": "Only a secondment's cost counts against the budget."}
+                    {"cost": _("Only a secondment's cost counts against the budget.")}
                 )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -39,14 +40,16 @@ class BudgetLineSerializer(serializers.ModelSerializer):
     partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     assignee = AssigneeField(
         read_only=True,
-        help_text="The desk officer responsible for the line until it is paid, by user name; "
-        "null for nobody (set with …/assign/).",
+        help_text=_(
+            "The desk officer responsible for the line until it is paid, by user name; "
+            "null for nobody (set with …/assign/)."
+        ),
     )
     disbursed = serializers.DecimalField(
         max_digits=16,
         decimal_places=2,
         read_only=True,
-        help_text="Payments less refunds, in the line's currency (DKK).",
+        help_text=_("Payments less refunds, in the line's currency (DKK)."),
     )
 
     class Meta:
@@ -70,17 +73,19 @@ class BudgetLineSerializer(serializers.ModelSerializer):
 class BudgetLineAssignSerializer(serializers.Serializer):
     assignee = AssigneeField(
         required=True,
-        help_text="The desk officer responsible for the line until it is paid, by user name "
-        "(an id is accepted too); null for nobody.",
+        help_text=_(
+            "The desk officer responsible for the line until it is paid, by user name "
+            "(an id is accepted too); null for nobody."
+        ),
     )
     reason = ReasonField()
 
 
 class BudgetYearCommitSerializer(serializers.Serializer):
-    partnership = PartnershipSlugField(help_text="The partnership's slug.")
+    partnership = PartnershipSlugField(help_text=_("The partnership's slug."))
     year = serializers.IntegerField(min_value=1945, max_value=2100)
     finance_act_reference = serializers.CharField(
-        max_length=200, help_text="The Finance Act under which Parliament approved the year."
+        max_length=200, help_text=_("The Finance Act under which Parliament approved the year.")
     )
     reason = reason_field()
 
@@ -92,35 +97,39 @@ class DisbursementSerializer(serializers.ModelSerializer):
         source="rate.date",
         read_only=True,
         allow_null=True,
-        help_text="The date of the exchange rate used; null for DKK.",
+        help_text=_("The date of the exchange rate used; null for DKK."),
     )
     rate_age_days = serializers.IntegerField(
         read_only=True,
         allow_null=True,
-        help_text="Days between the rate's date and the value date; null for DKK.",
+        help_text=_("Days between the rate's date and the value date; null for DKK."),
     )
     debited_dkk = serializers.DecimalField(
         max_digits=16,
         decimal_places=2,
         required=False,
         allow_null=True,
-        help_text="The DKK amount the ministry's accounts show was debited (USD or CHF "
-        "payments); where given, it counts against the line.",
+        help_text=_(
+            "The DKK amount the ministry's accounts show was debited (USD or CHF "
+            "payments); where given, it counts against the line."
+        ),
     )
     debit_difference = serializers.DecimalField(
         max_digits=16,
         decimal_places=2,
         read_only=True,
         allow_null=True,
-        help_text="DKK debited less the DKK equivalent; null where nothing was debited.",
+        help_text=_("DKK debited less the DKK equivalent; null where nothing was debited."),
     )
     accept_stale_rate = serializers.BooleanField(
         write_only=True,
         required=False,
         default=False,
-        help_text="Use the latest rate even when it is older than the setting "
-        "EXCHANGE_RATE_MAX_AGE_DAYS allows before the value date; without it such a "
-        "payment is refused (400 at this field) with the rate's date and age.",
+        help_text=_(
+            "Use the latest rate even when it is older than the setting "
+            "EXCHANGE_RATE_MAX_AGE_DAYS allows before the value date; without it such a "
+            "payment is refused (400 at this field) with the rate's date and age."
+        ),
     )
 
     class Meta:
@@ -153,8 +162,10 @@ class ExchangeRateSerializer(serializers.ModelSerializer):
     partnership = PartnershipSlugField()
     payments = serializers.IntegerField(
         read_only=True,
-        help_text="Payments converted with this rate: it then keeps its currency, date and "
-        "figure, and cannot be withdrawn.",
+        help_text=_(
+            "Payments converted with this rate: it then keeps its currency, date and "
+            "figure, and cannot be withdrawn."
+        ),
     )
 
     class Meta:
@@ -187,7 +198,7 @@ class AssessedContributionSerializer(serializers.ModelSerializer):
         decimal_places=2,
         read_only=True,
         allow_null=True,
-        help_text="Administrative budget × scale; null where the budget is not stated.",
+        help_text=_("Administrative budget × scale; null where the budget is not stated."),
     )
     reason = ReasonField()
 
@@ -214,7 +225,7 @@ class AssessedContributionSerializer(serializers.ModelSerializer):
 class AssessedContributionCreateSerializer(AssessedContributionSerializer):
     """A further year (the strategy states 2017 and 2018), entered by a desk officer."""
 
-    partnership = PartnershipSlugField(help_text="The partnership's slug.")
+    partnership = PartnershipSlugField(help_text=_("The partnership's slug."))
 
     class Meta(AssessedContributionSerializer.Meta):
         read_only_fields = ["id", "stated_amount", "citation"]
@@ -257,7 +268,7 @@ class ReconciliationFindingSerializer(serializers.Serializer):
     detail_sum = serializers.DecimalField(source="itemised", max_digits=16, decimal_places=2)
     difference = serializers.DecimalField(max_digits=16, decimal_places=2)
     currency = serializers.ChoiceField(
-        choices=Currency.choices, source="subtotal.currency", help_text="Of the three amounts."
+        choices=Currency.choices, source="subtotal.currency", help_text=_("Of the three amounts.")
     )
     detail_rows = serializers.IntegerField(source="count")
     kind = serializers.CharField()
@@ -289,14 +300,18 @@ class CountryCodeField(serializers.CharField):
         if len(code) == 2 and code.isascii() and code.isalpha():
             if dac.country_name(code):
                 return code
-            raise serializers.ValidationError(f"{text} is not an ISO 3166 alpha-2 country code.")
+            raise serializers.ValidationError(
+                _("%(text)s is not an ISO 3166 alpha-2 country code.") % {"text": text}
+            )
         meant = dac.lookup(text)
         if meant:
             raise serializers.ValidationError(
-                f"Give the ISO 3166 alpha-2 code, not the name: {dac.option_label(meant)}."
+                _("Give the ISO 3166 alpha-2 code, not the name: %(option_label)s.")
+                % {"option_label": dac.option_label(meant)}
             )
         raise serializers.ValidationError(
-            f"“{text[:60]}” is not an ISO 3166 alpha-2 code: give two letters, e.g. NE for Niger."
+            _("“%(value)s” is not an ISO 3166 alpha-2 code: give two letters, e.g. NE for Niger.")
+            % {"value": text[:60]}
         )
 
 
@@ -304,7 +319,7 @@ class AllocationSerializer(serializers.ModelSerializer):
     budget_line = VisibleRelatedField(object_access=access.budget_lines)
     country = CountryCodeField()
     country_name = serializers.SerializerMethodField(
-        help_text="The country's name on the DAC list (else in ISO 3166)."
+        help_text=_("The country's name on the DAC list (else in ISO 3166).")
     )
 
     class Meta:
@@ -339,7 +354,7 @@ class StaffPositionSerializer(serializers.ModelSerializer):
         object_access=access.budget_lines, required=False, allow_null=True
     )
     currency = serializers.ChoiceField(
-        choices=Currency.choices, read_only=True, help_text="Of the cost: always DKK."
+        choices=Currency.choices, read_only=True, help_text=_("Of the cost: always DKK.")
     )
 
     class Meta:

@@ -12,9 +12,10 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
-from core import caching, tabular
+from core import caching, formatting, tabular
 from core.reasons import clean_reason
 from core.services import apply_changes, record_withdraw
 from partnership.models import Currency, Partnership
@@ -69,8 +70,12 @@ def _transition(
     if to_status not in TRANSITIONS[Status(line.status)]:
         raise ValidationError(
             {
-                "status": f"{line.label} is {line.get_status_display().lower()}: it cannot "
-                f"become {Status(to_status).label.lower()}."
+                "status": _("%(label)s is %(line)s: it cannot become %(label2)s.")
+                % {
+                    "label": line.label,
+                    "line": line.get_status_display().lower(),
+                    "label2": Status(to_status).label.lower(),
+                }
             }
         )
     from_status = line.status
@@ -118,7 +123,10 @@ def budget_year_commit(
     )
     if not lines:
         raise ValidationError(
-            {"year": f"No line of {year} awaits approval: its lines are committed already."}
+            {
+                "year": _("No line of %(year)s awaits approval: its lines are committed already.")
+                % {"year": year}
+            }
         )
     for line in lines:
         _transition(
@@ -145,7 +153,9 @@ def budget_line_assign(
     if line.assignee_id == getattr(assignee, "pk", None):
         return line
     if line.status == Status.CLOSED:
-        raise ValidationError({"assignee": f"{line.label} is closed: nothing is left to do."})
+        raise ValidationError(
+            {"assignee": _("%(label)s is closed: nothing is left to do.") % {"label": line.label}}
+        )
     line.assignee = assignee
     line.full_clean()
     line._history_user = by
@@ -184,16 +194,18 @@ def disbursement_create(
     """
     line = _locked_line(budget_line)
     if amount is None or amount <= 0:
-        raise ValidationError({"amount": "Give a positive amount; a refund is its own kind."})
+        raise ValidationError({"amount": _("Give a positive amount; a refund is its own kind.")})
     if kind == Disbursement.Kind.PAYMENT and line.status != Status.COMMITTED:
         raise ValidationError(
             {
-                "budget_line": f"{line.label} is {line.get_status_display().lower()}: "
-                "payments need a committed line."
+                "budget_line": _("%(label)s is %(line)s: payments need a committed line.")
+                % {"label": line.label, "line": line.get_status_display().lower()}
             }
         )
     if kind == Disbursement.Kind.REFUND and line.status == Status.INDICATIVE:
-        raise ValidationError({"budget_line": f"Nothing has been paid on {line.label}."})
+        raise ValidationError(
+            {"budget_line": _("Nothing has been paid on %(label)s.") % {"label": line.label}}
+        )
     errors: dict[str, list[str]] = {}
     rate_row = None
     if currency == Currency.DKK:
@@ -349,7 +361,9 @@ def exchange_rates_import_csv(
     header = [name.strip() for name in table[0]] if table else []
     missing = [c for c in RATE_COLUMNS if c not in header]
     if missing:
-        raise ValidationError({"file": f"Missing column(s): {', '.join(missing)}."})
+        raise ValidationError(
+            {"file": _("Missing column(s): %(join)s.") % {"join": ", ".join(missing)}}
+        )
     errors: list[str] = []
     parsed: list[tuple[int, ExchangeRate]] = []
     for number, cells in enumerate(table[1:], start=2):
@@ -405,7 +419,9 @@ def _rate_of_row(
 def _rate_currency(text: str) -> str:
     currency = text.upper()
     if currency not in dict(FOREIGN_CURRENCIES):
-        raise ValidationError({"currency": f"{_shown(currency)} is not USD or CHF."})
+        raise ValidationError(
+            {"currency": _("%(shown)s is not USD or CHF.") % {"shown": _shown(currency)}}
+        )
     return currency
 
 
@@ -413,12 +429,14 @@ def _rate_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValidationError({"date": f"{_shown(text)} is not a date (YYYY-MM-DD)."}) from None
+        raise ValidationError(
+            {"date": _("%(shown)s is not a date (YYYY-MM-DD).") % {"shown": _shown(text)}}
+        ) from None
 
 
 def _rate_source(text: str) -> str:
     if not text:
-        raise ValidationError({"source": "say who published the rate."})
+        raise ValidationError({"source": _("say who published the rate.")})
     return text
 
 
@@ -428,9 +446,9 @@ def _rate_value(text: str) -> Decimal:
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite():
-        raise ValidationError({"rate": f"{_shown(text)} is not a number."})
+        raise ValidationError({"rate": _("%(shown)s is not a number.") % {"shown": _shown(text)}})
     if value <= 0:
-        raise ValidationError({"rate": "must be more than zero."})
+        raise ValidationError({"rate": _("must be more than zero.")})
     return value
 
 
@@ -518,7 +536,7 @@ def _allocation_checks(
     """The rules an allocation keeps on a locked line; returns the country's code."""
     if line.component not in EARMARKED_COMPONENTS:
         raise ValidationError(
-            {"budget_line": "Allocations are reported for the priority-area (earmarked) lines."}
+            {"budget_line": _("Allocations are reported for the priority-area (earmarked) lines.")}
         )
     errors: dict[str, list[str]] = {}
     code = (country or "").strip().upper()
@@ -619,14 +637,21 @@ def _check_secondment_cost(position: StaffPosition) -> None:
         return
     line = _locked_line(position.budget_line)
     if line.component != Component.SECONDMENTS:
-        raise ValidationError({"budget_line": "Choose a secondments line."})
+        raise ValidationError({"budget_line": _("Choose a secondments line.")})
     others = line.secondments.exclude(pk=position.pk) if position.pk else line.secondments.all()
     used = others.aggregate(total=Sum("cost"))["total"] or Decimal(0)
     if used + position.cost > line.amount:
         raise ValidationError(
             {
-                "cost": f"Secondments would cost more than {line.label} (DKK "
-                f"{line.amount:,.2f}): DKK {line.amount - used:,.2f} is left."
+                "cost": _(
+                    "Secondments would cost more than %(label)s (DKK %(amount)s): DKK "
+                    "%(value)s is left."
+                )
+                % {
+                    "label": line.label,
+                    "amount": formatting.amount(line.amount, 2),
+                    "value": formatting.amount(line.amount - used, 2),
+                }
             }
         )
 

@@ -12,9 +12,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import exports, history, tabular
+from core import exports, formatting, history, tabular
 from core.access import Capability, capabilities_in
 from core.forms import ConfirmForm
 from core.views import add_form_errors, confirm_page, form_status, partnership_context
@@ -108,7 +110,9 @@ def budget_line_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         else:
             what = payment.get_kind_display().lower()
             rate = f" at {payment.exchange_rate} DKK per {payment.currency}" if payment.rate else ""
-            messages.success(request, f"The {what} was recorded{rate}.")
+            messages.success(
+                request, _("The %(what)s was recorded%(rate)s.") % {"what": what, "rate": rate}
+            )
             return redirect(line.get_absolute_url())
     may_see_history = "view_history" in capabilities_in(request.user, line.partnership_id)
     context = partnership_context(
@@ -142,13 +146,15 @@ def budget_line_assign(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, f"Saved who is responsible for {line.label}.")
+            messages.success(
+                request, _("Saved who is responsible for %(label)s.") % {"label": line.label}
+            )
             return redirect(line.get_absolute_url())
     return _edit_page(
         request,
         line.partnership,
         form=form,
-        title=f"Who is responsible for {line.label}",
+        title=_("Who is responsible for %(label)s") % {"label": line.label},
         back=line.get_absolute_url(),
     )
 
@@ -179,23 +185,27 @@ def budget_line_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, f"{line.label} is closed.")
+            messages.success(request, _("%(label)s is closed.") % {"label": line.label})
             return redirect(line.get_absolute_url())
     unpaid = selectors.budget_line_with_disbursed(budget_line=line).left
     consequences = [
-        f"Close {line.label} (DKK {line.amount:,.2f}): no further payment can be recorded on "
-        "it; refunds still can. A closed line cannot be reopened.",
-        f"DKK {unpaid:,.2f} of this line is unpaid: it will not be paid from this line."
+        _(
+            "Close %(label)s (DKK %(amount)s): no further payment can be recorded on "
+            "it; refunds still can. A closed line cannot be reopened."
+        )
+        % {"label": line.label, "amount": formatting.amount(line.amount, 2)},
+        _("DKK %(unpaid)s of this line is unpaid: it will not be paid from this line.")
+        % {"unpaid": formatting.amount(unpaid, 2)}
         if unpaid > 0
-        else "The line is paid in full.",
+        else _("The line is paid in full."),
     ]
     return confirm_page(
         request,
         line.partnership,
-        title=f"Close {line.label}",
+        title=_("Close %(label)s") % {"label": line.label},
         consequences=consequences,
         form=form,
-        confirm_label="Close the line",
+        confirm_label=_("Close the line"),
         back=line.get_absolute_url(),
     )
 
@@ -219,25 +229,45 @@ def budget_year_commit(request: HttpRequest, slug: str, year: int) -> HttpRespon
         else:
             messages.success(
                 request,
-                f"The {len(committed)} lines of {year} are committed under "
-                f"{form.cleaned_data['finance_act_reference']}.",
+                _(
+                    "The %(committed_count)s lines of %(year)s are committed under "
+                    "%(finance_act_reference)s."
+                )
+                % {
+                    "committed_count": len(committed),
+                    "year": year,
+                    "finance_act_reference": form.cleaned_data["finance_act_reference"],
+                },
             )
             return redirect("funding:overview", slug=slug)
     total = sum((line.amount for line in lines), Decimal(0))
-    consequences = [f"Commit {line.label}: DKK {line.amount:,.2f}." for line in lines] + [
-        f"In all DKK {total:,.2f}, approved by Parliament under the Finance Act reference "
-        "given below; payments can then be made from these lines, and their amounts are "
-        "fixed. All of these lines are committed, or none.",
+    consequences = [
+        _("Commit %(label)s: DKK %(amount)s.")
+        % {"label": line.label, "amount": formatting.amount(line.amount, 2)}
+        for line in lines
+    ] + [
+        _(
+            "In all DKK %(total)s, approved by Parliament under the Finance Act "
+            "reference given below; payments can then be made from these lines, and "
+            "their amounts are fixed. All of these lines are committed, or none."
+        )
+        % {"total": formatting.amount(total, 2)},
     ]
     if not lines:
-        consequences = [f"Every line of {year} is committed already: there is nothing to commit."]
+        consequences = [
+            _("Every line of %(year)s is committed already: there is nothing to commit.")
+            % {"year": year}
+        ]
     return confirm_page(
         request,
         partnership,
-        title=f"Commit the budget lines of {year}",
+        title=_("Commit the budget lines of %(year)s") % {"year": year},
         consequences=consequences,
         form=form,
-        confirm_label=f"Commit the {len(lines)} lines of {year}" if lines else "Commit",
+        confirm_label=_("Commit the %(lines_count)s lines of %(year)s")
+        % {"lines_count": len(lines), "year": year}
+        if lines
+        else _("Commit"),
         back=reverse("funding:overview", kwargs={"slug": slug}),
     )
 
@@ -254,7 +284,7 @@ def exchange_rates(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, "The rate was recorded.")
+            messages.success(request, _("The rate was recorded."))
             return redirect("funding:exchange-rates", slug=slug)
     return _exchange_rates_page(request, partnership, form, CsvUploadForm())
 
@@ -288,7 +318,11 @@ def exchange_rates_import(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(upload_form, error)
         else:
-            messages.success(request, f"{added} rate(s) added, {skipped} already recorded.")
+            messages.success(
+                request,
+                _("%(added)s rate(s) added, %(skipped)s already recorded.")
+                % {"added": added, "skipped": skipped},
+            )
             return redirect("funding:exchange-rates", slug=slug)
     return _exchange_rates_page(request, partnership, ExchangeRateForm(), upload_form)
 
@@ -313,13 +347,15 @@ def exchange_rate_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, f"The {_rate_label(rate)} was corrected.")
+            messages.success(
+                request, _("The %(rate_label)s was corrected.") % {"rate_label": _rate_label(rate)}
+            )
             return redirect("funding:exchange-rates", slug=slug)
     return _edit_page(
         request,
         rate.partnership,
         form=form,
-        title=f"Correct the {_rate_label(rate)}",
+        title=_("Correct the %(rate_label)s") % {"rate_label": _rate_label(rate)},
         back=reverse("funding:exchange-rates", kwargs={"slug": slug}),
     )
 
@@ -337,19 +373,25 @@ def exchange_rate_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResp
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, f"The {label} was withdrawn; the change history keeps it.")
+            messages.success(
+                request,
+                _("The %(label)s was withdrawn; the change history keeps it.") % {"label": label},
+            )
             return redirect("funding:exchange-rates", slug=slug)
     return confirm_page(
         request,
         rate.partnership,
-        title=f"Withdraw the {label}",
+        title=_("Withdraw the %(label)s") % {"label": label},
         consequences=[
-            f"Remove the {label}, from {rate.source}, from the rates payments are converted "
-            "with; the change history keeps it, with your reason.",
-            "A rate that a payment was converted with cannot be withdrawn.",
+            _(
+                "Remove the %(label)s, from %(source)s, from the rates payments are "
+                "converted with; the change history keeps it, with your reason."
+            )
+            % {"label": label, "source": rate.source},
+            _("A rate that a payment was converted with cannot be withdrawn."),
         ],
         form=form,
-        confirm_label="Withdraw the rate",
+        confirm_label=_("Withdraw the rate"),
         back=reverse("funding:exchange-rates", kwargs={"slug": slug}),
     )
 
@@ -396,14 +438,16 @@ def assessed_contribution_create(request: HttpRequest, slug: str) -> HttpRespons
             add_form_errors(form, error)
         else:
             messages.success(
-                request, f"The assessed contribution for {form.cleaned_data['year']} was added."
+                request,
+                _("The assessed contribution for %(year)s was added.")
+                % {"year": form.cleaned_data["year"]},
             )
             return redirect("funding:assessed-contributions", slug=slug)
     return _edit_page(
         request,
         partnership,
         form=form,
-        title="Add a year of the assessed contribution",
+        title=_("Add a year of the assessed contribution"),
         back=reverse("funding:assessed-contributions", kwargs={"slug": slug}),
     )
 
@@ -422,13 +466,16 @@ def assessed_contribution_edit(request: HttpRequest, slug: str, year: int) -> Ht
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, f"The assessed contribution for {year} was saved.")
+            messages.success(
+                request, _("The assessed contribution for %(year)s was saved.") % {"year": year}
+            )
             return redirect("funding:assessed-contributions", slug=slug)
     return _edit_page(
         request,
         contribution.partnership,
         form=form,
-        title=f"Assessed contribution {year} ({contribution.currency})",
+        title=_("Assessed contribution %(year)s (%(currency)s)")
+        % {"year": year, "currency": contribution.currency},
         back=reverse("funding:assessed-contributions", kwargs={"slug": slug}),
     )
 
@@ -494,20 +541,30 @@ def voluntary_contributions_import(request: HttpRequest, slug: str) -> HttpRespo
             )
         except annex.AnnexImportError as error:
             row_errors = error.row_errors
-            form.add_error("file", f"Nothing was imported: {len(row_errors):,} problem(s) below.")
+            form.add_error(
+                "file",
+                _("Nothing was imported: %(row_errors_count)s problem(s) below.")
+                % {"row_errors_count": formatting.amount(len(row_errors), 0)},
+            )
         else:
             record = result.record
             if result.already_imported:
                 messages.warning(
                     request,
-                    f"This file was already imported on {record.created_at:%d %b %Y}; "
-                    "nothing was added.",
+                    _("This file was already imported on %(created_at)s; nothing was added.")
+                    % {"created_at": date_format(record.created_at)},
                 )
             else:
                 messages.success(
                     request,
-                    f"{record.contributions_added} contribution(s) and "
-                    f"{record.subtotals_added} stated total(s) added.",
+                    _(
+                        "%(contributions_added)s contribution(s) and %(subtotals_added)s stated "
+                        "total(s) added."
+                    )
+                    % {
+                        "contributions_added": record.contributions_added,
+                        "subtotals_added": record.subtotals_added,
+                    },
                 )
             return redirect("funding:reconciliation", slug=slug)
     context = partnership_context(
@@ -542,7 +599,7 @@ def allocations(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, "The allocation was recorded.")
+            messages.success(request, _("The allocation was recorded."))
             return redirect("funding:allocations", slug=slug)
     context = partnership_context(
         request,
@@ -583,13 +640,14 @@ def allocation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, "The allocation was corrected.")
+            messages.success(request, _("The allocation was corrected."))
             return redirect("funding:allocations", slug=slug)
     return _edit_page(
         request,
         partnership,
         form=form,
-        title=f"Correct the {_allocation_label(allocation)}",
+        title=_("Correct the %(allocation_label)s")
+        % {"allocation_label": _allocation_label(allocation)},
         back=reverse("funding:allocations", kwargs={"slug": slug}),
     )
 
@@ -610,19 +668,29 @@ def allocation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, f"The {label} was withdrawn; the change history keeps it.")
+            messages.success(
+                request,
+                _("The %(label)s was withdrawn; the change history keeps it.") % {"label": label},
+            )
             return redirect("funding:allocations", slug=slug)
     return confirm_page(
         request,
         allocation.budget_line.partnership,
-        title=f"Withdraw the {label}",
+        title=_("Withdraw the %(label)s") % {"label": label},
         consequences=[
-            f"Remove the {label} from the allocations reported; DKK {allocation.amount:,.2f} "
-            f"of {allocation.budget_line.label} is then not allocated.",
-            "The change history keeps the allocation, with your reason.",
+            _(
+                "Remove the %(label)s from the allocations reported; DKK %(amount)s of "
+                "%(label2)s is then not allocated."
+            )
+            % {
+                "label": label,
+                "amount": formatting.amount(allocation.amount, 2),
+                "label2": allocation.budget_line.label,
+            },
+            _("The change history keeps the allocation, with your reason."),
         ],
         form=form,
-        confirm_label="Withdraw the allocation",
+        confirm_label=_("Withdraw the allocation"),
         back=reverse("funding:allocations", kwargs={"slug": slug}),
     )
 
@@ -639,7 +707,7 @@ def staff(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, "The position was added to the register.")
+            messages.success(request, _("The position was added to the register."))
             return redirect("funding:staff", slug=slug)
     register = selectors.staff_register(partnership=partnership)
     context = partnership_context(
@@ -673,13 +741,14 @@ def staff_position_edit(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, "The position was corrected.")
+            messages.success(request, _("The position was corrected."))
             return redirect("funding:staff", slug=slug)
     return _edit_page(
         request,
         position.partnership,
         form=form,
-        title=f"Correct the position: {_position_label(position)}",
+        title=_("Correct the position: %(position_label)s")
+        % {"position_label": _position_label(position)},
         back=reverse("funding:staff", kwargs={"slug": slug}),
     )
 
@@ -699,13 +768,19 @@ def staff_position_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRes
         else:
             messages.success(
                 request,
-                f"The position ({label}) was withdrawn from the register; the change history "
-                "keeps it.",
+                _(
+                    "The position (%(label)s) was withdrawn from the register; the change "
+                    "history keeps it."
+                )
+                % {"label": label},
             )
             return redirect("funding:staff", slug=slug)
     consequences = [
-        f"Remove {label} ({position.get_kind_display().lower()}) from the register; the "
-        "change history keeps it, with your reason."
+        _(
+            "Remove %(label)s (%(position)s) from the register; the change history "
+            "keeps it, with your reason."
+        )
+        % {"label": label, "position": position.get_kind_display().lower()}
     ]
     if position.budget_line_id:
         consequences.append(
@@ -715,10 +790,10 @@ def staff_position_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRes
     return confirm_page(
         request,
         position.partnership,
-        title=f"Withdraw the position: {label}",
+        title=_("Withdraw the position: %(label)s") % {"label": label},
         consequences=consequences,
         form=form,
-        confirm_label="Withdraw the position",
+        confirm_label=_("Withdraw the position"),
         back=reverse("funding:staff", kwargs={"slug": slug}),
     )
 
