@@ -11,6 +11,7 @@ from __future__ import annotations
 import django_filters
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -52,7 +53,7 @@ SLUG = OpenApiParameter(
 
 class IatiImportFilter(FilterSet):
     iati_version = django_filters.ChoiceFilter(
-        choices=[(v, v) for v in VERSIONS], label="The file's IATI version"
+        choices=[(v, v) for v in VERSIONS], label=_("The file's IATI version")
     )
 
     class Meta:
@@ -80,7 +81,7 @@ class IatiTransactionFilter(FilterSet):
     year = IntegerFilter(
         field_name="date",
         lookup_expr="year",
-        label="Year of the transaction",
+        label=_("Year of the transaction"),
         min_value=1945,
         max_value=2100,
     )
@@ -90,7 +91,7 @@ class IatiTransactionFilter(FilterSet):
     )
     current = BooleanFilter(
         method="filter_current",
-        label="Only activities as last imported (true) or only replaced ones (false)",
+        label=_("Only activities as last imported (true) or only replaced ones (false)"),
     )
 
     class Meta:

@@ -4,10 +4,11 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 
 class IatiImportForm(forms.Form):
-    file = forms.FileField(label="IATI activity file (XML)")
+    file = forms.FileField(label=_("IATI activity file (XML)"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import PARAGRAPH, LimitedTextField
@@ -21,19 +22,19 @@ from partnership.models import Partnership
 class TransactionType(models.TextChoices):
     """The IATI TransactionType codelist (``codelists/TransactionType.xml``, 2.03)."""
 
-    INCOMING_FUNDS = "1", "Incoming funds"
-    COMMITMENT = "2", "Outgoing commitment"
-    DISBURSEMENT = "3", "Disbursement"
-    EXPENDITURE = "4", "Expenditure"
-    INTEREST_PAYMENT = "5", "Interest payment"
-    LOAN_REPAYMENT = "6", "Loan repayment"
-    REIMBURSEMENT = "7", "Reimbursement"
-    PURCHASE_OF_EQUITY = "8", "Purchase of equity"
-    SALE_OF_EQUITY = "9", "Sale of equity"
-    CREDIT_GUARANTEE = "10", "Credit guarantee"
-    INCOMING_COMMITMENT = "11", "Incoming commitment"
-    OUTGOING_PLEDGE = "12", "Outgoing pledge"
-    INCOMING_PLEDGE = "13", "Incoming pledge"
+    INCOMING_FUNDS = "1", _("Incoming funds")
+    COMMITMENT = "2", _("Outgoing commitment")
+    DISBURSEMENT = "3", _("Disbursement")
+    EXPENDITURE = "4", _("Expenditure")
+    INTEREST_PAYMENT = "5", _("Interest payment")
+    LOAN_REPAYMENT = "6", _("Loan repayment")
+    REIMBURSEMENT = "7", _("Reimbursement")
+    PURCHASE_OF_EQUITY = "8", _("Purchase of equity")
+    SALE_OF_EQUITY = "9", _("Sale of equity")
+    CREDIT_GUARANTEE = "10", _("Credit guarantee")
+    INCOMING_COMMITMENT = "11", _("Incoming commitment")
+    OUTGOING_PLEDGE = "12", _("Outgoing pledge")
+    INCOMING_PLEDGE = "13", _("Incoming pledge")
 
 
 class IatiImport(models.Model):
@@ -43,18 +44,18 @@ class IatiImport(models.Model):
         Partnership, on_delete=models.CASCADE, related_name="iati_imports"
     )
     filename = models.CharField(max_length=255)
-    sha256 = models.CharField("SHA-256", max_length=64)
-    size = models.PositiveBigIntegerField("size (bytes)")
-    iati_version = models.CharField("IATI version", max_length=10)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    iati_version = models.CharField(_("IATI version"), max_length=10)
     generated_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the publisher generated the file, as it says."
+        null=True, blank=True, help_text=_("When the publisher generated the file, as it says.")
     )
     activities_read = models.PositiveIntegerField(default=0)
     activities_kept = models.PositiveIntegerField(
-        default=0, help_text="Activities of the organisation with Denmark as a funder."
+        default=0, help_text=_("Activities of the organisation with Denmark as a funder.")
     )
     transactions_kept = models.PositiveIntegerField(
-        default=0, help_text="Transactions with Denmark as the provider."
+        default=0, help_text=_("Transactions with Denmark as the provider.")
     )
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -87,23 +88,23 @@ class IatiActivity(models.Model):
     source_import = models.ForeignKey(
         IatiImport, on_delete=models.PROTECT, related_name="activities"
     )
-    iati_identifier = models.CharField("IATI identifier", max_length=200)
+    iati_identifier = models.CharField(_("IATI identifier"), max_length=200)
     title = models.CharField(max_length=500, blank=True)
-    reporting_org = models.CharField("reporting organisation", max_length=100)
+    reporting_org = models.CharField(_("reporting organisation"), max_length=100)
     default_currency = models.CharField(max_length=3, blank=True)
     activity_status = models.CharField(max_length=2, blank=True)
     last_updated = models.DateTimeField(null=True, blank=True)
     funded_by_denmark = models.BooleanField(
-        default=False, help_text="Denmark is among the activity's funding organisations."
+        default=False, help_text=_("Denmark is among the activity's funding organisations.")
     )
-    source_line = models.PositiveIntegerField(help_text="Line of the file.")
+    source_line = models.PositiveIntegerField(help_text=_("Line of the file."))
     replaced_by = models.ForeignKey(
         IatiImport,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="replaced_activities",
-        help_text="A later import that holds this activity again.",
+        help_text=_("A later import that holds this activity again."),
     )
     history = HistoricalRecords()
 
@@ -141,16 +142,16 @@ class IatiTransaction(models.Model):
         IatiActivity, on_delete=models.CASCADE, related_name="transactions"
     )
     transaction_type = models.CharField(max_length=2, choices=TransactionType.choices)
-    date = models.DateField(help_text="The transaction date.")
+    date = models.DateField(help_text=_("The transaction date."))
     value = models.DecimalField(max_digits=18, decimal_places=2)
     currency = models.CharField(max_length=3)
-    value_date = models.DateField(help_text="The date of the exchange rate the value is at.")
-    provider_org = models.CharField("provider organisation", max_length=100)
+    value_date = models.DateField(help_text=_("The date of the exchange rate the value is at."))
+    provider_org = models.CharField(_("provider organisation"), max_length=100)
     provider_name = models.CharField(max_length=300, blank=True)
-    receiver_org = models.CharField("receiver organisation", max_length=100, blank=True)
-    reference = models.CharField(max_length=200, blank=True, help_text="The publisher's ref.")
+    receiver_org = models.CharField(_("receiver organisation"), max_length=100, blank=True)
+    reference = models.CharField(max_length=200, blank=True, help_text=_("The publisher's ref."))
     description = LimitedTextField(max_length=PARAGRAPH, blank=True)  # the importer cuts it
-    source_line = models.PositiveIntegerField(help_text="Line of the file.")
+    source_line = models.PositiveIntegerField(help_text=_("Line of the file."))
     history = HistoricalRecords()
 
     class Meta:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .models import IatiImport, IatiTransaction
@@ -35,7 +36,7 @@ class IatiImportSerializer(serializers.ModelSerializer):
 
 class IatiImportResultSerializer(IatiImportSerializer):
     already_imported = serializers.BooleanField(
-        read_only=True, help_text="The same file was imported before: nothing was added."
+        read_only=True, help_text=_("The same file was imported before: nothing was added.")
     )
 
     class Meta(IatiImportSerializer.Meta):
@@ -45,8 +46,10 @@ class IatiImportResultSerializer(IatiImportSerializer):
 
 class IatiImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField(
-        help_text="The IATI activity file (XML, IATI 2.01–2.03) the organisation publishes; "
-        "at most IATI_IMPORT_MAX_MB (25 MB by default)."
+        help_text=_(
+            "The IATI activity file (XML, IATI 2.01–2.03) the organisation publishes; "
+            "at most IATI_IMPORT_MAX_MB (25 MB by default)."
+        )
     )
 
 
@@ -55,16 +58,16 @@ class IatiTransactionSerializer(serializers.ModelSerializer):
     activity = serializers.CharField(
         source="activity.iati_identifier",
         read_only=True,
-        help_text="The activity's IATI identifier.",
+        help_text=_("The activity's IATI identifier."),
     )
     activity_title = serializers.CharField(source="activity.title", read_only=True)
     current = serializers.BooleanField(
         source="activity.current",
         read_only=True,
-        help_text="False where a later import holds the activity again.",
+        help_text=_("False where a later import holds the activity again."),
     )
     source_import = serializers.IntegerField(
-        source="activity.source_import_id", read_only=True, help_text="The import it came from."
+        source="activity.source_import_id", read_only=True, help_text=_("The import it came from.")
     )
 
     class Meta:
@@ -95,30 +98,34 @@ class SideSerializer(serializers.Serializer):
     """A payment of Denmark's, or a receipt the organisation reports."""
 
     date = serializers.DateField()
-    amount = serializers.DecimalField(**MONEY, help_text="Negative: a refund.")
+    amount = serializers.DecimalField(**MONEY, help_text=_("Negative: a refund."))
     currency = serializers.CharField()
     amount_dkk = serializers.DecimalField(
-        **MONEY, allow_null=True, help_text="At the rate of its day; null: no rate recorded."
+        **MONEY, allow_null=True, help_text=_("At the rate of its day; null: no rate recorded.")
     )
     rate = serializers.DecimalField(
-        max_digits=14, decimal_places=6, allow_null=True, help_text="DKK per unit of currency."
+        max_digits=14, decimal_places=6, allow_null=True, help_text=_("DKK per unit of currency.")
     )
     rate_date = serializers.DateField(allow_null=True)
-    rate_source = serializers.CharField(help_text="Who published the rate.")
+    rate_source = serializers.CharField(help_text=_("Who published the rate."))
     reference = serializers.CharField()
-    where = serializers.CharField(help_text="The payment, or the activity and line of the file.")
+    where = serializers.CharField(help_text=_("The payment, or the activity and line of the file."))
 
 
 class DifferenceSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=list(Kind.LABELS.items()), help_text="Its likely cause.")
+    kind = serializers.ChoiceField(
+        choices=list(Kind.LABELS.items()), help_text=_("Its likely cause.")
+    )
     label = serializers.CharField()
     years = serializers.ListField(child=serializers.IntegerField())
     difference = serializers.DecimalField(
         source="size",
         **MONEY,
         allow_null=True,
-        help_text="In DKK, received less disbursed (timing: the amount that moved between "
-        "years); null where a rate is missing.",
+        help_text=_(
+            "In DKK, received less disbursed (timing: the amount that moved between "
+            "years); null where a rate is missing."
+        ),
     )
     currency = serializers.SerializerMethodField()
     denmark = SideSerializer(allow_null=True)
@@ -131,15 +138,15 @@ class DifferenceSerializer(serializers.Serializer):
 
 class YearSerializer(serializers.Serializer):
     year = serializers.IntegerField()
-    currency = serializers.SerializerMethodField(help_text="Of the amounts: DKK.")
-    disbursed = serializers.DecimalField(**MONEY, help_text="Payments less refunds, as booked.")
+    currency = serializers.SerializerMethodField(help_text=_("Of the amounts: DKK."))
+    disbursed = serializers.DecimalField(**MONEY, help_text=_("Payments less refunds, as booked."))
     received = serializers.DecimalField(
-        **MONEY, help_text="Incoming funds from Denmark per IATI, at the rates of their days."
+        **MONEY, help_text=_("Incoming funds from Denmark per IATI, at the rates of their days.")
     )
-    difference = serializers.DecimalField(**MONEY, help_text="Received less disbursed.")
+    difference = serializers.DecimalField(**MONEY, help_text=_("Received less disbursed."))
     explained = serializers.DecimalField(**MONEY)
     unexplained = serializers.DecimalField(**MONEY)
-    complete = serializers.BooleanField(help_text="False: a receipt has no rate to convert it.")
+    complete = serializers.BooleanField(help_text=_("False: a receipt has no rate to convert it."))
     payments = serializers.IntegerField()
     receipts = serializers.IntegerField()
 
@@ -151,14 +158,16 @@ class ReconciliationSerializer(serializers.Serializer):
     partnership = serializers.CharField(source="partnership.slug")
     currency = serializers.CharField()
     latest_import = IatiImportSerializer(allow_null=True)
-    window_days = serializers.IntegerField(help_text="Most days between a payment and its receipt.")
+    window_days = serializers.IntegerField(
+        help_text=_("Most days between a payment and its receipt.")
+    )
     tolerance = serializers.DecimalField(
-        max_digits=4, decimal_places=2, help_text="Largest share two amounts may differ by."
+        max_digits=4, decimal_places=2, help_text=_("Largest share two amounts may differ by.")
     )
     matched = serializers.SerializerMethodField()
     years = YearSerializer(many=True)
     findings = DifferenceSerializer(
-        many=True, source="differences", help_text="Each difference with its likely cause."
+        many=True, source="differences", help_text=_("Each difference with its likely cause.")
     )
 
     def get_matched(self, result) -> int:

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -147,15 +149,23 @@ def _import_file(
             if result.already_imported:
                 messages.warning(
                     request,
-                    f"This file was already imported on {record.created_at:%-d %B %Y}; "
-                    "nothing was added.",
+                    _("This file was already imported on %(created_at)s; nothing was added.")
+                    % {"created_at": date_format(record.created_at)},
                 )
             else:
                 messages.success(
                     request,
-                    f"Imported {record.filename}: {record.activities_kept} of its "
-                    f"{record.activities_read} activities name Denmark as a funder, with "
-                    f"{record.transactions_kept} transaction(s) from Denmark.",
+                    _(
+                        "Imported %(filename)s: %(activities_kept)s of its %(activities_read)s "
+                        "activities name Denmark as a funder, with %(transactions_kept)s "
+                        "transaction(s) from Denmark."
+                    )
+                    % {
+                        "filename": record.filename,
+                        "activities_kept": record.activities_kept,
+                        "activities_read": record.activities_read,
+                        "transactions_kept": record.transactions_kept,
+                    },
                 )
             return redirect("iati:reconciliation", slug=slug)
     context = partnership_context(request, partnership, form=form)
