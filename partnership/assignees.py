@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import TypedChoiceField
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -76,13 +77,22 @@ def check_assignee(
     name = person_name(user)
     if role is None:
         raise ValidationError(
-            {field: f"{name} is not a member of this partnership: choose one of its members."}
+            {
+                field: _("%(name)s is not a member of this partnership: choose one of its members.")
+                % {"name": name}
+            }
         )
     if capability not in ROLE_CAPABILITIES[role]:
         raise ValidationError(
             {
-                field: f"{name} is {Membership.Role(role).label.lower()} here and cannot act on "
-                f"it: choose a {_role_names(capability)}."
+                field: _(
+                    "%(name)s is %(label)s here and cannot act on it: choose a %(role_names)s."
+                )
+                % {
+                    "name": name,
+                    "label": Membership.Role(role).label.lower(),
+                    "role_names": _role_names(capability),
+                }
             }
         )
 

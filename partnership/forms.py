@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, LocalDecimalField, ReasonMixin
+from core.i18n import lazy_format
 from core.models import NARRATIVE, SECTION
 from core.uploads import ACCEPT, ALLOWED_DESCRIPTION
 
@@ -21,36 +23,38 @@ class GoalUpdateForm(forms.Form):
     ``shown`` are the documents the evidence list offers (a search narrows it); any that
     were chosen stay offered. Every document of the partnership is valid evidence."""
 
-    as_of = forms.DateField(label="As of", widget=DateInput)
+    as_of = forms.DateField(label=_("As of"), widget=DateInput)
     status = forms.ChoiceField(choices=GoalStatus.choices)
     narrative = forms.CharField(max_length=NARRATIVE, widget=forms.Textarea(attrs={"rows": 5}))
     actual_value = LocalDecimalField(
-        label="Actual value", required=False, max_digits=18, decimal_places=2
+        label=_("Actual value"), required=False, max_digits=18, decimal_places=2
     )
     evidence = forms.ModelMultipleChoiceField(
         queryset=Document.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Documents this update rests on.",
+        help_text=_("Documents this update rests on."),
     )
     evidence_url = forms.URLField(
-        label="Evidence link", max_length=500, required=False, assume_scheme="https"
+        label=_("Evidence link"), max_length=500, required=False, assume_scheme="https"
     )
     new_document_file = forms.FileField(
-        label="Document file",
+        label=_("Document file"),
         required=False,
-        help_text=f"{ALLOWED_DESCRIPTION}, at most 25 MB.",
+        help_text=lazy_format(
+            _("%(allowed_description)s, at most 25 MB."), allowed_description=ALLOWED_DESCRIPTION
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
-    new_document_title = forms.CharField(label="Document title", max_length=300, required=False)
+    new_document_title = forms.CharField(label=_("Document title"), max_length=300, required=False)
     new_document_kind = forms.ChoiceField(
-        label="Kind of document",
+        label=_("Kind of document"),
         choices=Document.Kind.choices,
         initial=Document.Kind.OTHER,
         required=False,
     )
     new_document_year = forms.IntegerField(
-        label="Document year", required=False, min_value=1945, max_value=2100
+        label=_("Document year"), required=False, min_value=1945, max_value=2100
     )
 
     def __init__(self, *args, goal: OverallGoal, shown: list[Document] | None = None, **kwargs):
@@ -85,10 +89,10 @@ class GoalUpdateForm(forms.Form):
         file = cleaned.get("new_document_file")
         title = (cleaned.get("new_document_title") or "").strip()
         if file and not title:
-            self.add_error("new_document_title", "Give the new document's title.")
+            self.add_error("new_document_title", _("Give the new document's title."))
         if title and not file and "new_document_file" not in self.errors:
             self.add_error(
-                "new_document_file", "Choose the file to upload, or leave the title empty."
+                "new_document_file", _("Choose the file to upload, or leave the title empty.")
             )
         return cleaned
 
@@ -111,16 +115,16 @@ class GoalUpdateForm(forms.Form):
 
 class RiskAssessmentForm(forms.Form):
     risk = forms.ModelChoiceField(queryset=Risk.objects.none())
-    as_of = forms.DateField(label="As of", widget=DateInput)
+    as_of = forms.DateField(label=_("As of"), widget=DateInput)
     likelihood = forms.TypedChoiceField(
-        choices=RATING_CHOICES, coerce=int, label="Likelihood (1–5)"
+        choices=RATING_CHOICES, coerce=int, label=_("Likelihood (1–5)")
     )
-    impact = forms.TypedChoiceField(choices=RATING_CHOICES, coerce=int, label="Impact (1–5)")
+    impact = forms.TypedChoiceField(choices=RATING_CHOICES, coerce=int, label=_("Impact (1–5)"))
     residual_likelihood = forms.TypedChoiceField(
-        choices=RATING_CHOICES, coerce=int, label="Residual likelihood (1–5)"
+        choices=RATING_CHOICES, coerce=int, label=_("Residual likelihood (1–5)")
     )
     residual_impact = forms.TypedChoiceField(
-        choices=RATING_CHOICES, coerce=int, label="Residual impact (1–5)"
+        choices=RATING_CHOICES, coerce=int, label=_("Residual impact (1–5)")
     )
     response = forms.CharField(max_length=SECTION, widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -139,10 +143,12 @@ class DocumentForm(forms.Form):
     reference = forms.CharField(max_length=120, required=False)
     file = forms.FileField(
         required=False,
-        help_text=f"{ALLOWED_DESCRIPTION}, at most 25 MB.",
+        help_text=lazy_format(
+            _("%(allowed_description)s, at most 25 MB."), allowed_description=ALLOWED_DESCRIPTION
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
-    url = forms.URLField(label="Link", max_length=500, required=False, assume_scheme="https")
+    url = forms.URLField(label=_("Link"), max_length=500, required=False, assume_scheme="https")
 
 
 class PartnershipForm(ReasonMixin, forms.ModelForm):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers
 
@@ -19,27 +20,27 @@ from .history_filters import HistoryFilter
 
 
 class HistoryChangeSerializer(serializers.Serializer):
-    field = serializers.CharField(help_text="The field, by its name on the pages.")
-    old = serializers.CharField(help_text="The value before the change (— for none).")
-    new = serializers.CharField(help_text="The value after the change (— for none).")
+    field = serializers.CharField(help_text=_("The field, by its name on the pages."))
+    old = serializers.CharField(help_text=_("The value before the change (— for none)."))
+    new = serializers.CharField(help_text=_("The value after the change (— for none)."))
 
 
 class HistoryEntrySerializer(serializers.Serializer):
-    id = serializers.CharField(source="key", help_text="The change: kind and history id.")
-    partnership = serializers.CharField(allow_null=True, help_text="The partnership's slug.")
+    id = serializers.CharField(source="key", help_text=_("The change: kind and history id."))
+    partnership = serializers.CharField(allow_null=True, help_text=_("The partnership's slug."))
     at = serializers.DateTimeField(source="when")
     by = serializers.CharField(
-        allow_null=True, help_text="Who made the change (full name, else user name); null: "
-        "no person (a data load)."
+        allow_null=True, help_text=_("Who made the change (full name, else user name); null: "
+        "no person (a data load).")
     )  # fmt: skip
-    action = serializers.CharField(help_text="created, changed or deleted.")
+    action = serializers.CharField(help_text=_("created, changed or deleted."))
     kind = serializers.CharField(
-        source="model_name", help_text="The kind of record, as the kind filter names it."
+        source="model_name", help_text=_("The kind of record, as the kind filter names it.")
     )
-    kind_label = serializers.CharField(source="kind", help_text="The kind of record, in words.")
+    kind_label = serializers.CharField(source="kind", help_text=_("The kind of record, in words."))
     object_id = serializers.IntegerField()
-    object = serializers.CharField(source="label", help_text="The record, by its name.")
-    reason = serializers.CharField(help_text="The reason given for the change (may be empty).")
+    object = serializers.CharField(source="label", help_text=_("The record, by its name."))
+    reason = serializers.CharField(help_text=_("The reason given for the change (may be empty)."))
     changes = HistoryChangeSerializer(many=True)
 
 

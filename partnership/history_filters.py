@@ -12,6 +12,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -63,7 +64,7 @@ class HistoryFilterForm(forms.Form):
         cleaned = super().clean()
         first, last = cleaned.get("from"), cleaned.get("to")
         if first and last and last < first:
-            self.add_error("to", "The end of the period is before its start.")
+            self.add_error("to", _("The end of the period is before its start."))
         return cleaned
 
 
@@ -72,16 +73,16 @@ class HistoryFilter(FilterSet):
     filter the partnerships the set is given."""
 
     kind = django_filters.ChoiceFilter(
-        label="Kind of record",
+        label=_("Kind of record"),
         choices=KINDS,
-        empty_label="All kinds",
-        help_text="Only changes to this kind of record.",
+        empty_label=_("All kinds"),
+        help_text=_("Only changes to this kind of record."),
     )
     person = PersonFilter(
-        label="Changed by",
+        label=_("Changed by"),
         queryset=get_user_model().objects.none(),
-        empty_label="Anyone",
-        help_text="Only changes this person made.",
+        empty_label=_("Anyone"),
+        help_text=_("Only changes this person made."),
     )
 
     class Meta:
@@ -121,7 +122,8 @@ def _day_filter(label: str, which: str) -> django_filters.DateFilter:
         label=label,
         input_formats=ISO_DATE,
         widget=_date_input(),
-        help_text=f"Only changes made on or {which} this day (in the site's time zone).",
+        help_text=_("Only changes made on or %(which)s this day (in the site's time zone).")
+        % {"which": which},
     )
 
 

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core import access
@@ -23,9 +24,9 @@ from core.uploads import ALLOWED, extension_of
 
 
 class Currency(models.TextChoices):
-    DKK = "DKK", "DKK"
-    USD = "USD", "USD"
-    CHF = "CHF", "CHF"
+    DKK = "DKK", _("DKK")
+    USD = "USD", _("USD")
+    CHF = "CHF", _("CHF")
 
 
 class Organisation(models.Model):
@@ -33,18 +34,18 @@ class Organisation(models.Model):
     acronym = models.CharField(max_length=20)
     headquarters = models.CharField(max_length=100, blank=True)
     founded = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Year the organisation was established."
+        null=True, blank=True, help_text=_("Year the organisation was established.")
     )
     member_states = models.PositiveSmallIntegerField(null=True, blank=True)
     countries_with_offices = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="As the source states it: offices in over this many countries.",
+        help_text=_("As the source states it: offices in over this many countries."),
     )
     un_related_since = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Year it became a related organisation of the UN."
+        null=True, blank=True, help_text=_("Year it became a related organisation of the UN.")
     )
-    iati_identifier = models.CharField("IATI organisation identifier", max_length=40, blank=True)
+    iati_identifier = models.CharField(_("IATI organisation identifier"), max_length=40, blank=True)
     citation = models.CharField(max_length=200, blank=True)
     history = HistoricalRecords()
 
@@ -74,9 +75,9 @@ class OrganisationFact(models.Model):
 
 class Partnership(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        ACTIVE = "active", "Active"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed")
 
     donor = models.CharField(max_length=200)
     organisation = models.ForeignKey(
@@ -94,7 +95,7 @@ class Partnership(models.Model):
     mid_term_review_due = models.CharField(
         max_length=60,
         blank=True,
-        help_text="When the mid-term review is due, as the strategy states it.",
+        help_text=_("When the mid-term review is due, as the strategy states it."),
     )
     strategy_title = models.CharField(max_length=300, blank=True)
     strategy_date = models.CharField(max_length=40, blank=True)
@@ -121,7 +122,7 @@ class Partnership(models.Model):
 
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "The period must end on or after its start."})
+            raise ValidationError({"end_date": _("The period must end on or after its start.")})
 
     @property
     def years(self) -> list[int]:
@@ -175,11 +176,11 @@ class PriorityArea(models.Model):
 
 
 class GoalStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    ON_TRACK = "on_track", "On track"
-    AT_RISK = "at_risk", "At risk"
-    OFF_TRACK = "off_track", "Off track"
-    ACHIEVED = "achieved", "Achieved"
+    NOT_STARTED = "not_started", _("Not started")
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OFF_TRACK = "off_track", _("Off track")
+    ACHIEVED = "achieved", _("Achieved")
 
 
 class OverallGoalQuerySet(models.QuerySet):
@@ -254,10 +255,10 @@ class OverallGoal(models.Model):
 
     def clean(self) -> None:
         if self.baseline_value is not None and not self.indicator:
-            raise ValidationError({"indicator": "Name the indicator the baseline measures."})
+            raise ValidationError({"indicator": _("Name the indicator the baseline measures.")})
         if (self.baseline_value is None) != (self.baseline_year is None):
             raise ValidationError(
-                {"baseline_year": "Give the baseline value and its year together."}
+                {"baseline_year": _("Give the baseline value and its year together.")}
             )
 
 
@@ -271,15 +272,15 @@ def document_upload_to(instance: models.Model, filename: str) -> str:
 
 class Document(models.Model):
     class Kind(models.TextChoices):
-        STRATEGY = "strategy", "Organisation strategy"
-        AGREEMENT = "agreement", "Agreement"
-        ANNUAL_REPORT = "annual_report", "Annual report"
-        FINANCIAL_REPORT = "financial_report", "Financial report"
-        AUDITED_STATEMENTS = "audited_statements", "Audited financial statements"
-        AUDIT_REPORT = "audit_report", "Audit report"
-        MOPAN = "mopan", "MOPAN assessment"
-        MINUTES = "minutes", "Minutes"
-        OTHER = "other", "Other"
+        STRATEGY = "strategy", _("Organisation strategy")
+        AGREEMENT = "agreement", _("Agreement")
+        ANNUAL_REPORT = "annual_report", _("Annual report")
+        FINANCIAL_REPORT = "financial_report", _("Financial report")
+        AUDITED_STATEMENTS = "audited_statements", _("Audited financial statements")
+        AUDIT_REPORT = "audit_report", _("Audit report")
+        MOPAN = "mopan", _("MOPAN assessment")
+        MINUTES = "minutes", _("Minutes")
+        OTHER = "other", _("Other")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -288,11 +289,11 @@ class Document(models.Model):
         null=True, blank=True, validators=[MinValueValidator(1945), MaxValueValidator(2100)]
     )
     reference = models.CharField(
-        max_length=120, blank=True, help_text="The issuer's symbol or number, e.g. C/109/3."
+        max_length=120, blank=True, help_text=_("The issuer's symbol or number, e.g. C/109/3.")
     )
     file = models.FileField(upload_to=document_upload_to, blank=True, max_length=200)
     original_filename = models.CharField(max_length=255, blank=True)
-    url = models.URLField("link", max_length=500, blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True)
     citation = models.CharField(max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -320,7 +321,7 @@ class GoalUpdate(AppendOnlyModel):
     narrative = LimitedTextField(max_length=NARRATIVE)
     actual_value = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
     evidence = models.ManyToManyField(Document, blank=True, related_name="goal_updates")
-    evidence_url = models.URLField("evidence link", max_length=500, blank=True)
+    evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.serializers import (
@@ -83,7 +84,7 @@ class GoalSerializer(serializers.ModelSerializer):
     current_status = serializers.ChoiceField(
         choices=GoalStatus.choices,
         read_only=True,
-        help_text="The status of the goal's latest update; not_started when it has none.",
+        help_text=_("The status of the goal's latest update; not_started when it has none."),
     )
     reason = ReasonField()
 
@@ -199,8 +200,11 @@ class DocumentCreateSerializer(DocumentSerializer):
     file = serializers.FileField(
         required=False,
         write_only=True,
-        help_text=f"{ALLOWED_DESCRIPTION}, at most 25 MB; the name's extension must agree "
-        "with the content.",
+        help_text=_(
+            "%(allowed_description)s, at most 25 MB; the name's extension must agree "
+            "with the content."
+        )
+        % {"allowed_description": ALLOWED_DESCRIPTION},
     )
 
     class Meta(DocumentSerializer.Meta):

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from core.services import record_update
 from core.uploads import validate_upload
@@ -87,7 +88,7 @@ def goal_update(
     area = changes.get("priority_area")
     if area is not None and area.partnership_id != goal.partnership_id:
         raise ValidationError(
-            {"priority_area": "Choose a priority area of the goal's partnership."}
+            {"priority_area": _("Choose a priority area of the goal's partnership.")}
         )
     return record_update(instance=goal, data=changes, reason=reason, by=by)
 
@@ -126,10 +127,14 @@ def goal_update_create(
     evidence = list(evidence)
     foreign = [doc for doc in evidence if doc.partnership_id != goal.partnership_id]
     if foreign:
-        raise ValidationError({"evidence": "Evidence must be a document of this partnership."})
+        raise ValidationError({"evidence": _("Evidence must be a document of this partnership.")})
     if actual_value is not None and not goal.has_indicator:
         raise ValidationError(
-            {"actual_value": "This goal has no quantitative indicator to report a value against."}
+            {
+                "actual_value": _(
+                    "This goal has no quantitative indicator to report a value against."
+                )
+            }
         )
     update = GoalUpdate(
         goal=goal,
@@ -201,9 +206,9 @@ def document_create(
     url: str = "",
 ) -> Document:
     if file and url:
-        raise ValidationError({"url": "Give a file or a link, not both."})
+        raise ValidationError({"url": _("Give a file or a link, not both.")})
     if not file and not url:
-        raise ValidationError({"file": "Upload a file or give a link."})
+        raise ValidationError({"file": _("Upload a file or give a link.")})
     document = Document(
         partnership=partnership,
         uploaded_by=by,

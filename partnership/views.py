@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core import caching, cards, exports, history, uploads
@@ -96,7 +97,11 @@ def partnership_edit(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, saved_message(form.changes()))
             return redirect(partnership.get_absolute_url())
     return _record_form(
-        request, partnership, form, title="Edit the agreement", back=partnership.get_absolute_url()
+        request,
+        partnership,
+        form,
+        title=_("Edit the agreement"),
+        back=partnership.get_absolute_url(),
     )
 
 
@@ -128,7 +133,7 @@ def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, "The update was added to the goal's timeline.")
+            messages.success(request, _("The update was added to the goal's timeline."))
             return redirect(goal.get_absolute_url())
     goal_with_status = selectors.goal_with_status(goal=goal)
     context = partnership_context(
@@ -169,7 +174,7 @@ def goal_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         request,
         goal.partnership,
         form,
-        title=f"Edit goal {goal.number}",
+        title=_("Edit goal %(number)s") % {"number": goal.number},
         back=goal.get_absolute_url(),
     )
 
@@ -197,7 +202,7 @@ def priority_area_edit(request: HttpRequest, slug: str, number: int) -> HttpResp
         request,
         area.partnership,
         form,
-        title=f"Edit priority area {area.number}",
+        title=_("Edit priority area %(number)s") % {"number": area.number},
         back=area.partnership.get_absolute_url(),
     )
 
@@ -213,7 +218,11 @@ def risk_list(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, f"The assessment of risk {assessment.risk.number} was added.")
+            messages.success(
+                request,
+                _("The assessment of risk %(number)s was added.")
+                % {"number": assessment.risk.number},
+            )
             return redirect("partnership:risk-list", slug=slug)
     risks = list(selectors.risks_with_assessments(partnership=partnership))
     context = partnership_context(
@@ -239,7 +248,11 @@ def risk_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, f"The assessment of risk {assessment.risk.number} was added.")
+            messages.success(
+                request,
+                _("The assessment of risk %(number)s was added.")
+                % {"number": assessment.risk.number},
+            )
             return redirect(risk.get_absolute_url())
     risk_with_assessments = selectors.risk_with_assessments(risk=risk)
     context = partnership_context(
@@ -276,7 +289,7 @@ def risk_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         request,
         risk.partnership,
         form,
-        title=f"Edit risk {risk.number}",
+        title=_("Edit risk %(number)s") % {"number": risk.number},
         back=risk.get_absolute_url(),
     )
 
@@ -292,7 +305,7 @@ def document_list(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, "The document was added.")
+            messages.success(request, _("The document was added."))
             return redirect("partnership:document-list", slug=slug)
     documents = selectors.documents_with_use(partnership=partnership)
     context = partnership_context(request, partnership, documents=documents, form=form)
