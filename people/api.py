@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions
 from rest_framework.decorators import action
@@ -101,7 +102,7 @@ class MembershipViewSet(
         invitation = selectors.pending_invitation(membership=membership)
         if invitation is None:
             raise exceptions.ValidationError(
-                {"non_field_errors": ["This member has no invitation waiting."]}
+                {"non_field_errors": [_("This member has no invitation waiting.")]}
             )
         services.invitation_resend(invitation=invitation, by=request.user)
         fresh = self.get_base_queryset().get(pk=membership.pk)

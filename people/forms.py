@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from core.access import Role
 from core.forms import ReasonMixin
@@ -11,21 +12,22 @@ ROLE_HELP = (
 
 class MembershipRoleForm(ReasonMixin, forms.Form):
     role = forms.ChoiceField(
-        label="Role", choices=Role.choices, widget=forms.RadioSelect, help_text=ROLE_HELP
+        label=_("Role"), choices=Role.choices, widget=forms.RadioSelect, help_text=ROLE_HELP
     )
 
 
 class InviteForm(forms.Form):
     email = forms.EmailField(
-        label="E-mail address",
-        help_text="Someone with an account is added at once; anyone else gets a link to set "
-        "a password.",
+        label=_("E-mail address"),
+        help_text=_(
+            "Someone with an account is added at once; anyone else gets a link to set a password."
+        ),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
-    first_name = forms.CharField(label="First name", max_length=150, required=False)
-    last_name = forms.CharField(label="Last name", max_length=150, required=False)
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     role = forms.ChoiceField(
-        label="Role",
+        label=_("Role"),
         choices=Role.choices,
         initial=Role.MISSION_STAFF,
         widget=forms.RadioSelect,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.access import Role
@@ -25,9 +26,10 @@ class Invitation(models.Model):
         "partnership.Partnership", on_delete=models.CASCADE, related_name="invitations"
     )
     role = models.CharField(max_length=20, choices=Role.choices)
-    email = models.EmailField("sent to")
+    email = models.EmailField(_("sent to"))
     new_account = models.BooleanField(
-        default=True, help_text="The person had no password yet: the e-mail holds a link to set it."
+        default=True,
+        help_text=_("The person had no password yet: the e-mail holds a link to set it."),
     )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect, resolve_url
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import (
@@ -79,7 +80,7 @@ class MinistryOIDCBackend(OIDCAuthenticationBackend):
     def update_user(self, user: Any, claims: dict[str, Any]) -> Any:
         """The first sign-in links the identity and takes up the person's invitations (they
         need no password now)."""
-        _, created = SignInIdentity.objects.get_or_create(
+        _identity, created = SignInIdentity.objects.get_or_create(
             issuer=settings.OIDC_ISSUER, subject=claims["sub"], defaults={"user": user}
         )
         if created:
@@ -142,9 +143,12 @@ class SignInCallbackView(OIDCAuthenticationCallbackView):
     def login_failure(self):
         messages.error(
             self.request,
-            f"Signing in with {settings.OIDC_PROVIDER_NAME} did not work: there is no account "
-            "here for you, or it is deactivated. A desk officer of your partnership invites "
-            "you with the address you sign in with.",
+            _(
+                "Signing in with %(oidc_provider_name)s did not work: there is no "
+                "account here for you, or it is deactivated. A desk officer of your "
+                "partnership invites you with the address you sign in with."
+            )
+            % {"oidc_provider_name": settings.OIDC_PROVIDER_NAME},
         )
         return redirect(settings.LOGIN_URL)
 

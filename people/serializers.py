@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.access import Role
@@ -37,23 +38,23 @@ class MembershipSerializer(serializers.ModelSerializer):
     is_active = serializers.BooleanField(
         source="user.is_active",
         read_only=True,
-        help_text="False when the person's account is deactivated: they cannot log in.",
+        help_text=_("False when the person's account is deactivated: they cannot log in."),
     )
     role = serializers.ChoiceField(choices=Role.choices)
     invitation_pending = serializers.SerializerMethodField(
-        help_text="True while the person has not set the password their invitation asks for."
+        help_text=_("True while the person has not set the password their invitation asks for.")
     )
     invitation_sent_at = serializers.DateTimeField(
         source="pending_invitation_sent_at",
         read_only=True,
         allow_null=True,
-        help_text="When the pending invitation was last sent (null: none, or not sent).",
+        help_text=_("When the pending invitation was last sent (null: none, or not sent)."),
     )
     invitation_error = OptionalTextField(
         source="pending_invitation_error",
         read_only=True,
         allow_null=True,
-        help_text="Why the pending invitation's e-mail could not be sent; null when it went.",
+        help_text=_("Why the pending invitation's e-mail could not be sent; null when it went."),
     )
     reason = ReasonField()
 
@@ -94,12 +95,12 @@ class MembershipInviteSerializer(MembershipSerializer):
     (a new address gets an account and a link to set its password)."""
 
     partnership = PartnershipOfPeopleField(
-        slug_field="slug", help_text="The slug of a partnership whose people you manage."
+        slug_field="slug", help_text=_("The slug of a partnership whose people you manage.")
     )
     email = serializers.EmailField(
         source="user.email",
         max_length=254,
-        help_text="The person's address: someone with an account is added at once.",
+        help_text=_("The person's address: someone with an account is added at once."),
     )
     first_name = serializers.CharField(
         write_only=True, required=False, allow_blank=True, max_length=150

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.access import Role
 from core.reasons import REASON_MAX_LENGTH, clean_reason
@@ -45,8 +46,11 @@ def _keep_a_desk_officer(membership: Membership, field: str) -> None:
     if not list(others.values_list("pk", flat=True)):
         raise ValidationError(
             {
-                field: f"{_person(membership)} is the partnership's only desk officer: give "
-                "someone else that role first."
+                field: _(
+                    "%(person)s is the partnership's only desk officer: give someone else "
+                    "that role first."
+                )
+                % {"person": _person(membership)}
             }
         )
 
@@ -58,7 +62,7 @@ def membership_role_change(
     """Give a member another role in the partnership: it decides what they may do there
     from their next request on."""
     if role not in Role.values:
-        raise ValidationError({"role": "Choose desk officer, mission staff or auditor."})
+        raise ValidationError({"role": _("Choose desk officer, mission staff or auditor.")})
     current = _locked(membership)
     if role != current.role:
         _keep_a_desk_officer(current, "role")
@@ -84,7 +88,8 @@ def _locked(membership: Membership) -> Membership:
         return Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
     except Membership.DoesNotExist as exc:
         raise ValidationError(
-            f"{_person(membership)} is no longer a member of the partnership."
+            _("%(person)s is no longer a member of the partnership.")
+            % {"person": _person(membership)}
         ) from exc
 
 
@@ -96,7 +101,7 @@ def _normalised(email: str) -> str:
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise ValidationError({"email": "Give an e-mail address, e.g. name@um.dk."}) from exc
+        raise ValidationError({"email": _("Give an e-mail address, e.g. name@um.dk.")}) from exc
     return email
 
 
@@ -107,7 +112,7 @@ def _account_for(email: str, first_name: str, last_name: str) -> Any:
     found = list(users.filter(email__iexact=email)[:2])
     if len(found) > 1:
         raise ValidationError(
-            {"email": "Two accounts have this address: ask an administrator to tell them apart."}
+            {"email": _("Two accounts have this address: ask an administrator to tell them apart.")}
         )
     if found:
         return found[0]
@@ -132,20 +137,25 @@ def _invitation_record(
     *, partnership: Partnership, by: Any, email: str, role: str, first_name: str, last_name: str
 ) -> Invitation:
     if role not in Role.values:
-        raise ValidationError({"role": "Choose desk officer, mission staff or auditor."})
+        raise ValidationError({"role": _("Choose desk officer, mission staff or auditor.")})
     email = _normalised(email)
     user = _account_for(email, first_name, last_name)
     if not user.is_active:
         raise ValidationError(
-            {"email": "The account with this address is deactivated: an administrator can "
-             "reactivate it."}
+            {"email": _("The account with this address is deactivated: an administrator can "
+             "reactivate it.")}
         )  # fmt: skip
     existing = Membership.objects.filter(user=user, partnership=partnership).first()
     if existing is not None:
         raise ValidationError(
-            {"email": f"{user.get_full_name() or user.username} is already a member, as "
-             f"{existing.get_role_display().lower()}."}
-        )  # fmt: skip
+            {
+                "email": _("%(person)s is already a member, as %(role)s.")
+                % {
+                    "person": user.get_full_name() or user.username,
+                    "role": existing.get_role_display().lower(),
+                }
+            }
+        )
     membership = Membership(user=user, partnership=partnership, role=role)
     membership._change_reason = f"Invited by e-mail ({email})"[:REASON_MAX_LENGTH]
     membership._history_user = by
@@ -239,7 +249,8 @@ def invitation_resend(*, invitation: Invitation, by: Any) -> Invitation:
     """Send the invitation again with a new link; the link sent before no longer works."""
     if invitation.accepted_at is not None or invitation.user.has_usable_password():
         raise ValidationError(
-            f"{invitation.email} has set a password already: they log in as usual."
+            _("%(email)s has set a password already: they log in as usual.")
+            % {"email": invitation.email}
         )
     invitation.key = secrets.token_urlsafe(32)
     invitation._history_user = by

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import selectors as account_selectors
@@ -55,20 +56,34 @@ def _sent_message(request: HttpRequest, invitation: Invitation) -> None:
     if invitation.send_error:
         messages.error(
             request,
-            f"{person} is a member, but the e-mail to {invitation.email} could not be sent. "
-            "Send it again from the list below.",
+            _(
+                "%(person)s is a member, but the e-mail to %(email)s could not be sent. "
+                "Send it again from the list below."
+            )
+            % {"person": person, "email": invitation.email},
         )
     elif invitation.new_account:
         messages.success(
             request,
-            f"{person} is invited as {invitation.get_role_display().lower()}: an e-mail with "
-            f"a link to set a password went to {invitation.email}.",
+            _(
+                "%(person)s is invited as %(invitation)s: an e-mail with a link to set a "
+                "password went to %(email)s."
+            )
+            % {
+                "person": person,
+                "invitation": invitation.get_role_display().lower(),
+                "email": invitation.email,
+            },
         )
     else:
         messages.success(
             request,
-            f"{person} is added as {invitation.get_role_display().lower()} and was told so at "
-            f"{invitation.email}.",
+            _("%(person)s is added as %(invitation)s and was told so at %(email)s.")
+            % {
+                "person": person,
+                "invitation": invitation.get_role_display().lower(),
+                "email": invitation.email,
+            },
         )
 
 
@@ -99,7 +114,9 @@ def invitation_again(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = _membership(request, slug, pk)
     invitation = selectors.pending_invitation(membership=membership)
     if invitation is None:
-        messages.error(request, f"{_person(membership)} has no invitation waiting.")
+        messages.error(
+            request, _("%(person)s has no invitation waiting.") % {"person": _person(membership)}
+        )
     else:
         try:
             invitation = services.invitation_resend(invitation=invitation, by=request.user)
@@ -131,7 +148,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             # As after a password on the login page: the second factor's set-up logs them in.
             return redirect(signin.begin(request, user, backend=PASSWORD_BACKEND, next_url=welcome))
         login(request, user, backend=PASSWORD_BACKEND)
-        messages.success(request, f"Welcome, {user.get_full_name() or user.username}.")
+        messages.success(
+            request, _("Welcome, %(value)s.") % {"value": user.get_full_name() or user.username}
+        )
         return redirect(welcome)
     context = {"invitation": invitation, "form": form}
     response = render(request, "people/invitation_accept.html", context, status=form_status(form))
@@ -156,14 +175,16 @@ def membership_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             add_form_errors(form, error)
         else:
             messages.success(
-                request, f"{_person(updated)} is now {updated.get_role_display().lower()}."
+                request,
+                _("%(person)s is now %(updated)s.")
+                % {"person": _person(updated), "updated": updated.get_role_display().lower()},
             )
             return redirect(back)
     context = _context(
         request,
         membership.partnership,
         form=form,
-        title=f"Change the role of {_person(membership)}",
+        title=_("Change the role of %(person)s") % {"person": _person(membership)},
         back=back,
     )
     return render(request, "partnership/record_form.html", context, status=form_status(form))
@@ -184,22 +205,26 @@ def membership_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{_person(membership)} is no longer a member of {membership.partnership.title}.",
+                _("%(person)s is no longer a member of %(title)s.")
+                % {"person": _person(membership), "title": membership.partnership.title},
             )
             return redirect(back)
     person = _person(membership)
     context = _context(
         request,
         membership.partnership,
-        title=f"Remove {person} from the partnership",
+        title=_("Remove %(person)s from the partnership") % {"person": person},
         consequences=[
-            f"Take away {person}’s role ({membership.get_role_display().lower()}): from "
-            "their next click they no longer see the partnership, on the pages or the API.",
-            "Keep everything they wrote, under their name, and the change history of it.",
-            "Keep your reason with the change history of the partnership's people.",
+            _(
+                "Take away %(person)s’s role (%(membership)s): from their next click "
+                "they no longer see the partnership, on the pages or the API."
+            )
+            % {"person": person, "membership": membership.get_role_display().lower()},
+            _("Keep everything they wrote, under their name, and the change history of it."),
+            _("Keep your reason with the change history of the partnership's people."),
         ],
         form=form,
-        confirm_label="Remove from the partnership",
+        confirm_label=_("Remove from the partnership"),
         back=back,
     )
     return render(request, "confirm.html", context, status=form_status(form))
