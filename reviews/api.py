@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, status
@@ -218,7 +219,7 @@ class _AssessmentViewSet(
         self.check_write(review.partnership_id)
         if self.model.objects.filter(review=review, **{self.subject: subject}).exists():
             raise ValidationError(
-                {self.subject: "This review already assesses it: change that assessment."}
+                {self.subject: _("This review already assesses it: change that assessment.")}
             )
         serializer.instance = self._save(review, subject, **data)
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from core.access import Capability
 from core.forms import DateInput, ReasonMixin
@@ -20,33 +21,33 @@ class ReviewCreateForm(forms.Form):
     purpose = forms.CharField(
         max_length=SECTION, widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
-    period_start = forms.DateField(label="Period covered from", required=False, widget=DateInput)
-    period_end = forms.DateField(label="Period covered to", required=False, widget=DateInput)
+    period_start = forms.DateField(label=_("Period covered from"), required=False, widget=DateInput)
+    period_end = forms.DateField(label=_("Period covered to"), required=False, widget=DateInput)
     due_date = forms.DateField(
         required=False,
         widget=DateInput,
-        help_text="The day the app compares with today; you confirm it by giving it.",
+        help_text=_("The day the app compares with today; you confirm it by giving it."),
     )
     due_description = forms.CharField(
-        label="Due (as the source states it)",
+        label=_("Due (as the source states it)"),
         max_length=60,
         required=False,
-        help_text="The source's words, kept as they stand, e.g. “fall of 2019”.",
+        help_text=_("The source's words, kept as they stand, e.g. “fall of 2019”."),
     )
     fulfils_goal = forms.ModelChoiceField(
         queryset=OverallGoal.objects.none(),
         required=False,
-        label="Overall goal it fulfils",
-        help_text="If carrying out this review is itself an overall goal of the strategy.",
+        label=_("Overall goal it fulfils"),
+        help_text=_("If carrying out this review is itself an overall goal of the strategy."),
     )
     sources = forms.ModelMultipleChoiceField(
         queryset=Document.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="The documents the review rests on.",
+        help_text=_("The documents the review rests on."),
     )
     assignee = AssigneeChoiceField(
-        help_text="The desk officer who carries the review through and is reminded of it."
+        help_text=_("The desk officer who carries the review through and is reminded of it.")
     )
 
     def __init__(self, *args, partnership, **kwargs):
@@ -71,10 +72,10 @@ def _goals(partnership_id: int):
 class ReviewForm(ReasonMixin, forms.ModelForm):
     status = forms.ChoiceField(
         choices=[c for c in Review.Status.choices if c[0] != Review.Status.ISSUED],
-        help_text="A review becomes issued when one of its report versions is issued.",
+        help_text=_("A review becomes issued when one of its report versions is issued."),
     )
     assignee = AssigneeChoiceField(
-        help_text="The desk officer who carries the review through and is reminded of it."
+        help_text=_("The desk officer who carries the review through and is reminded of it.")
     )
 
     class Meta:
@@ -107,7 +108,7 @@ class ReviewForm(ReasonMixin, forms.ModelForm):
 
 
 class DueDateForm(ReasonMixin, forms.Form):
-    due_date = forms.DateField(label="Due date", widget=DateInput)
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput)
 
 
 class SourcesForm(forms.Form):
@@ -115,7 +116,7 @@ class SourcesForm(forms.Form):
         queryset=Document.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Sources",
+        label=_("Sources"),
     )
 
     def __init__(self, *args, review: Review, **kwargs):
@@ -127,22 +128,22 @@ class SourcesForm(forms.Form):
 
 
 class AssessmentForm(forms.Form):
-    rating = forms.ChoiceField(choices=Rating.choices, label="Assessment")
+    rating = forms.ChoiceField(choices=Rating.choices, label=_("Assessment"))
     narrative = forms.CharField(max_length=NARRATIVE, widget=forms.Textarea(attrs={"rows": 8}))
 
 
 class FindingForm(forms.Form):
     text = forms.CharField(
-        max_length=SECTION, widget=forms.Textarea(attrs={"rows": 4}), label="Finding"
+        max_length=SECTION, widget=forms.Textarea(attrs={"rows": 4}), label=_("Finding")
     )
 
 
 class RecommendationForm(forms.Form):
     text = forms.CharField(
-        max_length=SECTION, widget=forms.Textarea(attrs={"rows": 4}), label="Recommendation"
+        max_length=SECTION, widget=forms.Textarea(attrs={"rows": 4}), label=_("Recommendation")
     )
     finding = forms.ModelChoiceField(
-        queryset=Finding.objects.none(), required=False, help_text="The finding it answers."
+        queryset=Finding.objects.none(), required=False, help_text=_("The finding it answers.")
     )
 
     def __init__(self, *args, review: Review, **kwargs):
@@ -151,12 +152,12 @@ class RecommendationForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
-    file = forms.FileField(label="Report PDF or dossier ZIP", required=False)
+    file = forms.FileField(label=_("Report PDF or dossier ZIP"), required=False)
     sha256 = forms.CharField(
-        label="or its SHA-256",
+        label=_("or its SHA-256"),
         required=False,
         max_length=80,
-        help_text="64 hexadecimal characters.",
+        help_text=_("64 hexadecimal characters."),
     )
 
     def clean_sha256(self) -> str:
@@ -164,15 +165,15 @@ class VerifyForm(forms.Form):
         if value and (
             len(value) != SHA256_LENGTH or any(c not in "0123456789abcdef" for c in value)
         ):
-            raise forms.ValidationError("A SHA-256 is 64 hexadecimal characters (0–9, a–f).")
+            raise forms.ValidationError(_("A SHA-256 is 64 hexadecimal characters (0–9, a–f)."))
         return value
 
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("file") and not cleaned.get("sha256") and not self.errors:
-            raise forms.ValidationError("Upload the PDF or paste its SHA-256.")
+            raise forms.ValidationError(_("Upload the PDF or paste its SHA-256."))
         if cleaned.get("file") and cleaned.get("sha256"):
-            raise forms.ValidationError("Upload the PDF or paste its SHA-256, not both.")
+            raise forms.ValidationError(_("Upload the PDF or paste its SHA-256, not both."))
         return cleaned
 
 
@@ -180,8 +181,10 @@ class DossierYearForm(forms.Form):
     year = forms.TypedChoiceField(
         coerce=int,
         choices=(),
-        help_text="The dossier holds that year's tables, changes and downloads, and the "
-        "reports issued in it.",
+        help_text=_(
+            "The dossier holds that year's tables, changes and downloads, and the "
+            "reports issued in it."
+        ),
     )
 
     def __init__(self, *args, partnership, **kwargs):

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.access import Capability
@@ -26,38 +27,38 @@ class ReviewIssuedError(Exception):
 
 
 class Rating(models.TextChoices):
-    ACHIEVED = "achieved", "Achieved"
-    PARTLY_ACHIEVED = "partly_achieved", "Partly achieved"
-    NOT_ACHIEVED = "not_achieved", "Not achieved"
-    TOO_EARLY = "too_early", "Too early to tell"
+    ACHIEVED = "achieved", _("Achieved")
+    PARTLY_ACHIEVED = "partly_achieved", _("Partly achieved")
+    NOT_ACHIEVED = "not_achieved", _("Not achieved")
+    TOO_EARLY = "too_early", _("Too early to tell")
 
 
 class Review(models.Model):
     class Kind(models.TextChoices):
-        MID_TERM = "mid_term", "Mid-term review"
-        FINAL = "final", "Final review"
+        MID_TERM = "mid_term", _("Mid-term review")
+        FINAL = "final", _("Final review")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        IN_REVIEW = "in_review", "In review"
-        ISSUED = "issued", "Issued"
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        ISSUED = "issued", _("Issued")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="reviews")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     title = models.CharField(max_length=300)
     purpose = LimitedTextField(
-        max_length=SECTION, blank=True, help_text="What the review is to assess."
+        max_length=SECTION, blank=True, help_text=_("What the review is to assess.")
     )
-    period_start = models.DateField("period covered from", null=True, blank=True)
-    period_end = models.DateField("period covered to", null=True, blank=True)
+    period_start = models.DateField(_("period covered from"), null=True, blank=True)
+    period_end = models.DateField(_("period covered to"), null=True, blank=True)
     # The source's words ("fall of 2019") are kept as they stand; the due date is the day
     # the app compares with today, a reading of those words that a desk officer confirms.
     due_date = models.DateField(null=True, blank=True)
     due_description = models.CharField(
-        "due (as the source states it)",
+        _("due (as the source states it)"),
         max_length=60,
         blank=True,
-        help_text="When the review is due in the source's words, e.g. “fall of 2019”.",
+        help_text=_("When the review is due in the source's words, e.g. “fall of 2019”."),
     )
     due_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -65,18 +66,20 @@ class Review(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="due date confirmed by",
+        verbose_name=_("due date confirmed by"),
     )
-    due_confirmed_at = models.DateTimeField("due date confirmed at", null=True, blank=True)
+    due_confirmed_at = models.DateTimeField(_("due date confirmed at"), null=True, blank=True)
     fulfils_goal = models.ForeignKey(
         OverallGoal,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="fulfilling_reviews",
-        verbose_name="overall goal it fulfils",
-        help_text="The overall goal that carrying out this review fulfils, if one "
-        "(e.g. a mid-term review in the fall of 2019).",
+        verbose_name=_("overall goal it fulfils"),
+        help_text=_(
+            "The overall goal that carrying out this review fulfils, if one "
+            "(e.g. a mid-term review in the fall of 2019)."
+        ),
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     assignee = assignee_field(
@@ -115,7 +118,7 @@ class Review(models.Model):
 
     def clean(self) -> None:
         if self.period_start and self.period_end and self.period_end < self.period_start:
-            raise ValidationError({"period_end": "The period must end on or after its start."})
+            raise ValidationError({"period_end": _("The period must end on or after its start.")})
         if self.partnership_id:
             check_assignee(
                 user=self.assignee,
@@ -225,7 +228,7 @@ class Recommendation(models.Model):
         null=True,
         blank=True,
         related_name="recommendations",
-        help_text="The finding this recommendation answers, if one.",
+        help_text=_("The finding this recommendation answers, if one."),
     )
     history = HistoricalRecords()
 
@@ -270,23 +273,23 @@ class ReportVersion(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RENDERING = "rendering", "Rendering"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RENDERING = "rendering", _("Rendering")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     file = models.FileField(blank=True, max_length=200)
-    sha256 = models.CharField("SHA-256", max_length=64, blank=True, db_index=True)
-    size = models.PositiveBigIntegerField(null=True, blank=True, help_text="Bytes.")
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True, help_text=_("Bytes."))
     pages = models.PositiveIntegerField(null=True, blank=True)
     data_sha256 = models.CharField(
-        "SHA-256 of the data",
+        _("SHA-256 of the data"),
         max_length=64,
         blank=True,
-        help_text="Of the figures the report was rendered from (the JSON attachment).",
+        help_text=_("Of the figures the report was rendered from (the JSON attachment)."),
     )
     error = LimitedTextField(max_length=PARAGRAPH, blank=True)
     requested_by = models.ForeignKey(
@@ -297,11 +300,11 @@ class ReportVersion(models.Model):
         max_length=10,
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
-        help_text="The language the report is written in: the one chosen when it was asked for.",
+        help_text=_("The language the report is written in: the one chosen when it was asked for."),
     )
     # The render's bookkeeping: how often it was sent to a worker, which claim holds it.
-    attempts = models.PositiveSmallIntegerField(default=0, help_text="Renders started.")
-    sends = models.PositiveSmallIntegerField(default=0, help_text="Times sent to a worker.")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text=_("Renders started."))
+    sends = models.PositiveSmallIntegerField(default=0, help_text=_("Times sent to a worker."))
     sent_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -312,12 +315,12 @@ class ReportVersion(models.Model):
     # issued when its file is stored. Every other version is a draft and says so on every
     # page: an issued file never changes, so a draft is never issued as it is.
     final = models.BooleanField(
-        "issued report",
+        _("issued report"),
         default=False,
-        help_text="Rendered as the review's issued report; every other version is a draft.",
+        help_text=_("Rendered as the review's issued report; every other version is a draft."),
     )
     issue_reason = models.CharField(
-        max_length=200, blank=True, help_text="Why the report was issued (final versions)."
+        max_length=200, blank=True, help_text=_("Why the report was issued (final versions).")
     )
     issued_at = models.DateTimeField(null=True, blank=True)
     issued_by = models.ForeignKey(
@@ -393,8 +396,8 @@ class DownloadLog(AppendOnlyModel):
     """Who downloaded which report version, when, and through which door."""
 
     class Channel(models.TextChoices):
-        PAGE = "page", "Page"
-        API = "api", "API"
+        PAGE = "page", _("Page")
+        API = "api", _("API")
 
     version = models.ForeignKey(ReportVersion, on_delete=models.PROTECT, related_name="downloads")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -424,24 +427,24 @@ class Dossier(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        BUILDING = "building", "Building"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        BUILDING = "building", _("Building")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="dossiers")
     review = models.ForeignKey(
         Review, on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers"
     )
     year = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="The year of a partnership's dossier (not a review's)."
+        null=True, blank=True, help_text=_("The year of a partnership's dossier (not a review's).")
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     file = models.FileField(blank=True, max_length=200)
-    sha256 = models.CharField("SHA-256", max_length=64, blank=True, db_index=True)
-    size = models.PositiveBigIntegerField(null=True, blank=True, help_text="Bytes.")
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True, help_text=_("Bytes."))
     file_count = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Files listed in the manifest."
+        null=True, blank=True, help_text=_("Files listed in the manifest.")
     )
     app_version = models.CharField(max_length=40, blank=True)
     error = LimitedTextField(max_length=PARAGRAPH, blank=True)
@@ -449,7 +452,7 @@ class Dossier(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField(auto_now_add=True)
-    attempts = models.PositiveSmallIntegerField(default=0, help_text="Builds started.")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text=_("Builds started."))
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()

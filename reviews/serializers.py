@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -32,23 +33,29 @@ class ReviewSerializer(serializers.ModelSerializer):
     due_date = serializers.DateField(
         required=False,
         allow_null=True,
-        help_text="The day the review is due, compared with today; setting it confirms it "
-        "(due_confirmed_by, due_confirmed_at).",
+        help_text=_(
+            "The day the review is due, compared with today; setting it confirms it "
+            "(due_confirmed_by, due_confirmed_at)."
+        ),
     )
     due_confirmed_by = UsernameField()
     overdue = serializers.SerializerMethodField(
-        help_text="Past its due date (as of today) and not issued."
+        help_text=_("Past its due date (as of today) and not issued.")
     )
     fulfils_goal = VisibleRelatedField(
         object_access=partnership_access.goals,
         required=False,
         allow_null=True,
-        help_text="The overall goal that carrying out the review fulfils, if one. Issuing "
-        "the review does not change the goal's status.",
+        help_text=_(
+            "The overall goal that carrying out the review fulfils, if one. Issuing "
+            "the review does not change the goal's status."
+        ),
     )
     assignee = AssigneeField(
-        help_text="The desk officer who carries the review through and is reminded of it, by "
-        "user name (an id is accepted too); null for nobody. A desk officer of the partnership."
+        help_text=_(
+            "The desk officer who carries the review through and is reminded of it, by "
+            "user name (an id is accepted too); null for nobody. A desk officer of the partnership."
+        )
     )
     reason = ReasonField()
 
@@ -100,12 +107,12 @@ class ReviewCreateSerializer(ReviewSerializer):
 
 
 class DueDateConfirmSerializer(serializers.Serializer):
-    due_date = serializers.DateField(help_text="The day the review is due.")
+    due_date = serializers.DateField(help_text=_("The day the review is due."))
     reason = ReasonField()
 
 
 class RenderAcceptedSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="The new report version's id.")
+    id = serializers.IntegerField(help_text=_("The new report version's id."))
     number = serializers.IntegerField()
     status = serializers.CharField()
 
@@ -217,10 +224,12 @@ class DossierSerializer(serializers.ModelSerializer):
 
     partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     requested_by = serializers.CharField(source="requested_by.username", read_only=True)
-    subject = serializers.CharField(read_only=True, help_text="What the dossier is of.")
+    subject = serializers.CharField(read_only=True, help_text=_("What the dossier is of."))
     report_versions = serializers.SerializerMethodField(
-        help_text="The report versions of the review (or, for a year, of the partnership's "
-        "reviews), newest first, with their statuses: the dossier holds the issued report."
+        help_text=_(
+            "The report versions of the review (or, for a year, of the partnership's "
+            "reviews), newest first, with their statuses: the dossier holds the issued report."
+        )
     )
 
     class Meta:
@@ -262,7 +271,7 @@ class DossierCreateSerializer(DossierSerializer):
         slug_field="slug", queryset=Partnership.objects.none()
     )
     year = serializers.IntegerField(
-        min_value=1945, max_value=2100, help_text="A year of the agreement."
+        min_value=1945, max_value=2100, help_text=_("A year of the agreement.")
     )
 
     class Meta(DossierSerializer.Meta):

@@ -22,6 +22,7 @@ from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from core import caching, i18n
 from core.services import record_update
@@ -81,7 +82,7 @@ def _person(user: Any) -> str:
 
 def _check_documents(review_or_partnership_id: int, documents: list[Document]) -> None:
     if any(doc.partnership_id != review_or_partnership_id for doc in documents):
-        raise ValidationError({"sources": "A source must be a document of this partnership."})
+        raise ValidationError({"sources": _("A source must be a document of this partnership.")})
 
 
 # --- Reviews ------------------------------------------------------------------------------
@@ -90,7 +91,7 @@ def _check_documents(review_or_partnership_id: int, documents: list[Document]) -
 def _check_goal(partnership_id: int, goal: OverallGoal | None) -> None:
     if goal is not None and goal.partnership_id != partnership_id:
         raise ValidationError(
-            {"fulfils_goal": "Choose an overall goal of the review's partnership."}
+            {"fulfils_goal": _("Choose an overall goal of the review's partnership.")}
         )
 
 
@@ -151,7 +152,7 @@ def review_update(
 
     A changed due date counts as confirmed by ``by`` (cleared with the date)."""
     if data.get("status") == Review.Status.ISSUED:
-        raise ValidationError({"status": "A review is issued by issuing one of its versions."})
+        raise ValidationError({"status": _("A review is issued by issuing one of its versions.")})
     _check_goal(review.partnership_id, data.get("fulfils_goal"))
     with transaction.atomic():
         _check_not_issued(review)
@@ -172,7 +173,7 @@ def review_due_date_confirm(*, review: Review, by: Any, due_date: date, reason: 
     """The desk officer confirms the review's due date (the one proposed, or another):
     the date the app compares with today. The source's words stay as they are."""
     if due_date is None:
-        raise ValidationError({"due_date": "Give the date the review is due."})
+        raise ValidationError({"due_date": _("Give the date the review is due.")})
     _check_not_issued(review)
     return record_update(
         instance=review,
@@ -220,7 +221,7 @@ def goal_assessment_save(
 ) -> GoalAssessment:
     """Create or change the review's assessment of an overall goal (history keeps each)."""
     if goal.partnership_id != review.partnership_id:
-        raise ValidationError({"goal": "Choose an overall goal of the review's partnership."})
+        raise ValidationError({"goal": _("Choose an overall goal of the review's partnership.")})
     return _save_assessment(
         GoalAssessment,
         review=review,
@@ -237,7 +238,7 @@ def priority_area_assessment_save(
 ) -> PriorityAreaAssessment:
     if priority_area.partnership_id != review.partnership_id:
         raise ValidationError(
-            {"priority_area": "Choose a priority area of the review's partnership."}
+            {"priority_area": _("Choose a priority area of the review's partnership.")}
         )
     return _save_assessment(
         PriorityAreaAssessment,
@@ -269,7 +270,7 @@ def recommendation_create(
 ) -> Recommendation:
     _check_not_issued(review)
     if finding is not None and finding.review_id != review.pk:
-        raise ValidationError({"finding": "Choose a finding of this review."})
+        raise ValidationError({"finding": _("Choose a finding of this review.")})
     Review.objects.select_for_update().filter(pk=review.pk).first()
     recommendation = Recommendation(
         review=review, number=_next_number(Recommendation, review), text=text, finding=finding
@@ -285,7 +286,7 @@ def review_item_update(
     """Change a finding's or recommendation's text (or a recommendation's finding)."""
     finding = data.get("finding")
     if finding is not None and finding.review_id != item.review_id:
-        raise ValidationError({"finding": "Choose a finding of this review."})
+        raise ValidationError({"finding": _("Choose a finding of this review.")})
     with transaction.atomic():
         _check_not_issued(item.review)
         return record_update(instance=item, data=data)
@@ -388,7 +389,7 @@ def report_version_retry(*, version: ReportVersion) -> ReportVersion:
     """Queue a failed version again (it keeps its number; nothing was stored for it)."""
     version = ReportVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != ReportVersion.Status.FAILED:
-        raise ValidationError({"__all__": "Only a failed render can be retried."})
+        raise ValidationError({"__all__": _("Only a failed render can be retried.")})
     version.status = ReportVersion.Status.QUEUED
     version.error = ""
     version.attempts = 0
@@ -636,7 +637,7 @@ def report_version_issue(*, version: ReportVersion, by: Any, reason: str) -> Rep
 def report_version_require_file(*, version: ReportVersion) -> None:
     """Only a rendered version has a file to download (or to answer a HEAD request for)."""
     if version.status != ReportVersion.Status.DONE or not version.file:
-        raise ValidationError({"__all__": "This version has no file yet."})
+        raise ValidationError({"__all__": _("This version has no file yet.")})
 
 
 def report_version_log_download(*, version: ReportVersion, by: Any, channel: str) -> DownloadLog:
@@ -670,10 +671,15 @@ def dossier_request(
     if review is not None:
         partnership, year = review.partnership, None
     elif partnership is None:
-        raise ValidationError({"partnership": "Name the partnership, or the review."})
+        raise ValidationError({"partnership": _("Name the partnership, or the review.")})
     elif year is None or year not in partnership.years:
         first, last = partnership.years[0], partnership.years[-1]
-        raise ValidationError({"year": f"Choose a year of the agreement, {first}–{last}."})
+        raise ValidationError(
+            {
+                "year": _("Choose a year of the agreement, %(first)s–%(last)s.")
+                % {"first": first, "last": last}
+            }
+        )
     from .dossier import app_version
 
     dossier = Dossier(
@@ -746,7 +752,7 @@ def dossier_fail(*, dossier_id: int, error: str) -> None:
 def dossier_require_file(*, dossier: Dossier) -> None:
     """Only a built dossier has a file to download (or to answer a HEAD request for)."""
     if dossier.status != Dossier.Status.DONE or not dossier.file:
-        raise ValidationError({"__all__": "This dossier has no file yet."})
+        raise ValidationError({"__all__": _("This dossier has no file yet.")})
 
 
 def dossier_log_download(*, dossier: Dossier, by: Any, channel: str) -> DossierDownload:

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
@@ -76,7 +77,7 @@ def review_list(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, "The review was created.")
+            messages.success(request, _("The review was created."))
             return redirect(review.get_absolute_url())
     context = partnership_context(
         request,
@@ -148,7 +149,7 @@ def review_due_date(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, "The due date is confirmed.")
+            messages.success(request, _("The due date is confirmed."))
             return redirect(review.get_absolute_url())
     context = _detail_context(request, review, due_form=form)
     return render(request, "reviews/review_detail.html", context, status=400)
@@ -191,7 +192,7 @@ def review_sources(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, "The sources were saved.")
+            messages.success(request, _("The sources were saved."))
             return redirect(review.get_absolute_url())
     context = partnership_context(
         request,
@@ -237,9 +238,11 @@ def goal_assessment(request: HttpRequest, slug: str, pk: int, number: int) -> Ht
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, f"The assessment of goal {goal.number} was saved.")
+            messages.success(
+                request, _("The assessment of goal %(number)s was saved.") % {"number": goal.number}
+            )
             return redirect(review.get_absolute_url())
-    heading = f"Goal {goal.number}"
+    heading = _("Goal %(number)s") % {"number": goal.number}
     return _assessment_page(request, review, form, heading=heading, subject_text=goal.text)
 
 
@@ -260,9 +263,13 @@ def priority_area_assessment(request: HttpRequest, slug: str, pk: int, number: i
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, f"The assessment of priority area {area.number} was saved.")
+            messages.success(
+                request,
+                _("The assessment of priority area %(number)s was saved.")
+                % {"number": area.number},
+            )
             return redirect(review.get_absolute_url())
-    heading = f"Priority area {area.number}"
+    heading = _("Priority area %(number)s") % {"number": area.number}
     return _assessment_page(request, review, form, heading=heading, subject_text=area.title)
 
 
@@ -276,7 +283,7 @@ def finding_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, "The finding was added.")
+            messages.success(request, _("The finding was added."))
             return redirect(review.get_absolute_url())
     context = _detail_context(request, review, finding_form=form)
     return render(request, "reviews/review_detail.html", context, status=400)
@@ -292,7 +299,7 @@ def recommendation_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, "The recommendation was added.")
+            messages.success(request, _("The recommendation was added."))
             return redirect(review.get_absolute_url())
     context = _detail_context(request, review, recommendation_form=form)
     return render(request, "reviews/review_detail.html", context, status=400)
@@ -326,7 +333,7 @@ def item_edit(request: HttpRequest, slug: str, pk: int, kind: str, number: int) 
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, f"The {kind} was saved.")
+            messages.success(request, _("The %(kind)s was saved.") % {"kind": kind})
             return redirect(review.get_absolute_url())
     context = partnership_context(
         request, review.partnership, review=review, item=item, kind=kind, form=form
@@ -347,22 +354,34 @@ def item_delete(request: HttpRequest, slug: str, pk: int, kind: str, number: int
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"{kind.capitalize()} {number} was deleted.")
+            messages.success(
+                request,
+                _("%(kind)s %(number)s was deleted.")
+                % {"kind": kind.capitalize(), "number": number},
+            )
         return redirect(review.get_absolute_url())
     consequences = [
-        f"Delete {kind} {number} of “{review.title}”: “{Truncator(item.text).chars(120)}”. "
-        "The numbers of the others do not change.",
-        "Keep its text and your reason in the change history.",
+        _(
+            "Delete %(kind)s %(number)s of “%(title)s”: “%(truncator)s”. The numbers "
+            "of the others do not change."
+        )
+        % {
+            "kind": kind,
+            "number": number,
+            "title": review.title,
+            "truncator": Truncator(item.text).chars(120),
+        },
+        _("Keep its text and your reason in the change history."),
     ]
     if kind == "finding" and item.recommendations.exists():
         consequences.append("Leave the recommendations that answer it without a finding.")
     return confirm_page(
         request,
         review.partnership,
-        title=f"Delete {kind} {number}",
+        title=_("Delete %(kind)s %(number)s") % {"kind": kind, "number": number},
         consequences=consequences,
         form=form,
-        confirm_label=f"Delete {kind} {number}",
+        confirm_label=_("Delete %(kind)s %(number)s") % {"kind": kind, "number": number},
         back=reverse(f"reviews:{kind}-edit", args=[slug, pk, number]),
     )
 
@@ -378,7 +397,10 @@ def review_render(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if request.htmx:
             context = partnership_context(request, review.partnership, **_versions_context(review))
             return render(request, "reviews/partials/versions.html", context)
-        messages.success(request, f"Version {version.number} (a draft) is queued for rendering.")
+        messages.success(
+            request,
+            _("Version %(number)s (a draft) is queued for rendering.") % {"number": version.number},
+        )
     return redirect(review.get_absolute_url())
 
 
@@ -404,7 +426,9 @@ def version_retry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Version {version.number} is queued again.")
+        messages.success(
+            request, _("Version %(number)s is queued again.") % {"number": version.number}
+        )
     if request.htmx:
         context = partnership_context(
             request, version.review.partnership, **_versions_context(version.review)
@@ -456,17 +480,20 @@ def version_issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Version {final.number} is being rendered as the issued report. "
-                "The review is issued as soon as its file is stored.",
+                _(
+                    "Version %(number)s is being rendered as the issued report. The review "
+                    "is issued as soon as its file is stored."
+                )
+                % {"number": final.number},
             )
             return redirect(review.get_absolute_url())
     return confirm_page(
         request,
         review.partnership,
-        title=f"Issue the report of “{review.title}”",
+        title=_("Issue the report of “%(title)s”") % {"title": review.title},
         consequences=_issue_consequences(version, request.user),
         form=form,
-        confirm_label="Issue the report",
+        confirm_label=_("Issue the report"),
         back=review.get_absolute_url(),
     )
 
@@ -545,7 +572,7 @@ def verify(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload is not None and upload.size > settings.UPLOAD_MAX_BYTES:
-            form.add_error("file", "The file is larger than any report this app renders.")
+            form.add_error("file", _("The file is larger than any report this app renders."))
         else:
             checked = _sha256_of(upload) if upload is not None else form.cleaned_data["sha256"]
             match = selectors.report_version_by_sha256(partnership=partnership, sha256=checked)
@@ -612,7 +639,10 @@ def dossier_list(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, f"Dossier {dossier.pk} is queued: it is collected shortly.")
+            messages.success(
+                request,
+                _("Dossier %(pk)s is queued: it is collected shortly.") % {"pk": dossier.pk},
+            )
             return redirect("reviews:dossier-list", slug=slug)
     context = partnership_context(
         request,
@@ -628,7 +658,7 @@ def dossier_list(request: HttpRequest, slug: str) -> HttpResponse:
 def review_dossier(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     review = _review(request, slug, pk, Capability.VIEW_HISTORY)
     dossier = services.dossier_request(review=review, by=request.user)
-    messages.success(request, f"Dossier {dossier.pk} of this review is queued.")
+    messages.success(request, _("Dossier %(pk)s of this review is queued.") % {"pk": dossier.pk})
     return redirect(review.get_absolute_url() + "#dossier-heading")
 
 
