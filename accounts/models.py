@@ -25,18 +25,25 @@ class ApiTokenQuerySet(models.QuerySet):
 
 class ApiToken(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
     )
     name = models.CharField(
-        max_length=80, help_text=_("What the token is for, e.g. a script's name.")
+        max_length=80,
+        help_text=_("What the token is for, e.g. a script's name."),
+        verbose_name=_("name"),
     )
     prefix = models.CharField(
-        max_length=12, help_text=_("The token's first characters, to tell it apart.")
+        max_length=12,
+        help_text=_("The token's first characters, to tell it apart."),
+        verbose_name=_("prefix"),
     )
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True, verbose_name=_("key hash"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    last_used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last used at"))
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revoked at"))
     history = HistoricalRecords(excluded_fields=["last_used_at"])
 
     objects = ApiTokenQuerySet.as_manager()
@@ -77,7 +84,10 @@ class Profile(models.Model):
     without a row has the defaults (no portfolio role; daily at 07:00, the site's time)."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="profile",
+        verbose_name=_("user"),
     )
     is_portfolio_admin = models.BooleanField(
         _("portfolio administrator"),
