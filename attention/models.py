@@ -24,22 +24,34 @@ class Digest(models.Model):
         FAILED = "failed", _("Failed")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="digests"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="digests",
+        verbose_name=_("user"),
     )
     period = models.CharField(
-        max_length=10, help_text=_("The day (2020-02-03) or ISO week (2020-W06) it is for.")
+        max_length=10,
+        help_text=_("The day (2020-02-03) or ISO week (2020-W06) it is for."),
+        verbose_name=_("period"),
     )
-    frequency = models.CharField(max_length=10)
+    frequency = models.CharField(max_length=10, verbose_name=_("frequency"))
     to = models.EmailField(_("sent to"), help_text=_("The address at the time it was prepared."))
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0, help_text=_("Sends tried."))
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, verbose_name=_("status")
+    )
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Sends tried."), verbose_name=_("attempts")
+    )
     error = LimitedTextField(
-        max_length=PARAGRAPH, blank=True, help_text=_("Why the last send failed.")
+        max_length=PARAGRAPH,
+        blank=True,
+        help_text=_("Why the last send failed."),
+        verbose_name=_("error"),
     )
     message_id = models.CharField(_("Message-ID"), max_length=250, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("claimed at"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -54,16 +66,25 @@ class Digest(models.Model):
 class Reminder(AppendOnlyModel):
     """One item of a digest: what the person was told of, as it stood when prepared."""
 
-    digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="reminders")
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="reminders")
-    key = models.CharField(max_length=120, help_text=_("The rule and the object it is about."))
-    rule = models.CharField(max_length=60)
-    kind = models.CharField(max_length=60)
-    title = models.CharField(max_length=300)
-    summary = models.CharField(max_length=300)
-    url = models.CharField(max_length=300)
-    due = models.DateField(null=True, blank=True)
-    overdue = models.BooleanField(default=False)
+    digest = models.ForeignKey(
+        Digest, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("digest")
+    )
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("partnership"),
+    )
+    key = models.CharField(
+        max_length=120, help_text=_("The rule and the object it is about."), verbose_name=_("key")
+    )
+    rule = models.CharField(max_length=60, verbose_name=_("rule"))
+    kind = models.CharField(max_length=60, verbose_name=_("kind"))
+    title = models.CharField(max_length=300, verbose_name=_("title"))
+    summary = models.CharField(max_length=300, verbose_name=_("summary"))
+    url = models.CharField(max_length=300, verbose_name=_("url"))
+    due = models.DateField(null=True, blank=True, verbose_name=_("due"))
+    overdue = models.BooleanField(default=False, verbose_name=_("overdue"))
     is_new = models.BooleanField(
         _("new"), default=True, help_text=_("The first digest that told this person of it.")
     )
