@@ -27,25 +27,38 @@ class Consultation(models.Model):
         NOTES_CLEARED = "notes_cleared", _("Notes cleared")
 
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.PROTECT, related_name="consultations"
+        Partnership,
+        on_delete=models.PROTECT,
+        related_name="consultations",
+        verbose_name=_("partnership"),
     )
     year = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1945), MaxValueValidator(2100)]
+        validators=[MinValueValidator(1945), MaxValueValidator(2100)], verbose_name=_("year")
     )
-    date = models.DateField(null=True, blank=True)
-    place = models.CharField(max_length=200, blank=True)
+    date = models.DateField(null=True, blank=True, verbose_name=_("date"))
+    place = models.CharField(max_length=200, blank=True, verbose_name=_("place"))
     participants = LimitedTextField(
-        max_length=SECTION, blank=True, help_text=_("One participant per line.")
+        max_length=SECTION,
+        blank=True,
+        help_text=_("One participant per line."),
+        verbose_name=_("participants"),
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PLANNED, verbose_name=_("status")
+    )
     organiser = assignee_field(
         "organiser",
         "The member who prepares the consultation (agenda, participants) and is reminded of it.",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     history = HistoricalRecords()
 
     class Meta:
@@ -85,16 +98,24 @@ class AgendaItem(models.Model):
         EXTRA = "extra", _("Added item")
 
     consultation = models.ForeignKey(
-        Consultation, on_delete=models.CASCADE, related_name="agenda_items"
+        Consultation,
+        on_delete=models.CASCADE,
+        related_name="agenda_items",
+        verbose_name=_("consultation"),
     )
-    order = models.PositiveSmallIntegerField()
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EXTRA)
+    order = models.PositiveSmallIntegerField(verbose_name=_("order"))
+    kind = models.CharField(
+        max_length=10, choices=Kind.choices, default=Kind.EXTRA, verbose_name=_("kind")
+    )
     code = models.CharField(
-        max_length=30, blank=True, help_text=_("The item's number in the strategy, e.g. iv.")
+        max_length=30,
+        blank=True,
+        help_text=_("The item's number in the strategy, e.g. iv."),
+        verbose_name=_("code"),
     )
-    title = models.CharField(max_length=300)
-    citation = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    title = models.CharField(max_length=300, verbose_name=_("title"))
+    citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     history = HistoricalRecords()
 
     class Meta:
@@ -133,23 +154,46 @@ class Note(models.Model):
         READY = "ready", _("Ready for clearing")
         CLEARED = "cleared", _("Cleared")
 
-    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = LimitedTextField(max_length=NOTES, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    version = models.PositiveIntegerField(default=1)
-    revision = models.PositiveSmallIntegerField(default=1)
-    goals = models.ManyToManyField(OverallGoal, blank=True, related_name="consultation_notes")
-    risks = models.ManyToManyField(Risk, blank=True, related_name="consultation_notes")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.PROTECT, related_name="notes", verbose_name=_("agenda item")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    body = LimitedTextField(max_length=NOTES, blank=True, verbose_name=_("body"))
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, verbose_name=_("status")
+    )
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
+    revision = models.PositiveSmallIntegerField(default=1, verbose_name=_("revision"))
+    goals = models.ManyToManyField(
+        OverallGoal, blank=True, related_name="consultation_notes", verbose_name=_("goals")
+    )
+    risks = models.ManyToManyField(
+        Risk, blank=True, related_name="consultation_notes", verbose_name=_("risks")
+    )
     last_edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last edited by"),
     )
     cleared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cleared by"),
     )
-    cleared_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    cleared_at = models.DateTimeField(null=True, blank=True, verbose_name=_("cleared at"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     history = HistoricalRecords(m2m_fields=[goals, risks])
 
     class Meta:
@@ -182,18 +226,28 @@ class Note(models.Model):
 class NoteRevision(AppendOnlyModel):
     """A cleared text of a note, kept as it was cleared."""
 
-    note = models.ForeignKey(Note, on_delete=models.PROTECT, related_name="revisions")
-    number = models.PositiveSmallIntegerField()
-    body = LimitedTextField(max_length=NOTES)
-    goal_numbers = models.JSONField(default=list, blank=True)
-    risk_numbers = models.JSONField(default=list, blank=True)
+    note = models.ForeignKey(
+        Note, on_delete=models.PROTECT, related_name="revisions", verbose_name=_("note")
+    )
+    number = models.PositiveSmallIntegerField(verbose_name=_("number"))
+    body = LimitedTextField(max_length=NOTES, verbose_name=_("body"))
+    goal_numbers = models.JSONField(default=list, blank=True, verbose_name=_("goal numbers"))
+    risk_numbers = models.JSONField(default=list, blank=True, verbose_name=_("risk numbers"))
     written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
     )
     cleared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("cleared by"),
     )
-    cleared_at = models.DateTimeField()
+    cleared_at = models.DateTimeField(verbose_name=_("cleared at"))
     history = HistoricalRecords()
 
     class Meta:
@@ -218,7 +272,10 @@ class ActionPoint(models.Model):
         DROPPED = "dropped", _("Dropped")
 
     consultation = models.ForeignKey(
-        Consultation, on_delete=models.PROTECT, related_name="action_points"
+        Consultation,
+        on_delete=models.PROTECT,
+        related_name="action_points",
+        verbose_name=_("consultation"),
     )
     agenda_item = models.ForeignKey(
         AgendaItem,
@@ -227,28 +284,45 @@ class ActionPoint(models.Model):
         blank=True,
         related_name="action_points",
         help_text=_("The agenda item under which it was agreed."),
+        verbose_name=_("agenda item"),
     )
-    description = LimitedTextField(max_length=SECTION)
+    description = LimitedTextField(max_length=SECTION, verbose_name=_("description"))
     owner = models.CharField(
-        max_length=200, help_text=_("Who carries it out, e.g. IOM or the Mission.")
+        max_length=200,
+        help_text=_("Who carries it out, e.g. IOM or the Mission."),
+        verbose_name=_("owner"),
     )
     assignee = assignee_field(
         "responsible",
         "The member of the partnership who follows the point up (whoever carries it out) "
         "and is reminded of it.",
     )
-    due_date = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    due_date = models.DateField(null=True, blank=True, verbose_name=_("due date"))
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OPEN, verbose_name=_("status")
+    )
     closed_on = models.DateField(
-        null=True, blank=True, help_text=_("When it was marked done or dropped.")
+        null=True,
+        blank=True,
+        help_text=_("When it was marked done or dropped."),
+        verbose_name=_("closed on"),
     )
-    goals = models.ManyToManyField(OverallGoal, blank=True, related_name="action_points")
-    risks = models.ManyToManyField(Risk, blank=True, related_name="action_points")
+    goals = models.ManyToManyField(
+        OverallGoal, blank=True, related_name="action_points", verbose_name=_("goals")
+    )
+    risks = models.ManyToManyField(
+        Risk, blank=True, related_name="action_points", verbose_name=_("risks")
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     history = HistoricalRecords(m2m_fields=[goals, risks])
 
     objects = ActionPointQuerySet.as_manager()
