@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 # How long a text may be, by its use, in characters (a report's page holds some 3,000).
 SENTENCE = 500  # a title, an item's wording
@@ -49,7 +50,7 @@ class DataVersion(models.Model):
     """One row whose number goes up after every committed write to the data pages show:
     the key of cached pages and lists (see ``core.caching``)."""
 
-    number = models.BigIntegerField(default=0)
+    number = models.BigIntegerField(default=0, verbose_name=_("number"))
 
     class Meta:
         # Made by the partnership app before the cache became the core's; the table kept
