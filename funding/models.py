@@ -77,19 +77,29 @@ class BudgetLine(models.Model):
         CLOSED = "closed", _("Closed")
 
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="budget_lines"
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="budget_lines",
+        verbose_name=_("partnership"),
     )
-    year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS)
-    component = models.CharField(max_length=20, choices=Component.choices)
-    amount = models.DecimalField(max_digits=16, decimal_places=2)
-    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.DKK)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.INDICATIVE)
+    year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS, verbose_name=_("year"))
+    component = models.CharField(
+        max_length=20, choices=Component.choices, verbose_name=_("component")
+    )
+    amount = models.DecimalField(max_digits=16, decimal_places=2, verbose_name=_("amount"))
+    currency = models.CharField(
+        max_length=3, choices=Currency.choices, default=Currency.DKK, verbose_name=_("currency")
+    )
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.INDICATIVE, verbose_name=_("status")
+    )
     finance_act_reference = models.CharField(
         max_length=200,
         blank=True,
         help_text=_("The Finance Act (or Bill) under which Parliament approved the money."),
+        verbose_name=_("finance act reference"),
     )
-    citation = LimitedTextField(max_length=PARAGRAPH, blank=True)
+    citation = LimitedTextField(max_length=PARAGRAPH, blank=True, verbose_name=_("citation"))
     assignee = assignee_field(
         "responsible",
         "The desk officer who sees the line through commitment and payment and is reminded of it.",
@@ -152,14 +162,25 @@ class BudgetLineTransition(AppendOnlyModel):
     """One step of a line's lifecycle: who moved it, when, from what to what."""
 
     budget_line = models.ForeignKey(
-        BudgetLine, on_delete=models.CASCADE, related_name="transitions"
+        BudgetLine,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("budget line"),
     )
-    from_status = models.CharField(max_length=12, choices=BudgetLine.Status.choices)
-    to_status = models.CharField(max_length=12, choices=BudgetLine.Status.choices)
-    finance_act_reference = models.CharField(max_length=200, blank=True)
-    note = models.CharField(max_length=300, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    from_status = models.CharField(
+        max_length=12, choices=BudgetLine.Status.choices, verbose_name=_("from status")
+    )
+    to_status = models.CharField(
+        max_length=12, choices=BudgetLine.Status.choices, verbose_name=_("to status")
+    )
+    finance_act_reference = models.CharField(
+        max_length=200, blank=True, verbose_name=_("finance act reference")
+    )
+    note = models.CharField(max_length=300, blank=True, verbose_name=_("note"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("at"))
     history = HistoricalRecords()
 
     class Meta:
@@ -173,18 +194,32 @@ class ExchangeRate(models.Model):
     """How many DKK one unit of ``currency`` was worth on ``date``, and who said so."""
 
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="exchange_rates"
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="exchange_rates",
+        verbose_name=_("partnership"),
     )
-    currency = models.CharField(max_length=3, choices=FOREIGN_CURRENCIES)
-    date = models.DateField()
+    currency = models.CharField(
+        max_length=3, choices=FOREIGN_CURRENCIES, verbose_name=_("currency")
+    )
+    date = models.DateField(verbose_name=_("date"))
     rate = models.DecimalField(
         _("DKK per unit"), max_digits=14, decimal_places=6, validators=[MinValueValidator(0)]
     )
-    source = models.CharField(max_length=200, help_text=_("Who published the rate, e.g. a bank."))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    source = models.CharField(
+        max_length=200,
+        help_text=_("Who published the rate, e.g. a bank."),
+        verbose_name=_("source"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     history = HistoricalRecords()
 
     class Meta:
@@ -209,12 +244,17 @@ class Disbursement(AppendOnlyModel):
         REFUND = "refund", _("Refund")
 
     budget_line = models.ForeignKey(
-        BudgetLine, on_delete=models.PROTECT, related_name="disbursements"
+        BudgetLine,
+        on_delete=models.PROTECT,
+        related_name="disbursements",
+        verbose_name=_("budget line"),
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PAYMENT)
-    value_date = models.DateField()
-    amount = models.DecimalField(max_digits=16, decimal_places=2)
-    currency = models.CharField(max_length=3, choices=Currency.choices)
+    kind = models.CharField(
+        max_length=10, choices=Kind.choices, default=Kind.PAYMENT, verbose_name=_("kind")
+    )
+    value_date = models.DateField(verbose_name=_("value date"))
+    amount = models.DecimalField(max_digits=16, decimal_places=2, verbose_name=_("amount"))
+    currency = models.CharField(max_length=3, choices=Currency.choices, verbose_name=_("currency"))
     exchange_rate = models.DecimalField(_("DKK per unit"), max_digits=14, decimal_places=6)
     rate = models.ForeignKey(
         ExchangeRate,
@@ -222,6 +262,7 @@ class Disbursement(AppendOnlyModel):
         null=True,
         blank=True,
         related_name="disbursements",
+        verbose_name=_("rate"),
     )
     amount_dkk = models.DecimalField(_("DKK equivalent"), max_digits=16, decimal_places=2)
     debited_dkk = models.DecimalField(
@@ -235,11 +276,14 @@ class Disbursement(AppendOnlyModel):
             "DKK equivalent at the recorded rate; it is then what counts against the line."
         ),
     )
-    reference = models.CharField(max_length=120)
+    reference = models.CharField(max_length=120, verbose_name=_("reference"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     history = HistoricalRecords()
 
     class Meta:
@@ -290,9 +334,12 @@ class AssessedContribution(models.Model):
     """The member state's share of the organisation's administrative budget, per year."""
 
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="assessed_contributions"
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="assessed_contributions",
+        verbose_name=_("partnership"),
     )
-    year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS)
+    year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS, verbose_name=_("year"))
     scale_percent = models.DecimalField(
         _("assessment scale (%)"),
         max_digits=7,
@@ -305,21 +352,31 @@ class AssessedContribution(models.Model):
         null=True,
         blank=True,
         help_text=_("The Administrative Part of the Budget; empty where the source states none."),
+        verbose_name=_("administrative budget"),
     )
-    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.CHF)
+    currency = models.CharField(
+        max_length=3, choices=Currency.choices, default=Currency.CHF, verbose_name=_("currency")
+    )
     stated_amount = models.DecimalField(
         max_digits=16,
         decimal_places=2,
         null=True,
         blank=True,
         help_text=_("The contribution as the source states it (approximate)."),
+        verbose_name=_("stated amount"),
     )
-    invoiced = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
-    paid = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    invoiced = models.DecimalField(
+        max_digits=16, decimal_places=2, null=True, blank=True, verbose_name=_("invoiced")
+    )
+    paid = models.DecimalField(
+        max_digits=16, decimal_places=2, null=True, blank=True, verbose_name=_("paid")
+    )
     paying_ministry = models.CharField(
-        max_length=200, default="Ministry of Immigration and Integration"
+        max_length=200,
+        default="Ministry of Immigration and Integration",
+        verbose_name=_("paying ministry"),
     )
-    citation = LimitedTextField(max_length=PARAGRAPH, blank=True)
+    citation = LimitedTextField(max_length=PARAGRAPH, blank=True, verbose_name=_("citation"))
     history = HistoricalRecords()
 
     class Meta:
@@ -353,14 +410,17 @@ class BudgetFigure(models.Model):
     """A figure of the organisation's budget or funding that the strategy states."""
 
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="budget_figures"
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="budget_figures",
+        verbose_name=_("partnership"),
     )
-    order = models.PositiveSmallIntegerField()
-    year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS)
-    label = models.CharField(max_length=200)
-    amount = models.DecimalField(max_digits=18, decimal_places=2)
-    currency = models.CharField(max_length=3, choices=Currency.choices)
-    citation = LimitedTextField(max_length=PARAGRAPH)
+    order = models.PositiveSmallIntegerField(verbose_name=_("order"))
+    year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS, verbose_name=_("year"))
+    label = models.CharField(max_length=200, verbose_name=_("label"))
+    amount = models.DecimalField(max_digits=18, decimal_places=2, verbose_name=_("amount"))
+    currency = models.CharField(max_length=3, choices=Currency.choices, verbose_name=_("currency"))
+    citation = LimitedTextField(max_length=PARAGRAPH, verbose_name=_("citation"))
     history = HistoricalRecords()
 
     class Meta:
@@ -377,17 +437,27 @@ class ContributionImport(models.Model):
     """One imported file of the organisation's funding history (Annex IV layout)."""
 
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="contribution_imports"
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="contribution_imports",
+        verbose_name=_("partnership"),
     )
-    filename = models.CharField(max_length=255)
-    sha256 = models.CharField(max_length=64)
-    rows_read = models.PositiveIntegerField(default=0)
-    contributions_added = models.PositiveIntegerField(default=0)
-    subtotals_added = models.PositiveIntegerField(default=0)
+    filename = models.CharField(max_length=255, verbose_name=_("filename"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("sha256"))
+    rows_read = models.PositiveIntegerField(default=0, verbose_name=_("rows read"))
+    contributions_added = models.PositiveIntegerField(
+        default=0, verbose_name=_("contributions added")
+    )
+    subtotals_added = models.PositiveIntegerField(default=0, verbose_name=_("subtotals added"))
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     history = HistoricalRecords()
 
     class Meta:
@@ -416,22 +486,34 @@ class VoluntaryContribution(models.Model):
     """
 
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="voluntary_contributions"
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="voluntary_contributions",
+        verbose_name=_("partnership"),
     )
     source_import = models.ForeignKey(
-        ContributionImport, on_delete=models.PROTECT, related_name="contributions"
+        ContributionImport,
+        on_delete=models.PROTECT,
+        related_name="contributions",
+        verbose_name=_("source import"),
     )
-    source_table = models.CharField(max_length=20, choices=SourceTable.choices)
-    source_row = models.PositiveIntegerField(help_text=_("Row of the imported file."))
-    project_code = models.CharField(max_length=20)
-    title = models.CharField(max_length=300)
-    region = models.CharField(max_length=100, blank=True)
-    country = models.CharField(max_length=100, blank=True)
-    donor = models.CharField(max_length=100, blank=True)
-    donor_unit = models.CharField(max_length=200, blank=True)
-    year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS)
-    amount = models.DecimalField(max_digits=16, decimal_places=2)
-    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.USD)
+    source_table = models.CharField(
+        max_length=20, choices=SourceTable.choices, verbose_name=_("source table")
+    )
+    source_row = models.PositiveIntegerField(
+        help_text=_("Row of the imported file."), verbose_name=_("source row")
+    )
+    project_code = models.CharField(max_length=20, verbose_name=_("project code"))
+    title = models.CharField(max_length=300, verbose_name=_("title"))
+    region = models.CharField(max_length=100, blank=True, verbose_name=_("region"))
+    country = models.CharField(max_length=100, blank=True, verbose_name=_("country"))
+    donor = models.CharField(max_length=100, blank=True, verbose_name=_("donor"))
+    donor_unit = models.CharField(max_length=200, blank=True, verbose_name=_("donor unit"))
+    year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS, verbose_name=_("year"))
+    amount = models.DecimalField(max_digits=16, decimal_places=2, verbose_name=_("amount"))
+    currency = models.CharField(
+        max_length=3, choices=Currency.choices, default=Currency.USD, verbose_name=_("currency")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -468,28 +550,44 @@ class StatedSubtotal(models.Model):
         PROJECT = "project", _("Project")
 
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="stated_subtotals"
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="stated_subtotals",
+        verbose_name=_("partnership"),
     )
     source_import = models.ForeignKey(
-        ContributionImport, on_delete=models.PROTECT, related_name="subtotals"
+        ContributionImport,
+        on_delete=models.PROTECT,
+        related_name="subtotals",
+        verbose_name=_("source import"),
     )
-    source_table = models.CharField(max_length=20, choices=SourceTable.choices)
-    source_row = models.PositiveIntegerField()
-    level = models.CharField(max_length=12, choices=Level.choices)
-    name = models.CharField(max_length=300)
+    source_table = models.CharField(
+        max_length=20, choices=SourceTable.choices, verbose_name=_("source table")
+    )
+    source_row = models.PositiveIntegerField(verbose_name=_("source row"))
+    level = models.CharField(max_length=12, choices=Level.choices, verbose_name=_("level"))
+    name = models.CharField(max_length=300, verbose_name=_("name"))
     # What the subtotal covers, where the source says: the detail rows it adds up.
-    project_code = models.CharField(max_length=20, blank=True)
-    region = models.CharField(max_length=100, blank=True)
-    country = models.CharField(max_length=100, blank=True)
-    donor_unit = models.CharField(max_length=200, blank=True)
+    project_code = models.CharField(max_length=20, blank=True, verbose_name=_("project code"))
+    region = models.CharField(max_length=100, blank=True, verbose_name=_("region"))
+    country = models.CharField(max_length=100, blank=True, verbose_name=_("country"))
+    donor_unit = models.CharField(max_length=200, blank=True, verbose_name=_("donor unit"))
     depth = models.PositiveSmallIntegerField(
-        default=0, help_text=_("Nesting in the donor breakdown: 0 is the outermost.")
+        default=0,
+        help_text=_("Nesting in the donor breakdown: 0 is the outermost."),
+        verbose_name=_("depth"),
     )
-    parent_row = models.PositiveIntegerField(null=True, blank=True)
-    year = models.PositiveSmallIntegerField(null=True, blank=True, validators=YEAR_VALIDATORS)
-    amount = models.DecimalField(max_digits=16, decimal_places=2)
-    percent = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
-    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.USD)
+    parent_row = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("parent row"))
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=YEAR_VALIDATORS, verbose_name=_("year")
+    )
+    amount = models.DecimalField(max_digits=16, decimal_places=2, verbose_name=_("amount"))
+    percent = models.DecimalField(
+        max_digits=6, decimal_places=2, null=True, blank=True, verbose_name=_("percent")
+    )
+    currency = models.CharField(
+        max_length=3, choices=Currency.choices, default=Currency.USD, verbose_name=_("currency")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -510,19 +608,32 @@ class Allocation(models.Model):
     """What the organisation reports it did with thematically earmarked money, per country."""
 
     budget_line = models.ForeignKey(
-        BudgetLine, on_delete=models.PROTECT, related_name="allocations"
+        BudgetLine,
+        on_delete=models.PROTECT,
+        related_name="allocations",
+        verbose_name=_("budget line"),
     )
     country = models.CharField(_("country (ISO 3166 alpha-2)"), max_length=2)
-    amount = models.DecimalField(max_digits=16, decimal_places=2)
-    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.DKK)
+    amount = models.DecimalField(max_digits=16, decimal_places=2, verbose_name=_("amount"))
+    currency = models.CharField(
+        max_length=3, choices=Currency.choices, default=Currency.DKK, verbose_name=_("currency")
+    )
     description = LimitedTextField("purpose", max_length=PARAGRAPH)
     reported_in = models.CharField(
-        max_length=200, blank=True, help_text=_("The report in which the organisation said so.")
+        max_length=200,
+        blank=True,
+        help_text=_("The report in which the organisation said so."),
+        verbose_name=_("reported in"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     history = HistoricalRecords()
 
     class Meta:
@@ -544,15 +655,18 @@ class StaffPosition(models.Model):
         JPO = "jpo", _("Junior Professional Officer (separate agreement)")
 
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="staff_positions"
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="staff_positions",
+        verbose_name=_("partnership"),
     )
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    name = models.CharField(max_length=200, blank=True)
-    position = models.CharField(max_length=200)
-    grade = models.CharField(max_length=20, blank=True)
-    duty_station = models.CharField(max_length=120)
-    start_date = models.DateField()
-    end_date = models.DateField(null=True, blank=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices, verbose_name=_("kind"))
+    name = models.CharField(max_length=200, blank=True, verbose_name=_("name"))
+    position = models.CharField(max_length=200, verbose_name=_("position"))
+    grade = models.CharField(max_length=20, blank=True, verbose_name=_("grade"))
+    duty_station = models.CharField(max_length=120, verbose_name=_("duty station"))
+    start_date = models.DateField(verbose_name=_("start date"))
+    end_date = models.DateField(null=True, blank=True, verbose_name=_("end date"))
     budget_line = models.ForeignKey(
         BudgetLine,
         on_delete=models.PROTECT,
@@ -560,6 +674,7 @@ class StaffPosition(models.Model):
         blank=True,
         related_name="secondments",
         help_text=_("Secondments only: the secondments line their cost counts against."),
+        verbose_name=_("budget line"),
     )
     cost = models.DecimalField(
         _("cost (DKK)"), max_digits=16, decimal_places=2, null=True, blank=True
