@@ -41,26 +41,41 @@ class IatiImport(models.Model):
     """One activity file the organisation published, as a desk officer imported it."""
 
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="iati_imports"
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="iati_imports",
+        verbose_name=_("partnership"),
     )
-    filename = models.CharField(max_length=255)
+    filename = models.CharField(max_length=255, verbose_name=_("filename"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     iati_version = models.CharField(_("IATI version"), max_length=10)
     generated_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("When the publisher generated the file, as it says.")
+        null=True,
+        blank=True,
+        help_text=_("When the publisher generated the file, as it says."),
+        verbose_name=_("generated at"),
     )
-    activities_read = models.PositiveIntegerField(default=0)
+    activities_read = models.PositiveIntegerField(default=0, verbose_name=_("activities read"))
     activities_kept = models.PositiveIntegerField(
-        default=0, help_text=_("Activities of the organisation with Denmark as a funder.")
+        default=0,
+        help_text=_("Activities of the organisation with Denmark as a funder."),
+        verbose_name=_("activities kept"),
     )
     transactions_kept = models.PositiveIntegerField(
-        default=0, help_text=_("Transactions with Denmark as the provider.")
+        default=0,
+        help_text=_("Transactions with Denmark as the provider."),
+        verbose_name=_("transactions kept"),
     )
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     history = HistoricalRecords()
 
     class Meta:
@@ -83,21 +98,33 @@ class IatiActivity(models.Model):
     only activities not replaced count (``current``)."""
 
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="iati_activities"
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="iati_activities",
+        verbose_name=_("partnership"),
     )
     source_import = models.ForeignKey(
-        IatiImport, on_delete=models.PROTECT, related_name="activities"
+        IatiImport,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name=_("source import"),
     )
     iati_identifier = models.CharField(_("IATI identifier"), max_length=200)
-    title = models.CharField(max_length=500, blank=True)
+    title = models.CharField(max_length=500, blank=True, verbose_name=_("title"))
     reporting_org = models.CharField(_("reporting organisation"), max_length=100)
-    default_currency = models.CharField(max_length=3, blank=True)
-    activity_status = models.CharField(max_length=2, blank=True)
-    last_updated = models.DateTimeField(null=True, blank=True)
-    funded_by_denmark = models.BooleanField(
-        default=False, help_text=_("Denmark is among the activity's funding organisations.")
+    default_currency = models.CharField(
+        max_length=3, blank=True, verbose_name=_("default currency")
     )
-    source_line = models.PositiveIntegerField(help_text=_("Line of the file."))
+    activity_status = models.CharField(max_length=2, blank=True, verbose_name=_("activity status"))
+    last_updated = models.DateTimeField(null=True, blank=True, verbose_name=_("last updated"))
+    funded_by_denmark = models.BooleanField(
+        default=False,
+        help_text=_("Denmark is among the activity's funding organisations."),
+        verbose_name=_("funded by denmark"),
+    )
+    source_line = models.PositiveIntegerField(
+        help_text=_("Line of the file."), verbose_name=_("source line")
+    )
     replaced_by = models.ForeignKey(
         IatiImport,
         on_delete=models.PROTECT,
@@ -105,6 +132,7 @@ class IatiActivity(models.Model):
         blank=True,
         related_name="replaced_activities",
         help_text=_("A later import that holds this activity again."),
+        verbose_name=_("replaced by"),
     )
     history = HistoricalRecords()
 
@@ -136,22 +164,38 @@ class IatiTransaction(models.Model):
     """A transaction of an imported activity with a Danish provider, as the file states it."""
 
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="iati_transactions"
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="iati_transactions",
+        verbose_name=_("partnership"),
     )
     activity = models.ForeignKey(
-        IatiActivity, on_delete=models.CASCADE, related_name="transactions"
+        IatiActivity,
+        on_delete=models.CASCADE,
+        related_name="transactions",
+        verbose_name=_("activity"),
     )
-    transaction_type = models.CharField(max_length=2, choices=TransactionType.choices)
-    date = models.DateField(help_text=_("The transaction date."))
-    value = models.DecimalField(max_digits=18, decimal_places=2)
-    currency = models.CharField(max_length=3)
-    value_date = models.DateField(help_text=_("The date of the exchange rate the value is at."))
+    transaction_type = models.CharField(
+        max_length=2, choices=TransactionType.choices, verbose_name=_("transaction type")
+    )
+    date = models.DateField(help_text=_("The transaction date."), verbose_name=_("date"))
+    value = models.DecimalField(max_digits=18, decimal_places=2, verbose_name=_("value"))
+    currency = models.CharField(max_length=3, verbose_name=_("currency"))
+    value_date = models.DateField(
+        help_text=_("The date of the exchange rate the value is at."), verbose_name=_("value date")
+    )
     provider_org = models.CharField(_("provider organisation"), max_length=100)
-    provider_name = models.CharField(max_length=300, blank=True)
+    provider_name = models.CharField(max_length=300, blank=True, verbose_name=_("provider name"))
     receiver_org = models.CharField(_("receiver organisation"), max_length=100, blank=True)
-    reference = models.CharField(max_length=200, blank=True, help_text=_("The publisher's ref."))
-    description = LimitedTextField(max_length=PARAGRAPH, blank=True)  # the importer cuts it
-    source_line = models.PositiveIntegerField(help_text=_("Line of the file."))
+    reference = models.CharField(
+        max_length=200, blank=True, help_text=_("The publisher's ref."), verbose_name=_("reference")
+    )
+    description = LimitedTextField(
+        max_length=PARAGRAPH, blank=True, verbose_name=_("description")
+    )  # the importer cuts it
+    source_line = models.PositiveIntegerField(
+        help_text=_("Line of the file."), verbose_name=_("source line")
+    )
     history = HistoricalRecords()
 
     class Meta:
