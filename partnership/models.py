@@ -30,23 +30,32 @@ class Currency(models.TextChoices):
 
 
 class Organisation(models.Model):
-    name = models.CharField(max_length=200, unique=True)
-    acronym = models.CharField(max_length=20)
-    headquarters = models.CharField(max_length=100, blank=True)
+    name = models.CharField(max_length=200, unique=True, verbose_name=_("name"))
+    acronym = models.CharField(max_length=20, verbose_name=_("acronym"))
+    headquarters = models.CharField(max_length=100, blank=True, verbose_name=_("headquarters"))
     founded = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text=_("Year the organisation was established.")
+        null=True,
+        blank=True,
+        help_text=_("Year the organisation was established."),
+        verbose_name=_("founded"),
     )
-    member_states = models.PositiveSmallIntegerField(null=True, blank=True)
+    member_states = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("member states")
+    )
     countries_with_offices = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
         help_text=_("As the source states it: offices in over this many countries."),
+        verbose_name=_("countries with offices"),
     )
     un_related_since = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text=_("Year it became a related organisation of the UN.")
+        null=True,
+        blank=True,
+        help_text=_("Year it became a related organisation of the UN."),
+        verbose_name=_("un related since"),
     )
     iati_identifier = models.CharField(_("IATI organisation identifier"), max_length=40, blank=True)
-    citation = models.CharField(max_length=200, blank=True)
+    citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
     history = HistoricalRecords()
 
     def __str__(self) -> str:
@@ -56,11 +65,13 @@ class Organisation(models.Model):
 class OrganisationFact(models.Model):
     """A further fact the strategy states about the organisation, with where it says so."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="facts")
-    order = models.PositiveSmallIntegerField()
-    label = models.CharField(max_length=120)
-    value = LimitedTextField(max_length=PARAGRAPH)
-    citation = models.CharField(max_length=200)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="facts", verbose_name=_("organisation")
+    )
+    order = models.PositiveSmallIntegerField(verbose_name=_("order"))
+    label = models.CharField(max_length=120, verbose_name=_("label"))
+    value = LimitedTextField(max_length=PARAGRAPH, verbose_name=_("value"))
+    citation = models.CharField(max_length=200, verbose_name=_("citation"))
     history = HistoricalRecords()
 
     class Meta:
@@ -79,27 +90,39 @@ class Partnership(models.Model):
         ACTIVE = "active", _("Active")
         CLOSED = "closed", _("Closed")
 
-    donor = models.CharField(max_length=200)
+    donor = models.CharField(max_length=200, verbose_name=_("donor"))
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="partnerships"
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="partnerships",
+        verbose_name=_("organisation"),
     )
-    title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=80, unique=True)
-    start_date = models.DateField()
-    end_date = models.DateField()
-    annual_amount = models.DecimalField(max_digits=16, decimal_places=2)
-    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.DKK)
-    funding_note = LimitedTextField(max_length=PARAGRAPH, blank=True)
-    signature_date = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    title = models.CharField(max_length=300, verbose_name=_("title"))
+    slug = models.SlugField(max_length=80, unique=True, verbose_name=_("slug"))
+    start_date = models.DateField(verbose_name=_("start date"))
+    end_date = models.DateField(verbose_name=_("end date"))
+    annual_amount = models.DecimalField(
+        max_digits=16, decimal_places=2, verbose_name=_("annual amount")
+    )
+    currency = models.CharField(
+        max_length=3, choices=Currency.choices, default=Currency.DKK, verbose_name=_("currency")
+    )
+    funding_note = LimitedTextField(
+        max_length=PARAGRAPH, blank=True, verbose_name=_("funding note")
+    )
+    signature_date = models.DateField(null=True, blank=True, verbose_name=_("signature date"))
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.ACTIVE, verbose_name=_("status")
+    )
     mid_term_review_due = models.CharField(
         max_length=60,
         blank=True,
         help_text=_("When the mid-term review is due, as the strategy states it."),
+        verbose_name=_("mid term review due"),
     )
-    strategy_title = models.CharField(max_length=300, blank=True)
-    strategy_date = models.CharField(max_length=40, blank=True)
-    citation = models.CharField(max_length=200, blank=True)
+    strategy_title = models.CharField(max_length=300, blank=True, verbose_name=_("strategy title"))
+    strategy_date = models.CharField(max_length=40, blank=True, verbose_name=_("strategy date"))
+    citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
     history = HistoricalRecords()
 
     class Meta:
@@ -135,12 +158,18 @@ class Membership(models.Model):
     Role = access.Role
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
     )
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="memberships"
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("partnership"),
     )
-    role = models.CharField(max_length=20, choices=Role.choices)
+    role = models.CharField(max_length=20, choices=Role.choices, verbose_name=_("role"))
     history = HistoricalRecords()
 
     class Meta:
@@ -154,13 +183,16 @@ class Membership(models.Model):
 
 class PriorityArea(models.Model):
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="priority_areas"
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="priority_areas",
+        verbose_name=_("partnership"),
     )
-    number = models.PositiveSmallIntegerField()
-    title = LimitedTextField(max_length=SENTENCE)
-    short_title = models.CharField(max_length=200, blank=True)
-    description = LimitedTextField(max_length=SECTION, blank=True)
-    citation = models.CharField(max_length=200, blank=True)
+    number = models.PositiveSmallIntegerField(verbose_name=_("number"))
+    title = LimitedTextField(max_length=SENTENCE, verbose_name=_("title"))
+    short_title = models.CharField(max_length=200, blank=True, verbose_name=_("short title"))
+    description = LimitedTextField(max_length=SECTION, blank=True, verbose_name=_("description"))
+    citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
     history = HistoricalRecords()
 
     class Meta:
@@ -215,22 +247,41 @@ class OverallGoalQuerySet(models.QuerySet):
 
 
 class OverallGoal(models.Model):
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="goals")
-    number = models.PositiveSmallIntegerField()
-    text = LimitedTextField(max_length=PARAGRAPH)
-    priority_area = models.ForeignKey(
-        PriorityArea, on_delete=models.SET_NULL, null=True, blank=True, related_name="goals"
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="goals", verbose_name=_("partnership")
     )
-    citation = models.CharField(max_length=200, blank=True)
+    number = models.PositiveSmallIntegerField(verbose_name=_("number"))
+    text = LimitedTextField(max_length=PARAGRAPH, verbose_name=_("text"))
+    priority_area = models.ForeignKey(
+        PriorityArea,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="goals",
+        verbose_name=_("priority area"),
+    )
+    citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
     # The optional quantitative indicator.
-    indicator = models.CharField(max_length=300, blank=True)
-    unit = models.CharField(max_length=60, blank=True)
-    baseline_value = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
-    baseline_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    baseline_note = LimitedTextField(max_length=PARAGRAPH, blank=True)
-    baseline_citation = models.CharField(max_length=200, blank=True)
-    target_value = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
-    target_description = models.CharField(max_length=300, blank=True)
+    indicator = models.CharField(max_length=300, blank=True, verbose_name=_("indicator"))
+    unit = models.CharField(max_length=60, blank=True, verbose_name=_("unit"))
+    baseline_value = models.DecimalField(
+        max_digits=18, decimal_places=2, null=True, blank=True, verbose_name=_("baseline value")
+    )
+    baseline_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("baseline year")
+    )
+    baseline_note = LimitedTextField(
+        max_length=PARAGRAPH, blank=True, verbose_name=_("baseline note")
+    )
+    baseline_citation = models.CharField(
+        max_length=200, blank=True, verbose_name=_("baseline citation")
+    )
+    target_value = models.DecimalField(
+        max_digits=18, decimal_places=2, null=True, blank=True, verbose_name=_("target value")
+    )
+    target_description = models.CharField(
+        max_length=300, blank=True, verbose_name=_("target description")
+    )
     history = HistoricalRecords()
 
     objects = OverallGoalQuerySet.as_manager()
@@ -282,23 +333,43 @@ class Document(models.Model):
         MINUTES = "minutes", _("Minutes")
         OTHER = "other", _("Other")
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="documents")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    title = models.CharField(max_length=300)
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("partnership"),
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices, verbose_name=_("kind"))
+    title = models.CharField(max_length=300, verbose_name=_("title"))
     year = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1945), MaxValueValidator(2100)]
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1945), MaxValueValidator(2100)],
+        verbose_name=_("year"),
     )
     reference = models.CharField(
-        max_length=120, blank=True, help_text=_("The issuer's symbol or number, e.g. C/109/3.")
+        max_length=120,
+        blank=True,
+        help_text=_("The issuer's symbol or number, e.g. C/109/3."),
+        verbose_name=_("reference"),
     )
-    file = models.FileField(upload_to=document_upload_to, blank=True, max_length=200)
-    original_filename = models.CharField(max_length=255, blank=True)
+    file = models.FileField(
+        upload_to=document_upload_to, blank=True, max_length=200, verbose_name=_("file")
+    )
+    original_filename = models.CharField(
+        max_length=255, blank=True, verbose_name=_("original filename")
+    )
     url = models.URLField(_("link"), max_length=500, blank=True)
-    citation = models.CharField(max_length=200, blank=True)
+    citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     history = HistoricalRecords()
 
     class Meta:
@@ -315,15 +386,26 @@ class Document(models.Model):
 
 
 class GoalUpdate(AppendOnlyModel):
-    goal = models.ForeignKey(OverallGoal, on_delete=models.PROTECT, related_name="updates")
-    as_of = models.DateField()
-    status = models.CharField(max_length=20, choices=GoalStatus.choices)
-    narrative = LimitedTextField(max_length=NARRATIVE)
-    actual_value = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
-    evidence = models.ManyToManyField(Document, blank=True, related_name="goal_updates")
+    goal = models.ForeignKey(
+        OverallGoal, on_delete=models.PROTECT, related_name="updates", verbose_name=_("goal")
+    )
+    as_of = models.DateField(verbose_name=_("as of"))
+    status = models.CharField(max_length=20, choices=GoalStatus.choices, verbose_name=_("status"))
+    narrative = LimitedTextField(max_length=NARRATIVE, verbose_name=_("narrative"))
+    actual_value = models.DecimalField(
+        max_digits=18, decimal_places=2, null=True, blank=True, verbose_name=_("actual value")
+    )
+    evidence = models.ManyToManyField(
+        Document, blank=True, related_name="goal_updates", verbose_name=_("evidence")
+    )
     evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     history = HistoricalRecords()
 
     class Meta:
@@ -351,11 +433,13 @@ class RiskQuerySet(models.QuerySet):
 
 
 class Risk(models.Model):
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="risks")
-    number = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=300)
-    description = LimitedTextField(max_length=SECTION)
-    citation = models.CharField(max_length=200, blank=True)
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="risks", verbose_name=_("partnership")
+    )
+    number = models.PositiveSmallIntegerField(verbose_name=_("number"))
+    title = models.CharField(max_length=300, verbose_name=_("title"))
+    description = LimitedTextField(max_length=SECTION, verbose_name=_("description"))
+    citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
     history = HistoricalRecords()
 
     objects = RiskQuerySet.as_manager()
@@ -379,15 +463,30 @@ RATING_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
 
 class RiskAssessment(AppendOnlyModel):
-    risk = models.ForeignKey(Risk, on_delete=models.PROTECT, related_name="assessments")
-    as_of = models.DateField()
-    likelihood = models.PositiveSmallIntegerField(validators=RATING_VALIDATORS)
-    impact = models.PositiveSmallIntegerField(validators=RATING_VALIDATORS)
-    residual_likelihood = models.PositiveSmallIntegerField(validators=RATING_VALIDATORS)
-    residual_impact = models.PositiveSmallIntegerField(validators=RATING_VALIDATORS)
-    response = LimitedTextField(max_length=SECTION)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    risk = models.ForeignKey(
+        Risk, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("risk")
+    )
+    as_of = models.DateField(verbose_name=_("as of"))
+    likelihood = models.PositiveSmallIntegerField(
+        validators=RATING_VALIDATORS, verbose_name=_("likelihood")
+    )
+    impact = models.PositiveSmallIntegerField(
+        validators=RATING_VALIDATORS, verbose_name=_("impact")
+    )
+    residual_likelihood = models.PositiveSmallIntegerField(
+        validators=RATING_VALIDATORS, verbose_name=_("residual likelihood")
+    )
+    residual_impact = models.PositiveSmallIntegerField(
+        validators=RATING_VALIDATORS, verbose_name=_("residual impact")
+    )
+    response = LimitedTextField(max_length=SECTION, verbose_name=_("response"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     history = HistoricalRecords()
 
     class Meta:
