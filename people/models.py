@@ -20,26 +20,37 @@ class Invitation(models.Model):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("user"),
     )
     partnership = models.ForeignKey(
-        "partnership.Partnership", on_delete=models.CASCADE, related_name="invitations"
+        "partnership.Partnership",
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("partnership"),
     )
-    role = models.CharField(max_length=20, choices=Role.choices)
+    role = models.CharField(max_length=20, choices=Role.choices, verbose_name=_("role"))
     email = models.EmailField(_("sent to"))
     new_account = models.BooleanField(
         default=True,
         help_text=_("The person had no password yet: the e-mail holds a link to set it."),
+        verbose_name=_("new account"),
     )
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     # Only the latest link sent works: the token carries this key.
-    key = models.CharField(max_length=64)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    send_error = models.CharField(max_length=300, blank=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    key = models.CharField(max_length=64, verbose_name=_("key"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
+    send_error = models.CharField(max_length=300, blank=True, verbose_name=_("send error"))
+    accepted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("accepted at"))
     history = HistoricalRecords(excluded_fields=["key"])
 
     class Meta:
@@ -56,11 +67,14 @@ class SignInIdentity(models.Model):
     the subject from then on (an address may change; the subject does not)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_in_identities"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sign_in_identities",
+        verbose_name=_("user"),
     )
-    issuer = models.CharField(max_length=255)
-    subject = models.CharField(max_length=255)
-    linked_at = models.DateTimeField(auto_now_add=True)
+    issuer = models.CharField(max_length=255, verbose_name=_("issuer"))
+    subject = models.CharField(max_length=255, verbose_name=_("subject"))
+    linked_at = models.DateTimeField(auto_now_add=True, verbose_name=_("linked at"))
     history = HistoricalRecords()
 
     class Meta:
