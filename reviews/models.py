@@ -43,17 +43,22 @@ class Review(models.Model):
         IN_REVIEW = "in_review", _("In review")
         ISSUED = "issued", _("Issued")
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="reviews")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    title = models.CharField(max_length=300)
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("partnership")
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name=_("kind"))
+    title = models.CharField(max_length=300, verbose_name=_("title"))
     purpose = LimitedTextField(
-        max_length=SECTION, blank=True, help_text=_("What the review is to assess.")
+        max_length=SECTION,
+        blank=True,
+        help_text=_("What the review is to assess."),
+        verbose_name=_("purpose"),
     )
     period_start = models.DateField(_("period covered from"), null=True, blank=True)
     period_end = models.DateField(_("period covered to"), null=True, blank=True)
     # The source's words ("fall of 2019") are kept as they stand; the due date is the day
     # the app compares with today, a reading of those words that a desk officer confirms.
-    due_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True, verbose_name=_("due date"))
     due_description = models.CharField(
         _("due (as the source states it)"),
         max_length=60,
@@ -81,15 +86,21 @@ class Review(models.Model):
             "(e.g. a mid-term review in the fall of 2019)."
         ),
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, verbose_name=_("status")
+    )
     assignee = assignee_field(
         "responsible", "The desk officer who carries the review through and is reminded of it."
     )
     sources = models.ManyToManyField(
-        Document, through="ReviewSource", related_name="reviews", blank=True
+        Document,
+        through="ReviewSource",
+        related_name="reviews",
+        blank=True,
+        verbose_name=_("sources"),
     )
-    citation = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    citation = models.CharField(max_length=500, blank=True, verbose_name=_("citation"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     history = HistoricalRecords()
 
     class Meta:
@@ -142,10 +153,14 @@ class Review(models.Model):
 class ReviewSource(models.Model):
     """A document the review rests on, with what the review takes from it."""
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="review_sources")
-    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="+")
-    note = models.CharField(max_length=300, blank=True)
-    citation = models.CharField(max_length=200, blank=True)
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="review_sources", verbose_name=_("review")
+    )
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, related_name="+", verbose_name=_("document")
+    )
+    note = models.CharField(max_length=300, blank=True, verbose_name=_("note"))
+    citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
     history = HistoricalRecords()
 
     class Meta:
@@ -159,12 +174,21 @@ class ReviewSource(models.Model):
 
 
 class GoalAssessment(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="goal_assessments")
-    goal = models.ForeignKey(OverallGoal, on_delete=models.PROTECT, related_name="assessments")
-    rating = models.CharField(max_length=20, choices=Rating.choices)
-    narrative = LimitedTextField(max_length=NARRATIVE)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="goal_assessments", verbose_name=_("review")
+    )
+    goal = models.ForeignKey(
+        OverallGoal, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("goal")
+    )
+    rating = models.CharField(max_length=20, choices=Rating.choices, verbose_name=_("rating"))
+    narrative = LimitedTextField(max_length=NARRATIVE, verbose_name=_("narrative"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     history = HistoricalRecords()
 
     class Meta:
@@ -179,15 +203,26 @@ class GoalAssessment(models.Model):
 
 class PriorityAreaAssessment(models.Model):
     review = models.ForeignKey(
-        Review, on_delete=models.CASCADE, related_name="priority_area_assessments"
+        Review,
+        on_delete=models.CASCADE,
+        related_name="priority_area_assessments",
+        verbose_name=_("review"),
     )
     priority_area = models.ForeignKey(
-        PriorityArea, on_delete=models.PROTECT, related_name="assessments"
+        PriorityArea,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("priority area"),
     )
-    rating = models.CharField(max_length=20, choices=Rating.choices)
-    narrative = LimitedTextField(max_length=NARRATIVE)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
+    rating = models.CharField(max_length=20, choices=Rating.choices, verbose_name=_("rating"))
+    narrative = LimitedTextField(max_length=NARRATIVE, verbose_name=_("narrative"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     history = HistoricalRecords()
 
     class Meta:
@@ -203,9 +238,11 @@ class PriorityAreaAssessment(models.Model):
 
 
 class Finding(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="findings")
-    number = models.PositiveSmallIntegerField()
-    text = LimitedTextField(max_length=SECTION)
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="findings", verbose_name=_("review")
+    )
+    number = models.PositiveSmallIntegerField(verbose_name=_("number"))
+    text = LimitedTextField(max_length=SECTION, verbose_name=_("text"))
     history = HistoricalRecords()
 
     class Meta:
@@ -219,9 +256,11 @@ class Finding(models.Model):
 
 
 class Recommendation(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="recommendations")
-    number = models.PositiveSmallIntegerField()
-    text = LimitedTextField(max_length=SECTION)
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="recommendations", verbose_name=_("review")
+    )
+    number = models.PositiveSmallIntegerField(verbose_name=_("number"))
+    text = LimitedTextField(max_length=SECTION, verbose_name=_("text"))
     finding = models.ForeignKey(
         Finding,
         on_delete=models.SET_NULL,
@@ -229,6 +268,7 @@ class Recommendation(models.Model):
         blank=True,
         related_name="recommendations",
         help_text=_("The finding this recommendation answers, if one."),
+        verbose_name=_("finding"),
     )
     history = HistoricalRecords()
 
@@ -278,38 +318,52 @@ class ReportVersion(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveIntegerField()
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
-    file = models.FileField(blank=True, max_length=200)
+    review = models.ForeignKey(
+        Review, on_delete=models.PROTECT, related_name="versions", verbose_name=_("review")
+    )
+    number = models.PositiveIntegerField(verbose_name=_("number"))
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.QUEUED, verbose_name=_("status")
+    )
+    file = models.FileField(blank=True, max_length=200, verbose_name=_("file"))
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
-    size = models.PositiveBigIntegerField(null=True, blank=True, help_text=_("Bytes."))
-    pages = models.PositiveIntegerField(null=True, blank=True)
+    size = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text=_("Bytes."), verbose_name=_("size")
+    )
+    pages = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("pages"))
     data_sha256 = models.CharField(
         _("SHA-256 of the data"),
         max_length=64,
         blank=True,
         help_text=_("Of the figures the report was rendered from (the JSON attachment)."),
     )
-    error = LimitedTextField(max_length=PARAGRAPH, blank=True)
+    error = LimitedTextField(max_length=PARAGRAPH, blank=True, verbose_name=_("error"))
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
-    requested_at = models.DateTimeField(auto_now_add=True)
+    requested_at = models.DateTimeField(auto_now_add=True, verbose_name=_("requested at"))
     language = models.CharField(
         max_length=10,
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
         help_text=_("The language the report is written in: the one chosen when it was asked for."),
+        verbose_name=_("language"),
     )
     # The render's bookkeeping: how often it was sent to a worker, which claim holds it.
-    attempts = models.PositiveSmallIntegerField(default=0, help_text=_("Renders started."))
-    sends = models.PositiveSmallIntegerField(default=0, help_text=_("Times sent to a worker."))
-    sent_at = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    task_id = models.CharField(max_length=64, blank=True)
-    claim = models.CharField(max_length=32, blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Renders started."), verbose_name=_("attempts")
+    )
+    sends = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Times sent to a worker."), verbose_name=_("sends")
+    )
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
+    task_id = models.CharField(max_length=64, blank=True, verbose_name=_("task id"))
+    claim = models.CharField(max_length=32, blank=True, verbose_name=_("claim"))
     # A final version is rendered as the review's issued report: its cover says who issued
     # it and when (the person who asked for it, at the time they asked), and it becomes
     # issued when its file is stored. Every other version is a draft and says so on every
@@ -320,11 +374,19 @@ class ReportVersion(models.Model):
         help_text=_("Rendered as the review's issued report; every other version is a draft."),
     )
     issue_reason = models.CharField(
-        max_length=200, blank=True, help_text=_("Why the report was issued (final versions).")
+        max_length=200,
+        blank=True,
+        help_text=_("Why the report was issued (final versions)."),
+        verbose_name=_("issue reason"),
     )
-    issued_at = models.DateTimeField(null=True, blank=True)
+    issued_at = models.DateTimeField(null=True, blank=True, verbose_name=_("issued at"))
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
     )
     history = HistoricalRecords(excluded_fields=["claim", "task_id"])
 
@@ -399,10 +461,14 @@ class DownloadLog(AppendOnlyModel):
         PAGE = "page", _("Page")
         API = "api", _("API")
 
-    version = models.ForeignKey(ReportVersion, on_delete=models.PROTECT, related_name="downloads")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    channel = models.CharField(max_length=10, choices=Channel.choices)
+    version = models.ForeignKey(
+        ReportVersion, on_delete=models.PROTECT, related_name="downloads", verbose_name=_("version")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("at"))
+    channel = models.CharField(max_length=10, choices=Channel.choices, verbose_name=_("channel"))
     history = HistoricalRecords()
 
     class Meta:
@@ -432,29 +498,54 @@ class Dossier(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="dossiers")
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("partnership"),
+    )
     review = models.ForeignKey(
-        Review, on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers"
+        Review,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+        verbose_name=_("review"),
     )
     year = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text=_("The year of a partnership's dossier (not a review's).")
+        null=True,
+        blank=True,
+        help_text=_("The year of a partnership's dossier (not a review's)."),
+        verbose_name=_("year"),
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
-    file = models.FileField(blank=True, max_length=200)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.QUEUED, verbose_name=_("status")
+    )
+    file = models.FileField(blank=True, max_length=200, verbose_name=_("file"))
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
-    size = models.PositiveBigIntegerField(null=True, blank=True, help_text=_("Bytes."))
+    size = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text=_("Bytes."), verbose_name=_("size")
+    )
     file_count = models.PositiveIntegerField(
-        null=True, blank=True, help_text=_("Files listed in the manifest.")
+        null=True,
+        blank=True,
+        help_text=_("Files listed in the manifest."),
+        verbose_name=_("file count"),
     )
-    app_version = models.CharField(max_length=40, blank=True)
-    error = LimitedTextField(max_length=PARAGRAPH, blank=True)
+    app_version = models.CharField(max_length=40, blank=True, verbose_name=_("app version"))
+    error = LimitedTextField(max_length=PARAGRAPH, blank=True, verbose_name=_("error"))
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
-    requested_at = models.DateTimeField(auto_now_add=True)
-    attempts = models.PositiveSmallIntegerField(default=0, help_text=_("Builds started."))
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True, verbose_name=_("requested at"))
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Builds started."), verbose_name=_("attempts")
+    )
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
     history = HistoricalRecords()
 
     class Meta:
@@ -488,10 +579,16 @@ class Dossier(models.Model):
 class DossierDownload(AppendOnlyModel):
     """Who downloaded which dossier, when, and through which door."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="downloads")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    channel = models.CharField(max_length=10, choices=DownloadLog.Channel.choices)
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="downloads", verbose_name=_("dossier")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("at"))
+    channel = models.CharField(
+        max_length=10, choices=DownloadLog.Channel.choices, verbose_name=_("channel")
+    )
     history = HistoricalRecords()
 
     class Meta:
