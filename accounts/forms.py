@@ -6,7 +6,9 @@ from .models import DigestFrequency, Weekday
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
-        max_length=80, help_text=_("What the token is for, e.g. “quarterly funding export”.")
+        max_length=80,
+        help_text=_("What the token is for, e.g. “quarterly funding export”."),
+        label=_("Name"),
     )
 
 

@@ -53,31 +53,34 @@ class OrganiserMixin(forms.Form):
 
 
 class ConsultationCreateForm(OrganiserMixin):
-    year = forms.IntegerField(min_value=1945, max_value=2100)
-    date = forms.DateField(required=False, widget=DateInput)
-    place = forms.CharField(max_length=200, required=False)
+    year = forms.IntegerField(min_value=1945, max_value=2100, label=_("Year"))
+    date = forms.DateField(required=False, widget=DateInput, label=_("Date"))
+    place = forms.CharField(max_length=200, required=False, label=_("Place"))
     participants = forms.CharField(
         required=False,
         max_length=SECTION,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One participant per line."),
+        label=_("Participants"),
     )
 
     field_order = ["year", "date", "place", "participants", "organiser"]
 
 
 class ConsultationForm(OrganiserMixin):
-    date = forms.DateField(required=False, widget=DateInput)
-    place = forms.CharField(max_length=200, required=False)
+    date = forms.DateField(required=False, widget=DateInput, label=_("Date"))
+    place = forms.CharField(max_length=200, required=False, label=_("Place"))
     participants = forms.CharField(
         required=False,
         max_length=SECTION,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("One participant per line."),
+        label=_("Participants"),
     )
     status = forms.ChoiceField(
         choices=Consultation.Status.choices,
         help_text=_("Held needs the date; notes cleared needs every note cleared (desk officers)."),
+        label=_("Status"),
     )
 
     field_order = ["date", "place", "participants", "organiser", "status"]
@@ -133,10 +136,12 @@ class ActionPointForm(LinksMixin):
         max_length=SECTION, widget=forms.Textarea(attrs={"rows": 3}), label=_("What was agreed")
     )
     owner = forms.CharField(
-        max_length=200, help_text=_("Who carries it out, e.g. IOM or the Mission.")
+        max_length=200,
+        help_text=_("Who carries it out, e.g. IOM or the Mission."),
+        label=_("Owner"),
     )
     assignee = AssigneeChoiceField(
-        help_text=_("The member who follows it up, whoever carries it out, and is reminded of it.")
+        help_text=_("The member who follows it up, whoever carries it out, and is reminded of it."),
     )
     due_date = forms.DateField(required=False, widget=DateInput, label=_("Due date"))
 
@@ -146,7 +151,7 @@ class ActionPointForm(LinksMixin):
 
 
 class ActionPointEditForm(ActionPointForm):
-    status = forms.ChoiceField(choices=ActionPoint.Status.choices)
+    status = forms.ChoiceField(choices=ActionPoint.Status.choices, label=_("Status"))
     agenda_item = forms.TypedChoiceField(
         coerce=int, required=False, empty_value=None, label=_("Agenda item")
     )
@@ -182,4 +187,4 @@ class ActionPointEditForm(ActionPointForm):
 
 
 class ActionPointStatusForm(forms.Form):
-    status = forms.ChoiceField(choices=ActionPoint.Status.choices)
+    status = forms.ChoiceField(choices=ActionPoint.Status.choices, label=_("Status"))

@@ -46,7 +46,7 @@ class BudgetLineAssignForm(ReasonMixin):
         help_text=_(
             "The desk officer who sees the line through commitment and payment, and is "
             "reminded of it while it waits."
-        )
+        ),
     )
     field_order = ["assignee", "reason"]
 
@@ -56,10 +56,14 @@ class BudgetLineAssignForm(ReasonMixin):
 
 
 class DisbursementForm(forms.Form):
-    kind = forms.ChoiceField(choices=Disbursement.Kind.choices, initial=Disbursement.Kind.PAYMENT)
+    kind = forms.ChoiceField(
+        choices=Disbursement.Kind.choices, initial=Disbursement.Kind.PAYMENT, label=_("Kind")
+    )
     value_date = forms.DateField(label=_("Value date"), widget=DateInput)
-    amount = LocalDecimalField(min_value=0, **MONEY)
-    currency = forms.ChoiceField(choices=Currency.choices, initial=Currency.DKK)
+    amount = LocalDecimalField(min_value=0, **MONEY, label=_("Amount"))
+    currency = forms.ChoiceField(
+        choices=Currency.choices, initial=Currency.DKK, label=_("Currency")
+    )
     debited_dkk = LocalDecimalField(
         label=_("DKK debited (USD or CHF payments, optional)"),
         required=False,
@@ -70,7 +74,9 @@ class DisbursementForm(forms.Form):
         ),
         **MONEY,
     )
-    reference = forms.CharField(max_length=120, help_text=_("The payment's reference or voucher."))
+    reference = forms.CharField(
+        max_length=120, help_text=_("The payment's reference or voucher."), label=_("Reference")
+    )
     # Shown beside the rate it confirms (funding/partials/rate_check.html), not among the
     # fields: only a rate older than EXCHANGE_RATE_MAX_AGE_DAYS asks for it.
     accept_stale_rate = forms.BooleanField(required=False, label=_("Use this rate"))
@@ -79,10 +85,12 @@ class DisbursementForm(forms.Form):
 
 
 class ExchangeRateForm(forms.Form):
-    currency = forms.ChoiceField(choices=FOREIGN_CURRENCIES)
-    date = forms.DateField(widget=DateInput)
+    currency = forms.ChoiceField(choices=FOREIGN_CURRENCIES, label=_("Currency"))
+    date = forms.DateField(widget=DateInput, label=_("Date"))
     rate = LocalDecimalField(label=_("DKK per unit"), max_digits=14, decimal_places=6, min_value=0)
-    source = forms.CharField(max_length=200, help_text=_("Who published the rate."))
+    source = forms.CharField(
+        max_length=200, help_text=_("Who published the rate."), label=_("Source")
+    )
 
 
 class ExchangeRateEditForm(ExchangeRateForm, ConfirmForm):
@@ -108,7 +116,8 @@ class CsvUploadForm(forms.Form):
                 "and 1 MB."
             ),
             value=lambda: formatting.amount(RATE_IMPORT_LIMITS.max_rows - 1, 0),
-        )
+        ),
+        label=_("File"),
     )
 
     def clean_file(self):
@@ -126,7 +135,8 @@ class ContributionImportForm(forms.Form):
                 "example), at most %(value)s rows and 5 MB."
             ),
             value=lambda: formatting.amount(annex.MAX_ROWS - 1, 0),
-        )
+        ),
+        label=_("File"),
     )
 
     def clean_file(self):
@@ -150,15 +160,17 @@ class AssessedContributionForm(forms.Form):
         ),
         **MONEY,
     )
-    invoiced = LocalDecimalField(required=False, min_value=0, **MONEY)
-    paid = LocalDecimalField(required=False, min_value=0, **MONEY)
-    paying_ministry = forms.CharField(max_length=200)
+    invoiced = LocalDecimalField(required=False, min_value=0, **MONEY, label=_("Invoiced"))
+    paid = LocalDecimalField(required=False, min_value=0, **MONEY, label=_("Paid"))
+    paying_ministry = forms.CharField(max_length=200, label=_("Paying ministry"))
     reason = forms.CharField(label=_("Reason for the change"), max_length=100, required=False)
 
 
 class AssessedContributionCreateForm(AssessedContributionForm):
-    year = forms.IntegerField(min_value=1945, max_value=2100)
-    currency = forms.ChoiceField(choices=Currency.choices, initial=Currency.CHF)
+    year = forms.IntegerField(min_value=1945, max_value=2100, label=_("Year"))
+    currency = forms.ChoiceField(
+        choices=Currency.choices, initial=Currency.CHF, label=_("Currency")
+    )
     field_order = [
         "year", "scale_percent", "administrative_budget", "currency", "invoiced", "paid",
         "paying_ministry", "reason",
@@ -231,7 +243,7 @@ class AllocationForm(forms.Form):
     description = forms.CharField(
         label=_("Purpose"), max_length=PARAGRAPH, widget=forms.Textarea(attrs={"rows": 3})
     )
-    reported_in = forms.CharField(max_length=200, required=False)
+    reported_in = forms.CharField(max_length=200, required=False, label=_("Reported in"))
 
     def __init__(self, *args, partnership: Partnership, **kwargs):
         super().__init__(*args, **kwargs)
@@ -249,17 +261,18 @@ class AllocationEditForm(AllocationForm, ConfirmForm):
 
 
 class StaffPositionForm(forms.Form):
-    kind = forms.ChoiceField(choices=StaffPosition.Kind.choices)
-    name = forms.CharField(max_length=200, required=False)
-    position = forms.CharField(max_length=200)
-    grade = forms.CharField(max_length=20, required=False)
-    duty_station = forms.CharField(max_length=120)
-    start_date = forms.DateField(widget=DateInput)
-    end_date = forms.DateField(widget=DateInput, required=False)
+    kind = forms.ChoiceField(choices=StaffPosition.Kind.choices, label=_("Kind"))
+    name = forms.CharField(max_length=200, required=False, label=_("Name"))
+    position = forms.CharField(max_length=200, label=_("Position"))
+    grade = forms.CharField(max_length=20, required=False, label=_("Grade"))
+    duty_station = forms.CharField(max_length=120, label=_("Duty station"))
+    start_date = forms.DateField(widget=DateInput, label=_("Start date"))
+    end_date = forms.DateField(widget=DateInput, required=False, label=_("End date"))
     budget_line = forms.ModelChoiceField(
         queryset=BudgetLine.objects.none(),
         required=False,
         help_text=_("Secondments only: the secondments line that pays for it."),
+        label=_("Budget line"),
     )
     cost = LocalDecimalField(
         label=_("Cost (DKK)"),

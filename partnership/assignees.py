@@ -102,7 +102,7 @@ class AssigneeChoiceField(TypedChoiceField):
     two share one); empty for nobody. Its value is the user."""
 
     def __init__(self, *, members: list[Any] | None = None, **kwargs: Any):
-        kwargs.setdefault("label", "Responsible")
+        kwargs.setdefault("label", _("Responsible"))
         kwargs.setdefault(
             "help_text", "The member who sees it under “My work” and is reminded of it."
         )

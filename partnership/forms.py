@@ -24,8 +24,10 @@ class GoalUpdateForm(forms.Form):
     were chosen stay offered. Every document of the partnership is valid evidence."""
 
     as_of = forms.DateField(label=_("As of"), widget=DateInput)
-    status = forms.ChoiceField(choices=GoalStatus.choices)
-    narrative = forms.CharField(max_length=NARRATIVE, widget=forms.Textarea(attrs={"rows": 5}))
+    status = forms.ChoiceField(choices=GoalStatus.choices, label=_("Status"))
+    narrative = forms.CharField(
+        max_length=NARRATIVE, widget=forms.Textarea(attrs={"rows": 5}), label=_("Narrative")
+    )
     actual_value = LocalDecimalField(
         label=_("Actual value"), required=False, max_digits=18, decimal_places=2
     )
@@ -34,6 +36,7 @@ class GoalUpdateForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Documents this update rests on."),
+        label=_("Evidence"),
     )
     evidence_url = forms.URLField(
         label=_("Evidence link"), max_length=500, required=False, assume_scheme="https"
@@ -114,7 +117,7 @@ class GoalUpdateForm(forms.Form):
 
 
 class RiskAssessmentForm(forms.Form):
-    risk = forms.ModelChoiceField(queryset=Risk.objects.none())
+    risk = forms.ModelChoiceField(queryset=Risk.objects.none(), label=_("Risk"))
     as_of = forms.DateField(label=_("As of"), widget=DateInput)
     likelihood = forms.TypedChoiceField(
         choices=RATING_CHOICES, coerce=int, label=_("Likelihood (1–5)")
@@ -126,7 +129,9 @@ class RiskAssessmentForm(forms.Form):
     residual_impact = forms.TypedChoiceField(
         choices=RATING_CHOICES, coerce=int, label=_("Residual impact (1–5)")
     )
-    response = forms.CharField(max_length=SECTION, widget=forms.Textarea(attrs={"rows": 4}))
+    response = forms.CharField(
+        max_length=SECTION, widget=forms.Textarea(attrs={"rows": 4}), label=_("Response")
+    )
 
     def __init__(self, *args, partnership: Partnership, risk: Risk | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,16 +142,17 @@ class RiskAssessmentForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
-    kind = forms.ChoiceField(choices=Document.Kind.choices)
-    title = forms.CharField(max_length=300)
-    year = forms.IntegerField(required=False, min_value=1945, max_value=2100)
-    reference = forms.CharField(max_length=120, required=False)
+    kind = forms.ChoiceField(choices=Document.Kind.choices, label=_("Kind"))
+    title = forms.CharField(max_length=300, label=_("Title"))
+    year = forms.IntegerField(required=False, min_value=1945, max_value=2100, label=_("Year"))
+    reference = forms.CharField(max_length=120, required=False, label=_("Reference"))
     file = forms.FileField(
         required=False,
         help_text=lazy_format(
             _("%(allowed_description)s, at most 25 MB."), allowed_description=ALLOWED_DESCRIPTION
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        label=_("File"),
     )
     url = forms.URLField(label=_("Link"), max_length=500, required=False, assume_scheme="https")
 

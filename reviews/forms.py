@@ -16,10 +16,13 @@ SHA256_LENGTH = 64
 
 
 class ReviewCreateForm(forms.Form):
-    kind = forms.ChoiceField(choices=Review.Kind.choices)
-    title = forms.CharField(max_length=300)
+    kind = forms.ChoiceField(choices=Review.Kind.choices, label=_("Kind"))
+    title = forms.CharField(max_length=300, label=_("Title"))
     purpose = forms.CharField(
-        max_length=SECTION, widget=forms.Textarea(attrs={"rows": 4}), required=False
+        max_length=SECTION,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        label=_("Purpose"),
     )
     period_start = forms.DateField(label=_("Period covered from"), required=False, widget=DateInput)
     period_end = forms.DateField(label=_("Period covered to"), required=False, widget=DateInput)
@@ -27,6 +30,7 @@ class ReviewCreateForm(forms.Form):
         required=False,
         widget=DateInput,
         help_text=_("The day the app compares with today; you confirm it by giving it."),
+        label=_("Due date"),
     )
     due_description = forms.CharField(
         label=_("Due (as the source states it)"),
@@ -45,9 +49,10 @@ class ReviewCreateForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The documents the review rests on."),
+        label=_("Sources"),
     )
     assignee = AssigneeChoiceField(
-        help_text=_("The desk officer who carries the review through and is reminded of it.")
+        help_text=_("The desk officer who carries the review through and is reminded of it."),
     )
 
     def __init__(self, *args, partnership, **kwargs):
@@ -73,9 +78,10 @@ class ReviewForm(ReasonMixin, forms.ModelForm):
     status = forms.ChoiceField(
         choices=[c for c in Review.Status.choices if c[0] != Review.Status.ISSUED],
         help_text=_("A review becomes issued when one of its report versions is issued."),
+        label=_("Status"),
     )
     assignee = AssigneeChoiceField(
-        help_text=_("The desk officer who carries the review through and is reminded of it.")
+        help_text=_("The desk officer who carries the review through and is reminded of it."),
     )
 
     class Meta:
@@ -129,7 +135,9 @@ class SourcesForm(forms.Form):
 
 class AssessmentForm(forms.Form):
     rating = forms.ChoiceField(choices=Rating.choices, label=_("Assessment"))
-    narrative = forms.CharField(max_length=NARRATIVE, widget=forms.Textarea(attrs={"rows": 8}))
+    narrative = forms.CharField(
+        max_length=NARRATIVE, widget=forms.Textarea(attrs={"rows": 8}), label=_("Narrative")
+    )
 
 
 class FindingForm(forms.Form):
@@ -143,7 +151,10 @@ class RecommendationForm(forms.Form):
         max_length=SECTION, widget=forms.Textarea(attrs={"rows": 4}), label=_("Recommendation")
     )
     finding = forms.ModelChoiceField(
-        queryset=Finding.objects.none(), required=False, help_text=_("The finding it answers.")
+        queryset=Finding.objects.none(),
+        required=False,
+        help_text=_("The finding it answers."),
+        label=_("Finding"),
     )
 
     def __init__(self, *args, review: Review, **kwargs):
@@ -185,6 +196,7 @@ class DossierYearForm(forms.Form):
             "The dossier holds that year's tables, changes and downloads, and the "
             "reports issued in it."
         ),
+        label=_("Year"),
     )
 
     def __init__(self, *args, partnership, **kwargs):
