@@ -2,7 +2,8 @@
 
 Use ``browser_as(user)`` in a test marked ``@pytest.mark.browser`` (or a module with
 ``pytestmark = pytest.mark.browser``) to get a :class:`Journey`: a Chromium page logged in
-as that user, on the live server, collecting the page's errors. ``browser_as(user,
+as that user, on the live server, collecting the page's errors; ``locale="da-DK"`` makes
+its browser ask for Danish. ``browser_as(user,
 logged_in=False)`` starts at no session instead, for a journey that logs in through the
 login page (``journey.log_in(user)``). Screenshots go to ``test-artifacts/<test>/``
 (git-ignored; CI leaves them there): ``journey.screenshot("step")`` for a step, and one of
@@ -316,11 +317,16 @@ def browser_as(browser, live_url, request) -> Iterator[Callable[..., Journey]]:
     shutil.rmtree(folder, ignore_errors=True)  # no screenshot of an earlier run is left
 
     def open_as(
-        user: Any, *, viewport: tuple[int, int] = (1280, 900), logged_in: bool = True
+        user: Any,
+        *,
+        viewport: tuple[int, int] = (1280, 900),
+        logged_in: bool = True,
+        locale: str = "en-GB",
     ) -> Journey:
+        # The browser's language (Accept-Language): "da-DK" for a Danish desk officer.
         context = browser.new_context(
             viewport={"width": viewport[0], "height": viewport[1]},
-            locale="en-GB",
+            locale=locale,
             timezone_id="Europe/Copenhagen",
             accept_downloads=True,
         )
