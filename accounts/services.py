@@ -97,7 +97,7 @@ AUTHENTICATOR_NAME = "Authenticator app"
 RECOVERY_NAME = "Recovery codes"
 RECOVERY_CODE_COUNT = 10
 
-WRONG_CODE = (
+WRONG_CODE = _(
     "That code is not right. Enter the 6 digits your authenticator app shows now, "
     "or one of your recovery codes (each works once)."
 )

@@ -18,6 +18,8 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from consultations.models import ActionPoint, Consultation, Note
 from funding.models import BudgetLine
@@ -97,11 +99,17 @@ def _due(due: dt.date, today: dt.date, within_days: int) -> Finding | None:
     """Overdue, due today, or due within ``within_days``; ``None`` when later."""
     days = (due - today).days
     if days < 0:
-        return Finding(f"Overdue since {long_date(due)}", due, overdue=True)
+        return Finding(
+            _("Overdue since %(long_date)s") % {"long_date": long_date(due)}, due, overdue=True
+        )
     if days == 0:
-        return Finding("Due today", due)
+        return Finding(_("Due today"), due)
     if days <= within_days:
-        return Finding(f"Due in {days} day{'s' if days != 1 else ''} ({long_date(due)})", due)
+        return Finding(
+            ngettext("Due in %(days)s day (%(date)s)", "Due in %(days)s days (%(date)s)", days)
+            % {"days": days, "date": long_date(due)},
+            due,
+        )
     return None
 
 
@@ -124,7 +132,10 @@ def review_due(review: Review, *, today: dt.date, limits: Limits) -> Finding | N
     if finding is None or not review.due_description:
         return finding
     return Finding(
-        f"{finding.summary}; due in the {review.due_description}", finding.due, finding.overdue
+        _("%(summary)s; due in the %(due_description)s")
+        % {"summary": finding.summary, "due_description": review.due_description},
+        finding.due,
+        finding.overdue,
     )
 
 
@@ -139,14 +150,23 @@ def consultation_unprepared(
     if not 0 <= days <= limits.consultation_days:
         return None
     missing = [
-        *(["the agenda is empty"] if agenda_items == 0 else []),
-        *(["no participants are listed"] if not consultation.participant_list else []),
+        *([gettext("the agenda is empty")] if agenda_items == 0 else []),
+        *([gettext("no participants are listed")] if not consultation.participant_list else []),
     ]
     if not missing:
         return None
-    when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+    when = (
+        gettext("today")
+        if days == 0
+        else ngettext("in %(days)s day", "in %(days)s days", days) % {"days": days}
+    )
     return Finding(
-        f"Held {when} ({long_date(consultation.date)}): {' and '.join(missing)}",
+        _("Held %(when)s (%(date)s): %(missing)s")
+        % {
+            "when": when,
+            "date": long_date(consultation.date),
+            "missing": gettext(" and ").join(missing),
+        },
         consultation.date,
     )
 
@@ -161,8 +181,11 @@ def indicative_after_finance_act(
     if today <= passed_by:
         return None
     return Finding(
-        f"Still indicative: the Finance Act for {line.year} had passed by "
-        f"{long_date(passed_by)}; commit the line under it",
+        _(
+            "Still indicative: the Finance Act for %(year)s had passed by "
+            "%(long_date)s; commit the line under it"
+        )
+        % {"year": line.year, "long_date": long_date(passed_by)},
         passed_by,
         overdue=True,
     )
@@ -177,7 +200,11 @@ def committed_unpaid(
     due_by = limits.payment_due_by(line.year)
     if today <= due_by:
         return None
-    return Finding(f"Committed, and nothing paid by {long_date(due_by)}", due_by, overdue=True)
+    return Finding(
+        _("Committed, and nothing paid by %(long_date)s") % {"long_date": long_date(due_by)},
+        due_by,
+        overdue=True,
+    )
 
 
 def note_waiting_for_clearing(note: Note, *, today: dt.date, limits: Limits) -> Finding | None:
@@ -190,7 +217,11 @@ def note_waiting_for_clearing(note: Note, *, today: dt.date, limits: Limits) -> 
     days = (today - ready_on).days
     if days < limits.note_clearing_days:
         return None
-    return Finding(f"Ready for clearing since {long_date(ready_on)} ({days} days)", ready_on)
+    return Finding(
+        _("Ready for clearing since %(long_date)s (%(days)s days)")
+        % {"long_date": long_date(ready_on), "days": days},
+        ready_on,
+    )
 
 
 def goal_update_stale(
@@ -205,8 +236,12 @@ def goal_update_stale(
     if (since or started) > limit:
         return None
     if since is None:
-        return Finding(f"No update since the agreement started ({long_date(started)})", started)
-    return Finding(f"Last updated {long_date(since)}", since)
+        return Finding(
+            _("No update since the agreement started (%(long_date)s)")
+            % {"long_date": long_date(started)},
+            started,
+        )
+    return Finding(_("Last updated %(long_date)s") % {"long_date": long_date(since)}, since)
 
 
 def goal_not_started_after_review(
@@ -218,8 +253,8 @@ def goal_not_started_after_review(
     if goal.current_as_of is not None and goal.current_as_of > issued_on:
         return None
     return Finding(
-        f"Still “Not started” after the {review_title or 'review'} was issued on "
-        f"{long_date(issued_on)}",
+        _("Still “Not started” after the %(value)s was issued on %(long_date)s")
+        % {"value": review_title or "review", "long_date": long_date(issued_on)},
         issued_on,
     )
 
@@ -229,4 +264,7 @@ def report_render_failed(version: ReportVersion, *, newer: bool) -> Finding | No
     if version.status != ReportVersion.Status.FAILED or newer:
         return None
     reason = (version.error or "no reason recorded").splitlines()[0][:150]
-    return Finding(f"Rendering version {version.number} failed: {reason}")
+    return Finding(
+        _("Rendering version %(number)s failed: %(reason)s")
+        % {"number": version.number, "reason": reason}
+    )

@@ -114,7 +114,7 @@ def _action_points(ids: list[int], today: dt.date, limits: rules.Limits) -> list
         _finding_item(
             rules.action_point_due(point, today=today, limits=limits),
             rule="action_point_due",
-            kind=f"Action point of the {point.consultation.year} consultation",
+            kind=_("Action point of the %(year)s consultation") % {"year": point.consultation.year},
             object_id=point.pk,
             title=str(point),
             url=_action_point_url(point),
@@ -175,7 +175,7 @@ def _consultations(ids: list[int], today: dt.date, limits: rules.Limits) -> list
                 consultation, agenda_items=consultation.agenda_count, today=today, limits=limits
             ),
             rule="consultation_unprepared",
-            kind="Annual consultation",
+            kind=_("Annual consultation"),
             object_id=consultation.pk,
             title=str(consultation),
             url=consultation.get_absolute_url(),
@@ -244,7 +244,8 @@ def _notes(ids: list[int], today: dt.date, limits: rules.Limits) -> list[Item | 
         _finding_item(
             rules.note_waiting_for_clearing(note, today=today, limits=limits),
             rule="note_waiting_for_clearing",
-            kind=f"Note of the {note.agenda_item.consultation.year} consultation",
+            kind=_("Note of the %(year)s consultation")
+            % {"year": note.agenda_item.consultation.year},
             object_id=note.pk,
             title=_("On “%(agenda_item)s”") % {"agenda_item": note.agenda_item},
             url=f"{note.agenda_item.consultation.get_absolute_url()}#note-{note.pk}",
@@ -318,7 +319,7 @@ def _report_versions(ids: list[int]) -> list[Item | None]:
         _finding_item(
             rules.report_render_failed(version, newer=version.newer),
             rule="report_render_failed",
-            kind="Report version",
+            kind=_("Report version"),
             object_id=version.pk,
             title=_("%(title)s, version %(number)s")
             % {"title": version.review.title, "number": version.number},

@@ -140,6 +140,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "people.oidc.sign_in_options",
+                "core.i18n.languages",
             ],
         },
     },

@@ -434,7 +434,7 @@ def note_mark_ready(*, note: Note, by: Any, version: int) -> Note:
     return current
 
 
-REASON_REQUIRED = "Give a reason: it is kept with the change history."
+REASON_REQUIRED = _("Give a reason: it is kept with the change history.")
 
 
 def _required_reason(reason: str) -> str:
@@ -494,7 +494,9 @@ def note_discard(*, note: Note, by: Any, version: int) -> None:
 # --- Action points ------------------------------------------------------------------------
 
 
-DROP_REASON_REQUIRED = "Give a reason to drop the action point: it is kept with the change history."
+DROP_REASON_REQUIRED = _(
+    "Give a reason to drop the action point: it is kept with the change history."
+)
 
 
 def _check_drop_reason(status: str, previous: str | None, reason: str) -> str:

@@ -371,7 +371,7 @@ def _conflict_message(current: Note) -> str:
     )
 
 
-OUT_OF_DATE = "The page was out of date: reload it and try again."
+OUT_OF_DATE = _("The page was out of date: reload it and try again.")
 
 
 def _note_stepped(

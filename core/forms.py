@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .reasons import REASON_MAX_LENGTH, REASON_REQUIRED
 
-REASON_FIELD_HELP = "Why the change is made; kept with the change history."
+REASON_FIELD_HELP = _("Why the change is made; kept with the change history.")
 
 
 class DateInput(forms.DateInput):

@@ -62,3 +62,9 @@ def lazy_format(message: Any, **params: Any) -> Any:
     once at import (a form's help text) that name a value. A callable value is called
     then too (an amount written in that language)."""
     return _lazy_interpolated(message, params)
+
+
+def languages(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: the site's languages, each named in its own words (English,
+    Dansk), for the header's switcher and the profile's choice."""
+    return {"site_languages": names()}

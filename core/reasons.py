@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 # django-simple-history keeps a change's reason in a column of this length.
 REASON_MAX_LENGTH = 100
-REASON_REQUIRED = "Give a reason: it is kept with the change history."
+REASON_REQUIRED = _("Give a reason: it is kept with the change history.")
 
 
 def clean_reason(reason: str | None) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core import formatting, tabular
 from core.forms import ConfirmForm, DateInput, LocalDecimalField, ReasonMixin
@@ -101,11 +102,13 @@ class ExchangeRateEditForm(ExchangeRateForm, ConfirmForm):
         if payments:
             for name in ("currency", "date", "rate"):
                 self.fields[name].disabled = True
-            self.fields["rate"].help_text = (
-                f"{payments} payment{'s' if payments != 1 else ''} "
-                f"{'were' if payments != 1 else 'was'} converted with this rate: its currency, "
-                "date and figure stay; only its source can be corrected."
-            )
+            self.fields["rate"].help_text = ngettext(
+                "%(count)s payment was converted with this rate: its currency, date and "
+                "figure stay; only its source can be corrected.",
+                "%(count)s payments were converted with this rate: its currency, date and "
+                "figure stay; only its source can be corrected.",
+                payments,
+            ) % {"count": payments}
 
 
 class CsvUploadForm(forms.Form):

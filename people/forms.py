@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.access import Role
 from core.forms import ReasonMixin
 
-ROLE_HELP = (
+ROLE_HELP = _(
     "Desk officers edit everything and manage the partnership's people; mission staff log "
     "the consultations; auditors read, download and read the change history."
 )

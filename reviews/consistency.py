@@ -16,6 +16,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from consultations.models import ActionPoint
 from core.access import Capability
@@ -96,10 +97,17 @@ def goal_status_disagrees_with_assessment(data: CheckInput) -> list[Inconsistenc
         found.append(
             Inconsistency(
                 check="goal_status_disagrees_with_assessment",
-                subject=f"Goal {goal.number}",
+                subject=_("Goal %(number)s") % {"number": goal.number},
                 message=(
-                    f"The goal tracker says “{GoalStatus(status).label}”{as_of}; the review "
-                    f"rates the goal “{assessment.get_rating_display()}”."
+                    _(
+                        "The goal tracker says “%(label)s”%(as_of)s; the review rates the goal "
+                        "“%(rating_display)s”."
+                    )
+                    % {
+                        "label": GoalStatus(status).label,
+                        "as_of": as_of,
+                        "rating_display": assessment.get_rating_display(),
+                    }
                 ),
                 links=(
                     Link(
@@ -127,8 +135,8 @@ def priority_area_not_assessed(data: CheckInput) -> list[Inconsistency]:
     return [
         Inconsistency(
             check="priority_area_not_assessed",
-            subject=f"Priority area {row.area.number}",
-            message="The review has no assessment of this priority area.",
+            subject=_("Priority area %(number)s") % {"number": row.area.number},
+            message=_("The review has no assessment of this priority area."),
             links=(
                 Link(
                     "Assess it",
@@ -152,9 +160,16 @@ def budget_year_does_not_add_up(data: CheckInput) -> list[Inconsistency]:
             check="budget_year_does_not_add_up",
             subject=str(year.year),
             message=(
-                f"The budget lines of {year.year} add up to {money(year.planned, data.currency)}, "
-                f"not the agreement's {money(year.annual_amount, data.currency)} a year "
-                f"(a difference of {amount(year.difference)})."
+                _(
+                    "The budget lines of %(year)s add up to %(money)s, not the agreement's "
+                    "%(money2)s a year (a difference of %(amount)s)."
+                )
+                % {
+                    "year": year.year,
+                    "money": money(year.planned, data.currency),
+                    "money2": money(year.annual_amount, data.currency),
+                    "amount": amount(year.difference),
+                }
             ),
             links=(
                 Link(
@@ -180,10 +195,20 @@ def payment_without_rate(data: CheckInput) -> list[Inconsistency]:
                 check="payment_without_rate",
                 subject=payment.reference,
                 message=(
-                    f"The {payment.get_kind_display().lower()} {payment.reference} of "
-                    f"{money(payment.amount, payment.currency)} on {_day(payment.value_date)} "
-                    f"({line.label}) was converted at {payment.exchange_rate.normalize()} DKK "
-                    f"per {payment.currency}, a rate recorded nowhere."
+                    _(
+                        "The %(payment)s %(reference)s of %(money)s on %(day)s (%(label)s) was "
+                        "converted at %(normalize)s DKK per %(currency)s, a rate recorded "
+                        "nowhere."
+                    )
+                    % {
+                        "payment": payment.get_kind_display().lower(),
+                        "reference": payment.reference,
+                        "money": money(payment.amount, payment.currency),
+                        "day": _day(payment.value_date),
+                        "label": line.label,
+                        "normalize": payment.exchange_rate.normalize(),
+                        "currency": payment.currency,
+                    }
                 ),
                 links=(
                     Link(
@@ -208,10 +233,18 @@ def action_point_overdue_at_period_end(data: CheckInput) -> list[Inconsistency]:
     return [
         Inconsistency(
             check="action_point_overdue_at_period_end",
-            subject=f"Action point of {point.consultation.year}",
+            subject=_("Action point of %(year)s") % {"year": point.consultation.year},
             message=(
-                f"“{point.description}” ({point.owner}) was due on {_day(point.due_date)} and "
-                f"was still open at the end of the period, {_day(end)}."
+                _(
+                    "“%(description)s” (%(owner)s) was due on %(day)s and was still open at "
+                    "the end of the period, %(day2)s."
+                )
+                % {
+                    "description": point.description,
+                    "owner": point.owner,
+                    "day": _day(point.due_date),
+                    "day2": _day(end),
+                }
             ),
             links=(
                 Link(
@@ -236,27 +269,27 @@ class Check:
 CHECKS: tuple[Check, ...] = (
     Check(
         "goal_status_disagrees_with_assessment",
-        "A goal's latest tracker status contradicts its assessment",
+        _("A goal's latest tracker status contradicts its assessment"),
         goal_status_disagrees_with_assessment,
     ),
     Check(
         "priority_area_not_assessed",
-        "A priority area has no assessment",
+        _("A priority area has no assessment"),
         priority_area_not_assessed,
     ),
     Check(
         "budget_year_does_not_add_up",
-        "A year's budget lines do not add up to the annual amount",
+        _("A year's budget lines do not add up to the annual amount"),
         budget_year_does_not_add_up,
     ),
     Check(
         "payment_without_rate",
-        "A payment in a foreign currency has no recorded exchange rate",
+        _("A payment in a foreign currency has no recorded exchange rate"),
         payment_without_rate,
     ),
     Check(
         "action_point_overdue_at_period_end",
-        "An action point was overdue at the end of the review's period",
+        _("An action point was overdue at the end of the review's period"),
         action_point_overdue_at_period_end,
     ),
 )

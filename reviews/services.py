@@ -54,11 +54,11 @@ TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
     TimeoutError,
 )
 
-ISSUED_MESSAGE = (
+ISSUED_MESSAGE = _(
     "This review is issued (or its issued report is being rendered): its assessments and "
     "sources no longer change."
 )
-REASON_REQUIRED = "Give a reason: it is kept with the change history."
+REASON_REQUIRED = _("Give a reason: it is kept with the change history.")
 
 
 def _check_not_issued(review: Review) -> None:

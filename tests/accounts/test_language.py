@@ -48,7 +48,12 @@ def test_the_switcher_sets_the_profile_in_one_click(desk, login):
     assert answer.status_code == 302
     assert answer["Location"] == "/account/"
     assert Profile.objects.get(user=desk).language == "da"
-    assert html_lang(client.get("/account/", HTTP_ACCEPT_LANGUAGE="en")) == "da"
+    danish = client.get("/account/", HTTP_ACCEPT_LANGUAGE="en")
+    assert html_lang(danish) == "da"
+    # Each language is named in its own words, whatever the page's language.
+    assert '<button class="linklike" type="submit" lang="en-gb">English</button>' in (
+        danish.content.decode()
+    )
     # The choice follows the person to another browser.
     other = login(desk)
     assert html_lang(other.get("/", HTTP_ACCEPT_LANGUAGE="en")) == "da"
