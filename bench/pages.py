@@ -17,7 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from partnership.seed import IOM_SLUG
+from portfolio.seed import IOM_SLUG
 
 # Actions that only answer POST (or whose GET is the confirmation of one), and downloads
 # of files: no page to count.

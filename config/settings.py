@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "consultations",
     "iati",
     "attention",
+    "portfolio",
 ]
 
 MIDDLEWARE = [

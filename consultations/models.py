@@ -75,6 +75,44 @@ class Consultation(models.Model):
             )
 
 
+class StandardAgendaItem(models.Model):
+    """An item every annual consultation of the partnership starts with: what its strategy
+    lists for the consultations to discuss, and the issues Denmark raises there.
+
+    A new consultation's agenda is copied from these (``services.consultation_create``),
+    so a later change here leaves the agendas of existing consultations as they are."""
+
+    class Kind(models.TextChoices):
+        STANDARD = "standard", "Standard item"
+        RAISED = "raised", "Raised by Denmark"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="standard_agenda"
+    )
+    order = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.STANDARD)
+    code = models.CharField(
+        max_length=30, help_text="The item's number in the strategy (iv) or a short name."
+    )
+    title = models.CharField(max_length=300)
+    citation = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partnership", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "order"], name="standard_agenda_order_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "code"], name="standard_agenda_code_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}) {self.title}" if self.kind == self.Kind.STANDARD else self.title
+
+
 class AgendaItem(models.Model):
     class Kind(models.TextChoices):
         STANDARD = "standard", "Standard item"

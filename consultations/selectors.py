@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from partnership.models import OverallGoal, Partnership, Risk
 
-from .models import ActionPoint, AgendaItem, Consultation, Note, NoteRevision
+from .models import (
+    ActionPoint,
+    AgendaItem,
+    Consultation,
+    Note,
+    NoteRevision,
+    StandardAgendaItem,
+)
 
 
 def _count(queryset: QuerySet, path: str) -> Coalesce:
@@ -27,6 +34,12 @@ def _count(queryset: QuerySet, path: str) -> Coalesce:
         .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def standard_agenda(*, partnership: Partnership) -> list[StandardAgendaItem]:
+    """The items every new consultation of the partnership starts with, in their order
+    (one query). A partnership whose strategy prescribes none has an empty one."""
+    return list(StandardAgendaItem.objects.filter(partnership=partnership).order_by("order"))
 
 
 def consultation_list(*, partnership: Partnership) -> QuerySet[Consultation]:

@@ -15,8 +15,15 @@ from django.utils import timezone
 from partnership.assignees import UNCHANGED
 from partnership.models import OverallGoal, Partnership, Risk
 
-from .agenda import standard_agenda
-from .models import ActionPoint, AgendaItem, Consultation, Note, NoteRevision
+from .models import (
+    ActionPoint,
+    AgendaItem,
+    Consultation,
+    Note,
+    NoteRevision,
+    StandardAgendaItem,
+)
+from .selectors import standard_agenda
 
 Status = Consultation.Status
 
@@ -46,6 +53,7 @@ def _with_history_user(instance: Any, user: Any) -> None:
 
 
 def _create_standard_agenda(consultation: Consultation) -> None:
+    """Copy the partnership's standard agenda (one query) onto the new consultation."""
     items = [
         AgendaItem(
             consultation=consultation,
@@ -55,7 +63,7 @@ def _create_standard_agenda(consultation: Consultation) -> None:
             title=item.title,
             citation=item.citation,
         )
-        for order, item in enumerate(standard_agenda(consultation.partnership.slug), start=1)
+        for order, item in enumerate(standard_agenda(partnership=consultation.partnership), 1)
     ]
     for item in items:
         item.full_clean()
@@ -95,6 +103,38 @@ def consultation_create(
     consultation.save()
     _create_standard_agenda(consultation)
     return consultation
+
+
+# --- The standard agenda of a partnership ----------------------------------------------------
+
+
+@transaction.atomic
+def standard_agenda_item_create(
+    *,
+    partnership: Partnership,
+    by: Any,
+    code: str,
+    title: str,
+    kind: str = StandardAgendaItem.Kind.STANDARD,
+    citation: str = "",
+    reason: str = "",
+) -> StandardAgendaItem:
+    """Add an item to the end of the partnership's standard agenda: the consultations
+    created from now on start with it."""
+    last = StandardAgendaItem.objects.filter(partnership=partnership).aggregate(m=Max("order"))
+    item = StandardAgendaItem(
+        partnership=partnership,
+        order=(last["m"] or 0) + 1,
+        kind=kind,
+        code=code.strip(),
+        title=title.strip(),
+        citation=citation.strip(),
+    )
+    item.full_clean()
+    _with_history_user(item, by)
+    item._change_reason = reason
+    item.save()
+    return item
 
 
 # Which status may follow which; the capability to leave or enter "notes cleared" is

@@ -98,6 +98,15 @@ class Partnership(models.Model):
     strategy_title = models.CharField(max_length=300, blank=True)
     strategy_date = models.CharField(max_length=40, blank=True)
     citation = models.CharField(max_length=200, blank=True)
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renewals",
+        verbose_name="renews",
+        help_text="The partnership of the previous period that this one renews.",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -10,19 +10,27 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Max
+from django.utils.text import slugify
 
 from core.services import record_update
 from core.uploads import validate_upload
 
 from .models import (
+    Currency,
     Document,
     GoalUpdate,
+    Organisation,
+    OrganisationFact,
     OverallGoal,
     Partnership,
     PriorityArea,
     Risk,
     RiskAssessment,
 )
+
+DEFAULT_DONOR = "Denmark — Ministry of Foreign Affairs"
+Status = Partnership.Status
 
 # The fields of each record that an edit may change: the forms and the serializers list
 # these, and the update services refuse any other.
@@ -68,6 +76,269 @@ def partnership_update(
     history entry. A change that differs in nothing writes nothing."""
     _only(PARTNERSHIP_FIELDS, changes)
     return record_update(instance=partnership, data=changes, reason=reason, by=by)
+
+
+# --- Creating organisations, partnerships and what a strategy holds ---------------------------
+
+
+def _save_new(instance: Any, by: Any, reason: str = "") -> Any:
+    """Check and save a new record, with who made it (and why) in its history."""
+    instance.full_clean()
+    instance._history_user = by  # else the request's user (HistoryRequestMiddleware)
+    if reason:
+        instance._change_reason = reason
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    by: Any,
+    name: str,
+    acronym: str,
+    headquarters: str = "",
+    founded: int | None = None,
+    member_states: int | None = None,
+    countries_with_offices: int | None = None,
+    un_related_since: int | None = None,
+    iati_identifier: str = "",
+    citation: str = "",
+    reason: str = "",
+) -> Organisation:
+    """A multilateral organisation the ministry may hold partnerships with."""
+    name = name.strip()
+    if Organisation.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": f"{name} is already recorded: choose it instead."})
+    organisation = Organisation(
+        name=name,
+        acronym=acronym.strip(),
+        headquarters=headquarters.strip(),
+        founded=founded,
+        member_states=member_states,
+        countries_with_offices=countries_with_offices,
+        un_related_since=un_related_since,
+        iati_identifier=iati_identifier.strip(),
+        citation=citation.strip(),
+    )
+    return _save_new(organisation, by, reason)
+
+
+@transaction.atomic
+def organisation_fact_create(
+    *, organisation: Organisation, by: Any, label: str, value: str, citation: str, reason: str = ""
+) -> OrganisationFact:
+    """A further fact a strategy states about the organisation, after those recorded."""
+    last = organisation.facts.aggregate(m=Max("order"))["m"] or 0
+    fact = OrganisationFact(
+        organisation=organisation, order=last + 1, label=label, value=value, citation=citation
+    )
+    return _save_new(fact, by, reason)
+
+
+def default_slug(*, donor: str, acronym: str, start_date: date, end_date: date) -> str:
+    """``denmark-iom-2021-2025``: the donor's first word, the acronym and the years."""
+    words = (donor or "").split()
+    first = words[0] if words else ""
+    return slugify(f"{first} {acronym} {start_date.year} {end_date.year}")[:80].strip("-")
+
+
+@transaction.atomic
+def partnership_create(
+    *,
+    by: Any,
+    organisation: Organisation,
+    title: str,
+    start_date: date,
+    end_date: date,
+    annual_amount: Decimal,
+    currency: str = Currency.DKK,
+    slug: str = "",
+    donor: str = DEFAULT_DONOR,
+    funding_note: str = "",
+    signature_date: date | None = None,
+    status: str = Status.DRAFT,
+    mid_term_review_due: str = "",
+    strategy_title: str = "",
+    strategy_date: str = "",
+    citation: str = "",
+    previous: Partnership | None = None,
+    strategy_document: UploadedFile | None = None,
+    reason: str = "",
+) -> Partnership:
+    """A new partnership (a draft unless ``status`` says otherwise) with the organisation.
+    Without a slug it is made from the donor, the organisation's acronym and the years.
+    ``strategy_document`` is the strategy's file, stored as its first document; ``previous``
+    the partnership it renews."""
+    if not slug and start_date and end_date:
+        slug = default_slug(
+            donor=donor, acronym=organisation.acronym, start_date=start_date, end_date=end_date
+        )
+    if slug and Partnership.objects.filter(slug=slug).exists():
+        raise ValidationError(
+            {"slug": f"The slug {slug} is taken by another partnership: give one of its own."}
+        )
+    partnership = Partnership(
+        organisation=organisation,
+        title=title.strip(),
+        slug=slug,
+        donor=donor.strip(),
+        start_date=start_date,
+        end_date=end_date,
+        annual_amount=annual_amount,
+        currency=currency,
+        funding_note=funding_note.strip(),
+        signature_date=signature_date,
+        status=status,
+        mid_term_review_due=mid_term_review_due.strip(),
+        strategy_title=strategy_title.strip(),
+        strategy_date=strategy_date.strip(),
+        citation=citation.strip(),
+        previous=previous,
+    )
+    _save_new(partnership, by, reason)
+    if strategy_document is not None:
+        try:
+            document_create(
+                partnership=partnership,
+                by=by,
+                kind=Document.Kind.STRATEGY,
+                title=strategy_title.strip() or title.strip(),
+                file=strategy_document,
+            )
+        except ValidationError as error:
+            raise ValidationError({"strategy_document": error.messages}) from error
+    return partnership
+
+
+def _check_open(partnership: Partnership) -> None:
+    """A closed partnership's strategy is kept as it ended."""
+    if partnership.status == Status.CLOSED:
+        raise ValidationError(f"{partnership.title} is closed: its strategy is kept as it ended.")
+
+
+def _next_number(queryset: Any) -> int:
+    return (queryset.aggregate(m=Max("number"))["m"] or 0) + 1
+
+
+@transaction.atomic
+def priority_area_create(
+    *,
+    partnership: Partnership,
+    by: Any,
+    title: str,
+    number: int | None = None,
+    short_title: str = "",
+    description: str = "",
+    citation: str = "",
+    reason: str = "",
+) -> PriorityArea:
+    """A priority area of a draft or active partnership, numbered after the last unless
+    ``number`` says otherwise."""
+    _check_open(partnership)
+    area = PriorityArea(
+        partnership=partnership,
+        number=number or _next_number(partnership.priority_areas),
+        title=title.strip(),
+        short_title=short_title.strip(),
+        description=description.strip(),
+        citation=citation.strip(),
+    )
+    return _save_new(area, by, reason)
+
+
+@transaction.atomic
+def goal_create(
+    *,
+    partnership: Partnership,
+    by: Any,
+    text: str,
+    number: int | None = None,
+    priority_area: PriorityArea | None = None,
+    indicator: str = "",
+    unit: str = "",
+    baseline_value: Decimal | None = None,
+    baseline_year: int | None = None,
+    baseline_note: str = "",
+    baseline_citation: str = "",
+    target_value: Decimal | None = None,
+    target_description: str = "",
+    citation: str = "",
+    reason: str = "",
+) -> OverallGoal:
+    """An overall goal of a draft or active partnership, with its indicator if one fits;
+    numbered after the last unless ``number`` says otherwise."""
+    _check_open(partnership)
+    if priority_area is not None and priority_area.partnership_id != partnership.pk:
+        raise ValidationError(
+            {"priority_area": "Choose a priority area of the goal's partnership."}
+        )
+    goal = OverallGoal(
+        partnership=partnership,
+        number=number or _next_number(partnership.goals),
+        text=text.strip(),
+        priority_area=priority_area,
+        indicator=indicator.strip(),
+        unit=unit.strip(),
+        baseline_value=baseline_value,
+        baseline_year=baseline_year,
+        baseline_note=baseline_note.strip(),
+        baseline_citation=baseline_citation.strip(),
+        target_value=target_value,
+        target_description=target_description.strip(),
+        citation=citation.strip(),
+    )
+    return _save_new(goal, by, reason)
+
+
+@transaction.atomic
+def risk_create(
+    *,
+    partnership: Partnership,
+    by: Any,
+    title: str,
+    description: str,
+    number: int | None = None,
+    citation: str = "",
+    reason: str = "",
+) -> Risk:
+    """A risk of a draft or active partnership, numbered after the last unless ``number``
+    says otherwise."""
+    _check_open(partnership)
+    risk = Risk(
+        partnership=partnership,
+        number=number or _next_number(partnership.risks),
+        title=title.strip(),
+        description=description.strip(),
+        citation=citation.strip(),
+    )
+    return _save_new(risk, by, reason)
+
+
+@transaction.atomic
+def document_reference_create(
+    *,
+    partnership: Partnership,
+    by: Any,
+    kind: str,
+    title: str,
+    year: int | None = None,
+    reference: str = "",
+    url: str = "",
+    citation: str = "",
+    reason: str = "",
+) -> Document:
+    """A document a strategy cites, by its reference and link if it has one: no file."""
+    document = Document(
+        partnership=partnership,
+        kind=kind,
+        title=title.strip(),
+        year=year,
+        reference=reference.strip(),
+        url=url.strip(),
+        citation=citation.strip(),
+    )
+    return _save_new(document, by, reason)
 
 
 def priority_area_update(

@@ -10,8 +10,8 @@ from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
 
-from partnership import seed
 from partnership.models import Membership, Partnership
+from portfolio import seed
 from tests import factories
 
 Role = Membership.Role

@@ -18,6 +18,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import jsonschema
+import yaml
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -39,8 +40,8 @@ from funding.models import (
 )
 from iati import services as iati_services
 from iati.models import IatiActivity, IatiImport, IatiTransaction
-from partnership import seed
 from partnership.models import Membership, OverallGoal, Partnership, Risk
+from portfolio import seed
 from reviews.models import Finding, GoalAssessment, PriorityAreaAssessment, Recommendation
 from tests import factories
 from tests.consultations import factories as consultation_factories
@@ -909,12 +910,12 @@ def assert_conforms(body: Any, operation: dict[str, Any], status: int) -> None:
 def twin_of_iom(tmp_path: Path) -> Partnership:
     """A second partnership loaded from the same strategy, under another slug: every rule's
     ``make`` works in it as in the IOM one."""
-    data = seed.read_strategy_fixture()
+    data = yaml.safe_load(seed.IOM_STRATEGY.read_text(encoding="utf-8"))
     data["partnership"] = {
         **data["partnership"],
         "slug": "twin-partnership",
         "title": "A twin agreement",
     }
-    path = tmp_path / "twin.json"
-    path.write_text(json.dumps(data), encoding="utf-8")
+    path = tmp_path / "twin.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return seed.load(path)
