@@ -15,6 +15,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "digest_frequency", "digest_time", "digest_weekday"]
+    list_display = [
+        "user",
+        "is_portfolio_admin",
+        "digest_frequency",
+        "digest_time",
+        "digest_weekday",
+    ]
+    list_filter = ["is_portfolio_admin"]
     list_select_related = ["user"]
     search_fields = ["user__username"]

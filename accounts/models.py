@@ -69,11 +69,20 @@ DEFAULT_DIGEST_TIME = dt.time(7, 0)
 
 
 class Profile(models.Model):
-    """A person's preferences: when they get the e-mail digest of what needs their
-    attention. A user without a row has the defaults (daily at 07:00, the site's time)."""
+    """A person's ministry-wide role and preferences: whether they administer the
+    portfolio, and when they get the e-mail digest of what needs their attention. A user
+    without a row has the defaults (no portfolio role; daily at 07:00, the site's time)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    is_portfolio_admin = models.BooleanField(
+        "portfolio administrator",
+        default=False,
+        help_text=(
+            "A ministry-wide role held by a few people: creates partnerships and manages "
+            "the memberships of every partnership. Read through core.access."
+        ),
     )
     digest_frequency = models.CharField(
         "e-mail digest",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404
 
@@ -50,6 +50,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 }
 
 _ROLES_ATTR = "_partnership_roles"
+_PORTFOLIO_ADMIN_ATTR = "_is_portfolio_admin"
 
 
 def roles_of(user: Any) -> dict[int, str]:
@@ -61,6 +62,26 @@ def roles_of(user: Any) -> dict[int, str]:
         roles = dict(user.memberships.values_list("partnership_id", "role"))
         setattr(user, _ROLES_ATTR, roles)
     return roles
+
+
+def is_portfolio_admin(user: Any) -> bool:
+    """Whether the user holds the ministry-wide portfolio administrator role (their
+    profile's flag; superusers always do). At most one query, cached on the user object.
+
+    The profile is read through the user's ``profile`` (its related name), so this module
+    names no app's models."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", True):
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, _PORTFOLIO_ADMIN_ATTR, None)
+    if cached is None:
+        try:
+            cached = bool(user.profile.is_portfolio_admin)
+        except ObjectDoesNotExist:
+            cached = False
+        setattr(user, _PORTFOLIO_ADMIN_ATTR, cached)
+    return cached
 
 
 def role_in(user: Any, partnership_id: int) -> str | None:

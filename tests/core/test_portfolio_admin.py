@@ -1,0 +1,46 @@
+"""The portfolio administrator: a ministry-wide role held by a few people (their
+profile's flag) and by every superuser, read through ``core.access.is_portfolio_admin``."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.models import Profile
+from core.access import is_portfolio_admin
+from tests.factories import UserFactory
+
+
+def test_a_person_is_a_portfolio_administrator_only_when_their_profile_says_so(db):
+    plain = UserFactory(username="plain")
+    preferences_only = UserFactory(username="prefs")
+    Profile.objects.create(user=preferences_only)
+    admin = UserFactory(username="portfolio")
+    Profile.objects.create(user=admin, is_portfolio_admin=True)
+
+    assert not is_portfolio_admin(plain)  # no profile row: the default
+    assert not is_portfolio_admin(preferences_only)
+    assert is_portfolio_admin(get_user_model().objects.get(username="portfolio"))
+
+
+def test_superusers_are_portfolio_administrators_and_anonymous_visitors_are_not(db):
+    root = get_user_model().objects.create_superuser("root", "root@example.org", "x-long-pw-1")
+    assert is_portfolio_admin(root)
+    assert not is_portfolio_admin(AnonymousUser())
+
+
+def test_a_deactivated_portfolio_administrator_holds_the_role_no_longer(db):
+    admin = UserFactory(username="portfolio", is_active=False)
+    Profile.objects.create(user=admin, is_portfolio_admin=True)
+    assert not is_portfolio_admin(admin)
+
+
+def test_the_answer_is_read_once_per_request_user(db, django_assert_num_queries):
+    admin = UserFactory(username="portfolio")
+    Profile.objects.create(user=admin, is_portfolio_admin=True)
+    user = get_user_model().objects.get(pk=admin.pk)
+    with django_assert_num_queries(1):
+        assert is_portfolio_admin(user)
+        assert is_portfolio_admin(user)
+    nobody = get_user_model().objects.get(pk=UserFactory(username="nobody").pk)
+    with django_assert_num_queries(1):
+        assert not is_portfolio_admin(nobody)
+        assert not is_portfolio_admin(nobody)
