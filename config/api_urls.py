@@ -9,6 +9,7 @@ from consultations.api import register as register_consultations
 from funding.api import register as register_funding
 from iati.api import register as register_iati
 from partnership.api import register as register_partnership
+from portfolio.api import register as register_portfolio
 from reviews.api import register as register_reviews
 
 # An action whose path ends in a file name (``iati/activities.xml``).
@@ -45,5 +46,6 @@ register_reviews(router)
 register_consultations(router)
 register_iati(router)
 register_attention(router)
+register_portfolio(router)
 
 urlpatterns = router.urls

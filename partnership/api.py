@@ -6,11 +6,12 @@ from typing import Any
 
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins
+from rest_framework import mixins, permissions, status
+from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from core.filters import FilterSet
-from core.viewsets import CachedListMixin, PartnershipScopedViewSet
+from core.viewsets import CachedListMixin, IsPortfolioAdmin, PartnershipScopedViewSet
 
 from . import access, serializers, services
 from .history_api import HistoryViewSet
@@ -35,13 +36,29 @@ class UpdateWithReasonMixin(mixins.UpdateModelMixin):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List the partnerships you belong to"),
+    list=extend_schema(
+        summary="List the partnerships you belong to (all of them, for portfolio administrators)"
+    ),
     retrieve=extend_schema(summary="Read a partnership (the agreement)"),
+    create=extend_schema(
+        summary="Create a partnership, with a new organisation or one recorded (portfolio "
+        "administrators)",
+        description="A draft unless `status` says otherwise. Send JSON, or a multipart form "
+        "with the strategy's file as `strategy_document`. The organisation is one already "
+        "recorded (`organisation`: its name or acronym) or a new one "
+        "(`new_organisation_name` and `new_organisation_acronym`): both are saved, or neither.",
+        request={
+            "application/json": serializers.PartnershipCreateSerializer,
+            "multipart/form-data": serializers.PartnershipCreateSerializer,
+        },
+        responses={201: serializers.PartnershipCreateSerializer},
+    ),
     update=extend_schema(summary="Replace the agreement's facts (desk officers)"),
     partial_update=extend_schema(summary="Change the agreement's facts (desk officers)"),
 )
 class PartnershipViewSet(
     UpdateWithReasonMixin,
+    mixins.CreateModelMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
     PartnershipScopedViewSet,
@@ -51,6 +68,40 @@ class PartnershipViewSet(
     filterset_fields = ["status"]
     ordering_fields = ["start_date", "title"]
     ordering = ["-start_date", "title"]
+    # Ids only: partnerships/import/ and partnerships/<slug>/… are other resources' routes.
+    lookup_value_regex = "[0-9]+"
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [permissions.IsAuthenticated(), IsPortfolioAdmin()]
+        return super().get_permissions()
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return serializers.PartnershipCreateSerializer
+        return serializers.PartnershipSerializer
+
+    def create(self, request, *args, **kwargs):
+        payload = self.get_serializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        organisation = data.pop("organisation", None)
+        new_organisation = {
+            "name": data.pop("new_organisation_name", ""),
+            "acronym": data.pop("new_organisation_acronym", ""),
+        }
+        if organisation is not None:
+            partnership = services.partnership_create(
+                by=request.user, organisation=organisation, **data
+            )
+        else:
+            partnership = services.partnership_create_with_organisation(
+                by=request.user, new_organisation=new_organisation, **data
+            )
+        body = serializers.PartnershipCreateSerializer(
+            self.access.base().get(pk=partnership.pk), context=self.get_serializer_context()
+        ).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
     def save_update(self, partnership, **kwargs):
         return services.partnership_update(partnership=partnership, **kwargs)

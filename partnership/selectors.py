@@ -29,11 +29,15 @@ from .models import (
 )
 
 
-def partnerships_with_roles(*, user: Any) -> list[tuple[Partnership, Role]]:
-    """The partnerships the user belongs to, newest first, each with the user's role."""
+def partnerships_with_roles(*, user: Any) -> list[tuple[Partnership, Role | None]]:
+    """The partnerships the user belongs to (every one, for a portfolio administrator),
+    newest first, each with the user's role (``None`` where they hold none)."""
     roles = roles_of(user)
     partnerships = access.partnerships.visible(user).order_by("-start_date", "title")
-    return [(partnership, Role(roles[partnership.pk])) for partnership in partnerships]
+    return [
+        (partnership, Role(roles[partnership.pk]) if partnership.pk in roles else None)
+        for partnership in partnerships
+    ]
 
 
 def priority_areas(*, partnership: Partnership) -> QuerySet[PriorityArea]:

@@ -31,6 +31,12 @@ from .models import (
 
 DEFAULT_DONOR = "Denmark — Ministry of Foreign Affairs"
 Status = Partnership.Status
+# A partnership moves forward only: a draft is agreed (active), an agreement ends (closed).
+STATUS_MOVES = {
+    Status.DRAFT: {Status.DRAFT, Status.ACTIVE},
+    Status.ACTIVE: {Status.ACTIVE, Status.CLOSED},
+    Status.CLOSED: {Status.CLOSED},
+}
 
 # The fields of each record that an edit may change: the forms and the serializers list
 # these, and the update services refuse any other.
@@ -73,8 +79,18 @@ def partnership_update(
     *, partnership: Partnership, by: Any, changes: Mapping[str, Any], reason: str = ""
 ) -> Partnership:
     """Change the agreement's facts (``PARTNERSHIP_FIELDS``); the reason goes with the
-    history entry. A change that differs in nothing writes nothing."""
+    history entry. A change that differs in nothing writes nothing. Its status moves
+    forward only (``STATUS_MOVES``)."""
     _only(PARTNERSHIP_FIELDS, changes)
+    status = changes.get("status", partnership.status)
+    if status not in STATUS_MOVES[Status(partnership.status)]:
+        raise ValidationError(
+            {
+                "status": f"{partnership.title} is {partnership.get_status_display().lower()}:"
+                f" it cannot become {Status(status).label.lower()}. A draft becomes active, an "
+                "active partnership closed."
+            }
+        )
     return record_update(instance=partnership, data=changes, reason=reason, by=by)
 
 
@@ -209,6 +225,28 @@ def partnership_create(
         except ValidationError as error:
             raise ValidationError({"strategy_document": error.messages}) from error
     return partnership
+
+
+NEW_ORGANISATION_PREFIX = "new_organisation_"
+
+
+@transaction.atomic
+def partnership_create_with_organisation(
+    *, by: Any, new_organisation: Mapping[str, Any], **fields: Any
+) -> Partnership:
+    """A new organisation (``organisation_create``'s arguments) and a partnership with it
+    (``partnership_create``'s): both are saved, or neither. The organisation's errors name
+    the fields ``new_organisation_<field>``."""
+    try:
+        organisation = organisation_create(by=by, **new_organisation)
+    except ValidationError as error:
+        raise ValidationError(
+            {
+                f"{NEW_ORGANISATION_PREFIX}{'name' if name == NON_FIELD_ERRORS else name}": messages
+                for name, messages in error.message_dict.items()
+            }
+        ) from error
+    return partnership_create(by=by, organisation=organisation, **fields)
 
 
 def _check_open(partnership: Partnership) -> None:

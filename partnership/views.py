@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core import caching, cards, exports, history
-from core.access import Capability
+from core.access import Capability, is_portfolio_admin
 from core.views import add_form_errors, form_status, partnership_context
 
 from . import access, selectors, services
@@ -36,7 +36,8 @@ from .models import Partnership
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     rows = selectors.partnerships_with_roles(user=request.user)
-    return render(request, "partnership/home.html", {"rows": rows})
+    context = {"rows": rows, "portfolio_admin": is_portfolio_admin(request.user)}
+    return render(request, "partnership/home.html", context)
 
 
 @require_GET
@@ -64,7 +65,9 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         return render_to_string("partnership/dashboard_body.html", body_context)
 
     # What the page shows depends on the partnership's data and the reader's role only.
-    context["body"] = caching.cached(("dashboard", partnership.pk, context["role"].value), body)
+    role = context["role"].value if context["role"] else "portfolio-admin"
+    context["body"] = caching.cached(("dashboard", partnership.pk, role), body)
+    context["portfolio_admin"] = is_portfolio_admin(request.user)
     return render(request, "partnership/dashboard.html", context)
 
 
@@ -109,7 +112,10 @@ def goal_list(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = access.partnerships.get(user=request.user, slug=slug)
     goals = list(selectors.goals_with_status(partnership=partnership))
     context = partnership_context(
-        request, partnership, goals=goals, status_counts=selectors.goal_status_counts(goals)
+        request,
+        partnership,
+        goals=goals,
+        status_counts=selectors.goal_status_counts(goals),
     )
     return render(request, "partnership/goal_list.html", context)
 

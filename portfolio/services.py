@@ -11,17 +11,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from consultations import services as consultation_services
 from funding import services as funding_services
+from funding.models import BudgetLine
 from partnership import services as partnership_services
 from partnership.models import Organisation, Partnership
 
-from . import strategy_file
+from . import selectors, strategy_file
 from .strategy_file import Entry, FileError, Strategy, StrategyFileError
 
 
@@ -175,3 +179,110 @@ def strategy_import(*, content: bytes, filename: str, by: Any) -> Saved:
     return strategy_save(
         strategy=strategy, by=by, reason=f"Loaded from the strategy file {filename[:60]}"
     )
+
+
+# --- Renewal ---------------------------------------------------------------------------------
+
+
+def _with_new_years(text: str, old: Partnership, start: date, end: date) -> str:
+    """The text with the old period's years put as the new period's (``IOM 2018–2020`` →
+    ``IOM 2021–2025``); empty when the text does not name the old period."""
+    for dash in ("–", "-", "/"):
+        years = f"{old.start_date.year}{dash}{old.end_date.year}"
+        if years in text:
+            return text.replace(years, f"{start.year}{dash}{end.year}")
+    return ""
+
+
+def _carried_budget(old: Partnership, start: date, end: date) -> list[Entry]:
+    """Each component of the old budget at its last year's amount, as an indicative line for
+    each year of the new period: the table Parliament is then asked to approve."""
+    last: dict[str, BudgetLine] = {}
+    for line in old.budget_lines.order_by("year"):
+        last[line.component] = line
+    entries = []
+    for year in range(start.year, end.year + 1):
+        for component, line in sorted(last.items()):
+            entries.append(
+                Entry(
+                    values={
+                        "year": year,
+                        "component": component,
+                        "amount": line.amount,
+                        "status": BudgetLine.Status.INDICATIVE,
+                        "citation": f"Carried over from {old.title}, {line.year}",
+                    },
+                    path=f"budget[{len(entries) + 1}]",
+                )
+            )
+    return entries
+
+
+@transaction.atomic
+def partnership_renew(
+    *,
+    partnership: Partnership,
+    by: Any,
+    start_date: date,
+    end_date: date,
+    title: str = "",
+    slug: str = "",
+    annual_amount: Decimal | None = None,
+    strategy_title: str = "",
+    strategy_date: str = "",
+    strategy_document: UploadedFile | None = None,
+) -> Partnership:
+    """A draft partnership for the period after ``partnership``'s, with a copy of its
+    priority areas, goals (with their indicators), risks, standard agenda and budget
+    components (each at its last year's amount, indicative, for every new year); nothing
+    that happened under it (updates, assessments, payments, consultations, reviews,
+    documents) is carried over. Its title and slug follow the old ones with the new years
+    unless given."""
+    old = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    renewal = old.renewals.first()
+    if renewal is not None:
+        raise ValidationError(
+            {"start_date": f"{old.title} was renewed already, as “{renewal.title}”."}
+        )
+    if start_date and start_date <= old.end_date:
+        raise ValidationError(
+            {
+                "start_date": "The next period starts after this one ends "
+                f"({old.end_date:%-d %B %Y})."
+            }
+        )
+    strategy = selectors.strategy_of(partnership=old)
+    values = strategy.partnership.values
+    values.update(
+        title=title.strip()
+        or _with_new_years(old.title, old, start_date, end_date)
+        or f"{old.title} ({start_date.year}–{end_date.year})"[:300],
+        slug=slug.strip() or _with_new_years(old.slug, old, start_date, end_date),
+        start_date=start_date,
+        end_date=end_date,
+        annual_amount=old.annual_amount if annual_amount is None else annual_amount,
+        status=Partnership.Status.DRAFT,
+        funding_note="",
+        signature_date=None,
+        mid_term_review_due="",
+        strategy_title=strategy_title.strip(),
+        strategy_date=strategy_date.strip(),
+        citation="",
+        previous=old,
+        strategy_document=strategy_document,
+    )
+    strategy.budget = _carried_budget(old, start_date, end_date)
+    strategy.documents = []
+    try:
+        saved = strategy_save(strategy=strategy, by=by, reason=f"Renewed from {old.title}"[:100])
+    except StrategyFileError as error:
+        # The copy is of stored rows: what is refused is the new period's own fields.
+        raise ValidationError(
+            {
+                e.field.removeprefix("partnership.")
+                if e.field.startswith("partnership.")
+                else "__all__": e.reason
+                for e in error.errors
+            }
+        ) from error
+    return saved.partnership

@@ -62,6 +62,9 @@ HOLDERS: dict[Capability, set[str]] = {
     Capability.DOWNLOAD: {"desk", "geneva", "auditor"},
     Capability.VIEW_HISTORY: {"desk", "auditor"},
 }
+# The ministry-wide portfolio administrator's actions (creating, renewing, loading
+# partnerships): no role of a partnership may take them (tests/portfolio acts as the role).
+PORTFOLIO_ADMIN = "portfolio_admin"
 
 
 def _no_overrides(partnership: Partnership, payload: dict[str, Any]) -> dict[str, Any]:
@@ -88,7 +91,8 @@ class Rule:
     make: Callable[[Partnership], models.Model]
     many: Callable[[Partnership, int], None]
     create: Callable[[Partnership, dict[str, Any]], dict[str, Any]] = _no_overrides
-    actions: dict[str, Capability] | None = None  # extra actions' own capability
+    # Extra actions' own capability (or PORTFOLIO_ADMIN), and a create's if not ``write``.
+    actions: dict[str, Capability | str] | None = None
     update: Callable[[Partnership, dict[str, Any]], dict[str, Any]] = _no_overrides
     # Values of the other partnership for the filters that read no field of the listed
     # objects (test_isolation.py), by parameter; given the ``two`` partnerships' namespace.
@@ -611,13 +615,30 @@ def _another_year(partnership, payload):
     return {"year": 2020}
 
 
+def _another_slug(partnership, payload):
+    return {"slug": f"{partnership.slug}-next"}
+
+
 def _a_reason(partnership, payload):
     """A correction says why (kept with the change history)."""
     return {"reason": "Corrected from the organisation's report"}
 
 
 RULES: dict[str, Rule] = {
-    "partnership": Rule(Capability.EDIT_RECORD, lambda p: p, _many_partnerships),
+    "partnership": Rule(
+        Capability.EDIT_RECORD,
+        lambda p: p,
+        _many_partnerships,
+        create=_another_slug,
+        actions={"create": PORTFOLIO_ADMIN},
+    ),
+    # A partnership renewed for its next period, or loaded from a strategy file.
+    "partnership-portfolio": Rule(
+        PORTFOLIO_ADMIN,
+        lambda p: p,
+        _many_partnerships,
+        actions={"renew": PORTFOLIO_ADMIN, "import_file": PORTFOLIO_ADMIN},
+    ),
     "priority-area": Rule(
         Capability.EDIT_RECORD, lambda p: p.priority_areas.get(number=1), _many_priority_areas
     ),

@@ -14,7 +14,7 @@ import pytest
 from config.api_urls import router
 from core.access import Capability
 
-from .resources import HOLDERS, ROLES, ROUTES, RULES, Route, Rule
+from .resources import HOLDERS, PORTFOLIO_ADMIN, ROLES, ROUTES, RULES, Route, Rule
 
 
 def test_every_resource_has_a_rule():
@@ -27,6 +27,8 @@ def _expected(role: str, rule: Rule, route: Route) -> set[int]:  # noqa: PLR0911
         return {401}
     safe = route.method == "get"
     capability = (rule.actions or {}).get(route.action) or (Capability.VIEW if safe else rule.write)
+    if capability == PORTFOLIO_ADMIN:
+        return {403}  # whatever the role, and before the body or the object is read
     if role == "outsider":
         if route.detail:
             return {404}
