@@ -12,11 +12,12 @@ from rest_framework.routers import BaseRouter
 
 from core.access import Capability
 from core.filters import BooleanFilter, FilterSet, ModelChoiceFilter
+from core.serializers import ReasonSerializer
 from core.viewsets import CachedListMixin, PartnershipScopedViewSet
 from partnership.models import OverallGoal, Risk
 
 from . import access, serializers, services
-from .models import ActionPoint, AgendaItem, Consultation, Note
+from .models import ActionPoint, AgendaItem, Consultation, Note, StandardAgendaItem
 
 _LINKS = (
     Prefetch("goals", queryset=OverallGoal.objects.order_by("number")),
@@ -350,8 +351,94 @@ class ActionPointViewSet(
         serializer.instance = self.access.base().prefetch_related(*_LINKS).get(pk=point.pk)
 
 
+# --- The standard agenda ------------------------------------------------------------------
+
+
+class StandardAgendaItemFilter(FilterSet):
+    retired = BooleanFilter(
+        method="filter_retired",
+        label="Only the retired (true) or only those in force (false)",
+    )
+
+    class Meta:
+        model = StandardAgendaItem
+        fields = ["kind", "code"]
+
+    def filter_retired(self, queryset, name, value):
+        return queryset.filter(retired_on__isnull=not value)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the items of partnerships' standard agendas (the retired too: see retired_on)"
+    ),
+    retrieve=extend_schema(summary="Read an item of a standard agenda"),
+    create=extend_schema(
+        summary="Add an item to the end of a draft or active partnership's standard agenda "
+        "(desk officers)"
+    ),
+    update=extend_schema(summary="Replace an item of a standard agenda (desk officers)"),
+    partial_update=extend_schema(summary="Change an item of a standard agenda (desk officers)"),
+    retire=extend_schema(
+        summary="Retire an item of a standard agenda, with the reason (desk officers)",
+        description="Consultations created later start without it; those already created keep it.",
+        request=ReasonSerializer,
+        responses=serializers.StandardAgendaItemSerializer,
+    ),
+)
+class StandardAgendaItemViewSet(
+    mixins.CreateModelMixin,
+    CachedListMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    PartnershipScopedViewSet,
+):
+    """The standard agenda is part of the strategy: desk officers keep it."""
+
+    access = access.standard_agenda_items
+    write_capability = Capability.EDIT_RECORD
+    filterset_class = StandardAgendaItemFilter
+    ordering_fields = ["order", "code"]
+    ordering = ["partnership_id", "order"]
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return serializers.StandardAgendaItemCreateSerializer
+        return serializers.StandardAgendaItemSerializer
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        partnership = data.pop("partnership")
+        self.check_write(partnership.pk)
+        item = services.standard_agenda_item_create(
+            partnership=partnership, by=self.request.user, **data
+        )
+        serializer.instance = self.get_base_queryset().get(pk=item.pk)
+
+    def perform_update(self, serializer):
+        changes = dict(serializer.validated_data)
+        reason = changes.pop("reason", "")
+        item = services.standard_agenda_item_update(
+            item=serializer.instance, by=self.request.user, changes=changes, reason=reason
+        )
+        serializer.instance = self.get_base_queryset().get(pk=item.pk)
+
+    @action(detail=True, methods=["post"])
+    def retire(self, request, *args, **kwargs):
+        item = self.get_object()
+        payload = ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.standard_agenda_item_retire(
+            item=item, by=request.user, reason=payload.validated_data["reason"]
+        )
+        return Response(self.get_serializer(self.get_base_queryset().get(pk=item.pk)).data)
+
+
 def register(router: BaseRouter) -> None:
     router.register("consultations", ConsultationViewSet, basename="consultation")
     router.register("agenda-items", AgendaItemViewSet, basename="agenda-item")
     router.register("notes", NoteViewSet, basename="note")
     router.register("action-points", ActionPointViewSet, basename="action-point")
+    router.register(
+        "standard-agenda-items", StandardAgendaItemViewSet, basename="standard-agenda-item"
+    )

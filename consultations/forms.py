@@ -3,11 +3,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.text import Truncator
 
-from core.forms import ConfirmForm, DateInput
+from core.forms import ConfirmForm, DateInput, ReasonMixin
 from partnership.assignees import AssigneeChoiceField
 from partnership.models import OverallGoal, Risk
 
-from .models import NOTE_MAX_LENGTH, ActionPoint, AgendaItem, Consultation
+from .models import NOTE_MAX_LENGTH, ActionPoint, AgendaItem, Consultation, StandardAgendaItem
+from .services import STANDARD_AGENDA_FIELDS
 
 
 class LinksMixin(forms.Form):
@@ -179,3 +180,11 @@ class ActionPointEditForm(ActionPointForm):
 
 class ActionPointStatusForm(forms.Form):
     status = forms.ChoiceField(choices=ActionPoint.Status.choices)
+
+
+class StandardAgendaItemForm(ReasonMixin, forms.ModelForm):
+    """An item of the standard agenda: what every consultation created later starts with."""
+
+    class Meta:
+        model = StandardAgendaItem
+        fields = STANDARD_AGENDA_FIELDS

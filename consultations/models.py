@@ -96,6 +96,11 @@ class StandardAgendaItem(models.Model):
     )
     title = models.CharField(max_length=300)
     citation = models.CharField(max_length=200, blank=True)
+    retired_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When it was retired: consultations created later start without it.",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -37,9 +37,24 @@ def _count(queryset: QuerySet, path: str) -> Coalesce:
 
 
 def standard_agenda(*, partnership: Partnership) -> list[StandardAgendaItem]:
-    """The items every new consultation of the partnership starts with, in their order
-    (one query). A partnership whose strategy prescribes none has an empty one."""
-    return list(StandardAgendaItem.objects.filter(partnership=partnership).order_by("order"))
+    """The items every new consultation of the partnership starts with, in their order,
+    the retired left out (one query). A partnership whose strategy prescribes none has an
+    empty one."""
+    return list(
+        StandardAgendaItem.objects.filter(
+            partnership=partnership, retired_on__isnull=True
+        ).order_by("order")
+    )
+
+
+def standard_agenda_with_retired(*, partnership: Partnership) -> list[StandardAgendaItem]:
+    """Every item of the partnership's standard agenda, those in force first, each part in
+    its order (one query)."""
+    return list(
+        StandardAgendaItem.objects.filter(partnership=partnership)
+        .select_related("partnership")
+        .order_by(F("retired_on").asc(nulls_first=True), "order")
+    )
 
 
 def consultation_list(*, partnership: Partnership) -> QuerySet[Consultation]:

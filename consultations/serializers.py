@@ -4,13 +4,13 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from core.reasons import REASON_MAX_LENGTH
-from core.serializers import UsernameField, VisibleRelatedField, reason_field
+from core.serializers import ReasonField, UsernameField, VisibleRelatedField, reason_field
 from partnership import access as partnership_access
 from partnership.assignees import AssigneeField
 from partnership.models import Partnership
 
 from . import access
-from .models import ActionPoint, AgendaItem, Consultation, Note
+from .models import ActionPoint, AgendaItem, Consultation, Note, StandardAgendaItem
 from .rendering import render_markdown
 
 
@@ -214,3 +214,45 @@ class ActionPointUpdateSerializer(ActionPointSerializer):
     """A point stays with the consultation that agreed it."""
 
     consultation = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class StandardAgendaItemSerializer(serializers.ModelSerializer):
+    """An item of a partnership's standard agenda: what its consultations created later
+    start with."""
+
+    partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    reason = ReasonField()
+
+    class Meta:
+        model = StandardAgendaItem
+        fields = [
+            "id",
+            "partnership",
+            "order",
+            "code",
+            "title",
+            "kind",
+            "citation",
+            "retired_on",
+            "reason",
+        ]
+        read_only_fields = ["id", "order", "citation", "retired_on"]
+        validators = []  # the service says which code is taken, at the field
+
+
+class StandardAgendaItemCreateSerializer(StandardAgendaItemSerializer):
+    """A new item, at the end of a draft or active partnership's standard agenda."""
+
+    partnership = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Partnership.objects.none(),
+        help_text="The slug of the partnership whose standard agenda it joins.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["partnership"].queryset = partnership_access.partnerships.visible(
+                request.user
+            )

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from core.reasons import clean_reason
+from core.services import record_update
 from partnership.assignees import UNCHANGED
 from partnership.models import OverallGoal, Partnership, Risk
 
@@ -121,6 +123,12 @@ def standard_agenda_item_create(
 ) -> StandardAgendaItem:
     """Add an item to the end of the partnership's standard agenda: the consultations
     created from now on start with it."""
+    if partnership.status == Partnership.Status.CLOSED:
+        raise ValidationError(
+            f"{partnership.title} is closed: its standard agenda is kept as it ended."
+        )
+    if StandardAgendaItem.objects.filter(partnership=partnership, code=code.strip()).exists():
+        raise ValidationError({"code": f"The standard agenda has an item {code.strip()} already."})
     last = StandardAgendaItem.objects.filter(partnership=partnership).aggregate(m=Max("order"))
     item = StandardAgendaItem(
         partnership=partnership,
@@ -135,6 +143,50 @@ def standard_agenda_item_create(
     item._change_reason = reason
     item.save()
     return item
+
+
+# What an edit may change; the citation comes with the strategy's file.
+STANDARD_AGENDA_FIELDS = ("code", "title", "kind")
+
+
+def _check_standard_item(item: StandardAgendaItem) -> None:
+    if item.partnership.status == Partnership.Status.CLOSED:
+        raise ValidationError(
+            f"{item.partnership.title} is closed: its standard agenda is kept as it ended."
+        )
+    if item.retired_on is not None:
+        raise ValidationError(f"Item {item.code} was retired on {item.retired_on:%-d %B %Y}.")
+
+
+@transaction.atomic
+def standard_agenda_item_update(
+    *, item: StandardAgendaItem, by: Any, changes: dict[str, Any], reason: str = ""
+) -> StandardAgendaItem:
+    """Change an item of the standard agenda (``STANDARD_AGENDA_FIELDS``): consultations
+    created later start with it as it now reads; those already created keep theirs."""
+    unknown = set(changes) - set(STANDARD_AGENDA_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable here: {', '.join(sorted(unknown))}.")
+    _check_standard_item(item)
+    return record_update(instance=item, data=changes, reason=reason, by=by)
+
+
+@transaction.atomic
+def standard_agenda_item_retire(
+    *, item: StandardAgendaItem, by: Any, reason: str
+) -> StandardAgendaItem:
+    """Take an item off the standard agenda: consultations created later start without it;
+    it stays on those already created, and in the history."""
+    reason = clean_reason(reason)
+    current = (
+        StandardAgendaItem.objects.select_for_update().select_related("partnership").get(pk=item.pk)
+    )
+    _check_standard_item(current)
+    current.retired_on = timezone.localdate()
+    _with_history_user(current, by)
+    current._change_reason = reason
+    current.save(update_fields=["retired_on"])
+    return current
 
 
 # Which status may follow which; the capability to leave or enter "notes cleared" is

@@ -17,7 +17,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from . import access
 
@@ -34,6 +35,30 @@ def add_form_errors(form: Any, error: ValidationError) -> None:
 def form_status(*forms: Any) -> int:
     """400 when a submitted form was refused, so that the page says so to machines too."""
     return 400 if any(f is not None and f.is_bound and f.errors for f in forms) else 200
+
+
+def confirm_page(
+    request: HttpRequest,
+    partnership: Any,
+    *,
+    title: str,
+    consequences: list[str],
+    form: Any,
+    confirm_label: str,
+    back: str,
+) -> HttpResponse:
+    """The confirmation page of an irreversible or corrective action (``confirm.html``):
+    what it will do, the form asking for the reason, and the way back."""
+    context = partnership_context(
+        request,
+        partnership,
+        title=title,
+        consequences=consequences,
+        form=form,
+        confirm_label=confirm_label,
+        back=back,
+    )
+    return render(request, "confirm.html", context, status=form_status(form))
 
 
 def partnership_context(request: HttpRequest, partnership: Any, **extra: Any) -> dict:

@@ -7,15 +7,54 @@ from typing import Any
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from core.filters import FilterSet
+from core.filters import BooleanFilter, FilterSet
+from core.serializers import ReasonSerializer
 from core.viewsets import CachedListMixin, IsPortfolioAdmin, PartnershipScopedViewSet
 
 from . import access, serializers, services
 from .history_api import HistoryViewSet
-from .models import Document, GoalStatus, GoalUpdate, OverallGoal, RiskAssessment
+from .models import (
+    Document,
+    GoalStatus,
+    GoalUpdate,
+    OverallGoal,
+    PriorityArea,
+    Risk,
+    RiskAssessment,
+)
+
+
+class StrategyRecordMixin(mixins.CreateModelMixin):
+    """A priority area, goal or risk: created in a draft or active partnership through its
+    create service (``create_service``), and retired with a reason (``retire``)."""
+
+    create_serializer_class: type
+    create_service: Any
+    retire_service: Any
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return self.create_serializer_class
+        return super().get_serializer_class()
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        partnership = data.pop("partnership")
+        self.check_write(partnership.pk)
+        record = type(self).create_service(partnership=partnership, by=self.request.user, **data)
+        serializer.instance = self.get_base_queryset().get(pk=record.pk)
+
+    def retire(self, request, *args, **kwargs):
+        record = self.get_object()
+        payload = ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        type(self).retire_service(record, by=request.user, reason=payload.validated_data["reason"])
+        body = self.get_serializer(self.get_base_queryset().get(pk=record.pk)).data
+        return Response(body)
 
 
 class UpdateWithReasonMixin(mixins.UpdateModelMixin):
@@ -33,6 +72,24 @@ class UpdateWithReasonMixin(mixins.UpdateModelMixin):
         )
         # Re-read so computed fields (annotations) are present in the answer.
         serializer.instance = self.get_base_queryset().get(pk=updated.pk)
+
+
+class RetiredFilter(FilterSet):
+    """The records of a strategy: ``?retired=false`` those it now holds, ``true`` the
+    retired."""
+
+    retired = BooleanFilter(
+        method="filter_retired",
+        label="Only the retired (true) or only those the strategy now holds (false)",
+    )
+
+    def filter_retired(self, queryset, name, value):
+        return queryset.filter(retired_on__isnull=not value)
+
+    @classmethod
+    def of(cls, model) -> type[FilterSet]:
+        meta = type("Meta", (), {"model": model, "fields": []})
+        return type(f"{model.__name__}Filter", (cls,), {"Meta": meta})
 
 
 @extend_schema_view(
@@ -108,12 +165,23 @@ class PartnershipViewSet(
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List priority areas"),
+    list=extend_schema(summary="List priority areas (the retired too: see retired_on)"),
     retrieve=extend_schema(summary="Read a priority area"),
+    create=extend_schema(
+        summary="Add a priority area to a draft or active partnership (desk officers)"
+    ),
     update=extend_schema(summary="Replace a priority area's text (desk officers)"),
     partial_update=extend_schema(summary="Change a priority area's text (desk officers)"),
+    retire=extend_schema(
+        summary="Retire a priority area, with the reason (desk officers)",
+        description="It leaves the dashboard and is offered no more for goals; its goals "
+        "keep it, its history stays.",
+        request=ReasonSerializer,
+        responses=serializers.PriorityAreaSerializer,
+    ),
 )
 class PriorityAreaViewSet(
+    StrategyRecordMixin,
     UpdateWithReasonMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
@@ -121,14 +189,25 @@ class PriorityAreaViewSet(
 ):
     access = access.priority_areas
     serializer_class = serializers.PriorityAreaSerializer
+    create_serializer_class = serializers.PriorityAreaCreateSerializer
+    create_service = services.priority_area_create
+    filterset_class = RetiredFilter.of(PriorityArea)
     ordering_fields = ["number"]
     ordering = ["partnership_id", "number"]
+
+    @action(detail=True, methods=["post"])
+    def retire(self, request, *args, **kwargs):
+        return super().retire(request, *args, **kwargs)
+
+    @staticmethod
+    def retire_service(record, **kwargs):
+        return services.priority_area_retire(priority_area=record, **kwargs)
 
     def save_update(self, priority_area, **kwargs):
         return services.priority_area_update(priority_area=priority_area, **kwargs)
 
 
-class GoalFilter(FilterSet):
+class GoalFilter(RetiredFilter):
     current_status = django_filters.ChoiceFilter(choices=GoalStatus.choices)
 
     class Meta:
@@ -137,12 +216,26 @@ class GoalFilter(FilterSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List overall goals with their current status"),
+    list=extend_schema(
+        summary="List overall goals with their current status (the retired too: see retired_on)"
+    ),
     retrieve=extend_schema(summary="Read an overall goal"),
+    create=extend_schema(
+        summary="Add an overall goal, with its indicator, to a draft or active partnership "
+        "(desk officers)"
+    ),
     update=extend_schema(summary="Replace a goal's text and indicator (desk officers)"),
     partial_update=extend_schema(summary="Change a goal's text or indicator (desk officers)"),
+    retire=extend_schema(
+        summary="Retire an overall goal, with the reason (desk officers)",
+        description="It leaves the goal tracker's totals and takes no further updates; its "
+        "timeline and history stay.",
+        request=ReasonSerializer,
+        responses=serializers.GoalSerializer,
+    ),
 )
 class GoalViewSet(
+    StrategyRecordMixin,
     UpdateWithReasonMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
@@ -150,9 +243,19 @@ class GoalViewSet(
 ):
     access = access.goals
     serializer_class = serializers.GoalSerializer
+    create_serializer_class = serializers.GoalCreateSerializer
+    create_service = services.goal_create
     filterset_class = GoalFilter
     ordering_fields = ["number"]
     ordering = ["partnership_id", "number"]
+
+    @action(detail=True, methods=["post"])
+    def retire(self, request, *args, **kwargs):
+        return super().retire(request, *args, **kwargs)
+
+    @staticmethod
+    def retire_service(record, **kwargs):
+        return services.goal_retire(goal=record, **kwargs)
 
     def get_base_queryset(self):
         return super().get_base_queryset().with_current_status()
@@ -193,12 +296,21 @@ class GoalUpdateViewSet(
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List risks"),
+    list=extend_schema(summary="List risks (the retired too: see retired_on)"),
     retrieve=extend_schema(summary="Read a risk"),
+    create=extend_schema(summary="Add a risk to a draft or active partnership (desk officers)"),
     update=extend_schema(summary="Replace a risk's text (desk officers)"),
     partial_update=extend_schema(summary="Change a risk's text (desk officers)"),
+    retire=extend_schema(
+        summary="Retire a risk, with the reason (desk officers)",
+        description="It leaves the risk list and heat map and is assessed no more; its "
+        "assessments and history stay.",
+        request=ReasonSerializer,
+        responses=serializers.RiskSerializer,
+    ),
 )
 class RiskViewSet(
+    StrategyRecordMixin,
     UpdateWithReasonMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
@@ -206,8 +318,19 @@ class RiskViewSet(
 ):
     access = access.risks
     serializer_class = serializers.RiskSerializer
+    create_serializer_class = serializers.RiskCreateSerializer
+    create_service = services.risk_create
+    filterset_class = RetiredFilter.of(Risk)
     ordering_fields = ["number"]
     ordering = ["partnership_id", "number"]
+
+    @action(detail=True, methods=["post"])
+    def retire(self, request, *args, **kwargs):
+        return super().retire(request, *args, **kwargs)
+
+    @staticmethod
+    def retire_service(record, **kwargs):
+        return services.risk_retire(risk=record, **kwargs)
 
     def save_update(self, risk, **kwargs):
         return services.risk_update(risk=risk, **kwargs)

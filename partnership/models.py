@@ -168,6 +168,11 @@ class PriorityArea(models.Model):
     short_title = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
     citation = models.CharField(max_length=200, blank=True)
+    retired_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When it was retired: its history stays, it leaves what the strategy now holds.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -238,6 +243,11 @@ class OverallGoal(models.Model):
     baseline_citation = models.CharField(max_length=200, blank=True)
     target_value = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
     target_description = models.CharField(max_length=300, blank=True)
+    retired_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When it was retired: its history stays, it leaves what the strategy now holds.",
+    )
     history = HistoricalRecords()
 
     objects = OverallGoalQuerySet.as_manager()
@@ -361,6 +371,11 @@ class Risk(models.Model):
     title = models.CharField(max_length=300)
     description = models.TextField()
     citation = models.CharField(max_length=200, blank=True)
+    retired_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When it was retired: its history stays, it leaves what the strategy now holds.",
+    )
     history = HistoricalRecords()
 
     objects = RiskQuerySet.as_manager()

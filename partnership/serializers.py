@@ -73,8 +73,16 @@ class PriorityAreaSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PriorityArea
-        fields = ["id", "partnership", "number", *PRIORITY_AREA_FIELDS, "citation", "reason"]
-        read_only_fields = ["id", "number", "citation"]
+        fields = [
+            "id",
+            "partnership",
+            "number",
+            *PRIORITY_AREA_FIELDS,
+            "citation",
+            "retired_on",
+            "reason",
+        ]
+        read_only_fields = ["id", "number", "citation", "retired_on"]
 
 
 class GoalSerializer(serializers.ModelSerializer):
@@ -95,9 +103,10 @@ class GoalSerializer(serializers.ModelSerializer):
             "current_status",
             *GOAL_FIELDS,
             "citation",
+            "retired_on",
             "reason",
         ]
-        read_only_fields = ["id", "number", "citation"]
+        read_only_fields = ["id", "number", "citation", "retired_on"]
 
 
 class GoalUpdateSerializer(serializers.ModelSerializer):
@@ -129,8 +138,8 @@ class RiskSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Risk
-        fields = ["id", "partnership", "number", *RISK_FIELDS, "citation", "reason"]
-        read_only_fields = ["id", "number", "citation"]
+        fields = ["id", "partnership", "number", *RISK_FIELDS, "citation", "retired_on", "reason"]
+        read_only_fields = ["id", "number", "citation", "retired_on"]
 
 
 class RiskAssessmentSerializer(serializers.ModelSerializer):
@@ -321,3 +330,36 @@ class PartnershipCreateSerializer(serializers.ModelSerializer):
                  "new_organisation_name and new_organisation_acronym."}
             )  # fmt: skip
         return attrs
+
+
+class _NewInPartnership(serializers.ModelSerializer):
+    """A new record of a partnership the user sees, named by its slug (the write is checked
+    in that partnership)."""
+
+    partnership = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Partnership.objects.none(),
+        help_text="The slug of the partnership it belongs to.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["partnership"].queryset = access.partnerships.visible(request.user)
+
+
+class PriorityAreaCreateSerializer(_NewInPartnership, PriorityAreaSerializer):
+    """A new priority area of a draft or active partnership, numbered after the last."""
+
+
+class GoalCreateSerializer(_NewInPartnership, GoalSerializer):
+    """A new overall goal of a draft or active partnership, numbered after the last."""
+
+    priority_area = VisibleRelatedField(
+        object_access=access.priority_areas, required=False, allow_null=True
+    )
+
+
+class RiskCreateSerializer(_NewInPartnership, RiskSerializer):
+    """A new risk of a draft or active partnership, numbered after the last."""

@@ -11,8 +11,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.text import slugify
 
+from core.reasons import clean_reason
 from core.services import record_update
 from core.uploads import validate_upload
 
@@ -255,6 +257,28 @@ def _check_open(partnership: Partnership) -> None:
         raise ValidationError(f"{partnership.title} is closed: its strategy is kept as it ended.")
 
 
+def _check_current(record: Any, name: str) -> None:
+    """A closed partnership's strategy, and what was retired from it, stay as they were."""
+    _check_open(record.partnership)
+    if record.retired_on is not None:
+        raise ValidationError(f"{name} was retired on {record.retired_on:%-d %B %Y}.")
+
+
+def _check_area(partnership_id: int, area: PriorityArea | None, current_id: int | None = None):
+    """A goal's priority area is one of its partnership's, not retired (unless it is the
+    one the goal already has)."""
+    if area is None:
+        return
+    if area.partnership_id != partnership_id:
+        raise ValidationError(
+            {"priority_area": "Choose a priority area of the goal's partnership."}
+        )
+    if area.retired_on is not None and area.pk != current_id:
+        raise ValidationError(
+            {"priority_area": f"Priority area {area.number} was retired: choose a current one."}
+        )
+
+
 def _next_number(queryset: Any) -> int:
     return (queryset.aggregate(m=Max("number"))["m"] or 0) + 1
 
@@ -307,10 +331,7 @@ def goal_create(
     """An overall goal of a draft or active partnership, with its indicator if one fits;
     numbered after the last unless ``number`` says otherwise."""
     _check_open(partnership)
-    if priority_area is not None and priority_area.partnership_id != partnership.pk:
-        raise ValidationError(
-            {"priority_area": "Choose a priority area of the goal's partnership."}
-        )
+    _check_area(partnership.pk, priority_area)
     goal = OverallGoal(
         partnership=partnership,
         number=number or _next_number(partnership.goals),
@@ -384,6 +405,7 @@ def priority_area_update(
 ) -> PriorityArea:
     """Change a priority area's text (``PRIORITY_AREA_FIELDS``)."""
     _only(PRIORITY_AREA_FIELDS, changes)
+    _check_current(priority_area, f"Priority area {priority_area.number}")
     return record_update(instance=priority_area, data=changes, reason=reason, by=by)
 
 
@@ -393,17 +415,15 @@ def goal_update(
     """Change a goal's text and indicator (``GOAL_FIELDS``). Its priority area must be one
     of the goal's partnership."""
     _only(GOAL_FIELDS, changes)
-    area = changes.get("priority_area")
-    if area is not None and area.partnership_id != goal.partnership_id:
-        raise ValidationError(
-            {"priority_area": "Choose a priority area of the goal's partnership."}
-        )
+    _check_current(goal, f"Goal {goal.number}")
+    _check_area(goal.partnership_id, changes.get("priority_area"), goal.priority_area_id)
     return record_update(instance=goal, data=changes, reason=reason, by=by)
 
 
 def risk_update(*, risk: Risk, by: Any, changes: Mapping[str, Any], reason: str = "") -> Risk:
     """Change a risk's text (``RISK_FIELDS``)."""
     _only(RISK_FIELDS, changes)
+    _check_current(risk, f"Risk {risk.number}")
     return record_update(instance=risk, data=changes, reason=reason, by=by)
 
 
@@ -432,6 +452,8 @@ def goal_update_create(
     """Add an update to a goal's timeline. ``new_document`` (the arguments of
     :func:`document_create`) is a document uploaded with it as further evidence: both are
     saved, or neither (its errors name the fields ``new_document_<field>``)."""
+    if goal.retired_on is not None:
+        raise ValidationError(f"Goal {goal.number} was retired: its timeline is closed.")
     evidence = list(evidence)
     foreign = [doc for doc in evidence if doc.partnership_id != goal.partnership_id]
     if foreign:
@@ -482,6 +504,8 @@ def risk_assessment_create(
     residual_impact: int,
     response: str,
 ) -> RiskAssessment:
+    if risk.retired_on is not None:
+        raise ValidationError({"risk": f"Risk {risk.number} was retired: it is assessed no more."})
     assessment = RiskAssessment(
         risk=risk,
         author=by,
@@ -532,3 +556,43 @@ def document_create(
     document.full_clean()
     document.save()
     return document
+
+
+# --- Retiring what a strategy no longer holds ----------------------------------------------------
+
+
+def _retire(record: Any, *, name: str, by: Any, reason: str) -> Any:
+    """Mark a record of a draft or active partnership retired today, with the reason in its
+    history. It keeps its history (and a goal its timeline) and leaves what the partnership's
+    strategy now holds."""
+    reason = clean_reason(reason)
+    current = (
+        type(record).objects.select_for_update().select_related("partnership").get(pk=record.pk)
+    )
+    _check_current(current, name)
+    current.retired_on = timezone.localdate()
+    current._history_user = by
+    current._change_reason = reason
+    current.save(update_fields=["retired_on"])
+    return current
+
+
+@transaction.atomic
+def priority_area_retire(*, priority_area: PriorityArea, by: Any, reason: str) -> PriorityArea:
+    """Retire a priority area; its goals keep it as theirs."""
+    return _retire(
+        priority_area, name=f"Priority area {priority_area.number}", by=by, reason=reason
+    )
+
+
+@transaction.atomic
+def goal_retire(*, goal: OverallGoal, by: Any, reason: str) -> OverallGoal:
+    """Retire a goal: its timeline and history stay readable, it leaves the goal tracker's
+    totals, takes no further updates and is not carried into a renewal."""
+    return _retire(goal, name=f"Goal {goal.number}", by=by, reason=reason)
+
+
+@transaction.atomic
+def risk_retire(*, risk: Risk, by: Any, reason: str) -> Risk:
+    """Retire a risk: its assessments stay readable, it leaves the risk list and heat map."""
+    return _retire(risk, name=f"Risk {risk.number}", by=by, reason=reason)

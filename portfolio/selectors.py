@@ -38,25 +38,29 @@ def _entries(objects: list, section: Section) -> list[Entry]:
 
 
 def strategy_of(*, partnership: Partnership) -> Strategy:
-    """The partnership's strategy as it stands now, in the terms of a strategy file (eight
-    queries): what a renewal copies, and what the download of its file holds."""
+    """The partnership's strategy as it stands now, what was retired left out, in the terms
+    of a strategy file (eight queries): what a renewal copies, and what the download of its
+    file holds. A goal keeps its priority area unless the area was retired."""
     organisation = partnership.organisation
-    own = {"partnership": partnership}
+    current = {"partnership": partnership, "retired_on__isnull": True}
     goals = []
-    for goal in OverallGoal.objects.filter(**own).select_related("priority_area"):
+    for goal in OverallGoal.objects.filter(**current).select_related("priority_area"):
         entry = _entry(goal, GOALS, f"goals[{len(goals) + 1}]")
-        entry.values["priority_area"] = goal.priority_area.number if goal.priority_area else None
+        area = goal.priority_area
+        entry.values["priority_area"] = area.number if area and not area.retired_on else None
         goals.append(entry)
     lines = BudgetLine.objects.filter(partnership=partnership).order_by("year", "component")
     return Strategy(
         organisation=_entry(organisation, ORGANISATION, "organisation"),
         facts=_entries(list(organisation.facts.all()), FACT),
         partnership=_entry(partnership, PARTNERSHIP, "partnership"),
-        priority_areas=_entries(list(PriorityArea.objects.filter(**own)), PRIORITY_AREAS),
+        priority_areas=_entries(list(PriorityArea.objects.filter(**current)), PRIORITY_AREAS),
         goals=goals,
-        risks=_entries(list(Risk.objects.filter(**own)), RISKS),
+        risks=_entries(list(Risk.objects.filter(**current)), RISKS),
         budget=_entries(list(lines), BUDGET),
-        standard_agenda=_entries(list(StandardAgendaItem.objects.filter(**own)), STANDARD_AGENDA),
+        standard_agenda=_entries(
+            list(StandardAgendaItem.objects.filter(**current)), STANDARD_AGENDA
+        ),
         documents=_entries(
             list(Document.objects.filter(partnership=partnership).order_by("pk")), DOCUMENTS
         ),
@@ -80,7 +84,7 @@ class RenewalCopies:
 
 
 def renewal_copies(*, partnership: Partnership) -> RenewalCopies:
-    """What ``services.partnership_renew`` would copy (one query)."""
+    """What ``services.partnership_renew`` would copy, the retired left out (one query)."""
 
     def count(model, field: str = "pk", **current: Any) -> Subquery:
         return Subquery(
@@ -95,10 +99,10 @@ def renewal_copies(*, partnership: Partnership) -> RenewalCopies:
     row = (
         Partnership.objects.filter(pk=partnership.pk)
         .annotate(
-            areas=Coalesce(count(PriorityArea), 0),
-            goal_count=Coalesce(count(OverallGoal), 0),
-            risk_count=Coalesce(count(Risk), 0),
-            agenda_count=Coalesce(count(StandardAgendaItem), 0),
+            areas=Coalesce(count(PriorityArea, retired_on__isnull=True), 0),
+            goal_count=Coalesce(count(OverallGoal, retired_on__isnull=True), 0),
+            risk_count=Coalesce(count(Risk, retired_on__isnull=True), 0),
+            agenda_count=Coalesce(count(StandardAgendaItem, retired_on__isnull=True), 0),
             components=Coalesce(count(BudgetLine, "component"), 0),
         )
         .values("areas", "goal_count", "risk_count", "agenda_count", "components")

@@ -20,6 +20,7 @@ from typing import Any
 import jsonschema
 import yaml
 from django.db import models
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
@@ -27,7 +28,7 @@ from drf_spectacular.generators import SchemaGenerator
 from attention.models import Digest, Reminder
 from config.api_urls import router
 from consultations import services as consultation_services
-from consultations.models import ActionPoint, AgendaItem, Consultation, Note
+from consultations.models import ActionPoint, AgendaItem, Consultation, Note, StandardAgendaItem
 from core.access import Capability
 from funding import seed as funding_seed
 from funding.models import (
@@ -188,6 +189,15 @@ def _many_goals(partnership, n):
     for _ in range(n):
         goal = factories.GoalFactory(partnership=partnership, priority_area=area)
         factories.GoalUpdateFactory(goal=goal, author=author())
+
+
+def _many_standard_agenda_items(partnership, n):
+    start = (partnership.standard_agenda.aggregate(m=Max("order"))["m"] or 0) + 1
+    StandardAgendaItem.objects.bulk_create(
+        StandardAgendaItem(partnership=partnership, order=start + i, code=f"x{start + i}",
+                           title=f"Item {start + i}")
+        for i in range(n)
+    )  # fmt: skip
 
 
 def _documents(partnership, k=2):
@@ -619,6 +629,10 @@ def _another_slug(partnership, payload):
     return {"slug": f"{partnership.slug}-next"}
 
 
+def _another_code(partnership, payload):
+    return {"code": "next-item"}
+
+
 def _a_reason(partnership, payload):
     """A correction says why (kept with the change history)."""
     return {"reason": "Corrected from the organisation's report"}
@@ -729,6 +743,13 @@ RULES: dict[str, Rule] = {
         Capability.EDIT_CONSULTATIONS, _consultation, _many_consultations, create=_another_year
     ),
     "agenda-item": Rule(Capability.EDIT_CONSULTATIONS, _extra_item, _many_agenda_items),
+    # The standard agenda is part of the strategy: kept by desk officers, like its goals.
+    "standard-agenda-item": Rule(
+        Capability.EDIT_RECORD,
+        lambda p: p.standard_agenda.get(code="iv"),
+        _many_standard_agenda_items,
+        create=_another_code,
+    ),
     "note": Rule(
         Capability.EDIT_CONSULTATIONS,
         lambda p: consultation_factories.NoteFactory(agenda_item=_extra_item(p)),

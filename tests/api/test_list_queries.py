@@ -42,6 +42,7 @@ PINNED: dict[str, int] = {
     "recommendation-list": 6,
     "consultation-list": 6,
     "agenda-item-list": 6,
+    "standard-agenda-item-list": 6,
     "note-list": 8,  # + goals, risks
     "action-point-list": 8,  # + goals, risks
     "iati-import-list": 6,
