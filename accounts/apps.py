@@ -6,9 +6,17 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and API tokens"
 
     def ready(self) -> None:
+        from django.contrib import admin
+
         from core import caching
 
-        from . import schema  # noqa: F401 - registers the token scheme with drf-spectacular
+        from . import (
+            schema,  # noqa: F401 - registers the token scheme with drf-spectacular
+            views,
+        )
+
+        # The admin's log-in asks for the second factor too (set before config.urls reads it).
+        admin.site.login = views.admin_login
 
         # The pages and lists name people (authors, who changed what): a change of a
         # user's name is a change of what they show.

@@ -27,3 +27,28 @@ class DigestForm(forms.Form):
         choices=Weekday.choices,
         help_text="The day of the week a weekly digest is sent.",
     )
+
+
+class SignInCodeForm(forms.Form):
+    """The second step of a sign-in: a code from the app, or a recovery code."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The 6 digits your authenticator app shows for Partnership Monitor. "
+        "Without your phone, enter one of your recovery codes instead.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}
+        ),
+    )
+
+
+class AuthenticatorSetUpForm(forms.Form):
+    """The first code from a newly added authenticator app, to confirm it."""
+
+    code = forms.CharField(
+        label="Code from the app",
+        max_length=10,
+        help_text="The 6 digits the app now shows for Partnership Monitor.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

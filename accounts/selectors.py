@@ -1,13 +1,23 @@
-"""Reads of a person's account: their API tokens and their preferences."""
+"""Reads of a person's account: their API tokens, their preferences, whether they sign in
+with a second factor and what they have set up."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from core.access import Role, roles_of
 
 from .models import ApiToken, Profile
+
+# The roles that sign in with a second factor when MFA_REQUIRED is on: those who change
+# the record and those who read its whole history (mission staff too with MFA_ALL_ROLES).
+ROLES_WITH_SECOND_FACTOR = frozenset({Role.DESK_OFFICER, Role.AUDITOR})
 
 
 def tokens_of(*, user: Any) -> QuerySet[ApiToken]:
@@ -26,3 +36,34 @@ def token_of(*, user: Any, pk: int) -> ApiToken:
 def profile_of(*, user: Any) -> Profile:
     """The person's preferences, or the defaults (unsaved) if they never changed them."""
     return Profile.objects.filter(user=user).first() or Profile(user=user)
+
+
+def second_factor_required(user: Any) -> bool:
+    """Whether the settings oblige this user to sign in with a second factor.
+
+    Administrators (staff and superusers) and anyone holding a role of
+    ROLES_WITH_SECOND_FACTOR in any partnership; everyone with MFA_ALL_ROLES. Reads the
+    user's memberships once (cached on the user, as the access checks read them)."""
+    if not settings.MFA_REQUIRED or not user.is_authenticated:
+        return False
+    if settings.MFA_ALL_ROLES or user.is_staff or user.is_superuser:
+        return True
+    return not ROLES_WITH_SECOND_FACTOR.isdisjoint(roles_of(user).values())
+
+
+def authenticator_of(user: Any) -> TOTPDevice | None:
+    """The user's authenticator app, once set up (confirmed by a first code)."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
+
+
+def second_factor_asked(user: Any) -> bool:
+    """Whether signing in asks this user for a code: they must, or they chose to."""
+    return second_factor_required(user) or authenticator_of(user) is not None
+
+
+def recovery_codes_left(user: Any) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def recovery_device_of(user: Any) -> StaticDevice | None:
+    return StaticDevice.objects.filter(user=user, confirmed=True).first()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -8,6 +9,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import TOKEN_PREFIX, ApiToken, Profile, hash_token
 
@@ -69,3 +73,90 @@ def profile_digest_update(
     profile._history_user = by
     profile.save(update_fields=list(changed))
     return profile
+
+
+# --- Multi-factor sign-in: an authenticator app (TOTP) and one-time recovery codes ---------
+
+AUTHENTICATOR_NAME = "Authenticator app"
+RECOVERY_NAME = "Recovery codes"
+RECOVERY_CODE_COUNT = 10
+
+WRONG_CODE = (
+    "That code is not right. Enter the 6 digits your authenticator app shows now, "
+    "or one of your recovery codes (each works once)."
+)
+
+
+def _normalised(code: str) -> str:
+    """Codes as people type them: spaces and hyphens (as recovery codes are shown) dropped."""
+    return "".join(code.split()).replace("-", "").lower()
+
+
+def _shown(token: str) -> str:
+    return f"{token[:4]}-{token[4:]}"
+
+
+def authenticator_begin(*, by: Any) -> TOTPDevice:
+    """The authenticator a set-up shows: a new key, kept (unconfirmed) until a first code
+    confirms it, so that showing the page again shows the same key."""
+    device = TOTPDevice.objects.filter(user=by, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=by, name=AUTHENTICATOR_NAME, confirmed=False)
+    return device
+
+
+def authenticator_confirm(*, by: Any, device: TOTPDevice, code: str) -> list[str]:
+    """Confirm a set-up with a first code from the app. The app replaces any earlier one,
+    and new recovery codes replace the old; they are returned (shown once, as the user
+    types them). A wrong code is a ValidationError at ``code``."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=by)
+        confirmed = device.verify_token(_normalised(code))
+        if confirmed:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            TOTPDevice.objects.filter(user=by).exclude(pk=device.pk).delete()
+            codes = _recovery_codes_replace(user=by)
+    # Outside the transaction: a refused code's throttling count must be kept.
+    if not confirmed:
+        message = "That code is not right. Enter the 6 digits the app shows now."
+        raise ValidationError({"code": ValidationError(message, code="wrong")})
+    return codes
+
+
+@transaction.atomic
+def recovery_codes_renew(*, by: Any) -> list[str]:
+    """New recovery codes; the old ones stop working. Returned as the user types them."""
+    return _recovery_codes_replace(user=by)
+
+
+def _recovery_codes_replace(*, user: Any) -> list[str]:
+    device = StaticDevice.objects.filter(user=user).first()
+    if device is None:
+        device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
+    device.token_set.all().delete()
+    tokens = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=t) for t in tokens])
+    return [_shown(token) for token in tokens]
+
+
+def second_factor_verify(*, by: Any, code: str) -> Device:
+    """The device of ``by`` (who is signing in) that accepts the code: the authenticator
+    app for six digits, the recovery codes otherwise (a recovery code is deleted as it is
+    used). Refused, a ValidationError at ``code`` whose code is "wrong", or "throttled"
+    while django-otp makes the user wait after failures (the code was not tried)."""
+    code = _normalised(code)
+    kind = TOTPDevice if len(code) == 6 and code.isdigit() else StaticDevice
+    with transaction.atomic():
+        device = kind.objects.select_for_update().filter(user=by, confirmed=True).first()
+        allowed, details = device.verify_is_allowed() if device else (True, None)
+        accepted = device is not None and allowed and device.verify_token(code)
+    if accepted:
+        return device
+    if not allowed:
+        wait = (details or {}).get("locked_until")
+        seconds = max(1, math.ceil((wait - timezone.now()).total_seconds())) if wait else 1
+        unit = "second" if seconds == 1 else "seconds"
+        message = f"Too many wrong codes: wait {seconds} {unit}, then try again."
+        raise ValidationError({"code": ValidationError(message, code="throttled")})
+    raise ValidationError({"code": ValidationError(WRONG_CODE, code="wrong")})

@@ -9,6 +9,7 @@ from consultations.api import register as register_consultations
 from funding.api import register as register_funding
 from iati.api import register as register_iati
 from partnership.api import register as register_partnership
+from people.api import register as register_people
 from portfolio.api import register as register_portfolio
 from reviews.api import register as register_reviews
 
@@ -47,5 +48,6 @@ register_consultations(router)
 register_iati(router)
 register_attention(router)
 register_portfolio(router)
+register_people(router)
 
 urlpatterns = router.urls

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 
 # The API authenticates on its own (401/403 with JSON, never a redirect to the login page).
@@ -49,3 +50,20 @@ class MethodNotAllowedPageMiddleware:
         page = render(request, "405.html", {"allowed": response["Allow"], "back": back}, status=405)
         page["Allow"] = response["Allow"]
         return page
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: private, no-store`` on every answer that sets no caching of its own.
+
+    Pages and API answers show what one user may see (ASVS 14.3.2): no browser cache or
+    proxy keeps them. Static files are served before this (WhiteNoise) and keep theirs.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -43,6 +43,15 @@ class AutoSchema(SpectacularAutoSchema):
             "401": _error("No valid credentials: send a personal token or a session.", DETAIL),
             "403": _error("Your role in the partnership does not allow this.", DETAIL),
             "404": _error("Not found, or not in a partnership you belong to.", DETAIL),
+            "429": {
+                **_error("Too many requests from this token or user: wait and retry.", DETAIL),
+                "headers": {
+                    "Retry-After": {
+                        "description": "Seconds until the limit lets requests through again.",
+                        "schema": {"type": "integer"},
+                    }
+                },
+            },
         }
         if self.method in _UNSAFE or self._is_list_view():
             errors["400"] = _error(

@@ -8,6 +8,7 @@ suits the embedded demo (SQLite and a filesystem broker under ``var/``); with
 from __future__ import annotations
 
 import os
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -84,6 +85,9 @@ INSTALLED_APPS = [
     "csp",
     "django_guid",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "ops",
     "accounts",
@@ -93,6 +97,7 @@ INSTALLED_APPS = [
     "consultations",
     "iati",
     "attention",
+    "people",
     "portfolio",
 ]
 
@@ -100,13 +105,17 @@ MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ops.sessions.SessionRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "config.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ops.sessions.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -143,6 +152,21 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2000)},
     }
 }
+
+# The API's rate limits are counted here (core.throttling), and must be shared by every
+# web process: Redis when there is one, else files under var/ (the demo's one machine).
+if env_str("REDIS_URL"):
+    CACHES["throttle"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env_str("REDIS_URL"),
+        "KEY_PREFIX": "throttle",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+else:
+    CACHES["throttle"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str((VAR_DIR / "cache" / "throttle").resolve()),
+    }
 
 # --- Database -------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -181,6 +205,20 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ops.views.locked_out"
+# Log-in codes are not kept with the attempt (the password never is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+
+# Multi-factor sign-in (accounts/): a password and a code from an authenticator app
+# (TOTP), or a one-time recovery code. With MFA_REQUIRED, desk officers, auditors and
+# administrators (staff and superusers) must sign in with it and set it up at their first
+# log-in; with MFA_ALL_ROLES too, every user (mission staff included). Anyone may set it up,
+# and is then always asked for a code. API tokens are created only in such a session.
+MFA_REQUIRED = env_bool("MFA_REQUIRED", default=not DEBUG)
+MFA_ALL_ROLES = env_bool("MFA_ALL_ROLES", default=False)
+OTP_TOTP_ISSUER = "Partnership Monitor"
+# Administrators remove a lost authenticator (its owner sets up a new one at the next
+# log-in) but never see its key, nor recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -221,6 +259,11 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 # see ops.sessions.SessionRefreshMiddleware.
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 60)
+# However active, a session ends this long after its log-in (ASVS 7.3.2):
+# see ops.sessions.SessionLifetimeMiddleware.
+SESSION_MAX_LIFETIME = env_int("SESSION_MAX_LIFETIME", 12 * 60 * 60)
+if SESSION_MAX_LIFETIME <= 0:
+    raise ImproperlyConfigured("SESSION_MAX_LIFETIME must be a number of seconds above zero.")
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -269,11 +312,26 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # Per personal token and per user, on the shared cache: 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.throttling.TokenRateThrottle",
+        "core.throttling.UserRateThrottle",
+    ],
     "COERCE_DECIMAL_TO_STRING": True,
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DATE_FORMAT": "iso-8601",
     "DATETIME_FORMAT": "iso-8601",
 }
+# Requests a personal token, and a user through all their tokens and their session, may
+# send to the API ("N/second|minute|hour|day"; empty: no limit).
+API_RATE_PER_TOKEN = env_str("API_RATE_PER_TOKEN", "120/minute")
+API_RATE_PER_USER = env_str("API_RATE_PER_USER", "300/minute")
+for _name in ("API_RATE_PER_TOKEN", "API_RATE_PER_USER"):
+    if not re.fullmatch(r"([1-9][0-9]*/(second|minute|hour|day))?", globals()[_name]):
+        raise ImproperlyConfigured(
+            f"{_name} must be a number of requests per second, minute, hour or day "
+            f"(e.g. 120/minute), or empty for no limit, not {globals()[_name]!r}"
+        )
 SPECTACULAR_SETTINGS = {
     "TITLE": "Partnership Monitor API",
     "DESCRIPTION": "A donor ministry's strategic partnerships with multilateral organisations.",

@@ -3,13 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts import views as accounts_views
 from iati import views as iati_views
 from ops import views as ops_views
 from partnership import views as partnership_views
+from people import views as people_views
 
 urlpatterns = [
     path("", partnership_views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", accounts_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
@@ -21,6 +23,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("account/", people_views.profile, name="profile"),
     path("account/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("healthz", ops_views.healthz, name="healthz"),
@@ -29,6 +32,7 @@ urlpatterns = [
     path("p/<slug:slug>/reviews/", include("reviews.urls")),
     path("p/<slug:slug>/consultations/", include("consultations.urls")),
     path("p/<slug:slug>/iati/", include("iati.urls")),
+    path("p/<slug:slug>/members/", include("people.urls")),
     # Every partnership the user holds a role in, in one file each: for publishing.
     path(
         "iati/activities.xml",

@@ -42,6 +42,7 @@ class Capability(StrEnum):
     CLEAR_NOTES = "clear_notes"
     DOWNLOAD = "download"  # review PDFs and exports
     VIEW_HISTORY = "view_history"  # change history and download log
+    MANAGE_MEMBERS = "manage_members"  # invite, change roles, remove (portfolio admins too)
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {

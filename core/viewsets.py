@@ -32,21 +32,21 @@ class CachedListMixin(mixins.ListModelMixin):
 
 
 class CanWriteSomewhere(permissions.BasePermission):
-    """Writes need the view's write capability in at least one partnership.
+    """Creates need the view's write capability in at least one partnership.
 
-    The object's own partnership is checked again when the object is known.
+    A write to an object is decided by the object's own partnership when it is fetched
+    (404 for a non-member, 403 for a role without the right), and a user with no
+    membership at all is a non-member everywhere: what they name does not exist for them.
     """
 
     message = "Your role does not allow this."
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        if request.method in permissions.SAFE_METHODS:
+        if request.method in permissions.SAFE_METHODS or getattr(view, "detail", False):
             return True
+        roles = access.roles_of(request.user).values()
         capability = view.write_capability
-        return any(
-            capability in access.ROLE_CAPABILITIES[role]
-            for role in access.roles_of(request.user).values()
-        )
+        return not roles or any(capability in access.ROLE_CAPABILITIES[role] for role in roles)
 
 
 class IsPortfolioAdmin(permissions.BasePermission):

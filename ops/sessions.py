@@ -1,14 +1,17 @@
 """Sessions that end after inactivity, written at most once a minute rather than on
-every request."""
+every request, and that end SESSION_MAX_LIFETIME after their log-in however busy they are."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import auth, messages
 from django.contrib.sessions.backends.base import SessionBase
 from django.utils import timezone
 
-# Session key: when the session's expiry was last pushed forward (epoch seconds).
+# Session keys: when the session's expiry was last pushed forward, and when its user
+# logged in (epoch seconds).
 REFRESHED_AT = "_refreshed_at"
+LOGGED_IN_AT = "_logged_in_at"
 
 
 def mark_refreshed(session: SessionBase) -> None:
@@ -16,9 +19,10 @@ def mark_refreshed(session: SessionBase) -> None:
 
 
 def on_login(sender, request, user, **kwargs) -> None:
-    """A log-in saves the session anyway: start its refresh clock with it."""
+    """A log-in saves the session anyway: start its refresh clock and its lifetime."""
     if request is not None and hasattr(request, "session"):
         mark_refreshed(request.session)
+        request.session[LOGGED_IN_AT] = int(timezone.now().timestamp())
 
 
 class SessionRefreshMiddleware:
@@ -47,3 +51,30 @@ class SessionRefreshMiddleware:
         if session.modified or age is None or age >= settings.SESSION_REFRESH_SECONDS:
             mark_refreshed(session)
         return response
+
+
+class SessionLifetimeMiddleware:
+    """End a logged-in session SESSION_MAX_LIFETIME after its log-in, however active it
+    is (ASVS 7.3.2): the user is logged out, the session deleted from the store, and the
+    login page says why. Placed after AuthenticationMiddleware and MessageMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        if auth.SESSION_KEY in session:
+            logged_in_at = session.get(LOGGED_IN_AT)
+            now = int(timezone.now().timestamp())
+            if not isinstance(logged_in_at, int):
+                # A session from before the lifetime was kept: its clock starts now.
+                session[LOGGED_IN_AT] = now
+            elif now - logged_in_at >= settings.SESSION_MAX_LIFETIME:
+                auth.logout(request)
+                hours = settings.SESSION_MAX_LIFETIME / 3600
+                messages.info(
+                    request,
+                    f"Your session reached its limit of {hours:g} hours; log in again.",
+                )
+        return self.get_response(request)

@@ -19,7 +19,7 @@ from core.viewsets import CachedListMixin, PartnershipScopedViewSet
 
 from . import access, serializers, services
 from .models import DownloadLog, GoalAssessment, PriorityAreaAssessment, ReportVersion
-from .views import version_file_response
+from .views import version_delivery
 
 
 @extend_schema_view(
@@ -125,14 +125,18 @@ class ReportVersionViewSet(CachedListMixin, mixins.RetrieveModelMixin, Partnersh
         version = self.get_object()
         self._check(version, Capability.DOWNLOAD)
         try:
-            services.report_version_log_download(
-                version=version, by=request.user, channel=DownloadLog.Channel.API
-            )
+            return version_delivery(request, version, channel=DownloadLog.Channel.API)
         except ValidationError:
             return Response(
                 {"detail": "This version has no file yet."}, status=status.HTTP_404_NOT_FOUND
             )
-        return version_file_response(version)
+
+    def perform_content_negotiation(self, request, force=False):
+        # The download answers the PDF whatever Accept asks for (application/pdf
+        # included: no JSON renderer offers it); its errors still come as JSON.
+        return super().perform_content_negotiation(
+            request, force=force or self.action == "download"
+        )
 
     @extend_schema(
         summary="Issue the report from a rendered draft (desk officers): queues the final "

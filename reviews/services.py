@@ -616,8 +616,13 @@ def report_version_issue(*, version: ReportVersion, by: Any, reason: str) -> Rep
     return final
 
 
-def report_version_log_download(*, version: ReportVersion, by: Any, channel: str) -> DownloadLog:
-    """Record a download; only a rendered version has a file to download."""
+def report_version_require_file(*, version: ReportVersion) -> None:
+    """Only a rendered version has a file to download (or to answer a HEAD request for)."""
     if version.status != ReportVersion.Status.DONE or not version.file:
         raise ValidationError({"__all__": "This version has no file yet."})
+
+
+def report_version_log_download(*, version: ReportVersion, by: Any, channel: str) -> DownloadLog:
+    """Record a download, when the file is delivered."""
+    report_version_require_file(version=version)
     return DownloadLog.objects.create(version=version, user=by, channel=channel)

@@ -18,7 +18,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from core.access import Capability
 from core.forms import ConfirmForm
@@ -481,16 +486,23 @@ def version_file_response(version: ReportVersion) -> FileResponse:
     return response
 
 
-@require_GET
+def version_delivery(request: HttpRequest, version: ReportVersion, *, channel: str) -> FileResponse:
+    """The version's file, logged as a download. A HEAD request gets the same headers and
+    no log entry: nothing is delivered. Raises ValidationError while there is no file."""
+    if request.method == "HEAD":
+        services.report_version_require_file(version=version)
+    else:
+        services.report_version_log_download(version=version, by=request.user, channel=channel)
+    return version_file_response(version)
+
+
+@require_safe
 def version_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     version = _version(request, slug, pk, Capability.DOWNLOAD)
     try:
-        services.report_version_log_download(
-            version=version, by=request.user, channel=DownloadLog.Channel.PAGE
-        )
+        return version_delivery(request, version, channel=DownloadLog.Channel.PAGE)
     except ValidationError as error:
         raise Http404("This version has no file yet.") from error
-    return version_file_response(version)
 
 
 def _sha256_of(upload: Any) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -74,6 +74,17 @@ def _test_settings(settings, tmp_path):
     # Cached pages and lists (core.caching) start empty: each test's database is
     # rolled back, and its data version with it.
     cache.clear()
+    # The API's rate limits count on a cache of the test's own, far above what any test
+    # sends; tests/api/test_throttling.py sets limits of its own.
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"},
+    }
+    caches["throttle"].clear()
+    settings.API_RATE_PER_TOKEN = settings.API_RATE_PER_USER = "100000/minute"
+    # Users log in with a password alone, as in the demo; tests/accounts/test_mfa.py and
+    # the browser's sign-in journey turn the second factor on (production's default).
+    settings.MFA_REQUIRED = False
 
 
 # Loading the partnership from the strategy is some forty rows with their history: a

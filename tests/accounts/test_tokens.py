@@ -18,8 +18,8 @@ def _bearer(api_login, raw):
     return client
 
 
-def test_creating_a_token_shows_it_once_and_stores_only_its_hash(desk, login):
-    client = login(desk)
+def test_creating_a_token_shows_it_once_and_stores_only_its_hash(desk, verified_login):
+    client = verified_login(desk)
     response = client.post("/account/tokens/", {"name": "Funding export"})
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
@@ -34,8 +34,8 @@ def test_creating_a_token_shows_it_once_and_stores_only_its_hash(desk, login):
     assert raw[:10] in again  # the prefix tells tokens apart
 
 
-def test_a_token_without_a_name_is_refused_at_the_field(desk, login):
-    response = login(desk).post("/account/tokens/", {"name": "  "})
+def test_a_token_without_a_name_is_refused_at_the_field(desk, verified_login):
+    response = verified_login(desk).post("/account/tokens/", {"name": "  "})
     assert response.status_code == 400
     assert response.context["form"].errors["name"] == ["This field is required."]
     assert not ApiToken.objects.exists()

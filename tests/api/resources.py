@@ -62,6 +62,7 @@ HOLDERS: dict[Capability, set[str]] = {
     Capability.CLEAR_NOTES: {"desk"},
     Capability.DOWNLOAD: {"desk", "geneva", "auditor"},
     Capability.VIEW_HISTORY: {"desk", "auditor"},
+    Capability.MANAGE_MEMBERS: {"desk"},
 }
 # The ministry-wide portfolio administrator's actions (creating, renewing, loading
 # partnerships): no role of a partnership may take them (tests/portfolio acts as the role).
@@ -540,6 +541,23 @@ def _many_changes(partnership, n):
             factories.DocumentFactory(partnership=partnership, uploaded_by=person)
 
 
+def _a_member(partnership) -> Membership:
+    """A member of the partnership other than the users the tests act as."""
+    person = factories.UserFactory(email=f"member-{partnership.slug}@example.org")
+    return Membership.objects.create(
+        user=person, partnership=partnership, role=Membership.Role.MISSION_STAFF
+    )
+
+
+def _many_members(partnership, n):
+    """n more members, each a person of their own."""
+    people = [factories.UserFactory(email=f"person{i}@example.org") for i in range(n)]
+    Membership.objects.bulk_create(
+        Membership(user=person, partnership=partnership, role=Membership.Role.AUDITOR)
+        for person in people
+    )
+
+
 def _history_filter_values(two) -> dict[str, list[Any]]:
     today = timezone.localdate().isoformat()
     return {
@@ -797,6 +815,9 @@ RULES: dict[str, Rule] = {
         _many_reminders,
         actions={"list": Capability.VIEW_HISTORY},
     ),
+    # Who belongs to the partnership: read by every member; roles changed and people removed
+    # by desk officers (and portfolio administrators, tests/people/test_api.py).
+    "membership": Rule(Capability.MANAGE_MEMBERS, _a_member, _many_members),
     # Read-only; reading needs the right to read the history (not every member's).
     "history": Rule(
         Capability.VIEW_HISTORY,

@@ -12,9 +12,13 @@ from __future__ import annotations
 import pytest
 
 from config.api_urls import router
-from core.access import Capability
+from core.access import ROLE_CAPABILITIES, Capability
+from partnership.models import Membership
+from tests import factories
 
 from .resources import HOLDERS, PORTFOLIO_ADMIN, ROLES, ROUTES, RULES, Route, Rule
+
+Role = Membership.Role
 
 
 def test_every_resource_has_a_rule():
@@ -70,3 +74,33 @@ def test_permission_matrix(users, api_login, iom, route, role):
         # A member who may read the list finds the object in the partnership's list.
         listing = client.get(url, {"partnership": iom.slug, "page_size": 500}).json()
         assert any(rule.lists(obj, item) for item in listing["results"]), (role, url)
+
+
+WRITES = [route for route in ROUTES if route.method != "get"]
+
+
+@pytest.mark.parametrize("route", WRITES, ids=str)
+@pytest.mark.parametrize("elsewhere", [None, Role.AUDITOR, Role.MISSION_STAFF])
+def test_a_non_member_who_may_write_nowhere_is_still_answered_as_a_non_member(
+    api_login, iom, other_partnership, route, elsewhere
+):
+    """README: a non-member gets 404 for what they may not see. A user with no
+    membership at all, or whose role elsewhere writes nothing of this kind, is no exception:
+    another partnership's object does not exist for them (404, not 403), and a create naming
+    it is refused like one naming an id that does not exist (400, as for the outsider)."""
+    user = factories.UserFactory(username="nobody")
+    if elsewhere is not None:
+        Membership.objects.create(user=user, partnership=other_partnership, role=elsewhere)
+    rule = RULES[route.basename]
+    obj = rule.make(iom)
+    url = route.url(obj)
+    response = getattr(api_login(user), route.method)(url, {}, format="json")
+    capability = (rule.actions or {}).get(route.action) or rule.write
+    may_write_elsewhere = elsewhere is not None and capability in ROLE_CAPABILITIES[elsewhere]
+    if route.detail:
+        expected = {404}
+    elif elsewhere is None or may_write_elsewhere:
+        expected = {400}
+    else:
+        expected = {403}  # a role that writes nothing of this kind, anywhere
+    assert response.status_code in expected, (route, response.status_code, response.content[:300])

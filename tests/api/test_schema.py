@@ -55,7 +55,7 @@ def test_every_operation_has_a_summary_its_path_parameters_and_its_errors(path, 
     declared = {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
     assert declared == set(re.findall(r"{(\w+)}", path))
     responses = operation["responses"]
-    errors = {"401", "403", "404"}
+    errors = {"401", "403", "404", "429"}
     if method in UNSAFE:
         errors |= {"400", "415"}
     assert errors <= set(responses), f"document {sorted(errors - set(responses))}"
@@ -64,6 +64,7 @@ def test_every_operation_has_a_summary_its_path_parameters_and_its_errors(path, 
         shape = content.get("properties", {})
         assert "detail" in shape or content.get("additionalProperties") == {}, code
     assert any(code.startswith("2") for code in responses)
+    assert "Retry-After" in responses["429"]["headers"]
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=str)

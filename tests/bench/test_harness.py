@@ -123,3 +123,15 @@ def test_the_bare_render_is_given_the_html_the_render_task_lays_out(iom):
     assert review.title in html
     assert 'src="data:image/svg+xml' in html  # the charts, embedded as the task embeds them
     assert all(escape(goal.text[:40]) in html for goal in iom.goals.all())
+
+
+def test_the_load_generators_session_is_signed_in_as_production_signs_in(settings, desk, iom):
+    """With the second factor production asks of desk officers, the benchmark's session
+    reaches the pages (not the sign-in's second step)."""
+    from bench import measure
+
+    settings.MFA_REQUIRED = True
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = measure.session_cookie(username="desk")
+    assert client.get(f"/p/{iom.slug}/").status_code == 200
+    assert client.get("/api/v1/partnerships/").status_code == 200

@@ -25,8 +25,9 @@ def test_formula_cells_are_neutralised(value):
     sheet = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(table))).active
     cell = sheet.cell(row=2, column=1)
     assert cell.data_type == "s"
-    # XML stores a carriage return as a line feed; what matters is the leading apostrophe.
-    assert cell.value == "'" + value.replace("\r", "\n")
+    # A carriage return comes back as itself or, depending on openpyxl's XML writer, as a
+    # line feed; what matters is the leading apostrophe before the text as it was.
+    assert cell.value.replace("\r", "\n") == ("'" + value).replace("\r", "\n")
     assert sheet.cell(row=2, column=2).value == -190640
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.contrib.sessions.models import Session
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -50,7 +51,8 @@ def test_an_idle_session_ends_after_the_cookie_age(settings, desk, login, clock)
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_activity_keeps_the_session_alive_past_the_cookie_age(desk, login, clock):
+def test_activity_keeps_the_session_alive_past_the_cookie_age(settings, desk, login, clock):
+    settings.SESSION_MAX_LIFETIME = 48 * 60 * 60  # the inactivity expiry alone
     client = login(desk)
     clock(7 * HOUR)
     assert client.get(HOME).status_code == 200  # pushes the end to 15 h
@@ -92,3 +94,45 @@ def test_logging_out_ends_the_session(desk, login):
     client.post("/accounts/logout/")
     assert Session.objects.filter(expire_date__gt=timezone.now()).count() == 0
     assert client.get(HOME).status_code == 302
+
+
+# --- The absolute lifetime: a session ends SESSION_MAX_LIFETIME after its log-in --------
+
+
+def test_a_busy_session_still_ends_twelve_hours_after_its_log_in(settings, desk, login, clock):
+    assert settings.SESSION_MAX_LIFETIME == 12 * 60 * 60
+    client = login(desk)
+    first_key = client.session.session_key
+    for minutes in range(30, 12 * 60, 30):  # a request every half hour, never idle
+        clock(dt.timedelta(minutes=minutes))
+        assert client.get(HOME).status_code == 200, minutes
+    clock(12 * HOUR + dt.timedelta(seconds=1))
+    response = client.get(HOME)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    page = client.get(response["Location"])
+    assert "Your session reached its limit of 12 hours" in page.content.decode()
+    # The session is gone from the store, not only from this request.
+    assert not Session.objects.filter(session_key=first_key).exists()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_lifetime_is_configurable_and_holds_for_the_api_too(settings, desk, api_login, clock):
+    settings.SESSION_MAX_LIFETIME = 60 * 60
+    client = api_login(desk)
+    clock(dt.timedelta(minutes=59))
+    assert client.get("/api/v1/partnerships/").status_code == 200
+    clock(dt.timedelta(minutes=61))
+    assert client.get("/api/v1/partnerships/").status_code == 401
+
+
+def test_logging_in_again_starts_a_new_lifetime(settings, desk, clock):
+    settings.SESSION_MAX_LIFETIME = 60 * 60
+    client = Client()
+    credentials = {"username": "desk", "password": "a-long-test-password"}
+    assert client.post("/accounts/login/", credentials).status_code == 302
+    clock(dt.timedelta(minutes=61))
+    assert client.get(HOME).status_code == 302
+    assert client.post("/accounts/login/", credentials).status_code == 302
+    clock(dt.timedelta(minutes=100))
+    assert client.get(HOME).status_code == 200

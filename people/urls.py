@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+
+# Mounted under /p/<slug:slug>/members/ by config.urls.
+urlpatterns = [
+    path("", views.member_list, name="member-list"),
+    path("<int:pk>/role/", views.membership_role, name="membership-role"),
+    path("<int:pk>/remove/", views.membership_remove, name="membership-remove"),
+]

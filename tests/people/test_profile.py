@@ -1,0 +1,42 @@
+"""A person's own account page (/account/): who they are and their partnerships, each with
+their role, linked from their name in the header."""
+
+from partnership.models import Membership
+from tests import factories
+from tests.queries import count_get
+
+
+def test_a_person_sees_their_partnerships_and_roles(desk, other_partnership, login, iom):
+    Membership.objects.create(user=desk, partnership=other_partnership, role="auditor")
+    client = login(desk)
+    home = client.get("/").content.decode()
+    assert '<a href="/account/"' in home  # their name in the header
+    page = client.get("/account/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Your partnerships and roles" in text
+    rows = [(m.partnership.title, m.get_role_display()) for m in page.context["memberships"]]
+    assert sorted(rows) == sorted([(iom.title, "Desk officer"), ("Another agreement", "Auditor")])
+    assert iom.get_absolute_url() in text
+    assert "Portfolio administrator" not in text
+
+
+def test_someone_with_no_partnership_is_told_who_gives_access(db, login):
+    page = login(factories.UserFactory(username="new")).get("/account/").content.decode()
+    assert "You do not belong to any partnership yet" in page
+
+
+def test_a_portfolio_administrator_sees_that_role(portfolio_admin, login):
+    page = login(portfolio_admin).get("/account/").content.decode()
+    assert "Portfolio administrator" in page
+
+
+def test_the_profile_page_reads_a_fixed_number_of_queries(desk, login, iom):
+    client = login(desk)
+    # Session, user, the memberships with their partnerships, the portfolio flag.
+    assert count_get(client, "/account/") == 4
+    for i in range(20):
+        Membership.objects.create(
+            user=desk, partnership=factories.PartnershipFactory(slug=f"p{i}"), role="auditor"
+        )
+    assert count_get(client, "/account/") == 4

@@ -1,0 +1,30 @@
+"""Pinned query counts of the people's pages: they do not grow with the members."""
+
+import pytest
+
+from partnership.models import Membership
+from tests import factories
+from tests.queries import count_get
+
+SLUG = "denmark-iom-2018-2020"
+
+
+def _add_members(partnership, n):
+    for _ in range(n):
+        Membership.objects.create(
+            user=factories.UserFactory(), partnership=partnership, role="auditor"
+        )
+
+
+# Session, user, roles, the partnership, the portfolio flag, the members.
+PINNED = {f"/p/{SLUG}/members/": 6}
+
+
+@pytest.mark.parametrize(("url", "pinned"), PINNED.items())
+def test_query_count_is_pinned_and_equal_with_1_and_50_members(desk, login, iom, url, pinned):
+    client = login(desk)
+    _add_members(iom, 1)
+    with_one = count_get(client, url)
+    _add_members(iom, 49)
+    with_fifty = count_get(client, url)
+    assert (with_one, with_fifty) == (pinned, pinned)
