@@ -22,7 +22,8 @@ def check_portfolio_admin(user: Any) -> None:
 
 
 def partnership_to_renew(*, user: Any, slug: str) -> Partnership:
-    """The partnership, if the user may see it (404 otherwise) and renew it (403)."""
-    partnership = partnership_access.partnerships.get(user=user, slug=slug)
+    """The partnership, for a portfolio administrator (403 for anyone else, before it is
+    looked up: the answer tells nothing of which partnerships exist; then 404 for a slug
+    that names none), as the API answers."""
     check_portfolio_admin(user)
-    return partnership
+    return partnership_access.partnerships.get(user=user, slug=slug)

@@ -53,7 +53,7 @@ PINNED: dict[str, int] = {
     # (reviews, action points, consultations, budget lines, notes, goals, report versions).
     "my-work-list": 13,
     "reminder-list": 6,
-    "membership-list": 7,  # + whether the reader is a portfolio administrator
+    "membership-list": 6,  # whether the reader is a portfolio administrator: with the roles
 }
 
 

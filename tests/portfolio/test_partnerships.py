@@ -133,8 +133,18 @@ def test_only_portfolio_administrators_create_renew_and_load(desk, login, iom):
     assert not Partnership.objects.filter(slug="denmark-wfp-2021-2024").exists()
 
 
-def test_a_partnership_one_may_not_see_is_not_found_when_renewing_it(outsider, login, iom):
-    assert login(outsider).get(f"/p/{iom.slug}/renew/").status_code == 404
+def test_a_refusal_to_renew_tells_nothing_of_which_partnerships_exist(
+    outsider, portfolio_admin, login, api_login, iom
+):
+    page = login(outsider)
+    assert page.get(f"/p/{iom.slug}/renew/").status_code == 403
+    assert page.get("/p/no-such-partnership/renew/").status_code == 403
+    api = api_login(outsider)
+    real = api.post(f"/api/v1/partnerships/{iom.slug}/renew/", {}, format="json")
+    missing = api.post("/api/v1/partnerships/no-such-partnership/renew/", {}, format="json")
+    assert (real.status_code, real.json()) == (missing.status_code, missing.json())
+    assert real.status_code == 403
+    assert login(portfolio_admin).get("/p/no-such-partnership/renew/").status_code == 404
 
 
 def test_a_partnership_moves_from_draft_to_active_to_closed_and_never_back(iom, desk):
