@@ -69,6 +69,12 @@ NOT_PAGES = frozenset(
         "iati:organisation",
         "iati-portfolio-activities",
         "iati-portfolio-organisation",
+        "portfolio:export",
+        "portfolio:strategy-download",
+        # Pages of portfolio administrators alone, which the demo's desk officer is not.
+        "portfolio:partnership-create",
+        "portfolio:partnership-import",
+        "portfolio:partnership-renew",
     }
 )
 
@@ -89,11 +95,14 @@ class Objects:
     consultation_year: int
     note: int
     action_point: int
+    standard_agenda_item: int
+    membership: int
 
     @classmethod
     def of_demo(cls, slug: str = IOM_SLUG) -> Objects:
-        from consultations.models import ActionPoint, Consultation, Note
+        from consultations.models import ActionPoint, Consultation, Note, StandardAgendaItem
         from funding.models import Allocation, BudgetLine, ExchangeRate, StaffPosition
+        from partnership.models import Membership
         from reviews.models import Review
 
         def first(queryset) -> int:
@@ -113,12 +122,22 @@ class Objects:
             consultation_year=consultation.year,
             note=first(Note.objects.filter(agenda_item__consultation=consultation)),
             action_point=first(ActionPoint.objects.filter(consultation=consultation)),
+            standard_agenda_item=first(
+                StandardAgendaItem.objects.filter(partnership__slug=slug, retired_on=None)
+            ),
+            membership=first(
+                Membership.objects.filter(partnership__slug=slug, role=Membership.Role.AUDITOR)
+            ),
         )
 
 
 # URL name -> the arguments it takes, from the objects above.
 PAGES: dict[str, Callable[[Objects], dict[str, Any]]] = {
     "home": lambda o: {},
+    "profile": lambda o: {},
+    "people:member-list": lambda o: {"slug": o.slug},
+    "people:membership-role": lambda o: {"slug": o.slug, "pk": o.membership},
+    "people:membership-remove": lambda o: {"slug": o.slug, "pk": o.membership},
     "accounts:token-list": lambda o: {},
     "accounts:digest": lambda o: {},
     "attention:my-work": lambda o: {},
@@ -126,7 +145,14 @@ PAGES: dict[str, Callable[[Objects], dict[str, Any]]] = {
     "accounts:security": lambda o: {},
     "partnership:dashboard": lambda o: {"slug": o.slug},
     "partnership:edit": lambda o: {"slug": o.slug},
+    "portfolio:overview": lambda o: {},
+    "partnership:priority-area-create": lambda o: {"slug": o.slug},
     "partnership:priority-area-edit": lambda o: {"slug": o.slug, "number": o.area},
+    "partnership:priority-area-retire": lambda o: {"slug": o.slug, "number": o.area},
+    "partnership:goal-create": lambda o: {"slug": o.slug},
+    "partnership:goal-retire": lambda o: {"slug": o.slug, "number": o.goal},
+    "partnership:risk-create": lambda o: {"slug": o.slug},
+    "partnership:risk-retire": lambda o: {"slug": o.slug, "number": o.risk},
     "partnership:goal-list": lambda o: {"slug": o.slug},
     "partnership:goal-detail": lambda o: {"slug": o.slug, "number": o.goal},
     "partnership:goal-edit": lambda o: {"slug": o.slug, "number": o.goal},
@@ -176,6 +202,15 @@ PAGES: dict[str, Callable[[Objects], dict[str, Any]]] = {
     "consultations:note-detail": lambda o: {"slug": o.slug, "pk": o.note},
     "consultations:note-edit": lambda o: {"slug": o.slug, "pk": o.note},
     "consultations:action-point-edit": lambda o: {"slug": o.slug, "pk": o.action_point},
+    "consultations:standard-agenda": lambda o: {"slug": o.slug},
+    "consultations:standard-agenda-item-edit": lambda o: {
+        "slug": o.slug,
+        "pk": o.standard_agenda_item,
+    },
+    "consultations:standard-agenda-item-retire": lambda o: {
+        "slug": o.slug,
+        "pk": o.standard_agenda_item,
+    },
     "iati:overview": lambda o: {"slug": o.slug},
     "iati:import": lambda o: {"slug": o.slug},
     "iati:reconciliation": lambda o: {"slug": o.slug},

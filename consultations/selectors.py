@@ -57,6 +57,22 @@ def standard_agenda_with_retired(*, partnership: Partnership) -> list[StandardAg
     )
 
 
+def next_consultations(*, partnership_ids: list[int]) -> dict[int, Consultation]:
+    """Each partnership's next consultation: the first still planned, by year, by
+    partnership id (one query)."""
+    planned = (
+        Consultation.objects.filter(
+            partnership_id__in=partnership_ids, status=Consultation.Status.PLANNED
+        )
+        .select_related("partnership")
+        .order_by("partnership_id", "year")
+    )
+    found: dict[int, Consultation] = {}
+    for consultation in planned:
+        found.setdefault(consultation.partnership_id, consultation)
+    return found
+
+
 def consultation_list(*, partnership: Partnership) -> QuerySet[Consultation]:
     """The partnership's consultations, newest first, with counts (one query)."""
     return (

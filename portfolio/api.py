@@ -4,18 +4,23 @@ only. Creating a partnership field by field is ``POST /api/v1/partnerships/``.""
 
 from __future__ import annotations
 
+import django_filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from core.viewsets import IsPortfolioAdmin, PartnershipScopedViewSet
+from attention import rules as attention_rules
+from core import caching
+from core.filters import FilterSet, IntegerFilter
+from core.viewsets import CachedListMixin, IsPortfolioAdmin, PartnershipScopedViewSet
 from partnership import access as partnership_access
+from partnership.models import Partnership
 from partnership.serializers import PartnershipSerializer
 
-from . import serializers, services
+from . import selectors, serializers, services
 
 SLUG = OpenApiParameter(
     "slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The partnership's slug."
@@ -86,5 +91,66 @@ class PartnershipPortfolioViewSet(PartnershipScopedViewSet):
         return self._created(saved.partnership)
 
 
+class PortfolioFilter(FilterSet):
+    organisation = django_filters.CharFilter(
+        field_name="organisation__acronym",
+        lookup_expr="iexact",
+        label="The organisation's acronym",
+    )
+    year = IntegerFilter(
+        method="filter_year",
+        min_value=1945,
+        max_value=2100,
+        label="Partnerships running that year; their budget figures of that year only",
+    )
+
+    class Meta:
+        model = Partnership
+        fields = ["status"]
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(start_date__year__lte=value, end_date__year__gte=value)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The portfolio: every partnership you see, with its DKK budget per year, "
+        "goals by status, risks by residual rating, next consultation and review, and what "
+        "is overdue",
+        description="Every partnership you hold a role in; every partnership, for a "
+        "portfolio administrator. `?year=` keeps the partnerships running that year and "
+        "their figures of that year.",
+    )
+)
+class PortfolioViewSet(CachedListMixin, PartnershipScopedViewSet):
+    access = partnership_access.partnerships
+    serializer_class = serializers.PortfolioPartnershipSerializer
+    filterset_class = PortfolioFilter
+    ordering_fields = ["start_date", "title", "status"]
+    ordering = ["-start_date", "title"]
+
+    def list(self, request, *args, **kwargs):
+        """Cached until the next write, like every list; what is overdue depends on today,
+        which is in the key."""
+        parts = ("api-list", self.basename, request.build_absolute_uri(), request.user.pk)
+
+        def page():
+            return super(CachedListMixin, self).list(request, *args, **kwargs).data
+
+        return Response(caching.cached((*parts, attention_rules.today()), page))
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("organisation")
+
+    def paginate_queryset(self, queryset):
+        """The page's partnerships, with their figures (a fixed number of queries)."""
+        page = super().paginate_queryset(queryset)
+        year = self.request.query_params.get("year")
+        return selectors.portfolio_figures(
+            user=self.request.user, partnerships=list(page), year=int(year) if year else None
+        )
+
+
 def register(router: BaseRouter) -> None:
     router.register("partnerships", PartnershipPortfolioViewSet, basename="partnership-portfolio")
+    router.register("portfolio", PortfolioViewSet, basename="portfolio")

@@ -130,3 +130,25 @@ class StrategyFileForm(forms.Form):
         if upload.size is not None and upload.size > MAX_BYTES:
             raise forms.ValidationError(f"The file is larger than {MAX_BYTES // 1000} kB.")
         return upload
+
+
+class PortfolioFilterForm(forms.Form):
+    """What the portfolio page is narrowed to; the organisations offered are those of the
+    partnerships the person sees."""
+
+    organisation = forms.ChoiceField(required=False, label="Organisation")
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), *Partnership.Status.choices]
+    )
+    year = forms.IntegerField(
+        required=False,
+        min_value=1945,
+        max_value=2100,
+        help_text="Partnerships running that year, and their budget of that year.",
+    )
+
+    def __init__(self, *args, acronyms: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [("", "Any organisation")] + [
+            (acronym, acronym) for acronym in acronyms
+        ]

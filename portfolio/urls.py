@@ -7,6 +7,8 @@ app_name = "portfolio"
 # Mounted at the site's root by config.urls: the portfolio's own pages under /portfolio/,
 # and what it adds to a partnership under /p/<slug>/.
 urlpatterns = [
+    path("portfolio/", views.overview, name="overview"),
+    path("portfolio/export.<str:fmt>", views.export, name="export"),
     path("portfolio/new/", views.partnership_create, name="partnership-create"),
     path("portfolio/import/", views.partnership_import, name="partnership-import"),
     path("p/<slug:slug>/renew/", views.partnership_renew, name="partnership-renew"),

@@ -664,6 +664,17 @@ RULES: dict[str, Rule] = {
         create=_another_slug,
         actions={"create": PORTFOLIO_ADMIN},
     ),
+    # Every partnership the user sees, with its figures: read by every member.
+    "portfolio": Rule(
+        Capability.VIEW,
+        lambda p: p,
+        _many_partnerships,
+        filter_values=lambda two: {
+            "organisation": [two.theirs.organisation.acronym],
+            "status": [two.theirs.status],
+            "year": [two.theirs.start_date.year],
+        },
+    ),
     # A partnership renewed for its next period, or loaded from a strategy file.
     "partnership-portfolio": Rule(
         PORTFOLIO_ADMIN,

@@ -53,6 +53,10 @@ PINNED: dict[str, int] = {
     # (reviews, action points, consultations, budget lines, notes, goals, report versions).
     "my-work-list": 13,
     "reminder-list": 6,
+    # Partnerships and their count, then their figures: the budget, goals, risks, the next
+    # consultation and review, and what is overdue (one query per kind of object its rules
+    # read).
+    "portfolio-list": 18,
     "membership-list": 6,  # whether the reader is a portfolio administrator: with the roles
 }
 
