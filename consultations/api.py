@@ -13,11 +13,16 @@ from rest_framework.routers import BaseRouter
 from core.access import Capability
 from core.filters import BooleanFilter, FilterSet, ModelChoiceFilter
 from core.serializers import ReasonSerializer
-from core.viewsets import CachedListMixin, PartnershipScopedViewSet
+from core.viewsets import (
+    CachedListMixin,
+    CreateThroughServiceMixin,
+    PartnershipScopedViewSet,
+    UpdateWithReasonMixin,
+)
 from partnership.models import OverallGoal, Risk
 
 from . import access, serializers, services
-from .models import ActionPoint, AgendaItem, Consultation, Note, StandardAgendaItem
+from .models import ActionPoint, Consultation, Note, StandardAgendaItem
 
 _LINKS = (
     Prefetch("goals", queryset=OverallGoal.objects.order_by("number")),
@@ -32,12 +37,6 @@ class ConsultationScopedViewSet(PartnershipScopedViewSet):
 # --- Consultations ------------------------------------------------------------------------
 
 
-class ConsultationFilter(FilterSet):
-    class Meta:
-        model = Consultation
-        fields = ["year", "status"]
-
-
 @extend_schema_view(
     list=extend_schema(summary="List annual consultations"),
     retrieve=extend_schema(summary="Read a consultation"),
@@ -50,30 +49,19 @@ class ConsultationFilter(FilterSet):
     ),
 )
 class ConsultationViewSet(
-    mixins.CreateModelMixin,
+    CreateThroughServiceMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
     ConsultationScopedViewSet,
 ):
     access = access.consultations
-    filterset_class = ConsultationFilter
+    serializer_class = serializers.ConsultationSerializer
+    create_serializer_class = serializers.ConsultationCreateSerializer
+    filterset_fields = ["year", "status"]
     ordering_fields = ["year", "date"]
     ordering = ["-year", "id"]
-
-    def get_serializer_class(self):
-        if self.action == "create":
-            return serializers.ConsultationCreateSerializer
-        return serializers.ConsultationSerializer
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        partnership = data.pop("partnership")
-        self.check_write(partnership.pk)
-        data.pop("status", None)
-        serializer.instance = services.consultation_create(
-            partnership=partnership, by=self.request.user, **data
-        )
+    create_service = staticmethod(services.consultation_create)
 
     def perform_update(self, serializer):
         current = serializer.instance
@@ -90,12 +78,6 @@ class ConsultationViewSet(
 
 
 # --- Agenda items ------------------------------------------------------------------------
-
-
-class AgendaItemFilter(FilterSet):
-    class Meta:
-        model = AgendaItem
-        fields = ["consultation", "kind"]
 
 
 @extend_schema_view(
@@ -115,14 +97,11 @@ class AgendaItemViewSet(
     ConsultationScopedViewSet,
 ):
     access = access.agenda_items
-    filterset_class = AgendaItemFilter
+    serializer_class = serializers.AgendaItemSerializer
+    update_serializer_class = serializers.AgendaItemUpdateSerializer
+    filterset_fields = ["consultation", "kind"]
     ordering_fields = ["order"]
     ordering = ["consultation_id", "order"]
-
-    def get_serializer_class(self):
-        if self.action in ("update", "partial_update"):
-            return serializers.AgendaItemUpdateSerializer
-        return serializers.AgendaItemSerializer
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -193,14 +172,11 @@ class NoteViewSet(
     ConsultationScopedViewSet,
 ):
     access = access.notes
+    serializer_class = serializers.NoteSerializer
+    update_serializer_class = serializers.NoteUpdateSerializer
     filterset_class = NoteFilter
     ordering_fields = ["created_at", "updated_at"]
     ordering = ["agenda_item__consultation_id", "agenda_item__order", "created_at", "id"]
-
-    def get_serializer_class(self):
-        if self.action in ("update", "partial_update"):
-            return serializers.NoteUpdateSerializer
-        return serializers.NoteSerializer
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related(*_LINKS)
@@ -312,32 +288,22 @@ class ActionPointFilter(FilterSet):
     ),
 )
 class ActionPointViewSet(
-    mixins.CreateModelMixin,
+    CreateThroughServiceMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
     ConsultationScopedViewSet,
 ):
     access = access.action_points
+    serializer_class = serializers.ActionPointSerializer
+    update_serializer_class = serializers.ActionPointUpdateSerializer
     filterset_class = ActionPointFilter
     ordering_fields = ["due_date", "created_at"]
     ordering = ["consultation_id", "due_date", "id"]
-
-    def get_serializer_class(self):
-        if self.action in ("update", "partial_update"):
-            return serializers.ActionPointUpdateSerializer
-        return serializers.ActionPointSerializer
+    create_service = staticmethod(services.action_point_create)
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related(*_LINKS)
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        consultation = data.pop("consultation")
-        self.check_write(consultation.partnership_id)
-        serializer.instance = services.action_point_create(
-            consultation=consultation, by=self.request.user, **data
-        )
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
@@ -387,41 +353,25 @@ class StandardAgendaItemFilter(FilterSet):
     ),
 )
 class StandardAgendaItemViewSet(
-    mixins.CreateModelMixin,
+    CreateThroughServiceMixin,
+    UpdateWithReasonMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
     PartnershipScopedViewSet,
 ):
     """The standard agenda is part of the strategy: desk officers keep it."""
 
     access = access.standard_agenda_items
     write_capability = Capability.EDIT_RECORD
+    serializer_class = serializers.StandardAgendaItemSerializer
+    create_serializer_class = serializers.StandardAgendaItemCreateSerializer
+    create_service = staticmethod(services.standard_agenda_item_create)
     filterset_class = StandardAgendaItemFilter
     ordering_fields = ["order", "code"]
     ordering = ["partnership_id", "order"]
 
-    def get_serializer_class(self):
-        if self.action == "create":
-            return serializers.StandardAgendaItemCreateSerializer
-        return serializers.StandardAgendaItemSerializer
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        partnership = data.pop("partnership")
-        self.check_write(partnership.pk)
-        item = services.standard_agenda_item_create(
-            partnership=partnership, by=self.request.user, **data
-        )
-        serializer.instance = self.get_base_queryset().get(pk=item.pk)
-
-    def perform_update(self, serializer):
-        changes = dict(serializer.validated_data)
-        reason = changes.pop("reason", "")
-        item = services.standard_agenda_item_update(
-            item=serializer.instance, by=self.request.user, changes=changes, reason=reason
-        )
-        serializer.instance = self.get_base_queryset().get(pk=item.pk)
+    def save_update(self, item, **kwargs):
+        return services.standard_agenda_item_update(item=item, **kwargs)
 
     @action(detail=True, methods=["post"])
     def retire(self, request, *args, **kwargs):

@@ -4,10 +4,15 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from core.reasons import REASON_MAX_LENGTH
-from core.serializers import ReasonField, UsernameField, VisibleRelatedField, reason_field
+from core.serializers import (
+    ReasonField,
+    UsernameField,
+    VisibleRelatedField,
+    VisibleSlugRelatedField,
+    reason_field,
+)
 from partnership import access as partnership_access
 from partnership.assignees import AssigneeField
-from partnership.models import Partnership
 
 from . import access
 from .models import ActionPoint, AgendaItem, Consultation, Note, StandardAgendaItem
@@ -42,21 +47,11 @@ class ConsultationSerializer(serializers.ModelSerializer):
 class ConsultationCreateSerializer(ConsultationSerializer):
     """Creating one: it starts planned, with the standard agenda of the strategy."""
 
-    partnership = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Partnership.objects.none()
-    )
+    partnership = VisibleSlugRelatedField(object_access=partnership_access.partnerships)
 
     class Meta(ConsultationSerializer.Meta):
         read_only_fields = ["id", "status", "created_by", "created_at"]
         validators = []  # the service says which year is taken, at the field
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["partnership"].queryset = partnership_access.partnerships.visible(
-                request.user
-            )
 
 
 class AgendaItemSerializer(serializers.ModelSerializer):
@@ -243,16 +238,7 @@ class StandardAgendaItemSerializer(serializers.ModelSerializer):
 class StandardAgendaItemCreateSerializer(StandardAgendaItemSerializer):
     """A new item, at the end of a draft or active partnership's standard agenda."""
 
-    partnership = serializers.SlugRelatedField(
-        slug_field="slug",
-        queryset=Partnership.objects.none(),
+    partnership = VisibleSlugRelatedField(
+        object_access=partnership_access.partnerships,
         help_text="The slug of the partnership whose standard agenda it joins.",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["partnership"].queryset = partnership_access.partnerships.visible(
-                request.user
-            )

@@ -13,7 +13,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from core.reasons import clean_reason
-from core.services import record_update
+from core.services import apply_changes, record_update
 from partnership.assignees import UNCHANGED
 from partnership.models import OverallGoal, Partnership, Risk
 
@@ -182,11 +182,10 @@ def standard_agenda_item_retire(
         StandardAgendaItem.objects.select_for_update().select_related("partnership").get(pk=item.pk)
     )
     _check_standard_item(current)
-    current.retired_on = timezone.localdate()
     _with_history_user(current, by)
-    current._change_reason = reason
-    current.save(update_fields=["retired_on"])
-    return current
+    return apply_changes(
+        current=current, changes={"retired_on": timezone.localdate()}, reason=reason
+    )
 
 
 # Which status may follow which; the capability to leave or enter "notes cleared" is

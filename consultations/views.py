@@ -22,7 +22,13 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from core.access import Capability
 from core.forms import ConfirmForm
-from core.views import add_form_errors, confirm_page, form_status, partnership_context
+from core.views import (
+    add_form_errors,
+    confirm_page,
+    form_status,
+    partnership_context,
+    saved_message,
+)
 from partnership import access as partnership_access
 from partnership import selectors as partnership_selectors
 from partnership.models import OverallGoal, Partnership, Risk
@@ -440,7 +446,7 @@ def note_clear(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
         return redirect(back)
     author = note.author.get_full_name() or note.author.username
-    context = partnership_context(
+    return confirm_page(
         request,
         item.consultation.partnership,
         title=f"Clear the note by {author} on “{Truncator(item.title).chars(70)}”",
@@ -455,7 +461,6 @@ def note_clear(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         confirm_label="Clear the note",
         back=back,
     )
-    return render(request, "confirm.html", context, status=form_status(form))
 
 
 @require_POST
@@ -631,7 +636,7 @@ def action_point_drop(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.success(request, "The action point is dropped.")
         return redirect(back)
     year = point.consultation.year
-    context = partnership_context(
+    return confirm_page(
         request,
         point.consultation.partnership,
         title=f"Drop the action point “{Truncator(point.description).chars(80)}”",
@@ -646,7 +651,6 @@ def action_point_drop(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         confirm_label="Drop the action point",
         back=back,
     )
-    return render(request, "confirm.html", context, status=form_status(form))
 
 
 # --- The standard agenda: part of the strategy, kept by desk officers -------------------------
@@ -700,7 +704,7 @@ def standard_agenda_item_edit(request: HttpRequest, slug: str, pk: int) -> HttpR
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, "Saved." if form.changes() else "Nothing was changed.")
+            messages.success(request, saved_message(form.changes()))
             return redirect(back)
     context = partnership_context(
         request, item.partnership, form=form, title=f"Edit item {item.code}", back=back

@@ -14,7 +14,7 @@ user), so this module names no app's models.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
@@ -181,11 +181,21 @@ class ObjectAccess(Generic[M]):
     def partnership_id_of(self, obj: M) -> int:
         if not self.partnership_path:
             return obj.pk
-        target: Any = obj
-        *hops, last = self.partnership_path.split("__")
-        for hop in hops:
-            target = getattr(target, hop)
-        return getattr(target, f"{last}_id")
+        return _partnership_id_along(obj, self.partnership_path)
+
+    def partnership_id_in(self, values: Mapping[str, Any]) -> int:
+        """The partnership an object with these field values belongs to (a create's data
+        names its partnership, or the goal, budget line… it belongs to)."""
+        first, _, rest = self.partnership_path.partition("__")
+        target = values[first]
+        return _partnership_id_along(target, rest) if rest else target.pk
+
+
+def _partnership_id_along(obj: Any, path: str) -> int:
+    *hops, last = path.split("__")
+    for hop in hops:
+        obj = getattr(obj, hop)
+    return getattr(obj, f"{last}_id")
 
 
 def access_for(model: type[models.Model]) -> ObjectAccess | None:

@@ -22,6 +22,18 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
         return self.object_access.visible(self.context["request"].user)
 
 
+class VisibleSlugRelatedField(serializers.SlugRelatedField):
+    """A related object the requesting user may see, named by its slug; anything else
+    'does not exist'."""
+
+    def __init__(self, *, object_access: ObjectAccess, slug_field: str = "slug", **kwargs):
+        self.object_access = object_access
+        super().__init__(slug_field=slug_field, **kwargs)
+
+    def get_queryset(self):
+        return self.object_access.visible(self.context["request"].user)
+
+
 class UsernameField(serializers.CharField):
     """A user the server records (who uploaded, created, cleared…), by username; null where
     there is none. Give the relation as ``source``."""

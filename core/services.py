@@ -1,4 +1,5 @@
-"""The write every edit service of a record shares: save what changed, with its reason."""
+"""The writes every edit service of a record shares: save what changed, or a correction,
+with its reason; withdraw a record entered by mistake, with the reason."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from django.db import models, transaction
+
+from .reasons import clean_reason
 
 M = TypeVar("M", bound=models.Model)
 
@@ -33,3 +36,25 @@ def record_update(*, instance: M, data: Mapping[str, Any], reason: str = "", by:
             current._history_user = by  # else the request's user (HistoryRequestMiddleware)
         current.save(update_fields=changed)
     return current
+
+
+def apply_changes(*, current: M, changes: Mapping[str, Any], reason: str = "") -> M:
+    """Set ``changes`` on a record the caller has locked and checked, validate it and save
+    those fields, the reason going with the history entry. Unlike :func:`record_update`,
+    it saves (and the history records) a correction even where no value differs."""
+    for name, value in changes.items():
+        setattr(current, name, value)
+    current.full_clean()
+    current._change_reason = reason  # read by django-simple-history
+    current.save(update_fields=list(changes))
+    return current
+
+
+def record_withdraw(*, instance: models.Model, reason: str) -> None:
+    """Delete a record entered by mistake (locked first); its history keeps it, with the
+    reason, which is required. An app's ``<entity>_withdraw`` service checks its rules."""
+    reason = clean_reason(reason)
+    with transaction.atomic():
+        current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+        current._change_reason = reason  # read by django-simple-history
+        current.delete()

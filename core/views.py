@@ -37,6 +37,11 @@ def form_status(*forms: Any) -> int:
     return 400 if any(f is not None and f.is_bound and f.errors for f in forms) else 200
 
 
+def saved_message(changes: dict) -> str:
+    """What an edit page says once the record's update service has run."""
+    return "Saved." if changes else "Nothing was changed."
+
+
 def confirm_page(
     request: HttpRequest,
     partnership: Any,

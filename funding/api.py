@@ -13,28 +13,19 @@ from rest_framework.routers import BaseRouter
 from core.access import Capability
 from core.filters import BooleanFilter, FilterSet, IntegerFilter
 from core.serializers import ReasonSerializer
-from core.viewsets import CachedListMixin, PartnershipScopedViewSet, partnership_slug
+from core.viewsets import (
+    CachedListMixin,
+    CreateThroughServiceMixin,
+    PartnershipScopedViewSet,
+    partnership_slug,
+)
 
 from . import access, selectors, serializers, services
-from .models import (
-    Allocation,
-    BudgetLine,
-    Component,
-    Disbursement,
-    ExchangeRate,
-    StaffPosition,
-    VoluntaryContribution,
-)
+from .models import Allocation, Component, VoluntaryContribution
 
 
 class FundingViewSet(PartnershipScopedViewSet):
     write_capability = Capability.EDIT_FUNDING
-
-
-class BudgetLineFilter(FilterSet):
-    class Meta:
-        model = BudgetLine
-        fields = ["year", "component", "status"]
 
 
 @extend_schema_view(
@@ -44,7 +35,7 @@ class BudgetLineFilter(FilterSet):
 class BudgetLineViewSet(CachedListMixin, mixins.RetrieveModelMixin, FundingViewSet):
     access = access.budget_lines
     serializer_class = serializers.BudgetLineSerializer
-    filterset_class = BudgetLineFilter
+    filterset_fields = ["year", "component", "status"]
     ordering_fields = ["year", "component"]
     ordering = ["partnership_id", "year", "component"]
 
@@ -64,7 +55,7 @@ class BudgetLineViewSet(CachedListMixin, mixins.RetrieveModelMixin, FundingViewS
         detail=False,
         methods=["post"],
         url_path="commit-year",
-        filterset_class=None,
+        filterset_fields=None,
         pagination_class=None,
     )
     def commit_year(self, request):
@@ -109,16 +100,11 @@ class BudgetLineViewSet(CachedListMixin, mixins.RetrieveModelMixin, FundingViewS
 
 
 class CorrectWithdrawMixin(mixins.UpdateModelMixin):
-    """PUT and PATCH correct an object, with a required ``reason``; ``POST …/withdraw/``
-    with ``{"reason": …}`` removes it (204), the change history keeping it and the reason."""
+    """PUT and PATCH correct an object, with a required ``reason`` (the resource's
+    ``update_serializer_class``); ``POST …/withdraw/`` with ``{"reason": …}`` removes it
+    (204), the change history keeping it and the reason."""
 
-    update_serializer_class: type
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-
-    def get_serializer_class(self):
-        if self.action in {"update", "partial_update"}:
-            return self.update_serializer_class
-        return super().get_serializer_class()
 
     def withdraw_object(self, obj, reason: str) -> None:
         raise NotImplementedError
@@ -137,17 +123,6 @@ class CorrectWithdrawMixin(mixins.UpdateModelMixin):
         return Response(status=204)
 
 
-class DisbursementFilter(FilterSet):
-    class Meta:
-        model = Disbursement
-        fields = {
-            "budget_line": ["exact"],
-            "kind": ["exact"],
-            "currency": ["exact"],
-            "value_date": ["gte", "lte"],
-        }
-
-
 @extend_schema_view(
     list=extend_schema(summary="List payments and refunds"),
     retrieve=extend_schema(summary="Read a payment or refund"),
@@ -156,26 +131,21 @@ class DisbursementFilter(FilterSet):
     ),
 )
 class DisbursementViewSet(
-    mixins.CreateModelMixin, CachedListMixin, mixins.RetrieveModelMixin, FundingViewSet
+    CreateThroughServiceMixin, CachedListMixin, mixins.RetrieveModelMixin, FundingViewSet
 ):
     """Append-only: a mistaken payment is corrected by a refund."""
 
     access = access.disbursements
     serializer_class = serializers.DisbursementSerializer
-    filterset_class = DisbursementFilter
+    filterset_fields = {
+        "budget_line": ["exact"],
+        "kind": ["exact"],
+        "currency": ["exact"],
+        "value_date": ["gte", "lte"],
+    }
     ordering_fields = ["value_date", "created_at"]
     ordering = ["-value_date", "-id"]
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        self.check_write(data["budget_line"].partnership_id)
-        serializer.instance = services.disbursement_create(by=self.request.user, **data)
-
-
-class ExchangeRateFilter(FilterSet):
-    class Meta:
-        model = ExchangeRate
-        fields = {"currency": ["exact"], "date": ["exact", "gte", "lte"]}
+    create_service = staticmethod(services.disbursement_create)
 
 
 @extend_schema_view(
@@ -195,7 +165,7 @@ class ExchangeRateFilter(FilterSet):
     ),
 )
 class ExchangeRateViewSet(
-    mixins.CreateModelMixin,
+    CreateThroughServiceMixin,
     CorrectWithdrawMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
@@ -204,18 +174,18 @@ class ExchangeRateViewSet(
     access = access.exchange_rates
     serializer_class = serializers.ExchangeRateSerializer
     update_serializer_class = serializers.ExchangeRateUpdateSerializer
-    filterset_class = ExchangeRateFilter
+    filterset_fields = {"currency": ["exact"], "date": ["exact", "gte", "lte"]}
     ordering_fields = ["date", "currency"]
     ordering = ["currency", "-date"]
+    create_service = staticmethod(services.exchange_rate_create)
 
     def get_base_queryset(self):
         return super().get_base_queryset().annotate(payments=Count("disbursements"))
 
     def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        self.check_write(data["partnership"].pk)
-        rate = services.exchange_rate_create(by=self.request.user, **data)
-        serializer.instance = self.get_base_queryset().get(pk=rate.pk)
+        super().perform_create(serializer)
+        # Re-read with the count of payments the answer shows.
+        serializer.instance = self.get_base_queryset().get(pk=serializer.instance.pk)
 
     def perform_update(self, serializer):
         rate, data = serializer.instance, serializer.validated_data
@@ -242,7 +212,7 @@ class ExchangeRateViewSet(
     ),
 )
 class AssessedContributionViewSet(
-    mixins.CreateModelMixin,
+    CreateThroughServiceMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
@@ -250,21 +220,12 @@ class AssessedContributionViewSet(
 ):
     access = access.assessed_contributions
     serializer_class = serializers.AssessedContributionSerializer
+    create_serializer_class = serializers.AssessedContributionCreateSerializer
     filterset_fields = ["year"]
     ordering_fields = ["year"]
     ordering = ["partnership_id", "year"]
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def get_serializer_class(self):
-        if self.action == "create":
-            return serializers.AssessedContributionCreateSerializer
-        return super().get_serializer_class()
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        partnership = data.pop("partnership")
-        self.check_write(partnership.pk)
-        serializer.instance = services.assessed_contribution_create(partnership=partnership, **data)
+    create_service = staticmethod(services.assessed_contribution_create)
 
     def perform_update(self, serializer):
         data = serializer.validated_data
@@ -345,7 +306,7 @@ class AllocationFilter(FilterSet):
     withdraw=extend_schema(summary="Withdraw an allocation, with the reason (desk officers)"),
 )
 class AllocationViewSet(
-    mixins.CreateModelMixin,
+    CreateThroughServiceMixin,
     CorrectWithdrawMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
@@ -357,11 +318,7 @@ class AllocationViewSet(
     filterset_class = AllocationFilter
     ordering_fields = ["amount", "country"]
     ordering = ["budget_line__year", "budget_line__component", "country", "id"]
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        self.check_write(data["budget_line"].partnership_id)
-        serializer.instance = services.allocation_create(by=self.request.user, **data)
+    create_service = staticmethod(services.allocation_create)
 
     def perform_update(self, serializer):
         allocation, data = serializer.instance, serializer.validated_data
@@ -380,12 +337,6 @@ class AllocationViewSet(
         services.allocation_withdraw(allocation=obj, reason=reason)
 
 
-class StaffPositionFilter(FilterSet):
-    class Meta:
-        model = StaffPosition
-        fields = ["kind", "duty_station"]
-
-
 @extend_schema_view(
     list=extend_schema(summary="List Danish nationals employed by the organisation"),
     retrieve=extend_schema(summary="Read a staff position"),
@@ -399,7 +350,7 @@ class StaffPositionFilter(FilterSet):
     ),
 )
 class StaffPositionViewSet(
-    mixins.CreateModelMixin,
+    CreateThroughServiceMixin,
     CorrectWithdrawMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
@@ -408,15 +359,10 @@ class StaffPositionViewSet(
     access = access.staff_positions
     serializer_class = serializers.StaffPositionSerializer
     update_serializer_class = serializers.StaffPositionUpdateSerializer
-    filterset_class = StaffPositionFilter
+    filterset_fields = ["kind", "duty_station"]
     ordering_fields = ["start_date", "kind"]
     ordering = ["kind", "start_date", "id"]
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        partnership = data.pop("partnership")
-        self.check_write(partnership.pk)
-        serializer.instance = services.staff_position_create(partnership=partnership, **data)
+    create_service = staticmethod(services.staff_position_create)
 
     def perform_update(self, serializer):
         position, data = serializer.instance, serializer.validated_data

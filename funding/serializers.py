@@ -5,7 +5,12 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.serializers import ReasonField, VisibleRelatedField, reason_field
+from core.serializers import (
+    ReasonField,
+    VisibleRelatedField,
+    VisibleSlugRelatedField,
+    reason_field,
+)
 from partnership import access as partnership_access
 from partnership.assignees import AssigneeField
 from partnership.models import Currency
@@ -23,14 +28,11 @@ from .models import (
 
 
 @extend_schema_field({"type": "string", "description": "The partnership's slug."})
-class PartnershipSlugField(serializers.SlugRelatedField):
+class PartnershipSlugField(VisibleSlugRelatedField):
     """A partnership the requesting user belongs to, by slug."""
 
     def __init__(self, **kwargs):
-        super().__init__(slug_field="slug", **kwargs)
-
-    def get_queryset(self):
-        return partnership_access.partnerships.visible(self.context["request"].user)
+        super().__init__(object_access=partnership_access.partnerships, **kwargs)
 
 
 class BudgetLineSerializer(serializers.ModelSerializer):

@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 
 from core import caching
 from core.reasons import clean_reason
+from core.services import apply_changes, record_withdraw
 from partnership.models import Currency, Partnership
 
 from . import annex, dac, selectors
@@ -346,26 +347,21 @@ def exchange_rate_update(
             raise ValidationError(
                 {"rate": _used_rate_message(count, shown, "its currency, date and figure stay")}
             )
-    current.currency, current.date, current.rate = currency, date, rate
-    current.source = (source or "").strip()
-    current.full_clean()
-    current._change_reason = reason
-    current.save(update_fields=["currency", "date", "rate", "source"])
-    return current
+    changes = {"currency": currency, "date": date, "rate": rate, "source": (source or "").strip()}
+    return apply_changes(current=current, changes=changes, reason=reason)
 
 
 @transaction.atomic
 def exchange_rate_withdraw(*, exchange_rate: ExchangeRate, reason: str) -> None:
-    """Withdraw a rate entered by mistake; refused once a payment was converted with it."""
+    """Withdraw a rate entered by mistake; refused once a payment was converted with it
+    (the payments' foreign key protects it in the database too)."""
     reason = clean_reason(reason)
-    current = ExchangeRate.objects.select_for_update().get(pk=exchange_rate.pk)
-    count, shown = _payments_using(current)
+    count, shown = _payments_using(exchange_rate)
     if count:
         raise ValidationError(
             {NON_FIELD_ERRORS: _used_rate_message(count, shown, "it cannot be withdrawn")}
         )
-    current._change_reason = reason
-    current.delete()
+    record_withdraw(instance=exchange_rate, reason=reason)
 
 
 RATE_COLUMNS = ("currency", "date", "rate", "source")
@@ -457,6 +453,7 @@ def assessed_contribution_create(
     invoiced: Decimal | None = None,
     paid: Decimal | None = None,
     reason: str = "",
+    by: Any = None,
 ) -> AssessedContribution:
     """A further year of the assessed contribution (the strategy states 2017 and 2018)."""
     _not_negative(administrative_budget=administrative_budget, invoiced=invoiced, paid=paid)
@@ -472,6 +469,8 @@ def assessed_contribution_create(
     )
     contribution.full_clean()
     contribution._change_reason = clean_reason(reason) if (reason or "").strip() else ""
+    if by is not None:
+        contribution._history_user = by  # else the request's user (HistoryRequestMiddleware)
     contribution.save()
     return contribution
 
@@ -494,19 +493,15 @@ def assessed_contribution_update(
     """Record what was invoiced and paid, or correct the year's scale and budget once known."""
     current = AssessedContribution.objects.select_for_update().get(pk=contribution.pk)
     _not_negative(administrative_budget=administrative_budget, invoiced=invoiced, paid=paid)
-    current.scale_percent = scale_percent
-    current.administrative_budget = administrative_budget
-    current.paying_ministry = (paying_ministry or "").strip()
-    current.invoiced = invoiced
-    current.paid = paid
-    current.full_clean()
-    current._change_reason = clean_reason(reason) if (reason or "").strip() else ""
-    current.save(
-        update_fields=[
-            "scale_percent", "administrative_budget", "paying_ministry", "invoiced", "paid",
-        ]
-    )  # fmt: skip
-    return current
+    changes = {
+        "scale_percent": scale_percent,
+        "administrative_budget": administrative_budget,
+        "paying_ministry": (paying_ministry or "").strip(),
+        "invoiced": invoiced,
+        "paid": paid,
+    }
+    reason = clean_reason(reason) if (reason or "").strip() else ""
+    return apply_changes(current=current, changes=changes, reason=reason)
 
 
 def _allocation_checks(
@@ -589,24 +584,19 @@ def allocation_update(
     current = Allocation.objects.select_for_update().get(pk=allocation.pk)
     line = _locked_line(budget_line)
     code = _allocation_checks(line=line, country=country, amount=amount, exclude=current)
-    current.budget_line = line
-    current.country = code
-    current.amount = amount
-    current.description = (description or "").strip()
-    current.reported_in = (reported_in or "").strip()
-    current.full_clean()
-    current._change_reason = reason
-    current.save(update_fields=["budget_line", "country", "amount", "description", "reported_in"])
-    return current
+    changes = {
+        "budget_line": line,
+        "country": code,
+        "amount": amount,
+        "description": (description or "").strip(),
+        "reported_in": (reported_in or "").strip(),
+    }
+    return apply_changes(current=current, changes=changes, reason=reason)
 
 
-@transaction.atomic
 def allocation_withdraw(*, allocation: Allocation, reason: str) -> None:
     """Withdraw an allocation recorded by mistake; its history keeps it and the reason."""
-    reason = clean_reason(reason)
-    current = Allocation.objects.select_for_update().get(pk=allocation.pk)
-    current._change_reason = reason
-    current.delete()
+    record_withdraw(instance=allocation, reason=reason)
 
 
 STAFF_FIELDS = (
@@ -642,12 +632,16 @@ def _save_position(position: StaffPosition, **kwargs: Any) -> None:
 
 
 @transaction.atomic
-def staff_position_create(*, partnership: Partnership, **fields: Any) -> StaffPosition:
+def staff_position_create(
+    *, partnership: Partnership, by: Any = None, **fields: Any
+) -> StaffPosition:
     """Register a Danish national in the organisation; a secondment's cost counts against
     its secondments line and may not take it past its amount."""
     position = StaffPosition(partnership=partnership, **fields)
     position.full_clean()
     _check_secondment_cost(position)
+    if by is not None:
+        position._history_user = by  # else the request's user (HistoryRequestMiddleware)
     _save_position(position)
     return position
 
@@ -671,13 +665,9 @@ def staff_position_update(
     return current
 
 
-@transaction.atomic
 def staff_position_withdraw(*, staff_position: StaffPosition, reason: str) -> None:
     """Withdraw a position registered by mistake; its history keeps it and the reason."""
-    reason = clean_reason(reason)
-    current = StaffPosition.objects.select_for_update().get(pk=staff_position.pk)
-    current._change_reason = reason
-    current.delete()
+    record_withdraw(instance=staff_position, reason=reason)
 
 
 # --- Annex IV: the organisation's funding history -----------------------------------------

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import exports, history
 from core.access import Capability, capabilities_in
 from core.forms import ConfirmForm
-from core.views import add_form_errors, form_status, partnership_context
+from core.views import add_form_errors, confirm_page, form_status, partnership_context
 from partnership import access as partnership_access
 from partnership import selectors as partnership_selectors
 from partnership.models import Partnership
@@ -66,29 +66,6 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
         statuses=BudgetLine.Status.choices,
     )
     return render(request, "funding/overview.html", context)
-
-
-def _confirm(
-    request: HttpRequest,
-    partnership: Partnership,
-    *,
-    title: str,
-    consequences: list[str],
-    form: Any,
-    confirm_label: str,
-    back: str,
-) -> HttpResponse:
-    """The confirmation page of an irreversible or corrective action (templates/confirm.html)."""
-    context = partnership_context(
-        request,
-        partnership,
-        title=title,
-        consequences=consequences,
-        form=form,
-        confirm_label=confirm_label,
-        back=back,
-    )
-    return render(request, "confirm.html", context, status=form_status(form))
 
 
 def _rate_check(line: BudgetLine, data: Any) -> dict[str, Any]:
@@ -212,7 +189,7 @@ def budget_line_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if unpaid > 0
         else "The line is paid in full.",
     ]
-    return _confirm(
+    return confirm_page(
         request,
         line.partnership,
         title=f"Close {line.label}",
@@ -254,7 +231,7 @@ def budget_year_commit(request: HttpRequest, slug: str, year: int) -> HttpRespon
     ]
     if not lines:
         consequences = [f"Every line of {year} is committed already: there is nothing to commit."]
-    return _confirm(
+    return confirm_page(
         request,
         partnership,
         title=f"Commit the budget lines of {year}",
@@ -363,7 +340,7 @@ def exchange_rate_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResp
         else:
             messages.success(request, f"The {label} was withdrawn; the change history keeps it.")
             return redirect("funding:exchange-rates", slug=slug)
-    return _confirm(
+    return confirm_page(
         request,
         rate.partnership,
         title=f"Withdraw the {label}",
@@ -413,7 +390,9 @@ def assessed_contribution_create(request: HttpRequest, slug: str) -> HttpRespons
     form = AssessedContributionCreateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.assessed_contribution_create(partnership=partnership, **form.cleaned_data)
+            services.assessed_contribution_create(
+                partnership=partnership, by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             add_form_errors(form, error)
         else:
@@ -628,7 +607,7 @@ def allocation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         else:
             messages.success(request, f"The {label} was withdrawn; the change history keeps it.")
             return redirect("funding:allocations", slug=slug)
-    return _confirm(
+    return confirm_page(
         request,
         allocation.budget_line.partnership,
         title=f"Withdraw the {label}",
@@ -649,7 +628,9 @@ def staff(request: HttpRequest, slug: str) -> HttpResponse:
     form = StaffPositionForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
         try:
-            services.staff_position_create(partnership=partnership, **form.cleaned_data)
+            services.staff_position_create(
+                partnership=partnership, by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             add_form_errors(form, error)
         else:
@@ -726,7 +707,7 @@ def staff_position_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRes
             f"Its cost, DKK {position.cost:,.2f}, no longer counts against "
             f"{position.budget_line.label}."
         )
-    return _confirm(
+    return confirm_page(
         request,
         position.partnership,
         title=f"Withdraw the position: {label}",

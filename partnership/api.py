@@ -13,65 +13,37 @@ from rest_framework.routers import BaseRouter
 
 from core.filters import BooleanFilter, FilterSet
 from core.serializers import ReasonSerializer
-from core.viewsets import CachedListMixin, IsPortfolioAdmin, PartnershipScopedViewSet
+from core.viewsets import (
+    CachedListMixin,
+    CreateThroughServiceMixin,
+    IsPortfolioAdmin,
+    PartnershipScopedViewSet,
+    UpdateWithReasonMixin,
+)
 
 from . import access, serializers, services
 from .history_api import HistoryViewSet
-from .models import (
-    Document,
-    GoalStatus,
-    GoalUpdate,
-    OverallGoal,
-    PriorityArea,
-    Risk,
-    RiskAssessment,
-)
+from .models import GoalStatus, OverallGoal, PriorityArea, Risk
 
 
-class StrategyRecordMixin(mixins.CreateModelMixin):
+class StrategyRecordMixin(CreateThroughServiceMixin):
     """A priority area, goal or risk: created in a draft or active partnership through its
-    create service (``create_service``), and retired with a reason (``retire``)."""
+    create service, answered as it reads (with its annotations), and retired with a reason
+    (``retire``, through ``retire_service``)."""
 
-    create_serializer_class: type
-    create_service: Any
     retire_service: Any
 
-    def get_serializer_class(self):
-        if self.action == "create":
-            return self.create_serializer_class
-        return super().get_serializer_class()
-
     def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        partnership = data.pop("partnership")
-        self.check_write(partnership.pk)
-        record = type(self).create_service(partnership=partnership, by=self.request.user, **data)
-        serializer.instance = self.get_base_queryset().get(pk=record.pk)
+        super().perform_create(serializer)
+        serializer.instance = self.get_base_queryset().get(pk=serializer.instance.pk)
 
     def retire(self, request, *args, **kwargs):
         record = self.get_object()
         payload = ReasonSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        type(self).retire_service(record, by=request.user, reason=payload.validated_data["reason"])
+        self.retire_service(record, by=request.user, reason=payload.validated_data["reason"])
         body = self.get_serializer(self.get_base_queryset().get(pk=record.pk)).data
         return Response(body)
-
-
-class UpdateWithReasonMixin(mixins.UpdateModelMixin):
-    """Updates go through the record's update service (``save_update``), so that its
-    rules hold and the history keeps the reason."""
-
-    def save_update(self, instance: Any, *, by: Any, changes: dict, reason: str) -> Any:
-        raise NotImplementedError
-
-    def perform_update(self, serializer):
-        changes = dict(serializer.validated_data)
-        reason = changes.pop("reason", "")
-        updated = self.save_update(
-            serializer.instance, by=self.request.user, changes=changes, reason=reason
-        )
-        # Re-read so computed fields (annotations) are present in the answer.
-        serializer.instance = self.get_base_queryset().get(pk=updated.pk)
 
 
 class RetiredFilter(FilterSet):
@@ -133,10 +105,7 @@ class PartnershipViewSet(
             return [permissions.IsAuthenticated(), IsPortfolioAdmin()]
         return super().get_permissions()
 
-    def get_serializer_class(self):
-        if self.action == "create":
-            return serializers.PartnershipCreateSerializer
-        return serializers.PartnershipSerializer
+    create_serializer_class = serializers.PartnershipCreateSerializer
 
     def create(self, request, *args, **kwargs):
         payload = self.get_serializer(data=request.data)
@@ -190,7 +159,7 @@ class PriorityAreaViewSet(
     access = access.priority_areas
     serializer_class = serializers.PriorityAreaSerializer
     create_serializer_class = serializers.PriorityAreaCreateSerializer
-    create_service = services.priority_area_create
+    create_service = staticmethod(services.priority_area_create)
     filterset_class = RetiredFilter.of(PriorityArea)
     ordering_fields = ["number"]
     ordering = ["partnership_id", "number"]
@@ -244,7 +213,7 @@ class GoalViewSet(
     access = access.goals
     serializer_class = serializers.GoalSerializer
     create_serializer_class = serializers.GoalCreateSerializer
-    create_service = services.goal_create
+    create_service = staticmethod(services.goal_create)
     filterset_class = GoalFilter
     ordering_fields = ["number"]
     ordering = ["partnership_id", "number"]
@@ -264,19 +233,13 @@ class GoalViewSet(
         return services.goal_update(goal=goal, **kwargs)
 
 
-class GoalUpdateFilter(FilterSet):
-    class Meta:
-        model = GoalUpdate
-        fields = {"goal": ["exact"], "status": ["exact"], "as_of": ["gte", "lte"]}
-
-
 @extend_schema_view(
     list=extend_schema(summary="List goal updates (newest first)"),
     retrieve=extend_schema(summary="Read a goal update"),
     create=extend_schema(summary="Add an update to a goal's timeline (desk officers)"),
 )
 class GoalUpdateViewSet(
-    mixins.CreateModelMixin,
+    CreateThroughServiceMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
     PartnershipScopedViewSet,
@@ -285,14 +248,10 @@ class GoalUpdateViewSet(
 
     access = access.goal_updates
     serializer_class = serializers.GoalUpdateSerializer
-    filterset_class = GoalUpdateFilter
+    filterset_fields = {"goal": ["exact"], "status": ["exact"], "as_of": ["gte", "lte"]}
     ordering_fields = ["as_of", "created_at"]
     ordering = ["-as_of", "-created_at", "-id"]
-
-    def perform_create(self, serializer):
-        data = serializer.validated_data
-        self.check_write(data["goal"].partnership_id)
-        serializer.instance = services.goal_update_create(by=self.request.user, **data)
+    create_service = staticmethod(services.goal_update_create)
 
 
 @extend_schema_view(
@@ -319,7 +278,7 @@ class RiskViewSet(
     access = access.risks
     serializer_class = serializers.RiskSerializer
     create_serializer_class = serializers.RiskCreateSerializer
-    create_service = services.risk_create
+    create_service = staticmethod(services.risk_create)
     filterset_class = RetiredFilter.of(Risk)
     ordering_fields = ["number"]
     ordering = ["partnership_id", "number"]
@@ -336,19 +295,13 @@ class RiskViewSet(
         return services.risk_update(risk=risk, **kwargs)
 
 
-class RiskAssessmentFilter(FilterSet):
-    class Meta:
-        model = RiskAssessment
-        fields = {"risk": ["exact"], "as_of": ["gte", "lte"]}
-
-
 @extend_schema_view(
     list=extend_schema(summary="List risk assessments (newest first)"),
     retrieve=extend_schema(summary="Read a risk assessment"),
     create=extend_schema(summary="Assess a risk (desk officers)"),
 )
 class RiskAssessmentViewSet(
-    mixins.CreateModelMixin,
+    CreateThroughServiceMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
     PartnershipScopedViewSet,
@@ -357,20 +310,10 @@ class RiskAssessmentViewSet(
 
     access = access.risk_assessments
     serializer_class = serializers.RiskAssessmentSerializer
-    filterset_class = RiskAssessmentFilter
+    filterset_fields = {"risk": ["exact"], "as_of": ["gte", "lte"]}
     ordering_fields = ["as_of", "created_at"]
     ordering = ["-as_of", "-created_at", "-id"]
-
-    def perform_create(self, serializer):
-        data = serializer.validated_data
-        self.check_write(data["risk"].partnership_id)
-        serializer.instance = services.risk_assessment_create(by=self.request.user, **data)
-
-
-class DocumentFilter(FilterSet):
-    class Meta:
-        model = Document
-        fields = ["kind", "year"]
+    create_service = staticmethod(services.risk_assessment_create)
 
 
 @extend_schema_view(
@@ -382,28 +325,18 @@ class DocumentFilter(FilterSet):
 )
 class DocumentViewSet(
     UpdateWithReasonMixin,
-    mixins.CreateModelMixin,
+    CreateThroughServiceMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
     PartnershipScopedViewSet,
 ):
     access = access.documents
-    filterset_class = DocumentFilter
+    serializer_class = serializers.DocumentSerializer
+    create_serializer_class = serializers.DocumentCreateSerializer
+    filterset_fields = ["kind", "year"]
     ordering_fields = ["year", "title", "created_at"]
     ordering = ["-year", "title"]
-
-    def get_serializer_class(self):
-        if self.action == "create":
-            return serializers.DocumentCreateSerializer
-        return serializers.DocumentSerializer
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        partnership = data.pop("partnership")
-        self.check_write(partnership.pk)
-        serializer.instance = services.document_create(
-            partnership=partnership, by=self.request.user, **data
-        )
+    create_service = staticmethod(services.document_create)
 
     def save_update(self, document, **kwargs):
         return services.document_update(document=document, **kwargs)

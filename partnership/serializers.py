@@ -4,7 +4,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.serializers import ReasonField, UsernameField, VisibleRelatedField
+from core.serializers import (
+    ReasonField,
+    UsernameField,
+    VisibleRelatedField,
+    VisibleSlugRelatedField,
+)
 from core.uploads import ALLOWED_DESCRIPTION
 
 from . import access
@@ -202,9 +207,7 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 
 class DocumentCreateSerializer(DocumentSerializer):
-    partnership = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Partnership.objects.none()
-    )
+    partnership = VisibleSlugRelatedField(object_access=access.partnerships)
     url = OptionalURLField()
     file = serializers.FileField(
         required=False,
@@ -215,12 +218,6 @@ class DocumentCreateSerializer(DocumentSerializer):
     class Meta(DocumentSerializer.Meta):
         fields = [*DocumentSerializer.Meta.fields, "file"]
         read_only_fields = [f for f in DocumentSerializer.Meta.read_only_fields if f != "url"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["partnership"].queryset = access.partnerships.visible(request.user)
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -336,17 +333,9 @@ class _NewInPartnership(serializers.ModelSerializer):
     """A new record of a partnership the user sees, named by its slug (the write is checked
     in that partnership)."""
 
-    partnership = serializers.SlugRelatedField(
-        slug_field="slug",
-        queryset=Partnership.objects.none(),
-        help_text="The slug of the partnership it belongs to.",
+    partnership = VisibleSlugRelatedField(
+        object_access=access.partnerships, help_text="The slug of the partnership it belongs to."
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["partnership"].queryset = access.partnerships.visible(request.user)
 
 
 class PriorityAreaCreateSerializer(_NewInPartnership, PriorityAreaSerializer):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from core.reasons import clean_reason
-from core.services import record_update
+from core.services import apply_changes, record_update
 from core.uploads import validate_upload
 
 from .models import (
@@ -570,11 +570,10 @@ def _retire(record: Any, *, name: str, by: Any, reason: str) -> Any:
         type(record).objects.select_for_update().select_related("partnership").get(pk=record.pk)
     )
     _check_current(current, name)
-    current.retired_on = timezone.localdate()
     current._history_user = by
-    current._change_reason = reason
-    current.save(update_fields=["retired_on"])
-    return current
+    return apply_changes(
+        current=current, changes={"retired_on": timezone.localdate()}, reason=reason
+    )
 
 
 @transaction.atomic

@@ -19,7 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core import caching, cards, exports, history
 from core.access import Capability, is_portfolio_admin
 from core.forms import ConfirmForm
-from core.views import add_form_errors, confirm_page, form_status, partnership_context
+from core.views import (
+    add_form_errors,
+    confirm_page,
+    form_status,
+    partnership_context,
+    saved_message,
+)
 
 from . import access, selectors, services
 from .forms import (
@@ -73,10 +79,6 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "partnership/dashboard.html", context)
 
 
-def _saved(changes: dict) -> str:
-    return "Saved." if changes else "Nothing was changed."
-
-
 def _record_form(
     request: HttpRequest, partnership: Partnership, form: Any, *, title: str, back: str
 ) -> HttpResponse:
@@ -102,7 +104,7 @@ def partnership_edit(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, _saved(form.changes()))
+            messages.success(request, saved_message(form.changes()))
             return redirect(partnership.get_absolute_url())
     return _record_form(
         request, partnership, form, title="Edit the agreement", back=partnership.get_absolute_url()
@@ -176,7 +178,7 @@ def goal_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, _saved(form.changes()))
+            messages.success(request, saved_message(form.changes()))
             return redirect(goal.get_absolute_url())
     return _record_form(
         request,
@@ -204,7 +206,7 @@ def priority_area_edit(request: HttpRequest, slug: str, number: int) -> HttpResp
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, _saved(form.changes()))
+            messages.success(request, saved_message(form.changes()))
             return redirect(area.partnership.get_absolute_url())
     return _record_form(
         request,
@@ -284,7 +286,7 @@ def risk_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, _saved(form.changes()))
+            messages.success(request, saved_message(form.changes()))
             return redirect(risk.get_absolute_url())
     return _record_form(
         request,

@@ -15,7 +15,12 @@ from rest_framework.routers import BaseRouter
 
 from core.access import Capability
 from core.serializers import ReasonSerializer
-from core.viewsets import CachedListMixin, PartnershipScopedViewSet
+from core.viewsets import (
+    CachedListMixin,
+    CreateThroughServiceMixin,
+    PartnershipScopedViewSet,
+    UpdateWithReasonMixin,
+)
 
 from . import access, serializers, services
 from .models import DownloadLog, GoalAssessment, PriorityAreaAssessment, ReportVersion
@@ -30,40 +35,27 @@ from .views import version_delivery
     partial_update=extend_schema(summary="Change a review's facts (desk officers)"),
 )
 class ReviewViewSet(
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
+    CreateThroughServiceMixin,
+    UpdateWithReasonMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
     PartnershipScopedViewSet,
 ):
     access = access.reviews
     write_capability = Capability.EDIT_REVIEWS
+    serializer_class = serializers.ReviewSerializer
+    create_serializer_class = serializers.ReviewCreateSerializer
     filterset_fields = ["kind", "status"]
     ordering_fields = ["due_date", "created_at"]
     ordering = ["partnership_id", "kind", "id"]
 
+    create_service = staticmethod(services.review_create)
+
     def get_queryset(self):
         return super().get_queryset().prefetch_related("sources")
 
-    def get_serializer_class(self):
-        if self.action == "create":
-            return serializers.ReviewCreateSerializer
-        return serializers.ReviewSerializer
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        partnership = data.pop("partnership")
-        self.check_write(partnership.pk)
-        serializer.instance = services.review_create(
-            partnership=partnership, by=self.request.user, **data
-        )
-
-    def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        reason = data.pop("reason", "")
-        serializer.instance = services.review_update(
-            review=serializer.instance, data=data, reason=reason, by=self.request.user
-        )
+    def save_update(self, review, *, changes, **kwargs):
+        return services.review_update(review=review, data=changes, **kwargs)
 
     @extend_schema(
         summary="Confirm the review's due date (desk officers): the day compared with today",
@@ -184,15 +176,8 @@ class _AssessmentViewSet(
     write_capability = Capability.EDIT_REVIEWS
     subject: str
     model: type
-    create_serializer: type
-    update_serializer: type
     save_service: Callable[..., Any]  # creates or changes the review's assessment of a subject
     ordering_fields = ["updated_at", "rating"]
-
-    def get_serializer_class(self):
-        if self.action in ("update", "partial_update"):
-            return self.update_serializer
-        return self.create_serializer
 
     def _save(self, review, subject, **data):
         return self.save_service(
@@ -229,8 +214,8 @@ class GoalAssessmentViewSet(_AssessmentViewSet):
     access = access.goal_assessments
     subject = "goal"
     model = GoalAssessment
-    create_serializer = serializers.GoalAssessmentSerializer
-    update_serializer = serializers.GoalAssessmentUpdateSerializer
+    serializer_class = serializers.GoalAssessmentSerializer
+    update_serializer_class = serializers.GoalAssessmentUpdateSerializer
     save_service = staticmethod(services.goal_assessment_save)
     filterset_fields = ["review", "goal", "rating"]
     ordering = ["review_id", "goal__number"]
@@ -247,8 +232,8 @@ class PriorityAreaAssessmentViewSet(_AssessmentViewSet):
     access = access.priority_area_assessments
     subject = "priority_area"
     model = PriorityAreaAssessment
-    create_serializer = serializers.PriorityAreaAssessmentSerializer
-    update_serializer = serializers.PriorityAreaAssessmentUpdateSerializer
+    serializer_class = serializers.PriorityAreaAssessmentSerializer
+    update_serializer_class = serializers.PriorityAreaAssessmentUpdateSerializer
     save_service = staticmethod(services.priority_area_assessment_save)
     filterset_fields = ["review", "priority_area", "rating"]
     ordering = ["review_id", "priority_area__number"]
@@ -266,14 +251,7 @@ class _ItemViewSet(
     filterset_fields = ["review"]
     ordering_fields = ["number"]
     ordering = ["review_id", "number"]
-    create_serializer: type
-    update_serializer: type
     create_service: Callable[..., Any]  # the service that adds one to its review
-
-    def get_serializer_class(self):
-        if self.action in ("update", "partial_update"):
-            return self.update_serializer
-        return self.create_serializer
 
     def perform_update(self, serializer):
         serializer.instance = services.review_item_update(
@@ -299,8 +277,8 @@ class _ItemViewSet(
 )
 class FindingViewSet(_ItemViewSet):
     access = access.findings
-    create_serializer = serializers.FindingSerializer
-    update_serializer = serializers.FindingUpdateSerializer
+    serializer_class = serializers.FindingSerializer
+    update_serializer_class = serializers.FindingUpdateSerializer
     create_service = staticmethod(services.finding_create)
 
 
@@ -314,8 +292,8 @@ class FindingViewSet(_ItemViewSet):
 )
 class RecommendationViewSet(_ItemViewSet):
     access = access.recommendations
-    create_serializer = serializers.RecommendationSerializer
-    update_serializer = serializers.RecommendationUpdateSerializer
+    serializer_class = serializers.RecommendationSerializer
+    update_serializer_class = serializers.RecommendationUpdateSerializer
     create_service = staticmethod(services.recommendation_create)
 
 

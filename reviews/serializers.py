@@ -3,10 +3,14 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
-from core.serializers import ReasonField, UsernameField, VisibleRelatedField
+from core.serializers import (
+    ReasonField,
+    UsernameField,
+    VisibleRelatedField,
+    VisibleSlugRelatedField,
+)
 from partnership import access as partnership_access
 from partnership.assignees import AssigneeField
-from partnership.models import Partnership
 
 from . import access
 from .models import (
@@ -82,9 +86,7 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 
 class ReviewCreateSerializer(ReviewSerializer):
-    partnership = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Partnership.objects.none()
-    )
+    partnership = VisibleSlugRelatedField(object_access=partnership_access.partnerships)
     sources = VisibleRelatedField(
         object_access=partnership_access.documents, many=True, required=False
     )
@@ -92,14 +94,6 @@ class ReviewCreateSerializer(ReviewSerializer):
     class Meta(ReviewSerializer.Meta):
         fields = [f for f in ReviewSerializer.Meta.fields if f != "reason"]
         read_only_fields = ["id", "status", "due_confirmed_at", "citation", "created_at"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["partnership"].queryset = partnership_access.partnerships.visible(
-                request.user
-            )
 
 
 class DueDateConfirmSerializer(serializers.Serializer):

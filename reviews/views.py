@@ -27,7 +27,13 @@ from django.views.decorators.http import (
 
 from core.access import Capability
 from core.forms import ConfirmForm
-from core.views import add_form_errors, form_status, partnership_context
+from core.views import (
+    add_form_errors,
+    confirm_page,
+    form_status,
+    partnership_context,
+    saved_message,
+)
 from partnership import access as partnership_access
 
 from . import access, selectors, services
@@ -149,15 +155,17 @@ def review_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
     form = ReviewForm(request.POST or None, instance=review)
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.changed_data if name != "reason"}
         try:
             services.review_update(
-                review=review, data=data, reason=form.cleaned_data["reason"], by=request.user
+                review=review,
+                data=form.changes(),
+                reason=form.cleaned_data["reason"],
+                by=request.user,
             )
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, "Saved." if data else "Nothing was changed.")
+            messages.success(request, saved_message(form.changes()))
             return redirect(review.get_absolute_url())
     context = partnership_context(
         request,
@@ -352,7 +360,7 @@ def item_delete(request: HttpRequest, slug: str, pk: int, kind: str, number: int
     ]
     if kind == "finding" and item.recommendations.exists():
         consequences.append("Leave the recommendations that answer it without a finding.")
-    context = partnership_context(
+    return confirm_page(
         request,
         review.partnership,
         title=f"Delete {kind} {number}",
@@ -361,7 +369,6 @@ def item_delete(request: HttpRequest, slug: str, pk: int, kind: str, number: int
         confirm_label=f"Delete {kind} {number}",
         back=reverse(f"reviews:{kind}-edit", args=[slug, pk, number]),
     )
-    return render(request, "confirm.html", context, status=form_status(form))
 
 
 @require_POST
@@ -457,7 +464,7 @@ def version_issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 "The review is issued as soon as its file is stored.",
             )
             return redirect(review.get_absolute_url())
-    context = partnership_context(
+    return confirm_page(
         request,
         review.partnership,
         title=f"Issue the report of “{review.title}”",
@@ -466,7 +473,6 @@ def version_issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         confirm_label="Issue the report",
         back=review.get_absolute_url(),
     )
-    return render(request, "confirm.html", context, status=form_status(form))
 
 
 def download_filename(version: ReportVersion) -> str:
