@@ -13,7 +13,7 @@ PORT ?= 8000
 PACKAGES ?= install
 SYSTEM_PACKAGES = bash system/packages.sh $(PACKAGES)
 
-.PHONY: help deps demo test lint format worker check-deploy schema bench
+.PHONY: help deps demo test lint format worker check-deploy schema bench chaos
 
 help:
 	@echo "make demo    set up the IOM partnership and demo users, serve http://$(HOST):$(PORT)/ with a worker"
@@ -21,7 +21,8 @@ help:
 	@echo "make lint    ruff, formatting, the import layering, missing migrations and the OpenAPI schema's validity"
 	@echo "make format  format the code"
 	@echo "make check-deploy  validate docker-compose.yml offline (with .env.example)"
-	@echo "make bench   benchmarks at 100 times the demo's data, written to bench/results.md (15–30 min)"
+	@echo "make bench   benchmarks at 100 times the demo's data, then make chaos, written to bench/results.md (30–45 min)"
+	@echo "make chaos   the outages alone (Redis stopped, PostgreSQL restarted, a worker killed), in bench/results.md (15 min)"
 
 var/uv/bin/uv:
 	python3 -m venv var/uv
@@ -70,5 +71,10 @@ check-deploy: deps
 
 # Benchmarks on a throwaway PostgreSQL and Redis (see bench/run.sh and README, Benchmarks).
 # BENCH_ARGS=--quick runs at scale 10 with fewer repeats.
+# Its last step is the outages of make chaos (bench/chaos.py), on the same servers.
 bench: deps
 	bash bench/run.sh $(BENCH_ARGS)
+
+# The outages alone: Redis stopped 60 s, PostgreSQL restarted, a worker killed mid-render.
+chaos: deps
+	bash bench/run.sh --only chaos

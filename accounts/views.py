@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import base64
 import textwrap
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 import qrcode
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import REDIRECT_FIELD_NAME
@@ -323,3 +326,25 @@ def security(request: HttpRequest) -> HttpResponse:
         "verified": user.is_verified(),
     }
     return render(request, "accounts/security.html", context)
+
+
+def local_passwords(view: Callable) -> Callable:
+    """A page of passwords kept here: not found when ``LOCAL_PASSWORDS`` is off (people
+    then sign in with the ministry's identity provider only)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.LOCAL_PASSWORDS:
+            raise Http404("Passwords are not used here: sign in with the ministry's account.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, with the link in the e-mail starting at ``SITE_URL`` (the
+    address people reach the site at) rather than the request's Host header."""
+
+    def form_valid(self, form):
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)

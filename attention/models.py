@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from core.models import PARAGRAPH, LimitedTextField
 from partnership.models import AppendOnlyModel, Partnership
 
 
@@ -31,7 +32,9 @@ class Digest(models.Model):
     to = models.EmailField("sent to", help_text="The address at the time it was prepared.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Sends tried.")
-    error = models.TextField(blank=True, help_text="Why the last send failed.")
+    error = LimitedTextField(
+        max_length=PARAGRAPH, blank=True, help_text="Why the last send failed."
+    )
     message_id = models.CharField("Message-ID", max_length=250, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)

@@ -23,11 +23,13 @@ import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from bench import chaos
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA = ROOT / "bench" / "report.lua"
@@ -233,7 +235,8 @@ class Run:
         try:
             yield proc
         finally:
-            os.killpg(proc.pid, signal.SIGTERM)
+            with suppress(ProcessLookupError):  # already gone (killed by make chaos)
+                os.killpg(proc.pid, signal.SIGTERM)
             try:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
@@ -295,12 +298,16 @@ class Run:
 
     # --- the steps ----------------------------------------------------------------------
 
-    def prepare(self) -> dict[int, str]:
-        self.say("Preparing the databases: setup_demo, then generate_load_data at each scale.")
-        for name in ("bench_demo", "bench_s1", f"bench_s{self.scale}"):
-            self.psql(f"DROP DATABASE IF EXISTS {name}")
+    def prepare_demo(self) -> None:
+        self.psql("DROP DATABASE IF EXISTS bench_demo")
         self.psql("CREATE DATABASE bench_demo")
         self.manage("bench_demo", "setup_demo")
+
+    def prepare(self) -> dict[int, str]:
+        self.say("Preparing the databases: setup_demo, then generate_load_data at each scale.")
+        for name in ("bench_s1", f"bench_s{self.scale}"):
+            self.psql(f"DROP DATABASE IF EXISTS {name}")
+        self.prepare_demo()
         databases = {}
         for scale in (1, self.scale):
             name = f"bench_s{scale}"
@@ -385,6 +392,49 @@ class Run:
         return {"idle_ms": idle, "loaded_ms": loaded, "render_s": [render], "window_s": window}
 
 
+def chaos_section(found: dict[str, Any]) -> str:
+    """The outages of ``bench/chaos.py``, as measured."""
+    redis, pg, worker = found["redis"], found["postgres"], found["worker"]
+    files = redis["files"]
+    rows = [
+        [
+            f"Redis stopped {redis['outage_s']:.0f} s while a report is asked for every "
+            f"{chaos.ASK_EVERY_S} s",
+            f"pages answered: {redis['pages_during']} during the outage ({redis['pages_before']}"
+            f" before, {redis['pages_after']} after); p95 {redis['p95_ms_during']:.0f} ms "
+            f"during, {redis['p95_ms_before']:.0f} ms before",
+            f"{redis['asked']} asked ({redis['asked_during']} during the outage; answered "
+            f"{', '.join(map(str, redis['ask_statuses']))}, {redis['answered_202']} with 202; "
+            f"p95 {redis['ask_p95_ms_during']:.0f} ms during it), {redis['versions']} versions "
+            f"made: {redis['done']} done, "
+            f"{redis['failed']} failed, {redis['lost']} lost; {files['files named']} files for "
+            f"{files['done']} done, {files['missing']} missing, {files['other files']} extra; "
+            f"the last done {redis['all_done_after_redis_back_s']:.0f} s after Redis was back",
+        ],
+        [
+            f"PostgreSQL restarted (pg_ctl restart -m fast, {pg['restart_s']:.1f} s)",
+            f"pages answered: {pg['pages_during']} during the restart (errors "
+            f"{', '.join(map(str, pg['errors_during'])) or 'none'}; 0 = no answer), "
+            f"{pg['pages_after']} in the {chaos.PG_AFTER_S} s after it",
+            f"first page {pg['first_answer_after_s']:.1f} s after it was back; "
+            f"{pg['errors_after']} error(s) after it "
+            f"({', '.join(map(str, pg['error_statuses_after'])) or 'none'}), the last "
+            f"{pg['all_good_from_s']:.1f} s after; the app was not restarted",
+        ],
+        [
+            "The worker killed (SIGKILL) mid-render, a new one started at once",
+            f"the version {worker['status']} {worker['done_after_kill_s']:.0f} s after the "
+            f"kill (attempts {worker['attempts']}, sends {worker['sends']})",
+            f"{worker['files']['files named']} file, {worker['files']['missing']} missing, "
+            f"{worker['files']['other files']} extra",
+        ],
+    ]
+    return (
+        "## Outages (`make chaos`: PostgreSQL, Redis, gunicorn, a Celery worker and beat real, "
+        "production defaults)\n\n" + table(["outage", "the site", "the renders"], rows)
+    )
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -409,12 +459,45 @@ KEPT = "<!-- Kept by make bench: the record of the fixes, before and after. -->"
 
 
 def write_results(path: Path, sections: list[str], header: str) -> None:
+    """The run's header and sections, then the sections of the file that this run did not
+    measure (``--only``, ``make chaos``) as they were, under the header of the run that
+    measured them, then the record of the fixes."""
     kept = ""
+    earlier: list[str] = []
     if path.exists():
         old = path.read_text(encoding="utf-8")
         if KEPT in old:
             kept = "\n" + old[old.index(KEPT) :]
-    path.write_text("\n\n".join([header, *sections]) + "\n" + kept, encoding="utf-8")
+            old = old[: old.index(KEPT)]
+        old_header, *old_sections = old.split("\n## ")
+        measured = {section.split("\n", 1)[0] for section in sections}
+        earlier = [
+            "## " + part.strip()
+            for part in old_sections
+            if "## " + part.split("\n", 1)[0] not in measured
+        ]
+        if earlier:
+            about = "\n".join(
+                line for line in old_header.strip().splitlines() if not line.startswith("# ")
+            ).strip()
+            note = "_Kept from an earlier run, not measured by this one:_"
+            earlier[0] = "\n\n".join([note, *([about] if about else []), earlier[0]])
+    path.write_text("\n\n".join([header, *sections, *earlier]) + "\n" + kept, encoding="utf-8")
+
+
+def run_header(run: Run, only: list[str]) -> str:
+    if only == ["chaos"]:
+        return (
+            f"# Outages run (`make chaos`)\n\n- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n"
+            f"- machine: {machine()}\n- data: the demo (`setup_demo`); PostgreSQL 15 and "
+            "Redis on loopback\n- each figure is of one run"
+        )
+    return (
+        f"# Benchmark run\n\n- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n"
+        f"- machine: {machine()}\n- data: `generate_load_data --seed {SEED} --into-demo` "
+        f"at scale 1 and {run.scale}, after `setup_demo`; PostgreSQL 15 and Redis on loopback\n"
+        f"- each figure is the median of {run.repeats} repeats (± half their spread)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -423,12 +506,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--quick", action="store_true", help="scale 10, fewer repeats")
     parser.add_argument(
-        "--only", nargs="*", default=["queries", "throughput", "report", "import", "load"]
+        "--only",
+        nargs="*",
+        default=["queries", "throughput", "report", "import", "load", "chaos"],
     )
     args = parser.parse_args(argv)
     # A stopped run still stops its gunicorn and worker (their own sessions: see process()).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    if not shutil.which("wrk"):
+    if {"throughput", "load"} & set(args.only) and not shutil.which("wrk"):
         print("wrk is missing: apt-get install wrk", file=sys.stderr)
         return 2
     run = Run(
@@ -437,16 +522,14 @@ def main(argv: list[str] | None = None) -> int:
         work=args.work,
         quick=args.quick,
     )
-    header = (
-        f"# Benchmark run\n\n- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n"
-        f"- machine: {machine()}\n- data: `generate_load_data --seed {SEED} --into-demo` "
-        f"at scale 1 and {run.scale}, after `setup_demo`; PostgreSQL 15 and Redis on loopback\n"
-        f"- each figure is the median of {run.repeats} repeats (± half their spread)"
-    )
+    header = run_header(run, args.only)
     sections: list[str] = []
     try:
-        databases = run.prepare()
-        big = databases[run.scale]
+        if set(args.only) - {"chaos"}:
+            databases = run.prepare()
+            big = databases[run.scale]
+        else:
+            run.prepare_demo()
         if "queries" in args.only:
             one, hundred = run.queries(databases)
             sections.append(
@@ -510,6 +593,11 @@ def main(argv: list[str] | None = None) -> int:
                     ]],
                 )
             )  # fmt: skip
+            print(sections[-1], flush=True)
+        if "chaos" in args.only:
+            run.psql("DROP DATABASE IF EXISTS bench_chaos")
+            run.psql("CREATE DATABASE bench_chaos TEMPLATE bench_demo")
+            sections.append(chaos_section(chaos.run_all(run, "bench_chaos")))
             print(sections[-1], flush=True)
     finally:
         write_results(args.out, sections, header)

@@ -49,6 +49,27 @@ def urls() -> dict[str, str]:
     return pages.throughput_urls(pages.Objects.of_demo())
 
 
+def chaos_setup() -> dict[str, Any]:
+    """What ``make chaos`` drives the app with: a desk officer's session (for the pages) and
+    personal token (for the API, as a script has one), the review whose report it asks
+    for, and the pages it keeps reading."""
+    from accounts import services as account_services
+
+    desk = get_user_model().objects.get(username="desk")
+    _, token = account_services.api_token_create(by=desk, name="make chaos")
+    objects = pages.Objects.of_demo()
+    found = pages.throughput_urls(objects)
+    return {
+        "session": session_cookie(),
+        "token": token,
+        "review": objects.review,
+        "pages": {label: found[label] for label in CHAOS_PAGES},
+    }
+
+
+CHAOS_PAGES = ("dashboard", "funding page", "API: disbursements")
+
+
 # --- The review report --------------------------------------------------------------------
 
 

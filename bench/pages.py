@@ -32,9 +32,6 @@ NOT_PAGES = frozenset(
         "api-docs",
         "bench-bare",
         "accounts:token-revoke",
-        # A member's role and removal forms, reached from the members page (counted).
-        "people:membership-role",
-        "people:membership-remove",
         # The steps of a sign-in and of setting up a second factor, and recovery codes
         # shown once as they are made.
         "accounts:signin-code",
@@ -58,6 +55,8 @@ NOT_PAGES = frozenset(
         "reviews:finding-delete",
         "reviews:recommendation-delete",
         "reviews:version-download",
+        "reviews:review-dossier",
+        "reviews:dossier-download",
         "consultations:agenda-item-add",
         "consultations:agenda-item-move",
         "consultations:agenda-item-remove",
@@ -78,6 +77,16 @@ NOT_PAGES = frozenset(
         "portfolio:partnership-create",
         "portfolio:partnership-import",
         "portfolio:partnership-renew",
+        "people:invitation-again",
+        # Pages of visitors without a session (as the login page): the password reset, an
+        # invitation's link, the way to and back from the identity provider.
+        "password_reset",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
+        "invitation-accept",
+        "oidc_authentication_init",
+        "oidc_authentication_callback",
     }
 )
 
@@ -99,11 +108,13 @@ class Objects:
     note: int
     action_point: int
     standard_agenda_item: int
+    membership: int
 
     @classmethod
     def of_demo(cls, slug: str = IOM_SLUG) -> Objects:
         from consultations.models import ActionPoint, Consultation, Note, StandardAgendaItem
         from funding.models import Allocation, BudgetLine, ExchangeRate, StaffPosition
+        from partnership.models import Membership
         from reviews.models import Review
 
         def first(queryset) -> int:
@@ -126,6 +137,7 @@ class Objects:
             standard_agenda_item=first(
                 StandardAgendaItem.objects.filter(partnership__slug=slug, retired_on=None)
             ),
+            membership=first(Membership.objects.filter(partnership__slug=slug)),
         )
 
 
@@ -137,8 +149,6 @@ PAGES: dict[str, Callable[[Objects], dict[str, Any]]] = {
     "attention:my-work": lambda o: {},
     "attention:reminders": lambda o: {"slug": o.slug},
     "accounts:security": lambda o: {},
-    "profile": lambda o: {},
-    "people:member-list": lambda o: {"slug": o.slug},
     "partnership:dashboard": lambda o: {"slug": o.slug},
     "partnership:edit": lambda o: {"slug": o.slug},
     "portfolio:overview": lambda o: {},
@@ -181,6 +191,7 @@ PAGES: dict[str, Callable[[Objects], dict[str, Any]]] = {
     "reviews:review-list": lambda o: {"slug": o.slug},
     "reviews:verify": lambda o: {"slug": o.slug},
     "reviews:download-log": lambda o: {"slug": o.slug},
+    "reviews:dossier-list": lambda o: {"slug": o.slug},
     "reviews:review-detail": lambda o: {"slug": o.slug, "pk": o.review},
     "reviews:review-edit": lambda o: {"slug": o.slug, "pk": o.review},
     "reviews:finding-edit": lambda o: {"slug": o.slug, "pk": o.review, "number": 1},
@@ -211,6 +222,10 @@ PAGES: dict[str, Callable[[Objects], dict[str, Any]]] = {
     "iati:import": lambda o: {"slug": o.slug},
     "iati:reconciliation": lambda o: {"slug": o.slug},
     "iati:data": lambda o: {"slug": o.slug},
+    "profile": lambda o: {},
+    "people:member-list": lambda o: {"slug": o.slug},
+    "people:membership-role": lambda o: {"slug": o.slug, "pk": o.membership},
+    "people:membership-remove": lambda o: {"slug": o.slug, "pk": o.membership},
 }
 
 # The pages and API lists whose throughput is measured, by the names of the table.

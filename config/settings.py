@@ -11,6 +11,7 @@ import os
 import re
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -138,6 +139,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "people.oidc.sign_in_options",
             ],
         },
     },
@@ -193,10 +195,51 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# --- Single sign-on: OpenID Connect with the ministry's identity provider ---------------
+# mozilla-django-oidc, configured when OIDC_CLIENT_ID is set (people/oidc.py): the person is
+# linked to their account here by e-mail at their first sign-in (nobody gets an account by
+# signing in). LOCAL_PASSWORDS decides whether user names and passwords still work.
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_ISSUER = env_str("OIDC_ISSUER")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_JWKS_ENDPOINT")
+OIDC_OP_LOGOUT_ENDPOINT = env_str("OIDC_END_SESSION_ENDPOINT")
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "the ministry's account")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # for the log-out at the provider
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+LOCAL_PASSWORDS = env_bool("LOCAL_PASSWORDS", default=True)
+if OIDC_RP_CLIENT_ID:
+    _missing = [
+        name
+        for name, value in {
+            "OIDC_CLIENT_SECRET": OIDC_RP_CLIENT_SECRET,
+            "OIDC_ISSUER": OIDC_ISSUER,
+            "OIDC_AUTHORIZATION_ENDPOINT": OIDC_OP_AUTHORIZATION_ENDPOINT,
+            "OIDC_TOKEN_ENDPOINT": OIDC_OP_TOKEN_ENDPOINT,
+            "OIDC_USERINFO_ENDPOINT": OIDC_OP_USER_ENDPOINT,
+            "OIDC_JWKS_ENDPOINT": OIDC_OP_JWKS_ENDPOINT,
+        }.items()
+        if not value
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"With OIDC_CLIENT_ID set, also set {', '.join(_missing)}.")
+elif not LOCAL_PASSWORDS:
+    raise ImproperlyConfigured("LOCAL_PASSWORDS=false needs single sign-on (OIDC_CLIENT_ID).")
 AUTHENTICATION_BACKENDS = [
+    *(["people.oidc.MinistryOIDCBackend"] if OIDC_RP_CLIENT_ID else []),
     # django-axes first: it refuses a locked-out login before the password is checked.
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    *(
+        ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+        if LOCAL_PASSWORDS
+        else []
+    ),
 ]
 # Login rate limit: after AXES_FAILURE_LIMIT failed attempts for one user name from one
 # address, that pair is locked out for LOGIN_LOCKOUT_MINUTES (a success resets the count).
@@ -205,6 +248,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ops.views.locked_out"
+# Invitations (people/): the link to set a password works once, for this many days after
+# it was sent. A password reset link works for PASSWORD_RESET_TIMEOUT (Django's: 3 days).
+INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7)
+if INVITATION_MAX_AGE_DAYS < 1:
+    raise ImproperlyConfigured("INVITATION_MAX_AGE_DAYS must be one day or more.")
 # Log-in codes are not kept with the attempt (the password never is).
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 
@@ -278,6 +326,11 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+_sso_origins = (
+    ["{0.scheme}://{0.netloc}".format(urlsplit(OIDC_OP_LOGOUT_ENDPOINT))]
+    if OIDC_RP_CLIENT_ID and OIDC_OP_LOGOUT_ENDPOINT
+    else []
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -289,7 +342,8 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
+        # A log-out after a single sign-on goes on to the provider's end of session.
+        "form-action": ["'self'", *_sso_origins],
     }
 }
 
@@ -353,6 +407,7 @@ SPECTACULAR_SETTINGS = {
         "ReviewKindEnum": "reviews.models.Review.Kind",
         "ReviewStatusEnum": "reviews.models.Review.Status",
         "ReportVersionStatusEnum": "reviews.models.ReportVersion.Status",
+        "DossierStatusEnum": "reviews.models.Dossier.Status",
         "RatingEnum": "reviews.models.Rating",
         "ConsultationStatusEnum": "consultations.models.Consultation.Status",
         "AgendaItemKindEnum": "consultations.models.AgendaItem.Kind",

@@ -1,27 +1,65 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as accounts_views
+from accounts.views import local_passwords
 from iati import views as iati_views
 from ops import views as ops_views
 from partnership import views as partnership_views
+from people import oidc
 from people import views as people_views
 
 urlpatterns = [
     path("", partnership_views.home, name="home"),
     path("accounts/login/", accounts_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", oidc.LogoutView.as_view(), name="logout"),
+    # Single sign-on (people/oidc.py): 404 unless configured.
+    path(
+        "oidc/authenticate/",
+        login_not_required(oidc.SignInView.as_view()),
+        name="oidc_authentication_init",
+    ),
+    path(
+        "oidc/callback/",
+        login_not_required(oidc.SignInCallbackView.as_view()),
+        name="oidc_authentication_callback",
+    ),
+    # Passwords here: 404 when LOCAL_PASSWORDS is off.
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
+        local_passwords(auth_views.PasswordChangeView.as_view()),
         name="password_change",
     ),
     path(
         "accounts/password/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        local_passwords(auth_views.PasswordChangeDoneView.as_view()),
         name="password_change_done",
+    ),
+    path(
+        "accounts/password/reset/",
+        local_passwords(accounts_views.PasswordResetView.as_view()),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password/reset/sent/",
+        local_passwords(auth_views.PasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        local_passwords(auth_views.PasswordResetConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        local_passwords(auth_views.PasswordResetCompleteView.as_view()),
+        name="password_reset_complete",
+    ),
+    path(
+        "accounts/invitation/<str:token>/", people_views.invitation_accept, name="invitation-accept"
     ),
     path("account/", people_views.profile, name="profile"),
     path("account/", include("accounts.urls")),

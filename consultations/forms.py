@@ -4,6 +4,7 @@ from django import forms
 from django.utils.text import Truncator
 
 from core.forms import ConfirmForm, DateInput, ReasonMixin
+from core.models import SECTION
 from partnership.assignees import AssigneeChoiceField
 from partnership.models import OverallGoal, Risk
 
@@ -57,6 +58,7 @@ class ConsultationCreateForm(OrganiserMixin):
     place = forms.CharField(max_length=200, required=False)
     participants = forms.CharField(
         required=False,
+        max_length=SECTION,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One participant per line.",
     )
@@ -69,6 +71,7 @@ class ConsultationForm(OrganiserMixin):
     place = forms.CharField(max_length=200, required=False)
     participants = forms.CharField(
         required=False,
+        max_length=SECTION,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="One participant per line.",
     )
@@ -127,7 +130,7 @@ class NoteClearForm(ConfirmForm):
 
 class ActionPointForm(LinksMixin):
     description = forms.CharField(
-        max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), label="What was agreed"
+        max_length=SECTION, widget=forms.Textarea(attrs={"rows": 3}), label="What was agreed"
     )
     owner = forms.CharField(
         max_length=200, help_text="Who carries it out, e.g. IOM or the Mission."

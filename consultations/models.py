@@ -6,17 +6,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.access import Capability
-from core.models import AppendOnlyModel
+from core.models import NOTES, SECTION, AppendOnlyModel, LimitedTextField
 from partnership.assignees import assignee_field, check_assignee
 from partnership.models import OverallGoal, Partnership, Risk
 
-NOTE_MAX_LENGTH = 50_000
+NOTE_MAX_LENGTH = NOTES
 
 
 class Consultation(models.Model):
@@ -33,7 +33,9 @@ class Consultation(models.Model):
     )
     date = models.DateField(null=True, blank=True)
     place = models.CharField(max_length=200, blank=True)
-    participants = models.TextField(blank=True, help_text="One participant per line.")
+    participants = LimitedTextField(
+        max_length=SECTION, blank=True, help_text="One participant per line."
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
     organiser = assignee_field(
         "organiser",
@@ -175,7 +177,7 @@ class Note(models.Model):
 
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField(blank=True, validators=[MaxLengthValidator(NOTE_MAX_LENGTH)])
+    body = LimitedTextField(max_length=NOTES, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(default=1)
     revision = models.PositiveSmallIntegerField(default=1)
@@ -224,7 +226,7 @@ class NoteRevision(AppendOnlyModel):
 
     note = models.ForeignKey(Note, on_delete=models.PROTECT, related_name="revisions")
     number = models.PositiveSmallIntegerField()
-    body = models.TextField()
+    body = LimitedTextField(max_length=NOTES)
     goal_numbers = models.JSONField(default=list, blank=True)
     risk_numbers = models.JSONField(default=list, blank=True)
     written_by = models.ForeignKey(
@@ -268,7 +270,7 @@ class ActionPoint(models.Model):
         related_name="action_points",
         help_text="The agenda item under which it was agreed.",
     )
-    description = models.TextField(validators=[MaxLengthValidator(5000)])
+    description = LimitedTextField(max_length=SECTION)
     owner = models.CharField(
         max_length=200, help_text="Who carries it out, e.g. IOM or the Mission."
     )

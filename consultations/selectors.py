@@ -249,6 +249,20 @@ def action_points_for_report(
     return _mark_overdue(points, as_of)
 
 
+def action_points_overdue_on(*, partnership: Partnership, day: dt.date) -> list[ActionPoint]:
+    """Action points past their due date and still open on ``day`` (open now, or closed
+    after it), with their consultation, oldest due first (one query)."""
+    return list(
+        ActionPoint.objects.filter(
+            Q(status=ActionPoint.Status.OPEN) | Q(closed_on__gt=day),
+            consultation__partnership=partnership,
+            due_date__lt=day,
+        )
+        .select_related("consultation")
+        .order_by("due_date", "pk")
+    )
+
+
 @dataclass
 class Linked:
     action_points: list[ActionPoint]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
+from core.models import NOTES
 from core.reasons import REASON_MAX_LENGTH
 from core.serializers import (
     ReasonField,
@@ -86,7 +87,9 @@ class NoteSerializer(serializers.ModelSerializer):
     cleared_by = UsernameField()
     goals = VisibleRelatedField(object_access=partnership_access.goals, many=True, required=False)
     risks = VisibleRelatedField(object_access=partnership_access.risks, many=True, required=False)
-    body = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
+    body = serializers.CharField(
+        allow_blank=True, required=False, trim_whitespace=False, max_length=NOTES
+    )
     body_html = serializers.SerializerMethodField(
         help_text="The body rendered as safe HTML (no raw HTML, links http and https only)."
     )

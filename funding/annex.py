@@ -10,14 +10,14 @@ This module reads and checks a file; ``services.voluntary_contributions_import``
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+
+from core import tabular
 
 from .models import SourceTable, StatedSubtotal
 
@@ -29,7 +29,9 @@ OPTIONAL_COLUMNS = ("Level", "Region / Country", "Donor", "Donor (specific)", "%
 YEAR_COLUMN = re.compile(r"^(19|20)\d\d$")
 NIL = {"", "-", "–", "—"}
 TOP_10_TOTAL = "Top 10 Projects"
-MAX_ROWS = 20_000
+MAX_ROWS = 20_000  # the header included
+MAX_COLUMNS = 40  # the annex's 14, with room for more years
+MAX_BYTES = 5 * 1024 * 1024
 
 
 @dataclass
@@ -53,42 +55,20 @@ class AnnexImportError(ValidationError):
 # --- Reading ----------------------------------------------------------------------------
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+LIMITS = tabular.Limits(max_bytes=MAX_BYTES, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
 
 
 def read_rows(*, content: bytes) -> tuple[list[str], list[dict[str, str]]]:
     """The header (row 1) of a CSV or XLSX file and its rows as dicts keyed by it.
 
-    An XLSX file is told by its content (a ZIP package), not by its name."""
-    if content.startswith(b"PK\x03\x04"):
-        import openpyxl
-
-        try:
-            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise AnnexImportError(
-                [RowError(1, "file", "This is not a readable XLSX file.")]
-            ) from exc
-        sheet = workbook.worksheets[0]
-        values = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        workbook.close()
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise AnnexImportError(
-                [RowError(1, "file", "The CSV file is not UTF-8 text.")]
-            ) from exc
-        values = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+    An XLSX file is told by its content (a ZIP package), not by its name. The file is read
+    within ``LIMITS`` (``core.tabular``): a file past them is refused where it stands."""
+    try:
+        values = tabular.read_table(content, LIMITS)
+    except tabular.TableRefusedError as refused:
+        raise AnnexImportError([RowError(refused.row or 1, "file", refused.reason)]) from None
     if not values:
         raise AnnexImportError([RowError(1, "file", "The file is empty.")])
-    if len(values) > MAX_ROWS:
-        raise AnnexImportError([RowError(MAX_ROWS, "file", f"More than {MAX_ROWS} rows.")])
     header = values[0]
     rows = []
     for cells in values[1:]:

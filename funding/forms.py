@@ -6,11 +6,13 @@ from typing import Any
 from django import forms
 from django.utils.html import format_html, format_html_join
 
+from core import tabular
 from core.forms import ConfirmForm, DateInput, ReasonMixin
+from core.models import PARAGRAPH
 from partnership.assignees import AssigneeChoiceField
 from partnership.models import Currency, Partnership
 
-from . import dac
+from . import annex, dac
 from .models import (
     EARMARKED_COMPONENTS,
     FOREIGN_CURRENCIES,
@@ -20,7 +22,7 @@ from .models import (
     Disbursement,
     StaffPosition,
 )
-from .services import ASSESSED_FIELDS
+from .services import ASSESSED_FIELDS, RATE_IMPORT_LIMITS
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -91,21 +93,28 @@ class ExchangeRateEditForm(ExchangeRateForm, ConfirmForm):
 
 
 class CsvUploadForm(forms.Form):
-    file = forms.FileField(help_text="CSV with the columns currency, date, rate, source.")
+    file = forms.FileField(
+        help_text="CSV with the columns currency, date, rate, source; at most "
+        f"{RATE_IMPORT_LIMITS.max_rows - 1:,} rates and 1 MB."
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if problem := tabular.size_problem(upload.size, RATE_IMPORT_LIMITS):  # before it is read
+            raise forms.ValidationError(problem)
+        return upload
 
 
 class ContributionImportForm(forms.Form):
     file = forms.FileField(
         help_text="CSV or XLSX in the layout of Annex IV (the shipped transcription is an "
-        "example), at most 5 MB."
+        f"example), at most {annex.MAX_ROWS - 1:,} rows and 5 MB."
     )
-
-    MAX_BYTES = 5 * 1024 * 1024
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError("The file is larger than 5 MB.")
+        if problem := tabular.size_problem(upload.size, annex.LIMITS):  # before it is read
+            raise forms.ValidationError(problem)
         return upload
 
 
@@ -191,7 +200,9 @@ class AllocationForm(forms.Form):
         "with each country's income group.",
     )
     amount = forms.DecimalField(label="Amount (DKK)", min_value=0, **MONEY)
-    description = forms.CharField(label="Purpose", widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label="Purpose", max_length=PARAGRAPH, widget=forms.Textarea(attrs={"rows": 3})
+    )
     reported_in = forms.CharField(max_length=200, required=False)
 
     def __init__(self, *args, partnership: Partnership, **kwargs):

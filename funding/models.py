@@ -19,7 +19,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.access import Capability
-from core.models import AppendOnlyModel
+from core.models import PARAGRAPH, AppendOnlyModel, LimitedTextField
 from partnership.assignees import assignee_field, check_assignee
 from partnership.models import Currency, Partnership
 
@@ -88,7 +88,7 @@ class BudgetLine(models.Model):
         blank=True,
         help_text="The Finance Act (or Bill) under which Parliament approved the money.",
     )
-    citation = models.TextField(blank=True)
+    citation = LimitedTextField(max_length=PARAGRAPH, blank=True)
     assignee = assignee_field(
         "responsible",
         "The desk officer who sees the line through commitment and payment and is reminded of it.",
@@ -313,7 +313,7 @@ class AssessedContribution(models.Model):
     paying_ministry = models.CharField(
         max_length=200, default="Ministry of Immigration and Integration"
     )
-    citation = models.TextField(blank=True)
+    citation = LimitedTextField(max_length=PARAGRAPH, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -354,7 +354,7 @@ class BudgetFigure(models.Model):
     label = models.CharField(max_length=200)
     amount = models.DecimalField(max_digits=18, decimal_places=2)
     currency = models.CharField(max_length=3, choices=Currency.choices)
-    citation = models.TextField()
+    citation = LimitedTextField(max_length=PARAGRAPH)
     history = HistoricalRecords()
 
     class Meta:
@@ -509,7 +509,7 @@ class Allocation(models.Model):
     country = models.CharField("country (ISO 3166 alpha-2)", max_length=2)
     amount = models.DecimalField(max_digits=16, decimal_places=2)
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.DKK)
-    description = models.TextField("purpose")
+    description = LimitedTextField("purpose", max_length=PARAGRAPH)
     reported_in = models.CharField(
         max_length=200, blank=True, help_text="The report in which the organisation said so."
     )

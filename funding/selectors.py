@@ -364,6 +364,17 @@ def disbursements_of_partnership(*, partnership: Partnership) -> QuerySet[Disbur
     )
 
 
+def foreign_payments_without_rate(*, partnership: Partnership) -> QuerySet[Disbursement]:
+    """Payments and refunds in USD or CHF converted at no recorded exchange rate: a rate
+    typed in rather than one of the partnership's (one query)."""
+    return (
+        Disbursement.objects.filter(budget_line__partnership=partnership, rate__isnull=True)
+        .exclude(currency=partnership.currency)
+        .select_related("budget_line")
+        .order_by("value_date", "pk")
+    )
+
+
 def assessed_contributions(*, partnership: Partnership) -> QuerySet[AssessedContribution]:
     return AssessedContribution.objects.filter(partnership=partnership).order_by("year")
 

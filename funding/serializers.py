@@ -264,10 +264,15 @@ class ReconciliationFindingSerializer(serializers.Serializer):
     explanation = serializers.CharField()
 
 
+# A country's name is taken too, to be answered with its code: any name fits.
+COUNTRY_TEXT_MAX_LENGTH = 100
+
+
 @extend_schema_field(
     {
         "type": "string",
         "pattern": "^[A-Z]{2}$",
+        "maxLength": 2,
         "description": "The country's ISO 3166-1 alpha-2 code, e.g. NE for Niger.",
     }
 )
@@ -276,7 +281,7 @@ class CountryCodeField(serializers.CharField):
     the field, naming the problem (a name is answered with its code), never cut short."""
 
     def __init__(self, **kwargs: Any):
-        super().__init__(max_length=None, **kwargs)
+        super().__init__(max_length=COUNTRY_TEXT_MAX_LENGTH, **kwargs)
 
     def to_internal_value(self, data: Any) -> str:
         text = super().to_internal_value(data).strip()

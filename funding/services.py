@@ -3,10 +3,8 @@ raises ``ValidationError`` with a field dict; nothing is half-saved."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -16,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from simple_history.utils import bulk_create_with_history
 
-from core import caching
+from core import caching, tabular
 from core.reasons import clean_reason
 from core.services import apply_changes, record_withdraw
 from partnership.models import Currency, Partnership
@@ -26,6 +24,7 @@ from .annex import AnnexImportError, RowError
 from .models import (
     CENT,
     EARMARKED_COMPONENTS,
+    FOREIGN_CURRENCIES,
     Allocation,
     AssessedContribution,
     BudgetLine,
@@ -365,70 +364,116 @@ def exchange_rate_withdraw(*, exchange_rate: ExchangeRate, reason: str) -> None:
 
 
 RATE_COLUMNS = ("currency", "date", "rate", "source")
+# A rate a working day for each currency over ten years is some 5,200 rows and 250 KB.
+RATE_IMPORT_LIMITS = tabular.Limits(
+    max_bytes=1024 * 1024, max_rows=10_001, max_columns=20, max_value_chars=500
+)
 
 
 @transaction.atomic
 def exchange_rates_import_csv(
-    *, partnership: Partnership, text: str, by: Any = None
+    *, partnership: Partnership, content: bytes, by: Any = None
 ) -> tuple[int, int]:
-    """Import rates from CSV with the columns currency, date, rate, source.
+    """Import rates from a CSV file with the columns currency, date, rate, source.
 
-    All or nothing: any bad row refuses the whole file, with the row, column and reason.
-    A rate already recorded with the same value is skipped; a different value is an error.
+    All or nothing: any bad row refuses the whole file, with the row, column and reason
+    (the first ``tabular.MAX_LISTED``, then how many more). A file past
+    ``RATE_IMPORT_LIMITS`` is refused before its rows are checked. A rate already recorded
+    with the same value is skipped; a different value is an error.
     Returns (added, already present).
     """
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in RATE_COLUMNS if c not in (reader.fieldnames or [])]
+    table = tabular.read_csv(content, RATE_IMPORT_LIMITS)
+    header = [name.strip() for name in table[0]] if table else []
+    missing = [c for c in RATE_COLUMNS if c not in header]
     if missing:
         raise ValidationError({"file": f"Missing column(s): {', '.join(missing)}."})
     errors: list[str] = []
-    parsed: list[dict] = []
-    allowed = {c for c, _ in ExchangeRate._meta.get_field("currency").choices}
-    for number, row in enumerate(reader, start=2):
-        currency = (row["currency"] or "").strip().upper()
-        if currency not in allowed:
-            errors.append(f"Row {number}, currency: {currency!r} is not USD or CHF.")
-            continue
-        try:
-            when = dt.date.fromisoformat((row["date"] or "").strip())
-        except ValueError:
-            errors.append(f"Row {number}, date: {row['date']!r} is not a date (YYYY-MM-DD).")
-            continue
-        try:
-            value = Decimal((row["rate"] or "").strip())
-        except InvalidOperation:
-            errors.append(f"Row {number}, rate: {row['rate']!r} is not a number.")
-            continue
-        if value <= 0:
-            errors.append(f"Row {number}, rate: must be more than zero.")
-            continue
-        source = (row["source"] or "").strip()
-        if not source:
-            errors.append(f"Row {number}, source: say who published the rate.")
-            continue
-        parsed.append({"currency": currency, "date": when, "rate": value, "source": source})
+    parsed: list[tuple[int, ExchangeRate]] = []
+    for number, cells in enumerate(table[1:], start=2):
+        row = dict(zip(header, [*cells, *[""] * (len(header) - len(cells))], strict=False))
+        rate = _rate_of_row(partnership, number, row, errors)
+        if rate is not None:
+            parsed.append((number, rate))
     if errors:
-        raise ValidationError({"file": errors})
+        raise ValidationError({"file": tabular.listed(errors)})
     existing = {
         (r.currency, r.date): r.rate for r in ExchangeRate.objects.filter(partnership=partnership)
     }
     added = skipped = 0
-    for number, row in enumerate(parsed, start=2):
-        key = (row["currency"], row["date"])
+    for number, rate in parsed:
+        key = (rate.currency, rate.date)
         if key in existing:
-            if existing[key] != row["rate"]:
+            if existing[key] != rate.rate:
                 errors.append(
-                    f"Row {number}, rate: {row['currency']} on {row['date']} is already "
+                    f"Row {number}, rate: {rate.currency} on {rate.date} is already "
                     f"recorded as {existing[key]}."
                 )
             skipped += 1
             continue
-        existing[key] = row["rate"]
-        ExchangeRate.objects.create(partnership=partnership, created_by=by, **row)
+        existing[key] = rate.rate
+        rate.created_by = by
+        rate.save()
         added += 1
     if errors:
-        raise ValidationError({"file": errors})
+        raise ValidationError({"file": tabular.listed(errors)})
     return added, skipped
+
+
+def _rate_of_row(
+    partnership: Partnership, number: int, row: dict[str, str], errors: list[str]
+) -> ExchangeRate | None:
+    """The row's rate, checked as the model checks one; else None and its problems added."""
+    try:
+        rate = ExchangeRate(
+            partnership=partnership,
+            currency=_rate_currency(row["currency"]),
+            date=_rate_date(row["date"]),
+            rate=_rate_value(row["rate"]),
+            source=_rate_source(row["source"]),
+        )
+        rate.full_clean(exclude=["partnership", "created_by"], validate_unique=False)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.extend(f"Row {number}, {field}: {message}" for message in messages)
+        return None
+    return rate
+
+
+def _rate_currency(text: str) -> str:
+    currency = text.upper()
+    if currency not in dict(FOREIGN_CURRENCIES):
+        raise ValidationError({"currency": f"{_shown(currency)} is not USD or CHF."})
+    return currency
+
+
+def _rate_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError({"date": f"{_shown(text)} is not a date (YYYY-MM-DD)."}) from None
+
+
+def _rate_source(text: str) -> str:
+    if not text:
+        raise ValidationError({"source": "say who published the rate."})
+    return text
+
+
+def _rate_value(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        raise ValidationError({"rate": f"{_shown(text)} is not a number."})
+    if value <= 0:
+        raise ValidationError({"rate": "must be more than zero."})
+    return value
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """A value as a message quotes it: a long one cut short."""
+    return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
 def _not_negative(**amounts: Decimal | None) -> None:

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import exports, history
+from core import exports, history, tabular
 from core.access import Capability, capabilities_in
 from core.forms import ConfirmForm
 from core.views import add_form_errors, confirm_page, form_status, partnership_context
@@ -280,12 +280,11 @@ def exchange_rates_import(request: HttpRequest, slug: str) -> HttpResponse:
     upload_form = CsvUploadForm(request.POST, request.FILES)
     if upload_form.is_valid():
         try:
-            text = upload_form.cleaned_data["file"].read().decode("utf-8-sig")
             added, skipped = services.exchange_rates_import_csv(
-                partnership=partnership, text=text, by=request.user
+                partnership=partnership,
+                content=upload_form.cleaned_data["file"].read(),
+                by=request.user,
             )
-        except UnicodeDecodeError:
-            upload_form.add_error("file", "The file is not UTF-8 text.")
         except ValidationError as error:
             add_form_errors(upload_form, error)
         else:
@@ -495,7 +494,7 @@ def voluntary_contributions_import(request: HttpRequest, slug: str) -> HttpRespo
             )
         except annex.AnnexImportError as error:
             row_errors = error.row_errors
-            form.add_error("file", f"Nothing was imported: {len(row_errors)} problem(s) below.")
+            form.add_error("file", f"Nothing was imported: {len(row_errors):,} problem(s) below.")
         else:
             record = result.record
             if result.already_imported:
@@ -511,7 +510,13 @@ def voluntary_contributions_import(request: HttpRequest, slug: str) -> HttpRespo
                     f"{record.subtotals_added} stated total(s) added.",
                 )
             return redirect("funding:reconciliation", slug=slug)
-    context = partnership_context(request, partnership, form=form, row_errors=row_errors)
+    context = partnership_context(
+        request,
+        partnership,
+        form=form,
+        row_errors=row_errors[: tabular.MAX_LISTED],
+        more_errors=max(0, len(row_errors) - tabular.MAX_LISTED),
+    )
     return render(
         request, "funding/voluntary_contributions_import.html", context, status=form_status(form)
     )

@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.models import PARAGRAPH, LimitedTextField
 from partnership.models import Partnership
 
 
@@ -148,7 +149,7 @@ class IatiTransaction(models.Model):
     provider_name = models.CharField(max_length=300, blank=True)
     receiver_org = models.CharField("receiver organisation", max_length=100, blank=True)
     reference = models.CharField(max_length=200, blank=True, help_text="The publisher's ref.")
-    description = models.TextField(blank=True)
+    description = LimitedTextField(max_length=PARAGRAPH, blank=True)  # the importer cuts it
     source_line = models.PositiveIntegerField(help_text="Line of the file.")
     history = HistoricalRecords()
 

@@ -118,10 +118,14 @@ class AssigneeChoiceField(TypedChoiceField):
         return getattr(value, "pk", value)
 
 
+USERNAME_MAX_LENGTH = 150  # Django's User.username
+
+
 @extend_schema_field(
     {
         "type": "string",
         "nullable": True,
+        "maxLength": USERNAME_MAX_LENGTH,
         "description": "The responsible member, by user name (an id is accepted too); null for "
         "nobody. They must be a member of the partnership whose role may act on the object.",
     }
@@ -134,6 +138,7 @@ class AssigneeField(serializers.Field):
     default_error_messages = {
         "unknown": "No member of your partnerships has the user name or id “{value}”.",
         "invalid": "Give a user name or a user id.",
+        "max_length": f"A user name has at most {USERNAME_MAX_LENGTH} characters.",
     }
 
     def __init__(self, **kwargs: Any):
@@ -152,6 +157,8 @@ class AssigneeField(serializers.Field):
             memberships__partnership_id__in=list(roles_of(request.user) if request else [])
         )
         text = str(data).strip()
+        if len(text) > USERNAME_MAX_LENGTH:
+            self.fail("max_length")
         if isinstance(data, int):
             found = people.filter(pk=data).first() if 0 < data < 2**63 else None
         else:

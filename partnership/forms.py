@@ -4,7 +4,8 @@ from django import forms
 from django.db.models import Q
 
 from core.forms import DateInput, ReasonMixin
-from core.uploads import ALLOWED_DESCRIPTION
+from core.models import NARRATIVE, SECTION
+from core.uploads import ACCEPT, ALLOWED_DESCRIPTION
 
 from .models import Document, GoalStatus, OverallGoal, Partnership, PriorityArea, Risk
 from .selectors import evidence_label
@@ -23,7 +24,7 @@ class GoalUpdateForm(forms.Form):
 
     as_of = forms.DateField(label="As of", widget=DateInput)
     status = forms.ChoiceField(choices=GoalStatus.choices)
-    narrative = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
+    narrative = forms.CharField(max_length=NARRATIVE, widget=forms.Textarea(attrs={"rows": 5}))
     actual_value = forms.DecimalField(
         label="Actual value", required=False, max_digits=18, decimal_places=2
     )
@@ -33,9 +34,14 @@ class GoalUpdateForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Documents this update rests on.",
     )
-    evidence_url = forms.URLField(label="Evidence link", required=False, assume_scheme="https")
+    evidence_url = forms.URLField(
+        label="Evidence link", max_length=500, required=False, assume_scheme="https"
+    )
     new_document_file = forms.FileField(
-        label="Document file", required=False, help_text=f"{ALLOWED_DESCRIPTION}, at most 25 MB."
+        label="Document file",
+        required=False,
+        help_text=f"{ALLOWED_DESCRIPTION}, at most 25 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
     new_document_title = forms.CharField(label="Document title", max_length=300, required=False)
     new_document_kind = forms.ChoiceField(
@@ -117,7 +123,7 @@ class RiskAssessmentForm(forms.Form):
     residual_impact = forms.TypedChoiceField(
         choices=RATING_CHOICES, coerce=int, label="Residual impact (1–5)"
     )
-    response = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+    response = forms.CharField(max_length=SECTION, widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, partnership: Partnership, risk: Risk | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,8 +140,12 @@ class DocumentForm(forms.Form):
     title = forms.CharField(max_length=300)
     year = forms.IntegerField(required=False, min_value=1945, max_value=2100)
     reference = forms.CharField(max_length=120, required=False)
-    file = forms.FileField(required=False, help_text=f"{ALLOWED_DESCRIPTION}, at most 25 MB.")
-    url = forms.URLField(label="Link", required=False, assume_scheme="https")
+    file = forms.FileField(
+        required=False,
+        help_text=f"{ALLOWED_DESCRIPTION}, at most 25 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+    url = forms.URLField(label="Link", max_length=500, required=False, assume_scheme="https")
 
 
 class PartnershipForm(ReasonMixin, forms.ModelForm):

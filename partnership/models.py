@@ -18,7 +18,8 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core import access
-from core.models import AppendOnlyModel
+from core.models import NARRATIVE, PARAGRAPH, SECTION, SENTENCE, AppendOnlyModel, LimitedTextField
+from core.uploads import ALLOWED, extension_of
 
 
 class Currency(models.TextChoices):
@@ -57,7 +58,7 @@ class OrganisationFact(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="facts")
     order = models.PositiveSmallIntegerField()
     label = models.CharField(max_length=120)
-    value = models.TextField()
+    value = LimitedTextField(max_length=PARAGRAPH)
     citation = models.CharField(max_length=200)
     history = HistoricalRecords()
 
@@ -87,7 +88,7 @@ class Partnership(models.Model):
     end_date = models.DateField()
     annual_amount = models.DecimalField(max_digits=16, decimal_places=2)
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.DKK)
-    funding_note = models.TextField(blank=True)
+    funding_note = LimitedTextField(max_length=PARAGRAPH, blank=True)
     signature_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     mid_term_review_due = models.CharField(
@@ -164,9 +165,9 @@ class PriorityArea(models.Model):
         Partnership, on_delete=models.CASCADE, related_name="priority_areas"
     )
     number = models.PositiveSmallIntegerField()
-    title = models.TextField()
+    title = LimitedTextField(max_length=SENTENCE)
     short_title = models.CharField(max_length=200, blank=True)
-    description = models.TextField(blank=True)
+    description = LimitedTextField(max_length=SECTION, blank=True)
     citation = models.CharField(max_length=200, blank=True)
     retired_on = models.DateField(
         null=True,
@@ -229,7 +230,7 @@ class OverallGoalQuerySet(models.QuerySet):
 class OverallGoal(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="goals")
     number = models.PositiveSmallIntegerField()
-    text = models.TextField()
+    text = LimitedTextField(max_length=PARAGRAPH)
     priority_area = models.ForeignKey(
         PriorityArea, on_delete=models.SET_NULL, null=True, blank=True, related_name="goals"
     )
@@ -239,7 +240,7 @@ class OverallGoal(models.Model):
     unit = models.CharField(max_length=60, blank=True)
     baseline_value = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
     baseline_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    baseline_note = models.TextField(blank=True)
+    baseline_note = LimitedTextField(max_length=PARAGRAPH, blank=True)
     baseline_citation = models.CharField(max_length=200, blank=True)
     target_value = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
     target_description = models.CharField(max_length=300, blank=True)
@@ -280,9 +281,11 @@ class OverallGoal(models.Model):
 
 
 def document_upload_to(instance: models.Model, filename: str) -> str:
-    """A generated path: the user's file name never reaches the file system."""
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"documents/{uuid.uuid4().hex}.{extension}"
+    """A generated path: the user's file name never reaches the file system, and only an
+    extension on the list of kept kinds does (``core.uploads``; any other is ``.bin``,
+    served as bytes to download)."""
+    extension = extension_of(filename)
+    return f"documents/{uuid.uuid4().hex}.{extension if extension in ALLOWED else 'bin'}"
 
 
 class Document(models.Model):
@@ -333,7 +336,7 @@ class GoalUpdate(AppendOnlyModel):
     goal = models.ForeignKey(OverallGoal, on_delete=models.PROTECT, related_name="updates")
     as_of = models.DateField()
     status = models.CharField(max_length=20, choices=GoalStatus.choices)
-    narrative = models.TextField()
+    narrative = LimitedTextField(max_length=NARRATIVE)
     actual_value = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
     evidence = models.ManyToManyField(Document, blank=True, related_name="goal_updates")
     evidence_url = models.URLField("evidence link", max_length=500, blank=True)
@@ -369,7 +372,7 @@ class Risk(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="risks")
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300)
-    description = models.TextField()
+    description = LimitedTextField(max_length=SECTION)
     citation = models.CharField(max_length=200, blank=True)
     retired_on = models.DateField(
         null=True,
@@ -405,7 +408,7 @@ class RiskAssessment(AppendOnlyModel):
     impact = models.PositiveSmallIntegerField(validators=RATING_VALIDATORS)
     residual_likelihood = models.PositiveSmallIntegerField(validators=RATING_VALIDATORS)
     residual_impact = models.PositiveSmallIntegerField(validators=RATING_VALIDATORS)
-    response = models.TextField()
+    response = LimitedTextField(max_length=SECTION)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()

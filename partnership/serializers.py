@@ -212,7 +212,8 @@ class DocumentCreateSerializer(DocumentSerializer):
     file = serializers.FileField(
         required=False,
         write_only=True,
-        help_text=f"{ALLOWED_DESCRIPTION}, at most 25 MB; the type is read from the content.",
+        help_text=f"{ALLOWED_DESCRIPTION}, at most 25 MB; the name's extension must agree "
+        "with the content.",
     )
 
     class Meta(DocumentSerializer.Meta):

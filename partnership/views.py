@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core import caching, cards, exports, history
+from core import caching, cards, exports, history, uploads
 from core.access import Capability, is_portfolio_admin
 from core.forms import ConfirmForm
 from core.views import (
@@ -461,6 +461,9 @@ def document_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
         document.file.open("rb"),
         as_attachment=True,
         filename=document.original_filename or document.file.name.rsplit("/", 1)[-1],
+        # The type of the stored file's kind, checked when it was kept; never one guessed
+        # from a name a user gave (an .html or .svg would run in the browser).
+        content_type=uploads.content_type_of(document.file.name),
     )
     response["Cache-Control"] = "no-store"
     return response

@@ -44,6 +44,14 @@ def may_manage(user: Any, partnership_id: int) -> bool:
     return is_portfolio_admin(user) or can(user, partnership_id, Capability.MANAGE_MEMBERS)
 
 
+def partnerships_of_people(*, user: Any):
+    """The partnerships whose people the user reads: their own, or any for a portfolio
+    administrator."""
+    if is_portfolio_admin(user):
+        return partnership_access.partnerships.base()
+    return partnership_access.partnerships.visible(user)
+
+
 def partnership_of_people(
     *, user: Any, slug: str, capability: Capability = Capability.VIEW
 ) -> Partnership:

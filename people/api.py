@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, permissions
+from rest_framework import exceptions, mixins, permissions
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
@@ -15,7 +15,7 @@ from core.serializers import ReasonSerializer
 from core.viewsets import CachedListMixin, CanWriteSomewhere, PartnershipScopedViewSet
 from partnership.models import Membership
 
-from . import access, serializers, services
+from . import access, selectors, serializers, services
 
 
 class MayManageSomewhere(CanWriteSomewhere):
@@ -38,11 +38,13 @@ class MembershipFilter(FilterSet):
 
 @extend_schema_view(
     list=extend_schema(summary="List the members of your partnerships, with their roles"),
+    create=extend_schema(summary="Invite someone by e-mail into a partnership (desk officers)"),
     retrieve=extend_schema(summary="Read a member's role"),
     update=extend_schema(summary="Give a member another role (desk officers)"),
     partial_update=extend_schema(summary="Give a member another role (desk officers)"),
 )
 class MembershipViewSet(
+    mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
@@ -60,9 +62,50 @@ class MembershipViewSet(
     ordering_fields = ["role"]
     ordering = ["partnership_id", "user__last_name", "user__first_name", "user__username"]
 
+    def get_base_queryset(self):
+        return selectors.with_invitations(super().get_base_queryset())
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return serializers.MembershipInviteSerializer
+        return super().get_serializer_class()
+
     def check_capability(self, partnership_id: int, capability: Capability) -> None:
         if not is_portfolio_admin(self.request.user):
             check(self.request.user, partnership_id, capability)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        partnership = data.pop("partnership")
+        self.check_write(partnership.pk)
+        invitation = services.membership_invite(
+            partnership=partnership,
+            by=self.request.user,
+            email=data["user"]["email"],
+            role=data["role"],
+            first_name=data.get("first_name", ""),
+            last_name=data.get("last_name", ""),
+        )
+        serializer.instance = self.get_base_queryset().get(
+            user_id=invitation.user_id, partnership_id=partnership.pk
+        )
+
+    @extend_schema(
+        summary="Send a member's pending invitation again, with a new link (desk officers)",
+        request=None,
+        responses={200: serializers.MembershipSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="invite-again")
+    def invite_again(self, request, pk=None):
+        membership = self.get_object()
+        invitation = selectors.pending_invitation(membership=membership)
+        if invitation is None:
+            raise exceptions.ValidationError(
+                {"non_field_errors": ["This member has no invitation waiting."]}
+            )
+        services.invitation_resend(invitation=invitation, by=request.user)
+        fresh = self.get_base_queryset().get(pk=membership.pk)
+        return Response(serializers.MembershipSerializer(fresh).data)
 
     def perform_update(self, serializer):
         data = serializer.validated_data

@@ -3,15 +3,27 @@ change history keeps who did it and the reason given."""
 
 from __future__ import annotations
 
+import secrets
+import smtplib
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.core.validators import validate_email
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 
 from core.access import Role
-from core.reasons import clean_reason
+from core.reasons import REASON_MAX_LENGTH, clean_reason
 from core.services import record_update
-from partnership.models import Membership
+from partnership.models import Membership, Partnership
+
+from . import selectors
+from .models import Invitation
 
 
 def _person(membership: Membership) -> str:
@@ -74,3 +86,177 @@ def _locked(membership: Membership) -> Membership:
         raise ValidationError(
             f"{_person(membership)} is no longer a member of the partnership."
         ) from exc
+
+
+# --- Invitations ---------------------------------------------------------------------------
+
+
+def _normalised(email: str) -> str:
+    email = get_user_model().objects.normalize_email((email or "").strip())
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationError({"email": "Give an e-mail address, e.g. name@um.dk."}) from exc
+    return email
+
+
+def _account_for(email: str, first_name: str, last_name: str) -> Any:
+    """The account with this address, or a new one without a password (its user name is
+    the address). Two accounts with one address cannot be told apart: refused."""
+    users = get_user_model().objects
+    found = list(users.filter(email__iexact=email)[:2])
+    if len(found) > 1:
+        raise ValidationError(
+            {"email": "Two accounts have this address: ask an administrator to tell them apart."}
+        )
+    if found:
+        return found[0]
+    username, n = email.lower(), 1
+    while users.filter(username__iexact=username).exists():
+        n += 1
+        username = f"{email.lower()}-{n}"
+    user = users.model(
+        username=username,
+        email=email,
+        first_name=first_name.strip()[:150],
+        last_name=last_name.strip()[:150],
+    )
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def _invitation_record(
+    *, partnership: Partnership, by: Any, email: str, role: str, first_name: str, last_name: str
+) -> Invitation:
+    if role not in Role.values:
+        raise ValidationError({"role": "Choose desk officer, mission staff or auditor."})
+    email = _normalised(email)
+    user = _account_for(email, first_name, last_name)
+    if not user.is_active:
+        raise ValidationError(
+            {"email": "The account with this address is deactivated: an administrator can "
+             "reactivate it."}
+        )  # fmt: skip
+    existing = Membership.objects.filter(user=user, partnership=partnership).first()
+    if existing is not None:
+        raise ValidationError(
+            {"email": f"{user.get_full_name() or user.username} is already a member, as "
+             f"{existing.get_role_display().lower()}."}
+        )  # fmt: skip
+    membership = Membership(user=user, partnership=partnership, role=role)
+    membership._change_reason = f"Invited by e-mail ({email})"[:REASON_MAX_LENGTH]
+    membership._history_user = by
+    membership.save()
+    invitation = Invitation(
+        user=user,
+        partnership=partnership,
+        role=role,
+        email=email,
+        new_account=not user.has_usable_password(),
+        invited_by=by,
+        key=secrets.token_urlsafe(32),
+    )
+    invitation._history_user = by
+    invitation.save()
+    return invitation
+
+
+def membership_invite(
+    *,
+    partnership: Partnership,
+    by: Any,
+    email: str,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+) -> Invitation:
+    """Make the person with this address a member in ``role`` and tell them by e-mail.
+
+    A new address gets an account without a password and a link to set one (one use,
+    ``INVITATION_MAX_AGE_DAYS``); an existing account is added and told so. The membership
+    and the invitation are saved together; the e-mail goes after they are, and whether it
+    went is recorded on the invitation (``sent_at`` or ``send_error``: sent again from the
+    people's page)."""
+    invitation = _invitation_record(
+        partnership=partnership,
+        by=by,
+        email=email,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+    )
+    return invitation_send(invitation=invitation)
+
+
+def invitation_message(invitation: Invitation) -> EmailMessage:
+    """The e-mail of an invitation, plain text: who invited whom, to what, and the link."""
+    inviter = invitation.invited_by
+    context = {
+        "local_passwords": settings.LOCAL_PASSWORDS,
+        "sso_enabled": bool(settings.OIDC_RP_CLIENT_ID),
+        "sso_label": settings.OIDC_PROVIDER_NAME,
+        "invitation": invitation,
+        "inviter": (inviter.get_full_name() or inviter.username) if inviter else "An administrator",
+        "partnership": invitation.partnership,
+        "role": invitation.get_role_display().lower(),
+        "site_url": settings.SITE_URL,
+        "expires": timezone.localtime(
+            (invitation.sent_at or timezone.now()) + selectors.invitation_max_age()
+        ),
+        "link": settings.SITE_URL
+        + (
+            reverse("invitation-accept", args=[selectors.invitation_token(invitation)])
+            if invitation.new_account
+            else invitation.partnership.get_absolute_url()
+        ),
+    }
+    subject = render_to_string("people/email/invitation_subject.txt", context).strip()
+    body = render_to_string("people/email/invitation.txt", context)
+    return EmailMessage(
+        subject=settings.EMAIL_SUBJECT_PREFIX + subject, body=body, to=[invitation.email]
+    )
+
+
+def invitation_send(*, invitation: Invitation) -> Invitation:
+    """Send the invitation's e-mail now and record the outcome: when it went, or why the
+    mail server refused it. Nothing else is undone by a failure."""
+    invitation.sent_at = timezone.now()  # the link's age counts from this send
+    try:
+        invitation_message(invitation).send()
+    except (OSError, smtplib.SMTPException) as exc:
+        invitation.sent_at = None
+        invitation.send_error = f"The e-mail could not be sent: {exc}"[:300]
+    else:
+        invitation.send_error = ""
+    invitation.save(update_fields=["sent_at", "send_error"])
+    return invitation
+
+
+def invitation_resend(*, invitation: Invitation, by: Any) -> Invitation:
+    """Send the invitation again with a new link; the link sent before no longer works."""
+    if invitation.accepted_at is not None or invitation.user.has_usable_password():
+        raise ValidationError(
+            f"{invitation.email} has set a password already: they log in as usual."
+        )
+    invitation.key = secrets.token_urlsafe(32)
+    invitation._history_user = by
+    invitation.save(update_fields=["key"])
+    return invitation_send(invitation=invitation)
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, password_form: Any) -> Any:
+    """Set the invited person's password (a bound, valid ``SetPasswordForm``): the link is
+    used, and so are their other invitations still open (they have a password now)."""
+    user = password_form.save()
+    now = timezone.now()
+    for pending in Invitation.objects.select_for_update().filter(
+        user=user, accepted_at__isnull=True
+    ):
+        pending.accepted_at = now
+        pending._history_user = user
+        pending.save(update_fields=["accepted_at"])
+    return user

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.member_list, name="member-list"),
     path("<int:pk>/role/", views.membership_role, name="membership-role"),
     path("<int:pk>/remove/", views.membership_remove, name="membership-remove"),
+    path("<int:pk>/invite-again/", views.invitation_again, name="invitation-again"),
 ]

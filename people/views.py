@@ -4,19 +4,27 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import selectors as account_selectors
+from accounts import signin
 from core.access import Capability, Role, capabilities_in, is_portfolio_admin, role_in
 from core.forms import ConfirmForm
 from core.views import add_form_errors, form_status
 from partnership.models import Membership, Partnership
 
 from . import access, selectors, services
-from .forms import MembershipRoleForm
+from .forms import InviteForm, MembershipRoleForm
+from .models import Invitation
+
+PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"  # noqa: S105 - a class path
 
 
 def _context(request: HttpRequest, partnership: Partnership, **extra) -> dict:
@@ -42,11 +50,93 @@ def _membership(request: HttpRequest, slug: str, pk: int) -> Membership:
     )
 
 
-@require_GET
+def _sent_message(request: HttpRequest, invitation: Invitation) -> None:
+    person = invitation.user.get_full_name() or invitation.email
+    if invitation.send_error:
+        messages.error(
+            request,
+            f"{person} is a member, but the e-mail to {invitation.email} could not be sent. "
+            "Send it again from the list below.",
+        )
+    elif invitation.new_account:
+        messages.success(
+            request,
+            f"{person} is invited as {invitation.get_role_display().lower()}: an e-mail with "
+            f"a link to set a password went to {invitation.email}.",
+        )
+    else:
+        messages.success(
+            request,
+            f"{person} is added as {invitation.get_role_display().lower()} and was told so at "
+            f"{invitation.email}.",
+        )
+
+
+@require_http_methods(["GET", "POST"])
 def member_list(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = access.partnership_of_people(user=request.user, slug=slug)
-    context = _context(request, partnership, members=selectors.members(partnership=partnership))
-    return render(request, "people/member_list.html", context)
+    capability = Capability.MANAGE_MEMBERS if request.method == "POST" else Capability.VIEW
+    partnership = access.partnership_of_people(user=request.user, slug=slug, capability=capability)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.membership_invite(
+                partnership=partnership, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            _sent_message(request, invitation)
+            return redirect("people:member-list", slug=slug)
+    context = _context(
+        request, partnership, members=selectors.members(partnership=partnership), form=form
+    )
+    return render(request, "people/member_list.html", context, status=form_status(form))
+
+
+@require_POST
+def invitation_again(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Send a member's pending invitation again, with a new link."""
+    membership = _membership(request, slug, pk)
+    invitation = selectors.pending_invitation(membership=membership)
+    if invitation is None:
+        messages.error(request, f"{_person(membership)} has no invitation waiting.")
+    else:
+        try:
+            invitation = services.invitation_resend(invitation=invitation, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            _sent_message(request, invitation)
+    return redirect("people:member-list", slug=slug)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The page an invitation's link opens: the invited person sets their password, and is
+    logged in to their partnership. The link works once."""
+    try:
+        invitation = selectors.invitation_from_token(token)
+    except selectors.InvitationRefusedError as refused:
+        response = render(
+            request, "people/invitation_refused.html", {"message": refused.message}, status=400
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+    form = SetPasswordForm(invitation.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.invitation_accept(invitation=invitation, password_form=form)
+        welcome = invitation.partnership.get_absolute_url()
+        if account_selectors.second_factor_asked(user):
+            # As after a password on the login page: the second factor's set-up logs them in.
+            return redirect(signin.begin(request, user, backend=PASSWORD_BACKEND, next_url=welcome))
+        login(request, user, backend=PASSWORD_BACKEND)
+        messages.success(request, f"Welcome, {user.get_full_name() or user.username}.")
+        return redirect(welcome)
+    context = {"invitation": invitation, "form": form}
+    response = render(request, "people/invitation_accept.html", context, status=form_status(form))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_http_methods(["GET", "POST"])

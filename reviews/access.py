@@ -5,6 +5,7 @@ from __future__ import annotations
 from core.access import ObjectAccess
 
 from .models import (
+    Dossier,
     DownloadLog,
     Finding,
     GoalAssessment,
@@ -46,4 +47,8 @@ report_versions = ObjectAccess[ReportVersion](
 download_logs = ObjectAccess[DownloadLog](
     lambda: DownloadLog.objects.select_related("version__review__partnership", "user"),
     "version__review__partnership",
+)
+dossiers = ObjectAccess[Dossier](
+    lambda: Dossier.objects.select_related("partnership", "review", "requested_by"),
+    "partnership",
 )

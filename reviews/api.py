@@ -6,14 +6,15 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status
+from rest_framework import exceptions, mixins, permissions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from core.access import Capability
+from core.access import Capability, can, roles_of
 from core.serializers import ReasonSerializer
 from core.viewsets import (
     CachedListMixin,
@@ -23,8 +24,15 @@ from core.viewsets import (
 )
 
 from . import access, serializers, services
-from .models import DownloadLog, GoalAssessment, PriorityAreaAssessment, ReportVersion
-from .views import version_delivery
+from .models import (
+    Dossier,
+    DownloadLog,
+    GoalAssessment,
+    PriorityAreaAssessment,
+    ReportVersion,
+    Review,
+)
+from .views import dossier_delivery, version_delivery
 
 
 @extend_schema_view(
@@ -56,6 +64,12 @@ class ReviewViewSet(
 
     def save_update(self, review, *, changes, **kwargs):
         return services.review_update(review=review, data=changes, **kwargs)
+
+    def get_object_to_read(self):
+        """The review, for an action that reads it (404 to non-members)."""
+        return self.access.get(
+            user=self.request.user, queryset=self.get_base_queryset(), pk=self.kwargs["pk"]
+        )
 
     @extend_schema(
         summary="Confirm the review's due date (desk officers): the day compared with today",
@@ -92,6 +106,20 @@ class ReviewViewSet(
             {"id": version.pk, "number": version.number, "status": version.status}
         ).data
         return Response(body, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        summary="Collect the review's dossier (desk officers and auditors): queues a ZIP of "
+        "the issued report, the tables behind it, the change history and the download log",
+        request=None,
+        responses={202: serializers.DossierSerializer},
+    )
+    # Auditors, who write nothing else, collect dossiers: the capability is checked below.
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def dossier(self, request, pk=None):
+        review = self.get_object_to_read()
+        self.check_capability(review.partnership_id, Capability.VIEW_HISTORY)
+        dossier = services.dossier_request(review=review, by=request.user)
+        return dossier_accepted(dossier, self.get_serializer_context())
 
 
 @extend_schema_view(
@@ -297,6 +325,112 @@ class RecommendationViewSet(_ItemViewSet):
     create_service = staticmethod(services.recommendation_create)
 
 
+def dossier_accepted(
+    dossier: Dossier, context: dict, serializer: type = serializers.DossierSerializer
+) -> Response:
+    fresh = DossierViewSet.prefetched(Dossier.objects.filter(pk=dossier.pk)).get()
+    body = serializer(fresh, context=context).data
+    return Response(body, status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List dossiers, newest first (desk officers and auditors)"),
+    retrieve=extend_schema(
+        summary="Read a dossier: its status, SHA-256, size, and the report versions' statuses"
+    ),
+    create=extend_schema(
+        summary="Collect a partnership's dossier for a year (desk officers and auditors)",
+        description="Queues the build; the answer is the dossier, queued (202). A review's "
+        "dossier is asked for with POST /reviews/{id}/dossier/.",
+        request=serializers.DossierCreateSerializer,
+        responses={202: serializers.DossierCreateSerializer},
+    ),
+)
+class DossierViewSet(
+    mixins.CreateModelMixin, CachedListMixin, mixins.RetrieveModelMixin, PartnershipScopedViewSet
+):
+    """Dossiers hold the change history and the download log: reading them, asking for
+    them and downloading them is for those who may read the history (VIEW_HISTORY)."""
+
+    access = access.dossiers
+    write_capability = Capability.VIEW_HISTORY
+    serializer_class = serializers.DossierSerializer
+    filterset_fields = ["review", "year", "status", "sha256"]
+    ordering_fields = ["requested_at"]
+    ordering = ["partnership_id", "-requested_at", "-id"]
+
+    @staticmethod
+    def prefetched(queryset):
+        versions = ReportVersion.objects.select_related("issued_by").order_by("-number")
+        return queryset.prefetch_related(
+            Prefetch("review__versions", queryset=versions),
+            Prefetch("partnership__reviews", queryset=Review.objects.order_by("pk")),
+            Prefetch("partnership__reviews__versions", queryset=versions),
+        )
+
+    def _readable(self) -> list[int]:
+        """The partnerships whose history (and so dossiers) the user may read."""
+        user = self.request.user
+        return [pk for pk in roles_of(user) if can(user, pk, Capability.VIEW_HISTORY)]
+
+    def get_base_queryset(self):
+        queryset = super().get_base_queryset().filter(partnership_id__in=self._readable())
+        return self.prefetched(queryset)
+
+    def get_queryset(self):
+        # Checked when the list is read (a cached list was read by someone who may).
+        if self.action == "list" and roles_of(self.request.user) and not self._readable():
+            raise exceptions.PermissionDenied("Your role does not allow reading dossiers.")
+        return super().get_queryset()
+
+    def get_object(self):
+        dossier = self.access.get(
+            user=self.request.user,
+            queryset=self.prefetched(self.access.visible(self.request.user)),
+            pk=self.kwargs["pk"],
+        )
+        self.check_capability(dossier.partnership_id, Capability.VIEW_HISTORY)
+        return dossier
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return serializers.DossierCreateSerializer
+        return serializers.DossierSerializer
+
+    def create(self, request, *args, **kwargs):
+        payload = serializers.DossierCreateSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        payload.is_valid(raise_exception=True)
+        partnership = payload.validated_data["partnership"]
+        self.check_write(partnership.pk)
+        dossier = services.dossier_request(
+            partnership=partnership, year=payload.validated_data["year"], by=request.user
+        )
+        context = self.get_serializer_context()
+        return dossier_accepted(dossier, context, serializers.DossierCreateSerializer)
+
+    @extend_schema(
+        summary="Download a built dossier's ZIP (logged)",
+        responses={(200, "application/zip"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        dossier = self.get_object()
+        try:
+            return dossier_delivery(request, dossier, channel=DownloadLog.Channel.API)
+        except ValidationError:
+            return Response(
+                {"detail": "This dossier has no file yet."}, status=status.HTTP_404_NOT_FOUND
+            )
+
+    def perform_content_negotiation(self, request, force=False):
+        # The download answers the ZIP whatever Accept asks for; its errors come as JSON.
+        return super().perform_content_negotiation(
+            request, force=force or self.action == "download"
+        )
+
+
 def register(router: BaseRouter) -> None:
     router.register("reviews", ReviewViewSet, basename="review")
     router.register("report-versions", ReportVersionViewSet, basename="report-version")
@@ -308,3 +442,4 @@ def register(router: BaseRouter) -> None:
     )
     router.register("findings", FindingViewSet, basename="finding")
     router.register("recommendations", RecommendationViewSet, basename="recommendation")
+    router.register("dossiers", DossierViewSet, basename="dossier")

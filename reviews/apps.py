@@ -27,4 +27,5 @@ class ReviewsConfig(AppConfig):
             models.ReportVersion,
         ):
             history.register(model, partnership_path="review__partnership")
-        # Downloads are not changes: they have their own page, the download log.
+        # Downloads are not changes: they have their own page, the download log. Nor are
+        # dossiers, the requests to collect them with the rest (their own page lists them).

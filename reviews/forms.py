@@ -4,6 +4,7 @@ from django import forms
 
 from core.access import Capability
 from core.forms import DateInput, ReasonMixin
+from core.models import NARRATIVE, SECTION
 from partnership import selectors as partnership_selectors
 from partnership.assignees import AssigneeChoiceField
 from partnership.models import Document, OverallGoal
@@ -16,7 +17,9 @@ SHA256_LENGTH = 64
 class ReviewCreateForm(forms.Form):
     kind = forms.ChoiceField(choices=Review.Kind.choices)
     title = forms.CharField(max_length=300)
-    purpose = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    purpose = forms.CharField(
+        max_length=SECTION, widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
     period_start = forms.DateField(label="Period covered from", required=False, widget=DateInput)
     period_end = forms.DateField(label="Period covered to", required=False, widget=DateInput)
     due_date = forms.DateField(
@@ -125,15 +128,19 @@ class SourcesForm(forms.Form):
 
 class AssessmentForm(forms.Form):
     rating = forms.ChoiceField(choices=Rating.choices, label="Assessment")
-    narrative = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}))
+    narrative = forms.CharField(max_length=NARRATIVE, widget=forms.Textarea(attrs={"rows": 8}))
 
 
 class FindingForm(forms.Form):
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Finding")
+    text = forms.CharField(
+        max_length=SECTION, widget=forms.Textarea(attrs={"rows": 4}), label="Finding"
+    )
 
 
 class RecommendationForm(forms.Form):
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Recommendation")
+    text = forms.CharField(
+        max_length=SECTION, widget=forms.Textarea(attrs={"rows": 4}), label="Recommendation"
+    )
     finding = forms.ModelChoiceField(
         queryset=Finding.objects.none(), required=False, help_text="The finding it answers."
     )
@@ -144,7 +151,7 @@ class RecommendationForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
-    file = forms.FileField(label="Report PDF", required=False)
+    file = forms.FileField(label="Report PDF or dossier ZIP", required=False)
     sha256 = forms.CharField(
         label="or its SHA-256",
         required=False,
@@ -167,3 +174,16 @@ class VerifyForm(forms.Form):
         if cleaned.get("file") and cleaned.get("sha256"):
             raise forms.ValidationError("Upload the PDF or paste its SHA-256, not both.")
         return cleaned
+
+
+class DossierYearForm(forms.Form):
+    year = forms.TypedChoiceField(
+        coerce=int,
+        choices=(),
+        help_text="The dossier holds that year's tables, changes and downloads, and the "
+        "reports issued in it.",
+    )
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, str(year)) for year in partnership.years]

@@ -16,7 +16,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.access import Capability
-from core.models import AppendOnlyModel
+from core.models import NARRATIVE, PARAGRAPH, SECTION, AppendOnlyModel, LimitedTextField
 from partnership.assignees import assignee_field, check_assignee
 from partnership.models import Document, OverallGoal, Partnership, PriorityArea
 
@@ -45,7 +45,9 @@ class Review(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="reviews")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     title = models.CharField(max_length=300)
-    purpose = models.TextField(blank=True, help_text="What the review is to assess.")
+    purpose = LimitedTextField(
+        max_length=SECTION, blank=True, help_text="What the review is to assess."
+    )
     period_start = models.DateField("period covered from", null=True, blank=True)
     period_end = models.DateField("period covered to", null=True, blank=True)
     # The source's words ("fall of 2019") are kept as they stand; the due date is the day
@@ -157,7 +159,7 @@ class GoalAssessment(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="goal_assessments")
     goal = models.ForeignKey(OverallGoal, on_delete=models.PROTECT, related_name="assessments")
     rating = models.CharField(max_length=20, choices=Rating.choices)
-    narrative = models.TextField()
+    narrative = LimitedTextField(max_length=NARRATIVE)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -180,7 +182,7 @@ class PriorityAreaAssessment(models.Model):
         PriorityArea, on_delete=models.PROTECT, related_name="assessments"
     )
     rating = models.CharField(max_length=20, choices=Rating.choices)
-    narrative = models.TextField()
+    narrative = LimitedTextField(max_length=NARRATIVE)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -200,7 +202,7 @@ class PriorityAreaAssessment(models.Model):
 class Finding(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="findings")
     number = models.PositiveSmallIntegerField()
-    text = models.TextField()
+    text = LimitedTextField(max_length=SECTION)
     history = HistoricalRecords()
 
     class Meta:
@@ -216,7 +218,7 @@ class Finding(models.Model):
 class Recommendation(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="recommendations")
     number = models.PositiveSmallIntegerField()
-    text = models.TextField()
+    text = LimitedTextField(max_length=SECTION)
     finding = models.ForeignKey(
         Finding,
         on_delete=models.SET_NULL,
@@ -286,7 +288,7 @@ class ReportVersion(models.Model):
         blank=True,
         help_text="Of the figures the report was rendered from (the JSON attachment).",
     )
-    error = models.TextField(blank=True)
+    error = LimitedTextField(max_length=PARAGRAPH, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -400,3 +402,91 @@ class DownloadLog(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.user} downloaded {self.version} at {self.at:%Y-%m-%d %H:%M}"
+
+
+def dossier_file_name(dossier_id: int) -> str:
+    """One name per dossier: a repeated or resumed build overwrites, never adds, a file."""
+    return f"dossiers/dossier-{dossier_id}.zip"
+
+
+class Dossier(models.Model):
+    """An auditor's dossier: a ZIP of the issued report, the tables behind it, the change
+    history and the download log of a period, with a manifest of each file's SHA-256.
+
+    Of a review (its period), or of a partnership and a year. Built by a Celery job whose
+    state lives here; a built dossier never changes (a new request is a new dossier).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        BUILDING = "building", "Building"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="dossiers")
+    review = models.ForeignKey(
+        Review, on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers"
+    )
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The year of a partnership's dossier (not a review's)."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    file = models.FileField(blank=True, max_length=200)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True, db_index=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True, help_text="Bytes.")
+    file_count = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Files listed in the manifest."
+    )
+    app_version = models.CharField(max_length=40, blank=True)
+    error = LimitedTextField(max_length=PARAGRAPH, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Builds started.")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partnership", "-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(review__isnull=False) & models.Q(year__isnull=True))
+                | (models.Q(review__isnull=True) & models.Q(year__isnull=False)),
+                name="dossier_of_a_review_or_a_year",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="done")
+                | (~models.Q(sha256="") & ~models.Q(file="") & models.Q(size__isnull=False)),
+                name="dossier_done_has_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Dossier {self.pk}: {self.subject}"
+
+    @property
+    def subject(self) -> str:
+        """What the dossier is of: "Mid-term review of the strategy", "2019"."""
+        return self.review.title if self.review_id else f"{self.partnership.title}, {self.year}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.BUILDING)
+
+
+class DossierDownload(AppendOnlyModel):
+    """Who downloaded which dossier, when, and through which door."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="downloads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    channel = models.CharField(max_length=10, choices=DownloadLog.Channel.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} downloaded dossier {self.dossier_id} at {self.at:%Y-%m-%d %H:%M}"

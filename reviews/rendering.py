@@ -98,6 +98,48 @@ class ReportURLFetcher(URLFetcher):
 
 
 @dataclass(frozen=True)
+class Section:
+    """A numbered section (or a lettered annex) of the report: its heading, the anchor the
+    contents and the bookmarks point to, and how the other sections refer to it."""
+
+    key: str
+    number: str
+    title: str
+    annex: bool = False
+
+    @property
+    def anchor(self) -> str:
+        return self.key.replace("_", "-")
+
+    @property
+    def heading(self) -> str:
+        prefix = f"Annex {self.number}" if self.annex else self.number
+        return f"{prefix}. {self.title}"
+
+    @property
+    def ref(self) -> str:
+        """How the text refers to it: "section 3", "Annex D"."""
+        return f"Annex {self.number}" if self.annex else f"section {self.number}"
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("agreement", "1", "The review and the agreement"),
+    Section("budget", "2", "The budget"),
+    Section("goals", "3", "Overall goals"),
+    Section("priority_areas", "4", "Priority areas"),
+    Section("risks", "5", "Risks"),
+    Section("action_points", "6", "Action points of the annual consultations"),
+    Section("findings", "7", "Findings and recommendations"),
+    Section("consistency", "8", "Consistency checks"),
+    Section("payments", "A", "Payments and refunds", annex=True),
+    Section("allocations", "B", "Allocations of earmarked funds", annex=True),
+    Section("assessed", "C", "The assessed contribution", annex=True),
+    Section("timeline", "D", "The goal-update timeline", annex=True),
+    Section("sources", "E", "Sources", annex=True),
+)
+
+
+@dataclass(frozen=True)
 class Issue:
     """Who issued the report and when, printed on the cover and every page of a final
     version. A report rendered without one is a draft and says so on every page."""
@@ -127,6 +169,9 @@ def render_pdf(
     fetcher = fetcher or ReportURLFetcher()
     options = {
         "pdf_variant": PDF_VARIANT,
+        # Tagged: headings, tables with their header cells, figures with their text
+        # alternatives and the document's language are in the structure tree.
+        "pdf_tags": True,
         "attachments": [
             Attachment(
                 string=content,
@@ -135,7 +180,8 @@ def render_pdf(
                 relationship="Data",
                 url_fetcher=fetcher,
             )
-            for name, content, description in attachments
+            # A PDF's name tree of embedded files must list them in the order of their names.
+            for name, content, description in sorted(attachments)
         ],
     }
     # No base URL: a relative reference resolves to nothing rather than to a file path.
@@ -170,6 +216,8 @@ def report_html(
             "rendered_at": rendered_at,
             "data_sha256": data_sha256,
             "issue": issue,
+            "sections": {section.key: section for section in SECTIONS},
+            "contents": SECTIONS,
             "heat_map_uri": charts.svg_data_uri(charts.heat_map_svg(data.heat_map)),
             "budget_chart_uri": charts.svg_data_uri(charts.budget_chart_svg(data.budget)),
             "asset_css": ASSET_SCHEME + "reviews/pdf/report.css",

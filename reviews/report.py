@@ -6,19 +6,18 @@ SHA-256 its footer prints.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from core import exports
 from funding.selectors import Budget
 
 from .models import GoalAssessment, PriorityAreaAssessment
 from .selectors import ReportData
 
-FIGURES_SCHEMA = "partnership-monitor/review-figures/1"
+FIGURES_SCHEMA = "partnership-monitor/review-figures/2"
 
 
 def _text(value: Any) -> Any:
@@ -98,6 +97,7 @@ def report_figures(data: ReportData) -> dict[str, Any]:
                 "reference": source.document.reference,
                 "note": source.note,
                 "citation": source.citation or source.document.citation,
+                "sha256": getattr(source.document, "sha256", None),
             }
             for source in data.sources
         ],
@@ -170,6 +170,53 @@ def report_figures(data: ReportData) -> dict[str, Any]:
             }
             for point in data.action_points
         ],
+        "payments": [
+            {
+                "value_date": _text(d.value_date),
+                "kind": d.kind,
+                "budget_line": {"year": d.budget_line.year, "component": d.budget_line.component},
+                "amount": _text(d.amount),
+                "currency": d.currency,
+                "exchange_rate": _text(d.exchange_rate),
+                "rate_date": _text(d.rate.date) if d.rate else None,
+                "amount_dkk": _text(d.amount_dkk),
+                "debited_dkk": _text(d.debited_dkk),
+                "booked_dkk": _text(d.booked_dkk),
+                "reference": d.reference,
+            }
+            for d in data.payments
+        ],
+        "allocations": [
+            {
+                "year": row.allocation.budget_line.year,
+                "component": row.allocation.budget_line.component,
+                "country": row.allocation.country,
+                "amount": _text(row.allocation.amount),
+                "currency": row.allocation.currency,
+                "purpose": row.allocation.description,
+                "reported_in": row.allocation.reported_in,
+            }
+            for row in data.allocations
+        ],
+        "assessed_contributions": [
+            {
+                "year": c.year,
+                "scale_percent": _text(c.scale_percent),
+                "administrative_budget": _text(c.administrative_budget),
+                "expected_amount": _text(c.expected_amount),
+                "stated_amount": _text(c.stated_amount),
+                "invoiced": _text(c.invoiced),
+                "paid": _text(c.paid),
+                "currency": c.currency,
+                "paying_ministry": c.paying_ministry,
+            }
+            for c in data.assessed_contributions
+        ],
+        "consistency": [
+            {"check": result.check.name, "subject": item.subject, "message": item.message}
+            for result in data.checks
+            for item in result.found
+        ],
         "as_of": _text(data.as_of),
         "findings": [{"number": f.number, "text": f.text} for f in data.assessments.findings],
         "recommendations": [
@@ -191,6 +238,11 @@ def figures_json(figures: dict[str, Any]) -> bytes:
 CSV_COLUMNS = ["section", "item", "measure", "value", "unit", "as_of"]
 
 
+def _number(value: str | None) -> Decimal | None:
+    """A figure kept as text for the JSON, as a number again for a spreadsheet."""
+    return None if value is None else Decimal(value)
+
+
 def figures_csv(figures: dict[str, Any]) -> bytes:
     """The figures in long form, one value a row, for a spreadsheet."""
     rows: list[list[Any]] = []
@@ -205,13 +257,13 @@ def figures_csv(figures: dict[str, Any]) -> bytes:
                     "goal",
                     item,
                     "baseline",
-                    goal["baseline_value"],
+                    _number(goal["baseline_value"]),
                     goal["unit"],
                     goal["baseline_year"],
                 ]
             )
         if goal["target_value"] is not None:
-            rows.append(["goal", item, "target", goal["target_value"], goal["unit"], ""])
+            rows.append(["goal", item, "target", _number(goal["target_value"]), goal["unit"], ""])
         rows.extend(
             ["goal_update", item, "status", update["status"], "", update["as_of"]]
             for update in goal["updates"]
@@ -221,7 +273,7 @@ def figures_csv(figures: dict[str, Any]) -> bytes:
                 "goal_update",
                 item,
                 "actual_value",
-                update["actual_value"],
+                _number(update["actual_value"]),
                 goal["unit"],
                 update["as_of"],
             ]
@@ -247,7 +299,7 @@ def figures_csv(figures: dict[str, Any]) -> bytes:
                     "budget",
                     f"{year['year']} {line['component']}",
                     measure,
-                    line[measure],
+                    _number(line[measure]),
                     figures["budget"]["currency"],
                     "",
                 ]
@@ -264,6 +316,28 @@ def figures_csv(figures: dict[str, Any]) -> bytes:
         ]
         for point in figures["action_points"]
     )
+    rows.extend(
+        [
+            "payment" if payment["kind"] == "payment" else "refund",
+            payment["reference"],
+            "booked_dkk",
+            payment["booked_dkk"],
+            "DKK",
+            payment["value_date"],
+        ]
+        for payment in figures["payments"]
+    )
+    rows.extend(
+        [
+            "allocation",
+            f"{row['year']} {row['component']} {row['country']}",
+            "amount",
+            row["amount"],
+            row["currency"],
+            "",
+        ]
+        for row in figures["allocations"]
+    )
     for risk in figures["risks"]:
         item = f"Risk {risk['number']}"
         for assessment in risk["assessments"]:
@@ -271,8 +345,6 @@ def figures_csv(figures: dict[str, Any]) -> bytes:
                 ["risk", item, measure, assessment[measure], "1–5", assessment["as_of"]]
                 for measure in ("likelihood", "impact", "residual_likelihood", "residual_impact")
             )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+    # Through the one writer of the app's CSV files: a text a user typed (a goal's unit, an
+    # action point) that a spreadsheet would run as a formula is written as text.
+    return exports.to_csv(exports.Table("figures", CSV_COLUMNS, rows))

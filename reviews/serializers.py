@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.serializers import (
@@ -11,9 +12,11 @@ from core.serializers import (
 )
 from partnership import access as partnership_access
 from partnership.assignees import AssigneeField
+from partnership.models import Partnership
 
 from . import access
 from .models import (
+    Dossier,
     Finding,
     GoalAssessment,
     PriorityAreaAssessment,
@@ -196,3 +199,80 @@ class RecommendationSerializer(serializers.ModelSerializer):
 class RecommendationUpdateSerializer(RecommendationSerializer):
     class Meta(RecommendationSerializer.Meta):
         read_only_fields = ["id", "review", "number"]
+
+
+class DossierReportVersionSerializer(serializers.ModelSerializer):
+    issued_by = UsernameField()
+
+    class Meta:
+        model = ReportVersion
+        fields = ["id", "number", "status", "final", "sha256", "issued_at", "issued_by"]
+        read_only_fields = fields
+
+
+class DossierSerializer(serializers.ModelSerializer):
+    """A dossier, and the statuses of the report versions of what it is of: the review's,
+    or, for a year, those of the partnership's reviews."""
+
+    partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    requested_by = serializers.CharField(source="requested_by.username", read_only=True)
+    subject = serializers.CharField(read_only=True, help_text="What the dossier is of.")
+    report_versions = serializers.SerializerMethodField(
+        help_text="The report versions of the review (or, for a year, of the partnership's "
+        "reviews), newest first, with their statuses: the dossier holds the issued report."
+    )
+
+    class Meta:
+        model = Dossier
+        fields = [
+            "id",
+            "partnership",
+            "review",
+            "year",
+            "subject",
+            "status",
+            "sha256",
+            "size",
+            "file_count",
+            "app_version",
+            "error",
+            "requested_by",
+            "requested_at",
+            "finished_at",
+            "report_versions",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(DossierReportVersionSerializer(many=True))
+    def get_report_versions(self, dossier: Dossier) -> list[dict]:
+        """From the prefetched versions (``api.DossierViewSet``): no query per dossier."""
+        if dossier.review_id is not None:
+            versions = list(dossier.review.versions.all())
+        else:
+            reviews = dossier.partnership.reviews.all()
+            versions = [version for review in reviews for version in review.versions.all()]
+        return DossierReportVersionSerializer(versions, many=True).data
+
+
+class DossierCreateSerializer(DossierSerializer):
+    """A partnership's dossier for a year (a review's is asked for on the review)."""
+
+    partnership = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Partnership.objects.none()
+    )
+    year = serializers.IntegerField(
+        min_value=1945, max_value=2100, help_text="A year of the agreement."
+    )
+
+    class Meta(DossierSerializer.Meta):
+        read_only_fields = [
+            f for f in DossierSerializer.Meta.fields if f not in ("partnership", "year")
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["partnership"].queryset = partnership_access.partnerships.visible(
+                request.user
+            )

@@ -20,14 +20,17 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from core import caching
 from core.services import record_update
 from partnership.models import Document, OverallGoal, Partnership, PriorityArea
 
 from . import selectors
 from .models import (
+    Dossier,
+    DossierDownload,
     DownloadLog,
     Finding,
     GoalAssessment,
@@ -36,6 +39,7 @@ from .models import (
     ReportVersion,
     Review,
     ReviewSource,
+    dossier_file_name,
     report_file_name,
 )
 
@@ -304,12 +308,19 @@ RENDER_TASK = "reviews.tasks.render_report_version"
 
 
 def _send_render(version_id: int) -> None:
-    """Hand the render to a worker; runs after the transaction that queued it commits."""
+    """Hand the render to a worker; runs after the transaction that queued it commits.
+
+    While the broker is down the version stays queued, marked never sent (``sent_at``
+    empty, the send not counted): the periodic resend task sends it at its first tick
+    after the broker is back, instead of after the stale timeout, and an outage spanning
+    several ticks uses up none of its attempts."""
     try:
         current_app.send_task(RENDER_TASK, args=[version_id])
     except Exception:
-        # The version stays queued: the periodic resend task picks it up.
         logger.exception("Could not send the render of report version %s", version_id)
+        ReportVersion.objects.filter(
+            pk=version_id, status=ReportVersion.Status.QUEUED, sent_at__isnull=False
+        ).update(sent_at=None, sends=F("sends") - 1)
 
 
 def _dispatch(version: ReportVersion) -> None:
@@ -626,3 +637,113 @@ def report_version_log_download(*, version: ReportVersion, by: Any, channel: str
     """Record a download, when the file is delivered."""
     report_version_require_file(version=version)
     return DownloadLog.objects.create(version=version, user=by, channel=channel)
+
+
+# --- Dossiers ------------------------------------------------------------------------------
+
+DOSSIER_TASK = "reviews.tasks.build_dossier"
+
+
+def _send_dossier(dossier_id: int) -> None:
+    try:
+        current_app.send_task(DOSSIER_TASK, args=[dossier_id])
+    except Exception:
+        logger.exception("Could not send the build of dossier %s", dossier_id)
+
+
+@transaction.atomic
+def dossier_request(
+    *,
+    by: Any,
+    review: Review | None = None,
+    partnership: Partnership | None = None,
+    year: int | None = None,
+) -> Dossier:
+    """Queue a dossier of a review, or of a partnership and a year; it is built by a
+    worker after the transaction commits."""
+    if review is not None:
+        partnership, year = review.partnership, None
+    elif partnership is None:
+        raise ValidationError({"partnership": "Name the partnership, or the review."})
+    elif year is None or year not in partnership.years:
+        first, last = partnership.years[0], partnership.years[-1]
+        raise ValidationError({"year": f"Choose a year of the agreement, {first}–{last}."})
+    from .dossier import app_version
+
+    dossier = Dossier(
+        partnership=partnership,
+        review=review,
+        year=year,
+        requested_by=by,
+        app_version=app_version(),
+    )
+    dossier._history_user = by
+    dossier.save()
+    dossier_id = dossier.pk
+    transaction.on_commit(lambda: _send_dossier(dossier_id))
+    return dossier
+
+
+def dossier_build(*, dossier_id: int) -> str:
+    """Build a queued dossier and store its ZIP; safe to run twice (a built or failed
+    dossier is left as it is). Transient errors propagate for the task to retry."""
+    from . import dossier as dossier_files
+
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update().filter(pk=dossier_id).first()
+        if dossier is None or dossier.status in (Dossier.Status.DONE, Dossier.Status.FAILED):
+            return "finished" if dossier else "missing"
+        dossier.status = Dossier.Status.BUILDING
+        dossier.attempts += 1
+        dossier.started_at = timezone.now()
+        dossier.save(update_fields=["status", "attempts", "started_at"])
+    try:
+        dossier = Dossier.objects.select_related("partnership", "review", "requested_by").get(
+            pk=dossier_id
+        )
+        contents = selectors.dossier_contents(dossier=dossier, today=timezone.localdate())
+        built = dossier_files.build(contents)
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as exc:
+        logger.exception("Building dossier %s failed", dossier_id)
+        dossier_fail(dossier_id=dossier_id, error=f"{type(exc).__name__}: {exc}")
+        return "failed"
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
+        if dossier.status != Dossier.Status.BUILDING:
+            return "superseded"
+        name = dossier_file_name(dossier.pk)
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        dossier.file = default_storage.save(name, ContentFile(built.content))
+        dossier.sha256 = built.sha256
+        dossier.size = len(built.content)
+        dossier.file_count = len(built.manifest["files"])
+        dossier.status = Dossier.Status.DONE
+        dossier.error = ""
+        dossier.finished_at = timezone.now()
+        fields = ["file", "sha256", "size", "file_count", "status", "error", "finished_at"]
+        dossier.save(update_fields=fields)
+    return "done"
+
+
+def dossier_fail(*, dossier_id: int, error: str) -> None:
+    """Fail a dossier still pending (the task's last retry gave up)."""
+    failed = Dossier.objects.filter(
+        pk=dossier_id, status__in=[Dossier.Status.QUEUED, Dossier.Status.BUILDING]
+    ).update(status=Dossier.Status.FAILED, error=error[:2000], finished_at=timezone.now())
+    if failed:
+        caching.changed()  # an update() sends no signal: the lists must not keep the old row
+
+
+def dossier_require_file(*, dossier: Dossier) -> None:
+    """Only a built dossier has a file to download (or to answer a HEAD request for)."""
+    if dossier.status != Dossier.Status.DONE or not dossier.file:
+        raise ValidationError({"__all__": "This dossier has no file yet."})
+
+
+def dossier_log_download(*, dossier: Dossier, by: Any, channel: str) -> DossierDownload:
+    """Record a download, when the file is delivered."""
+    dossier_require_file(dossier=dossier)
+    return DossierDownload.objects.create(dossier=dossier, user=by, channel=channel)

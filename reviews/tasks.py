@@ -40,3 +40,26 @@ def render_report_version(self, version_id: int) -> str:
 def resend_stuck_report_versions() -> dict[str, int]:
     """Periodic (Celery beat): re-send renders stuck past the timeout, fail exhausted ones."""
     return services.report_versions_resend_stuck()
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_RETRIES,
+    soft_time_limit=settings.REPORT_RENDER_SOFT_TIME_LIMIT,
+    time_limit=settings.REPORT_RENDER_TIME_LIMIT,
+)
+def build_dossier(self, dossier_id: int) -> str:
+    """Build one dossier (see ``services.dossier_build``), retrying transient errors like
+    the report's render."""
+    try:
+        return services.dossier_build(dossier_id=dossier_id)
+    except services.TRANSIENT_ERRORS as exc:
+        if self.request.retries >= self.max_retries:
+            services.dossier_fail(
+                dossier_id=dossier_id,
+                error=f"Gave up after {self.max_retries} retries: {type(exc).__name__}: {exc}",
+            )
+            return "failed"
+        raise self.retry(exc=exc, countdown=min(10 * 2**self.request.retries, 300)) from exc

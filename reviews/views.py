@@ -39,6 +39,7 @@ from partnership import access as partnership_access
 from . import access, selectors, services
 from .forms import (
     AssessmentForm,
+    DossierYearForm,
     DueDateForm,
     FindingForm,
     RecommendationForm,
@@ -47,7 +48,7 @@ from .forms import (
     SourcesForm,
     VerifyForm,
 )
-from .models import DownloadLog, ReportVersion, Review
+from .models import Dossier, DownloadLog, ReportVersion, Review
 from .templatetags.review_tags import utc_date
 
 
@@ -105,14 +106,17 @@ def _versions_context(review: Review) -> dict[str, Any]:
 def _detail_context(request: HttpRequest, review: Review, **extra: Any) -> dict[str, Any]:
     data = selectors.review_assessments(review=review)
     extra.setdefault("due_form", DueDateForm(initial={"due_date": review.due_date}))
+    today = timezone.localdate()
+    extra.setdefault("finding_form", FindingForm())
+    extra.setdefault("recommendation_form", RecommendationForm(review=review))
     return partnership_context(
         request,
         review.partnership,
         data=data,
+        checks=selectors.review_checks(review=review, assessments=data, as_of=today),
+        dossiers=selectors.dossiers_of(partnership=review.partnership, review=review),
         sources=selectors.review_sources(review=review),
-        finding_form=FindingForm(),
-        recommendation_form=RecommendationForm(review=review),
-        today=timezone.localdate(),
+        today=today,
         # The goal the review fulfils, with its status (from the goals already loaded).
         fulfilled=next(
             (row.goal for row in data.goals if row.goal.pk == review.fulfils_goal_id), None
@@ -262,14 +266,6 @@ def priority_area_assessment(request: HttpRequest, slug: str, pk: int, number: i
     return _assessment_page(request, review, form, heading=heading, subject_text=area.title)
 
 
-def _flash_not_added(request: HttpRequest, form: Any, what: str) -> None:
-    """Flash each error of a form posted from the review page (which has no form of its
-    own to show them at)."""
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, f"{what} was not added: {error}")
-
-
 @require_POST
 def finding_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
@@ -282,8 +278,8 @@ def finding_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.success(request, "The finding was added.")
             return redirect(review.get_absolute_url())
-    _flash_not_added(request, form, "The finding")
-    return redirect(review.get_absolute_url())
+    context = _detail_context(request, review, finding_form=form)
+    return render(request, "reviews/review_detail.html", context, status=400)
 
 
 @require_POST
@@ -298,8 +294,8 @@ def recommendation_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         else:
             messages.success(request, "The recommendation was added.")
             return redirect(review.get_absolute_url())
-    _flash_not_added(request, form, "The recommendation")
-    return redirect(review.get_absolute_url())
+    context = _detail_context(request, review, recommendation_form=form)
+    return render(request, "reviews/review_detail.html", context, status=400)
 
 
 _ITEM_ACCESS = {"finding": access.findings, "recommendation": access.recommendations}
@@ -492,6 +488,26 @@ def version_file_response(version: ReportVersion) -> FileResponse:
     return response
 
 
+def dossier_file_response(dossier: Dossier) -> FileResponse:
+    stem = slugify(dossier.partnership.slug)[:60]
+    name = f"{stem}-dossier-{dossier.pk}.zip"
+    response = FileResponse(
+        dossier.file.open("rb"), as_attachment=True, filename=name, content_type="application/zip"
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def dossier_delivery(request: HttpRequest, dossier: Dossier, *, channel: str) -> FileResponse:
+    """The dossier's ZIP, logged as a download (a HEAD request: the headers, no log entry).
+    Raises ValidationError while there is no file."""
+    if request.method == "HEAD":
+        services.dossier_require_file(dossier=dossier)
+    else:
+        services.dossier_log_download(dossier=dossier, by=request.user, channel=channel)
+    return dossier_file_response(dossier)
+
+
 def version_delivery(request: HttpRequest, version: ReportVersion, *, channel: str) -> FileResponse:
     """The version's file, logged as a download. A HEAD request gets the same headers and
     no log entry: nothing is delivered. Raises ValidationError while there is no file."""
@@ -520,7 +536,8 @@ def _sha256_of(upload: Any) -> str:
 
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, slug: str) -> HttpResponse:
-    """Which version is this PDF? Answers from the SHA-256 of the uploaded bytes."""
+    """Which report version (or dossier) is this file? Answers from the SHA-256 of the
+    uploaded bytes."""
     partnership = partnership_access.partnerships.get(user=request.user, slug=slug)
     form = VerifyForm(request.POST or None, request.FILES or None)
     checked = None
@@ -537,8 +554,19 @@ def verify(request: HttpRequest, slug: str) -> HttpResponse:
         if match is not None and not match.is_issued
         else None
     )
+    dossier = (
+        selectors.dossier_by_sha256(partnership=partnership, sha256=checked)
+        if checked and match is None
+        else None
+    )
     context = partnership_context(
-        request, partnership, form=form, checked=checked, match=match, issued=issued
+        request,
+        partnership,
+        form=form,
+        checked=checked,
+        match=match,
+        issued=issued,
+        dossier=dossier,
     )
     return render(request, "reviews/verify.html", context, status=form_status(form))
 
@@ -553,5 +581,63 @@ def download_log(request: HttpRequest, slug: str) -> HttpResponse:
     )
     paginator = Paginator(selectors.download_log(partnership=partnership), DOWNLOAD_LOG_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    context = partnership_context(request, partnership, page=page)
+    dossier_downloads = selectors.dossier_downloads(partnership=partnership)[
+        :DOWNLOAD_LOG_PAGE_SIZE
+    ]
+    context = partnership_context(
+        request, partnership, page=page, dossier_downloads=dossier_downloads
+    )
     return render(request, "reviews/download_log.html", context)
+
+
+# --- Dossiers ------------------------------------------------------------------------------
+
+
+def _dossier_partnership(request: HttpRequest, slug: str) -> Any:
+    return partnership_access.partnerships.get(
+        user=request.user, capability=Capability.VIEW_HISTORY, slug=slug
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def dossier_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The partnership's dossiers, and the form to collect one for a year."""
+    partnership = _dossier_partnership(request, slug)
+    form = DossierYearForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = services.dossier_request(
+                partnership=partnership, year=form.cleaned_data["year"], by=request.user
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"Dossier {dossier.pk} is queued: it is collected shortly.")
+            return redirect("reviews:dossier-list", slug=slug)
+    context = partnership_context(
+        request,
+        partnership,
+        dossiers=selectors.dossiers_of(partnership=partnership),
+        reviews=selectors.reviews_due(partnership=partnership),
+        form=form,
+    )
+    return render(request, "reviews/dossier_list.html", context, status=form_status(form))
+
+
+@require_POST
+def review_dossier(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    review = _review(request, slug, pk, Capability.VIEW_HISTORY)
+    dossier = services.dossier_request(review=review, by=request.user)
+    messages.success(request, f"Dossier {dossier.pk} of this review is queued.")
+    return redirect(review.get_absolute_url() + "#dossier-heading")
+
+
+@require_safe
+def dossier_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    dossier = access.dossiers.get(
+        user=request.user, capability=Capability.VIEW_HISTORY, partnership__slug=slug, pk=pk
+    )
+    try:
+        return dossier_delivery(request, dossier, channel=DownloadLog.Channel.PAGE)
+    except ValidationError as error:
+        raise Http404("This dossier has no file yet.") from error

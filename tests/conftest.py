@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from accounts.models import Profile
 from partnership.models import Membership, Partnership
 from portfolio import seed
-from tests import factories
+from tests import factories, mail
 
 Role = Membership.Role
 
@@ -181,3 +181,10 @@ def login():
 def api_login():
     """api_login(user) -> an API client with that user's session (None: anonymous)."""
     return lambda user: _logged_in(APIClient, user)
+
+
+@pytest.fixture
+def smtp(settings):
+    """Mail goes by SMTP to a real server on loopback (aiosmtpd); the test reads what it
+    received (``tests.mail.Mailbox``)."""
+    yield from mail.smtp_server(settings)

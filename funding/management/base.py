@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core import tabular
 from partnership.models import Partnership
 
 
@@ -13,6 +14,16 @@ class PartnershipFileCommand(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("partnership", help="The partnership's slug.")
         parser.add_argument("file", type=Path)
+
+    def read(self, file: Path, limits: tabular.Limits) -> bytes:
+        """The file's bytes; one past the import's size limit is refused unread."""
+        try:
+            size = file.stat().st_size
+            if problem := tabular.size_problem(size, limits):
+                raise CommandError(f"{file}: {problem}")
+            return file.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {file}: {exc}") from exc
 
     def partnership(self, slug: str) -> Partnership:
         try:

@@ -29,3 +29,19 @@ def utc_date(value: datetime | None) -> str:
 def overdue_on(review: Any, day: date) -> bool:
     """Whether the review is past its due date on ``day`` and not issued."""
     return review.is_overdue(day)
+
+
+@register.filter
+def one_line(text: str | None, length: int = 120) -> str:
+    """The first sentence (or line) of a text, shortened to ``length`` characters: what
+    the report's summary says of an assessment or a finding."""
+    if not text:
+        return ""
+    first = " ".join(str(text).split("\n", 1)[0].split())
+    sentence_end = first.find(". ")
+    if sentence_end != -1:
+        first = first[: sentence_end + 1]
+    if len(first) <= length:
+        return first
+    cut = first[: length - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(",;:") + "…"

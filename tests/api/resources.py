@@ -42,6 +42,7 @@ from funding.models import (
 from iati import services as iati_services
 from iati.models import IatiActivity, IatiImport, IatiTransaction
 from partnership.models import Membership, OverallGoal, Partnership, Risk
+from people import services as people_services
 from portfolio import seed
 from reviews.models import Finding, GoalAssessment, PriorityAreaAssessment, Recommendation
 from tests import factories
@@ -332,6 +333,30 @@ def _many_report_versions(partnership, n):
         version.save(update_fields=["issued_by"])
 
 
+def _dossier(partnership):
+    """A built dossier of a review, with a file to download (and one of a year beside it,
+    so that the partnership's dossiers have a value for each filter)."""
+    review = _review(partnership)
+    review_factories.done_version(review, requested_by=author())  # its statuses are shown
+    review_factories.built_dossier(partnership, requested_by=author())
+    return review_factories.built_dossier(partnership, review=review, requested_by=author())
+
+
+def _a_year(partnership, payload):
+    """A partnership's dossier is of a year (a review's is asked for on the review)."""
+    return {"partnership": partnership.slug, "year": partnership.years[0]}
+
+
+def _many_dossiers(partnership, n):
+    review = review_factories.ReviewFactory(partnership=partnership)
+    review_factories.done_version(review, requested_by=author())
+    for i in range(n):
+        if i % 2 == 0:
+            review_factories.built_dossier(partnership, review=review, requested_by=author())
+        else:
+            review_factories.built_dossier(partnership, requested_by=author())
+
+
 def _many_goal_assessments(partnership, n):
     review = review_factories.ReviewFactory(partnership=partnership)
     GoalAssessment.objects.bulk_create(
@@ -542,11 +567,15 @@ def _many_changes(partnership, n):
 
 
 def _a_member(partnership) -> Membership:
-    """A member of the partnership other than the users the tests act as."""
-    person = factories.UserFactory(email=f"member-{partnership.slug}@example.org")
-    return Membership.objects.create(
-        user=person, partnership=partnership, role=Membership.Role.MISSION_STAFF
+    """A member of the partnership other than the users the tests act as, invited by e-mail
+    and yet to set a password."""
+    invitation = people_services.membership_invite(
+        partnership=partnership,
+        by=author(),
+        email=f"member-{partnership.slug}@example.org",
+        role=Membership.Role.MISSION_STAFF,
     )
+    return Membership.objects.get(user=invitation.user, partnership=partnership)
 
 
 def _many_members(partnership, n):
@@ -556,6 +585,11 @@ def _many_members(partnership, n):
         Membership(user=person, partnership=partnership, role=Membership.Role.AUDITOR)
         for person in people
     )
+
+
+def _a_new_address(partnership, payload):
+    """An invitation goes to someone who is not a member yet."""
+    return {"email": f"invited-{Membership.objects.count()}@example.org"}
 
 
 def _history_filter_values(two) -> dict[str, list[Any]]:
@@ -732,7 +766,13 @@ RULES: dict[str, Rule] = {
         _many_allocations,
         update=_a_reason,
     ),
-    "review": Rule(Capability.EDIT_REVIEWS, _review, _many_reviews),
+    "review": Rule(
+        Capability.EDIT_REVIEWS,
+        _review,
+        _many_reviews,
+        # Collecting a review's dossier: it holds the history and the download log.
+        actions={"dossier": Capability.VIEW_HISTORY},
+    ),
     "report-version": Rule(
         Capability.EDIT_REVIEWS,
         lambda p: review_factories.done_version(_review(p), requested_by=author()),
@@ -767,6 +807,19 @@ RULES: dict[str, Rule] = {
         Capability.EDIT_REVIEWS,
         lambda p: Recommendation.objects.create(review=_review(p), number=1, text="-"),
         _many_recommendations,
+    ),
+    # A dossier holds the change history and the download log: reading, asking for and
+    # downloading one is for those who may read the history.
+    "dossier": Rule(
+        Capability.VIEW_HISTORY,
+        _dossier,
+        _many_dossiers,
+        create=_a_year,
+        actions={
+            "list": Capability.VIEW_HISTORY,
+            "retrieve": Capability.VIEW_HISTORY,
+            "download": Capability.VIEW_HISTORY,
+        },
     ),
     "consultation": Rule(
         Capability.EDIT_CONSULTATIONS, _consultation, _many_consultations, create=_another_year
@@ -826,9 +879,9 @@ RULES: dict[str, Rule] = {
         _many_reminders,
         actions={"list": Capability.VIEW_HISTORY},
     ),
-    # Who belongs to the partnership: read by every member; roles changed and people removed
-    # by desk officers (and portfolio administrators, tests/people/test_api.py).
-    "membership": Rule(Capability.MANAGE_MEMBERS, _a_member, _many_members),
+    # Who belongs to the partnership: read by every member; people invited, roles changed and
+    # people removed by desk officers (and portfolio administrators, tests/people/test_api.py).
+    "membership": Rule(Capability.MANAGE_MEMBERS, _a_member, _many_members, create=_a_new_address),
     # Read-only; reading needs the right to read the history (not every member's).
     "history": Rule(
         Capability.VIEW_HISTORY,

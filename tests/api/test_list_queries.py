@@ -36,6 +36,7 @@ PINNED: dict[str, int] = {
     "staff-position-list": 6,
     "review-list": 7,  # + sources
     "report-version-list": 6,
+    "dossier-list": 9,  # + each review's versions, the partnership's reviews and theirs
     "goal-assessment-list": 6,
     "priority-area-assessment-list": 6,
     "finding-list": 6,

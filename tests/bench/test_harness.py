@@ -69,6 +69,56 @@ def test_a_run_keeps_the_record_of_fixes_in_results_md(tmp_path):
     assert text.endswith(f"{harness.KEPT}\n\n## Fix 1\n\nbefore/after\n")
 
 
+def test_a_run_of_some_steps_keeps_the_sections_it_did_not_measure(tmp_path):
+    """make chaos alone replaces its own section and leaves the benchmark's as they were."""
+    path = tmp_path / "results.md"
+    path.write_text(
+        "# Old run\n\n- date: 2026-11-01\n\n## Throughput\n\nold throughput\n\n"
+        f"## Outages (make chaos)\n\nold outages\n\n{harness.KEPT}\n\n## Fix 1\n"
+    )
+    harness.write_results(path, ["## Outages (make chaos)\n\nnew outages"], "# Chaos run")
+    text = path.read_text()
+    assert text.startswith("# Chaos run\n\n## Outages (make chaos)\n\nnew outages\n\n")
+    assert "old outages" not in text
+    assert (
+        "_Kept from an earlier run, not measured by this one:_\n\n- date: 2026-11-01\n\n"
+        "## Throughput\n\nold throughput\n\n"
+    ) in text
+    assert text.endswith(f"{harness.KEPT}\n\n## Fix 1\n")
+
+
+CHAOS = {
+    "redis": {
+        "outage_s": 60.2, "pages_before": "100% of 40", "pages_during": "100% of 230",
+        "pages_after": "100% of 120", "p95_ms_before": 80.0, "p95_ms_during": 95.0,
+        "asked": 10, "asked_during": 6, "ask_statuses": [202], "answered_202": 10,
+        "ask_p95_ms_during": 1200.0, "versions": 10, "done": 10, "failed": 0, "lost": 0,
+        "all_done_after_redis_back_s": 75.0,
+        "files": {"done": 10, "files named": 10, "missing": 0, "other files": 0},
+    },
+    "postgres": {
+        "restart_s": 1.4, "pages_before": "100% of 50", "pages_during": "0% of 3",
+        "errors_during": [500], "pages_after": "100% of 200", "errors_after": 0,
+        "error_statuses_after": [], "first_answer_after_s": 0.1, "all_good_from_s": 0.0,
+    },
+    "worker": {
+        "status_when_killed": "rendering", "done_after_kill_s": 400.0, "status": "done",
+        "attempts": 2, "sends": 2,
+        "files": {"done": 1, "files named": 1, "missing": 0, "other files": 0},
+    },
+}  # fmt: skip
+
+
+def test_the_outages_are_published_as_measured():
+    section = harness.chaos_section(CHAOS)
+    assert section.startswith("## Outages (`make chaos`")
+    assert "Redis stopped 60 s while a report is asked for every 10 s" in section
+    assert "10 versions made: 10 done, 0 failed, 0 lost" in section
+    assert "the last done 75 s after Redis was back" in section
+    assert "PostgreSQL restarted (pg_ctl restart -m fast, 1.4 s)" in section
+    assert "the version done 400 s after the kill (attempts 2, sends 2)" in section
+
+
 def _names(resolver: URLResolver, namespace: str = "") -> set[str]:
     found = set()
     for pattern in resolver.url_patterns:

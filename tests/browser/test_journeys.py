@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from funding.models import BudgetLine, Component
+from reviews import dossier as dossier_files
 from reviews import services as review_services
 from reviews.models import Review
 
@@ -269,7 +270,7 @@ def audited(demo, desk, worker, login):
 
 
 def test_auditor_reads_a_lines_history_downloads_a_report_and_verifies_it(
-    browser_as, audited, auditor, tmp_path
+    browser_as, audited, auditor, tmp_path, worker
 ):
     journey = browser_as(auditor)
     page = journey.page
@@ -317,6 +318,30 @@ def test_auditor_reads_a_lines_history_downloads_a_report_and_verifies_it(
     )
     expect(page.get_by_role("status")).to_contain_text("not issued")
     journey.audit("verified")
+
+    # The review's dossier: collected on the review's page, built by the worker, downloaded,
+    # checked against its manifest and recognised by the verification page.
+    page.get_by_role("link", name="Reviews", exact=True).first.click()
+    page.get_by_role("link", name="Mid-term review of the strategy").click()
+    page.get_by_role("button", name="Collect the dossier").click()
+    assert worker.run() == ["done"]
+    page.reload()
+    journey.audit("review-dossier")
+    with page.expect_download() as info:
+        page.get_by_role("link", name=re.compile("Download the ZIP")).click()
+    dossier = tmp_path / info.value.suggested_filename
+    info.value.save_as(dossier)
+    assert dossier_files.verify(dossier.read_bytes()) == []
+    page.get_by_role("link", name="Reviews", exact=True).first.click()
+    page.get_by_role("link", name="Dossiers").click()
+    journey.audit("dossiers")
+    page.get_by_role("link", name="Reviews", exact=True).first.click()
+    page.get_by_role("link", name="Verify a report").click()
+    page.get_by_label("Report PDF").set_input_files(dossier)
+    page.get_by_role("button", name="Verify").click()
+    result = page.get_by_role("heading", level=2, name=re.compile("Match"))
+    expect(result).to_have_text(re.compile("Match: dossier [0-9]+ — Mid-term review"))
+    journey.audit("verified-dossier")
 
     # The risks' heat map is a table, its cells named.
     _nav(journey, "Risks")

@@ -77,6 +77,7 @@ def _pages(busy) -> list[tuple[str, str]]:
         ("issue", f"{P}/reviews/versions/{version.pk}/issue/"),
         ("verify", f"{P}/reviews/verify/"),
         ("downloads", f"{P}/reviews/downloads/"),
+        ("dossiers", f"{P}/reviews/dossiers/"),
     ]
 
 

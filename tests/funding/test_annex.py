@@ -317,7 +317,7 @@ def test_reconciliation_page_and_api_agree(funded, auditor, login, api_login):
     ("content", "reason"),
     [
         (b"PK\x03\x04 not really a workbook", "This is not a readable XLSX file."),
-        (b"\xff\xfe\x00binary", "The CSV file is not UTF-8 text."),
+        (b"\xff\xfe\x00binary", "The file is not UTF-8 text"),
         (b"", "The file is empty."),
     ],
 )

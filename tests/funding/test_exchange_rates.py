@@ -20,8 +20,8 @@ GOOD = (
 
 
 def test_import_is_idempotent(iom):
-    assert services.exchange_rates_import_csv(partnership=iom, text=GOOD) == (2, 0)
-    assert services.exchange_rates_import_csv(partnership=iom, text=GOOD) == (0, 2)
+    assert services.exchange_rates_import_csv(partnership=iom, content=GOOD.encode()) == (2, 0)
+    assert services.exchange_rates_import_csv(partnership=iom, content=GOOD.encode()) == (0, 2)
     assert ExchangeRate.objects.count() == 2
     rate = ExchangeRate.objects.get(currency="USD")
     assert (rate.date, rate.rate) == (dt.date(2018, 6, 1), Decimal("6.25"))
@@ -30,7 +30,7 @@ def test_import_is_idempotent(iom):
 def test_a_bad_row_refuses_the_file_with_row_and_column(iom):
     text = GOOD + "EUR,2018-06-01,7.4,x\nUSD,01/06/2018,6.2,x\nCHF,2018-07-01,-1,x\n"
     with pytest.raises(ValidationError) as error:
-        services.exchange_rates_import_csv(partnership=iom, text=text)
+        services.exchange_rates_import_csv(partnership=iom, content=text.encode())
     assert error.value.message_dict["file"] == [
         "Row 4, currency: 'EUR' is not USD or CHF.",
         "Row 5, date: '01/06/2018' is not a date (YYYY-MM-DD).",
@@ -40,11 +40,11 @@ def test_a_bad_row_refuses_the_file_with_row_and_column(iom):
 
 
 def test_a_rate_that_contradicts_a_stored_one_is_refused(iom):
-    services.exchange_rates_import_csv(partnership=iom, text=GOOD)
+    services.exchange_rates_import_csv(partnership=iom, content=GOOD.encode())
     with pytest.raises(ValidationError) as error:
         services.exchange_rates_import_csv(
             partnership=iom,
-            text="currency,date,rate,source\nUSD,2018-06-02,6.3,x\nUSD,2018-06-01,6.26,x\n",
+            content=b"currency,date,rate,source\nUSD,2018-06-02,6.3,x\nUSD,2018-06-01,6.26,x\n",
         )
     assert "already recorded as 6.250000" in error.value.message_dict["file"][0]
     assert ExchangeRate.objects.count() == 2

@@ -116,7 +116,7 @@ def test_a_new_document_uploaded_with_the_update_becomes_its_evidence(
             SimpleUploadedFile("pledges.pdf", b"MZ not a pdf"),
             {"new_document_title": "Pledges"},
             "new_document_file",
-            "This file is not a PDF, DOCX or XLSX document",
+            "content is not what a .pdf file holds",
         ),
         (
             SimpleUploadedFile("pledges.pdf", PDF),

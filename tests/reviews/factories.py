@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from reviews.models import ReportVersion, Review, report_file_name
+from reviews.models import Dossier, ReportVersion, Review, dossier_file_name, report_file_name
 from tests.factories import PartnershipFactory, UserFactory
 
 
@@ -55,3 +55,25 @@ def issued_version(review: Review, *, content: bytes = b"%PDF-1.7\n% an issued r
     review.status = Review.Status.ISSUED
     review.save(update_fields=["status"])
     return version
+
+
+def built_dossier(
+    partnership, *, review=None, requested_by, content: bytes = b"PK\x05\x06" + bytes(18)
+):
+    """A dossier as the build leaves it, with a stored (empty) ZIP: of the review if one
+    is given, else of the agreement's first year."""
+    dossier = Dossier.objects.create(
+        partnership=partnership,
+        review=review,
+        year=None if review is not None else partnership.years[0],
+        requested_by=requested_by,
+        app_version="test",
+    )
+    dossier.file.name = default_storage.save(dossier_file_name(dossier.pk), ContentFile(content))
+    dossier.status = Dossier.Status.DONE
+    dossier.sha256 = hashlib.sha256(content).hexdigest()
+    dossier.size = len(content)
+    dossier.file_count = 0
+    dossier.finished_at = timezone.now()
+    dossier.save()
+    return dossier

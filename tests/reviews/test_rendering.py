@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import io
 import json
 import socket
 import urllib.request
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -118,7 +120,7 @@ def test_the_figures_are_attached_as_json_and_csv_and_the_footer_hash_is_theirs(
     assert [g["number"] for g in figures["goals"]] == list(range(1, 10))
     assert figures["goals"][0]["assessment"]["rating"] == "achieved"
     assert figures["review"]["due_description"] == "fall of 2019"
-    csv_text = attachments[f"{stem}.csv"][0].decode("utf-8")
+    csv_text = attachments[f"{stem}.csv"][0].decode("utf-8-sig")
     assert csv_text.splitlines()[0] == "section,item,measure,value,unit,as_of"
     assert "goal,Goal 2,assessment,partly_achieved,," in csv_text
     assert "risk,Risk 1,residual_likelihood,2,1–5," in csv_text
@@ -317,8 +319,22 @@ def test_the_report_shows_the_budget_of_section_5_and_the_consultations_action_p
     assert years[2019]["committed"] == "0"
     assert figures["action_points"][0]["goals"] == [3]
     assert figures["action_points"][0]["consultation_year"] == 2019
-    csv_text = _attachment(pdf, ".csv").decode("utf-8")
+    csv_text = _attachment(pdf, ".csv").decode("utf-8-sig")
     assert "budget,2018 core,planned,15000000.00,DKK," in csv_text
+
+
+def test_a_formula_typed_into_a_goal_is_text_in_the_embedded_figures_csv(assessed_review, desk):
+    """The embedded CSV goes through the app's one neutralising writer (core.exports): a
+    spreadsheet opening it shows the unit as typed, and runs nothing."""
+    goal = OverallGoal.objects.get(partnership=assessed_review.partnership, number=1)
+    goal.unit = '=HYPERLINK("http://evil.example", "x")'
+    goal.baseline_value, goal.target_value = Decimal("-5"), Decimal("8")
+    goal.save()
+    version = _render(assessed_review, desk)
+    rows = list(csv.reader(io.StringIO(_attachment(_stored(version), ".csv").decode("utf-8-sig"))))
+    baseline = next(row for row in rows if row[:3] == ["goal", "Goal 1", "baseline"])
+    assert baseline[3:5] == ["-5.00", '\'=HYPERLINK("http://evil.example", "x")']
+    assert not [cell for row in rows for cell in row if cell.startswith(("=", "+", "@"))]
 
 
 def _page_texts(pdf: bytes) -> list[str]:

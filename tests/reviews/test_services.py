@@ -400,6 +400,40 @@ def test_a_download_is_logged_only_for_a_rendered_version(review, desk):
     assert (entry.version, entry.user, entry.channel) == (done, desk, "api")
 
 
+def test_a_render_the_broker_did_not_take_is_sent_at_the_next_tick_and_costs_no_attempt(
+    review, desk, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    """Redis down: the request is kept, queued and marked never sent; each tick of the
+    resend task during the outage tries again without using an attempt up, and the first
+    after it hands the render over."""
+    settings.REPORT_RENDER_MAX_ATTEMPTS = 3
+    broker_up = False
+    sent = []
+
+    def send_task(name, args):
+        if not broker_up:
+            raise ConnectionRefusedError(111, "Connection refused")
+        sent.append(args[0])
+
+    monkeypatch.setattr(services.current_app, "send_task", send_task)
+    with django_capture_on_commit_callbacks(execute=True):
+        version = services.report_version_request(review=review, by=desk)
+    version.refresh_from_db()
+    assert (version.status, version.sent_at, version.sends) == ("queued", None, 0)
+    for _ in range(5):  # five ticks of an outage, each sending again and failing
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.report_versions_resend_stuck() == {"resent": 1, "failed": 0}
+    version.refresh_from_db()
+    assert (version.status, version.sent_at, version.sends) == ("queued", None, 0)
+    broker_up = True
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_versions_resend_stuck()
+    version.refresh_from_db()
+    assert sent == [version.pk]
+    assert version.sends == 1
+    assert version.sent_at is not None
+
+
 def test_the_render_is_sent_by_the_tasks_own_name_to_the_pdf_queue(monkeypatch, settings):
     sent = []
     monkeypatch.setattr(

@@ -11,6 +11,8 @@ from django.core.management.base import BaseCommand
 
 from bench import measure, pages
 
+WHAT = ["session", "urls", "queries", "report", "import", "enqueue", "wait", "chaos"]
+
 
 class Command(BaseCommand):
     help = "One measurement for the benchmark harness, printed as JSON."
@@ -18,7 +20,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument(
             "what",
-            choices=["session", "urls", "queries", "report", "import", "enqueue", "wait"],
+            choices=WHAT,
         )
         parser.add_argument("--repeats", type=int, default=3)
         parser.add_argument("--rows", type=int, default=100_000)
@@ -36,6 +38,8 @@ class Command(BaseCommand):
             result = measure.report(repeats=repeats)
         elif what == "import":
             result = measure.import_contributions(rows=rows, repeats=repeats)
+        elif what == "chaos":
+            result = measure.chaos_setup()
         elif what == "enqueue":
             result = measure.enqueue(count=count)
             measure.wait_rendering(result)

@@ -16,12 +16,9 @@ class Command(PartnershipFileCommand):
 
     def handle(self, *args, partnership: str, file: Path, **options) -> None:
         target = self.partnership(partnership)
+        content = self.read(file, services.RATE_IMPORT_LIMITS)
         try:
-            added, skipped = services.exchange_rates_import_csv(
-                partnership=target, text=file.read_text(encoding="utf-8-sig")
-            )
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"Cannot read {file}: {exc}") from exc
+            added, skipped = services.exchange_rates_import_csv(partnership=target, content=content)
         except ValidationError as error:
             for message in error.messages:
                 self.stderr.write(message)

@@ -20,9 +20,10 @@ class Command(PartnershipFileCommand):
         target = self.partnership(partnership)
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
+        content = self.read(file, annex.LIMITS)
         try:
             result = services.voluntary_contributions_import(
-                partnership=target, content=file.read_bytes(), filename=file.name
+                partnership=target, content=content, filename=file.name
             )
         except annex.AnnexImportError as error:
             for row_error in error.row_errors:

@@ -46,7 +46,7 @@ def forwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("consultations", "0003_standard_agenda"),
+        ("consultations", "0004_standard_agenda"),
     ]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

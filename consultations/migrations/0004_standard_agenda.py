@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0002_assignee_and_organiser'),
-        ('partnership', '0005_partnership_previous'),
+        ('consultations', '0003_text_length_limits'),
+        ('partnership', '0006_partnership_previous'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0004_iom_standard_agenda'),
+        ('consultations', '0005_iom_standard_agenda'),
     ]
 
     operations = [

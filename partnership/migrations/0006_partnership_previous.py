@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnership', '0004_data_version_to_core'),
+        ('partnership', '0005_text_length_limits'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnership', '0005_partnership_previous'),
+        ('partnership', '0006_partnership_previous'),
     ]
 
     operations = [

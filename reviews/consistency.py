@@ -1,0 +1,290 @@
+"""Consistency checks of a review: where the record contradicts itself or leaves a gap that
+an auditor would ask about. Each check is a named function of :class:`CheckInput`; the
+review page lists what they find (with a link to fix each) before a report is rendered,
+and the report prints it. Rendering is never refused because of them.
+
+The checks read only what they are given: ``selectors.consistency_input`` (the page) and
+``selectors.review_report_data`` (the report) gather it in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.urls import reverse
+from django.utils.dateformat import format as date_format
+
+from consultations.models import ActionPoint
+from core.access import Capability
+from core.formatting import amount, money
+from partnership.models import GoalStatus
+
+from .models import Rating, Review
+
+# The ratings an assessment may give a goal whose latest tracker status is the key: a
+# goal achieved in one and not in the other, or "partly achieved" while the tracker
+# records no start, is a contradiction.
+COMPATIBLE_RATINGS: dict[str, frozenset[str]] = {
+    GoalStatus.NOT_STARTED: frozenset({Rating.NOT_ACHIEVED, Rating.TOO_EARLY}),
+    GoalStatus.ON_TRACK: frozenset({Rating.PARTLY_ACHIEVED, Rating.NOT_ACHIEVED, Rating.TOO_EARLY}),
+    GoalStatus.AT_RISK: frozenset({Rating.PARTLY_ACHIEVED, Rating.NOT_ACHIEVED, Rating.TOO_EARLY}),
+    GoalStatus.OFF_TRACK: frozenset(
+        {Rating.PARTLY_ACHIEVED, Rating.NOT_ACHIEVED, Rating.TOO_EARLY}
+    ),
+    GoalStatus.ACHIEVED: frozenset({Rating.ACHIEVED}),
+}
+DOMESTIC_CURRENCY = "DKK"
+
+
+@dataclass(frozen=True)
+class Link:
+    """Where to fix what a check found, and the capability the page needs (shown only to
+    those who hold it)."""
+
+    label: str
+    url: str
+    capability: Capability = Capability.VIEW
+
+
+@dataclass(frozen=True)
+class Inconsistency:
+    check: str  # the check's name
+    subject: str  # what it is about, e.g. "Goal 3", "2019"
+    message: str
+    links: tuple[Link, ...] = ()
+
+
+@dataclass
+class CheckInput:
+    """What the checks read. ``goals`` and ``priority_areas`` are the rows of
+    ``selectors.review_assessments`` (goals with their current status); ``years`` have
+    ``year``, ``planned``, ``annual_amount``, ``difference`` and ``adds_up``;
+    ``payments`` are disbursements (with their budget line), ``action_points`` with their
+    consultation; ``period_end`` is the day the review's period ends (or the report's date
+    where the review gives none)."""
+
+    review: Review
+    goals: Sequence[Any]
+    priority_areas: Sequence[Any]
+    years: Sequence[Any]
+    payments: Sequence[Any]
+    action_points: Sequence[ActionPoint]
+    period_end: date
+    currency: str = DOMESTIC_CURRENCY
+    slug: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.slug = self.review.partnership.slug
+
+
+def _day(value: date) -> str:
+    return date_format(value, "j M Y")
+
+
+def goal_status_disagrees_with_assessment(data: CheckInput) -> list[Inconsistency]:
+    """A goal whose latest status in the goal tracker contradicts the review's rating."""
+    found = []
+    for row in data.goals:
+        goal, assessment = row.goal, row.assessment
+        status = goal.current_status
+        if assessment is None or assessment.rating in COMPATIBLE_RATINGS.get(status, ()):
+            continue
+        as_of = f" as of {_day(goal.current_as_of)}" if goal.current_as_of else " (no update)"
+        found.append(
+            Inconsistency(
+                check="goal_status_disagrees_with_assessment",
+                subject=f"Goal {goal.number}",
+                message=(
+                    f"The goal tracker says “{GoalStatus(status).label}”{as_of}; the review "
+                    f"rates the goal “{assessment.get_rating_display()}”."
+                ),
+                links=(
+                    Link(
+                        "Change the assessment",
+                        reverse(
+                            "reviews:goal-assessment",
+                            args=[data.slug, data.review.pk, goal.number],
+                        ),
+                        Capability.EDIT_REVIEWS,
+                    ),
+                    Link(
+                        "Update the goal's status",
+                        reverse("partnership:goal-detail", args=[data.slug, goal.number])
+                        + "#update-heading",
+                        Capability.EDIT_RECORD,
+                    ),
+                ),
+            )
+        )
+    return found
+
+
+def priority_area_not_assessed(data: CheckInput) -> list[Inconsistency]:
+    """A priority area the review does not assess."""
+    return [
+        Inconsistency(
+            check="priority_area_not_assessed",
+            subject=f"Priority area {row.area.number}",
+            message="The review has no assessment of this priority area.",
+            links=(
+                Link(
+                    "Assess it",
+                    reverse(
+                        "reviews:priority-area-assessment",
+                        args=[data.slug, data.review.pk, row.area.number],
+                    ),
+                    Capability.EDIT_REVIEWS,
+                ),
+            ),
+        )
+        for row in data.priority_areas
+        if row.assessment is None
+    ]
+
+
+def budget_year_does_not_add_up(data: CheckInput) -> list[Inconsistency]:
+    """A year whose budget lines do not add up to the agreement's annual amount."""
+    return [
+        Inconsistency(
+            check="budget_year_does_not_add_up",
+            subject=str(year.year),
+            message=(
+                f"The budget lines of {year.year} add up to {money(year.planned, data.currency)}, "
+                f"not the agreement's {money(year.annual_amount, data.currency)} a year "
+                f"(a difference of {amount(year.difference)})."
+            ),
+            links=(
+                Link(
+                    "See the year's budget lines",
+                    reverse("funding:overview", args=[data.slug]) + "#budget-heading",
+                ),
+            ),
+        )
+        for year in data.years
+        if not year.adds_up
+    ]
+
+
+def payment_without_rate(data: CheckInput) -> list[Inconsistency]:
+    """A payment or refund in a foreign currency converted at no recorded exchange rate."""
+    found = []
+    for payment in data.payments:
+        if payment.currency == DOMESTIC_CURRENCY or payment.rate_id is not None:
+            continue
+        line = payment.budget_line
+        found.append(
+            Inconsistency(
+                check="payment_without_rate",
+                subject=payment.reference,
+                message=(
+                    f"The {payment.get_kind_display().lower()} {payment.reference} of "
+                    f"{money(payment.amount, payment.currency)} on {_day(payment.value_date)} "
+                    f"({line.label}) was converted at {payment.exchange_rate.normalize()} DKK "
+                    f"per {payment.currency}, a rate recorded nowhere."
+                ),
+                links=(
+                    Link(
+                        "Open the budget line",
+                        reverse("funding:budget-line-detail", args=[data.slug, line.pk]),
+                    ),
+                ),
+            )
+        )
+    return found
+
+
+def _open_on(point: ActionPoint, day: date) -> bool:
+    return point.status == ActionPoint.Status.OPEN or (
+        point.closed_on is not None and point.closed_on > day
+    )
+
+
+def action_point_overdue_at_period_end(data: CheckInput) -> list[Inconsistency]:
+    """An action point past its due date and still open when the review's period ends."""
+    end = data.period_end
+    return [
+        Inconsistency(
+            check="action_point_overdue_at_period_end",
+            subject=f"Action point of {point.consultation.year}",
+            message=(
+                f"“{point.description}” ({point.owner}) was due on {_day(point.due_date)} and "
+                f"was still open at the end of the period, {_day(end)}."
+            ),
+            links=(
+                Link(
+                    "Open the action point",
+                    reverse("consultations:action-point-edit", args=[data.slug, point.pk]),
+                    Capability.EDIT_CONSULTATIONS,
+                ),
+            ),
+        )
+        for point in data.action_points
+        if point.due_date is not None and point.due_date < end and _open_on(point, end)
+    ]
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    title: str  # what it looks for, as the page and the report list it
+    run: Callable[[CheckInput], list[Inconsistency]]
+
+
+CHECKS: tuple[Check, ...] = (
+    Check(
+        "goal_status_disagrees_with_assessment",
+        "A goal's latest tracker status contradicts its assessment",
+        goal_status_disagrees_with_assessment,
+    ),
+    Check(
+        "priority_area_not_assessed",
+        "A priority area has no assessment",
+        priority_area_not_assessed,
+    ),
+    Check(
+        "budget_year_does_not_add_up",
+        "A year's budget lines do not add up to the annual amount",
+        budget_year_does_not_add_up,
+    ),
+    Check(
+        "payment_without_rate",
+        "A payment in a foreign currency has no recorded exchange rate",
+        payment_without_rate,
+    ),
+    Check(
+        "action_point_overdue_at_period_end",
+        "An action point was overdue at the end of the review's period",
+        action_point_overdue_at_period_end,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    check: Check
+    found: list[Inconsistency]
+
+
+@dataclass(frozen=True)
+class CheckResults:
+    """Every check, in order, with what it found (nothing where all is well)."""
+
+    results: tuple[CheckResult, ...] = ()
+
+    def __iter__(self) -> Iterator[CheckResult]:
+        return iter(self.results)
+
+    @property
+    def found(self) -> list[Inconsistency]:
+        return [item for result in self.results for item in result.found]
+
+    @property
+    def count(self) -> int:
+        return len(self.found)
+
+
+def run_checks(data: CheckInput) -> CheckResults:
+    return CheckResults(tuple(CheckResult(check, check.run(data)) for check in CHECKS))

@@ -1,0 +1,299 @@
+"""The auditor's dossier: a ZIP of the issued report, the tables behind it (CSV and XLSX),
+the change history and the download log, with a manifest of every file's SHA-256 and
+size; collected by a Celery job, downloaded (and logged) through the pages and the API,
+and verified by its own SHA-256 on the verification page."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import zipfile
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from funding import services as funding_services
+from funding.models import BudgetLine, Component
+from partnership.models import OverallGoal
+from reviews import dossier as dossier_files
+from reviews import services
+from reviews.models import Dossier, DossierDownload
+from tests import factories
+from tests.consultations import factories as consultation_factories
+from tests.reviews.pdfs import render, stored
+
+SLUG = "denmark-iom-2018-2020"
+TABLES = [
+    "budget-lines", "disbursements", "allocations", "assessed-contributions", "goal-updates",
+    "risk-assessments", "consultation-notes", "action-points",
+]  # fmt: skip
+
+
+def _zip(dossier: Dossier) -> bytes:
+    with default_storage.open(dossier.file.name, "rb") as handle:
+        return handle.read()
+
+
+def _build(dossier: Dossier) -> Dossier:
+    assert services.dossier_build(dossier_id=dossier.pk) == "done"
+    dossier.refresh_from_db()
+    return dossier
+
+
+def _read(content: bytes, name: str) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return archive.read(name)
+
+
+def _manifest(content: bytes) -> dict:
+    return json.loads(_read(content, "manifest.json"))
+
+
+def _csv(content: bytes, name: str) -> list[list[str]]:
+    text = _read(content, name).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+@pytest.fixture
+def issued(demo_review, desk):
+    """The demo review with a payment and a goal update, issued (its final version)."""
+    line = BudgetLine.objects.get(
+        partnership=demo_review.partnership, year=2018, component=Component.CORE
+    )
+    funding_services.disbursement_create(
+        budget_line=line, by=desk, value_date=dt.date(2018, 3, 15), amount=Decimal(7_500_000),
+        currency="DKK", reference="MFA-2018-0042",
+    )  # fmt: skip
+    goal = OverallGoal.objects.get(partnership=demo_review.partnership, number=2)
+    factories.GoalUpdateFactory(
+        goal=goal, author=desk, as_of=dt.date(2019, 5, 1), narrative='=HYPERLINK("x")'
+    )
+    draft = render(demo_review, desk)
+    final = services.report_version_issue(version=draft, by=desk, reason="Approved.")
+    assert services.report_version_render(version_id=final.pk, task_id="t2") == "done"
+    final.refresh_from_db()
+    return final
+
+
+def test_the_demo_reviews_dossier_verifies_against_its_manifest(issued, auditor):
+    review = issued.review
+    dossier = _build(services.dossier_request(review=review, by=auditor))
+    content = _zip(dossier)
+    manifest = _manifest(content)
+
+    assert hashlib.sha256(content).hexdigest() == dossier.sha256
+    assert len(content) == dossier.size
+    assert dossier_files.verify(content) == []
+    assert manifest["app_version"] == "0.1.0" == dossier.app_version
+    assert manifest["dossier"]["review"] == review.pk
+    assert manifest["dossier"]["period"]["start"] == "2018-01-01"
+    paths = [entry["path"] for entry in manifest["files"]]
+    assert dossier.file_count == len(paths)
+    (report,) = [e for e in manifest["files"] if e["kind"] == "report"]
+    assert (report["status"], report["version"]) == ("issued", issued.number)
+    assert report["sha256"] == issued.sha256  # the very file that was issued
+    assert _read(content, report["path"]) == stored(issued)
+    for table in TABLES:
+        assert f"tables/{table}.csv" in paths
+        assert f"tables/{table}.xlsx" in paths
+    assert {"change-history.csv", "download-log.csv"} <= set(paths)
+    statuses = [(v["number"], v["status"], v["final"], v["in_dossier"]) for v in manifest[
+        "report_versions"
+    ]]  # fmt: skip
+    assert statuses == [(2, "done", True, True), (1, "done", False, False)]
+
+
+def test_a_dossier_whose_files_were_changed_no_longer_verifies(issued, auditor):
+    content = _zip(_build(services.dossier_request(review=issued.review, by=auditor)))
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(content)) as source,
+        zipfile.ZipFile(buffer, "w") as target,
+    ):
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "tables/disbursements.csv":
+                data = data.replace(b"7500000", b"7600000")
+            target.writestr(name, data)
+    assert dossier_files.verify(buffer.getvalue()) == [
+        "tables/disbursements.csv: differs from the manifest"
+    ]
+
+
+def test_the_tables_hold_the_rows_and_neutralise_formulas(issued, auditor):
+    content = _zip(_build(services.dossier_request(review=issued.review, by=auditor)))
+    payments = _csv(content, "tables/disbursements.csv")
+    assert payments[0][:4] == ["year", "component", "kind", "value date"]
+    assert [row[-3] for row in payments[1:]] == ["MFA-2018-0042"]
+    updates = _csv(content, "tables/goal-updates.csv")
+    (row,) = updates[1:]
+    assert row[1] == "2"
+    assert row[6] == '\'=HYPERLINK("x")'  # shown as text, never run
+    sheet = openpyxl.load_workbook(io.BytesIO(_read(content, "tables/goal-updates.xlsx"))).active
+    assert sheet.cell(row=2, column=7).value == '\'=HYPERLINK("x")'
+    budget = _csv(content, "tables/budget-lines.csv")
+    assert len(budget) == 1 + 12  # section 5's twelve lines
+    history = _csv(content, "change-history.csv")
+    assert history[0] == ["when", "who", "kind", "object", "action", "field", "from", "to",
+                          "reason"]  # fmt: skip
+    assert any(row[4] == "created" and row[2] == "Disbursement" for row in history[1:])
+
+
+def test_the_download_log_in_the_dossier_holds_the_reports_downloads(issued, auditor):
+    services.report_version_log_download(version=issued, by=auditor, channel="page")
+    content = _zip(_build(services.dossier_request(review=issued.review, by=auditor)))
+    rows = _csv(content, "download-log.csv")
+    assert rows[0] == ["when", "who", "what", "of", "version or dossier", "through"]
+    assert [row[1:] for row in rows[1:]] == [
+        ["auditor", "report", issued.review.title, str(issued.number), "Page"]
+    ]
+
+
+def test_a_review_not_yet_issued_gives_its_latest_draft_marked_so(demo_review, desk, auditor):
+    draft = render(demo_review, desk)
+    manifest = _manifest(_zip(_build(services.dossier_request(review=demo_review, by=auditor))))
+    (report,) = [e for e in manifest["files"] if e["kind"] == "report"]
+    assert (report["status"], report["version"], report["sha256"]) == ("draft", 1, draft.sha256)
+
+
+def test_a_years_dossier_holds_that_year_only(demo_review, desk, auditor):
+    meeting = consultation_factories.consultation(demo_review.partnership, year=2020)
+    consultation_factories.ActionPointFactory(consultation=meeting, description="Of 2020")
+    meeting_2019 = demo_review.partnership.consultations.get(year=2019)
+    consultation_factories.ActionPointFactory(consultation=meeting_2019, description="Of 2019")
+    dossier = _build(
+        services.dossier_request(partnership=demo_review.partnership, year=2019, by=auditor)
+    )
+    content = _zip(dossier)
+    budget = _csv(content, "tables/budget-lines.csv")
+    assert {row[0] for row in budget[1:]} == {"2019"}
+    assert len(budget) == 1 + 4
+    points = _csv(content, "tables/action-points.csv")
+    assert [row[2] for row in points[1:]] == ["Of 2019"]
+    manifest = _manifest(content)
+    assert manifest["dossier"]["period"] == {"start": "2019-01-01", "end": "2019-12-31"}
+    assert not [e for e in manifest["files"] if e["kind"] == "report"]  # none issued in 2019
+
+
+def test_a_year_outside_the_agreement_is_refused_at_the_year(iom, auditor):
+    with pytest.raises(ValidationError) as caught:
+        services.dossier_request(partnership=iom, year=2017, by=auditor)
+    assert caught.value.message_dict == {"year": ["Choose a year of the agreement, 2018–2020."]}
+
+
+def test_the_build_is_sent_after_commit_and_safe_to_run_twice(
+    review, auditor, monkeypatch, django_capture_on_commit_callbacks
+):
+    sent: list[int] = []
+    monkeypatch.setattr(services, "_send_dossier", sent.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = services.dossier_request(review=review, by=auditor)
+    assert sent == [dossier.pk]
+    assert dossier.status == "queued"
+    built = _build(dossier)
+    assert services.dossier_build(dossier_id=dossier.pk) == "finished"
+    built_again = Dossier.objects.get(pk=dossier.pk)
+    assert (built_again.sha256, built_again.attempts) == (built.sha256, 1)
+
+
+# --- The API and the pages -------------------------------------------------------------------
+
+
+def test_the_api_queues_a_reviews_dossier_and_downloads_it_logged(issued, auditor, api_login):
+    client = api_login(auditor)
+    response = client.post(f"/api/v1/reviews/{issued.review_id}/dossier/")
+    assert response.status_code == 202
+    body = response.json()
+    assert (body["status"], body["review"], body["year"]) == ("queued", issued.review_id, None)
+    assert [(v["number"], v["status"], v["final"]) for v in body["report_versions"]] == [
+        (2, "done", True),
+        (1, "done", False),
+    ]
+    dossier = _build(Dossier.objects.get(pk=body["id"]))
+    assert client.get(f"/api/v1/dossiers/{dossier.pk}/").json()["sha256"] == dossier.sha256
+    download = client.get(f"/api/v1/dossiers/{dossier.pk}/download/")
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/zip"
+    assert b"".join(download.streaming_content) == _zip(dossier)
+    (entry,) = DossierDownload.objects.all()
+    assert (entry.user, entry.channel, entry.dossier) == (auditor, "api", dossier)
+
+
+def test_the_api_queues_a_partnerships_dossier_for_a_year(iom, desk, api_login):
+    client = api_login(desk)
+    response = client.post("/api/v1/dossiers/", {"partnership": SLUG, "year": 2019}, format="json")
+    assert response.status_code == 202
+    assert (response.json()["year"], response.json()["status"]) == (2019, "queued")
+    refused = client.post("/api/v1/dossiers/", {"partnership": SLUG, "year": 2031}, format="json")
+    assert refused.status_code == 400
+    assert refused.json() == {"year": ["Choose a year of the agreement, 2018–2020."]}
+
+
+def test_mission_staff_may_neither_collect_nor_download_a_dossier(review, geneva, auditor, login):
+    dossier = _build(services.dossier_request(review=review, by=auditor))
+    client = login(geneva)
+    assert client.post(f"/p/{SLUG}/reviews/{review.pk}/dossier/").status_code == 403
+    assert client.get(f"/p/{SLUG}/reviews/dossiers/").status_code == 403
+    assert client.get(f"/p/{SLUG}/reviews/dossiers/{dossier.pk}/download/").status_code == 403
+    assert "Collect the dossier" not in client.get(review.get_absolute_url()).content.decode()
+
+
+def test_an_auditor_collects_a_dossier_on_the_review_page_and_downloads_it(review, auditor, login):
+    client = login(auditor)
+    page = client.get(review.get_absolute_url()).content.decode()
+    assert "Collect the dossier" in page
+    response = client.post(f"/p/{SLUG}/reviews/{review.pk}/dossier/")
+    assert response.status_code == 302
+    dossier = _build(Dossier.objects.get(review=review))
+    listing = client.get(f"/p/{SLUG}/reviews/dossiers/").content.decode()
+    assert f"/p/{SLUG}/reviews/dossiers/{dossier.pk}/download/" in listing
+    assert dossier.sha256 in listing
+    download = client.get(f"/p/{SLUG}/reviews/dossiers/{dossier.pk}/download/")
+    assert download.status_code == 200
+    assert download["Cache-Control"] == "no-store"
+    assert b"".join(download.streaming_content) == _zip(dossier)
+    assert DossierDownload.objects.get().channel == "page"
+    log = client.get(f"/p/{SLUG}/reviews/downloads/").content.decode()
+    assert f"{dossier.pk}</a>: {review.title}" in log
+
+
+def test_a_years_dossier_is_collected_on_the_dossiers_page(iom, desk, login):
+    client = login(desk)
+    response = client.post(f"/p/{SLUG}/reviews/dossiers/", {"year": "2020"})
+    assert response.status_code == 302
+    assert Dossier.objects.get().year == 2020
+    refused = client.post(f"/p/{SLUG}/reviews/dossiers/", {"year": "2017"})
+    assert refused.status_code == 400
+    assert "Select a valid choice" in refused.content.decode()
+
+
+def test_the_verification_page_recognises_a_dossier_by_its_sha256(review, auditor, login):
+    dossier = _build(services.dossier_request(review=review, by=auditor))
+    content = _zip(dossier)
+    client = login(auditor)
+    upload = ContentFile(content, name="dossier.zip")
+    page = client.post(f"/p/{SLUG}/reviews/verify/", {"file": upload}).content.decode()
+    assert f"Match: dossier {dossier.pk}" in page
+    changed = ContentFile(content + b"\x00", name="dossier.zip")
+    page = client.post(f"/p/{SLUG}/reviews/verify/", {"file": changed}).content.decode()
+    assert "No match" in page
+
+
+def test_a_build_that_fails_says_why_on_the_dossier(review, auditor, monkeypatch, login):
+    def broken(contents, **kwargs):
+        raise ValueError("the disk is full")
+
+    monkeypatch.setattr(dossier_files, "build", broken)
+    dossier = services.dossier_request(review=review, by=auditor)
+    assert services.dossier_build(dossier_id=dossier.pk) == "failed"
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.error) == ("failed", "ValueError: the disk is full")
+    page = login(auditor).get(f"/p/{SLUG}/reviews/dossiers/").content.decode()
+    assert "ValueError: the disk is full" in page
