@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.serializers import (
@@ -221,8 +219,7 @@ class DocumentCreateSerializer(DocumentSerializer):
         read_only_fields = [f for f in DocumentSerializer.Meta.read_only_fields if f != "url"]
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class OrganisationField(serializers.Field):
+class OrganisationField(serializers.CharField):
     """An organisation already recorded, by its name or its acronym (where only one has
     it); read as its acronym."""
 
@@ -233,10 +230,13 @@ class OrganisationField(serializers.Field):
         "invalid": "Give the organisation's name or acronym.",
     }
 
+    def __init__(self, **kwargs):
+        super().__init__(max_length=Organisation._meta.get_field("name").max_length, **kwargs)
+
     def to_internal_value(self, data) -> Organisation:
         if not isinstance(data, str) or not data.strip():
             self.fail("invalid")
-        value = data.strip()
+        value = super().to_internal_value(data)
         named = Organisation.objects.filter(name__iexact=value).first()
         if named is not None:
             return named

@@ -48,7 +48,10 @@ class PartnershipCreateForm(forms.Form):
     )
     signature_date = forms.DateField(label="Signed on", widget=DateInput, required=False)
     funding_note = forms.CharField(
-        label="Funding note", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label="Funding note",
+        max_length=Partnership._meta.get_field("funding_note").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     strategy_title = forms.CharField(label="Strategy's title", max_length=300, required=False)
     strategy_date = forms.CharField(
