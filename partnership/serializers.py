@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.serializers import (
@@ -219,7 +220,12 @@ class DocumentCreateSerializer(DocumentSerializer):
         read_only_fields = [f for f in DocumentSerializer.Meta.read_only_fields if f != "url"]
 
 
-class OrganisationField(serializers.CharField):
+# The schema's maxLength, as a name's: the text-limit checks read it there.
+ORGANISATION_NAME_MAX = Organisation._meta.get_field("name").max_length
+
+
+@extend_schema_field({"type": "string", "maxLength": ORGANISATION_NAME_MAX})
+class OrganisationField(serializers.Field):
     """An organisation already recorded, by its name or its acronym (where only one has
     it); read as its acronym."""
 
@@ -228,15 +234,15 @@ class OrganisationField(serializers.CharField):
         "new_organisation_name and new_organisation_acronym.",
         "ambiguous": "More than one organisation has the acronym {value}: give the name.",
         "invalid": "Give the organisation's name or acronym.",
+        "max_length": "Ensure this field has no more than {max_length} characters.",
     }
-
-    def __init__(self, **kwargs):
-        super().__init__(max_length=Organisation._meta.get_field("name").max_length, **kwargs)
 
     def to_internal_value(self, data) -> Organisation:
         if not isinstance(data, str) or not data.strip():
             self.fail("invalid")
-        value = super().to_internal_value(data)
+        value = data.strip()
+        if len(value) > ORGANISATION_NAME_MAX:
+            self.fail("max_length", max_length=ORGANISATION_NAME_MAX)
         named = Organisation.objects.filter(name__iexact=value).first()
         if named is not None:
             return named

@@ -111,7 +111,8 @@ def test_the_strategy_document_is_kept_with_a_partnership_of_a_recorded_organisa
          "International Organization for Migration is already recorded: choose it instead."),
         ({"strategy_document": SimpleUploadedFile("strategy.pdf", b"not a pdf")},
          "strategy_document",
-         "This file is not a PDF, DOCX or XLSX document (its content was checked, not its name)."),
+         "This file's content is not what a .pdf file holds (its content was checked, not only "
+         "its name). Save it again as pdf, or upload it with the extension of what it is."),
     ],
 )  # fmt: skip
 def test_bad_input_is_refused_at_its_field_and_nothing_is_saved(
@@ -319,6 +320,13 @@ def test_the_api_creates_the_organisation_with_the_partnership_or_says_what_is_m
         "/api/v1/partnerships/", {**payload, "organisation": "UNFPA"}, format="json"
     )
     assert unknown.json()["organisation"][0].startswith("No organisation named UNFPA")
+    too_long = client.post(
+        "/api/v1/partnerships/", {**payload, "organisation": "U" * 201}, format="json"
+    )
+    assert too_long.status_code == 400
+    assert too_long.json() == {
+        "organisation": ["Ensure this field has no more than 200 characters."]
+    }
     created = client.post(
         "/api/v1/partnerships/",
         {**payload, "new_organisation_name": "United Nations Population Fund",
