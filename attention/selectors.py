@@ -262,7 +262,11 @@ def _goals(ids: list[int], today: dt.date, limits: rules.Limits) -> list[Item | 
     ).order_by("-issued_at")
     goals = (
         OverallGoal.objects.with_current_status()
-        .filter(partnership_id__in=ids, partnership__status=Partnership.Status.ACTIVE)
+        .filter(
+            partnership_id__in=ids,
+            partnership__status=Partnership.Status.ACTIVE,
+            retired_on__isnull=True,  # a retired goal takes no updates
+        )
         .annotate(
             issued_at=Subquery(issued.values("issued_at")[:1]),
             issued_title=Subquery(issued.values("review__title")[:1]),

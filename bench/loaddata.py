@@ -59,7 +59,6 @@ from funding.models import (
     ExchangeRate,
     StaffPosition,
 )
-from partnership import seed as partnership_seed
 from partnership import services as partnership_services
 from partnership.models import (
     Currency,
@@ -74,6 +73,7 @@ from partnership.models import (
     Risk,
     RiskAssessment,
 )
+from portfolio import seed as portfolio_seed
 from reviews import services as review_services
 from reviews.models import (
     DownloadLog,
@@ -972,7 +972,7 @@ def generate(
     *,
     scale: int,
     seed: int = 0,
-    demo_slug: str = partnership_seed.IOM_SLUG,
+    demo_slug: str = portfolio_seed.IOM_SLUG,
     into_demo: bool = False,
 ) -> Report:
     """Make a partnership like the demo's with ``scale`` units of activity (or, with

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
 
-from partnership.seed import IOM_SLUG
+from portfolio.seed import IOM_SLUG
 
 from . import pages
 

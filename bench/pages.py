@@ -17,7 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from partnership.seed import IOM_SLUG
+from portfolio.seed import IOM_SLUG
 
 # Actions that only answer POST (or whose GET is the confirmation of one), and downloads
 # of files: no page to count.
@@ -71,6 +71,12 @@ NOT_PAGES = frozenset(
         "iati:organisation",
         "iati-portfolio-activities",
         "iati-portfolio-organisation",
+        "portfolio:export",
+        "portfolio:strategy-download",
+        # Pages of portfolio administrators alone, which the demo's desk officer is not.
+        "portfolio:partnership-create",
+        "portfolio:partnership-import",
+        "portfolio:partnership-renew",
         "people:invitation-again",
         # Pages of visitors without a session (as the login page): the password reset, an
         # invitation's link, the way to and back from the identity provider.
@@ -101,11 +107,12 @@ class Objects:
     consultation_year: int
     note: int
     action_point: int
+    standard_agenda_item: int
     membership: int
 
     @classmethod
     def of_demo(cls, slug: str = IOM_SLUG) -> Objects:
-        from consultations.models import ActionPoint, Consultation, Note
+        from consultations.models import ActionPoint, Consultation, Note, StandardAgendaItem
         from funding.models import Allocation, BudgetLine, ExchangeRate, StaffPosition
         from partnership.models import Membership
         from reviews.models import Review
@@ -127,6 +134,9 @@ class Objects:
             consultation_year=consultation.year,
             note=first(Note.objects.filter(agenda_item__consultation=consultation)),
             action_point=first(ActionPoint.objects.filter(consultation=consultation)),
+            standard_agenda_item=first(
+                StandardAgendaItem.objects.filter(partnership__slug=slug, retired_on=None)
+            ),
             membership=first(Membership.objects.filter(partnership__slug=slug)),
         )
 
@@ -141,7 +151,14 @@ PAGES: dict[str, Callable[[Objects], dict[str, Any]]] = {
     "accounts:security": lambda o: {},
     "partnership:dashboard": lambda o: {"slug": o.slug},
     "partnership:edit": lambda o: {"slug": o.slug},
+    "portfolio:overview": lambda o: {},
+    "partnership:priority-area-create": lambda o: {"slug": o.slug},
     "partnership:priority-area-edit": lambda o: {"slug": o.slug, "number": o.area},
+    "partnership:priority-area-retire": lambda o: {"slug": o.slug, "number": o.area},
+    "partnership:goal-create": lambda o: {"slug": o.slug},
+    "partnership:goal-retire": lambda o: {"slug": o.slug, "number": o.goal},
+    "partnership:risk-create": lambda o: {"slug": o.slug},
+    "partnership:risk-retire": lambda o: {"slug": o.slug, "number": o.risk},
     "partnership:goal-list": lambda o: {"slug": o.slug},
     "partnership:goal-detail": lambda o: {"slug": o.slug, "number": o.goal},
     "partnership:goal-edit": lambda o: {"slug": o.slug, "number": o.goal},
@@ -192,6 +209,15 @@ PAGES: dict[str, Callable[[Objects], dict[str, Any]]] = {
     "consultations:note-detail": lambda o: {"slug": o.slug, "pk": o.note},
     "consultations:note-edit": lambda o: {"slug": o.slug, "pk": o.note},
     "consultations:action-point-edit": lambda o: {"slug": o.slug, "pk": o.action_point},
+    "consultations:standard-agenda": lambda o: {"slug": o.slug},
+    "consultations:standard-agenda-item-edit": lambda o: {
+        "slug": o.slug,
+        "pk": o.standard_agenda_item,
+    },
+    "consultations:standard-agenda-item-retire": lambda o: {
+        "slug": o.slug,
+        "pk": o.standard_agenda_item,
+    },
     "iati:overview": lambda o: {"slug": o.slug},
     "iati:import": lambda o: {"slug": o.slug},
     "iati:reconciliation": lambda o: {"slug": o.slug},

@@ -10,6 +10,7 @@ from funding.api import register as register_funding
 from iati.api import register as register_iati
 from partnership.api import register as register_partnership
 from people.api import register as register_people
+from portfolio.api import register as register_portfolio
 from reviews.api import register as register_reviews
 
 # An action whose path ends in a file name (``iati/activities.xml``).
@@ -46,6 +47,7 @@ register_reviews(router)
 register_consultations(router)
 register_iati(router)
 register_attention(router)
+register_portfolio(router)
 register_people(router)
 
 urlpatterns = router.urls

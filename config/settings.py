@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "iati",
     "attention",
     "people",
+    "portfolio",
 ]
 
 MIDDLEWARE = [
@@ -422,6 +423,7 @@ SPECTACULAR_SETTINGS = {
         "RatingEnum": "reviews.models.Rating",
         "ConsultationStatusEnum": "consultations.models.Consultation.Status",
         "AgendaItemKindEnum": "consultations.models.AgendaItem.Kind",
+        "StandardAgendaItemKindEnum": "consultations.models.StandardAgendaItem.Kind",
         "NoteStatusEnum": "consultations.models.Note.Status",
         "ActionPointStatusEnum": "consultations.models.ActionPoint.Status",
     },

@@ -84,6 +84,7 @@ urlpatterns = [
         name="iati-portfolio-organisation",
     ),
     path("", include("attention.urls")),
+    path("", include("portfolio.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

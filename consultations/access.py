@@ -8,7 +8,7 @@ from typing import Any
 from core import access as core_access
 from core.access import Capability, ObjectAccess
 
-from .models import ActionPoint, AgendaItem, Consultation, Note
+from .models import ActionPoint, AgendaItem, Consultation, Note, StandardAgendaItem
 
 consultations = ObjectAccess[Consultation](
     lambda: Consultation.objects.select_related("partnership", "created_by", "organiser"),
@@ -23,6 +23,9 @@ notes = ObjectAccess[Note](
         "agenda_item__consultation__partnership", "author", "last_edited_by", "cleared_by"
     ),
     "agenda_item__consultation__partnership",
+)
+standard_agenda_items = ObjectAccess[StandardAgendaItem](
+    lambda: StandardAgendaItem.objects.select_related("partnership"), "partnership"
 )
 action_points = ObjectAccess[ActionPoint](
     lambda: ActionPoint.objects.select_related(

@@ -13,11 +13,17 @@ from rest_framework.routers import BaseRouter
 
 from core.access import Capability
 from core.filters import BooleanFilter, FilterSet, ModelChoiceFilter
-from core.viewsets import CachedListMixin, CreateThroughServiceMixin, PartnershipScopedViewSet
+from core.serializers import ReasonSerializer
+from core.viewsets import (
+    CachedListMixin,
+    CreateThroughServiceMixin,
+    PartnershipScopedViewSet,
+    UpdateWithReasonMixin,
+)
 from partnership.models import OverallGoal, Risk
 
 from . import access, serializers, services
-from .models import ActionPoint, Consultation, Note
+from .models import ActionPoint, Consultation, Note, StandardAgendaItem
 
 _LINKS = (
     Prefetch("goals", queryset=OverallGoal.objects.order_by("number")),
@@ -312,8 +318,78 @@ class ActionPointViewSet(
         serializer.instance = self.access.base().prefetch_related(*_LINKS).get(pk=point.pk)
 
 
+# --- The standard agenda ------------------------------------------------------------------
+
+
+class StandardAgendaItemFilter(FilterSet):
+    retired = BooleanFilter(
+        method="filter_retired",
+        label="Only the retired (true) or only those in force (false)",
+    )
+
+    class Meta:
+        model = StandardAgendaItem
+        fields = ["kind", "code"]
+
+    def filter_retired(self, queryset, name, value):
+        return queryset.filter(retired_on__isnull=not value)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the items of partnerships' standard agendas (the retired too: see retired_on)"
+    ),
+    retrieve=extend_schema(summary="Read an item of a standard agenda"),
+    create=extend_schema(
+        summary="Add an item to the end of a draft or active partnership's standard agenda "
+        "(desk officers)"
+    ),
+    update=extend_schema(summary="Replace an item of a standard agenda (desk officers)"),
+    partial_update=extend_schema(summary="Change an item of a standard agenda (desk officers)"),
+    retire=extend_schema(
+        summary="Retire an item of a standard agenda, with the reason (desk officers)",
+        description="Consultations created later start without it; those already created keep it.",
+        request=ReasonSerializer,
+        responses=serializers.StandardAgendaItemSerializer,
+    ),
+)
+class StandardAgendaItemViewSet(
+    CreateThroughServiceMixin,
+    UpdateWithReasonMixin,
+    CachedListMixin,
+    mixins.RetrieveModelMixin,
+    PartnershipScopedViewSet,
+):
+    """The standard agenda is part of the strategy: desk officers keep it."""
+
+    access = access.standard_agenda_items
+    write_capability = Capability.EDIT_RECORD
+    serializer_class = serializers.StandardAgendaItemSerializer
+    create_serializer_class = serializers.StandardAgendaItemCreateSerializer
+    create_service = staticmethod(services.standard_agenda_item_create)
+    filterset_class = StandardAgendaItemFilter
+    ordering_fields = ["order", "code"]
+    ordering = ["partnership_id", "order"]
+
+    def save_update(self, item, **kwargs):
+        return services.standard_agenda_item_update(item=item, **kwargs)
+
+    @action(detail=True, methods=["post"])
+    def retire(self, request, *args, **kwargs):
+        item = self.get_object()
+        payload = ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.standard_agenda_item_retire(
+            item=item, by=request.user, reason=payload.validated_data["reason"]
+        )
+        return Response(self.get_serializer(self.get_base_queryset().get(pk=item.pk)).data)
+
+
 def register(router: BaseRouter) -> None:
     router.register("consultations", ConsultationViewSet, basename="consultation")
     router.register("agenda-items", AgendaItemViewSet, basename="agenda-item")
     router.register("notes", NoteViewSet, basename="note")
     router.register("action-points", ActionPointViewSet, basename="action-point")
+    router.register(
+        "standard-agenda-items", StandardAgendaItemViewSet, basename="standard-agenda-item"
+    )

@@ -4,12 +4,13 @@ from django import forms
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ConfirmForm, DateInput
+from core.forms import ConfirmForm, DateInput, ReasonMixin
 from core.models import SECTION
 from partnership.assignees import AssigneeChoiceField
 from partnership.models import OverallGoal, Risk
 
-from .models import NOTE_MAX_LENGTH, ActionPoint, AgendaItem, Consultation
+from .models import NOTE_MAX_LENGTH, ActionPoint, AgendaItem, Consultation, StandardAgendaItem
+from .services import STANDARD_AGENDA_FIELDS
 
 
 class LinksMixin(forms.Form):
@@ -188,3 +189,11 @@ class ActionPointEditForm(ActionPointForm):
 
 class ActionPointStatusForm(forms.Form):
     status = forms.ChoiceField(choices=ActionPoint.Status.choices, label=_("Status"))
+
+
+class StandardAgendaItemForm(ReasonMixin, forms.ModelForm):
+    """An item of the standard agenda: what every consultation created later starts with."""
+
+    class Meta:
+        model = StandardAgendaItem
+        fields = STANDARD_AGENDA_FIELDS

@@ -91,6 +91,57 @@ class Consultation(models.Model):
             )
 
 
+class StandardAgendaItem(models.Model):
+    """An item every annual consultation of the partnership starts with: what its strategy
+    lists for the consultations to discuss, and the issues Denmark raises there.
+
+    A new consultation's agenda is copied from these (``services.consultation_create``),
+    so a later change here leaves the agendas of existing consultations as they are."""
+
+    class Kind(models.TextChoices):
+        STANDARD = "standard", _("Standard item")
+        RAISED = "raised", _("Raised by Denmark")
+
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="standard_agenda",
+        verbose_name=_("partnership"),
+    )
+    order = models.PositiveSmallIntegerField(verbose_name=_("order"))
+    kind = models.CharField(
+        max_length=10, choices=Kind.choices, default=Kind.STANDARD, verbose_name=_("kind")
+    )
+    code = models.CharField(
+        max_length=30,
+        help_text=_("The item's number in the strategy (iv) or a short name."),
+        verbose_name=_("code"),
+    )
+    title = models.CharField(max_length=300, verbose_name=_("title"))
+    citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
+    retired_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text=_("When it was retired: consultations created later start without it."),
+        verbose_name=_("retired on"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partnership", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "order"], name="standard_agenda_order_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "code"], name="standard_agenda_code_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}) {self.title}" if self.kind == self.Kind.STANDARD else self.title
+
+
 class AgendaItem(models.Model):
     class Kind(models.TextChoices):
         STANDARD = "standard", _("Standard item")

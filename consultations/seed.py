@@ -1,4 +1,5 @@
-"""Demo data: the 2019 annual consultation, planned, with the standard agenda.
+"""Demo data: the 2019 annual consultation, planned, with the partnership's standard agenda
+(loaded with the strategy, ``fixtures/strategies/``).
 
 The strategy says annual consultations will be held (section 4.1) but describes no
 meeting, so the demo invents none: no date, place, participants, notes or action points.
@@ -12,15 +13,15 @@ from django.db.models import Max
 
 from partnership.models import Partnership
 
-from .agenda import standard_agenda
 from .models import AgendaItem, Consultation
+from .selectors import standard_agenda
 
 DEMO_YEAR = 2019
 
 
 @transaction.atomic
 def load_demo(partnership: Partnership) -> Consultation | None:
-    agenda = standard_agenda(partnership.slug)
+    agenda = standard_agenda(partnership=partnership)
     if not agenda or DEMO_YEAR not in partnership.years:
         return None
     consultation, _ = Consultation.objects.get_or_create(partnership=partnership, year=DEMO_YEAR)

@@ -9,13 +9,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from partnership.models import OverallGoal, Partnership, Risk
 
-from .models import ActionPoint, AgendaItem, Consultation, Note, NoteRevision
+from .models import (
+    ActionPoint,
+    AgendaItem,
+    Consultation,
+    Note,
+    NoteRevision,
+    StandardAgendaItem,
+)
 
 
 def _count(queryset: QuerySet, path: str) -> Coalesce:
@@ -27,6 +34,43 @@ def _count(queryset: QuerySet, path: str) -> Coalesce:
         .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def standard_agenda(*, partnership: Partnership) -> list[StandardAgendaItem]:
+    """The items every new consultation of the partnership starts with, in their order,
+    the retired left out (one query). A partnership whose strategy prescribes none has an
+    empty one."""
+    return list(
+        StandardAgendaItem.objects.filter(
+            partnership=partnership, retired_on__isnull=True
+        ).order_by("order")
+    )
+
+
+def standard_agenda_with_retired(*, partnership: Partnership) -> list[StandardAgendaItem]:
+    """Every item of the partnership's standard agenda, those in force first, each part in
+    its order (one query)."""
+    return list(
+        StandardAgendaItem.objects.filter(partnership=partnership)
+        .select_related("partnership")
+        .order_by(F("retired_on").asc(nulls_first=True), "order")
+    )
+
+
+def next_consultations(*, partnership_ids: list[int]) -> dict[int, Consultation]:
+    """Each partnership's next consultation: the first still planned, by year, by
+    partnership id (one query)."""
+    planned = (
+        Consultation.objects.filter(
+            partnership_id__in=partnership_ids, status=Consultation.Status.PLANNED
+        )
+        .select_related("partnership")
+        .order_by("partnership_id", "year")
+    )
+    found: dict[int, Consultation] = {}
+    for consultation in planned:
+        found.setdefault(consultation.partnership_id, consultation)
+    return found
 
 
 def consultation_list(*, partnership: Partnership) -> QuerySet[Consultation]:

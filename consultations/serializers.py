@@ -7,6 +7,7 @@ from rest_framework import serializers
 from core.models import NOTES
 from core.reasons import REASON_MAX_LENGTH
 from core.serializers import (
+    ReasonField,
     UsernameField,
     VisibleRelatedField,
     VisibleSlugRelatedField,
@@ -16,7 +17,7 @@ from partnership import access as partnership_access
 from partnership.assignees import AssigneeField
 
 from . import access
-from .models import ActionPoint, AgendaItem, Consultation, Note
+from .models import ActionPoint, AgendaItem, Consultation, Note, StandardAgendaItem
 from .rendering import render_markdown
 
 
@@ -220,3 +221,36 @@ class ActionPointUpdateSerializer(ActionPointSerializer):
     """A point stays with the consultation that agreed it."""
 
     consultation = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class StandardAgendaItemSerializer(serializers.ModelSerializer):
+    """An item of a partnership's standard agenda: what its consultations created later
+    start with."""
+
+    partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    reason = ReasonField()
+
+    class Meta:
+        model = StandardAgendaItem
+        fields = [
+            "id",
+            "partnership",
+            "order",
+            "code",
+            "title",
+            "kind",
+            "citation",
+            "retired_on",
+            "reason",
+        ]
+        read_only_fields = ["id", "order", "citation", "retired_on"]
+        validators = []  # the service says which code is taken, at the field
+
+
+class StandardAgendaItemCreateSerializer(StandardAgendaItemSerializer):
+    """A new item, at the end of a draft or active partnership's standard agenda."""
+
+    partnership = VisibleSlugRelatedField(
+        object_access=partnership_access.partnerships,
+        help_text="The slug of the partnership whose standard agenda it joins.",
+    )

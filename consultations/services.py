@@ -13,11 +13,20 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.reasons import clean_reason
+from core.services import apply_changes, record_update
 from partnership.assignees import UNCHANGED
 from partnership.models import OverallGoal, Partnership, Risk
 
-from .agenda import standard_agenda
-from .models import ActionPoint, AgendaItem, Consultation, Note, NoteRevision
+from .models import (
+    ActionPoint,
+    AgendaItem,
+    Consultation,
+    Note,
+    NoteRevision,
+    StandardAgendaItem,
+)
+from .selectors import standard_agenda
 
 Status = Consultation.Status
 
@@ -47,6 +56,7 @@ def _with_history_user(instance: Any, user: Any) -> None:
 
 
 def _create_standard_agenda(consultation: Consultation) -> None:
+    """Copy the partnership's standard agenda (one query) onto the new consultation."""
     items = [
         AgendaItem(
             consultation=consultation,
@@ -56,7 +66,7 @@ def _create_standard_agenda(consultation: Consultation) -> None:
             title=item.title,
             citation=item.citation,
         )
-        for order, item in enumerate(standard_agenda(consultation.partnership.slug), start=1)
+        for order, item in enumerate(standard_agenda(partnership=consultation.partnership), 1)
     ]
     for item in items:
         item.full_clean()
@@ -101,6 +111,87 @@ def consultation_create(
     consultation.save()
     _create_standard_agenda(consultation)
     return consultation
+
+
+# --- The standard agenda of a partnership ----------------------------------------------------
+
+
+@transaction.atomic
+def standard_agenda_item_create(
+    *,
+    partnership: Partnership,
+    by: Any,
+    code: str,
+    title: str,
+    kind: str = StandardAgendaItem.Kind.STANDARD,
+    citation: str = "",
+    reason: str = "",
+) -> StandardAgendaItem:
+    """Add an item to the end of the partnership's standard agenda: the consultations
+    created from now on start with it."""
+    if partnership.status == Partnership.Status.CLOSED:
+        raise ValidationError(
+            f"{partnership.title} is closed: its standard agenda is kept as it ended."
+        )
+    if StandardAgendaItem.objects.filter(partnership=partnership, code=code.strip()).exists():
+        raise ValidationError({"code": f"The standard agenda has an item {code.strip()} already."})
+    last = StandardAgendaItem.objects.filter(partnership=partnership).aggregate(m=Max("order"))
+    item = StandardAgendaItem(
+        partnership=partnership,
+        order=(last["m"] or 0) + 1,
+        kind=kind,
+        code=code.strip(),
+        title=title.strip(),
+        citation=citation.strip(),
+    )
+    item.full_clean()
+    _with_history_user(item, by)
+    item._change_reason = reason
+    item.save()
+    return item
+
+
+# What an edit may change; the citation comes with the strategy's file.
+STANDARD_AGENDA_FIELDS = ("code", "title", "kind")
+
+
+def _check_standard_item(item: StandardAgendaItem) -> None:
+    if item.partnership.status == Partnership.Status.CLOSED:
+        raise ValidationError(
+            f"{item.partnership.title} is closed: its standard agenda is kept as it ended."
+        )
+    if item.retired_on is not None:
+        raise ValidationError(f"Item {item.code} was retired on {item.retired_on:%-d %B %Y}.")
+
+
+@transaction.atomic
+def standard_agenda_item_update(
+    *, item: StandardAgendaItem, by: Any, changes: dict[str, Any], reason: str = ""
+) -> StandardAgendaItem:
+    """Change an item of the standard agenda (``STANDARD_AGENDA_FIELDS``): consultations
+    created later start with it as it now reads; those already created keep theirs."""
+    unknown = set(changes) - set(STANDARD_AGENDA_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable here: {', '.join(sorted(unknown))}.")
+    _check_standard_item(item)
+    return record_update(instance=item, data=changes, reason=reason, by=by)
+
+
+@transaction.atomic
+def standard_agenda_item_retire(
+    *, item: StandardAgendaItem, by: Any, reason: str
+) -> StandardAgendaItem:
+    """Take an item off the standard agenda: consultations created later start without it;
+    it stays on those already created, and in the history."""
+    reason = clean_reason(reason)
+    current = (
+        StandardAgendaItem.objects.select_for_update().select_related("partnership").get(pk=item.pk)
+    )
+    _check_standard_item(current)
+    _with_history_user(current, by)
+    return apply_changes(
+        current=current, changes={"retired_on": timezone.localdate()}, reason=reason
+    )
 
 
 # Which status may follow which; the capability to leave or enter "notes cleared" is

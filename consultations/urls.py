@@ -7,6 +7,17 @@ app_name = "consultations"
 # Mounted under /p/<slug:slug>/consultations/ by config.urls.
 urlpatterns = [
     path("", views.consultation_list, name="consultation-list"),
+    path("standard-agenda/", views.standard_agenda, name="standard-agenda"),
+    path(
+        "standard-agenda/<int:pk>/edit/",
+        views.standard_agenda_item_edit,
+        name="standard-agenda-item-edit",
+    ),
+    path(
+        "standard-agenda/<int:pk>/retire/",
+        views.standard_agenda_item_retire,
+        name="standard-agenda-item-retire",
+    ),
     path("<int:year>/", views.consultation_detail, name="consultation-detail"),
     path("<int:year>/edit/", views.consultation_edit, name="consultation-edit"),
     path("<int:year>/items/", views.agenda_item_add, name="agenda-item-add"),

@@ -23,7 +23,13 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from core.access import Capability
 from core.forms import ConfirmForm
-from core.views import add_form_errors, confirm_page, form_status, partnership_context
+from core.views import (
+    add_form_errors,
+    confirm_page,
+    form_status,
+    partnership_context,
+    saved_message,
+)
 from partnership import access as partnership_access
 from partnership import selectors as partnership_selectors
 from partnership.models import OverallGoal, Partnership, Risk
@@ -38,6 +44,7 @@ from .forms import (
     ConsultationForm,
     NoteClearForm,
     NoteForm,
+    StandardAgendaItemForm,
     VersionForm,
 )
 from .models import ActionPoint, AgendaItem, Consultation, Note
@@ -660,5 +667,96 @@ def action_point_drop(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         ],
         form=form,
         confirm_label=_("Drop the action point"),
+        back=back,
+    )
+
+
+# --- The standard agenda: part of the strategy, kept by desk officers -------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def standard_agenda(request: HttpRequest, slug: str) -> HttpResponse:
+    """The items every consultation created later starts with, and the form adding one."""
+    capability = Capability.EDIT_RECORD if request.method == "POST" else Capability.VIEW
+    partnership = partnership_access.partnerships.get(
+        user=request.user, capability=capability, slug=slug
+    )
+    form = StandardAgendaItemForm(request.POST or None)
+    del form.fields["reason"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.standard_agenda_item_create(
+                partnership=partnership, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"Item {item.code} was added to the standard agenda.")
+            return redirect("consultations:standard-agenda", slug=slug)
+    items = selectors.standard_agenda_with_retired(partnership=partnership)
+    context = partnership_context(
+        request,
+        partnership,
+        items=[item for item in items if item.retired_on is None],
+        retired=[item for item in items if item.retired_on is not None],
+        form=form,
+    )
+    return render(request, "consultations/standard_agenda.html", context, status=form_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+def standard_agenda_item_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    item = access.standard_agenda_items.get(
+        user=request.user, capability=Capability.EDIT_RECORD, partnership__slug=slug, pk=pk
+    )
+    form = StandardAgendaItemForm(request.POST or None, instance=item)
+    back = reverse("consultations:standard-agenda", args=[slug])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.standard_agenda_item_update(
+                item=item,
+                by=request.user,
+                changes=form.changes(),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, saved_message(form.changes()))
+            return redirect(back)
+    context = partnership_context(
+        request, item.partnership, form=form, title=f"Edit item {item.code}", back=back
+    )
+    return render(request, "partnership/record_form.html", context, status=form_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+def standard_agenda_item_retire(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    item = access.standard_agenda_items.get(
+        user=request.user, capability=Capability.EDIT_RECORD, partnership__slug=slug, pk=pk
+    )
+    form = ConfirmForm(request.POST or None)
+    back = reverse("consultations:standard-agenda", args=[slug])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.standard_agenda_item_retire(
+                item=item, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"Item {item.code} was retired from the standard agenda.")
+            return redirect(back)
+    return confirm_page(
+        request,
+        item.partnership,
+        title=f"Retire item {item.code} from the standard agenda",
+        consequences=[
+            "leave it off the agenda of every consultation created from now on;",
+            "keep it on the agendas of the consultations already created, with their notes;",
+            "keep its history, and leave it out when the strategy is renewed.",
+        ],
+        form=form,
+        confirm_label="Retire",
         back=back,
     )

@@ -2,12 +2,14 @@
 
 Access is per partnership through a membership (``partnership.models.Membership``: a user,
 a partnership and a :class:`Role`). A user who is not a member does not see the
-partnership or anything in it (404, absent from lists); a member whose role lacks the
-capability gets 403. Pages and the API both fetch objects through an
+partnership or anything in it (404, absent from lists), unless they are a portfolio
+administrator, who reads every partnership (``PORTFOLIO_ADMIN_CAPABILITIES``); a member
+whose role lacks the capability gets 403. Pages and the API both fetch objects through an
 :class:`ObjectAccess`, one per object kind, which each app declares in its ``access.py``.
 
-The memberships are read through the user's ``memberships`` (the related name of the
-membership's user), so this module names no app's models.
+The memberships and the portfolio administrator's flag are read through the user's
+``memberships`` and ``profile`` (the related names of the membership's and the profile's
+user), so this module names no app's models.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -51,24 +54,43 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.AUDITOR: frozenset({Capability.VIEW, Capability.DOWNLOAD, Capability.VIEW_HISTORY}),
 }
 
+# What a portfolio administrator may do in a partnership they hold no role in: read it and
+# download its reports and exports (DESIGN.md: nobody sees a partnership they hold no role
+# in, except portfolio administrators). To change it they take a role in it.
+PORTFOLIO_ADMIN_CAPABILITIES = frozenset({Capability.VIEW, Capability.DOWNLOAD})
+
 _ROLES_ATTR = "_partnership_roles"
 _PORTFOLIO_ADMIN_ATTR = "_is_portfolio_admin"
 
 
+def _load(user: Any) -> None:
+    """Read the user's roles and portfolio administrator flag in one query (the profile and
+    the memberships joined to the user) and keep both on the user object."""
+    rows = list(
+        get_user_model()
+        ._default_manager.filter(pk=user.pk)
+        .values_list(
+            "profile__is_portfolio_admin", "memberships__partnership_id", "memberships__role"
+        )
+    )
+    setattr(user, _ROLES_ATTR, {pid: role for _, pid, role in rows if pid is not None})
+    setattr(user, _PORTFOLIO_ADMIN_ATTR, any(flag for flag, _, _ in rows))
+
+
 def roles_of(user: Any) -> dict[int, str]:
-    """The user's role per partnership id. One query, cached on the user object."""
+    """The user's role per partnership id. One query (with ``is_portfolio_admin``), cached
+    on the user object."""
     if not getattr(user, "is_authenticated", False):
         return {}
-    roles = getattr(user, _ROLES_ATTR, None)
-    if roles is None:
-        roles = dict(user.memberships.values_list("partnership_id", "role"))
-        setattr(user, _ROLES_ATTR, roles)
-    return roles
+    if getattr(user, _ROLES_ATTR, None) is None:
+        _load(user)
+    return getattr(user, _ROLES_ATTR)
 
 
 def is_portfolio_admin(user: Any) -> bool:
     """Whether the user holds the ministry-wide portfolio administrator role (their
-    profile's flag; superusers always do). At most one query, cached on the user object.
+    profile's flag; superusers always do). At most one query, shared with ``roles_of`` and
+    cached on the user object.
 
     The profile is read through the user's ``profile`` (its related name), so this module
     names no app's models."""
@@ -76,37 +98,36 @@ def is_portfolio_admin(user: Any) -> bool:
         return False
     if user.is_superuser:
         return True
-    cached = getattr(user, _PORTFOLIO_ADMIN_ATTR, None)
-    if cached is None:
-        try:
-            cached = bool(user.profile.is_portfolio_admin)
-        except ObjectDoesNotExist:
-            cached = False
-        setattr(user, _PORTFOLIO_ADMIN_ATTR, cached)
-    return cached
+    if getattr(user, _PORTFOLIO_ADMIN_ATTR, None) is None:
+        _load(user)
+    return getattr(user, _PORTFOLIO_ADMIN_ATTR)
 
 
 def role_in(user: Any, partnership_id: int) -> str | None:
     return roles_of(user).get(partnership_id)
 
 
-def can(user: Any, partnership_id: int, capability: Capability) -> bool:
+def capabilities_in(user: Any, partnership_id: int) -> frozenset[Capability]:
+    """What the user may do in the partnership: their role's capabilities, a portfolio
+    administrator's reading where they hold no role, or nothing."""
     role = role_in(user, partnership_id)
-    return role is not None and capability in ROLE_CAPABILITIES[role]
+    if role is not None:
+        return ROLE_CAPABILITIES[role]
+    return PORTFOLIO_ADMIN_CAPABILITIES if is_portfolio_admin(user) else frozenset()
+
+
+def can(user: Any, partnership_id: int, capability: Capability) -> bool:
+    return capability in capabilities_in(user, partnership_id)
 
 
 def check(user: Any, partnership_id: int, capability: Capability) -> None:
-    """404 for a non-member, 403 for a member whose role lacks the capability."""
-    role = role_in(user, partnership_id)
-    if role is None:
+    """404 for someone who may not see the partnership, 403 for one who may see it but whose
+    role lacks the capability."""
+    allowed = capabilities_in(user, partnership_id)
+    if not allowed:
         raise Http404("No such partnership.")
-    if capability not in ROLE_CAPABILITIES[role]:
+    if capability not in allowed:
         raise PermissionDenied("Your role in this partnership does not allow this.")
-
-
-def capabilities_in(user: Any, partnership_id: int) -> frozenset[Capability]:
-    role = role_in(user, partnership_id)
-    return ROLE_CAPABILITIES[role] if role else frozenset()
 
 
 M = TypeVar("M", bound=models.Model)
@@ -132,7 +153,10 @@ class ObjectAccess(Generic[M]):
         return f"{self.partnership_path}_id" if self.partnership_path else "pk"
 
     def visible(self, user: Any) -> models.QuerySet[M]:
-        """Objects of the partnerships the user belongs to (no extra join)."""
+        """Objects of the partnerships the user belongs to (no extra join); of every
+        partnership for a portfolio administrator."""
+        if is_portfolio_admin(user):
+            return self.base()
         ids = list(roles_of(user))
         return self.base().filter(**{f"{self._partnership_id_field}__in": ids})
 

@@ -68,10 +68,12 @@ def confirm_page(
 
 def partnership_context(request: HttpRequest, partnership: Any, **extra: Any) -> dict:
     """What every page of a partnership shows around its content: the partnership, the
-    reader's role in it and what that role may do (``caps``)."""
+    reader's role in it (``None`` for a portfolio administrator who holds none) and what
+    they may do there (``caps``)."""
+    role = access.role_in(request.user, partnership.pk)
     return {
         "partnership": partnership,
         "caps": access.capabilities_in(request.user, partnership.pk),
-        "role": access.Role(access.role_in(request.user, partnership.pk)),
+        "role": access.Role(role) if role else None,
         **extra,
     }

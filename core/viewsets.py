@@ -51,6 +51,16 @@ class CanWriteSomewhere(permissions.BasePermission):
         return not roles or any(capability in access.ROLE_CAPABILITIES[role] for role in roles)
 
 
+class IsPortfolioAdmin(permissions.BasePermission):
+    """The ministry-wide portfolio administrator's actions (``access.is_portfolio_admin``):
+    creating partnerships, renewing them, loading strategy files."""
+
+    message = "Only portfolio administrators may do this."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return access.is_portfolio_admin(request.user)
+
+
 SLUG_RE = re.compile(r"[-a-zA-Z0-9_]+")
 
 

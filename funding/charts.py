@@ -7,7 +7,7 @@ from decimal import ROUND_CEILING, Decimal
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from .selectors import Budget
+from .selectors import BudgetTotals
 
 SERIES = (("planned", "Planned"), ("committed", "Committed"), ("disbursed", "Disbursed"))
 WIDTH, HEIGHT = 640, 300
@@ -23,8 +23,14 @@ def _f(value: float) -> str:
     return f"{value:.1f}"
 
 
-def budget_chart(budget: Budget, *, title_id: str = "funding-chart-title") -> SafeString:
-    """Bars per year (planned, committed, disbursed) and a line at the annual amount.
+def budget_chart(
+    budget: BudgetTotals,
+    *,
+    title_id: str = "funding-chart-title",
+    annual_label: str = "Agreement’s annual amount",
+) -> SafeString:
+    """Bars per year (planned, committed, disbursed) and a line at the annual amount
+    (``annual_label``: the agreement's, or the agreements' together on the portfolio).
 
     The same figures are in the table beside it; the SVG carries a title and a
     description for screen readers.
@@ -104,13 +110,14 @@ def budget_chart(budget: Budget, *, title_id: str = "funding-chart-title") -> Sa
     )
     legend += format_html(
         '<line class="annual" x1="{}" x2="{}" y1="{}" y2="{}"/>'
-        '<text class="axis" x="{}" y="{}">Agreement’s annual amount</text>',
+        '<text class="axis" x="{}" y="{}">{}</text>',
         LEFT + 360,
         LEFT + 380,
         HEIGHT - 16,
         HEIGHT - 16,
         LEFT + 386,
         HEIGHT - 12,
+        annual_label,
     )
     description = "; ".join(
         f"{y.year}: planned {_millions(y.planned)}, committed {_millions(y.committed)}, "

@@ -1,5 +1,6 @@
-"""Demo data from the strategy: section 5's twelve budget lines, the assessed contribution,
-IOM's budget figures and Annex IV (``fixtures/iom_funding_2018_2020.json`` and
+"""Demo data from the strategy beyond its budget table (section 5's twelve lines are in
+the strategy file, ``fixtures/strategies/``): the assessed contribution, IOM's budget
+figures and Annex IV (``fixtures/iom_funding_2018_2020.json`` and
 ``fixtures/annex_iv_voluntary_contributions.csv``).
 
 Idempotent: records are matched on their natural keys and left as users have edited them.
@@ -18,11 +19,10 @@ from django.db import transaction
 from partnership.models import Currency, Partnership
 
 from . import services
-from .models import AssessedContribution, BudgetFigure, BudgetLine
+from .models import AssessedContribution, BudgetFigure
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 FUNDING_FIXTURE = FIXTURES / "iom_funding_2018_2020.json"
-MILLION = Decimal(1_000_000)
 
 
 def read_fixture(path: Path = FUNDING_FIXTURE) -> dict:
@@ -32,26 +32,6 @@ def read_fixture(path: Path = FUNDING_FIXTURE) -> dict:
 @transaction.atomic
 def load_demo(partnership: Partnership) -> None:
     data = read_fixture()
-    lines = data["budget_lines"]
-    for year in lines["years"]:
-        commitment = lines["committed"].get(str(year))
-        for component, millions in lines["amounts_million_dkk"].items():
-            citation = lines["citation"]
-            defaults = {
-                "amount": Decimal(millions) * MILLION,
-                "currency": Currency.DKK,
-                "status": BudgetLine.Status.INDICATIVE,
-                "citation": citation,
-            }
-            if commitment:
-                defaults.update(
-                    status=BudgetLine.Status.COMMITTED,
-                    finance_act_reference=commitment["finance_act_reference"],
-                    citation=f"{citation}; {commitment['citation']}",
-                )
-            BudgetLine.objects.get_or_create(
-                partnership=partnership, year=year, component=component, defaults=defaults
-            )
     for row in data["assessed_contributions"]:
         AssessedContribution.objects.get_or_create(
             partnership=partnership,

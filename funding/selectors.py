@@ -224,6 +224,39 @@ def budget_totals_by_year(*, partnership: Partnership) -> BudgetTotals:
     return BudgetTotals(currency=partnership.currency, years=[years[y] for y in sorted(years)])
 
 
+def budget_totals_by_partnership_and_year(
+    *, partnership_ids: list[int]
+) -> dict[int, dict[int, YearTotals]]:
+    """The budget per partnership and year, summed by the database (one query, a row a
+    partnership and year): what the portfolio shows. Years without lines are absent; the
+    caller knows each partnership's period and annual amount."""
+    rows = (
+        BudgetLine.objects.filter(partnership_id__in=partnership_ids)
+        .with_disbursed()
+        .order_by()
+        .values("partnership_id", "partnership__annual_amount", "year")
+        .annotate(
+            year_planned=Sum("amount"),
+            year_committed=Coalesce(
+                Sum("amount", filter=Q(status__in=COMMITTED_STATUSES)),
+                Value(ZERO),
+                output_field=MONEY,
+            ),
+            year_disbursed=Sum("disbursed"),
+        )
+    )
+    totals: dict[int, dict[int, YearTotals]] = defaultdict(dict)
+    for row in rows:
+        totals[row["partnership_id"]][row["year"]] = YearTotals(
+            year=row["year"],
+            annual_amount=row["partnership__annual_amount"],
+            planned=row["year_planned"],
+            committed=row["year_committed"],
+            disbursed=row["year_disbursed"],
+        )
+    return dict(totals)
+
+
 # --- Exchange rates --------------------------------------------------------------------------
 
 

@@ -97,6 +97,43 @@ def _transition(
 
 
 @transaction.atomic
+def budget_line_create(
+    *,
+    partnership: Partnership,
+    by: Any,
+    year: int,
+    component: str,
+    amount: Decimal,
+    status: str = Status.INDICATIVE,
+    finance_act_reference: str = "",
+    citation: str = "",
+    reason: str = "",
+) -> BudgetLine:
+    """A line of the partnership's budget table (DKK): one per year of the agreement and
+    component. A line is created indicative, or already committed (or closed) under the
+    Finance Act that approved it, as a strategy's budget table states it."""
+    if BudgetLine.objects.filter(partnership=partnership, year=year, component=component).exists():
+        raise ValidationError(
+            {"component": f"The budget already has a {year} line for this component."}
+        )
+    line = BudgetLine(
+        partnership=partnership,
+        year=year,
+        component=component,
+        amount=amount,
+        currency=Currency.DKK,
+        status=status,
+        finance_act_reference=finance_act_reference.strip(),
+        citation=citation.strip(),
+    )
+    line.full_clean()
+    line._history_user = by
+    line._change_reason = reason
+    line.save()
+    return line
+
+
+@transaction.atomic
 def budget_year_commit(
     *, partnership: Partnership, year: int, finance_act_reference: str, reason: str, by: Any
 ) -> list[BudgetLine]:

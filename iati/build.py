@@ -90,7 +90,8 @@ def load(partnerships: Iterable[Partnership]) -> list[Records]:
     partnerships themselves come with their organisation, ``select_related``)."""
     records = {p.pk: Records(partnership=p) for p in partnerships}
     ids = list(records)
-    for area in PriorityArea.objects.filter(partnership_id__in=ids).order_by("number"):
+    current = PriorityArea.objects.filter(partnership_id__in=ids, retired_on__isnull=True)
+    for area in current.order_by("number"):
         records[area.partnership_id].priority_areas.append(area)
     lines = BudgetLine.objects.filter(partnership_id__in=ids).order_by("year", "component")
     by_line: dict[int, BudgetLine] = {}

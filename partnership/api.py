@@ -2,32 +2,92 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins
+from rest_framework import mixins, permissions, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from core.filters import FilterSet
+from core.filters import BooleanFilter, FilterSet
+from core.serializers import ReasonSerializer
 from core.viewsets import (
     CachedListMixin,
     CreateThroughServiceMixin,
+    IsPortfolioAdmin,
     PartnershipScopedViewSet,
     UpdateWithReasonMixin,
 )
 
 from . import access, serializers, services
 from .history_api import HistoryViewSet
-from .models import GoalStatus, OverallGoal
+from .models import GoalStatus, OverallGoal, PriorityArea, Risk
+
+
+class StrategyRecordMixin(CreateThroughServiceMixin):
+    """A priority area, goal or risk: created in a draft or active partnership through its
+    create service, answered as it reads (with its annotations), and retired with a reason
+    (``retire``, through ``retire_service``)."""
+
+    retire_service: Any
+
+    def perform_create(self, serializer):
+        super().perform_create(serializer)
+        serializer.instance = self.get_base_queryset().get(pk=serializer.instance.pk)
+
+    def retire(self, request, *args, **kwargs):
+        record = self.get_object()
+        payload = ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        self.retire_service(record, by=request.user, reason=payload.validated_data["reason"])
+        body = self.get_serializer(self.get_base_queryset().get(pk=record.pk)).data
+        return Response(body)
+
+
+class RetiredFilter(FilterSet):
+    """The records of a strategy: ``?retired=false`` those it now holds, ``true`` the
+    retired."""
+
+    retired = BooleanFilter(
+        method="filter_retired",
+        label="Only the retired (true) or only those the strategy now holds (false)",
+    )
+
+    def filter_retired(self, queryset, name, value):
+        return queryset.filter(retired_on__isnull=not value)
+
+    @classmethod
+    def of(cls, model) -> type[FilterSet]:
+        meta = type("Meta", (), {"model": model, "fields": []})
+        return type(f"{model.__name__}Filter", (cls,), {"Meta": meta})
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List the partnerships you belong to"),
+    list=extend_schema(
+        summary="List the partnerships you belong to (all of them, for portfolio administrators)"
+    ),
     retrieve=extend_schema(summary="Read a partnership (the agreement)"),
+    create=extend_schema(
+        summary="Create a partnership, with a new organisation or one recorded (portfolio "
+        "administrators)",
+        description="A draft unless `status` says otherwise. Send JSON, or a multipart form "
+        "with the strategy's file as `strategy_document`. The organisation is one already "
+        "recorded (`organisation`: its name or acronym) or a new one "
+        "(`new_organisation_name` and `new_organisation_acronym`): both are saved, or neither.",
+        request={
+            "application/json": serializers.PartnershipCreateSerializer,
+            "multipart/form-data": serializers.PartnershipCreateSerializer,
+        },
+        responses={201: serializers.PartnershipCreateSerializer},
+    ),
     update=extend_schema(summary="Replace the agreement's facts (desk officers)"),
     partial_update=extend_schema(summary="Change the agreement's facts (desk officers)"),
 )
 class PartnershipViewSet(
     UpdateWithReasonMixin,
+    mixins.CreateModelMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
     PartnershipScopedViewSet,
@@ -37,18 +97,60 @@ class PartnershipViewSet(
     filterset_fields = ["status"]
     ordering_fields = ["start_date", "title"]
     ordering = ["-start_date", "title"]
+    # Ids only: partnerships/import/ and partnerships/<slug>/… are other resources' routes.
+    lookup_value_regex = "[0-9]+"
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [permissions.IsAuthenticated(), IsPortfolioAdmin()]
+        return super().get_permissions()
+
+    create_serializer_class = serializers.PartnershipCreateSerializer
+
+    def create(self, request, *args, **kwargs):
+        payload = self.get_serializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        organisation = data.pop("organisation", None)
+        new_organisation = {
+            "name": data.pop("new_organisation_name", ""),
+            "acronym": data.pop("new_organisation_acronym", ""),
+        }
+        if organisation is not None:
+            partnership = services.partnership_create(
+                by=request.user, organisation=organisation, **data
+            )
+        else:
+            partnership = services.partnership_create_with_organisation(
+                by=request.user, new_organisation=new_organisation, **data
+            )
+        body = serializers.PartnershipCreateSerializer(
+            self.access.base().get(pk=partnership.pk), context=self.get_serializer_context()
+        ).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
     def save_update(self, partnership, **kwargs):
         return services.partnership_update(partnership=partnership, **kwargs)
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List priority areas"),
+    list=extend_schema(summary="List priority areas (the retired too: see retired_on)"),
     retrieve=extend_schema(summary="Read a priority area"),
+    create=extend_schema(
+        summary="Add a priority area to a draft or active partnership (desk officers)"
+    ),
     update=extend_schema(summary="Replace a priority area's text (desk officers)"),
     partial_update=extend_schema(summary="Change a priority area's text (desk officers)"),
+    retire=extend_schema(
+        summary="Retire a priority area, with the reason (desk officers)",
+        description="It leaves the dashboard and is offered no more for goals; its goals "
+        "keep it, its history stays.",
+        request=ReasonSerializer,
+        responses=serializers.PriorityAreaSerializer,
+    ),
 )
 class PriorityAreaViewSet(
+    StrategyRecordMixin,
     UpdateWithReasonMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
@@ -56,14 +158,25 @@ class PriorityAreaViewSet(
 ):
     access = access.priority_areas
     serializer_class = serializers.PriorityAreaSerializer
+    create_serializer_class = serializers.PriorityAreaCreateSerializer
+    create_service = staticmethod(services.priority_area_create)
+    filterset_class = RetiredFilter.of(PriorityArea)
     ordering_fields = ["number"]
     ordering = ["partnership_id", "number"]
+
+    @action(detail=True, methods=["post"])
+    def retire(self, request, *args, **kwargs):
+        return super().retire(request, *args, **kwargs)
+
+    @staticmethod
+    def retire_service(record, **kwargs):
+        return services.priority_area_retire(priority_area=record, **kwargs)
 
     def save_update(self, priority_area, **kwargs):
         return services.priority_area_update(priority_area=priority_area, **kwargs)
 
 
-class GoalFilter(FilterSet):
+class GoalFilter(RetiredFilter):
     current_status = django_filters.ChoiceFilter(choices=GoalStatus.choices)
 
     class Meta:
@@ -72,12 +185,26 @@ class GoalFilter(FilterSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List overall goals with their current status"),
+    list=extend_schema(
+        summary="List overall goals with their current status (the retired too: see retired_on)"
+    ),
     retrieve=extend_schema(summary="Read an overall goal"),
+    create=extend_schema(
+        summary="Add an overall goal, with its indicator, to a draft or active partnership "
+        "(desk officers)"
+    ),
     update=extend_schema(summary="Replace a goal's text and indicator (desk officers)"),
     partial_update=extend_schema(summary="Change a goal's text or indicator (desk officers)"),
+    retire=extend_schema(
+        summary="Retire an overall goal, with the reason (desk officers)",
+        description="It leaves the goal tracker's totals and takes no further updates; its "
+        "timeline and history stay.",
+        request=ReasonSerializer,
+        responses=serializers.GoalSerializer,
+    ),
 )
 class GoalViewSet(
+    StrategyRecordMixin,
     UpdateWithReasonMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
@@ -85,9 +212,19 @@ class GoalViewSet(
 ):
     access = access.goals
     serializer_class = serializers.GoalSerializer
+    create_serializer_class = serializers.GoalCreateSerializer
+    create_service = staticmethod(services.goal_create)
     filterset_class = GoalFilter
     ordering_fields = ["number"]
     ordering = ["partnership_id", "number"]
+
+    @action(detail=True, methods=["post"])
+    def retire(self, request, *args, **kwargs):
+        return super().retire(request, *args, **kwargs)
+
+    @staticmethod
+    def retire_service(record, **kwargs):
+        return services.goal_retire(goal=record, **kwargs)
 
     def get_base_queryset(self):
         return super().get_base_queryset().with_current_status()
@@ -118,12 +255,21 @@ class GoalUpdateViewSet(
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List risks"),
+    list=extend_schema(summary="List risks (the retired too: see retired_on)"),
     retrieve=extend_schema(summary="Read a risk"),
+    create=extend_schema(summary="Add a risk to a draft or active partnership (desk officers)"),
     update=extend_schema(summary="Replace a risk's text (desk officers)"),
     partial_update=extend_schema(summary="Change a risk's text (desk officers)"),
+    retire=extend_schema(
+        summary="Retire a risk, with the reason (desk officers)",
+        description="It leaves the risk list and heat map and is assessed no more; its "
+        "assessments and history stay.",
+        request=ReasonSerializer,
+        responses=serializers.RiskSerializer,
+    ),
 )
 class RiskViewSet(
+    StrategyRecordMixin,
     UpdateWithReasonMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
@@ -131,8 +277,19 @@ class RiskViewSet(
 ):
     access = access.risks
     serializer_class = serializers.RiskSerializer
+    create_serializer_class = serializers.RiskCreateSerializer
+    create_service = staticmethod(services.risk_create)
+    filterset_class = RetiredFilter.of(Risk)
     ordering_fields = ["number"]
     ordering = ["partnership_id", "number"]
+
+    @action(detail=True, methods=["post"])
+    def retire(self, request, *args, **kwargs):
+        return super().retire(request, *args, **kwargs)
+
+    @staticmethod
+    def retire_service(record, **kwargs):
+        return services.risk_retire(risk=record, **kwargs)
 
     def save_update(self, risk, **kwargs):
         return services.risk_update(risk=risk, **kwargs)

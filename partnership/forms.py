@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, LocalDecimalField, ReasonMixin
@@ -135,7 +136,9 @@ class RiskAssessmentForm(forms.Form):
 
     def __init__(self, *args, partnership: Partnership, risk: Risk | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["risk"].queryset = Risk.objects.filter(partnership=partnership)
+        self.fields["risk"].queryset = Risk.objects.filter(
+            partnership=partnership, retired_on__isnull=True
+        )
         if risk is not None:
             self.fields["risk"].initial = risk
             self.fields["risk"].widget = forms.HiddenInput()
@@ -180,8 +183,10 @@ class GoalForm(ReasonMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The current priority areas, and the goal's own even if it was retired since.
         self.fields["priority_area"].queryset = PriorityArea.objects.filter(
-            partnership_id=self.instance.partnership_id
+            Q(retired_on__isnull=True) | Q(pk=self.instance.priority_area_id),
+            partnership_id=self.instance.partnership_id,
         )
 
 

@@ -123,6 +123,15 @@ class Partnership(models.Model):
     strategy_title = models.CharField(max_length=300, blank=True, verbose_name=_("strategy title"))
     strategy_date = models.CharField(max_length=40, blank=True, verbose_name=_("strategy date"))
     citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renewals",
+        verbose_name=_("renews"),
+        help_text=_("The partnership of the previous period that this one renews."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -193,6 +202,14 @@ class PriorityArea(models.Model):
     short_title = models.CharField(max_length=200, blank=True, verbose_name=_("short title"))
     description = LimitedTextField(max_length=SECTION, blank=True, verbose_name=_("description"))
     citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
+    retired_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "When it was retired: its history stays, it leaves what the strategy now holds."
+        ),
+        verbose_name=_("retired on"),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -281,6 +298,14 @@ class OverallGoal(models.Model):
     )
     target_description = models.CharField(
         max_length=300, blank=True, verbose_name=_("target description")
+    )
+    retired_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "When it was retired: its history stays, it leaves what the strategy now holds."
+        ),
+        verbose_name=_("retired on"),
     )
     history = HistoricalRecords()
 
@@ -440,6 +465,14 @@ class Risk(models.Model):
     title = models.CharField(max_length=300, verbose_name=_("title"))
     description = LimitedTextField(max_length=SECTION, verbose_name=_("description"))
     citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
+    retired_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "When it was retired: its history stays, it leaves what the strategy now holds."
+        ),
+        verbose_name=_("retired on"),
+    )
     history = HistoricalRecords()
 
     objects = RiskQuerySet.as_manager()

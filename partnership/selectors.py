@@ -29,15 +29,24 @@ from .models import (
 )
 
 
-def partnerships_with_roles(*, user: Any) -> list[tuple[Partnership, Role]]:
-    """The partnerships the user belongs to, newest first, each with the user's role."""
+def partnerships_with_roles(*, user: Any) -> list[tuple[Partnership, Role | None]]:
+    """The partnerships the user belongs to (every one, for a portfolio administrator),
+    newest first, each with the user's role (``None`` where they hold none)."""
     roles = roles_of(user)
     partnerships = access.partnerships.visible(user).order_by("-start_date", "title")
-    return [(partnership, Role(roles[partnership.pk])) for partnership in partnerships]
+    return [
+        (partnership, Role(roles[partnership.pk]) if partnership.pk in roles else None)
+        for partnership in partnerships
+    ]
 
 
 def priority_areas(*, partnership: Partnership) -> QuerySet[PriorityArea]:
-    return partnership.priority_areas.all()
+    """The priority areas the strategy now holds (the retired left out)."""
+    return partnership.priority_areas.filter(retired_on__isnull=True)
+
+
+def retired_priority_areas(*, partnership: Partnership) -> QuerySet[PriorityArea]:
+    return partnership.priority_areas.filter(retired_on__isnull=False)
 
 
 def organisation_facts(*, partnership: Partnership) -> QuerySet[OrganisationFact]:
@@ -45,18 +54,29 @@ def organisation_facts(*, partnership: Partnership) -> QuerySet[OrganisationFact
     return partnership.organisation.facts.all()
 
 
-def goals_with_status(*, partnership: Partnership) -> QuerySet[OverallGoal]:
+def _goals(**lookup: Any) -> QuerySet[OverallGoal]:
     return (
-        OverallGoal.objects.filter(partnership=partnership)
+        OverallGoal.objects.filter(**lookup)
         .select_related("partnership", "priority_area")
         .with_current_status()
         .order_by("number")
     )
 
 
+def goals_with_status(*, partnership: Partnership) -> QuerySet[OverallGoal]:
+    """The goals the strategy now holds, with their current status: the goal tracker and
+    its totals (a retired goal leaves them)."""
+    return _goals(partnership=partnership, retired_on__isnull=True)
+
+
+def retired_goals(*, partnership: Partnership) -> QuerySet[OverallGoal]:
+    """The goals retired from the strategy, with the status they had: their history stays."""
+    return _goals(partnership=partnership, retired_on__isnull=False)
+
+
 def goal_with_status(*, goal: OverallGoal) -> OverallGoal:
-    """The goal with its current status (the ``current_*`` annotations)."""
-    return goals_with_status(partnership=goal.partnership).get(pk=goal.pk)
+    """The goal, retired or not, with its current status (the ``current_*`` annotations)."""
+    return _goals(pk=goal.pk).get()
 
 
 def goal_status_counts(goals: list[OverallGoal]) -> list[tuple[str, str, int]]:
@@ -73,18 +93,22 @@ def goal_timeline(*, goal: OverallGoal) -> QuerySet[GoalUpdate]:
     )
 
 
-def risks_with_latest(*, partnership: Partnership) -> QuerySet[Risk]:
+def _risks(**lookup: Any) -> QuerySet[Risk]:
     return (
-        Risk.objects.filter(partnership=partnership)
+        Risk.objects.filter(**lookup)
         .select_related("partnership")
         .with_latest_assessment()
         .order_by("number")
     )
 
 
-def risks_with_assessments(*, partnership: Partnership) -> QuerySet[Risk]:
-    """Risks with their latest ratings and their whole assessment history (two queries)."""
-    return risks_with_latest(partnership=partnership).prefetch_related(
+def risks_with_latest(*, partnership: Partnership) -> QuerySet[Risk]:
+    """The risks the strategy now holds, with their latest ratings (the retired left out)."""
+    return _risks(partnership=partnership, retired_on__isnull=True)
+
+
+def _with_assessments(risks: QuerySet[Risk]) -> QuerySet[Risk]:
+    return risks.prefetch_related(
         Prefetch(
             "assessments",
             queryset=RiskAssessment.objects.select_related("author").order_by(
@@ -94,9 +118,19 @@ def risks_with_assessments(*, partnership: Partnership) -> QuerySet[Risk]:
     )
 
 
+def risks_with_assessments(*, partnership: Partnership) -> QuerySet[Risk]:
+    """Risks with their latest ratings and their whole assessment history (two queries)."""
+    return _with_assessments(risks_with_latest(partnership=partnership))
+
+
+def retired_risks(*, partnership: Partnership) -> QuerySet[Risk]:
+    """The risks retired from the strategy, with their latest ratings."""
+    return _risks(partnership=partnership, retired_on__isnull=False)
+
+
 def risk_with_assessments(*, risk: Risk) -> Risk:
-    """The risk with its latest ratings and its whole assessment history."""
-    return risks_with_assessments(partnership=risk.partnership).get(pk=risk.pk)
+    """The risk, retired or not, with its latest ratings and its whole assessment history."""
+    return _with_assessments(_risks(pk=risk.pk)).get()
 
 
 @dataclass

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.serializers import (
@@ -16,6 +17,7 @@ from .models import (
     Document,
     GoalStatus,
     GoalUpdate,
+    Organisation,
     OverallGoal,
     Partnership,
     PriorityArea,
@@ -23,6 +25,7 @@ from .models import (
     RiskAssessment,
 )
 from .services import (
+    DEFAULT_DONOR,
     DOCUMENT_FIELDS,
     GOAL_FIELDS,
     PARTNERSHIP_FIELDS,
@@ -75,8 +78,16 @@ class PriorityAreaSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PriorityArea
-        fields = ["id", "partnership", "number", *PRIORITY_AREA_FIELDS, "citation", "reason"]
-        read_only_fields = ["id", "number", "citation"]
+        fields = [
+            "id",
+            "partnership",
+            "number",
+            *PRIORITY_AREA_FIELDS,
+            "citation",
+            "retired_on",
+            "reason",
+        ]
+        read_only_fields = ["id", "number", "citation", "retired_on"]
 
 
 class GoalSerializer(serializers.ModelSerializer):
@@ -97,9 +108,10 @@ class GoalSerializer(serializers.ModelSerializer):
             "current_status",
             *GOAL_FIELDS,
             "citation",
+            "retired_on",
             "reason",
         ]
-        read_only_fields = ["id", "number", "citation"]
+        read_only_fields = ["id", "number", "citation", "retired_on"]
 
 
 class GoalUpdateSerializer(serializers.ModelSerializer):
@@ -131,8 +143,8 @@ class RiskSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Risk
-        fields = ["id", "partnership", "number", *RISK_FIELDS, "citation", "reason"]
-        read_only_fields = ["id", "number", "citation"]
+        fields = ["id", "partnership", "number", *RISK_FIELDS, "citation", "retired_on", "reason"]
+        read_only_fields = ["id", "number", "citation", "retired_on"]
 
 
 class RiskAssessmentSerializer(serializers.ModelSerializer):
@@ -210,3 +222,144 @@ class DocumentCreateSerializer(DocumentSerializer):
     class Meta(DocumentSerializer.Meta):
         fields = [*DocumentSerializer.Meta.fields, "file"]
         read_only_fields = [f for f in DocumentSerializer.Meta.read_only_fields if f != "url"]
+
+
+# The schema's maxLength, as a name's: the text-limit checks read it there.
+ORGANISATION_NAME_MAX = Organisation._meta.get_field("name").max_length
+
+
+@extend_schema_field({"type": "string", "maxLength": ORGANISATION_NAME_MAX})
+class OrganisationField(serializers.Field):
+    """An organisation already recorded, by its name or its acronym (where only one has
+    it); read as its acronym."""
+
+    default_error_messages = {
+        "unknown": "No organisation named {value} is recorded: name a new one with "
+        "new_organisation_name and new_organisation_acronym.",
+        "ambiguous": "More than one organisation has the acronym {value}: give the name.",
+        "invalid": "Give the organisation's name or acronym.",
+        "max_length": "Ensure this field has no more than {max_length} characters.",
+    }
+
+    def to_internal_value(self, data) -> Organisation:
+        if not isinstance(data, str) or not data.strip():
+            self.fail("invalid")
+        value = data.strip()
+        if len(value) > ORGANISATION_NAME_MAX:
+            self.fail("max_length", max_length=ORGANISATION_NAME_MAX)
+        named = Organisation.objects.filter(name__iexact=value).first()
+        if named is not None:
+            return named
+        matches = list(Organisation.objects.filter(acronym__iexact=value)[:2])
+        if not matches:
+            self.fail("unknown", value=value)
+        if len(matches) > 1:
+            self.fail("ambiguous", value=value)
+        return matches[0]
+
+    def to_representation(self, value: Organisation) -> str:
+        return value.acronym
+
+
+class PartnershipCreateSerializer(serializers.ModelSerializer):
+    """A new partnership (portfolio administrators), with an organisation already recorded
+    (``organisation``) or a new one (``new_organisation_name`` and ``_acronym``)."""
+
+    organisation = OrganisationField(
+        required=False, help_text="An organisation already recorded: its name or acronym."
+    )
+    new_organisation_name = serializers.CharField(max_length=200, required=False, write_only=True)
+    new_organisation_acronym = serializers.CharField(max_length=20, required=False, write_only=True)
+    slug = serializers.SlugField(
+        max_length=80,
+        required=False,
+        help_text="Made from the donor, the organisation's acronym and the years if absent.",
+    )
+    donor = serializers.CharField(max_length=200, required=False, default=DEFAULT_DONOR)
+    annual_amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
+    status = serializers.ChoiceField(
+        choices=Partnership.Status.choices,
+        default=Partnership.Status.DRAFT,
+        help_text="A new partnership is a draft unless it is agreed already.",
+    )
+    # In words, as the strategy is dated ("December 2020"): not a date the app compares.
+    strategy_issued = serializers.CharField(
+        source="strategy_date",
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        help_text="When the strategy is dated, in its words (December 2020).",
+    )
+    strategy_document = serializers.FileField(
+        required=False,
+        write_only=True,
+        help_text=f"The strategy: {ALLOWED_DESCRIPTION}, at most 25 MB (a multipart request).",
+    )
+
+    class Meta:
+        model = Partnership
+        fields = [
+            "id",
+            "slug",
+            "organisation",
+            "new_organisation_name",
+            "new_organisation_acronym",
+            "title",
+            "donor",
+            "start_date",
+            "end_date",
+            "annual_amount",
+            "currency",
+            "status",
+            "funding_note",
+            "signature_date",
+            "mid_term_review_due",
+            "strategy_title",
+            "strategy_issued",
+            "strategy_document",
+            "citation",
+        ]
+        read_only_fields = ["id", "citation"]
+        # The slug's uniqueness is the create service's to say, at the field.
+        extra_kwargs = {"slug": {"validators": []}}
+
+    def validate(self, attrs):
+        named = attrs.get("new_organisation_name", "").strip()
+        acronym = attrs.get("new_organisation_acronym", "").strip()
+        if "organisation" in attrs:
+            if named or acronym:
+                raise serializers.ValidationError(
+                    {"organisation": "Name an organisation already recorded or a new one, "
+                     "not both."}
+                )  # fmt: skip
+        elif not named or not acronym:
+            raise serializers.ValidationError(
+                {"organisation": "Name an organisation already recorded, or give "
+                 "new_organisation_name and new_organisation_acronym."}
+            )  # fmt: skip
+        return attrs
+
+
+class _NewInPartnership(serializers.ModelSerializer):
+    """A new record of a partnership the user sees, named by its slug (the write is checked
+    in that partnership)."""
+
+    partnership = VisibleSlugRelatedField(
+        object_access=access.partnerships, help_text="The slug of the partnership it belongs to."
+    )
+
+
+class PriorityAreaCreateSerializer(_NewInPartnership, PriorityAreaSerializer):
+    """A new priority area of a draft or active partnership, numbered after the last."""
+
+
+class GoalCreateSerializer(_NewInPartnership, GoalSerializer):
+    """A new overall goal of a draft or active partnership, numbered after the last."""
+
+    priority_area = VisibleRelatedField(
+        object_access=access.priority_areas, required=False, allow_null=True
+    )
+
+
+class RiskCreateSerializer(_NewInPartnership, RiskSerializer):
+    """A new risk of a draft or active partnership, numbered after the last."""

@@ -10,20 +10,36 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from core.services import record_update
+from core.reasons import clean_reason
+from core.services import apply_changes, record_update
 from core.uploads import validate_upload
 
 from .models import (
+    Currency,
     Document,
     GoalUpdate,
+    Organisation,
+    OrganisationFact,
     OverallGoal,
     Partnership,
     PriorityArea,
     Risk,
     RiskAssessment,
 )
+
+DEFAULT_DONOR = "Denmark — Ministry of Foreign Affairs"
+Status = Partnership.Status
+# A partnership moves forward only: a draft is agreed (active), an agreement ends (closed).
+STATUS_MOVES = {
+    Status.DRAFT: {Status.DRAFT, Status.ACTIVE},
+    Status.ACTIVE: {Status.ACTIVE, Status.CLOSED},
+    Status.CLOSED: {Status.CLOSED},
+}
 
 # The fields of each record that an edit may change: the forms and the serializers list
 # these, and the update services refuse any other.
@@ -66,9 +82,323 @@ def partnership_update(
     *, partnership: Partnership, by: Any, changes: Mapping[str, Any], reason: str = ""
 ) -> Partnership:
     """Change the agreement's facts (``PARTNERSHIP_FIELDS``); the reason goes with the
-    history entry. A change that differs in nothing writes nothing."""
+    history entry. A change that differs in nothing writes nothing. Its status moves
+    forward only (``STATUS_MOVES``)."""
     _only(PARTNERSHIP_FIELDS, changes)
+    status = changes.get("status", partnership.status)
+    if status not in STATUS_MOVES[Status(partnership.status)]:
+        raise ValidationError(
+            {
+                "status": f"{partnership.title} is {partnership.get_status_display().lower()}:"
+                f" it cannot become {Status(status).label.lower()}. A draft becomes active, an "
+                "active partnership closed."
+            }
+        )
     return record_update(instance=partnership, data=changes, reason=reason, by=by)
+
+
+# --- Creating organisations, partnerships and what a strategy holds ---------------------------
+
+
+def _save_new(instance: Any, by: Any, reason: str = "") -> Any:
+    """Check and save a new record, with who made it (and why) in its history."""
+    instance.full_clean()
+    instance._history_user = by  # else the request's user (HistoryRequestMiddleware)
+    if reason:
+        instance._change_reason = reason
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    by: Any,
+    name: str,
+    acronym: str,
+    headquarters: str = "",
+    founded: int | None = None,
+    member_states: int | None = None,
+    countries_with_offices: int | None = None,
+    un_related_since: int | None = None,
+    iati_identifier: str = "",
+    citation: str = "",
+    reason: str = "",
+) -> Organisation:
+    """A multilateral organisation the ministry may hold partnerships with."""
+    name = name.strip()
+    if Organisation.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": f"{name} is already recorded: choose it instead."})
+    organisation = Organisation(
+        name=name,
+        acronym=acronym.strip(),
+        headquarters=headquarters.strip(),
+        founded=founded,
+        member_states=member_states,
+        countries_with_offices=countries_with_offices,
+        un_related_since=un_related_since,
+        iati_identifier=iati_identifier.strip(),
+        citation=citation.strip(),
+    )
+    return _save_new(organisation, by, reason)
+
+
+@transaction.atomic
+def organisation_fact_create(
+    *, organisation: Organisation, by: Any, label: str, value: str, citation: str, reason: str = ""
+) -> OrganisationFact:
+    """A further fact a strategy states about the organisation, after those recorded."""
+    last = organisation.facts.aggregate(m=Max("order"))["m"] or 0
+    fact = OrganisationFact(
+        organisation=organisation, order=last + 1, label=label, value=value, citation=citation
+    )
+    return _save_new(fact, by, reason)
+
+
+def default_slug(*, donor: str, acronym: str, start_date: date, end_date: date) -> str:
+    """``denmark-iom-2021-2025``: the donor's first word, the acronym and the years."""
+    words = (donor or "").split()
+    first = words[0] if words else ""
+    return slugify(f"{first} {acronym} {start_date.year} {end_date.year}")[:80].strip("-")
+
+
+@transaction.atomic
+def partnership_create(
+    *,
+    by: Any,
+    organisation: Organisation,
+    title: str,
+    start_date: date,
+    end_date: date,
+    annual_amount: Decimal,
+    currency: str = Currency.DKK,
+    slug: str = "",
+    donor: str = DEFAULT_DONOR,
+    funding_note: str = "",
+    signature_date: date | None = None,
+    status: str = Status.DRAFT,
+    mid_term_review_due: str = "",
+    strategy_title: str = "",
+    strategy_date: str = "",
+    citation: str = "",
+    previous: Partnership | None = None,
+    strategy_document: UploadedFile | None = None,
+    reason: str = "",
+) -> Partnership:
+    """A new partnership (a draft unless ``status`` says otherwise) with the organisation.
+    Without a slug it is made from the donor, the organisation's acronym and the years.
+    ``strategy_document`` is the strategy's file, stored as its first document; ``previous``
+    the partnership it renews."""
+    if not slug and start_date and end_date:
+        slug = default_slug(
+            donor=donor, acronym=organisation.acronym, start_date=start_date, end_date=end_date
+        )
+    if slug and Partnership.objects.filter(slug=slug).exists():
+        raise ValidationError(
+            {"slug": f"The slug {slug} is taken by another partnership: give one of its own."}
+        )
+    partnership = Partnership(
+        organisation=organisation,
+        title=title.strip(),
+        slug=slug,
+        donor=donor.strip(),
+        start_date=start_date,
+        end_date=end_date,
+        annual_amount=annual_amount,
+        currency=currency,
+        funding_note=funding_note.strip(),
+        signature_date=signature_date,
+        status=status,
+        mid_term_review_due=mid_term_review_due.strip(),
+        strategy_title=strategy_title.strip(),
+        strategy_date=strategy_date.strip(),
+        citation=citation.strip(),
+        previous=previous,
+    )
+    _save_new(partnership, by, reason)
+    if strategy_document is not None:
+        try:
+            document_create(
+                partnership=partnership,
+                by=by,
+                kind=Document.Kind.STRATEGY,
+                title=strategy_title.strip() or title.strip(),
+                file=strategy_document,
+            )
+        except ValidationError as error:
+            raise ValidationError({"strategy_document": error.messages}) from error
+    return partnership
+
+
+NEW_ORGANISATION_PREFIX = "new_organisation_"
+
+
+@transaction.atomic
+def partnership_create_with_organisation(
+    *, by: Any, new_organisation: Mapping[str, Any], **fields: Any
+) -> Partnership:
+    """A new organisation (``organisation_create``'s arguments) and a partnership with it
+    (``partnership_create``'s): both are saved, or neither. The organisation's errors name
+    the fields ``new_organisation_<field>``."""
+    try:
+        organisation = organisation_create(by=by, **new_organisation)
+    except ValidationError as error:
+        raise ValidationError(
+            {
+                f"{NEW_ORGANISATION_PREFIX}{'name' if name == NON_FIELD_ERRORS else name}": messages
+                for name, messages in error.message_dict.items()
+            }
+        ) from error
+    return partnership_create(by=by, organisation=organisation, **fields)
+
+
+def _check_open(partnership: Partnership) -> None:
+    """A closed partnership's strategy is kept as it ended."""
+    if partnership.status == Status.CLOSED:
+        raise ValidationError(f"{partnership.title} is closed: its strategy is kept as it ended.")
+
+
+def _check_current(record: Any, name: str) -> None:
+    """A closed partnership's strategy, and what was retired from it, stay as they were."""
+    _check_open(record.partnership)
+    if record.retired_on is not None:
+        raise ValidationError(f"{name} was retired on {record.retired_on:%-d %B %Y}.")
+
+
+def _check_area(partnership_id: int, area: PriorityArea | None, current_id: int | None = None):
+    """A goal's priority area is one of its partnership's, not retired (unless it is the
+    one the goal already has)."""
+    if area is None:
+        return
+    if area.partnership_id != partnership_id:
+        raise ValidationError(
+            {"priority_area": _("Choose a priority area of the goal's partnership.")}
+        )
+    if area.retired_on is not None and area.pk != current_id:
+        raise ValidationError(
+            {"priority_area": f"Priority area {area.number} was retired: choose a current one."}
+        )
+
+
+def _next_number(queryset: Any) -> int:
+    return (queryset.aggregate(m=Max("number"))["m"] or 0) + 1
+
+
+@transaction.atomic
+def priority_area_create(
+    *,
+    partnership: Partnership,
+    by: Any,
+    title: str,
+    number: int | None = None,
+    short_title: str = "",
+    description: str = "",
+    citation: str = "",
+    reason: str = "",
+) -> PriorityArea:
+    """A priority area of a draft or active partnership, numbered after the last unless
+    ``number`` says otherwise."""
+    _check_open(partnership)
+    area = PriorityArea(
+        partnership=partnership,
+        number=number or _next_number(partnership.priority_areas),
+        title=title.strip(),
+        short_title=short_title.strip(),
+        description=description.strip(),
+        citation=citation.strip(),
+    )
+    return _save_new(area, by, reason)
+
+
+@transaction.atomic
+def goal_create(
+    *,
+    partnership: Partnership,
+    by: Any,
+    text: str,
+    number: int | None = None,
+    priority_area: PriorityArea | None = None,
+    indicator: str = "",
+    unit: str = "",
+    baseline_value: Decimal | None = None,
+    baseline_year: int | None = None,
+    baseline_note: str = "",
+    baseline_citation: str = "",
+    target_value: Decimal | None = None,
+    target_description: str = "",
+    citation: str = "",
+    reason: str = "",
+) -> OverallGoal:
+    """An overall goal of a draft or active partnership, with its indicator if one fits;
+    numbered after the last unless ``number`` says otherwise."""
+    _check_open(partnership)
+    _check_area(partnership.pk, priority_area)
+    goal = OverallGoal(
+        partnership=partnership,
+        number=number or _next_number(partnership.goals),
+        text=text.strip(),
+        priority_area=priority_area,
+        indicator=indicator.strip(),
+        unit=unit.strip(),
+        baseline_value=baseline_value,
+        baseline_year=baseline_year,
+        baseline_note=baseline_note.strip(),
+        baseline_citation=baseline_citation.strip(),
+        target_value=target_value,
+        target_description=target_description.strip(),
+        citation=citation.strip(),
+    )
+    return _save_new(goal, by, reason)
+
+
+@transaction.atomic
+def risk_create(
+    *,
+    partnership: Partnership,
+    by: Any,
+    title: str,
+    description: str,
+    number: int | None = None,
+    citation: str = "",
+    reason: str = "",
+) -> Risk:
+    """A risk of a draft or active partnership, numbered after the last unless ``number``
+    says otherwise."""
+    _check_open(partnership)
+    risk = Risk(
+        partnership=partnership,
+        number=number or _next_number(partnership.risks),
+        title=title.strip(),
+        description=description.strip(),
+        citation=citation.strip(),
+    )
+    return _save_new(risk, by, reason)
+
+
+@transaction.atomic
+def document_reference_create(
+    *,
+    partnership: Partnership,
+    by: Any,
+    kind: str,
+    title: str,
+    year: int | None = None,
+    reference: str = "",
+    url: str = "",
+    citation: str = "",
+    reason: str = "",
+) -> Document:
+    """A document a strategy cites, by its reference and link if it has one: no file."""
+    document = Document(
+        partnership=partnership,
+        kind=kind,
+        title=title.strip(),
+        year=year,
+        reference=reference.strip(),
+        url=url.strip(),
+        citation=citation.strip(),
+    )
+    return _save_new(document, by, reason)
 
 
 def priority_area_update(
@@ -76,6 +406,7 @@ def priority_area_update(
 ) -> PriorityArea:
     """Change a priority area's text (``PRIORITY_AREA_FIELDS``)."""
     _only(PRIORITY_AREA_FIELDS, changes)
+    _check_current(priority_area, f"Priority area {priority_area.number}")
     return record_update(instance=priority_area, data=changes, reason=reason, by=by)
 
 
@@ -85,17 +416,15 @@ def goal_update(
     """Change a goal's text and indicator (``GOAL_FIELDS``). Its priority area must be one
     of the goal's partnership."""
     _only(GOAL_FIELDS, changes)
-    area = changes.get("priority_area")
-    if area is not None and area.partnership_id != goal.partnership_id:
-        raise ValidationError(
-            {"priority_area": _("Choose a priority area of the goal's partnership.")}
-        )
+    _check_current(goal, f"Goal {goal.number}")
+    _check_area(goal.partnership_id, changes.get("priority_area"), goal.priority_area_id)
     return record_update(instance=goal, data=changes, reason=reason, by=by)
 
 
 def risk_update(*, risk: Risk, by: Any, changes: Mapping[str, Any], reason: str = "") -> Risk:
     """Change a risk's text (``RISK_FIELDS``)."""
     _only(RISK_FIELDS, changes)
+    _check_current(risk, f"Risk {risk.number}")
     return record_update(instance=risk, data=changes, reason=reason, by=by)
 
 
@@ -124,6 +453,8 @@ def goal_update_create(
     """Add an update to a goal's timeline. ``new_document`` (the arguments of
     :func:`document_create`) is a document uploaded with it as further evidence: both are
     saved, or neither (its errors name the fields ``new_document_<field>``)."""
+    if goal.retired_on is not None:
+        raise ValidationError(f"Goal {goal.number} was retired: its timeline is closed.")
     evidence = list(evidence)
     foreign = [doc for doc in evidence if doc.partnership_id != goal.partnership_id]
     if foreign:
@@ -178,6 +509,8 @@ def risk_assessment_create(
     residual_impact: int,
     response: str,
 ) -> RiskAssessment:
+    if risk.retired_on is not None:
+        raise ValidationError({"risk": f"Risk {risk.number} was retired: it is assessed no more."})
     assessment = RiskAssessment(
         risk=risk,
         author=by,
@@ -228,3 +561,42 @@ def document_create(
     document.full_clean()
     document.save()
     return document
+
+
+# --- Retiring what a strategy no longer holds ----------------------------------------------------
+
+
+def _retire(record: Any, *, name: str, by: Any, reason: str) -> Any:
+    """Mark a record of a draft or active partnership retired today, with the reason in its
+    history. It keeps its history (and a goal its timeline) and leaves what the partnership's
+    strategy now holds."""
+    reason = clean_reason(reason)
+    current = (
+        type(record).objects.select_for_update().select_related("partnership").get(pk=record.pk)
+    )
+    _check_current(current, name)
+    current._history_user = by
+    return apply_changes(
+        current=current, changes={"retired_on": timezone.localdate()}, reason=reason
+    )
+
+
+@transaction.atomic
+def priority_area_retire(*, priority_area: PriorityArea, by: Any, reason: str) -> PriorityArea:
+    """Retire a priority area; its goals keep it as theirs."""
+    return _retire(
+        priority_area, name=f"Priority area {priority_area.number}", by=by, reason=reason
+    )
+
+
+@transaction.atomic
+def goal_retire(*, goal: OverallGoal, by: Any, reason: str) -> OverallGoal:
+    """Retire a goal: its timeline and history stay readable, it leaves the goal tracker's
+    totals, takes no further updates and is not carried into a renewal."""
+    return _retire(goal, name=f"Goal {goal.number}", by=by, reason=reason)
+
+
+@transaction.atomic
+def risk_retire(*, risk: Risk, by: Any, reason: str) -> Risk:
+    """Retire a risk: its assessments stay readable, it leaves the risk list and heat map."""
+    return _retire(risk, name=f"Risk {risk.number}", by=by, reason=reason)

@@ -12,13 +12,21 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core import caching, cards, exports, history, uploads
-from core.access import Capability
-from core.views import add_form_errors, form_status, partnership_context, saved_message
+from core.access import Capability, is_portfolio_admin
+from core.forms import ConfirmForm
+from core.views import (
+    add_form_errors,
+    confirm_page,
+    form_status,
+    partnership_context,
+    saved_message,
+)
 
 from . import access, selectors, services
 from .forms import (
@@ -37,7 +45,8 @@ from .models import Partnership
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     rows = selectors.partnerships_with_roles(user=request.user)
-    return render(request, "partnership/home.html", {"rows": rows})
+    context = {"rows": rows, "portfolio_admin": is_portfolio_admin(request.user)}
+    return render(request, "partnership/home.html", context)
 
 
 @require_GET
@@ -65,7 +74,9 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         return render_to_string("partnership/dashboard_body.html", body_context)
 
     # What the page shows depends on the partnership's data and the reader's role only.
-    context["body"] = caching.cached(("dashboard", partnership.pk, context["role"].value), body)
+    role = context["role"].value if context["role"] else "portfolio-admin"
+    context["body"] = caching.cached(("dashboard", partnership.pk, role), body)
+    context["portfolio_admin"] = is_portfolio_admin(request.user)
     return render(request, "partnership/dashboard.html", context)
 
 
@@ -110,7 +121,11 @@ def goal_list(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = access.partnerships.get(user=request.user, slug=slug)
     goals = list(selectors.goals_with_status(partnership=partnership))
     context = partnership_context(
-        request, partnership, goals=goals, status_counts=selectors.goal_status_counts(goals)
+        request,
+        partnership,
+        goals=goals,
+        status_counts=selectors.goal_status_counts(goals),
+        retired=list(selectors.retired_goals(partnership=partnership)),
     )
     return render(request, "partnership/goal_list.html", context)
 
@@ -230,6 +245,7 @@ def risk_list(request: HttpRequest, slug: str) -> HttpResponse:
         partnership,
         risks=risks,
         heat_map=selectors.residual_heat_map(risks),
+        retired=list(selectors.retired_risks(partnership=partnership)),
         form=form,
     )
     return render(request, "partnership/risk_list.html", context, status=form_status(form))
@@ -291,6 +307,141 @@ def risk_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         form,
         title=_("Edit risk %(number)s") % {"number": risk.number},
         back=risk.get_absolute_url(),
+    )
+
+
+# --- Adding to and retiring from a draft or active partnership's strategy --------------------
+
+
+def _record_create(
+    request: HttpRequest,
+    slug: str,
+    form_class: type,
+    create: Any,
+    *,
+    title: str,
+    noun: str,
+    back: str = "partnership:dashboard",
+) -> HttpResponse:
+    """The page of a new priority area, goal or risk: the record's form, its service."""
+    partnership = access.partnerships.get(
+        user=request.user, capability=Capability.EDIT_RECORD, slug=slug
+    )
+    instance = form_class._meta.model(partnership=partnership)
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = create(partnership=partnership, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"{noun} {record.number} was added.")
+            return redirect(getattr(record, "get_absolute_url", partnership.get_absolute_url)())
+    return _record_form(request, partnership, form, title=title, back=reverse(back, args=[slug]))
+
+
+@require_http_methods(["GET", "POST"])
+def priority_area_create(request: HttpRequest, slug: str) -> HttpResponse:
+    return _record_create(
+        request, slug, PriorityAreaForm, services.priority_area_create,
+        title="Add a priority area", noun="Priority area",
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def goal_create(request: HttpRequest, slug: str) -> HttpResponse:
+    return _record_create(
+        request, slug, GoalForm, services.goal_create,
+        title="Add an overall goal", noun="Goal", back="partnership:goal-list",
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def risk_create(request: HttpRequest, slug: str) -> HttpResponse:
+    return _record_create(
+        request, slug, RiskForm, services.risk_create,
+        title="Add a risk", noun="Risk", back="partnership:risk-list",
+    )  # fmt: skip
+
+
+def _retire_page(
+    request: HttpRequest, record: Any, retire: Any, *, name: str, consequences: list[str]
+) -> HttpResponse:
+    """Retiring a priority area, goal or risk: what it does, and the reason asked for."""
+    back = getattr(record, "get_absolute_url", record.partnership.get_absolute_url)()
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            retire(record, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"{name} was retired.")
+            return redirect(back)
+    return confirm_page(
+        request,
+        record.partnership,
+        title=f"Retire {name.lower()}",
+        consequences=consequences,
+        form=form,
+        confirm_label="Retire",
+        back=back,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def goal_retire(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    goal = access.goals.get(
+        user=request.user, capability=Capability.EDIT_RECORD, partnership__slug=slug, number=number
+    )
+    return _retire_page(
+        request,
+        goal,
+        lambda g, **kw: services.goal_retire(goal=g, **kw),
+        name=f"Goal {goal.number}",
+        consequences=[
+            "take it out of the goal tracker and its totals, the dashboard and the review "
+            "assessments to come;",
+            "close its timeline: it takes no further updates;",
+            "keep its updates and its history, readable on its page;",
+            "leave it out when the strategy is renewed.",
+        ],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def risk_retire(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    risk = access.risks.get(
+        user=request.user, capability=Capability.EDIT_RECORD, partnership__slug=slug, number=number
+    )
+    return _retire_page(
+        request,
+        risk,
+        lambda r, **kw: services.risk_retire(risk=r, **kw),
+        name=f"Risk {risk.number}",
+        consequences=[
+            "take it off the risk list and the heat map: it is assessed no more;",
+            "keep its assessments and its history, readable on its page;",
+            "leave it out when the strategy is renewed.",
+        ],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def priority_area_retire(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    area = access.priority_areas.get(
+        user=request.user, capability=Capability.EDIT_RECORD, partnership__slug=slug, number=number
+    )
+    return _retire_page(
+        request,
+        area,
+        lambda a, **kw: services.priority_area_retire(priority_area=a, **kw),
+        name=f"Priority area {area.number}",
+        consequences=[
+            "take it off the dashboard; its goals keep it as theirs;",
+            "offer it no more for new or changed goals;",
+            "keep its history, and leave it out when the strategy is renewed.",
+        ],
     )
 
 

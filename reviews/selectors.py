@@ -51,6 +51,20 @@ from .models import (
 )
 
 
+def next_reviews(*, partnership_ids: list[int]) -> dict[int, Review]:
+    """Each partnership's next review: the one not issued that is due first (those without
+    a due date last), by partnership id (one query)."""
+    reviews = (
+        Review.objects.filter(partnership_id__in=partnership_ids)
+        .exclude(status=Review.Status.ISSUED)
+        .order_by("partnership_id", F("due_date").asc(nulls_last=True), "pk")
+    )
+    found: dict[int, Review] = {}
+    for review in reviews:
+        found.setdefault(review.partnership_id, review)
+    return found
+
+
 def reviews_for_partnership(*, partnership: Partnership) -> QuerySet[Review]:
     """Reviews with the counts their list shows (one query)."""
     return (

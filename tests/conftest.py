@@ -10,8 +10,9 @@ from django.core.cache import cache, caches
 from django.test import Client
 from rest_framework.test import APIClient
 
-from partnership import seed
+from accounts.models import Profile
 from partnership.models import Membership, Partnership
+from portfolio import seed
 from tests import factories, mail
 
 Role = Membership.Role
@@ -148,6 +149,14 @@ def auditor(iom):
 def outsider(other_partnership):
     """A desk officer of another partnership: no membership in the IOM one."""
     return factories.member(other_partnership, Role.DESK_OFFICER, username="outsider")
+
+
+@pytest.fixture
+def portfolio_admin(db):
+    """A portfolio administrator (the ministry-wide role) holding no role in a partnership."""
+    user = factories.UserFactory(username="portfolio", first_name="Portfolio", last_name="Admin")
+    Profile.objects.create(user=user, is_portfolio_admin=True)
+    return user
 
 
 @pytest.fixture

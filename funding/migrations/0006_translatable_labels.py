@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('funding', '0005_text_length_limits'),
-        ('partnership', '0006_translatable_labels'),
+        ('partnership', '0008_translatable_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

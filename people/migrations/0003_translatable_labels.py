@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnership', '0006_translatable_labels'),
+        ('partnership', '0008_translatable_labels'),
         ('people', '0002_sign_in_identity'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

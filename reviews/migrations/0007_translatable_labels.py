@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnership', '0006_translatable_labels'),
+        ('partnership', '0008_translatable_labels'),
         ('reviews', '0006_reportversion_language'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

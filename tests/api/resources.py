@@ -18,7 +18,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import jsonschema
+import yaml
 from django.db import models
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
@@ -26,7 +28,7 @@ from drf_spectacular.generators import SchemaGenerator
 from attention.models import Digest, Reminder
 from config.api_urls import router
 from consultations import services as consultation_services
-from consultations.models import ActionPoint, AgendaItem, Consultation, Note
+from consultations.models import ActionPoint, AgendaItem, Consultation, Note, StandardAgendaItem
 from core.access import Capability
 from funding import seed as funding_seed
 from funding.models import (
@@ -39,9 +41,9 @@ from funding.models import (
 )
 from iati import services as iati_services
 from iati.models import IatiActivity, IatiImport, IatiTransaction
-from partnership import seed
 from partnership.models import Membership, OverallGoal, Partnership, Risk
 from people import services as people_services
+from portfolio import seed
 from reviews.models import Finding, GoalAssessment, PriorityAreaAssessment, Recommendation
 from tests import factories
 from tests.consultations import factories as consultation_factories
@@ -63,6 +65,9 @@ HOLDERS: dict[Capability, set[str]] = {
     Capability.VIEW_HISTORY: {"desk", "auditor"},
     Capability.MANAGE_MEMBERS: {"desk"},
 }
+# The ministry-wide portfolio administrator's actions (creating, renewing, loading
+# partnerships): no role of a partnership may take them (tests/portfolio acts as the role).
+PORTFOLIO_ADMIN = "portfolio_admin"
 
 
 def _no_overrides(partnership: Partnership, payload: dict[str, Any]) -> dict[str, Any]:
@@ -89,7 +94,8 @@ class Rule:
     make: Callable[[Partnership], models.Model]
     many: Callable[[Partnership, int], None]
     create: Callable[[Partnership, dict[str, Any]], dict[str, Any]] = _no_overrides
-    actions: dict[str, Capability] | None = None  # extra actions' own capability
+    # Extra actions' own capability (or PORTFOLIO_ADMIN), and a create's if not ``write``.
+    actions: dict[str, Capability | str] | None = None
     update: Callable[[Partnership, dict[str, Any]], dict[str, Any]] = _no_overrides
     # Values of the other partnership for the filters that read no field of the listed
     # objects (test_isolation.py), by parameter; given the ``two`` partnerships' namespace.
@@ -185,6 +191,15 @@ def _many_goals(partnership, n):
     for _ in range(n):
         goal = factories.GoalFactory(partnership=partnership, priority_area=area)
         factories.GoalUpdateFactory(goal=goal, author=author())
+
+
+def _many_standard_agenda_items(partnership, n):
+    start = (partnership.standard_agenda.aggregate(m=Max("order"))["m"] or 0) + 1
+    StandardAgendaItem.objects.bulk_create(
+        StandardAgendaItem(partnership=partnership, order=start + i, code=f"x{start + i}",
+                           title=f"Item {start + i}")
+        for i in range(n)
+    )  # fmt: skip
 
 
 def _documents(partnership, k=2):
@@ -662,13 +677,45 @@ def _another_year(partnership, payload):
     return {"year": 2020}
 
 
+def _another_slug(partnership, payload):
+    return {"slug": f"{partnership.slug}-next"}
+
+
+def _another_code(partnership, payload):
+    return {"code": "next-item"}
+
+
 def _a_reason(partnership, payload):
     """A correction says why (kept with the change history)."""
     return {"reason": "Corrected from the organisation's report"}
 
 
 RULES: dict[str, Rule] = {
-    "partnership": Rule(Capability.EDIT_RECORD, lambda p: p, _many_partnerships),
+    "partnership": Rule(
+        Capability.EDIT_RECORD,
+        lambda p: p,
+        _many_partnerships,
+        create=_another_slug,
+        actions={"create": PORTFOLIO_ADMIN},
+    ),
+    # Every partnership the user sees, with its figures: read by every member.
+    "portfolio": Rule(
+        Capability.VIEW,
+        lambda p: p,
+        _many_partnerships,
+        filter_values=lambda two: {
+            "organisation": [two.theirs.organisation.acronym],
+            "status": [two.theirs.status],
+            "year": [two.theirs.start_date.year],
+        },
+    ),
+    # A partnership renewed for its next period, or loaded from a strategy file.
+    "partnership-portfolio": Rule(
+        PORTFOLIO_ADMIN,
+        lambda p: p,
+        _many_partnerships,
+        actions={"renew": PORTFOLIO_ADMIN, "import_file": PORTFOLIO_ADMIN},
+    ),
     "priority-area": Rule(
         Capability.EDIT_RECORD, lambda p: p.priority_areas.get(number=1), _many_priority_areas
     ),
@@ -778,6 +825,13 @@ RULES: dict[str, Rule] = {
         Capability.EDIT_CONSULTATIONS, _consultation, _many_consultations, create=_another_year
     ),
     "agenda-item": Rule(Capability.EDIT_CONSULTATIONS, _extra_item, _many_agenda_items),
+    # The standard agenda is part of the strategy: kept by desk officers, like its goals.
+    "standard-agenda-item": Rule(
+        Capability.EDIT_RECORD,
+        lambda p: p.standard_agenda.get(code="iv"),
+        _many_standard_agenda_items,
+        create=_another_code,
+    ),
     "note": Rule(
         Capability.EDIT_CONSULTATIONS,
         lambda p: consultation_factories.NoteFactory(agenda_item=_extra_item(p)),
@@ -983,12 +1037,12 @@ def assert_conforms(body: Any, operation: dict[str, Any], status: int) -> None:
 def twin_of_iom(tmp_path: Path) -> Partnership:
     """A second partnership loaded from the same strategy, under another slug: every rule's
     ``make`` works in it as in the IOM one."""
-    data = seed.read_strategy_fixture()
+    data = yaml.safe_load(seed.IOM_STRATEGY.read_text(encoding="utf-8"))
     data["partnership"] = {
         **data["partnership"],
         "slug": "twin-partnership",
         "title": "A twin agreement",
     }
-    path = tmp_path / "twin.json"
-    path.write_text(json.dumps(data), encoding="utf-8")
+    path = tmp_path / "twin.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return seed.load(path)

@@ -1,5 +1,6 @@
-"""Fuzzing every operation of the OpenAPI schema as a desk officer and as an auditor: no
-server error and no response that breaks the schema, however malformed the request.
+"""Fuzzing every operation of the OpenAPI schema as a desk officer and as an auditor, and the
+portfolio's own writes as a portfolio administrator: no server error and no response that
+breaks the schema, however malformed the request.
 
 The requests go where bugs are found. As a desk officer, who may read and write, every
 operation first gets schemathesis' coverage cases: each parameter and field at its
@@ -26,6 +27,7 @@ from schemathesis.checks import negative_data_rejection, positive_data_acceptanc
 from schemathesis.config import SchemathesisConfig
 
 from accounts import services as token_services
+from accounts.models import Profile
 from config.wsgi import application
 from tests import factories
 
@@ -48,6 +50,10 @@ def _schema(*, coverage: bool = True, **include):
 reads = _schema(method="GET")
 writes = _schema(method=["POST", "PUT", "PATCH", "DELETE"])
 every_operation = _schema(coverage=False)
+# What only a portfolio administrator may write: a desk officer's requests stop at the 403.
+portfolio_writes = _schema(
+    method="POST", path_regex=r"^/api/v1/partnerships/(\{slug\}/renew/|import/)?$"
+)
 
 
 def _fuzz_settings(examples: int):
@@ -75,9 +81,12 @@ def tokens(iom, other_partnership, settings, _wsgi_inside_the_test_transaction):
     settings.ALLOWED_HOSTS = ["localhost"]
     factories.GoalUpdateFactory(goal=iom.goals.first())
     factories.RiskAssessmentFactory(risk=iom.risks.first())
+    portfolio = factories.UserFactory(username="fuzz-portfolio")
+    Profile.objects.create(user=portfolio, is_portfolio_admin=True)
     users = {
         "desk": factories.member(iom, "desk_officer", username="fuzz-desk"),
         "auditor": factories.member(iom, "auditor", username="fuzz-auditor"),
+        "portfolio": portfolio,
     }
     return {
         role: token_services.api_token_create(by=u, name="fuzz")[1] for role, u in users.items()
@@ -117,3 +126,11 @@ def test_an_auditors_requests_give_no_server_error_and_no_response_that_breaks_t
     case, tokens, request
 ):
     _call(case, tokens["auditor"], request)
+
+
+@portfolio_writes.parametrize()
+@_fuzz_settings(WRITE_EXAMPLES)
+def test_a_portfolio_administrators_writes_give_no_server_error_and_no_response_that_breaks_the_schema(  # noqa: E501
+    case, tokens, request
+):
+    _call(case, tokens["portfolio"], request)

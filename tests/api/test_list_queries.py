@@ -43,6 +43,7 @@ PINNED: dict[str, int] = {
     "recommendation-list": 6,
     "consultation-list": 6,
     "agenda-item-list": 6,
+    "standard-agenda-item-list": 6,
     "note-list": 8,  # + goals, risks
     "action-point-list": 8,  # + goals, risks
     "iati-import-list": 6,
@@ -53,7 +54,11 @@ PINNED: dict[str, int] = {
     # (reviews, action points, consultations, budget lines, notes, goals, report versions).
     "my-work-list": 13,
     "reminder-list": 6,
-    "membership-list": 7,  # + whether the reader is a portfolio administrator
+    # Partnerships and their count, then their figures: the budget, goals, risks, the next
+    # consultation and review, and what is overdue (one query per kind of object its rules
+    # read).
+    "portfolio-list": 18,
+    "membership-list": 6,  # whether the reader is a portfolio administrator: with the roles
 }
 
 

@@ -16,7 +16,7 @@ from core.access import ROLE_CAPABILITIES, Capability
 from partnership.models import Membership
 from tests import factories
 
-from .resources import HOLDERS, ROLES, ROUTES, RULES, Route, Rule
+from .resources import HOLDERS, PORTFOLIO_ADMIN, ROLES, ROUTES, RULES, Route, Rule
 
 Role = Membership.Role
 
@@ -31,6 +31,8 @@ def _expected(role: str, rule: Rule, route: Route) -> set[int]:  # noqa: PLR0911
         return {401}
     safe = route.method == "get"
     capability = (rule.actions or {}).get(route.action) or (Capability.VIEW if safe else rule.write)
+    if capability == PORTFOLIO_ADMIN:
+        return {403}  # whatever the role, and before the body or the object is read
     if role == "outsider":
         if route.detail:
             return {404}
@@ -95,7 +97,10 @@ def test_a_non_member_who_may_write_nowhere_is_still_answered_as_a_non_member(
     response = getattr(api_login(user), route.method)(url, {}, format="json")
     capability = (rule.actions or {}).get(route.action) or rule.write
     may_write_elsewhere = elsewhere is not None and capability in ROLE_CAPABILITIES[elsewhere]
-    if route.detail:
+    if capability == PORTFOLIO_ADMIN:
+        # Refused before any object is looked up: the same for one that does not exist.
+        expected = {403}
+    elif route.detail:
         expected = {404}
     elif elsewhere is None or may_write_elsewhere:
         expected = {400}

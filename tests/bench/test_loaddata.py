@@ -19,7 +19,7 @@ from funding.models import (
     VoluntaryContribution,
 )
 from partnership.models import Document, GoalUpdate, Membership, Partnership, RiskAssessment
-from partnership.seed import IOM_SLUG
+from portfolio.seed import IOM_SLUG
 from reviews.models import ReportVersion, Review
 
 

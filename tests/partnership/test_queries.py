@@ -24,10 +24,10 @@ PINNED = {
     # + the funding summary, + the reviews and when they are due, + the data version
     # (core.caching), + what needs attention (one query per kind of object its rules read)
     f"/p/{SLUG}/": 18,
-    f"/p/{SLUG}/goals/": 5,
+    f"/p/{SLUG}/goals/": 6,  # + the retired goals
     # + action points and notes linked to the goal, + the review that fulfils it
     f"/p/{SLUG}/goals/4/": 13,
-    f"/p/{SLUG}/risks/": 7,
+    f"/p/{SLUG}/risks/": 8,  # + the retired risks
     f"/p/{SLUG}/risks/1/": 10,  # + action points and notes linked to the risk
     f"/p/{SLUG}/documents/": 5,
     # + the members for the person filter; the changes' count, keys, rows and names

@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from partnership import seed
 from partnership.models import Membership, OverallGoal, Partnership, Risk
+from portfolio import seed
 
 # Section 4.2, "Denmark has the following overall goals for the duration of this strategy".
 STRATEGY_GOALS = [

@@ -16,8 +16,8 @@ def _add_members(partnership, n):
         )
 
 
-# Session, user, roles, the partnership, the portfolio flag, the members.
-PINNED = {f"/p/{SLUG}/members/": 6}
+# Session, user, roles (with the portfolio flag, core.access), the partnership, the members.
+PINNED = {f"/p/{SLUG}/members/": 5}
 
 
 @pytest.mark.parametrize(("url", "pinned"), PINNED.items())

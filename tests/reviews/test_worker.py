@@ -22,8 +22,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from partnership import seed as partnership_seed
 from partnership.models import OverallGoal
+from portfolio import seed as portfolio_seed
 from reviews import seed, services, tasks
 from reviews.models import ReportVersion
 from tests import factories
@@ -138,7 +138,7 @@ def _wait_for_status(version_id: int, statuses: set[str], timeout: float, poll: 
 
 
 def _review_with_data(author):
-    partnership = partnership_seed.load()
+    partnership = portfolio_seed.load()
     review = seed.load_demo(partnership)
     for goal in OverallGoal.objects.filter(partnership=partnership):
         services.goal_assessment_save(

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnership', '0005_text_length_limits'),
+        ('partnership', '0007_retired_priority_areas_goals_risks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -830,5 +830,35 @@ class Migration(migrations.Migration):
             model_name='riskassessment',
             name='risk',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='partnership.risk', verbose_name='risk'),
+        ),
+        migrations.AlterField(
+            model_name='historicaloverallgoal',
+            name='retired_on',
+            field=models.DateField(blank=True, help_text='When it was retired: its history stays, it leaves what the strategy now holds.', null=True, verbose_name='retired on'),
+        ),
+        migrations.AlterField(
+            model_name='historicalpriorityarea',
+            name='retired_on',
+            field=models.DateField(blank=True, help_text='When it was retired: its history stays, it leaves what the strategy now holds.', null=True, verbose_name='retired on'),
+        ),
+        migrations.AlterField(
+            model_name='historicalrisk',
+            name='retired_on',
+            field=models.DateField(blank=True, help_text='When it was retired: its history stays, it leaves what the strategy now holds.', null=True, verbose_name='retired on'),
+        ),
+        migrations.AlterField(
+            model_name='overallgoal',
+            name='retired_on',
+            field=models.DateField(blank=True, help_text='When it was retired: its history stays, it leaves what the strategy now holds.', null=True, verbose_name='retired on'),
+        ),
+        migrations.AlterField(
+            model_name='priorityarea',
+            name='retired_on',
+            field=models.DateField(blank=True, help_text='When it was retired: its history stays, it leaves what the strategy now holds.', null=True, verbose_name='retired on'),
+        ),
+        migrations.AlterField(
+            model_name='risk',
+            name='retired_on',
+            field=models.DateField(blank=True, help_text='When it was retired: its history stays, it leaves what the strategy now holds.', null=True, verbose_name='retired on'),
         ),
     ]

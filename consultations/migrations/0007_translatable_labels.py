@@ -10,8 +10,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0003_text_length_limits'),
-        ('partnership', '0006_translatable_labels'),
+        ('consultations', '0006_retired_standard_agenda_items'),
+        ('partnership', '0008_translatable_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -475,5 +475,75 @@ class Migration(migrations.Migration):
             model_name='noterevision',
             name='written_by',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='written by'),
+        ),
+        migrations.AlterField(
+            model_name='historicalstandardagendaitem',
+            name='citation',
+            field=models.CharField(blank=True, max_length=200, verbose_name='citation'),
+        ),
+        migrations.AlterField(
+            model_name='historicalstandardagendaitem',
+            name='code',
+            field=models.CharField(help_text="The item's number in the strategy (iv) or a short name.", max_length=30, verbose_name='code'),
+        ),
+        migrations.AlterField(
+            model_name='historicalstandardagendaitem',
+            name='kind',
+            field=models.CharField(choices=[('standard', 'Standard item'), ('raised', 'Raised by Denmark')], default='standard', max_length=10, verbose_name='kind'),
+        ),
+        migrations.AlterField(
+            model_name='historicalstandardagendaitem',
+            name='order',
+            field=models.PositiveSmallIntegerField(verbose_name='order'),
+        ),
+        migrations.AlterField(
+            model_name='historicalstandardagendaitem',
+            name='partnership',
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='partnership.partnership', verbose_name='partnership'),
+        ),
+        migrations.AlterField(
+            model_name='historicalstandardagendaitem',
+            name='retired_on',
+            field=models.DateField(blank=True, help_text='When it was retired: consultations created later start without it.', null=True, verbose_name='retired on'),
+        ),
+        migrations.AlterField(
+            model_name='historicalstandardagendaitem',
+            name='title',
+            field=models.CharField(max_length=300, verbose_name='title'),
+        ),
+        migrations.AlterField(
+            model_name='standardagendaitem',
+            name='citation',
+            field=models.CharField(blank=True, max_length=200, verbose_name='citation'),
+        ),
+        migrations.AlterField(
+            model_name='standardagendaitem',
+            name='code',
+            field=models.CharField(help_text="The item's number in the strategy (iv) or a short name.", max_length=30, verbose_name='code'),
+        ),
+        migrations.AlterField(
+            model_name='standardagendaitem',
+            name='kind',
+            field=models.CharField(choices=[('standard', 'Standard item'), ('raised', 'Raised by Denmark')], default='standard', max_length=10, verbose_name='kind'),
+        ),
+        migrations.AlterField(
+            model_name='standardagendaitem',
+            name='order',
+            field=models.PositiveSmallIntegerField(verbose_name='order'),
+        ),
+        migrations.AlterField(
+            model_name='standardagendaitem',
+            name='partnership',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='standard_agenda', to='partnership.partnership', verbose_name='partnership'),
+        ),
+        migrations.AlterField(
+            model_name='standardagendaitem',
+            name='retired_on',
+            field=models.DateField(blank=True, help_text='When it was retired: consultations created later start without it.', null=True, verbose_name='retired on'),
+        ),
+        migrations.AlterField(
+            model_name='standardagendaitem',
+            name='title',
+            field=models.CharField(max_length=300, verbose_name='title'),
         ),
     ]

@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from partnership import seed
 from partnership.models import Membership
+from portfolio import seed
 
 DEMO_USERS = [
     ("desk", "Desk", "Officer", Membership.Role.DESK_OFFICER),
@@ -43,7 +43,7 @@ class Command(BaseCommand):
             # Each app may ship demo data of its own in <app>/seed.py:load_demo(partnership).
             for config in apps.get_app_configs():
                 module_name = f"{config.name}.seed"
-                if config.name == "partnership" or not importlib.util.find_spec(module_name):
+                if config.name == "portfolio" or not importlib.util.find_spec(module_name):
                     continue
                 module = importlib.import_module(module_name)
                 if hasattr(module, "load_demo"):

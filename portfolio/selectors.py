@@ -1,0 +1,351 @@
+"""Reads of the portfolio: a partnership's strategy as a strategy file holds it, and the
+portfolio of the partnerships a person sees with their figures."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from attention import selectors as attention_selectors
+from attention.selectors import Item as AttentionItem
+from consultations import selectors as consultation_selectors
+from consultations.models import Consultation, StandardAgendaItem
+from core import exports
+from core.access import Role, roles_of
+from funding import selectors as funding_selectors
+from funding.models import BudgetLine
+from funding.selectors import ZERO, BudgetTotals, YearTotals
+from partnership import access as partnership_access
+from partnership.models import (
+    Currency,
+    Document,
+    GoalStatus,
+    OverallGoal,
+    Partnership,
+    PriorityArea,
+    Risk,
+)
+from partnership.selectors import HeatCell
+from reviews import selectors as review_selectors
+from reviews.models import Review
+
+from . import strategy_file
+from .strategy_file import (
+    BUDGET,
+    DOCUMENTS,
+    FACT,
+    GOALS,
+    ORGANISATION,
+    PARTNERSHIP,
+    PRIORITY_AREAS,
+    RISKS,
+    STANDARD_AGENDA,
+    Entry,
+    Section,
+    Strategy,
+)
+
+
+def _entry(obj: object, section: Section, path: str) -> Entry:
+    return Entry(values={name: getattr(obj, name) for name in section.fields}, path=path)
+
+
+def _entries(objects: list, section: Section) -> list[Entry]:
+    return [_entry(obj, section, f"{section.name}[{i + 1}]") for i, obj in enumerate(objects)]
+
+
+def strategy_of(*, partnership: Partnership) -> Strategy:
+    """The partnership's strategy as it stands now, what was retired left out, in the terms
+    of a strategy file (eight queries): what a renewal copies, and what the download of its
+    file holds. A goal keeps its priority area unless the area was retired."""
+    organisation = partnership.organisation
+    current = {"partnership": partnership, "retired_on__isnull": True}
+    goals = []
+    for goal in OverallGoal.objects.filter(**current).select_related("priority_area"):
+        entry = _entry(goal, GOALS, f"goals[{len(goals) + 1}]")
+        area = goal.priority_area
+        entry.values["priority_area"] = area.number if area and not area.retired_on else None
+        goals.append(entry)
+    lines = BudgetLine.objects.filter(partnership=partnership).order_by("year", "component")
+    return Strategy(
+        organisation=_entry(organisation, ORGANISATION, "organisation"),
+        facts=_entries(list(organisation.facts.all()), FACT),
+        partnership=_entry(partnership, PARTNERSHIP, "partnership"),
+        priority_areas=_entries(list(PriorityArea.objects.filter(**current)), PRIORITY_AREAS),
+        goals=goals,
+        risks=_entries(list(Risk.objects.filter(**current)), RISKS),
+        budget=_entries(list(lines), BUDGET),
+        standard_agenda=_entries(
+            list(StandardAgendaItem.objects.filter(**current)), STANDARD_AGENDA
+        ),
+        documents=_entries(
+            list(Document.objects.filter(partnership=partnership).order_by("pk")), DOCUMENTS
+        ),
+    )
+
+
+def strategy_file_of(*, partnership: Partnership) -> bytes:
+    """The partnership's strategy file (``strategy_of``), as a user downloads it."""
+    return strategy_file.dump(strategy_of(partnership=partnership))
+
+
+@dataclass(frozen=True)
+class RenewalCopies:
+    """What a renewal of the partnership carries over, counted."""
+
+    priority_areas: int
+    goals: int
+    risks: int
+    agenda_items: int
+    budget_components: int
+
+
+def renewal_copies(*, partnership: Partnership) -> RenewalCopies:
+    """What ``services.partnership_renew`` would copy, the retired left out (one query)."""
+
+    def count(model, field: str = "pk", **current: Any) -> Subquery:
+        return Subquery(
+            model.objects.filter(partnership=OuterRef("pk"), **current)
+            .order_by()
+            .values("partnership")
+            .annotate(n=Count(field, distinct=True))
+            .values("n"),
+            output_field=IntegerField(),
+        )
+
+    row = (
+        Partnership.objects.filter(pk=partnership.pk)
+        .annotate(
+            areas=Coalesce(count(PriorityArea, retired_on__isnull=True), 0),
+            goal_count=Coalesce(count(OverallGoal, retired_on__isnull=True), 0),
+            risk_count=Coalesce(count(Risk, retired_on__isnull=True), 0),
+            agenda_count=Coalesce(count(StandardAgendaItem, retired_on__isnull=True), 0),
+            components=Coalesce(count(BudgetLine, "component"), 0),
+        )
+        .values("areas", "goal_count", "risk_count", "agenda_count", "components")
+        .get()
+    )
+    return RenewalCopies(
+        priority_areas=row["areas"],
+        goals=row["goal_count"],
+        risks=row["risk_count"],
+        agenda_items=row["agenda_count"],
+        budget_components=row["components"],
+    )
+
+
+# --- The portfolio view ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PortfolioFilters:
+    """What the portfolio is narrowed to: an organisation (by acronym), a status, a year of
+    the period."""
+
+    organisation: str = ""
+    status: str = ""
+    year: int | None = None
+
+
+RISK_BANDS = ("high", "medium", "low", "not_assessed")
+
+
+@dataclass
+class PartnershipFigures:
+    """One partnership of the portfolio, with what the portfolio shows of it."""
+
+    partnership: Partnership
+    role: Role | None
+    years: list[YearTotals]
+    goal_counts: list[tuple[str, str, int]]  # (status, label, count), in the statuses' order
+    risk_bands: dict[str, int]  # RISK_BANDS: the latest residual rating's band
+    next_consultation: Consultation | None
+    next_review: Review | None
+    overdue: list[AttentionItem]
+
+    @property
+    def planned(self) -> Decimal:
+        return sum((y.planned for y in self.years), ZERO)
+
+    @property
+    def committed(self) -> Decimal:
+        return sum((y.committed for y in self.years), ZERO)
+
+    @property
+    def disbursed(self) -> Decimal:
+        return sum((y.disbursed for y in self.years), ZERO)
+
+    @property
+    def goal_total(self) -> int:
+        return sum(count for _, _, count in self.goal_counts)
+
+    @property
+    def risk_total(self) -> int:
+        return sum(self.risk_bands.values())
+
+
+@dataclass
+class Portfolio:
+    """The partnerships the user sees, as the filters narrow them, and the DKK budget of
+    them all per year."""
+
+    partnerships: list[PartnershipFigures]
+    years: BudgetTotals
+
+
+def _band(likelihood: int | None, impact: int | None) -> str:
+    if not likelihood or not impact:
+        return "not_assessed"
+    return HeatCell(likelihood, impact, []).band
+
+
+def portfolio_partnerships(*, user: Any, filters: PortfolioFilters) -> QuerySet[Partnership]:
+    """The partnerships of the portfolio the user sees (every one, for a portfolio
+    administrator), as the filters narrow them, newest first."""
+    partnerships = partnership_access.partnerships.visible(user).order_by("-start_date", "title")
+    if filters.organisation:
+        partnerships = partnerships.filter(organisation__acronym__iexact=filters.organisation)
+    if filters.status:
+        partnerships = partnerships.filter(status=filters.status)
+    if filters.year is not None:
+        partnerships = partnerships.filter(
+            start_date__year__lte=filters.year, end_date__year__gte=filters.year
+        )
+    return partnerships
+
+
+def portfolio_acronyms(*, user: Any) -> list[str]:
+    """The acronyms of the organisations of the partnerships the user sees (one query)."""
+    visible = partnership_access.partnerships.visible(user)
+    return sorted(set(visible.values_list("organisation__acronym", flat=True)))
+
+
+def _goal_counts(ids: list[int]) -> dict[int, Counter]:
+    counts: dict[int, Counter] = defaultdict(Counter)
+    goals = (
+        OverallGoal.objects.filter(partnership_id__in=ids, retired_on__isnull=True)
+        .with_current_status()
+        .values_list("partnership_id", "current_status")
+    )
+    for partnership_id, status in goals:
+        counts[partnership_id][status] += 1
+    return counts
+
+
+def _risk_bands(ids: list[int]) -> dict[int, Counter]:
+    bands: dict[int, Counter] = defaultdict(Counter)
+    risks = (
+        Risk.objects.filter(partnership_id__in=ids, retired_on__isnull=True)
+        .with_latest_assessment()
+        .values_list("partnership_id", "latest_residual_likelihood", "latest_residual_impact")
+    )
+    for partnership_id, likelihood, impact in risks:
+        bands[partnership_id][_band(likelihood, impact)] += 1
+    return bands
+
+
+def portfolio_figures(
+    *, user: Any, partnerships: list[Partnership], year: int | None = None
+) -> list[PartnershipFigures]:
+    """What the portfolio shows of each partnership, read for all of them at once: its
+    budget per year (only ``year``'s, if given), goals by status, risks by residual rating,
+    the next consultation and review, what is overdue (thirteen queries, however many
+    partnerships)."""
+    ids = [p.pk for p in partnerships]
+    if not ids:
+        return []
+    roles = roles_of(user)
+    budgets = funding_selectors.budget_totals_by_partnership_and_year(partnership_ids=ids)
+    goals = _goal_counts(ids)
+    risks = _risk_bands(ids)
+    consultations = consultation_selectors.next_consultations(partnership_ids=ids)
+    reviews = review_selectors.next_reviews(partnership_ids=ids)
+    overdue: dict[int, list[AttentionItem]] = defaultdict(list)
+    for item in attention_selectors.attention_items(partnership_ids=ids):
+        if item.overdue:
+            overdue[item.partnership.pk].append(item)
+    figures = []
+    for partnership in partnerships:
+        years = budgets.get(partnership.pk, {})
+        figures.append(
+            PartnershipFigures(
+                partnership=partnership,
+                role=Role(roles[partnership.pk]) if partnership.pk in roles else None,
+                years=[
+                    years.get(y) or YearTotals(year=y, annual_amount=partnership.annual_amount)
+                    for y in partnership.years
+                    if year is None or y == year
+                ],
+                goal_counts=[
+                    (value, label, goals[partnership.pk][value])
+                    for value, label in GoalStatus.choices
+                ],
+                risk_bands={band: risks[partnership.pk][band] for band in RISK_BANDS},
+                next_consultation=consultations.get(partnership.pk),
+                next_review=reviews.get(partnership.pk),
+                overdue=overdue[partnership.pk],
+            )
+        )
+    return figures
+
+
+def portfolio_years(figures: list[PartnershipFigures]) -> BudgetTotals:
+    """The DKK budget of the partnerships per year, against the annual amounts of those in
+    DKK running that year."""
+    years: dict[int, YearTotals] = {}
+    for row in figures:
+        for figure in row.years:
+            total = years.setdefault(figure.year, YearTotals(year=figure.year, annual_amount=ZERO))
+            total.add(figure)
+            if row.partnership.currency == Currency.DKK:
+                total.annual_amount += row.partnership.annual_amount
+    return BudgetTotals(currency=Currency.DKK, years=[years[y] for y in sorted(years)])
+
+
+def portfolio(*, user: Any, filters: PortfolioFilters) -> Portfolio:
+    """The portfolio page's and export's figures (fourteen queries, however many
+    partnerships)."""
+    partnerships = list(
+        portfolio_partnerships(user=user, filters=filters).select_related("organisation")
+    )
+    figures = portfolio_figures(user=user, partnerships=partnerships, year=filters.year)
+    return Portfolio(partnerships=figures, years=portfolio_years(figures))
+
+
+CENT = Decimal("0.01")
+EXPORT_HEADERS = [
+    "Partnership", "Slug", "Organisation", "Start", "End", "Status", "Your role",
+    "Annual amount", "Currency", "Planned (DKK)", "Committed (DKK)", "Disbursed (DKK)",
+    *(f"Goals: {label}" for _, label in GoalStatus.choices),
+    "Risks: high", "Risks: medium", "Risks: low", "Risks: not assessed",
+    "Next consultation", "Next review", "Next review due", "Overdue",
+]  # fmt: skip
+
+
+def portfolio_table(portfolio: Portfolio) -> exports.Table:
+    """The portfolio as one row a partnership, for CSV and XLSX."""
+
+    def row(figures: PartnershipFigures) -> list[Any]:
+        p, consultation, review = (
+            figures.partnership, figures.next_consultation, figures.next_review,
+        )  # fmt: skip
+        return [
+            p.title, p.slug, p.organisation.acronym, p.start_date, p.end_date,
+            p.get_status_display(), figures.role.label if figures.role else "",
+            p.annual_amount, p.currency,
+            *(amount.quantize(CENT) for amount in (figures.planned, figures.committed,
+                                                   figures.disbursed)),
+            *(count for _, _, count in figures.goal_counts),
+            *(figures.risk_bands[band] for band in RISK_BANDS),
+            consultation.year if consultation else "",
+            review.title if review else "",
+            review.due_date if review and review.due_date else "",
+            "; ".join(item.title for item in figures.overdue),
+        ]  # fmt: skip
+
+    return exports.Table("portfolio", EXPORT_HEADERS, (row(f) for f in portfolio.partnerships))

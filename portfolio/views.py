@@ -1,0 +1,203 @@
+"""Pages of the portfolio: new partnerships (from the form, from a strategy file, or
+renewing one), a partnership's strategy file. Views fetch through ``access`` and write
+through the services; they hold no rules of their own."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core import exports
+from core.access import is_portfolio_admin
+from core.views import add_form_errors, form_status
+from funding.charts import budget_chart
+from partnership import access as partnership_access
+from partnership import services as partnership_services
+
+from . import access, selectors, services
+from .forms import PartnershipCreateForm, PortfolioFilterForm, RenewForm, StrategyFileForm
+from .strategy_file import StrategyFileError
+
+
+@require_http_methods(["GET", "POST"])
+def partnership_create(request: HttpRequest) -> HttpResponse:
+    access.check_portfolio_admin(request.user)
+    form = PartnershipCreateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.partnership_data()
+        organisation = form.cleaned_data["organisation"]
+        try:
+            if organisation is not None:
+                partnership = partnership_services.partnership_create(
+                    by=request.user, organisation=organisation, **data
+                )
+            else:
+                partnership = partnership_services.partnership_create_with_organisation(
+                    by=request.user,
+                    new_organisation={
+                        "name": form.cleaned_data["new_organisation_name"],
+                        "acronym": form.cleaned_data["new_organisation_acronym"],
+                    },
+                    **data,
+                )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            status = partnership.get_status_display().lower()
+            messages.success(request, f"“{partnership.title}” was created as a {status}.")
+            return redirect(partnership.get_absolute_url())
+    context = {"form": form, "cancel": reverse("portfolio:overview")}
+    return render(request, "portfolio/partnership_create.html", context, status=form_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+def partnership_import(request: HttpRequest) -> HttpResponse:
+    access.check_portfolio_admin(request.user)
+    form = StrategyFileForm(request.POST or None, request.FILES or None)
+    file_errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            saved = services.strategy_import(
+                content=upload.read(), filename=upload.name, by=request.user
+            )
+        except StrategyFileError as error:
+            file_errors = error.errors
+            form.add_error("file", "The file was not loaded: its problems are listed above.")
+        else:
+            partnership = saved.partnership
+            used = " (the organisation as already recorded)" if saved.organisation_existed else ""
+            messages.success(
+                request, f"“{partnership.title}” was created from {upload.name}{used}."
+            )
+            return redirect(partnership.get_absolute_url())
+    context = {"form": form, "file_errors": file_errors, "cancel": reverse("portfolio:overview")}
+    return render(request, "portfolio/partnership_import.html", context, status=form_status(form))
+
+
+def _next_period(partnership) -> tuple[dt.date, dt.date]:
+    """As long as the old period, starting the day after it ends."""
+    start = partnership.end_date + dt.timedelta(days=1)
+    years = partnership.end_date.year - partnership.start_date.year + 1
+    try:
+        end = start.replace(year=start.year + years) - dt.timedelta(days=1)
+    except ValueError:  # 29 February
+        end = start.replace(year=start.year + years, day=28)
+    return start, end
+
+
+@require_http_methods(["GET", "POST"])
+def partnership_renew(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = access.partnership_to_renew(user=request.user, slug=slug)
+    start, end = _next_period(partnership)
+    form = RenewForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"start_date": start, "end_date": end},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            renewal = services.partnership_renew(
+                partnership=partnership, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"“{renewal.title}” was created as a draft, with the strategy of "
+                f"“{partnership.title}” to start from.",
+            )
+            return redirect(renewal.get_absolute_url())
+    context = {
+        "partnership": partnership,
+        "form": form,
+        "copied": selectors.renewal_copies(partnership=partnership),
+    }
+    return render(request, "portfolio/partnership_renew.html", context, status=form_status(form))
+
+
+@require_GET
+def strategy_download(request: HttpRequest, slug: str) -> HttpResponse:
+    """The partnership's strategy as a strategy file: to keep, or to edit and load as
+    another partnership's."""
+    partnership = partnership_access.partnerships.get(user=request.user, slug=slug)
+    response = HttpResponse(
+        selectors.strategy_file_of(partnership=partnership),
+        content_type="application/yaml; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{partnership.slug}.yaml"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+PORTFOLIO_EXPORTS = {
+    "csv": (exports.to_csv, "text/csv; charset=utf-8"),
+    "xlsx": (
+        exports.to_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+}
+
+
+def _portfolio(request: HttpRequest) -> tuple[PortfolioFilterForm, selectors.Portfolio | None]:
+    """The filters as given, and the portfolio they select (None while they are wrong)."""
+    form = PortfolioFilterForm(
+        request.GET or None, acronyms=selectors.portfolio_acronyms(user=request.user)
+    )
+    if form.is_bound and not form.is_valid():
+        return form, None
+    values = form.cleaned_data if form.is_bound else {}
+    filters = selectors.PortfolioFilters(
+        organisation=values.get("organisation") or "",
+        status=values.get("status") or "",
+        year=values.get("year"),
+    )
+    return form, selectors.portfolio(user=request.user, filters=filters)
+
+
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    """Every partnership the person sees (all, for a portfolio administrator) with its
+    figures, narrowed by organisation, status and year."""
+    form, portfolio = _portfolio(request)
+    query = urlencode([(k, v) for k, v in request.GET.items() if k in form.fields and v])
+    chart = ""
+    if portfolio is not None and portfolio.years.years:
+        chart = budget_chart(
+            portfolio.years,
+            title_id="portfolio-chart-title",
+            annual_label="Agreements’ annual amounts",
+        )
+    context = {
+        "filters": form,
+        "portfolio": portfolio,
+        "query": query,
+        "year": form.cleaned_data.get("year") if portfolio is not None and form.is_bound else None,
+        "portfolio_admin": is_portfolio_admin(request.user),
+        "chart": chart,
+    }
+    status = 200 if portfolio is not None else 400
+    return render(request, "portfolio/overview.html", context, status=status)
+
+
+@require_GET
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The portfolio the filters select, a row a partnership, as CSV or XLSX."""
+    if fmt not in PORTFOLIO_EXPORTS:
+        raise Http404("No such export.")
+    _, portfolio = _portfolio(request)
+    if portfolio is None:
+        return overview(request)
+    write, content_type = PORTFOLIO_EXPORTS[fmt]
+    response = HttpResponse(write(selectors.portfolio_table(portfolio)), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="portfolio.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    return response
