@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status
 from rest_framework.decorators import action
@@ -52,7 +53,7 @@ class RetiredFilter(FilterSet):
 
     retired = BooleanFilter(
         method="filter_retired",
-        label="Only the retired (true) or only those the strategy now holds (false)",
+        label=_("Only the retired (true) or only those the strategy now holds (false)"),
     )
 
     def filter_retired(self, queryset, name, value):

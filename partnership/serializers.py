@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.i18n import lazy_format
 from core.serializers import (
     ReasonField,
     UsernameField,
@@ -234,11 +235,13 @@ class OrganisationField(serializers.Field):
     it); read as its acronym."""
 
     default_error_messages = {
-        "unknown": "No organisation named {value} is recorded: name a new one with "
-        "new_organisation_name and new_organisation_acronym.",
-        "ambiguous": "More than one organisation has the acronym {value}: give the name.",
-        "invalid": "Give the organisation's name or acronym.",
-        "max_length": "Ensure this field has no more than {max_length} characters.",
+        "unknown": _(
+            "No organisation named {value} is recorded: name a new one with "
+            "new_organisation_name and new_organisation_acronym."
+        ),
+        "ambiguous": _("More than one organisation has the acronym {value}: give the name."),
+        "invalid": _("Give the organisation's name or acronym."),
+        "max_length": _("Ensure this field has no more than {max_length} characters."),
     }
 
     def to_internal_value(self, data) -> Organisation:
@@ -266,21 +269,21 @@ class PartnershipCreateSerializer(serializers.ModelSerializer):
     (``organisation``) or a new one (``new_organisation_name`` and ``_acronym``)."""
 
     organisation = OrganisationField(
-        required=False, help_text="An organisation already recorded: its name or acronym."
+        required=False, help_text=_("An organisation already recorded: its name or acronym.")
     )
     new_organisation_name = serializers.CharField(max_length=200, required=False, write_only=True)
     new_organisation_acronym = serializers.CharField(max_length=20, required=False, write_only=True)
     slug = serializers.SlugField(
         max_length=80,
         required=False,
-        help_text="Made from the donor, the organisation's acronym and the years if absent.",
+        help_text=_("Made from the donor, the organisation's acronym and the years if absent."),
     )
     donor = serializers.CharField(max_length=200, required=False, default=DEFAULT_DONOR)
     annual_amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
     status = serializers.ChoiceField(
         choices=Partnership.Status.choices,
         default=Partnership.Status.DRAFT,
-        help_text="A new partnership is a draft unless it is agreed already.",
+        help_text=_("A new partnership is a draft unless it is agreed already."),
     )
     # In words, as the strategy is dated ("December 2020"): not a date the app compares.
     strategy_issued = serializers.CharField(
@@ -288,12 +291,15 @@ class PartnershipCreateSerializer(serializers.ModelSerializer):
         max_length=40,
         required=False,
         allow_blank=True,
-        help_text="When the strategy is dated, in its words (December 2020).",
+        help_text=_("When the strategy is dated, in its words (December 2020)."),
     )
     strategy_document = serializers.FileField(
         required=False,
         write_only=True,
-        help_text=f"The strategy: {ALLOWED_DESCRIPTION}, at most 25 MB (a multipart request).",
+        help_text=lazy_format(
+            _("The strategy: %(allowed_description)s, at most 25 MB (a multipart request)."),
+            allowed_description=ALLOWED_DESCRIPTION,
+        ),
     )
 
     class Meta:
@@ -329,14 +335,21 @@ class PartnershipCreateSerializer(serializers.ModelSerializer):
         if "organisation" in attrs:
             if named or acronym:
                 raise serializers.ValidationError(
-                    {"organisation": "Name an organisation already recorded or a new one, "
-                     "not both."}
-                )  # fmt: skip
+                    {
+                        "organisation": _(
+                            "Name an organisation already recorded or a new one, not both."
+                        )
+                    }
+                )
         elif not named or not acronym:
             raise serializers.ValidationError(
-                {"organisation": "Name an organisation already recorded, or give "
-                 "new_organisation_name and new_organisation_acronym."}
-            )  # fmt: skip
+                {
+                    "organisation": _(
+                        "Name an organisation already recorded, or give "
+                        "new_organisation_name and new_organisation_acronym."
+                    )
+                }
+            )
         return attrs
 
 
@@ -345,7 +358,7 @@ class _NewInPartnership(serializers.ModelSerializer):
     in that partnership)."""
 
     partnership = VisibleSlugRelatedField(
-        object_access=access.partnerships, help_text="The slug of the partnership it belongs to."
+        object_access=access.partnerships, help_text=_("The slug of the partnership it belongs to.")
     )
 
 

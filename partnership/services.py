@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -89,9 +90,15 @@ def partnership_update(
     if status not in STATUS_MOVES[Status(partnership.status)]:
         raise ValidationError(
             {
-                "status": f"{partnership.title} is {partnership.get_status_display().lower()}:"
-                f" it cannot become {Status(status).label.lower()}. A draft becomes active, an "
-                "active partnership closed."
+                "status": _(
+                    "%(title)s is %(status)s: it cannot become %(new_status)s. A draft becomes "
+                    "active, an active partnership closed."
+                )
+                % {
+                    "title": partnership.title,
+                    "status": partnership.get_status_display().lower(),
+                    "new_status": Status(status).label.lower(),
+                }
             }
         )
     return record_update(instance=partnership, data=changes, reason=reason, by=by)
@@ -128,7 +135,9 @@ def organisation_create(
     """A multilateral organisation the ministry may hold partnerships with."""
     name = name.strip()
     if Organisation.objects.filter(name__iexact=name).exists():
-        raise ValidationError({"name": f"{name} is already recorded: choose it instead."})
+        raise ValidationError(
+            {"name": _("%(name)s is already recorded: choose it instead.") % {"name": name}}
+        )
     organisation = Organisation(
         name=name,
         acronym=acronym.strip(),
@@ -195,7 +204,10 @@ def partnership_create(
         )
     if slug and Partnership.objects.filter(slug=slug).exists():
         raise ValidationError(
-            {"slug": f"The slug {slug} is taken by another partnership: give one of its own."}
+            {
+                "slug": _("The slug %(slug)s is taken by another partnership: give one of its own.")
+                % {"slug": slug}
+            }
         )
     partnership = Partnership(
         organisation=organisation,
@@ -255,14 +267,32 @@ def partnership_create_with_organisation(
 def _check_open(partnership: Partnership) -> None:
     """A closed partnership's strategy is kept as it ended."""
     if partnership.status == Status.CLOSED:
-        raise ValidationError(f"{partnership.title} is closed: its strategy is kept as it ended.")
+        raise ValidationError(
+            _("%(title)s is closed: its strategy is kept as it ended.")
+            % {"title": partnership.title}
+        )
+
+
+def _priority_area_name(area: PriorityArea) -> str:
+    return _("Priority area %(number)s") % {"number": area.number}
+
+
+def _goal_name(goal: OverallGoal) -> str:
+    return _("Goal %(number)s") % {"number": goal.number}
+
+
+def _risk_name(risk: Risk) -> str:
+    return _("Risk %(number)s") % {"number": risk.number}
 
 
 def _check_current(record: Any, name: str) -> None:
     """A closed partnership's strategy, and what was retired from it, stay as they were."""
     _check_open(record.partnership)
     if record.retired_on is not None:
-        raise ValidationError(f"{name} was retired on {record.retired_on:%-d %B %Y}.")
+        raise ValidationError(
+            _("%(name)s was retired on %(date)s.")
+            % {"name": name, "date": date_format(record.retired_on)}
+        )
 
 
 def _check_area(partnership_id: int, area: PriorityArea | None, current_id: int | None = None):
@@ -276,7 +306,10 @@ def _check_area(partnership_id: int, area: PriorityArea | None, current_id: int 
         )
     if area.retired_on is not None and area.pk != current_id:
         raise ValidationError(
-            {"priority_area": f"Priority area {area.number} was retired: choose a current one."}
+            {
+                "priority_area": _("Priority area %(number)s was retired: choose a current one.")
+                % {"number": area.number}
+            }
         )
 
 
@@ -406,7 +439,7 @@ def priority_area_update(
 ) -> PriorityArea:
     """Change a priority area's text (``PRIORITY_AREA_FIELDS``)."""
     _only(PRIORITY_AREA_FIELDS, changes)
-    _check_current(priority_area, f"Priority area {priority_area.number}")
+    _check_current(priority_area, _priority_area_name(priority_area))
     return record_update(instance=priority_area, data=changes, reason=reason, by=by)
 
 
@@ -416,7 +449,7 @@ def goal_update(
     """Change a goal's text and indicator (``GOAL_FIELDS``). Its priority area must be one
     of the goal's partnership."""
     _only(GOAL_FIELDS, changes)
-    _check_current(goal, f"Goal {goal.number}")
+    _check_current(goal, _goal_name(goal))
     _check_area(goal.partnership_id, changes.get("priority_area"), goal.priority_area_id)
     return record_update(instance=goal, data=changes, reason=reason, by=by)
 
@@ -424,7 +457,7 @@ def goal_update(
 def risk_update(*, risk: Risk, by: Any, changes: Mapping[str, Any], reason: str = "") -> Risk:
     """Change a risk's text (``RISK_FIELDS``)."""
     _only(RISK_FIELDS, changes)
-    _check_current(risk, f"Risk {risk.number}")
+    _check_current(risk, _risk_name(risk))
     return record_update(instance=risk, data=changes, reason=reason, by=by)
 
 
@@ -454,7 +487,9 @@ def goal_update_create(
     :func:`document_create`) is a document uploaded with it as further evidence: both are
     saved, or neither (its errors name the fields ``new_document_<field>``)."""
     if goal.retired_on is not None:
-        raise ValidationError(f"Goal {goal.number} was retired: its timeline is closed.")
+        raise ValidationError(
+            _("Goal %(number)s was retired: its timeline is closed.") % {"number": goal.number}
+        )
     evidence = list(evidence)
     foreign = [doc for doc in evidence if doc.partnership_id != goal.partnership_id]
     if foreign:
@@ -510,7 +545,12 @@ def risk_assessment_create(
     response: str,
 ) -> RiskAssessment:
     if risk.retired_on is not None:
-        raise ValidationError({"risk": f"Risk {risk.number} was retired: it is assessed no more."})
+        raise ValidationError(
+            {
+                "risk": _("Risk %(number)s was retired: it is assessed no more.")
+                % {"number": risk.number}
+            }
+        )
     assessment = RiskAssessment(
         risk=risk,
         author=by,
@@ -584,19 +624,17 @@ def _retire(record: Any, *, name: str, by: Any, reason: str) -> Any:
 @transaction.atomic
 def priority_area_retire(*, priority_area: PriorityArea, by: Any, reason: str) -> PriorityArea:
     """Retire a priority area; its goals keep it as theirs."""
-    return _retire(
-        priority_area, name=f"Priority area {priority_area.number}", by=by, reason=reason
-    )
+    return _retire(priority_area, name=_priority_area_name(priority_area), by=by, reason=reason)
 
 
 @transaction.atomic
 def goal_retire(*, goal: OverallGoal, by: Any, reason: str) -> OverallGoal:
     """Retire a goal: its timeline and history stay readable, it leaves the goal tracker's
     totals, takes no further updates and is not carried into a renewal."""
-    return _retire(goal, name=f"Goal {goal.number}", by=by, reason=reason)
+    return _retire(goal, name=_goal_name(goal), by=by, reason=reason)
 
 
 @transaction.atomic
 def risk_retire(*, risk: Risk, by: Any, reason: str) -> Risk:
     """Retire a risk: its assessments stay readable, it leaves the risk list and heat map."""
-    return _retire(risk, name=f"Risk {risk.number}", by=by, reason=reason)
+    return _retire(risk, name=_risk_name(risk), by=by, reason=reason)

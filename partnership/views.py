@@ -320,7 +320,7 @@ def _record_create(
     create: Any,
     *,
     title: str,
-    noun: str,
+    added: str,
     back: str = "partnership:dashboard",
 ) -> HttpResponse:
     """The page of a new priority area, goal or risk: the record's form, its service."""
@@ -335,7 +335,7 @@ def _record_create(
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, f"{noun} {record.number} was added.")
+            messages.success(request, added % {"number": record.number})
             return redirect(getattr(record, "get_absolute_url", partnership.get_absolute_url)())
     return _record_form(request, partnership, form, title=title, back=reverse(back, args=[slug]))
 
@@ -344,7 +344,7 @@ def _record_create(
 def priority_area_create(request: HttpRequest, slug: str) -> HttpResponse:
     return _record_create(
         request, slug, PriorityAreaForm, services.priority_area_create,
-        title="Add a priority area", noun="Priority area",
+        title=_("Add a priority area"), added=_("Priority area %(number)s was added."),
     )  # fmt: skip
 
 
@@ -352,7 +352,8 @@ def priority_area_create(request: HttpRequest, slug: str) -> HttpResponse:
 def goal_create(request: HttpRequest, slug: str) -> HttpResponse:
     return _record_create(
         request, slug, GoalForm, services.goal_create,
-        title="Add an overall goal", noun="Goal", back="partnership:goal-list",
+        title=_("Add an overall goal"), added=_("Goal %(number)s was added."),
+        back="partnership:goal-list",
     )  # fmt: skip
 
 
@@ -360,7 +361,8 @@ def goal_create(request: HttpRequest, slug: str) -> HttpResponse:
 def risk_create(request: HttpRequest, slug: str) -> HttpResponse:
     return _record_create(
         request, slug, RiskForm, services.risk_create,
-        title="Add a risk", noun="Risk", back="partnership:risk-list",
+        title=_("Add a risk"), added=_("Risk %(number)s was added."),
+        back="partnership:risk-list",
     )  # fmt: skip
 
 
@@ -376,15 +378,15 @@ def _retire_page(
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, f"{name} was retired.")
+            messages.success(request, _("%(name)s was retired.") % {"name": name})
             return redirect(back)
     return confirm_page(
         request,
         record.partnership,
-        title=f"Retire {name.lower()}",
+        title=_("Retire %(name)s") % {"name": name.lower()},
         consequences=consequences,
         form=form,
-        confirm_label="Retire",
+        confirm_label=_("Retire"),
         back=back,
     )
 
@@ -398,13 +400,15 @@ def goal_retire(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         request,
         goal,
         lambda g, **kw: services.goal_retire(goal=g, **kw),
-        name=f"Goal {goal.number}",
+        name=_("Goal %(number)s") % {"number": goal.number},
         consequences=[
-            "take it out of the goal tracker and its totals, the dashboard and the review "
-            "assessments to come;",
-            "close its timeline: it takes no further updates;",
-            "keep its updates and its history, readable on its page;",
-            "leave it out when the strategy is renewed.",
+            _(
+                "take it out of the goal tracker and its totals, the dashboard and the review "
+                "assessments to come;"
+            ),
+            _("close its timeline: it takes no further updates;"),
+            _("keep its updates and its history, readable on its page;"),
+            _("leave it out when the strategy is renewed."),
         ],
     )
 
@@ -418,11 +422,11 @@ def risk_retire(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         request,
         risk,
         lambda r, **kw: services.risk_retire(risk=r, **kw),
-        name=f"Risk {risk.number}",
+        name=_("Risk %(number)s") % {"number": risk.number},
         consequences=[
-            "take it off the risk list and the heat map: it is assessed no more;",
-            "keep its assessments and its history, readable on its page;",
-            "leave it out when the strategy is renewed.",
+            _("take it off the risk list and the heat map: it is assessed no more;"),
+            _("keep its assessments and its history, readable on its page;"),
+            _("leave it out when the strategy is renewed."),
         ],
     )
 
@@ -436,11 +440,11 @@ def priority_area_retire(request: HttpRequest, slug: str, number: int) -> HttpRe
         request,
         area,
         lambda a, **kw: services.priority_area_retire(priority_area=a, **kw),
-        name=f"Priority area {area.number}",
+        name=_("Priority area %(number)s") % {"number": area.number},
         consequences=[
-            "take it off the dashboard; its goals keep it as theirs;",
-            "offer it no more for new or changed goals;",
-            "keep its history, and leave it out when the strategy is renewed.",
+            _("take it off the dashboard; its goals keep it as theirs;"),
+            _("offer it no more for new or changed goals;"),
+            _("keep its history, and leave it out when the strategy is renewed."),
         ],
     )
 
