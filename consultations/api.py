@@ -324,7 +324,7 @@ class ActionPointViewSet(
 class StandardAgendaItemFilter(FilterSet):
     retired = BooleanFilter(
         method="filter_retired",
-        label="Only the retired (true) or only those in force (false)",
+        label=_("Only the retired (true) or only those in force (false)"),
     )
 
     class Meta:

@@ -252,5 +252,5 @@ class StandardAgendaItemCreateSerializer(StandardAgendaItemSerializer):
 
     partnership = VisibleSlugRelatedField(
         object_access=partnership_access.partnerships,
-        help_text="The slug of the partnership whose standard agenda it joins.",
+        help_text=_("The slug of the partnership whose standard agenda it joins."),
     )

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.reasons import clean_reason
@@ -131,10 +132,16 @@ def standard_agenda_item_create(
     created from now on start with it."""
     if partnership.status == Partnership.Status.CLOSED:
         raise ValidationError(
-            f"{partnership.title} is closed: its standard agenda is kept as it ended."
+            _("%(title)s is closed: its standard agenda is kept as it ended.")
+            % {"title": partnership.title}
         )
     if StandardAgendaItem.objects.filter(partnership=partnership, code=code.strip()).exists():
-        raise ValidationError({"code": f"The standard agenda has an item {code.strip()} already."})
+        raise ValidationError(
+            {
+                "code": _("The standard agenda has an item %(code)s already.")
+                % {"code": code.strip()}
+            }
+        )
     last = StandardAgendaItem.objects.filter(partnership=partnership).aggregate(m=Max("order"))
     item = StandardAgendaItem(
         partnership=partnership,
@@ -158,10 +165,14 @@ STANDARD_AGENDA_FIELDS = ("code", "title", "kind")
 def _check_standard_item(item: StandardAgendaItem) -> None:
     if item.partnership.status == Partnership.Status.CLOSED:
         raise ValidationError(
-            f"{item.partnership.title} is closed: its standard agenda is kept as it ended."
+            _("%(title)s is closed: its standard agenda is kept as it ended.")
+            % {"title": item.partnership.title}
         )
     if item.retired_on is not None:
-        raise ValidationError(f"Item {item.code} was retired on {item.retired_on:%-d %B %Y}.")
+        raise ValidationError(
+            _("Item %(code)s was retired on %(date)s.")
+            % {"code": item.code, "date": date_format(item.retired_on)}
+        )
 
 
 @transaction.atomic

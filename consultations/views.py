@@ -691,7 +691,9 @@ def standard_agenda(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, f"Item {item.code} was added to the standard agenda.")
+            messages.success(
+                request, _("Item %(code)s was added to the standard agenda.") % {"code": item.code}
+            )
             return redirect("consultations:standard-agenda", slug=slug)
     items = selectors.standard_agenda_with_retired(partnership=partnership)
     context = partnership_context(
@@ -725,7 +727,11 @@ def standard_agenda_item_edit(request: HttpRequest, slug: str, pk: int) -> HttpR
             messages.success(request, saved_message(form.changes()))
             return redirect(back)
     context = partnership_context(
-        request, item.partnership, form=form, title=f"Edit item {item.code}", back=back
+        request,
+        item.partnership,
+        form=form,
+        title=_("Edit item %(code)s") % {"code": item.code},
+        back=back,
     )
     return render(request, "partnership/record_form.html", context, status=form_status(form))
 
@@ -745,18 +751,21 @@ def standard_agenda_item_retire(request: HttpRequest, slug: str, pk: int) -> Htt
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, f"Item {item.code} was retired from the standard agenda.")
+            messages.success(
+                request,
+                _("Item %(code)s was retired from the standard agenda.") % {"code": item.code},
+            )
             return redirect(back)
     return confirm_page(
         request,
         item.partnership,
-        title=f"Retire item {item.code} from the standard agenda",
+        title=_("Retire item %(code)s from the standard agenda") % {"code": item.code},
         consequences=[
-            "leave it off the agenda of every consultation created from now on;",
-            "keep it on the agendas of the consultations already created, with their notes;",
-            "keep its history, and leave it out when the strategy is renewed.",
+            _("leave it off the agenda of every consultation created from now on;"),
+            _("keep it on the agendas of the consultations already created, with their notes;"),
+            _("keep its history, and leave it out when the strategy is renewed."),
         ],
         form=form,
-        confirm_label="Retire",
+        confirm_label=_("Retire"),
         back=back,
     )
