@@ -55,7 +55,7 @@ class IsPortfolioAdmin(permissions.BasePermission):
     """The ministry-wide portfolio administrator's actions (``access.is_portfolio_admin``):
     creating partnerships, renewing them, loading strategy files."""
 
-    message = "Only portfolio administrators may do this."
+    message = _("Only portfolio administrators may do this.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return access.is_portfolio_admin(request.user)

@@ -6,6 +6,7 @@ from decimal import ROUND_CEILING, Decimal
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from .selectors import BudgetTotals
 
@@ -27,7 +28,7 @@ def budget_chart(
     budget: BudgetTotals,
     *,
     title_id: str = "funding-chart-title",
-    annual_label: str = "Agreement’s annual amount",
+    annual_label: str = _("Agreement’s annual amount"),
 ) -> SafeString:
     """Bars per year (planned, committed, disbursed) and a line at the annual amount
     (``annual_label``: the agreement's, or the agreements' together on the portfolio).

@@ -7,12 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
 from core.access import is_portfolio_admin
 from partnership import access as partnership_access
 from partnership.models import Partnership
 
-REFUSED = "Only portfolio administrators create, renew and load partnerships."
+REFUSED = _("Only portfolio administrators create, renew and load partnerships.")
 
 
 def check_portfolio_admin(user: Any) -> None:

@@ -5,6 +5,7 @@ only. Creating a partnership field by field is ``POST /api/v1/partnerships/``.""
 from __future__ import annotations
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, status
@@ -95,13 +96,13 @@ class PortfolioFilter(FilterSet):
     organisation = django_filters.CharFilter(
         field_name="organisation__acronym",
         lookup_expr="iexact",
-        label="The organisation's acronym",
+        label=_("The organisation's acronym"),
     )
     year = IntegerFilter(
         method="filter_year",
         min_value=1945,
         max_value=2100,
-        label="Partnerships running that year; their budget figures of that year only",
+        label=_("Partnerships running that year; their budget figures of that year only"),
     )
 
     class Meta:

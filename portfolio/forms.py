@@ -3,18 +3,23 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput
+from core.forms import DateInput, LocalDecimalField
+from core.i18n import lazy_format
 from core.uploads import ALLOWED_DESCRIPTION
 from partnership.models import Organisation, Partnership
 
 from .strategy_file import MAX_BYTES
 
 STATUS_CHOICES = [
-    (Partnership.Status.DRAFT, "Draft: being prepared"),
-    (Partnership.Status.ACTIVE, "Active: agreed and followed"),
+    (Partnership.Status.DRAFT, _("Draft: being prepared")),
+    (Partnership.Status.ACTIVE, _("Active: agreed and followed")),
 ]
-DOCUMENT_HELP = f"{ALLOWED_DESCRIPTION}, at most 25 MB; kept as the partnership's first document."
+DOCUMENT_HELP = lazy_format(
+    _("%(allowed_description)s, at most 25 MB; kept as the partnership's first document."),
+    allowed_description=ALLOWED_DESCRIPTION,
+)
 
 
 class PartnershipCreateForm(forms.Form):
@@ -23,48 +28,59 @@ class PartnershipCreateForm(forms.Form):
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.order_by("name"),
         required=False,
-        empty_label="A new organisation (below)",
-        help_text="An organisation the ministry already holds partnerships with.",
+        label=_("Organisation"),
+        empty_label=_("A new organisation (below)"),
+        help_text=_("An organisation the ministry already holds partnerships with."),
     )
     new_organisation_name = forms.CharField(
-        label="New organisation's name", max_length=200, required=False
+        label=_("New organisation's name"), max_length=200, required=False
     )
     new_organisation_acronym = forms.CharField(
-        label="New organisation's acronym", max_length=20, required=False
+        label=_("New organisation's acronym"), max_length=20, required=False
     )
-    title = forms.CharField(max_length=300, help_text="The agreement's title.")
-    start_date = forms.DateField(label="Start", widget=DateInput)
-    end_date = forms.DateField(label="End", widget=DateInput)
-    annual_amount = forms.DecimalField(
-        label="Annual amount", max_digits=16, decimal_places=2, min_value=0
+    title = forms.CharField(label=_("Title"), max_length=300, help_text=_("The agreement's title."))
+    start_date = forms.DateField(label=_("Start"), widget=DateInput)
+    end_date = forms.DateField(label=_("End"), widget=DateInput)
+    annual_amount = LocalDecimalField(
+        label=_("Annual amount"), max_digits=16, decimal_places=2, min_value=0
     )
-    currency = forms.ChoiceField(choices=Partnership._meta.get_field("currency").choices)
-    status = forms.ChoiceField(choices=STATUS_CHOICES, initial=Partnership.Status.DRAFT)
+    currency = forms.ChoiceField(
+        label=_("Currency"), choices=Partnership._meta.get_field("currency").choices
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=STATUS_CHOICES, initial=Partnership.Status.DRAFT
+    )
     mid_term_review_due = forms.CharField(
-        label="Mid-term review due",
+        label=_("Mid-term review due"),
         max_length=60,
         required=False,
-        help_text="As the strategy states it, e.g. “fall of 2023”.",
+        help_text=_("As the strategy states it, e.g. “fall of 2023”."),
     )
-    signature_date = forms.DateField(label="Signed on", widget=DateInput, required=False)
+    signature_date = forms.DateField(label=_("Signed on"), widget=DateInput, required=False)
     funding_note = forms.CharField(
-        label="Funding note",
+        label=_("Funding note"),
         max_length=Partnership._meta.get_field("funding_note").max_length,
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
-    strategy_title = forms.CharField(label="Strategy's title", max_length=300, required=False)
+    strategy_title = forms.CharField(label=_("Strategy's title"), max_length=300, required=False)
     strategy_date = forms.CharField(
-        label="Strategy's date", max_length=40, required=False, help_text="E.g. “December 2020”."
+        label=_("Strategy's date"),
+        max_length=40,
+        required=False,
+        help_text=_("E.g. “December 2020”."),
     )
     strategy_document = forms.FileField(
-        label="Strategy document", required=False, help_text=DOCUMENT_HELP
+        label=_("Strategy document"), required=False, help_text=DOCUMENT_HELP
     )
     slug = forms.SlugField(
+        label=_("Slug"),
         max_length=80,
         required=False,
-        help_text="The partnership's name in its addresses; made from the donor, the "
-        "organisation's acronym and the years if left empty (denmark-unhcr-2021-2025).",
+        help_text=_(
+            "The partnership's name in its addresses; made from the donor, the "
+            "organisation's acronym and the years if left empty (denmark-unhcr-2021-2025)."
+        ),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -75,16 +91,18 @@ class PartnershipCreateForm(forms.Form):
             if name or acronym:
                 self.add_error(
                     "new_organisation_name",
-                    "Choose an organisation or name a new one, not both.",
+                    _("Choose an organisation or name a new one, not both."),
                 )
         elif "organisation" not in self.errors:
             if not name:
                 self.add_error(
                     "new_organisation_name",
-                    "Name the new organisation, or choose one already recorded.",
+                    _("Name the new organisation, or choose one already recorded."),
                 )
             if not acronym:
-                self.add_error("new_organisation_acronym", "Give the new organisation's acronym.")
+                self.add_error(
+                    "new_organisation_acronym", _("Give the new organisation's acronym.")
+                )
         return cleaned
 
     def partnership_data(self) -> dict[str, Any]:
@@ -96,42 +114,50 @@ class PartnershipCreateForm(forms.Form):
 class RenewForm(forms.Form):
     """The next period of a partnership; what is left empty follows the old one."""
 
-    start_date = forms.DateField(label="Start", widget=DateInput)
-    end_date = forms.DateField(label="End", widget=DateInput)
+    start_date = forms.DateField(label=_("Start"), widget=DateInput)
+    end_date = forms.DateField(label=_("End"), widget=DateInput)
     title = forms.CharField(
+        label=_("Title"),
         max_length=300,
         required=False,
-        help_text="Left empty: the old title with the new years.",
+        help_text=_("Left empty: the old title with the new years."),
     )
     slug = forms.SlugField(
-        max_length=80, required=False, help_text="Left empty: the old one with the new years."
+        label=_("Slug"),
+        max_length=80,
+        required=False,
+        help_text=_("Left empty: the old one with the new years."),
     )
-    annual_amount = forms.DecimalField(
-        label="Annual amount",
+    annual_amount = LocalDecimalField(
+        label=_("Annual amount"),
         max_digits=16,
         decimal_places=2,
         min_value=0,
         required=False,
-        help_text="Left empty: the old partnership's.",
+        help_text=_("Left empty: the old partnership's."),
     )
-    strategy_title = forms.CharField(label="Strategy's title", max_length=300, required=False)
-    strategy_date = forms.CharField(label="Strategy's date", max_length=40, required=False)
+    strategy_title = forms.CharField(label=_("Strategy's title"), max_length=300, required=False)
+    strategy_date = forms.CharField(label=_("Strategy's date"), max_length=40, required=False)
     strategy_document = forms.FileField(
-        label="Strategy document", required=False, help_text=DOCUMENT_HELP
+        label=_("Strategy document"), required=False, help_text=DOCUMENT_HELP
     )
 
 
 class StrategyFileForm(forms.Form):
     file = forms.FileField(
-        label="Strategy file",
-        help_text=f"YAML, at most {MAX_BYTES // 1000} kB, in the format the README describes "
-        "(Strategy files).",
+        label=_("Strategy file"),
+        help_text=lazy_format(
+            _("YAML, at most %(size)s kB, in the format the README describes (Strategy files)."),
+            size=MAX_BYTES // 1000,
+        ),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size is not None and upload.size > MAX_BYTES:
-            raise forms.ValidationError(f"The file is larger than {MAX_BYTES // 1000} kB.")
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s kB.") % {"size": MAX_BYTES // 1000}
+            )
         return upload
 
 
@@ -139,19 +165,22 @@ class PortfolioFilterForm(forms.Form):
     """What the portfolio page is narrowed to; the organisations offered are those of the
     partnerships the person sees."""
 
-    organisation = forms.ChoiceField(required=False, label="Organisation")
+    organisation = forms.ChoiceField(required=False, label=_("Organisation"))
     status = forms.ChoiceField(
-        required=False, choices=[("", "Any status"), *Partnership.Status.choices]
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *Partnership.Status.choices],
     )
     year = forms.IntegerField(
+        label=_("Year"),
         required=False,
         min_value=1945,
         max_value=2100,
-        help_text="Partnerships running that year, and their budget of that year.",
+        help_text=_("Partnerships running that year, and their budget of that year."),
     )
 
     def __init__(self, *args, acronyms: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", "Any organisation")] + [
+        self.fields["organisation"].choices = [("", _("Any organisation"))] + [
             (acronym, acronym) for acronym in acronyms
         ]

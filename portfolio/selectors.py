@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from attention import selectors as attention_selectors
 from attention.selectors import Item as AttentionItem
@@ -17,6 +18,7 @@ from consultations import selectors as consultation_selectors
 from consultations.models import Consultation, StandardAgendaItem
 from core import exports
 from core.access import Role, roles_of
+from core.i18n import lazy_format
 from funding import selectors as funding_selectors
 from funding.models import BudgetLine
 from funding.selectors import ZERO, BudgetTotals, YearTotals
@@ -182,7 +184,7 @@ class PartnershipFigures:
 
     @property
     def goal_total(self) -> int:
-        return sum(count for _, _, count in self.goal_counts)
+        return sum(count for _value, _label, count in self.goal_counts)
 
     @property
     def risk_total(self) -> int:
@@ -319,11 +321,12 @@ def portfolio(*, user: Any, filters: PortfolioFilters) -> Portfolio:
 
 CENT = Decimal("0.01")
 EXPORT_HEADERS = [
-    "Partnership", "Slug", "Organisation", "Start", "End", "Status", "Your role",
-    "Annual amount", "Currency", "Planned (DKK)", "Committed (DKK)", "Disbursed (DKK)",
-    *(f"Goals: {label}" for _, label in GoalStatus.choices),
-    "Risks: high", "Risks: medium", "Risks: low", "Risks: not assessed",
-    "Next consultation", "Next review", "Next review due", "Overdue",
+    _("Partnership"), _("Slug"), _("Organisation"), _("Start"), _("End"), _("Status"),
+    _("Your role"), _("Annual amount"), _("Currency"), _("Planned (DKK)"),
+    _("Committed (DKK)"), _("Disbursed (DKK)"),
+    *(lazy_format(_("Goals: %(label)s"), label=label) for _value, label in GoalStatus.choices),
+    _("Risks: high"), _("Risks: medium"), _("Risks: low"), _("Risks: not assessed"),
+    _("Next consultation"), _("Next review"), _("Next review due"), _("Overdue"),
 ]  # fmt: skip
 
 
@@ -340,7 +343,7 @@ def portfolio_table(portfolio: Portfolio) -> exports.Table:
             p.annual_amount, p.currency,
             *(amount.quantize(CENT) for amount in (figures.planned, figures.committed,
                                                    figures.disbursed)),
-            *(count for _, _, count in figures.goal_counts),
+            *(count for _value, _label, count in figures.goal_counts),
             *(figures.risk_bands[band] for band in RISK_BANDS),
             consultation.year if consultation else "",
             review.title if review else "",

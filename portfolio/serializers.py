@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.access import Role
+from core.i18n import lazy_format
 from core.uploads import ALLOWED_DESCRIPTION
 from partnership.models import Partnership
 
@@ -13,20 +15,20 @@ from .strategy_file import MAX_BYTES
 class RenewSerializer(serializers.Serializer):
     """The next period of a partnership; what is absent follows the old one."""
 
-    start_date = serializers.DateField(help_text="After the old period's end.")
+    start_date = serializers.DateField(help_text=_("After the old period's end."))
     end_date = serializers.DateField()
     title = serializers.CharField(
-        max_length=300, required=False, help_text="Absent: the old title with the new years."
+        max_length=300, required=False, help_text=_("Absent: the old title with the new years.")
     )
     slug = serializers.SlugField(
-        max_length=80, required=False, help_text="Absent: the old slug with the new years."
+        max_length=80, required=False, help_text=_("Absent: the old slug with the new years.")
     )
     annual_amount = serializers.DecimalField(
         max_digits=16,
         decimal_places=2,
         min_value=0,
         required=False,
-        help_text="Absent: the old partnership's.",
+        help_text=_("Absent: the old partnership's."),
     )
     strategy_title = serializers.CharField(max_length=300, required=False, allow_blank=True)
     strategy_issued = serializers.CharField(
@@ -34,24 +36,31 @@ class RenewSerializer(serializers.Serializer):
         max_length=40,
         required=False,
         allow_blank=True,
-        help_text="When the new strategy is dated, in its words (December 2020).",
+        help_text=_("When the new strategy is dated, in its words (December 2020)."),
     )
     strategy_document = serializers.FileField(
         required=False,
         write_only=True,
-        help_text=f"The new strategy: {ALLOWED_DESCRIPTION}, at most 25 MB (a multipart request).",
+        help_text=lazy_format(
+            _("The new strategy: %(allowed_description)s, at most 25 MB (a multipart request)."),
+            allowed_description=ALLOWED_DESCRIPTION,
+        ),
     )
 
 
 class StrategyFileUploadSerializer(serializers.Serializer):
     file = serializers.FileField(
-        help_text=f"A strategy file (YAML, at most {MAX_BYTES // 1000} kB; README, *Strategy "
-        "files*).",
+        help_text=lazy_format(
+            _("A strategy file (YAML, at most %(size)s kB; README, *Strategy files*)."),
+            size=MAX_BYTES // 1000,
+        ),
     )
 
     def validate_file(self, upload):
         if upload.size is not None and upload.size > MAX_BYTES:
-            raise serializers.ValidationError(f"The file is larger than {MAX_BYTES // 1000} kB.")
+            raise serializers.ValidationError(
+                _("The file is larger than %(size)s kB.") % {"size": MAX_BYTES // 1000}
+            )
         return upload
 
 
@@ -102,12 +111,12 @@ class NextReviewSerializer(serializers.Serializer):
 
 
 class OverdueSerializer(serializers.Serializer):
-    rule = serializers.CharField(help_text="The rule of what needs attention it breaks.")
+    rule = serializers.CharField(help_text=_("The rule of what needs attention it breaks."))
     kind = serializers.CharField()
     object_id = serializers.IntegerField()
     title = serializers.CharField()
     due = serializers.DateField(allow_null=True)
-    url = serializers.CharField(help_text="The page where it is dealt with.")
+    url = serializers.CharField(help_text=_("The page where it is dealt with."))
 
 
 class PortfolioPartnershipSerializer(serializers.Serializer):
@@ -127,20 +136,20 @@ class PortfolioPartnershipSerializer(serializers.Serializer):
         source="role.value",
         choices=Role.choices,
         allow_null=True,
-        help_text="Your role in it; null for a portfolio administrator who holds none.",
+        help_text=_("Your role in it; null for a portfolio administrator who holds none."),
     )
     annual_amount = serializers.DecimalField(
         source="partnership.annual_amount", max_digits=16, decimal_places=2
     )
     currency = serializers.CharField(source="partnership.currency")
     years = PortfolioYearSerializer(
-        many=True, help_text="DKK planned, committed and disbursed, a row a year of the period."
+        many=True, help_text=_("DKK planned, committed and disbursed, a row a year of the period.")
     )
     goals = serializers.SerializerMethodField()
     risks = RiskBandsSerializer(source="risk_bands")
     next_consultation = NextConsultationSerializer(allow_null=True)
     next_review = NextReviewSerializer(allow_null=True)
-    overdue = OverdueSerializer(many=True, help_text="What is overdue, most urgent first.")
+    overdue = OverdueSerializer(many=True, help_text=_("What is overdue, most urgent first."))
 
     @extend_schema_field(GoalCountsSerializer)
     def get_goals(self, figures) -> dict[str, int]:

@@ -18,6 +18,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from consultations import services as consultation_services
 from funding import services as funding_services
@@ -98,8 +100,11 @@ def strategy_save(
                 FileError(
                     strategy.partnership.line_of("slug"),
                     "partnership.slug",
-                    f"The slug {values['slug']} is taken by “{partnership.title}”: give this "
-                    "partnership a slug of its own.",
+                    _(
+                        "The slug %(slug)s is taken by “%(title)s”: give this partnership a "
+                        "slug of its own."
+                    )
+                    % {"slug": values["slug"], "title": partnership.title},
                 )
             ]
         )
@@ -242,13 +247,16 @@ def partnership_renew(
     renewal = old.renewals.first()
     if renewal is not None:
         raise ValidationError(
-            {"start_date": f"{old.title} was renewed already, as “{renewal.title}”."}
+            {
+                "start_date": _("%(old)s was renewed already, as “%(title)s”.")
+                % {"old": old.title, "title": renewal.title}
+            }
         )
     if start_date and start_date <= old.end_date:
         raise ValidationError(
             {
-                "start_date": "The next period starts after this one ends "
-                f"({old.end_date:%-d %B %Y})."
+                "start_date": _("The next period starts after this one ends (%(end)s).")
+                % {"end": date_format(old.end_date)}
             }
         )
     strategy = selectors.strategy_of(partnership=old)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core import exports
@@ -50,8 +51,11 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            status = partnership.get_status_display().lower()
-            messages.success(request, f"“{partnership.title}” was created as a {status}.")
+            messages.success(
+                request,
+                _("“%(title)s” was created as a %(status)s.")
+                % {"title": partnership.title, "status": partnership.get_status_display().lower()},
+            )
             return redirect(partnership.get_absolute_url())
     context = {"form": form, "cancel": reverse("portfolio:overview")}
     return render(request, "portfolio/partnership_create.html", context, status=form_status(form))
@@ -70,13 +74,16 @@ def partnership_import(request: HttpRequest) -> HttpResponse:
             )
         except StrategyFileError as error:
             file_errors = error.errors
-            form.add_error("file", "The file was not loaded: its problems are listed above.")
+            form.add_error("file", _("The file was not loaded: its problems are listed above."))
         else:
             partnership = saved.partnership
-            used = " (the organisation as already recorded)" if saved.organisation_existed else ""
-            messages.success(
-                request, f"“{partnership.title}” was created from {upload.name}{used}."
-            )
+            if saved.organisation_existed:
+                created = _(
+                    "“%(title)s” was created from %(file)s (the organisation as already recorded)."
+                )
+            else:
+                created = _("“%(title)s” was created from %(file)s.")
+            messages.success(request, created % {"title": partnership.title, "file": upload.name})
             return redirect(partnership.get_absolute_url())
     context = {"form": form, "file_errors": file_errors, "cancel": reverse("portfolio:overview")}
     return render(request, "portfolio/partnership_import.html", context, status=form_status(form))
@@ -112,8 +119,11 @@ def partnership_renew(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"“{renewal.title}” was created as a draft, with the strategy of "
-                f"“{partnership.title}” to start from.",
+                _(
+                    "“%(title)s” was created as a draft, with the strategy of “%(old)s” to "
+                    "start from."
+                )
+                % {"title": renewal.title, "old": partnership.title},
             )
             return redirect(renewal.get_absolute_url())
     context = {
@@ -174,7 +184,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         chart = budget_chart(
             portfolio.years,
             title_id="portfolio-chart-title",
-            annual_label="Agreements’ annual amounts",
+            annual_label=_("Agreements’ annual amounts"),
         )
     context = {
         "filters": form,
@@ -192,8 +202,8 @@ def overview(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The portfolio the filters select, a row a partnership, as CSV or XLSX."""
     if fmt not in PORTFOLIO_EXPORTS:
-        raise Http404("No such export.")
-    _, portfolio = _portfolio(request)
+        raise Http404(_("No such export."))
+    __, portfolio = _portfolio(request)
     if portfolio is None:
         return overview(request)
     write, content_type = PORTFOLIO_EXPORTS[fmt]
