@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 from consultations.models import StandardAgendaItem
 from funding.models import BudgetLine
@@ -50,7 +51,11 @@ class FileError:
     reason: str
 
     def __str__(self) -> str:
-        where = f"Line {self.line}, {self.field}" if self.line else self.field
+        where = (
+            _("Line %(line)s, %(field)s") % {"line": self.line, "field": self.field}
+            if self.line
+            else self.field
+        )
         return f"{where}: {self.reason}"
 
 
@@ -247,7 +252,7 @@ class _Loader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise _RefusedError(
-                event.start_mark.line + 1, "Aliases (*name) are not read: write the value out."
+                event.start_mark.line + 1, _("Aliases (*name) are not read: write the value out.")
             )
         return super().compose_node(parent, index)
 
@@ -263,9 +268,13 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Mapping:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str):
-            raise _RefusedError(_line(key_node), f"{key!r} is not a field name.")
+            raise _RefusedError(
+                _line(key_node), _("%(key)s is not a field name.") % {"key": repr(key)}
+            )
         if key in result:
-            raise _RefusedError(_line(key_node), f"The field {key} is given twice.")
+            raise _RefusedError(
+                _line(key_node), _("The field %(key)s is given twice.") % {"key": key}
+            )
         result[key] = loader.construct_object(value_node, deep=True)
         result.lines[key] = _line(value_node)
     return result
@@ -283,9 +292,11 @@ def _construct_decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
     try:
         value = Decimal(text)
     except InvalidOperation as exc:
-        raise _RefusedError(_line(node), f"{text!r} is not a number.") from exc
+        raise _RefusedError(
+            _line(node), _("%(text)s is not a number.") % {"text": repr(text)}
+        ) from exc
     if not value.is_finite():
-        raise _RefusedError(_line(node), f"{text!r} is not a number.")
+        raise _RefusedError(_line(node), _("%(text)s is not a number.") % {"text": repr(text)})
     return value
 
 
@@ -293,7 +304,9 @@ def _construct_date(loader: _Loader, node: yaml.ScalarNode) -> dt.date:
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except ValueError as exc:
-        raise _RefusedError(_line(node), f"{node.value} is not a date of the calendar.") from exc
+        raise _RefusedError(
+            _line(node), _("%(value)s is not a date of the calendar.") % {"value": node.value}
+        ) from exc
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date)
@@ -305,12 +318,18 @@ _Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 def _parse(content: bytes) -> Any:
     if len(content) > MAX_BYTES:
         raise StrategyFileError(
-            [FileError(0, "file", f"The file is larger than {MAX_BYTES // 1000} kB.")]
+            [
+                FileError(
+                    0,
+                    "file",
+                    _("The file is larger than %(size)s kB.") % {"size": MAX_BYTES // 1000},
+                )
+            ]
         )
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise StrategyFileError([FileError(0, "file", "The file is not UTF-8 text.")]) from exc
+        raise StrategyFileError([FileError(0, "file", _("The file is not UTF-8 text."))]) from exc
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader, see _Loader
     except _RefusedError as exc:
@@ -318,10 +337,10 @@ def _parse(content: bytes) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
-        reason = f"This is not valid YAML: {exc.problem or exc.context}."
+        reason = _("This is not valid YAML: %(problem)s.") % {"problem": exc.problem or exc.context}
         raise StrategyFileError([FileError(line, "file", reason)]) from exc
     except (yaml.YAMLError, RecursionError) as exc:
-        raise StrategyFileError([FileError(0, "file", "This is not valid YAML.")]) from exc
+        raise StrategyFileError([FileError(0, "file", _("This is not valid YAML."))]) from exc
 
 
 # --- Checking ----------------------------------------------------------------------------------
@@ -339,17 +358,19 @@ class _Checker:
     def mapping(self, value: Any, path: str, line: int) -> _Mapping | None:
         if isinstance(value, _Mapping):
             return value
-        self.error(line, path, "Give the fields of this part (name: value, one a line).")
+        self.error(line, path, _("Give the fields of this part (name: value, one a line)."))
         return None
 
     def sequence(self, value: Any, path: str, line: int) -> list[tuple[Any, int]]:
         if value is None:
             return []
         if not isinstance(value, _Sequence):
-            self.error(line, path, "Give a list here: one entry a line, each starting with “- ”.")
+            self.error(
+                line, path, _("Give a list here: one entry a line, each starting with “- ”.")
+            )
             return []
         if len(value) > MAX_ITEMS:
-            self.error(line, path, f"More than {MAX_ITEMS} entries.")
+            self.error(line, path, _("More than %(max)s entries.") % {"max": MAX_ITEMS})
             return []
         return list(zip(value, value.lines, strict=True))
 
@@ -361,9 +382,11 @@ class _Checker:
         for name, value in raw.items():
             if name not in allowed:
                 self.error(
-                    raw.lines[name], f"{path}.{name}", f"Not a field here; expected one of: "
-                    f"{', '.join(allowed)}."
-                )  # fmt: skip
+                    raw.lines[name],
+                    f"{path}.{name}",
+                    _("Not a field here; expected one of: %(allowed)s.")
+                    % {"allowed": ", ".join(allowed)},
+                )
             elif name in section.extra:
                 continue
             elif value is not None and (isinstance(value, bool) or not isinstance(value, SCALARS)):
@@ -374,7 +397,7 @@ class _Checker:
             value = raw.get(name)
             if value is None or (isinstance(value, str) and not value.strip()):
                 self.error(
-                    raw.lines.get(name, raw.line), f"{path}.{name}", "This field is required."
+                    raw.lines.get(name, raw.line), f"{path}.{name}", _("This field is required.")
                 )
         return entry
 
@@ -392,7 +415,9 @@ class _Checker:
             if isinstance(model_field, models.DateField) and not isinstance(
                 value, (str, dt.date, type(None))
             ):
-                self.error(entry.line_of(name), f"{entry.path}.{name}", "Give a date: 2021-01-31.")
+                self.error(
+                    entry.line_of(name), f"{entry.path}.{name}", _("Give a date: 2021-01-31.")
+                )
                 continue
             values[name] = value
         instance = model(**values, **known)
@@ -436,7 +461,9 @@ class _Checker:
                 message = " ".join(item.messages)
                 if item.code == "invalid_choice":
                     choices = model._meta.get_field(name).choices
-                    message += f" Choose one of: {', '.join(str(c[0]) for c in choices)}."
+                    message += " " + _("Choose one of: %(choices)s.") % {
+                        "choices": ", ".join(str(c[0]) for c in choices)
+                    }
                 self.error(entry.line_of(name), where, message)
 
     def unique(self, section: Section, entries: list[Entry]) -> None:
@@ -450,7 +477,7 @@ class _Checker:
                 self.error(
                     entry.line_of(section.key_field),
                     f"{entry.path}.{section.key_field}",
-                    f"Given twice: also at line {seen[key].line}.",
+                    _("Given twice: also at line %(line)s.") % {"line": seen[key].line},
                 )
             else:
                 seen[key] = entry
@@ -458,8 +485,8 @@ class _Checker:
 
 def _not_a_value(value: Any) -> str:
     if isinstance(value, bool):
-        return "YAML reads yes, no, on, off, true and false as a truth value: quote the text."
-    return "Give one value here, not a list or fields."
+        return _("YAML reads yes, no, on, off, true and false as a truth value: quote the text.")
+    return _("Give one value here, not a list or fields.")
 
 
 def read(content: bytes) -> Strategy:
@@ -467,22 +494,25 @@ def read(content: bytes) -> Strategy:
     document = _parse(content)
     check = _Checker()
     if document is None:
-        raise StrategyFileError([FileError(0, "file", "The file is empty.")])
+        raise StrategyFileError([FileError(0, "file", _("The file is empty."))])
     root = check.mapping(document, "file", 1)
     if root is None:
         raise StrategyFileError(check.errors)
     for name in root:
         if name not in TOP_LEVEL:
             check.error(
-                root.lines[name], name, f"Not a part of a strategy file; expected one of: "
-                f"{', '.join(TOP_LEVEL)}."
-            )  # fmt: skip
+                root.lines[name],
+                name,
+                _("Not a part of a strategy file; expected one of: %(parts)s.")
+                % {"parts": ", ".join(TOP_LEVEL)},
+            )
     version = root.get("format", FORMAT_VERSION)
     if version != FORMAT_VERSION:
         check.error(
             root.lines.get("format", 1),
             "format",
-            f"Format {version!r} is not known: this is format {FORMAT_VERSION}.",
+            _("Format %(version)s is not known: this is format %(format)s.")
+            % {"version": repr(version), "format": FORMAT_VERSION},
         )
     organisation, facts = _organisation(check, root)
     partnership = _partnership(check, root, organisation)
@@ -495,7 +525,7 @@ def read(content: bytes) -> Strategy:
 
 def _part(check: _Checker, root: _Mapping, name: str) -> _Mapping | None:
     if name not in root:
-        check.error(1, name, "This part is required.")
+        check.error(1, name, _("This part is required."))
         return None
     return check.mapping(root[name], name, root.lines[name])
 
@@ -576,8 +606,11 @@ def _check_lists(check: _Checker, lists: dict[str, list[Entry]], partnership: En
                     check.error(
                         entry.line_of("priority_area"),
                         f"{entry.path}.priority_area",
-                        f"No priority area {area} in this file: give the number of one of "
-                        "its priority areas.",
+                        _(
+                            "No priority area %(area)s in this file: give the number of one of "
+                            "its priority areas."
+                        )
+                        % {"area": area},
                     )
             if section is BUDGET:
                 entry.values.setdefault("status", BudgetLine.Status.INDICATIVE)
@@ -587,7 +620,8 @@ def _check_lists(check: _Checker, lists: dict[str, list[Entry]], partnership: En
                 check.error(
                     entry.line_of("year"),
                     f"{entry.path}.year",
-                    f"The agreement runs {years[0]}–{years[-1]}.",
+                    _("The agreement runs %(first)s–%(last)s.")
+                    % {"first": years[0], "last": years[-1]},
                 )
         check.unique(section, lists[section.name])
 
