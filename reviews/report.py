@@ -11,6 +11,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils.functional import Promise
+
 from core import exports
 from funding.selectors import Budget
 
@@ -230,9 +232,18 @@ def report_figures(data: ReportData) -> dict[str, Any]:
     }
 
 
+def _text_of(value: Any) -> str:
+    # The checks' titles and messages are translated when read: written as the text of the
+    # report's language.
+    if isinstance(value, Promise):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 def figures_json(figures: dict[str, Any]) -> bytes:
     """Canonical JSON: the same data gives the same bytes, and so the same SHA-256."""
-    return json.dumps(figures, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
+    text = json.dumps(figures, ensure_ascii=False, sort_keys=True, indent=1, default=_text_of)
+    return text.encode("utf-8")
 
 
 CSV_COLUMNS = ["section", "item", "measure", "value", "unit", "as_of"]
