@@ -26,6 +26,7 @@ NOT_PAGES = frozenset(
         "login",
         "logout",
         "password_change",
+        "set-language",  # the header's language switcher: a POST that redirects
         "password_change_done",
         "healthz",
         "schema",
