@@ -413,7 +413,7 @@ def parse(header: list[str], rows: list[dict[str, str]]) -> Parsed:
         parsed.rows_read += 1
         table = TABLE_NAMES.get(row.get("Table", "").strip().lower())
         if table is None:
-            known = ", ".join(label for _, label in SourceTable.choices)
+            known = ", ".join(str(label) for _value, label in SourceTable.choices)
             parsed.errors.append(
                 RowError(number, "Table", f"{row.get('Table')!r} is not one of: {known}.")
             )

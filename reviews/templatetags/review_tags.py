@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from django import template
-from django.utils import dateformat
+from django.utils import formats
 
 register = template.Library()
 
@@ -19,10 +19,11 @@ def utc_stamp(value: datetime | None) -> str:
 
 @register.filter
 def utc_date(value: datetime | None) -> str:
-    """The day of an aware time in UTC, e.g. 4 November 2019 (as the report states times)."""
+    """The day of an aware time in UTC, e.g. 4 November 2019 (4. november 2019 in Danish),
+    as the report states times."""
     if value is None:
         return "—"
-    return dateformat.format(value.astimezone(UTC), "j F Y")
+    return formats.date_format(value.astimezone(UTC))
 
 
 @register.filter
