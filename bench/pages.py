@@ -309,12 +309,21 @@ def measure_get(client: Client, url: str, *, htmx: bool = False) -> Cost:
     return Cost(len(captured.captured_queries), read.rows)
 
 
-def _count(client: Client, url: str, *, htmx: bool = False) -> int:
-    return measure_get(client, url, htmx=htmx).queries
+def every_url(objects: Objects) -> dict[str, dict[str, Any]]:
+    """Every page and API list the benchmark reads, by the names of its tables: the URL and
+    whether it is asked for as htmx asks (a fragment)."""
+    found = {
+        f"page {name}": {"url": page_url(name, objects), "htmx": name in HTMX_PAGES}
+        for name in PAGES
+    }
+    for basename, path in api_lists().items():
+        found[f"API {basename}"] = {"url": f"{path}?partnership={objects.slug}", "htmx": False}
+    return found
 
 
-def query_counts(*, username: str = "desk") -> dict[str, int]:
-    """Queries of every page and API list as the demo desk officer sees them."""
+def query_counts(*, username: str = "desk") -> dict[str, list[int]]:
+    """Queries and rows read of every page and API list as the demo desk officer sees
+    them: [queries, rows]."""
     from django.conf import settings
 
     from .measure import session_cookie
@@ -322,11 +331,8 @@ def query_counts(*, username: str = "desk") -> dict[str, int]:
     client = Client()
     # The session the load generator uses: signed in as production signs a desk officer in.
     client.cookies[settings.SESSION_COOKIE_NAME] = session_cookie(username=username)
-    objects = Objects.of_demo()
-    counts = {
-        f"page {name}": _count(client, page_url(name, objects), htmx=name in HTMX_PAGES)
-        for name in PAGES
-    }
-    for basename, path in api_lists().items():
-        counts[f"API {basename}"] = _count(client, f"{path}?partnership={objects.slug}")
+    counts = {}
+    for label, target in every_url(Objects.of_demo()).items():
+        cost = measure_get(client, target["url"], htmx=target["htmx"])
+        counts[label] = [cost.queries, cost.rows]
     return counts

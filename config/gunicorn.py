@@ -47,3 +47,11 @@ logconfig_dict = {
         "gunicorn.error": {"level": "INFO", "handlers": ["server"], "propagate": False},
     },
 }
+
+
+def post_worker_init(worker) -> None:
+    """Build the API's schema before the worker takes requests: /api/docs/ reads it, and
+    building it takes a second or more (core.schema.schema keeps it for the worker's life)."""
+    from core.schema import schema
+
+    schema()
