@@ -193,21 +193,31 @@ def budget_by_year_and_component(
 def budget_totals(*, partnership: Partnership) -> Totals:
     """Planned, committed and disbursed over every year of the agreement, summed by the
     database (one query, one row): the funding page's totals beside a page of its years."""
+    # Grouped by the partnership, as budget_totals_by_year groups by year: an aggregate()
+    # over the lines' disbursed subquery is not one PostgreSQL can run.
     found = (
         BudgetLine.objects.filter(partnership=partnership)
         .with_disbursed()
         .order_by()
-        .aggregate(
-            planned=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY),
-            committed=Coalesce(
+        .values("partnership")
+        .annotate(
+            total_planned=Sum("amount"),
+            total_committed=Coalesce(
                 Sum("amount", filter=Q(status__in=COMMITTED_STATUSES)),
                 Value(ZERO),
                 output_field=MONEY,
             ),
-            disbursed=Coalesce(Sum("disbursed"), Value(ZERO), output_field=MONEY),
+            total_disbursed=Sum("disbursed"),
         )
     )
-    return Totals(**found)
+    found = next(iter(found), None)  # one row: the partnership's, if it has lines
+    if found is None:
+        return Totals()
+    return Totals(
+        planned=found["total_planned"],
+        committed=found["total_committed"],
+        disbursed=found["total_disbursed"] or ZERO,
+    )
 
 
 def budget_totals_by_year(*, partnership: Partnership) -> BudgetTotals:
