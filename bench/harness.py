@@ -368,9 +368,10 @@ class Run:
             self._generate(name, "--scale", str(scale), "--into-demo")
             self.say(f"  scale {scale}: done")
             databases[scale] = name
-        # A ministry's portfolio: the demo partnership (whose pages are measured) among
-        # partnerships of three to five years, the desk officer a member of every one.
-        self._generate(self.portfolio_database, "--portfolio", str(self.portfolio))
+        # A ministry's portfolio: the demo partnership (whose pages are measured, with a
+        # year's activity for each of its three years) among partnerships of three to five
+        # years, the desk officer a member of every one.
+        self._generate(self.portfolio_database, "--portfolio", str(self.portfolio), "--into-demo")
         self.say(f"  portfolio {self.portfolio}: done")
         return databases
 
@@ -566,7 +567,7 @@ def run_header(run: Run, only: list[str]) -> str:
     return (
         f"# Benchmark run\n\n- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n"
         f"- machine: {machine()}\n- data: `generate_load_data --seed {SEED} --into-demo` "
-        f"at scale 1 and {run.scale}, and `--portfolio {run.portfolio}`, each after "
+        f"at scale 1 and {run.scale}, and `--portfolio {run.portfolio} --into-demo`, each after "
         "`setup_demo`; PostgreSQL 15 and Redis on loopback\n"
         f"- each figure is the median of {run.repeats} repeats (± half their spread)"
     )

@@ -1132,13 +1132,18 @@ def _periods(rng: random.Random, count: int) -> list[tuple[tuple[str, str, str],
 
 
 def generate_portfolio(
-    *, count: int, seed: int = 0, demo_slug: str = partnership_seed.IOM_SLUG
+    *,
+    count: int,
+    seed: int = 0,
+    demo_slug: str = partnership_seed.IOM_SLUG,
+    into_demo: bool = False,
 ) -> Report:
     """``count`` partnerships of three to five years, each with the activity of a year
     (``YEAR``) for every year it runs and a review with its versions, the demo users in the
     roles they hold in the demo partnership, and a portfolio administrator who is a member
-    of every one (and of the demo's, whose record is otherwise left as it is). Raises
-    LookupError before setup_demo."""
+    of every one (and of the demo's, whose record is otherwise left as it is unless
+    ``into_demo``: then it gets a year's activity for each of its years too, as one of the
+    portfolio, beside what the demo holds). Raises LookupError before setup_demo."""
     if count < 1:
         raise ValueError("The portfolio holds one partnership or more.")
     try:
@@ -1161,6 +1166,9 @@ def generate_portfolio(
         roles = [*roles, (admin, Membership.Role.DESK_OFFICER)]
         if not Membership.objects.filter(user=admin, partnership=demo).exists():
             _add_members(demo, roles[-1:], users)
+        if into_demo:  # its own review, documents and annex are the demo's
+            generator.budget_lines(demo, amounts)
+            generator.activity(demo, len(demo.years), reviews=0, documents=0)
     for organisation, start, years in _periods(rng, count):
         with transaction.atomic():
             partnership = _portfolio_partnership(rng, demo, organisation, start, years)

@@ -240,3 +240,15 @@ def test_the_command_asks_for_a_scale_or_a_portfolio(db):
         call_command(generate_load_data.Command())
     with pytest.raises(CommandError, match="whole number"):
         call_command(generate_load_data.Command(), "--portfolio", "0")
+
+
+def test_a_portfolio_into_the_demo_gives_it_a_years_activity_for_each_of_its_years(demo):
+    before = counts(demo)
+    loaddata.generate_portfolio(count=1, seed=3, into_demo=True)
+    after = counts(demo)
+    years = len(demo.years)
+    assert after["goal updates"] == before["goal updates"] + 9 * 2 * years
+    assert after["payments"] == before["payments"] + loaddata.YEAR.payments * years
+    # Its own review, documents and annex, and no more.
+    for kind in ("reviews", "documents", "voluntary contributions"):
+        assert after[kind] == before[kind]

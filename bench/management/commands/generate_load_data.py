@@ -29,8 +29,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--into-demo",
             action="store_true",
-            help="Add the activity to the demo partnership itself and extend its period "
-            "(a throwaway database: the benchmarks measure the demo's pages).",
+            help="Add the activity to the demo partnership itself (--scale: and extend its "
+            "period; --portfolio: a year's activity for each of its years) (a throwaway "
+            "database: the benchmarks measure the demo's pages).",
         )
 
     def handle(
@@ -52,7 +53,7 @@ class Command(BaseCommand):
             if scale is not None:
                 self._scale(scale, seed, into_demo)
             if portfolio is not None:
-                self._portfolio(portfolio, seed)
+                self._portfolio(portfolio, seed, into_demo)
         except LookupError as exc:
             raise CommandError(str(exc)) from exc
 
@@ -67,9 +68,9 @@ class Command(BaseCommand):
         )
         self._counts(report)
 
-    def _portfolio(self, count: int, seed: int) -> None:
+    def _portfolio(self, count: int, seed: int, into_demo: bool) -> None:
         started = time.monotonic()
-        report = loaddata.generate_portfolio(count=count, seed=seed)
+        report = loaddata.generate_portfolio(count=count, seed=seed, into_demo=into_demo)
         seconds = time.monotonic() - started
         years = [len(p.years) for p in report.partnerships]
         self.stdout.write(
