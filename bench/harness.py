@@ -83,6 +83,9 @@ def share_rows(found: dict[str, Any]) -> list[list[str]]:
     rows = []
     for label, modes in found["pages"].items():
         cached, uncached = modes["cached"], modes["uncached"]
+        if cached.get("failed") or uncached.get("failed"):
+            rows.append([label, "—", "—", "—", "—", "NOT met: errors or no answer (bench.log)"])
+            continue
         shares = {m: modes[m]["rps"] / bare[m][0] if bare[m][0] else 0.0 for m in modes}
         p95 = {m: modes[m]["p95_ms"] / bare[m][1] if bare[m][1] else 0.0 for m in modes}
         missed = [
@@ -144,15 +147,15 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
 
 def query_rows(*counts: dict[str, list[int]]) -> list[list[str]]:
     """A row per page: queries / rows read in each dataset, and whether either grows past
-    the first dataset's."""
+    the first dataset's (the rows less the user's roles, a row per partnership)."""
     first = counts[0]
     rows = []
-    for name, (queries, read) in first.items():
+    for name, (queries, read, roles) in first.items():
         others = [c.get(name) for c in counts[1:]]
         growth = []
         if any(o is None or o[0] != queries for o in others):
             growth.append("queries grow")
-        if any(o is not None and o[1] > read for o in others):
+        if any(o is not None and o[1] - o[2] > read - roles for o in others):
             growth.append("rows grow")
         cells = [f"{c[0]} / {c[1]}" if c else "?" for c in (first.get(name), *others)]
         rows.append([name, *cells, ", ".join(growth)])
@@ -415,12 +418,17 @@ class Run:
                         bare.append(
                             self.wrk(f"{base}/bench/bare/", cookie, duration=self.sweep_duration)
                         )
-                    found["pages"].setdefault(label, {})[mode] = self.wrk(
-                        f"{base}{target['url']}",
-                        cookie,
-                        duration=self.sweep_duration,
-                        htmx=target["htmx"],
-                    )
+                    try:
+                        figures = self.wrk(
+                            f"{base}{target['url']}",
+                            cookie,
+                            duration=self.sweep_duration,
+                            htmx=target["htmx"],
+                        )
+                    except RuntimeError as error:  # said in the table, and the run goes on
+                        self.log.write(f"{error}\n")
+                        figures = {"rps": 0.0, "p95_ms": 0.0, "failed": True}
+                    found["pages"].setdefault(label, {})[mode] = figures
                 bare.append(self.wrk(f"{base}/bench/bare/", cookie, duration=self.sweep_duration))
                 found["rss_kb"][mode] = self.workers_rss_kb(server.pid)
             self.say(f"  {mode}: {len(targets)} pages and lists")

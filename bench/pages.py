@@ -323,16 +323,20 @@ def every_url(objects: Objects) -> dict[str, dict[str, Any]]:
 
 def query_counts(*, username: str = "desk") -> dict[str, list[int]]:
     """Queries and rows read of every page and API list as the demo desk officer sees
-    them: [queries, rows]."""
+    them, and the partnerships they hold a role in (every request reads a row for each):
+    [queries, rows, roles]."""
     from django.conf import settings
+
+    from partnership.models import Membership
 
     from .measure import session_cookie
 
     client = Client()
     # The session the load generator uses: signed in as production signs a desk officer in.
     client.cookies[settings.SESSION_COOKIE_NAME] = session_cookie(username=username)
+    roles = Membership.objects.filter(user__username=username).count()
     counts = {}
     for label, target in every_url(Objects.of_demo()).items():
         cost = measure_get(client, target["url"], htmx=target["htmx"])
-        counts[label] = [cost.queries, cost.rows]
+        counts[label] = [cost.queries, cost.rows, roles]
     return counts

@@ -69,14 +69,15 @@ def test_a_sweep_is_published_with_the_bare_view_and_the_workers_memory():
 
 
 def test_query_counts_and_rows_that_grow_past_the_first_dataset_are_marked():
+    """The user's roles are a row per partnership they hold one in: not the page's rows."""
     rows = harness.query_rows(
-        {"page a": [5, 10], "page b": [7, 10], "page c": [4, 4]},
-        {"page a": [5, 10], "page b": [9, 10], "page c": [4, 40]},
-        {"page a": [5, 10], "page b": [7, 10], "page c": [4, 4]},
+        {"page a": [5, 10, 1], "page b": [7, 10, 1], "page c": [4, 4, 1]},
+        {"page a": [5, 19, 10], "page b": [9, 19, 10], "page c": [4, 40, 10]},
+        {"page a": [5, 10, 1], "page b": [7, 10, 1], "page c": [4, 4, 1]},
     )
     assert rows == [
-        ["page a", "5 / 10", "5 / 10", "5 / 10", ""],
-        ["page b", "7 / 10", "9 / 10", "7 / 10", "queries grow"],
+        ["page a", "5 / 10", "5 / 19", "5 / 10", ""],
+        ["page b", "7 / 10", "9 / 19", "7 / 10", "queries grow"],
         ["page c", "4 / 4", "4 / 40", "4 / 4", "rows grow"],
     ]
 
@@ -222,3 +223,18 @@ def test_the_uncached_runs_keep_nothing_in_the_pages_cache(monkeypatch):
     assert uncached["default"]["BACKEND"] == "django.core.cache.backends.dummy.DummyCache"
     assert cached["default"]["BACKEND"] != uncached["default"]["BACKEND"]
     assert uncached["throttle"] == cached["throttle"]
+
+
+def test_a_page_that_failed_under_load_is_said_so_and_the_others_are_kept():
+    failed = {
+        **SWEEP,
+        "pages": {
+            **SWEEP["pages"],
+            "page broken": {"cached": {"rps": 0.0, "p95_ms": 0.0, "failed": True},
+                            "uncached": _run(80, 40)},
+        },
+    }  # fmt: skip
+    rows = harness.share_rows(failed)
+    assert rows[0][-1] == "met"
+    assert rows[2][0] == "page broken"
+    assert rows[2][-1].startswith("NOT met: errors or no answer")
