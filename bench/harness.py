@@ -429,6 +429,9 @@ class Run:
                         self.log.write(f"{error}\n")
                         figures = {"rps": 0.0, "p95_ms": 0.0, "failed": True}
                     found["pages"].setdefault(label, {})[mode] = figures
+                    # wrk stops; the workers finish the requests in flight: the next run
+                    # starts once they answer again.
+                    self.wait_http(port, cookie, timeout=300)
                 bare.append(self.wrk(f"{base}/bench/bare/", cookie, duration=self.sweep_duration))
                 found["rss_kb"][mode] = self.workers_rss_kb(server.pid)
             self.say(f"  {mode}: {len(targets)} pages and lists")

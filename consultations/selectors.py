@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -80,6 +80,20 @@ def _mark_overdue(
 def action_point_row(*, pk: int) -> ActionPoint:
     """One action point as a list shows it, ``overdue`` as of today (three queries)."""
     return _mark_overdue([_action_points().get(pk=pk)], timezone.localdate())[0]
+
+
+def open_action_points_due_first(*, partnership: Partnership) -> QuerySet[ActionPoint]:
+    """Open action points of every consultation, the ones due first on top and those
+    without a due date last (unmarked: ``_mark_overdue`` a page of them)."""
+    return (
+        _action_points()
+        .filter(consultation__partnership=partnership, status=ActionPoint.Status.OPEN)
+        .order_by(F("due_date").asc(nulls_last=True), "consultation__year", "pk")
+    )
+
+
+def mark_overdue(points: Iterable[ActionPoint], *, as_of: dt.date | None = None) -> list:
+    return _mark_overdue(list(points), as_of or timezone.localdate())
 
 
 def open_action_points(

@@ -98,11 +98,18 @@ def consultation_list(request: HttpRequest, slug: str) -> HttpResponse:
                 f"The {consultation.year} consultation was created with the standard agenda.",
             )
             return redirect(consultation.get_absolute_url())
+    open_points, query = paged(
+        request,
+        selectors.open_action_points_due_first(partnership=partnership),
+        OPEN_POINTS_PER_PAGE,
+    )
+    open_points.object_list = selectors.mark_overdue(open_points.object_list)
     context = partnership_context(
         request,
         partnership,
         consultations=consultations,
-        open_points=selectors.open_action_points(partnership=partnership),
+        open_points=open_points,
+        query=query,
         form=form,
     )
     return render(
@@ -120,6 +127,7 @@ def _consultation(request: HttpRequest, slug: str, year: int, capability=Capabil
 
 
 MATTERS_ARISING_PER_PAGE = 25
+OPEN_POINTS_PER_PAGE = 25
 
 
 def _page_context(

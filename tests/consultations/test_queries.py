@@ -85,7 +85,8 @@ def _fill(meetings, iom, geneva, desk, per_item: int) -> None:
 
 
 PINNED = {
-    f"{BASE}/": 9,  # + the members who may organise the new consultation
+    # + the members who may organise the new consultation; the open action points paged
+    f"{BASE}/": 10,
     # + the members who may be responsible for a new action point; the matters arising are
     # paged (their count, then the page)
     f"{BASE}/2019/": 19,
@@ -170,3 +171,20 @@ def test_the_matters_arising_are_paged_and_read_the_same_rows_with_ten_times_as_
         "Point 52.",
         "Point 53.",
     ]
+
+
+def test_the_open_action_points_of_the_list_are_paged_and_read_the_same_rows(
+    desk, login, iom, meetings, monkeypatch
+):
+    from consultations import views
+
+    monkeypatch.setattr(views, "OPEN_POINTS_PER_PAGE", 2)
+    goals = list(OverallGoal.objects.filter(partnership=iom)[:2])
+    risks = list(Risk.objects.filter(partnership=iom)[:2])
+    client = login(desk)
+    _open_points(meetings[1], 6, goals, risks)
+    few = cost_get(client, f"{BASE}/")
+    _open_points(meetings[1], 54, goals, risks)
+    many = cost_get(client, f"{BASE}/")
+    assert few == many, (few, many)
+    assert "Page 1 of 30" in client.get(f"{BASE}/").content.decode()
