@@ -27,6 +27,13 @@ that gets the N units is extended by three years per unit as far as 2100 (83 yea
 scale 100): its budget lines and consultations grow with the years; every other kind grows
 N times.
 
+``generate_portfolio(count=N, seed=S)`` (the command's ``--portfolio N``) is what a ministry
+holds instead: N partnerships of three to five years with N organisations of a list (past
+its end, each organisation's previous agreement), each with a year's activity (``YEAR``)
+for every year it runs, one review with its versions, the demo users in their roles, and
+a portfolio administrator (``portfolio``, the profile's flag) who is a member of every
+partnership. It can follow ``generate``.
+
 The same scale and seed give the same rows (values, dates, texts); only creation times
 and primary keys differ.
 """
@@ -45,6 +52,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from consultations import services as consultation_services
@@ -107,6 +115,7 @@ CONSULTATIONS_PER_UNIT = 3  # annual: one a year of the agreement
 NOTES_PER_UNIT = 36  # a note per agenda item of each
 ACTION_POINTS_PER_UNIT = 12
 DOCUMENTS_PER_UNIT = 10
+
 # Yearly figures a unit adds to Annex IV: as many as the demo's annex itemises (37), in
 # projects of five years (2013–2017) but the last, which has as many years as are left.
 ANNEX_ROWS_PER_UNIT = 37
@@ -120,6 +129,60 @@ COMPONENT_CODES = {
     Component.SECONDMENTS: "SEC",
 }
 EXTRA_AGENDA_ITEMS = 5  # agenda of a partnership whose strategy prescribes none
+
+
+@dataclass(frozen=True)
+class Rates:
+    """How many rows of each kind a stretch of a partnership's life records."""
+
+    updates_per_goal: int
+    assessments_per_risk: int
+    payments: int
+    refunds: int
+    allocations: int
+    staff: dict[str, int]
+    consultations: int
+    notes: int
+    action_points: int
+    documents: int
+    annex_rows: int
+
+
+# One unit: what a partnership records over a three-year agreement (--scale).
+UNIT = Rates(
+    updates_per_goal=UPDATES_PER_GOAL,
+    assessments_per_risk=ASSESSMENTS_PER_RISK,
+    payments=PAYMENTS_PER_UNIT,
+    refunds=REFUNDS_PER_UNIT,
+    allocations=ALLOCATIONS_PER_UNIT,
+    staff=STAFF_PER_UNIT,
+    consultations=CONSULTATIONS_PER_UNIT,
+    notes=NOTES_PER_UNIT,
+    action_points=ACTION_POINTS_PER_UNIT,
+    documents=DOCUMENTS_PER_UNIT,
+    annex_rows=ANNEX_ROWS_PER_UNIT,
+)
+# One year of a partnership of the portfolio (--portfolio): a status of each goal every
+# half year, each risk assessed once, quarterly payments of the core and the two earmarked
+# lines and the secondments' line twice, the annual consultation with a note per agenda
+# item and its action points, the year's reports.
+YEAR = Rates(
+    updates_per_goal=2,
+    assessments_per_risk=1,
+    payments=10,
+    refunds=0,
+    allocations=6,
+    staff={
+        StaffPosition.Kind.REGULAR: 1,
+        StaffPosition.Kind.SECONDMENT: 1,
+        StaffPosition.Kind.JPO: 0,
+    },
+    consultations=1,
+    notes=10,
+    action_points=4,
+    documents=4,
+    annex_rows=12,
+)
 
 # Multilateral organisations Denmark funds, for the further partnerships.
 ORGANISATIONS = [
@@ -139,6 +202,35 @@ ORGANISATIONS = [
     ("United Nations Relief and Works Agency for Palestine Refugees", "UNRWA", "Amman"),
     ("Global Green Growth Institute", "GGGI", "Seoul"),
     ("International Committee of the Red Cross", "ICRC", "Geneva"),
+]
+# More of them, for a portfolio of dozens of partnerships (--portfolio): a ministry's
+# multilateral partners beyond the UN's funds and programmes.
+PORTFOLIO_ORGANISATIONS = [
+    *ORGANISATIONS,
+    ("International Organization for Migration", "IOM", "Geneva"),
+    ("United Nations Office for Project Services", "UNOPS", "Copenhagen"),
+    ("United Nations Industrial Development Organization", "UNIDO", "Vienna"),
+    ("United Nations Human Settlements Programme", "UN-Habitat", "Nairobi"),
+    ("United Nations Office on Drugs and Crime", "UNODC", "Vienna"),
+    ("Office of the United Nations High Commissioner for Human Rights", "OHCHR", "Geneva"),
+    ("United Nations Educational, Scientific and Cultural Organization", "UNESCO", "Paris"),
+    ("International Trade Centre", "ITC", "Geneva"),
+    ("International Renewable Energy Agency", "IRENA", "Abu Dhabi"),
+    ("Green Climate Fund", "GCF", "Incheon"),
+    ("Global Environment Facility", "GEF", "Washington, D.C."),
+    ("Nordic Development Fund", "NDF", "Helsinki"),
+    ("Gavi, the Vaccine Alliance", "Gavi", "Geneva"),
+    ("The Global Fund to Fight AIDS, Tuberculosis and Malaria", "Global Fund", "Geneva"),
+    ("Global Partnership for Education", "GPE", "Washington, D.C."),
+    ("International Development Association", "IDA", "Washington, D.C."),
+    ("African Development Fund", "AfDF", "Abidjan"),
+    ("Asian Development Fund", "AsDF", "Manila"),
+    ("CGIAR", "CGIAR", "Montpellier"),
+    ("Central Emergency Response Fund", "CERF", "New York"),
+    ("United Nations Capital Development Fund", "UNCDF", "New York"),
+    ("International Atomic Energy Agency", "IAEA", "Vienna"),
+    ("United Nations Framework Convention on Climate Change", "UNFCCC", "Bonn"),
+    ("International Planned Parenthood Federation", "IPPF", "London"),
 ]
 GOAL_TEXTS = [
     "{org} strengthens its results-based management and reports on results at outcome level",
@@ -250,8 +342,16 @@ def _spread(total: int, buckets: int) -> list[int]:
 
 
 class _Generator:
-    def __init__(self, *, rng: random.Random, report: Report, users: dict[str, Any]):
+    def __init__(
+        self,
+        *,
+        rng: random.Random,
+        report: Report,
+        users: dict[str, Any],
+        rates: Rates = UNIT,
+    ):
         self.rng = rng
+        self.rates = rates
         self.report = report
         self.desk = users["desk"]
         self.geneva = users["geneva"]
@@ -266,7 +366,7 @@ class _Generator:
         start, end = partnership.start_date, partnership.end_date
         rows = []
         for goal in goals:
-            count = UPDATES_PER_GOAL * units
+            count = self.rates.updates_per_goal * units
             days = sorted(_day(self.rng, start, end) for _ in range(count))
             statuses = [GoalStatus.ON_TRACK, GoalStatus.AT_RISK, GoalStatus.OFF_TRACK]
             for index, as_of in enumerate(days):
@@ -302,7 +402,7 @@ class _Generator:
     def risk_assessments(self, partnership: Partnership, units: int) -> None:
         rows = []
         for risk in Risk.objects.filter(partnership=partnership).order_by("number"):
-            for _ in range(ASSESSMENTS_PER_RISK * units):
+            for _ in range(self.rates.assessments_per_risk * units):
                 likelihood, impact = self.rng.randint(2, 5), self.rng.randint(2, 5)
                 rows.append(
                     RiskAssessment(
@@ -410,7 +510,7 @@ class _Generator:
 
     def disbursements(self, partnership: Partnership, units: int) -> None:
         lines = list(BudgetLine.objects.filter(partnership=partnership).order_by("year", "pk"))
-        payments = _spread(PAYMENTS_PER_UNIT * units, len(lines))
+        payments = _spread(self.rates.payments * units, len(lines))
         for line, count in zip(lines, payments, strict=True):
             if not count:
                 continue
@@ -433,7 +533,7 @@ class _Generator:
                 )
         self.report.add("payments", sum(payments))
         refunds = 0
-        for line in self.rng.sample(lines, min(len(lines), REFUNDS_PER_UNIT * units)):
+        for line in self.rng.sample(lines, min(len(lines), self.rates.refunds * units)):
             if not line.disbursements.exists():
                 continue
             funding_services.disbursement_create(
@@ -459,7 +559,7 @@ class _Generator:
         )
         if not lines:
             return
-        counts = _spread(ALLOCATIONS_PER_UNIT * units, len(lines))
+        counts = _spread(self.rates.allocations * units, len(lines))
         for line, count in zip(lines, counts, strict=True):
             share = line.amount * Decimal("0.9") / max(count, 1)
             for _ in range(count):
@@ -486,7 +586,7 @@ class _Generator:
                 partnership=partnership, component=Component.SECONDMENTS
             ).order_by("year")
         )
-        secondments = _spread(STAFF_PER_UNIT[StaffPosition.Kind.SECONDMENT] * units, len(lines))
+        secondments = _spread(self.rates.staff[StaffPosition.Kind.SECONDMENT] * units, len(lines))
         start, end = partnership.start_date, partnership.end_date
         added = 0
         for line, count in zip(lines, secondments, strict=True):
@@ -505,7 +605,7 @@ class _Generator:
                 )
                 added += 1
         for kind in (StaffPosition.Kind.REGULAR, StaffPosition.Kind.JPO):
-            for _ in range(STAFF_PER_UNIT[kind] * units):
+            for _ in range(self.rates.staff[kind] * units):
                 began = _day(self.rng, start, end)
                 funding_services.staff_position_create(
                     partnership=partnership,
@@ -531,7 +631,7 @@ class _Generator:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(header)
-        left = ANNEX_ROWS_PER_UNIT * units
+        left = self.rates.annex_rows * units
         projects = -(-left // len(ANNEX_YEARS))
         regions = list(REGIONS.items())
         per_region = _spread(projects, len(regions))
@@ -581,7 +681,7 @@ class _Generator:
             if not Consultation.objects.filter(partnership=partnership, year=y).exists()
         ]
         have = Consultation.objects.filter(partnership=partnership).count()
-        for year in years[: max(0, CONSULTATIONS_PER_UNIT * units - have)]:
+        for year in years[: max(0, self.rates.consultations * units - have)]:
             consultation = consultation_services.consultation_create(
                 partnership=partnership,
                 by=self.geneva,
@@ -605,8 +705,8 @@ class _Generator:
                     )
             self.report.add("consultations", 1)
         consultations = list(Consultation.objects.filter(partnership=partnership).order_by("year"))
-        self._notes(partnership, consultations, NOTES_PER_UNIT * units)
-        self._action_points(partnership, consultations, ACTION_POINTS_PER_UNIT * units)
+        self._notes(partnership, consultations, self.rates.notes * units)
+        self._action_points(partnership, consultations, self.rates.action_points * units)
 
     def _notes(self, partnership: Partnership, consultations: list, count: int) -> None:
         items = list(
@@ -933,6 +1033,154 @@ def _further_partnership(index: int, demo: Partnership) -> Partnership:
             description=description.format(org=acronym),
         )
     return partnership
+
+
+def _portfolio_partnership(
+    rng: random.Random,
+    demo: Partnership,
+    organisation: tuple[str, str, str],
+    start: int,
+    years: int,
+) -> Partnership:
+    """A partnership of ``years`` years from ``start`` with an organisation of the list: its
+    priority areas, goals and risks, as ``_further_partnership`` makes them."""
+    name, acronym, hq = organisation
+    end = start + years - 1
+    organisation_row, _ = Organisation.objects.get_or_create(
+        name=name, defaults={"acronym": acronym, "headquarters": hq}
+    )
+    slug = f"denmark-{acronym.lower().replace(' ', '-').replace(',', '')}-{start}-{end}"
+    if Partnership.objects.filter(slug=slug).exists():  # beside a --scale load
+        slug = f"{slug}-portfolio"
+    today = timezone.localdate().year
+    partnership = Partnership(
+        donor=demo.donor,
+        organisation=organisation_row,
+        title=f"Strategic Partnership Agreement between Denmark and {acronym} {start}–{end}",
+        slug=slug,
+        start_date=dt.date(start, 1, 1),
+        end_date=dt.date(end, 12, 31),
+        annual_amount=Decimal(rng.choice([15, 20, 25, 30, 40, 60, 80])) * MILLION,
+        currency=Currency.DKK,
+        status=Partnership.Status.CLOSED if end < today else Partnership.Status.ACTIVE,
+        mid_term_review_due=f"fall of {start + years // 2}",
+    )
+    partnership.full_clean()
+    partnership.save()
+    areas = [
+        PriorityArea.objects.create(
+            partnership=partnership, number=n, title=title, short_title=title
+        )
+        for n, title in ((1, "Organisational effectiveness"), (2, "Programme results"))
+    ]
+    for number, text in enumerate(GOAL_TEXTS, start=1):
+        OverallGoal.objects.create(
+            partnership=partnership,
+            number=number,
+            text=text.format(org=acronym),
+            priority_area=areas[0 if number <= 5 else 1],
+        )
+    for number, (title, description) in enumerate(RISK_TEXTS, start=1):
+        Risk.objects.create(
+            partnership=partnership,
+            number=number,
+            title=title,
+            description=description.format(org=acronym),
+        )
+    return partnership
+
+
+def portfolio_admin() -> Any:
+    """The portfolio's administrator (``portfolio``): the ministry-wide role on the
+    profile; ``generate_portfolio`` makes them a member of every partnership as well (a
+    desk officer), so that they work in each as the people they manage do."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    from accounts.models import Profile
+
+    user, created = get_user_model().objects.get_or_create(
+        username="portfolio",
+        defaults={
+            "first_name": "Portfolio",
+            "last_name": "Administrator",
+            "email": "portfolio@example.org",
+        },
+    )
+    if created:
+        if settings.DEMO_PASSWORD:
+            user.set_password(settings.DEMO_PASSWORD)
+        else:
+            user.set_unusable_password()
+        user.save(update_fields=["password"])
+    Profile.objects.update_or_create(user=user, defaults={"is_portfolio_admin": True})
+    return user
+
+
+def _periods(rng: random.Random, count: int) -> list[tuple[tuple[str, str, str], int, int]]:
+    """(organisation, first year, years) of ``count`` agreements: one with each organisation
+    of the list, then the agreement before it, ending the year before the next began."""
+    periods = []
+    first_year: dict[int, int] = {}
+    for index in range(count):
+        slot = index % len(PORTFOLIO_ORGANISATIONS)
+        years = rng.choice([3, 4, 5])
+        start = first_year[slot] - years if slot in first_year else rng.randrange(2018, 2025)
+        first_year[slot] = start
+        periods.append((PORTFOLIO_ORGANISATIONS[slot], start, years))
+    return periods
+
+
+def generate_portfolio(
+    *,
+    count: int,
+    seed: int = 0,
+    demo_slug: str = portfolio_seed.IOM_SLUG,
+    into_demo: bool = False,
+) -> Report:
+    """``count`` partnerships of three to five years, each with the activity of a year
+    (``YEAR``) for every year it runs and a review with its versions, the demo users in the
+    roles they hold in the demo partnership, and a portfolio administrator who is a member
+    of every one (and of the demo's, whose record is otherwise left as it is unless
+    ``into_demo``: then it gets a year's activity for each of its years too, as one of the
+    portfolio, beside what the demo holds). Raises LookupError before setup_demo."""
+    if count < 1:
+        raise ValueError("The portfolio holds one partnership or more.")
+    try:
+        demo = Partnership.objects.select_related("organisation").get(slug=demo_slug)
+    except Partnership.DoesNotExist as exc:
+        raise LookupError(f"Run setup_demo first: there is no partnership {demo_slug}.") from exc
+    users = _users(demo)
+    roles = [(user, role) for user, role in _demo_roles(demo) if user.username != "portfolio"]
+    report = Report(scale=0, seed=seed)
+    rng = random.Random(seed)  # noqa: S311 - repeatable data, no secret
+    generator = _Generator(rng=rng, report=report, users=users, rates=YEAR)
+    amounts = dict(
+        BudgetLine.objects.filter(partnership=demo, year=demo.start_date.year)
+        .order_by("component")
+        .values_list("component", "amount")
+    )
+    with transaction.atomic():
+        caching.changed()  # its bulk inserts send no signal
+        admin = portfolio_admin()
+        roles = [*roles, (admin, Membership.Role.DESK_OFFICER)]
+        if not Membership.objects.filter(user=admin, partnership=demo).exists():
+            _add_members(demo, roles[-1:], users)
+        if into_demo:  # its own review, documents and annex are the demo's
+            generator.budget_lines(demo, amounts)
+            generator.activity(demo, len(demo.years), reviews=0, documents=0)
+    for organisation, start, years in _periods(rng, count):
+        with transaction.atomic():
+            partnership = _portfolio_partnership(rng, demo, organisation, start, years)
+            _add_members(partnership, roles, users)
+            factor = partnership.annual_amount / demo.annual_amount
+            generator.budget_lines(
+                partnership, {c: (a * factor).quantize(CENT) for c, a in amounts.items()}
+            )
+            generator.activity(partnership, years, reviews=1, documents=YEAR.documents * years)
+            generator.annex(partnership, years)
+            report.partnerships.append(partnership)
+    return report
 
 
 def _add_members(partnership: Partnership, roles: list[tuple[Any, str]], users: dict) -> None:

@@ -49,6 +49,10 @@ def urls() -> dict[str, str]:
     return pages.throughput_urls(pages.Objects.of_demo())
 
 
+def every_url() -> dict[str, dict[str, Any]]:
+    return pages.every_url(pages.Objects.of_demo())
+
+
 def chaos_setup() -> dict[str, Any]:
     """What ``make chaos`` drives the app with: a desk officer's session (for the pages) and
     personal token (for the API, as a script has one), the review whose report it asks

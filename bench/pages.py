@@ -8,11 +8,14 @@ every URL name, so a new page is not left out silently.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+from unittest import mock
 
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -276,28 +279,91 @@ def throughput_urls(objects: Objects) -> dict[str, str]:
 HTMX_PAGES = frozenset({"consultations:note-detail"})
 
 
-def _count(client: Client, url: str, *, htmx: bool = False) -> int:
-    with CaptureQueriesContext(connection) as captured:
+class RowsRead:
+    """How many rows the database handed to the process: every row fetched from a cursor."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+
+
+@contextmanager
+def rows_read() -> Iterator[RowsRead]:
+    """Count the rows fetched while inside. Django's cursor wrapper hands ``fetchone``,
+    ``fetchmany`` and ``fetchall`` to the driver's cursor (``__getattr__``); methods of
+    the same names on the class come first, count and hand on."""
+    found = RowsRead()
+
+    def fetchone(self):
+        with self.db.wrap_database_errors:
+            row = self.cursor.fetchone()
+        found.rows += row is not None
+        return row
+
+    def fetchmany(self, size=None):
+        with self.db.wrap_database_errors:
+            rows = self.cursor.fetchmany() if size is None else self.cursor.fetchmany(size)
+        found.rows += len(rows)
+        return rows
+
+    def fetchall(self):
+        with self.db.wrap_database_errors:
+            rows = self.cursor.fetchall()
+        found.rows += len(rows)
+        return rows
+
+    with (
+        mock.patch.object(CursorWrapper, "fetchone", fetchone, create=True),
+        mock.patch.object(CursorWrapper, "fetchmany", fetchmany, create=True),
+        mock.patch.object(CursorWrapper, "fetchall", fetchall, create=True),
+    ):
+        yield found
+
+
+@dataclass(frozen=True)
+class Cost:
+    """What one GET cost the database: queries made and rows read."""
+
+    queries: int
+    rows: int
+
+
+def measure_get(client: Client, url: str, *, htmx: bool = False) -> Cost:
+    """Queries and rows of a GET that must answer 200."""
+    with CaptureQueriesContext(connection) as captured, rows_read() as read:
         response = client.get(url, headers={"HX-Request": "true"} if htmx else {})
     if response.status_code != 200:
         raise AssertionError(f"GET {url} answered {response.status_code}")
-    return len(captured.captured_queries)
+    return Cost(len(captured.captured_queries), read.rows)
 
 
-def query_counts(*, username: str = "desk") -> dict[str, int]:
-    """Queries of every page and API list as the demo desk officer sees them."""
+def every_url(objects: Objects) -> dict[str, dict[str, Any]]:
+    """Every page and API list the benchmark reads, by the names of its tables: the URL and
+    whether it is asked for as htmx asks (a fragment)."""
+    found = {
+        f"page {name}": {"url": page_url(name, objects), "htmx": name in HTMX_PAGES}
+        for name in PAGES
+    }
+    for basename, path in api_lists().items():
+        found[f"API {basename}"] = {"url": f"{path}?partnership={objects.slug}", "htmx": False}
+    return found
+
+
+def query_counts(*, username: str = "desk") -> dict[str, list[int]]:
+    """Queries and rows read of every page and API list as the demo desk officer sees
+    them, and the partnerships they hold a role in (every request reads a row for each):
+    [queries, rows, roles]."""
     from django.conf import settings
+
+    from partnership.models import Membership
 
     from .measure import session_cookie
 
     client = Client()
     # The session the load generator uses: signed in as production signs a desk officer in.
     client.cookies[settings.SESSION_COOKIE_NAME] = session_cookie(username=username)
-    objects = Objects.of_demo()
-    counts = {
-        f"page {name}": _count(client, page_url(name, objects), htmx=name in HTMX_PAGES)
-        for name in PAGES
-    }
-    for basename, path in api_lists().items():
-        counts[f"API {basename}"] = _count(client, f"{path}?partnership={objects.slug}")
+    roles = Membership.objects.filter(user__username=username).count()
+    counts = {}
+    for label, target in every_url(Objects.of_demo()).items():
+        cost = measure_get(client, target["url"], htmx=target["htmx"])
+        counts[label] = [cost.queries, cost.rows, roles]
     return counts

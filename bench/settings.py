@@ -6,6 +6,8 @@ commands ``generate_load_data`` and ``bench_measure``) and a bare view to compar
 the commands nor the baseline view exist there.
 """
 
+import os
+
 from config.settings import *  # noqa: F403
 
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
@@ -17,3 +19,12 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# make bench's uncached runs (BENCH_UNCACHED=1): every read is a first read after a write.
+# The default cache holds only core.caching's pages and lists; a cache that keeps nothing
+# makes each request build its answer, as the first one after a write does.
+if os.environ.get("BENCH_UNCACHED") == "1":
+    CACHES = {
+        **CACHES,  # noqa: F405
+        "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }

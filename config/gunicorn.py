@@ -47,3 +47,16 @@ logconfig_dict = {
         "gunicorn.error": {"level": "INFO", "handlers": ["server"], "propagate": False},
     },
 }
+
+
+def post_worker_init(worker) -> None:
+    """Do before the worker takes requests what its first ones would wait for: build the
+    API's schema (/api/docs/ reads it; a second or more, kept for the worker's life by
+    core.schema.schema) and fill the URL resolver's table of names (the first reverse()
+    of a worker, some 0.4 s: /api/docs/'s script waited for it)."""
+    from django.urls import reverse
+
+    from core.schema import schema
+
+    schema()
+    reverse("api-docs")

@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from accounts import views as accounts_views
 from accounts.views import local_passwords
+from core.schema import SchemaView
 from iati import views as iati_views
 from ops import views as ops_views
 from partnership import views as partnership_views
@@ -86,7 +87,7 @@ urlpatterns = [
     path("", include("attention.urls")),
     path("", include("portfolio.urls")),
     path("api/v1/", include("config.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]
 

@@ -7,6 +7,7 @@ agenda items, notes and action points.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -125,6 +126,20 @@ def action_point_row(*, pk: int) -> ActionPoint:
     return _mark_overdue([_action_points().get(pk=pk)], timezone.localdate())[0]
 
 
+def open_action_points_due_first(*, partnership: Partnership) -> QuerySet[ActionPoint]:
+    """Open action points of every consultation, the ones due first on top and those
+    without a due date last (unmarked: ``_mark_overdue`` a page of them)."""
+    return (
+        _action_points()
+        .filter(consultation__partnership=partnership, status=ActionPoint.Status.OPEN)
+        .order_by(F("due_date").asc(nulls_last=True), "consultation__year", "pk")
+    )
+
+
+def mark_overdue(points: Iterable[ActionPoint], *, as_of: dt.date | None = None) -> list:
+    return _mark_overdue(list(points), as_of or timezone.localdate())
+
+
 def open_action_points(
     *, partnership: Partnership, as_of: dt.date | None = None
 ) -> list[ActionPoint]:
@@ -139,20 +154,18 @@ def open_action_points(
     return _mark_overdue(points, as_of)
 
 
-def matters_arising(*, consultation: Consultation) -> list[ActionPoint]:
-    """Action points of earlier consultations still open when this one meets.
+def matters_arising_points(*, consultation: Consultation) -> QuerySet[ActionPoint]:
+    """Action points of earlier consultations still open when this one meets, oldest
+    consultation first (unmarked: see ``matters_arising``).
 
     For a consultation that has met, that is the points open now or closed on or after
     its date (they stay in its minutes with their present status); otherwise the points
-    open now. ``overdue`` is as of the meeting, or today if that is earlier (three
-    queries).
-    """
+    open now."""
     today = timezone.localdate()
-    as_of = min(consultation.date, today) if consultation.date else today
     still_open = Q(status=ActionPoint.Status.OPEN)
     if consultation.date and consultation.date <= today:
         still_open |= Q(closed_on__gte=consultation.date)
-    points = list(
+    return (
         _action_points()
         .filter(
             still_open,
@@ -161,7 +174,23 @@ def matters_arising(*, consultation: Consultation) -> list[ActionPoint]:
         )
         .order_by("consultation__year", "due_date", "pk")
     )
-    return _mark_overdue(points, as_of, closed_that_day_was_open=as_of == consultation.date)
+
+
+def mark_matters_arising(
+    points: Iterable[ActionPoint], *, consultation: Consultation
+) -> list[ActionPoint]:
+    """``overdue`` on each point, as of the meeting, or today if that is earlier."""
+    today = timezone.localdate()
+    as_of = min(consultation.date, today) if consultation.date else today
+    return _mark_overdue(list(points), as_of, closed_that_day_was_open=as_of == consultation.date)
+
+
+def matters_arising(*, consultation: Consultation) -> list[ActionPoint]:
+    """Every matter arising (``matters_arising_points``) with ``overdue`` marked (three
+    queries)."""
+    return mark_matters_arising(
+        matters_arising_points(consultation=consultation), consultation=consultation
+    )
 
 
 def _notes() -> QuerySet[Note]:
@@ -186,16 +215,19 @@ class ConsultationPage:
     consultation: Consultation
     items: list[AgendaItem]
     unfiled_action_points: list[ActionPoint]
-    matters_arising: list[ActionPoint]
+    matters_arising: Sequence[ActionPoint]
     goals: list[OverallGoal] = field(default_factory=list)
     risks: list[Risk] = field(default_factory=list)
 
 
-def consultation_page(*, consultation: Consultation) -> ConsultationPage:
+def consultation_page(
+    *, consultation: Consultation, arising: Sequence[ActionPoint] | None = None
+) -> ConsultationPage:
     """Everything the consultation page shows: the agenda with each item's notes (with
     links and cleared revisions) and action points (``item.points``), action points filed
-    under no item, the matters arising, and the partnership's goals and risks for the link
-    pickers. Fifteen queries at most, however many items, notes and points there are.
+    under no item, the matters arising (``arising``, a page of them marked, or else all),
+    and the partnership's goals and risks for the link pickers. Fifteen queries at most,
+    however many items, notes and points there are.
     """
     today = timezone.localdate()
     items = list(
@@ -216,7 +248,9 @@ def consultation_page(*, consultation: Consultation) -> ConsultationPage:
         consultation=consultation,
         items=items,
         unfiled_action_points=by_item.get(None, []),
-        matters_arising=matters_arising(consultation=consultation),
+        matters_arising=(
+            matters_arising(consultation=consultation) if arising is None else arising
+        ),
         goals=list(OverallGoal.objects.filter(partnership_id=consultation.partnership_id)),
         risks=list(Risk.objects.filter(partnership_id=consultation.partnership_id)),
     )

@@ -27,6 +27,7 @@ from core.views import (
     add_form_errors,
     confirm_page,
     form_status,
+    paged,
     partnership_context,
     saved_message,
 )
@@ -107,11 +108,18 @@ def consultation_list(request: HttpRequest, slug: str) -> HttpResponse:
                 % {"year": consultation.year},
             )
             return redirect(consultation.get_absolute_url())
+    open_points, query = paged(
+        request,
+        selectors.open_action_points_due_first(partnership=partnership),
+        OPEN_POINTS_PER_PAGE,
+    )
+    open_points.object_list = selectors.mark_overdue(open_points.object_list)
     context = partnership_context(
         request,
         partnership,
         consultations=consultations,
-        open_points=selectors.open_action_points(partnership=partnership),
+        open_points=open_points,
+        query=query,
         form=form,
     )
     return render(
@@ -128,8 +136,28 @@ def _consultation(request: HttpRequest, slug: str, year: int, capability=Capabil
     )
 
 
-def _page_context(request: HttpRequest, consultation: Consultation, **extra: Any) -> dict[str, Any]:
-    page = selectors.consultation_page(consultation=consultation)
+MATTERS_ARISING_PER_PAGE = 25
+OPEN_POINTS_PER_PAGE = 25
+
+
+def _page_context(
+    request: HttpRequest, consultation: Consultation, *, whole: bool = False, **extra: Any
+) -> dict[str, Any]:
+    """The consultation page's context; ``whole``: with a page of the matters arising (the
+    agenda's fragments show none)."""
+    arising, query = None, ""
+    if whole:
+        arising, query = paged(
+            request,
+            selectors.matters_arising_points(consultation=consultation),
+            MATTERS_ARISING_PER_PAGE,
+        )
+        arising.object_list = selectors.mark_matters_arising(
+            arising.object_list, consultation=consultation
+        )
+    page = selectors.consultation_page(
+        consultation=consultation, arising=arising.object_list if arising else []
+    )
     members = _members(consultation.partnership_id)
     for item in page.items:
         item.action_point_form = ActionPointForm(
@@ -137,7 +165,13 @@ def _page_context(request: HttpRequest, consultation: Consultation, **extra: Any
         )
     extra.setdefault("item_form", AgendaItemForm())
     return partnership_context(
-        request, consultation.partnership, consultation=consultation, page=page, **extra
+        request,
+        consultation.partnership,
+        consultation=consultation,
+        page=page,
+        arising=arising,
+        query=query,
+        **extra,
     )
 
 
@@ -157,7 +191,9 @@ def _render_agenda(request: HttpRequest, consultation: Consultation, **extra: An
 def consultation_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     consultation = _consultation(request, slug, year)
     return render(
-        request, "consultations/consultation_detail.html", _page_context(request, consultation)
+        request,
+        "consultations/consultation_detail.html",
+        _page_context(request, consultation, whole=True),
     )
 
 
@@ -219,7 +255,7 @@ def agenda_item_add(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             return redirect(_anchor(consultation, f"item-{item.pk}"))
     if request.htmx:
         return _render_agenda(request, consultation, item_form=form)
-    context = _page_context(request, consultation, item_form=form)
+    context = _page_context(request, consultation, whole=True, item_form=form)
     return render(request, "consultations/consultation_detail.html", context, status=400)
 
 
@@ -528,7 +564,7 @@ def action_point_create(request: HttpRequest, slug: str, pk: int) -> HttpRespons
             return redirect(_anchor(consultation, f"item-{item.pk}-actions"))
     if request.htmx:
         return _item_actions(request, item, form)
-    context = _page_context(request, consultation)
+    context = _page_context(request, consultation, whole=True)
     next(i for i in context["page"].items if i.pk == item.pk).action_point_form = form
     return render(request, "consultations/consultation_detail.html", context, status=400)
 

@@ -15,8 +15,10 @@ return render(request, "app/thing_form.html", context, status=form_status(form))
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -77,3 +79,13 @@ def partnership_context(request: HttpRequest, partnership: Any, **extra: Any) ->
         "role": access.Role(role) if role else None,
         **extra,
     }
+
+
+def paged(request: HttpRequest, items: Any, per_page: int, *, default: int = 1) -> tuple[Any, str]:
+    """The page of ``items`` the request asks for (``?page=``; ``default`` if none, the
+    first if not a number, the last if past the end) and the request's other parameters,
+    for the links of ``includes/pagination.html``. A queryset costs a count and the page's
+    slice."""
+    page = Paginator(items, per_page).get_page(request.GET.get("page", default))
+    query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
+    return page, query

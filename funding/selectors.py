@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Coalesce
 
 from partnership.models import Partnership
 
@@ -159,16 +159,19 @@ class Budget(BudgetTotals):
         ]
 
 
-def budget_by_year_and_component(*, partnership: Partnership) -> Budget:
-    """Every year of the agreement with its lines (one query).
+def budget_by_year_and_component(
+    *, partnership: Partnership, years: Sequence[int] | None = None
+) -> Budget:
+    """Every year of the agreement (or the ``years`` given of it) with its lines (one query).
 
     Years of the agreement without lines are still shown, against the annual amount.
     """
-    years = {
-        year: BudgetYear(year=year, annual_amount=partnership.annual_amount)
-        for year in partnership.years
-    }
-    for line in budget_lines_with_disbursed(partnership=partnership):
+    shown = partnership.years if years is None else list(years)
+    lines = budget_lines_with_disbursed(partnership=partnership)
+    if years is not None:
+        lines = lines.filter(year__in=shown)
+    years = {year: BudgetYear(year=year, annual_amount=partnership.annual_amount) for year in shown}
+    for line in lines:
         cell = BudgetCell(
             line=line,
             year=line.year,
@@ -185,6 +188,36 @@ def budget_by_year_and_component(*, partnership: Partnership) -> Budget:
         year.cells.append(cell)
         year.add(cell)
     return Budget(currency=partnership.currency, years=[years[y] for y in sorted(years)])
+
+
+def budget_totals(*, partnership: Partnership) -> Totals:
+    """Planned, committed and disbursed over every year of the agreement, summed by the
+    database (one query, one row): the funding page's totals beside a page of its years."""
+    # Grouped by the partnership, as budget_totals_by_year groups by year: an aggregate()
+    # over the lines' disbursed subquery is not one PostgreSQL can run.
+    found = (
+        BudgetLine.objects.filter(partnership=partnership)
+        .with_disbursed()
+        .order_by()
+        .values("partnership")
+        .annotate(
+            total_planned=Sum("amount"),
+            total_committed=Coalesce(
+                Sum("amount", filter=Q(status__in=COMMITTED_STATUSES)),
+                Value(ZERO),
+                output_field=MONEY,
+            ),
+            total_disbursed=Sum("disbursed"),
+        )
+    )
+    found = next(iter(found), None)  # one row: the partnership's, if it has lines
+    if found is None:
+        return Totals()
+    return Totals(
+        planned=found["total_planned"],
+        committed=found["total_committed"],
+        disbursed=found["total_disbursed"] or ZERO,
+    )
 
 
 def budget_totals_by_year(*, partnership: Partnership) -> BudgetTotals:
@@ -398,11 +431,17 @@ class AllocationRow:
     income_group: str
 
 
-def allocations_with_countries(*, partnership: Partnership) -> list[AllocationRow]:
+def allocations_of(*, partnership: Partnership) -> QuerySet[Allocation]:
+    """The partnership's allocations, by line (year and component) and country."""
+    return Allocation.objects.filter(budget_line__partnership=partnership).select_related(
+        "budget_line", "created_by"
+    )
+
+
+def allocation_rows(allocations: Iterable[Allocation]) -> list[AllocationRow]:
+    """Each allocation with its country's name and income group from the DAC list."""
     rows = []
-    for allocation in Allocation.objects.filter(
-        budget_line__partnership=partnership
-    ).select_related("budget_line", "created_by"):
+    for allocation in allocations:
         found = dac.recipient(allocation.country)
         rows.append(
             AllocationRow(
@@ -412,6 +451,10 @@ def allocations_with_countries(*, partnership: Partnership) -> list[AllocationRo
             )
         )
     return rows
+
+
+def allocations_with_countries(*, partnership: Partnership) -> list[AllocationRow]:
+    return allocation_rows(allocations_of(partnership=partnership))
 
 
 def allocation_totals_by_line(*, partnership: Partnership) -> QuerySet[BudgetLine]:
@@ -467,45 +510,67 @@ class ExplorerTotals:
     by_region: list[dict]
     by_country: list[dict]
     by_donor_unit: list[dict]
-    by_project: list[dict]
-    refunds: list[VoluntaryContribution]
+    by_project: QuerySet  # grouped rows: the page pages it
+    refunds: list[VoluntaryContribution]  # the first REFUNDS_LISTED
+    refund_count: int
     total: Decimal
     options: dict[str, list]
 
 
-def _grouped(queryset: QuerySet, *names: str) -> list[dict]:
-    return list(
+REFUNDS_LISTED = 20
+# The filters offered as a list of the values found; a project is typed (there are as many
+# as the annex has rows, over its years).
+LISTED_OPTIONS = ("year", "region", "country", "donor_unit")
+
+
+def _grouped(queryset: QuerySet, *names: str) -> QuerySet:
+    return (
         queryset.values(*names)
         .annotate(
             total=Sum("amount"),
             refunds=Coalesce(
                 Sum("amount", filter=Q(amount__lt=0)), Value(ZERO), output_field=MONEY
             ),
+            refund_count=Count("pk", filter=Q(amount__lt=0)),
         )
         .order_by(*names)
     )
 
 
+def _options(partnership: Partnership) -> dict[str, list]:
+    """The values each listed filter offers, found by the database (one query, a row a
+    value: years, regions, countries and donor units, not the rows)."""
+    every = VoluntaryContribution.objects.filter(partnership=partnership).order_by()
+    parts = [
+        every.filter(**{f"{name}__isnull": False})
+        .exclude(**({} if name == "year" else {name: ""}))
+        .annotate(option_name=Value(name), option=Cast(name, CharField()))
+        .values_list("option_name", "option")
+        .distinct()
+        for name in LISTED_OPTIONS
+    ]
+    options: dict[str, list] = {name: [] for name in EXPLORER_FILTERS}
+    for name, value in parts[0].union(*parts[1:], all=True):
+        options[name].append(int(value) if name == "year" else value)
+    return {name: sorted(values) for name, values in options.items()}
+
+
 def explorer_totals(*, partnership: Partnership, filters: dict[str, Any]) -> ExplorerTotals:
-    """Totals by year, region, country, donor unit and project of the filtered rows
-    (seven queries whatever the number of rows)."""
+    """Totals by year, region, country, donor unit and project of the filtered rows (the
+    projects as a grouped queryset to page), the first refunds and the filters' options:
+    a fixed number of queries whatever the number of rows, none reading every row."""
     rows = voluntary_contributions(partnership=partnership, filters=filters)
-    by_year = _grouped(rows, "year")
-    every = VoluntaryContribution.objects.filter(partnership=partnership)
-    options: dict[str, set] = defaultdict(set)
-    for values in every.values_list("year", "region", "country", "donor_unit", "project_code"):
-        for name, value in zip(EXPLORER_FILTERS, values, strict=True):
-            if value not in ("", None):
-                options[name].add(value)
+    by_year = list(_grouped(rows, "year"))
     return ExplorerTotals(
         by_year=by_year,
-        by_region=_grouped(rows, "region"),
-        by_country=_grouped(rows, "region", "country"),
-        by_donor_unit=_grouped(rows, "donor_unit"),
+        by_region=list(_grouped(rows, "region")),
+        by_country=list(_grouped(rows, "region", "country")),
+        by_donor_unit=list(_grouped(rows, "donor_unit")),
         by_project=_grouped(rows, "project_code", "title"),
-        refunds=list(rows.filter(amount__lt=0).order_by("year", "project_code")),
+        refunds=list(rows.filter(amount__lt=0).order_by("year", "project_code")[:REFUNDS_LISTED]),
+        refund_count=sum(row["refund_count"] for row in by_year),
         total=sum((row["total"] for row in by_year), ZERO),
-        options={name: sorted(options[name]) for name in EXPLORER_FILTERS},
+        options=_options(partnership),
     )
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import exports, formatting, history, tabular
 from core.access import Capability, capabilities_in
 from core.forms import ConfirmForm
-from core.views import add_form_errors, confirm_page, form_status, partnership_context
+from core.views import add_form_errors, confirm_page, form_status, paged, partnership_context
 from partnership import access as partnership_access
 from partnership import selectors as partnership_selectors
 from partnership.models import Partnership
@@ -56,14 +57,38 @@ def _partnership(request: HttpRequest, slug: str) -> Partnership:
     )
 
 
+# Lists a page shows a page of at a time: a page's work does not grow with the record.
+YEARS_PER_PAGE = 6
+PAYMENTS_PER_PAGE = 25
+RATES_PER_PAGE = 50
+ALLOCATIONS_PER_PAGE = 50
+PROJECTS_PER_PAGE = 50
+IMPORTS_SHOWN = 10
+
+
+def _years_page(request: HttpRequest, partnership: Partnership):
+    """The page of the agreement's years asked for; without one, the page of this year
+    (or of the last year, once the agreement has ended)."""
+    years = partnership.years
+    this_year = min(max(timezone.localdate().year, years[0]), years[-1])
+    default = years.index(this_year) // YEARS_PER_PAGE + 1
+    return paged(request, years, YEARS_PER_PAGE, default=default)
+
+
 @require_GET
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
-    budget = selectors.budget_by_year_and_component(partnership=partnership)
+    years, query = _years_page(request, partnership)
+    budget = selectors.budget_by_year_and_component(
+        partnership=partnership, years=years.object_list
+    )
     context = partnership_context(
         request,
         partnership,
         budget=budget,
+        years=years,
+        query=query,
+        totals=selectors.budget_totals(partnership=partnership),
         chart=charts.budget_chart(budget),
         statuses=BudgetLine.Status.choices,
     )
@@ -115,11 +140,15 @@ def budget_line_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             )
             return redirect(line.get_absolute_url())
     may_see_history = "view_history" in capabilities_in(request.user, line.partnership_id)
+    disbursements, query = paged(
+        request, selectors.disbursements_of(budget_line=line), PAYMENTS_PER_PAGE
+    )
     context = partnership_context(
         request,
         line.partnership,
         line=selectors.budget_line_with_disbursed(budget_line=line),
-        disbursements=selectors.disbursements_of(budget_line=line),
+        disbursements=disbursements,
+        query=query,
         transitions=selectors.transitions_of(budget_line=line),
         form=form,
         rate_check=_rate_check(line, request.POST) if request.method == "POST" else {},
@@ -290,11 +319,12 @@ def exchange_rates(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _exchange_rates_page(request, partnership, form, upload_form) -> HttpResponse:
-    rates = selectors.exchange_rates(partnership=partnership)
+    rates, query = paged(request, selectors.exchange_rates(partnership=partnership), RATES_PER_PAGE)
     context = partnership_context(
         request,
         partnership,
         rates=rates,
+        query=query,
         form=form,
         upload_form=upload_form,
         max_age_days=settings.EXCHANGE_RATE_MAX_AGE_DAYS,
@@ -499,6 +529,8 @@ def voluntary_contributions(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
     filters = _explorer_filters(request)
     totals = selectors.explorer_totals(partnership=partnership, filters=filters)
+    projects, query = paged(request, totals.by_project, PROJECTS_PER_PAGE)
+    imports = list(selectors.contribution_imports(partnership=partnership)[: IMPORTS_SHOWN + 1])
     context = partnership_context(
         request,
         partnership,
@@ -508,17 +540,20 @@ def voluntary_contributions(request: HttpRequest, slug: str) -> HttpResponse:
             ("By region", ["Region"], ["region"], totals.by_region),
             ("By country", ["Country", "Region"], ["country", "region"], totals.by_country),
             ("By donor unit", ["Donor unit"], ["donor_unit"], totals.by_donor_unit),
-            ("By project", ["Project", "Title"], ["project_code", "title"], totals.by_project),
         ],
+        projects=projects,
+        project_headers=["Project", "Title"],
+        project_keys=["project_code", "title"],
+        query=query,
         filter_fields=[
             ("year", "Year"),
             ("region", "Region"),
             ("country", "Country"),
             ("donor_unit", "Donor unit"),
-            ("project_code", "Project"),
         ],
         filters=filters,
-        imports=selectors.contribution_imports(partnership=partnership),
+        imports=imports[:IMPORTS_SHOWN],
+        more_imports=len(imports) > IMPORTS_SHOWN,
     )
     return render(request, "funding/voluntary_contributions.html", context)
 
@@ -601,10 +636,15 @@ def allocations(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("The allocation was recorded."))
             return redirect("funding:allocations", slug=slug)
+    allocations, query = paged(
+        request, selectors.allocations_of(partnership=partnership), ALLOCATIONS_PER_PAGE
+    )
     context = partnership_context(
         request,
         partnership,
-        rows=selectors.allocations_with_countries(partnership=partnership),
+        rows=selectors.allocation_rows(allocations),
+        allocations=allocations,
+        query=query,
         lines=selectors.allocation_totals_by_line(partnership=partnership),
         form=form,
         dac_list=dac.LIST_NAME,

@@ -24,6 +24,7 @@ from core.views import (
     add_form_errors,
     confirm_page,
     form_status,
+    paged,
     partnership_context,
     saved_message,
 )
@@ -130,6 +131,12 @@ def goal_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "partnership/goal_list.html", context)
 
 
+# A goal's timeline and the documents are listed a page at a time: a page's work does not
+# grow with the record.
+UPDATES_PER_PAGE = 25
+DOCUMENTS_PER_PAGE = 50
+
+
 @require_http_methods(["GET", "POST"])
 def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     capability = Capability.EDIT_RECORD if request.method == "POST" else Capability.VIEW
@@ -151,11 +158,13 @@ def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             messages.success(request, _("The update was added to the goal's timeline."))
             return redirect(goal.get_absolute_url())
     goal_with_status = selectors.goal_with_status(goal=goal)
+    updates, query = paged(request, selectors.goal_timeline(goal=goal), UPDATES_PER_PAGE)
     context = partnership_context(
         request,
         goal.partnership,
         goal=goal_with_status,
-        updates=selectors.goal_timeline(goal=goal),
+        updates=updates,
+        query=query,
         form=form,
         evidence_search=search,
         evidence_shown=len(shown),
@@ -462,8 +471,12 @@ def document_list(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("The document was added."))
             return redirect("partnership:document-list", slug=slug)
-    documents = selectors.documents_with_use(partnership=partnership)
-    context = partnership_context(request, partnership, documents=documents, form=form)
+    documents, query = paged(
+        request,
+        selectors.documents_with_use(partnership=partnership).order_by("-year", "title", "pk"),
+        DOCUMENTS_PER_PAGE,
+    )
+    context = partnership_context(request, partnership, documents=documents, query=query, form=form)
     return render(request, "partnership/document_list.html", context, status=form_status(form))
 
 

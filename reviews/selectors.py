@@ -79,9 +79,12 @@ def reviews_for_partnership(*, partnership: Partnership) -> QuerySet[Review]:
 
 
 def reviews_due(*, partnership: Partnership) -> QuerySet[Review]:
-    """The partnership's reviews in the order they are due (one query)."""
-    return Review.objects.filter(partnership=partnership).order_by(
-        F("due_date").asc(nulls_last=True), "kind", "pk"
+    """The partnership's reviews in the order they are due, with their partnership (for
+    their URLs: one query, not one a review)."""
+    return (
+        Review.objects.filter(partnership=partnership)
+        .select_related("partnership")
+        .order_by(F("due_date").asc(nulls_last=True), "kind", "pk")
     )
 
 

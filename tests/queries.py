@@ -21,3 +21,14 @@ def count_get(client, url: str, **params) -> int:
         response = client.get(url, params)
     assert response.status_code == 200, (url, response.status_code)
     return len(data_queries(captured))
+
+
+def cost_get(client, url: str, **params) -> tuple[int, int]:
+    """Queries made and rows read by a GET that must answer 200: what a page costs the
+    database, which must not grow with the record once its lists are paged."""
+    from bench.pages import rows_read
+
+    with CaptureQueriesContext(connection) as captured, rows_read() as read:
+        response = client.get(url, params)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(data_queries(captured)), read.rows

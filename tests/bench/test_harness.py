@@ -35,28 +35,51 @@ def test_median_and_spread_of_repeats():
     assert harness.spread([90.0, 100.0, 110.0]) == pytest.approx(0.2)
 
 
-def _result(label, rps, p95):
-    return harness.Throughput(label, runs=[{"rps": rps, "p95_ms": p95}])
+def _run(rps, p95):
+    return {"rps": rps, "p95_ms": p95}
 
 
-def test_throughput_is_a_ratio_of_the_baseline_with_the_goal_it_meets_or_not():
-    rows = harness.throughput_rows(
-        [
-            _result("baseline (bare view)", 400, 10),
-            _result("dashboard", 120, 40),
-            _result("API: goal updates", 60, 80),
-            _result("funding page", 10, 200),
-        ]
+SWEEP = {
+    "bare": {
+        "cached": [_run(400, 10), _run(380, 11), _run(420, 9)],
+        "uncached": [_run(400, 10)],
+    },
+    "pages": {
+        "page fast": {"cached": _run(200, 20), "uncached": _run(80, 40)},
+        "page slow": {"cached": _run(100, 30), "uncached": _run(40, 60)},
+    },
+    "rss_kb": {"cached": [102400, 112640], "uncached": [104448, 120832]},
+}
+
+
+def test_each_page_is_a_share_of_the_bare_view_cached_and_uncached_with_its_goals():
+    rows = harness.share_rows(SWEEP)
+    assert rows[0] == ["page fast", "50%", "20%", "20.0 (2.0×)", "40.0 (4.0×)", "met"]
+    # 25 % cached (under 40 %), 10 % uncached (under 15 %), p95 6× the bare view's.
+    assert rows[1][1:3] == ["25%", "10%"]
+    assert rows[1][-1] == "NOT met: cached, uncached, p95"
+
+
+def test_a_sweep_is_published_with_the_bare_view_and_the_workers_memory():
+    section = harness.sweep_section("portfolio 50", SWEEP)
+    assert section.startswith("## Every page and API list, cached and uncached (portfolio 50)")
+    assert "cached 400 requests/s, p95 10.0 ms (±5% over 3 runs)" in section
+    assert "met by 1 of 2" in section
+    assert "cached: 100 MiB, 110 MiB; uncached: 102 MiB, 118 MiB" in section
+
+
+def test_query_counts_and_rows_that_grow_past_the_first_dataset_are_marked():
+    """The user's roles are a row per partnership they hold one in: not the page's rows."""
+    rows = harness.query_rows(
+        {"page a": [5, 10, 1], "page b": [7, 10, 1], "page c": [4, 4, 1]},
+        {"page a": [5, 19, 10], "page b": [9, 19, 10], "page c": [4, 40, 10]},
+        {"page a": [5, 10, 1], "page b": [7, 10, 1], "page c": [4, 4, 1]},
     )
-    assert rows[1][:3] == ["dashboard", "120", "30%"]
-    assert rows[1][-1] == "≥ 25%: met"
-    assert rows[2][2:] == ["15%", "80.0", "8.0×", "±0%", "≥ 20%: NOT met"]
-    assert rows[3][-1] == ""  # no goal for the funding page
-
-
-def test_query_counts_that_differ_between_scales_are_marked():
-    rows = harness.query_rows({"page a": 5, "page b": 7}, {"page a": 5, "page b": 9})
-    assert rows == [["page a", "5", "5", ""], ["page b", "7", "9", "grows"]]
+    assert rows == [
+        ["page a", "5 / 10", "5 / 19", "5 / 10", ""],
+        ["page b", "7 / 10", "9 / 19", "7 / 10", "queries grow"],
+        ["page c", "4 / 4", "4 / 40", "4 / 4", "rows grow"],
+    ]
 
 
 def test_a_run_keeps_the_record_of_fixes_in_results_md(tmp_path):
@@ -185,3 +208,33 @@ def test_the_load_generators_session_is_signed_in_as_production_signs_in(setting
     client.cookies[settings.SESSION_COOKIE_NAME] = measure.session_cookie(username="desk")
     assert client.get(f"/p/{iom.slug}/").status_code == 200
     assert client.get("/api/v1/partnerships/").status_code == 200
+
+
+def test_the_uncached_runs_keep_nothing_in_the_pages_cache(monkeypatch):
+    """BENCH_UNCACHED=1 (make bench's uncached server): every read builds its answer."""
+    import importlib
+
+    import bench.settings
+
+    monkeypatch.setenv("BENCH_UNCACHED", "1")
+    uncached = importlib.reload(bench.settings).CACHES
+    monkeypatch.delenv("BENCH_UNCACHED")
+    cached = importlib.reload(bench.settings).CACHES
+    assert uncached["default"]["BACKEND"] == "django.core.cache.backends.dummy.DummyCache"
+    assert cached["default"]["BACKEND"] != uncached["default"]["BACKEND"]
+    assert uncached["throttle"] == cached["throttle"]
+
+
+def test_a_page_that_failed_under_load_is_said_so_and_the_others_are_kept():
+    failed = {
+        **SWEEP,
+        "pages": {
+            **SWEEP["pages"],
+            "page broken": {"cached": {"rps": 0.0, "p95_ms": 0.0, "failed": True},
+                            "uncached": _run(80, 40)},
+        },
+    }  # fmt: skip
+    rows = harness.share_rows(failed)
+    assert rows[0][-1] == "met"
+    assert rows[2][0] == "page broken"
+    assert rows[2][-1].startswith("NOT met: errors or no answer")

@@ -4,6 +4,8 @@ as it is unless asked."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
@@ -164,3 +166,89 @@ def test_the_command_leaves_the_demo_as_it_is_unless_asked(demo):
     call_command(generate_load_data.Command(), "--scale", "2", "--into-demo", stdout=None)
     demo.refresh_from_db()
     assert demo.end_date.year == 2023
+
+
+# --- --portfolio: a ministry's partnerships ------------------------------------------------
+
+
+def test_a_portfolio_is_partnerships_of_three_to_five_years_with_different_organisations(demo):
+    before = counts(demo)
+    report = loaddata.generate_portfolio(count=4, seed=3)
+    added = Partnership.objects.exclude(slug=IOM_SLUG)
+    assert {p.pk for p in report.partnerships} == set(added.values_list("pk", flat=True))
+    assert added.count() == 4
+    assert all(3 <= len(p.years) <= 5 for p in added)
+    assert len({p.organisation_id for p in added}) == 4
+    assert counts(demo) == before  # the demo partnership is left as it is
+
+
+def test_a_portfolio_has_each_years_activity_and_a_review_with_versions(demo):
+    report = loaddata.generate_portfolio(count=3, seed=3)
+    for partnership in report.partnerships:
+        years = len(partnership.years)
+        found = counts(partnership)
+        assert found["consultations"] == years  # the annual consultation
+        assert found["notes"] == loaddata.YEAR.notes * years
+        assert found["action points"] == loaddata.YEAR.action_points * years
+        assert found["goal updates"] == 9 * loaddata.YEAR.updates_per_goal * years
+        assert found["risk assessments"] == 4 * loaddata.YEAR.assessments_per_risk * years
+        assert found["payments"] == loaddata.YEAR.payments * years
+        assert found["budget lines"] == 4 * years
+        assert found["reviews"] == 1
+        assert found["report versions"] == loaddata.VERSIONS_PER_REVIEW
+        assert found["voluntary contributions"] == loaddata.YEAR.annex_rows * years
+        # Allocations only on the years the DAC list on file covers (2018–2020).
+        covered = len(set(partnership.years) & {2018, 2019, 2020})
+        assert (found["allocations"] > 0) == bool(covered)
+
+
+def test_the_demo_users_and_a_portfolio_administrator_hold_roles_in_all(demo):
+    from core.access import is_portfolio_admin
+
+    report = loaddata.generate_portfolio(count=2, seed=3)
+    roles = set(Membership.objects.filter(partnership=demo).values_list("user__username", "role"))
+    assert ("portfolio", "desk_officer") in roles
+    for partnership in report.partnerships:
+        assert set(partnership.memberships.values_list("user__username", "role")) == roles
+    admin = Membership._meta.get_field("user").related_model.objects.get(username="portfolio")
+    assert is_portfolio_admin(admin)
+
+
+def test_the_same_seed_gives_the_same_portfolio(demo):
+    def made(seed):
+        point = transaction.savepoint()
+        try:
+            loaddata.generate_portfolio(count=2, seed=seed)
+            return snapshot()
+        finally:
+            transaction.savepoint_rollback(point)
+
+    assert made(5) == made(5)
+    assert made(5) != made(6)
+
+
+def test_the_command_makes_a_portfolio_beside_a_scale(demo):
+    call_command(
+        generate_load_data.Command(), "--scale", "2", "--portfolio", "2", stdout=io.StringIO()
+    )
+    # The demo, the load data's own and one further partnership, and the two of the portfolio.
+    assert Partnership.objects.count() == 1 + 2 + 2
+
+
+def test_the_command_asks_for_a_scale_or_a_portfolio(db):
+    with pytest.raises(CommandError, match="--portfolio"):
+        call_command(generate_load_data.Command())
+    with pytest.raises(CommandError, match="whole number"):
+        call_command(generate_load_data.Command(), "--portfolio", "0")
+
+
+def test_a_portfolio_into_the_demo_gives_it_a_years_activity_for_each_of_its_years(demo):
+    before = counts(demo)
+    loaddata.generate_portfolio(count=1, seed=3, into_demo=True)
+    after = counts(demo)
+    years = len(demo.years)
+    assert after["goal updates"] == before["goal updates"] + 9 * 2 * years
+    assert after["payments"] == before["payments"] + loaddata.YEAR.payments * years
+    # Its own review, documents and annex, and no more.
+    for kind in ("reviews", "documents", "voluntary contributions"):
+        assert after[kind] == before[kind]

@@ -23,3 +23,32 @@ def test_api_schema_describes_the_partnership_resources(auditor, login):
     paths = schema.json()["paths"]
     for resource in ("partnerships", "goals", "goal-updates", "risks", "risk-assessments"):
         assert f"/api/v1/{resource}/" in paths
+
+
+@pytest.mark.django_db
+def test_the_schema_is_built_once_and_is_the_one_the_api_tests_check(auditor, login, monkeypatch):
+    """/api/docs/ reads /api/schema/: built once per process and language (a second or
+    more each time before), for no particular user, as ``manage.py spectacular`` does."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    from core import schema as core_schema
+    from tests.api.resources import openapi
+
+    monkeypatch.setattr(core_schema, "_SCHEMAS", {})
+    built = []
+    original = SchemaGenerator.get_schema
+
+    def counted(self, *args, **kwargs):
+        built.append(kwargs)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counted)
+    client = login(auditor)
+    first = client.get("/api/schema/", {"format": "json"})
+    again = client.get("/api/schema/", {"format": "json"})
+    yaml = client.get("/api/schema/")
+    assert (first.status_code, again.status_code, yaml.status_code) == (200, 200, 200)
+    assert built == [{"request": None, "public": True}]
+    assert first.content == again.content
+    assert first.json() == openapi()
+    assert yaml["Content-Type"].startswith("application/vnd.oai.openapi")

@@ -14,7 +14,7 @@ from consultations import selectors, services
 from consultations.models import ActionPoint, Note, NoteRevision
 from partnership.models import OverallGoal, Risk
 from tests.consultations import factories
-from tests.queries import count_get, data_queries
+from tests.queries import cost_get, count_get, data_queries
 
 SLUG = "denmark-iom-2018-2020"
 BASE = f"/p/{SLUG}/consultations"
@@ -85,8 +85,11 @@ def _fill(meetings, iom, geneva, desk, per_item: int) -> None:
 
 
 PINNED = {
-    f"{BASE}/": 9,  # + the members who may organise the new consultation
-    f"{BASE}/2019/": 18,  # + the members who may be responsible for a new action point
+    # + the members who may organise the new consultation; the open action points paged
+    f"{BASE}/": 10,
+    # + the members who may be responsible for a new action point; the matters arising are
+    # paged (their count, then the page)
+    f"{BASE}/2019/": 19,
     f"/p/{SLUG}/goals/1/": 12,  # + the review that fulfils the goal, if any
     f"/p/{SLUG}/risks/1/": 10,
     "/api/v1/consultations/": 6,
@@ -134,3 +137,54 @@ def test_the_report_selector_makes_three_queries_however_many_points(desk, genev
                 point.overdue,
             )
     assert data_queries(captured) == []
+
+
+def _open_points(consultation, n: int, goals, risks) -> None:
+    points = ActionPoint.objects.bulk_create(
+        ActionPoint(consultation=consultation, description=f"Point {i}.", owner="IOM")
+        for i in range(n)
+    )
+    for point in points:
+        point.goals.set(goals)
+        point.risks.set(risks)
+
+
+def test_the_matters_arising_are_paged_and_read_the_same_rows_with_ten_times_as_many(
+    desk, login, iom, meetings, monkeypatch
+):
+    """Open points of 2018 come back in 2019 two a page: the page reads the same rows and
+    makes the same queries with six of them and with sixty, and the last is reachable."""
+    from consultations import views
+
+    monkeypatch.setattr(views, "MATTERS_ARISING_PER_PAGE", 2)
+    goals = list(OverallGoal.objects.filter(partnership=iom)[:2])
+    risks = list(Risk.objects.filter(partnership=iom)[:2])
+    client = login(desk)
+    _open_points(meetings[0], 6, goals, risks)
+    few = cost_get(client, f"{BASE}/2019/")
+    _open_points(meetings[0], 54, goals, risks)
+    many = cost_get(client, f"{BASE}/2019/")
+    assert few == many, (few, many)
+    last = client.get(f"{BASE}/2019/", {"page": 30})
+    assert "Page 30 of 30" in last.content.decode()
+    assert [p.description for p in last.context["page"].matters_arising] == [
+        "Point 52.",
+        "Point 53.",
+    ]
+
+
+def test_the_open_action_points_of_the_list_are_paged_and_read_the_same_rows(
+    desk, login, iom, meetings, monkeypatch
+):
+    from consultations import views
+
+    monkeypatch.setattr(views, "OPEN_POINTS_PER_PAGE", 2)
+    goals = list(OverallGoal.objects.filter(partnership=iom)[:2])
+    risks = list(Risk.objects.filter(partnership=iom)[:2])
+    client = login(desk)
+    _open_points(meetings[1], 6, goals, risks)
+    few = cost_get(client, f"{BASE}/")
+    _open_points(meetings[1], 54, goals, risks)
+    many = cost_get(client, f"{BASE}/")
+    assert few == many, (few, many)
+    assert "Page 1 of 30" in client.get(f"{BASE}/").content.decode()

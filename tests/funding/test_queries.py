@@ -20,11 +20,12 @@ from funding.models import (
 )
 from tests.funding.factories import (
     AllocationFactory,
+    BudgetLineFactory,
     DisbursementFactory,
     ExchangeRateFactory,
     StaffPositionFactory,
 )
-from tests.queries import count_get, data_queries
+from tests.queries import cost_get, count_get, data_queries
 
 SLUG = "denmark-iom-2018-2020"
 P = f"/p/{SLUG}/funding"
@@ -63,14 +64,16 @@ PINNED = {
     # the dashboard: its funding summary, the reviews and when they are due, the data version,
     # what needs attention (one query per kind of object its rules read)
     "/p/denmark-iom-2018-2020/": 18,
-    f"{P}/": 5,
-    f"{P}/lines/{{line}}/": 9,
-    f"{P}/exchange-rates/": 5,
+    f"{P}/": 6,  # a page of its years, and the totals of all of them
+    f"{P}/lines/{{line}}/": 10,  # a page of its payments: their count, then the page
+    f"{P}/exchange-rates/": 6,
     f"{P}/assessed-contributions/": 6,
-    f"{P}/voluntary-contributions/": 12,
-    f"{P}/voluntary-contributions/?region=Region+1": 12,
+    # the filters' options in one query; the projects' count and their page
+    f"{P}/voluntary-contributions/": 13,
+    f"{P}/voluntary-contributions/?region=Region+0": 13,
     f"{P}/voluntary-contributions/reconciliation/": 6,
-    f"{P}/allocations/": 8,  # the picker's years: one query, whatever the allocations
+    # the picker's years: one query, whatever the allocations; their count and their page
+    f"{P}/allocations/": 9,
     f"{P}/allocations/{{allocation}}/edit/": 6,
     f"{P}/years/2020/commit/": 5,
     f"{P}/lines/{{line}}/close/": 5,
@@ -124,3 +127,68 @@ def test_the_review_reports_budget_selector_is_one_query(funded, desk):
     assert len(rows) == 12
     assert (2018, "core", Decimal(15_000_000), Decimal(15_000_000), Decimal(100)) in rows
     assert (2019, "core", Decimal(15_000_000), Decimal(0), Decimal(0)) in rows
+
+
+def _more(partnership, user, n: int, start: int) -> None:
+    """n more of what the paged lists hold, within what a page's other lists show: a year
+    of budget lines, payments on one line, rates, allocations to one country, contributions
+    of one region, country and donor unit (a project each, every other a refund), imports."""
+    line = BudgetLine.objects.get(partnership=partnership, year=2018, component=Component.CORE)
+    pa1 = BudgetLine.objects.get(
+        partnership=partnership, year=2018, component=Component.PRIORITY_AREA_1
+    )
+    for i in range(start, start + n):
+        year = partnership.end_date.year + 1
+        partnership.end_date = partnership.end_date.replace(year=year)
+        partnership.save(update_fields=["end_date"])
+        BudgetLineFactory(partnership=partnership, year=year, component=Component.CORE)
+        DisbursementFactory(budget_line=line, created_by=user, amount=Decimal(1))
+        ExchangeRateFactory(partnership=partnership, date=dt.date(2010, 1, 1) + dt.timedelta(i))
+        AllocationFactory(budget_line=pa1, country="ET")
+        record = ContributionImport.objects.create(
+            partnership=partnership, sha256=f"{i:064d}", filename=f"more-{i}.csv"
+        )
+        VoluntaryContribution.objects.create(
+            partnership=partnership, source_import=record, source_table="all_projects",
+            source_row=i, project_code=f"ZZ{i:04d}", title="More", region="Region Z",
+            country="Country Z", donor_unit="Unit Z", year=2013,
+            amount=Decimal(-5 if i % 2 else 7),
+        )  # fmt: skip
+
+
+PAGED = [
+    f"{P}/",
+    f"{P}/lines/{{line}}/",
+    f"{P}/exchange-rates/",
+    f"{P}/allocations/",
+    f"{P}/voluntary-contributions/",
+    f"{P}/voluntary-contributions/?region=Region+Z",
+    f"{P}/voluntary-contributions/?page=2",
+]
+
+
+@pytest.mark.parametrize("url", PAGED)
+def test_a_paged_page_reads_the_same_rows_with_a_page_and_with_ten_times_as_much(
+    funded, desk, login, monkeypatch, url
+):
+    """Pages of two: the first filling has more than a page's rows of every list, the
+    second ten times as many; the page reads the same rows (and makes the same queries)
+    with both."""
+    from funding import selectors as funding_selectors
+    from funding import views
+
+    for size in (
+        "YEARS_PER_PAGE", "PAYMENTS_PER_PAGE", "RATES_PER_PAGE", "ALLOCATIONS_PER_PAGE",
+        "PROJECTS_PER_PAGE", "IMPORTS_SHOWN",
+    ):  # fmt: skip
+        monkeypatch.setattr(views, size, 2)
+    monkeypatch.setattr(funding_selectors, "REFUNDS_LISTED", 2)
+    client = login(desk)
+    target = url.format(
+        line=BudgetLine.objects.get(partnership=funded, year=2018, component=Component.CORE).pk
+    )
+    _more(funded, desk, 10, 0)  # years to 2030: this year's page of years is a full one
+    few = cost_get(client, target)
+    _more(funded, desk, 90, 10)
+    many = cost_get(client, target)
+    assert few == many, (few, many)

@@ -4,7 +4,7 @@ import pytest
 
 from partnership.models import Document, OverallGoal
 from tests import factories
-from tests.queries import count_get
+from tests.queries import cost_get, count_get
 
 SLUG = "denmark-iom-2018-2020"
 
@@ -26,10 +26,11 @@ PINNED = {
     f"/p/{SLUG}/": 18,
     f"/p/{SLUG}/goals/": 6,  # + the retired goals
     # + action points and notes linked to the goal, + the review that fulfils it
-    f"/p/{SLUG}/goals/4/": 13,
+    # + the timeline paged: its count, then the page
+    f"/p/{SLUG}/goals/4/": 14,
     f"/p/{SLUG}/risks/": 8,  # + the retired risks
     f"/p/{SLUG}/risks/1/": 10,  # + action points and notes linked to the risk
-    f"/p/{SLUG}/documents/": 5,
+    f"/p/{SLUG}/documents/": 6,  # paged: their count, then the page
     # + the members for the person filter; the changes' count, keys, rows and names
     # (tests/partnership/test_history.py pins it with every kind of change).
     f"/p/{SLUG}/history/": 9,
@@ -54,3 +55,37 @@ def test_query_count_is_pinned_and_equal_with_1_and_50_updates_per_goal(
     with_fifty = count_get(client, url)
     assert (with_one, with_fifty) == (pinned, pinned)
     assert Document.objects.count() > 2
+
+
+@pytest.mark.parametrize(
+    ("url", "more"),
+    [
+        (f"/p/{SLUG}/goals/4/", "updates"),
+        (f"/p/{SLUG}/goals/4/?page=2", "updates"),
+        (f"/p/{SLUG}/documents/", "documents"),
+    ],
+)
+def test_a_paged_page_reads_the_same_rows_with_ten_times_as_much(
+    desk, login, iom, monkeypatch, url, more
+):
+    """Pages of two: a goal's timeline, the documents. Six, then sixty: the page reads the
+    same rows and makes the same queries."""
+    from partnership import views
+
+    monkeypatch.setattr(views, "UPDATES_PER_PAGE", 2)
+    monkeypatch.setattr(views, "DOCUMENTS_PER_PAGE", 2)
+    goal = OverallGoal.objects.get(partnership=iom, number=4)
+
+    def add(n):
+        for _ in range(n):
+            if more == "updates":
+                factories.GoalUpdateFactory(goal=goal, author=desk)
+            else:
+                factories.DocumentFactory(partnership=iom)
+
+    client = login(desk)
+    add(6)
+    few = cost_get(client, url)
+    add(54)
+    many = cost_get(client, url)
+    assert few == many, (few, many)

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 
 from bench import measure, pages
 
-WHAT = ["session", "urls", "queries", "report", "import", "enqueue", "wait", "chaos"]
+WHAT = ["session", "urls", "every-url", "queries", "report", "import", "enqueue", "wait", "chaos"]
 
 
 class Command(BaseCommand):
@@ -32,6 +32,8 @@ class Command(BaseCommand):
             result = measure.session_cookie()
         elif what == "urls":
             result = measure.urls()
+        elif what == "every-url":
+            result = measure.every_url()
         elif what == "queries":
             result = pages.query_counts()
         elif what == "report":

@@ -1,0 +1,61 @@
+"""The API's OpenAPI schema, served to ``/api/docs/`` without building it on every visit.
+
+Apart from ``core.api`` (the REST framework's settings name that module, and the schema
+views import the REST framework's settings).
+"""
+
+from __future__ import annotations
+
+from django.utils import translation
+from drf_spectacular.renderers import (
+    OpenApiJsonRenderer,
+    OpenApiJsonRenderer2,
+    OpenApiYamlRenderer,
+    OpenApiYamlRenderer2,
+)
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.response import Response
+
+# The schema of each (API version, language): it follows the code, not the data.
+_SCHEMAS: dict[tuple[str | None, str | None], dict] = {}
+
+
+def schema(version: str | None = None) -> dict:
+    """The OpenAPI schema, built once per process, version and language, as ``manage.py
+    spectacular`` builds it (for no particular user: every endpoint, whoever asks)."""
+    key = (version, translation.get_language())
+    if key not in _SCHEMAS:
+        generator = SpectacularAPIView.generator_class(api_version=version)
+        _SCHEMAS[key] = generator.get_schema(request=None, public=True)
+    return _SCHEMAS[key]
+
+
+class CompactJsonRenderer(OpenApiJsonRenderer2):
+    """``application/json``, as /api/docs/ asks for the schema: without indentation, less
+    than half the bytes for the browser to fetch and parse (the OpenAPI media type,
+    ``application/vnd.oai.openapi+json``, stays indented for people to read)."""
+
+    def get_indent(self, accepted_media_type, renderer_context):
+        return None
+
+
+class SchemaView(SpectacularAPIView):
+    """``/api/schema/``, read by ``/api/docs/``: building the schema takes a second or more,
+    so it is built once (``schema``; a web worker builds it as it starts: see
+    ``config/gunicorn.py``), and each request only renders it."""
+
+    renderer_classes = [
+        OpenApiYamlRenderer,
+        OpenApiYamlRenderer2,
+        OpenApiJsonRenderer,
+        CompactJsonRenderer,
+    ]
+
+    def _get_schema_response(self, request):
+        version = self.api_version or request.version or self._get_version_parameter(request)
+        return Response(
+            data=schema(version),
+            headers={
+                "Content-Disposition": f'inline; filename="{self._get_filename(request, version)}"'
+            },
+        )
