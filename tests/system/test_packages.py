@@ -93,7 +93,7 @@ def test_each_purpose_has_its_packages_from_the_one_list():
         "fonts-liberation2",
     ]
     assert listed("image") == listed("demo")
-    assert listed("test") == [*listed("demo"), "chromium", "redis-server", "postgresql-15"]
+    assert listed("test") == [*listed("demo"), "gettext", "chromium", "redis-server", "postgresql-15"]
     assert listed("bench") == [*listed("demo"), "redis-server", "postgresql-15", "wrk"]
     assert listed("demo", "test") == listed("test")  # each package once
 
@@ -101,7 +101,7 @@ def test_each_purpose_has_its_packages_from_the_one_list():
 def test_nothing_missing_installs_nothing(machine):
     result = run("install", "test", env=machine.env, as_root=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "System packages for test: all 8 installed.\n"
+    assert result.stdout == "System packages for test: all 9 installed.\n"
     assert machine.apt_calls() == []
 
 
