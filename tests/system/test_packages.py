@@ -93,7 +93,13 @@ def test_each_purpose_has_its_packages_from_the_one_list():
         "fonts-liberation2",
     ]
     assert listed("image") == listed("demo")
-    assert listed("test") == [*listed("demo"), "gettext", "chromium", "redis-server", "postgresql-15"]
+    assert listed("test") == [
+        *listed("demo"),
+        "gettext",
+        "chromium",
+        "redis-server",
+        "postgresql-15",
+    ]
     assert listed("bench") == [*listed("demo"), "redis-server", "postgresql-15", "wrk"]
     assert listed("demo", "test") == listed("test")  # each package once
 
