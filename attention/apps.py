@@ -1,14 +1,10 @@
-from django.apps import AppConfig
+from core import apps
 
 
-class AttentionConfig(AppConfig):
+class AttentionConfig(apps.DomainAppConfig):
+    """The list of who was reminded of what shows its rows; its cards are the dashboard's
+    "Needs attention" panel."""
+
     name = "attention"
     verbose_name = "What needs attention"
-
-    def ready(self) -> None:
-        from core import caching
-
-        from . import cards
-
-        caching.watch(self.label)  # the list of who was reminded of what shows its rows
-        cards.register_cards()  # the dashboard's "Needs attention" panel
+    cards = True

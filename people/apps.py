@@ -1,18 +1,15 @@
-from django.apps import AppConfig
+from core import apps
 
 
-class PeopleConfig(AppConfig):
+class PeopleConfig(apps.DomainAppConfig):
     name = "people"
     verbose_name = "People"
+    recorded = {"partnership": ("Invitation",)}  # the people's lists show who was invited
 
     def ready(self) -> None:
-        from core import caching, history
+        from core import caching
 
-        from . import models
-
-        caching.watch(self.label)  # the people's lists show who was invited
-        history.register(models.Invitation, partnership_path="partnership")
-
+        super().ready()
         # A portfolio administrator's lists hold every partnership's people: the flag on the
         # person's profile (accounts) decides what a cached list holds.
         caching.watch("accounts")

@@ -1,31 +1,28 @@
-from django.apps import AppConfig
+from core import apps
 
 
-class ReviewsConfig(AppConfig):
+class ReviewsConfig(apps.DomainAppConfig):
     name = "reviews"
     verbose_name = "Reviews"
+    cards = True  # what it shows on the partnership's pages
+    recorded = {
+        "partnership": ("Review",),
+        "review__partnership": (
+            "ReviewSource",
+            "GoalAssessment",
+            "PriorityAreaAssessment",
+            "Finding",
+            "Recommendation",
+            "ReportVersion",
+        ),
+    }
+    # Downloads are not changes: they have their own page, the download log. Nor are
+    # dossiers, the requests to collect them with the rest (their own page lists them).
 
     def ready(self) -> None:
         from django.core import checks
 
-        from core import caching, history
+        from . import pdf_engine
 
-        from . import cards, models, pdf_engine
-
-        caching.watch(self.label)  # the pages and lists show its rows
-        cards.register_cards()  # what it shows on the partnership's pages
-
+        super().ready()
         checks.register(pdf_engine.checks)
-
-        history.register(models.Review, partnership_path="partnership")
-        for model in (
-            models.ReviewSource,
-            models.GoalAssessment,
-            models.PriorityAreaAssessment,
-            models.Finding,
-            models.Recommendation,
-            models.ReportVersion,
-        ):
-            history.register(model, partnership_path="review__partnership")
-        # Downloads are not changes: they have their own page, the download log. Nor are
-        # dossiers, the requests to collect them with the rest (their own page lists them).
