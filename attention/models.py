@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import PARAGRAPH, LimitedTextField
+from core.models import PARAGRAPH, LimitedTextField, part_of
 from partnership.models import AppendOnlyModel, Partnership
 
 
@@ -69,12 +69,7 @@ class Reminder(AppendOnlyModel):
     digest = models.ForeignKey(
         Digest, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("digest")
     )
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.CASCADE,
-        related_name="reminders",
-        verbose_name=_("partnership"),
-    )
+    partnership = part_of(Partnership, related_name="reminders", verbose_name=_("partnership"))
     key = models.CharField(
         max_length=120, help_text=_("The rule and the object it is about."), verbose_name=_("key")
     )

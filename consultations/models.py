@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.access import Capability
-from core.models import NOTES, SECTION, AppendOnlyModel, LimitedTextField
+from core.models import NOTES, SECTION, AppendOnlyModel, LimitedTextField, part_of, person_field
 from partnership.assignees import assignee_field, check_assignee
 from partnership.models import OverallGoal, Partnership, Risk
 
@@ -50,14 +49,7 @@ class Consultation(models.Model):
         "organiser",
         "The member who prepares the consultation (agenda, participants) and is reminded of it.",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = person_field(_("created by"), optional=True)
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     history = HistoricalRecords()
 
@@ -102,11 +94,8 @@ class StandardAgendaItem(models.Model):
         STANDARD = "standard", _("Standard item")
         RAISED = "raised", _("Raised by Denmark")
 
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.CASCADE,
-        related_name="standard_agenda",
-        verbose_name=_("partnership"),
+    partnership = part_of(
+        Partnership, related_name="standard_agenda", verbose_name=_("partnership")
     )
     order = models.PositiveSmallIntegerField(verbose_name=_("order"))
     kind = models.CharField(
@@ -148,11 +137,8 @@ class AgendaItem(models.Model):
         RAISED = "raised", _("Raised by Denmark")
         EXTRA = "extra", _("Added item")
 
-    consultation = models.ForeignKey(
-        Consultation,
-        on_delete=models.CASCADE,
-        related_name="agenda_items",
-        verbose_name=_("consultation"),
+    consultation = part_of(
+        Consultation, related_name="agenda_items", verbose_name=_("consultation")
     )
     order = models.PositiveSmallIntegerField(verbose_name=_("order"))
     kind = models.CharField(
@@ -208,12 +194,7 @@ class Note(models.Model):
     agenda_item = models.ForeignKey(
         AgendaItem, on_delete=models.PROTECT, related_name="notes", verbose_name=_("agenda item")
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("author"),
-    )
+    author = person_field(_("author"))
     body = LimitedTextField(max_length=NOTES, blank=True, verbose_name=_("body"))
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.DRAFT, verbose_name=_("status")
@@ -226,22 +207,8 @@ class Note(models.Model):
     risks = models.ManyToManyField(
         Risk, blank=True, related_name="consultation_notes", verbose_name=_("risks")
     )
-    last_edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("last edited by"),
-    )
-    cleared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("cleared by"),
-    )
+    last_edited_by = person_field(_("last edited by"), optional=True)
+    cleared_by = person_field(_("cleared by"), optional=True)
     cleared_at = models.DateTimeField(null=True, blank=True, verbose_name=_("cleared at"))
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
@@ -284,20 +251,8 @@ class NoteRevision(AppendOnlyModel):
     body = LimitedTextField(max_length=NOTES, verbose_name=_("body"))
     goal_numbers = models.JSONField(default=list, blank=True, verbose_name=_("goal numbers"))
     risk_numbers = models.JSONField(default=list, blank=True, verbose_name=_("risk numbers"))
-    written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("written by"),
-    )
-    cleared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("cleared by"),
-    )
+    written_by = person_field(_("written by"), optional=True)
+    cleared_by = person_field(_("cleared by"))
     cleared_at = models.DateTimeField(verbose_name=_("cleared at"))
     history = HistoricalRecords()
 
@@ -364,14 +319,7 @@ class ActionPoint(models.Model):
     risks = models.ManyToManyField(
         Risk, blank=True, related_name="action_points", verbose_name=_("risks")
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = person_field(_("created by"), optional=True)
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     history = HistoricalRecords(m2m_fields=[goals, risks])

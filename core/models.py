@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,29 @@ class LimitedTextField(models.TextField):
     def __init__(self, *args: Any, max_length: int, **kwargs: Any) -> None:
         super().__init__(*args, max_length=max_length, **kwargs)
         self.validators.append(MaxLengthValidator(max_length))
+
+
+def person_field(verbose_name: Any, *, optional: bool = False) -> models.ForeignKey:
+    """The person who did something to the record (wrote, created, cleared, issued it):
+    kept with the record, so their account cannot be deleted while it names them
+    (PROTECT), and not listed from the user's side. ``optional`` where older records or
+    machine writes name no one."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=optional,
+        blank=optional,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
+def part_of(to: Any, *, related_name: str, verbose_name: Any) -> models.ForeignKey:
+    """The record this one is part of (its partnership, review, budget line…): deleted
+    with it."""
+    return models.ForeignKey(
+        to, on_delete=models.CASCADE, related_name=related_name, verbose_name=verbose_name
+    )
 
 
 class AppendOnlyError(Exception):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.access import Capability
-from core.models import PARAGRAPH, AppendOnlyModel, LimitedTextField
+from core.models import PARAGRAPH, AppendOnlyModel, LimitedTextField, part_of, person_field
 from partnership.assignees import assignee_field, check_assignee
 from partnership.models import Currency, Partnership
 
@@ -76,12 +76,7 @@ class BudgetLine(models.Model):
         COMMITTED = "committed", _("Committed")
         CLOSED = "closed", _("Closed")
 
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.CASCADE,
-        related_name="budget_lines",
-        verbose_name=_("partnership"),
-    )
+    partnership = part_of(Partnership, related_name="budget_lines", verbose_name=_("partnership"))
     year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS, verbose_name=_("year"))
     component = models.CharField(
         max_length=20, choices=Component.choices, verbose_name=_("component")
@@ -161,12 +156,7 @@ class BudgetLine(models.Model):
 class BudgetLineTransition(AppendOnlyModel):
     """One step of a line's lifecycle: who moved it, when, from what to what."""
 
-    budget_line = models.ForeignKey(
-        BudgetLine,
-        on_delete=models.CASCADE,
-        related_name="transitions",
-        verbose_name=_("budget line"),
-    )
+    budget_line = part_of(BudgetLine, related_name="transitions", verbose_name=_("budget line"))
     from_status = models.CharField(
         max_length=12, choices=BudgetLine.Status.choices, verbose_name=_("from status")
     )
@@ -193,12 +183,7 @@ class BudgetLineTransition(AppendOnlyModel):
 class ExchangeRate(models.Model):
     """How many DKK one unit of ``currency`` was worth on ``date``, and who said so."""
 
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.CASCADE,
-        related_name="exchange_rates",
-        verbose_name=_("partnership"),
-    )
+    partnership = part_of(Partnership, related_name="exchange_rates", verbose_name=_("partnership"))
     currency = models.CharField(
         max_length=3, choices=FOREIGN_CURRENCIES, verbose_name=_("currency")
     )
@@ -211,14 +196,7 @@ class ExchangeRate(models.Model):
         help_text=_("Who published the rate, e.g. a bank."),
         verbose_name=_("source"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = person_field(_("created by"), optional=True)
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     history = HistoricalRecords()
 
@@ -277,12 +255,7 @@ class Disbursement(AppendOnlyModel):
         ),
     )
     reference = models.CharField(max_length=120, verbose_name=_("reference"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = person_field(_("created by"))
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     history = HistoricalRecords()
 
@@ -333,11 +306,8 @@ def booked_dkk_expression() -> Coalesce:
 class AssessedContribution(models.Model):
     """The member state's share of the organisation's administrative budget, per year."""
 
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.CASCADE,
-        related_name="assessed_contributions",
-        verbose_name=_("partnership"),
+    partnership = part_of(
+        Partnership, related_name="assessed_contributions", verbose_name=_("partnership")
     )
     year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS, verbose_name=_("year"))
     scale_percent = models.DecimalField(
@@ -409,12 +379,7 @@ class AssessedContribution(models.Model):
 class BudgetFigure(models.Model):
     """A figure of the organisation's budget or funding that the strategy states."""
 
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.CASCADE,
-        related_name="budget_figures",
-        verbose_name=_("partnership"),
-    )
+    partnership = part_of(Partnership, related_name="budget_figures", verbose_name=_("partnership"))
     order = models.PositiveSmallIntegerField(verbose_name=_("order"))
     year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS, verbose_name=_("year"))
     label = models.CharField(max_length=200, verbose_name=_("label"))
@@ -436,11 +401,8 @@ class BudgetFigure(models.Model):
 class ContributionImport(models.Model):
     """One imported file of the organisation's funding history (Annex IV layout)."""
 
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.CASCADE,
-        related_name="contribution_imports",
-        verbose_name=_("partnership"),
+    partnership = part_of(
+        Partnership, related_name="contribution_imports", verbose_name=_("partnership")
     )
     filename = models.CharField(max_length=255, verbose_name=_("filename"))
     sha256 = models.CharField(max_length=64, verbose_name=_("sha256"))
@@ -449,14 +411,7 @@ class ContributionImport(models.Model):
         default=0, verbose_name=_("contributions added")
     )
     subtotals_added = models.PositiveIntegerField(default=0, verbose_name=_("subtotals added"))
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("imported by"),
-    )
+    imported_by = person_field(_("imported by"), optional=True)
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     history = HistoricalRecords()
 
@@ -485,11 +440,8 @@ class VoluntaryContribution(models.Model):
     source gives the project only in a table without them (the top ten).
     """
 
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.CASCADE,
-        related_name="voluntary_contributions",
-        verbose_name=_("partnership"),
+    partnership = part_of(
+        Partnership, related_name="voluntary_contributions", verbose_name=_("partnership")
     )
     source_import = models.ForeignKey(
         ContributionImport,
@@ -549,11 +501,8 @@ class StatedSubtotal(models.Model):
         YEAR = "year", _("Year")
         PROJECT = "project", _("Project")
 
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.CASCADE,
-        related_name="stated_subtotals",
-        verbose_name=_("partnership"),
+    partnership = part_of(
+        Partnership, related_name="stated_subtotals", verbose_name=_("partnership")
     )
     source_import = models.ForeignKey(
         ContributionImport,
@@ -625,14 +574,7 @@ class Allocation(models.Model):
         help_text=_("The report in which the organisation said so."),
         verbose_name=_("reported in"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = person_field(_("created by"), optional=True)
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     history = HistoricalRecords()
 
@@ -654,11 +596,8 @@ class StaffPosition(models.Model):
         SECONDMENT = "secondment", _("Secondment")
         JPO = "jpo", _("Junior Professional Officer (separate agreement)")
 
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.CASCADE,
-        related_name="staff_positions",
-        verbose_name=_("partnership"),
+    partnership = part_of(
+        Partnership, related_name="staff_positions", verbose_name=_("partnership")
     )
     kind = models.CharField(max_length=12, choices=Kind.choices, verbose_name=_("kind"))
     name = models.CharField(max_length=200, blank=True, verbose_name=_("name"))

@@ -9,13 +9,12 @@ Money is ``Decimal`` with the currency the file states for it.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import PARAGRAPH, LimitedTextField
+from core.models import PARAGRAPH, LimitedTextField, part_of, person_field
 from partnership.models import Partnership
 
 
@@ -40,12 +39,7 @@ class TransactionType(models.TextChoices):
 class IatiImport(models.Model):
     """One activity file the organisation published, as a desk officer imported it."""
 
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.CASCADE,
-        related_name="iati_imports",
-        verbose_name=_("partnership"),
-    )
+    partnership = part_of(Partnership, related_name="iati_imports", verbose_name=_("partnership"))
     filename = models.CharField(max_length=255, verbose_name=_("filename"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
@@ -67,14 +61,7 @@ class IatiImport(models.Model):
         help_text=_("Transactions with Denmark as the provider."),
         verbose_name=_("transactions kept"),
     )
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("imported by"),
-    )
+    imported_by = person_field(_("imported by"), optional=True)
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     history = HistoricalRecords()
 
@@ -97,11 +84,8 @@ class IatiActivity(models.Model):
     A later import of the same activity replaces it: ``replaced_by`` names that import, and
     only activities not replaced count (``current``)."""
 
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.CASCADE,
-        related_name="iati_activities",
-        verbose_name=_("partnership"),
+    partnership = part_of(
+        Partnership, related_name="iati_activities", verbose_name=_("partnership")
     )
     source_import = models.ForeignKey(
         IatiImport,
@@ -163,18 +147,10 @@ class IatiActivity(models.Model):
 class IatiTransaction(models.Model):
     """A transaction of an imported activity with a Danish provider, as the file states it."""
 
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.CASCADE,
-        related_name="iati_transactions",
-        verbose_name=_("partnership"),
+    partnership = part_of(
+        Partnership, related_name="iati_transactions", verbose_name=_("partnership")
     )
-    activity = models.ForeignKey(
-        IatiActivity,
-        on_delete=models.CASCADE,
-        related_name="transactions",
-        verbose_name=_("activity"),
-    )
+    activity = part_of(IatiActivity, related_name="transactions", verbose_name=_("activity"))
     transaction_type = models.CharField(
         max_length=2, choices=TransactionType.choices, verbose_name=_("transaction type")
     )

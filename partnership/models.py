@@ -19,7 +19,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core import access
-from core.models import NARRATIVE, PARAGRAPH, SECTION, SENTENCE, AppendOnlyModel, LimitedTextField
+from core.models import (
+    NARRATIVE,
+    PARAGRAPH,
+    SECTION,
+    SENTENCE,
+    AppendOnlyModel,
+    LimitedTextField,
+    part_of,
+    person_field,
+)
 from core.uploads import ALLOWED, extension_of
 
 
@@ -172,12 +181,7 @@ class Membership(models.Model):
         related_name="memberships",
         verbose_name=_("user"),
     )
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.CASCADE,
-        related_name="memberships",
-        verbose_name=_("partnership"),
-    )
+    partnership = part_of(Partnership, related_name="memberships", verbose_name=_("partnership"))
     role = models.CharField(max_length=20, choices=Role.choices, verbose_name=_("role"))
     history = HistoricalRecords()
 
@@ -191,12 +195,7 @@ class Membership(models.Model):
 
 
 class PriorityArea(models.Model):
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.CASCADE,
-        related_name="priority_areas",
-        verbose_name=_("partnership"),
-    )
+    partnership = part_of(Partnership, related_name="priority_areas", verbose_name=_("partnership"))
     number = models.PositiveSmallIntegerField(verbose_name=_("number"))
     title = LimitedTextField(max_length=SENTENCE, verbose_name=_("title"))
     short_title = models.CharField(max_length=200, blank=True, verbose_name=_("short title"))
@@ -358,12 +357,7 @@ class Document(models.Model):
         MINUTES = "minutes", _("Minutes")
         OTHER = "other", _("Other")
 
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.CASCADE,
-        related_name="documents",
-        verbose_name=_("partnership"),
-    )
+    partnership = part_of(Partnership, related_name="documents", verbose_name=_("partnership"))
     kind = models.CharField(max_length=30, choices=Kind.choices, verbose_name=_("kind"))
     title = models.CharField(max_length=300, verbose_name=_("title"))
     year = models.PositiveSmallIntegerField(
@@ -386,14 +380,7 @@ class Document(models.Model):
     )
     url = models.URLField(_("link"), max_length=500, blank=True)
     citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
+    uploaded_by = person_field(_("uploaded by"), optional=True)
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     history = HistoricalRecords()
 
@@ -424,12 +411,7 @@ class GoalUpdate(AppendOnlyModel):
         Document, blank=True, related_name="goal_updates", verbose_name=_("evidence")
     )
     evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("author"),
-    )
+    author = person_field(_("author"))
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     history = HistoricalRecords()
 
@@ -513,12 +495,7 @@ class RiskAssessment(AppendOnlyModel):
         validators=RATING_VALIDATORS, verbose_name=_("residual impact")
     )
     response = LimitedTextField(max_length=SECTION, verbose_name=_("response"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("author"),
-    )
+    author = person_field(_("author"))
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     history = HistoricalRecords()
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.access import Role
+from core.models import part_of
 
 
 class Invitation(models.Model):
@@ -25,11 +26,8 @@ class Invitation(models.Model):
         related_name="invitations",
         verbose_name=_("user"),
     )
-    partnership = models.ForeignKey(
-        "partnership.Partnership",
-        on_delete=models.CASCADE,
-        related_name="invitations",
-        verbose_name=_("partnership"),
+    partnership = part_of(
+        "partnership.Partnership", related_name="invitations", verbose_name=_("partnership")
     )
     role = models.CharField(max_length=20, choices=Role.choices, verbose_name=_("role"))
     email = models.EmailField(_("sent to"))

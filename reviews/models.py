@@ -17,7 +17,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.access import Capability
-from core.models import NARRATIVE, PARAGRAPH, SECTION, AppendOnlyModel, LimitedTextField
+from core.models import (
+    NARRATIVE,
+    PARAGRAPH,
+    SECTION,
+    AppendOnlyModel,
+    LimitedTextField,
+    part_of,
+    person_field,
+)
 from partnership.assignees import assignee_field, check_assignee
 from partnership.models import Document, OverallGoal, Partnership, PriorityArea
 
@@ -65,14 +73,7 @@ class Review(models.Model):
         blank=True,
         help_text=_("When the review is due in the source's words, e.g. “fall of 2019”."),
     )
-    due_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("due date confirmed by"),
-    )
+    due_confirmed_by = person_field(_("due date confirmed by"), optional=True)
     due_confirmed_at = models.DateTimeField(_("due date confirmed at"), null=True, blank=True)
     fulfils_goal = models.ForeignKey(
         OverallGoal,
@@ -182,12 +183,7 @@ class GoalAssessment(models.Model):
     )
     rating = models.CharField(max_length=20, choices=Rating.choices, verbose_name=_("rating"))
     narrative = LimitedTextField(max_length=NARRATIVE, verbose_name=_("narrative"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("author"),
-    )
+    author = person_field(_("author"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     history = HistoricalRecords()
 
@@ -202,12 +198,7 @@ class GoalAssessment(models.Model):
 
 
 class PriorityAreaAssessment(models.Model):
-    review = models.ForeignKey(
-        Review,
-        on_delete=models.CASCADE,
-        related_name="priority_area_assessments",
-        verbose_name=_("review"),
-    )
+    review = part_of(Review, related_name="priority_area_assessments", verbose_name=_("review"))
     priority_area = models.ForeignKey(
         PriorityArea,
         on_delete=models.PROTECT,
@@ -216,12 +207,7 @@ class PriorityAreaAssessment(models.Model):
     )
     rating = models.CharField(max_length=20, choices=Rating.choices, verbose_name=_("rating"))
     narrative = LimitedTextField(max_length=NARRATIVE, verbose_name=_("narrative"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("author"),
-    )
+    author = person_field(_("author"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     history = HistoricalRecords()
 
@@ -338,12 +324,7 @@ class ReportVersion(models.Model):
         help_text=_("Of the figures the report was rendered from (the JSON attachment)."),
     )
     error = LimitedTextField(max_length=PARAGRAPH, blank=True, verbose_name=_("error"))
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
+    requested_by = person_field(_("requested by"))
     requested_at = models.DateTimeField(auto_now_add=True, verbose_name=_("requested at"))
     language = models.CharField(
         max_length=10,
@@ -380,14 +361,7 @@ class ReportVersion(models.Model):
         verbose_name=_("issue reason"),
     )
     issued_at = models.DateTimeField(null=True, blank=True, verbose_name=_("issued at"))
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("issued by"),
-    )
+    issued_by = person_field(_("issued by"), optional=True)
     history = HistoricalRecords(excluded_fields=["claim", "task_id"])
 
     objects = ReportVersionQuerySet.as_manager()
@@ -534,12 +508,7 @@ class Dossier(models.Model):
     )
     app_version = models.CharField(max_length=40, blank=True, verbose_name=_("app version"))
     error = LimitedTextField(max_length=PARAGRAPH, blank=True, verbose_name=_("error"))
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
+    requested_by = person_field(_("requested by"))
     requested_at = models.DateTimeField(auto_now_add=True, verbose_name=_("requested at"))
     attempts = models.PositiveSmallIntegerField(
         default=0, help_text=_("Builds started."), verbose_name=_("attempts")
