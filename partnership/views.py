@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core import caching, cards, exports, history, uploads
-from core.access import Capability, is_portfolio_admin
+from core.access import Capability, ObjectAccess, is_portfolio_admin
 from core.forms import ConfirmForm
 from core.views import (
     add_form_errors,
@@ -89,29 +92,42 @@ def _record_form(
     return render(request, "partnership/record_form.html", context, status=form_status(form))
 
 
+def _record_edit(
+    request: HttpRequest,
+    partnership: Partnership,
+    record: Any,
+    form_class: type,
+    update: Callable[..., Any],
+    *,
+    title: str,
+    back: str,
+) -> HttpResponse:
+    """The edit page of the agreement, a priority area, a goal or a risk: the record's form,
+    then ``update`` (its service, given the record) with the changes and the reason."""
+    form = form_class(request.POST or None, instance=record)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update(by=request.user, changes=form.changes(), reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, saved_message(form.changes()))
+            return redirect(back)
+    return _record_form(request, partnership, form, title=title, back=back)
+
+
 @require_http_methods(["GET", "POST"])
 def partnership_edit(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = access.partnerships.get(
         user=request.user, capability=Capability.EDIT_RECORD, slug=slug
     )
-    form = PartnershipForm(request.POST or None, instance=partnership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partnership_update(
-                partnership=partnership,
-                by=request.user,
-                changes=form.changes(),
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, saved_message(form.changes()))
-            return redirect(partnership.get_absolute_url())
-    return _record_form(
+    update = partial(services.partnership_update, partnership=partnership)
+    return _record_edit(
         request,
         partnership,
-        form,
+        partnership,
+        PartnershipForm,
+        update,
         title=_("Edit the agreement"),
         back=partnership.get_absolute_url(),
     )
@@ -176,62 +192,6 @@ def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def goal_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    goal = access.goals.get(
-        user=request.user, capability=Capability.EDIT_RECORD, partnership__slug=slug, number=number
-    )
-    form = GoalForm(request.POST or None, instance=goal)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.goal_update(
-                goal=goal,
-                by=request.user,
-                changes=form.changes(),
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, saved_message(form.changes()))
-            return redirect(goal.get_absolute_url())
-    return _record_form(
-        request,
-        goal.partnership,
-        form,
-        title=_("Edit goal %(number)s") % {"number": goal.number},
-        back=goal.get_absolute_url(),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def priority_area_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    area = access.priority_areas.get(
-        user=request.user, capability=Capability.EDIT_RECORD, partnership__slug=slug, number=number
-    )
-    form = PriorityAreaForm(request.POST or None, instance=area)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.priority_area_update(
-                priority_area=area,
-                by=request.user,
-                changes=form.changes(),
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, saved_message(form.changes()))
-            return redirect(area.partnership.get_absolute_url())
-    return _record_form(
-        request,
-        area.partnership,
-        form,
-        title=_("Edit priority area %(number)s") % {"number": area.number},
-        back=area.partnership.get_absolute_url(),
-    )
-
-
-@require_http_methods(["GET", "POST"])
 def risk_list(request: HttpRequest, slug: str) -> HttpResponse:
     capability = Capability.EDIT_RECORD if request.method == "POST" else Capability.VIEW
     partnership = access.partnerships.get(user=request.user, capability=capability, slug=slug)
@@ -291,34 +251,6 @@ def risk_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     return render(request, "partnership/risk_detail.html", context, status=form_status(form))
 
 
-@require_http_methods(["GET", "POST"])
-def risk_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    risk = access.risks.get(
-        user=request.user, capability=Capability.EDIT_RECORD, partnership__slug=slug, number=number
-    )
-    form = RiskForm(request.POST or None, instance=risk)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.risk_update(
-                risk=risk,
-                by=request.user,
-                changes=form.changes(),
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, saved_message(form.changes()))
-            return redirect(risk.get_absolute_url())
-    return _record_form(
-        request,
-        risk.partnership,
-        form,
-        title=_("Edit risk %(number)s") % {"number": risk.number},
-        back=risk.get_absolute_url(),
-    )
-
-
 # --- Adding to and retiring from a draft or active partnership's strategy --------------------
 
 
@@ -375,87 +307,134 @@ def risk_create(request: HttpRequest, slug: str) -> HttpResponse:
     )  # fmt: skip
 
 
-def _retire_page(
-    request: HttpRequest, record: Any, retire: Any, *, name: str, consequences: list[str]
-) -> HttpResponse:
-    """Retiring a priority area, goal or risk: what it does, and the reason asked for."""
-    back = getattr(record, "get_absolute_url", record.partnership.get_absolute_url)()
-    form = ConfirmForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            retire(record, by=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, _("%(name)s was retired.") % {"name": name})
-            return redirect(back)
-    return confirm_page(
-        request,
-        record.partnership,
-        title=_("Retire %(name)s") % {"name": name.lower()},
-        consequences=consequences,
-        form=form,
-        confirm_label=_("Retire"),
-        back=back,
-    )
+@dataclass(frozen=True)
+class _StrategyRecord:
+    """A priority area, an overall goal or a risk, as its edit and retire pages treat it."""
+
+    records: ObjectAccess[Any]
+    form_class: type
+    update: Callable[..., Any]  # its <kind>_update service
+    retire: Callable[..., Any]  # its <kind>_retire service
+    argument: str  # the record's keyword in those services
+    name: str  # "Goal %(number)s"
+    edit_title: str
+    consequences: tuple[str, ...]  # of retiring it
+
+    def get(self, request: HttpRequest, slug: str, number: int) -> Any:
+        return self.records.get(
+            user=request.user,
+            capability=Capability.EDIT_RECORD,
+            partnership__slug=slug,
+            number=number,
+        )
+
+    def back(self, record: Any) -> str:
+        """Its page, or the dashboard for a priority area (which has none)."""
+        return getattr(record, "get_absolute_url", record.partnership.get_absolute_url)()
 
 
-@require_http_methods(["GET", "POST"])
-def goal_retire(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    goal = access.goals.get(
-        user=request.user, capability=Capability.EDIT_RECORD, partnership__slug=slug, number=number
-    )
-    return _retire_page(
-        request,
-        goal,
-        lambda g, **kw: services.goal_retire(goal=g, **kw),
-        name=_("Goal %(number)s") % {"number": goal.number},
-        consequences=[
-            _(
-                "take it out of the goal tracker and its totals, the dashboard and the review "
-                "assessments to come;"
-            ),
-            _("close its timeline: it takes no further updates;"),
-            _("keep its updates and its history, readable on its page;"),
-            _("leave it out when the strategy is renewed."),
-        ],
-    )
+_PRIORITY_AREA = _StrategyRecord(
+    records=access.priority_areas,
+    form_class=PriorityAreaForm,
+    update=services.priority_area_update,
+    retire=services.priority_area_retire,
+    argument="priority_area",
+    name=_("Priority area %(number)s"),
+    edit_title=_("Edit priority area %(number)s"),
+    consequences=(
+        _("take it off the dashboard; its goals keep it as theirs;"),
+        _("offer it no more for new or changed goals;"),
+        _("keep its history, and leave it out when the strategy is renewed."),
+    ),
+)
+_GOAL = _StrategyRecord(
+    records=access.goals,
+    form_class=GoalForm,
+    update=services.goal_update,
+    retire=services.goal_retire,
+    argument="goal",
+    name=_("Goal %(number)s"),
+    edit_title=_("Edit goal %(number)s"),
+    consequences=(
+        _(
+            "take it out of the goal tracker and its totals, the dashboard and the review "
+            "assessments to come;"
+        ),
+        _("close its timeline: it takes no further updates;"),
+        _("keep its updates and its history, readable on its page;"),
+        _("leave it out when the strategy is renewed."),
+    ),
+)
+_RISK = _StrategyRecord(
+    records=access.risks,
+    form_class=RiskForm,
+    update=services.risk_update,
+    retire=services.risk_retire,
+    argument="risk",
+    name=_("Risk %(number)s"),
+    edit_title=_("Edit risk %(number)s"),
+    consequences=(
+        _("take it off the risk list and the heat map: it is assessed no more;"),
+        _("keep its assessments and its history, readable on its page;"),
+        _("leave it out when the strategy is renewed."),
+    ),
+)
 
 
-@require_http_methods(["GET", "POST"])
-def risk_retire(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    risk = access.risks.get(
-        user=request.user, capability=Capability.EDIT_RECORD, partnership__slug=slug, number=number
-    )
-    return _retire_page(
-        request,
-        risk,
-        lambda r, **kw: services.risk_retire(risk=r, **kw),
-        name=_("Risk %(number)s") % {"number": risk.number},
-        consequences=[
-            _("take it off the risk list and the heat map: it is assessed no more;"),
-            _("keep its assessments and its history, readable on its page;"),
-            _("leave it out when the strategy is renewed."),
-        ],
-    )
+def _edit_view(kind: _StrategyRecord) -> Callable[..., HttpResponse]:
+    @require_http_methods(["GET", "POST"])
+    def edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+        record = kind.get(request, slug, number)
+        return _record_edit(
+            request,
+            record.partnership,
+            record,
+            kind.form_class,
+            partial(kind.update, **{kind.argument: record}),
+            title=kind.edit_title % {"number": record.number},
+            back=kind.back(record),
+        )
+
+    return edit
 
 
-@require_http_methods(["GET", "POST"])
-def priority_area_retire(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    area = access.priority_areas.get(
-        user=request.user, capability=Capability.EDIT_RECORD, partnership__slug=slug, number=number
-    )
-    return _retire_page(
-        request,
-        area,
-        lambda a, **kw: services.priority_area_retire(priority_area=a, **kw),
-        name=_("Priority area %(number)s") % {"number": area.number},
-        consequences=[
-            _("take it off the dashboard; its goals keep it as theirs;"),
-            _("offer it no more for new or changed goals;"),
-            _("keep its history, and leave it out when the strategy is renewed."),
-        ],
-    )
+def _retire_view(kind: _StrategyRecord) -> Callable[..., HttpResponse]:
+    @require_http_methods(["GET", "POST"])
+    def retire(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+        """Retiring it: what that does, and the reason asked for."""
+        record = kind.get(request, slug, number)
+        back = kind.back(record)
+        name = kind.name % {"number": record.number}
+        form = ConfirmForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                kind.retire(
+                    by=request.user, reason=form.cleaned_data["reason"], **{kind.argument: record}
+                )
+            except ValidationError as error:
+                add_form_errors(form, error)
+            else:
+                messages.success(request, _("%(name)s was retired.") % {"name": name})
+                return redirect(back)
+        return confirm_page(
+            request,
+            record.partnership,
+            title=_("Retire %(name)s") % {"name": name.lower()},
+            consequences=list(kind.consequences),
+            form=form,
+            confirm_label=_("Retire"),
+            back=back,
+        )
+
+    return retire
+
+
+priority_area_edit = _edit_view(_PRIORITY_AREA)
+priority_area_retire = _retire_view(_PRIORITY_AREA)
+goal_edit = _edit_view(_GOAL)
+goal_retire = _retire_view(_GOAL)
+risk_edit = _edit_view(_RISK)
+risk_retire = _retire_view(_RISK)
 
 
 @require_http_methods(["GET", "POST"])
