@@ -213,12 +213,8 @@ class PartnershipIatiViewSet(PartnershipScopedViewSet):
         payload.is_valid(raise_exception=True)
         upload = payload.validated_data["file"]
         try:
-            result = services.iati_import(
-                partnership=partnership,
-                file=upload,
-                filename=upload.name,
-                size=upload.size,
-                by=request.user,
+            result = services.iati_import_upload(
+                partnership=partnership, upload=upload, by=request.user
             )
         except ValidationError as error:
             raise exceptions.ValidationError(error.message_dict) from error

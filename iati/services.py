@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -103,6 +104,14 @@ def iati_import(
     except IntegrityError:  # the same file, imported at the same moment by someone else
         earlier = IatiImport.objects.get(partnership=partnership, sha256=parsed.sha256)
         return ImportResult(record=earlier, already_imported=True)
+
+
+def iati_import_upload(*, partnership: Partnership, upload: UploadedFile, by: Any) -> ImportResult:
+    """``iati_import`` of a file uploaded through the page or the API: its name, and its
+    size checked before it is read."""
+    return iati_import(
+        partnership=partnership, file=upload, filename=upload.name, size=upload.size, by=by
+    )
 
 
 @transaction.atomic

@@ -135,12 +135,8 @@ def _import_file(
     elif posted and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = services.iati_import(
-                partnership=partnership,
-                file=upload,
-                filename=upload.name,
-                size=upload.size,
-                by=request.user,
+            result = services.iati_import_upload(
+                partnership=partnership, upload=upload, by=request.user
             )
         except ValidationError as error:
             add_form_errors(form, error)
