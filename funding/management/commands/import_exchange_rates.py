@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
 from funding import services
-from funding.management.base import PartnershipFileCommand
+from partnership.management.base import PartnershipFileCommand
 
 
 class Command(PartnershipFileCommand):

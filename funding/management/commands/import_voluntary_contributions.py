@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from funding import annex, selectors, services
-from funding.management.base import PartnershipFileCommand
+from partnership.management.base import PartnershipFileCommand
 
 
 class Command(PartnershipFileCommand):
@@ -32,15 +32,10 @@ class Command(PartnershipFileCommand):
                 f"Nothing was imported: {len(error.row_errors)} problem(s)."
             ) from error
         record = result.record
-        if result.already_imported:
-            self.stdout.write(f"{file.name} was already imported on {record.created_at:%Y-%m-%d}.")
-        else:
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"Imported {record.contributions_added} contribution(s) and "
-                    f"{record.subtotals_added} stated total(s) from {record.rows_read} row(s)."
-                )
-            )
-        recon = selectors.reconciliation(partnership=target)
-        for _, label, count in recon.counts:
-            self.stdout.write(f"  {label}: {count}")
+        self.said_imported(
+            file,
+            result,
+            f"Imported {record.contributions_added} contribution(s) and "
+            f"{record.subtotals_added} stated total(s) from {record.rows_read} row(s).",
+        )
+        self.said_counts(selectors.reconciliation(partnership=target).counts)

@@ -1,8 +1,11 @@
-"""What the funding's import commands share: a partnership, by slug, and a file."""
+"""What the import commands share: a partnership, by slug, a file, and what the import
+did."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -27,6 +30,20 @@ class PartnershipFileCommand(BaseCommand):
 
     def partnership(self, slug: str) -> Partnership:
         try:
-            return Partnership.objects.get(slug=slug)
+            return Partnership.objects.select_related("organisation").get(slug=slug)
         except Partnership.DoesNotExist as exc:
             raise CommandError(f"No partnership with the slug {slug!r}.") from exc
+
+    def said_imported(self, file: Path, result: Any, imported: str) -> None:
+        """``imported``, or that the same file was imported before (and nothing added)."""
+        if result.already_imported:
+            self.stdout.write(
+                f"{file.name} was already imported on {result.record.created_at:%Y-%m-%d}."
+            )
+        else:
+            self.stdout.write(self.style.SUCCESS(imported))
+
+    def said_counts(self, counts: Iterable[tuple[Any, str, int]]) -> None:
+        """The reconciliation's counts after the import, one a line."""
+        for _, label, count in counts:
+            self.stdout.write(f"  {label}: {count}")
