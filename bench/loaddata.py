@@ -989,26 +989,35 @@ def _own_partnership(demo: Partnership) -> Partnership:
     return partnership
 
 
-def _further_partnership(index: int, demo: Partnership) -> Partnership:
-    name, acronym, hq = ORGANISATIONS[index % len(ORGANISATIONS)]
-    cycle = index // len(ORGANISATIONS)
-    start = demo.start_date.year + UNIT_YEARS * cycle
-    end = start + UNIT_YEARS - 1
-    organisation, _ = Organisation.objects.get_or_create(
+def _partnership_with_strategy(
+    demo: Partnership,
+    organisation: tuple[str, str, str],
+    *,
+    slug: str,
+    start: int,
+    end: int,
+    annual_amount: Decimal,
+    status: str,
+    mid_term_review_due: str,
+) -> Partnership:
+    """A partnership of the demo's donor with an organisation of the list (made if new),
+    and the strategy every generated partnership has: two priority areas, the goals of
+    GOAL_TEXTS and the risks of RISK_TEXTS."""
+    name, acronym, hq = organisation
+    organisation_row, _ = Organisation.objects.get_or_create(
         name=name, defaults={"acronym": acronym, "headquarters": hq}
     )
-    slug = f"denmark-{acronym.lower().replace(' ', '-')}-{start}-{end}"
     partnership = Partnership(
         donor=demo.donor,
-        organisation=organisation,
+        organisation=organisation_row,
         title=f"Strategic Partnership Agreement between Denmark and {acronym} {start}–{end}",
         slug=slug,
         start_date=dt.date(start, 1, 1),
         end_date=dt.date(end, 12, 31),
-        annual_amount=Decimal(20 + 5 * (index % 5)) * MILLION,
+        annual_amount=annual_amount,
         currency=Currency.DKK,
-        status=Partnership.Status.ACTIVE,
-        mid_term_review_due=f"fall of {start + 1}",
+        status=status,
+        mid_term_review_due=mid_term_review_due,
     )
     partnership.full_clean()
     partnership.save()
@@ -1033,6 +1042,24 @@ def _further_partnership(index: int, demo: Partnership) -> Partnership:
             description=description.format(org=acronym),
         )
     return partnership
+
+
+def _further_partnership(index: int, demo: Partnership) -> Partnership:
+    organisation = ORGANISATIONS[index % len(ORGANISATIONS)]
+    acronym = organisation[1]
+    cycle = index // len(ORGANISATIONS)
+    start = demo.start_date.year + UNIT_YEARS * cycle
+    end = start + UNIT_YEARS - 1
+    return _partnership_with_strategy(
+        demo,
+        organisation,
+        slug=f"denmark-{acronym.lower().replace(' ', '-')}-{start}-{end}",
+        start=start,
+        end=end,
+        annual_amount=Decimal(20 + 5 * (index % 5)) * MILLION,
+        status=Partnership.Status.ACTIVE,
+        mid_term_review_due=f"fall of {start + 1}",
+    )
 
 
 def _portfolio_partnership(
@@ -1044,50 +1071,22 @@ def _portfolio_partnership(
 ) -> Partnership:
     """A partnership of ``years`` years from ``start`` with an organisation of the list: its
     priority areas, goals and risks, as ``_further_partnership`` makes them."""
-    name, acronym, hq = organisation
+    acronym = organisation[1]
     end = start + years - 1
-    organisation_row, _ = Organisation.objects.get_or_create(
-        name=name, defaults={"acronym": acronym, "headquarters": hq}
-    )
     slug = f"denmark-{acronym.lower().replace(' ', '-').replace(',', '')}-{start}-{end}"
     if Partnership.objects.filter(slug=slug).exists():  # beside a --scale load
         slug = f"{slug}-portfolio"
     today = timezone.localdate().year
-    partnership = Partnership(
-        donor=demo.donor,
-        organisation=organisation_row,
-        title=f"Strategic Partnership Agreement between Denmark and {acronym} {start}–{end}",
+    return _partnership_with_strategy(
+        demo,
+        organisation,
         slug=slug,
-        start_date=dt.date(start, 1, 1),
-        end_date=dt.date(end, 12, 31),
+        start=start,
+        end=end,
         annual_amount=Decimal(rng.choice([15, 20, 25, 30, 40, 60, 80])) * MILLION,
-        currency=Currency.DKK,
         status=Partnership.Status.CLOSED if end < today else Partnership.Status.ACTIVE,
         mid_term_review_due=f"fall of {start + years // 2}",
     )
-    partnership.full_clean()
-    partnership.save()
-    areas = [
-        PriorityArea.objects.create(
-            partnership=partnership, number=n, title=title, short_title=title
-        )
-        for n, title in ((1, "Organisational effectiveness"), (2, "Programme results"))
-    ]
-    for number, text in enumerate(GOAL_TEXTS, start=1):
-        OverallGoal.objects.create(
-            partnership=partnership,
-            number=number,
-            text=text.format(org=acronym),
-            priority_area=areas[0 if number <= 5 else 1],
-        )
-    for number, (title, description) in enumerate(RISK_TEXTS, start=1):
-        Risk.objects.create(
-            partnership=partnership,
-            number=number,
-            title=title,
-            description=description.format(org=acronym),
-        )
-    return partnership
 
 
 def portfolio_admin() -> Any:
