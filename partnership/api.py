@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
@@ -27,22 +28,37 @@ from .history_api import HistoryViewSet
 from .models import GoalStatus, OverallGoal, PriorityArea, Risk
 
 
-class StrategyRecordMixin(CreateThroughServiceMixin):
+class StrategyRecordMixin(CreateThroughServiceMixin, UpdateWithReasonMixin):
     """A priority area, goal or risk: created in a draft or active partnership through its
     create service, answered as it reads (with its annotations), and retired with a reason
     (``retire``, through ``retire_service``)."""
 
-    retire_service: Any
+    # (The docstring is the API schema's description of these operations.) Changed through
+    # update_service with a reason, listed by number; record_argument names the record in
+    # the update and retire services ("goal": goal_update(goal=…)).
+    update_service: Callable[..., Any]
+    retire_service: Callable[..., Any]
+    record_argument: str
+    ordering_fields = ["number"]
+    ordering = ["partnership_id", "number"]
 
     def perform_create(self, serializer):
         super().perform_create(serializer)
         serializer.instance = self.get_base_queryset().get(pk=serializer.instance.pk)
 
+    def save_update(self, instance, **kwargs):
+        return self.update_service(**{self.record_argument: instance}, **kwargs)
+
+    @action(detail=True, methods=["post"])
     def retire(self, request, *args, **kwargs):
         record = self.get_object()
         payload = ReasonSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        self.retire_service(record, by=request.user, reason=payload.validated_data["reason"])
+        self.retire_service(
+            **{self.record_argument: record},
+            by=request.user,
+            reason=payload.validated_data["reason"],
+        )
         body = self.get_serializer(self.get_base_queryset().get(pk=record.pk)).data
         return Response(body)
 
@@ -152,7 +168,6 @@ class PartnershipViewSet(
 )
 class PriorityAreaViewSet(
     StrategyRecordMixin,
-    UpdateWithReasonMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
     PartnershipScopedViewSet,
@@ -161,20 +176,10 @@ class PriorityAreaViewSet(
     serializer_class = serializers.PriorityAreaSerializer
     create_serializer_class = serializers.PriorityAreaCreateSerializer
     create_service = staticmethod(services.priority_area_create)
+    update_service = staticmethod(services.priority_area_update)
+    retire_service = staticmethod(services.priority_area_retire)
+    record_argument = "priority_area"
     filterset_class = RetiredFilter.of(PriorityArea)
-    ordering_fields = ["number"]
-    ordering = ["partnership_id", "number"]
-
-    @action(detail=True, methods=["post"])
-    def retire(self, request, *args, **kwargs):
-        return super().retire(request, *args, **kwargs)
-
-    @staticmethod
-    def retire_service(record, **kwargs):
-        return services.priority_area_retire(priority_area=record, **kwargs)
-
-    def save_update(self, priority_area, **kwargs):
-        return services.priority_area_update(priority_area=priority_area, **kwargs)
 
 
 class GoalFilter(RetiredFilter):
@@ -206,7 +211,6 @@ class GoalFilter(RetiredFilter):
 )
 class GoalViewSet(
     StrategyRecordMixin,
-    UpdateWithReasonMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
     PartnershipScopedViewSet,
@@ -215,23 +219,13 @@ class GoalViewSet(
     serializer_class = serializers.GoalSerializer
     create_serializer_class = serializers.GoalCreateSerializer
     create_service = staticmethod(services.goal_create)
+    update_service = staticmethod(services.goal_update)
+    retire_service = staticmethod(services.goal_retire)
+    record_argument = "goal"
     filterset_class = GoalFilter
-    ordering_fields = ["number"]
-    ordering = ["partnership_id", "number"]
-
-    @action(detail=True, methods=["post"])
-    def retire(self, request, *args, **kwargs):
-        return super().retire(request, *args, **kwargs)
-
-    @staticmethod
-    def retire_service(record, **kwargs):
-        return services.goal_retire(goal=record, **kwargs)
 
     def get_base_queryset(self):
         return super().get_base_queryset().with_current_status()
-
-    def save_update(self, goal, **kwargs):
-        return services.goal_update(goal=goal, **kwargs)
 
 
 @extend_schema_view(
@@ -271,7 +265,6 @@ class GoalUpdateViewSet(
 )
 class RiskViewSet(
     StrategyRecordMixin,
-    UpdateWithReasonMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
     PartnershipScopedViewSet,
@@ -280,20 +273,10 @@ class RiskViewSet(
     serializer_class = serializers.RiskSerializer
     create_serializer_class = serializers.RiskCreateSerializer
     create_service = staticmethod(services.risk_create)
+    update_service = staticmethod(services.risk_update)
+    retire_service = staticmethod(services.risk_retire)
+    record_argument = "risk"
     filterset_class = RetiredFilter.of(Risk)
-    ordering_fields = ["number"]
-    ordering = ["partnership_id", "number"]
-
-    @action(detail=True, methods=["post"])
-    def retire(self, request, *args, **kwargs):
-        return super().retire(request, *args, **kwargs)
-
-    @staticmethod
-    def retire_service(record, **kwargs):
-        return services.risk_retire(risk=record, **kwargs)
-
-    def save_update(self, risk, **kwargs):
-        return services.risk_update(risk=risk, **kwargs)
 
 
 @extend_schema_view(
