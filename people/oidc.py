@@ -21,7 +21,6 @@ from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect, resolve_url
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -33,7 +32,8 @@ from mozilla_django_oidc.views import (
 from accounts import selectors as account_selectors
 from accounts import signin
 
-from .models import Invitation, SignInIdentity
+from . import services
+from .models import SignInIdentity
 
 BACKEND = "people.oidc.MinistryOIDCBackend"
 
@@ -85,13 +85,7 @@ class MinistryOIDCBackend(OIDCAuthenticationBackend):
         )
         if created:
             log.info("Linked %s to the account %s by e-mail", claims["sub"], user.username)
-            now = timezone.now()
-            for pending in Invitation.objects.select_for_update().filter(
-                user=user, accepted_at__isnull=True
-            ):
-                pending.accepted_at = now
-                pending._history_user = user
-                pending.save(update_fields=["accepted_at"])
+            services.invitations_take_up(user=user)
         names = {
             "first_name": (claims.get("given_name") or "")[:150],
             "last_name": (claims.get("family_name") or "")[:150],

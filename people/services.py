@@ -263,6 +263,13 @@ def invitation_accept(*, invitation: Invitation, password_form: Any) -> Any:
     """Set the invited person's password (a bound, valid ``SetPasswordForm``): the link is
     used, and so are their other invitations still open (they have a password now)."""
     user = password_form.save()
+    invitations_take_up(user=user)
+    return user
+
+
+def invitations_take_up(*, user: Any) -> None:
+    """The person's invitations still open are used: they have a password, or signed in
+    through the ministry's single sign-on. Called inside the caller's transaction."""
     now = timezone.now()
     for pending in Invitation.objects.select_for_update().filter(
         user=user, accepted_at__isnull=True
@@ -270,4 +277,3 @@ def invitation_accept(*, invitation: Invitation, password_form: Any) -> Any:
         pending.accepted_at = now
         pending._history_user = user
         pending.save(update_fields=["accepted_at"])
-    return user
