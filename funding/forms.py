@@ -111,7 +111,21 @@ class ExchangeRateEditForm(ExchangeRateForm, ConfirmForm):
             ) % {"count": payments}
 
 
-class CsvUploadForm(forms.Form):
+class _TableUploadForm(forms.Form):
+    """A file of rows to import (its ``file``), refused before it is read when larger than
+    the import's ``limits`` allow."""
+
+    limits: tabular.Limits
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if problem := tabular.size_problem(upload.size, self.limits):  # before it is read
+            raise forms.ValidationError(problem)
+        return upload
+
+
+class CsvUploadForm(_TableUploadForm):
+    limits = RATE_IMPORT_LIMITS
     file = forms.FileField(
         help_text=lazy_format(
             _(
@@ -123,14 +137,9 @@ class CsvUploadForm(forms.Form):
         label=_("File"),
     )
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if problem := tabular.size_problem(upload.size, RATE_IMPORT_LIMITS):  # before it is read
-            raise forms.ValidationError(problem)
-        return upload
 
-
-class ContributionImportForm(forms.Form):
+class ContributionImportForm(_TableUploadForm):
+    limits = annex.LIMITS
     file = forms.FileField(
         help_text=lazy_format(
             _(
@@ -141,12 +150,6 @@ class ContributionImportForm(forms.Form):
         ),
         label=_("File"),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if problem := tabular.size_problem(upload.size, annex.LIMITS):  # before it is read
-            raise forms.ValidationError(problem)
-        return upload
 
 
 class AssessedContributionForm(forms.Form):
