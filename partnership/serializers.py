@@ -264,6 +264,24 @@ class OrganisationField(serializers.Field):
         return value.acronym
 
 
+def strategy_issued_field(help_text: str) -> serializers.CharField:
+    """The strategy's date in its words, as it is dated ("December 2020"): not a date the
+    app compares."""
+    return serializers.CharField(
+        source="strategy_date", max_length=40, required=False, allow_blank=True, help_text=help_text
+    )
+
+
+def strategy_document_field(help_text: str) -> serializers.FileField:
+    """The strategy document, uploaded with the partnership; ``help_text`` names the kinds
+    of file allowed as ``%(allowed_description)s``."""
+    return serializers.FileField(
+        required=False,
+        write_only=True,
+        help_text=lazy_format(help_text, allowed_description=ALLOWED_DESCRIPTION),
+    )
+
+
 class PartnershipCreateSerializer(serializers.ModelSerializer):
     """A new partnership (portfolio administrators), with an organisation already recorded
     (``organisation``) or a new one (``new_organisation_name`` and ``_acronym``)."""
@@ -285,21 +303,11 @@ class PartnershipCreateSerializer(serializers.ModelSerializer):
         default=Partnership.Status.DRAFT,
         help_text=_("A new partnership is a draft unless it is agreed already."),
     )
-    # In words, as the strategy is dated ("December 2020"): not a date the app compares.
-    strategy_issued = serializers.CharField(
-        source="strategy_date",
-        max_length=40,
-        required=False,
-        allow_blank=True,
-        help_text=_("When the strategy is dated, in its words (December 2020)."),
+    strategy_issued = strategy_issued_field(
+        _("When the strategy is dated, in its words (December 2020).")
     )
-    strategy_document = serializers.FileField(
-        required=False,
-        write_only=True,
-        help_text=lazy_format(
-            _("The strategy: %(allowed_description)s, at most 25 MB (a multipart request)."),
-            allowed_description=ALLOWED_DESCRIPTION,
-        ),
+    strategy_document = strategy_document_field(
+        _("The strategy: %(allowed_description)s, at most 25 MB (a multipart request).")
     )
 
     class Meta:

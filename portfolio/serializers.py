@@ -6,8 +6,8 @@ from rest_framework import serializers
 
 from core.access import Role
 from core.i18n import lazy_format
-from core.uploads import ALLOWED_DESCRIPTION
 from partnership.models import Partnership
+from partnership.serializers import strategy_document_field, strategy_issued_field
 
 from .strategy_file import MAX_BYTES
 
@@ -31,20 +31,11 @@ class RenewSerializer(serializers.Serializer):
         help_text=_("Absent: the old partnership's."),
     )
     strategy_title = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    strategy_issued = serializers.CharField(
-        source="strategy_date",
-        max_length=40,
-        required=False,
-        allow_blank=True,
-        help_text=_("When the new strategy is dated, in its words (December 2020)."),
+    strategy_issued = strategy_issued_field(
+        _("When the new strategy is dated, in its words (December 2020).")
     )
-    strategy_document = serializers.FileField(
-        required=False,
-        write_only=True,
-        help_text=lazy_format(
-            _("The new strategy: %(allowed_description)s, at most 25 MB (a multipart request)."),
-            allowed_description=ALLOWED_DESCRIPTION,
-        ),
+    strategy_document = strategy_document_field(
+        _("The new strategy: %(allowed_description)s, at most 25 MB (a multipart request).")
     )
 
 
