@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from core import history
-from core.access import Capability, Role, roles_of
+from core.access import Capability
 
 from . import access
 from .assignees import roles_with
@@ -20,6 +21,7 @@ from .models import (
     Document,
     GoalStatus,
     GoalUpdate,
+    Membership,
     OrganisationFact,
     OverallGoal,
     Partnership,
@@ -29,15 +31,17 @@ from .models import (
 )
 
 
-def partnerships_with_roles(*, user: Any) -> list[tuple[Partnership, Role | None]]:
+def partnerships_with_roles(*, user: Any) -> QuerySet[Partnership]:
     """The partnerships the user belongs to (every one, for a portfolio administrator),
-    newest first, each with the user's role (``None`` where they hold none)."""
-    roles = roles_of(user)
-    partnerships = access.partnerships.visible(user).order_by("-start_date", "title")
-    return [
-        (partnership, Role(roles[partnership.pk]) if partnership.pk in roles else None)
-        for partnership in partnerships
-    ]
+    newest first, each with the user's role in it as ``role`` (``None`` where they hold
+    none): read in the database with the page of partnerships, not a row per membership."""
+    role = Membership.objects.filter(partnership=OuterRef("pk"), user=user).values("role")[:1]
+    return (
+        access.partnerships.visible(user)
+        .select_related("organisation")
+        .annotate(role=Subquery(role))
+        .order_by("-start_date", "title", "pk")
+    )
 
 
 def priority_areas(*, partnership: Partnership) -> QuerySet[PriorityArea]:
@@ -107,30 +111,56 @@ def risks_with_latest(*, partnership: Partnership) -> QuerySet[Risk]:
     return _risks(partnership=partnership, retired_on__isnull=True)
 
 
-def _with_assessments(risks: QuerySet[Risk]) -> QuerySet[Risk]:
-    return risks.prefetch_related(
-        Prefetch(
-            "assessments",
-            queryset=RiskAssessment.objects.select_related("author").order_by(
-                "-as_of", "-created_at", "-pk"
-            ),
+def _assessments() -> QuerySet[RiskAssessment]:
+    """A risk's assessments, newest first, with their authors."""
+    return RiskAssessment.objects.select_related("author").order_by("-as_of", "-created_at", "-pk")
+
+
+# The assessments the risk list shows of each risk: the latest, with a link to the rest.
+RECENT_ASSESSMENTS = 5
+
+
+def risks_with_assessments(*, partnership: Partnership) -> QuerySet[Risk]:
+    """Risks with their latest ratings and their whole assessment history (two queries):
+    the review's report, which holds the whole register."""
+    return risks_with_latest(partnership=partnership).prefetch_related(
+        Prefetch("assessments", queryset=_assessments())
+    )
+
+
+def risks_with_recent_assessments(*, partnership: Partnership) -> QuerySet[Risk]:
+    """Risks with their latest ratings, their latest assessments (``recent_assessments``,
+    at most ``RECENT_ASSESSMENTS`` of each) and how many they have (``assessment_count``):
+    two queries, the same rows however long their history."""
+    count = (
+        RiskAssessment.objects.filter(risk=OuterRef("pk"))
+        .order_by()
+        .values("risk")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        risks_with_latest(partnership=partnership)
+        .annotate(assessment_count=Coalesce(Subquery(count), 0))
+        .prefetch_related(
+            Prefetch(
+                "assessments",
+                queryset=_assessments()[:RECENT_ASSESSMENTS],
+                to_attr="recent_assessments",
+            )
         )
     )
 
 
-def risks_with_assessments(*, partnership: Partnership) -> QuerySet[Risk]:
-    """Risks with their latest ratings and their whole assessment history (two queries)."""
-    return _with_assessments(risks_with_latest(partnership=partnership))
+def risk_assessments(*, risk: Risk) -> QuerySet[RiskAssessment]:
+    """The risk's whole assessment history, newest first (the risk's page shows it a page
+    at a time)."""
+    return _assessments().filter(risk=risk)
 
 
 def retired_risks(*, partnership: Partnership) -> QuerySet[Risk]:
     """The risks retired from the strategy, with their latest ratings."""
     return _risks(partnership=partnership, retired_on__isnull=False)
-
-
-def risk_with_assessments(*, risk: Risk) -> Risk:
-    """The risk, retired or not, with its latest ratings and its whole assessment history."""
-    return _with_assessments(_risks(pk=risk.pk)).get()
 
 
 @dataclass

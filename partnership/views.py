@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core import caching, cards, exports, history, uploads
-from core.access import Capability, is_portfolio_admin
+from core.access import Capability, Role, is_portfolio_admin
 from core.forms import ConfirmForm
 from core.views import (
     add_form_errors,
@@ -42,11 +42,22 @@ from .forms import (
 from .history_filters import PARAMETERS, HistoryFilter
 from .models import Partnership
 
+# The home page's list of partnerships, a page at a time (a ministry holds dozens).
+PARTNERSHIPS_PER_PAGE = 25
+
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    rows = selectors.partnerships_with_roles(user=request.user)
-    context = {"rows": rows, "portfolio_admin": is_portfolio_admin(request.user)}
+    partnerships, query = paged(
+        request, selectors.partnerships_with_roles(user=request.user), PARTNERSHIPS_PER_PAGE
+    )
+    rows = [(p, Role(p.role) if p.role else None) for p in partnerships]
+    context = {
+        "rows": rows,
+        "partnerships": partnerships,
+        "query": query,
+        "portfolio_admin": is_portfolio_admin(request.user),
+    }
     return render(request, "partnership/home.html", context)
 
 
@@ -248,7 +259,7 @@ def risk_list(request: HttpRequest, slug: str) -> HttpResponse:
                 % {"number": assessment.risk.number},
             )
             return redirect("partnership:risk-list", slug=slug)
-    risks = list(selectors.risks_with_assessments(partnership=partnership))
+    risks = list(selectors.risks_with_recent_assessments(partnership=partnership))
     context = partnership_context(
         request,
         partnership,
@@ -260,11 +271,19 @@ def risk_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "partnership/risk_list.html", context, status=form_status(form))
 
 
+# A risk's assessment history on its page, a page at a time.
+ASSESSMENTS_PER_PAGE = 25
+
+
 @require_http_methods(["GET", "POST"])
 def risk_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     capability = Capability.EDIT_RECORD if request.method == "POST" else Capability.VIEW
     risk = access.risks.get(
-        user=request.user, capability=capability, partnership__slug=slug, number=number
+        user=request.user,
+        capability=capability,
+        queryset=access.risks.visible(request.user).with_latest_assessment(),
+        partnership__slug=slug,
+        number=number,
     )
     form = RiskAssessmentForm(request.POST or None, partnership=risk.partnership, risk=risk)
     if request.method == "POST" and form.is_valid():
@@ -279,15 +298,17 @@ def risk_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
                 % {"number": assessment.risk.number},
             )
             return redirect(risk.get_absolute_url())
-    risk_with_assessments = selectors.risk_with_assessments(risk=risk)
+    assessments, query = paged(request, selectors.risk_assessments(risk=risk), ASSESSMENTS_PER_PAGE)
     context = partnership_context(
         request,
         risk.partnership,
-        risk=risk_with_assessments,
+        risk=risk,
+        assessments=assessments,
+        query=query,
         form=form,
         history=history.object_history(risk, limit=20),
     )
-    context["cards"] = cards.render(cards.RISK, context, risk=risk_with_assessments)
+    context["cards"] = cards.render(cards.RISK, context, risk=risk)
     return render(request, "partnership/risk_detail.html", context, status=form_status(form))
 
 

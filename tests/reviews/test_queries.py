@@ -70,12 +70,12 @@ PINNED = {
     "/p/{slug}/reviews/{review}/versions/": 5,
     "/p/{slug}/reviews/downloads/": 7,  # + the dossiers' downloads
     "/p/{slug}/reviews/dossiers/": 6,  # the reviews read with their partnership
-    "/api/v1/reviews/": 7,
-    "/api/v1/report-versions/": 6,
-    "/api/v1/goal-assessments/": 6,
-    "/api/v1/priority-area-assessments/": 6,
-    "/api/v1/findings/": 6,
-    "/api/v1/recommendations/": 6,
+    "/api/v1/reviews/": 6,
+    "/api/v1/report-versions/": 5,
+    "/api/v1/goal-assessments/": 5,
+    "/api/v1/priority-area-assessments/": 5,
+    "/api/v1/findings/": 5,
+    "/api/v1/recommendations/": 5,
 }
 
 
