@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from core import history
@@ -201,9 +201,50 @@ def documents_with_use(*, partnership: Partnership) -> QuerySet[Document]:
     )
 
 
-def evidence_documents(*, partnership: Partnership) -> list[Document]:
-    """The partnership's documents in the order the evidence list shows them (one query)."""
-    return list(Document.objects.filter(partnership=partnership).order_by("-year", "title"))
+@dataclass(frozen=True)
+class EvidenceChoices:
+    """What the evidence list offers: ``shown`` (at most a page of the documents that match
+    the search, newest first, and those already chosen), how many match and how many the
+    partnership holds."""
+
+    shown: list[Document]
+    matching: int
+    total: int
+
+
+# The documents the evidence list offers at once; a search finds the others.
+EVIDENCE_SHOWN = 30
+
+
+def _words_match(word: str) -> Q:
+    """A document whose title, reference, kind (in words) or year holds the word."""
+    kinds = [value for value, label in Document.Kind.choices if word in str(label).casefold()]
+    match = Q(title__icontains=word) | Q(reference__icontains=word) | Q(kind__in=kinds)
+    if word.isdigit():
+        match |= Q(year=int(word))
+    return match
+
+
+def evidence_documents(
+    *, partnership: Partnership, search: str = "", keep: Iterable[str] = ()
+) -> EvidenceChoices:
+    """The documents whose title, reference, kind or year contains every word of ``search``
+    (any case), the newest ``EVIDENCE_SHOWN`` of them, and those whose id is in ``keep``
+    (already chosen) first: read in the database, two queries (three with a search),
+    whatever the number of documents."""
+    documents = Document.objects.filter(partnership=partnership)
+    total = documents.count()
+    matching = documents
+    for word in search.casefold().split():
+        matching = matching.filter(_words_match(word))
+    count = matching.count() if search.split() else total
+    kept = [int(pk) for pk in keep if str(pk).isdigit()]
+    shown = list(
+        documents.filter(Q(pk__in=matching.values("pk")) | Q(pk__in=kept))
+        .annotate(chosen=Case(When(pk__in=kept, then=Value(0)), default=Value(1)))
+        .order_by("chosen", "-year", "title", "pk")[: EVIDENCE_SHOWN + len(kept)]
+    )
+    return EvidenceChoices(shown=shown, matching=count, total=total)
 
 
 def evidence_label(document: Document) -> str:
@@ -212,24 +253,6 @@ def evidence_label(document: Document) -> str:
     if document.year:
         parts.append(str(document.year))
     return " · ".join(part for part in parts if part)
-
-
-def documents_matching(
-    documents: list[Document], search: str, *, keep: Iterable[str] = ()
-) -> list[Document]:
-    """The documents whose title, reference, kind or year contains every word of
-    ``search`` (any case), and those whose id is in ``keep`` (already chosen)."""
-    words = search.casefold().split()
-    kept = set(keep)
-    if not words:
-        return list(documents)
-
-    def text(doc: Document) -> str:
-        return evidence_label(doc).casefold()
-
-    return [
-        doc for doc in documents if str(doc.pk) in kept or all(word in text(doc) for word in words)
-    ]
 
 
 def changes(*, partnership: Partnership, filters: HistoryFilter) -> history.Changes:

@@ -156,10 +156,13 @@ def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     )
     # The evidence list offers the documents a search (?documents=) finds, and those
     # already chosen; the page's script filters the same list as one types.
-    documents = selectors.evidence_documents(partnership=goal.partnership)
     search = request.GET.get("documents", "").strip()[:100]
-    shown = selectors.documents_matching(documents, search, keep=request.POST.getlist("evidence"))
-    form = GoalUpdateForm(request.POST or None, request.FILES or None, goal=goal, shown=shown)
+    evidence = selectors.evidence_documents(
+        partnership=goal.partnership, search=search, keep=request.POST.getlist("evidence")
+    )
+    form = GoalUpdateForm(
+        request.POST or None, request.FILES or None, goal=goal, shown=evidence.shown
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.goal_update_create(goal=goal, by=request.user, **form.service_data())
@@ -178,8 +181,9 @@ def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         query=query,
         form=form,
         evidence_search=search,
-        evidence_shown=len(shown),
-        evidence_total=len(documents),
+        evidence_shown=len(evidence.shown),
+        evidence_matching=evidence.matching,
+        evidence_total=evidence.total,
         history=history.object_history(goal, limit=20),
     )
     context["cards"] = cards.render(cards.GOAL, context, goal=goal_with_status)

@@ -90,7 +90,7 @@ PINNED = {
     # + the members who may be responsible for a new action point; the matters arising are
     # paged (their count, then the page)
     f"{BASE}/2019/": 19,
-    f"/p/{SLUG}/goals/1/": 12,  # + the review that fulfils the goal, if any
+    f"/p/{SLUG}/goals/1/": 13,  # + the review that fulfils the goal, if any
     f"/p/{SLUG}/risks/1/": 9,
     "/api/v1/consultations/": 5,
     "/api/v1/agenda-items/": 5,

@@ -26,8 +26,9 @@ PINNED = {
     f"/p/{SLUG}/": 18,
     f"/p/{SLUG}/goals/": 6,  # + the retired goals
     # + action points and notes linked to the goal, + the review that fulfils it
-    # + the timeline paged: its count, then the page
-    f"/p/{SLUG}/goals/4/": 14,
+    # + the timeline paged: its count, then the page; + the evidence list: the documents'
+    # count, then the newest of them
+    f"/p/{SLUG}/goals/4/": 15,
     f"/p/{SLUG}/risks/": 8,  # + the retired risks
     f"/p/{SLUG}/risks/1/": 10,  # + action points and notes linked to the risk
     f"/p/{SLUG}/documents/": 6,  # paged: their count, then the page
@@ -63,6 +64,8 @@ def test_query_count_is_pinned_and_equal_with_1_and_50_updates_per_goal(
         (f"/p/{SLUG}/goals/4/", "updates"),
         (f"/p/{SLUG}/goals/4/?page=2", "updates"),
         (f"/p/{SLUG}/documents/", "documents"),
+        (f"/p/{SLUG}/goals/4/", "documents"),  # the evidence list: the newest two
+        (f"/p/{SLUG}/goals/4/?documents=report", "documents"),
         (f"/p/{SLUG}/risks/", "assessments"),
         (f"/p/{SLUG}/risks/1/", "assessments"),
         (f"/p/{SLUG}/risks/1/?page=2", "assessments"),
@@ -74,9 +77,10 @@ def test_a_paged_page_reads_the_same_rows_with_ten_times_as_much(
     """Pages of two: a goal's timeline, the documents, a risk's assessments (the risk list
     shows the latest five of each). Six, then sixty: the page reads the same rows and makes
     the same queries."""
-    from partnership import views
+    from partnership import selectors, views
 
     monkeypatch.setattr(views, "UPDATES_PER_PAGE", 2)
+    monkeypatch.setattr(selectors, "EVIDENCE_SHOWN", 2)
     monkeypatch.setattr(views, "DOCUMENTS_PER_PAGE", 2)
     monkeypatch.setattr(views, "ASSESSMENTS_PER_PAGE", 2)
     goal = OverallGoal.objects.get(partnership=iom, number=4)
