@@ -60,6 +60,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 PORTFOLIO_ADMIN_CAPABILITIES = frozenset({Capability.VIEW, Capability.DOWNLOAD})
 
 _ROLES_ATTR = "_partnership_roles"
+_ROLE_IN_ATTR = "_partnership_role_in"
 _PORTFOLIO_ADMIN_ATTR = "_is_portfolio_admin"
 
 
@@ -77,9 +78,36 @@ def _load(user: Any) -> None:
     setattr(user, _PORTFOLIO_ADMIN_ATTR, any(flag for flag, _, _ in rows))
 
 
+def _load_role_in(user: Any, partnership_id: int) -> str | None:
+    """The user's role in one partnership and their portfolio administrator flag, in one
+    query of one row: a page of one partnership reads no row for every other partnership
+    the user holds a role in. Kept on the user object."""
+    row = (
+        get_user_model()
+        ._default_manager.filter(pk=user.pk)
+        .values_list(
+            "profile__is_portfolio_admin",
+            models.Subquery(
+                user.memberships.filter(partnership_id=partnership_id).values("role")[:1]
+            ),
+        )
+        .first()
+    )
+    flag, role = row if row is not None else (False, None)
+    known = getattr(user, _ROLE_IN_ATTR, None)
+    if known is None:
+        known = {}
+        setattr(user, _ROLE_IN_ATTR, known)
+    known[partnership_id] = role
+    if getattr(user, _PORTFOLIO_ADMIN_ATTR, None) is None:
+        setattr(user, _PORTFOLIO_ADMIN_ATTR, bool(flag))
+    return role
+
+
 def roles_of(user: Any) -> dict[int, str]:
-    """The user's role per partnership id. One query (with ``is_portfolio_admin``), cached
-    on the user object."""
+    """The user's role per partnership id: a row for every partnership they hold a role
+    in. One query (with ``is_portfolio_admin``), cached on the user object. What concerns
+    one partnership asks :func:`role_in` instead, which reads that one row."""
     if not getattr(user, "is_authenticated", False):
         return {}
     if getattr(user, _ROLES_ATTR, None) is None:
@@ -89,8 +117,8 @@ def roles_of(user: Any) -> dict[int, str]:
 
 def is_portfolio_admin(user: Any) -> bool:
     """Whether the user holds the ministry-wide portfolio administrator role (their
-    profile's flag; superusers always do). At most one query, shared with ``roles_of`` and
-    cached on the user object.
+    profile's flag; superusers always do). At most one query of one row (none where
+    ``roles_of`` or ``role_in`` read it already), cached on the user object.
 
     The profile is read through the user's ``profile`` (its related name), so this module
     names no app's models."""
@@ -99,12 +127,28 @@ def is_portfolio_admin(user: Any) -> bool:
     if user.is_superuser:
         return True
     if getattr(user, _PORTFOLIO_ADMIN_ATTR, None) is None:
-        _load(user)
+        flag = (
+            get_user_model()
+            ._default_manager.filter(pk=user.pk)
+            .values_list("profile__is_portfolio_admin", flat=True)
+            .first()
+        )
+        setattr(user, _PORTFOLIO_ADMIN_ATTR, bool(flag))
     return getattr(user, _PORTFOLIO_ADMIN_ATTR)
 
 
 def role_in(user: Any, partnership_id: int) -> str | None:
-    return roles_of(user).get(partnership_id)
+    """The user's role in the partnership (``None`` where they hold none). Read from the
+    roles already read, or else that one membership alone (one query, one row)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    roles = getattr(user, _ROLES_ATTR, None)
+    if roles is not None:
+        return roles.get(partnership_id)
+    known = getattr(user, _ROLE_IN_ATTR, None) or {}
+    if partnership_id in known:
+        return known[partnership_id]
+    return _load_role_in(user, partnership_id)
 
 
 def capabilities_in(user: Any, partnership_id: int) -> frozenset[Capability]:
@@ -153,12 +197,27 @@ class ObjectAccess(Generic[M]):
         return f"{self.partnership_path}_id" if self.partnership_path else "pk"
 
     def visible(self, user: Any) -> models.QuerySet[M]:
-        """Objects of the partnerships the user belongs to (no extra join); of every
-        partnership for a portfolio administrator."""
-        if is_portfolio_admin(user):
+        """Objects of the partnerships the user belongs to; of every partnership for a
+        portfolio administrator. Both are decided in the database (a subquery of the
+        user's memberships, and of their flag where it is not yet known): no row is read
+        for each partnership the user holds a role in."""
+        if not getattr(user, "is_authenticated", False):
+            return self.base().none()
+        admin = getattr(user, _PORTFOLIO_ADMIN_ATTR, None)
+        if user.is_superuser or admin:
             return self.base()
-        ids = list(roles_of(user))
-        return self.base().filter(**{f"{self._partnership_id_field}__in": ids})
+        member = models.Q(
+            **{f"{self._partnership_id_field}__in": user.memberships.values("partnership_id")}
+        )
+        if admin is None:
+            member |= models.Q(
+                models.Exists(
+                    get_user_model()._default_manager.filter(
+                        pk=user.pk, profile__is_portfolio_admin=True
+                    )
+                )
+            )
+        return self.base().filter(member)
 
     def get(
         self,

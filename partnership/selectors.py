@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from core import history
-from core.access import Capability, Role, roles_of
+from core.access import Capability
 
 from . import access
 from .assignees import roles_with
@@ -20,6 +21,7 @@ from .models import (
     Document,
     GoalStatus,
     GoalUpdate,
+    Membership,
     OrganisationFact,
     OverallGoal,
     Partnership,
@@ -29,15 +31,17 @@ from .models import (
 )
 
 
-def partnerships_with_roles(*, user: Any) -> list[tuple[Partnership, Role | None]]:
+def partnerships_with_roles(*, user: Any) -> QuerySet[Partnership]:
     """The partnerships the user belongs to (every one, for a portfolio administrator),
-    newest first, each with the user's role (``None`` where they hold none)."""
-    roles = roles_of(user)
-    partnerships = access.partnerships.visible(user).order_by("-start_date", "title")
-    return [
-        (partnership, Role(roles[partnership.pk]) if partnership.pk in roles else None)
-        for partnership in partnerships
-    ]
+    newest first, each with the user's role in it as ``role`` (``None`` where they hold
+    none): read in the database with the page of partnerships, not a row per membership."""
+    role = Membership.objects.filter(partnership=OuterRef("pk"), user=user).values("role")[:1]
+    return (
+        access.partnerships.visible(user)
+        .select_related("organisation")
+        .annotate(role=Subquery(role))
+        .order_by("-start_date", "title", "pk")
+    )
 
 
 def priority_areas(*, partnership: Partnership) -> QuerySet[PriorityArea]:
@@ -107,30 +111,56 @@ def risks_with_latest(*, partnership: Partnership) -> QuerySet[Risk]:
     return _risks(partnership=partnership, retired_on__isnull=True)
 
 
-def _with_assessments(risks: QuerySet[Risk]) -> QuerySet[Risk]:
-    return risks.prefetch_related(
-        Prefetch(
-            "assessments",
-            queryset=RiskAssessment.objects.select_related("author").order_by(
-                "-as_of", "-created_at", "-pk"
-            ),
+def _assessments() -> QuerySet[RiskAssessment]:
+    """A risk's assessments, newest first, with their authors."""
+    return RiskAssessment.objects.select_related("author").order_by("-as_of", "-created_at", "-pk")
+
+
+# The assessments the risk list shows of each risk: the latest, with a link to the rest.
+RECENT_ASSESSMENTS = 5
+
+
+def risks_with_assessments(*, partnership: Partnership) -> QuerySet[Risk]:
+    """Risks with their latest ratings and their whole assessment history (two queries):
+    the review's report, which holds the whole register."""
+    return risks_with_latest(partnership=partnership).prefetch_related(
+        Prefetch("assessments", queryset=_assessments())
+    )
+
+
+def risks_with_recent_assessments(*, partnership: Partnership) -> QuerySet[Risk]:
+    """Risks with their latest ratings, their latest assessments (``recent_assessments``,
+    at most ``RECENT_ASSESSMENTS`` of each) and how many they have (``assessment_count``):
+    two queries, the same rows however long their history."""
+    count = (
+        RiskAssessment.objects.filter(risk=OuterRef("pk"))
+        .order_by()
+        .values("risk")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        risks_with_latest(partnership=partnership)
+        .annotate(assessment_count=Coalesce(Subquery(count), 0))
+        .prefetch_related(
+            Prefetch(
+                "assessments",
+                queryset=_assessments()[:RECENT_ASSESSMENTS],
+                to_attr="recent_assessments",
+            )
         )
     )
 
 
-def risks_with_assessments(*, partnership: Partnership) -> QuerySet[Risk]:
-    """Risks with their latest ratings and their whole assessment history (two queries)."""
-    return _with_assessments(risks_with_latest(partnership=partnership))
+def risk_assessments(*, risk: Risk) -> QuerySet[RiskAssessment]:
+    """The risk's whole assessment history, newest first (the risk's page shows it a page
+    at a time)."""
+    return _assessments().filter(risk=risk)
 
 
 def retired_risks(*, partnership: Partnership) -> QuerySet[Risk]:
     """The risks retired from the strategy, with their latest ratings."""
     return _risks(partnership=partnership, retired_on__isnull=False)
-
-
-def risk_with_assessments(*, risk: Risk) -> Risk:
-    """The risk, retired or not, with its latest ratings and its whole assessment history."""
-    return _with_assessments(_risks(pk=risk.pk)).get()
 
 
 @dataclass
@@ -171,9 +201,50 @@ def documents_with_use(*, partnership: Partnership) -> QuerySet[Document]:
     )
 
 
-def evidence_documents(*, partnership: Partnership) -> list[Document]:
-    """The partnership's documents in the order the evidence list shows them (one query)."""
-    return list(Document.objects.filter(partnership=partnership).order_by("-year", "title"))
+@dataclass(frozen=True)
+class EvidenceChoices:
+    """What the evidence list offers: ``shown`` (at most a page of the documents that match
+    the search, newest first, and those already chosen), how many match and how many the
+    partnership holds."""
+
+    shown: list[Document]
+    matching: int
+    total: int
+
+
+# The documents the evidence list offers at once; a search finds the others.
+EVIDENCE_SHOWN = 30
+
+
+def _words_match(word: str) -> Q:
+    """A document whose title, reference, kind (in words) or year holds the word."""
+    kinds = [value for value, label in Document.Kind.choices if word in str(label).casefold()]
+    match = Q(title__icontains=word) | Q(reference__icontains=word) | Q(kind__in=kinds)
+    if word.isdigit():
+        match |= Q(year=int(word))
+    return match
+
+
+def evidence_documents(
+    *, partnership: Partnership, search: str = "", keep: Iterable[str] = ()
+) -> EvidenceChoices:
+    """The documents whose title, reference, kind or year contains every word of ``search``
+    (any case), the newest ``EVIDENCE_SHOWN`` of them, and those whose id is in ``keep``
+    (already chosen) first: read in the database, two queries (three with a search),
+    whatever the number of documents."""
+    documents = Document.objects.filter(partnership=partnership)
+    total = documents.count()
+    matching = documents
+    for word in search.casefold().split():
+        matching = matching.filter(_words_match(word))
+    count = matching.count() if search.split() else total
+    kept = [int(pk) for pk in keep if str(pk).isdigit()]
+    shown = list(
+        documents.filter(Q(pk__in=matching.values("pk")) | Q(pk__in=kept))
+        .annotate(chosen=Case(When(pk__in=kept, then=Value(0)), default=Value(1)))
+        .order_by("chosen", "-year", "title", "pk")[: EVIDENCE_SHOWN + len(kept)]
+    )
+    return EvidenceChoices(shown=shown, matching=count, total=total)
 
 
 def evidence_label(document: Document) -> str:
@@ -182,24 +253,6 @@ def evidence_label(document: Document) -> str:
     if document.year:
         parts.append(str(document.year))
     return " · ".join(part for part in parts if part)
-
-
-def documents_matching(
-    documents: list[Document], search: str, *, keep: Iterable[str] = ()
-) -> list[Document]:
-    """The documents whose title, reference, kind or year contains every word of
-    ``search`` (any case), and those whose id is in ``keep`` (already chosen)."""
-    words = search.casefold().split()
-    kept = set(keep)
-    if not words:
-        return list(documents)
-
-    def text(doc: Document) -> str:
-        return evidence_label(doc).casefold()
-
-    return [
-        doc for doc in documents if str(doc.pk) in kept or all(word in text(doc) for word in words)
-    ]
 
 
 def changes(*, partnership: Partnership, filters: HistoryFilter) -> history.Changes:

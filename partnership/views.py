@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core import caching, cards, exports, history, uploads
-from core.access import Capability, ObjectAccess, is_portfolio_admin
+from core.access import Capability, ObjectAccess, Role, is_portfolio_admin
 from core.forms import ConfirmForm
 from core.views import (
     add_form_errors,
@@ -45,11 +45,22 @@ from .forms import (
 from .history_filters import PARAMETERS, HistoryFilter
 from .models import Partnership
 
+# The home page's list of partnerships, a page at a time (a ministry holds dozens).
+PARTNERSHIPS_PER_PAGE = 25
+
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    rows = selectors.partnerships_with_roles(user=request.user)
-    context = {"rows": rows, "portfolio_admin": is_portfolio_admin(request.user)}
+    partnerships, query = paged(
+        request, selectors.partnerships_with_roles(user=request.user), PARTNERSHIPS_PER_PAGE
+    )
+    rows = [(p, Role(p.role) if p.role else None) for p in partnerships]
+    context = {
+        "rows": rows,
+        "partnerships": partnerships,
+        "query": query,
+        "portfolio_admin": is_portfolio_admin(request.user),
+    }
     return render(request, "partnership/home.html", context)
 
 
@@ -161,10 +172,13 @@ def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     )
     # The evidence list offers the documents a search (?documents=) finds, and those
     # already chosen; the page's script filters the same list as one types.
-    documents = selectors.evidence_documents(partnership=goal.partnership)
     search = request.GET.get("documents", "").strip()[:100]
-    shown = selectors.documents_matching(documents, search, keep=request.POST.getlist("evidence"))
-    form = GoalUpdateForm(request.POST or None, request.FILES or None, goal=goal, shown=shown)
+    evidence = selectors.evidence_documents(
+        partnership=goal.partnership, search=search, keep=request.POST.getlist("evidence")
+    )
+    form = GoalUpdateForm(
+        request.POST or None, request.FILES or None, goal=goal, shown=evidence.shown
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.goal_update_create(goal=goal, by=request.user, **form.service_data())
@@ -183,8 +197,9 @@ def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         query=query,
         form=form,
         evidence_search=search,
-        evidence_shown=len(shown),
-        evidence_total=len(documents),
+        evidence_shown=len(evidence.shown),
+        evidence_matching=evidence.matching,
+        evidence_total=evidence.total,
         history=history.object_history(goal, limit=20),
     )
     context["cards"] = cards.render(cards.GOAL, context, goal=goal_with_status)
@@ -208,7 +223,7 @@ def risk_list(request: HttpRequest, slug: str) -> HttpResponse:
                 % {"number": assessment.risk.number},
             )
             return redirect("partnership:risk-list", slug=slug)
-    risks = list(selectors.risks_with_assessments(partnership=partnership))
+    risks = list(selectors.risks_with_recent_assessments(partnership=partnership))
     context = partnership_context(
         request,
         partnership,
@@ -220,11 +235,19 @@ def risk_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "partnership/risk_list.html", context, status=form_status(form))
 
 
+# A risk's assessment history on its page, a page at a time.
+ASSESSMENTS_PER_PAGE = 25
+
+
 @require_http_methods(["GET", "POST"])
 def risk_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     capability = Capability.EDIT_RECORD if request.method == "POST" else Capability.VIEW
     risk = access.risks.get(
-        user=request.user, capability=capability, partnership__slug=slug, number=number
+        user=request.user,
+        capability=capability,
+        queryset=access.risks.visible(request.user).with_latest_assessment(),
+        partnership__slug=slug,
+        number=number,
     )
     form = RiskAssessmentForm(request.POST or None, partnership=risk.partnership, risk=risk)
     if request.method == "POST" and form.is_valid():
@@ -239,15 +262,17 @@ def risk_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
                 % {"number": assessment.risk.number},
             )
             return redirect(risk.get_absolute_url())
-    risk_with_assessments = selectors.risk_with_assessments(risk=risk)
+    assessments, query = paged(request, selectors.risk_assessments(risk=risk), ASSESSMENTS_PER_PAGE)
     context = partnership_context(
         request,
         risk.partnership,
-        risk=risk_with_assessments,
+        risk=risk,
+        assessments=assessments,
+        query=query,
         form=form,
         history=history.object_history(risk, limit=20),
     )
-    context["cards"] = cards.render(cards.RISK, context, risk=risk_with_assessments)
+    context["cards"] = cards.render(cards.RISK, context, risk=risk)
     return render(request, "partnership/risk_detail.html", context, status=form_status(form))
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import Http404
 
-from core.access import Capability, ObjectAccess, can, is_portfolio_admin
+from core.access import Capability, ObjectAccess, can, check, is_portfolio_admin, role_in
 from partnership import access as partnership_access
 from partnership.models import Membership, Partnership
 
@@ -57,9 +57,12 @@ def partnership_of_people(
 ) -> Partnership:
     """The partnership whose people the user reads (``VIEW``) or manages
     (``MANAGE_MEMBERS``)."""
-    if not is_portfolio_admin(user):
-        return partnership_access.partnerships.get(user=user, capability=capability, slug=slug)
     try:
-        return partnership_access.partnerships.base().get(slug=slug)
+        partnership = partnership_access.partnerships.base().get(slug=slug)
     except Partnership.DoesNotExist as exc:
         raise Http404("No such partnership.") from exc
+    # The user's role in it and their portfolio flag, read together (one row).
+    role_in(user, partnership.pk)
+    if not is_portfolio_admin(user):
+        check(user, partnership.pk, capability)
+    return partnership

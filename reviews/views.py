@@ -32,6 +32,7 @@ from core.views import (
     add_form_errors,
     confirm_page,
     form_status,
+    paged,
     partnership_context,
     saved_message,
 )
@@ -63,6 +64,10 @@ def _review(request: HttpRequest, slug: str, pk: int, capability: Capability) ->
     )
 
 
+# The review list, a page at a time, in the order the reviews are due.
+REVIEWS_PER_PAGE = 25
+
+
 @require_http_methods(["GET", "POST"])
 def review_list(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_access.partnerships.get(
@@ -79,10 +84,14 @@ def review_list(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("The review was created."))
             return redirect(review.get_absolute_url())
+    reviews, query = paged(
+        request, selectors.reviews_for_partnership(partnership=partnership), REVIEWS_PER_PAGE
+    )
     context = partnership_context(
         request,
         partnership,
-        reviews=selectors.reviews_for_partnership(partnership=partnership),
+        reviews=reviews,
+        query=query,
         today=timezone.localdate(),
         form=form,
     )

@@ -52,3 +52,20 @@ def test_the_schema_is_built_once_and_is_the_one_the_api_tests_check(auditor, lo
     assert first.content == again.content
     assert first.json() == openapi()
     assert yaml["Content-Type"].startswith("application/vnd.oai.openapi")
+
+
+@pytest.mark.django_db
+def test_the_schema_reaches_the_browser_compressed(auditor, login):
+    """/api/docs/ fetches the schema as JSON on every visit: gzip, where the browser takes
+    it, a tenth of the bytes or less; still not stored (an API answer)."""
+    import gzip
+    import json
+
+    client = login(auditor)
+    plain = client.get("/api/schema/", {"format": "json"})
+    packed = client.get("/api/schema/", {"format": "json"}, HTTP_ACCEPT_ENCODING="gzip, br")
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(packed.content)) == plain.json()
+    assert len(packed.content) * 8 < len(plain.content)
+    assert "no-store" in packed["Cache-Control"]

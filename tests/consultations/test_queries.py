@@ -90,12 +90,12 @@ PINNED = {
     # + the members who may be responsible for a new action point; the matters arising are
     # paged (their count, then the page)
     f"{BASE}/2019/": 19,
-    f"/p/{SLUG}/goals/1/": 12,  # + the review that fulfils the goal, if any
-    f"/p/{SLUG}/risks/1/": 10,
-    "/api/v1/consultations/": 6,
-    "/api/v1/agenda-items/": 6,
-    "/api/v1/notes/": 8,
-    "/api/v1/action-points/": 8,
+    f"/p/{SLUG}/goals/1/": 13,  # + the review that fulfils the goal, if any
+    f"/p/{SLUG}/risks/1/": 9,
+    "/api/v1/consultations/": 5,
+    "/api/v1/agenda-items/": 5,
+    "/api/v1/notes/": 7,
+    "/api/v1/action-points/": 7,
 }
 
 

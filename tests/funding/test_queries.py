@@ -84,14 +84,14 @@ PINNED = {
     f"{P}/staff/": 7,
     f"{P}/export/disbursements.csv": 5,
     f"{P}/export/staff-positions.xlsx": 5,
-    "/api/v1/budget-lines/": 6,
-    "/api/v1/disbursements/": 6,
-    "/api/v1/exchange-rates/": 6,
-    "/api/v1/assessed-contributions/": 6,
-    "/api/v1/voluntary-contributions/": 6,
-    "/api/v1/voluntary-contributions/reconciliation/": 6,
-    "/api/v1/allocations/": 6,
-    "/api/v1/staff-positions/": 6,
+    "/api/v1/budget-lines/": 5,
+    "/api/v1/disbursements/": 5,
+    "/api/v1/exchange-rates/": 5,
+    "/api/v1/assessed-contributions/": 5,
+    "/api/v1/voluntary-contributions/": 5,
+    "/api/v1/voluntary-contributions/reconciliation/": 5,
+    "/api/v1/allocations/": 5,
+    "/api/v1/staff-positions/": 5,
 }
 
 

@@ -30,7 +30,7 @@ PINNED = {
     f"{P}/reconciliation/": 8,  # rates, payments, receipts, latest import
     f"{P}/data/": 7,  # count, page, latest import
     f"{P}/import/": 4,
-    "/iati/activities.xml": 14,
+    "/iati/activities.xml": 13,
     f"{A}/activities.xml": 14,
     f"{A}/reconciliation/": 8,
 }

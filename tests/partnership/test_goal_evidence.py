@@ -184,3 +184,27 @@ def test_the_api_takes_documents_by_id_as_evidence_and_refuses_others(
     )
     assert made.status_code == 201
     assert made.json()["evidence"] == [documents["MOPAN assessment of IOM"].pk]
+
+
+def test_a_long_evidence_list_offers_the_newest_documents_and_finds_the_others(
+    desk, login, documents, monkeypatch
+):
+    """Five at a time here: the newest (2019's three first), what is chosen stays offered,
+    and a search finds an older document the list leaves out."""
+    from partnership import selectors
+
+    monkeypatch.setattr(selectors, "EVIDENCE_SHOWN", 5)
+    total = Document.objects.filter(partnership__slug=SLUG).count()
+    client = login(desk)
+    page = client.get(GOAL).content.decode()
+    assert _evidence_choices(page) == 5
+    assert f"Showing the newest 5 of {total} documents" in page
+    assert "MOPAN assessment of IOM" in page
+    assert "Minutes 17" not in page
+    found = client.get(GOAL, {"documents": "minutes 17"}).content.decode()
+    assert _evidence_choices(found) == 1
+    assert "Minutes 17" in found
+    chosen = documents["Minutes 17"]
+    kept = client.post(GOAL, {**UPDATE, "narrative": "", "evidence": [chosen.pk]}).content
+    assert _evidence_choices(kept.decode()) == 6
+    assert "Minutes 17" in kept.decode()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from partnership.models import Document, OverallGoal
+from partnership.models import Document, Membership, OverallGoal
 from tests import factories
 from tests.queries import cost_get, count_get
 
@@ -26,21 +26,22 @@ PINNED = {
     f"/p/{SLUG}/": 18,
     f"/p/{SLUG}/goals/": 6,  # + the retired goals
     # + action points and notes linked to the goal, + the review that fulfils it
-    # + the timeline paged: its count, then the page
-    f"/p/{SLUG}/goals/4/": 14,
+    # + the timeline paged: its count, then the page; + the evidence list: the documents'
+    # count, then the newest of them
+    f"/p/{SLUG}/goals/4/": 15,
     f"/p/{SLUG}/risks/": 8,  # + the retired risks
     f"/p/{SLUG}/risks/1/": 10,  # + action points and notes linked to the risk
     f"/p/{SLUG}/documents/": 6,  # paged: their count, then the page
     # + the members for the person filter; the changes' count, keys, rows and names
     # (tests/partnership/test_history.py pins it with every kind of change).
     f"/p/{SLUG}/history/": 9,
-    "/api/v1/partnerships/": 6,
-    "/api/v1/goals/": 6,
-    "/api/v1/goal-updates/": 7,
-    "/api/v1/risks/": 6,
-    "/api/v1/risk-assessments/": 6,
-    "/api/v1/documents/": 6,
-    "/api/v1/priority-areas/": 6,
+    "/api/v1/partnerships/": 5,
+    "/api/v1/goals/": 5,
+    "/api/v1/goal-updates/": 6,
+    "/api/v1/risks/": 5,
+    "/api/v1/risk-assessments/": 5,
+    "/api/v1/documents/": 5,
+    "/api/v1/priority-areas/": 5,
 }
 
 
@@ -63,23 +64,34 @@ def test_query_count_is_pinned_and_equal_with_1_and_50_updates_per_goal(
         (f"/p/{SLUG}/goals/4/", "updates"),
         (f"/p/{SLUG}/goals/4/?page=2", "updates"),
         (f"/p/{SLUG}/documents/", "documents"),
+        (f"/p/{SLUG}/goals/4/", "documents"),  # the evidence list: the newest two
+        (f"/p/{SLUG}/goals/4/?documents=report", "documents"),
+        (f"/p/{SLUG}/risks/", "assessments"),
+        (f"/p/{SLUG}/risks/1/", "assessments"),
+        (f"/p/{SLUG}/risks/1/?page=2", "assessments"),
     ],
 )
 def test_a_paged_page_reads_the_same_rows_with_ten_times_as_much(
     desk, login, iom, monkeypatch, url, more
 ):
-    """Pages of two: a goal's timeline, the documents. Six, then sixty: the page reads the
-    same rows and makes the same queries."""
-    from partnership import views
+    """Pages of two: a goal's timeline, the documents, a risk's assessments (the risk list
+    shows the latest five of each). Six, then sixty: the page reads the same rows and makes
+    the same queries."""
+    from partnership import selectors, views
 
     monkeypatch.setattr(views, "UPDATES_PER_PAGE", 2)
+    monkeypatch.setattr(selectors, "EVIDENCE_SHOWN", 2)
     monkeypatch.setattr(views, "DOCUMENTS_PER_PAGE", 2)
+    monkeypatch.setattr(views, "ASSESSMENTS_PER_PAGE", 2)
     goal = OverallGoal.objects.get(partnership=iom, number=4)
 
     def add(n):
         for _ in range(n):
             if more == "updates":
                 factories.GoalUpdateFactory(goal=goal, author=desk)
+            elif more == "assessments":
+                for risk in iom.risks.all():
+                    factories.RiskAssessmentFactory(risk=risk, author=desk)
             else:
                 factories.DocumentFactory(partnership=iom)
 
@@ -89,3 +101,70 @@ def test_a_paged_page_reads_the_same_rows_with_ten_times_as_much(
     add(54)
     many = cost_get(client, url)
     assert few == many, (few, many)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", f"/p/{SLUG}/", f"/p/{SLUG}/risks/1/edit/", f"/p/{SLUG}/members/", "/api/v1/risks/"],
+)
+def test_a_page_reads_no_row_for_each_other_partnership_the_user_holds_a_role_in(
+    desk, login, iom, monkeypatch, url
+):
+    """A desk officer in one partnership, then in thirty-one: a page of one partnership
+    reads their role in it alone, and the home page a page of their partnerships."""
+    from partnership import views
+
+    monkeypatch.setattr(views, "PARTNERSHIPS_PER_PAGE", 2)
+
+    def join(n):
+        for _ in range(n):
+            partnership = factories.PartnershipFactory()
+            Membership.objects.create(user=desk, partnership=partnership, role="desk_officer")
+
+    client = login(desk)
+    join(2)
+    few = cost_get(client, url)
+    join(28)
+    many = cost_get(client, url)
+    assert few == many, (few, many)
+
+
+def test_the_home_page_lists_a_page_of_partnerships_with_the_users_role_and_links_on(
+    desk, login, iom, monkeypatch
+):
+    """Newest first (the three 2021 agreements, then IOM's of 2018), two a page."""
+    from partnership import views
+
+    monkeypatch.setattr(views, "PARTNERSHIPS_PER_PAGE", 2)
+    for n in range(3):
+        partnership = factories.PartnershipFactory(title=f"Agreement number {n}")
+        Membership.objects.create(user=desk, partnership=partnership, role="auditor")
+    client = login(desk)
+    first = client.get("/").content.decode()
+    second = client.get("/", {"page": 2}).content.decode()
+    assert "Agreement number 0" in first
+    assert "Agreement number 1" in first
+    assert "Agreement number 2" in second
+    assert iom.title in second
+    assert iom.title not in first
+    assert "Agreement number 0" not in second
+    assert first.count(">Auditor<") == 2
+    assert second.count(">Auditor<") == 1
+    assert second.count(">Desk officer<") == 1
+    assert "Page 1 of 2" in first
+    assert 'rel="next" href="?page=2"' in first
+
+
+def test_the_risk_list_shows_the_latest_assessments_and_links_to_the_whole_history(
+    desk, login, iom
+):
+    risk = iom.risks.get(number=1)
+    for day in range(1, 8):
+        factories.RiskAssessmentFactory(
+            risk=risk, author=desk, as_of=f"2019-01-{day:02}", response=f"Response of day {day}"
+        )
+    page = login(desk).get(f"/p/{SLUG}/risks/").content.decode()
+    assert "Response of day 7" in page
+    assert "Response of day 3" in page
+    assert "Response of day 2" not in page
+    assert "The whole history of risk 1: 7 assessments" in page

@@ -16,7 +16,8 @@ def _add_members(partnership, n):
         )
 
 
-# Session, user, roles (with the portfolio flag, core.access), the partnership, the members.
+# Session, user, the partnership, the user's role in it (with the portfolio flag,
+# core.access), the members.
 PINNED = {f"/p/{SLUG}/members/": 5}
 
 

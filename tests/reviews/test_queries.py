@@ -16,7 +16,7 @@ from reviews import report, selectors, services
 from tests import factories
 from tests.consultations import factories as consultation_factories
 from tests.funding import factories as funding_factories
-from tests.queries import count_get, data_queries
+from tests.queries import cost_get, count_get, data_queries
 from tests.reviews.factories import ReviewFactory, built_dossier, done_version
 
 SLUG = "denmark-iom-2018-2020"
@@ -63,19 +63,20 @@ def _fill(review, author, n):
 
 
 PINNED = {
-    # + the goals the new review may fulfil, + the desk officers who may be responsible
-    "/p/{slug}/reviews/": 8,
+    # + the goals the new review may fulfil, + the desk officers who may be responsible;
+    # the reviews paged: their count, then the page
+    "/p/{slug}/reviews/": 9,
     # + the consistency checks (budget, payments, action points) and the dossiers
     "/p/{slug}/reviews/{review}/": 17,
     "/p/{slug}/reviews/{review}/versions/": 5,
     "/p/{slug}/reviews/downloads/": 7,  # + the dossiers' downloads
     "/p/{slug}/reviews/dossiers/": 6,  # the reviews read with their partnership
-    "/api/v1/reviews/": 7,
-    "/api/v1/report-versions/": 6,
-    "/api/v1/goal-assessments/": 6,
-    "/api/v1/priority-area-assessments/": 6,
-    "/api/v1/findings/": 6,
-    "/api/v1/recommendations/": 6,
+    "/api/v1/reviews/": 6,
+    "/api/v1/report-versions/": 5,
+    "/api/v1/goal-assessments/": 5,
+    "/api/v1/priority-area-assessments/": 5,
+    "/api/v1/findings/": 5,
+    "/api/v1/recommendations/": 5,
 }
 
 
@@ -132,3 +133,21 @@ def test_the_pages_that_list_the_reviews_make_the_same_queries_for_1_and_10_revi
     for _ in range(9):
         ReviewFactory(partnership=iom)
     assert count_get(client, url.format(slug=iom.slug)) == with_one
+
+
+@pytest.mark.parametrize("url", ["/p/{slug}/reviews/", "/p/{slug}/reviews/?page=2"])
+def test_the_review_list_reads_the_same_rows_with_ten_times_as_many_reviews(
+    desk, login, iom, monkeypatch, url
+):
+    """Pages of two: four reviews, then forty; the list reads a page of them."""
+    from reviews import views
+
+    monkeypatch.setattr(views, "REVIEWS_PER_PAGE", 2)
+    client = login(desk)
+    for _ in range(4):
+        ReviewFactory(partnership=iom)
+    few = cost_get(client, url.format(slug=iom.slug))
+    for _ in range(36):
+        ReviewFactory(partnership=iom)
+    many = cost_get(client, url.format(slug=iom.slug))
+    assert few == many, (few, many)
