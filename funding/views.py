@@ -15,14 +15,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import exports, formatting, history, tabular
 from core.access import Capability, capabilities_in
 from core.forms import ConfirmForm
-from core.views import add_form_errors, confirm_page, form_status, paged, partnership_context
+from core.views import (
+    add_form_errors,
+    confirm_page,
+    form_status,
+    import_message,
+    paged,
+    partnership_context,
+)
 from partnership import access as partnership_access
 from partnership import selectors as partnership_selectors
 from partnership.models import Partnership
@@ -616,24 +622,18 @@ def voluntary_contributions_import(request: HttpRequest, slug: str) -> HttpRespo
             )
         else:
             record = result.record
-            if result.already_imported:
-                messages.warning(
-                    request,
-                    _("This file was already imported on %(created_at)s; nothing was added.")
-                    % {"created_at": date_format(record.created_at)},
+            import_message(
+                request,
+                result,
+                added=_(
+                    "%(contributions_added)s contribution(s) and %(subtotals_added)s stated "
+                    "total(s) added."
                 )
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "%(contributions_added)s contribution(s) and %(subtotals_added)s stated "
-                        "total(s) added."
-                    )
-                    % {
-                        "contributions_added": record.contributions_added,
-                        "subtotals_added": record.subtotals_added,
-                    },
-                )
+                % {
+                    "contributions_added": record.contributions_added,
+                    "subtotals_added": record.subtotals_added,
+                },
+            )
             return redirect("funding:reconciliation", slug=slug)
     context = partnership_context(
         request,
