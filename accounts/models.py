@@ -10,6 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import part_of
+
 TOKEN_PREFIX = "pm_"  # noqa: S105 - a public marker, not a secret
 
 
@@ -24,12 +26,7 @@ class ApiTokenQuerySet(models.QuerySet):
 
 
 class ApiToken(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="api_tokens",
-        verbose_name=_("user"),
-    )
+    user = part_of(settings.AUTH_USER_MODEL, related_name="api_tokens", verbose_name=_("user"))
     name = models.CharField(
         max_length=80,
         help_text=_("What the token is for, e.g. a script's name."),

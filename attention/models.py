@@ -7,11 +7,10 @@ twice. Its :class:`Reminder` rows are the items it told them of, as they stood t
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import PARAGRAPH, LimitedTextField, part_of
+from core.models import PARAGRAPH, LimitedTextField, part_of, person_field
 from partnership.models import AppendOnlyModel, Partnership
 
 
@@ -23,12 +22,7 @@ class Digest(models.Model):
         EMPTY = "empty", _("Nothing to tell")
         FAILED = "failed", _("Failed")
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="digests",
-        verbose_name=_("user"),
-    )
+    user = person_field(_("user"), related_name="digests")
     period = models.CharField(
         max_length=10,
         help_text=_("The day (2020-02-03) or ISO week (2020-W06) it is for."),
@@ -66,9 +60,7 @@ class Digest(models.Model):
 class Reminder(AppendOnlyModel):
     """One item of a digest: what the person was told of, as it stood when prepared."""
 
-    digest = models.ForeignKey(
-        Digest, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("digest")
-    )
+    digest = part_of(Digest, related_name="reminders", verbose_name=_("digest"))
     partnership = part_of(Partnership, related_name="reminders", verbose_name=_("partnership"))
     key = models.CharField(
         max_length=120, help_text=_("The rule and the object it is about."), verbose_name=_("key")

@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.access import Capability
-from core.models import NOTES, SECTION, AppendOnlyModel, LimitedTextField, part_of, person_field
+from core.models import (
+    NOTES,
+    SECTION,
+    AppendOnlyModel,
+    LimitedTextField,
+    kept,
+    part_of,
+    person_field,
+)
 from partnership.assignees import assignee_field, check_assignee
 from partnership.models import OverallGoal, Partnership, Risk
 
@@ -25,12 +33,7 @@ class Consultation(models.Model):
         HELD = "held", _("Held")
         NOTES_CLEARED = "notes_cleared", _("Notes cleared")
 
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.PROTECT,
-        related_name="consultations",
-        verbose_name=_("partnership"),
-    )
+    partnership = kept(Partnership, related_name="consultations", verbose_name=_("partnership"))
     year = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1945), MaxValueValidator(2100)], verbose_name=_("year")
     )
@@ -191,9 +194,7 @@ class Note(models.Model):
         READY = "ready", _("Ready for clearing")
         CLEARED = "cleared", _("Cleared")
 
-    agenda_item = models.ForeignKey(
-        AgendaItem, on_delete=models.PROTECT, related_name="notes", verbose_name=_("agenda item")
-    )
+    agenda_item = kept(AgendaItem, related_name="notes", verbose_name=_("agenda item"))
     author = person_field(_("author"))
     body = LimitedTextField(max_length=NOTES, blank=True, verbose_name=_("body"))
     status = models.CharField(
@@ -244,9 +245,7 @@ class Note(models.Model):
 class NoteRevision(AppendOnlyModel):
     """A cleared text of a note, kept as it was cleared."""
 
-    note = models.ForeignKey(
-        Note, on_delete=models.PROTECT, related_name="revisions", verbose_name=_("note")
-    )
+    note = kept(Note, related_name="revisions", verbose_name=_("note"))
     number = models.PositiveSmallIntegerField(verbose_name=_("number"))
     body = LimitedTextField(max_length=NOTES, verbose_name=_("body"))
     goal_numbers = models.JSONField(default=list, blank=True, verbose_name=_("goal numbers"))
@@ -277,12 +276,7 @@ class ActionPoint(models.Model):
         DONE = "done", _("Done")
         DROPPED = "dropped", _("Dropped")
 
-    consultation = models.ForeignKey(
-        Consultation,
-        on_delete=models.PROTECT,
-        related_name="action_points",
-        verbose_name=_("consultation"),
-    )
+    consultation = kept(Consultation, related_name="action_points", verbose_name=_("consultation"))
     agenda_item = models.ForeignKey(
         AgendaItem,
         on_delete=models.PROTECT,

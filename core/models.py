@@ -28,18 +28,27 @@ class LimitedTextField(models.TextField):
         self.validators.append(MaxLengthValidator(max_length))
 
 
-def person_field(verbose_name: Any, *, optional: bool = False) -> models.ForeignKey:
+def person_field(
+    verbose_name: Any,
+    *,
+    optional: bool = False,
+    related_name: str = "+",
+    on_delete: Any = models.PROTECT,
+    **options: Any,
+) -> models.ForeignKey:
     """The person who did something to the record (wrote, created, cleared, issued it):
     kept with the record, so their account cannot be deleted while it names them
-    (PROTECT), and not listed from the user's side. ``optional`` where older records or
-    machine writes name no one."""
+    (PROTECT), and not listed from the user's side unless ``related_name`` says how.
+    ``optional`` where older records or machine writes name no one; ``on_delete`` where a
+    deleted account takes the record along (CASCADE) or leaves it without (SET_NULL)."""
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+        on_delete=on_delete,
         null=optional,
         blank=optional,
-        related_name="+",
+        related_name=related_name,
         verbose_name=verbose_name,
+        **options,
     )
 
 
@@ -48,6 +57,14 @@ def part_of(to: Any, *, related_name: str, verbose_name: Any) -> models.ForeignK
     with it."""
     return models.ForeignKey(
         to, on_delete=models.CASCADE, related_name=related_name, verbose_name=verbose_name
+    )
+
+
+def kept(to: Any, *, related_name: str, verbose_name: Any) -> models.ForeignKey:
+    """A record this one stands on (the goal an update is of, the document a source cites,
+    the import a row came from): it cannot be deleted while this one names it."""
+    return models.ForeignKey(
+        to, on_delete=models.PROTECT, related_name=related_name, verbose_name=verbose_name
     )
 
 

@@ -17,10 +17,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from . import access
 
@@ -42,6 +45,19 @@ def form_status(*forms: Any) -> int:
 def saved_message(changes: dict) -> str:
     """What an edit page says once the record's update service has run."""
     return "Saved." if changes else "Nothing was changed."
+
+
+def import_message(request: HttpRequest, result: Any, *, added: str) -> None:
+    """What an import page says once the file is read: that it was imported before and
+    nothing was added (``result.already_imported``), or what it ``added``."""
+    if result.already_imported:
+        messages.warning(
+            request,
+            _("This file was already imported on %(created_at)s; nothing was added.")
+            % {"created_at": date_format(result.record.created_at)},
+        )
+    else:
+        messages.success(request, added)
 
 
 def confirm_page(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -20,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.access import Capability
-from core.models import PARAGRAPH, AppendOnlyModel, LimitedTextField, part_of, person_field
+from core.models import PARAGRAPH, AppendOnlyModel, LimitedTextField, kept, part_of, person_field
 from partnership.assignees import assignee_field, check_assignee
 from partnership.models import Currency, Partnership
 
@@ -167,9 +166,7 @@ class BudgetLineTransition(AppendOnlyModel):
         max_length=200, blank=True, verbose_name=_("finance act reference")
     )
     note = models.CharField(max_length=300, blank=True, verbose_name=_("note"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
-    )
+    by = person_field(_("by"))
     at = models.DateTimeField(auto_now_add=True, verbose_name=_("at"))
     history = HistoricalRecords()
 
@@ -221,12 +218,7 @@ class Disbursement(AppendOnlyModel):
         PAYMENT = "payment", _("Payment")
         REFUND = "refund", _("Refund")
 
-    budget_line = models.ForeignKey(
-        BudgetLine,
-        on_delete=models.PROTECT,
-        related_name="disbursements",
-        verbose_name=_("budget line"),
-    )
+    budget_line = kept(BudgetLine, related_name="disbursements", verbose_name=_("budget line"))
     kind = models.CharField(
         max_length=10, choices=Kind.choices, default=Kind.PAYMENT, verbose_name=_("kind")
     )
@@ -443,11 +435,8 @@ class VoluntaryContribution(models.Model):
     partnership = part_of(
         Partnership, related_name="voluntary_contributions", verbose_name=_("partnership")
     )
-    source_import = models.ForeignKey(
-        ContributionImport,
-        on_delete=models.PROTECT,
-        related_name="contributions",
-        verbose_name=_("source import"),
+    source_import = kept(
+        ContributionImport, related_name="contributions", verbose_name=_("source import")
     )
     source_table = models.CharField(
         max_length=20, choices=SourceTable.choices, verbose_name=_("source table")
@@ -504,11 +493,8 @@ class StatedSubtotal(models.Model):
     partnership = part_of(
         Partnership, related_name="stated_subtotals", verbose_name=_("partnership")
     )
-    source_import = models.ForeignKey(
-        ContributionImport,
-        on_delete=models.PROTECT,
-        related_name="subtotals",
-        verbose_name=_("source import"),
+    source_import = kept(
+        ContributionImport, related_name="subtotals", verbose_name=_("source import")
     )
     source_table = models.CharField(
         max_length=20, choices=SourceTable.choices, verbose_name=_("source table")
@@ -556,12 +542,7 @@ class StatedSubtotal(models.Model):
 class Allocation(models.Model):
     """What the organisation reports it did with thematically earmarked money, per country."""
 
-    budget_line = models.ForeignKey(
-        BudgetLine,
-        on_delete=models.PROTECT,
-        related_name="allocations",
-        verbose_name=_("budget line"),
-    )
+    budget_line = kept(BudgetLine, related_name="allocations", verbose_name=_("budget line"))
     country = models.CharField(_("country (ISO 3166 alpha-2)"), max_length=2)
     amount = models.DecimalField(max_digits=16, decimal_places=2, verbose_name=_("amount"))
     currency = models.CharField(

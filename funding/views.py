@@ -3,7 +3,9 @@ write through ``services``, in the idiom of ``core.views``; the rules live there
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -13,14 +15,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import exports, formatting, history, tabular
 from core.access import Capability, capabilities_in
 from core.forms import ConfirmForm
-from core.views import add_form_errors, confirm_page, form_status, paged, partnership_context
+from core.views import (
+    add_form_errors,
+    confirm_page,
+    form_status,
+    import_message,
+    paged,
+    partnership_context,
+)
 from partnership import access as partnership_access
 from partnership import selectors as partnership_selectors
 from partnership.models import Partnership
@@ -371,22 +379,15 @@ def exchange_rate_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         initial={name: getattr(rate, name) for name in services.RATE_COLUMNS},
         payments=selectors.payments_converted_with(exchange_rate=rate),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.exchange_rate_update(exchange_rate=rate, **form.cleaned_data)
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(
-                request, _("The %(rate_label)s was corrected.") % {"rate_label": _rate_label(rate)}
-            )
-            return redirect("funding:exchange-rates", slug=slug)
-    return _edit_page(
+    label = {"rate_label": _rate_label(rate)}
+    return _correct_page(
         request,
         rate.partnership,
         form=form,
-        title=_("Correct the %(rate_label)s") % {"rate_label": _rate_label(rate)},
-        back=reverse("funding:exchange-rates", kwargs={"slug": slug}),
+        update=partial(services.exchange_rate_update, exchange_rate=rate),
+        done=_("The %(rate_label)s was corrected.") % label,
+        title=_("Correct the %(rate_label)s") % label,
+        list_page="funding:exchange-rates",
     )
 
 
@@ -396,21 +397,12 @@ def exchange_rate_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResp
         user=request.user, capability=Capability.EDIT_FUNDING, partnership__slug=slug, pk=pk
     )
     label = _rate_label(rate)
-    form = ConfirmForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.exchange_rate_withdraw(exchange_rate=rate, **form.cleaned_data)
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The %(label)s was withdrawn; the change history keeps it.") % {"label": label},
-            )
-            return redirect("funding:exchange-rates", slug=slug)
-    return confirm_page(
+    return _withdraw_page(
         request,
         rate.partnership,
+        withdraw=partial(services.exchange_rate_withdraw, exchange_rate=rate),
+        done=_("The %(label)s was withdrawn; the change history keeps it.") % {"label": label},
+        list_page="funding:exchange-rates",
         title=_("Withdraw the %(label)s") % {"label": label},
         consequences=[
             _(
@@ -420,9 +412,7 @@ def exchange_rate_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResp
             % {"label": label, "source": rate.source},
             _("A rate that a payment was converted with cannot be withdrawn."),
         ],
-        form=form,
         confirm_label=_("Withdraw the rate"),
-        back=reverse("funding:exchange-rates", kwargs={"slug": slug}),
     )
 
 
@@ -431,6 +421,63 @@ def _edit_page(
 ) -> HttpResponse:
     context = partnership_context(request, partnership, form=form, title=title, back=back)
     return render(request, "partnership/record_form.html", context, status=form_status(form))
+
+
+def _correct_page(
+    request: HttpRequest,
+    partnership: Partnership,
+    *,
+    form: Any,
+    update: Callable[..., Any],
+    done: str,
+    title: str,
+    list_page: str,
+) -> HttpResponse:
+    """The edit page of a funding record: the form's data through its ``update`` service,
+    then back to the ``list_page`` the record stands on with the ``done`` message."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            update(**form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(list_page, slug=partnership.slug)
+    back = reverse(list_page, kwargs={"slug": partnership.slug})
+    return _edit_page(request, partnership, form=form, title=title, back=back)
+
+
+def _withdraw_page(
+    request: HttpRequest,
+    partnership: Partnership,
+    *,
+    withdraw: Callable[..., Any],
+    done: str,
+    list_page: str,
+    title: str,
+    consequences: list[str],
+    confirm_label: str,
+) -> HttpResponse:
+    """The confirmation page withdrawing a funding record (with the reason asked for)
+    through its ``withdraw`` service, then back to its ``list_page``."""
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            withdraw(**form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(list_page, slug=partnership.slug)
+    return confirm_page(
+        request,
+        partnership,
+        title=title,
+        consequences=consequences,
+        form=form,
+        confirm_label=confirm_label,
+        back=reverse(list_page, kwargs={"slug": partnership.slug}),
+    )
 
 
 @require_GET
@@ -490,23 +537,15 @@ def assessed_contribution_edit(request: HttpRequest, slug: str, year: int) -> Ht
     form = AssessedContributionForm(
         request.POST or None, initial=assessed_contribution_initial(contribution)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assessed_contribution_update(contribution=contribution, **form.cleaned_data)
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(
-                request, _("The assessed contribution for %(year)s was saved.") % {"year": year}
-            )
-            return redirect("funding:assessed-contributions", slug=slug)
-    return _edit_page(
+    return _correct_page(
         request,
         contribution.partnership,
         form=form,
+        update=partial(services.assessed_contribution_update, contribution=contribution),
+        done=_("The assessed contribution for %(year)s was saved.") % {"year": year},
         title=_("Assessed contribution %(year)s (%(currency)s)")
         % {"year": year, "currency": contribution.currency},
-        back=reverse("funding:assessed-contributions", kwargs={"slug": slug}),
+        list_page="funding:assessed-contributions",
     )
 
 
@@ -583,24 +622,18 @@ def voluntary_contributions_import(request: HttpRequest, slug: str) -> HttpRespo
             )
         else:
             record = result.record
-            if result.already_imported:
-                messages.warning(
-                    request,
-                    _("This file was already imported on %(created_at)s; nothing was added.")
-                    % {"created_at": date_format(record.created_at)},
+            import_message(
+                request,
+                result,
+                added=_(
+                    "%(contributions_added)s contribution(s) and %(subtotals_added)s stated "
+                    "total(s) added."
                 )
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "%(contributions_added)s contribution(s) and %(subtotals_added)s stated "
-                        "total(s) added."
-                    )
-                    % {
-                        "contributions_added": record.contributions_added,
-                        "subtotals_added": record.subtotals_added,
-                    },
-                )
+                % {
+                    "contributions_added": record.contributions_added,
+                    "subtotals_added": record.subtotals_added,
+                },
+            )
             return redirect("funding:reconciliation", slug=slug)
     context = partnership_context(
         request,
@@ -674,21 +707,15 @@ def allocation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         initial={name: getattr(allocation, name) for name in services.ALLOCATION_FIELDS},
         partnership=partnership,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.allocation_update(allocation=allocation, **form.cleaned_data)
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, _("The allocation was corrected."))
-            return redirect("funding:allocations", slug=slug)
-    return _edit_page(
+    return _correct_page(
         request,
         partnership,
         form=form,
+        update=partial(services.allocation_update, allocation=allocation),
+        done=_("The allocation was corrected."),
         title=_("Correct the %(allocation_label)s")
         % {"allocation_label": _allocation_label(allocation)},
-        back=reverse("funding:allocations", kwargs={"slug": slug}),
+        list_page="funding:allocations",
     )
 
 
@@ -701,21 +728,12 @@ def allocation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         pk=pk,
     )
     label = _allocation_label(allocation)
-    form = ConfirmForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.allocation_withdraw(allocation=allocation, **form.cleaned_data)
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The %(label)s was withdrawn; the change history keeps it.") % {"label": label},
-            )
-            return redirect("funding:allocations", slug=slug)
-    return confirm_page(
+    return _withdraw_page(
         request,
         allocation.budget_line.partnership,
+        withdraw=partial(services.allocation_withdraw, allocation=allocation),
+        done=_("The %(label)s was withdrawn; the change history keeps it.") % {"label": label},
+        list_page="funding:allocations",
         title=_("Withdraw the %(label)s") % {"label": label},
         consequences=[
             _(
@@ -729,9 +747,7 @@ def allocation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRespons
             },
             _("The change history keeps the allocation, with your reason."),
         ],
-        form=form,
         confirm_label=_("Withdraw the allocation"),
-        back=reverse("funding:allocations", kwargs={"slug": slug}),
     )
 
 
@@ -775,21 +791,15 @@ def staff_position_edit(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         initial={name: getattr(position, name) for name in services.STAFF_FIELDS},
         partnership=position.partnership,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.staff_position_update(staff_position=position, **form.cleaned_data)
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, _("The position was corrected."))
-            return redirect("funding:staff", slug=slug)
-    return _edit_page(
+    return _correct_page(
         request,
         position.partnership,
         form=form,
+        update=partial(services.staff_position_update, staff_position=position),
+        done=_("The position was corrected."),
         title=_("Correct the position: %(position_label)s")
         % {"position_label": _position_label(position)},
-        back=reverse("funding:staff", kwargs={"slug": slug}),
+        list_page="funding:staff",
     )
 
 
@@ -799,22 +809,6 @@ def staff_position_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRes
         user=request.user, capability=Capability.EDIT_FUNDING, partnership__slug=slug, pk=pk
     )
     label = _position_label(position)
-    form = ConfirmForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.staff_position_withdraw(staff_position=position, **form.cleaned_data)
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "The position (%(label)s) was withdrawn from the register; the change "
-                    "history keeps it."
-                )
-                % {"label": label},
-            )
-            return redirect("funding:staff", slug=slug)
     consequences = [
         _(
             "Remove %(label)s (%(position)s) from the register; the change history "
@@ -827,14 +821,18 @@ def staff_position_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRes
             f"Its cost, DKK {position.cost:,.2f}, no longer counts against "
             f"{position.budget_line.label}."
         )
-    return confirm_page(
+    return _withdraw_page(
         request,
         position.partnership,
+        withdraw=partial(services.staff_position_withdraw, staff_position=position),
+        done=_(
+            "The position (%(label)s) was withdrawn from the register; the change history keeps it."
+        )
+        % {"label": label},
+        list_page="funding:staff",
         title=_("Withdraw the position: %(label)s") % {"label": label},
         consequences=consequences,
-        form=form,
         confirm_label=_("Withdraw the position"),
-        back=reverse("funding:staff", kwargs={"slug": slug}),
     )
 
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import PARAGRAPH, LimitedTextField, part_of, person_field
+from core.models import PARAGRAPH, LimitedTextField, kept, part_of, person_field
 from partnership.models import Partnership
 
 
@@ -87,12 +87,7 @@ class IatiActivity(models.Model):
     partnership = part_of(
         Partnership, related_name="iati_activities", verbose_name=_("partnership")
     )
-    source_import = models.ForeignKey(
-        IatiImport,
-        on_delete=models.PROTECT,
-        related_name="activities",
-        verbose_name=_("source import"),
-    )
+    source_import = kept(IatiImport, related_name="activities", verbose_name=_("source import"))
     iati_identifier = models.CharField(_("IATI identifier"), max_length=200)
     title = models.CharField(max_length=500, blank=True, verbose_name=_("title"))
     reporting_org = models.CharField(_("reporting organisation"), max_length=100)

@@ -5,18 +5,16 @@ imported, and the two reconciled. Views fetch through the access helpers and wri
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import Capability
-from core.views import add_form_errors, form_status, partnership_context
+from core.views import add_form_errors, form_status, import_message, partnership_context
 from partnership import access as partnership_access
 from partnership.models import Partnership
 
@@ -142,27 +140,21 @@ def _import_file(
             add_form_errors(form, error)
         else:
             record = result.record
-            if result.already_imported:
-                messages.warning(
-                    request,
-                    _("This file was already imported on %(created_at)s; nothing was added.")
-                    % {"created_at": date_format(record.created_at)},
+            import_message(
+                request,
+                result,
+                added=_(
+                    "Imported %(filename)s: %(activities_kept)s of its %(activities_read)s "
+                    "activities name Denmark as a funder, with %(transactions_kept)s "
+                    "transaction(s) from Denmark."
                 )
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Imported %(filename)s: %(activities_kept)s of its %(activities_read)s "
-                        "activities name Denmark as a funder, with %(transactions_kept)s "
-                        "transaction(s) from Denmark."
-                    )
-                    % {
-                        "filename": record.filename,
-                        "activities_kept": record.activities_kept,
-                        "activities_read": record.activities_read,
-                        "transactions_kept": record.transactions_kept,
-                    },
-                )
+                % {
+                    "filename": record.filename,
+                    "activities_kept": record.activities_kept,
+                    "activities_read": record.activities_read,
+                    "transactions_kept": record.transactions_kept,
+                },
+            )
             return redirect("iati:reconciliation", slug=slug)
     context = partnership_context(request, partnership, form=form)
     return render(request, "iati/import.html", context, status=form_status(form))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -21,6 +20,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.access import ROLE_CAPABILITIES, Capability, roles_of
+from core.models import person_field
 
 from .models import Membership
 
@@ -37,13 +37,10 @@ UNCHANGED: Any = _Unchanged()
 
 def assignee_field(verbose_name: str = "responsible", help_text: str = "") -> models.ForeignKey:
     """A nullable link to the responsible user; a deleted user leaves the object unassigned."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    return person_field(
+        verbose_name,
+        optional=True,
         on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=verbose_name,
         help_text=help_text
         or "The member of the partnership who sees it in their work and is reminded of it.",
     )

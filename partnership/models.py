@@ -26,6 +26,7 @@ from core.models import (
     SENTENCE,
     AppendOnlyModel,
     LimitedTextField,
+    kept,
     part_of,
     person_field,
 )
@@ -74,9 +75,7 @@ class Organisation(models.Model):
 class OrganisationFact(models.Model):
     """A further fact the strategy states about the organisation, with where it says so."""
 
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="facts", verbose_name=_("organisation")
-    )
+    organisation = part_of(Organisation, related_name="facts", verbose_name=_("organisation"))
     order = models.PositiveSmallIntegerField(verbose_name=_("order"))
     label = models.CharField(max_length=120, verbose_name=_("label"))
     value = LimitedTextField(max_length=PARAGRAPH, verbose_name=_("value"))
@@ -100,12 +99,7 @@ class Partnership(models.Model):
         CLOSED = "closed", _("Closed")
 
     donor = models.CharField(max_length=200, verbose_name=_("donor"))
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        related_name="partnerships",
-        verbose_name=_("organisation"),
-    )
+    organisation = kept(Organisation, related_name="partnerships", verbose_name=_("organisation"))
     title = models.CharField(max_length=300, verbose_name=_("title"))
     slug = models.SlugField(max_length=80, unique=True, verbose_name=_("slug"))
     start_date = models.DateField(verbose_name=_("start date"))
@@ -175,12 +169,7 @@ class Membership(models.Model):
 
     Role = access.Role
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="memberships",
-        verbose_name=_("user"),
-    )
+    user = part_of(settings.AUTH_USER_MODEL, related_name="memberships", verbose_name=_("user"))
     partnership = part_of(Partnership, related_name="memberships", verbose_name=_("partnership"))
     role = models.CharField(max_length=20, choices=Role.choices, verbose_name=_("role"))
     history = HistoricalRecords()
@@ -263,9 +252,7 @@ class OverallGoalQuerySet(models.QuerySet):
 
 
 class OverallGoal(models.Model):
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="goals", verbose_name=_("partnership")
-    )
+    partnership = part_of(Partnership, related_name="goals", verbose_name=_("partnership"))
     number = models.PositiveSmallIntegerField(verbose_name=_("number"))
     text = LimitedTextField(max_length=PARAGRAPH, verbose_name=_("text"))
     priority_area = models.ForeignKey(
@@ -398,9 +385,7 @@ class Document(models.Model):
 
 
 class GoalUpdate(AppendOnlyModel):
-    goal = models.ForeignKey(
-        OverallGoal, on_delete=models.PROTECT, related_name="updates", verbose_name=_("goal")
-    )
+    goal = kept(OverallGoal, related_name="updates", verbose_name=_("goal"))
     as_of = models.DateField(verbose_name=_("as of"))
     status = models.CharField(max_length=20, choices=GoalStatus.choices, verbose_name=_("status"))
     narrative = LimitedTextField(max_length=NARRATIVE, verbose_name=_("narrative"))
@@ -440,9 +425,7 @@ class RiskQuerySet(models.QuerySet):
 
 
 class Risk(models.Model):
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="risks", verbose_name=_("partnership")
-    )
+    partnership = part_of(Partnership, related_name="risks", verbose_name=_("partnership"))
     number = models.PositiveSmallIntegerField(verbose_name=_("number"))
     title = models.CharField(max_length=300, verbose_name=_("title"))
     description = LimitedTextField(max_length=SECTION, verbose_name=_("description"))
@@ -478,9 +461,7 @@ RATING_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
 
 class RiskAssessment(AppendOnlyModel):
-    risk = models.ForeignKey(
-        Risk, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("risk")
-    )
+    risk = kept(Risk, related_name="assessments", verbose_name=_("risk"))
     as_of = models.DateField(verbose_name=_("as of"))
     likelihood = models.PositiveSmallIntegerField(
         validators=RATING_VALIDATORS, verbose_name=_("likelihood")

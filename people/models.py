@@ -20,12 +20,7 @@ class Invitation(models.Model):
     added, with a link to log in.
     """
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="invitations",
-        verbose_name=_("user"),
-    )
+    user = part_of(settings.AUTH_USER_MODEL, related_name="invitations", verbose_name=_("user"))
     partnership = part_of(
         "partnership.Partnership", related_name="invitations", verbose_name=_("partnership")
     )
@@ -64,11 +59,8 @@ class SignInIdentity(models.Model):
     subject, linked to their account here by e-mail the first time they sign in, and by
     the subject from then on (an address may change; the subject does not)."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="sign_in_identities",
-        verbose_name=_("user"),
+    user = part_of(
+        settings.AUTH_USER_MODEL, related_name="sign_in_identities", verbose_name=_("user")
     )
     issuer = models.CharField(max_length=255, verbose_name=_("issuer"))
     subject = models.CharField(max_length=255, verbose_name=_("subject"))

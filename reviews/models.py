@@ -23,6 +23,7 @@ from core.models import (
     SECTION,
     AppendOnlyModel,
     LimitedTextField,
+    kept,
     part_of,
     person_field,
 )
@@ -51,9 +52,7 @@ class Review(models.Model):
         IN_REVIEW = "in_review", _("In review")
         ISSUED = "issued", _("Issued")
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("partnership")
-    )
+    partnership = kept(Partnership, related_name="reviews", verbose_name=_("partnership"))
     kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name=_("kind"))
     title = models.CharField(max_length=300, verbose_name=_("title"))
     purpose = LimitedTextField(
@@ -154,12 +153,8 @@ class Review(models.Model):
 class ReviewSource(models.Model):
     """A document the review rests on, with what the review takes from it."""
 
-    review = models.ForeignKey(
-        Review, on_delete=models.CASCADE, related_name="review_sources", verbose_name=_("review")
-    )
-    document = models.ForeignKey(
-        Document, on_delete=models.PROTECT, related_name="+", verbose_name=_("document")
-    )
+    review = part_of(Review, related_name="review_sources", verbose_name=_("review"))
+    document = kept(Document, related_name="+", verbose_name=_("document"))
     note = models.CharField(max_length=300, blank=True, verbose_name=_("note"))
     citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
     history = HistoricalRecords()
@@ -175,12 +170,8 @@ class ReviewSource(models.Model):
 
 
 class GoalAssessment(models.Model):
-    review = models.ForeignKey(
-        Review, on_delete=models.CASCADE, related_name="goal_assessments", verbose_name=_("review")
-    )
-    goal = models.ForeignKey(
-        OverallGoal, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("goal")
-    )
+    review = part_of(Review, related_name="goal_assessments", verbose_name=_("review"))
+    goal = kept(OverallGoal, related_name="assessments", verbose_name=_("goal"))
     rating = models.CharField(max_length=20, choices=Rating.choices, verbose_name=_("rating"))
     narrative = LimitedTextField(max_length=NARRATIVE, verbose_name=_("narrative"))
     author = person_field(_("author"))
@@ -199,12 +190,7 @@ class GoalAssessment(models.Model):
 
 class PriorityAreaAssessment(models.Model):
     review = part_of(Review, related_name="priority_area_assessments", verbose_name=_("review"))
-    priority_area = models.ForeignKey(
-        PriorityArea,
-        on_delete=models.PROTECT,
-        related_name="assessments",
-        verbose_name=_("priority area"),
-    )
+    priority_area = kept(PriorityArea, related_name="assessments", verbose_name=_("priority area"))
     rating = models.CharField(max_length=20, choices=Rating.choices, verbose_name=_("rating"))
     narrative = LimitedTextField(max_length=NARRATIVE, verbose_name=_("narrative"))
     author = person_field(_("author"))
@@ -224,9 +210,7 @@ class PriorityAreaAssessment(models.Model):
 
 
 class Finding(models.Model):
-    review = models.ForeignKey(
-        Review, on_delete=models.CASCADE, related_name="findings", verbose_name=_("review")
-    )
+    review = part_of(Review, related_name="findings", verbose_name=_("review"))
     number = models.PositiveSmallIntegerField(verbose_name=_("number"))
     text = LimitedTextField(max_length=SECTION, verbose_name=_("text"))
     history = HistoricalRecords()
@@ -242,9 +226,7 @@ class Finding(models.Model):
 
 
 class Recommendation(models.Model):
-    review = models.ForeignKey(
-        Review, on_delete=models.CASCADE, related_name="recommendations", verbose_name=_("review")
-    )
+    review = part_of(Review, related_name="recommendations", verbose_name=_("review"))
     number = models.PositiveSmallIntegerField(verbose_name=_("number"))
     text = LimitedTextField(max_length=SECTION, verbose_name=_("text"))
     finding = models.ForeignKey(
@@ -304,9 +286,7 @@ class ReportVersion(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    review = models.ForeignKey(
-        Review, on_delete=models.PROTECT, related_name="versions", verbose_name=_("review")
-    )
+    review = kept(Review, related_name="versions", verbose_name=_("review"))
     number = models.PositiveIntegerField(verbose_name=_("number"))
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.QUEUED, verbose_name=_("status")
@@ -435,12 +415,8 @@ class DownloadLog(AppendOnlyModel):
         PAGE = "page", _("Page")
         API = "api", _("API")
 
-    version = models.ForeignKey(
-        ReportVersion, on_delete=models.PROTECT, related_name="downloads", verbose_name=_("version")
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
-    )
+    version = kept(ReportVersion, related_name="downloads", verbose_name=_("version"))
+    user = person_field(_("user"))
     at = models.DateTimeField(auto_now_add=True, verbose_name=_("at"))
     channel = models.CharField(max_length=10, choices=Channel.choices, verbose_name=_("channel"))
     history = HistoricalRecords()
@@ -472,12 +448,7 @@ class Dossier(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.PROTECT,
-        related_name="dossiers",
-        verbose_name=_("partnership"),
-    )
+    partnership = kept(Partnership, related_name="dossiers", verbose_name=_("partnership"))
     review = models.ForeignKey(
         Review,
         on_delete=models.PROTECT,
@@ -548,12 +519,8 @@ class Dossier(models.Model):
 class DossierDownload(AppendOnlyModel):
     """Who downloaded which dossier, when, and through which door."""
 
-    dossier = models.ForeignKey(
-        Dossier, on_delete=models.PROTECT, related_name="downloads", verbose_name=_("dossier")
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
-    )
+    dossier = kept(Dossier, related_name="downloads", verbose_name=_("dossier"))
+    user = person_field(_("user"))
     at = models.DateTimeField(auto_now_add=True, verbose_name=_("at"))
     channel = models.CharField(
         max_length=10, choices=DownloadLog.Channel.choices, verbose_name=_("channel")
