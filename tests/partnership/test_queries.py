@@ -22,8 +22,8 @@ def _fill(iom, author, per_goal):
 
 PINNED = {
     # + the funding summary, + the reviews and when they are due, + the data version
-    # (core.caching), + what needs attention (one query per kind of object its rules read)
-    f"/p/{SLUG}/": 18,
+    # (core.caching), + what needs attention (one query per rule, the first ten of each)
+    f"/p/{SLUG}/": 20,
     f"/p/{SLUG}/goals/": 6,  # + the retired goals
     # + action points and notes linked to the goal, + the review that fulfils it
     # + the timeline paged: its count, then the page; + the evidence list: the documents'
