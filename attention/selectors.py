@@ -534,6 +534,36 @@ def attention_found(
     return Found(items, dict(totals))
 
 
+# The rules whose findings can be overdue, and how their query keeps only those that are.
+OVERDUE: dict[str, Callable[[QuerySet, dt.date], QuerySet]] = {
+    "review_due": lambda queryset, today: queryset.filter(due_date__lt=today),
+    "action_point_due": lambda queryset, today: queryset.filter(due_date__lt=today),
+    "indicative_after_finance_act": lambda queryset, today: queryset,  # overdue once found
+    "committed_unpaid": lambda queryset, today: queryset,
+}
+
+
+def overdue_found(*, partnership_ids: list[int], cap: int, today: dt.date | None = None) -> Found:
+    """What is overdue in the partnerships: the first ``cap`` of each rule that can be
+    overdue in each partnership, with how many there are (one query per such rule)."""
+    if not partnership_ids:
+        return Found([], {})
+    today = today or rules.today()
+    limits = rules.Limits.from_settings()
+    items: list[Item] = []
+    totals: dict[tuple[int, str], int] = {}
+    for rule, overdue in OVERDUE.items():
+        source = SOURCES[rule]
+        queryset = overdue(source.candidates(list(partnership_ids), today, limits), today)
+        for row in _capped(queryset, source, cap).order_by(*source.order):
+            item = source.item(row, today, limits)
+            if item is not None and item.overdue:
+                items.append(item)
+                totals[(item.partnership.pk, rule)] = row.attention_total
+    items.sort(key=lambda i: i.sort_key)
+    return Found(items, totals)
+
+
 def attention_items(*, partnership_ids: list[int], today: dt.date | None = None) -> list[Item]:
     """Everything that needs attention in the partnerships, most urgent first (one query
     per rule, whatever the amount of data)."""
