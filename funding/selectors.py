@@ -257,6 +257,65 @@ def budget_totals_by_year(*, partnership: Partnership) -> BudgetTotals:
     return BudgetTotals(currency=partnership.currency, years=[years[y] for y in sorted(years)])
 
 
+@dataclass(frozen=True)
+class BudgetSummary:
+    """The first years of the budget, the totals over all of them, and how many years
+    are not shown."""
+
+    first_years: BudgetTotals
+    total: Totals
+    more_years: int
+
+
+def budget_summary(*, partnership: Partnership, years: int) -> BudgetSummary:
+    """The first ``years`` years of the budget (those of the agreement without lines
+    too), and the totals over every year, summed by the database (two queries, a row a
+    year shown)."""
+    lines = BudgetLine.objects.filter(partnership=partnership).with_disbursed().order_by()
+    rows = (
+        lines.values("year")
+        .annotate(
+            year_planned=Sum("amount"),
+            year_committed=Coalesce(
+                Sum("amount", filter=Q(status__in=COMMITTED_STATUSES)),
+                Value(ZERO),
+                output_field=MONEY,
+            ),
+            year_disbursed=Sum("disbursed"),
+        )
+        .order_by("year")[:years]
+    )
+    period = partnership.years
+    total = lines.aggregate(
+        planned=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY),
+        committed=Coalesce(
+            Sum("amount", filter=Q(status__in=COMMITTED_STATUSES)), Value(ZERO), output_field=MONEY
+        ),
+        disbursed=Coalesce(Sum("disbursed"), Value(ZERO), output_field=MONEY),
+        years_outside=Count("year", distinct=True, filter=~Q(year__in=period)),
+    )
+    by_year = {
+        year: YearTotals(year=year, annual_amount=partnership.annual_amount)
+        for year in period[:years]
+    }
+    for row in rows:
+        by_year[row["year"]] = YearTotals(
+            year=row["year"],
+            annual_amount=partnership.annual_amount,
+            planned=row["year_planned"],
+            committed=row["year_committed"],
+            disbursed=row["year_disbursed"],
+        )
+    shown = sorted(by_year)[:years]
+    return BudgetSummary(
+        first_years=BudgetTotals(currency=partnership.currency, years=[by_year[y] for y in shown]),
+        total=Totals(
+            planned=total["planned"], committed=total["committed"], disbursed=total["disbursed"]
+        ),
+        more_years=len(period) + total["years_outside"] - len(shown),
+    )
+
+
 def budget_totals_by_partnership_and_year(
     *, partnership_ids: list[int]
 ) -> dict[int, dict[int, YearTotals]]:
