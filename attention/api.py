@@ -60,12 +60,7 @@ class MyWorkViewSet(mixins.ListModelMixin, PartnershipScopedViewSet):
         """The items of the partnerships ``queryset`` selects, in the order asked for."""
         ordering = OrderingFilter().get_ordering(self.request, queryset, self)
         ids = list(queryset.values_list("pk", flat=True))
-        roles = selectors.roles_by_partnership(partnership_ids=ids)
-        items = selectors.for_user(
-            selectors.attention_items(partnership_ids=ids),
-            user_id=self.request.user.pk,
-            roles=roles,
-        )
+        items = selectors.attention_found(partnership_ids=ids, user_id=self.request.user.pk).items
         if ordering:
             name = ordering[0]
             items.sort(key=_ORDERINGS[name.removeprefix("-")], reverse=name.startswith("-"))

@@ -11,13 +11,13 @@ from . import rules, selectors
 
 def dashboard(*, partnership: Any, role: str) -> dict[str, Any]:
     """The dashboard's "Needs attention" panel: everything in the partnership, whoever it
-    is for, by rule (seven queries; the dashboard is cached until the next write, and
-    today is part of its key)."""
+    is for, by rule, the first few of each with how many there are (one query per rule;
+    the dashboard is cached until the next write, and today is part of its key)."""
     today = rules.today()
     groups = selectors.partnership_attention(partnership=partnership, today=today)
     return {
         "groups": groups,
-        "count": sum(len(group.items) for group in groups),
+        "count": sum(group.total for group in groups),
         "today": today,
     }
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +26,7 @@ from core.access import Capability
 from funding.models import BudgetLine
 from partnership import access
 from partnership.assignees import person_name
-from partnership.models import Membership, OverallGoal, Partnership
+from partnership.models import GoalStatus, Membership, OverallGoal, Partnership
 from reviews.models import ReportVersion, Review
 
 from . import rules
@@ -97,33 +99,71 @@ def _finding_item(finding: rules.Finding | None, **item: Any) -> Item | None:
     return Item(summary=finding.summary, due=finding.due, overdue=finding.overdue, **item)
 
 
-# --- One query per kind of object ------------------------------------------------------------
+# --- One query per rule -----------------------------------------------------------------------
+#
+# Each rule's query selects exactly what the rule finds (the rule itself, asked of each row,
+# stays the one statement of it), so that a page reads the rows it shows: with ``user``, only
+# what is for that user (:func:`_for_user`), and with ``cap``, the first ``cap`` of each
+# partnership, each row carrying how many there are in all (``attention_total``).
 
 
-def _action_points(ids: list[int], today: dt.date, limits: rules.Limits) -> list[Item | None]:
-    points = (
-        ActionPoint.objects.filter(
-            consultation__partnership_id__in=ids,
-            status=ActionPoint.Status.OPEN,
-            due_date__lte=today + dt.timedelta(days=limits.action_point_days),
-        )
-        .select_related("consultation__partnership", "assignee")
-        .order_by("due_date", "pk")
+@dataclass(frozen=True)
+class Source:
+    """Where a rule's candidates come from and how each becomes an :class:`Item`."""
+
+    candidates: Callable[[list[int], dt.date, rules.Limits], QuerySet]
+    item: Callable[[Any, dt.date, rules.Limits], Item | None]
+    capability: Capability
+    partnership: str  # the path to the partnership's id
+    order: tuple[Any, ...]  # the most urgent first
+    assignee: str | None = None  # the path to the responsible member's id, if any
+
+
+def _capable_roles(capability: Capability) -> list[str]:
+    return [role for role, caps in core_access.ROLE_CAPABILITIES.items() if capability in caps]
+
+
+def _for_user(queryset: QuerySet, source: Source, user_id: int) -> QuerySet:
+    """What the user is responsible for, and what nobody (who still may) is responsible for
+    that the user's role may act on: :func:`for_user` in SQL."""
+    roles = _capable_roles(source.capability)
+    members = Membership.objects.filter(partnership_id=OuterRef(source.partnership), role__in=roles)
+    queryset = queryset.filter(Exists(members.filter(user_id=user_id)))
+    if source.assignee is None:
+        return queryset
+    assignee_may = Exists(members.filter(user_id=OuterRef(source.assignee)))
+    return queryset.filter(Q(**{source.assignee: user_id}) | ~assignee_may)
+
+
+def _capped(queryset: QuerySet, source: Source, cap: int) -> QuerySet:
+    """The first ``cap`` of each partnership, each with the partnership's total."""
+    partition = F(source.partnership)
+    return queryset.annotate(
+        attention_rank=Window(RowNumber(), partition_by=partition, order_by=source.order),
+        attention_total=Window(Count("pk"), partition_by=partition),
+    ).filter(attention_rank__lte=cap)
+
+
+def _action_points(ids: list[int], today: dt.date, limits: rules.Limits) -> QuerySet:
+    return ActionPoint.objects.filter(
+        consultation__partnership_id__in=ids,
+        status=ActionPoint.Status.OPEN,
+        due_date__lte=today + dt.timedelta(days=limits.action_point_days),
+    ).select_related("consultation__partnership", "assignee")
+
+
+def _action_point_item(point: ActionPoint, today: dt.date, limits: rules.Limits) -> Item | None:
+    return _finding_item(
+        rules.action_point_due(point, today=today, limits=limits),
+        rule="action_point_due",
+        kind=_("Action point of the %(year)s consultation") % {"year": point.consultation.year},
+        object_id=point.pk,
+        title=str(point),
+        url=_action_point_url(point),
+        partnership=point.consultation.partnership,
+        capability=Capability.EDIT_CONSULTATIONS,
+        assignee=point.assignee,
     )
-    return [
-        _finding_item(
-            rules.action_point_due(point, today=today, limits=limits),
-            rule="action_point_due",
-            kind=_("Action point of the %(year)s consultation") % {"year": point.consultation.year},
-            object_id=point.pk,
-            title=str(point),
-            url=_action_point_url(point),
-            partnership=point.consultation.partnership,
-            capability=Capability.EDIT_CONSULTATIONS,
-            assignee=point.assignee,
-        )
-        for point in points
-    ]
 
 
 def _action_point_url(point: ActionPoint) -> str:
@@ -131,34 +171,35 @@ def _action_point_url(point: ActionPoint) -> str:
     return f"{point.consultation.get_absolute_url()}#{anchor}"
 
 
-def _reviews(ids: list[int], today: dt.date, limits: rules.Limits) -> list[Item | None]:
-    reviews = (
+def _reviews(ids: list[int], today: dt.date, limits: rules.Limits) -> QuerySet:
+    return (
         Review.objects.filter(
             partnership_id__in=ids,
             due_date__lte=today + dt.timedelta(days=limits.review_days),
         )
         .exclude(status=Review.Status.ISSUED)
         .select_related("partnership", "assignee")
-        .order_by("due_date", "pk")
     )
-    return [
-        _finding_item(
-            rules.review_due(review, today=today, limits=limits),
-            rule="review_due",
-            kind=review.get_kind_display(),
-            object_id=review.pk,
-            title=review.title,
-            url=review.get_absolute_url(),
-            partnership=review.partnership,
-            capability=Capability.EDIT_REVIEWS,
-            assignee=review.assignee,
-        )
-        for review in reviews
-    ]
 
 
-def _consultations(ids: list[int], today: dt.date, limits: rules.Limits) -> list[Item | None]:
-    consultations = (
+def _review_item(review: Review, today: dt.date, limits: rules.Limits) -> Item | None:
+    return _finding_item(
+        rules.review_due(review, today=today, limits=limits),
+        rule="review_due",
+        kind=review.get_kind_display(),
+        object_id=review.pk,
+        title=review.title,
+        url=review.get_absolute_url(),
+        partnership=review.partnership,
+        capability=Capability.EDIT_REVIEWS,
+        assignee=review.assignee,
+    )
+
+
+def _consultations(ids: list[int], today: dt.date, limits: rules.Limits) -> QuerySet:
+    """Planned within N days (a partnership holds one a year): whether the agenda or the
+    participants are missing is the rule's to say."""
+    return (
         Consultation.objects.filter(
             partnership_id__in=ids,
             status=Consultation.Status.PLANNED,
@@ -167,193 +208,366 @@ def _consultations(ids: list[int], today: dt.date, limits: rules.Limits) -> list
         )
         .annotate(agenda_count=Count("agenda_items"))
         .select_related("partnership", "organiser")
-        .order_by("date", "pk")
     )
-    return [
-        _finding_item(
-            rules.consultation_unprepared(
-                consultation, agenda_items=consultation.agenda_count, today=today, limits=limits
-            ),
-            rule="consultation_unprepared",
-            kind=_("Annual consultation"),
-            object_id=consultation.pk,
-            title=str(consultation),
-            url=consultation.get_absolute_url(),
-            partnership=consultation.partnership,
-            capability=Capability.EDIT_CONSULTATIONS,
-            assignee=consultation.organiser,
-        )
-        for consultation in consultations
-    ]
 
 
-def _budget_lines(ids: list[int], today: dt.date, limits: rules.Limits) -> list[Item | None]:
-    lines = (
+def _consultation_item(
+    consultation: Consultation, today: dt.date, limits: rules.Limits
+) -> Item | None:
+    return _finding_item(
+        rules.consultation_unprepared(
+            consultation, agenda_items=consultation.agenda_count, today=today, limits=limits
+        ),
+        rule="consultation_unprepared",
+        kind=_("Annual consultation"),
+        object_id=consultation.pk,
+        title=str(consultation),
+        url=consultation.get_absolute_url(),
+        partnership=consultation.partnership,
+        capability=Capability.EDIT_CONSULTATIONS,
+        assignee=consultation.organiser,
+    )
+
+
+def _last_year_past(day_of_year: Callable[[int], dt.date], today: dt.date) -> int:
+    """The last year whose day (``day_of_year(year)``) is before today: the years grow
+    with their day, so the rule holds for that year and every earlier one."""
+    year = today.year + 1
+    while day_of_year(year) >= today:
+        year -= 1
+    return year
+
+
+def _indicative_lines(ids: list[int], today: dt.date, limits: rules.Limits) -> QuerySet:
+    return BudgetLine.objects.filter(
+        partnership_id__in=ids,
+        status=BudgetLine.Status.INDICATIVE,
+        year__lte=_last_year_past(limits.finance_act_passed_by, today),
+    ).select_related("partnership", "assignee")
+
+
+def _unpaid_lines(ids: list[int], today: dt.date, limits: rules.Limits) -> QuerySet:
+    return (
         BudgetLine.objects.filter(
             partnership_id__in=ids,
-            status__in=[BudgetLine.Status.INDICATIVE, BudgetLine.Status.COMMITTED],
+            status=BudgetLine.Status.COMMITTED,
+            year__lte=_last_year_past(limits.payment_due_by, today),
         )
         .with_disbursed()
+        .filter(paid__lte=0)
         .select_related("partnership", "assignee")
-        .order_by("year", "component", "pk")
     )
-    items: list[Item | None] = []
-    for line in lines:
-        common = {
-            "kind": "Budget line",
-            "object_id": line.pk,
-            "title": line.label,
-            "url": line.get_absolute_url(),
-            "partnership": line.partnership,
-            "capability": Capability.EDIT_FUNDING,
-            "assignee": line.assignee,
-            "batch": f"{line.year} budget lines",
-            "short_title": line.get_component_display(),
-        }
-        items.append(
-            _finding_item(
-                rules.indicative_after_finance_act(line, today=today, limits=limits),
-                rule="indicative_after_finance_act",
-                **common,
-            )
-        )
-        items.append(
-            _finding_item(
-                rules.committed_unpaid(line, paid=line.paid, today=today, limits=limits),
-                rule="committed_unpaid",
-                **common,
-            )
-        )
-    return items
 
 
-def _notes(ids: list[int], today: dt.date, limits: rules.Limits) -> list[Item | None]:
+def _line_item(rule: str) -> Callable[[BudgetLine, dt.date, rules.Limits], Item | None]:
+    def item(line: BudgetLine, today: dt.date, limits: rules.Limits) -> Item | None:
+        if rule == "indicative_after_finance_act":
+            finding = rules.indicative_after_finance_act(line, today=today, limits=limits)
+        else:
+            finding = rules.committed_unpaid(line, paid=line.paid, today=today, limits=limits)
+        return _finding_item(
+            finding,
+            rule=rule,
+            kind="Budget line",
+            object_id=line.pk,
+            title=line.label,
+            url=line.get_absolute_url(),
+            partnership=line.partnership,
+            capability=Capability.EDIT_FUNDING,
+            assignee=line.assignee,
+            batch=f"{line.year} budget lines",
+            short_title=line.get_component_display(),
+        )
+
+    return item
+
+
+def _notes(ids: list[int], today: dt.date, limits: rules.Limits) -> QuerySet:
     ready_before = timezone.make_aware(
         dt.datetime.combine(today - dt.timedelta(days=limits.note_clearing_days - 1), dt.time())
     )
-    notes = (
-        Note.objects.filter(
-            agenda_item__consultation__partnership_id__in=ids,
-            status=Note.Status.READY,
-            updated_at__lt=ready_before,
-        )
-        .select_related("agenda_item__consultation__partnership")
-        .order_by("updated_at", "pk")
+    return Note.objects.filter(
+        agenda_item__consultation__partnership_id__in=ids,
+        status=Note.Status.READY,
+        updated_at__lt=ready_before,
+    ).select_related("agenda_item__consultation__partnership")
+
+
+def _note_item(note: Note, today: dt.date, limits: rules.Limits) -> Item | None:
+    return _finding_item(
+        rules.note_waiting_for_clearing(note, today=today, limits=limits),
+        rule="note_waiting_for_clearing",
+        kind=_("Note of the %(year)s consultation") % {"year": note.agenda_item.consultation.year},
+        object_id=note.pk,
+        title=_("On “%(agenda_item)s”") % {"agenda_item": note.agenda_item},
+        url=f"{note.agenda_item.consultation.get_absolute_url()}#note-{note.pk}",
+        partnership=note.agenda_item.consultation.partnership,
+        capability=Capability.CLEAR_NOTES,
     )
-    return [
-        _finding_item(
-            rules.note_waiting_for_clearing(note, today=today, limits=limits),
-            rule="note_waiting_for_clearing",
-            kind=_("Note of the %(year)s consultation")
-            % {"year": note.agenda_item.consultation.year},
-            object_id=note.pk,
-            title=_("On “%(agenda_item)s”") % {"agenda_item": note.agenda_item},
-            url=f"{note.agenda_item.consultation.get_absolute_url()}#note-{note.pk}",
-            partnership=note.agenda_item.consultation.partnership,
-            capability=Capability.CLEAR_NOTES,
-        )
-        for note in notes
-    ]
 
 
-def _goals(ids: list[int], today: dt.date, limits: rules.Limits) -> list[Item | None]:
-    issued = ReportVersion.objects.filter(
-        review__partnership=OuterRef("partnership"), issued_at__isnull=False
-    ).order_by("-issued_at")
-    goals = (
+def _active_goals(ids: list[int]) -> QuerySet:
+    return (
         OverallGoal.objects.with_current_status()
         .filter(
             partnership_id__in=ids,
             partnership__status=Partnership.Status.ACTIVE,
             retired_on__isnull=True,  # a retired goal takes no updates
         )
+        .select_related("partnership")
+    )
+
+
+def _stale_goals(ids: list[int], today: dt.date, limits: rules.Limits) -> QuerySet:
+    return (
+        _active_goals(ids)
+        .annotate(attention_since=Coalesce("current_as_of", "partnership__start_date"))
+        .exclude(current_status=GoalStatus.ACHIEVED)
+        .filter(attention_since__lte=rules.months_before(today, limits.goal_update_months))
+    )
+
+
+def _goals_not_started(ids: list[int], today: dt.date, limits: rules.Limits) -> QuerySet:
+    issued = ReportVersion.objects.filter(
+        review__partnership=OuterRef("partnership"), issued_at__isnull=False
+    ).order_by("-issued_at")
+    on = TruncDate("issued_at", tzinfo=timezone.get_current_timezone())
+    return (
+        _active_goals(ids)
+        .filter(current_status=GoalStatus.NOT_STARTED)
         .annotate(
             issued_at=Subquery(issued.values("issued_at")[:1]),
+            issued_on=Subquery(issued.annotate(on=on).values("on")[:1]),
             issued_title=Subquery(issued.values("review__title")[:1]),
         )
-        .select_related("partnership")
-        .order_by("partnership_id", "number")
+        .filter(issued_at__isnull=False)
+        .filter(Q(current_as_of__isnull=True) | Q(current_as_of__lte=F("issued_on")))
     )
-    items: list[Item | None] = []
-    for goal in goals:
-        common = {
-            "kind": f"Overall goal {goal.number}",
-            "object_id": goal.pk,
-            "title": goal.text,
-            "url": goal.get_absolute_url(),
-            "partnership": goal.partnership,
-            "capability": Capability.EDIT_RECORD,
-            "batch": "overall goals",
-            "short_title": f"Goal {goal.number}",
-        }
-        items.append(
-            _finding_item(
-                rules.goal_update_stale(
-                    goal, started=goal.partnership.start_date, today=today, limits=limits
-                ),
-                rule="goal_update_stale",
-                **common,
-            )
-        )
-        issued_on = timezone.localdate(goal.issued_at) if goal.issued_at else None
-        items.append(
-            _finding_item(
-                rules.goal_not_started_after_review(
-                    goal, review_title=goal.issued_title, issued_on=issued_on
-                ),
-                rule="goal_not_started_after_review",
-                **common,
-            )
-        )
-    return items
 
 
-def _report_versions(ids: list[int]) -> list[Item | None]:
+def _goal_item(rule: str) -> Callable[[Any, dt.date, rules.Limits], Item | None]:
+    def item(goal: Any, today: dt.date, limits: rules.Limits) -> Item | None:
+        if rule == "goal_update_stale":
+            finding = rules.goal_update_stale(
+                goal, started=goal.partnership.start_date, today=today, limits=limits
+            )
+        else:
+            issued_on = timezone.localdate(goal.issued_at) if goal.issued_at else None
+            finding = rules.goal_not_started_after_review(
+                goal, review_title=goal.issued_title, issued_on=issued_on
+            )
+        return _finding_item(
+            finding,
+            rule=rule,
+            kind=f"Overall goal {goal.number}",
+            object_id=goal.pk,
+            title=goal.text,
+            url=goal.get_absolute_url(),
+            partnership=goal.partnership,
+            capability=Capability.EDIT_RECORD,
+            batch="overall goals",
+            short_title=f"Goal {goal.number}",
+        )
+
+    return item
+
+
+def _report_versions(ids: list[int], today: dt.date, limits: rules.Limits) -> QuerySet:
     newer = ReportVersion.objects.filter(review=OuterRef("review"), number__gt=OuterRef("number"))
-    versions = (
+    return (
         ReportVersion.objects.filter(
             review__partnership_id__in=ids, status=ReportVersion.Status.FAILED
         )
         .annotate(newer=Exists(newer))
         .filter(newer=False)
         .select_related("review__partnership", "requested_by")
-        .order_by("review_id", "number")
     )
-    return [
-        _finding_item(
-            rules.report_render_failed(version, newer=version.newer),
-            rule="report_render_failed",
-            kind=_("Report version"),
-            object_id=version.pk,
-            title=_("%(title)s, version %(number)s")
-            % {"title": version.review.title, "number": version.number},
-            url=version.review.get_absolute_url(),
-            partnership=version.review.partnership,
-            capability=Capability.EDIT_REVIEWS,
-            assignee=version.requested_by,
-        )
-        for version in versions
-    ]
+
+
+def _report_version_item(
+    version: ReportVersion, today: dt.date, limits: rules.Limits
+) -> Item | None:
+    return _finding_item(
+        rules.report_render_failed(version, newer=version.newer),
+        rule="report_render_failed",
+        kind=_("Report version"),
+        object_id=version.pk,
+        title=_("%(title)s, version %(number)s")
+        % {"title": version.review.title, "number": version.number},
+        url=version.review.get_absolute_url(),
+        partnership=version.review.partnership,
+        capability=Capability.EDIT_REVIEWS,
+        assignee=version.requested_by,
+    )
+
+
+SOURCES: dict[str, Source] = {
+    "review_due": Source(
+        _reviews,
+        _review_item,
+        Capability.EDIT_REVIEWS,
+        "partnership_id",
+        (F("due_date").asc(), F("pk").asc()),
+        "assignee_id",
+    ),
+    "action_point_due": Source(
+        _action_points,
+        _action_point_item,
+        Capability.EDIT_CONSULTATIONS,
+        "consultation__partnership_id",
+        (F("due_date").asc(), F("pk").asc()),
+        "assignee_id",
+    ),
+    "consultation_unprepared": Source(
+        _consultations,
+        _consultation_item,
+        Capability.EDIT_CONSULTATIONS,
+        "partnership_id",
+        (F("date").asc(), F("pk").asc()),
+        "organiser_id",
+    ),
+    "indicative_after_finance_act": Source(
+        _indicative_lines,
+        _line_item("indicative_after_finance_act"),
+        Capability.EDIT_FUNDING,
+        "partnership_id",
+        (F("year").asc(), F("component").asc(), F("pk").asc()),
+        "assignee_id",
+    ),
+    "committed_unpaid": Source(
+        _unpaid_lines,
+        _line_item("committed_unpaid"),
+        Capability.EDIT_FUNDING,
+        "partnership_id",
+        (F("year").asc(), F("component").asc(), F("pk").asc()),
+        "assignee_id",
+    ),
+    "note_waiting_for_clearing": Source(
+        _notes,
+        _note_item,
+        Capability.CLEAR_NOTES,
+        "agenda_item__consultation__partnership_id",
+        (F("updated_at").asc(), F("pk").asc()),
+    ),
+    "goal_update_stale": Source(
+        _stale_goals,
+        _goal_item("goal_update_stale"),
+        Capability.EDIT_RECORD,
+        "partnership_id",
+        (F("attention_since").asc(), F("number").asc(), F("pk").asc()),
+    ),
+    "goal_not_started_after_review": Source(
+        _goals_not_started,
+        _goal_item("goal_not_started_after_review"),
+        Capability.EDIT_RECORD,
+        "partnership_id",
+        (F("number").asc(), F("pk").asc()),
+    ),
+    "report_render_failed": Source(
+        _report_versions,
+        _report_version_item,
+        Capability.EDIT_REVIEWS,
+        "review__partnership_id",
+        (F("review_id").asc(), F("number").asc()),
+        "requested_by_id",
+    ),
+}
+assert list(SOURCES) == list(RULES)
+
+
+def rule_candidates(
+    rule: str, *, partnership_ids: list[int], today: dt.date, user_id: int | None = None
+) -> QuerySet:
+    """What one rule finds in the partnerships (for the user, if given), most urgent first."""
+    source = SOURCES[rule]
+    queryset = source.candidates(list(partnership_ids), today, rules.Limits.from_settings())
+    if user_id is not None:
+        queryset = _for_user(queryset, source, user_id)
+    return queryset.order_by(*source.order)
+
+
+def rule_items(rule: str, rows: Any, *, today: dt.date) -> list[Item]:
+    """The items of a rule's rows (from :func:`rule_candidates`)."""
+    limits = rules.Limits.from_settings()
+    found = (SOURCES[rule].item(row, today, limits) for row in rows)
+    return [item for item in found if item is not None]
+
+
+@dataclass
+class Found:
+    """What needs attention, most urgent first, and how many of each rule there are in each
+    partnership (more than ``items`` holds when they were capped)."""
+
+    items: list[Item]
+    totals: dict[tuple[int, str], int]
+
+
+def attention_found(
+    *,
+    partnership_ids: list[int],
+    today: dt.date | None = None,
+    user_id: int | None = None,
+    cap: int | None = None,
+) -> Found:
+    """Everything that needs attention in the partnerships (for the user, if given; the
+    first ``cap`` of each rule in each partnership, if given), one query per rule."""
+    if not partnership_ids:
+        return Found([], {})
+    today = today or rules.today()
+    limits = rules.Limits.from_settings()
+    items: list[Item] = []
+    totals: dict[tuple[int, str], int] = defaultdict(int)
+    for rule, source in SOURCES.items():
+        queryset = source.candidates(list(partnership_ids), today, limits)
+        if user_id is not None:
+            queryset = _for_user(queryset, source, user_id)
+        if cap is not None:
+            queryset = _capped(queryset, source, cap)
+        for row in queryset.order_by(*source.order):
+            item = source.item(row, today, limits)
+            if item is None:
+                continue
+            items.append(item)
+            key = (item.partnership.pk, rule)
+            totals[key] = getattr(row, "attention_total", totals[key] + 1)
+    items.sort(key=lambda i: i.sort_key)
+    return Found(items, dict(totals))
+
+
+# The rules whose findings can be overdue, and how their query keeps only those that are.
+OVERDUE: dict[str, Callable[[QuerySet, dt.date], QuerySet]] = {
+    "review_due": lambda queryset, today: queryset.filter(due_date__lt=today),
+    "action_point_due": lambda queryset, today: queryset.filter(due_date__lt=today),
+    "indicative_after_finance_act": lambda queryset, today: queryset,  # overdue once found
+    "committed_unpaid": lambda queryset, today: queryset,
+}
+
+
+def overdue_found(*, partnership_ids: list[int], cap: int, today: dt.date | None = None) -> Found:
+    """What is overdue in the partnerships: the first ``cap`` of each rule that can be
+    overdue in each partnership, with how many there are (one query per such rule)."""
+    if not partnership_ids:
+        return Found([], {})
+    today = today or rules.today()
+    limits = rules.Limits.from_settings()
+    items: list[Item] = []
+    totals: dict[tuple[int, str], int] = {}
+    for rule, overdue in OVERDUE.items():
+        source = SOURCES[rule]
+        queryset = overdue(source.candidates(list(partnership_ids), today, limits), today)
+        for row in _capped(queryset, source, cap).order_by(*source.order):
+            item = source.item(row, today, limits)
+            if item is not None and item.overdue:
+                items.append(item)
+                totals[(item.partnership.pk, rule)] = row.attention_total
+    items.sort(key=lambda i: i.sort_key)
+    return Found(items, totals)
 
 
 def attention_items(*, partnership_ids: list[int], today: dt.date | None = None) -> list[Item]:
-    """Everything that needs attention in the partnerships, most urgent first (seven
-    queries, whatever the amount of data)."""
-    if not partnership_ids:
-        return []
-    today = today or rules.today()
-    limits = rules.Limits.from_settings()
-    ids = list(partnership_ids)
-    found = [
-        *_reviews(ids, today, limits),
-        *_action_points(ids, today, limits),
-        *_consultations(ids, today, limits),
-        *_budget_lines(ids, today, limits),
-        *_notes(ids, today, limits),
-        *_goals(ids, today, limits),
-        *_report_versions(ids),
-    ]
-    return sorted((item for item in found if item is not None), key=lambda i: i.sort_key)
+    """Everything that needs attention in the partnerships, most urgent first (one query
+    per rule, whatever the amount of data)."""
+    return attention_found(partnership_ids=partnership_ids, today=today).items
 
 
 # --- Who an item is for ---------------------------------------------------------------------
@@ -406,12 +620,45 @@ def roles_by_partnership(
 
 # --- My work, the dashboard's panel ---------------------------------------------------------
 
+# A section shows the first few of each rule, and says how many there are in all.
+ITEMS_PER_RULE = 10
+
+
+@dataclass(frozen=True)
+class More:
+    """A rule with more items than a section shows: how many, and where the rest are."""
+
+    rule: str
+    total: int
+    shown: int
+
+    @property
+    def label(self) -> str:
+        return RULES[self.rule]
+
+    @property
+    def hidden(self) -> int:
+        return self.total - self.shown
+
+
+def _more(items: list[Item], totals: dict[tuple[int, str], int], partnership_id: int) -> list[More]:
+    shown: dict[str, int] = defaultdict(int)
+    for item in items:
+        shown[item.rule] += 1
+    return [
+        More(rule, totals[(partnership_id, rule)], shown[rule])
+        for rule in RULES
+        if totals.get((partnership_id, rule), 0) > shown[rule]
+    ]
+
 
 @dataclass
 class PartnershipWork:
     partnership: Partnership
     role: Membership.Role
     items: list[Item] = field(default_factory=list)
+    total: int = 0  # how many things need the user's attention here, shown or not
+    more: list[More] = field(default_factory=list)
 
 
 @dataclass
@@ -425,29 +672,46 @@ class MyWork:
 
     @property
     def count(self) -> int:
-        return sum(len(group.items) for group in self.groups)
+        return sum(group.total for group in self.groups)
 
 
-def my_work(*, user: Any, today: dt.date | None = None, slug: str | None = None) -> MyWork:
-    """What needs the user's attention across their partnerships (or the one ``slug``
-    names), grouped by partnership, most urgent first (nine queries at most)."""
-    today = today or rules.today()
-    partnerships = access.partnerships.visible(user).order_by("-start_date", "title")
+def my_partnerships(*, user: Any, slug: str | None = None) -> QuerySet[Partnership]:
+    """The partnerships My work goes through (or the one ``slug`` names), newest first,
+    each with the user's role in it (``my_role``)."""
+    partnerships = access.partnerships.visible(user).order_by("-start_date", "title", "pk")
     if slug is not None:
         partnerships = partnerships.filter(slug=slug)
-    partnerships = list(partnerships)
-    ids = [p.pk for p in partnerships]
-    roles = roles_by_partnership(partnership_ids=ids)
-    items = for_user(
-        attention_items(partnership_ids=ids, today=today), user_id=user.pk, roles=roles
+    role = Membership.objects.filter(partnership=OuterRef("pk"), user=user).values("role")[:1]
+    return partnerships.annotate(my_role=Subquery(role))
+
+
+def my_work(
+    *,
+    user: Any,
+    today: dt.date | None = None,
+    slug: str | None = None,
+    partnerships: list[Partnership] | None = None,
+    cap: int | None = ITEMS_PER_RULE,
+) -> MyWork:
+    """What needs the user's attention in ``partnerships`` (from :func:`my_partnerships`;
+    default: all of them, or the one ``slug`` names), grouped by partnership, most urgent
+    first: the first ``cap`` of each rule in each, with how many there are in all (one
+    query per rule)."""
+    today = today or rules.today()
+    if partnerships is None:
+        partnerships = list(my_partnerships(user=user, slug=slug))
+    found = attention_found(
+        partnership_ids=[p.pk for p in partnerships], today=today, user_id=user.pk, cap=cap
     )
     by_partnership: dict[int, list[Item]] = defaultdict(list)
-    for item in items:
+    for item in found.items:
         by_partnership[item.partnership.pk].append(item)
-    groups = [
-        PartnershipWork(p, Membership.Role(roles[p.pk][user.pk]), by_partnership[p.pk])
-        for p in partnerships
-    ]
+    groups = []
+    for p in partnerships:
+        items = by_partnership[p.pk]
+        total = sum(n for (pk, _rule), n in found.totals.items() if pk == p.pk)
+        more = _more(items, found.totals, p.pk)
+        groups.append(PartnershipWork(p, Membership.Role(p.my_role), items, total, more))
     return MyWork(today=today, groups=groups)
 
 
@@ -456,6 +720,11 @@ class RuleGroup:
     rule: str
     label: str
     items: list[Item]
+    total: int = 0  # how many there are, shown or not
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.items)
 
     @property
     def batches(self) -> list[Batch]:
@@ -474,15 +743,19 @@ class RuleGroup:
 
 
 def partnership_attention(
-    *, partnership: Partnership, today: dt.date | None = None
+    *, partnership: Partnership, today: dt.date | None = None, cap: int | None = ITEMS_PER_RULE
 ) -> list[RuleGroup]:
-    """What needs attention in one partnership, whoever it is for, by rule (the dashboard's
-    panel; seven queries)."""
-    items = attention_items(partnership_ids=[partnership.pk], today=today)
+    """What needs attention in one partnership, whoever it is for, by rule: the first
+    ``cap`` of each, with how many there are (the dashboard's panel; one query per rule)."""
+    found = attention_found(partnership_ids=[partnership.pk], today=today, cap=cap)
     grouped: dict[str, list[Item]] = defaultdict(list)
-    for item in items:
+    for item in found.items:
         grouped[item.rule].append(item)
-    return [RuleGroup(rule, RULES[rule], grouped[rule]) for rule in RULES if grouped[rule]]
+    return [
+        RuleGroup(rule, RULES[rule], grouped[rule], found.totals[(partnership.pk, rule)])
+        for rule in RULES
+        if grouped[rule]
+    ]
 
 
 @dataclass

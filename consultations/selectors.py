@@ -10,8 +10,18 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from partnership.models import OverallGoal, Partnership, Risk
@@ -60,18 +70,18 @@ def standard_agenda_with_retired(*, partnership: Partnership) -> list[StandardAg
 
 def next_consultations(*, partnership_ids: list[int]) -> dict[int, Consultation]:
     """Each partnership's next consultation: the first still planned, by year, by
-    partnership id (one query)."""
+    partnership id (one query, a row a partnership)."""
     planned = (
         Consultation.objects.filter(
             partnership_id__in=partnership_ids, status=Consultation.Status.PLANNED
         )
+        .annotate(
+            rank=Window(RowNumber(), partition_by=F("partnership_id"), order_by=F("year").asc())
+        )
+        .filter(rank=1)
         .select_related("partnership")
-        .order_by("partnership_id", "year")
     )
-    found: dict[int, Consultation] = {}
-    for consultation in planned:
-        found.setdefault(consultation.partnership_id, consultation)
-    return found
+    return {consultation.partnership_id: consultation for consultation in planned}
 
 
 def consultation_list(*, partnership: Partnership) -> QuerySet[Consultation]:

@@ -8,10 +8,14 @@ from core.cards import DASHBOARD, Card, register
 
 from . import selectors
 
+# The dashboard shows the first years of the budget; the funding page has them all.
+DASHBOARD_YEARS = 6
+
 
 def dashboard(*, partnership: Any, role: str) -> dict[str, Any]:
-    """The dashboard's funding card: planned, committed and disbursed a year (one query)."""
-    return {"budget": selectors.budget_totals_by_year(partnership=partnership)}
+    """The dashboard's funding card: planned, committed and disbursed a year, the first
+    few years, and the totals of them all (two queries)."""
+    return {"budget": selectors.budget_summary(partnership=partnership, years=DASHBOARD_YEARS)}
 
 
 def register_cards() -> None:

@@ -12,9 +12,9 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import CharField, Count, Q, QuerySet, Sum, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, ExtractYear
 
-from partnership.models import Partnership
+from partnership.models import Currency, Partnership
 
 from . import dac
 from .models import (
@@ -257,6 +257,65 @@ def budget_totals_by_year(*, partnership: Partnership) -> BudgetTotals:
     return BudgetTotals(currency=partnership.currency, years=[years[y] for y in sorted(years)])
 
 
+@dataclass(frozen=True)
+class BudgetSummary:
+    """The first years of the budget, the totals over all of them, and how many years
+    are not shown."""
+
+    first_years: BudgetTotals
+    total: Totals
+    more_years: int
+
+
+def budget_summary(*, partnership: Partnership, years: int) -> BudgetSummary:
+    """The first ``years`` years of the budget (those of the agreement without lines
+    too), and the totals over every year, summed by the database (two queries, a row a
+    year shown)."""
+    lines = BudgetLine.objects.filter(partnership=partnership).with_disbursed().order_by()
+    rows = (
+        lines.values("year")
+        .annotate(
+            year_planned=Sum("amount"),
+            year_committed=Coalesce(
+                Sum("amount", filter=Q(status__in=COMMITTED_STATUSES)),
+                Value(ZERO),
+                output_field=MONEY,
+            ),
+            year_disbursed=Sum("disbursed"),
+        )
+        .order_by("year")[:years]
+    )
+    period = partnership.years
+    total = lines.aggregate(
+        planned=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY),
+        committed=Coalesce(
+            Sum("amount", filter=Q(status__in=COMMITTED_STATUSES)), Value(ZERO), output_field=MONEY
+        ),
+        disbursed=Coalesce(Sum("disbursed"), Value(ZERO), output_field=MONEY),
+        years_outside=Count("year", distinct=True, filter=~Q(year__in=period)),
+    )
+    by_year = {
+        year: YearTotals(year=year, annual_amount=partnership.annual_amount)
+        for year in period[:years]
+    }
+    for row in rows:
+        by_year[row["year"]] = YearTotals(
+            year=row["year"],
+            annual_amount=partnership.annual_amount,
+            planned=row["year_planned"],
+            committed=row["year_committed"],
+            disbursed=row["year_disbursed"],
+        )
+    shown = sorted(by_year)[:years]
+    return BudgetSummary(
+        first_years=BudgetTotals(currency=partnership.currency, years=[by_year[y] for y in shown]),
+        total=Totals(
+            planned=total["planned"], committed=total["committed"], disbursed=total["disbursed"]
+        ),
+        more_years=len(period) + total["years_outside"] - len(shown),
+    )
+
+
 def budget_totals_by_partnership_and_year(
     *, partnership_ids: list[int]
 ) -> dict[int, dict[int, YearTotals]]:
@@ -288,6 +347,84 @@ def budget_totals_by_partnership_and_year(
             disbursed=row["year_disbursed"],
         )
     return dict(totals)
+
+
+def budget_totals_by_partnership(
+    *, partnership_ids: list[int], year: int | None = None
+) -> dict[int, Totals]:
+    """Each partnership's budget over the years of its period (only ``year``, if given),
+    summed by the database (one query, a row a partnership)."""
+    rows = (
+        _lines_in_period(BudgetLine.objects.filter(partnership_id__in=partnership_ids), year)
+        .with_disbursed()
+        .order_by()
+        .values("partnership_id")
+        .annotate(**_SUMS)
+    )
+    return {row["partnership_id"]: _totals(row, Totals) for row in rows}
+
+
+def portfolio_budget_by_year(
+    *, partnerships: QuerySet[Partnership], year: int | None = None
+) -> BudgetTotals:
+    """The DKK budget of the partnerships per year of their periods (only ``year``, if
+    given), against the annual amounts of those in DKK running that year, summed by the
+    database (two queries: a row a year, and a row a period)."""
+    ids = partnerships.order_by().values("pk")
+    rows = (
+        _lines_in_period(BudgetLine.objects.filter(partnership_id__in=ids), year)
+        .with_disbursed()
+        .order_by()
+        .values("year")
+        .annotate(**_SUMS)
+    )
+    years = {
+        row["year"]: _totals(row, YearTotals, year=row["year"], annual_amount=ZERO) for row in rows
+    }
+    periods = (
+        Partnership.objects.filter(pk__in=ids)
+        .order_by()
+        .values(first=ExtractYear("start_date"), last=ExtractYear("end_date"))
+        .annotate(
+            dkk=Coalesce(
+                Sum("annual_amount", filter=Q(currency=Currency.DKK)),
+                Value(ZERO),
+                output_field=MONEY,
+            )
+        )
+    )
+    for period in periods:
+        for y in range(period["first"], period["last"] + 1):
+            if year is None or y == year:
+                totals = years.setdefault(y, YearTotals(year=y, annual_amount=ZERO))
+                totals.annual_amount += period["dkk"]
+    return BudgetTotals(currency=Currency.DKK, years=[years[y] for y in sorted(years)])
+
+
+_SUMS = {
+    "sum_planned": Sum("amount"),
+    "sum_committed": Coalesce(
+        Sum("amount", filter=Q(status__in=COMMITTED_STATUSES)), Value(ZERO), output_field=MONEY
+    ),
+    "sum_disbursed": Sum("disbursed"),
+}
+
+
+def _lines_in_period(lines: QuerySet[BudgetLine], year: int | None) -> QuerySet[BudgetLine]:
+    lines = lines.filter(
+        year__gte=ExtractYear("partnership__start_date"),
+        year__lte=ExtractYear("partnership__end_date"),
+    )
+    return lines if year is None else lines.filter(year=year)
+
+
+def _totals(row: dict, kind: type, **fields: Any) -> Any:
+    return kind(
+        planned=row["sum_planned"] or ZERO,
+        committed=row["sum_committed"] or ZERO,
+        disbursed=row["sum_disbursed"] or ZERO,
+        **fields,
+    )
 
 
 # --- Exchange rates --------------------------------------------------------------------------

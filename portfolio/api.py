@@ -148,7 +148,10 @@ class PortfolioViewSet(CachedListMixin, PartnershipScopedViewSet):
         page = super().paginate_queryset(queryset)
         year = self.request.query_params.get("year")
         return selectors.portfolio_figures(
-            user=self.request.user, partnerships=list(page), year=int(year) if year else None
+            user=self.request.user,
+            partnerships=list(page),
+            year=int(year) if year else None,
+            by_year=True,
         )
 
 

@@ -4,7 +4,7 @@ portfolio of the partnerships a person sees with their figures."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -21,10 +21,9 @@ from core.access import Role, roles_of
 from core.i18n import lazy_format
 from funding import selectors as funding_selectors
 from funding.models import BudgetLine
-from funding.selectors import ZERO, BudgetTotals, YearTotals
+from funding.selectors import BudgetTotals, Totals, YearTotals
 from partnership import access as partnership_access
 from partnership.models import (
-    Currency,
     Document,
     GoalStatus,
     OverallGoal,
@@ -157,30 +156,40 @@ class PortfolioFilters:
 RISK_BANDS = ("high", "medium", "low", "not_assessed")
 
 
+# What is overdue in a partnership: the most urgent few, and how many there are.
+OVERDUE_SHOWN = 5
+
+
 @dataclass
 class PartnershipFigures:
     """One partnership of the portfolio, with what the portfolio shows of it."""
 
     partnership: Partnership
     role: Role | None
-    years: list[YearTotals]
+    budget: Totals  # DKK over the period (or the year asked for)
     goal_counts: list[tuple[str, str, int]]  # (status, label, count), in the statuses' order
     risk_bands: dict[str, int]  # RISK_BANDS: the latest residual rating's band
     next_consultation: Consultation | None
     next_review: Review | None
-    overdue: list[AttentionItem]
+    overdue: list[AttentionItem]  # the most urgent OVERDUE_SHOWN
+    overdue_count: int = 0  # how many things are overdue, shown or not
+    years: list[YearTotals] = field(default_factory=list)  # a row a year, when asked for
 
     @property
     def planned(self) -> Decimal:
-        return sum((y.planned for y in self.years), ZERO)
+        return self.budget.planned
 
     @property
     def committed(self) -> Decimal:
-        return sum((y.committed for y in self.years), ZERO)
+        return self.budget.committed
 
     @property
     def disbursed(self) -> Decimal:
-        return sum((y.disbursed for y in self.years), ZERO)
+        return self.budget.disbursed
+
+    @property
+    def overdue_more(self) -> int:
+        return self.overdue_count - len(self.overdue)
 
     @property
     def goal_total(self) -> int:
@@ -193,8 +202,8 @@ class PartnershipFigures:
 
 @dataclass
 class Portfolio:
-    """The partnerships the user sees, as the filters narrow them, and the DKK budget of
-    them all per year."""
+    """The partnerships the user sees, as the filters narrow them (a page of them, on the
+    page), and the DKK budget of them all per year."""
 
     partnerships: list[PartnershipFigures]
     years: BudgetTotals
@@ -222,9 +231,11 @@ def portfolio_partnerships(*, user: Any, filters: PortfolioFilters) -> QuerySet[
 
 
 def portfolio_acronyms(*, user: Any) -> list[str]:
-    """The acronyms of the organisations of the partnerships the user sees (one query)."""
+    """The acronyms of the organisations of the partnerships the user sees (one query, a
+    row an organisation)."""
     visible = partnership_access.partnerships.visible(user)
-    return sorted(set(visible.values_list("organisation__acronym", flat=True)))
+    acronyms = visible.order_by("organisation__acronym").values_list("organisation__acronym")
+    return list(acronyms.distinct().values_list("organisation__acronym", flat=True))
 
 
 def _goal_counts(ids: list[int]) -> dict[int, Counter]:
@@ -252,37 +263,52 @@ def _risk_bands(ids: list[int]) -> dict[int, Counter]:
 
 
 def portfolio_figures(
-    *, user: Any, partnerships: list[Partnership], year: int | None = None
+    *, user: Any, partnerships: list[Partnership], year: int | None = None, by_year: bool = False
 ) -> list[PartnershipFigures]:
     """What the portfolio shows of each partnership, read for all of them at once: its
-    budget per year (only ``year``'s, if given), goals by status, risks by residual rating,
-    the next consultation and review, what is overdue (thirteen queries, however many
-    partnerships)."""
+    budget (only ``year``'s, if given; ``by_year``: a row a year of its period too), goals
+    by status, risks by residual rating, the next consultation and review, the most urgent
+    of what is overdue and how much is (twelve queries, however many partnerships and
+    however much data)."""
     ids = [p.pk for p in partnerships]
     if not ids:
         return []
     roles = roles_of(user)
-    budgets = funding_selectors.budget_totals_by_partnership_and_year(partnership_ids=ids)
+    if by_year:
+        budgets = funding_selectors.budget_totals_by_partnership_and_year(partnership_ids=ids)
+    else:
+        totals = funding_selectors.budget_totals_by_partnership(partnership_ids=ids, year=year)
     goals = _goal_counts(ids)
     risks = _risk_bands(ids)
     consultations = consultation_selectors.next_consultations(partnership_ids=ids)
     reviews = review_selectors.next_reviews(partnership_ids=ids)
+    found = attention_selectors.overdue_found(partnership_ids=ids, cap=OVERDUE_SHOWN)
     overdue: dict[int, list[AttentionItem]] = defaultdict(list)
-    for item in attention_selectors.attention_items(partnership_ids=ids):
-        if item.overdue:
-            overdue[item.partnership.pk].append(item)
+    for item in found.items:
+        overdue[item.partnership.pk].append(item)
+    overdue_counts: Counter = Counter()
+    for (partnership_id, _rule), count in found.totals.items():
+        overdue_counts[partnership_id] += count
     figures = []
     for partnership in partnerships:
-        years = budgets.get(partnership.pk, {})
+        years: list[YearTotals] = []
+        if by_year:
+            recorded = budgets.get(partnership.pk, {})
+            years = [
+                recorded.get(y) or YearTotals(year=y, annual_amount=partnership.annual_amount)
+                for y in partnership.years
+                if year is None or y == year
+            ]
+            budget = Totals()
+            for figure in years:
+                budget.add(figure)
+        else:
+            budget = totals.get(partnership.pk) or Totals()
         figures.append(
             PartnershipFigures(
                 partnership=partnership,
                 role=Role(roles[partnership.pk]) if partnership.pk in roles else None,
-                years=[
-                    years.get(y) or YearTotals(year=y, annual_amount=partnership.annual_amount)
-                    for y in partnership.years
-                    if year is None or y == year
-                ],
+                budget=budget,
                 goal_counts=[
                     (value, label, goals[partnership.pk][value])
                     for value, label in GoalStatus.choices
@@ -290,33 +316,27 @@ def portfolio_figures(
                 risk_bands={band: risks[partnership.pk][band] for band in RISK_BANDS},
                 next_consultation=consultations.get(partnership.pk),
                 next_review=reviews.get(partnership.pk),
-                overdue=overdue[partnership.pk],
+                overdue=overdue[partnership.pk][:OVERDUE_SHOWN],
+                overdue_count=overdue_counts[partnership.pk],
+                years=years,
             )
         )
     return figures
 
 
-def portfolio_years(figures: list[PartnershipFigures]) -> BudgetTotals:
-    """The DKK budget of the partnerships per year, against the annual amounts of those in
-    DKK running that year."""
-    years: dict[int, YearTotals] = {}
-    for row in figures:
-        for figure in row.years:
-            total = years.setdefault(figure.year, YearTotals(year=figure.year, annual_amount=ZERO))
-            total.add(figure)
-            if row.partnership.currency == Currency.DKK:
-                total.annual_amount += row.partnership.annual_amount
-    return BudgetTotals(currency=Currency.DKK, years=[years[y] for y in sorted(years)])
-
-
-def portfolio(*, user: Any, filters: PortfolioFilters) -> Portfolio:
-    """The portfolio page's and export's figures (fourteen queries, however many
+def portfolio(
+    *, user: Any, filters: PortfolioFilters, partnerships: list[Partnership] | None = None
+) -> Portfolio:
+    """The portfolio page's and export's figures: of ``partnerships`` (a page of
+    :func:`portfolio_partnerships`; default: all of them), and the budget per year of all
+    that the filters select, summed by the database (fourteen queries, however many
     partnerships)."""
-    partnerships = list(
-        portfolio_partnerships(user=user, filters=filters).select_related("organisation")
-    )
+    selected = portfolio_partnerships(user=user, filters=filters)
+    if partnerships is None:
+        partnerships = list(selected.select_related("organisation"))
     figures = portfolio_figures(user=user, partnerships=partnerships, year=filters.year)
-    return Portfolio(partnerships=figures, years=portfolio_years(figures))
+    years = funding_selectors.portfolio_budget_by_year(partnerships=selected, year=filters.year)
+    return Portfolio(partnerships=figures, years=years)
 
 
 CENT = Decimal("0.01")
@@ -348,7 +368,8 @@ def portfolio_table(portfolio: Portfolio) -> exports.Table:
             consultation.year if consultation else "",
             review.title if review else "",
             review.due_date if review and review.due_date else "",
-            "; ".join(item.title for item in figures.overdue),
+            "; ".join(item.title for item in figures.overdue)
+            + (f" (+{figures.overdue_more})" if figures.overdue_more else ""),
         ]  # fmt: skip
 
     return exports.Table("portfolio", EXPORT_HEADERS, (row(f) for f in portfolio.partnerships))

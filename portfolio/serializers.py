@@ -140,7 +140,10 @@ class PortfolioPartnershipSerializer(serializers.Serializer):
     risks = RiskBandsSerializer(source="risk_bands")
     next_consultation = NextConsultationSerializer(allow_null=True)
     next_review = NextReviewSerializer(allow_null=True)
-    overdue = OverdueSerializer(many=True, help_text=_("What is overdue, most urgent first."))
+    overdue = OverdueSerializer(
+        many=True, help_text=_("What is overdue, the most urgent five; overdue_count: how many.")
+    )
+    overdue_count = serializers.IntegerField(help_text=_("How many things are overdue."))
 
     @extend_schema_field(GoalCountsSerializer)
     def get_goals(self, figures) -> dict[str, int]:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core import exports
 from core.access import is_portfolio_admin
-from core.views import add_form_errors, form_status
+from core.views import add_form_errors, form_status, paged
 from funding.charts import budget_chart
 from partnership import access as partnership_access
 from partnership import services as partnership_services
@@ -157,27 +157,46 @@ PORTFOLIO_EXPORTS = {
 }
 
 
-def _portfolio(request: HttpRequest) -> tuple[PortfolioFilterForm, selectors.Portfolio | None]:
-    """The filters as given, and the portfolio they select (None while they are wrong)."""
+PARTNERSHIPS_PER_PAGE = 20
+
+
+def _filters(request: HttpRequest) -> tuple[PortfolioFilterForm, selectors.PortfolioFilters | None]:
+    """The filters as given, and what they select (None while they are wrong)."""
     form = PortfolioFilterForm(
         request.GET or None, acronyms=selectors.portfolio_acronyms(user=request.user)
     )
     if form.is_bound and not form.is_valid():
         return form, None
     values = form.cleaned_data if form.is_bound else {}
-    filters = selectors.PortfolioFilters(
+    return form, selectors.PortfolioFilters(
         organisation=values.get("organisation") or "",
         status=values.get("status") or "",
         year=values.get("year"),
     )
+
+
+def _portfolio(request: HttpRequest) -> tuple[PortfolioFilterForm, selectors.Portfolio | None]:
+    """The filters as given, and the whole portfolio they select (None while they are
+    wrong)."""
+    form, filters = _filters(request)
+    if filters is None:
+        return form, None
     return form, selectors.portfolio(user=request.user, filters=filters)
 
 
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
-    """Every partnership the person sees (all, for a portfolio administrator) with its
-    figures, narrowed by organisation, status and year."""
-    form, portfolio = _portfolio(request)
+    """Every partnership the person sees (all, for a portfolio administrator), a page at a
+    time with its figures, narrowed by organisation, status and year, and the budget per
+    year of them all."""
+    form, filters = _filters(request)
+    portfolio = page = None
+    if filters is not None:
+        selected = selectors.portfolio_partnerships(user=request.user, filters=filters)
+        page, __ = paged(request, selected.select_related("organisation"), PARTNERSHIPS_PER_PAGE)
+        portfolio = selectors.portfolio(
+            user=request.user, filters=filters, partnerships=list(page.object_list)
+        )
     query = urlencode([(k, v) for k, v in request.GET.items() if k in form.fields and v])
     chart = ""
     if portfolio is not None and portfolio.years.years:
@@ -189,6 +208,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     context = {
         "filters": form,
         "portfolio": portfolio,
+        "page": page,
+        "count": page.paginator.count if page is not None else 0,
         "query": query,
         "year": form.cleaned_data.get("year") if portfolio is not None and form.is_bound else None,
         "portfolio_admin": is_portfolio_admin(request.user),

@@ -4,17 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Window
 from django.utils import timezone
 
 from core.cards import DASHBOARD, GOAL, Card, register
 
 from . import selectors
 
+# The dashboard shows the first reviews due; the review list has them all, paged.
+DASHBOARD_REVIEWS = 6
+
 
 def dashboard(*, partnership: Any, role: str) -> dict[str, Any]:
-    """The dashboard's reviews: when each is due, and which are overdue (one query)."""
+    """The dashboard's reviews: the first due, when each is due and which are overdue, and
+    how many there are (one query)."""
+    reviews = list(
+        selectors.reviews_due(partnership=partnership).annotate(total=Window(Count("pk")))[
+            :DASHBOARD_REVIEWS
+        ]
+    )
     return {
-        "reviews": list(selectors.reviews_due(partnership=partnership)),
+        "reviews": reviews,
+        "review_count": reviews[0].total if reviews else 0,
         "today": timezone.localdate(),
     }
 

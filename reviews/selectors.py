@@ -12,7 +12,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.files.storage import default_storage
-from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -53,16 +54,16 @@ from .models import (
 
 def next_reviews(*, partnership_ids: list[int]) -> dict[int, Review]:
     """Each partnership's next review: the one not issued that is due first (those without
-    a due date last), by partnership id (one query)."""
+    a due date last), by partnership id (one query, a row a partnership)."""
+    order = (F("due_date").asc(nulls_last=True), F("pk").asc())
     reviews = (
         Review.objects.filter(partnership_id__in=partnership_ids)
         .exclude(status=Review.Status.ISSUED)
-        .order_by("partnership_id", F("due_date").asc(nulls_last=True), "pk")
+        .annotate(rank=Window(RowNumber(), partition_by=F("partnership_id"), order_by=order))
+        .filter(rank=1)
+        .select_related("partnership")  # for its address
     )
-    found: dict[int, Review] = {}
-    for review in reviews:
-        found.setdefault(review.partnership_id, review)
-    return found
+    return {review.partnership_id: review for review in reviews}
 
 
 def reviews_for_partnership(*, partnership: Partnership) -> QuerySet[Review]:

@@ -30,8 +30,8 @@ def _results(response) -> list[dict]:
 
 def test_my_work_through_the_api_is_what_the_page_lists(demo, api_login, login):
     rows = _results(api_login(demo.desk).get("/api/v1/my-work/", {"page_size": 500}))
-    page = login(demo.desk).get("/my-work/").context["work"]
-    assert [row["id"] for row in rows] == [item.key for item in page.items]
+    everything = selectors.my_work(user=demo.desk, cap=None)
+    assert [row["id"] for row in rows] == [item.key for item in everything.items]
     point = next(row for row in rows if row["rule"] == "action_point_due")
     assert point == {
         "id": f"action_point_due:{demo.point.pk}",

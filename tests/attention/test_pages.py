@@ -11,7 +11,7 @@ import pytest
 from accounts.models import DigestFrequency, Profile
 from attention.models import Digest, Reminder
 from tests.attention.test_digests import record_digest
-from tests.queries import count_get
+from tests.queries import cost_get, count_get
 
 SLUG = "denmark-iom-2018-2020"
 
@@ -159,9 +159,38 @@ def test_my_work_reads_a_fixed_number_of_queries(demo, login):
     client = login(demo.desk)
     first = count_get(client, "/my-work/")
     _more_work(demo, 40)
-    # Session, user, partnerships (those the user is a member of: a subquery), their
-    # members' roles, seven for the rules, the digest preference.
-    assert (first, count_get(client, "/my-work/")) == (12, 12)
+    # Session, user, the partnerships' count and page (those the user is a member of: a
+    # subquery; with the user's role), nine for the rules, the digest preference.
+    assert (first, count_get(client, "/my-work/")) == (14, 14)
+
+
+@pytest.mark.parametrize(
+    "url", ["/my-work/", f"/my-work/?partnership={SLUG}&rule=action_point_due"]
+)
+def test_my_work_reads_the_same_rows_with_ten_times_as_much_work(demo, login, url):
+    """The first ten of each rule in each partnership, and the rest of one rule paged:
+    thirty action points due, then three hundred, cost the page the same queries and
+    rows."""
+    client = login(demo.desk)
+    _more_work(demo, 30)
+    few = cost_get(client, url)
+    _more_work(demo, 270)
+    many = cost_get(client, url)
+    assert few == many, (few, many)
+
+
+def test_my_work_shows_the_first_ten_of_a_rule_and_links_to_all_of_them_paged(demo, login):
+    _more_work(demo, 30)  # with the demo's own overdue point: 31
+    client = login(demo.desk)
+    text = _text(client.get("/my-work/"))
+    assert "Action points due: all 31 (21 more than shown here)" in text
+    page = client.get("/my-work/", {"partnership": SLUG, "rule": "action_point_due"})
+    assert page.context["work"].groups[0].total == 31
+    assert len(page.context["work"].items) == 25
+    assert "Page 1 of 2" in _text(page)
+    last = client.get("/my-work/", {"partnership": SLUG, "rule": "action_point_due", "page": 2})
+    assert len(last.context["work"].items) == 6
+    assert {i.rule for i in last.context["work"].items} == {"action_point_due"}
 
 
 def test_the_reminders_page_reads_a_fixed_number_of_queries(demo, login):

@@ -197,7 +197,7 @@ def _count(**kwargs) -> int:
     return len(data_queries(captured))
 
 
-def test_what_needs_attention_is_read_in_seven_queries_whatever_the_amount(demo):
+def test_what_needs_attention_is_read_in_nine_queries_whatever_the_amount(demo):
     ids = [demo.partnership.pk]
     before = _count(partnership_ids=ids)
     consultation = demo.point.consultation
@@ -214,4 +214,25 @@ def test_what_needs_attention_is_read_in_seven_queries_whatever_the_amount(demo)
             status=ReportVersion.Status.FAILED,
         )
     other = factories.PartnershipFactory()
-    assert _count(partnership_ids=[*ids, other.pk]) == before == 7
+    assert _count(partnership_ids=[*ids, other.pk]) == before == 9
+
+
+def test_who_an_item_is_for_is_read_in_sql_as_the_rules_say(demo):
+    """What the queries select for a user is what :func:`selectors.for_user` keeps of
+    everything, for each of the demo's members (a responsible member who may no longer act
+    leaves the item to every member whose role may)."""
+    point = consultation_factories.ActionPointFactory(
+        consultation=demo.point.consultation, due_date=dt.date(2020, 1, 3)
+    )
+    point.assignee = demo.auditor  # an auditor may not act on it
+    point.save(update_fields=["assignee"])
+    ids = [demo.partnership.pk]
+    everything = selectors.attention_items(partnership_ids=ids)
+    roles = selectors.roles_by_partnership(partnership_ids=ids)
+    for user in (demo.desk, demo.geneva, demo.auditor):
+        expected = selectors.for_user(everything, user_id=user.pk, roles=roles)
+        found = selectors.attention_found(partnership_ids=ids, user_id=user.pk).items
+        assert [i.key for i in found] == [i.key for i in expected], user
+    assert f"action_point_due:{point.pk}" in {
+        i.key for i in selectors.attention_found(partnership_ids=ids, user_id=demo.desk.pk).items
+    }

@@ -61,9 +61,9 @@ def _fill(partnership, user, n: int) -> None:
 
 
 PINNED = {
-    # the dashboard: its funding summary, the reviews and when they are due, the data version,
-    # what needs attention (one query per kind of object its rules read)
-    "/p/denmark-iom-2018-2020/": 18,
+    # the dashboard: its funding summary (the first years, the totals), the first reviews
+    # due, the data version, what needs attention (one query per rule)
+    "/p/denmark-iom-2018-2020/": 21,
     f"{P}/": 6,  # a page of its years, and the totals of all of them
     f"{P}/lines/{{line}}/": 10,  # a page of its payments: their count, then the page
     f"{P}/exchange-rates/": 6,

@@ -1,5 +1,7 @@
 """Pinned query counts: they do not grow with the number of updates and assessments."""
 
+import re
+
 import pytest
 
 from partnership.models import Document, Membership, OverallGoal
@@ -21,9 +23,10 @@ def _fill(iom, author, per_goal):
 
 
 PINNED = {
-    # + the funding summary, + the reviews and when they are due, + the data version
-    # (core.caching), + what needs attention (one query per kind of object its rules read)
-    f"/p/{SLUG}/": 18,
+    # + the funding summary (its first years, and the totals), + the first reviews due
+    # with their count, + the data version (core.caching), + what needs attention (one
+    # query per rule, the first ten of each)
+    f"/p/{SLUG}/": 21,
     f"/p/{SLUG}/goals/": 6,  # + the retired goals
     # + action points and notes linked to the goal, + the review that fulfils it
     # + the timeline paged: its count, then the page; + the evidence list: the documents'
@@ -168,3 +171,32 @@ def test_the_risk_list_shows_the_latest_assessments_and_links_to_the_whole_histo
     assert "Response of day 3" in page
     assert "Response of day 2" not in page
     assert "The whole history of risk 1: 7 assessments" in page
+
+
+def test_the_dashboard_reads_the_same_rows_with_ten_times_as_much(desk, login, iom):
+    """Its cards show the first six years of the budget (the totals of them all), the
+    first six reviews due (with how many), the first ten of each rule of what needs
+    attention: twelve more years, reviews and overdue reviews, then seventy-two, cost the
+    dashboard the same queries and rows."""
+    from funding.models import BudgetLine
+    from tests.reviews import factories as review_factories
+
+    added = []
+
+    def add(n):
+        for _ in range(n):
+            year = 2030 + len(added)
+            BudgetLine.objects.create(partnership=iom, year=year, component="core", amount=1)
+            review_factories.ReviewFactory(partnership=iom, due_date=f"{year}-06-01")
+            review_factories.ReviewFactory(partnership=iom, due_date="2019-01-01")
+            added.append(year)
+
+    client = login(desk)
+    add(12)
+    few = cost_get(client, f"/p/{SLUG}/")
+    add(60)
+    many = cost_get(client, f"/p/{SLUG}/")
+    assert few == many, (few, many)
+    page = client.get(f"/p/{SLUG}/").content.decode()
+    assert "The total includes 69 more years, on the funding page." in page  # 3 + 72 - 6
+    assert "All 144 reviews" in page, re.findall(r"All \d+ reviews?", page)

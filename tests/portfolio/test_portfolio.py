@@ -15,13 +15,15 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from attention import selectors as attention_selectors
 from consultations import seed as consultation_seed
 from funding.models import BudgetLine
 from partnership import services as partnership_services
 from partnership.models import Membership
 from reviews import seed as review_seed
 from tests import factories
-from tests.queries import count_get
+from tests.queries import cost_get, count_get
+from tests.reviews import factories as review_factories
 
 PAGE = "/portfolio/"
 API = "/api/v1/portfolio/"
@@ -66,11 +68,9 @@ def test_a_portfolio_administrator_sees_every_partnership_with_its_figures(
     assert set(rows) == {"denmark-iom-2018-2020", "denmark-wfp-2021-2023"}
     iom = rows["denmark-iom-2018-2020"]
     assert iom.role is None
-    assert [(y.year, y.planned, y.committed, y.disbursed) for y in iom.years] == [
-        (2018, Decimal(25_000_000), Decimal(25_000_000), Decimal(0)),
-        (2019, Decimal(25_000_000), Decimal(0), Decimal(0)),
-        (2020, Decimal(25_000_000), Decimal(0), Decimal(0)),
-    ]
+    assert (iom.planned, iom.committed, iom.disbursed) == (
+        Decimal(75_000_000), Decimal(25_000_000), Decimal(0),
+    )  # fmt: skip
     assert {v: n for v, _, n in iom.goal_counts} == {
         "not_started": 8, "on_track": 0, "at_risk": 0, "off_track": 0, "achieved": 1,
     }  # fmt: skip
@@ -79,11 +79,12 @@ def test_a_portfolio_administrator_sees_every_partnership_with_its_figures(
     assert (iom.next_review.title, iom.next_review.due_date) == (
         "Mid-term review of the strategy", dt.date(2019, 11, 30),
     )  # fmt: skip
-    overdue = {item.rule for item in iom.overdue}
-    assert "review_due" in overdue
-    assert "indicative_after_finance_act" in overdue
+    # The five most urgent of what is overdue, and how many more there are.
+    assert len(iom.overdue) == 5
+    assert "indicative_after_finance_act" in {item.rule for item in iom.overdue}
+    assert iom.overdue_more == iom.overdue_count - 5 > 0
     wfp = rows["denmark-wfp-2021-2023"]
-    assert [y.planned for y in wfp.years] == [Decimal(10_000_000), Decimal(0), Decimal(0)]
+    assert wfp.planned == Decimal(10_000_000)
     years = response.context["portfolio"].years
     assert [(y.year, y.planned) for y in years.years] == [
         (2018, Decimal(25_000_000)), (2019, Decimal(25_000_000)), (2020, Decimal(25_000_000)),
@@ -96,6 +97,7 @@ def test_a_portfolio_administrator_sees_every_partnership_with_its_figures(
     assert 'role="img"' in svg
     assert "2021: planned 10.0, committed 0.0, disbursed 0.0" in svg
     assert "Per year (DKK), 2 partnerships" in page
+    assert f'and {iom.overdue_more} more: <a href="/p/denmark-iom-2018-2020/">' in page
     assert "Mid-term review of the strategy</a>, due 30 Nov 2019" in page
     assert "New partnership" in page
 
@@ -120,7 +122,7 @@ def test_the_portfolio_is_filtered_by_organisation_status_and_year(
     in_2019 = client.get(PAGE, {"year": "2019"})
     rows = _rows(in_2019)
     assert list(rows) == ["denmark-iom-2018-2020"]
-    assert [y.year for y in rows["denmark-iom-2018-2020"].years] == [2019]
+    assert rows["denmark-iom-2018-2020"].planned == Decimal(25_000_000)  # 2019's alone
     assert [y.year for y in in_2019.context["portfolio"].years.years] == [2019]
     wrong = client.get(PAGE, {"year": "1900", "organisation": "UNHCR"})
     assert wrong.status_code == 400
@@ -168,7 +170,7 @@ def test_the_page_makes_the_same_number_of_queries_for_2_and_22_partnerships(
         BudgetLine.objects.create(
             partnership=partnership, year=2021, component="core", amount=Decimal(n + 1)
         )
-    assert (two, count_get(client, PAGE)) == (18, 18)
+    assert (two, count_get(client, PAGE)) == (17, 17)
 
 
 def test_the_api_answers_the_portfolio_as_json(portfolio_admin, auditor, api_login, portfolio):
@@ -187,7 +189,13 @@ def test_the_api_answers_the_portfolio_as_json(portfolio_admin, auditor, api_log
     assert iom["risks"] == {"high": 1, "medium": 0, "low": 1, "not_assessed": 2}
     assert iom["next_consultation"]["year"] == 2019
     assert iom["next_review"]["due_date"] == "2019-11-30"
-    assert "review_due" in {item["rule"] for item in iom["overdue"]}
+    every = [
+        item
+        for item in attention_selectors.attention_items(partnership_ids=[portfolio["iom"].pk])
+        if item.overdue
+    ]
+    assert iom["overdue_count"] == len(every) > 5
+    assert [item["object_id"] for item in iom["overdue"]] == [item.object_id for item in every[:5]]
     mine = api_login(auditor).get(API).json()
     assert [(row["slug"], row["role"]) for row in mine["results"]] == [
         ("denmark-iom-2018-2020", "auditor")
@@ -198,3 +206,42 @@ def test_the_api_answers_the_portfolio_as_json(portfolio_admin, auditor, api_log
     refused = api_login(portfolio_admin).get(API, {"year": "1900"})
     assert refused.status_code == 400
     assert "year" in refused.json()
+
+
+def test_the_page_reads_the_same_rows_for_5_and_35_partnerships(
+    portfolio_admin, login, portfolio, monkeypatch
+):
+    """Two partnerships a page, each with seven overdue reviews (five shown): thirty more
+    partnerships cost the page the same queries and rows, and the budget per year is
+    still of them all."""
+    from portfolio import views
+
+    monkeypatch.setattr(views, "PARTNERSHIPS_PER_PAGE", 2)
+
+    def add(n):
+        for _ in range(n):
+            partnership = factories.PartnershipFactory(organisation=portfolio["iom"].organisation)
+            factories.GoalFactory(partnership=partnership)
+            factories.RiskFactory(partnership=partnership)
+            BudgetLine.objects.create(
+                partnership=partnership, year=2021, component="core", amount=Decimal(1)
+            )
+            for _ in range(7):
+                review_factories.ReviewFactory(
+                    partnership=partnership, due_date=dt.date(2019, 6, 1)
+                )
+
+    client = login(portfolio_admin)
+    add(3)
+    few = cost_get(client, PAGE)
+    add(30)
+    many = cost_get(client, PAGE)
+    assert few == many, (few, many)
+    response = client.get(PAGE)
+    (_first, second) = response.context["portfolio"].partnerships
+    assert (len(second.overdue), second.overdue_count) == (5, 7)
+    years = {y.year: y for y in response.context["portfolio"].years.years}
+    assert years[2021].planned == Decimal(10_000_000) + 33
+    page = response.content.decode()
+    assert "35 partnerships." in page
+    assert "Page 1 of 18" in page
