@@ -541,6 +541,16 @@ class Dossier(models.Model):
         verbose_name=_("requested by"),
     )
     requested_at = models.DateTimeField(auto_now_add=True, verbose_name=_("requested at"))
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_(
+            "The language its tables and manifest are written in: the one chosen when it "
+            "was asked for."
+        ),
+        verbose_name=_("language"),
+    )
     attempts = models.PositiveSmallIntegerField(
         default=0, help_text=_("Builds started."), verbose_name=_("attempts")
     )
