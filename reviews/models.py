@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.access import Capability
@@ -315,7 +316,7 @@ class ReportVersion(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RENDERING = "rendering", _("Rendering")
-        DONE = "done", _("Done")
+        DONE = "done", pgettext_lazy("a report version's status", "Done")
         FAILED = "failed", _("Failed")
 
     review = models.ForeignKey(
@@ -495,7 +496,7 @@ class Dossier(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         BUILDING = "building", _("Building")
-        DONE = "done", _("Done")
+        DONE = "done", pgettext_lazy("a dossier's status", "Done")
         FAILED = "failed", _("Failed")
 
     partnership = models.ForeignKey(
