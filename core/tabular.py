@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 # How many problems a refusal lists; the rest are counted ("… and 950 more").
 MAX_LISTED = 50
@@ -63,7 +65,10 @@ def _megabytes(size: int) -> str:
 def size_problem(size: int, limits: Limits) -> str | None:
     """What is wrong with a file of ``size`` bytes, for a form to say before reading it."""
     if size > limits.max_bytes:
-        return f"The file is {_megabytes(size)}; the limit is {_megabytes(limits.max_bytes)}."
+        return _("The file is %(size)s; the limit is %(limit)s.") % {
+            "size": _megabytes(size),
+            "limit": _megabytes(limits.max_bytes),
+        }
     return None
 
 
@@ -91,12 +96,16 @@ def _checked(rows: Iterator[list[Any]], limits: Limits) -> Iterator[list[str]]:
     for number, cells in enumerate(rows, start=1):
         if number > limits.max_rows:
             raise TableRefusedError(
-                f"The file has more than {limits.max_rows:,} rows; split it, or import "
-                "only the rows that are new."
+                _(
+                    "The file has more than %(rows)s rows; split it, or import only the rows "
+                    "that are new."
+                )
+                % {"rows": number_format(limits.max_rows, force_grouping=True)}
             )
         if len(cells) > limits.max_columns:
             raise TableRefusedError(
-                f"The row has more than {limits.max_columns} columns.", row=number
+                _("The row has more than %(columns)s columns.") % {"columns": limits.max_columns},
+                row=number,
             )
         texts = [_text(value) for value in cells]
         for column, text in enumerate(texts, start=1):

@@ -114,7 +114,10 @@ def budget_line_create(
     Finance Act that approved it, as a strategy's budget table states it."""
     if BudgetLine.objects.filter(partnership=partnership, year=year, component=component).exists():
         raise ValidationError(
-            {"component": f"The budget already has a {year} line for this component."}
+            {
+                "component": _("The budget already has a %(year)s line for this component.")
+                % {"year": year}
+            }
         )
     line = BudgetLine(
         partnership=partnership,
@@ -150,7 +153,10 @@ def budget_year_commit(
     except ValidationError as error:
         errors.update(error.message_dict)
     if year not in partnership.years:
-        errors["year"] = [f"The agreement runs {partnership.years[0]}–{partnership.years[-1]}."]
+        errors["year"] = [
+            _("The agreement runs %(first)s–%(last)s.")
+            % {"first": partnership.years[0], "last": partnership.years[-1]}
+        ]
     _raise(errors)
     lines = list(
         BudgetLine.objects.select_for_update(of=("self",))
@@ -259,7 +265,7 @@ def disbursement_create(
         if used.stale and not accept_stale_rate:
             errors["accept_stale_rate"] = [used.warning]
     if debited_dkk is not None and debited_dkk <= 0:
-        errors["debited_dkk"] = ["Give the positive amount debited, or leave it empty."]
+        errors["debited_dkk"] = [_("Give the positive amount debited, or leave it empty.")]
     amount_dkk = to_dkk(amount, rate)
     booked = amount_dkk if debited_dkk is None else debited_dkk
     # Read after the lock, in a query of its own: it sees a payment made a moment before.
@@ -267,13 +273,25 @@ def disbursement_create(
     if kind == Disbursement.Kind.PAYMENT:
         if booked > totals.left:
             errors["amount"] = [
-                f"This payment (DKK {booked:,.2f}) would take {line.label} past its amount of "
-                f"DKK {line.amount:,.2f}: DKK {totals.left:,.2f} is left."
+                _(
+                    "This payment (%(booked)s) would take %(line)s past its amount of "
+                    "%(amount)s: %(left)s is left."
+                )
+                % {
+                    "booked": formatting.money(booked, "DKK", 2),
+                    "line": line.label,
+                    "amount": formatting.money(line.amount, "DKK", 2),
+                    "left": formatting.money(totals.left, "DKK", 2),
+                }
             ]
     elif booked > totals.disbursed:
         errors["amount"] = [
-            f"The refund (DKK {booked:,.2f}) is more than the DKK {totals.disbursed:,.2f} paid "
-            f"on {line.label}."
+            _("The refund (%(booked)s) is more than the %(paid)s paid on %(line)s.")
+            % {
+                "booked": formatting.money(booked, "DKK", 2),
+                "paid": formatting.money(totals.disbursed, "DKK", 2),
+                "line": line.label,
+            }
         ]
     _raise(errors)
     disbursement = Disbursement(
@@ -578,20 +596,24 @@ def _allocation_checks(
     errors: dict[str, list[str]] = {}
     code = (country or "").strip().upper()
     if len(code) != 2 or not code.isascii() or not code.isalpha():
-        errors["country"] = ["Give the ISO 3166 alpha-2 code, e.g. NE for Niger."]
+        errors["country"] = [_("Give the ISO 3166 alpha-2 code, e.g. NE for Niger.")]
     else:
         why_not = dac.refusal(code, line.year)
         if why_not:
             errors["country"] = [why_not]
     if amount is None or amount <= 0:
-        errors["amount"] = ["Give a positive amount."]
+        errors["amount"] = [_("Give a positive amount.")]
     else:
         others = line.allocations.exclude(pk=exclude.pk) if exclude else line.allocations.all()
         allocated = others.aggregate(total=Sum("amount"))["total"] or Decimal(0)
         if allocated + amount > line.amount:
             errors["amount"] = [
-                f"Allocations would exceed {line.label} (DKK {line.amount:,.2f}): "
-                f"DKK {line.amount - allocated:,.2f} is not yet allocated."
+                _("Allocations would exceed %(line)s (%(amount)s): %(left)s is not yet allocated.")
+                % {
+                    "line": line.label,
+                    "amount": formatting.money(line.amount, "DKK", 2),
+                    "left": formatting.money(line.amount - allocated, "DKK", 2),
+                }
             ]
     _raise(errors)
     return code

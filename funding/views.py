@@ -242,7 +242,7 @@ def budget_year_commit(request: HttpRequest, slug: str, year: int) -> HttpRespon
     )
     lines = selectors.lines_to_commit(partnership=partnership, year=year)
     if not lines and year not in partnership.years:
-        raise Http404("No such year of the agreement.")
+        raise Http404(_("No such year of the agreement."))
     form = BudgetYearCommitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -861,7 +861,7 @@ def export(request: HttpRequest, slug: str, table: str, fmt: str) -> HttpRespons
         user=request.user, capability=Capability.DOWNLOAD, slug=slug
     )
     if table not in TABLES or fmt not in CONTENT_TYPES:
-        raise Http404("No such export.")
+        raise Http404(_("No such export."))
     data = TABLES[table](partnership)
     content = exports.to_csv(data) if fmt == "csv" else exports.to_xlsx(data)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
