@@ -284,3 +284,17 @@ def test_the_digest_preference_answers_options(demo, api_login):
     response = api_login(demo.geneva).options("/api/v1/my-work/digest/")
     assert response.status_code == 200
     assert set(response.json()["actions"]["PUT"]) == {"frequency", "time", "weekday"}
+
+
+def test_a_refusal_for_the_role_is_said_in_the_readers_language(demo, api_login):
+    line = demo.lines.get(year=2020, component="core")
+    forbidden = api_login(demo.geneva).post(
+        f"/api/v1/budget-lines/{line.pk}/assign/",
+        {"assignee": "geneva"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="da",
+    )
+    assert forbidden.status_code == 403
+    assert forbidden.json() == {
+        "detail": "Din rolle i dette partnerskab giver ikke adgang til dette."
+    }
