@@ -136,7 +136,7 @@ def authenticator_confirm(*, by: Any, device: TOTPDevice, code: str) -> list[str
             codes = _recovery_codes_replace(user=by)
     # Outside the transaction: a refused code's throttling count must be kept.
     if not confirmed:
-        message = "That code is not right. Enter the 6 digits the app shows now."
+        message = _("That code is not right. Enter the 6 digits the app shows now.")
         raise ValidationError({"code": ValidationError(message, code="wrong")})
     return codes
 

@@ -131,7 +131,7 @@ def _csv_rows(content: bytes) -> Iterator[list[str]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise TableRefusedError(
-            "The file is not UTF-8 text: save it as CSV UTF-8 and try again."
+            _("The file is not UTF-8 text: save it as CSV UTF-8 and try again.")
         ) from exc
     reader = csv.reader(io.StringIO(text, newline=""))
     number = 0
@@ -144,14 +144,14 @@ def _csv_rows(content: bytes) -> Iterator[list[str]]:
             # A field past the csv module's own limit (128 KB), a NUL byte, a stray quote:
             # the row after the last one read is where it stands.
             raise TableRefusedError(
-                f"this row cannot be read as CSV ({exc}).", row=number + 1
+                _("this row cannot be read as CSV (%(error)s).") % {"error": exc}, row=number + 1
             ) from exc
         number += 1
         yield row
 
 
 def _xlsx_rows(content: bytes, limits: Limits) -> Iterator[tuple[Any, ...]]:
-    unreadable = "This is not a readable XLSX file."
+    unreadable = _("This is not a readable XLSX file.")
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as package:
             inflated = sum(entry.file_size for entry in package.infolist())
@@ -159,8 +159,11 @@ def _xlsx_rows(content: bytes, limits: Limits) -> Iterator[tuple[Any, ...]]:
         raise TableRefusedError(unreadable) from exc
     if inflated > limits.max_uncompressed_bytes:
         raise TableRefusedError(
-            f"The XLSX file unpacks to {_megabytes(inflated)}; the limit is "
-            f"{_megabytes(limits.max_uncompressed_bytes)}. Save it as CSV, or split it."
+            _(
+                "The XLSX file unpacks to %(size)s; the limit is %(limit)s. "
+                "Save it as CSV, or split it."
+            )
+            % {"size": _megabytes(inflated), "limit": _megabytes(limits.max_uncompressed_bytes)}
         )
     try:
         workbook = _first_sheet_of(content)

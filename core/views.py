@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from . import access
 
@@ -41,7 +42,7 @@ def form_status(*forms: Any) -> int:
 
 def saved_message(changes: dict) -> str:
     """What an edit page says once the record's update service has run."""
-    return "Saved." if changes else "Nothing was changed."
+    return gettext("Saved.") if changes else gettext("Nothing was changed.")
 
 
 def confirm_page(

@@ -372,15 +372,15 @@ def refusal_to_issue(*, final: ReportVersion | None, version: ReportVersion | No
     report is issued from a rendered draft only. "" if nothing stands in the way."""
     if final is not None:
         if final.is_issued:
-            return (
-                f"This review was issued with version {final.number}: its report no longer changes."
-            )
-        return (
-            f"Version {final.number} is being rendered as the issued report: "
-            "no further version is rendered."
-        )
+            return _(
+                "This review was issued with version %(number)s: its report no longer changes."
+            ) % {"number": final.number}
+        return _(
+            "Version %(number)s is being rendered as the issued report: no further version is "
+            "rendered."
+        ) % {"number": final.number}
     if version is not None and version.status != ReportVersion.Status.DONE:
-        return "Only a rendered draft can be issued."
+        return _("Only a rendered draft can be issued.")
     return ""
 
 

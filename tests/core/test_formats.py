@@ -14,6 +14,7 @@ from django.utils import translation
 from consultations.models import ActionPoint
 from core import formatting
 from core.forms import LocalDecimalField
+from core.views import saved_message
 from reviews.models import Dossier, ReportVersion
 
 
@@ -117,3 +118,8 @@ def test_a_finished_report_a_built_dossier_and_a_done_action_point_each_have_the
         assert ActionPoint(status="done").get_status_display() == "Udført"
     with translation.override("en-gb"):
         assert ActionPoint(status="done").get_status_display() == "Done"
+
+
+def test_an_edit_page_says_saved_or_nothing_changed_in_the_readers_language():
+    with translation.override("da"):
+        assert (saved_message({"title": "x"}), saved_message({})) == ("Gemt.", "Intet blev ændret.")
