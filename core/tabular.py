@@ -47,7 +47,11 @@ class TableRefusedError(ValidationError):
     def __init__(self, reason: str, *, row: int | None = None) -> None:
         self.reason = reason
         self.row = row
-        message = f"Row {row}: {reason}" if row is not None else reason
+        message = (
+            _("Row %(row)s: %(reason)s") % {"row": row, "reason": reason}
+            if row is not None
+            else reason
+        )
         super().__init__({"file": [message]})
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
@@ -146,7 +147,7 @@ def budget_year_commit(
     reference = (finance_act_reference or "").strip()
     if not reference:
         errors["finance_act_reference"] = [
-            "Give the Finance Act under which Parliament approved the year's money."
+            _("Give the Finance Act under which Parliament approved the year's money.")
         ]
     try:
         reason = clean_reason(reason)
@@ -255,7 +256,7 @@ def disbursement_create(
         rate = Decimal(1)
         if debited_dkk is not None and debited_dkk != amount:
             errors["debited_dkk"] = [
-                "A payment in DKK is debited as it is: leave the amount debited empty."
+                _("A payment in DKK is debited as it is: leave the amount debited empty.")
             ]
     else:
         used = selectors.rate_used(
@@ -437,8 +438,16 @@ def exchange_rates_import_csv(
         if key in existing:
             if existing[key] != rate.rate:
                 errors.append(
-                    f"Row {number}, rate: {rate.currency} on {rate.date} is already "
-                    f"recorded as {existing[key]}."
+                    _(
+                        "Row %(row)s, rate: %(currency)s on %(date)s is already recorded as "
+                        "%(rate)s."
+                    )
+                    % {
+                        "row": number,
+                        "currency": rate.currency,
+                        "date": rate.date,
+                        "rate": number_format(existing[key]),
+                    }
                 )
             skipped += 1
             continue
@@ -466,7 +475,11 @@ def _rate_of_row(
         rate.full_clean(exclude=["partnership", "created_by"], validate_unique=False)
     except ValidationError as error:
         for field, messages in error.message_dict.items():
-            errors.extend(f"Row {number}, {field}: {message}" for message in messages)
+            errors.extend(
+                _("Row %(row)s, %(column)s: %(reason)s")
+                % {"row": number, "column": field, "reason": message}
+                for message in messages
+            )
         return None
     return rate
 
@@ -515,7 +528,7 @@ def _shown(text: str, limit: int = 40) -> str:
 def _not_negative(**amounts: Decimal | None) -> None:
     _raise(
         {
-            name: ["Give an amount of zero or more."]
+            name: [_("Give an amount of zero or more.")]
             for name, value in amounts.items()
             if value is not None and value < 0
         }
@@ -788,7 +801,7 @@ def voluntary_contributions_import(
     parsed = annex.parse(*annex.read_rows(content=content))
     errors = list(parsed.errors)
     if not errors and not parsed.contributions and not parsed.subtotals:
-        errors.append(RowError(2, "file", "The file has no rows to import."))
+        errors.append(RowError(2, "file", _("The file has no rows to import.")))
     new_contributions = _new_contributions(partnership, parsed.contributions, errors)
     new_subtotals = _new_subtotals(partnership, parsed.subtotals, errors)
     if errors:
@@ -846,7 +859,9 @@ def _new_contributions(
         if key in seen:
             errors.append(
                 RowError(
-                    row["source_row"], str(row["year"]), f"{what} is already on row {seen[key]}."
+                    row["source_row"],
+                    str(row["year"]),
+                    _("%(what)s is already on row %(row)s.") % {"what": what, "row": seen[key]},
                 )
             )
             continue
@@ -858,7 +873,12 @@ def _new_contributions(
                 RowError(
                     row["source_row"],
                     str(row["year"]),
-                    f"{what} is already recorded as {stored[key]:,.0f}, not {row['amount']:,.0f}.",
+                    _("%(what)s is already recorded as %(stored)s, not %(amount)s.")
+                    % {
+                        "what": what,
+                        "stored": formatting.amount(stored[key], 0),
+                        "amount": formatting.amount(row["amount"], 0),
+                    },
                 )
             )
     return new
@@ -889,8 +909,12 @@ def _new_subtotals(
                 RowError(
                     row["source_row"],
                     str(row["year"] or "Total"),
-                    f"{row['name']} is already recorded as {stored[key]:,.0f}, "
-                    f"not {row['amount']:,.0f}.",
+                    _("%(what)s is already recorded as %(stored)s, not %(amount)s.")
+                    % {
+                        "what": row["name"],
+                        "stored": formatting.amount(stored[key], 0),
+                        "amount": formatting.amount(row["amount"], 0),
+                    },
                 )
             )
     return new
