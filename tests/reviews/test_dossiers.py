@@ -329,6 +329,7 @@ def test_a_dossier_asked_for_in_danish_is_built_in_danish(issued, auditor, login
     assert log[1][-1] == "Side"
     history = _danish_csv(content, "change-history.csv")
     assert ("Organisation", "Navn") in {(row[2], row[5]) for row in history[1:]}  # its field
+    assert any(row[4] == "oprettet" for row in history[1:])
 
 
 def test_the_api_keeps_the_language_a_dossier_was_asked_in(issued, auditor, api_login):
