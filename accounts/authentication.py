@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from . import services
@@ -17,12 +18,12 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             return None
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(
-                "Give the token after 'Bearer', and nothing else."
+                _("Give the token after 'Bearer', and nothing else.")
             )
         try:
             raw = header[1].decode("ascii")
         except UnicodeDecodeError as exc:
-            raise exceptions.AuthenticationFailed("The token is not valid.") from exc
+            raise exceptions.AuthenticationFailed(_("The token is not valid.")) from exc
         token = (
             ApiToken.objects.active()
             .select_related("user")
@@ -30,7 +31,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             .first()
         )
         if token is None or not token.user.is_active:
-            raise exceptions.AuthenticationFailed("The token is not valid or has been revoked.")
+            raise exceptions.AuthenticationFailed(_("The token is not valid or has been revoked."))
         services.api_token_touch(token=token)
         return token.user, token
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -135,7 +136,7 @@ def authenticator_confirm(*, by: Any, device: TOTPDevice, code: str) -> list[str
             codes = _recovery_codes_replace(user=by)
     # Outside the transaction: a refused code's throttling count must be kept.
     if not confirmed:
-        message = "That code is not right. Enter the 6 digits the app shows now."
+        message = _("That code is not right. Enter the 6 digits the app shows now.")
         raise ValidationError({"code": ValidationError(message, code="wrong")})
     return codes
 
@@ -172,7 +173,10 @@ def second_factor_verify(*, by: Any, code: str) -> Device:
     if not allowed:
         wait = (details or {}).get("locked_until")
         seconds = max(1, math.ceil((wait - timezone.now()).total_seconds())) if wait else 1
-        unit = "second" if seconds == 1 else "seconds"
-        message = f"Too many wrong codes: wait {seconds} {unit}, then try again."
+        message = ngettext(
+            "Too many wrong codes: wait %(seconds)s second, then try again.",
+            "Too many wrong codes: wait %(seconds)s seconds, then try again.",
+            seconds,
+        ) % {"seconds": seconds}
         raise ValidationError({"code": ValidationError(message, code="throttled")})
     raise ValidationError({"code": ValidationError(WRONG_CODE, code="wrong")})

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language
@@ -192,10 +193,13 @@ def signin_code(request: HttpRequest) -> HttpResponse:
 
 def _recovery_code_used(request: HttpRequest, user: Any) -> None:
     left = selectors.recovery_codes_left(user)
-    text = (
-        "You signed in with a recovery code; it no longer works. "
-        f"{left} of {services.RECOVERY_CODE_COUNT} recovery codes left."
-    )
+    text = ngettext(
+        "You signed in with a recovery code; it no longer works. %(left)s of %(count)s "
+        "recovery code left.",
+        "You signed in with a recovery code; it no longer works. %(left)s of %(count)s "
+        "recovery codes left.",
+        services.RECOVERY_CODE_COUNT,
+    ) % {"left": left, "count": services.RECOVERY_CODE_COUNT}
     if left <= 3:
         text += " Make new ones on the Security page."
     messages.warning(request, text)

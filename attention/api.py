@@ -131,7 +131,7 @@ class ReminderViewSet(CachedListMixin, PartnershipScopedViewSet):
             selected = list(partnerships.values_list("pk", flat=True))
         readable = [pk for pk in selected if core_access.can(user, pk, Capability.VIEW_HISTORY)]
         if selected and not readable:
-            raise exceptions.PermissionDenied("Your role does not allow reading the reminders.")
+            raise exceptions.PermissionDenied(_("Your role does not allow reading the reminders."))
         return self.access.base().filter(partnership_id__in=readable)
 
 

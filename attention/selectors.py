@@ -33,16 +33,16 @@ from . import rules
 from .models import Reminder
 
 # The rules, in the order a reader meets them, each with what it is about in words.
-RULES: dict[str, str] = {
-    "review_due": "Reviews due",
-    "action_point_due": "Action points due",
-    "consultation_unprepared": "Consultations to prepare",
-    "indicative_after_finance_act": "Budget lines still indicative after the Finance Act",
-    "committed_unpaid": "Committed budget lines with nothing paid",
-    "note_waiting_for_clearing": "Notes waiting to be cleared",
-    "goal_update_stale": "Goals whose update is old",
-    "goal_not_started_after_review": "Goals not started after a review",
-    "report_render_failed": "Report renders that failed",
+RULES: dict[str, Any] = {
+    "review_due": _("Reviews due"),
+    "action_point_due": _("Action points due"),
+    "consultation_unprepared": _("Consultations to prepare"),
+    "indicative_after_finance_act": _("Budget lines still indicative after the Finance Act"),
+    "committed_unpaid": _("Committed budget lines with nothing paid"),
+    "note_waiting_for_clearing": _("Notes waiting to be cleared"),
+    "goal_update_stale": _("Goals whose update is old"),
+    "goal_not_started_after_review": _("Goals not started after a review"),
+    "report_render_failed": _("Report renders that failed"),
 }
 RULE_ORDER = {name: index for index, name in enumerate(RULES)}
 
@@ -74,7 +74,7 @@ class Item:
 
     @property
     def rule_label(self) -> str:
-        return RULES[self.rule]
+        return str(RULES[self.rule])
 
     @property
     def assignee_name(self) -> str | None:
@@ -359,7 +359,7 @@ def _goal_item(rule: str) -> Callable[[Any, dt.date, rules.Limits], Item | None]
         return _finding_item(
             finding,
             rule=rule,
-            kind=f"Overall goal {goal.number}",
+            kind=_("Overall goal %(number)s") % {"number": goal.number},
             object_id=goal.pk,
             title=goal.text,
             url=goal.get_absolute_url(),
@@ -752,7 +752,7 @@ def partnership_attention(
     for item in found.items:
         grouped[item.rule].append(item)
     return [
-        RuleGroup(rule, RULES[rule], grouped[rule], found.totals[(partnership.pk, rule)])
+        RuleGroup(rule, str(RULES[rule]), grouped[rule], found.totals[(partnership.pk, rule)])
         for rule in RULES
         if grouped[rule]
     ]

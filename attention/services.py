@@ -133,19 +133,28 @@ def digests_prepare(*, now: dt.datetime | None = None, today: dt.date | None = N
     new: list[int] = []
     if due:
         roles = selectors.roles_by_partnership(user_ids=[p.pk for p in due])
-        items = selectors.attention_items(partnership_ids=list(roles), today=today)
-        told = set(
-            Reminder.objects.filter(
-                digest__user__in=list(due),
-                digest__status=Digest.Status.SENT,
-                key__in={item.key for item in items},
-            ).values_list("digest__user_id", "key")
-        )
+        by_language: dict[str, dict[Any, str]] = {}
         for person, period in due.items():
-            theirs = selectors.for_user(items, user_id=person.pk, roles=roles)
-            digest = _record(person, period, theirs, told)
-            if digest is not None:
-                new.append(digest.pk)
+            by_language.setdefault(_language(person), {})[person] = period
+        told: set | None = None
+        for language, theirs_due in sorted(by_language.items()):
+            # The lines are the rules' words and dates: read once in each language the
+            # recipients read, and recorded as each recipient is told them.
+            with translation.override(language):
+                items = selectors.attention_items(partnership_ids=list(roles), today=today)
+                if told is None:  # the keys are the same in every language
+                    told = set(
+                        Reminder.objects.filter(
+                            digest__user__in=list(due),
+                            digest__status=Digest.Status.SENT,
+                            key__in={item.key for item in items},
+                        ).values_list("digest__user_id", "key")
+                    )
+                for person, period in theirs_due.items():
+                    theirs = selectors.for_user(items, user_id=person.pk, roles=roles)
+                    digest = _record(person, period, theirs, told)
+                    if digest is not None:
+                        new.append(digest.pk)
     to_send = [
         *Digest.objects.filter(pk__in=new, status=Digest.Status.PENDING).values_list(
             "pk", flat=True
@@ -155,6 +164,12 @@ def digests_prepare(*, now: dt.datetime | None = None, today: dt.date | None = N
     for digest_id in to_send:
         _dispatch(digest_id)
     return Prepared(recorded=len(new), to_send=to_send)
+
+
+def _language(person: Any) -> str:
+    """The language the person reads their digest in: their profile's, else the site's."""
+    profile = getattr(person, "profile", None)
+    return (profile.language if profile is not None else "") or settings.LANGUAGE_CODE
 
 
 def _record(person: Any, period: str, items: list[selectors.Item], told: set) -> Digest | None:
@@ -261,7 +276,7 @@ def digest_send(*, digest_id: int) -> str:
     now = timezone.now()
     if not _claim(digest_id, now):
         return "skipped"
-    digest = Digest.objects.select_related("user").get(pk=digest_id)
+    digest = Digest.objects.select_related("user__profile").get(pk=digest_id)
     if not digest.message_id:
         digest.message_id = make_msgid("digest", domain=_mail_domain())
         Digest.objects.filter(pk=digest_id).update(message_id=digest.message_id)
@@ -270,13 +285,8 @@ def digest_send(*, digest_id: int) -> str:
             "partnership__title", "-overdue", F("due").asc(nulls_last=True), "pk"
         )
     )
-    # In the person's language (their profile's), the site's default otherwise.
-    language = (
-        Profile.objects.filter(user_id=digest.user_id).values_list("language", flat=True).first()
-        or settings.LANGUAGE_CODE
-    )
     try:
-        with translation.override(language):
+        with translation.override(_language(digest.user)):
             message = digest_message(digest, reminders)
         message.send(fail_silently=False)
     except SEND_ERRORS as exc:

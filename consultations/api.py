@@ -184,7 +184,7 @@ class NoteViewSet(
 
     def _conflict(self, current: Note) -> Response:
         body = self.get_serializer(current).data
-        body = {"detail": "Someone else changed this note since the version you sent.", **body}
+        body = {"detail": _("Someone else changed this note since the version you sent."), **body}
         return Response(body, status=status.HTTP_409_CONFLICT)
 
     def perform_create(self, serializer):

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.access import Capability
@@ -273,7 +274,7 @@ class ActionPointQuerySet(models.QuerySet):
 class ActionPoint(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
-        DONE = "done", _("Done")
+        DONE = "done", pgettext_lazy("an action point's status", "Done")
         DROPPED = "dropped", _("Dropped")
 
     consultation = kept(Consultation, related_name="action_points", verbose_name=_("consultation"))

@@ -283,7 +283,7 @@ def agenda_item_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except ValidationError as error:
         return _agenda_changed(request, item.consultation, refused=" ".join(error.messages))
     else:
-        return _agenda_changed(request, item.consultation, done="The agenda was reordered.")
+        return _agenda_changed(request, item.consultation, done=_("The agenda was reordered."))
 
 
 @require_POST
@@ -408,10 +408,9 @@ def _note_save(request: HttpRequest, note: Note) -> HttpResponse:
 
 def _conflict_message(current: Note) -> str:
     who = current.last_edited_by or current.author
-    return (
-        f"Nothing was changed: {who.get_full_name() or who.username} changed this note "
-        "meanwhile. Here it is as it stands now."
-    )
+    return _(
+        "Nothing was changed: %(name)s changed this note meanwhile. Here it is as it stands now."
+    ) % {"name": who.get_full_name() or who.username}
 
 
 OUT_OF_DATE = _("The page was out of date: reload it and try again.")
@@ -447,7 +446,7 @@ def note_ready(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except ValidationError as error:
         return _note_stepped(request, note, refused=" ".join(error.messages), status=400)
     else:
-        return _note_stepped(request, note, done="Marked ready for clearing.")
+        return _note_stepped(request, note, done=_("Marked ready for clearing."))
 
 
 def _whole(raw: str | None) -> int | None:
@@ -521,7 +520,7 @@ def note_discard(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except ValidationError as error:
         return _note_stepped(request, note, refused=" ".join(error.messages), status=400)
     else:
-        return _note_stepped(request, note, done="The empty note was discarded.")
+        return _note_stepped(request, note, done=_("The empty note was discarded."))
 
 
 # --- Action points ----------------------------------------------------------------------

@@ -169,9 +169,9 @@ def check(user: Any, partnership_id: int, capability: Capability) -> None:
     role lacks the capability."""
     allowed = capabilities_in(user, partnership_id)
     if not allowed:
-        raise Http404("No such partnership.")
+        raise Http404(_("No such partnership."))
     if capability not in allowed:
-        raise PermissionDenied("Your role in this partnership does not allow this.")
+        raise PermissionDenied(_("Your role in this partnership does not allow this."))
 
 
 M = TypeVar("M", bound=models.Model)
@@ -234,7 +234,7 @@ class ObjectAccess(Generic[M]):
         try:
             obj = (self.visible(user) if queryset is None else queryset).get(**lookup)
         except (self.base().model.DoesNotExist, ValueError, TypeError) as exc:
-            raise Http404("Not found.") from exc
+            raise Http404(_("Not found.")) from exc
         check(user, self.partnership_id_of(obj), capability)
         return obj
 

@@ -43,7 +43,7 @@ class StrictBooleanField(forms.NullBooleanField):
 
     def clean(self, value: Any) -> Any:
         if isinstance(value, str):
-            raise DjangoValidationError("Give true or false.", code="invalid")
+            raise DjangoValidationError(_("Give true or false."), code="invalid")
         return super().clean(value)
 
 

@@ -39,6 +39,7 @@ from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
+from django.utils.translation import gettext, pgettext_lazy
 
 from .formatting import money
 
@@ -53,6 +54,12 @@ _SKIPPED_FIELDS = {"id", "created_at", "updated_at", "partnership"}
 
 EMPTY = "—"
 _ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+# What the page and the exports say of each (the API keeps the machine names above).
+_ACTION_LABELS = {
+    "created": pgettext_lazy("what happened to a record", "created"),
+    "changed": pgettext_lazy("what happened to a record", "changed"),
+    "deleted": pgettext_lazy("what happened to a record", "deleted"),
+}
 _LABEL_LENGTH = 90
 
 
@@ -141,6 +148,11 @@ class HistoryEntry:
     @property
     def by(self) -> str | None:
         return self.who.name if self.who else None
+
+    @property
+    def action_label(self) -> str:
+        """ "created", "changed", "deleted" in the reader's language."""
+        return str(_ACTION_LABELS.get(self.action, self.action))
 
 
 # --- Which changes ------------------------------------------------------------------------
@@ -752,7 +764,13 @@ def export_rows(entries: Iterable[HistoryEntry]) -> Iterator[tuple[Any, ...]]:
     """One row per changed value (an entry without values is one row), as the page shows
     them: times in the site's time zone, names, amounts with their currency."""
     for entry in entries:
-        head = (entry.when, entry.by or "system", entry.kind, entry.label, entry.action)
+        head = (
+            entry.when,
+            entry.by or gettext("system"),
+            entry.kind,
+            entry.label,
+            entry.action_label,
+        )
         for change in entry.changes or [None]:
             values = (change.field, change.old, change.new) if change else ("", "", "")
             yield (*head, *values, entry.reason)

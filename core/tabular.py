@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 # How many problems a refusal lists; the rest are counted ("… and 950 more").
 MAX_LISTED = 50
@@ -45,7 +47,11 @@ class TableRefusedError(ValidationError):
     def __init__(self, reason: str, *, row: int | None = None) -> None:
         self.reason = reason
         self.row = row
-        message = f"Row {row}: {reason}" if row is not None else reason
+        message = (
+            _("Row %(row)s: %(reason)s") % {"row": row, "reason": reason}
+            if row is not None
+            else reason
+        )
         super().__init__({"file": [message]})
 
 
@@ -63,7 +69,10 @@ def _megabytes(size: int) -> str:
 def size_problem(size: int, limits: Limits) -> str | None:
     """What is wrong with a file of ``size`` bytes, for a form to say before reading it."""
     if size > limits.max_bytes:
-        return f"The file is {_megabytes(size)}; the limit is {_megabytes(limits.max_bytes)}."
+        return _("The file is %(size)s; the limit is %(limit)s.") % {
+            "size": _megabytes(size),
+            "limit": _megabytes(limits.max_bytes),
+        }
     return None
 
 
@@ -91,12 +100,16 @@ def _checked(rows: Iterator[list[Any]], limits: Limits) -> Iterator[list[str]]:
     for number, cells in enumerate(rows, start=1):
         if number > limits.max_rows:
             raise TableRefusedError(
-                f"The file has more than {limits.max_rows:,} rows; split it, or import "
-                "only the rows that are new."
+                _(
+                    "The file has more than %(rows)s rows; split it, or import only the rows "
+                    "that are new."
+                )
+                % {"rows": number_format(limits.max_rows, force_grouping=True)}
             )
         if len(cells) > limits.max_columns:
             raise TableRefusedError(
-                f"The row has more than {limits.max_columns} columns.", row=number
+                _("The row has more than %(columns)s columns.") % {"columns": limits.max_columns},
+                row=number,
             )
         texts = [_text(value) for value in cells]
         for column, text in enumerate(texts, start=1):
@@ -122,7 +135,7 @@ def _csv_rows(content: bytes) -> Iterator[list[str]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise TableRefusedError(
-            "The file is not UTF-8 text: save it as CSV UTF-8 and try again."
+            _("The file is not UTF-8 text: save it as CSV UTF-8 and try again.")
         ) from exc
     reader = csv.reader(io.StringIO(text, newline=""))
     number = 0
@@ -135,14 +148,14 @@ def _csv_rows(content: bytes) -> Iterator[list[str]]:
             # A field past the csv module's own limit (128 KB), a NUL byte, a stray quote:
             # the row after the last one read is where it stands.
             raise TableRefusedError(
-                f"this row cannot be read as CSV ({exc}).", row=number + 1
+                _("this row cannot be read as CSV (%(error)s).") % {"error": exc}, row=number + 1
             ) from exc
         number += 1
         yield row
 
 
 def _xlsx_rows(content: bytes, limits: Limits) -> Iterator[tuple[Any, ...]]:
-    unreadable = "This is not a readable XLSX file."
+    unreadable = _("This is not a readable XLSX file.")
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as package:
             inflated = sum(entry.file_size for entry in package.infolist())
@@ -150,8 +163,11 @@ def _xlsx_rows(content: bytes, limits: Limits) -> Iterator[tuple[Any, ...]]:
         raise TableRefusedError(unreadable) from exc
     if inflated > limits.max_uncompressed_bytes:
         raise TableRefusedError(
-            f"The XLSX file unpacks to {_megabytes(inflated)}; the limit is "
-            f"{_megabytes(limits.max_uncompressed_bytes)}. Save it as CSV, or split it."
+            _(
+                "The XLSX file unpacks to %(size)s; the limit is %(limit)s. "
+                "Save it as CSV, or split it."
+            )
+            % {"size": _megabytes(inflated), "limit": _megabytes(limits.max_uncompressed_bytes)}
         )
     try:
         workbook = _first_sheet_of(content)

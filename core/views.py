@@ -23,6 +23,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import access
@@ -44,7 +45,7 @@ def form_status(*forms: Any) -> int:
 
 def saved_message(changes: dict) -> str:
     """What an edit page says once the record's update service has run."""
-    return "Saved." if changes else "Nothing was changed."
+    return gettext("Saved.") if changes else gettext("Nothing was changed.")
 
 
 def import_message(request: HttpRequest, result: Any, *, added: str) -> None:

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from core import tabular
 
@@ -41,7 +42,11 @@ class RowError:
     reason: str
 
     def __str__(self) -> str:
-        return f"Row {self.row}, {self.column}: {self.reason}"
+        return gettext("Row %(row)s, %(column)s: %(reason)s") % {
+            "row": self.row,
+            "column": self.column,
+            "reason": self.reason,
+        }
 
 
 class AnnexImportError(ValidationError):
@@ -68,7 +73,7 @@ def read_rows(*, content: bytes) -> tuple[list[str], list[dict[str, str]]]:
     except tabular.TableRefusedError as refused:
         raise AnnexImportError([RowError(refused.row or 1, "file", refused.reason)]) from None
     if not values:
-        raise AnnexImportError([RowError(1, "file", "The file is empty.")])
+        raise AnnexImportError([RowError(1, "file", gettext("The file is empty."))])
     header = values[0]
     rows = []
     for cells in values[1:]:
@@ -159,21 +164,27 @@ class _DonorBreakdown:
         name = row.get("Donor (specific)", "").strip()
         level = row.get("Level", "").strip().lower()
         if not name:
-            self.parsed.errors.append(RowError(number, "Donor (specific)", "Name the donor unit."))
+            self.parsed.errors.append(
+                RowError(number, "Donor (specific)", gettext("Name the donor unit."))
+            )
             return
         if level != "total" and not (level.isascii() and level.isdigit()):
             self.parsed.errors.append(
-                RowError(number, "Level", "Give the nesting (0, 1, 2, …) or 'total'.")
+                RowError(number, "Level", gettext("Give the nesting (0, 1, 2, …) or 'total'."))
             )
             return
         try:
             total = parse_amount(row.get("Total", ""))
             percent = _parse_percent(row.get("%", ""))
         except (ValueError, InvalidOperation):
-            self.parsed.errors.append(RowError(number, "Total", "Not an amount or a percentage."))
+            self.parsed.errors.append(
+                RowError(number, "Total", gettext("Not an amount or a percentage."))
+            )
             return
         if total is None:
-            self.parsed.errors.append(RowError(number, "Total", "The breakdown needs a total."))
+            self.parsed.errors.append(
+                RowError(number, "Total", gettext("The breakdown needs a total."))
+            )
             return
         self.rows.append(
             (number, {"name": name, "level": level, "amount": total, "percent": percent})
@@ -226,7 +237,13 @@ def _amounts(
         try:
             values[column] = parse_amount(row.get(column, ""))
         except ValueError:
-            errors.append(RowError(number, column, f"{row[column]!r} is not an amount."))
+            errors.append(
+                RowError(
+                    number,
+                    column,
+                    gettext("%(value)s is not an amount.") % {"value": repr(row[column])},
+                )
+            )
     parsed.errors.extend(errors)
     if errors:
         return None
@@ -251,7 +268,9 @@ class _TopTen:
             return
         code = row.get("Project Code", "").strip()
         if not code:
-            self.parsed.errors.append(RowError(number, "Project Code", "Give the project code."))
+            self.parsed.errors.append(
+                RowError(number, "Project Code", gettext("Give the project code."))
+            )
             return
         by_year, total = amounts
         title = row.get("Project Title", "").strip()
@@ -264,7 +283,7 @@ class _TopTen:
                 self._add_total(number, row)
             elif not row["title"]:
                 self.parsed.errors.append(
-                    RowError(number, "Project Title", "Give the project's title.")
+                    RowError(number, "Project Title", gettext("Give the project's title."))
                 )
             else:
                 self._add_project(number, row, itemise=row["code"] not in listed)
@@ -332,7 +351,9 @@ class _AllProjects:
         place = row.get("Region / Country", "").strip()
         if not place:
             self.parsed.errors.append(
-                RowError(number, "Region / Country", "A subtotal row must name its region.")
+                RowError(
+                    number, "Region / Country", gettext("A subtotal row must name its region.")
+                )
             )
             return
         self.region, self.country, self.donor, self.donor_unit = place, "", "", ""
@@ -348,16 +369,18 @@ class _AllProjects:
     ) -> None:
         if not self.region:
             self.parsed.errors.append(
-                RowError(number, "Region / Country", "A project row must follow a region row.")
+                RowError(
+                    number, "Region / Country", gettext("A project row must follow a region row.")
+                )
             )
             return
         self._carry_place(row)
         code = row.get("Project Code", "").strip()
         title = row.get("Project Title", "").strip()
         for column, value, problem in (
-            ("Region / Country", self.country, "Name the country."),
-            ("Donor (specific)", self.donor_unit, "Name the donor unit."),
-            ("Project Title", title, "Give the project's title."),
+            ("Region / Country", self.country, gettext("Name the country.")),
+            ("Donor (specific)", self.donor_unit, gettext("Name the donor unit.")),
+            ("Project Title", title, gettext("Give the project's title.")),
         ):
             if not value:
                 self.parsed.errors.append(RowError(number, column, problem))
@@ -400,8 +423,10 @@ def parse(header: list[str], rows: list[dict[str, str]]) -> Parsed:
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     years = _years(header)
     if missing or not years:
-        what = ", ".join(missing) if missing else "a year column (e.g. 2013)"
-        parsed.errors.append(RowError(1, "header", f"Missing column(s): {what}."))
+        what = ", ".join(missing) if missing else gettext("a year column (e.g. 2013)")
+        parsed.errors.append(
+            RowError(1, "header", gettext("Missing column(s): %(columns)s.") % {"columns": what})
+        )
         return parsed
     breakdown = _DonorBreakdown(parsed)
     top_10 = _TopTen(parsed, years)
@@ -415,7 +440,12 @@ def parse(header: list[str], rows: list[dict[str, str]]) -> Parsed:
         if table is None:
             known = ", ".join(str(label) for _value, label in SourceTable.choices)
             parsed.errors.append(
-                RowError(number, "Table", f"{row.get('Table')!r} is not one of: {known}.")
+                RowError(
+                    number,
+                    "Table",
+                    gettext("%(value)s is not one of: %(known)s.")
+                    % {"value": repr(row.get("Table")), "known": known},
+                )
             )
             continue
         layouts[table].read(number, row)

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from decimal import ROUND_CEILING, Decimal
 
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .selectors import BudgetTotals
 
-SERIES = (("planned", "Planned"), ("committed", "Committed"), ("disbursed", "Disbursed"))
+SERIES = (("planned", _("Planned")), ("committed", _("Committed")), ("disbursed", _("Disbursed")))
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 70, 20, 34, 60
 STEP = Decimal(5_000_000)
 
 
 def _millions(value: Decimal) -> str:
-    return f"{value / Decimal(1_000_000):,.1f}"
+    """12.5 (12,5 in Danish): millions with one decimal, in the reader's format."""
+    return number_format(value / Decimal(1_000_000), decimal_pos=1, force_grouping=True)
 
 
 def _f(value: float) -> str:
@@ -75,15 +77,14 @@ def budget_chart(
             parts.append(
                 format_html(
                     '<rect class="bar bar-{}" x="{}" y="{}" width="{}" '
-                    'height="{}"><title>{} {}: DKK {} million</title></rect>',
+                    'height="{}"><title>{}</title></rect>',
                     attr,
                     _f(x0 + offset * bar_w),
                     _f(y),
                     _f(bar_w * 0.9),
                     _f(TOP + plot_h - y),
-                    year.year,
-                    label,
-                    _millions(value),
+                    _("%(year)s, %(series)s: DKK %(millions)s million")
+                    % {"year": year.year, "series": label, "millions": _millions(value)},
                 )
             )
         annual_y = y_of(year.annual_amount)
@@ -121,25 +122,36 @@ def budget_chart(
         annual_label,
     )
     description = "; ".join(
-        f"{y.year}: planned {_millions(y.planned)}, committed {_millions(y.committed)}, "
-        f"disbursed {_millions(y.disbursed)}, annual amount {_millions(y.annual_amount)}"
+        _(
+            "%(year)s: planned %(planned)s, committed %(committed)s, disbursed %(disbursed)s, "
+            "annual amount %(annual_amount)s"
+        )
+        % {
+            "year": y.year,
+            "planned": _millions(y.planned),
+            "committed": _millions(y.committed),
+            "disbursed": _millions(y.disbursed),
+            "annual_amount": _millions(y.annual_amount),
+        }
         for y in years
     )
     return format_html(
         '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{} {}-desc" '
         'xmlns="http://www.w3.org/2000/svg">'
-        '<title id="{}">Funding per year, DKK million</title>'
+        '<title id="{}">{}</title>'
         '<desc id="{}-desc">{}</desc>{}{}'
-        '<text class="axis" x="{}" y="{}">DKK million</text></svg>',
+        '<text class="axis" x="{}" y="{}">{}</text></svg>',
         WIDTH,
         HEIGHT,
         title_id,
         title_id,
         title_id,
+        _("Funding per year, DKK million"),
         title_id,
         description,
         mark_safe("".join(parts)),  # noqa: S308 - built with format_html above
         legend,
         4,
         TOP - 18,
+        _("DKK million"),
     )

@@ -13,6 +13,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import CharField, Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Coalesce, ExtractYear
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from partnership.models import Currency, Partnership
 
@@ -472,21 +475,46 @@ class RateUsed:
     @property
     def description(self) -> str:
         r = self.rate
-        age = (
-            "the value date itself"
-            if self.age_days == 0
-            else (f"{self.age_days} day{'s' if self.age_days != 1 else ''} before the value date")
+        values = {
+            "currency": r.currency,
+            "rate": number_format(r.rate),
+            "long_date": date_format(r.date),
+            "source": r.source,
+            "days": self.age_days,
+        }
+        if self.age_days == 0:
+            return (
+                _(
+                    "1 %(currency)s = %(rate)s DKK, the rate of %(long_date)s (%(source)s): "
+                    "the value date itself."
+                )
+                % values
+            )
+        return (
+            ngettext(
+                "1 %(currency)s = %(rate)s DKK, the rate of %(long_date)s (%(source)s): "
+                "%(days)s day before the value date.",
+                "1 %(currency)s = %(rate)s DKK, the rate of %(long_date)s (%(source)s): "
+                "%(days)s days before the value date.",
+                self.age_days,
+            )
+            % values
         )
-        return f"1 {r.currency} = {r.rate} DKK, the rate of {r.date:%-d %B %Y} ({r.source}): {age}."
 
     @property
     def warning(self) -> str:
         r = self.rate
-        return (
-            f"The latest {r.currency} rate on or before {self.value_date:%-d %B %Y} is of "
-            f"{r.date:%-d %B %Y}, {self.age_days} days before the value date (more than "
-            f"{self.max_age_days}). Enter a newer rate, or confirm that this is the rate to use."
-        )
+        return _(
+            "The latest %(currency)s rate on or before %(value_date)s is of %(long_date)s, "
+            "%(days)s days before the value date (more than %(max_days)s). Enter a newer rate, "
+            "or confirm that this is the rate to use."
+        ) % {
+            "currency": r.currency,
+            "value_date": date_format(self.value_date),
+            "long_date": date_format(r.date),
+            "days": self.age_days,
+            "max_days": self.max_age_days,
+        }
 
 
 def rate_used(*, partnership: Partnership, currency: str, value_date: dt.date) -> RateUsed:

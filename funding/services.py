@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
@@ -114,7 +115,10 @@ def budget_line_create(
     Finance Act that approved it, as a strategy's budget table states it."""
     if BudgetLine.objects.filter(partnership=partnership, year=year, component=component).exists():
         raise ValidationError(
-            {"component": f"The budget already has a {year} line for this component."}
+            {
+                "component": _("The budget already has a %(year)s line for this component.")
+                % {"year": year}
+            }
         )
     line = BudgetLine(
         partnership=partnership,
@@ -143,14 +147,17 @@ def budget_year_commit(
     reference = (finance_act_reference or "").strip()
     if not reference:
         errors["finance_act_reference"] = [
-            "Give the Finance Act under which Parliament approved the year's money."
+            _("Give the Finance Act under which Parliament approved the year's money.")
         ]
     try:
         reason = clean_reason(reason)
     except ValidationError as error:
         errors.update(error.message_dict)
     if year not in partnership.years:
-        errors["year"] = [f"The agreement runs {partnership.years[0]}–{partnership.years[-1]}."]
+        errors["year"] = [
+            _("The agreement runs %(first)s–%(last)s.")
+            % {"first": partnership.years[0], "last": partnership.years[-1]}
+        ]
     _raise(errors)
     lines = list(
         BudgetLine.objects.select_for_update(of=("self",))
@@ -249,7 +256,7 @@ def disbursement_create(
         rate = Decimal(1)
         if debited_dkk is not None and debited_dkk != amount:
             errors["debited_dkk"] = [
-                "A payment in DKK is debited as it is: leave the amount debited empty."
+                _("A payment in DKK is debited as it is: leave the amount debited empty.")
             ]
     else:
         used = selectors.rate_used(
@@ -259,7 +266,7 @@ def disbursement_create(
         if used.stale and not accept_stale_rate:
             errors["accept_stale_rate"] = [used.warning]
     if debited_dkk is not None and debited_dkk <= 0:
-        errors["debited_dkk"] = ["Give the positive amount debited, or leave it empty."]
+        errors["debited_dkk"] = [_("Give the positive amount debited, or leave it empty.")]
     amount_dkk = to_dkk(amount, rate)
     booked = amount_dkk if debited_dkk is None else debited_dkk
     # Read after the lock, in a query of its own: it sees a payment made a moment before.
@@ -267,13 +274,25 @@ def disbursement_create(
     if kind == Disbursement.Kind.PAYMENT:
         if booked > totals.left:
             errors["amount"] = [
-                f"This payment (DKK {booked:,.2f}) would take {line.label} past its amount of "
-                f"DKK {line.amount:,.2f}: DKK {totals.left:,.2f} is left."
+                _(
+                    "This payment (%(booked)s) would take %(line)s past its amount of "
+                    "%(amount)s: %(left)s is left."
+                )
+                % {
+                    "booked": formatting.money(booked, "DKK", 2),
+                    "line": line.label,
+                    "amount": formatting.money(line.amount, "DKK", 2),
+                    "left": formatting.money(totals.left, "DKK", 2),
+                }
             ]
     elif booked > totals.disbursed:
         errors["amount"] = [
-            f"The refund (DKK {booked:,.2f}) is more than the DKK {totals.disbursed:,.2f} paid "
-            f"on {line.label}."
+            _("The refund (%(booked)s) is more than the %(paid)s paid on %(line)s.")
+            % {
+                "booked": formatting.money(booked, "DKK", 2),
+                "paid": formatting.money(totals.disbursed, "DKK", 2),
+                "line": line.label,
+            }
         ]
     _raise(errors)
     disbursement = Disbursement(
@@ -419,8 +438,16 @@ def exchange_rates_import_csv(
         if key in existing:
             if existing[key] != rate.rate:
                 errors.append(
-                    f"Row {number}, rate: {rate.currency} on {rate.date} is already "
-                    f"recorded as {existing[key]}."
+                    _(
+                        "Row %(row)s, rate: %(currency)s on %(date)s is already recorded as "
+                        "%(rate)s."
+                    )
+                    % {
+                        "row": number,
+                        "currency": rate.currency,
+                        "date": rate.date,
+                        "rate": number_format(existing[key]),
+                    }
                 )
             skipped += 1
             continue
@@ -448,7 +475,11 @@ def _rate_of_row(
         rate.full_clean(exclude=["partnership", "created_by"], validate_unique=False)
     except ValidationError as error:
         for field, messages in error.message_dict.items():
-            errors.extend(f"Row {number}, {field}: {message}" for message in messages)
+            errors.extend(
+                _("Row %(row)s, %(column)s: %(reason)s")
+                % {"row": number, "column": field, "reason": message}
+                for message in messages
+            )
         return None
     return rate
 
@@ -497,7 +528,7 @@ def _shown(text: str, limit: int = 40) -> str:
 def _not_negative(**amounts: Decimal | None) -> None:
     _raise(
         {
-            name: ["Give an amount of zero or more."]
+            name: [_("Give an amount of zero or more.")]
             for name, value in amounts.items()
             if value is not None and value < 0
         }
@@ -578,20 +609,24 @@ def _allocation_checks(
     errors: dict[str, list[str]] = {}
     code = (country or "").strip().upper()
     if len(code) != 2 or not code.isascii() or not code.isalpha():
-        errors["country"] = ["Give the ISO 3166 alpha-2 code, e.g. NE for Niger."]
+        errors["country"] = [_("Give the ISO 3166 alpha-2 code, e.g. NE for Niger.")]
     else:
         why_not = dac.refusal(code, line.year)
         if why_not:
             errors["country"] = [why_not]
     if amount is None or amount <= 0:
-        errors["amount"] = ["Give a positive amount."]
+        errors["amount"] = [_("Give a positive amount.")]
     else:
         others = line.allocations.exclude(pk=exclude.pk) if exclude else line.allocations.all()
         allocated = others.aggregate(total=Sum("amount"))["total"] or Decimal(0)
         if allocated + amount > line.amount:
             errors["amount"] = [
-                f"Allocations would exceed {line.label} (DKK {line.amount:,.2f}): "
-                f"DKK {line.amount - allocated:,.2f} is not yet allocated."
+                _("Allocations would exceed %(line)s (%(amount)s): %(left)s is not yet allocated.")
+                % {
+                    "line": line.label,
+                    "amount": formatting.money(line.amount, "DKK", 2),
+                    "left": formatting.money(line.amount - allocated, "DKK", 2),
+                }
             ]
     _raise(errors)
     return code
@@ -766,7 +801,7 @@ def voluntary_contributions_import(
     parsed = annex.parse(*annex.read_rows(content=content))
     errors = list(parsed.errors)
     if not errors and not parsed.contributions and not parsed.subtotals:
-        errors.append(RowError(2, "file", "The file has no rows to import."))
+        errors.append(RowError(2, "file", _("The file has no rows to import.")))
     new_contributions = _new_contributions(partnership, parsed.contributions, errors)
     new_subtotals = _new_subtotals(partnership, parsed.subtotals, errors)
     if errors:
@@ -824,7 +859,9 @@ def _new_contributions(
         if key in seen:
             errors.append(
                 RowError(
-                    row["source_row"], str(row["year"]), f"{what} is already on row {seen[key]}."
+                    row["source_row"],
+                    str(row["year"]),
+                    _("%(what)s is already on row %(row)s.") % {"what": what, "row": seen[key]},
                 )
             )
             continue
@@ -836,7 +873,12 @@ def _new_contributions(
                 RowError(
                     row["source_row"],
                     str(row["year"]),
-                    f"{what} is already recorded as {stored[key]:,.0f}, not {row['amount']:,.0f}.",
+                    _("%(what)s is already recorded as %(stored)s, not %(amount)s.")
+                    % {
+                        "what": what,
+                        "stored": formatting.amount(stored[key], 0),
+                        "amount": formatting.amount(row["amount"], 0),
+                    },
                 )
             )
     return new
@@ -867,8 +909,12 @@ def _new_subtotals(
                 RowError(
                     row["source_row"],
                     str(row["year"] or "Total"),
-                    f"{row['name']} is already recorded as {stored[key]:,.0f}, "
-                    f"not {row['amount']:,.0f}.",
+                    _("%(what)s is already recorded as %(stored)s, not %(amount)s.")
+                    % {
+                        "what": row["name"],
+                        "stored": formatting.amount(stored[key], 0),
+                        "amount": formatting.amount(row["amount"], 0),
+                    },
                 )
             )
     return new

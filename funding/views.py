@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -51,7 +52,7 @@ from .forms import (
     StaffPositionForm,
     assessed_contribution_initial,
 )
-from .models import BudgetLine, ExchangeRate, StaffPosition
+from .models import BudgetLine, Disbursement, ExchangeRate, StaffPosition
 
 
 def _capability(request: HttpRequest) -> Capability:
@@ -141,11 +142,7 @@ def budget_line_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            what = payment.get_kind_display().lower()
-            rate = f" at {payment.exchange_rate} DKK per {payment.currency}" if payment.rate else ""
-            messages.success(
-                request, _("The %(what)s was recorded%(rate)s.") % {"what": what, "rate": rate}
-            )
+            messages.success(request, _recorded(payment))
             return redirect(line.get_absolute_url())
     may_see_history = "view_history" in capabilities_in(request.user, line.partnership_id)
     disbursements, query = paged(
@@ -254,7 +251,7 @@ def budget_year_commit(request: HttpRequest, slug: str, year: int) -> HttpRespon
     )
     lines = selectors.lines_to_commit(partnership=partnership, year=year)
     if not lines and year not in partnership.years:
-        raise Http404("No such year of the agreement.")
+        raise Http404(_("No such year of the agreement."))
     form = BudgetYearCommitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -365,8 +362,23 @@ def exchange_rates_import(request: HttpRequest, slug: str) -> HttpResponse:
     return _exchange_rates_page(request, partnership, ExchangeRateForm(), upload_form)
 
 
+def _recorded(payment: Disbursement) -> str:
+    """What was recorded, with the rate a foreign payment was converted at."""
+    refund = payment.kind == Disbursement.Kind.REFUND
+    if not payment.rate:
+        return _("The refund was recorded.") if refund else _("The payment was recorded.")
+    values = {"rate": number_format(payment.exchange_rate), "currency": payment.currency}
+    if refund:
+        return _("The refund was recorded at %(rate)s DKK per %(currency)s.") % values
+    return _("The payment was recorded at %(rate)s DKK per %(currency)s.") % values
+
+
 def _rate_label(rate: ExchangeRate) -> str:
-    return f"{rate.currency} rate of {rate.date:%-d %B %Y} ({rate.rate} DKK per unit)"
+    return _("%(currency)s rate of %(long_date)s (%(rate)s DKK per unit)") % {
+        "currency": rate.currency,
+        "long_date": date_format(rate.date),
+        "rate": number_format(rate.rate),
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -848,7 +860,7 @@ def export(request: HttpRequest, slug: str, table: str, fmt: str) -> HttpRespons
         user=request.user, capability=Capability.DOWNLOAD, slug=slug
     )
     if table not in TABLES or fmt not in CONTENT_TYPES:
-        raise Http404("No such export.")
+        raise Http404(_("No such export."))
     data = TABLES[table](partnership)
     content = exports.to_csv(data) if fmt == "csv" else exports.to_xlsx(data)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])

@@ -25,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from lxml import etree
 
 from . import codelists
@@ -51,11 +52,15 @@ class _LimitReachedError(Exception):
 def size_message(size: int | None, limit: int) -> str:
     """Why a file larger than ``limit`` bytes is refused (``size`` where it is known)."""
     most = f"{limit / 1024 / 1024:,.0f} MB"
-    shown = f"{size / 1024 / 1024:,.0f} MB" if size else f"larger than {most}"
-    return (
-        f"The file is {shown}; an IATI file to import may be at most {most}. It was refused "
+    if not size:
+        return gettext(
+            "The file is larger than %(most)s; an IATI file to import may be at most %(most)s. "
+            "It was refused before it was read."
+        ) % {"most": most}
+    return gettext(
+        "The file is %(size)s; an IATI file to import may be at most %(most)s. It was refused "
         "before it was read."
-    )
+    ) % {"size": f"{size / 1024 / 1024:,.0f} MB", "most": most}
 
 
 class _BoundedReader:
@@ -82,8 +87,11 @@ class _BoundedReader:
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
             raise _LimitReachedError(
-                f"Reading the file took longer than {self.max_seconds} seconds and was "
-                "stopped; nothing was imported."
+                gettext(
+                    "Reading the file took longer than %(seconds)s seconds and was stopped; "
+                    "nothing was imported."
+                )
+                % {"seconds": self.max_seconds}
             )
 
 
@@ -337,11 +345,13 @@ def read(
         raise ImportRefusedError([str(stop)]) from None
     except etree.XMLSyntaxError as error:
         if not reader.size:
-            raise ImportRefusedError(["The file is empty."]) from None
+            raise ImportRefusedError([gettext("The file is empty.")]) from None
         raise ImportRefusedError(
             [
-                f"This is not well-formed XML (line {error.lineno}): {error.msg}. "
-                "Nothing was imported."
+                gettext(
+                    "This is not well-formed XML (line %(line)s): %(error)s. Nothing was imported."
+                )
+                % {"line": error.lineno, "error": error.msg}
             ]
         ) from None
     finally:
@@ -366,27 +376,38 @@ def _check_root(root: etree._Element) -> None:
     if doctype:
         raise ImportRefusedError(
             [
-                "The file declares a document type (<!DOCTYPE …>), which no IATI file has and "
-                "which can carry entities that expand or read other files: it was refused "
-                "unread."
+                gettext(
+                    "The file declares a document type (<!DOCTYPE …>), which no IATI file has "
+                    "and which can carry entities that expand or read other files: it was "
+                    "refused unread."
+                )
             ]
         )
     tag = root.tag if isinstance(root.tag, str) else ""
     if tag != "iati-activities":
         name = etree.QName(tag).localname if tag else "?"
-        what = "an IATI organisation file" if name == "iati-organisations" else f"<{name}>"
+        what = gettext("an IATI organisation file") if name == "iati-organisations" else f"<{name}>"
         raise ImportRefusedError(
             [
-                f"This is not an IATI activity file: its root element is {what}, not "
-                "<iati-activities>. Import the activity file the organisation publishes."
+                gettext(
+                    "This is not an IATI activity file: its root element is %(what)s, not "
+                    "<iati-activities>. Import the activity file the organisation publishes."
+                )
+                % {"what": what}
             ]
         )
     version = root.get("version", "").strip()
     if version not in VERSIONS:
-        shown = f"version {version}" if version else "no version"
-        raise ImportRefusedError(
-            [
-                f"The file is IATI {shown}; the import reads IATI 2.01 to 2.03 activity files "
+        message = (
+            gettext(
+                "The file is IATI version %(version)s; the import reads IATI 2.01 to 2.03 "
+                "activity files (2.03 is the current version)."
+            )
+            % {"version": version}
+            if version
+            else gettext(
+                "The file is IATI no version; the import reads IATI 2.01 to 2.03 activity files "
                 "(2.03 is the current version)."
-            ]
+            )
         )
+        raise ImportRefusedError([message])

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from funding import selectors as funding_selectors
 from funding.models import Disbursement, ExchangeRate
@@ -71,19 +72,23 @@ def links_out(*, partnership: Partnership) -> list[Link]:
     """The agreement's activity on d-portal, and the organisation's own IATI data there."""
     links = [
         Link(
-            "This agreement on d-portal",
+            _("This agreement on d-portal"),
             f"{DPORTAL}#view=act&aid={activity_identifier(partnership)}",
-            "The activity as the ministry publishes it (once the file is published).",
+            _("The activity as the ministry publishes it (once the file is published)."),
         )
     ]
     identifier = partnership.organisation.iati_identifier
     if identifier:
         links.append(
             Link(
-                f"{partnership.organisation.acronym or partnership.organisation.name}'s IATI "
-                "data on d-portal",
+                _("%(organisation)s's IATI data on d-portal")
+                % {
+                    "organisation": partnership.organisation.acronym
+                    or partnership.organisation.name
+                },
                 f"{DPORTAL}?publisher={identifier}#view=main",
-                f"Everything {partnership.organisation.name} publishes ({identifier}).",
+                _("Everything %(organisation)s publishes (%(identifier)s).")
+                % {"organisation": partnership.organisation.name, "identifier": identifier},
             )
         )
     return links
@@ -149,11 +154,11 @@ class Kind:
     MISSING_IN_IATI = "missing_in_iati"
     MISSING_IN_RECORDS = "missing_in_records"
     LABELS = {
-        TIMING: "Timing: booked in different years",
-        CURRENCY: "Currency: converted at different rates",
-        AMOUNT: "Amount: the same payment, another amount",
-        MISSING_IN_IATI: "Missing in the organisation's IATI data",
-        MISSING_IN_RECORDS: "Missing in Denmark's records",
+        TIMING: _("Timing: booked in different years"),
+        CURRENCY: _("Currency: converted at different rates"),
+        AMOUNT: _("Amount: the same payment, another amount"),
+        MISSING_IN_IATI: _("Missing in the organisation's IATI data"),
+        MISSING_IN_RECORDS: _("Missing in Denmark's records"),
     }
 
 
@@ -168,7 +173,7 @@ class Difference:
 
     @property
     def label(self) -> str:
-        return Kind.LABELS[self.kind]
+        return str(Kind.LABELS[self.kind])
 
     @property
     def years(self) -> list[int]:
@@ -321,7 +326,7 @@ def _pairs(denmark: list[Side], organisation: list[Side]) -> list[tuple[int, int
     used_dk: set[int] = set()
     used_org: set[int] = set()
     pairs = []
-    for *_, i, j in sorted(candidates):
+    for *_rest, i, j in sorted(candidates):
         if i in used_dk or j in used_org:
             continue
         used_dk.add(i)

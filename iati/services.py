@@ -13,6 +13,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core import caching
@@ -38,7 +39,7 @@ class ImportResult:
 
 def _refuse_unless_worth_keeping(parsed: importer.Parsed, organisation: str) -> None:
     if not parsed.activities_read:
-        raise ImportRefusedError(["The file holds no activity: nothing to import."])
+        raise ImportRefusedError([gettext("The file holds no activity: nothing to import.")])
     if (
         not parsed.activities
         and parsed.reported_by_others
@@ -47,17 +48,27 @@ def _refuse_unless_worth_keeping(parsed: importer.Parsed, organisation: str) -> 
         others = ", ".join(sorted(parsed.reported_by_others))
         raise ImportRefusedError(
             [
-                f"None of the file's {parsed.activities_read} activities is reported by "
-                f"{organisation}: they are reported by {others}. Import the file the "
-                "organisation itself publishes."
+                gettext(
+                    "None of the file's %(count)s activities is reported by %(organisation)s: "
+                    "they are reported by %(others)s. Import the file the organisation itself "
+                    "publishes."
+                )
+                % {
+                    "count": parsed.activities_read,
+                    "organisation": organisation,
+                    "others": others,
+                }
             ]
         )
     if not parsed.activities:
         providers = ", ".join(sorted(danish_providers()))
         raise ImportRefusedError(
             [
-                f"None of the file's {parsed.activities_read} activities names Denmark "
-                f"({providers}) as a provider of funds or as a funder: nothing to import."
+                gettext(
+                    "None of the file's %(count)s activities names Denmark (%(providers)s) as a "
+                    "provider of funds or as a funder: nothing to import."
+                )
+                % {"count": parsed.activities_read, "providers": providers}
             ]
         )
 

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import TypedChoiceField
+from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -56,7 +57,7 @@ def roles_with(capability: Capability) -> list[str]:
 
 def _role_names(capability: Capability) -> str:
     labels = [Membership.Role(role).label.lower() for role in roles_with(capability)]
-    return " or ".join(labels)
+    return get_text_list(labels)  # "a or b", "a, b or c" in the reader's language
 
 
 def check_assignee(

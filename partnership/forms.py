@@ -72,7 +72,7 @@ class GoalUpdateForm(forms.Form):
                 (doc.pk, evidence_label(doc)) for doc in shown
             ]
         if goal.has_indicator:
-            self.fields["actual_value"].label = f"Actual value ({goal.unit})"
+            self.fields["actual_value"].label = _("Actual value (%(unit)s)") % {"unit": goal.unit}
         else:
             del self.fields["actual_value"]
 

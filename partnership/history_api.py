@@ -67,7 +67,7 @@ class HistoryViewSet(CachedListMixin, PartnershipScopedViewSet):
         selected = list(queryset.values_list("pk", flat=True))
         readable = [pk for pk in selected if can(self.request.user, pk, Capability.VIEW_HISTORY)]
         if selected and not readable:
-            raise exceptions.PermissionDenied("Your role does not allow reading the history.")
+            raise exceptions.PermissionDenied(_("Your role does not allow reading the history."))
         filters = HistoryFilter(
             self.request.query_params, request=self.request, partnership_ids=readable
         )

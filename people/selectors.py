@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core import signing
 from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
 
 from core.access import Role
 from partnership.models import Membership, Partnership
@@ -103,18 +104,21 @@ def invitation_from_token(token: str) -> Invitation:
     back and its account active and still without a password."""
     if not settings.LOCAL_PASSWORDS:
         raise InvitationRefusedError(
-            f"Passwords are not used here: sign in with {settings.OIDC_PROVIDER_NAME}, using the "
-            "address the invitation went to."
+            _(
+                "Passwords are not used here: sign in with %(provider)s, using the address the "
+                "invitation went to."
+            )
+            % {"provider": settings.OIDC_PROVIDER_NAME}
         )
     try:
         data = signing.loads(token, salt=TOKEN_SALT, max_age=invitation_max_age())
     except signing.SignatureExpired as exc:
         raise InvitationRefusedError(
-            "This invitation has expired. Ask the person who invited you to send it again."
+            _("This invitation has expired. Ask the person who invited you to send it again.")
         ) from exc
     except signing.BadSignature as exc:
         raise InvitationRefusedError(
-            "This link is not a valid invitation. Check that the whole link was copied."
+            _("This link is not a valid invitation. Check that the whole link was copied.")
         ) from exc
     invitation = (
         Invitation.objects.select_related("user", "partnership", "invited_by")
@@ -123,20 +127,20 @@ def invitation_from_token(token: str) -> Invitation:
     )
     if invitation is None or not constant_time_compare(str(data.get("k")), invitation.key):
         raise InvitationRefusedError(
-            "This link has been replaced by a newer invitation: use the latest e-mail."
+            _("This link has been replaced by a newer invitation: use the latest e-mail.")
         )
     if invitation.accepted_at is not None or invitation.user.has_usable_password():
         raise InvitationRefusedError(
-            "This invitation has been used already. Log in with your user name and password.",
+            _("This invitation has been used already. Log in with your user name and password."),
             invitation=invitation,
         )
     if not invitation.user.is_active:
-        raise InvitationRefusedError("This account is deactivated.", invitation=invitation)
+        raise InvitationRefusedError(_("This account is deactivated."), invitation=invitation)
     if not Membership.objects.filter(
         user_id=invitation.user_id, partnership_id=invitation.partnership_id
     ).exists():
         raise InvitationRefusedError(
-            "This invitation was withdrawn: you are no longer a member of the partnership.",
+            _("This invitation was withdrawn: you are no longer a member of the partnership."),
             invitation=invitation,
         )
     return invitation

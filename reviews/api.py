@@ -149,7 +149,7 @@ class ReportVersionViewSet(CachedListMixin, mixins.RetrieveModelMixin, Partnersh
             return version_delivery(request, version, channel=DownloadLog.Channel.API)
         except ValidationError:
             return Response(
-                {"detail": "This version has no file yet."}, status=status.HTTP_404_NOT_FOUND
+                {"detail": _("This version has no file yet.")}, status=status.HTTP_404_NOT_FOUND
             )
 
     def perform_content_negotiation(self, request, force=False):
@@ -381,7 +381,7 @@ class DossierViewSet(
     def get_queryset(self):
         # Checked when the list is read (a cached list was read by someone who may).
         if self.action == "list" and roles_of(self.request.user) and not self._readable():
-            raise exceptions.PermissionDenied("Your role does not allow reading dossiers.")
+            raise exceptions.PermissionDenied(_("Your role does not allow reading dossiers."))
         return super().get_queryset()
 
     def get_object(self):
@@ -422,7 +422,7 @@ class DossierViewSet(
             return dossier_delivery(request, dossier, channel=DownloadLog.Channel.API)
         except ValidationError:
             return Response(
-                {"detail": "This dossier has no file yet."}, status=status.HTTP_404_NOT_FOUND
+                {"detail": _("This dossier has no file yet.")}, status=status.HTTP_404_NOT_FOUND
             )
 
     def perform_content_negotiation(self, request, force=False):

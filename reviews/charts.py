@@ -10,6 +10,10 @@ import base64
 from decimal import ROUND_CEILING, Decimal
 from xml.sax.saxutils import escape, quoteattr
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from funding.selectors import Budget
 from partnership.selectors import HeatCell
 
@@ -28,7 +32,9 @@ def heat_map_svg(heat_map: list[list[HeatCell]]) -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family={quoteattr(FONT)} font-size="11">',
-        "<title>Risk heat map: latest residual likelihood and impact</title>",
+        "<title>"
+        + escape(gettext("Risk heat map: latest residual likelihood and impact"))
+        + "</title>",
     ]
     for row_index, row in enumerate(heat_map):
         y = top + row_index * cell
@@ -54,19 +60,24 @@ def heat_map_svg(heat_map: list[list[HeatCell]]) -> str:
         f'text-anchor="middle">{col_index + 1}</text>'
         for col_index in range(5)
     )
+    impact, likelihood = escape(gettext("Impact")), escape(gettext("Likelihood"))
     parts.append(
-        f'<text x="{left + 2.5 * cell}" y="{axis_y + 38}" text-anchor="middle">Impact</text>'
+        f'<text x="{left + 2.5 * cell}" y="{axis_y + 38}" text-anchor="middle">{impact}</text>'
     )
     parts.append(
         f'<text x="14" y="{top + 2.5 * cell}" text-anchor="middle" '
-        f'transform="rotate(-90 14 {top + 2.5 * cell})">Likelihood</text>'
+        f'transform="rotate(-90 14 {top + 2.5 * cell})">'
+        f"{likelihood}</text>"
     )
     parts.append("</svg>")
     return "".join(parts)
 
 
-SERIES_FILL = (("planned", "Planned", "#9fb6cd"), ("committed", "Committed", "#0b5394"))
-SERIES_FILL += (("disbursed", "Disbursed", "#1e6b34"),)
+SERIES_FILL = (
+    ("planned", _("Planned"), "#9fb6cd"),
+    ("committed", _("Committed"), "#0b5394"),
+    ("disbursed", _("Disbursed"), "#1e6b34"),
+)
 
 
 def budget_chart_svg(budget: Budget) -> str:
@@ -86,14 +97,16 @@ def budget_chart_svg(budget: Budget) -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family={quoteattr(FONT)} font-size="10">',
-        "<title>Budget per year: planned, committed and disbursed, DKK million</title>",
+        "<title>"
+        + escape(gettext("Budget per year: planned, committed and disbursed, DKK million"))
+        + "</title>",
     ]
     for i in range(steps + 1):
         y = y_of(step * i)
         parts.append(
             f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d5dae1"/>'
             f'<text x="{left - 6}" y="{y + 3:.1f}" text-anchor="end">'
-            f"{step * i / 1_000_000:,.0f}</text>"
+            f"{number_format(step * i / 1_000_000, decimal_pos=0, force_grouping=True)}</text>"
         )
     group_w = plot_w / max(len(years), 1)
     bar_w = group_w / (len(SERIES_FILL) + 1.5)
@@ -118,13 +131,14 @@ def budget_chart_svg(budget: Budget) -> str:
         x = left + i * 85
         parts.append(
             f'<rect x="{x}" y="{legend_y - 9}" width="10" height="10" fill="{fill}"/>'
-            f'<text x="{x + 14}" y="{legend_y}">{escape(label)}</text>'
+            f'<text x="{x + 14}" y="{legend_y}">{escape(str(label))}</text>'
         )
     x = left + 3 * 85
+    annual = escape(gettext("Annual amount (agreement)"))
     parts.append(
         f'<line x1="{x}" x2="{x + 18}" y1="{legend_y - 4}" y2="{legend_y - 4}" stroke="#a61b1b" '
         f'stroke-width="2" stroke-dasharray="5 3"/><text x="{x + 22}" y="{legend_y}">'
-        "Annual amount (agreement)</text>"
+        f"{annual}</text>"
     )
     parts.append("</svg>")
     return "".join(parts)

@@ -93,25 +93,31 @@ def goal_status_disagrees_with_assessment(data: CheckInput) -> list[Inconsistenc
         status = goal.current_status
         if assessment is None or assessment.rating in COMPATIBLE_RATINGS.get(status, ()):
             continue
-        as_of = f" as of {_day(goal.current_as_of)}" if goal.current_as_of else " (no update)"
+        values = {
+            "label": GoalStatus(status).label,
+            "rating_display": assessment.get_rating_display(),
+        }
+        if goal.current_as_of:
+            message = _(
+                "The goal tracker says “%(label)s” as of %(as_of)s; the review rates the goal "
+                "“%(rating_display)s”."
+            ) % {**values, "as_of": _day(goal.current_as_of)}
+        else:
+            message = (
+                _(
+                    "The goal tracker says “%(label)s” (no update); the review rates the goal "
+                    "“%(rating_display)s”."
+                )
+                % values
+            )
         found.append(
             Inconsistency(
                 check="goal_status_disagrees_with_assessment",
                 subject=_("Goal %(number)s") % {"number": goal.number},
-                message=(
-                    _(
-                        "The goal tracker says “%(label)s”%(as_of)s; the review rates the goal "
-                        "“%(rating_display)s”."
-                    )
-                    % {
-                        "label": GoalStatus(status).label,
-                        "as_of": as_of,
-                        "rating_display": assessment.get_rating_display(),
-                    }
-                ),
+                message=message,
                 links=(
                     Link(
-                        "Change the assessment",
+                        _("Change the assessment"),
                         reverse(
                             "reviews:goal-assessment",
                             args=[data.slug, data.review.pk, goal.number],
@@ -119,7 +125,7 @@ def goal_status_disagrees_with_assessment(data: CheckInput) -> list[Inconsistenc
                         Capability.EDIT_REVIEWS,
                     ),
                     Link(
-                        "Update the goal's status",
+                        _("Update the goal's status"),
                         reverse("partnership:goal-detail", args=[data.slug, goal.number])
                         + "#update-heading",
                         Capability.EDIT_RECORD,
@@ -139,7 +145,7 @@ def priority_area_not_assessed(data: CheckInput) -> list[Inconsistency]:
             message=_("The review has no assessment of this priority area."),
             links=(
                 Link(
-                    "Assess it",
+                    _("Assess it"),
                     reverse(
                         "reviews:priority-area-assessment",
                         args=[data.slug, data.review.pk, row.area.number],
@@ -173,7 +179,7 @@ def budget_year_does_not_add_up(data: CheckInput) -> list[Inconsistency]:
             ),
             links=(
                 Link(
-                    "See the year's budget lines",
+                    _("See the year's budget lines"),
                     reverse("funding:overview", args=[data.slug]) + "#budget-heading",
                 ),
             ),
@@ -212,7 +218,7 @@ def payment_without_rate(data: CheckInput) -> list[Inconsistency]:
                 ),
                 links=(
                     Link(
-                        "Open the budget line",
+                        _("Open the budget line"),
                         reverse("funding:budget-line-detail", args=[data.slug, line.pk]),
                     ),
                 ),
@@ -248,7 +254,7 @@ def action_point_overdue_at_period_end(data: CheckInput) -> list[Inconsistency]:
             ),
             links=(
                 Link(
-                    "Open the action point",
+                    _("Open the action point"),
                     reverse("consultations:action-point-edit", args=[data.slug, point.pk]),
                     Capability.EDIT_CONSULTATIONS,
                 ),

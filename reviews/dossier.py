@@ -128,6 +128,7 @@ def build(contents: Contents, *, built_at: datetime | None = None) -> BuiltDossi
                 },
                 "requested_by": dossier.requested_by.username,
                 "requested_at": _iso(dossier.requested_at),
+                "language": dossier.language,
             },
             "report_versions": contents.report_versions,
             "change_count": len(contents.changes),

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.access import Capability
@@ -283,7 +284,7 @@ class ReportVersion(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RENDERING = "rendering", _("Rendering")
-        DONE = "done", _("Done")
+        DONE = "done", pgettext_lazy("a report version's status", "Done")
         FAILED = "failed", _("Failed")
 
     review = kept(Review, related_name="versions", verbose_name=_("review"))
@@ -445,7 +446,7 @@ class Dossier(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         BUILDING = "building", _("Building")
-        DONE = "done", _("Done")
+        DONE = "done", pgettext_lazy("a dossier's status", "Done")
         FAILED = "failed", _("Failed")
 
     partnership = kept(Partnership, related_name="dossiers", verbose_name=_("partnership"))
@@ -481,6 +482,16 @@ class Dossier(models.Model):
     error = LimitedTextField(max_length=PARAGRAPH, blank=True, verbose_name=_("error"))
     requested_by = person_field(_("requested by"))
     requested_at = models.DateTimeField(auto_now_add=True, verbose_name=_("requested at"))
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_(
+            "The language its tables and manifest are written in: the one chosen when it "
+            "was asked for."
+        ),
+        verbose_name=_("language"),
+    )
     attempts = models.PositiveSmallIntegerField(
         default=0, help_text=_("Builds started."), verbose_name=_("attempts")
     )

@@ -17,11 +17,14 @@ import warnings
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core import i18n
 
@@ -107,7 +110,7 @@ class Section:
 
     key: str
     number: str
-    title: str
+    title: Any  # translated when the report is written, in its language
     annex: bool = False
 
     @property
@@ -116,29 +119,35 @@ class Section:
 
     @property
     def heading(self) -> str:
-        prefix = f"Annex {self.number}" if self.annex else self.number
-        return f"{prefix}. {self.title}"
+        if self.annex:
+            return gettext("Annex %(number)s. %(title)s") % {
+                "number": self.number,
+                "title": self.title,
+            }
+        return f"{self.number}. {self.title}"
 
     @property
     def ref(self) -> str:
         """How the text refers to it: "section 3", "Annex D"."""
-        return f"Annex {self.number}" if self.annex else f"section {self.number}"
+        if self.annex:
+            return gettext("Annex %(number)s") % {"number": self.number}
+        return gettext("section %(number)s") % {"number": self.number}
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("agreement", "1", "The review and the agreement"),
-    Section("budget", "2", "The budget"),
-    Section("goals", "3", "Overall goals"),
-    Section("priority_areas", "4", "Priority areas"),
-    Section("risks", "5", "Risks"),
-    Section("action_points", "6", "Action points of the annual consultations"),
-    Section("findings", "7", "Findings and recommendations"),
-    Section("consistency", "8", "Consistency checks"),
-    Section("payments", "A", "Payments and refunds", annex=True),
-    Section("allocations", "B", "Allocations of earmarked funds", annex=True),
-    Section("assessed", "C", "The assessed contribution", annex=True),
-    Section("timeline", "D", "The goal-update timeline", annex=True),
-    Section("sources", "E", "Sources", annex=True),
+    Section("agreement", "1", _("The review and the agreement")),
+    Section("budget", "2", _("The budget")),
+    Section("goals", "3", _("Overall goals")),
+    Section("priority_areas", "4", _("Priority areas")),
+    Section("risks", "5", _("Risks")),
+    Section("action_points", "6", _("Action points of the annual consultations")),
+    Section("findings", "7", _("Findings and recommendations")),
+    Section("consistency", "8", _("Consistency checks")),
+    Section("payments", "A", _("Payments and refunds"), annex=True),
+    Section("allocations", "B", _("Allocations of earmarked funds"), annex=True),
+    Section("assessed", "C", _("The assessed contribution"), annex=True),
+    Section("timeline", "D", _("The goal-update timeline"), annex=True),
+    Section("sources", "E", _("Sources"), annex=True),
 )
 
 
@@ -254,8 +263,8 @@ def render_report(
     pdf, pages = render_pdf(
         html,
         attachments=[
-            (f"{stem}.json", figures_json, "The review's figures and texts (JSON)"),
-            (f"{stem}.csv", report.figures_csv(figures), "The review's figures (CSV)"),
+            (f"{stem}.json", figures_json, gettext("The review's figures and texts (JSON)")),
+            (f"{stem}.csv", report.figures_csv(figures), gettext("The review's figures (CSV)")),
         ],
         fetcher=fetcher,
     )

@@ -248,6 +248,7 @@ class DossierSerializer(serializers.ModelSerializer):
             "error",
             "requested_by",
             "requested_at",
+            "language",
             "finished_at",
             "report_versions",
         ]

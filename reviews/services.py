@@ -372,15 +372,15 @@ def refusal_to_issue(*, final: ReportVersion | None, version: ReportVersion | No
     report is issued from a rendered draft only. "" if nothing stands in the way."""
     if final is not None:
         if final.is_issued:
-            return (
-                f"This review was issued with version {final.number}: its report no longer changes."
-            )
-        return (
-            f"Version {final.number} is being rendered as the issued report: "
-            "no further version is rendered."
-        )
+            return _(
+                "This review was issued with version %(number)s: its report no longer changes."
+            ) % {"number": final.number}
+        return _(
+            "Version %(number)s is being rendered as the issued report: no further version is "
+            "rendered."
+        ) % {"number": final.number}
     if version is not None and version.status != ReportVersion.Status.DONE:
-        return "Only a rendered draft can be issued."
+        return _("Only a rendered draft can be issued.")
     return ""
 
 
@@ -665,9 +665,11 @@ def dossier_request(
     review: Review | None = None,
     partnership: Partnership | None = None,
     year: int | None = None,
+    language: str | None = None,
 ) -> Dossier:
     """Queue a dossier of a review, or of a partnership and a year; it is built by a
-    worker after the transaction commits."""
+    worker after the transaction commits, in ``language``, by default the language of the
+    request (the active one)."""
     if review is not None:
         partnership, year = review.partnership, None
     elif partnership is None:
@@ -688,6 +690,7 @@ def dossier_request(
         year=year,
         requested_by=by,
         app_version=app_version(),
+        language=i18n.supported(language or translation.get_language()) or settings.LANGUAGE_CODE,
     )
     dossier._history_user = by
     dossier.save()
@@ -713,8 +716,10 @@ def dossier_build(*, dossier_id: int) -> str:
         dossier = Dossier.objects.select_related("partnership", "review", "requested_by").get(
             pk=dossier_id
         )
-        contents = selectors.dossier_contents(dossier=dossier, today=timezone.localdate())
-        built = dossier_files.build(contents)
+        # Its tables' labels and CSV dialect, in the language it was asked in.
+        with translation.override(dossier.language):
+            contents = selectors.dossier_contents(dossier=dossier, today=timezone.localdate())
+            built = dossier_files.build(contents)
     except TRANSIENT_ERRORS:
         raise
     except Exception as exc:

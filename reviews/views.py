@@ -237,7 +237,7 @@ def goal_assessment(request: HttpRequest, slug: str, pk: int, number: int) -> Ht
     review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
     goal = review.partnership.goals.filter(number=number).first()
     if goal is None:
-        raise Http404("No such goal.")
+        raise Http404(_("No such goal."))
     form = _assessment_form(request, review.goal_assessments.filter(goal=goal).first())
     if request.method == "POST" and form.is_valid():
         try:
@@ -260,7 +260,7 @@ def priority_area_assessment(request: HttpRequest, slug: str, pk: int, number: i
     review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
     area = review.partnership.priority_areas.filter(number=number).first()
     if area is None:
-        raise Http404("No such priority area.")
+        raise Http404(_("No such priority area."))
     form = _assessment_form(
         request, review.priority_area_assessments.filter(priority_area=area).first()
     )
@@ -383,7 +383,7 @@ def item_delete(request: HttpRequest, slug: str, pk: int, kind: str, number: int
         _("Keep its text and your reason in the change history."),
     ]
     if kind == "finding" and item.recommendations.exists():
-        consequences.append("Leave the recommendations that answer it without a finding.")
+        consequences.append(_("Leave the recommendations that answer it without a finding."))
     return confirm_page(
         request,
         review.partnership,
@@ -452,18 +452,31 @@ def _issue_consequences(version: ReportVersion, issuer: Any) -> list[str]:
     number = selectors.next_version_number(review=review)
     name = issuer.get_full_name() or issuer.username
     lines = [
-        f"Render version {number} of the report from the review's data as it stands now, "
-        f"as the issued report: its cover and every page say it was issued by {name} on "
-        f"{utc_date(timezone.now())}. Version {version.number}, the draft, stays a draft.",
-        "Make the review issued as soon as that file is stored. The issued file never "
-        "changes, and no further version of the report is rendered.",
-        "Lock the review's assessments, findings, recommendations and sources from now on.",
+        _(
+            "Render version %(number)s of the report from the review's data as it stands now, "
+            "as the issued report: its cover and every page say it was issued by %(name)s on "
+            "%(day)s. Version %(draft)s, the draft, stays a draft."
+        )
+        % {
+            "number": number,
+            "name": name,
+            "day": utc_date(timezone.now()),
+            "draft": version.number,
+        },
+        _(
+            "Make the review issued as soon as that file is stored. The issued file never "
+            "changes, and no further version of the report is rendered."
+        ),
+        _("Lock the review's assessments, findings, recommendations and sources from now on."),
     ]
     goal = review.fulfils_goal
     if goal is not None:
         lines.append(
-            f"Leave the status of overall goal {goal.number} as it is: once the report is "
-            "issued, the goal's page asks you to update it."
+            _(
+                "Leave the status of overall goal %(number)s as it is: once the report is "
+                "issued, the goal's page asks you to update it."
+            )
+            % {"number": goal.number}
         )
     return lines
 
@@ -560,7 +573,7 @@ def version_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     try:
         return version_delivery(request, version, channel=DownloadLog.Channel.PAGE)
     except ValidationError as error:
-        raise Http404("This version has no file yet.") from error
+        raise Http404(_("This version has no file yet.")) from error
 
 
 def _sha256_of(upload: Any) -> str:
@@ -679,4 +692,4 @@ def dossier_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     try:
         return dossier_delivery(request, dossier, channel=DownloadLog.Channel.PAGE)
     except ValidationError as error:
-        raise Http404("This dossier has no file yet.") from error
+        raise Http404(_("This dossier has no file yet.")) from error

@@ -8,6 +8,7 @@ import os
 import pytest
 from django.core.cache import cache, caches
 from django.test import Client
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.models import Profile
@@ -61,6 +62,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             f"API fuzzing: {sent} requests that passed every check; "
             f"{runs['passed']} operation runs passed, {runs['failed']} failed."
         )
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request leaves the language it was read
+    in active in the thread (Django's LocaleMiddleware does not undo it), and a Danish
+    request must not make the next test's services answer in Danish."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -113,3 +113,11 @@ def test_no_credentials_answer_401(api_login):
 def test_the_token_page_needs_a_login(client):
     response = client.get("/account/tokens/")
     assert response.status_code == 302
+
+
+def test_a_refused_token_is_said_in_the_language_the_script_asks_for(desk, login, api_login):
+    token, raw = services.api_token_create(by=desk, name="old script")
+    login(desk).post(f"/account/tokens/{token.pk}/revoke/")
+    refused = _bearer(api_login, raw).get("/api/v1/goals/", HTTP_ACCEPT_LANGUAGE="da")
+    assert refused.status_code == 401
+    assert refused.json() == {"detail": "Nøglen er ikke gyldig eller er tilbagekaldt."}

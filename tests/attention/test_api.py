@@ -138,8 +138,8 @@ def test_mission_staff_may_not_read_who_was_reminded(demo, api_login):
 # --- the responsible member, written by name or id -------------------------------------------
 
 
-def _patch(client, url: str, data: dict):
-    return client.patch(url, data, format="json")
+def _patch(client, url: str, data: dict, **headers):
+    return client.patch(url, data, format="json", **headers)
 
 
 def test_an_action_points_responsible_member_is_given_by_user_name_or_id(demo, api_login):
@@ -168,6 +168,22 @@ def test_an_auditor_cannot_be_responsible_for_an_action_point(demo, api_login):
     }
     demo.point.refresh_from_db()
     assert demo.point.assignee is None
+
+
+def test_the_roles_that_may_act_are_joined_in_the_readers_language(demo, api_login):
+    response = _patch(
+        api_login(demo.desk),
+        f"/api/v1/action-points/{demo.point.pk}/",
+        {"assignee": "auditor"},
+        HTTP_ACCEPT_LANGUAGE="da",
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "assignee": [
+            "Test auditor er revisor her og kan ikke handle på det: vælg en sagsbehandler "
+            "eller repræsentationens medarbejder."
+        ]
+    }
 
 
 @pytest.mark.parametrize("who", ["nobody-here", "outsider", 2**40])
@@ -268,3 +284,17 @@ def test_the_digest_preference_answers_options(demo, api_login):
     response = api_login(demo.geneva).options("/api/v1/my-work/digest/")
     assert response.status_code == 200
     assert set(response.json()["actions"]["PUT"]) == {"frequency", "time", "weekday"}
+
+
+def test_a_refusal_for_the_role_is_said_in_the_readers_language(demo, api_login):
+    line = demo.lines.get(year=2020, component="core")
+    forbidden = api_login(demo.geneva).post(
+        f"/api/v1/budget-lines/{line.pk}/assign/",
+        {"assignee": "geneva"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="da",
+    )
+    assert forbidden.status_code == 403
+    assert forbidden.json() == {
+        "detail": "Din rolle i dette partnerskab giver ikke adgang til dette."
+    }

@@ -264,3 +264,35 @@ def test_the_demo_writes_each_demo_users_digest_to_a_file(settings, tmp_path, to
     assert "To: desk@example.org" in written
     assert "Overdue since 30 November 2019; due in the fall of 2019" in written
     assert "To: auditor@example.org" not in written  # nothing to act on, nothing sent
+
+
+def test_each_digest_is_written_in_its_recipients_language_lines_included(people, smtp, beat):
+    """The worker writes every digest itself: the desk officer who reads Danish gets the
+    whole of it in Danish, the reminder lines and their dates too, while mission staff who
+    read English get theirs in English from the same run."""
+    Profile.objects.filter(user=people.desk).update(language="da")
+    Profile.objects.filter(user=people.geneva).update(language="en-gb")
+    beat()
+    (danish,) = smtp.to(DESK)
+    point = people.point
+    plain = _plain(danish)
+    assert danish["Subject"].strip() == (
+        "[Partnership Monitor] 23 sager kræver din opmærksomhed (23 nye)"
+    )
+    assert (
+        f"- NY: Opfølgningspunkt fra konsultationen i 2019: {point.description}\n"
+        f"  Forsinket siden 31. januar 2020\n"
+    ) in plain
+    assert plain.count("Bevilget, og intet udbetalt pr. 30. juni 2018") == 4
+    assert "Committed" not in plain
+    assert "Overdue" not in plain
+    assert "Bevilget, og intet udbetalt pr. 30. juni 2018" in _html(danish)
+    (english,) = smtp.to(GENEVA)
+    assert (
+        f"- NEW: Action point of the 2019 consultation: {point.description}\n"
+        f"  Overdue since 31 January 2020\n"
+    ) in _plain(english)
+    # What each was told is kept as they read it.
+    assert Reminder.objects.get(digest__user=people.desk, rule="action_point_due").summary == (
+        "Forsinket siden 31. januar 2020"
+    )

@@ -18,3 +18,10 @@ def said(text: str, language: str) -> str:
             if lower != text[:1].lower() + text[1:]:
                 shown = capfirst(lower)
     return shown
+
+
+def said_of(context: str, text: str, language: str) -> str:
+    """``text`` as the site writes it in ``language`` of what ``context`` names (a word
+    that differs by what it is said of, e.g. a report version's "Done")."""
+    with translation.override(language):
+        return translation.pgettext(context, text)

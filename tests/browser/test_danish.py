@@ -13,7 +13,7 @@ import pikepdf
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.i18n import said
+from tests.browser.i18n import said, said_of
 from tests.browser.test_journeys import COMPONENTS_2019, FINANCE_ACT_2019, P
 
 pytestmark = pytest.mark.browser
@@ -130,7 +130,9 @@ def test_a_danish_desk_officer_works_in_danish_and_switches_to_english(
     versions = page.get_by_role("table", name="Rapportversioner, nyeste først")
     expect(versions.locator(".badge").first).to_have_text("I kø")
     assert worker.run() == ["done"]
-    expect(versions.locator(".badge").first).to_have_text(t("Done"), timeout=20_000)
+    expect(versions.locator(".badge").first).to_have_text(
+        said_of("a report version's status", "Done", "da"), timeout=20_000
+    )
     journey.audit("review-done")
     with page.expect_download() as info:
         versions.get_by_role("link", name="Hent version 1").click()

@@ -13,7 +13,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.i18n import LOCALES, said
+from tests.browser.i18n import LOCALES, said, said_of
 from tests.browser.keyboard import Keyboard
 from tests.browser.test_journeys import COMPONENTS_2019, FINANCE_ACT_2019
 
@@ -117,7 +117,9 @@ def test_desk_officers_journey_by_keyboard_alone(
     versions = page.get_by_role("table", name=t("Report versions, newest first"))
     expect(versions.locator(".badge").first).to_have_text(t("Queued"))
     assert worker.run() == ["done"]
-    expect(versions.locator(".badge").first).to_have_text(t("Done"), timeout=20_000)
+    expect(versions.locator(".badge").first).to_have_text(
+        said_of("a report version's status", "Done", language), timeout=20_000
+    )
     shown_hash = versions.locator(".hash").first.inner_text().removeprefix("SHA-256 ")
     with page.expect_download() as info:
         keys.activate(

@@ -1,7 +1,8 @@
 """The ministry's portfolio in the browser: a portfolio administrator renews the IOM
 partnership for 2021–2025, creates one with a new organisation and another from a strategy
-file (a file with mistakes first), and finds them on the portfolio with their figures; a
-desk officer adds a goal, retires another and keeps the standard agenda. All by keyboard,
+file (a file with mistakes first), and finds them on the portfolio with their figures, once
+with a browser that asks for English and once with one that asks for Danish; a desk
+officer adds a goal, retires another and keeps the standard agenda. All by keyboard,
 every page checked by axe, and read at 390 px without scrolling sideways."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from partnership.models import Membership, Partnership
+from tests.browser.i18n import LOCALES, said
 from tests.browser.keyboard import Keyboard
 from tests.portfolio.test_strategy_file import UNHCR
 
@@ -21,51 +23,79 @@ SLUG = "denmark-iom-2018-2020"
 PHONE = (390, 844)
 
 
+# What the pages write beyond the catalogue's words: sentences that name a value, read in
+# part, and figures in each language's format.
+WRITTEN = {
+    "en-gb": {
+        "portfolio reader": "You read this partnership as a portfolio",
+        "goals copied": "9 overall goals, with their indicators",
+        "created as a draft": "was created as a draft",
+        "created new": "was created as a draft",
+        "created from": "was created from unhcr.yaml",
+        "figures": "planned 105,000,000, committed 45,000,000",
+    },
+    "da": {
+        "portfolio reader": "Du læser dette partnerskab som porteføljeadministrator",
+        "goals copied": "9 overordnede mål med deres indikatorer",
+        "created as a draft": "er oprettet som kladde",
+        "created new": "er oprettet med status kladde",
+        "created from": "er oprettet fra unhcr.yaml",
+        "figures": "planlagt 105.000.000, bevilget 45.000.000",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en-gb", "da"])
 def test_a_portfolio_administrator_renews_creates_and_loads_partnerships_by_keyboard(
-    browser_as, demo, portfolio_admin, tmp_path
+    browser_as, demo, portfolio_admin, tmp_path, language
 ):
-    journey = browser_as(portfolio_admin)
+    journey = browser_as(portfolio_admin, locale=LOCALES[language])
     page = journey.page
     keys = Keyboard(page)
+    written = WRITTEN[language]
+
+    def t(text: str) -> str:
+        return said(text, language)
 
     # The IOM partnership, read without a role in it: renewed for 2021–2025.
     journey.goto(f"/p/{SLUG}/")
-    expect(page.get_by_role("main")).to_contain_text("You read this partnership as a portfolio")
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page.get_by_role("main")).to_contain_text(written["portfolio reader"])
     journey.audit("dashboard")
-    keys.activate(page.get_by_role("link", name="Renew for the next period"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Renew for the next period")
-    expect(page.get_by_role("region", name="Copied into the draft")).to_contain_text(
-        "9 overall goals, with their indicators"
+    keys.activate(page.get_by_role("link", name=t("Renew for the next period")))
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Renew for the next period"))
+    expect(page.get_by_role("region", name=t("Copied into the draft"))).to_contain_text(
+        written["goals copied"]
     )
     journey.audit("renew")
-    keys.type_date(page.get_by_label("End"), dt.date(2025, 12, 31))
-    keys.activate(page.get_by_role("button", name="Create the draft"))
-    expect(page.get_by_role("status")).to_contain_text("was created as a draft")
+    keys.type_date(page.get_by_label(t("End")), dt.date(2025, 12, 31))
+    keys.activate(page.get_by_role("button", name=t("Create the draft")))
+    expect(page.get_by_role("status")).to_contain_text(written["created as a draft"])
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Strategic Partnership Agreement between Denmark and IOM 2021–2025"
     )
     journey.audit("renewed-dashboard")
 
     # A new partnership with a new organisation, from the portfolio.
-    account = page.get_by_role("navigation", name="Account")
-    keys.activate(account.get_by_role("link", name="Portfolio", exact=True))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Portfolio")
+    account = page.get_by_role("navigation", name=t("Account"))
+    keys.activate(account.get_by_role("link", name=t("Portfolio"), exact=True))
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Portfolio"))
     journey.audit("portfolio")
-    keys.activate(page.get_by_role("link", name="New partnership", exact=True))
-    expect(page.get_by_role("heading", level=1)).to_have_text("New partnership")
+    keys.activate(page.get_by_role("link", name=t("New partnership"), exact=True))
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("New partnership"))
     journey.audit("create")
-    keys.fill(page.get_by_label("New organisation's name"), "World Food Programme")
-    keys.fill(page.get_by_label("New organisation's acronym"), "WFP")
-    keys.fill(page.get_by_label("Title:", exact=True), "Denmark and WFP 2022–2024")
-    keys.type_date(page.get_by_label("Start"), dt.date(2022, 1, 1))
-    keys.type_date(page.get_by_label("End"), dt.date(2021, 12, 31))
-    keys.fill(page.get_by_label("Annual amount"), "20000000")
-    keys.activate(page.get_by_role("button", name="Create the partnership"))
-    expect(page.get_by_text("The period must end on or after its start.")).to_be_visible()
+    keys.fill(page.get_by_label(t("New organisation's name")), "World Food Programme")
+    keys.fill(page.get_by_label(t("New organisation's acronym")), "WFP")
+    keys.fill(page.get_by_label(t("Title") + ":", exact=True), "Denmark and WFP 2022–2024")
+    keys.type_date(page.get_by_label(t("Start")), dt.date(2022, 1, 1))
+    keys.type_date(page.get_by_label(t("End")), dt.date(2021, 12, 31))
+    keys.fill(page.get_by_label(t("Annual amount")), "20000000")
+    keys.activate(page.get_by_role("button", name=t("Create the partnership")))
+    expect(page.get_by_text(t("The period must end on or after its start."))).to_be_visible()
     journey.audit("create-refused")
-    keys.type_date(page.get_by_label("End"), dt.date(2024, 12, 31))
-    keys.activate(page.get_by_role("button", name="Create the partnership"))
-    expect(page.get_by_role("status")).to_contain_text("was created as a draft")
+    keys.type_date(page.get_by_label(t("End")), dt.date(2024, 12, 31))
+    keys.activate(page.get_by_role("button", name=t("Create the partnership")))
+    expect(page.get_by_role("status")).to_contain_text(written["created new"])
     expect(page.get_by_role("heading", level=1)).to_have_text("Denmark and WFP 2022–2024")
     journey.audit("created-dashboard")
 
@@ -76,19 +106,21 @@ def test_a_portfolio_administrator_renews_creates_and_loads_partnerships_by_keyb
     wrong.write_text(UNHCR.replace("year: 2022", "year: 2030"), encoding="utf-8")
     right = tmp_path / "unhcr.yaml"
     right.write_text(UNHCR, encoding="utf-8")
-    field = page.get_by_label("Strategy file")
+    field = page.get_by_label(t("Strategy file"))
     keys.focus(field)
     field.set_input_files(str(wrong))
-    keys.activate(page.get_by_role("button", name="Load the file"))
-    problems = page.get_by_role("region", name="Problems found: nothing was stored")
+    keys.activate(page.get_by_role("button", name=t("Load the file")))
+    problems = page.get_by_role("region", name=t("Problems found: nothing was stored"))
     expect(problems).to_contain_text("budget[3].year")
-    expect(problems).to_contain_text("The agreement runs 2021–2025.")
+    expect(problems).to_contain_text(
+        t("The agreement runs %(first)s–%(last)s.") % {"first": 2021, "last": 2025}
+    )
     journey.audit("import-refused")
-    field = page.get_by_label("Strategy file")
+    field = page.get_by_label(t("Strategy file"))
     keys.focus(field)
     field.set_input_files(str(right))
-    keys.activate(page.get_by_role("button", name="Load the file"))
-    expect(page.get_by_role("status")).to_contain_text("was created from unhcr.yaml")
+    keys.activate(page.get_by_role("button", name=t("Load the file")))
+    expect(page.get_by_role("status")).to_contain_text(written["created from"])
     journey.audit("loaded-dashboard")
 
     # The portfolio shows them all, with their figures, narrowed by a filter.
@@ -103,13 +135,13 @@ def test_a_portfolio_administrator_renews_creates_and_loads_partnerships_by_keyb
         expect(main.get_by_role("link", name=title)).to_be_visible()
     expect(page.locator("svg.chart")).to_be_visible()
     journey.audit("portfolio-all")
-    organisation = page.get_by_label("Organisation")
+    organisation = page.get_by_label(t("Organisation"))
     keys.focus(organisation)
     while organisation.input_value() != "UNHCR":
         keys.press("ArrowDown")
-    keys.activate(page.get_by_role("button", name="Show"))
+    keys.activate(page.get_by_role("button", name=t("Show")))
     expect(main.get_by_role("article")).to_have_count(1)
-    expect(main).to_contain_text("planned 105,000,000, committed 45,000,000")
+    expect(main).to_contain_text(written["figures"])
     journey.audit("portfolio-unhcr")
     with page.expect_download() as download:
         keys.activate(page.get_by_role("link", name="CSV"))

@@ -11,8 +11,11 @@ from django import forms
 from django.template import Context, Template
 from django.utils import translation
 
+from consultations.models import ActionPoint
 from core import formatting
 from core.forms import LocalDecimalField
+from core.views import saved_message
+from reviews.models import Dossier, ReportVersion
 
 
 @pytest.mark.parametrize(
@@ -105,3 +108,18 @@ def test_a_decimal_input_shows_its_value_as_the_language_writes_it_without_group
         html = str(AmountForm(initial={"amount": Decimal("1500000.50")})["amount"])
     assert 'value="1500000,50"' in html
     assert 'inputmode="decimal"' in html
+
+
+def test_a_finished_report_a_built_dossier_and_a_done_action_point_each_have_their_word():
+    """One English "Done", three Danish words: each status is translated in its context."""
+    with translation.override("da"):
+        assert ReportVersion(status="done").get_status_display() == "Færdig"
+        assert Dossier(status="done").get_status_display() == "Færdig"
+        assert ActionPoint(status="done").get_status_display() == "Udført"
+    with translation.override("en-gb"):
+        assert ActionPoint(status="done").get_status_display() == "Done"
+
+
+def test_an_edit_page_says_saved_or_nothing_changed_in_the_readers_language():
+    with translation.override("da"):
+        assert (saved_message({"title": "x"}), saved_message({})) == ("Gemt.", "Intet blev ændret.")

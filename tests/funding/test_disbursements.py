@@ -297,3 +297,21 @@ def test_the_api_and_the_export_give_the_rates_date_and_age_and_the_amount_debit
     header, row = export.content.decode("utf-8-sig").splitlines()[:2]
     assert "rate date,rate age (days),DKK equivalent,DKK debited" in header
     assert ",2018-04-17,45,6200.00,6310.55,110.55,6310.55,UM-10," in row
+
+
+def test_a_foreign_payment_is_confirmed_with_its_rate_in_one_danish_sentence(
+    core_2018, desk, old_rate, login
+):
+    data = {"kind": "payment", "value_date": "2018-06-01", "amount": "1000",
+            "currency": "USD", "reference": "UM-9", "accept_stale_rate": "on"}  # fmt: skip
+    page = login(desk).post(
+        core_2018.get_absolute_url(), data, HTTP_ACCEPT_LANGUAGE="da", follow=True
+    )
+    assert "Betalingen er registreret til kurs 6,200000 DKK pr. USD." in page.content.decode()
+
+
+def test_a_danish_desk_officer_corrects_a_rate_named_in_danish(core_2018, desk, old_rate, login):
+    client = login(desk)
+    url = f"/p/{core_2018.partnership.slug}/funding/exchange-rates/{old_rate.pk}/edit/"
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert "Ret USD-kursen pr. 17. april 2018 (6,200000 DKK pr. enhed)" in page

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from funding import services
 from funding.models import BudgetLine, Component, ExchangeRate
@@ -168,3 +169,10 @@ def test_rates_are_corrected_and_withdrawn_through_the_api(funded, desk, rate, a
     withdraw = client.post(f"{url}withdraw/", {"reason": "Wrong"}, format="json")
     assert withdraw.status_code == 400
     assert "it cannot be withdrawn" in withdraw.json()["non_field_errors"][0]
+
+
+def test_a_bad_row_is_said_in_the_readers_language(iom):
+    text = GOOD + "EUR,2018-06-01,7.4,x\n"
+    with translation.override("da"), pytest.raises(ValidationError) as error:
+        services.exchange_rates_import_csv(partnership=iom, content=text.encode())
+    assert error.value.message_dict["file"] == ["Række 4, currency: 'EUR' er ikke USD eller CHF."]

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from django.core.management import call_command
+from django.utils import translation
 
 from funding import seed
 from funding.models import (
@@ -17,6 +18,8 @@ from funding.models import (
     StatedSubtotal,
     VoluntaryContribution,
 )
+from funding.selectors import budget_by_year_and_component
+from reviews.charts import budget_chart_svg, heat_map_svg
 
 MODELS = (BudgetLine, AssessedContribution, BudgetFigure, VoluntaryContribution, StatedSubtotal)
 
@@ -62,6 +65,30 @@ def test_funding_page_has_a_server_drawn_chart_with_a_table_beside_it(funded, ge
     assert "<script>" not in page
     assert "2018: planned 25.0, committed 25.0, disbursed 0.0" in svg
     assert "<caption>Per year (DKK)</caption>" in page
+
+
+def test_the_funding_chart_of_a_danish_page_reads_danish(funded, geneva, login):
+    page = login(geneva).get(f"/p/{funded.slug}/funding/", HTTP_ACCEPT_LANGUAGE="da")
+    svg = page.content.decode()
+    svg = svg[svg.index("<svg") : svg.index("</svg>")]
+    assert ">Finansiering pr. år, mio. DKK</title>" in svg
+    assert ">mio. DKK</text>" in svg
+    assert "2018: planlagt 25,0, bevilget 25,0, udbetalt 0,0, årligt beløb 25,0" in svg
+    assert "<title>2018, Planlagt: DKK 25,0 mio.</title>" in svg
+    assert ">Bevilget</text>" in svg  # the legend
+    for english in ("Funding", "million", "planned 2", "Committed"):
+        assert english not in svg
+
+
+def test_the_reports_charts_are_drawn_in_the_reports_language(funded):
+    with translation.override("da"):
+        chart = budget_chart_svg(budget_by_year_and_component(partnership=funded))
+        heat = heat_map_svg([])
+    assert "<title>Budget pr. år: planlagt, bevilget og udbetalt, mio. DKK</title>" in chart
+    assert ">Årligt beløb (aftalen)</text>" in chart
+    assert ">Planlagt</text>" in chart
+    assert ">Konsekvens</text>" in heat
+    assert ">Sandsynlighed</text>" in heat
 
 
 def test_api_budget_lines_have_the_issues_fields(funded, auditor, api_login):

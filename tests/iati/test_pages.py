@@ -82,6 +82,17 @@ def test_a_refused_file_is_said_at_the_field_and_nothing_is_kept(desk, login, io
     assert not IatiImport.objects.exists()
 
 
+def test_a_refused_file_is_said_in_the_readers_language(desk, login, iom):
+    response = login(desk).post(
+        f"{P}/import/", {"file": _upload(b"<html/>", "page.html")}, HTTP_ACCEPT_LANGUAGE="da"
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["file"] == [
+        "Dette er ikke en IATI-aktivitetsfil: dens rodelement er <html>, ikke "
+        "<iati-activities>. Importér den aktivitetsfil, organisationen offentliggør."
+    ]
+
+
 def test_the_same_file_again_is_said_to_add_nothing(desk, login, planted):
     response = login(desk).post(f"{P}/import/", {"file": _upload(planted_file())}, follow=True)
     assert "This file was already imported on" in response.content.decode()

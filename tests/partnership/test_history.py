@@ -210,6 +210,18 @@ def test_no_database_id_or_raw_value_is_shown_on_the_page(iom, lines, desk, audi
     assert "Goal 9:" in page
 
 
+def test_the_history_page_says_what_happened_in_the_readers_language(
+    iom, lines, desk, auditor, login
+):
+    line = lines[(2019, Component.PRIORITY_AREA_1)]
+    with acting_as(desk):
+        DisbursementFactory(budget_line=line, created_by=desk, amount=Decimal("1000000.00"))
+    page = login(auditor).get(PAGE, HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert "</strong> oprettet</td>" in page
+    assert "</strong> created</td>" not in page
+    assert "DKK 1.000.000" in page
+
+
 def test_times_are_in_the_sites_time_zone_to_the_minute(iom, desk, auditor, login):
     document = factories.DocumentFactory(partnership=iom, title="Audit report 2018")
     # 22:30:15.5 UTC on 30 June is 00:30 on 1 July in Copenhagen (summer time).

@@ -101,3 +101,9 @@ def test_a_member_reads_the_history_where_their_role_allows_it_only(api_login, i
     Membership.objects.create(user=geneva, partnership=other, role=Membership.Role.AUDITOR)
     body = api_login(geneva).get(URL, {"page_size": 500}).json()
     assert {entry["partnership"] for entry in body["results"]} == {other.slug}
+
+
+def test_mission_staff_are_refused_the_history_in_their_language(api_login, geneva, iom):
+    refused = api_login(geneva).get(URL, HTTP_ACCEPT_LANGUAGE="da")
+    assert refused.status_code == 403
+    assert refused.json() == {"detail": "Din rolle giver ikke adgang til at læse historikken."}

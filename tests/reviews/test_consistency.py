@@ -9,6 +9,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from consultations.models import ActionPoint
 from funding.models import BudgetLine, Component, Disbursement
@@ -83,6 +84,26 @@ def test_a_goal_achieved_in_the_tracker_but_rated_partly_achieved_is_flagged(rev
         "The goal tracker says “Achieved” as of 2 May 2019; the review rates the goal "
         "“Partly achieved”."
     )
+
+
+def test_a_goal_flagged_in_danish_reads_as_one_danish_sentence(review, desk):
+    goal = _goal(review, 2)
+    factories.GoalUpdateFactory(
+        goal=goal, author=desk, as_of=dt.date(2019, 5, 2), status=GoalStatus.ACHIEVED
+    )
+    services.goal_assessment_save(
+        review=review, goal=goal, by=desk, rating="partly_achieved", narrative="-"
+    )
+    with translation.override("da"):
+        (found,) = _found(review, "goal_status_disagrees_with_assessment")
+        assert found.message == (
+            "Målopfølgningen angiver “Opnået” pr. 2. maj 2019; gennemgangen vurderer målet "
+            "som “Delvist opnået”."
+        )
+        assert [str(link.label) for link in found.links] == [
+            "Ret vurderingen",
+            "Opdatér målets status",
+        ]
 
 
 def test_a_priority_area_without_assessment_is_flagged(review, desk):

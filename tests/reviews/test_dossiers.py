@@ -297,3 +297,47 @@ def test_a_build_that_fails_says_why_on_the_dossier(review, auditor, monkeypatch
     assert (dossier.status, dossier.error) == ("failed", "ValueError: the disk is full")
     page = login(auditor).get(f"/p/{SLUG}/reviews/dossiers/").content.decode()
     assert "ValueError: the disk is full" in page
+
+
+# --- The dossier's language ----------------------------------------------------------------
+
+
+def _danish_csv(content: bytes, name: str) -> list[list[str]]:
+    raw = _read(content, name)
+    assert raw.startswith("\ufeff".encode())  # the byte-order mark Danish Excel reads
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+
+
+def test_a_dossier_asked_for_in_danish_is_built_in_danish(issued, auditor, login, settings):
+    """The language is the one of the request, kept on the dossier: the worker builds it in
+    that language whatever its own (semicolons, decimal commas, the labels in Danish)."""
+    client = login(auditor)
+    response = client.post(
+        f"/p/{SLUG}/reviews/{issued.review_id}/dossier/", HTTP_ACCEPT_LANGUAGE="da"
+    )
+    assert response.status_code == 302
+    dossier = Dossier.objects.get()
+    assert dossier.language == "da"
+    services.report_version_log_download(version=issued, by=auditor, channel="page")
+    content = _zip(_build(dossier))
+    assert _manifest(content)["dossier"]["language"] == "da"
+    payments = _danish_csv(content, "tables/disbursements.csv")
+    assert payments[0][:4] == ["year", "component", "kind", "value date"]  # identifiers
+    (payment,) = payments[1:]
+    assert "7500000,00" in payment
+    log = _danish_csv(content, "download-log.csv")
+    assert log[1][-1] == "Side"
+    history = _danish_csv(content, "change-history.csv")
+    assert ("Organisation", "Navn") in {(row[2], row[5]) for row in history[1:]}  # its field
+    assert any(row[4] == "oprettet" for row in history[1:])
+
+
+def test_the_api_keeps_the_language_a_dossier_was_asked_in(issued, auditor, api_login):
+    client = api_login(auditor)
+    danish = client.post(f"/api/v1/reviews/{issued.review_id}/dossier/", HTTP_ACCEPT_LANGUAGE="da")
+    assert danish.json()["language"] == "da"
+    english = client.post(f"/api/v1/reviews/{issued.review_id}/dossier/", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["language"] == "en-gb"
+    content = _zip(_build(Dossier.objects.get(pk=english.json()["id"])))
+    assert "7500000.00" in _csv(content, "tables/disbursements.csv")[1]
+    assert _manifest(content)["dossier"]["language"] == "en-gb"

@@ -181,6 +181,11 @@ def test_a_danish_report_declares_its_language_and_stays_pdf_a(demo_review, desk
     with translation.override("da"):
         month = date_format(version.finished_at, "F Y")
     assert month in text
+    # Its sections are headed, and its charts titled, in Danish.
+    for heading in ("1. Gennemgangen og aftalen", "Bilag A. Betalinger og tilbagebetalinger"):
+        assert heading in text
+    assert "The review and the agreement" not in text
+    assert "Payments and refunds" not in text
     # An issued report keeps the language of the draft it was read in.
     final = services.report_version_issue(version=version, by=desk, reason="Godkendt.")
     assert final.language == "da"
