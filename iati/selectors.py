@@ -17,7 +17,7 @@ from funding.models import Disbursement, ExchangeRate
 from partnership.models import Partnership
 
 from .build import activity_identifier
-from .models import IatiImport, IatiTransaction, TransactionType
+from .models import FileCheck, IatiImport, IatiTransaction, TransactionType
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -35,6 +35,11 @@ def imports(*, partnership: Partnership) -> QuerySet[IatiImport]:
     return IatiImport.objects.filter(partnership=partnership).select_related(
         "partnership", "imported_by"
     )
+
+
+def file_checks(*, partnership: Partnership) -> dict[str, FileCheck]:
+    """The last check of each of the partnership's files, by kind."""
+    return {check.kind: check for check in FileCheck.objects.filter(partnership=partnership)}
 
 
 def latest_import(*, partnership: Partnership) -> IatiImport | None:

@@ -13,8 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import caching
 from core.access import Capability
 from core.views import add_form_errors, form_status, partnership_context
 from partnership import access as partnership_access
@@ -24,6 +25,7 @@ from . import codelists, publish, selectors, services
 from .build import activity_identifier
 from .forms import IatiImportForm
 from .importer import size_message
+from .models import FileCheck
 from .uploads import LimitedUploadHandler, limit_upload
 
 TRANSACTIONS_PER_PAGE = 100
@@ -87,22 +89,30 @@ def portfolio_organisation_xml(request: HttpRequest) -> HttpResponse:
     return _portfolio(request, publish.portfolio_organisation_file)
 
 
+FILES = (
+    (FileCheck.Kind.ACTIVITY, publish.activity_file, "iati:activities"),
+    (FileCheck.Kind.ORGANISATION, publish.organisation_file, "iati:organisation"),
+)
+
+
 @require_GET
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
+    """The files as last checked (each build of a file records its check): building both
+    here on every visit would read every payment and allocation of the agreement."""
     partnership = _partnership(request, slug)
+    checks = selectors.file_checks(partnership=partnership)
+    version = caching.data_version()
     files = []
-    for label, make, url_name in (
-        ("Activity file", publish.activity_file, "iati:activities"),
-        ("Organisation file", publish.organisation_file, "iati:organisation"),
-    ):
-        try:
-            files.append((label, url_name, make(partnership), None))
-        except publish.InvalidFileError as error:
-            files.append((label, url_name, None, error))
+    for kind, _make, url_name in FILES:
+        check = checks.get(kind)
+        current = check is not None and check.data_version == version
+        name = publish.filename(kind, partnership)
+        files.append((kind.label, url_name, name, check, current))
     context = partnership_context(
         request,
         partnership,
         files=files,
+        unchecked=not all(current for *_, current in files),
         identifier=activity_identifier(partnership),
         reporting_org=settings.IATI_REPORTING_ORG,
         reporting_org_name=settings.IATI_REPORTING_ORG_NAME,
@@ -112,6 +122,23 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
         danish=sorted(services.danish_providers()),
     )
     return render(request, "iati/overview.html", context)
+
+
+@require_POST
+def check_files(request: HttpRequest, slug: str) -> HttpResponse:
+    """Build and check both files now (as serving them does), for the page to show."""
+    partnership = _partnership(request, slug)
+    invalid = 0
+    for _kind, make, _url_name in FILES:
+        try:
+            make(partnership)
+        except publish.InvalidFileError:
+            invalid += 1
+    if invalid:
+        messages.error(request, _("Checked the files: not every file is valid IATI 2.03."))
+    else:
+        messages.success(request, _("Checked the files: both are valid IATI 2.03."))
+    return redirect("iati:overview", slug=slug)
 
 
 @csrf_exempt  # checked below, once the upload's size limit is in place
