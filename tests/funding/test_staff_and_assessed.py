@@ -62,13 +62,15 @@ def test_staff_page_pages_each_kind_apart(funded, desk, auditor, login, monkeypa
     _position(funded, kind="regular", position="Regular officer", duty_station="Geneva")
     client = login(auditor)
     page = client.get(f"/p/{funded.slug}/funding/staff/").content.decode()
-    assert "JPO number 0" in page and "JPO number 1" in page
+    assert "JPO number 0" in page
+    assert "JPO number 1" in page
     assert "JPO number 2" not in page
     assert 'href="?jpo-page=2"' in page
     assert "Regular officer" in page
     assert "lines-page=2" in page
     page = client.get(f"/p/{funded.slug}/funding/staff/?jpo-page=2").content.decode()
-    assert "JPO number 2" in page and "JPO number 0" not in page
+    assert "JPO number 2" in page
+    assert "JPO number 0" not in page
     assert "Regular officer" in page
 
 
