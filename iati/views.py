@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import caching
 from core.access import Capability
-from core.views import add_form_errors, form_status, partnership_context
+from core.views import add_form_errors, form_status, paged, partnership_context
 from partnership import access as partnership_access
 from partnership.models import Partnership
 
@@ -29,6 +30,7 @@ from .models import FileCheck
 from .uploads import LimitedUploadHandler, limit_upload
 
 TRANSACTIONS_PER_PAGE = 100
+YEARS_PER_PAGE = 3
 
 
 def _partnership(request: HttpRequest, slug: str, capability=Capability.VIEW) -> Partnership:
@@ -202,8 +204,18 @@ def _import_file(
 @require_GET
 def reconciliation(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
-    result = selectors.reconciliation(partnership=partnership)
-    context = partnership_context(request, partnership, result=result)
+    years = selectors.reconciled_years(partnership=partnership)
+    # A page of years; the one with this year if the records reach it, else the latest.
+    today = timezone.localdate().year
+    default = (
+        (today - years[0]) // YEARS_PER_PAGE + 1
+        if today in years
+        else max(1, -(-len(years) // YEARS_PER_PAGE))
+    )
+    page, query = paged(request, years, YEARS_PER_PAGE, default=default)
+    shown = range(page.object_list[0], page.object_list[-1] + 1) if years else range(0)
+    result = selectors.reconciliation(partnership=partnership, years=shown)
+    context = partnership_context(request, partnership, result=result, page=page, query=query)
     return render(request, "iati/reconciliation.html", context)
 
 

@@ -29,7 +29,9 @@ PINNED = {
     f"{P}/": 7,
     f"{P}/activities.xml": 16,
     f"{P}/organisation.xml": 16,
-    f"{P}/reconciliation/": 8,  # rates, payments, receipts, latest import
+    # the first and last years of the payments and of the receipts; then, for a page of
+    # years: rates, payments, receipts, latest import
+    f"{P}/reconciliation/": 10,
     f"{P}/data/": 7,  # count, page, latest import
     f"{P}/import/": 4,
     "/iati/activities.xml": 13,
@@ -83,4 +85,26 @@ def test_a_page_reads_the_same_rows_with_five_times_as_much(funded, desk, login,
     client.get(f"{P}/activities.xml")
     client.get(f"{P}/organisation.xml")
     many = cost_get(client, url)
+    assert few == many, (few, many)
+
+
+def _years_of_activity(partnership, user, years: range) -> None:
+    """A payment and its receipt in each of ``years`` (the receipt a week later)."""
+    line = BudgetLine.objects.get(partnership=partnership, year=2018, component=Component.CORE)
+    acts = []
+    for year in years:
+        paid = dt.date(year, 6, 1)
+        DisbursementFactory(budget_line=line, created_by=user, amount=Decimal(100), value_date=paid)
+        acts.append(Act(f"{IOM}-Y{year}", [Tx(paid + dt.timedelta(days=7), "100.00")]))
+    import_bytes(partnership, activity_file(*acts), filename=f"years-{years[0]}.xml")
+
+
+def test_the_reconciliation_reads_a_page_of_years_whatever_the_years_recorded(funded, desk, login):
+    """Three years a page: 2018–2020 read the same rows with three years of payments and
+    receipts as with forty-three."""
+    client = login(desk)
+    _years_of_activity(funded, desk, range(2018, 2021))
+    few = cost_get(client, f"{P}/reconciliation/", page=1)
+    _years_of_activity(funded, desk, range(2030, 2070))
+    many = cost_get(client, f"{P}/reconciliation/", page=1)
     assert few == many, (few, many)
