@@ -66,4 +66,3 @@ def test_the_profile_pages_the_partnerships_and_reads_the_same_rows_with_ten_tim
     join(2, 27)
     many = cost_get(client, "/account/")
     assert few == many, (few, many)
-
