@@ -160,9 +160,12 @@ def capabilities_in(user: Any, partnership_id: int) -> frozenset[Capability]:
     return PORTFOLIO_ADMIN_CAPABILITIES if is_portfolio_admin(user) else frozenset()
 
 
-def partnership_ids_with(user: Any, capability: Capability) -> models.QuerySet:
+def partnership_ids_with(user: Any, capability: Capability) -> models.QuerySet | list[int]:
     """The ids of the partnerships where the user's role grants ``capability``, as a
-    subquery for ``partnership_id__in`` (no row read for each role the user holds)."""
+    subquery for ``partnership_id__in`` (no row read for each role the user holds); none
+    for someone not signed in."""
+    if not getattr(user, "is_authenticated", False):
+        return []
     roles = [role for role, allowed in ROLE_CAPABILITIES.items() if capability in allowed]
     return user.memberships.filter(role__in=roles).values("partnership_id")
 
