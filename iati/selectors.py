@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Max, Min, QuerySet
+from django.db.models import Max, Min, OuterRef, Q, QuerySet, Subquery
 
 from funding import selectors as funding_selectors
 from funding.models import Disbursement, ExchangeRate
@@ -104,9 +104,22 @@ def _dkk(amount: Decimal, rate: Decimal) -> Decimal:
 class _Rates:
     """The partnership's exchange rates, read once: the latest on or before a day."""
 
-    def __init__(self, partnership: Partnership):
+    def __init__(self, partnership: Partnership, within: tuple[dt.date, dt.date] | None = None):
+        """All the rates, or those ``within`` two days and the latest of each currency
+        before the first (one query either way)."""
+        rates = ExchangeRate.objects.filter(partnership=partnership)
+        if within is not None:
+            start = within[0]
+            latest_before = (
+                ExchangeRate.objects.filter(
+                    partnership=partnership, currency=OuterRef("currency"), date__lt=start
+                )
+                .order_by("-date", "-pk")
+                .values("pk")[:1]
+            )
+            rates = rates.filter(Q(date__range=within) | Q(pk=Subquery(latest_before)))
         self.by_currency: dict[str, list[ExchangeRate]] = defaultdict(list)
-        for rate in ExchangeRate.objects.filter(partnership=partnership).order_by("date"):
+        for rate in rates.order_by("date"):
             self.by_currency[rate.currency].append(rate)
         self.dates = {c: [r.date for r in rates] for c, rates in self.by_currency.items()}
 
@@ -470,7 +483,6 @@ def reconciliation(*, partnership: Partnership, years: range | None = None) -> R
     and those within twice the matching window of them (a payment of late December may
     be the receipt of early January); the years, differences and matches that touch
     ``years`` are kept."""
-    rates = _Rates(partnership)
     payments = funding_selectors.disbursements_of_partnership(partnership=partnership)
     receipts = incoming_funds(partnership=partnership)
     if years is not None:
@@ -479,6 +491,10 @@ def reconciliation(*, partnership: Partnership, years: range | None = None) -> R
         end = dt.date(years[-1], 12, 31) + margin if years else dt.date.min  # none
         payments = payments.filter(value_date__range=(start, end))
         receipts = receipts.filter(date__range=(start, end))
+        # A receipt's rate is of its value date, which may precede its date.
+        rates = _Rates(partnership, within=(start - margin, end))
+    else:
+        rates = _Rates(partnership)
     denmark = [_denmark_side(p) for p in payments]
     organisation = [_organisation_side(t, rates) for t in receipts]
     denmark.sort(key=lambda s: (s.date, s.reference))

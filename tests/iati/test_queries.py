@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from funding.models import BudgetLine, Component
-from tests.funding.factories import AllocationFactory, DisbursementFactory
+from tests.funding.factories import AllocationFactory, DisbursementFactory, ExchangeRateFactory
 from tests.iati.iatifiles import IOM, Act, Tx, activity_file
 from tests.iati.planted import import_bytes
 from tests.queries import cost_get, count_get
@@ -89,12 +89,13 @@ def test_a_page_reads_the_same_rows_with_five_times_as_much(funded, desk, login,
 
 
 def _years_of_activity(partnership, user, years: range) -> None:
-    """A payment and its receipt in each of ``years`` (the receipt a week later)."""
+    """A payment, its receipt (a week later) and a dollar rate in each of ``years``."""
     line = BudgetLine.objects.get(partnership=partnership, year=2018, component=Component.CORE)
     acts = []
     for year in years:
         paid = dt.date(year, 6, 1)
         DisbursementFactory(budget_line=line, created_by=user, amount=Decimal(100), value_date=paid)
+        ExchangeRateFactory(partnership=partnership, date=paid, currency="USD")
         acts.append(Act(f"{IOM}-Y{year}", [Tx(paid + dt.timedelta(days=7), "100.00")]))
     import_bytes(partnership, activity_file(*acts), filename=f"years-{years[0]}.xml")
 
