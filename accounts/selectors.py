@@ -11,7 +11,7 @@ from django.http import Http404
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.access import Role, roles_of
+from core.access import Role
 
 from .models import ApiToken, Profile
 
@@ -42,13 +42,13 @@ def second_factor_required(user: Any) -> bool:
     """Whether the settings oblige this user to sign in with a second factor.
 
     Administrators (staff and superusers) and anyone holding a role of
-    ROLES_WITH_SECOND_FACTOR in any partnership; everyone with MFA_ALL_ROLES. Reads the
-    user's memberships once (cached on the user, as the access checks read them)."""
+    ROLES_WITH_SECOND_FACTOR in any partnership; everyone with MFA_ALL_ROLES. Whether
+    they hold such a role is one query of at most one row, whatever their memberships."""
     if not settings.MFA_REQUIRED or not user.is_authenticated:
         return False
     if settings.MFA_ALL_ROLES or user.is_staff or user.is_superuser:
         return True
-    return not ROLES_WITH_SECOND_FACTOR.isdisjoint(roles_of(user).values())
+    return user.memberships.filter(role__in=ROLES_WITH_SECOND_FACTOR).exists()
 
 
 def authenticator_of(user: Any) -> TOTPDevice | None:

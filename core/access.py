@@ -160,6 +160,28 @@ def capabilities_in(user: Any, partnership_id: int) -> frozenset[Capability]:
     return PORTFOLIO_ADMIN_CAPABILITIES if is_portfolio_admin(user) else frozenset()
 
 
+def partnership_ids_with(user: Any, capability: Capability) -> models.QuerySet | list[int]:
+    """The ids of the partnerships where the user's role grants ``capability``, as a
+    subquery for ``partnership_id__in`` (no row read for each role the user holds); none
+    for someone not signed in."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    roles = [role for role, allowed in ROLE_CAPABILITIES.items() if capability in allowed]
+    return user.memberships.filter(role__in=roles).values("partnership_id")
+
+
+def refused_everywhere(user: Any, capability: Capability) -> bool:
+    """The user holds a role in some partnership but in none whose role grants
+    ``capability`` (one query of one row)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    roles = [role for role, allowed in ROLE_CAPABILITIES.items() if capability in allowed]
+    counts = user.memberships.aggregate(
+        held=models.Count("pk"), allowed=models.Count("pk", filter=models.Q(role__in=roles))
+    )
+    return bool(counts["held"]) and not counts["allowed"]
+
+
 def can(user: Any, partnership_id: int, capability: Capability) -> bool:
     return capability in capabilities_in(user, partnership_id)
 

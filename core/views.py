@@ -98,11 +98,13 @@ def partnership_context(request: HttpRequest, partnership: Any, **extra: Any) ->
     }
 
 
-def paged(request: HttpRequest, items: Any, per_page: int, *, default: int = 1) -> tuple[Any, str]:
-    """The page of ``items`` the request asks for (``?page=``; ``default`` if none, the
-    first if not a number, the last if past the end) and the request's other parameters,
-    for the links of ``includes/pagination.html``. A queryset costs a count and the page's
-    slice."""
-    page = Paginator(items, per_page).get_page(request.GET.get("page", default))
-    query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
+def paged(
+    request: HttpRequest, items: Any, per_page: int, *, default: int = 1, param: str = "page"
+) -> tuple[Any, str]:
+    """The page of ``items`` the request asks for (``?page=``, or ``param`` for one of
+    several paged lists on a page; ``default`` if none, the first if not a number, the last
+    if past the end) and the request's other parameters, for the links of
+    ``includes/pagination.html``. A queryset costs a count and the page's slice."""
+    page = Paginator(items, per_page).get_page(request.GET.get(param, default))
+    query = urlencode([(k, v) for k, v in request.GET.items() if k != param and v])
     return page, query

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -216,7 +217,9 @@ class CountryField(forms.CharField):
         super().__init__(max_length=120, **kwargs)
 
     def set_years(self, years: Iterable[int]) -> None:
-        self.widget.options = dac.picker_options(years)
+        """Suggest the countries of the list in force for ``years`` (a queryset is read
+        when the field is shown, not when the form is made)."""
+        self.widget.options = SimpleLazyObject(lambda: dac.picker_options(years))
 
     def clean(self, value: Any) -> str:
         text = super().clean(value)
@@ -259,7 +262,7 @@ class AllocationForm(forms.Form):
         self.fields["budget_line"].queryset = lines
         self.fields["budget_line"].label_from_instance = lambda line: line.label
         # Suggestions: the countries on the list in force for the years of these lines.
-        self.fields["country"].set_years(set(lines.values_list("year", flat=True)))
+        self.fields["country"].set_years(lines.order_by().values_list("year", flat=True).distinct())
 
 
 class AllocationEditForm(AllocationForm, ConfirmForm):

@@ -11,8 +11,23 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, Count, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce, ExtractYear
+from django.db.models.lookups import IsNull
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -635,6 +650,14 @@ def allocation_totals_by_line(*, partnership: Partnership) -> QuerySet[BudgetLin
     )
 
 
+def staff_positions(*, partnership: Partnership, kind: str) -> QuerySet[StaffPosition]:
+    """The positions of one kind: regular staff, secondments (on the budget) or JPOs
+    (outside it), in the order they started."""
+    return StaffPosition.objects.filter(partnership=partnership, kind=kind).select_related(
+        "budget_line"
+    )
+
+
 def staff_register(*, partnership: Partnership) -> dict[str, list[StaffPosition]]:
     """Positions by kind: regular staff, secondments (on the budget) and JPOs (outside it)."""
     grouped: dict[str, list[StaffPosition]] = {kind: [] for kind, _ in StaffPosition.Kind.choices}
@@ -840,12 +863,45 @@ class Reconciliation:
         return [(k, label, self.count(k)) for k, label in FindingKind.LABELS.items()]
 
 
-def _sum(rows: list[dict]) -> tuple[Decimal, int]:
-    return sum((r["amount"] for r in rows), ZERO), len(rows)
+_DETAIL_ROWS = "detail rows"
+_OUTERMOST = "outermost rows of the breakdown"
+_LISTED_UNDER = "rows listed under it"
 
 
-def reconciliation(*, partnership: Partnership) -> Reconciliation:
-    """Every stated subtotal against the detail rows it covers (two queries).
+def _total_and_count(rows: QuerySet) -> tuple[Subquery, Subquery]:
+    """The sum of ``rows``' amounts (nought if none) and their number, as subqueries."""
+    grouped = rows.order_by().values("partnership")
+    return (
+        Coalesce(Subquery(grouped.annotate(t=Sum("amount")).values("t")), Value(ZERO)),
+        Coalesce(Subquery(grouped.annotate(n=Count("pk")).values("n")), Value(0)),
+    )
+
+
+def _kind() -> Case:
+    """``Finding.kind``, in the database: stated less itemised, against the rounding
+    tolerance of half a dollar for each figure added (the stated one included)."""
+    tolerance = ExpressionWrapper(
+        Value(Decimal("0.5")) * (F("count") + 1), output_field=DecimalField()
+    )
+    return Case(
+        When(Q(amount=F("itemised")), then=Value(FindingKind.AGREES)),
+        When(
+            Q(count__gt=0)
+            & Q(
+                Q(amount__gt=F("itemised"), amount__lte=F("itemised") + tolerance)
+                | Q(amount__lt=F("itemised"), amount__gte=F("itemised") - tolerance)
+            ),
+            then=Value(FindingKind.ROUNDING),
+        ),
+        When(Q(amount__gt=F("itemised")), then=Value(FindingKind.NOT_ITEMISED)),
+        default=Value(FindingKind.EXCEEDS),
+        output_field=CharField(),
+    )
+
+
+def _finding_querysets(*, partnership: Partnership) -> tuple[QuerySet, QuerySet]:
+    """Every stated subtotal against the detail rows it covers, and each total of the
+    donor breakdown against the stated rows listed under it, summed in the database:
 
     - a region's row: the rows of that region (per year, and over all years);
     - a project's total (all projects): the yearly rows of that project, country and unit;
@@ -854,79 +910,152 @@ def reconciliation(*, partnership: Partnership) -> Reconciliation:
     - a donor unit: the rows of that unit; a donor group: the rows of the units under it,
       and also the sum of those units' stated totals; the outermost rows and the grand
       total: every row, and the sum of the rows nested under them.
-    """
-    details = list(
-        VoluntaryContribution.objects.filter(partnership=partnership).values(
-            "project_code", "region", "country", "donor_unit", "year", "amount"
+
+    Each row of either carries ``itemised``, ``count`` and ``kind``. The donor breakdown
+    (one row per donor or group, read to know which units a group holds) is the one part
+    read whole; the detail rows are only summed."""
+    subtotals = StatedSubtotal.objects.filter(partnership=partnership)
+    details = VoluntaryContribution.objects.filter(partnership=partnership)
+    in_year = details.filter(Q(IsNull(OuterRef("year"), True)) | Q(year=OuterRef("year")))
+    breakdown = list(
+        subtotals.filter(source_table=SourceTable.DONOR_BREAKDOWN).values(
+            "pk", "source_row", "parent_row", "level", "name"
         )
     )
-    subtotals = list(
-        StatedSubtotal.objects.filter(partnership=partnership)
-        .select_related("partnership")
-        .order_by("source_table", "source_row", "year")
+    children: dict[int, list[dict]] = defaultdict(list)
+    for row in breakdown:
+        if row["parent_row"] is not None:
+            children[row["parent_row"]].append(row)
+
+    def units_under(row: dict) -> set[str]:
+        if row["level"] == Level.DONOR_UNIT:
+            return {row["name"]}
+        return set().union(*(units_under(child) for child in children[row["source_row"]]))
+
+    top_10_codes = subtotals.filter(source_table=SourceTable.TOP_10, level=Level.PROJECT).values(
+        "project_code"
     )
-    breakdown = [s for s in subtotals if s.source_table == SourceTable.DONOR_BREAKDOWN]
-    children: dict[int, list[StatedSubtotal]] = defaultdict(list)
-    for s in breakdown:
-        if s.parent_row is not None:
-            children[s.parent_row].append(s)
-    top_level = [s for s in breakdown if s.parent_row is None and s.level != Level.GRAND_TOTAL]
+    breakdown_q = Q(source_table=SourceTable.DONOR_BREAKDOWN)
+    cases: list[tuple[Q, QuerySet]] = [
+        (breakdown_q & Q(level=Level.GRAND_TOTAL), details),
+        (breakdown_q & Q(level=Level.DONOR_UNIT), details.filter(donor_unit=OuterRef("name"))),
+        (breakdown_q & Q(parent_row__isnull=True), details),
+        *(
+            (Q(pk=row["pk"]), details.filter(donor_unit__in=sorted(units_under(row))))
+            for row in breakdown
+            if row["parent_row"] is not None and row["level"] != Level.DONOR_UNIT
+        ),
+        (Q(level=Level.REGION), in_year.filter(region=OuterRef("region"))),
+        (
+            Q(level=Level.PROJECT, source_table=SourceTable.ALL_PROJECTS),
+            in_year.filter(
+                project_code=OuterRef("project_code"),
+                country=OuterRef("country"),
+                donor_unit=OuterRef("donor_unit"),
+            ),
+        ),
+        (Q(level=Level.PROJECT), in_year.filter(project_code=OuterRef("project_code"))),
+        (Q(source_table=SourceTable.TOP_10), in_year.filter(project_code__in=top_10_codes)),
+    ]
+    sums = [(when, *_total_and_count(rows)) for when, rows in cases]
+    everything = _total_and_count(in_year)
 
-    def units_under(s: StatedSubtotal) -> set[str]:
-        if s.level == Level.DONOR_UNIT:
-            return {s.name}
-        found: set[str] = set()
-        for child in children.get(s.source_row, []):
-            found |= units_under(child)
-        return found
+    def chosen(index: int, default):
+        return Case(
+            *(When(when, then=pair[index]) for when, *pair in sums),
+            default=default,
+        )
 
-    top_10_codes = {
-        s.project_code
-        for s in subtotals
-        if s.source_table == SourceTable.TOP_10 and s.level == Level.PROJECT
-    }
+    against_details = subtotals.annotate(
+        itemised=chosen(0, everything[0]),
+        count=chosen(1, everything[1]),
+        compared=Value(0),
+    ).annotate(kind=_kind())
+    # The breakdown's own totals against the stated rows under them (its outermost rows,
+    # for the grand total).
+    stated = StatedSubtotal.objects.filter(
+        partnership=partnership, source_table=SourceTable.DONOR_BREAKDOWN
+    )
+    outermost = stated.filter(parent_row__isnull=True).exclude(level=Level.GRAND_TOTAL)
+    listed = stated.filter(parent_row=OuterRef("source_row"))
+    against_stated = (
+        stated.exclude(level=Level.DONOR_UNIT)
+        .annotate(
+            itemised=Case(
+                When(Q(level=Level.GRAND_TOTAL), then=_total_and_count(outermost)[0]),
+                default=_total_and_count(listed)[0],
+            ),
+            count=Case(
+                When(Q(level=Level.GRAND_TOTAL), then=_total_and_count(outermost)[1]),
+                default=_total_and_count(listed)[1],
+            ),
+            compared=Value(1),
+        )
+        .annotate(kind=_kind())
+    )
+    return against_details, against_stated
 
-    findings: list[Finding] = []
 
-    def add(s: StatedSubtotal, rows: list[dict], compared_with: str = "detail rows") -> None:
-        total, count = _sum(rows)
-        findings.append(Finding(s, compared_with, s.amount, total, count))
+def _finding(row: StatedSubtotal, partnership: Partnership) -> Finding:
+    row.partnership = partnership
+    if not row.compared:
+        compared_with = _DETAIL_ROWS
+    elif row.level == Level.GRAND_TOTAL:
+        compared_with = _OUTERMOST
+    else:
+        compared_with = _LISTED_UNDER
+    return Finding(row, compared_with, row.amount, row.itemised, row.count)
 
-    def in_year(rows: list[dict], year: int | None) -> list[dict]:
-        return rows if year is None else [r for r in rows if r["year"] == year]
 
-    for s in subtotals:
-        if s.source_table == SourceTable.DONOR_BREAKDOWN:
-            if s.level == Level.GRAND_TOTAL:
-                add(s, details)
-                stated = [{"amount": t.amount} for t in top_level]
-                add(s, stated, "outermost rows of the breakdown")
-            elif s.level == Level.DONOR_UNIT:
-                add(s, [r for r in details if r["donor_unit"] == s.name])
-            else:
-                units = units_under(s)
-                rows = (
-                    details
-                    if s.parent_row is None
-                    else [r for r in details if r["donor_unit"] in units]
-                )
-                add(s, rows)
-                stated = [{"amount": c.amount} for c in children.get(s.source_row, [])]
-                add(s, stated, "rows listed under it")
-        elif s.level == Level.REGION:
-            add(s, in_year([r for r in details if r["region"] == s.region], s.year))
-        elif s.level == Level.PROJECT and s.source_table == SourceTable.ALL_PROJECTS:
-            rows = [
-                r
-                for r in details
-                if (r["project_code"], r["country"], r["donor_unit"])
-                == (s.project_code, s.country, s.donor_unit)
-            ]
-            add(s, in_year(rows, s.year))
-        elif s.level == Level.PROJECT:
-            add(s, in_year([r for r in details if r["project_code"] == s.project_code], s.year))
-        elif s.source_table == SourceTable.TOP_10:  # the top ten's total row
-            add(s, in_year([r for r in details if r["project_code"] in top_10_codes], s.year))
-        else:
-            add(s, in_year(details, s.year))
-    return Reconciliation(findings=findings)
+_FINDING_ORDER = ("source_table", "source_row", "year", "compared")
+
+
+class AnnexFindings:
+    """The reconciliation of one partnership's annex, summed in the database (reading the
+    donor breakdown once): how many comparisons of each kind, and the comparisons
+    themselves for a paginator."""
+
+    def __init__(self, *, partnership: Partnership):
+        self.partnership = partnership
+        self.querysets = tuple(q.order_by() for q in _finding_querysets(partnership=partnership))
+
+    def counts(self) -> dict[str, int]:
+        """How many comparisons of each kind (one query, a row per kind)."""
+        first, second = (q.values("kind").annotate(n=Count("pk")) for q in self.querysets)
+        counts = dict.fromkeys(FindingKind.LABELS, 0)
+        for row in first.union(second, all=True):
+            counts[row["kind"]] += row["n"]
+        return counts
+
+    def listed(self, *, differences: bool) -> Findings:
+        return Findings(self, differences=differences)
+
+
+class Findings(Sequence):
+    """The comparisons in the annex's order, or only the differences: its length is one
+    count, a slice one query of that many rows."""
+
+    def __init__(self, annex: AnnexFindings, *, differences: bool):
+        self.partnership = annex.partnership
+        first, second = annex.querysets
+        if differences:
+            first, second = (q.exclude(kind=FindingKind.AGREES) for q in (first, second))
+        self.union = first.union(second, all=True).order_by(*_FINDING_ORDER)
+
+    def __len__(self) -> int:
+        return self.union.count()
+
+    def __iter__(self):
+        return (_finding(row, self.partnership) for row in self.union)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [_finding(row, self.partnership) for row in self.union[index]]
+        return _finding(self.union[index], self.partnership)
+
+
+def reconciliation(*, partnership: Partnership) -> Reconciliation:
+    """Every finding, in the annex's order (for the exports, the API and the import's
+    summary; the page reads a page of them)."""
+    annex = AnnexFindings(partnership=partnership)
+    return Reconciliation(findings=list(annex.listed(differences=False)))

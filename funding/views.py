@@ -72,6 +72,8 @@ PAYMENTS_PER_PAGE = 25
 RATES_PER_PAGE = 50
 ALLOCATIONS_PER_PAGE = 50
 PROJECTS_PER_PAGE = 50
+FINDINGS_PER_PAGE = 50
+POSITIONS_PER_PAGE = 25
 IMPORTS_SHOWN = 10
 
 
@@ -662,10 +664,23 @@ def voluntary_contributions_import(request: HttpRequest, slug: str) -> HttpRespo
 @require_GET
 def reconciliation(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
-    result = selectors.reconciliation(partnership=partnership)
-    show = request.GET.get("show", "differences")
-    findings = result.findings if show == "all" else result.differences
-    context = partnership_context(request, partnership, result=result, findings=findings, show=show)
+    show = "all" if request.GET.get("show") == "all" else "differences"
+    annex = selectors.AnnexFindings(partnership=partnership)
+    counts = annex.counts()
+    findings, query = paged(
+        request, annex.listed(differences=show == "differences"), FINDINGS_PER_PAGE
+    )
+    context = partnership_context(
+        request,
+        partnership,
+        counts=[
+            (kind, label, counts[kind]) for kind, label in selectors.FindingKind.LABELS.items()
+        ],
+        any_findings=any(counts.values()),
+        findings=findings,
+        query=query,
+        show=show,
+    )
     return render(request, "funding/reconciliation.html", context)
 
 
@@ -684,13 +699,21 @@ def allocations(request: HttpRequest, slug: str) -> HttpResponse:
     allocations, query = paged(
         request, selectors.allocations_of(partnership=partnership), ALLOCATIONS_PER_PAGE
     )
+    # The earmarked lines, two a year: a page of years at a time.
+    lines, lines_query = paged(
+        request,
+        selectors.allocation_totals_by_line(partnership=partnership),
+        2 * YEARS_PER_PAGE,
+        param="lines-page",
+    )
     context = partnership_context(
         request,
         partnership,
         rows=selectors.allocation_rows(allocations),
         allocations=allocations,
         query=query,
-        lines=selectors.allocation_totals_by_line(partnership=partnership),
+        lines=lines,
+        lines_query=lines_query,
         form=form,
         dac_list=dac.LIST_NAME,
         graduations=[r for r in dac.recipients().values() if r.not_eligible_from_year],
@@ -777,12 +800,27 @@ def staff(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("The position was added to the register."))
             return redirect("funding:staff", slug=slug)
-    register = selectors.staff_register(partnership=partnership)
+    groups = []
+    for kind, label in StaffPosition.Kind.choices:
+        positions, query = paged(
+            request,
+            selectors.staff_positions(partnership=partnership, kind=kind),
+            POSITIONS_PER_PAGE,
+            param=f"{kind}-page",
+        )
+        groups.append((kind, label, positions, query))
+    lines, lines_query = paged(
+        request,
+        selectors.secondment_costs_by_line(partnership=partnership),
+        YEARS_PER_PAGE,
+        param="lines-page",
+    )
     context = partnership_context(
         request,
         partnership,
-        groups=[(kind, label, register[kind]) for kind, label in StaffPosition.Kind.choices],
-        lines=selectors.secondment_costs_by_line(partnership=partnership),
+        groups=groups,
+        lines=lines,
+        lines_query=lines_query,
         form=form,
     )
     return render(request, "funding/staff.html", context, status=form_status(form))

@@ -184,3 +184,44 @@ class IatiTransaction(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("iati:data", kwargs={"slug": self.partnership.slug})
+
+
+class FileCheck(models.Model):
+    """The last check of a file the ministry publishes for one partnership: whether it was
+    valid IATI 2.03 and its size, recorded each time the file is built (served at its
+    address, or checked from the IATI page). The page shows this record rather than
+    building both files on every visit; it is derived from the funding records, so it
+    keeps no history of its own."""
+
+    class Kind(models.TextChoices):
+        ACTIVITY = "activity", _("Activity file")
+        ORGANISATION = "organisation", _("Organisation file")
+
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="iati_file_checks",
+        verbose_name=_("partnership"),
+    )
+    kind = models.CharField(_("file"), max_length=20, choices=Kind.choices)
+    filename = models.CharField(_("filename"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
+    problems = models.PositiveIntegerField(_("problems"), default=0)
+    data_version = models.PositiveBigIntegerField(
+        _("data version"), help_text=_("The records' version the file was built from.")
+    )
+    checked_at = models.DateTimeField(_("checked at"))
+
+    class Meta:
+        verbose_name = "IATI file check"
+        ordering = ["partnership", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "kind"], name="iati_file_check_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems

@@ -3,7 +3,8 @@ IATI 2.03 (its schema or its codes) is never served. The pages, the API and
 ``manage.py iati_publish`` all take their files from here.
 
 A checked file is kept until the next write to the records it is built from
-(``partnership.caching``), so asking again costs one query, not a build and a check.
+(``partnership.caching``), so asking again costs one query, not a build and a check. What
+the check of a partnership's own file found is recorded (``FileCheck``) for the IATI page.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.conf import settings
 from core import caching
 from partnership.models import Partnership
 
-from . import build, validation
+from . import build, services, validation
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,9 @@ def _checked(what: str, make: Callable[[], bytes]) -> bytes:
     return content
 
 
-def _file(kind: str, partnerships: Sequence[Partnership], make, filename: str) -> File:
+def _file(
+    kind: str, partnerships: Sequence[Partnership], make, name: str, *, record: bool = False
+) -> File:
     slugs = [p.slug for p in partnerships]
     of = slugs[0] if len(slugs) == 1 else f"{len(slugs)} partnerships"
     what = f"IATI {kind} file of {of}"
@@ -67,15 +70,48 @@ def _file(kind: str, partnerships: Sequence[Partnership], make, filename: str) -
         settings.IATI_REPORTING_ORG,
         settings.IATI_REPORTING_ORG_NAME,
     )
-    content = caching.cached(parts, lambda: _checked(what, lambda: make(partnerships)))
-    return File(content=content, filename=filename)
+
+    def build_and_record() -> bytes:
+        if not record:
+            return _checked(what, lambda: make(partnerships))
+        # A partnership's own file: its check is kept for the IATI page to show, with the
+        # records' version it was built from (read first: a write meanwhile makes it stale).
+        version = caching.data_version()
+        try:
+            content = _checked(what, lambda: make(partnerships))
+        except InvalidFileError as error:
+            services.record_file_check(
+                partnership=partnerships[0],
+                kind=kind,
+                filename=name,
+                size=None,
+                problems=len(error.problems),
+                data_version=version,
+            )
+            raise
+        services.record_file_check(
+            partnership=partnerships[0],
+            kind=kind,
+            filename=name,
+            size=len(content),
+            problems=0,
+            data_version=version,
+        )
+        return content
+
+    content = caching.cached(parts, build_and_record)
+    return File(content=content, filename=name)
+
+
+def filename(kind: str, partnership: Partnership) -> str:
+    """The name a partnership's activity or organisation file is served under."""
+    return f"{partnership.slug}-{'activities' if kind == 'activity' else 'organisation'}.xml"
 
 
 def activity_file(partnership: Partnership) -> File:
     """The partnership's activity file (one activity: the agreement)."""
-    return _file(
-        "activity", [partnership], build.activity_file, f"{partnership.slug}-activities.xml"
-    )
+    name = filename("activity", partnership)
+    return _file("activity", [partnership], build.activity_file, name, record=True)
 
 
 def organisation_file(partnership: Partnership) -> File:
@@ -84,7 +120,8 @@ def organisation_file(partnership: Partnership) -> File:
         "organisation",
         [partnership],
         build.organisation_file,
-        f"{partnership.slug}-organisation.xml",
+        filename("organisation", partnership),
+        record=True,
     )
 
 

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from funding import selectors as funding_selectors
@@ -18,7 +18,7 @@ from funding.models import Disbursement, ExchangeRate
 from partnership.models import Partnership
 
 from .build import activity_identifier
-from .models import IatiImport, IatiTransaction, TransactionType
+from .models import FileCheck, IatiImport, IatiTransaction, TransactionType
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -36,6 +36,11 @@ def imports(*, partnership: Partnership) -> QuerySet[IatiImport]:
     return IatiImport.objects.filter(partnership=partnership).select_related(
         "partnership", "imported_by"
     )
+
+
+def file_checks(*, partnership: Partnership) -> dict[str, FileCheck]:
+    """The last check of each of the partnership's files, by kind."""
+    return {check.kind: check for check in FileCheck.objects.filter(partnership=partnership)}
 
 
 def latest_import(*, partnership: Partnership) -> IatiImport | None:
@@ -104,9 +109,22 @@ def _dkk(amount: Decimal, rate: Decimal) -> Decimal:
 class _Rates:
     """The partnership's exchange rates, read once: the latest on or before a day."""
 
-    def __init__(self, partnership: Partnership):
+    def __init__(self, partnership: Partnership, within: tuple[dt.date, dt.date] | None = None):
+        """All the rates, or those ``within`` two days and the latest of each currency
+        before the first (one query either way)."""
+        rates = ExchangeRate.objects.filter(partnership=partnership)
+        if within is not None:
+            start = within[0]
+            latest_before = (
+                ExchangeRate.objects.filter(
+                    partnership=partnership, currency=OuterRef("currency"), date__lt=start
+                )
+                .order_by("-date", "-pk")
+                .values("pk")[:1]
+            )
+            rates = rates.filter(Q(date__range=within) | Q(pk=Subquery(latest_before)))
         self.by_currency: dict[str, list[ExchangeRate]] = defaultdict(list)
-        for rate in ExchangeRate.objects.filter(partnership=partnership).order_by("date"):
+        for rate in rates.order_by("date"):
             self.by_currency[rate.currency].append(rate)
         self.dates = {c: [r.date for r in rates] for c, rates in self.by_currency.items()}
 
@@ -443,19 +461,50 @@ def _years(denmark: list[Side], organisation: list[Side]) -> dict[int, YearRow]:
     return years
 
 
-def reconciliation(*, partnership: Partnership) -> Reconciliation:
+def reconciled_years(*, partnership: Partnership) -> range:
+    """The years from the first payment or receipt to the last (two queries of a row each;
+    empty if there is neither)."""
+    payments = Disbursement.objects.filter(budget_line__partnership=partnership).aggregate(
+        first=Min("value_date"), last=Max("value_date")
+    )
+    receipts = (
+        incoming_funds(partnership=partnership)
+        .order_by()
+        .aggregate(first=Min("date"), last=Max("date"))
+    )
+    firsts = [d for d in (payments["first"], receipts["first"]) if d]
+    lasts = [d for d in (payments["last"], receipts["last"]) if d]
+    if not firsts:
+        return range(0)
+    return range(min(firsts).year, max(lasts).year + 1)
+
+
+def reconciliation(*, partnership: Partnership, years: range | None = None) -> Reconciliation:
     """What Denmark disbursed per year against what the organisation's IATI data reports it
     received from Denmark per year, in DKK at the rates of the days, and each difference
-    with its size and likely cause. Four queries, whatever the number of rows."""
-    rates = _Rates(partnership)
-    denmark = [
-        _denmark_side(p)
-        for p in funding_selectors.disbursements_of_partnership(partnership=partnership)
-    ]
-    organisation = [_organisation_side(t, rates) for t in incoming_funds(partnership=partnership)]
+    with its size and likely cause. Four queries, whatever the number of rows.
+
+    With ``years``, those years alone: the payments and receipts of those years are read,
+    and those within twice the matching window of them (a payment of late December may
+    be the receipt of early January); the years, differences and matches that touch
+    ``years`` are kept."""
+    payments = funding_selectors.disbursements_of_partnership(partnership=partnership)
+    receipts = incoming_funds(partnership=partnership)
+    if years is not None:
+        margin = dt.timedelta(days=2 * MATCH_WINDOW_DAYS)
+        start = dt.date(years[0], 1, 1) - margin if years else dt.date.max
+        end = dt.date(years[-1], 12, 31) + margin if years else dt.date.min  # none
+        payments = payments.filter(value_date__range=(start, end))
+        receipts = receipts.filter(date__range=(start, end))
+        # A receipt's rate is of its value date, which may precede its date.
+        rates = _Rates(partnership, within=(start - margin, end))
+    else:
+        rates = _Rates(partnership)
+    denmark = [_denmark_side(p) for p in payments]
+    organisation = [_organisation_side(t, rates) for t in receipts]
     denmark.sort(key=lambda s: (s.date, s.reference))
     organisation.sort(key=lambda s: (s.date, s.where))
-    years = _years(denmark, organisation)
+    by_year = _years(denmark, organisation)
 
     differences: list[Difference] = []
     matched: list[tuple[Side, Side]] = []
@@ -474,10 +523,14 @@ def reconciliation(*, partnership: Partnership) -> Reconciliation:
     differences.sort(key=lambda d: (d.years[0], d.kind))
     for difference in differences:
         for year in {*difference.years, *difference.effects}:
-            years.setdefault(year, YearRow(year=year)).differences.append(difference)
+            by_year.setdefault(year, YearRow(year=year)).differences.append(difference)
+    if years is not None:
+        by_year = {year: row for year, row in by_year.items() if year in years}
+        differences = [d for d in differences if any(y in years for y in {*d.years, *d.effects})]
+        matched = [(dk, org) for dk, org in matched if dk.year in years or org.year in years]
     return Reconciliation(
         partnership=partnership,
-        years=[years[y] for y in sorted(years)],
+        years=[by_year[y] for y in sorted(by_year)],
         differences=differences,
         matched=matched,
         latest_import=latest_import(partnership=partnership),

@@ -13,6 +13,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -21,7 +22,7 @@ from partnership.models import Partnership
 
 from . import importer
 from .importer import ImportRefusedError
-from .models import IatiActivity, IatiImport, IatiTransaction
+from .models import FileCheck, IatiActivity, IatiImport, IatiTransaction
 
 
 def danish_providers() -> set[str]:
@@ -207,3 +208,34 @@ def _store(
     )
     caching.changed()  # bulk writes send no signal
     return ImportResult(record=record, replaced=len(replaced))
+
+
+def record_file_check(
+    *,
+    partnership: Partnership,
+    kind: str,
+    filename: str,
+    size: int | None,
+    problems: int,
+    data_version: int,
+) -> None:
+    """Keep what the latest build of one of the partnership's files found: valid (no
+    problems) and its size, or how many problems kept it from being served. Written in one
+    statement that sends no signal: the check is derived from the records, not a change to
+    them, so it does not move the data version (which would discard the file just built).
+    ``data_version`` is the records' version read before the file was built."""
+    check = FileCheck(
+        partnership=partnership,
+        kind=kind,
+        filename=filename,
+        size=size,
+        problems=problems,
+        data_version=data_version,
+        checked_at=timezone.now(),
+    )
+    FileCheck.objects.bulk_create(
+        [check],
+        update_conflicts=True,
+        unique_fields=["partnership", "kind"],
+        update_fields=["filename", "size", "problems", "data_version", "checked_at"],
+    )

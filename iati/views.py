@@ -5,16 +5,19 @@ imported, and the two reconciled. Views fetch through the access helpers and wri
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import caching
 from core.access import Capability
-from core.views import add_form_errors, form_status, import_message, partnership_context
+from core.views import add_form_errors, form_status, import_message, paged, partnership_context
 from partnership import access as partnership_access
 from partnership.models import Partnership
 
@@ -22,9 +25,11 @@ from . import codelists, publish, selectors, services
 from .build import activity_identifier
 from .forms import IatiImportForm
 from .importer import size_message
+from .models import FileCheck
 from .uploads import LimitedUploadHandler, limit_upload
 
 TRANSACTIONS_PER_PAGE = 100
+YEARS_PER_PAGE = 3
 
 
 def _partnership(request: HttpRequest, slug: str, capability=Capability.VIEW) -> Partnership:
@@ -85,22 +90,30 @@ def portfolio_organisation_xml(request: HttpRequest) -> HttpResponse:
     return _portfolio(request, publish.portfolio_organisation_file)
 
 
+FILES = (
+    (FileCheck.Kind.ACTIVITY, publish.activity_file, "iati:activities"),
+    (FileCheck.Kind.ORGANISATION, publish.organisation_file, "iati:organisation"),
+)
+
+
 @require_GET
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
+    """The files as last checked (each build of a file records its check): building both
+    here on every visit would read every payment and allocation of the agreement."""
     partnership = _partnership(request, slug)
+    checks = selectors.file_checks(partnership=partnership)
+    version = caching.data_version()
     files = []
-    for label, make, url_name in (
-        ("Activity file", publish.activity_file, "iati:activities"),
-        ("Organisation file", publish.organisation_file, "iati:organisation"),
-    ):
-        try:
-            files.append((label, url_name, make(partnership), None))
-        except publish.InvalidFileError as error:
-            files.append((label, url_name, None, error))
+    for kind, _make, url_name in FILES:
+        check = checks.get(kind)
+        current = check is not None and check.data_version == version
+        name = publish.filename(kind, partnership)
+        files.append((kind.label, url_name, name, check, current))
     context = partnership_context(
         request,
         partnership,
         files=files,
+        unchecked=not all(current for *_, current in files),
         identifier=activity_identifier(partnership),
         reporting_org=settings.IATI_REPORTING_ORG,
         reporting_org_name=settings.IATI_REPORTING_ORG_NAME,
@@ -110,6 +123,23 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
         danish=sorted(services.danish_providers()),
     )
     return render(request, "iati/overview.html", context)
+
+
+@require_POST
+def check_files(request: HttpRequest, slug: str) -> HttpResponse:
+    """Build and check both files now (as serving them does), for the page to show."""
+    partnership = _partnership(request, slug)
+    invalid = 0
+    for _kind, make, _url_name in FILES:
+        try:
+            make(partnership)
+        except publish.InvalidFileError:
+            invalid += 1
+    if invalid:
+        messages.error(request, _("Checked the files: not every file is valid IATI 2.03."))
+    else:
+        messages.success(request, _("Checked the files: both are valid IATI 2.03."))
+    return redirect("iati:overview", slug=slug)
 
 
 @csrf_exempt  # checked below, once the upload's size limit is in place
@@ -163,8 +193,18 @@ def _import_file(
 @require_GET
 def reconciliation(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
-    result = selectors.reconciliation(partnership=partnership)
-    context = partnership_context(request, partnership, result=result)
+    years = selectors.reconciled_years(partnership=partnership)
+    # A page of years; the one with this year if the records reach it, else the latest.
+    today = timezone.localdate().year
+    default = (
+        (today - years[0]) // YEARS_PER_PAGE + 1
+        if today in years
+        else max(1, -(-len(years) // YEARS_PER_PAGE))
+    )
+    page, query = paged(request, years, YEARS_PER_PAGE, default=default)
+    shown = range(page.object_list[0], page.object_list[-1] + 1) if years else range(0)
+    result = selectors.reconciliation(partnership=partnership, years=shown)
+    context = partnership_context(request, partnership, result=result, page=page, query=query)
     return render(request, "iati/reconciliation.html", context)
 
 

@@ -18,12 +18,14 @@ from accounts import selectors as account_selectors
 from accounts import signin
 from core.access import Capability, Role, capabilities_in, is_portfolio_admin, role_in
 from core.forms import ConfirmForm
-from core.views import add_form_errors, form_status
+from core.views import add_form_errors, form_status, paged
 from partnership.models import Membership, Partnership
 
 from . import access, selectors, services
 from .forms import InviteForm, MembershipRoleForm
 from .models import Invitation
+
+MEMBERSHIPS_PER_PAGE = 25
 
 PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"  # noqa: S105 - a class path
 
@@ -233,8 +235,12 @@ def membership_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_GET
 def profile(request: HttpRequest) -> HttpResponse:
     """The person's own account: who they are and their partnerships, each with their role."""
+    memberships, query = paged(
+        request, selectors.memberships_of(user=request.user), MEMBERSHIPS_PER_PAGE
+    )
     context = {
-        "memberships": selectors.memberships_of(user=request.user),
+        "memberships": memberships,
+        "query": query,
         "portfolio_admin": is_portfolio_admin(request.user),
         "profile_language": account_selectors.profile_language(user=request.user),
     }

@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from core.access import Capability, can, roles_of
+from core.access import Capability, partnership_ids_with, refused_everywhere
 from core.serializers import ReasonSerializer
 from core.viewsets import (
     CachedListMixin,
@@ -369,18 +369,15 @@ class DossierViewSet(
             Prefetch("partnership__reviews__versions", queryset=versions),
         )
 
-    def _readable(self) -> list[int]:
-        """The partnerships whose history (and so dossiers) the user may read."""
-        user = self.request.user
-        return [pk for pk in roles_of(user) if can(user, pk, Capability.VIEW_HISTORY)]
-
     def get_base_queryset(self):
-        queryset = super().get_base_queryset().filter(partnership_id__in=self._readable())
+        # The partnerships whose history (and so dossiers) the user may read, a subquery.
+        readable = partnership_ids_with(self.request.user, Capability.VIEW_HISTORY)
+        queryset = super().get_base_queryset().filter(partnership_id__in=readable)
         return self.prefetched(queryset)
 
     def get_queryset(self):
         # Checked when the list is read (a cached list was read by someone who may).
-        if self.action == "list" and roles_of(self.request.user) and not self._readable():
+        if self.action == "list" and refused_everywhere(self.request.user, Capability.VIEW_HISTORY):
             raise exceptions.PermissionDenied(_("Your role does not allow reading dossiers."))
         return super().get_queryset()
 

@@ -66,6 +66,8 @@ def _review(request: HttpRequest, slug: str, pk: int, capability: Capability) ->
 
 # The review list, a page at a time, in the order the reviews are due.
 REVIEWS_PER_PAGE = 25
+DOSSIERS_PER_PAGE = 25
+REVIEWS_LINKED = 5
 
 
 @require_http_methods(["GET", "POST"])
@@ -666,11 +668,18 @@ def dossier_list(request: HttpRequest, slug: str) -> HttpResponse:
                 _("Dossier %(pk)s is queued: it is collected shortly.") % {"pk": dossier.pk},
             )
             return redirect("reviews:dossier-list", slug=slug)
+    dossiers, query = paged(
+        request, selectors.dossiers_of(partnership=partnership), DOSSIERS_PER_PAGE
+    )
+    # The reviews next due link to their pages; the review list holds the rest.
+    reviews = list(selectors.reviews_due(partnership=partnership)[: REVIEWS_LINKED + 1])
     context = partnership_context(
         request,
         partnership,
-        dossiers=selectors.dossiers_of(partnership=partnership),
-        reviews=selectors.reviews_due(partnership=partnership),
+        dossiers=dossiers,
+        query=query,
+        reviews=reviews[:REVIEWS_LINKED],
+        more_reviews=len(reviews) > REVIEWS_LINKED,
         form=form,
     )
     return render(request, "reviews/dossier_list.html", context, status=form_status(form))

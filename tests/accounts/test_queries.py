@@ -42,3 +42,21 @@ def test_the_second_factor_costs_a_page_one_query(mfa, desk, login, verified_log
     assert count_get(login(desk), dashboard) == PARTNERSHIP_PINNED[dashboard]
     mfa.MFA_REQUIRED = True
     assert count_get(verified_login(desk), dashboard) == PARTNERSHIP_PINNED[dashboard] + 1
+
+
+def test_the_security_page_reads_the_same_rows_with_thirty_roles(mfa, desk, verified_login):
+    """Whether a second factor is required reads whether one role asks for it, not a row
+    for each partnership the person holds a role in."""
+    from partnership.models import Membership
+    from tests import factories
+    from tests.queries import cost_get
+
+    mfa.MFA_REQUIRED = True
+    client = verified_login(desk)
+    few = cost_get(client, "/account/security/")
+    for _ in range(30):
+        Membership.objects.create(
+            user=desk, partnership=factories.PartnershipFactory(), role="desk_officer"
+        )
+    many = cost_get(client, "/account/security/")
+    assert few == many, (few, many)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from core import caching
 from partnership.models import Membership
 from tests import factories
-from tests.queries import count_get
+from tests.queries import cost_get, count_get
 
 from .resources import LIST_ROUTES, RULES
 
@@ -94,3 +94,24 @@ def test_query_count_is_pinned_and_equal_at_1_and_100_rows(db, api_login, route)
     assert len(rows) >= 100
     # (The reconciliation is computed each time: no page, a handful of rows.)
     assert again == (CACHED if route.action == "list" else with_hundred), again
+
+
+@pytest.mark.parametrize("name", ["dossier-list", "reminder-list"])
+def test_a_list_reads_no_row_for_each_partnership_the_user_holds_a_role_in(db, api_login, name):
+    """A desk officer in two partnerships, then in thirty: the dossiers and the reminders
+    are those of the partnerships whose history their role reads, asked in the database."""
+    first = factories.PartnershipFactory()
+    user = factories.member(first, Membership.Role.DESK_OFFICER, username="counted")
+    client = api_login(user)
+
+    def join(n):
+        for _ in range(n):
+            Membership.objects.create(
+                user=user, partnership=factories.PartnershipFactory(), role="desk_officer"
+            )
+
+    join(1)
+    few = cost_get(client, reverse(name))
+    join(28)
+    many = cost_get(client, reverse(name))
+    assert few == many, (few, many)

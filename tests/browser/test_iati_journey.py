@@ -43,6 +43,9 @@ def test_desk_officer_publishes_imports_and_reconciles_by_keyboard(
         "IATI: publishing and the organisation's data"
     )
     files = page.get_by_role("table", name="The files of this agreement")
+    expect(files.get_by_text("Not checked yet")).to_have_count(2)
+    keys.activate(page.get_by_role("button", name="Check the files now"))
+    expect(page.get_by_text("Checked the files: both are valid IATI 2.03.")).to_be_visible()
     expect(files.get_by_text("Valid IATI 2.03")).to_have_count(2)
     journey.audit("iati-overview")
 

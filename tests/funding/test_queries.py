@@ -71,9 +71,12 @@ PINNED = {
     # the filters' options in one query; the projects' count and their page
     f"{P}/voluntary-contributions/": 13,
     f"{P}/voluntary-contributions/?region=Region+0": 13,
-    f"{P}/voluntary-contributions/reconciliation/": 6,
-    # the picker's years: one query, whatever the allocations; their count and their page
-    f"{P}/allocations/": 9,
+    # the donor breakdown (which units each group holds), the comparisons of each kind,
+    # their count and their page: the detail rows are summed in the database
+    f"{P}/voluntary-contributions/reconciliation/": 8,
+    # the picker's years: one query, whatever the allocations; their count and their page;
+    # the earmarked lines' count and their page of years
+    f"{P}/allocations/": 10,
     f"{P}/allocations/{{allocation}}/edit/": 6,
     f"{P}/years/2020/commit/": 5,
     f"{P}/lines/{{line}}/close/": 5,
@@ -81,7 +84,9 @@ PINNED = {
     f"{P}/exchange-rates/{{rate}}/edit/": 5,  # with the payments that used the rate
     f"{P}/staff/{{position}}/edit/": 5,
     f"{P}/assessed-contributions/new/": 5,
-    f"{P}/staff/": 7,
+    # each kind's positions: their count and their page; the secondments lines' count and
+    # their page; the form's lines
+    f"{P}/staff/": 12,
     f"{P}/export/disbursements.csv": 5,
     f"{P}/export/staff-positions.xlsx": 5,
     "/api/v1/budget-lines/": 5,
@@ -145,6 +150,8 @@ def _more(partnership, user, n: int, start: int) -> None:
         DisbursementFactory(budget_line=line, created_by=user, amount=Decimal(1))
         ExchangeRateFactory(partnership=partnership, date=dt.date(2010, 1, 1) + dt.timedelta(i))
         AllocationFactory(budget_line=pa1, country="ET")
+        for kind in ("regular", "secondment", "jpo"):
+            StaffPositionFactory(partnership=partnership, kind=kind)
         record = ContributionImport.objects.create(
             partnership=partnership, sha256=f"{i:064d}", filename=f"more-{i}.csv"
         )
@@ -153,6 +160,11 @@ def _more(partnership, user, n: int, start: int) -> None:
             source_row=i, project_code=f"ZZ{i:04d}", title="More", region="Region Z",
             country="Country Z", donor_unit="Unit Z", year=2013,
             amount=Decimal(-5 if i % 2 else 7),
+        )  # fmt: skip
+        StatedSubtotal.objects.create(
+            partnership=partnership, source_import=record, source_table="all_projects",
+            source_row=i, level="project", name=f"ZZ{i:04d}", project_code=f"ZZ{i:04d}",
+            country="Country Z", donor_unit="Unit Z", amount=Decimal(7 if i % 3 else 9),
         )  # fmt: skip
 
 
@@ -164,6 +176,10 @@ PAGED = [
     f"{P}/voluntary-contributions/",
     f"{P}/voluntary-contributions/?region=Region+Z",
     f"{P}/voluntary-contributions/?page=2",
+    f"{P}/voluntary-contributions/reconciliation/",
+    f"{P}/voluntary-contributions/reconciliation/?show=all&page=2",
+    f"{P}/staff/",
+    f"{P}/staff/?secondment-page=2&regular-page=3",
 ]
 
 
@@ -179,7 +195,7 @@ def test_a_paged_page_reads_the_same_rows_with_a_page_and_with_ten_times_as_much
 
     for size in (
         "YEARS_PER_PAGE", "PAYMENTS_PER_PAGE", "RATES_PER_PAGE", "ALLOCATIONS_PER_PAGE",
-        "PROJECTS_PER_PAGE", "IMPORTS_SHOWN",
+        "PROJECTS_PER_PAGE", "IMPORTS_SHOWN", "FINDINGS_PER_PAGE", "POSITIONS_PER_PAGE",
     ):  # fmt: skip
         monkeypatch.setattr(views, size, 2)
     monkeypatch.setattr(funding_selectors, "REFUNDS_LISTED", 2)
@@ -191,4 +207,42 @@ def test_a_paged_page_reads_the_same_rows_with_a_page_and_with_ten_times_as_much
     few = cost_get(client, target)
     _more(funded, desk, 90, 10)
     many = cost_get(client, target)
+    assert few == many, (few, many)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"{P}/allocations/",
+        f"{P}/allocations/?lines-page=2",
+        f"{P}/staff/",
+        f"{P}/staff/?lines-page=2",
+    ],
+)
+def test_the_lines_tables_read_the_same_rows_with_ten_times_the_years(
+    funded, auditor, login, monkeypatch, url
+):
+    """The earmarked lines' allocations and the secondments lines' costs, a page of years
+    at a time (two years a page here): an agreement of six years, then of sixty, reads the
+    same rows. (An auditor's page: a desk officer's form offers every line of the
+    agreement's years to choose from.)"""
+    from funding import views
+
+    monkeypatch.setattr(views, "YEARS_PER_PAGE", 2)
+
+    def add_years(n):
+        for _ in range(n):
+            year = funded.end_date.year + 1
+            funded.end_date = funded.end_date.replace(year=year)
+            funded.save(update_fields=["end_date"])
+            for component in (
+                Component.PRIORITY_AREA_1, Component.PRIORITY_AREA_2, Component.SECONDMENTS,
+            ):  # fmt: skip
+                BudgetLineFactory(partnership=funded, year=year, component=component)
+
+    client = login(auditor)
+    add_years(3)
+    few = cost_get(client, url)
+    add_years(54)
+    many = cost_get(client, url)
     assert few == many, (few, many)

@@ -50,6 +50,30 @@ def test_staff_page_shows_jpos_apart(funded, desk, auditor, login):
     assert "JPO in Addis Ababa" in page
 
 
+def test_staff_page_pages_each_kind_apart(funded, desk, auditor, login, monkeypatch):
+    """Two a page: the third JPO is on the JPOs' second page, the regular staff stay on
+    their first, and the secondments lines are paged by year."""
+    from funding import views
+
+    monkeypatch.setattr(views, "POSITIONS_PER_PAGE", 2)
+    monkeypatch.setattr(views, "YEARS_PER_PAGE", 2)
+    for n in range(3):
+        _position(funded, kind="jpo", position=f"JPO number {n}", duty_station="Addis Ababa")
+    _position(funded, kind="regular", position="Regular officer", duty_station="Geneva")
+    client = login(auditor)
+    page = client.get(f"/p/{funded.slug}/funding/staff/").content.decode()
+    assert "JPO number 0" in page
+    assert "JPO number 1" in page
+    assert "JPO number 2" not in page
+    assert 'href="?jpo-page=2"' in page
+    assert "Regular officer" in page
+    assert "lines-page=2" in page
+    page = client.get(f"/p/{funded.slug}/funding/staff/?jpo-page=2").content.decode()
+    assert "JPO number 2" in page
+    assert "JPO number 0" not in page
+    assert "Regular officer" in page
+
+
 def test_the_expected_assessed_contribution_is_computed_from_the_scale_and_budget(funded):
     c2018 = AssessedContribution.objects.get(partnership=funded, year=2018)
     # Footnote 15: CHF 50,690,324; footnote 24: 0,6293 % -> 318,994.21 ("approx. 319.000").

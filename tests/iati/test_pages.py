@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.test import Client
 from lxml import etree
 
@@ -99,8 +100,16 @@ def test_the_same_file_again_is_said_to_add_nothing(desk, login, planted):
 
 
 def test_the_overview_shows_the_checked_files_identifiers_and_links_out(desk, login, funded):
-    page = login(desk).get(f"{P}/").content.decode()
+    client = login(desk)
+    page = client.get(f"{P}/").content.decode()
+    assert page.count("Not checked yet") == 2
+    response = client.post(f"{P}/check/", follow=True)
+    assert "Checked the files: both are valid IATI 2.03." in response.content.decode()
+    page = client.get(f"{P}/").content.decode()
     assert page.count("Valid IATI 2.03") == 2
+    assert "the records have changed since" not in page
+    size = len(client.get(f"{P}/activities.xml").content)
+    assert filesizeformat(size) in page
     assert "XM-DAC-3-1-denmark-iom-2018-2020" in page
     assert "IATI 2.03 codelists of 2018-08-16" in page
     assert (
@@ -109,6 +118,34 @@ def test_the_overview_shows_the_checked_files_identifiers_and_links_out(desk, lo
     assert "https://d-portal.org/ctrack.html?publisher=XM-DAC-47066#view=main" in page
     assert f'href="{P}/activities.xml"' in page
     assert 'href="/iati/activities.xml"' in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_overview_shows_the_last_check_and_says_when_the_records_changed_since(
+    desk, login, funded
+):
+    """Downloading a file checks it; the page shows that check, not a build of its own,
+    and says so once a record the files are built from changes (committed)."""
+    client = login(desk)
+    client.get(f"{P}/organisation.xml")
+    page = client.get(f"{P}/").content.decode()
+    assert page.count("Valid IATI 2.03") == 1
+    assert page.count("Not checked yet") == 1
+    funded.title = funded.title + " (amended)"
+    funded.save()
+    page = client.get(f"{P}/").content.decode()
+    assert "Valid IATI 2.03" in page
+    assert "the records have changed since" in page
+    client.post(f"{P}/check/")
+    page = client.get(f"{P}/").content.decode()
+    assert page.count("Valid IATI 2.03") == 2
+    assert "the records have changed since" not in page
+
+
+def test_checking_the_files_is_for_members_and_a_post(outsider, auditor, login, funded):
+    assert login(outsider).post(f"{P}/check/").status_code == 404
+    assert login(auditor).get(f"{P}/check/").status_code == 405
+    assert login(auditor).post(f"{P}/check/").status_code == 302
 
 
 def test_the_dashboard_and_the_navigation_lead_to_the_iati_page(desk, login, iom):
@@ -136,9 +173,10 @@ def test_an_invalid_file_is_not_served_but_said_so(desk, login, funded, monkeypa
     assert b"The IATI file was not served" in response.content
     assert b"<iati-activities" not in response.content
     assert "iati.publish" in [r.name for r in caplog.records]
-    # The overview says so too, and offers no link to it.
+    # The overview says so too (the check recorded), and offers no link to it.
     page = login(desk).get(f"{P}/").content.decode()
     assert "Not valid: not served" in page
+    assert "problem against the IATI 2.03 schemas or codelists" in page
     assert f'href="{P}/activities.xml"' not in page
 
 

@@ -141,3 +141,45 @@ def test_a_payment_recorded_after_the_import_shows_at_once(planted, desk):
     result = selectors.reconciliation(partnership=planted)
     late = [d for d in result.differences if d.denmark and d.denmark.reference == "DK-2019-PA1"]
     assert [(d.kind, d.size) for d in late] == [(Kind.MISSING_IN_IATI, Decimal("-1000000.00"))]
+
+
+def test_the_page_shows_a_page_of_years_and_a_difference_across_them_on_both(
+    funded, desk, login, monkeypatch
+):
+    """Two years a page: a payment of 20 December 2020 received on 5 January 2021 is a
+    timing difference on the page of 2019–2020 and on that of 2021 alike."""
+    from funding.models import BudgetLine, Component
+    from iati import views
+    from tests.funding.factories import DisbursementFactory
+
+    monkeypatch.setattr(views, "YEARS_PER_PAGE", 2)
+    for year, day, reference in (
+        (2019, dt.date(2019, 6, 1), "DK-2019-A"),
+        (2020, dt.date(2020, 12, 20), "DK-2020-X"),
+    ):
+        DisbursementFactory(
+            budget_line=BudgetLine.objects.get(
+                partnership=funded, year=year, component=Component.CORE
+            ),
+            created_by=desk,
+            amount=Decimal(500),
+            value_date=day,
+            currency="DKK",
+            reference=reference,
+        )
+    import_bytes(
+        funded,
+        activity_file(
+            Act(f"{IOM}-Z", [Tx(dt.date(2021, 1, 5), "500.00", currency="DKK", ref="DK-2020-X")])
+        ),
+    )
+    client = login(desk)
+    first = client.get(f"/p/{funded.slug}/iati/reconciliation/?page=1").content.decode()
+    second = client.get(f"/p/{funded.slug}/iati/reconciliation/?page=2").content.decode()
+    for page in (first, second):
+        assert "Timing: booked in different years: 1" in page
+    assert "The years 2019 to 2020" in first
+    assert "Missing in the organisation&#x27;s IATI data: 1" in first
+    assert "The years 2021 to 2021" in second
+    assert "Missing in the organisation&#x27;s IATI data: 0" in second
+    assert 'href="?page=2"' in first

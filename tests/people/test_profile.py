@@ -3,7 +3,7 @@ their role, linked from their name in the header."""
 
 from partnership.models import Membership
 from tests import factories
-from tests.queries import count_get
+from tests.queries import cost_get, count_get
 
 
 def test_a_person_sees_their_partnerships_and_roles(desk, other_partnership, login, iom):
@@ -33,11 +33,36 @@ def test_a_portfolio_administrator_sees_that_role(portfolio_admin, login):
 
 def test_the_profile_page_reads_a_fixed_number_of_queries(desk, login, iom):
     client = login(desk)
-    # Session, user, the memberships with their partnerships, the portfolio flag, the
-    # language chosen.
-    assert count_get(client, "/account/") == 5
+    # Session, user, the memberships' count and a page of them with their partnerships,
+    # the portfolio flag, the language chosen.
+    assert count_get(client, "/account/") == 6
     for i in range(20):
         Membership.objects.create(
             user=desk, partnership=factories.PartnershipFactory(slug=f"p{i}"), role="auditor"
         )
-    assert count_get(client, "/account/") == 5
+    assert count_get(client, "/account/") == 6
+
+
+def test_the_profile_pages_the_partnerships_and_reads_the_same_rows_with_ten_times_as_many(
+    desk, login, iom, monkeypatch
+):
+    """Two a page: three partnerships, then thirty; the second page holds the third."""
+    from people import views
+
+    monkeypatch.setattr(views, "MEMBERSHIPS_PER_PAGE", 2)
+
+    def join(start, n):
+        for i in range(start, start + n):
+            Membership.objects.create(
+                user=desk,
+                partnership=factories.PartnershipFactory(slug=f"q{i}", title=f"Agreement {i}"),
+                role="auditor",
+            )
+
+    client = login(desk)
+    join(0, 2)
+    few = cost_get(client, "/account/")
+    assert 'href="?page=2"' in client.get("/account/").content.decode()
+    join(2, 27)
+    many = cost_get(client, "/account/")
+    assert few == many, (few, many)

@@ -70,7 +70,8 @@ PINNED = {
     "/p/{slug}/reviews/{review}/": 17,
     "/p/{slug}/reviews/{review}/versions/": 5,
     "/p/{slug}/reviews/downloads/": 7,  # + the dossiers' downloads
-    "/p/{slug}/reviews/dossiers/": 6,  # the reviews read with their partnership
+    # the five reviews next due, read with their partnership; the dossiers' count and page
+    "/p/{slug}/reviews/dossiers/": 7,
     "/api/v1/reviews/": 6,
     "/api/v1/report-versions/": 5,
     "/api/v1/goal-assessments/": 5,
@@ -151,3 +152,26 @@ def test_the_review_list_reads_the_same_rows_with_ten_times_as_many_reviews(
         ReviewFactory(partnership=iom)
     many = cost_get(client, url.format(slug=iom.slug))
     assert few == many, (few, many)
+
+
+@pytest.mark.parametrize(
+    "url", ["/p/{slug}/reviews/dossiers/", "/p/{slug}/reviews/dossiers/?page=2"]
+)
+def test_the_dossier_list_reads_the_same_rows_with_ten_times_as_much(
+    desk, login, review, monkeypatch, url
+):
+    """Dossiers two a page and the five reviews next due: six of each, then forty."""
+    from reviews import views
+
+    monkeypatch.setattr(views, "DOSSIERS_PER_PAGE", 2)
+    client = login(desk)
+    _fill(review, desk, 2)
+    for _ in range(5):
+        ReviewFactory(partnership=review.partnership)
+    few = cost_get(client, url.format(slug=SLUG))
+    _fill(review, desk, 18)
+    for _ in range(36):
+        ReviewFactory(partnership=review.partnership)
+    many = cost_get(client, url.format(slug=SLUG))
+    assert few == many, (few, many)
+    assert "the list of reviews" in client.get(url.format(slug=SLUG)).content.decode()
