@@ -17,6 +17,27 @@ RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
 NEW_DOCUMENT_PREFIX = "new_document_"
 
 
+class DocumentsField(forms.ModelMultipleChoiceField):
+    """Documents of one partnership as checkboxes, offered by partnership/_evidence_picker.html
+    (includes/form_fields.html renders it so): the list offers ``shown`` (what
+    ``selectors.evidence_documents`` found: the newest, those a search finds, those chosen);
+    every document of the partnership is a valid choice, and any other id is refused."""
+
+    picker = True
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        super().__init__(queryset=Document.objects.none(), **kwargs)
+
+    def offer(self, *, partnership_id: int, shown: list[Document] | None) -> None:
+        self.queryset = Document.objects.filter(partnership_id=partnership_id).order_by(
+            "-year", "title"
+        )
+        if shown is not None:
+            # What the list offers; what it accepts is the queryset (every document).
+            self.widget.choices = [(doc.pk, evidence_label(doc)) for doc in shown]
+
+
 class GoalUpdateForm(forms.Form):
     """An update of a goal's timeline, with its evidence: documents of the partnership, and
     one new document uploaded with it (saved with the update, or not at all).
@@ -32,10 +53,8 @@ class GoalUpdateForm(forms.Form):
     actual_value = LocalDecimalField(
         label=_("Actual value"), required=False, max_digits=18, decimal_places=2
     )
-    evidence = forms.ModelMultipleChoiceField(
-        queryset=Document.objects.none(),
+    evidence = DocumentsField(
         required=False,
-        widget=forms.CheckboxSelectMultiple,
         help_text=_("Documents this update rests on."),
         label=_("Evidence"),
     )
@@ -63,14 +82,7 @@ class GoalUpdateForm(forms.Form):
 
     def __init__(self, *args, goal: OverallGoal, shown: list[Document] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["evidence"].queryset = Document.objects.filter(
-            partnership_id=goal.partnership_id
-        ).order_by("-year", "title")
-        if shown is not None:
-            # What the list offers; what it accepts is the queryset (every document).
-            self.fields["evidence"].widget.choices = [
-                (doc.pk, evidence_label(doc)) for doc in shown
-            ]
+        self.fields["evidence"].offer(partnership_id=goal.partnership_id, shown=shown)
         if goal.has_indicator:
             self.fields["actual_value"].label = f"Actual value ({goal.unit})"
         else:
