@@ -9,33 +9,12 @@ from core.i18n import lazy_format
 from core.models import NARRATIVE, SECTION
 from core.uploads import ACCEPT, ALLOWED_DESCRIPTION
 
+from .fields import DocumentsField
 from .models import Document, GoalStatus, OverallGoal, Partnership, PriorityArea, Risk
-from .selectors import evidence_label
 from .services import GOAL_FIELDS, PARTNERSHIP_FIELDS, PRIORITY_AREA_FIELDS, RISK_FIELDS
 
 RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
 NEW_DOCUMENT_PREFIX = "new_document_"
-
-
-class DocumentsField(forms.ModelMultipleChoiceField):
-    """Documents of one partnership as checkboxes, offered by partnership/_evidence_picker.html
-    (includes/form_fields.html renders it so): the list offers ``shown`` (what
-    ``selectors.evidence_documents`` found: the newest, those a search finds, those chosen);
-    every document of the partnership is a valid choice, and any other id is refused."""
-
-    picker = True
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
-        super().__init__(queryset=Document.objects.none(), **kwargs)
-
-    def offer(self, *, partnership_id: int, shown: list[Document] | None) -> None:
-        self.queryset = Document.objects.filter(partnership_id=partnership_id).order_by(
-            "-year", "title"
-        )
-        if shown is not None:
-            # What the list offers; what it accepts is the queryset (every document).
-            self.widget.choices = [(doc.pk, evidence_label(doc)) for doc in shown]
 
 
 class GoalUpdateForm(forms.Form):

@@ -8,7 +8,7 @@ from core.forms import DateInput, ReasonMixin
 from core.models import NARRATIVE, SECTION
 from partnership import selectors as partnership_selectors
 from partnership.assignees import AssigneeChoiceField
-from partnership.forms import DocumentsField
+from partnership.fields import DocumentsField
 from partnership.models import Document, OverallGoal
 
 from .models import Finding, Rating, Review
