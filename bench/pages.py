@@ -210,6 +210,12 @@ PAGES: dict[str, Callable[[Objects], dict[str, Any]]] = {
     "consultations:consultation-list": lambda o: {"slug": o.slug},
     "consultations:consultation-detail": lambda o: {"slug": o.slug, "year": o.consultation_year},
     "consultations:consultation-edit": lambda o: {"slug": o.slug, "year": o.consultation_year},
+    "consultations:consultation-notes": lambda o: {"slug": o.slug, "year": o.consultation_year},
+    "consultations:consultation-action-points": lambda o: {
+        "slug": o.slug,
+        "year": o.consultation_year,
+    },
+    "consultations:matters-arising": lambda o: {"slug": o.slug, "year": o.consultation_year},
     "consultations:note-detail": lambda o: {"slug": o.slug, "pk": o.note},
     "consultations:note-edit": lambda o: {"slug": o.slug, "pk": o.note},
     "consultations:action-point-edit": lambda o: {"slug": o.slug, "pk": o.action_point},

@@ -105,8 +105,11 @@ def consultation_list(*, partnership: Partnership) -> QuerySet[Consultation]:
     )
 
 
-def _action_points() -> QuerySet[ActionPoint]:
-    return ActionPoint.objects.select_related(
+def _action_points(points: QuerySet[ActionPoint] | None = None) -> QuerySet[ActionPoint]:
+    """``points`` (default: all) as a list shows them: with their consultation, item,
+    owner, goals and risks."""
+    points = ActionPoint.objects.all() if points is None else points
+    return points.select_related(
         "consultation__partnership", "agenda_item", "assignee"
     ).prefetch_related(
         Prefetch("goals", queryset=OverallGoal.objects.order_by("number")),
@@ -171,18 +174,21 @@ def matters_arising_points(*, consultation: Consultation) -> QuerySet[ActionPoin
     For a consultation that has met, that is the points open now or closed on or after
     its date (they stay in its minutes with their present status); otherwise the points
     open now."""
+    return _action_points(_arising(consultation)).order_by(*ARISING_ORDER)
+
+
+ARISING_ORDER = ["consultation__year", "due_date", "pk"]
+
+
+def _arising(consultation: Consultation) -> QuerySet[ActionPoint]:
     today = timezone.localdate()
     still_open = Q(status=ActionPoint.Status.OPEN)
     if consultation.date and consultation.date <= today:
         still_open |= Q(closed_on__gte=consultation.date)
-    return (
-        _action_points()
-        .filter(
-            still_open,
-            consultation__partnership_id=consultation.partnership_id,
-            consultation__year__lt=consultation.year,
-        )
-        .order_by("consultation__year", "due_date", "pk")
+    return ActionPoint.objects.filter(
+        still_open,
+        consultation__partnership_id=consultation.partnership_id,
+        consultation__year__lt=consultation.year,
     )
 
 
@@ -228,42 +234,171 @@ class ConsultationPage:
     matters_arising: Sequence[ActionPoint]
     goals: list[OverallGoal] = field(default_factory=list)
     risks: list[Risk] = field(default_factory=list)
+    # How many action points are filed under no item, and how many matters arise (the
+    # page shows the first of each).
+    unfiled_total: int = 0
+    matters_arising_total: int = 0
+
+
+# What the consultation page shows of each list; a link leads to the whole list, paged.
+NOTES_SHOWN = 10  # of each agenda item
+POINTS_SHOWN = 10  # of each agenda item, and of those filed under none
+ARISING_SHOWN = 10
+REVISIONS_SHOWN = 3  # cleared revisions of each note
+
+
+def _first(queryset: QuerySet, *, per: str | None, order: list, n: int) -> QuerySet:
+    """The first ``n`` rows of ``queryset`` in ``order`` for each value of ``per`` (of them
+    all if None), each with ``of``: how many rows its ``per`` has. One query."""
+    partition = [F(per)] if per else []
+    return (
+        queryset.annotate(
+            rank=Window(RowNumber(), partition_by=partition, order_by=order),
+            of=Window(Count("pk"), partition_by=partition),
+        )
+        .filter(rank__lte=n)
+        .order_by(*order)
+    )
+
+
+def _cache(obj: object, name: str, model: type, values: list) -> None:
+    """Set what ``obj.<name>.all()`` returns, as prefetch_related would."""
+    queryset = model.objects.none()
+    queryset._result_cache = values  # type: ignore[attr-defined]
+    queryset._prefetch_done = True  # type: ignore[attr-defined]
+    obj.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
+def _attach_links(objects: list, shown: QuerySet, model: type) -> None:
+    """Each object's goals and risks (``obj.goals.all()``, ``obj.risks.all()``), read for
+    the rows ``shown`` selects: two queries, which run even when there are none (the page's
+    count does not depend on what it holds)."""
+    owner = model._meta.model_name
+    by_pk = {obj.pk: obj for obj in objects}
+    for name, target in (("goals", OverallGoal), ("risks", Risk)):
+        through = getattr(model, name).through
+        target_name = target._meta.model_name
+        links: dict[int, list] = {pk: [] for pk in by_pk}
+        rows = (
+            through.objects.filter(**{f"{owner}__in": shown.values("pk")})
+            .select_related(target_name)
+            .order_by(f"{target_name}__number")
+        )
+        for row in rows:
+            if getattr(row, f"{owner}_id") in links:
+                links[getattr(row, f"{owner}_id")].append(getattr(row, target_name))
+        for pk, obj in by_pk.items():
+            _cache(obj, name, target, links[pk])
+
+
+POINTS_ORDER = [F("due_date").asc(), F("pk").asc()]
+
+
+def _points_shown(
+    points: QuerySet[ActionPoint], *, per: str | None, n: int, order: list = POINTS_ORDER
+) -> list:
+    """The first ``n`` action points (of each ``per``) with their goals and risks (three
+    queries, whatever there are)."""
+    plain = points.select_related("consultation__partnership", "agenda_item", "assignee")
+    shown = _first(plain, per=per, order=order, n=n)
+    rows = list(shown)
+    _attach_links(rows, _first(points, per=per, order=order, n=n), ActionPoint)
+    return rows
 
 
 def consultation_page(
     *, consultation: Consultation, arising: Sequence[ActionPoint] | None = None
 ) -> ConsultationPage:
-    """Everything the consultation page shows: the agenda with each item's notes (with
-    links and cleared revisions) and action points (``item.points``), action points filed
-    under no item, the matters arising (``arising``, a page of them marked, or else all),
-    and the partnership's goals and risks for the link pickers. Fifteen queries at most,
-    however many items, notes and points there are.
+    """Everything the consultation page shows: the agenda with each item's first notes
+    (``item.notes_shown``, with links and their latest cleared revisions; ``item.note_total``)
+    and first action points (``item.points``, ``item.point_total``), the first action
+    points filed under no item, the first matters arising (``arising``: given, or else read
+    and marked), and the partnership's goals and risks for the link pickers. The same
+    fifteen queries (with ``arising`` given, twelve) whatever the consultation holds, even
+    nothing.
     """
     today = timezone.localdate()
-    items = list(
-        AgendaItem.objects.filter(consultation=consultation)
-        .order_by("order")
-        .prefetch_related(Prefetch("notes", queryset=_notes()))
+    items = list(AgendaItem.objects.filter(consultation=consultation).order_by("order"))
+    notes_order = [F("created_at").asc(), F("pk").asc()]
+    notes = _first(
+        Note.objects.filter(agenda_item__consultation=consultation),
+        per="agenda_item_id",
+        order=notes_order,
+        n=NOTES_SHOWN,
     )
+    shown_notes = list(notes.select_related("author", "last_edited_by", "cleared_by"))
+    _attach_links(shown_notes, notes, Note)
+    revisions = _first(
+        NoteRevision.objects.filter(note__in=notes.values("pk")).select_related(
+            "cleared_by", "written_by"
+        ),
+        per="note_id",
+        order=[F("number").desc()],
+        n=REVISIONS_SHOWN,
+    )
+    by_note: dict[int, list[NoteRevision]] = {note.pk: [] for note in shown_notes}
+    for revision in revisions:
+        by_note.setdefault(revision.note_id, []).append(revision)
+    for note in shown_notes:
+        _cache(note, "revisions", NoteRevision, by_note[note.pk])
+        note.revision_total = by_note[note.pk][0].of if by_note[note.pk] else 0
+    notes_by_item: dict[int, list[Note]] = {}
+    for note in shown_notes:
+        notes_by_item.setdefault(note.agenda_item_id, []).append(note)
     points = _mark_overdue(
-        list(_action_points().filter(consultation=consultation).order_by("due_date", "pk")),
+        _points_shown(
+            ActionPoint.objects.filter(consultation=consultation),
+            per="agenda_item_id",
+            n=POINTS_SHOWN,
+        ),
         today,
     )
     by_item: dict[int | None, list[ActionPoint]] = {}
     for point in points:
         by_item.setdefault(point.agenda_item_id, []).append(point)
     for item in items:
+        item.notes_shown = notes_by_item.get(item.pk, [])
+        item.note_total = item.notes_shown[0].of if item.notes_shown else 0
         item.points = by_item.get(item.pk, [])
+        item.point_total = item.points[0].of if item.points else 0
+    unfiled = by_item.get(None, [])
+    if arising is None:
+        shown_arising = _points_shown(
+            _arising(consultation), per=None, n=ARISING_SHOWN, order=ARISING_ORDER
+        )
+        arising = mark_matters_arising(shown_arising, consultation=consultation)
     return ConsultationPage(
         consultation=consultation,
         items=items,
-        unfiled_action_points=by_item.get(None, []),
-        matters_arising=(
-            matters_arising(consultation=consultation) if arising is None else arising
-        ),
+        unfiled_action_points=unfiled,
+        unfiled_total=unfiled[0].of if unfiled else 0,
+        matters_arising=arising,
+        matters_arising_total=arising[0].of if arising else 0,
         goals=list(OverallGoal.objects.filter(partnership_id=consultation.partnership_id)),
         risks=list(Risk.objects.filter(partnership_id=consultation.partnership_id)),
     )
+
+
+def consultation_notes(*, consultation: Consultation, item_id: int | None = None) -> QuerySet[Note]:
+    """The consultation's notes (of one agenda item, if given) in the agenda's order, each
+    with its item, links and cleared revisions (unevaluated: page it)."""
+    notes = _notes().filter(agenda_item__consultation=consultation)
+    if item_id is not None:
+        notes = notes.filter(agenda_item_id=item_id)
+    return notes.select_related("agenda_item").order_by("agenda_item__order", "created_at", "pk")
+
+
+def consultation_action_points(
+    *, consultation: Consultation, item_id: int | None = None, unfiled: bool = False
+) -> QuerySet[ActionPoint]:
+    """The consultation's action points (of one agenda item, or filed under none), in the
+    agenda's order, then by due date (unmarked: ``mark_overdue`` a page of them)."""
+    points = ActionPoint.objects.filter(consultation=consultation)
+    if unfiled:
+        points = points.filter(agenda_item__isnull=True)
+    elif item_id is not None:
+        points = points.filter(agenda_item_id=item_id)
+    return _action_points(points).order_by("agenda_item__order", "due_date", "pk")
 
 
 def note_with_links(*, note_id: int) -> Note:

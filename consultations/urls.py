@@ -20,6 +20,13 @@ urlpatterns = [
     ),
     path("<int:year>/", views.consultation_detail, name="consultation-detail"),
     path("<int:year>/edit/", views.consultation_edit, name="consultation-edit"),
+    path("<int:year>/notes/", views.consultation_notes, name="consultation-notes"),
+    path(
+        "<int:year>/action-points/",
+        views.consultation_action_points,
+        name="consultation-action-points",
+    ),
+    path("<int:year>/matters-arising/", views.matters_arising, name="matters-arising"),
     path("<int:year>/items/", views.agenda_item_add, name="agenda-item-add"),
     path("items/<int:pk>/move/", views.agenda_item_move, name="agenda-item-move"),
     path("items/<int:pk>/remove/", views.agenda_item_remove, name="agenda-item-remove"),

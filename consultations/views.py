@@ -136,28 +136,17 @@ def _consultation(request: HttpRequest, slug: str, year: int, capability=Capabil
     )
 
 
-MATTERS_ARISING_PER_PAGE = 25
+# The whole lists the consultation page shows the first of, a page at a time.
+RECORDS_PER_PAGE = 25
 OPEN_POINTS_PER_PAGE = 25
 
 
 def _page_context(
     request: HttpRequest, consultation: Consultation, *, whole: bool = False, **extra: Any
 ) -> dict[str, Any]:
-    """The consultation page's context; ``whole``: with a page of the matters arising (the
+    """The consultation page's context; ``whole``: with the first matters arising (the
     agenda's fragments show none)."""
-    arising, query = None, ""
-    if whole:
-        arising, query = paged(
-            request,
-            selectors.matters_arising_points(consultation=consultation),
-            MATTERS_ARISING_PER_PAGE,
-        )
-        arising.object_list = selectors.mark_matters_arising(
-            arising.object_list, consultation=consultation
-        )
-    page = selectors.consultation_page(
-        consultation=consultation, arising=arising.object_list if arising else []
-    )
+    page = selectors.consultation_page(consultation=consultation, arising=None if whole else [])
     members = _members(consultation.partnership_id)
     for item in page.items:
         item.action_point_form = ActionPointForm(
@@ -169,8 +158,6 @@ def _page_context(
         consultation.partnership,
         consultation=consultation,
         page=page,
-        arising=arising,
-        query=query,
         **extra,
     )
 
@@ -194,6 +181,83 @@ def consultation_detail(request: HttpRequest, slug: str, year: int) -> HttpRespo
         request,
         "consultations/consultation_detail.html",
         _page_context(request, consultation, whole=True),
+    )
+
+
+def _records_page(
+    request: HttpRequest,
+    consultation: Consultation,
+    records: Any,
+    *,
+    mark: Any = None,
+    **extra: Any,
+) -> HttpResponse:
+    """A page of one of the consultation's lists (``mark``: what to do to the page's
+    rows, e.g. mark the overdue)."""
+    page, query = paged(request, records, RECORDS_PER_PAGE)
+    if mark is not None:
+        page.object_list = mark(page.object_list)
+    context = partnership_context(
+        request,
+        consultation.partnership,
+        consultation=consultation,
+        records=page,
+        query=query,
+        **extra,
+    )
+    return render(request, "consultations/consultation_records.html", context)
+
+
+def _item_filter(request: HttpRequest, consultation: Consultation) -> AgendaItem | None:
+    """The agenda item ``?item=`` names, of this consultation (else none)."""
+    raw = request.GET.get("item", "")
+    if not (raw.isascii() and raw.isdigit()):
+        return None
+    return AgendaItem.objects.filter(consultation=consultation, pk=int(raw)).first()
+
+
+@require_GET
+def consultation_notes(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """Every note of the consultation (or of one agenda item: ``?item=``), paged."""
+    consultation = _consultation(request, slug, year)
+    item = _item_filter(request, consultation)
+    notes = selectors.consultation_notes(
+        consultation=consultation, item_id=item.pk if item else None
+    )
+    return _records_page(request, consultation, notes, kind="notes", item=item)
+
+
+@require_GET
+def consultation_action_points(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """Every action point of the consultation (of one agenda item: ``?item=``, or of none:
+    ``?item=none``), paged, overdue ones marked."""
+    consultation = _consultation(request, slug, year)
+    unfiled = request.GET.get("item") == "none"
+    item = None if unfiled else _item_filter(request, consultation)
+    points = selectors.consultation_action_points(
+        consultation=consultation, item_id=item.pk if item else None, unfiled=unfiled
+    )
+    return _records_page(
+        request,
+        consultation,
+        points,
+        mark=selectors.mark_overdue,
+        kind="action-points",
+        item=item,
+        unfiled=unfiled,
+    )
+
+
+@require_GET
+def matters_arising(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """Every matter arising at the consultation, paged, overdue ones marked."""
+    consultation = _consultation(request, slug, year)
+    return _records_page(
+        request,
+        consultation,
+        selectors.matters_arising_points(consultation=consultation),
+        mark=lambda points: selectors.mark_matters_arising(points, consultation=consultation),
+        kind="matters-arising",
     )
 
 

@@ -9,8 +9,8 @@ from core.i18n import lazy_format
 from core.models import NARRATIVE, SECTION
 from core.uploads import ACCEPT, ALLOWED_DESCRIPTION
 
+from .fields import DocumentsField
 from .models import Document, GoalStatus, OverallGoal, Partnership, PriorityArea, Risk
-from .selectors import evidence_label
 from .services import GOAL_FIELDS, PARTNERSHIP_FIELDS, PRIORITY_AREA_FIELDS, RISK_FIELDS
 
 RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
@@ -32,10 +32,8 @@ class GoalUpdateForm(forms.Form):
     actual_value = LocalDecimalField(
         label=_("Actual value"), required=False, max_digits=18, decimal_places=2
     )
-    evidence = forms.ModelMultipleChoiceField(
-        queryset=Document.objects.none(),
+    evidence = DocumentsField(
         required=False,
-        widget=forms.CheckboxSelectMultiple,
         help_text=_("Documents this update rests on."),
         label=_("Evidence"),
     )
@@ -63,14 +61,7 @@ class GoalUpdateForm(forms.Form):
 
     def __init__(self, *args, goal: OverallGoal, shown: list[Document] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["evidence"].queryset = Document.objects.filter(
-            partnership_id=goal.partnership_id
-        ).order_by("-year", "title")
-        if shown is not None:
-            # What the list offers; what it accepts is the queryset (every document).
-            self.fields["evidence"].widget.choices = [
-                (doc.pk, evidence_label(doc)) for doc in shown
-            ]
+        self.fields["evidence"].offer(partnership_id=goal.partnership_id, shown=shown)
         if goal.has_indicator:
             self.fields["actual_value"].label = _("Actual value (%(unit)s)") % {"unit": goal.unit}
         else:

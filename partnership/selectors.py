@@ -210,6 +210,7 @@ class EvidenceChoices:
     shown: list[Document]
     matching: int
     total: int
+    search: str = ""
 
 
 # The documents the evidence list offers at once; a search finds the others.
@@ -244,7 +245,7 @@ def evidence_documents(
         .annotate(chosen=Case(When(pk__in=kept, then=Value(0)), default=Value(1)))
         .order_by("chosen", "-year", "title", "pk")[: EVIDENCE_SHOWN + len(kept)]
     )
-    return EvidenceChoices(shown=shown, matching=count, total=total)
+    return EvidenceChoices(shown=shown, matching=count, total=total, search=search)
 
 
 def evidence_label(document: Document) -> str:

@@ -196,10 +196,7 @@ def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         updates=updates,
         query=query,
         form=form,
-        evidence_search=search,
-        evidence_shown=len(evidence.shown),
-        evidence_matching=evidence.matching,
-        evidence_total=evidence.total,
+        evidence=evidence,
         history=history.object_history(goal, limit=20),
     )
     context["cards"] = cards.render(cards.GOAL, context, goal=goal_with_status)

@@ -8,6 +8,7 @@ from core.forms import DateInput, ReasonMixin
 from core.models import NARRATIVE, SECTION
 from partnership import selectors as partnership_selectors
 from partnership.assignees import AssigneeChoiceField
+from partnership.fields import DocumentsField
 from partnership.models import Document, OverallGoal
 
 from .models import Finding, Rating, Review
@@ -44,10 +45,8 @@ class ReviewCreateForm(forms.Form):
         label=_("Overall goal it fulfils"),
         help_text=_("If carrying out this review is itself an overall goal of the strategy."),
     )
-    sources = forms.ModelMultipleChoiceField(
-        queryset=Document.objects.none(),
+    sources = DocumentsField(
         required=False,
-        widget=forms.CheckboxSelectMultiple,
         help_text=_("The documents the review rests on."),
         label=_("Sources"),
     )
@@ -55,12 +54,10 @@ class ReviewCreateForm(forms.Form):
         help_text=_("The desk officer who carries the review through and is reminded of it."),
     )
 
-    def __init__(self, *args, partnership, **kwargs):
+    def __init__(self, *args, partnership, shown: list[Document] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].set_members(_reviewers(partnership.pk))
-        self.fields["sources"].queryset = Document.objects.filter(partnership=partnership).order_by(
-            "kind", "title"
-        )
+        self.fields["sources"].offer(partnership_id=partnership.pk, shown=shown)
         self.fields["fulfils_goal"].queryset = _goals(partnership.pk)
 
 
@@ -118,19 +115,21 @@ class DueDateForm(ReasonMixin, forms.Form):
 
 
 class SourcesForm(forms.Form):
-    sources = forms.ModelMultipleChoiceField(
-        queryset=Document.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label=_("Sources"),
-    )
+    """The review's sources: ``chosen`` (their ids) are checked; the list offers ``shown``."""
 
-    def __init__(self, *args, review: Review, **kwargs):
+    sources = DocumentsField(required=False, label=_("Sources"))
+
+    def __init__(
+        self,
+        *args,
+        review: Review,
+        chosen: list[int],
+        shown: list[Document] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
-        self.fields["sources"].queryset = Document.objects.filter(
-            partnership_id=review.partnership_id
-        ).order_by("kind", "title")
-        self.fields["sources"].initial = list(review.sources.values_list("pk", flat=True))
+        self.fields["sources"].offer(partnership_id=review.partnership_id, shown=shown)
+        self.fields["sources"].initial = chosen
 
 
 class AssessmentForm(forms.Form):

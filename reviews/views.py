@@ -37,6 +37,8 @@ from core.views import (
     saved_message,
 )
 from partnership import access as partnership_access
+from partnership import selectors as partnership_selectors
+from partnership.models import Partnership
 
 from . import access, selectors, services
 from .forms import (
@@ -64,6 +66,30 @@ def _review(request: HttpRequest, slug: str, pk: int, capability: Capability) ->
     )
 
 
+def _documents(
+    request: HttpRequest, partnership: Partnership, *, keep: list
+) -> partnership_selectors.EvidenceChoices:
+    """What a review's sources list offers: the documents its search (?documents=) finds,
+    the newest of them, and those already chosen (``keep``)."""
+    return partnership_selectors.evidence_documents(
+        partnership=partnership, search=request.GET.get("documents", "").strip()[:100], keep=keep
+    )
+
+
+def _sources_form(
+    request: HttpRequest, review: Review, data: Any = None
+) -> tuple[SourcesForm, partnership_selectors.EvidenceChoices]:
+    """The sources form (bound to ``data``, a post, if given) and what its list offers: the
+    documents chosen (posted, or else the review's) stay offered."""
+    if data is not None:
+        chosen: list = data.getlist("sources")
+    else:
+        chosen = list(review.sources.values_list("pk", flat=True))
+    evidence = _documents(request, review.partnership, keep=[str(pk) for pk in chosen])
+    form = SourcesForm(data, review=review, chosen=chosen, shown=evidence.shown)
+    return form, evidence
+
+
 # The review list, a page at a time, in the order the reviews are due.
 REVIEWS_PER_PAGE = 25
 DOSSIERS_PER_PAGE = 25
@@ -75,7 +101,8 @@ def review_list(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_access.partnerships.get(
         user=request.user, capability=_capability(request), slug=slug
     )
-    form = ReviewCreateForm(request.POST or None, partnership=partnership)
+    evidence = _documents(request, partnership, keep=request.POST.getlist("sources"))
+    form = ReviewCreateForm(request.POST or None, partnership=partnership, shown=evidence.shown)
     if request.method == "POST" and form.is_valid():
         try:
             review = services.review_create(
@@ -96,6 +123,7 @@ def review_list(request: HttpRequest, slug: str) -> HttpResponse:
         query=query,
         today=timezone.localdate(),
         form=form,
+        evidence=evidence,
     )
     return render(request, "reviews/review_list.html", context, status=form_status(form))
 
@@ -183,12 +211,14 @@ def review_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.success(request, saved_message(form.changes()))
             return redirect(review.get_absolute_url())
+    sources_form, evidence = _sources_form(request, review)
     context = partnership_context(
         request,
         review.partnership,
         review=review,
         form=form,
-        sources_form=SourcesForm(review=review),
+        sources_form=sources_form,
+        evidence=evidence,
     )
     return render(request, "reviews/review_edit.html", context, status=form_status(form))
 
@@ -196,7 +226,7 @@ def review_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def review_sources(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
-    form = SourcesForm(request.POST, review=review)
+    form, evidence = _sources_form(request, review, request.POST)
     if form.is_valid():
         try:
             services.review_sources_set(review=review, documents=form.cleaned_data["sources"])
@@ -211,6 +241,7 @@ def review_sources(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         review=review,
         form=ReviewForm(instance=review),
         sources_form=form,
+        evidence=evidence,
     )
     return render(request, "reviews/review_edit.html", context, status=400)
 

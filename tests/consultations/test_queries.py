@@ -87,9 +87,11 @@ def _fill(meetings, iom, geneva, desk, per_item: int) -> None:
 PINNED = {
     # + the members who may organise the new consultation; the open action points paged
     f"{BASE}/": 10,
-    # + the members who may be responsible for a new action point; the matters arising are
-    # paged (their count, then the page)
-    f"{BASE}/2019/": 19,
+    # + the agenda; the first notes of each item, their goals, risks and latest cleared
+    # revisions; the first action points of each item, their goals and risks; the first
+    # matters arising, their goals and risks; the goals and risks to link to; the members
+    # who may be responsible for a new action point. Each runs even when it finds nothing.
+    f"{BASE}/2019/": 18,
     f"/p/{SLUG}/goals/1/": 13,  # + the review that fulfils the goal, if any
     f"/p/{SLUG}/risks/1/": 9,
     "/api/v1/consultations/": 5,
@@ -149,42 +151,99 @@ def _open_points(consultation, n: int, goals, risks) -> None:
         point.risks.set(risks)
 
 
-def test_the_matters_arising_are_paged_and_read_the_same_rows_with_ten_times_as_many(
-    desk, login, iom, meetings, monkeypatch
+def _revisions(note, n: int, desk) -> None:
+    now = timezone.now()
+    start = note.revisions.count()
+    NoteRevision.objects.bulk_create(
+        NoteRevision(note=note, number=start + i + 1, body="x", cleared_by=desk, cleared_at=now)
+        for i in range(n)
+    )
+
+
+def test_the_consultation_page_makes_the_same_queries_empty_small_and_large_and_reads_the_same_rows(
+    desk, geneva, login, iom, meetings, monkeypatch
 ):
-    """Open points of 2018 come back in 2019 two a page: the page reads the same rows and
-    makes the same queries with six of them and with sixty, and the last is reachable."""
+    """Two of each list shown here. An empty consultation (no item, note or point, and
+    nothing arising yet) makes the same queries as a small one (two of everything, each list just
+    full) and a large one (twenty of everything); the small and the large read the same
+    rows."""
+    from consultations import selectors as consultation_selectors
+
+    for name in ("NOTES_SHOWN", "POINTS_SHOWN", "ARISING_SHOWN", "REVISIONS_SHOWN"):
+        monkeypatch.setattr(consultation_selectors, name, 2)
+    client = login(desk)
+    empty = factories.consultation(iom, year=2020)
+    empty.agenda_items.all().delete()
+    queries_empty, _ = cost_get(client, f"{BASE}/2020/")
+    goals = list(OverallGoal.objects.filter(partnership=iom)[:2])
+    risks = list(Risk.objects.filter(partnership=iom)[:2])
+    _fill(meetings, iom, geneva, desk, 2)
+    _open_points(meetings[0], 2, goals, risks)
+    _open_points(meetings[1], 1, goals, risks)  # two under no item
+    for note in Note.objects.filter(agenda_item__consultation=meetings[1]):
+        _revisions(note, 2, desk)
+    small = cost_get(client, f"{BASE}/2019/")
+    # The same agenda (the agenda is the page's frame), ten times as much under each item.
+    monkeypatch.setattr(services, "agenda_item_add", lambda **kwargs: None)
+    _fill(meetings, iom, geneva, desk, 18)
+    _open_points(meetings[0], 18, goals, risks)
+    for note in Note.objects.filter(agenda_item__consultation=meetings[1]):
+        _revisions(note, 18, desk)
+    large = cost_get(client, f"{BASE}/2019/")
+    assert small == large, (small, large)
+    assert queries_empty == small[0] == PINNED[f"{BASE}/2019/"]
+
+
+def test_the_page_shows_the_first_of_each_list_and_links_to_the_whole_list(
+    desk, geneva, login, iom, meetings, monkeypatch
+):
+    from consultations import selectors as consultation_selectors
+
+    for name in ("NOTES_SHOWN", "POINTS_SHOWN", "ARISING_SHOWN"):
+        monkeypatch.setattr(consultation_selectors, name, 2)
+    goals = list(OverallGoal.objects.filter(partnership=iom)[:2])
+    risks = list(Risk.objects.filter(partnership=iom)[:2])
+    _fill(meetings, iom, geneva, desk, 3)
+    _open_points(meetings[0], 5, goals, risks)
+    client = login(desk)
+    response = client.get(f"{BASE}/2019/")
+    html = response.content.decode()
+    page = response.context["page"]
+    extra = next(item for item in page.items if item.title == "Extra")
+    assert [n.body for n in extra.notes_shown] == ["Note 0 on Extra.", "Note 1 on Extra."]
+    assert (extra.note_total, len(extra.points), extra.point_total) == (3, 2, 3)
+    assert f"{BASE}/2019/notes/?item={extra.pk}" in html
+    assert f"{BASE}/2019/action-points/?item={extra.pk}" in html
+    assert len(page.matters_arising) == 2
+    assert page.matters_arising_total > 2
+    assert f"{BASE}/2019/matters-arising/" in html
+    # The whole lists, a page at a time.
+    notes = client.get(f"{BASE}/2019/notes/", {"item": extra.pk})
+    assert [n.body for n in notes.context["records"]] == [f"Note {n} on Extra." for n in range(3)]
+    points = client.get(f"{BASE}/2019/action-points/", {"item": extra.pk})
+    assert len(points.context["records"]) == 3
+    unfiled = client.get(f"{BASE}/2019/action-points/", {"item": "none"})
+    assert [p.description for p in unfiled.context["records"]] == ["Unfiled."]
+    arising = client.get(f"{BASE}/2019/matters-arising/")
+    assert arising.context["records"].paginator.count == page.matters_arising_total
+
+
+@pytest.mark.parametrize("kind", ["notes", "action-points", "matters-arising"])
+def test_the_whole_lists_are_paged_and_read_the_same_rows_with_ten_times_as_many(
+    desk, geneva, login, iom, meetings, monkeypatch, kind
+):
+    """Pages of two: the list reads the same rows and makes the same queries with a few
+    and with ten times as many."""
     from consultations import views
 
-    monkeypatch.setattr(views, "MATTERS_ARISING_PER_PAGE", 2)
+    monkeypatch.setattr(views, "RECORDS_PER_PAGE", 2)
     goals = list(OverallGoal.objects.filter(partnership=iom)[:2])
     risks = list(Risk.objects.filter(partnership=iom)[:2])
     client = login(desk)
-    _open_points(meetings[0], 6, goals, risks)
-    few = cost_get(client, f"{BASE}/2019/")
-    _open_points(meetings[0], 54, goals, risks)
-    many = cost_get(client, f"{BASE}/2019/")
+    _fill(meetings, iom, geneva, desk, 1)
+    _open_points(meetings[0], 3, goals, risks)
+    few = cost_get(client, f"{BASE}/2019/{kind}/")
+    _fill(meetings, iom, geneva, desk, 9)
+    _open_points(meetings[0], 30, goals, risks)
+    many = cost_get(client, f"{BASE}/2019/{kind}/")
     assert few == many, (few, many)
-    last = client.get(f"{BASE}/2019/", {"page": 30})
-    assert "Page 30 of 30" in last.content.decode()
-    assert [p.description for p in last.context["page"].matters_arising] == [
-        "Point 52.",
-        "Point 53.",
-    ]
-
-
-def test_the_open_action_points_of_the_list_are_paged_and_read_the_same_rows(
-    desk, login, iom, meetings, monkeypatch
-):
-    from consultations import views
-
-    monkeypatch.setattr(views, "OPEN_POINTS_PER_PAGE", 2)
-    goals = list(OverallGoal.objects.filter(partnership=iom)[:2])
-    risks = list(Risk.objects.filter(partnership=iom)[:2])
-    client = login(desk)
-    _open_points(meetings[1], 6, goals, risks)
-    few = cost_get(client, f"{BASE}/")
-    _open_points(meetings[1], 54, goals, risks)
-    many = cost_get(client, f"{BASE}/")
-    assert few == many, (few, many)
-    assert "Page 1 of 30" in client.get(f"{BASE}/").content.decode()

@@ -64,8 +64,9 @@ def _fill(review, author, n):
 
 PINNED = {
     # + the goals the new review may fulfil, + the desk officers who may be responsible;
-    # the reviews paged: their count, then the page
-    "/p/{slug}/reviews/": 9,
+    # the reviews paged: their count, then the page; + the sources list: the documents'
+    # count, then the newest of them
+    "/p/{slug}/reviews/": 10,
     # + the consistency checks (budget, payments, action points) and the dossiers
     "/p/{slug}/reviews/{review}/": 17,
     "/p/{slug}/reviews/{review}/versions/": 5,
@@ -175,3 +176,24 @@ def test_the_dossier_list_reads_the_same_rows_with_ten_times_as_much(
     many = cost_get(client, url.format(slug=SLUG))
     assert few == many, (few, many)
     assert "the list of reviews" in client.get(url.format(slug=SLUG)).content.decode()
+
+
+@pytest.mark.parametrize("url", ["/p/{slug}/reviews/", "/p/{slug}/reviews/{review}/edit/"])
+def test_the_sources_lists_read_the_same_rows_with_ten_times_as_many_documents(
+    desk, login, iom, monkeypatch, url
+):
+    """The new review's and the review edit page's sources offer the newest two here (and
+    the review's sources): six documents, then sixty; the page reads the same rows."""
+    from partnership import selectors as partnership_selectors
+
+    monkeypatch.setattr(partnership_selectors, "EVIDENCE_SHOWN", 2)
+    review = ReviewFactory(partnership=iom)
+    client = login(desk)
+    documents = [factories.DocumentFactory(partnership=iom) for _ in range(6)]
+    services.review_sources_set(review=review, documents=documents[:1])
+    url = url.format(slug=iom.slug, review=review.pk)
+    few = cost_get(client, url)
+    for _ in range(54):
+        factories.DocumentFactory(partnership=iom)
+    many = cost_get(client, url)
+    assert few == many, (few, many)
