@@ -73,6 +73,7 @@ NOT_PAGES = frozenset(
         "consultations:action-point-drop",
         "iati:activities",
         "iati:organisation",
+        "iati:check",  # POST: checks both files and goes back to the IATI page
         "iati-portfolio-activities",
         "iati-portfolio-organisation",
         "portfolio:export",
