@@ -124,7 +124,7 @@ def _detail_context(request: HttpRequest, review: Review, **extra: Any) -> dict[
         review.partnership,
         data=data,
         checks=selectors.review_checks(review=review, assessments=data, as_of=today),
-        dossiers=selectors.dossiers_of(partnership=review.partnership, review=review),
+        **_dossiers_context(review.partnership, review=review),
         sources=selectors.review_sources(review=review),
         today=today,
         # The goal the review fulfils, with its status (from the goals already loaded).
@@ -642,6 +642,21 @@ def download_log(request: HttpRequest, slug: str) -> HttpResponse:
 # --- Dossiers ------------------------------------------------------------------------------
 
 
+def _dossiers_context(partnership: Any, *, review: Review | None = None) -> dict[str, Any]:
+    """The dossiers table: the partnership's dossiers (or a review's), and while one is
+    being collected the address the table polls itself from."""
+    dossiers = list(selectors.dossiers_of(partnership=partnership, review=review))
+    return {
+        "dossiers": dossiers,
+        "dossiers_polling": any(dossier.is_pending for dossier in dossiers),
+        "dossiers_url": (
+            reverse("reviews:review-dossiers", args=[partnership.slug, review.pk])
+            if review is not None
+            else reverse("reviews:dossier-table", args=[partnership.slug])
+        ),
+    }
+
+
 def _dossier_partnership(request: HttpRequest, slug: str) -> Any:
     return partnership_access.partnerships.get(
         user=request.user, capability=Capability.VIEW_HISTORY, slug=slug
@@ -669,11 +684,29 @@ def dossier_list(request: HttpRequest, slug: str) -> HttpResponse:
     context = partnership_context(
         request,
         partnership,
-        dossiers=selectors.dossiers_of(partnership=partnership),
         reviews=selectors.reviews_due(partnership=partnership),
+        **_dossiers_context(partnership),
         form=form,
     )
     return render(request, "reviews/dossier_list.html", context, status=form_status(form))
+
+
+@require_GET
+def dossier_table(request: HttpRequest, slug: str) -> HttpResponse:
+    """The dossiers table alone: the dossiers page polls it while a dossier is pending."""
+    partnership = _dossier_partnership(request, slug)
+    context = partnership_context(request, partnership, **_dossiers_context(partnership))
+    return render(request, "reviews/partials/dossiers.html", context)
+
+
+@require_GET
+def review_dossiers(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The review's dossiers table alone: the review page polls it while one is pending."""
+    review = _review(request, slug, pk, Capability.VIEW_HISTORY)
+    context = partnership_context(
+        request, review.partnership, **_dossiers_context(review.partnership, review=review)
+    )
+    return render(request, "reviews/partials/dossiers.html", context)
 
 
 @require_POST

@@ -492,3 +492,60 @@ def test_the_beat_runs_the_dossier_resend_as_often_as_the_report_versions(settin
     versions = schedule["reviews-resend-stuck-report-versions"]
     assert dossiers["schedule"] == versions["schedule"] == settings.REPORT_RESEND_INTERVAL
 
+
+# --- The table refreshes itself while a dossier is being collected ---------------------------
+
+POLLS = 'hx-trigger="every 2s"'
+
+
+@pytest.mark.parametrize("where", ["list", "review"])
+def test_the_dossiers_table_polls_while_one_is_pending_and_stops_when_all_are_done(
+    review, auditor, login, where
+):
+    """On the dossiers page and on the review's: the table asks for itself again every two
+    seconds while a dossier is queued or building, and no more once each is built."""
+    client = login(auditor)
+    page = f"/p/{SLUG}/reviews/dossiers/" if where == "list" else review.get_absolute_url()
+    table = f"/p/{SLUG}/reviews/dossiers/table/" if where == "list" else (
+        f"/p/{SLUG}/reviews/{review.pk}/dossiers/"
+    )  # fmt: skip
+    assert POLLS not in client.get(page).content.decode()  # none asked for: no polling
+    done = _build(services.dossier_request(review=review, by=auditor))
+    queued = services.dossier_request(review=review, by=auditor)
+    for url in (page, table):
+        html = client.get(url).content.decode()
+        assert f'hx-get="{table}" {POLLS} hx-swap="outerHTML"' in html, url
+        assert 'aria-live="polite"' in html
+        # Without the script the page still says where each one stands.
+        assert "Queued" in html
+        assert "Being collected…" in html
+    _build(queued)
+    html = client.get(table).content.decode()
+    assert "hx-get" not in html
+    assert 'aria-live="polite"' in html
+    assert "Being collected" not in html
+    assert html.count("Download the ZIP") == 2
+    assert done.sha256 in html
+    assert POLLS not in client.get(page).content.decode()
+
+
+def test_a_failed_dossier_stops_the_polling_and_says_why(review, auditor, login, monkeypatch):
+    def broken(contents, **kwargs):
+        raise ValueError("the disk is full")
+
+    monkeypatch.setattr(dossier_files, "build", broken)
+    services.dossier_build(dossier_id=services.dossier_request(review=review, by=auditor).pk)
+    html = login(auditor).get(f"/p/{SLUG}/reviews/dossiers/table/").content.decode()
+    assert POLLS not in html
+    assert "ValueError: the disk is full" in html
+
+
+def test_the_review_pages_table_lists_that_reviews_dossiers_only(iom, review, auditor, login):
+    services.dossier_request(partnership=iom, year=2019, by=auditor)
+    mine = services.dossier_request(review=review, by=auditor)
+    client = login(auditor)
+    html = client.get(f"/p/{SLUG}/reviews/{review.pk}/dossiers/").content.decode()
+    assert "The year 2019" not in html
+    assert f'data-label="Dossier">{mine.pk}<' in html
+    listing = client.get(f"/p/{SLUG}/reviews/dossiers/table/").content.decode()
+    assert "The year 2019" in listing

@@ -71,6 +71,8 @@ PINNED = {
     "/p/{slug}/reviews/{review}/versions/": 5,
     "/p/{slug}/reviews/downloads/": 7,  # + the dossiers' downloads
     "/p/{slug}/reviews/dossiers/": 6,  # the reviews read with their partnership
+    "/p/{slug}/reviews/dossiers/table/": 5,  # the dossiers table the page polls
+    "/p/{slug}/reviews/{review}/dossiers/": 5,  # the review's, which its page polls
     "/api/v1/reviews/": 6,
     "/api/v1/report-versions/": 5,
     "/api/v1/goal-assessments/": 5,
