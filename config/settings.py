@@ -461,9 +461,10 @@ REPORT_QUEUE = env_str("REPORT_QUEUE", "pdf")
 CELERY_TASK_ROUTES = {"reviews.*": {"queue": REPORT_QUEUE}}
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 
-# Review reports (reviews/): a render not finished this long after it was sent or started
-# is re-sent by the beat task, and failed after REPORT_RENDER_MAX_ATTEMPTS sends. The
-# default waits past the render task's hard time limit, so a live render is never doubled.
+# Review reports and dossiers (reviews/): a render or a dossier's build not finished this
+# long after it was sent or started is re-sent by the beat task, and failed after
+# REPORT_RENDER_MAX_ATTEMPTS sends. The default waits past the task's hard time limit, so
+# a live render or build is never doubled.
 REPORT_RENDER_SOFT_TIME_LIMIT = env_int("REPORT_RENDER_SOFT_TIME_LIMIT", 4 * 60)
 REPORT_RENDER_TIME_LIMIT = env_int("REPORT_RENDER_TIME_LIMIT", 5 * 60)
 REPORT_RENDER_STALE_AFTER = env_int("REPORT_RENDER_STALE_AFTER", REPORT_RENDER_TIME_LIMIT + 60)
@@ -478,6 +479,10 @@ DIGEST_RETRY_DELAY = env_int("DIGEST_RETRY_DELAY", 5 * 60)
 CELERY_BEAT_SCHEDULE = {
     "reviews-resend-stuck-report-versions": {
         "task": "reviews.tasks.resend_stuck_report_versions",
+        "schedule": REPORT_RESEND_INTERVAL,
+    },
+    "reviews-resend-stuck-dossiers": {
+        "task": "reviews.tasks.resend_stuck_dossiers",
         "schedule": REPORT_RESEND_INTERVAL,
     },
     "attention-send-digests": {

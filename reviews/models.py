@@ -492,9 +492,15 @@ class Dossier(models.Model):
         ),
         verbose_name=_("language"),
     )
+    # The build's bookkeeping, as a report version's render: the periodic resend task
+    # sends again a dossier never sent or stuck past the timeout.
     attempts = models.PositiveSmallIntegerField(
         default=0, help_text=_("Builds started."), verbose_name=_("attempts")
     )
+    sends = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Times sent to a worker."), verbose_name=_("sends")
+    )
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
     started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
     finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
     history = HistoricalRecords()

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from celery import current_app
@@ -24,7 +25,7 @@ from django.db.models import F, Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from core import caching, i18n
+from core import i18n
 from core.services import record_update
 from partnership.models import Document, OverallGoal, Partnership, PriorityArea
 
@@ -301,6 +302,85 @@ def review_item_delete(*, item: Finding | Recommendation, reason: str = "") -> N
     item.delete()
 
 
+# --- Jobs for a worker: a report version's render, a dossier's build -------------------------
+#
+# Each job's state lives on its row: queued (``sends``, ``sent_at``), then rendering or
+# building (``attempts``, ``started_at``), then done or failed. The periodic resend task
+# sends again a job never sent or stuck past the timeout, and fails one that used up its
+# attempts: no job is lost silently.
+
+Job = ReportVersion | Dossier
+
+
+def _send(model: type[Job], task: str, pk: int) -> None:
+    """Hand a job to a worker; runs after the transaction that queued it commits.
+
+    While the broker is down the job stays queued, marked never sent (``sent_at`` empty,
+    the send not counted): the periodic resend task sends it at its first tick after the
+    broker is back, instead of after the stale timeout, and an outage spanning several
+    ticks uses up none of its attempts."""
+    try:
+        current_app.send_task(task, args=[pk])
+    except Exception:
+        logger.exception("Could not send %s for %s %s", task, model._meta.model_name, pk)
+        model.objects.filter(pk=pk, status=model.Status.QUEUED, sent_at__isnull=False).update(
+            sent_at=None, sends=F("sends") - 1
+        )
+
+
+def _stale_cutoff(now: datetime) -> datetime:
+    return now - timedelta(seconds=settings.REPORT_RENDER_STALE_AFTER)
+
+
+def _gave_up(attempts: int, *, job: str = "render", again: str = "Retry") -> str:
+    return (
+        f"The {job} did not finish after {attempts} attempt(s) "
+        f"(the worker stopped or the {job} timed out). {again}, or ask an administrator."
+    )
+
+
+def _resend_stuck(
+    model: type[Job],
+    *,
+    working: str,
+    send: Callable[[int], None],
+    fail: Callable[[Any, datetime], None],
+    now: datetime,
+    reset: tuple[str, ...] = (),
+) -> dict[str, int]:
+    """Send again the jobs of ``model`` queued and not sent (or sent before the cutoff),
+    or ``working`` since before it; ``fail(job, now)`` those that used up their attempts.
+    ``reset`` names the fields emptied when a job is queued again."""
+    cutoff = _stale_cutoff(now)
+    queued = model.Status.QUEUED
+    stuck = model.objects.filter(
+        Q(status=queued) & (Q(sent_at__lt=cutoff) | Q(sent_at__isnull=True))
+        | Q(status=working, started_at__lt=cutoff)
+    ).values_list("pk", flat=True)
+    counts = {"resent": 0, "failed": 0}
+    for pk in list(stuck):
+        with transaction.atomic():
+            job = model.objects.select_for_update().filter(pk=pk).first()
+            if job is None or not job.is_pending:
+                continue
+            limit = settings.REPORT_RENDER_MAX_ATTEMPTS
+            if job.attempts >= limit or job.sends >= limit:
+                fail(job, now)
+                counts["failed"] += 1
+                continue
+            job.status = queued
+            for field in reset:
+                setattr(job, field, "")
+            job.sends += 1
+            job.sent_at = now
+            job.save(update_fields=["status", *reset, "sends", "sent_at"])
+            transaction.on_commit(partial(send, job.pk))
+            counts["resent"] += 1
+    if any(counts.values()):
+        logger.warning("Stuck %s: %s", model._meta.verbose_name_plural, counts)
+    return counts
+
+
 # --- Report versions -----------------------------------------------------------------------
 
 
@@ -309,19 +389,7 @@ RENDER_TASK = "reviews.tasks.render_report_version"
 
 
 def _send_render(version_id: int) -> None:
-    """Hand the render to a worker; runs after the transaction that queued it commits.
-
-    While the broker is down the version stays queued, marked never sent (``sent_at``
-    empty, the send not counted): the periodic resend task sends it at its first tick
-    after the broker is back, instead of after the stale timeout, and an outage spanning
-    several ticks uses up none of its attempts."""
-    try:
-        current_app.send_task(RENDER_TASK, args=[version_id])
-    except Exception:
-        logger.exception("Could not send the render of report version %s", version_id)
-        ReportVersion.objects.filter(
-            pk=version_id, status=ReportVersion.Status.QUEUED, sent_at__isnull=False
-        ).update(sent_at=None, sends=F("sends") - 1)
+    _send(ReportVersion, RENDER_TASK, version_id)
 
 
 def _dispatch(version: ReportVersion) -> None:
@@ -414,10 +482,6 @@ def report_version_retry(*, version: ReportVersion) -> ReportVersion:
     return version
 
 
-def _stale_cutoff(now: datetime) -> datetime:
-    return now - timedelta(seconds=settings.REPORT_RENDER_STALE_AFTER)
-
-
 def _claim(version_id: int, task_id: str) -> tuple[ReportVersion | None, str]:
     """Take the version for this run, or say why not. Returns (version, claim token)."""
     now = timezone.now()
@@ -444,13 +508,6 @@ def _claim(version_id: int, task_id: str) -> tuple[ReportVersion | None, str]:
         version.attempts += 1
         version.save(update_fields=["status", "claim", "task_id", "started_at", "attempts"])
         return version, version.claim
-
-
-def _gave_up(attempts: int) -> str:
-    return (
-        f"The render did not finish after {attempts} attempt(s) "
-        "(the worker stopped or the render timed out). Retry, or ask an administrator."
-    )
 
 
 def _mark_failed(version: ReportVersion, error: str, now: datetime) -> None:
@@ -571,35 +628,16 @@ def report_version_fail(*, version_id: int, error: str) -> None:
 def report_versions_resend_stuck(*, now: datetime | None = None) -> dict[str, int]:
     """Re-send versions stuck in queued or rendering past the timeout; fail those that
     have used up their attempts. No render is lost silently."""
-    now = now or timezone.now()
-    cutoff = _stale_cutoff(now)
-    stuck = ReportVersion.objects.filter(
-        Q(status=ReportVersion.Status.QUEUED) & (Q(sent_at__lt=cutoff) | Q(sent_at__isnull=True))
-        | Q(status=ReportVersion.Status.RENDERING, started_at__lt=cutoff)
-    ).values_list("pk", flat=True)
-    counts = {"resent": 0, "failed": 0}
-    for version_id in list(stuck):
-        with transaction.atomic():
-            version = ReportVersion.objects.select_for_update().filter(pk=version_id).first()
-            if version is None or not version.is_pending:
-                continue
-            limit = settings.REPORT_RENDER_MAX_ATTEMPTS
-            if version.attempts >= limit or version.sends >= limit:
-                _mark_failed(version, _gave_up(max(version.attempts, 1)), now)
-                counts["failed"] += 1
-                continue
-            # Back to the queue with the old claim dropped: a render still running
-            # somewhere can no longer store its result.
-            version.status = ReportVersion.Status.QUEUED
-            version.claim = ""
-            version.sends += 1
-            version.sent_at = now
-            version.save(update_fields=["status", "claim", "sends", "sent_at"])
-            _dispatch(version)
-            counts["resent"] += 1
-    if any(counts.values()):
-        logger.warning("Stuck report versions: %s", counts)
-    return counts
+    return _resend_stuck(
+        ReportVersion,
+        working=ReportVersion.Status.RENDERING,
+        send=_send_render,
+        fail=lambda version, now: _mark_failed(version, _gave_up(max(version.attempts, 1)), now),
+        now=now or timezone.now(),
+        # Back to the queue with the old claim dropped: a render still running somewhere
+        # can no longer store its result.
+        reset=("claim",),
+    )
 
 
 @transaction.atomic
@@ -652,10 +690,18 @@ DOSSIER_TASK = "reviews.tasks.build_dossier"
 
 
 def _send_dossier(dossier_id: int) -> None:
-    try:
-        current_app.send_task(DOSSIER_TASK, args=[dossier_id])
-    except Exception:
-        logger.exception("Could not send the build of dossier %s", dossier_id)
+    _send(Dossier, DOSSIER_TASK, dossier_id)
+
+
+def _dossier_gave_up(attempts: int) -> str:
+    return _gave_up(attempts, job="build", again="Collect the dossier again")
+
+
+def _mark_dossier_failed(dossier: Dossier, error: str, now: datetime) -> None:
+    dossier.status = Dossier.Status.FAILED
+    dossier.error = error[:2000]
+    dossier.finished_at = now
+    dossier.save(update_fields=["status", "error", "finished_at"])
 
 
 @transaction.atomic
@@ -691,6 +737,8 @@ def dossier_request(
         requested_by=by,
         app_version=app_version(),
         language=i18n.supported(language or translation.get_language()) or settings.LANGUAGE_CODE,
+        sends=1,
+        sent_at=timezone.now(),
     )
     dossier._history_user = by
     dossier.save()
@@ -701,17 +749,30 @@ def dossier_request(
 
 def dossier_build(*, dossier_id: int) -> str:
     """Build a queued dossier and store its ZIP; safe to run twice (a built or failed
-    dossier is left as it is). Transient errors propagate for the task to retry."""
+    dossier is left as it is). Returns what happened ("done", "failed", "finished",
+    "gave up", "superseded"...). Transient errors propagate for the task to retry; any
+    other error fails the dossier with the error stated.
+
+    The attempt's number is the run's claim: a run whose dossier was queued again by the
+    resend task, or taken over by a later run, stores nothing.
+    """
     from . import dossier as dossier_files
 
+    now = timezone.now()
     with transaction.atomic():
         dossier = Dossier.objects.select_for_update().filter(pk=dossier_id).first()
-        if dossier is None or dossier.status in (Dossier.Status.DONE, Dossier.Status.FAILED):
-            return "finished" if dossier else "missing"
+        if dossier is None:
+            return "missing"
+        if not dossier.is_pending:
+            return "finished"
+        if dossier.attempts >= settings.REPORT_RENDER_MAX_ATTEMPTS:
+            _mark_dossier_failed(dossier, _dossier_gave_up(dossier.attempts), now)
+            return "gave up"
         dossier.status = Dossier.Status.BUILDING
         dossier.attempts += 1
-        dossier.started_at = timezone.now()
+        dossier.started_at = now
         dossier.save(update_fields=["status", "attempts", "started_at"])
+        attempt = dossier.attempts
     try:
         dossier = Dossier.objects.select_related("partnership", "review", "requested_by").get(
             pk=dossier_id
@@ -722,14 +783,30 @@ def dossier_build(*, dossier_id: int) -> str:
             built = dossier_files.build(contents)
     except TRANSIENT_ERRORS:
         raise
+    except SoftTimeLimitExceeded:
+        limit = settings.REPORT_RENDER_SOFT_TIME_LIMIT
+        return _dossier_finish(dossier_id, attempt, error=f"The build took longer than {limit} s.")
     except Exception as exc:
         logger.exception("Building dossier %s failed", dossier_id)
-        dossier_fail(dossier_id=dossier_id, error=f"{type(exc).__name__}: {exc}")
-        return "failed"
+        return _dossier_finish(dossier_id, attempt, error=f"{type(exc).__name__}: {exc}")
+    return _dossier_finish(dossier_id, attempt, built=built)
+
+
+def _dossier_finish(dossier_id: int, attempt: int, *, built=None, error: str = "") -> str:
+    """Store the outcome if this run is still the dossier's current attempt. The file is
+    written under the row lock, to the dossier's one file name."""
+    now = timezone.now()
     with transaction.atomic():
-        dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
-        if dossier.status != Dossier.Status.BUILDING:
+        dossier = Dossier.objects.select_for_update().filter(pk=dossier_id).first()
+        if (
+            dossier is None
+            or dossier.status != Dossier.Status.BUILDING
+            or dossier.attempts != attempt
+        ):
             return "superseded"
+        if built is None:
+            _mark_dossier_failed(dossier, error, now)
+            return "failed"
         name = dossier_file_name(dossier.pk)
         if default_storage.exists(name):
             default_storage.delete(name)
@@ -739,19 +816,33 @@ def dossier_build(*, dossier_id: int) -> str:
         dossier.file_count = len(built.manifest["files"])
         dossier.status = Dossier.Status.DONE
         dossier.error = ""
-        dossier.finished_at = timezone.now()
+        dossier.finished_at = now
         fields = ["file", "sha256", "size", "file_count", "status", "error", "finished_at"]
         dossier.save(update_fields=fields)
     return "done"
 
 
+@transaction.atomic
 def dossier_fail(*, dossier_id: int, error: str) -> None:
     """Fail a dossier still pending (the task's last retry gave up)."""
-    failed = Dossier.objects.filter(
-        pk=dossier_id, status__in=[Dossier.Status.QUEUED, Dossier.Status.BUILDING]
-    ).update(status=Dossier.Status.FAILED, error=error[:2000], finished_at=timezone.now())
-    if failed:
-        caching.changed()  # an update() sends no signal: the lists must not keep the old row
+    dossier = Dossier.objects.select_for_update().filter(pk=dossier_id).first()
+    if dossier is not None and dossier.is_pending:
+        _mark_dossier_failed(dossier, error, timezone.now())
+
+
+def dossiers_resend_stuck(*, now: datetime | None = None) -> dict[str, int]:
+    """Re-send dossiers stuck in queued or building past the timeout (or never sent: the
+    broker was down); fail those that have used up their attempts. No build is lost
+    silently."""
+    return _resend_stuck(
+        Dossier,
+        working=Dossier.Status.BUILDING,
+        send=_send_dossier,
+        fail=lambda dossier, now: _mark_dossier_failed(
+            dossier, _dossier_gave_up(max(dossier.attempts, 1)), now
+        ),
+        now=now or timezone.now(),
+    )
 
 
 def dossier_require_file(*, dossier: Dossier) -> None:

@@ -69,3 +69,10 @@ def build_dossier(self, dossier_id: int) -> str:
         partial(services.dossier_build, dossier_id=dossier_id),
         partial(services.dossier_fail, dossier_id=dossier_id),
     )
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+def resend_stuck_dossiers() -> dict[str, int]:
+    """Periodic (Celery beat): re-send dossier builds stuck past the timeout or never
+    sent, fail exhausted ones."""
+    return services.dossiers_resend_stuck()

@@ -154,7 +154,7 @@ def _detail_context(request: HttpRequest, review: Review, **extra: Any) -> dict[
         review.partnership,
         data=data,
         checks=selectors.review_checks(review=review, assessments=data, as_of=today),
-        dossiers=selectors.dossiers_of(partnership=review.partnership, review=review),
+        **_dossiers_context(request, review.partnership, review=review),
         sources=selectors.review_sources(review=review),
         today=today,
         # The goal the review fulfils, with its status (from the goals already loaded).
@@ -675,6 +675,29 @@ def download_log(request: HttpRequest, slug: str) -> HttpResponse:
 # --- Dossiers ------------------------------------------------------------------------------
 
 
+def _dossiers_context(
+    request: HttpRequest, partnership: Any, *, review: Review | None = None
+) -> dict[str, Any]:
+    """The dossiers table: a page of the partnership's dossiers (or a review's), and while
+    one on it is being collected the address the table polls itself from (the same page)."""
+    dossiers, query = paged(
+        request, selectors.dossiers_of(partnership=partnership, review=review), DOSSIERS_PER_PAGE
+    )
+    url = (
+        reverse("reviews:review-dossiers", args=[partnership.slug, review.pk])
+        if review is not None
+        else reverse("reviews:dossier-table", args=[partnership.slug])
+    )
+    if dossiers.number > 1:
+        url = f"{url}?page={dossiers.number}"
+    return {
+        "dossiers": dossiers,
+        "query": query,
+        "dossiers_polling": any(dossier.is_pending for dossier in dossiers),
+        "dossiers_url": url,
+    }
+
+
 def _dossier_partnership(request: HttpRequest, slug: str) -> Any:
     return partnership_access.partnerships.get(
         user=request.user, capability=Capability.VIEW_HISTORY, slug=slug
@@ -699,21 +722,35 @@ def dossier_list(request: HttpRequest, slug: str) -> HttpResponse:
                 _("Dossier %(pk)s is queued: it is collected shortly.") % {"pk": dossier.pk},
             )
             return redirect("reviews:dossier-list", slug=slug)
-    dossiers, query = paged(
-        request, selectors.dossiers_of(partnership=partnership), DOSSIERS_PER_PAGE
-    )
     # The reviews next due link to their pages; the review list holds the rest.
     reviews = list(selectors.reviews_due(partnership=partnership)[: REVIEWS_LINKED + 1])
     context = partnership_context(
         request,
         partnership,
-        dossiers=dossiers,
-        query=query,
         reviews=reviews[:REVIEWS_LINKED],
         more_reviews=len(reviews) > REVIEWS_LINKED,
+        **_dossiers_context(request, partnership),
         form=form,
     )
     return render(request, "reviews/dossier_list.html", context, status=form_status(form))
+
+
+@require_GET
+def dossier_table(request: HttpRequest, slug: str) -> HttpResponse:
+    """The dossiers table alone: the dossiers page polls it while a dossier is pending."""
+    partnership = _dossier_partnership(request, slug)
+    context = partnership_context(request, partnership, **_dossiers_context(request, partnership))
+    return render(request, "reviews/partials/dossiers.html", context)
+
+
+@require_GET
+def review_dossiers(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The review's dossiers table alone: the review page polls it while one is pending."""
+    review = _review(request, slug, pk, Capability.VIEW_HISTORY)
+    context = partnership_context(
+        request, review.partnership, **_dossiers_context(request, review.partnership, review=review)
+    )
+    return render(request, "reviews/partials/dossiers.html", context)
 
 
 @require_POST

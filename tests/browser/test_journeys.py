@@ -324,8 +324,14 @@ def test_auditor_reads_a_lines_history_downloads_a_report_and_verifies_it(
     page.get_by_role("link", name="Reviews", exact=True).first.click()
     page.get_by_role("link", name="Mid-term review of the strategy").click()
     page.get_by_role("button", name="Collect the dossier").click()
+    dossiers = page.locator("#dossiers")
+    expect(dossiers).to_contain_text("Being collected…")
     assert worker.run() == ["done"]
-    page.reload()
+    # The table polls itself while the dossier is pending: no reload.
+    expect(dossiers.get_by_role("link", name=re.compile("Download the ZIP"))).to_be_visible(
+        timeout=20_000
+    )
+    expect(dossiers).not_to_have_attribute("hx-get", re.compile("."))
     journey.audit("review-dossier")
     with page.expect_download() as info:
         page.get_by_role("link", name=re.compile("Download the ZIP")).click()

@@ -13,9 +13,9 @@ from consultations import services as consultation_services
 from consultations.models import Consultation
 from partnership.models import OverallGoal, Risk
 from reviews import services as review_services
-from reviews.models import Review
+from reviews.models import Dossier, Review
 from tests.consultations import factories as consultation_factories
-from tests.reviews.factories import done_version
+from tests.reviews.factories import built_dossier, done_version
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ LONG = (
 @pytest.fixture
 def busy(demo, desk, geneva):
     """The demo with what makes the tables wide: action points with long texts, links and
-    due dates, matters arising, notes, report versions and a download."""
+    due dates, matters arising, notes, report versions, dossiers and a download."""
     c2019 = Consultation.objects.get(partnership=demo, year=2019)
     goals = list(OverallGoal.objects.filter(partnership=demo, number__in=(3, 4, 9)))
     risks = list(Risk.objects.filter(partnership=demo, number__in=(1, 2)))
@@ -55,6 +55,9 @@ def busy(demo, desk, geneva):
     review = Review.objects.get(partnership=demo)
     version = done_version(review, requested_by=desk, number=1)
     review_services.report_version_log_download(version=version, by=desk, channel="page")
+    # A dossier built and one still being collected (its table polls while it stands).
+    built_dossier(demo, review=review, requested_by=desk)
+    Dossier.objects.create(partnership=demo, year=2019, requested_by=desk, app_version="test")
     return {"review": review, "version": version, "point": point}
 
 

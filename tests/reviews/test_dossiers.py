@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -23,7 +24,7 @@ from funding import services as funding_services
 from funding.models import BudgetLine, Component
 from partnership.models import OverallGoal
 from reviews import dossier as dossier_files
-from reviews import services
+from reviews import services, tasks
 from reviews.models import Dossier, DossierDownload
 from tests import factories
 from tests.consultations import factories as consultation_factories
@@ -341,3 +342,210 @@ def test_the_api_keeps_the_language_a_dossier_was_asked_in(issued, auditor, api_
     content = _zip(_build(Dossier.objects.get(pk=english.json()["id"])))
     assert "7500000.00" in _csv(content, "tables/disbursements.csv")[1]
     assert _manifest(content)["dossier"]["language"] == "en-gb"
+
+
+# --- A build stuck, lost or never sent is sent again ---------------------------------------
+
+
+@pytest.fixture
+def sent_dossiers(monkeypatch):
+    """The dossiers handed to the broker (nothing reaches a real one)."""
+    ids: list[int] = []
+    monkeypatch.setattr(services, "_send_dossier", ids.append)
+    return ids
+
+
+def _dossier(review, by, **fields) -> Dossier:
+    dossier = services.dossier_request(review=review, by=by)
+    Dossier.objects.filter(pk=dossier.pk).update(**fields)
+    dossier.refresh_from_db()
+    return dossier
+
+
+def test_the_periodic_task_resends_stuck_dossiers_and_fails_exhausted_ones(
+    review, auditor, sent_dossiers, settings, django_capture_on_commit_callbacks
+):
+    settings.REPORT_RENDER_STALE_AFTER = 600
+    settings.REPORT_RENDER_MAX_ATTEMPTS = 3
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=601)
+    fresh = _dossier(review, auditor)
+    lost = _dossier(review, auditor, sent_at=long_ago)
+    dead = _dossier(review, auditor, status="building", started_at=long_ago, attempts=1)
+    exhausted = _dossier(
+        review, auditor, status="building", started_at=long_ago, attempts=3, sends=3
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = tasks.resend_stuck_dossiers.apply().get()
+    assert counts == {"resent": 2, "failed": 1}
+    assert sorted(sent_dossiers) == sorted([lost.pk, dead.pk])
+    for dossier in (fresh, lost, dead, exhausted):
+        dossier.refresh_from_db()
+    assert (fresh.status, fresh.sends) == ("queued", 1)  # left alone
+    assert (lost.status, lost.sends) == ("queued", 2)
+    assert (dead.status, dead.sends, dead.attempts) == ("queued", 2, 1)
+    assert exhausted.status == "failed"
+    assert exhausted.error == (
+        "The build did not finish after 3 attempt(s) (the worker stopped or the build timed "
+        "out). Collect the dossier again, or ask an administrator."
+    )
+    assert exhausted.finished_at is not None
+
+
+def test_a_stuck_build_is_sent_again_and_then_built_once(
+    review, auditor, sent_dossiers, settings, django_capture_on_commit_callbacks
+):
+    """The worker died in the middle of the build: the resend queues it again, the next
+    run builds it, and a late end of the lost run stores nothing."""
+    settings.REPORT_RENDER_STALE_AFTER = 600
+    dossier = _dossier(review, auditor)
+    assert services.dossier_build(dossier_id=dossier.pk) == "done"  # the lost run's files
+    Dossier.objects.filter(pk=dossier.pk).update(
+        status="building", started_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.dossiers_resend_stuck() == {"resent": 1, "failed": 0}
+    assert sent_dossiers == [dossier.pk]
+    assert services._dossier_finish(dossier.pk, 1, error="late") == "superseded"
+    built = _build(dossier)
+    assert (built.status, built.attempts, built.sends) == ("done", 2, 2)
+    assert dossier_files.verify(_zip(built)) == []
+    assert services.dossier_build(dossier_id=dossier.pk) == "finished"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.dossiers_resend_stuck() == {"resent": 0, "failed": 0}
+    assert sent_dossiers == [dossier.pk]
+    assert default_storage.listdir("dossiers")[1] == [f"dossier-{dossier.pk}.zip"]
+
+
+def test_a_run_that_was_taken_over_stores_nothing(review, auditor, monkeypatch):
+    """A later run (the task delivered again) counts another attempt: the earlier run's
+    outcome, failure or file, is no longer the dossier's."""
+    dossier = _dossier(review, auditor, status="building", attempts=2)
+    assert services._dossier_finish(dossier.pk, 1, error="ValueError: late") == "superseded"
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.error) == ("building", "")
+
+
+def test_a_build_past_the_attempt_limit_fails_the_dossier(review, auditor, settings):
+    settings.REPORT_RENDER_MAX_ATTEMPTS = 2
+    dossier = _dossier(review, auditor, status="building", attempts=2)
+    assert services.dossier_build(dossier_id=dossier.pk) == "gave up"
+    dossier.refresh_from_db()
+    assert dossier.status == "failed"
+    assert dossier.error.startswith("The build did not finish after 2 attempt(s)")
+
+
+def test_a_build_over_its_time_limit_fails_explicitly(review, auditor, monkeypatch):
+    def slow(contents, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(dossier_files, "build", slow)
+    dossier = _dossier(review, auditor)
+    assert services.dossier_build(dossier_id=dossier.pk) == "failed"
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.error) == ("failed", "The build took longer than 240 s.")
+
+
+def test_a_dossier_the_broker_did_not_take_is_sent_at_the_next_tick_and_costs_no_attempt(
+    review, auditor, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    """Redis down when the dossier is asked for: it is kept, queued and marked never sent;
+    each tick of the resend task during the outage tries again without using an attempt
+    up, and the first after it hands the build over."""
+    settings.REPORT_RENDER_MAX_ATTEMPTS = 3
+    broker_up = False
+    sent = []
+
+    def send_task(name, args):
+        if not broker_up:
+            raise ConnectionRefusedError(111, "Connection refused")
+        sent.append((name, args))
+
+    monkeypatch.setattr(services.current_app, "send_task", send_task)
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = services.dossier_request(review=review, by=auditor)
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.sent_at, dossier.sends) == ("queued", None, 0)
+    for _ in range(5):  # five ticks of an outage, each sending again and failing
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.dossiers_resend_stuck() == {"resent": 1, "failed": 0}
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.sent_at, dossier.sends) == ("queued", None, 0)
+    broker_up = True
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.dossiers_resend_stuck() == {"resent": 1, "failed": 0}
+    dossier.refresh_from_db()
+    assert sent == [(tasks.build_dossier.name, [dossier.pk])]
+    assert (dossier.sends, dossier.status) == (1, "queued")
+    assert dossier.sent_at is not None
+    with django_capture_on_commit_callbacks(execute=True):  # sent: nothing more to do
+        assert services.dossiers_resend_stuck() == {"resent": 0, "failed": 0}
+    assert _build(dossier).status == "done"
+
+
+def test_the_beat_runs_the_dossier_resend_as_often_as_the_report_versions(settings):
+    from celery import current_app
+
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    dossiers = schedule["reviews-resend-stuck-dossiers"]
+    assert dossiers["task"] == tasks.resend_stuck_dossiers.name
+    assert dossiers["task"] in current_app.tasks
+    versions = schedule["reviews-resend-stuck-report-versions"]
+    assert dossiers["schedule"] == versions["schedule"] == settings.REPORT_RESEND_INTERVAL
+
+
+# --- The table refreshes itself while a dossier is being collected ---------------------------
+
+POLLS = 'hx-trigger="every 2s"'
+
+
+@pytest.mark.parametrize("where", ["list", "review"])
+def test_the_dossiers_table_polls_while_one_is_pending_and_stops_when_all_are_done(
+    review, auditor, login, where
+):
+    """On the dossiers page and on the review's: the table asks for itself again every two
+    seconds while a dossier is queued or building, and no more once each is built."""
+    client = login(auditor)
+    page = f"/p/{SLUG}/reviews/dossiers/" if where == "list" else review.get_absolute_url()
+    table = f"/p/{SLUG}/reviews/dossiers/table/" if where == "list" else (
+        f"/p/{SLUG}/reviews/{review.pk}/dossiers/"
+    )  # fmt: skip
+    assert POLLS not in client.get(page).content.decode()  # none asked for: no polling
+    done = _build(services.dossier_request(review=review, by=auditor))
+    queued = services.dossier_request(review=review, by=auditor)
+    for url in (page, table):
+        html = client.get(url).content.decode()
+        assert f'hx-get="{table}" {POLLS} hx-swap="outerHTML"' in html, url
+        assert 'aria-live="polite"' in html
+        # Without the script the page still says where each one stands.
+        assert "Queued" in html
+        assert "Being collected…" in html
+    _build(queued)
+    html = client.get(table).content.decode()
+    assert "hx-get" not in html
+    assert 'aria-live="polite"' in html
+    assert "Being collected" not in html
+    assert html.count("Download the ZIP") == 2
+    assert done.sha256 in html
+    assert POLLS not in client.get(page).content.decode()
+
+
+def test_a_failed_dossier_stops_the_polling_and_says_why(review, auditor, login, monkeypatch):
+    def broken(contents, **kwargs):
+        raise ValueError("the disk is full")
+
+    monkeypatch.setattr(dossier_files, "build", broken)
+    services.dossier_build(dossier_id=services.dossier_request(review=review, by=auditor).pk)
+    html = login(auditor).get(f"/p/{SLUG}/reviews/dossiers/table/").content.decode()
+    assert POLLS not in html
+    assert "ValueError: the disk is full" in html
+
+
+def test_the_review_pages_table_lists_that_reviews_dossiers_only(iom, review, auditor, login):
+    services.dossier_request(partnership=iom, year=2019, by=auditor)
+    mine = services.dossier_request(review=review, by=auditor)
+    client = login(auditor)
+    html = client.get(f"/p/{SLUG}/reviews/{review.pk}/dossiers/").content.decode()
+    assert "The year 2019" not in html
+    assert f'data-label="Dossier">{mine.pk}<' in html
+    listing = client.get(f"/p/{SLUG}/reviews/dossiers/table/").content.decode()
+    assert "The year 2019" in listing

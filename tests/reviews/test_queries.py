@@ -73,6 +73,8 @@ PINNED = {
     "/p/{slug}/reviews/downloads/": 7,  # + the dossiers' downloads
     # the five reviews next due, read with their partnership; the dossiers' count and page
     "/p/{slug}/reviews/dossiers/": 7,
+    "/p/{slug}/reviews/dossiers/table/": 6,  # the dossiers table the page polls: count, page
+    "/p/{slug}/reviews/{review}/dossiers/": 6,  # the review's, which its page polls
     "/api/v1/reviews/": 6,
     "/api/v1/report-versions/": 5,
     "/api/v1/goal-assessments/": 5,
