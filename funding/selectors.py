@@ -304,13 +304,10 @@ def budget_summary(*, partnership: Partnership, years: int) -> BudgetSummary:
         .order_by("year")[:years]
     )
     period = partnership.years
+    # Named apart from the lines' own annotations (``disbursed``): PostgreSQL would read an
+    # aggregate of that name as the column it sums.
     total = lines.aggregate(
-        planned=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY),
-        committed=Coalesce(
-            Sum("amount", filter=Q(status__in=COMMITTED_STATUSES)), Value(ZERO), output_field=MONEY
-        ),
-        disbursed=Coalesce(Sum("disbursed"), Value(ZERO), output_field=MONEY),
-        years_outside=Count("year", distinct=True, filter=~Q(year__in=period)),
+        **_SUMS, years_outside=Count("year", distinct=True, filter=~Q(year__in=period))
     )
     by_year = {
         year: YearTotals(year=year, annual_amount=partnership.annual_amount)
@@ -327,9 +324,7 @@ def budget_summary(*, partnership: Partnership, years: int) -> BudgetSummary:
     shown = sorted(by_year)[:years]
     return BudgetSummary(
         first_years=BudgetTotals(currency=partnership.currency, years=[by_year[y] for y in shown]),
-        total=Totals(
-            planned=total["planned"], committed=total["committed"], disbursed=total["disbursed"]
-        ),
+        total=_totals(total, Totals),
         more_years=len(period) + total["years_outside"] - len(shown),
     )
 

@@ -68,7 +68,7 @@ PINNED = {
     # count, then the newest of them
     "/p/{slug}/reviews/": 10,
     # + the consistency checks (budget, payments, action points) and the dossiers
-    "/p/{slug}/reviews/{review}/": 17,
+    "/p/{slug}/reviews/{review}/": 18,
     "/p/{slug}/reviews/{review}/versions/": 5,
     "/p/{slug}/reviews/downloads/": 7,  # + the dossiers' downloads
     # the five reviews next due, read with their partnership; the dossiers' count and page
