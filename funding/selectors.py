@@ -208,6 +208,27 @@ def budget_by_year_and_component(
     return Budget(currency=partnership.currency, years=[years[y] for y in sorted(years)])
 
 
+# What a group of budget lines adds up to (a partnership, a year): summed by the database,
+# under names apart from the lines' own annotations (``disbursed``), which PostgreSQL
+# would read as the column an aggregate of the same name sums.
+_SUMS = {
+    "sum_planned": Sum("amount"),
+    "sum_committed": Coalesce(
+        Sum("amount", filter=Q(status__in=COMMITTED_STATUSES)), Value(ZERO), output_field=MONEY
+    ),
+    "sum_disbursed": Sum("disbursed"),
+}
+
+
+def _totals(row: dict, kind: type, **fields: Any) -> Any:
+    return kind(
+        planned=row["sum_planned"] or ZERO,
+        committed=row["sum_committed"] or ZERO,
+        disbursed=row["sum_disbursed"] or ZERO,
+        **fields,
+    )
+
+
 def budget_totals(*, partnership: Partnership) -> Totals:
     """Planned, committed and disbursed over every year of the agreement, summed by the
     database (one query, one row): the funding page's totals beside a page of its years."""
@@ -218,24 +239,12 @@ def budget_totals(*, partnership: Partnership) -> Totals:
         .with_disbursed()
         .order_by()
         .values("partnership")
-        .annotate(
-            total_planned=Sum("amount"),
-            total_committed=Coalesce(
-                Sum("amount", filter=Q(status__in=COMMITTED_STATUSES)),
-                Value(ZERO),
-                output_field=MONEY,
-            ),
-            total_disbursed=Sum("disbursed"),
-        )
+        .annotate(**_SUMS)
     )
     found = next(iter(found), None)  # one row: the partnership's, if it has lines
     if found is None:
         return Totals()
-    return Totals(
-        planned=found["total_planned"],
-        committed=found["total_committed"],
-        disbursed=found["total_disbursed"] or ZERO,
-    )
+    return _totals(found, Totals)
 
 
 def budget_totals_by_year(*, partnership: Partnership) -> BudgetTotals:
@@ -247,27 +256,15 @@ def budget_totals_by_year(*, partnership: Partnership) -> BudgetTotals:
         .with_disbursed()
         .order_by()
         .values("year")
-        .annotate(
-            year_planned=Sum("amount"),
-            year_committed=Coalesce(
-                Sum("amount", filter=Q(status__in=COMMITTED_STATUSES)),
-                Value(ZERO),
-                output_field=MONEY,
-            ),
-            year_disbursed=Sum("disbursed"),
-        )
+        .annotate(**_SUMS)
     )
     without_lines = {
         year: YearTotals(year=year, annual_amount=partnership.annual_amount)
         for year in partnership.years
     }
     with_lines = {
-        row["year"]: YearTotals(
-            year=row["year"],
-            annual_amount=partnership.annual_amount,
-            planned=row["year_planned"],
-            committed=row["year_committed"],
-            disbursed=row["year_disbursed"],
+        row["year"]: _totals(
+            row, YearTotals, year=row["year"], annual_amount=partnership.annual_amount
         )
         for row in rows
     }
@@ -290,22 +287,8 @@ def budget_summary(*, partnership: Partnership, years: int) -> BudgetSummary:
     too), and the totals over every year, summed by the database (two queries, a row a
     year shown)."""
     lines = BudgetLine.objects.filter(partnership=partnership).with_disbursed().order_by()
-    rows = (
-        lines.values("year")
-        .annotate(
-            year_planned=Sum("amount"),
-            year_committed=Coalesce(
-                Sum("amount", filter=Q(status__in=COMMITTED_STATUSES)),
-                Value(ZERO),
-                output_field=MONEY,
-            ),
-            year_disbursed=Sum("disbursed"),
-        )
-        .order_by("year")[:years]
-    )
+    rows = lines.values("year").annotate(**_SUMS).order_by("year")[:years]
     period = partnership.years
-    # Named apart from the lines' own annotations (``disbursed``): PostgreSQL would read an
-    # aggregate of that name as the column it sums.
     total = lines.aggregate(
         **_SUMS, years_outside=Count("year", distinct=True, filter=~Q(year__in=period))
     )
@@ -314,12 +297,8 @@ def budget_summary(*, partnership: Partnership, years: int) -> BudgetSummary:
         for year in period[:years]
     }
     for row in rows:
-        by_year[row["year"]] = YearTotals(
-            year=row["year"],
-            annual_amount=partnership.annual_amount,
-            planned=row["year_planned"],
-            committed=row["year_committed"],
-            disbursed=row["year_disbursed"],
+        by_year[row["year"]] = _totals(
+            row, YearTotals, year=row["year"], annual_amount=partnership.annual_amount
         )
     shown = sorted(by_year)[:years]
     return BudgetSummary(
@@ -340,24 +319,12 @@ def budget_totals_by_partnership_and_year(
         .with_disbursed()
         .order_by()
         .values("partnership_id", "partnership__annual_amount", "year")
-        .annotate(
-            year_planned=Sum("amount"),
-            year_committed=Coalesce(
-                Sum("amount", filter=Q(status__in=COMMITTED_STATUSES)),
-                Value(ZERO),
-                output_field=MONEY,
-            ),
-            year_disbursed=Sum("disbursed"),
-        )
+        .annotate(**_SUMS)
     )
     totals: dict[int, dict[int, YearTotals]] = defaultdict(dict)
     for row in rows:
-        totals[row["partnership_id"]][row["year"]] = YearTotals(
-            year=row["year"],
-            annual_amount=row["partnership__annual_amount"],
-            planned=row["year_planned"],
-            committed=row["year_committed"],
-            disbursed=row["year_disbursed"],
+        totals[row["partnership_id"]][row["year"]] = _totals(
+            row, YearTotals, year=row["year"], annual_amount=row["partnership__annual_amount"]
         )
     return dict(totals)
 
@@ -414,30 +381,12 @@ def portfolio_budget_by_year(
     return BudgetTotals(currency=Currency.DKK, years=[years[y] for y in sorted(years)])
 
 
-_SUMS = {
-    "sum_planned": Sum("amount"),
-    "sum_committed": Coalesce(
-        Sum("amount", filter=Q(status__in=COMMITTED_STATUSES)), Value(ZERO), output_field=MONEY
-    ),
-    "sum_disbursed": Sum("disbursed"),
-}
-
-
 def _lines_in_period(lines: QuerySet[BudgetLine], year: int | None) -> QuerySet[BudgetLine]:
     lines = lines.filter(
         year__gte=ExtractYear("partnership__start_date"),
         year__lte=ExtractYear("partnership__end_date"),
     )
     return lines if year is None else lines.filter(year=year)
-
-
-def _totals(row: dict, kind: type, **fields: Any) -> Any:
-    return kind(
-        planned=row["sum_planned"] or ZERO,
-        committed=row["sum_committed"] or ZERO,
-        disbursed=row["sum_disbursed"] or ZERO,
-        **fields,
-    )
 
 
 # --- Exchange rates --------------------------------------------------------------------------
