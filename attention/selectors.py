@@ -268,14 +268,14 @@ def _line_item(rule: str) -> Callable[[BudgetLine, dt.date, rules.Limits], Item 
         return _finding_item(
             finding,
             rule=rule,
-            kind="Budget line",
+            kind=_("Budget line"),
             object_id=line.pk,
             title=line.label,
             url=line.get_absolute_url(),
             partnership=line.partnership,
             capability=Capability.EDIT_FUNDING,
             assignee=line.assignee,
-            batch=f"{line.year} budget lines",
+            batch=_("%(year)s budget lines") % {"year": line.year},
             short_title=line.get_component_display(),
         )
 
@@ -365,8 +365,8 @@ def _goal_item(rule: str) -> Callable[[Any, dt.date, rules.Limits], Item | None]
             url=goal.get_absolute_url(),
             partnership=goal.partnership,
             capability=Capability.EDIT_RECORD,
-            batch="overall goals",
-            short_title=f"Goal {goal.number}",
+            batch=str(_("overall goals")),
+            short_title=_("Goal %(number)s") % {"number": goal.number},
         )
 
     return item

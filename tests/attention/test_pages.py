@@ -229,3 +229,14 @@ def test_the_dashboard_lists_the_goals_by_number_each_with_its_own_reason(demo, 
         panel
     )
     assert "Goal 4 : Last updated 31 March 2019" in panel
+
+
+def test_the_dashboard_panel_names_its_batches_in_the_readers_language(demo, login):
+    """A year's budget lines and the overall goals, and each goal's short title, in Danish
+    for a reader whose browser asks for Danish."""
+    client = login(demo.desk)
+    text = _text(client.get(f"/p/{SLUG}/", HTTP_ACCEPT_LANGUAGE="da"))
+    assert "Budgetlinjer for 2018" in text
+    assert "Overordnede mål Ingen opdatering siden aftalens start (1. januar 2018) Mål 1 ;" in text
+    assert "2018 budget lines" not in text
+    assert "Overall goals" not in text
