@@ -619,9 +619,9 @@ def main(argv: list[str] | None = None) -> int:
             sections.append(
                 f"## Queries and rows read per request (scale 1, scale {run.scale}, "
                 f"portfolio {run.portfolio})\n\n"
-                "Each cell: queries / rows read. The rows include the user's roles, a row per "
-                f"partnership they hold one in (in the portfolio the desk officer holds "
-                f"{run.portfolio + 1}).\n\n"
+                "Each cell: queries / rows read. A page of one partnership reads the user's "
+                "role in it alone; a page across partnerships reads a page of them (in the "
+                f"portfolio the desk officer holds a role in {run.portfolio + 1}).\n\n"
                 + table(["page or API list", "scale 1", f"scale {run.scale}",
                          f"portfolio {run.portfolio}", ""], query_rows(*counts))
             )  # fmt: skip
