@@ -58,6 +58,8 @@ class Consultation(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
         ordering = ["partnership", "-year"]
         constraints = [
             # Annual consultations: one a year per partnership.
@@ -160,6 +162,8 @@ class AgendaItem(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
         ordering = ["consultation", "order"]
         constraints = [
             models.UniqueConstraint(
@@ -217,6 +221,8 @@ class Note(models.Model):
     history = HistoricalRecords(m2m_fields=[goals, risks])
 
     class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
         ordering = ["agenda_item", "created_at", "pk"]
 
     def __str__(self) -> str:
@@ -257,6 +263,8 @@ class NoteRevision(AppendOnlyModel):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("note revision")
+        verbose_name_plural = _("note revisions")
         ordering = ["note", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["note", "number"], name="note_revision_unique")
@@ -322,6 +330,8 @@ class ActionPoint(models.Model):
     objects = ActionPointQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("action point")
+        verbose_name_plural = _("action points")
         ordering = ["consultation", "due_date", "pk"]
         constraints = [
             models.CheckConstraint(

@@ -96,8 +96,9 @@ def kind_label(model: type[models.Model]) -> str:
 
 
 def kind_choices() -> list[tuple[str, str]]:
-    """(model name, verbose name) of every kind of record the history holds."""
-    return [(m._meta.model_name, kind_label(m)) for m in registered_models()]
+    """(model name, verbose name) of every kind of record the history holds; the names
+    lazy, so that a list made once reads in each request's language."""
+    return [(m._meta.model_name, capfirst(m._meta.verbose_name)) for m in registered_models()]
 
 
 def model_of_kind(name: str) -> type[models.Model] | None:

@@ -103,6 +103,8 @@ class BudgetLine(models.Model):
     objects = BudgetLineQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
         ordering = ["partnership", "year", "component"]
         constraints = [
             models.UniqueConstraint(
@@ -171,6 +173,8 @@ class BudgetLineTransition(AppendOnlyModel):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("budget line transition")
+        verbose_name_plural = _("budget line transitions")
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
@@ -198,6 +202,8 @@ class ExchangeRate(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
         ordering = ["currency", "-date"]
         constraints = [
             models.UniqueConstraint(
@@ -252,6 +258,8 @@ class Disbursement(AppendOnlyModel):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("disbursement")
+        verbose_name_plural = _("disbursements")
         ordering = ["-value_date", "-pk"]
         # The API list across budget lines, newest first: read in index order, no sort.
         indexes = [models.Index(fields=["-value_date", "-id"], name="disbursement_newest")]
@@ -342,6 +350,8 @@ class AssessedContribution(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("assessed contribution")
+        verbose_name_plural = _("assessed contributions")
         ordering = ["partnership", "year"]
         constraints = [
             models.UniqueConstraint(
@@ -381,6 +391,8 @@ class BudgetFigure(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("budget figure")
+        verbose_name_plural = _("budget figures")
         ordering = ["partnership", "order"]
         constraints = [
             models.UniqueConstraint(fields=["partnership", "order"], name="budget_figure_order")
@@ -408,6 +420,8 @@ class ContributionImport(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("contribution import")
+        verbose_name_plural = _("contribution imports")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
@@ -458,6 +472,8 @@ class VoluntaryContribution(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("voluntary contribution")
+        verbose_name_plural = _("voluntary contributions")
         ordering = ["year", "region", "country", "donor_unit", "project_code"]
         constraints = [
             models.UniqueConstraint(
@@ -526,6 +542,8 @@ class StatedSubtotal(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("stated subtotal")
+        verbose_name_plural = _("stated subtotals")
         ordering = ["source_table", "source_row", "year"]
         constraints = [
             models.UniqueConstraint(
@@ -560,6 +578,8 @@ class Allocation(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
         ordering = ["budget_line__year", "budget_line__component", "country", "pk"]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="allocation_positive")
@@ -602,6 +622,8 @@ class StaffPosition(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("staff position")
+        verbose_name_plural = _("staff positions")
         ordering = ["kind", "start_date", "pk"]
         constraints = [
             models.CheckConstraint(

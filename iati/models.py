@@ -66,7 +66,8 @@ class IatiImport(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "IATI import"
+        verbose_name = _("IATI import")
+        verbose_name_plural = _("IATI imports")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["partnership", "sha256"], name="iati_import_once")
@@ -116,8 +117,8 @@ class IatiActivity(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "IATI activity"
-        verbose_name_plural = "IATI activities"
+        verbose_name = _("IATI activity")
+        verbose_name_plural = _("IATI activities")
         ordering = ["iati_identifier", "-pk"]
         constraints = [
             models.UniqueConstraint(
@@ -170,7 +171,8 @@ class IatiTransaction(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "IATI transaction"
+        verbose_name = _("IATI transaction")
+        verbose_name_plural = _("IATI transactions")
         ordering = ["-date", "-pk"]
         indexes = [
             models.Index(fields=["-date", "-id"], name="iati_transaction_newest"),
@@ -213,7 +215,8 @@ class FileCheck(models.Model):
     checked_at = models.DateTimeField(_("checked at"))
 
     class Meta:
-        verbose_name = "IATI file check"
+        verbose_name = _("IATI file check")
+        verbose_name_plural = _("IATI file checks")
         ordering = ["partnership", "kind"]
         constraints = [
             models.UniqueConstraint(fields=["partnership", "kind"], name="iati_file_check_once")

@@ -68,6 +68,10 @@ class Organisation(models.Model):
     citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
     history = HistoricalRecords()
 
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
     def __str__(self) -> str:
         return f"{self.name} ({self.acronym})"
 
@@ -83,6 +87,8 @@ class OrganisationFact(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("organisation fact")
+        verbose_name_plural = _("organisation facts")
         ordering = ["order"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "order"], name="org_fact_order_unique")
@@ -138,6 +144,8 @@ class Partnership(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
         ordering = ["-start_date", "title"]
         constraints = [
             models.CheckConstraint(
@@ -175,6 +183,8 @@ class Membership(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(fields=["user", "partnership"], name="membership_unique")
         ]
@@ -201,6 +211,8 @@ class PriorityArea(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("priority area")
+        verbose_name_plural = _("priority areas")
         ordering = ["partnership", "number"]
         constraints = [
             models.UniqueConstraint(
@@ -298,6 +310,8 @@ class OverallGoal(models.Model):
     objects = OverallGoalQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("overall goal")
+        verbose_name_plural = _("overall goals")
         ordering = ["partnership", "number"]
         constraints = [
             models.UniqueConstraint(fields=["partnership", "number"], name="goal_number_unique")
@@ -372,6 +386,8 @@ class Document(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
         ordering = ["-year", "title"]
         constraints = [
             models.CheckConstraint(
@@ -401,6 +417,8 @@ class GoalUpdate(AppendOnlyModel):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("goal update")
+        verbose_name_plural = _("goal updates")
         ordering = ["-as_of", "-created_at", "-pk"]
         indexes = [
             models.Index(fields=["goal", "-as_of", "-created_at"], name="goalupdate_latest"),
@@ -443,6 +461,8 @@ class Risk(models.Model):
     objects = RiskQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("risk")
+        verbose_name_plural = _("risks")
         ordering = ["partnership", "number"]
         constraints = [
             models.UniqueConstraint(fields=["partnership", "number"], name="risk_number_unique")
@@ -481,6 +501,8 @@ class RiskAssessment(AppendOnlyModel):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("risk assessment")
+        verbose_name_plural = _("risk assessments")
         ordering = ["-as_of", "-created_at", "-pk"]
         indexes = [
             models.Index(fields=["risk", "-as_of", "-created_at"], name="riskassessment_latest"),

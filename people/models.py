@@ -47,6 +47,8 @@ class Invitation(models.Model):
     history = HistoricalRecords(excluded_fields=["key"])
 
     class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "partnership"], name="invitation_user_partnership")]
 

@@ -105,6 +105,8 @@ class Review(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
         ordering = ["partnership", "kind", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -161,6 +163,8 @@ class ReviewSource(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("review source")
+        verbose_name_plural = _("review sources")
         ordering = ["review", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["review", "document"], name="review_source_unique")
@@ -180,6 +184,8 @@ class GoalAssessment(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("goal assessment")
+        verbose_name_plural = _("goal assessments")
         ordering = ["review", "goal__number"]
         constraints = [
             models.UniqueConstraint(fields=["review", "goal"], name="goal_assessment_unique")
@@ -199,6 +205,8 @@ class PriorityAreaAssessment(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("priority area assessment")
+        verbose_name_plural = _("priority area assessments")
         ordering = ["review", "priority_area__number"]
         constraints = [
             models.UniqueConstraint(
@@ -217,6 +225,8 @@ class Finding(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
         ordering = ["review", "number"]
         constraints = [
             models.UniqueConstraint(fields=["review", "number"], name="finding_number_unique")
@@ -242,6 +252,8 @@ class Recommendation(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
         ordering = ["review", "number"]
         constraints = [
             models.UniqueConstraint(
@@ -348,6 +360,8 @@ class ReportVersion(models.Model):
     objects = ReportVersionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("report version")
+        verbose_name_plural = _("report versions")
         ordering = ["review", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["review", "number"], name="report_version_unique"),

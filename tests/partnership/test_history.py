@@ -220,6 +220,10 @@ def test_the_history_page_says_what_happened_in_the_readers_language(
     assert "</strong> oprettet</td>" in page
     assert "</strong> created</td>" not in page
     assert "DKK 1.000.000" in page
+    # The kinds of record, in the table and in the filter, in Danish too.
+    assert ">Udbetaling<" in page
+    assert '<option value="disbursement">Udbetaling</option>' in page
+    assert ">Disbursement<" not in page
 
 
 def test_times_are_in_the_sites_time_zone_to_the_minute(iom, desk, auditor, login):
