@@ -232,8 +232,8 @@ def _totals(row: dict, kind: type, **fields: Any) -> Any:
 def budget_totals(*, partnership: Partnership) -> Totals:
     """Planned, committed and disbursed over every year of the agreement, summed by the
     database (one query, one row): the funding page's totals beside a page of its years."""
-    # Grouped by the partnership, as budget_totals_by_year groups by year: an aggregate()
-    # over the lines' disbursed subquery is not one PostgreSQL can run.
+    # Grouped by the partnership, as budget_totals_by_year groups by year (the sums keep
+    # names apart from the lines' annotations: see _SUMS).
     found = (
         BudgetLine.objects.filter(partnership=partnership)
         .with_disbursed()
