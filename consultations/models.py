@@ -21,6 +21,7 @@ from core.models import (
     kept,
     part_of,
     person_field,
+    retired_on_field,
 )
 from partnership.assignees import assignee_field, check_assignee
 from partnership.models import OverallGoal, Partnership, Risk
@@ -114,11 +115,8 @@ class StandardAgendaItem(models.Model):
     )
     title = models.CharField(max_length=300, verbose_name=_("title"))
     citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
-    retired_on = models.DateField(
-        null=True,
-        blank=True,
-        help_text=_("When it was retired: consultations created later start without it."),
-        verbose_name=_("retired on"),
+    retired_on = retired_on_field(
+        _("When it was retired: consultations created later start without it.")
     )
     history = HistoricalRecords()
 

@@ -68,6 +68,14 @@ def kept(to: Any, *, related_name: str, verbose_name: Any) -> models.ForeignKey:
     )
 
 
+def retired_on_field(help_text: Any) -> models.DateField:
+    """The day a record was retired: it stays, with its history, but what is current no
+    longer holds it (``help_text`` says what retiring it means for that record)."""
+    return models.DateField(
+        null=True, blank=True, help_text=help_text, verbose_name=_("retired on")
+    )
+
+
 class AppendOnlyError(Exception):
     """Raised when code tries to change or delete an append-only record."""
 

@@ -29,8 +29,14 @@ from core.models import (
     kept,
     part_of,
     person_field,
+    retired_on_field,
 )
 from core.uploads import ALLOWED, extension_of
+
+# What retiring a priority area, goal or risk means: the strategy's records are kept.
+RETIRED_FROM_STRATEGY = _(
+    "When it was retired: its history stays, it leaves what the strategy now holds."
+)
 
 
 class Currency(models.TextChoices):
@@ -200,14 +206,7 @@ class PriorityArea(models.Model):
     short_title = models.CharField(max_length=200, blank=True, verbose_name=_("short title"))
     description = LimitedTextField(max_length=SECTION, blank=True, verbose_name=_("description"))
     citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
-    retired_on = models.DateField(
-        null=True,
-        blank=True,
-        help_text=_(
-            "When it was retired: its history stays, it leaves what the strategy now holds."
-        ),
-        verbose_name=_("retired on"),
-    )
+    retired_on = retired_on_field(RETIRED_FROM_STRATEGY)
     history = HistoricalRecords()
 
     class Meta:
@@ -297,14 +296,7 @@ class OverallGoal(models.Model):
     target_description = models.CharField(
         max_length=300, blank=True, verbose_name=_("target description")
     )
-    retired_on = models.DateField(
-        null=True,
-        blank=True,
-        help_text=_(
-            "When it was retired: its history stays, it leaves what the strategy now holds."
-        ),
-        verbose_name=_("retired on"),
-    )
+    retired_on = retired_on_field(RETIRED_FROM_STRATEGY)
     history = HistoricalRecords()
 
     objects = OverallGoalQuerySet.as_manager()
@@ -448,14 +440,7 @@ class Risk(models.Model):
     title = models.CharField(max_length=300, verbose_name=_("title"))
     description = LimitedTextField(max_length=SECTION, verbose_name=_("description"))
     citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
-    retired_on = models.DateField(
-        null=True,
-        blank=True,
-        help_text=_(
-            "When it was retired: its history stays, it leaves what the strategy now holds."
-        ),
-        verbose_name=_("retired on"),
-    )
+    retired_on = retired_on_field(RETIRED_FROM_STRATEGY)
     history = HistoricalRecords()
 
     objects = RiskQuerySet.as_manager()
