@@ -112,6 +112,15 @@ class ExchangeRateEditForm(ExchangeRateForm, ConfirmForm):
             ) % {"count": payments}
 
 
+def _table_file(help_text: str, limits: tabular.Limits) -> forms.FileField:
+    """A table import's file, whose ``help_text`` says how many rows it may hold at the
+    most (``%(value)s``: the limit's rows but the header, in the reader's format)."""
+    return forms.FileField(
+        help_text=lazy_format(help_text, value=lambda: formatting.amount(limits.max_rows - 1, 0)),
+        label=_("File"),
+    )
+
+
 class _TableUploadForm(forms.Form):
     """A file of rows to import (its ``file``), refused before it is read when larger than
     the import's ``limits`` allow."""
@@ -127,29 +136,20 @@ class _TableUploadForm(forms.Form):
 
 class CsvUploadForm(_TableUploadForm):
     limits = RATE_IMPORT_LIMITS
-    file = forms.FileField(
-        help_text=lazy_format(
-            _(
-                "CSV with the columns currency, date, rate, source; at most %(value)s rates "
-                "and 1 MB."
-            ),
-            value=lambda: formatting.amount(RATE_IMPORT_LIMITS.max_rows - 1, 0),
-        ),
-        label=_("File"),
+    file = _table_file(
+        _("CSV with the columns currency, date, rate, source; at most %(value)s rates and 1 MB."),
+        limits,
     )
 
 
 class ContributionImportForm(_TableUploadForm):
     limits = annex.LIMITS
-    file = forms.FileField(
-        help_text=lazy_format(
-            _(
-                "CSV or XLSX in the layout of Annex IV (the shipped transcription is an "
-                "example), at most %(value)s rows and 5 MB."
-            ),
-            value=lambda: formatting.amount(annex.MAX_ROWS - 1, 0),
+    file = _table_file(
+        _(
+            "CSV or XLSX in the layout of Annex IV (the shipped transcription is an "
+            "example), at most %(value)s rows and 5 MB."
         ),
-        label=_("File"),
+        limits,
     )
 
 
