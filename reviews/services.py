@@ -197,8 +197,24 @@ def review_sources_set(*, review: Review, documents: Iterable[Document]) -> None
             ReviewSource.objects.create(review=review, document=document)
 
 
-def _save_assessment(model, *, review: Review, by: Any, lookup: dict, rating: str, narrative: str):
+def _save_assessment(
+    model,
+    subject: str,
+    of: Any,
+    elsewhere: str,
+    *,
+    review: Review,
+    by: Any,
+    rating: str,
+    narrative: str,
+):
+    """The review's assessment of ``of`` (its ``subject`` field: a goal, a priority area),
+    created or changed to the rating and narrative given; refused at the subject's field
+    with ``elsewhere`` when that is of another partnership."""
+    if of.partnership_id != review.partnership_id:
+        raise ValidationError({subject: elsewhere})
     _check_not_issued(review)
+    lookup = {subject: of}
     assessment = model.objects.select_for_update().filter(review=review, **lookup).first()
     if assessment is None:
         assessment = model(review=review, **lookup)
@@ -221,33 +237,25 @@ def goal_assessment_save(
     *, review: Review, goal: OverallGoal, by: Any, rating: str, narrative: str
 ) -> GoalAssessment:
     """Create or change the review's assessment of an overall goal (history keeps each)."""
-    if goal.partnership_id != review.partnership_id:
-        raise ValidationError({"goal": _("Choose an overall goal of the review's partnership.")})
-    return _save_assessment(
-        GoalAssessment,
-        review=review,
-        by=by,
-        lookup={"goal": goal},
-        rating=rating,
-        narrative=narrative,
-    )
+    elsewhere = _("Choose an overall goal of the review's partnership.")
+    text = {"rating": rating, "narrative": narrative}  # what the assessment says
+    return _save_assessment(GoalAssessment, "goal", goal, elsewhere, review=review, by=by, **text)
 
 
 @transaction.atomic
 def priority_area_assessment_save(
     *, review: Review, priority_area: PriorityArea, by: Any, rating: str, narrative: str
 ) -> PriorityAreaAssessment:
-    if priority_area.partnership_id != review.partnership_id:
-        raise ValidationError(
-            {"priority_area": _("Choose a priority area of the review's partnership.")}
-        )
+    elsewhere = _("Choose a priority area of the review's partnership.")
+    text = {"rating": rating, "narrative": narrative}  # what the assessment says
     return _save_assessment(
         PriorityAreaAssessment,
+        "priority_area",
+        priority_area,
+        elsewhere,
         review=review,
         by=by,
-        lookup={"priority_area": priority_area},
-        rating=rating,
-        narrative=narrative,
+        **text,
     )
 
 
@@ -482,6 +490,22 @@ def report_version_retry(*, version: ReportVersion) -> ReportVersion:
     return version
 
 
+def _run_job(work: Callable[[], Any], *, job: str, failed: tuple[str, int]) -> tuple[Any, str]:
+    """Run a render or build (``work``): what it made and no error, or nothing and the
+    error its record keeps (the time limit passed, or what it raised, logged with
+    ``failed``). Transient errors propagate for the task to retry."""
+    try:
+        return work(), ""
+    except TRANSIENT_ERRORS:
+        raise
+    except SoftTimeLimitExceeded:
+        limit = settings.REPORT_RENDER_SOFT_TIME_LIMIT
+        return None, f"The {job} took longer than {limit} s."
+    except Exception as exc:
+        logger.exception(*failed)
+        return None, f"{type(exc).__name__}: {exc}"
+
+
 def _claim(version_id: int, task_id: str) -> tuple[ReportVersion | None, str]:
     """Take the version for this run, or say why not. Returns (version, claim token)."""
     now = timezone.now()
@@ -510,12 +534,30 @@ def _claim(version_id: int, task_id: str) -> tuple[ReportVersion | None, str]:
         return version, version.claim
 
 
-def _mark_failed(version: ReportVersion, error: str, now: datetime) -> None:
-    version.status = ReportVersion.Status.FAILED
-    version.error = error[:2000]
-    version.finished_at = now
-    version.claim = ""
-    version.save(update_fields=["status", "error", "finished_at", "claim"])
+def _mark_failed(job: ReportVersion | Dossier, error: str, now: datetime) -> None:
+    """A render or build failed: its error and when (a version's claim dropped with it)."""
+    job.status = job.Status.FAILED
+    job.error = error[:2000]
+    job.finished_at = now
+    fields = ["status", "error", "finished_at"]
+    if isinstance(job, ReportVersion):
+        job.claim = ""
+        fields.append("claim")
+    job.save(update_fields=fields)
+
+
+def _fail_pending(model: type[ReportVersion | Dossier], job_id: int, error: str) -> None:
+    """Fail a render or build still pending (the task's last retry gave up)."""
+    job = model.objects.select_for_update().filter(pk=job_id).first()
+    if job is not None and job.is_pending:
+        _mark_failed(job, error, timezone.now())
+
+
+def _require_file(job: ReportVersion | Dossier, message: str) -> None:
+    """Only a finished render or build has a file to download (or to answer a HEAD
+    request for)."""
+    if job.status != job.Status.DONE or not job.file:
+        raise ValidationError({"__all__": message})
 
 
 def _finish(version_id: int, claim: str, *, rendered=None, error: str = "") -> str:
@@ -592,7 +634,8 @@ def report_version_render(*, version_id: int, task_id: str = "") -> str:
     if version is None:
         logger.info("Report version %s not rendered: %s", version_id, claim)
         return claim
-    try:
+
+    def render():
         rendered_at = timezone.now()
         data = selectors.review_report_data(
             review_id=version.review_id, as_of=timezone.localdate(rendered_at)
@@ -603,26 +646,20 @@ def report_version_render(*, version_id: int, task_id: str = "") -> str:
             else None
         )
         with translation.override(version.language):
-            rendered = rendering.render_report(
+            return rendering.render_report(
                 data, version_number=version.number, rendered_at=rendered_at, issue=issue
             )
-    except TRANSIENT_ERRORS:
-        raise
-    except SoftTimeLimitExceeded:
-        limit = settings.REPORT_RENDER_SOFT_TIME_LIMIT
-        return _finish(version_id, claim, error=f"The render took longer than {limit} s.")
-    except Exception as exc:
-        logger.exception("Rendering report version %s failed", version_id)
-        return _finish(version_id, claim, error=f"{type(exc).__name__}: {exc}")
-    return _finish(version_id, claim, rendered=rendered)
+
+    rendered, error = _run_job(
+        render, job="render", failed=("Rendering report version %s failed", version_id)
+    )
+    return _finish(version_id, claim, rendered=rendered, error=error)
 
 
 @transaction.atomic
 def report_version_fail(*, version_id: int, error: str) -> None:
     """Fail a version that is still pending (the task's last retry gave up)."""
-    version = ReportVersion.objects.select_for_update().filter(pk=version_id).first()
-    if version is not None and version.is_pending:
-        _mark_failed(version, error, timezone.now())
+    _fail_pending(ReportVersion, version_id, error)
 
 
 def report_versions_resend_stuck(*, now: datetime | None = None) -> dict[str, int]:
@@ -674,8 +711,7 @@ def report_version_issue(*, version: ReportVersion, by: Any, reason: str) -> Rep
 
 def report_version_require_file(*, version: ReportVersion) -> None:
     """Only a rendered version has a file to download (or to answer a HEAD request for)."""
-    if version.status != ReportVersion.Status.DONE or not version.file:
-        raise ValidationError({"__all__": _("This version has no file yet.")})
+    _require_file(version, _("This version has no file yet."))
 
 
 def report_version_log_download(*, version: ReportVersion, by: Any, channel: str) -> DownloadLog:
@@ -695,13 +731,6 @@ def _send_dossier(dossier_id: int) -> None:
 
 def _dossier_gave_up(attempts: int) -> str:
     return _gave_up(attempts, job="build", again="Collect the dossier again")
-
-
-def _mark_dossier_failed(dossier: Dossier, error: str, now: datetime) -> None:
-    dossier.status = Dossier.Status.FAILED
-    dossier.error = error[:2000]
-    dossier.finished_at = now
-    dossier.save(update_fields=["status", "error", "finished_at"])
 
 
 @transaction.atomic
@@ -766,30 +795,25 @@ def dossier_build(*, dossier_id: int) -> str:
         if not dossier.is_pending:
             return "finished"
         if dossier.attempts >= settings.REPORT_RENDER_MAX_ATTEMPTS:
-            _mark_dossier_failed(dossier, _dossier_gave_up(dossier.attempts), now)
+            _mark_failed(dossier, _dossier_gave_up(dossier.attempts), now)
             return "gave up"
         dossier.status = Dossier.Status.BUILDING
         dossier.attempts += 1
         dossier.started_at = now
         dossier.save(update_fields=["status", "attempts", "started_at"])
         attempt = dossier.attempts
-    try:
+
+    def build():
         dossier = Dossier.objects.select_related("partnership", "review", "requested_by").get(
             pk=dossier_id
         )
         # Its tables' labels and CSV dialect, in the language it was asked in.
         with translation.override(dossier.language):
             contents = selectors.dossier_contents(dossier=dossier, today=timezone.localdate())
-            built = dossier_files.build(contents)
-    except TRANSIENT_ERRORS:
-        raise
-    except SoftTimeLimitExceeded:
-        limit = settings.REPORT_RENDER_SOFT_TIME_LIMIT
-        return _dossier_finish(dossier_id, attempt, error=f"The build took longer than {limit} s.")
-    except Exception as exc:
-        logger.exception("Building dossier %s failed", dossier_id)
-        return _dossier_finish(dossier_id, attempt, error=f"{type(exc).__name__}: {exc}")
-    return _dossier_finish(dossier_id, attempt, built=built)
+            return dossier_files.build(contents)
+
+    built, error = _run_job(build, job="build", failed=("Building dossier %s failed", dossier_id))
+    return _dossier_finish(dossier_id, attempt, built=built, error=error)
 
 
 def _dossier_finish(dossier_id: int, attempt: int, *, built=None, error: str = "") -> str:
@@ -805,7 +829,7 @@ def _dossier_finish(dossier_id: int, attempt: int, *, built=None, error: str = "
         ):
             return "superseded"
         if built is None:
-            _mark_dossier_failed(dossier, error, now)
+            _mark_failed(dossier, error, now)
             return "failed"
         name = dossier_file_name(dossier.pk)
         if default_storage.exists(name):
@@ -825,9 +849,7 @@ def _dossier_finish(dossier_id: int, attempt: int, *, built=None, error: str = "
 @transaction.atomic
 def dossier_fail(*, dossier_id: int, error: str) -> None:
     """Fail a dossier still pending (the task's last retry gave up)."""
-    dossier = Dossier.objects.select_for_update().filter(pk=dossier_id).first()
-    if dossier is not None and dossier.is_pending:
-        _mark_dossier_failed(dossier, error, timezone.now())
+    _fail_pending(Dossier, dossier_id, error)
 
 
 def dossiers_resend_stuck(*, now: datetime | None = None) -> dict[str, int]:
@@ -838,7 +860,7 @@ def dossiers_resend_stuck(*, now: datetime | None = None) -> dict[str, int]:
         Dossier,
         working=Dossier.Status.BUILDING,
         send=_send_dossier,
-        fail=lambda dossier, now: _mark_dossier_failed(
+        fail=lambda dossier, now: _mark_failed(
             dossier, _dossier_gave_up(max(dossier.attempts, 1)), now
         ),
         now=now or timezone.now(),
@@ -847,8 +869,7 @@ def dossiers_resend_stuck(*, now: datetime | None = None) -> dict[str, int]:
 
 def dossier_require_file(*, dossier: Dossier) -> None:
     """Only a built dossier has a file to download (or to answer a HEAD request for)."""
-    if dossier.status != Dossier.Status.DONE or not dossier.file:
-        raise ValidationError({"__all__": _("This dossier has no file yet.")})
+    _require_file(dossier, _("This dossier has no file yet."))
 
 
 def dossier_log_download(*, dossier: Dossier, by: Any, channel: str) -> DossierDownload:
