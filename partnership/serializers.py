@@ -73,46 +73,39 @@ class PartnershipSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "slug", "strategy_title", "citation"]
 
 
-class PriorityAreaSerializer(serializers.ModelSerializer):
+# A numbered record of the strategy (priority area, goal, risk): its number is given when
+# it is added, its citation comes with the strategy file and it is retired through the
+# retire action, so none of them is written here. (No docstring: the schema would show it
+# as each record's description.)
+class _StrategyRecordSerializer(serializers.ModelSerializer):
     partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     reason = ReasonField()
 
     class Meta:
-        model = PriorityArea
-        fields = [
-            "id",
-            "partnership",
-            "number",
-            *PRIORITY_AREA_FIELDS,
-            "citation",
-            "retired_on",
-            "reason",
-        ]
         read_only_fields = ["id", "number", "citation", "retired_on"]
 
+    @staticmethod
+    def fields_with(*own: str) -> list[str]:
+        """The record's fields: its ``own`` between those every strategy record has."""
+        return ["id", "partnership", "number", *own, "citation", "retired_on", "reason"]
 
-class GoalSerializer(serializers.ModelSerializer):
-    partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+class PriorityAreaSerializer(_StrategyRecordSerializer):
+    class Meta(_StrategyRecordSerializer.Meta):
+        model = PriorityArea
+        fields = _StrategyRecordSerializer.fields_with(*PRIORITY_AREA_FIELDS)
+
+
+class GoalSerializer(_StrategyRecordSerializer):
     current_status = serializers.ChoiceField(
         choices=GoalStatus.choices,
         read_only=True,
         help_text=_("The status of the goal's latest update; not_started when it has none."),
     )
-    reason = ReasonField()
 
-    class Meta:
+    class Meta(_StrategyRecordSerializer.Meta):
         model = OverallGoal
-        fields = [
-            "id",
-            "partnership",
-            "number",
-            "current_status",
-            *GOAL_FIELDS,
-            "citation",
-            "retired_on",
-            "reason",
-        ]
-        read_only_fields = ["id", "number", "citation", "retired_on"]
+        fields = _StrategyRecordSerializer.fields_with("current_status", *GOAL_FIELDS)
 
 
 class GoalUpdateSerializer(serializers.ModelSerializer):
@@ -138,14 +131,10 @@ class GoalUpdateSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "author", "created_at"]
 
 
-class RiskSerializer(serializers.ModelSerializer):
-    partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    reason = ReasonField()
-
-    class Meta:
+class RiskSerializer(_StrategyRecordSerializer):
+    class Meta(_StrategyRecordSerializer.Meta):
         model = Risk
-        fields = ["id", "partnership", "number", *RISK_FIELDS, "citation", "retired_on", "reason"]
-        read_only_fields = ["id", "number", "citation", "retired_on"]
+        fields = _StrategyRecordSerializer.fields_with(*RISK_FIELDS)
 
 
 class RiskAssessmentSerializer(serializers.ModelSerializer):
