@@ -8,7 +8,7 @@ their rules and history hold as for any other write.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -118,62 +118,79 @@ def strategy_save(
     return Saved(partnership=partnership, organisation_existed=existed)
 
 
-def _save_record(strategy: Strategy, partnership: Partnership, by: Any, reason: str) -> None:
-    areas = {area.number: area for area in partnership.priority_areas.all()}
-    for entry in strategy.priority_areas:
-        if entry.values["number"] not in areas:
+def _add_missing(
+    section: strategy_file.Section,
+    entries: list[Entry],
+    stored: Collection[Any],
+    create: Callable[..., Any],
+    **arguments: Any,
+) -> list[Any]:
+    """What ``create`` makes of each entry of the section whose key is not among those
+    ``stored`` (with the ``arguments`` and the entry's values; a refusal reported at the
+    entry)."""
+    made = []
+    for entry in entries:
+        if section.key(entry.values) not in stored:
             with _at(entry):
-                area = partnership_services.priority_area_create(
-                    partnership=partnership, by=by, reason=reason, **entry.values
-                )
-            areas[area.number] = area
+                made.append(create(**arguments, **entry.values))
+    return made
+
+
+def _save_record(strategy: Strategy, partnership: Partnership, by: Any, reason: str) -> None:
+    new = {"partnership": partnership, "by": by, "reason": reason}
+    areas = {area.number: area for area in partnership.priority_areas.all()}
+    for area in _add_missing(
+        strategy_file.PRIORITY_AREAS,
+        strategy.priority_areas,
+        areas,
+        partnership_services.priority_area_create,
+        **new,
+    ):
+        areas[area.number] = area
     goals = set(partnership.goals.values_list("number", flat=True))
     for entry in strategy.goals:
-        if entry.values["number"] in goals:
+        if strategy_file.GOALS.key(entry.values) in goals:
             continue
         values = dict(entry.values)
         area = values.pop("priority_area", None)
         with _at(entry):
             partnership_services.goal_create(
-                partnership=partnership,
-                by=by,
-                reason=reason,
-                priority_area=areas[area] if area is not None else None,
-                **values,
+                **new, priority_area=areas[area] if area is not None else None, **values
             )
-    risks = set(partnership.risks.values_list("number", flat=True))
-    for entry in strategy.risks:
-        if entry.values["number"] not in risks:
-            with _at(entry):
-                partnership_services.risk_create(
-                    partnership=partnership, by=by, reason=reason, **entry.values
-                )
-    documents = set(partnership.documents.values_list("kind", "title"))
-    for entry in strategy.documents:
-        if (entry.values["kind"], entry.values["title"]) not in documents:
-            with _at(entry):
-                partnership_services.document_reference_create(
-                    partnership=partnership, by=by, reason=reason, **entry.values
-                )
+    _add_missing(
+        strategy_file.RISKS,
+        strategy.risks,
+        set(partnership.risks.values_list("number", flat=True)),
+        partnership_services.risk_create,
+        **new,
+    )
+    _add_missing(
+        strategy_file.DOCUMENTS,
+        strategy.documents,
+        set(partnership.documents.values_list("kind", "title")),
+        partnership_services.document_reference_create,
+        **new,
+    )
 
 
 def _save_budget_and_agenda(
     strategy: Strategy, partnership: Partnership, by: Any, reason: str
 ) -> None:
-    lines = set(partnership.budget_lines.values_list("year", "component"))
-    for entry in strategy.budget:
-        if (entry.values["year"], entry.values["component"]) not in lines:
-            with _at(entry):
-                funding_services.budget_line_create(
-                    partnership=partnership, by=by, reason=reason, **entry.values
-                )
-    codes = set(partnership.standard_agenda.values_list("code", flat=True))
-    for entry in strategy.standard_agenda:
-        if entry.values["code"] not in codes:
-            with _at(entry):
-                consultation_services.standard_agenda_item_create(
-                    partnership=partnership, by=by, reason=reason, **entry.values
-                )
+    new = {"partnership": partnership, "by": by, "reason": reason}
+    _add_missing(
+        strategy_file.BUDGET,
+        strategy.budget,
+        set(partnership.budget_lines.values_list("year", "component")),
+        funding_services.budget_line_create,
+        **new,
+    )
+    _add_missing(
+        strategy_file.STANDARD_AGENDA,
+        strategy.standard_agenda,
+        set(partnership.standard_agenda.values_list("code", flat=True)),
+        consultation_services.standard_agenda_item_create,
+        **new,
+    )
 
 
 def strategy_import(*, content: bytes, filename: str, by: Any) -> Saved:
