@@ -825,28 +825,23 @@ class _Generator:
         goals = list(OverallGoal.objects.filter(partnership=partnership).order_by("number"))
         areas = list(PriorityArea.objects.filter(partnership=partnership).order_by("number"))
         ratings = [r for r, _ in Rating.choices]
+
+        def assessments(review: Review, model: type, subject: str, subjects: list) -> list:
+            return [
+                model(
+                    review=review,
+                    **{subject: each},
+                    rating=self.rng.choice(ratings),
+                    narrative=self.rng.choice(NARRATIVES),
+                    author=self.desk,
+                )
+                for each in subjects
+            ]
+
         goal_rows, area_rows, findings = [], [], []
         for review in reviews:
-            goal_rows += [
-                GoalAssessment(
-                    review=review,
-                    goal=goal,
-                    rating=self.rng.choice(ratings),
-                    narrative=self.rng.choice(NARRATIVES),
-                    author=self.desk,
-                )
-                for goal in goals
-            ]
-            area_rows += [
-                PriorityAreaAssessment(
-                    review=review,
-                    priority_area=area,
-                    rating=self.rng.choice(ratings),
-                    narrative=self.rng.choice(NARRATIVES),
-                    author=self.desk,
-                )
-                for area in areas
-            ]
+            goal_rows += assessments(review, GoalAssessment, "goal", goals)
+            area_rows += assessments(review, PriorityAreaAssessment, "priority_area", areas)
             findings += [
                 Finding(review=review, number=n, text=self.rng.choice(NARRATIVES))
                 for n in (1, 2, 3)
