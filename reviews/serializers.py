@@ -146,16 +146,28 @@ class ReportVersionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class GoalAssessmentSerializer(serializers.ModelSerializer):
+# A review's assessment of a goal or a priority area (its subject): who wrote it and when
+# are the service's to set, and a second assessment of one subject is refused by the view
+# at the subject's field. (No docstring: the schema would show it as their description.)
+class _AssessmentSerializer(serializers.ModelSerializer):
     review = VisibleRelatedField(object_access=access.reviews)
-    goal = VisibleRelatedField(object_access=partnership_access.goals)
     author = serializers.CharField(source="author.username", read_only=True)
 
     class Meta:
-        model = GoalAssessment
-        fields = ["id", "review", "goal", "rating", "narrative", "author", "updated_at"]
         read_only_fields = ["id", "author", "updated_at"]
-        validators = []  # the view answers a duplicate at the goal field
+        validators = []
+
+    @staticmethod
+    def fields_of(subject: str) -> list[str]:
+        return ["id", "review", subject, "rating", "narrative", "author", "updated_at"]
+
+
+class GoalAssessmentSerializer(_AssessmentSerializer):
+    goal = VisibleRelatedField(object_access=partnership_access.goals)
+
+    class Meta(_AssessmentSerializer.Meta):
+        model = GoalAssessment
+        fields = _AssessmentSerializer.fields_of("goal")
 
 
 class GoalAssessmentUpdateSerializer(GoalAssessmentSerializer):
@@ -163,16 +175,12 @@ class GoalAssessmentUpdateSerializer(GoalAssessmentSerializer):
         read_only_fields = ["id", "review", "goal", "author", "updated_at"]
 
 
-class PriorityAreaAssessmentSerializer(serializers.ModelSerializer):
-    review = VisibleRelatedField(object_access=access.reviews)
+class PriorityAreaAssessmentSerializer(_AssessmentSerializer):
     priority_area = VisibleRelatedField(object_access=partnership_access.priority_areas)
-    author = serializers.CharField(source="author.username", read_only=True)
 
-    class Meta:
+    class Meta(_AssessmentSerializer.Meta):
         model = PriorityAreaAssessment
-        fields = ["id", "review", "priority_area", "rating", "narrative", "author", "updated_at"]
-        read_only_fields = ["id", "author", "updated_at"]
-        validators = []  # the view answers a duplicate at the priority_area field
+        fields = _AssessmentSerializer.fields_of("priority_area")
 
 
 class PriorityAreaAssessmentUpdateSerializer(PriorityAreaAssessmentSerializer):
