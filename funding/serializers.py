@@ -177,12 +177,14 @@ class ExchangeRateSerializer(serializers.ModelSerializer):
         validators = []  # the service's full_clean checks uniqueness with a field message
 
 
-class ExchangeRateUpdateSerializer(ExchangeRateSerializer):
+class _Correction(serializers.Serializer):
     """A correction: the partnership stays, the reason is required."""
 
     partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     reason = reason_field()
 
+
+class ExchangeRateUpdateSerializer(_Correction, ExchangeRateSerializer):
     class Meta(ExchangeRateSerializer.Meta):
         fields = [*ExchangeRateSerializer.Meta.fields, "reason"]
         read_only_fields = [*ExchangeRateSerializer.Meta.read_only_fields, "partnership"]
@@ -377,12 +379,7 @@ class StaffPositionSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class StaffPositionUpdateSerializer(StaffPositionSerializer):
-    """A correction: the partnership stays, the reason is required."""
-
-    partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    reason = reason_field()
-
+class StaffPositionUpdateSerializer(_Correction, StaffPositionSerializer):
     class Meta(StaffPositionSerializer.Meta):
         fields = [*StaffPositionSerializer.Meta.fields, "reason"]
         read_only_fields = [*StaffPositionSerializer.Meta.read_only_fields, "partnership"]
