@@ -53,17 +53,22 @@ class OrganiserMixin(forms.Form):
         self.fields["organiser"].set_members(members or [])
 
 
+def _participants_field(*, rows: int) -> forms.CharField:
+    """Who takes part in a consultation, one a line (``rows`` high)."""
+    return forms.CharField(
+        required=False,
+        max_length=SECTION,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=_("One participant per line."),
+        label=_("Participants"),
+    )
+
+
 class ConsultationCreateForm(OrganiserMixin):
     year = forms.IntegerField(min_value=1945, max_value=2100, label=_("Year"))
     date = forms.DateField(required=False, widget=DateInput, label=_("Date"))
     place = forms.CharField(max_length=200, required=False, label=_("Place"))
-    participants = forms.CharField(
-        required=False,
-        max_length=SECTION,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One participant per line."),
-        label=_("Participants"),
-    )
+    participants = _participants_field(rows=3)
 
     field_order = ["year", "date", "place", "participants", "organiser"]
 
@@ -71,13 +76,7 @@ class ConsultationCreateForm(OrganiserMixin):
 class ConsultationForm(OrganiserMixin):
     date = forms.DateField(required=False, widget=DateInput, label=_("Date"))
     place = forms.CharField(max_length=200, required=False, label=_("Place"))
-    participants = forms.CharField(
-        required=False,
-        max_length=SECTION,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("One participant per line."),
-        label=_("Participants"),
-    )
+    participants = _participants_field(rows=5)
     status = forms.ChoiceField(
         choices=Consultation.Status.choices,
         help_text=_("Held needs the date; notes cleared needs every note cleared (desk officers)."),
