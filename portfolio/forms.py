@@ -22,6 +22,17 @@ DOCUMENT_HELP = lazy_format(
 )
 
 
+def _slug_field(help_text: Any) -> forms.SlugField:
+    """The partnership's name in its addresses, made by the service when left empty
+    (``help_text`` says how)."""
+    return forms.SlugField(
+        label=_("Slug"),
+        max_length=Partnership._meta.get_field("slug").max_length,
+        required=False,
+        help_text=help_text,
+    )
+
+
 class PartnershipCreateForm(forms.Form):
     """A new partnership, with an organisation already recorded or a new one."""
 
@@ -73,14 +84,11 @@ class PartnershipCreateForm(forms.Form):
     strategy_document = forms.FileField(
         label=_("Strategy document"), required=False, help_text=DOCUMENT_HELP
     )
-    slug = forms.SlugField(
-        label=_("Slug"),
-        max_length=80,
-        required=False,
-        help_text=_(
+    slug = _slug_field(
+        _(
             "The partnership's name in its addresses; made from the donor, the "
             "organisation's acronym and the years if left empty (denmark-unhcr-2021-2025)."
-        ),
+        )
     )
 
     def clean(self) -> dict[str, Any]:
@@ -122,12 +130,7 @@ class RenewForm(forms.Form):
         required=False,
         help_text=_("Left empty: the old title with the new years."),
     )
-    slug = forms.SlugField(
-        label=_("Slug"),
-        max_length=80,
-        required=False,
-        help_text=_("Left empty: the old one with the new years."),
-    )
+    slug = _slug_field(_("Left empty: the old one with the new years."))
     annual_amount = LocalDecimalField(
         label=_("Annual amount"),
         max_digits=16,
