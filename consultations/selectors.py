@@ -444,33 +444,79 @@ def action_points_overdue_on(*, partnership: Partnership, day: dt.date) -> list[
 
 @dataclass
 class Linked:
+    """The first action points and notes linked to a goal or risk, newest consultation
+    first, and how many there are of each (the whole lists are paged on their own page)."""
+
     action_points: list[ActionPoint]
     notes: list[Note]
+    action_point_total: int = 0
+    note_total: int = 0
 
     def __bool__(self) -> bool:
         return bool(self.action_points or self.notes)
 
+    @property
+    def more(self) -> bool:
+        points, notes = len(self.action_points), len(self.notes)
+        return self.action_point_total > points or self.note_total > notes
 
-def _linked(**lookup: object) -> Linked:
-    points = list(
-        ActionPoint.objects.filter(**lookup)
-        .select_related("consultation__partnership", "agenda_item")
-        .order_by("-consultation__year", "due_date", "pk")
+
+# What a goal's or risk's page shows of the action points and notes linked to it.
+LINKED_SHOWN = 10
+LINKED_POINTS_ORDER = [F("consultation__year").desc(), F("due_date").asc(), F("pk").asc()]
+LINKED_NOTES_ORDER = [
+    F("agenda_item__consultation__year").desc(),
+    F("agenda_item__order").asc(),
+    F("pk").asc(),
+]
+
+
+def _linked_points(**lookup: object) -> QuerySet[ActionPoint]:
+    return ActionPoint.objects.filter(**lookup).select_related(
+        "consultation__partnership", "agenda_item"
     )
-    notes = list(
+
+
+def _linked_notes(**lookup: object) -> QuerySet[Note]:
+    return (
         Note.objects.filter(**lookup)
         .exclude(body="")
         .select_related("agenda_item__consultation__partnership", "author")
-        .order_by("-agenda_item__consultation__year", "agenda_item__order", "pk")
     )
-    return Linked(_mark_overdue(points, timezone.localdate()), notes)
+
+
+def _linked(**lookup: object) -> Linked:
+    points = list(
+        _first(_linked_points(**lookup), per=None, order=LINKED_POINTS_ORDER, n=LINKED_SHOWN)
+    )
+    notes = list(
+        _first(_linked_notes(**lookup), per=None, order=LINKED_NOTES_ORDER, n=LINKED_SHOWN)
+    )
+    return Linked(
+        _mark_overdue(points, timezone.localdate()),
+        notes,
+        action_point_total=points[0].of if points else 0,
+        note_total=notes[0].of if notes else 0,
+    )
 
 
 def linked_to_goal(*, goal: OverallGoal) -> Linked:
-    """Action points and notes linked to a goal (two queries)."""
+    """The first action points and notes linked to a goal, with how many (two queries)."""
     return _linked(goals=goal)
 
 
 def linked_to_risk(*, risk: Risk) -> Linked:
-    """Action points and notes linked to a risk (two queries)."""
+    """The first action points and notes linked to a risk, with how many (two queries)."""
     return _linked(risks=risk)
+
+
+def linked_action_points(**lookup: object) -> QuerySet[ActionPoint]:
+    """Every action point linked to a goal (``goals=``) or risk (``risks=``), newest
+    consultation first (unevaluated and unmarked: page it, ``mark_overdue`` the page)."""
+    return _linked_points(**lookup).order_by(*LINKED_POINTS_ORDER)
+
+
+def linked_notes(**lookup: object) -> QuerySet[Note]:
+    """Every note linked to a goal (``goals=``) or risk (``risks=``), newest consultation
+    first (unevaluated: page it)."""
+    return _linked_notes(**lookup).order_by(*LINKED_NOTES_ORDER)

@@ -261,6 +261,48 @@ def matters_arising(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     )
 
 
+# --- What is linked to a goal or risk ------------------------------------------------
+
+# The goal's or risk's page shows the first of each list; this page the whole lists.
+LINKED_PER_PAGE = 25
+
+
+def _linked_page(request: HttpRequest, subject: OverallGoal | Risk, kind: str) -> HttpResponse:
+    """Every action point and note linked to ``subject``, newest consultation first, each
+    list paged on its own (``?points=``, ``?notes=``)."""
+    lookup = {f"{kind}s": subject}
+    points, points_query = paged(
+        request, selectors.linked_action_points(**lookup), LINKED_PER_PAGE, param="points"
+    )
+    points.object_list = selectors.mark_overdue(points.object_list)
+    notes, notes_query = paged(
+        request, selectors.linked_notes(**lookup), LINKED_PER_PAGE, param="notes"
+    )
+    context = partnership_context(
+        request,
+        subject.partnership,
+        subject=subject,
+        kind=kind,
+        points=points,
+        points_query=points_query,
+        notes=notes,
+        notes_query=notes_query,
+    )
+    return render(request, "consultations/linked_records.html", context)
+
+
+@require_GET
+def goal_linked(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    goal = partnership_access.goals.get(user=request.user, partnership__slug=slug, number=number)
+    return _linked_page(request, goal, "goal")
+
+
+@require_GET
+def risk_linked(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    risk = partnership_access.risks.get(user=request.user, partnership__slug=slug, number=number)
+    return _linked_page(request, risk, "risk")
+
+
 @require_http_methods(["GET", "POST"])
 def consultation_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     consultation = _consultation(request, slug, year, EDIT)

@@ -247,3 +247,90 @@ def test_the_whole_lists_are_paged_and_read_the_same_rows_with_ten_times_as_many
     _open_points(meetings[0], 30, goals, risks)
     many = cost_get(client, f"{BASE}/2019/{kind}/")
     assert few == many, (few, many)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/p/{SLUG}/goals/1/",
+        f"/p/{SLUG}/risks/1/",
+        f"{BASE}/goals/1/linked/",
+        f"{BASE}/goals/1/linked/?points=2&notes=2",
+        f"{BASE}/risks/1/linked/",
+    ],
+)
+def test_a_goals_and_risks_linked_notes_and_points_cost_the_same_with_ten_times_as_many(
+    desk, geneva, login, iom, meetings, monkeypatch, url
+):
+    """The goal's and risk's pages show the newest two linked action points and notes (of
+    each), the whole lists two a page: two of each under every item, then twenty, cost the
+    pages the same queries and rows."""
+    from consultations import selectors as consultation_selectors
+    from consultations import views as consultation_views
+
+    monkeypatch.setattr(consultation_selectors, "LINKED_SHOWN", 2)
+    monkeypatch.setattr(consultation_views, "LINKED_PER_PAGE", 2)
+    client = login(desk)
+    _fill(meetings, iom, geneva, desk, 2)
+    small = cost_get(client, url)
+    _fill(meetings, iom, geneva, desk, 18)
+    large = cost_get(client, url)
+    assert small == large, (small, large)
+    assert small[0] == PINNED.get(url, LINKED_PAGE_QUERIES)
+
+
+# The session and user; the goal or risk; the reader's role; each list's count and page.
+LINKED_PAGE_QUERIES = 8
+
+
+def test_a_goals_page_shows_the_newest_linked_points_and_notes_and_links_to_them_all(
+    desk, geneva, login, iom, meetings, monkeypatch
+):
+    from consultations import selectors as consultation_selectors
+    from consultations import views as consultation_views
+
+    monkeypatch.setattr(consultation_selectors, "LINKED_SHOWN", 2)
+    monkeypatch.setattr(consultation_views, "LINKED_PER_PAGE", 2)
+    goal = OverallGoal.objects.filter(partnership=iom).order_by("pk").first()
+    old = factories.ActionPointFactory(consultation=meetings[0], description="Agreed in 2018.")
+    new = [
+        factories.ActionPointFactory(consultation=meetings[1], description=f"Agreed in 2019 ({n}).")
+        for n in range(2)
+    ]
+    for point in (old, *new):
+        point.goals.add(goal)
+    client = login(desk)
+    page = client.get(goal.get_absolute_url()).content.decode()
+    assert "Agreed in 2019 (0)." in page
+    assert "Agreed in 2019 (1)." in page
+    assert "Agreed in 2018." not in page
+    assert "The newest 2 of 3 action points." in page
+    link = f"{BASE}/goals/{goal.number}/linked/"
+    assert f'href="{link}"' in page
+    first = client.get(link).content.decode()
+    second = client.get(link, {"points": 2}).content.decode()
+    assert "3 in all." in first
+    assert "Agreed in 2019 (0)." in first
+    assert "Agreed in 2018." not in first
+    assert "Agreed in 2018." in second
+    assert 'rel="next" href="?points=2"' in first
+
+
+def test_a_risks_page_without_more_links_shows_them_all_and_no_link(
+    desk, geneva, login, iom, meetings
+):
+    risk = Risk.objects.get(partnership=iom, number=1)
+    point = factories.ActionPointFactory(consultation=meetings[1], description="Watch it.")
+    point.risks.add(risk)
+    page = login(desk).get(risk.get_absolute_url()).content.decode()
+    assert "Watch it." in page
+    assert f"{BASE}/risks/1/linked/" not in page
+    assert "The newest" not in page
+
+
+def test_the_linked_page_of_a_goal_of_another_partnership_is_not_found(desk, login, iom, meetings):
+    from tests import factories as partnership_factories
+
+    other = partnership_factories.PartnershipFactory()
+    response = login(desk).get(f"/p/{other.slug}/consultations/goals/1/linked/")
+    assert response.status_code == 404
