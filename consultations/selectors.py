@@ -84,8 +84,21 @@ def next_consultations(*, partnership_ids: list[int]) -> dict[int, Consultation]
     return {consultation.partnership_id: consultation for consultation in planned}
 
 
+def first_free_year(*, partnership: Partnership) -> int | None:
+    """The first year of the agreement without a consultation, if any: one query, one row
+    (how many consultations each year of the agreement has), however many there are."""
+    years = partnership.years
+    if not years:
+        return None
+    held = Consultation.objects.filter(partnership=partnership, year__in=years).aggregate(
+        **{f"in_{year}": Count("pk", filter=Q(year=year)) for year in years}
+    )
+    return next((year for year in years if not held[f"in_{year}"]), None)
+
+
 def consultation_list(*, partnership: Partnership) -> QuerySet[Consultation]:
-    """The partnership's consultations, newest first, with counts (one query)."""
+    """The partnership's consultations, newest first, with counts (unevaluated: page it;
+    a page is one query)."""
     return (
         Consultation.objects.filter(partnership=partnership)
         .select_related("partnership")

@@ -33,7 +33,7 @@ from core.views import (
 )
 from partnership import access as partnership_access
 from partnership import selectors as partnership_selectors
-from partnership.models import OverallGoal, Partnership, Risk
+from partnership.models import OverallGoal, Risk
 
 from . import access, selectors, services
 from .forms import (
@@ -77,8 +77,8 @@ def _anchor(consultation: Consultation, anchor: str) -> str:
 # --- The list of consultations ---------------------------------------------------------
 
 
-def _suggested_year(partnership: Partnership, taken: set[int]) -> int | None:
-    return next((year for year in partnership.years if year not in taken), None)
+# The consultations, a page at a time (one a year: an agreement's fit on the first).
+CONSULTATIONS_PER_PAGE = 10
 
 
 @require_http_methods(["GET", "POST"])
@@ -87,11 +87,9 @@ def consultation_list(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_access.partnerships.get(
         user=request.user, capability=capability, slug=slug
     )
-    consultations = list(selectors.consultation_list(partnership=partnership))
-    taken = {c.year for c in consultations}
     form = ConsultationCreateForm(
         request.POST or None,
-        initial={"year": _suggested_year(partnership, taken)},
+        initial={"year": selectors.first_free_year(partnership=partnership)},
         members=_members(partnership.pk),
     )
     if request.method == "POST" and form.is_valid():
@@ -114,10 +112,17 @@ def consultation_list(request: HttpRequest, slug: str) -> HttpResponse:
         OPEN_POINTS_PER_PAGE,
     )
     open_points.object_list = selectors.mark_overdue(open_points.object_list)
+    consultations, consultations_query = paged(
+        request,
+        selectors.consultation_list(partnership=partnership),
+        CONSULTATIONS_PER_PAGE,
+        param="consultations",
+    )
     context = partnership_context(
         request,
         partnership,
         consultations=consultations,
+        consultations_query=consultations_query,
         open_points=open_points,
         query=query,
         form=form,

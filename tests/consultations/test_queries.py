@@ -85,8 +85,9 @@ def _fill(meetings, iom, geneva, desk, per_item: int) -> None:
 
 
 PINNED = {
-    # + the members who may organise the new consultation; the open action points paged
-    f"{BASE}/": 10,
+    # + the year the new consultation is offered (one row), the members who may organise
+    # it; the consultations paged, the open action points paged (each its count and page)
+    f"{BASE}/": 12,
     # + the agenda; the first notes of each item, their goals, risks and latest cleared
     # revisions; the first action points of each item, their goals and risks; the first
     # matters arising, their goals and risks; the goals and risks to link to; the members
@@ -334,3 +335,50 @@ def test_the_linked_page_of_a_goal_of_another_partnership_is_not_found(desk, log
     other = partnership_factories.PartnershipFactory()
     response = login(desk).get(f"/p/{other.slug}/consultations/goals/1/linked/")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("url", [f"{BASE}/", f"{BASE}/?consultations=2&page=2"])
+def test_the_consultation_list_costs_the_same_with_ten_times_as_many_consultations(
+    desk, geneva, login, iom, meetings, monkeypatch, url
+):
+    """Two consultations and two open points a page: an agreement of forty years with four
+    consultations, then forty, costs the list the same queries and rows; the year it
+    suggests is read in one row whatever there are."""
+    from consultations import views as consultation_views
+    from partnership.models import Partnership
+
+    monkeypatch.setattr(consultation_views, "CONSULTATIONS_PER_PAGE", 2)
+    monkeypatch.setattr(consultation_views, "OPEN_POINTS_PER_PAGE", 2)
+    Partnership.objects.filter(pk=iom.pk).update(end_date=dt.date(2060, 12, 31))
+    iom.refresh_from_db()
+    client = login(desk)
+
+    def add(years):
+        for year in years:
+            consultation = factories.consultation(iom, year=year, created_by=geneva)
+            _open_points(consultation, 2, [], [])
+
+    add([2020, 2021])
+    small = cost_get(client, url)
+    add(range(2022, 2058))
+    large = cost_get(client, url)
+    assert small == large, (small, large)
+    assert small[0] == PINNED[f"{BASE}/"]
+
+
+def test_the_consultation_list_pages_the_consultations_and_keeps_the_open_points_page(
+    desk, geneva, login, iom, meetings, monkeypatch
+):
+    from consultations import views as consultation_views
+
+    monkeypatch.setattr(consultation_views, "CONSULTATIONS_PER_PAGE", 1)
+    client = login(geneva)
+    first = client.get(f"{BASE}/").content.decode()
+    second = client.get(f"{BASE}/", {"consultations": 2}).content.decode()
+    assert "Consultation 2019" in first
+    assert "Consultation 2018" not in first
+    assert "Consultation 2018" in second
+    assert 'rel="next" href="?consultations=2"' in first
+    # The next year without a consultation is offered, from every year of the agreement,
+    # not the page's.
+    assert 'name="year" value="2020"' in second
