@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page
 from django.db.models import (
     Count,
     F,
@@ -118,13 +119,39 @@ def consultation_list(*, partnership: Partnership) -> QuerySet[Consultation]:
     )
 
 
+def _point_rows(points: QuerySet[ActionPoint] | None = None) -> QuerySet[ActionPoint]:
+    """``points`` (default: all) with their consultation, item and owner: a paged list's
+    rows, whose goals and risks ``with_links`` reads for the page."""
+    points = ActionPoint.objects.all() if points is None else points
+    return points.select_related("consultation__partnership", "agenda_item", "assignee")
+
+
+def with_links(page: Page) -> list[ActionPoint]:
+    """The action points of ``page`` (a page of a ``_point_rows`` queryset) with their goals
+    and risks (``point.goals.all()``, ``point.risks.all()``): the page's rows, then two
+    queries for the links. The three run even when the page is empty (the page's count
+    does not depend on what it holds, as a prefetch's and an empty page's slice would)."""
+    rows = page_rows(page)
+    _attach_links(rows, _page_slice(page), ActionPoint)
+    return rows
+
+
+def _page_slice(page: Page) -> QuerySet:
+    per_page = page.paginator.per_page
+    return page.paginator.object_list[(page.number - 1) * per_page :][:per_page]
+
+
+def page_rows(page: Page) -> list:
+    """The rows of ``page`` (a page of a queryset), read in one query even when the page is
+    empty (Django's own page reads none then: the page's count would depend on what it
+    holds)."""
+    return list(_page_slice(page))
+
+
 def _action_points(points: QuerySet[ActionPoint] | None = None) -> QuerySet[ActionPoint]:
     """``points`` (default: all) as a list shows them: with their consultation, item,
     owner, goals and risks."""
-    points = ActionPoint.objects.all() if points is None else points
-    return points.select_related(
-        "consultation__partnership", "agenda_item", "assignee"
-    ).prefetch_related(
+    return _point_rows(points).prefetch_related(
         Prefetch("goals", queryset=OverallGoal.objects.order_by("number")),
         Prefetch("risks", queryset=Risk.objects.order_by("number")),
     )
@@ -154,9 +181,10 @@ def action_point_row(*, pk: int) -> ActionPoint:
 
 def open_action_points_due_first(*, partnership: Partnership) -> QuerySet[ActionPoint]:
     """Open action points of every consultation, the ones due first on top and those
-    without a due date last (unmarked: ``_mark_overdue`` a page of them)."""
+    without a due date last (unevaluated and unmarked: page it, ``with_links`` and
+    ``mark_overdue`` the page)."""
     return (
-        _action_points()
+        _point_rows()
         .filter(consultation__partnership=partnership, status=ActionPoint.Status.OPEN)
         .order_by(F("due_date").asc(nulls_last=True), "consultation__year", "pk")
     )
@@ -182,12 +210,13 @@ def open_action_points(
 
 def matters_arising_points(*, consultation: Consultation) -> QuerySet[ActionPoint]:
     """Action points of earlier consultations still open when this one meets, oldest
-    consultation first (unmarked: see ``matters_arising``).
+    consultation first (unevaluated and unmarked: page it, ``with_links`` and
+    ``mark_matters_arising`` the page; or see ``matters_arising``).
 
     For a consultation that has met, that is the points open now or closed on or after
     its date (they stay in its minutes with their present status); otherwise the points
     open now."""
-    return _action_points(_arising(consultation)).order_by(*ARISING_ORDER)
+    return _point_rows(_arising(consultation)).order_by(*ARISING_ORDER)
 
 
 ARISING_ORDER = ["consultation__year", "due_date", "pk"]
@@ -218,7 +247,7 @@ def matters_arising(*, consultation: Consultation) -> list[ActionPoint]:
     """Every matter arising (``matters_arising_points``) with ``overdue`` marked (three
     queries)."""
     return mark_matters_arising(
-        matters_arising_points(consultation=consultation), consultation=consultation
+        _action_points(_arising(consultation)).order_by(*ARISING_ORDER), consultation=consultation
     )
 
 
@@ -405,13 +434,14 @@ def consultation_action_points(
     *, consultation: Consultation, item_id: int | None = None, unfiled: bool = False
 ) -> QuerySet[ActionPoint]:
     """The consultation's action points (of one agenda item, or filed under none), in the
-    agenda's order, then by due date (unmarked: ``mark_overdue`` a page of them)."""
+    agenda's order, then by due date (unevaluated and unmarked: page it, ``with_links``
+    and ``mark_overdue`` the page)."""
     points = ActionPoint.objects.filter(consultation=consultation)
     if unfiled:
         points = points.filter(agenda_item__isnull=True)
     elif item_id is not None:
         points = points.filter(agenda_item_id=item_id)
-    return _action_points(points).order_by("agenda_item__order", "due_date", "pk")
+    return _point_rows(points).order_by("agenda_item__order", "due_date", "pk")
 
 
 def note_with_links(*, note_id: int) -> Note:

@@ -111,7 +111,7 @@ def consultation_list(request: HttpRequest, slug: str) -> HttpResponse:
         selectors.open_action_points_due_first(partnership=partnership),
         OPEN_POINTS_PER_PAGE,
     )
-    open_points.object_list = selectors.mark_overdue(open_points.object_list)
+    open_points.object_list = selectors.mark_overdue(selectors.with_links(open_points))
     consultations, consultations_query = paged(
         request,
         selectors.consultation_list(partnership=partnership),
@@ -198,9 +198,10 @@ def _records_page(
     **extra: Any,
 ) -> HttpResponse:
     """A page of one of the consultation's lists (``mark``: what to do to the page's
-    rows, e.g. mark the overdue)."""
+    action points, read with their links, e.g. mark the overdue)."""
     page, query = paged(request, records, RECORDS_PER_PAGE)
     if mark is not None:
+        page.object_list = selectors.with_links(page)
         page.object_list = mark(page.object_list)
     context = partnership_context(
         request,
@@ -274,15 +275,17 @@ LINKED_PER_PAGE = 25
 
 def _linked_page(request: HttpRequest, subject: OverallGoal | Risk, kind: str) -> HttpResponse:
     """Every action point and note linked to ``subject``, newest consultation first, each
-    list paged on its own (``?points=``, ``?notes=``)."""
+    list paged on its own (``?points=``, ``?notes=``): the same queries, each list empty or
+    not."""
     lookup = {f"{kind}s": subject}
     points, points_query = paged(
         request, selectors.linked_action_points(**lookup), LINKED_PER_PAGE, param="points"
     )
-    points.object_list = selectors.mark_overdue(points.object_list)
+    points.object_list = selectors.mark_overdue(selectors.page_rows(points))
     notes, notes_query = paged(
         request, selectors.linked_notes(**lookup), LINKED_PER_PAGE, param="notes"
     )
+    notes.object_list = selectors.page_rows(notes)
     context = partnership_context(
         request,
         subject.partnership,

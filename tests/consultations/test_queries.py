@@ -264,20 +264,22 @@ def test_a_goals_and_risks_linked_notes_and_points_cost_the_same_with_ten_times_
     desk, geneva, login, iom, meetings, monkeypatch, url
 ):
     """The goal's and risk's pages show the newest two linked action points and notes (of
-    each), the whole lists two a page: two of each under every item, then twenty, cost the
-    pages the same queries and rows."""
+    each), the whole lists two a page: none, two of each under every item, then twenty,
+    cost the pages the same queries; the two and the twenty the same rows."""
     from consultations import selectors as consultation_selectors
     from consultations import views as consultation_views
 
     monkeypatch.setattr(consultation_selectors, "LINKED_SHOWN", 2)
     monkeypatch.setattr(consultation_views, "LINKED_PER_PAGE", 2)
     client = login(desk)
+    empty = cost_get(client, url)
     _fill(meetings, iom, geneva, desk, 2)
     small = cost_get(client, url)
     _fill(meetings, iom, geneva, desk, 18)
     large = cost_get(client, url)
     assert small == large, (small, large)
-    assert small[0] == PINNED.get(url, LINKED_PAGE_QUERIES)
+    pinned = PINNED.get(url, LINKED_PAGE_QUERIES)
+    assert (empty[0], small[0]) == (pinned, pinned)
 
 
 # The session and user; the goal or risk; the reader's role; each list's count and page.
@@ -382,3 +384,37 @@ def test_the_consultation_list_pages_the_consultations_and_keeps_the_open_points
     # The next year without a consultation is offered, from every year of the agreement,
     # not the page's.
     assert 'name="year" value="2020"' in second
+
+
+@pytest.mark.parametrize(
+    ("url", "pinned"),
+    [
+        (f"{BASE}/2020/matters-arising/", 8),
+        (f"{BASE}/2020/action-points/", 8),
+        (f"{BASE}/", PINNED[f"{BASE}/"]),
+    ],
+)
+def test_the_paged_action_point_lists_make_the_same_queries_empty_and_full(
+    desk, geneva, login, iom, meetings, monkeypatch, url, pinned
+):
+    """The matters arising, a consultation's action points and the open action points, two
+    a page: none (their goals and risks are still asked for, an empty page's as a full
+    one's), two, then twenty: the same queries; the two and the twenty read the same
+    rows."""
+    from consultations import views as consultation_views
+
+    monkeypatch.setattr(consultation_views, "RECORDS_PER_PAGE", 2)
+    monkeypatch.setattr(consultation_views, "OPEN_POINTS_PER_PAGE", 2)
+    goals = list(OverallGoal.objects.filter(partnership=iom)[:2])
+    risks = list(Risk.objects.filter(partnership=iom)[:2])
+    c2020 = factories.consultation(iom, year=2020, created_by=geneva)
+    client = login(desk)
+    empty = cost_get(client, url)
+    for consultation in (meetings[1], c2020):
+        _open_points(consultation, 2, goals, risks)
+    small = cost_get(client, url)
+    for consultation in (meetings[1], c2020):
+        _open_points(consultation, 18, goals, risks)
+    large = cost_get(client, url)
+    assert small == large, (small, large)
+    assert (empty[0], small[0]) == (pinned, pinned)
