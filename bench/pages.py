@@ -219,6 +219,8 @@ PAGES: dict[str, Callable[[Objects], dict[str, Any]]] = {
         "year": o.consultation_year,
     },
     "consultations:matters-arising": lambda o: {"slug": o.slug, "year": o.consultation_year},
+    "consultations:goal-linked": lambda o: {"slug": o.slug, "number": o.goal},
+    "consultations:risk-linked": lambda o: {"slug": o.slug, "number": o.risk},
     "consultations:note-detail": lambda o: {"slug": o.slug, "pk": o.note},
     "consultations:note-edit": lambda o: {"slug": o.slug, "pk": o.note},
     "consultations:action-point-edit": lambda o: {"slug": o.slug, "pk": o.action_point},

@@ -4,19 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+
 from core.cards import GOAL, RISK, Card, register
 
 from . import selectors
 
 
 def goal(*, goal: Any) -> dict[str, Any]:
-    """The action points and notes linked to a goal (two queries)."""
-    return {"linked": selectors.linked_to_goal(goal=goal), "kind": "goal"}
+    """The first action points and notes linked to a goal, with how many (two queries)."""
+    return {
+        "linked": selectors.linked_to_goal(goal=goal),
+        "kind": "goal",
+        "link": reverse("consultations:goal-linked", args=[goal.partnership.slug, goal.number]),
+    }
 
 
 def risk(*, risk: Any) -> dict[str, Any]:
-    """The action points and notes linked to a risk (two queries)."""
-    return {"linked": selectors.linked_to_risk(risk=risk), "kind": "risk"}
+    """The first action points and notes linked to a risk, with how many (two queries)."""
+    return {
+        "linked": selectors.linked_to_risk(risk=risk),
+        "kind": "risk",
+        "link": reverse("consultations:risk-linked", args=[risk.partnership.slug, risk.number]),
+    }
 
 
 def register_cards() -> None:

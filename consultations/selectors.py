@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page
 from django.db.models import (
     Count,
     F,
@@ -84,8 +85,21 @@ def next_consultations(*, partnership_ids: list[int]) -> dict[int, Consultation]
     return {consultation.partnership_id: consultation for consultation in planned}
 
 
+def first_free_year(*, partnership: Partnership) -> int | None:
+    """The first year of the agreement without a consultation, if any: one query, one row
+    (how many consultations each year of the agreement has), however many there are."""
+    years = partnership.years
+    if not years:
+        return None
+    held = Consultation.objects.filter(partnership=partnership, year__in=years).aggregate(
+        **{f"in_{year}": Count("pk", filter=Q(year=year)) for year in years}
+    )
+    return next((year for year in years if not held[f"in_{year}"]), None)
+
+
 def consultation_list(*, partnership: Partnership) -> QuerySet[Consultation]:
-    """The partnership's consultations, newest first, with counts (one query)."""
+    """The partnership's consultations, newest first, with counts (unevaluated: page it;
+    a page is one query)."""
     return (
         Consultation.objects.filter(partnership=partnership)
         .select_related("partnership")
@@ -105,13 +119,39 @@ def consultation_list(*, partnership: Partnership) -> QuerySet[Consultation]:
     )
 
 
+def _point_rows(points: QuerySet[ActionPoint] | None = None) -> QuerySet[ActionPoint]:
+    """``points`` (default: all) with their consultation, item and owner: a paged list's
+    rows, whose goals and risks ``with_links`` reads for the page."""
+    points = ActionPoint.objects.all() if points is None else points
+    return points.select_related("consultation__partnership", "agenda_item", "assignee")
+
+
+def with_links(page: Page) -> list[ActionPoint]:
+    """The action points of ``page`` (a page of a ``_point_rows`` queryset) with their goals
+    and risks (``point.goals.all()``, ``point.risks.all()``): the page's rows, then two
+    queries for the links. The three run even when the page is empty (the page's count
+    does not depend on what it holds, as a prefetch's and an empty page's slice would)."""
+    rows = page_rows(page)
+    _attach_links(rows, _page_slice(page), ActionPoint)
+    return rows
+
+
+def _page_slice(page: Page) -> QuerySet:
+    per_page = page.paginator.per_page
+    return page.paginator.object_list[(page.number - 1) * per_page :][:per_page]
+
+
+def page_rows(page: Page) -> list:
+    """The rows of ``page`` (a page of a queryset), read in one query even when the page is
+    empty (Django's own page reads none then: the page's count would depend on what it
+    holds)."""
+    return list(_page_slice(page))
+
+
 def _action_points(points: QuerySet[ActionPoint] | None = None) -> QuerySet[ActionPoint]:
     """``points`` (default: all) as a list shows them: with their consultation, item,
     owner, goals and risks."""
-    points = ActionPoint.objects.all() if points is None else points
-    return points.select_related(
-        "consultation__partnership", "agenda_item", "assignee"
-    ).prefetch_related(
+    return _point_rows(points).prefetch_related(
         Prefetch("goals", queryset=OverallGoal.objects.order_by("number")),
         Prefetch("risks", queryset=Risk.objects.order_by("number")),
     )
@@ -141,9 +181,10 @@ def action_point_row(*, pk: int) -> ActionPoint:
 
 def open_action_points_due_first(*, partnership: Partnership) -> QuerySet[ActionPoint]:
     """Open action points of every consultation, the ones due first on top and those
-    without a due date last (unmarked: ``_mark_overdue`` a page of them)."""
+    without a due date last (unevaluated and unmarked: page it, ``with_links`` and
+    ``mark_overdue`` the page)."""
     return (
-        _action_points()
+        _point_rows()
         .filter(consultation__partnership=partnership, status=ActionPoint.Status.OPEN)
         .order_by(F("due_date").asc(nulls_last=True), "consultation__year", "pk")
     )
@@ -169,12 +210,13 @@ def open_action_points(
 
 def matters_arising_points(*, consultation: Consultation) -> QuerySet[ActionPoint]:
     """Action points of earlier consultations still open when this one meets, oldest
-    consultation first (unmarked: see ``matters_arising``).
+    consultation first (unevaluated and unmarked: page it, ``with_links`` and
+    ``mark_matters_arising`` the page; or see ``matters_arising``).
 
     For a consultation that has met, that is the points open now or closed on or after
     its date (they stay in its minutes with their present status); otherwise the points
     open now."""
-    return _action_points(_arising(consultation)).order_by(*ARISING_ORDER)
+    return _point_rows(_arising(consultation)).order_by(*ARISING_ORDER)
 
 
 ARISING_ORDER = ["consultation__year", "due_date", "pk"]
@@ -205,7 +247,7 @@ def matters_arising(*, consultation: Consultation) -> list[ActionPoint]:
     """Every matter arising (``matters_arising_points``) with ``overdue`` marked (three
     queries)."""
     return mark_matters_arising(
-        matters_arising_points(consultation=consultation), consultation=consultation
+        _action_points(_arising(consultation)).order_by(*ARISING_ORDER), consultation=consultation
     )
 
 
@@ -392,13 +434,14 @@ def consultation_action_points(
     *, consultation: Consultation, item_id: int | None = None, unfiled: bool = False
 ) -> QuerySet[ActionPoint]:
     """The consultation's action points (of one agenda item, or filed under none), in the
-    agenda's order, then by due date (unmarked: ``mark_overdue`` a page of them)."""
+    agenda's order, then by due date (unevaluated and unmarked: page it, ``with_links``
+    and ``mark_overdue`` the page)."""
     points = ActionPoint.objects.filter(consultation=consultation)
     if unfiled:
         points = points.filter(agenda_item__isnull=True)
     elif item_id is not None:
         points = points.filter(agenda_item_id=item_id)
-    return _action_points(points).order_by("agenda_item__order", "due_date", "pk")
+    return _point_rows(points).order_by("agenda_item__order", "due_date", "pk")
 
 
 def note_with_links(*, note_id: int) -> Note:
@@ -444,33 +487,79 @@ def action_points_overdue_on(*, partnership: Partnership, day: dt.date) -> list[
 
 @dataclass
 class Linked:
+    """The first action points and notes linked to a goal or risk, newest consultation
+    first, and how many there are of each (the whole lists are paged on their own page)."""
+
     action_points: list[ActionPoint]
     notes: list[Note]
+    action_point_total: int = 0
+    note_total: int = 0
 
     def __bool__(self) -> bool:
         return bool(self.action_points or self.notes)
 
+    @property
+    def more(self) -> bool:
+        points, notes = len(self.action_points), len(self.notes)
+        return self.action_point_total > points or self.note_total > notes
 
-def _linked(**lookup: object) -> Linked:
-    points = list(
-        ActionPoint.objects.filter(**lookup)
-        .select_related("consultation__partnership", "agenda_item")
-        .order_by("-consultation__year", "due_date", "pk")
+
+# What a goal's or risk's page shows of the action points and notes linked to it.
+LINKED_SHOWN = 10
+LINKED_POINTS_ORDER = [F("consultation__year").desc(), F("due_date").asc(), F("pk").asc()]
+LINKED_NOTES_ORDER = [
+    F("agenda_item__consultation__year").desc(),
+    F("agenda_item__order").asc(),
+    F("pk").asc(),
+]
+
+
+def _linked_points(**lookup: object) -> QuerySet[ActionPoint]:
+    return ActionPoint.objects.filter(**lookup).select_related(
+        "consultation__partnership", "agenda_item"
     )
-    notes = list(
+
+
+def _linked_notes(**lookup: object) -> QuerySet[Note]:
+    return (
         Note.objects.filter(**lookup)
         .exclude(body="")
         .select_related("agenda_item__consultation__partnership", "author")
-        .order_by("-agenda_item__consultation__year", "agenda_item__order", "pk")
     )
-    return Linked(_mark_overdue(points, timezone.localdate()), notes)
+
+
+def _linked(**lookup: object) -> Linked:
+    points = list(
+        _first(_linked_points(**lookup), per=None, order=LINKED_POINTS_ORDER, n=LINKED_SHOWN)
+    )
+    notes = list(
+        _first(_linked_notes(**lookup), per=None, order=LINKED_NOTES_ORDER, n=LINKED_SHOWN)
+    )
+    return Linked(
+        _mark_overdue(points, timezone.localdate()),
+        notes,
+        action_point_total=points[0].of if points else 0,
+        note_total=notes[0].of if notes else 0,
+    )
 
 
 def linked_to_goal(*, goal: OverallGoal) -> Linked:
-    """Action points and notes linked to a goal (two queries)."""
+    """The first action points and notes linked to a goal, with how many (two queries)."""
     return _linked(goals=goal)
 
 
 def linked_to_risk(*, risk: Risk) -> Linked:
-    """Action points and notes linked to a risk (two queries)."""
+    """The first action points and notes linked to a risk, with how many (two queries)."""
     return _linked(risks=risk)
+
+
+def linked_action_points(**lookup: object) -> QuerySet[ActionPoint]:
+    """Every action point linked to a goal (``goals=``) or risk (``risks=``), newest
+    consultation first (unevaluated and unmarked: page it, ``mark_overdue`` the page)."""
+    return _linked_points(**lookup).order_by(*LINKED_POINTS_ORDER)
+
+
+def linked_notes(**lookup: object) -> QuerySet[Note]:
+    """Every note linked to a goal (``goals=``) or risk (``risks=``), newest consultation
+    first (unevaluated: page it)."""
+    return _linked_notes(**lookup).order_by(*LINKED_NOTES_ORDER)

@@ -18,6 +18,8 @@ urlpatterns = [
         views.standard_agenda_item_retire,
         name="standard-agenda-item-retire",
     ),
+    path("goals/<int:number>/linked/", views.goal_linked, name="goal-linked"),
+    path("risks/<int:number>/linked/", views.risk_linked, name="risk-linked"),
     path("<int:year>/", views.consultation_detail, name="consultation-detail"),
     path("<int:year>/edit/", views.consultation_edit, name="consultation-edit"),
     path("<int:year>/notes/", views.consultation_notes, name="consultation-notes"),

@@ -33,7 +33,7 @@ from core.views import (
 )
 from partnership import access as partnership_access
 from partnership import selectors as partnership_selectors
-from partnership.models import OverallGoal, Partnership, Risk
+from partnership.models import OverallGoal, Risk
 
 from . import access, selectors, services
 from .forms import (
@@ -77,8 +77,8 @@ def _anchor(consultation: Consultation, anchor: str) -> str:
 # --- The list of consultations ---------------------------------------------------------
 
 
-def _suggested_year(partnership: Partnership, taken: set[int]) -> int | None:
-    return next((year for year in partnership.years if year not in taken), None)
+# The consultations, a page at a time (one a year: an agreement's fit on the first).
+CONSULTATIONS_PER_PAGE = 10
 
 
 @require_http_methods(["GET", "POST"])
@@ -87,11 +87,9 @@ def consultation_list(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_access.partnerships.get(
         user=request.user, capability=capability, slug=slug
     )
-    consultations = list(selectors.consultation_list(partnership=partnership))
-    taken = {c.year for c in consultations}
     form = ConsultationCreateForm(
         request.POST or None,
-        initial={"year": _suggested_year(partnership, taken)},
+        initial={"year": selectors.first_free_year(partnership=partnership)},
         members=_members(partnership.pk),
     )
     if request.method == "POST" and form.is_valid():
@@ -113,11 +111,18 @@ def consultation_list(request: HttpRequest, slug: str) -> HttpResponse:
         selectors.open_action_points_due_first(partnership=partnership),
         OPEN_POINTS_PER_PAGE,
     )
-    open_points.object_list = selectors.mark_overdue(open_points.object_list)
+    open_points.object_list = selectors.mark_overdue(selectors.with_links(open_points))
+    consultations, consultations_query = paged(
+        request,
+        selectors.consultation_list(partnership=partnership),
+        CONSULTATIONS_PER_PAGE,
+        param="consultations",
+    )
     context = partnership_context(
         request,
         partnership,
         consultations=consultations,
+        consultations_query=consultations_query,
         open_points=open_points,
         query=query,
         form=form,
@@ -193,9 +198,10 @@ def _records_page(
     **extra: Any,
 ) -> HttpResponse:
     """A page of one of the consultation's lists (``mark``: what to do to the page's
-    rows, e.g. mark the overdue)."""
+    action points, read with their links, e.g. mark the overdue)."""
     page, query = paged(request, records, RECORDS_PER_PAGE)
     if mark is not None:
+        page.object_list = selectors.with_links(page)
         page.object_list = mark(page.object_list)
     context = partnership_context(
         request,
@@ -259,6 +265,50 @@ def matters_arising(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         mark=lambda points: selectors.mark_matters_arising(points, consultation=consultation),
         kind="matters-arising",
     )
+
+
+# --- What is linked to a goal or risk ------------------------------------------------
+
+# The goal's or risk's page shows the first of each list; this page the whole lists.
+LINKED_PER_PAGE = 25
+
+
+def _linked_page(request: HttpRequest, subject: OverallGoal | Risk, kind: str) -> HttpResponse:
+    """Every action point and note linked to ``subject``, newest consultation first, each
+    list paged on its own (``?points=``, ``?notes=``): the same queries, each list empty or
+    not."""
+    lookup = {f"{kind}s": subject}
+    points, points_query = paged(
+        request, selectors.linked_action_points(**lookup), LINKED_PER_PAGE, param="points"
+    )
+    points.object_list = selectors.mark_overdue(selectors.page_rows(points))
+    notes, notes_query = paged(
+        request, selectors.linked_notes(**lookup), LINKED_PER_PAGE, param="notes"
+    )
+    notes.object_list = selectors.page_rows(notes)
+    context = partnership_context(
+        request,
+        subject.partnership,
+        subject=subject,
+        kind=kind,
+        points=points,
+        points_query=points_query,
+        notes=notes,
+        notes_query=notes_query,
+    )
+    return render(request, "consultations/linked_records.html", context)
+
+
+@require_GET
+def goal_linked(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    goal = partnership_access.goals.get(user=request.user, partnership__slug=slug, number=number)
+    return _linked_page(request, goal, "goal")
+
+
+@require_GET
+def risk_linked(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    risk = partnership_access.risks.get(user=request.user, partnership__slug=slug, number=number)
+    return _linked_page(request, risk, "risk")
 
 
 @require_http_methods(["GET", "POST"])

@@ -108,3 +108,11 @@ def paged(
     page = Paginator(items, per_page).get_page(request.GET.get(param, default))
     query = urlencode([(k, v) for k, v in request.GET.items() if k != param and v])
     return page, query
+
+
+def page_rows(page: Any) -> list:
+    """The rows of ``page`` (a page of a queryset) read in one query, even when the list is
+    empty: Django's page then reads none, and a page whose count must not depend on what
+    it holds would make one query fewer."""
+    per_page = page.paginator.per_page
+    return list(page.paginator.object_list[(page.number - 1) * per_page :][:per_page])

@@ -254,15 +254,16 @@ class AllocationForm(forms.Form):
     )
     reported_in = forms.CharField(max_length=200, required=False, label=_("Reported in"))
 
-    def __init__(self, *args, partnership: Partnership, **kwargs):
+    def __init__(self, *args, partnership: Partnership, year: int, **kwargs):
+        """The lines offered (and accepted) are the earmarked lines of ``year``: the page
+        lets one choose the year (``line_year``)."""
         super().__init__(*args, **kwargs)
-        lines = BudgetLine.objects.filter(
-            partnership=partnership, component__in=EARMARKED_COMPONENTS
-        ).order_by("year", "component")
-        self.fields["budget_line"].queryset = lines
+        self.fields["budget_line"].queryset = BudgetLine.objects.filter(
+            partnership=partnership, component__in=EARMARKED_COMPONENTS, year=year
+        ).order_by("component")
         self.fields["budget_line"].label_from_instance = lambda line: line.label
-        # Suggestions: the countries on the list in force for the years of these lines.
-        self.fields["country"].set_years(lines.order_by().values_list("year", flat=True).distinct())
+        # Suggestions: the countries on the list in force for the lines' year.
+        self.fields["country"].set_years([year])
 
 
 class AllocationEditForm(AllocationForm, ConfirmForm):
@@ -291,11 +292,13 @@ class StaffPositionForm(forms.Form):
         **MONEY,
     )
 
-    def __init__(self, *args, partnership: Partnership, **kwargs):
+    def __init__(self, *args, partnership: Partnership, year: int, **kwargs):
+        """The line offered (and accepted) is the secondments line of ``year``: the page
+        lets one choose the year (``line_year``)."""
         super().__init__(*args, **kwargs)
         self.fields["budget_line"].queryset = BudgetLine.objects.filter(
-            partnership=partnership, component=Component.SECONDMENTS
-        ).order_by("year")
+            partnership=partnership, component=Component.SECONDMENTS, year=year
+        )
         self.fields["budget_line"].label_from_instance = lambda line: line.label
 
 

@@ -27,6 +27,7 @@ from core.views import (
     confirm_page,
     form_status,
     import_message,
+    page_rows,
     paged,
     partnership_context,
 )
@@ -431,10 +432,22 @@ def exchange_rate_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResp
 
 
 def _edit_page(
-    request: HttpRequest, partnership: Partnership, *, form: Any, title: str, back: str
+    request: HttpRequest,
+    partnership: Partnership,
+    *,
+    form: Any,
+    title: str,
+    back: str,
+    **extra: Any,
 ) -> HttpResponse:
-    context = partnership_context(request, partnership, form=form, title=title, back=back)
-    return render(request, "partnership/record_form.html", context, status=form_status(form))
+    context = partnership_context(request, partnership, form=form, title=title, back=back, **extra)
+    template = "funding/line_record_form.html" if "line_years" in extra else None
+    return render(
+        request,
+        template or "partnership/record_form.html",
+        context,
+        status=form_status(form),
+    )
 
 
 def _correct_page(
@@ -446,9 +459,11 @@ def _correct_page(
     done: str,
     title: str,
     list_page: str,
+    **extra: Any,
 ) -> HttpResponse:
     """The edit page of a funding record: the form's data through its ``update`` service,
-    then back to the ``list_page`` the record stands on with the ``done`` message."""
+    then back to the ``list_page`` the record stands on with the ``done`` message
+    (``extra``: more for the page, e.g. the year of the lines its picker offers)."""
     if request.method == "POST" and form.is_valid():
         try:
             update(**form.cleaned_data)
@@ -458,7 +473,7 @@ def _correct_page(
             messages.success(request, done)
             return redirect(list_page, slug=partnership.slug)
     back = reverse(list_page, kwargs={"slug": partnership.slug})
-    return _edit_page(request, partnership, form=form, title=title, back=back)
+    return _edit_page(request, partnership, form=form, title=title, back=back, **extra)
 
 
 def _withdraw_page(
@@ -684,10 +699,29 @@ def reconciliation(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "funding/reconciliation.html", context)
 
 
+def _line_year(request: HttpRequest, partnership: Partnership, default: int | None = None) -> int:
+    """The year whose budget lines a form's picker offers: ``?year=`` (its form posts there
+    too), else ``default``, else this year, within the agreement's years."""
+    years = partnership.years
+    raw = request.GET.get("year", "")
+    if raw.isascii() and raw.isdigit() and int(raw) in years:
+        return int(raw)
+    if default in years:
+        return default
+    return min(max(timezone.localdate().year, years[0]), years[-1])
+
+
+def _line_year_context(partnership: Partnership, year: int) -> dict[str, Any]:
+    """What ``funding/partials/line_year.html`` shows: the agreement's years, the one
+    chosen, and where the form posts (keeping it)."""
+    return {"line_years": partnership.years, "line_year": year, "line_action": f"?year={year}"}
+
+
 @require_http_methods(["GET", "POST"])
 def allocations(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
-    form = AllocationForm(request.POST or None, partnership=partnership)
+    year = _line_year(request, partnership)
+    form = AllocationForm(request.POST or None, partnership=partnership, year=year)
     if request.method == "POST" and form.is_valid():
         try:
             services.allocation_create(by=request.user, **form.cleaned_data)
@@ -695,7 +729,7 @@ def allocations(request: HttpRequest, slug: str) -> HttpResponse:
             add_form_errors(form, error)
         else:
             messages.success(request, _("The allocation was recorded."))
-            return redirect("funding:allocations", slug=slug)
+            return redirect(f"{reverse('funding:allocations', args=[slug])}?year={year}")
     allocations, query = paged(
         request, selectors.allocations_of(partnership=partnership), ALLOCATIONS_PER_PAGE
     )
@@ -715,6 +749,7 @@ def allocations(request: HttpRequest, slug: str) -> HttpResponse:
         lines=lines,
         lines_query=lines_query,
         form=form,
+        **_line_year_context(partnership, year),
         dac_list=dac.LIST_NAME,
         graduations=[r for r in dac.recipients().values() if r.not_eligible_from_year],
     )
@@ -737,10 +772,12 @@ def allocation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         pk=pk,
     )
     partnership = allocation.budget_line.partnership
+    year = _line_year(request, partnership, allocation.budget_line.year)
     form = AllocationEditForm(
         request.POST or None,
         initial={name: getattr(allocation, name) for name in services.ALLOCATION_FIELDS},
         partnership=partnership,
+        year=year,
     )
     return _correct_page(
         request,
@@ -751,6 +788,7 @@ def allocation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         title=_("Correct the %(allocation_label)s")
         % {"allocation_label": _allocation_label(allocation)},
         list_page="funding:allocations",
+        **_line_year_context(partnership, year),
     )
 
 
@@ -789,7 +827,8 @@ def allocation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def staff(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
-    form = StaffPositionForm(request.POST or None, partnership=partnership)
+    year = _line_year(request, partnership)
+    form = StaffPositionForm(request.POST or None, partnership=partnership, year=year)
     if request.method == "POST" and form.is_valid():
         try:
             services.staff_position_create(
@@ -799,7 +838,7 @@ def staff(request: HttpRequest, slug: str) -> HttpResponse:
             add_form_errors(form, error)
         else:
             messages.success(request, _("The position was added to the register."))
-            return redirect("funding:staff", slug=slug)
+            return redirect(f"{reverse('funding:staff', args=[slug])}?year={year}")
     groups = []
     for kind, label in StaffPosition.Kind.choices:
         positions, query = paged(
@@ -808,6 +847,7 @@ def staff(request: HttpRequest, slug: str) -> HttpResponse:
             POSITIONS_PER_PAGE,
             param=f"{kind}-page",
         )
+        positions.object_list = page_rows(positions)  # a query even for a kind with none
         groups.append((kind, label, positions, query))
     lines, lines_query = paged(
         request,
@@ -822,6 +862,7 @@ def staff(request: HttpRequest, slug: str) -> HttpResponse:
         lines=lines,
         lines_query=lines_query,
         form=form,
+        **_line_year_context(partnership, year),
     )
     return render(request, "funding/staff.html", context, status=form_status(form))
 
@@ -836,10 +877,16 @@ def staff_position_edit(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     position = access.staff_positions.get(
         user=request.user, capability=Capability.EDIT_FUNDING, partnership__slug=slug, pk=pk
     )
+    year = _line_year(
+        request,
+        position.partnership,
+        position.budget_line.year if position.budget_line_id else position.start_date.year,
+    )
     form = StaffPositionEditForm(
         request.POST or None,
         initial={name: getattr(position, name) for name in services.STAFF_FIELDS},
         partnership=position.partnership,
+        year=year,
     )
     return _correct_page(
         request,
@@ -850,6 +897,7 @@ def staff_position_edit(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         title=_("Correct the position: %(position_label)s")
         % {"position_label": _position_label(position)},
         list_page="funding:staff",
+        **_line_year_context(position.partnership, year),
     )
 
 

@@ -25,8 +25,13 @@ def test_desk_officer_allocates_to_niger_by_name_and_commits_2020_with_a_reason(
 
     # An allocation to Niger, typed by name: the suggestions offer the DAC list's countries
     # with their income group, and what is saved is Niger's own code (never "NI").
+    # The form offers the lines of one year (this year's, within the agreement: 2020);
+    # the year is chosen above it.
     journey.goto(f"{P}/allocations/")
     journey.audit("allocations")
+    page.get_by_label("Year of the budget lines offered").select_option("2019")
+    page.get_by_role("button", name="Show that year's lines").click()
+    expect(page).to_have_url(re.compile(r"\?year=2019$"))
     form = page.locator("form", has=page.get_by_role("button", name="Record"))
     form.get_by_label("Budget line").select_option(
         label="2019 · Priority area 2 (thematically earmarked)"

@@ -76,6 +76,8 @@ def _pages(busy) -> list[tuple[str, str]]:
         ("consultation-notes", f"{P}/consultations/2019/notes/"),
         ("consultation-action-points", f"{P}/consultations/2019/action-points/"),
         ("matters-arising", f"{P}/consultations/2020/matters-arising/"),
+        ("goal-linked", f"{P}/consultations/goals/4/linked/"),
+        ("risk-linked", f"{P}/consultations/risks/1/linked/"),
         ("action-point", f"{P}/consultations/action-points/{point.pk}/edit/"),
         ("drop", f"{P}/consultations/action-points/{point.pk}/drop/"),
         ("reviews", f"{P}/reviews/"),

@@ -85,8 +85,9 @@ def _fill(meetings, iom, geneva, desk, per_item: int) -> None:
 
 
 PINNED = {
-    # + the members who may organise the new consultation; the open action points paged
-    f"{BASE}/": 10,
+    # + the year the new consultation is offered (one row), the members who may organise
+    # it; the consultations paged, the open action points paged (each its count and page)
+    f"{BASE}/": 12,
     # + the agenda; the first notes of each item, their goals, risks and latest cleared
     # revisions; the first action points of each item, their goals and risks; the first
     # matters arising, their goals and risks; the goals and risks to link to; the members
@@ -247,3 +248,173 @@ def test_the_whole_lists_are_paged_and_read_the_same_rows_with_ten_times_as_many
     _open_points(meetings[0], 30, goals, risks)
     many = cost_get(client, f"{BASE}/2019/{kind}/")
     assert few == many, (few, many)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/p/{SLUG}/goals/1/",
+        f"/p/{SLUG}/risks/1/",
+        f"{BASE}/goals/1/linked/",
+        f"{BASE}/goals/1/linked/?points=2&notes=2",
+        f"{BASE}/risks/1/linked/",
+    ],
+)
+def test_a_goals_and_risks_linked_notes_and_points_cost_the_same_with_ten_times_as_many(
+    desk, geneva, login, iom, meetings, monkeypatch, url
+):
+    """The goal's and risk's pages show the newest two linked action points and notes (of
+    each), the whole lists two a page: none, two of each under every item, then twenty,
+    cost the pages the same queries; the two and the twenty the same rows."""
+    from consultations import selectors as consultation_selectors
+    from consultations import views as consultation_views
+
+    monkeypatch.setattr(consultation_selectors, "LINKED_SHOWN", 2)
+    monkeypatch.setattr(consultation_views, "LINKED_PER_PAGE", 2)
+    client = login(desk)
+    empty = cost_get(client, url)
+    _fill(meetings, iom, geneva, desk, 2)
+    small = cost_get(client, url)
+    _fill(meetings, iom, geneva, desk, 18)
+    large = cost_get(client, url)
+    assert small == large, (small, large)
+    pinned = PINNED.get(url, LINKED_PAGE_QUERIES)
+    assert (empty[0], small[0]) == (pinned, pinned)
+
+
+# The session and user; the goal or risk; the reader's role; each list's count and page.
+LINKED_PAGE_QUERIES = 8
+
+
+def test_a_goals_page_shows_the_newest_linked_points_and_notes_and_links_to_them_all(
+    desk, geneva, login, iom, meetings, monkeypatch
+):
+    from consultations import selectors as consultation_selectors
+    from consultations import views as consultation_views
+
+    monkeypatch.setattr(consultation_selectors, "LINKED_SHOWN", 2)
+    monkeypatch.setattr(consultation_views, "LINKED_PER_PAGE", 2)
+    goal = OverallGoal.objects.filter(partnership=iom).order_by("pk").first()
+    old = factories.ActionPointFactory(consultation=meetings[0], description="Agreed in 2018.")
+    new = [
+        factories.ActionPointFactory(consultation=meetings[1], description=f"Agreed in 2019 ({n}).")
+        for n in range(2)
+    ]
+    for point in (old, *new):
+        point.goals.add(goal)
+    client = login(desk)
+    page = client.get(goal.get_absolute_url()).content.decode()
+    assert "Agreed in 2019 (0)." in page
+    assert "Agreed in 2019 (1)." in page
+    assert "Agreed in 2018." not in page
+    assert "The newest 2 of 3 action points." in page
+    link = f"{BASE}/goals/{goal.number}/linked/"
+    assert f'href="{link}"' in page
+    first = client.get(link).content.decode()
+    second = client.get(link, {"points": 2}).content.decode()
+    assert "3 in all." in first
+    assert "Agreed in 2019 (0)." in first
+    assert "Agreed in 2018." not in first
+    assert "Agreed in 2018." in second
+    assert 'rel="next" href="?points=2"' in first
+
+
+def test_a_risks_page_without_more_links_shows_them_all_and_no_link(
+    desk, geneva, login, iom, meetings
+):
+    risk = Risk.objects.get(partnership=iom, number=1)
+    point = factories.ActionPointFactory(consultation=meetings[1], description="Watch it.")
+    point.risks.add(risk)
+    page = login(desk).get(risk.get_absolute_url()).content.decode()
+    assert "Watch it." in page
+    assert f"{BASE}/risks/1/linked/" not in page
+    assert "The newest" not in page
+
+
+def test_the_linked_page_of_a_goal_of_another_partnership_is_not_found(desk, login, iom, meetings):
+    from tests import factories as partnership_factories
+
+    other = partnership_factories.PartnershipFactory()
+    response = login(desk).get(f"/p/{other.slug}/consultations/goals/1/linked/")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("url", [f"{BASE}/", f"{BASE}/?consultations=2&page=2"])
+def test_the_consultation_list_costs_the_same_with_ten_times_as_many_consultations(
+    desk, geneva, login, iom, meetings, monkeypatch, url
+):
+    """Two consultations and two open points a page: an agreement of forty years with four
+    consultations, then forty, costs the list the same queries and rows; the year it
+    suggests is read in one row whatever there are."""
+    from consultations import views as consultation_views
+    from partnership.models import Partnership
+
+    monkeypatch.setattr(consultation_views, "CONSULTATIONS_PER_PAGE", 2)
+    monkeypatch.setattr(consultation_views, "OPEN_POINTS_PER_PAGE", 2)
+    Partnership.objects.filter(pk=iom.pk).update(end_date=dt.date(2060, 12, 31))
+    iom.refresh_from_db()
+    client = login(desk)
+
+    def add(years):
+        for year in years:
+            consultation = factories.consultation(iom, year=year, created_by=geneva)
+            _open_points(consultation, 2, [], [])
+
+    add([2020, 2021])
+    small = cost_get(client, url)
+    add(range(2022, 2058))
+    large = cost_get(client, url)
+    assert small == large, (small, large)
+    assert small[0] == PINNED[f"{BASE}/"]
+
+
+def test_the_consultation_list_pages_the_consultations_and_keeps_the_open_points_page(
+    desk, geneva, login, iom, meetings, monkeypatch
+):
+    from consultations import views as consultation_views
+
+    monkeypatch.setattr(consultation_views, "CONSULTATIONS_PER_PAGE", 1)
+    client = login(geneva)
+    first = client.get(f"{BASE}/").content.decode()
+    second = client.get(f"{BASE}/", {"consultations": 2}).content.decode()
+    assert "Consultation 2019" in first
+    assert "Consultation 2018" not in first
+    assert "Consultation 2018" in second
+    assert 'rel="next" href="?consultations=2"' in first
+    # The next year without a consultation is offered, from every year of the agreement,
+    # not the page's.
+    assert 'name="year" value="2020"' in second
+
+
+@pytest.mark.parametrize(
+    ("url", "pinned"),
+    [
+        (f"{BASE}/2020/matters-arising/", 8),
+        (f"{BASE}/2020/action-points/", 8),
+        (f"{BASE}/", PINNED[f"{BASE}/"]),
+    ],
+)
+def test_the_paged_action_point_lists_make_the_same_queries_empty_and_full(
+    desk, geneva, login, iom, meetings, monkeypatch, url, pinned
+):
+    """The matters arising, a consultation's action points and the open action points, two
+    a page: none (their goals and risks are still asked for, an empty page's as a full
+    one's), two, then twenty: the same queries; the two and the twenty read the same
+    rows."""
+    from consultations import views as consultation_views
+
+    monkeypatch.setattr(consultation_views, "RECORDS_PER_PAGE", 2)
+    monkeypatch.setattr(consultation_views, "OPEN_POINTS_PER_PAGE", 2)
+    goals = list(OverallGoal.objects.filter(partnership=iom)[:2])
+    risks = list(Risk.objects.filter(partnership=iom)[:2])
+    c2020 = factories.consultation(iom, year=2020, created_by=geneva)
+    client = login(desk)
+    empty = cost_get(client, url)
+    for consultation in (meetings[1], c2020):
+        _open_points(consultation, 2, goals, risks)
+    small = cost_get(client, url)
+    for consultation in (meetings[1], c2020):
+        _open_points(consultation, 18, goals, risks)
+    large = cost_get(client, url)
+    assert small == large, (small, large)
+    assert (empty[0], small[0]) == (pinned, pinned)

@@ -89,7 +89,7 @@ def test_allocations_only_from_earmarked_lines_and_within_their_amount(funded, p
 
 def test_allocation_page_shows_the_refusal_at_the_country_field(pa2, desk, login):
     response = login(desk).post(
-        f"/p/{pa2[2020].partnership.slug}/funding/allocations/",
+        f"/p/{pa2[2020].partnership.slug}/funding/allocations/?year=2020",
         {"budget_line": pa2[2020].pk, "country": "CK", "amount": "1000", "description": "x"},
     )
     assert response.status_code == 400
@@ -101,8 +101,9 @@ def test_allocation_page_shows_the_refusal_at_the_country_field(pa2, desk, login
 
 
 def _post(client, line, country, amount="1000", **extra):
+    """As the page's form posts, with the year of the lines it offers."""
     return client.post(
-        f"/p/{line.partnership.slug}/funding/allocations/",
+        f"/p/{line.partnership.slug}/funding/allocations/?year={line.year}",
         {"budget_line": line.pk, "country": country, "amount": amount, "description": "x", **extra},
     )
 
@@ -138,18 +139,27 @@ def test_a_country_off_the_list_is_refused_by_name_and_an_unknown_name_is_refuse
 
 
 def test_the_picker_lists_the_dac_countries_by_name_with_their_income_group(pa2, desk, login):
-    page = login(desk).get(f"/p/{pa2[2019].partnership.slug}/funding/allocations/")
-    html = page.content.decode()
-    field = html[html.index('name="country"') - 200 : html.index("</datalist>")]
-    assert 'list="id_country-countries"' in field
-    assert 'maxlength="2"' not in field
-    assert '<option value="Niger (NE)">Least Developed Countries</option>' in field
+    """The countries on the list in force for the year whose lines the form offers."""
+    client = login(desk)
+
+    def field(year):
+        html = client.get(
+            f"/p/{pa2[2019].partnership.slug}/funding/allocations/", {"year": year}
+        ).content.decode()
+        return html[html.index('name="country"') - 200 : html.index("</datalist>")]
+
+    in_2019, in_2020 = field(2019), field(2020)
+    assert 'list="id_country-countries"' in in_2019
+    assert 'maxlength="2"' not in in_2019
+    assert '<option value="Niger (NE)">Least Developed Countries</option>' in in_2019
     assert (
-        '<option value="Cook Islands (CK)">Upper Middle Income Countries and Territories · '
-        "not for 2020 flows</option>" in field
+        '<option value="Cook Islands (CK)">Upper Middle Income Countries and Territories'
+        "</option>" in in_2019
     )
-    assert "Chile (CL)" not in field  # not on the list
-    assert field.count("<option ") == 143
+    assert "Cook Islands (CK)" not in in_2020  # graduated with effect from 2020
+    assert "Chile (CL)" not in in_2019  # not on the list
+    assert in_2019.count("<option ") == 143
+    assert in_2020.count("<option ") == 142
 
 
 @pytest.mark.parametrize(
@@ -270,3 +280,47 @@ def test_the_allocations_page_keeps_its_query_count_with_the_picker(pa2, desk, l
     for country in ("ET", "BD", "NE"):
         _allocate(pa2[2019], country, "10")
     assert count_get(client, f"/p/{pa2[2019].partnership.slug}/funding/allocations/") == few
+
+
+def test_the_form_offers_the_earmarked_lines_of_the_year_chosen_and_refuses_another_years(
+    pa2, desk, login
+):
+    """The page offers the lines of one year (this year's, within the agreement, unless
+    ?year= chooses another); its form posts to that year, and a line of another year is
+    refused at the field as a line of another partnership is."""
+    client = login(desk)
+    slug = pa2[2019].partnership.slug
+    page = client.get(f"/p/{slug}/funding/allocations/", {"year": 2019}).content.decode()
+    picker = page[
+        page.index('name="budget_line"') : page.index("</select>", page.index('name="budget_line"'))
+    ]
+    assert pa2[2019].label in picker
+    assert pa2[2020].label not in picker
+    assert '<option value="2019" selected>2019</option>' in page
+    assert 'action="?year=2019"' in page
+    refused = client.post(
+        f"/p/{slug}/funding/allocations/?year=2019",
+        {"budget_line": pa2[2020].pk, "country": "ET", "amount": "10", "description": "x"},
+    )
+    assert refused.status_code == 400
+    assert "Select a valid choice" in refused.content.decode()
+    assert not Allocation.objects.exists()
+
+
+def test_the_edit_page_offers_the_lines_of_the_allocations_year_and_another_on_request(
+    pa2, desk, login
+):
+    allocation = _allocate(pa2[2019], "ET")
+    client = login(desk)
+    url = f"/p/{pa2[2019].partnership.slug}/funding/allocations/{allocation.pk}/edit/"
+    page = client.get(url).content.decode()
+    assert f'<option value="{pa2[2019].pk}" selected>' in page
+    assert pa2[2020].label not in page.split('name="budget_line"')[1].split("</select>")[0]
+    moved = client.post(
+        f"{url}?year=2020",
+        {"budget_line": pa2[2020].pk, "country": "ET", "amount": "10", "description": "x",
+         "reason": "Booked on the wrong year"},
+    )  # fmt: skip
+    assert moved.status_code == 302
+    allocation.refresh_from_db()
+    assert allocation.budget_line == pa2[2020]

@@ -204,7 +204,7 @@ WRITES = [
     ("/staff/{position}/withdraw/", lambda o: {"reason": "Left IOM"}, None),
     ("/voluntary-contributions/import/", _annex, VoluntaryContribution),
     (
-        "/allocations/",
+        "/allocations/?year=2018",  # where the page's form posts: pa1's year
         lambda o: {
             "budget_line": o["pa1"].pk,
             "country": "ET",

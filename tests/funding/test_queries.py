@@ -74,19 +74,20 @@ PINNED = {
     # the donor breakdown (which units each group holds), the comparisons of each kind,
     # their count and their page: the detail rows are summed in the database
     f"{P}/voluntary-contributions/reconciliation/": 8,
-    # the picker's years: one query, whatever the allocations; their count and their page;
-    # the earmarked lines' count and their page of years
-    f"{P}/allocations/": 10,
-    f"{P}/allocations/{{allocation}}/edit/": 6,
+    # the allocations' count and their page; the earmarked lines' count and their page of
+    # years; the picker's lines, of one year (the countries suggested are those of the
+    # list in force for that year: no query)
+    f"{P}/allocations/": 9,
+    f"{P}/allocations/{{allocation}}/edit/": 5,
     f"{P}/years/2020/commit/": 5,
     f"{P}/lines/{{line}}/close/": 5,
     f"{P}/lines/{{line}}/rate/?currency=USD&value_date=2018-06-01&amount=10": 5,
     f"{P}/exchange-rates/{{rate}}/edit/": 5,  # with the payments that used the rate
     f"{P}/staff/{{position}}/edit/": 5,
     f"{P}/assessed-contributions/new/": 5,
-    # each kind's positions: their count and their page; the secondments lines' count and
-    # their page; the form's lines
-    f"{P}/staff/": 12,
+    # each kind's positions: their count and their page (read for a kind with none too);
+    # the secondments lines' count and their page; the form's line, of one year
+    f"{P}/staff/": 13,
     f"{P}/export/disbursements.csv": 5,
     f"{P}/export/staff-positions.xlsx": 5,
     "/api/v1/budget-lines/": 5,
@@ -215,20 +216,28 @@ def test_a_paged_page_reads_the_same_rows_with_a_page_and_with_ten_times_as_much
     [
         f"{P}/allocations/",
         f"{P}/allocations/?lines-page=2",
+        f"{P}/allocations/?year=2019",
+        f"{P}/allocations/{{allocation}}/edit/",
         f"{P}/staff/",
         f"{P}/staff/?lines-page=2",
+        f"{P}/staff/?year=2020",
+        f"{P}/staff/{{position}}/edit/",
     ],
 )
-def test_the_lines_tables_read_the_same_rows_with_ten_times_the_years(
-    funded, auditor, login, monkeypatch, url
+def test_the_lines_tables_and_pickers_read_the_same_rows_with_ten_times_the_years(
+    funded, desk, login, monkeypatch, url
 ):
     """The earmarked lines' allocations and the secondments lines' costs, a page of years
-    at a time (two years a page here): an agreement of six years, then of sixty, reads the
-    same rows. (An auditor's page: a desk officer's form offers every line of the
-    agreement's years to choose from.)"""
+    at a time (two years a page here), and the forms' budget-line pickers, which offer the
+    lines of one year: an agreement of six years, then of sixty, reads the same rows."""
     from funding import views
 
     monkeypatch.setattr(views, "YEARS_PER_PAGE", 2)
+    pa1 = BudgetLine.objects.get(partnership=funded, year=2018, component=Component.PRIORITY_AREA_1)
+    target = url.format(
+        allocation=AllocationFactory(budget_line=pa1).pk,
+        position=StaffPositionFactory(partnership=funded).pk,
+    )
 
     def add_years(n):
         for _ in range(n):
@@ -240,9 +249,20 @@ def test_the_lines_tables_read_the_same_rows_with_ten_times_the_years(
             ):  # fmt: skip
                 BudgetLineFactory(partnership=funded, year=year, component=component)
 
-    client = login(auditor)
+    client = login(desk)
     add_years(3)
-    few = cost_get(client, url)
+    few = cost_get(client, target)
     add_years(54)
-    many = cost_get(client, url)
+    many = cost_get(client, target)
     assert few == many, (few, many)
+
+
+def test_the_staff_page_makes_the_same_queries_with_no_position_and_with_some_of_each(
+    funded, desk, login
+):
+    client = login(desk)
+    empty = cost_get(client, f"{P}/staff/")
+    for kind in ("regular", "secondment", "jpo"):
+        StaffPositionFactory(partnership=funded, kind=kind)
+    some = cost_get(client, f"{P}/staff/")
+    assert empty[0] == some[0] == PINNED[f"{P}/staff/"]
