@@ -221,9 +221,11 @@ def test_the_explanations_read_in_the_readers_language_with_its_formats(planted)
 
 
 def test_the_reconciliation_page_reads_in_danish(desk, login, planted):
-    page = login(desk).get(
-        f"/p/{planted.slug}/iati/reconciliation/?page=1", HTTP_ACCEPT_LANGUAGE="da"
-    ).content.decode()
+    page = (
+        login(desk)
+        .get(f"/p/{planted.slug}/iati/reconciliation/?page=1", HTTP_ACCEPT_LANGUAGE="da")
+        .content.decode()
+    )
     assert "Danmark udbetalte DKK 2.000.000,00 den 1. september 2018" in page
     assert 'data-label="Danmarks registrering"' in page
     assert "Denmark paid" not in page
