@@ -590,3 +590,14 @@ def test_the_history_names_its_records_in_the_readers_language(iom, lines, desk,
     assert "15. maj 2019" in page
     assert "Goal 9:" not in page
     assert " as of " not in page
+
+
+def test_a_record_or_person_no_longer_recorded_is_said_in_the_readers_language(db):
+    from django.utils import translation
+
+    names = history._Names({})
+    with translation.override("da"):
+        assert names.name(Document, 10**9) == "Dokument findes ikke længere"
+        assert names.person(10**9).name == "en person, der ikke længere er registreret"
+    with translation.override("en-gb"):
+        assert history._Names({}).name(Document, 10**9) == "Document no longer recorded"
