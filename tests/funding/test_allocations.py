@@ -270,3 +270,26 @@ def test_the_allocations_page_keeps_its_query_count_with_the_picker(pa2, desk, l
     for country in ("ET", "BD", "NE"):
         _allocate(pa2[2019], country, "10")
     assert count_get(client, f"/p/{pa2[2019].partnership.slug}/funding/allocations/") == few
+
+
+def test_a_country_off_the_list_is_refused_in_the_readers_language(pa2):
+    from django.utils import translation
+
+    with translation.override("da"), pytest.raises(ValidationError) as error:
+        _allocate(pa2[2020], "CK")
+    assert error.value.message_dict["country"] == [
+        "Cook Islands (CK) er ikke på DAC List of ODA Recipients 2018–2020, der gælder for "
+        "2020: landet er udgået med virkning fra 1. januar 2020."
+    ]
+    with translation.override("da"), pytest.raises(ValidationError) as error:
+        _allocate(pa2[2018], "QQ")
+    assert error.value.message_dict["country"] == [
+        "QQ er ikke en landekode efter ISO 3166 alpha-2."
+    ]
+
+
+def test_the_withdrawal_names_the_allocation_in_the_readers_language(niger, pa2, desk, login):
+    url = f"/p/{pa2[2019].partnership.slug}/funding/allocations/{niger.pk}/withdraw/"
+    page = login(desk).get(url, HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert "allokeringen af DKK 4.000.000,00 til Niger (NE) fra 2019 · " in page
+    assert "allocation of DKK" not in page
