@@ -161,3 +161,11 @@ def test_the_responsible_select_reads_in_the_readers_language(demo, login):
     assert _options(response, "assignee")[0] == "Ingen"
     field = response.context["form"].fields["assignee"]
     assert str(field.label) == "Ansvarlig"
+
+
+def test_the_action_point_form_helps_in_the_readers_language(demo, login):
+    url = f"/p/{SLUG}/consultations/action-points/{demo.point.pk}/edit/"
+    response = login(demo.geneva).get(url, HTTP_ACCEPT_LANGUAGE="da")
+    assert _options(response, "agenda_item")[0] == "Ingen"
+    page = response.content.decode()
+    assert "Brug “Udgå dette opfølgningspunkt” for at lade punktet udgå." in page

@@ -222,3 +222,9 @@ def test_the_import_form_is_protected_against_cross_site_posts(desk, iom):
     response = client.post(f"{P}/import/", {"file": _upload(planted_file())})
     assert response.status_code == 403
     assert not IatiImport.objects.exists()
+
+
+def test_the_import_form_helps_in_the_readers_language(desk, login, iom):
+    page = login(desk).get(f"{P}/import/", HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert "Den aktivitetsfil, organisationen offentliggør, IATI 2.01 til 2.03, højst " in page
+    assert "The activity file the organisation publishes" not in page
