@@ -125,4 +125,4 @@ class Profile(models.Model):
     history = HistoricalRecords()
 
     def __str__(self) -> str:
-        return f"Preferences of {self.user}"
+        return _("Preferences of %(user)s") % {"user": self.user}

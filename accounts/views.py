@@ -21,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -294,8 +295,10 @@ def recovery_codes_text(request: HttpRequest) -> HttpResponse:
     if not fresh:
         raise Http404("The recovery codes are shown only once, as they are made.")
     lines = [
-        f"Partnership Monitor: recovery codes of {request.user.get_username()}",
-        f"Made {timezone.localtime():%d %B %Y %H:%M}. Each code works once.",
+        _("Partnership Monitor: recovery codes of %(user)s")
+        % {"user": request.user.get_username()},
+        _("Made %(when)s. Each code works once.")
+        % {"when": date_format(timezone.localtime(), "DATETIME_FORMAT")},
         "",
         *fresh["codes"],
         "",

@@ -54,7 +54,7 @@ class Digest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Digest {self.period} for {self.user}"
+        return _("Digest %(period)s for %(user)s") % {"period": self.period, "user": self.user}
 
 
 class Reminder(AppendOnlyModel):

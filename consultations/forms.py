@@ -174,10 +174,10 @@ class ActionPointEditForm(ActionPointForm):
             self.fields["status"].choices = [
                 c for c in ActionPoint.Status.choices if c[0] != ActionPoint.Status.DROPPED
             ]
-            self.fields["status"].help_text = "To drop the point, use “Drop this action point”."
+            self.fields["status"].help_text = _("To drop the point, use “Drop this action point”.")
         self._items = {item.pk: item for item in items}
         self.fields["agenda_item"].choices = [
-            ("", "None"),
+            ("", _("None")),
             *((item.pk, f"{item.order}. {Truncator(item.title).chars(70)}") for item in items),
         ]
 

@@ -68,7 +68,7 @@ class Consultation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Annual consultation {self.year}"
+        return _("Annual consultation %(year)s") % {"year": self.year}
 
     def get_absolute_url(self) -> str:
         return reverse(
@@ -224,7 +224,7 @@ class Note(models.Model):
         ordering = ["agenda_item", "created_at", "pk"]
 
     def __str__(self) -> str:
-        return f"Note {self.pk} on {self.agenda_item}"
+        return _("Note %(number)s on %(item)s") % {"number": self.pk, "item": self.agenda_item}
 
     @property
     def is_locked(self) -> bool:
@@ -269,7 +269,10 @@ class NoteRevision(AppendOnlyModel):
         ]
 
     def __str__(self) -> str:
-        return f"Revision {self.number} of note {self.note_id}"
+        return _("Revision %(number)s of note %(note)s") % {
+            "number": self.number,
+            "note": self.note_id,
+        }
 
 
 class ActionPointQuerySet(models.QuerySet):

@@ -60,7 +60,7 @@ def _bounded_ids(values: Any) -> None:
         text = str(value).strip()
         if whole_number(text.lstrip("-")) and abs(int(text)) > MAX_ID:
             raise DjangoValidationError(
-                "%(value)s is not one of the available choices.",
+                _("%(value)s is not one of the available choices."),
                 code="invalid_choice",
                 params={"value": text[:30]},
             )
@@ -187,8 +187,10 @@ class OrderingFilter(filters.OrderingFilter):
                 "name": self.ordering_param,
                 "required": False,
                 "in": "query",
-                "description": "The order of the results: one or more of the names, "
-                "separated by commas; - first to reverse.",
+                "description": _(
+                    "The order of the results: one or more of the names, "
+                    "separated by commas; - first to reverse."
+                ),
                 "schema": {
                     "type": "array",
                     "items": {"type": "string", "enum": [*names, *(f"-{n}" for n in names)]},

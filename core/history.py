@@ -599,7 +599,7 @@ class _Names:
         if user_id is None:
             return None
         found = self.objects.get((get_user_model(), user_id))
-        return found or Person(pk=user_id, username="", name="a person no longer recorded")
+        return found or Person(pk=user_id, username="", name=gettext("a person no longer recorded"))
 
     def name(self, model: type[models.Model], pk: Any) -> str:
         if pk is None:
@@ -608,7 +608,9 @@ class _Names:
         if key not in self._names:
             obj = self.objects.get(key)
             if obj is None:
-                self._names[key] = f"a {model._meta.verbose_name} no longer recorded"
+                self._names[key] = gettext("%(kind)s no longer recorded") % {
+                    "kind": capfirst(str(model._meta.verbose_name))
+                }
             else:
                 self._names[key] = obj.name if isinstance(obj, Person) else label_of(obj)
         return self._names[key]
@@ -640,7 +642,10 @@ def _own_label(obj: models.Model) -> str:
         return f"{kind} {number}"
     as_of = getattr(obj, "as_of", None)
     if isinstance(as_of, dt.date):
-        return f"{kind} as of {date_format(as_of, 'SHORT_DATE_FORMAT')}"
+        return gettext("%(kind)s as of %(date)s") % {
+            "kind": kind,
+            "date": date_format(as_of, "SHORT_DATE_FORMAT"),
+        }
     return f"{kind} {obj.pk}"
 
 

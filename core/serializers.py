@@ -52,7 +52,7 @@ def reason_field(**kwargs: Any) -> serializers.CharField:
     return serializers.CharField(
         write_only=True,
         max_length=REASON_MAX_LENGTH,
-        help_text=kwargs.pop("help_text", "Why; kept with the change history."),
+        help_text=kwargs.pop("help_text", _("Why; kept with the change history.")),
         error_messages={"required": REASON_REQUIRED, "blank": REASON_REQUIRED},
         **kwargs,
     )

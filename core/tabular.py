@@ -115,8 +115,15 @@ def _checked(rows: Iterator[list[Any]], limits: Limits) -> Iterator[list[str]]:
         for column, text in enumerate(texts, start=1):
             if len(text) > limits.max_value_chars:
                 raise TableRefusedError(
-                    f"the value in column {column} is {len(text):,} characters long; "
-                    f"a value may have at most {limits.max_value_chars:,}.",
+                    _(
+                        "the value in column %(column)s is %(length)s characters long; a value "
+                        "may have at most %(limit)s."
+                    )
+                    % {
+                        "column": column,
+                        "length": number_format(len(text), force_grouping=True),
+                        "limit": number_format(limits.max_value_chars, force_grouping=True),
+                    },
                     row=number,
                 )
         yield texts

@@ -97,22 +97,42 @@ def refusal(iso2: str, year: int) -> str | None:
     code = iso2.upper()
     found = recipient(code)
     if year not in LIST_YEARS:
-        return (
-            f"No DAC list for {year} is held here: the {LIST_SHORT_NAME} covers "
-            f"{LIST_YEARS[0]}–{LIST_YEARS[-1]} flows."
+        return str(
+            _(
+                "No DAC list for %(year)s is held here: the %(list)s covers "
+                "%(first)s–%(last)s flows."
+            )
+            % {
+                "year": year,
+                "list": LIST_SHORT_NAME,
+                "first": LIST_YEARS[0],
+                "last": LIST_YEARS[-1],
+            }
         )
     if found is None:
         name = iso_names().get(code)
         if name is None:
-            return f"{code} is not an ISO 3166 alpha-2 country code."
-        return (
-            f"{name} ({code}) is not on the {LIST_SHORT_NAME} in force for {year}: "
-            "earmarked money may only go to countries on it."
+            return str(_("%(code)s is not an ISO 3166 alpha-2 country code.") % {"code": code})
+        return str(
+            _(
+                "%(name)s (%(code)s) is not on the %(list)s in force for %(year)s: earmarked "
+                "money may only go to countries on it."
+            )
+            % {"name": name, "code": code, "list": LIST_SHORT_NAME, "year": year}
         )
     if not found.eligible_in(year):
-        return (
-            f"{found.name} ({code}) is not on the {LIST_SHORT_NAME} in force for {year}: it "
-            f"graduated with effect from 1 January {found.not_eligible_from_year}."
+        return str(
+            _(
+                "%(name)s (%(code)s) is not on the %(list)s in force for %(year)s: it graduated "
+                "with effect from 1 January %(graduated)s."
+            )
+            % {
+                "name": found.name,
+                "code": code,
+                "list": LIST_SHORT_NAME,
+                "year": year,
+                "graduated": found.not_eligible_from_year,
+            }
         )
     return None
 

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -178,7 +179,9 @@ class BudgetLineTransition(AppendOnlyModel):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.budget_line}: {self.from_status} → {self.to_status}"
+        return (
+            f"{self.budget_line}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+        )
 
 
 class ExchangeRate(models.Model):
@@ -214,7 +217,11 @@ class ExchangeRate(models.Model):
         indexes = [models.Index(fields=["partnership", "currency", "-date"], name="rate_lookup")]
 
     def __str__(self) -> str:
-        return f"1 {self.currency} = {self.rate} DKK on {self.date}"
+        return _("1 %(currency)s = %(rate)s DKK on %(date)s") % {
+            "currency": self.currency,
+            "rate": number_format(self.rate),
+            "date": date_format(self.date),
+        }
 
 
 class Disbursement(AppendOnlyModel):
@@ -360,7 +367,7 @@ class AssessedContribution(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Assessed contribution {self.year}"
+        return _("Assessed contribution %(year)s") % {"year": self.year}
 
     @property
     def expected_amount(self) -> Decimal | None:
@@ -554,7 +561,12 @@ class StatedSubtotal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_level_display()} {self.name} {self.year or 'all years'}"
+        if self.year:
+            return f"{self.get_level_display()} {self.name} {self.year}"
+        return _("%(level)s %(name)s, all years") % {
+            "level": self.get_level_display(),
+            "name": self.name,
+        }
 
 
 class Allocation(models.Model):

@@ -29,9 +29,11 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, ExtractYear
 from django.db.models.lookups import IsNull
 from django.utils.formats import date_format, number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
+from core.formatting import money
 from partnership.models import Currency, Partnership
 
 from . import dac
@@ -720,10 +722,10 @@ class FindingKind:
     EXCEEDS = "exceeds"
 
     LABELS = {
-        AGREES: "Agrees",
-        ROUNDING: "Rounding difference",
-        NOT_ITEMISED: "Rows the source does not itemise",
-        EXCEEDS: "Detail exceeds the stated total",
+        AGREES: gettext_lazy("Agrees"),
+        ROUNDING: gettext_lazy("Rounding difference"),
+        NOT_ITEMISED: gettext_lazy("Rows the source does not itemise"),
+        EXCEEDS: gettext_lazy("Detail exceeds the stated total"),
     }
 
 
@@ -760,35 +762,75 @@ class Finding:
 
     @property
     def kind_label(self) -> str:
-        return FindingKind.LABELS[self.kind]
+        return str(FindingKind.LABELS[self.kind])
 
     @property
     def is_difference(self) -> bool:
         return self.kind != FindingKind.AGREES
 
     @property
+    def compared_with_label(self) -> str:
+        """The rows it is compared with, counted, in the active language ("5 detail rows")."""
+        count = {"count": self.count}
+        if self.compared_with == _DETAIL_ROWS:
+            return ngettext("%(count)s detail row", "%(count)s detail rows", self.count) % count
+        if self.compared_with == _OUTERMOST:
+            return (
+                ngettext(
+                    "%(count)s outermost row of the breakdown",
+                    "%(count)s outermost rows of the breakdown",
+                    self.count,
+                )
+                % count
+            )
+        return (
+            ngettext("%(count)s row listed under it", "%(count)s rows listed under it", self.count)
+            % count
+        )
+
+    @property
     def explanation(self) -> str:
+        """One sentence in the active language: the total, what it is compared with, and
+        the difference in whole dollars."""
         s = self.subtotal
-        scope = f"{s.get_level_display().lower()} “{s.name}”"
-        when = f"in {s.year}" if s.year else "over all years"
+        scope = {"level": s.get_level_display().lower(), "name": s.name, "year": s.year}
+        if s.year:
+            scope_text = _("the %(level)s “%(name)s” in %(year)s") % scope
+        else:
+            scope_text = _("the %(level)s “%(name)s” over all years") % scope
+        values = {
+            "scope": capfirst(scope_text),
+            "rows": self.compared_with_label,
+            "amount": money(abs(self.difference), "USD", decimals=0),
+        }
         kind = self.kind
         if kind == FindingKind.AGREES:
-            return f"The {scope} {when} agrees with the {self.count} {self.compared_with}."
+            return _("%(scope)s agrees with its %(rows)s.") % values
         if kind == FindingKind.ROUNDING:
+            if self.difference > 0:
+                return (
+                    _(
+                        "%(scope)s is %(amount)s more than its %(rows)s: within rounding of whole "
+                        "dollars."
+                    )
+                    % values
+                )
             return (
-                f"The {scope} {when} is {abs(self.difference):,.0f} USD "
-                f"{'more' if self.difference > 0 else 'less'} than its {self.count} "
-                f"{self.compared_with}: within rounding of whole dollars."
+                _(
+                    "%(scope)s is %(amount)s less than its %(rows)s: within rounding of whole "
+                    "dollars."
+                )
+                % values
             )
         if kind == FindingKind.NOT_ITEMISED:
             return (
-                f"The {scope} {when} is {self.difference:,.0f} USD more than its "
-                f"{self.count} {self.compared_with}: the source does not itemise the rest."
+                _(
+                    "%(scope)s is %(amount)s more than its %(rows)s: the source does not itemise "
+                    "the rest."
+                )
+                % values
             )
-        return (
-            f"The {scope} {when} is {abs(self.difference):,.0f} USD less than its "
-            f"{self.count} {self.compared_with}."
-        )
+        return _("%(scope)s is %(amount)s less than its %(rows)s.") % values
 
 
 @dataclass

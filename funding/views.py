@@ -757,9 +757,13 @@ def allocations(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _allocation_label(allocation) -> str:
-    return (
-        f"allocation of DKK {allocation.amount:,.2f} to {dac.option_label(allocation.country)} "
-        f"from {allocation.budget_line.label}"
+    return str(
+        _("allocation of %(amount)s to %(country)s from %(line)s")
+        % {
+            "amount": formatting.money(allocation.amount, "DKK", decimals=2),
+            "country": dac.option_label(allocation.country),
+            "line": allocation.budget_line.label,
+        }
     )
 
 
@@ -869,7 +873,10 @@ def staff(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _position_label(position: StaffPosition) -> str:
     who = f"{position.name}, " if position.name else ""
-    return f"{who}{position.position} in {position.duty_station}"
+    return str(
+        _("%(who)s%(position)s in %(station)s")
+        % {"who": who, "position": position.position, "station": position.duty_station}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -916,8 +923,11 @@ def staff_position_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRes
     ]
     if position.budget_line_id:
         consequences.append(
-            f"Its cost, DKK {position.cost:,.2f}, no longer counts against "
-            f"{position.budget_line.label}."
+            _("Its cost, %(cost)s, no longer counts against %(line)s.")
+            % {
+                "cost": formatting.money(position.cost, "DKK", decimals=2),
+                "line": position.budget_line.label,
+            }
         )
     return _withdraw_page(
         request,

@@ -12,7 +12,6 @@ class IatiImportForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = (
-            "The activity file the organisation publishes, IATI 2.01 to 2.03, at most "
-            f"{settings.IATI_IMPORT_MAX_BYTES // 1024 // 1024} MB."
-        )
+        self.fields["file"].help_text = _(
+            "The activity file the organisation publishes, IATI 2.01 to 2.03, at most %(size)s MB."
+        ) % {"size": settings.IATI_IMPORT_MAX_BYTES // 1024 // 1024}

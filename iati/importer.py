@@ -178,7 +178,9 @@ class _Reader:
 
     def problem(self, line: int | None, message: str) -> None:
         if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(f"Line {line or '?'}: {message}")
+            self.problems.append(
+                gettext("Line %(line)s: %(problem)s") % {"line": line or "?", "problem": message}
+            )
 
     def activity_started(self, element: etree._Element) -> None:
         self.default_currency = (element.get("default-currency") or "").strip()
@@ -197,37 +199,49 @@ class _Reader:
             else ""
         )
         if kind not in codelists.codelist("TransactionType"):
-            self.problem(line, f"a transaction from {provider_ref} has no known transaction type.")
+            self.problem(
+                line,
+                gettext("a transaction from %(provider)s has no known transaction type.")
+                % {"provider": provider_ref},
+            )
             return
         date_element = element.find("transaction-date")
         on = _date(date_element.get("iso-date") if date_element is not None else None)
         if on is None:
-            self.problem(line, "a transaction has no transaction-date in the form 2019-01-31.")
+            self.problem(
+                line, gettext("a transaction has no transaction-date in the form 2019-01-31.")
+            )
             return
         value_element = element.find("value")
         if value_element is None:
-            self.problem(line, "a transaction has no value.")
+            self.problem(line, gettext("a transaction has no value."))
             return
         try:
             value = Decimal((value_element.text or "").strip())
         except InvalidOperation:
             value = None
         if value is None or not value.is_finite() or abs(value) >= MAX_VALUE:
-            self.problem(value_element.sourceline, "a transaction's value is not a number.")
+            self.problem(
+                value_element.sourceline, gettext("a transaction's value is not a number.")
+            )
             return
         currency = (value_element.get("currency") or self.default_currency).strip()
         if currency not in codelists.codelist("Currency"):
             self.problem(
                 value_element.sourceline,
-                "a transaction's value has no currency (neither its own nor the activity's "
-                "default-currency)."
+                gettext(
+                    "a transaction's value has no currency (neither its own nor the activity's "
+                    "default-currency)."
+                )
                 if not currency
-                else f"{currency} is not a currency code.",
+                else gettext("%(currency)s is not a currency code.") % {"currency": currency},
             )
             return
         value_date = _date(value_element.get("value-date"))
         if value_date is None:
-            self.problem(value_element.sourceline, "a transaction's value has no value-date.")
+            self.problem(
+                value_element.sourceline, gettext("a transaction's value has no value-date.")
+            )
             return
         receiver = element.find("receiver-org")
         self.transactions.append(
@@ -264,10 +278,14 @@ class _Reader:
         if not self.transactions and not funded:
             return
         if not identifier:
-            self.problem(line, "an activity funded by Denmark has no iati-identifier.")
+            self.problem(line, gettext("an activity funded by Denmark has no iati-identifier."))
             return
         if identifier in self.seen:
-            self.problem(line, f"{identifier} is already on line {self.seen[identifier]}.")
+            self.problem(
+                line,
+                gettext("%(identifier)s is already on line %(line)s.")
+                % {"identifier": identifier, "line": self.seen[identifier]},
+            )
             return
         self.seen[identifier] = line
         status = element.find("activity-status")

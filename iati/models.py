@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from django.db import models
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.formatting import money
 from core.models import PARAGRAPH, LimitedTextField, kept, part_of, person_field
 from partnership.models import Partnership
 
@@ -182,7 +184,11 @@ class IatiTransaction(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_transaction_type_display()} {self.currency} {self.value} on {self.date}"
+        return _("%(type)s %(amount)s on %(date)s") % {
+            "type": self.get_transaction_type_display(),
+            "amount": money(self.value, self.currency),
+            "date": date_format(self.date),
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("iati:data", kwargs={"slug": self.partnership.slug})

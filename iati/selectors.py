@@ -11,10 +11,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import money
 from funding import selectors as funding_selectors
-from funding.models import Disbursement, ExchangeRate
+from funding.models import BudgetLine, Disbursement, ExchangeRate
 from partnership.models import Partnership
 
 from .build import activity_identifier
@@ -136,7 +139,10 @@ class _Rates:
 @dataclass(frozen=True)
 class Side:
     """A payment of Denmark's or a receipt the organisation reports, with its DKK value at
-    the rate of its day (``amount_dkk`` is None where no rate is recorded)."""
+    the rate of its day (``amount_dkk`` is None where no rate is recorded).
+
+    Its words (``where``, ``rate_description``) are written when they are read, in the
+    language active then."""
 
     who: str  # "denmark" or "organisation"
     date: dt.date
@@ -147,22 +153,43 @@ class Side:
     rate_date: dt.date | None
     rate_source: str
     reference: str
-    where: str
+    # Denmark's: the budget line paid from; the organisation's: the activity and the line
+    # of the file.
+    budget_line: BudgetLine | None = None
+    activity: str = ""
+    source_line: int | None = None
 
     @property
     def year(self) -> int:
         return self.date.year
 
     @property
+    def where(self) -> str:
+        if self.who == "denmark":
+            values = {"reference": self.reference, "line": self.budget_line.label}
+            if self.amount < 0:
+                return gettext("Refund %(reference)s (%(line)s)") % values
+            return gettext("Payment %(reference)s (%(line)s)") % values
+        return gettext("%(activity)s, line %(line)s") % {
+            "activity": self.activity,
+            "line": self.source_line,
+        }
+
+    @property
     def rate_description(self) -> str:
         if self.currency == "DKK":
-            return "in DKK"
+            return gettext("in DKK")
         if self.rate is None:
-            return f"no {self.currency} rate on or before {self.date:%-d %B %Y} is recorded"
-        return (
-            f"1 {self.currency} = {self.rate} DKK on {self.rate_date:%-d %B %Y} "
-            f"({self.rate_source})"
-        )
+            return gettext("no %(currency)s rate on or before %(date)s is recorded") % {
+                "currency": self.currency,
+                "date": date_format(self.date),
+            }
+        return gettext("1 %(currency)s = %(rate)s DKK on %(date)s (%(source)s)") % {
+            "currency": self.currency,
+            "rate": number_format(self.rate),
+            "date": date_format(self.rate_date),
+            "source": self.rate_source,
+        }
 
 
 class Kind:
@@ -187,7 +214,12 @@ class Difference:
     organisation: Side | None
     # What the difference adds to each year's (received − disbursed), in DKK.
     effects: dict[int, Decimal]
-    explanation: str
+
+    @property
+    def explanation(self) -> str:
+        """One sentence of what each side records and why they differ, in the language
+        active when it is read."""
+        return _explain(self)
 
     @property
     def label(self) -> str:
@@ -273,7 +305,6 @@ class Reconciliation:
 def _denmark_side(payment: Disbursement) -> Side:
     sign = -1 if payment.kind == Disbursement.Kind.REFUND else 1
     rate = payment.rate
-    what = "Refund" if sign < 0 else "Payment"
     return Side(
         who="denmark",
         date=payment.value_date,
@@ -284,7 +315,7 @@ def _denmark_side(payment: Disbursement) -> Side:
         rate_date=rate.date if rate else None,
         rate_source=rate.source if rate else "",
         reference=payment.reference,
-        where=f"{what} {payment.reference} ({payment.budget_line.label})",
+        budget_line=payment.budget_line,
     )
 
 
@@ -309,7 +340,8 @@ def _organisation_side(transaction: IatiTransaction, rates: _Rates) -> Side:
         rate_date=rate.date if rate else None,
         rate_source=rate.source if rate else "",
         reference=transaction.reference,
-        where=f"{activity.iati_identifier}, line {transaction.source_line}",
+        activity=activity.iati_identifier,
+        source_line=transaction.source_line,
     )
 
 
@@ -355,16 +387,10 @@ def _pairs(denmark: list[Side], organisation: list[Side]) -> list[tuple[int, int
 
 def _money(side: Side) -> str:
     """The amount without its sign (the words say which way it went), with its DKK value."""
-    text = f"{side.currency} {abs(side.amount):,.2f}"
+    text = money(abs(side.amount), side.currency, decimals=2)
     if side.currency != "DKK" and side.amount_dkk is not None:
-        text += f" (DKK {abs(side.amount_dkk):,.2f})"
+        text = f"{text} ({money(abs(side.amount_dkk), 'DKK', decimals=2)})"
     return text
-
-
-def _denmark_did(dk: Side) -> str:
-    """What Denmark's record says happened: a payment, or a refund to Denmark."""
-    verb = "paid" if dk.amount > 0 else "was refunded"
-    return f"Denmark {verb} {_money(dk)} on {dk.date:%-d %B %Y}"
 
 
 def _pair_difference(dk: Side, org: Side) -> Difference | None:
@@ -372,73 +398,124 @@ def _pair_difference(dk: Side, org: Side) -> Difference | None:
     if dk.year != org.year:
         effects = {dk.year: -(dk.amount_dkk or ZERO)}
         effects[org.year] = effects.get(org.year, ZERO) + (org.amount_dkk or ZERO)
-        text = (
-            f"{_denmark_did(dk)}, booked in {dk.year}; the "
-            f"organisation records receiving {_money(org)} on {org.date:%-d %B %Y}, in "
-            f"{org.year}."
-        )
-        if not same_amount:
-            text += " The amounts differ too, at the rates of their days."
-        return Difference(Kind.TIMING, dk, org, effects, text)
+        return Difference(Kind.TIMING, dk, org, effects)
     if same_amount:
         return None
     kind = Kind.CURRENCY if dk.currency != org.currency else Kind.AMOUNT
     if dk.amount_dkk is None or org.amount_dkk is None:
-        return Difference(
-            kind,
-            dk,
-            org,
-            {},
-            f"{_denmark_did(dk)}; the organisation records "
-            f"{_money(org)} on {org.date:%-d %B %Y}; {org.rate_description}.",
-        )
+        return Difference(kind, dk, org, {})
     effect = org.amount_dkk - dk.amount_dkk
     if not effect:  # converted at the rates of their days, the same money
         return None
-    if kind == Kind.CURRENCY:
-        return Difference(
-            Kind.CURRENCY,
-            dk,
-            org,
-            {dk.year: effect},
-            f"{_denmark_did(dk)} ({dk.rate_description}); the "
-            f"organisation records {_money(org)} on {org.date:%-d %B %Y} "
-            f"({org.rate_description}).",
-        )
-    return Difference(
-        Kind.AMOUNT,
-        dk,
-        org,
-        {dk.year: effect},
-        f"{_denmark_did(dk)}; the organisation records "
-        f"{_money(org)} on {org.date:%-d %B %Y}: bank charges, or an amount entered wrongly.",
-    )
+    return Difference(kind, dk, org, {dk.year: effect})
 
 
 def _missing_in_iati(dk: Side) -> Difference:
-    return Difference(
-        Kind.MISSING_IN_IATI,
-        dk,
-        None,
-        {dk.year: -dk.amount_dkk},
-        f"{_denmark_did(dk)}; the organisation's IATI data reports no "
-        f"{'receipt from' if dk.amount > 0 else 'refund to'} Denmark of about that amount "
-        f"within {MATCH_WINDOW_DAYS} days.",
-    )
+    return Difference(Kind.MISSING_IN_IATI, dk, None, {dk.year: -dk.amount_dkk})
 
 
 def _missing_in_records(org: Side) -> Difference:
-    return Difference(
-        Kind.MISSING_IN_RECORDS,
-        None,
-        org,
-        {org.year: org.amount_dkk} if org.amount_dkk is not None else {},
-        f"The organisation records {'receiving' if org.amount > 0 else 'returning'} "
-        f"{_money(org)} {'from' if org.amount > 0 else 'to'} Denmark on "
-        f"{org.date:%-d %B %Y} ({org.where}); Denmark's records have no payment of about that "
-        f"amount within {MATCH_WINDOW_DAYS} days"
-        + (f"; and {org.rate_description}." if org.amount_dkk is None else "."),
-    )
+    effects = {org.year: org.amount_dkk} if org.amount_dkk is not None else {}
+    return Difference(Kind.MISSING_IN_RECORDS, None, org, effects)
+
+
+NO_RATE = "no_rate"
+# The sentence of each kind of difference (and of a pair or a receipt without a rate to
+# convert with), for a payment (True) and for a refund (False): whole sentences, so that
+# each language words them its own way.
+_SENTENCES = {
+    (Kind.TIMING, True): _(
+        "Denmark paid %(amount)s on %(date)s, booked in %(year)s; the organisation records "
+        "receiving %(org_amount)s on %(org_date)s, in %(org_year)s."
+    ),
+    (Kind.TIMING, False): _(
+        "Denmark was refunded %(amount)s on %(date)s, booked in %(year)s; the organisation "
+        "records returning %(org_amount)s on %(org_date)s, in %(org_year)s."
+    ),
+    (Kind.CURRENCY, True): _(
+        "Denmark paid %(amount)s on %(date)s (%(rate)s); the organisation records "
+        "%(org_amount)s on %(org_date)s (%(org_rate)s)."
+    ),
+    (Kind.CURRENCY, False): _(
+        "Denmark was refunded %(amount)s on %(date)s (%(rate)s); the organisation records "
+        "%(org_amount)s on %(org_date)s (%(org_rate)s)."
+    ),
+    (Kind.AMOUNT, True): _(
+        "Denmark paid %(amount)s on %(date)s; the organisation records %(org_amount)s on "
+        "%(org_date)s: bank charges, or an amount entered wrongly."
+    ),
+    (Kind.AMOUNT, False): _(
+        "Denmark was refunded %(amount)s on %(date)s; the organisation records "
+        "%(org_amount)s on %(org_date)s: bank charges, or an amount entered wrongly."
+    ),
+    (NO_RATE, True): _(
+        "Denmark paid %(amount)s on %(date)s; the organisation records %(org_amount)s on "
+        "%(org_date)s; no %(org_currency)s rate on or before %(org_date)s is recorded."
+    ),
+    (NO_RATE, False): _(
+        "Denmark was refunded %(amount)s on %(date)s; the organisation records "
+        "%(org_amount)s on %(org_date)s; no %(org_currency)s rate on or before %(org_date)s "
+        "is recorded."
+    ),
+    (Kind.MISSING_IN_IATI, True): _(
+        "Denmark paid %(amount)s on %(date)s; the organisation's IATI data reports no "
+        "receipt from Denmark of about that amount within %(days)s days."
+    ),
+    (Kind.MISSING_IN_IATI, False): _(
+        "Denmark was refunded %(amount)s on %(date)s; the organisation's IATI data reports "
+        "no refund to Denmark of about that amount within %(days)s days."
+    ),
+    (Kind.MISSING_IN_RECORDS, True): _(
+        "The organisation records receiving %(org_amount)s from Denmark on %(org_date)s "
+        "(%(where)s); Denmark's records have no payment of about that amount within "
+        "%(days)s days."
+    ),
+    (Kind.MISSING_IN_RECORDS, False): _(
+        "The organisation records returning %(org_amount)s to Denmark on %(org_date)s "
+        "(%(where)s); Denmark's records have no refund of about that amount within "
+        "%(days)s days."
+    ),
+    (Kind.MISSING_IN_RECORDS + NO_RATE, True): _(
+        "The organisation records receiving %(org_amount)s from Denmark on %(org_date)s "
+        "(%(where)s); Denmark's records have no payment of about that amount within "
+        "%(days)s days, and no %(org_currency)s rate on or before %(org_date)s is recorded."
+    ),
+    (Kind.MISSING_IN_RECORDS + NO_RATE, False): _(
+        "The organisation records returning %(org_amount)s to Denmark on %(org_date)s "
+        "(%(where)s); Denmark's records have no refund of about that amount within "
+        "%(days)s days, and no %(org_currency)s rate on or before %(org_date)s is recorded."
+    ),
+}
+
+
+def _explain(d: Difference) -> str:
+    """The sentence of a difference, its amounts and days written as the active language
+    writes them."""
+    dk, org = d.denmark, d.organisation
+    values: dict[str, object] = {"days": MATCH_WINDOW_DAYS}
+    if dk is not None:
+        values |= {
+            "amount": _money(dk),
+            "date": date_format(dk.date),
+            "year": dk.year,
+            "rate": dk.rate_description,
+        }
+    if org is not None:
+        values |= {
+            "org_amount": _money(org),
+            "org_date": date_format(org.date),
+            "org_year": org.year,
+            "org_rate": org.rate_description,
+            "org_currency": org.currency,
+            "where": org.where,
+        }
+    variant = d.kind
+    if org is not None and org.amount_dkk is None and d.kind != Kind.TIMING:
+        variant = Kind.MISSING_IN_RECORDS + NO_RATE if dk is None else NO_RATE
+    text = str(_SENTENCES[variant, (dk or org).amount > 0]) % values
+    if d.kind == Kind.TIMING and not (dk.currency == org.currency and dk.amount == org.amount):
+        text += " " + gettext("The amounts differ too, at the rates of their days.")
+    return text
 
 
 def _years(denmark: list[Side], organisation: list[Side]) -> dict[int, YearRow]:
@@ -503,7 +580,7 @@ def reconciliation(*, partnership: Partnership, years: range | None = None) -> R
     denmark = [_denmark_side(p) for p in payments]
     organisation = [_organisation_side(t, rates) for t in receipts]
     denmark.sort(key=lambda s: (s.date, s.reference))
-    organisation.sort(key=lambda s: (s.date, s.where))
+    organisation.sort(key=lambda s: (s.date, s.activity, s.source_line or 0))
     by_year = _years(denmark, organisation)
 
     differences: list[Difference] = []

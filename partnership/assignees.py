@@ -15,7 +15,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import TypedChoiceField
-from django.utils.text import get_text_list
+from django.utils.functional import Promise
+from django.utils.text import format_lazy, get_text_list
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -34,16 +35,22 @@ class _Unchanged:
 
 
 UNCHANGED: Any = _Unchanged()
+StrOrPromise = str | Promise
 
 
-def assignee_field(verbose_name: str = "responsible", help_text: str = "") -> models.ForeignKey:
+RESPONSIBLE = _("responsible")
+
+
+def assignee_field(
+    verbose_name: StrOrPromise = RESPONSIBLE, help_text: StrOrPromise = ""
+) -> models.ForeignKey:
     """A nullable link to the responsible user; a deleted user leaves the object unassigned."""
     return person_field(
         verbose_name,
         optional=True,
         on_delete=models.SET_NULL,
         help_text=help_text
-        or "The member of the partnership who sees it in their work and is reminded of it.",
+        or _("The member of the partnership who sees it in their work and is reminded of it."),
     )
 
 
@@ -102,7 +109,7 @@ class AssigneeChoiceField(TypedChoiceField):
     def __init__(self, *, members: list[Any] | None = None, **kwargs: Any):
         kwargs.setdefault("label", _("Responsible"))
         kwargs.setdefault(
-            "help_text", "The member who sees it under “My work” and is reminded of it."
+            "help_text", _("The member who sees it under “My work” and is reminded of it.")
         )
         super().__init__(coerce=int, required=False, empty_value=None, **kwargs)
         self.set_members(members or [])
@@ -111,7 +118,7 @@ class AssigneeChoiceField(TypedChoiceField):
         self._members = {user.pk: user for user in members}
         names = [person_name(user) for user in members]
         self.choices = [
-            ("", "Nobody"),
+            ("", _("Nobody")),
             *(
                 (user.pk, name if names.count(name) == 1 else f"{name} ({user.username})")
                 for user, name in zip(members, names, strict=True)
@@ -134,8 +141,10 @@ USERNAME_MAX_LENGTH = 150  # Django's User.username
         "type": "string",
         "nullable": True,
         "maxLength": USERNAME_MAX_LENGTH,
-        "description": "The responsible member, by user name (an id is accepted too); null for "
-        "nobody. They must be a member of the partnership whose role may act on the object.",
+        "description": _(
+            "The responsible member, by user name (an id is accepted too); null for nobody. "
+            "They must be a member of the partnership whose role may act on the object."
+        ),
     }
 )
 class AssigneeField(serializers.Field):
@@ -144,9 +153,12 @@ class AssigneeField(serializers.Field):
     responsible for this object is the service's rule (a 400 at the same field)."""
 
     default_error_messages = {
-        "unknown": "No member of your partnerships has the user name or id “{value}”.",
-        "invalid": "Give a user name or a user id.",
-        "max_length": f"A user name has at most {USERNAME_MAX_LENGTH} characters.",
+        "unknown": _("No member of your partnerships has the user name or id “{value}”."),
+        "invalid": _("Give a user name or a user id."),
+        "max_length": format_lazy(
+            _("A user name has at most {max_length} characters."),
+            max_length=USERNAME_MAX_LENGTH,
+        ),
     }
 
     def __init__(self, **kwargs: Any):

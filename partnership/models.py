@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -220,7 +221,10 @@ class PriorityArea(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Priority area {self.number}: {self.short_title or self.title}"
+        return _("Priority area %(number)s: %(title)s") % {
+            "number": self.number,
+            "title": self.short_title or self.title,
+        }
 
 
 class GoalStatus(models.TextChoices):
@@ -310,7 +314,7 @@ class OverallGoal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Goal {self.number}: {self.text}"
+        return _("Goal %(number)s: %(text)s") % {"number": self.number, "text": self.text}
 
     def get_absolute_url(self) -> str:
         return reverse(
@@ -419,7 +423,11 @@ class GoalUpdate(AppendOnlyModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.goal} — {self.get_status_display()} as of {self.as_of}"
+        return _("%(goal)s — %(status)s as of %(date)s") % {
+            "goal": self.goal,
+            "status": self.get_status_display(),
+            "date": date_format(self.as_of),
+        }
 
 
 class RiskQuerySet(models.QuerySet):
@@ -454,7 +462,7 @@ class Risk(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Risk {self.number}: {self.title}"
+        return _("Risk %(number)s: %(title)s") % {"number": self.number, "title": self.title}
 
     def get_absolute_url(self) -> str:
         return reverse(
@@ -504,7 +512,7 @@ class RiskAssessment(AppendOnlyModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.risk} as of {self.as_of}"
+        return _("%(risk)s as of %(date)s") % {"risk": self.risk, "date": date_format(self.as_of)}
 
     @property
     def inherent_score(self) -> int:

@@ -53,7 +53,11 @@ class Invitation(models.Model):
         indexes = [models.Index(fields=["user", "partnership"], name="invitation_user_partnership")]
 
     def __str__(self) -> str:
-        return f"{self.email} to {self.partnership_id} as {self.role}"
+        return _("%(email)s to %(partnership)s as %(role)s") % {
+            "email": self.email,
+            "partnership": self.partnership_id,
+            "role": self.get_role_display(),
+        }
 
 
 class SignInIdentity(models.Model):
@@ -75,4 +79,4 @@ class SignInIdentity(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject} at {self.issuer}"
+        return _("%(subject)s at %(issuer)s") % {"subject": self.subject, "issuer": self.issuer}

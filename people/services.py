@@ -209,7 +209,9 @@ def invitation_message(invitation: Invitation) -> EmailMessage:
         "sso_enabled": bool(settings.OIDC_RP_CLIENT_ID),
         "sso_label": settings.OIDC_PROVIDER_NAME,
         "invitation": invitation,
-        "inviter": (inviter.get_full_name() or inviter.username) if inviter else "An administrator",
+        "inviter": (inviter.get_full_name() or inviter.username)
+        if inviter
+        else _("An administrator"),
         "partnership": invitation.partnership,
         "role": invitation.get_role_display().lower(),
         "site_url": settings.SITE_URL,

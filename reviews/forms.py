@@ -95,7 +95,7 @@ class ReviewForm(ReasonMixin, forms.ModelForm):
             "assignee",
         ]
         help_texts = {
-            "due_date": "The day the app compares with today; changing it confirms it.",
+            "due_date": _("The day the app compares with today; changing it confirms it."),
         }
         widgets = {
             "purpose": forms.Textarea(attrs={"rows": 6}),

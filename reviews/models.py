@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -192,7 +194,11 @@ class GoalAssessment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.review} — goal {self.goal.number}: {self.get_rating_display()}"
+        return _("%(review)s — goal %(number)s: %(rating)s") % {
+            "review": self.review,
+            "number": self.goal.number,
+            "rating": self.get_rating_display(),
+        }
 
 
 class PriorityAreaAssessment(models.Model):
@@ -215,7 +221,10 @@ class PriorityAreaAssessment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.review} — priority area {self.priority_area.number}"
+        return _("%(review)s — priority area %(number)s") % {
+            "review": self.review,
+            "number": self.priority_area.number,
+        }
 
 
 class Finding(models.Model):
@@ -233,7 +242,7 @@ class Finding(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Finding {self.number}"
+        return _("Finding %(number)s") % {"number": self.number}
 
 
 class Recommendation(models.Model):
@@ -262,7 +271,7 @@ class Recommendation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Recommendation {self.number}"
+        return _("Recommendation %(number)s") % {"number": self.number}
 
 
 def report_file_name(review_id: int, number: int) -> str:
@@ -387,7 +396,7 @@ class ReportVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.review} — version {self.number}"
+        return _("%(review)s — version %(number)s") % {"review": self.review, "number": self.number}
 
     def save(self, *args, **kwargs):
         if not self._state.adding and self._stored_is_issued():
@@ -441,7 +450,11 @@ class DownloadLog(AppendOnlyModel):
         indexes = [models.Index(fields=["-at"], name="downloadlog_at")]
 
     def __str__(self) -> str:
-        return f"{self.user} downloaded {self.version} at {self.at:%Y-%m-%d %H:%M}"
+        return _("%(user)s downloaded %(version)s at %(at)s") % {
+            "user": self.user,
+            "version": self.version,
+            "at": date_format(localtime(self.at), "SHORT_DATETIME_FORMAT"),
+        }
 
 
 def dossier_file_name(dossier_id: int) -> str:
@@ -535,7 +548,7 @@ class Dossier(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Dossier {self.pk}: {self.subject}"
+        return _("Dossier %(number)s: %(subject)s") % {"number": self.pk, "subject": self.subject}
 
     @property
     def subject(self) -> str:
@@ -562,4 +575,8 @@ class DossierDownload(AppendOnlyModel):
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.user} downloaded dossier {self.dossier_id} at {self.at:%Y-%m-%d %H:%M}"
+        return _("%(user)s downloaded dossier %(dossier)s at %(at)s") % {
+            "user": self.user,
+            "dossier": self.dossier_id,
+            "at": date_format(localtime(self.at), "SHORT_DATETIME_FORMAT"),
+        }

@@ -6,7 +6,8 @@
  * pauses, at least every few seconds while typing goes on, when the box loses focus, when
  * the page is hidden (a laptop lid closing), and as a last beacon when the page goes away.
  * A save that the server refuses because someone else changed the note (409) stops the
- * autosave until the person chooses whose text to keep.
+ * autosave until the person chooses whose text to keep. What it says comes from the form's
+ * data-unsaved and data-offline, in the page's language.
  */
 (function () {
   "use strict";
@@ -59,7 +60,7 @@
     }
     this.dirty = true;
     if (this.inConflict()) return; // the person chooses first
-    this.say("Unsaved changes…");
+    this.say(this.form.dataset.unsaved || "Unsaved changes…");
     clearTimeout(this.quietTimer);
     this.quietTimer = setTimeout(this.save.bind(this), QUIET_MS);
     if (!this.maxTimer) this.maxTimer = setTimeout(this.save.bind(this), MAX_WAIT_MS);
@@ -90,7 +91,7 @@
     if (status === 0 || status >= 500) {
       // No answer: keep the text as unsaved and try again.
       this.dirty = true;
-      this.say("Not saved: no connection to the server. Trying again…");
+      this.say(this.form.dataset.offline || "Not saved: no connection to the server. Trying again…");
       clearTimeout(this.retryTimer);
       this.retryTimer = setTimeout(this.save.bind(this), RETRY_MS);
       return;

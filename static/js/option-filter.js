@@ -35,9 +35,16 @@
         option.item.hidden = !keep;
         if (keep) shown += 1;
       });
-      count.textContent = wanted.length
-        ? "Showing " + shown + " of " + options.length + " documents, matching “" + input.value.trim() + "”."
-        : options.length + (options.length === 1 ? " document." : " documents.");
+      // The sentences come from the status line's data-matching, data-one and data-many, in
+      // the page's language, with {shown}, {total}, {search} and {count} to fill in.
+      var text = wanted.length
+        ? count.dataset.matching
+        : options.length === 1 ? count.dataset.one : count.dataset.many;
+      count.textContent = text
+        .replace("{shown}", shown)
+        .replace("{total}", options.length)
+        .replace("{search}", input.value.trim())
+        .replace("{count}", options.length);
     }
 
     input.addEventListener("input", apply);

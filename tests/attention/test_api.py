@@ -298,3 +298,17 @@ def test_a_refusal_for_the_role_is_said_in_the_readers_language(demo, api_login)
     assert forbidden.json() == {
         "detail": "Din rolle i dette partnerskab giver ikke adgang til dette."
     }
+
+
+def test_someone_not_found_is_said_in_the_readers_language(demo, api_login):
+    client = api_login(demo.desk)
+    url = f"/api/v1/action-points/{demo.point.pk}/"
+    response = _patch(client, url, {"assignee": "nobody-here"}, HTTP_ACCEPT_LANGUAGE="da")
+    assert response.status_code == 400
+    assert response.json() == {
+        "assignee": [
+            "Intet medlem af dine partnerskaber har brugernavnet eller id'et “nobody-here”."
+        ]
+    }
+    response = _patch(client, url, {"assignee": "x" * 151}, HTTP_ACCEPT_LANGUAGE="da")
+    assert response.json() == {"assignee": ["Et brugernavn har højst 150 tegn."]}

@@ -152,3 +152,20 @@ def test_the_rule_is_the_models_so_every_service_keeps_it(demo):
     line.assignee = demo.auditor
     with pytest.raises(ValidationError, match="auditor here"):
         line.full_clean()
+
+
+def test_the_responsible_select_reads_in_the_readers_language(demo, login):
+    client = login(demo.geneva)
+    url = f"/p/{SLUG}/consultations/action-points/{demo.point.pk}/edit/"
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="da")
+    assert _options(response, "assignee")[0] == "Ingen"
+    field = response.context["form"].fields["assignee"]
+    assert str(field.label) == "Ansvarlig"
+
+
+def test_the_action_point_form_helps_in_the_readers_language(demo, login):
+    url = f"/p/{SLUG}/consultations/action-points/{demo.point.pk}/edit/"
+    response = login(demo.geneva).get(url, HTTP_ACCEPT_LANGUAGE="da")
+    assert _options(response, "agenda_item")[0] == "Ingen"
+    page = response.content.decode()
+    assert "Brug “Udgå dette opfølgningspunkt” for at lade punktet udgå." in page

@@ -296,3 +296,18 @@ def test_each_digest_is_written_in_its_recipients_language_lines_included(people
     assert Reminder.objects.get(digest__user=people.desk, rule="action_point_due").summary == (
         "Forsinket siden 31. januar 2020"
     )
+
+
+def test_a_records_own_title_is_kept_in_its_recipients_language(people, smtp, beat):
+    """A consultation's title is written in the language of the digest's reader (Danish
+    here, where the site's language is English), and kept so on the reminder recorded."""
+    consultation_factories.consultation(
+        people.partnership, year=2020, date=dt.date(2020, 3, 2), organiser=people.geneva
+    )
+    Profile.objects.filter(user=people.geneva).update(language="da")
+    beat()
+    plain = _plain(smtp.to(GENEVA)[0])
+    assert "Årlig konsultation 2020" in plain
+    assert "Annual consultation" not in plain
+    reminder = Reminder.objects.get(rule="consultation_unprepared")
+    assert (reminder.digest.user, reminder.title) == (people.geneva, "Årlig konsultation 2020")

@@ -236,3 +236,26 @@ def test_who_an_item_is_for_is_read_in_sql_as_the_rules_say(demo):
     assert f"action_point_due:{point.pk}" in {
         i.key for i in selectors.attention_found(partnership_ids=ids, user_id=demo.desk.pk).items
     }
+
+
+def test_what_needs_attention_names_its_records_in_the_readers_language(demo):
+    """The titles the records give themselves (a consultation's) read in the language of
+    the reader, whichever language wrote them before."""
+    from django.utils import translation
+
+    consultation_factories.consultation(
+        demo.partnership, year=2020, date=dt.date(2020, 3, 2), organiser=demo.geneva
+    )
+
+    def title() -> str:
+        (item,) = [
+            i
+            for i in selectors.my_work(user=demo.geneva).items
+            if i.rule == "consultation_unprepared"
+        ]
+        return item.title
+
+    with translation.override("da"):
+        assert title() == "Årlig konsultation 2020"
+    with translation.override("en-gb"):
+        assert title() == "Annual consultation 2020"

@@ -69,3 +69,42 @@ def test_the_schema_reaches_the_browser_compressed(auditor, login):
     assert json.loads(gzip.decompress(packed.content)) == plain.json()
     assert len(packed.content) * 8 < len(plain.content)
     assert "no-store" in packed["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_the_schema_describes_ordering_and_the_responsible_member_in_the_readers_language(
+    auditor, login
+):
+    client = login(auditor)
+
+    def described(language: str) -> tuple[set[str], set[str]]:
+        schema = client.get(
+            "/api/schema/", {"format": "json"}, HTTP_ACCEPT_LANGUAGE=language
+        ).json()
+        ordering = {
+            parameter["description"]
+            for methods in schema["paths"].values()
+            for operation in methods.values()
+            for parameter in operation.get("parameters", [])
+            if parameter["name"] == "ordering"
+        }
+        assignee = {
+            component["properties"]["assignee"]["description"]
+            for component in schema["components"]["schemas"].values()
+            if "assignee" in component.get("properties", {})
+        }
+        return ordering, assignee
+
+    english_ordering, english_assignee = described("en-gb")
+    danish_ordering, danish_assignee = described("da")
+    assert english_ordering == {
+        "The order of the results: one or more of the names, separated by commas; "
+        "- first to reverse."
+    }
+    assert danish_ordering == {
+        "Resultaternes rækkefølge: et eller flere af navnene, adskilt af kommaer; "
+        "sæt - foran for omvendt rækkefølge."
+    }
+    # Each resource says who its responsible member is; every one of them in Danish too.
+    assert len(danish_assignee) == len(english_assignee) > 1
+    assert not danish_assignee & english_assignee

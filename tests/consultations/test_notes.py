@@ -448,3 +448,13 @@ def test_notes_show_in_the_partnerships_change_history(geneva, desk, login, note
     page = login(desk).get(f"/p/{SLUG}/history/").content.decode()
     assert "Reworded in Geneva." in page
     assert "Consultation" in page
+
+
+def test_the_editor_says_unsaved_and_offline_in_the_readers_language(geneva, login, item):
+    """What the autosave writes in the status line comes from the form, in its language."""
+    response = login(geneva).post(
+        f"{BASE}/items/{item.pk}/notes/", HTTP_ACCEPT_LANGUAGE="da", **HTMX
+    )
+    page = response.content.decode()
+    assert 'data-unsaved="Ændringer er ikke gemt …"' in page
+    assert 'data-offline="Ikke gemt: ingen forbindelse til serveren. Prøver igen …"' in page

@@ -324,3 +324,26 @@ def test_the_edit_page_offers_the_lines_of_the_allocations_year_and_another_on_r
     assert moved.status_code == 302
     allocation.refresh_from_db()
     assert allocation.budget_line == pa2[2020]
+
+
+def test_a_country_off_the_list_is_refused_in_the_readers_language(pa2):
+    from django.utils import translation
+
+    with translation.override("da"), pytest.raises(ValidationError) as error:
+        _allocate(pa2[2020], "CK")
+    assert error.value.message_dict["country"] == [
+        "Cook Islands (CK) er ikke på DAC List of ODA Recipients 2018–2020, der gælder for "
+        "2020: landet er udgået med virkning fra 1. januar 2020."
+    ]
+    with translation.override("da"), pytest.raises(ValidationError) as error:
+        _allocate(pa2[2018], "QQ")
+    assert error.value.message_dict["country"] == [
+        "QQ er ikke en landekode efter ISO 3166 alpha-2."
+    ]
+
+
+def test_the_withdrawal_names_the_allocation_in_the_readers_language(niger, pa2, desk, login):
+    url = f"/p/{pa2[2019].partnership.slug}/funding/allocations/{niger.pk}/withdraw/"
+    page = login(desk).get(url, HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert "allokeringen af DKK 4.000.000,00 til Niger (NE) fra 2019 · " in page
+    assert "allocation of DKK" not in page

@@ -324,3 +324,39 @@ def test_reconciliation_page_and_api_agree(funded, auditor, login, api_login):
 def test_unreadable_files_are_refused(iom, content, reason):
     found = _expect_refused(iom, content, (1, "file", reason))
     assert len(found) == 1
+
+
+def test_the_reconciliations_findings_read_in_the_readers_language(iom):
+    """The finding's sentence and label in the active language, the dollars as it writes
+    them; the annex's own names (the region) as the document prints them."""
+    from django.utils import translation
+
+    _import(iom, ANNEX.read_bytes())
+    result = selectors.reconciliation(partnership=iom)
+    eea = _finding(result, level="region", name="European Economic Area", year=None)
+    with translation.override("en-gb"):
+        assert eea.explanation == (
+            "The region “European Economic Area” over all years is USD 950,432 more than its "
+            "21 detail rows: the source does not itemise the rest."
+        )
+    with translation.override("da"):
+        assert eea.explanation == (
+            "Totalen for region “European Economic Area” over alle år er USD 950.432 mere end "
+            "summen af 21 detaljerækker: kilden specificerer ikke resten."
+        )
+        assert eea.kind_label == "Rækker, kilden ikke specificerer"
+
+
+def test_the_reconciliation_page_reads_in_danish(funded, auditor, login):
+    page = (
+        login(auditor)
+        .get(
+            f"/p/{funded.slug}/funding/voluntary-contributions/reconciliation/",
+            HTTP_ACCEPT_LANGUAGE="da",
+        )
+        .content.decode()
+    )
+    assert "sammenholdt med " in page
+    assert "Rækker, kilden ikke specificerer" in page
+    assert "detail rows" not in page
+    assert "does not itemise" not in page

@@ -344,3 +344,15 @@ def test_the_annex_page_lists_the_first_problems_and_counts_the_rest(iom, desk, 
     page = response.content.decode()
     assert page.count('<tr><td class="num">') == 50
     assert "… and 250 more problems" in page
+
+
+def test_a_value_too_long_is_refused_in_the_readers_language(iom):
+    from django.utils import translation
+
+    content = (RATES_HEADER + "USD,2019-01-01,6.5," + "x" * 100_000 + "\n").encode()
+    with translation.override("da"), pytest.raises(ValidationError) as error:
+        services.exchange_rates_import_csv(partnership=iom, content=content)
+    (message,) = error.value.message_dict["file"]
+    assert message.endswith(
+        "værdien i kolonne 4 er 100.000 tegn lang; en værdi må højst være på 500."
+    )

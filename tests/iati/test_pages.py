@@ -222,3 +222,20 @@ def test_the_import_form_is_protected_against_cross_site_posts(desk, iom):
     response = client.post(f"{P}/import/", {"file": _upload(planted_file())})
     assert response.status_code == 403
     assert not IatiImport.objects.exists()
+
+
+def test_the_import_form_helps_in_the_readers_language(desk, login, iom):
+    page = login(desk).get(f"{P}/import/", HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert "Den aktivitetsfil, organisationen offentliggør, IATI 2.01 til 2.03, højst " in page
+    assert "The activity file the organisation publishes" not in page
+
+
+def test_the_problems_of_a_refused_file_are_said_in_the_readers_language(desk, login, iom):
+    content = activity_file(Act(f"{IOM}-BAD", [Tx(dt.date(2019, 1, 4), "1000.00", currency="XXQ")]))
+    response = login(desk).post(
+        f"{P}/import/", {"file": _upload(content)}, HTTP_ACCEPT_LANGUAGE="da"
+    )
+    assert response.status_code == 400
+    (problem,) = response.context["form"].errors["file"]
+    assert problem.startswith("Linje ")
+    assert problem.endswith(": XXQ er ikke en valutakode.")

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.utils import translation
+
 from funding import services as funding_services
 from iati import selectors
 from iati.selectors import Kind
@@ -183,3 +185,47 @@ def test_the_page_shows_a_page_of_years_and_a_difference_across_them_on_both(
     assert "The years 2021 to 2021" in second
     assert "Missing in the organisation&#x27;s IATI data: 0" in second
     assert 'href="?page=2"' in first
+
+
+def test_the_explanations_read_in_the_readers_language_with_its_formats(planted):
+    """Each sentence is written when it is read: the same reconciliation reads in English
+    and in Danish, amounts and days as each language writes them."""
+    result = selectors.reconciliation(partnership=planted)
+    (currency,) = _by_kind(result)[Kind.CURRENCY]
+    refund = next(d for d in _by_kind(result)[Kind.MISSING_IN_IATI] if d.denmark.amount < 0)
+    (unrecorded,) = _by_kind(result)[Kind.MISSING_IN_RECORDS]
+    with translation.override("en-gb"):
+        assert currency.explanation == (
+            "Denmark paid DKK 15,000,000.00 on 1 March 2019 (in DKK); the organisation records "
+            "USD 2,300,000.00 (DKK 15,180,000.00) on 4 March 2019 (1 USD = 6.600000 DKK on "
+            f"4 March 2019 ({RATE_SOURCE}))."
+        )
+        assert refund.denmark.where.startswith("Refund DK-2018-REF (2018 · ")
+    with translation.override("da"):
+        assert currency.explanation == (
+            "Danmark udbetalte DKK 15.000.000,00 den 1. marts 2019 (i DKK); organisationen har "
+            "registreret USD 2.300.000,00 (DKK 15.180.000,00) den 4. marts 2019 (1 USD = "
+            f"6,600000 DKK den 4. marts 2019 ({RATE_SOURCE}))."
+        )
+        assert refund.explanation == (
+            "Danmark fik tilbagebetalt USD 50.000,00 (DKK 322.500,00) den 20. november 2018; "
+            "organisationens IATI-data viser ingen tilbagebetaling til Danmark af omtrent det "
+            "beløb inden for 45 dage."
+        )
+        assert refund.denmark.where.startswith("Tilbagebetaling DK-2018-REF (2018 · ")
+        assert unrecorded.explanation.startswith(
+            "Organisationen har registreret modtagelse af USD 100.000,00 (DKK 670.000,00) fra "
+            "Danmark den 1. august 2019 ("
+        )
+        assert ", linje " in unrecorded.organisation.where
+
+
+def test_the_reconciliation_page_reads_in_danish(desk, login, planted):
+    page = (
+        login(desk)
+        .get(f"/p/{planted.slug}/iati/reconciliation/?page=1", HTTP_ACCEPT_LANGUAGE="da")
+        .content.decode()
+    )
+    assert "Danmark udbetalte DKK 2.000.000,00 den 1. september 2018" in page
+    assert 'data-label="Danmarks registrering"' in page
+    assert "Denmark paid" not in page

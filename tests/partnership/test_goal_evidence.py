@@ -208,3 +208,11 @@ def test_a_long_evidence_list_offers_the_newest_documents_and_finds_the_others(
     kept = client.post(GOAL, {**UPDATE, "narrative": "", "evidence": [chosen.pk]}).content
     assert _evidence_choices(kept.decode()) == 6
     assert "Minutes 17" in kept.decode()
+
+
+def test_the_evidence_filter_says_its_count_in_the_readers_language(desk, login, documents):
+    """What the filter writes as one types comes from the page, in its language."""
+    page = login(desk).get(GOAL, HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert 'data-matching="Viser {shown} af {total} dokumenter, der matcher “{search}”."' in page
+    assert 'data-one="{count} dokument."' in page
+    assert 'data-many="{count} dokumenter."' in page

@@ -578,3 +578,26 @@ def test_an_objects_history_reads_two_queries_at_any_size(iom, lines):
         counts.append(len(captured.captured_queries))
         assert len({entry.by for entry in found}) > 1 or n == 1
     assert counts == [2, 2]
+
+
+def test_the_history_names_its_records_in_the_readers_language(iom, lines, desk, auditor, login):
+    with acting_as(desk):
+        factories.GoalUpdateFactory(
+            goal=iom.goals.get(number=9), author=desk, as_of=dt.date(2019, 5, 15)
+        )
+    page = login(auditor).get(PAGE, HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert "Mål 9:" in page
+    assert "15. maj 2019" in page
+    assert "Goal 9:" not in page
+    assert " as of " not in page
+
+
+def test_a_record_or_person_no_longer_recorded_is_said_in_the_readers_language(db):
+    from django.utils import translation
+
+    names = history._Names({})
+    with translation.override("da"):
+        assert names.name(Document, 10**9) == "Dokument findes ikke længere"
+        assert names.person(10**9).name == "en person, der ikke længere er registreret"
+    with translation.override("en-gb"):
+        assert history._Names({}).name(Document, 10**9) == "Document no longer recorded"

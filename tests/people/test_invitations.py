@@ -239,3 +239,17 @@ def test_an_invited_desk_officer_sets_up_the_second_factor_before_they_are_logge
     assert not visitor.get("/account/sign-in/set-up/").wsgi_request.user.is_authenticated
     assert visitor.get(iom.get_absolute_url())["Location"].startswith("/accounts/login/")
     assert Invitation.objects.get(email=NEW).accepted_at is not None
+
+
+def test_an_invitation_without_an_inviter_is_from_an_administrator_in_the_language(desk, iom, smtp):
+    from django.utils import translation
+
+    invitation = services.membership_invite(
+        partnership=iom, by=desk, email=NEW, role="auditor", first_name="Nadia"
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(invited_by=None)
+    invitation.refresh_from_db()
+    with translation.override("da"):
+        body = services.invitation_message(invitation).body
+    assert "En administrator har inviteret dig til Partnership Monitor som revisor i:" in body
+    assert "An administrator" not in body

@@ -396,3 +396,20 @@ def test_the_issued_report_is_pdf_a_3b_too(assessed_review, desk):
     assert 'pdfaid:part="3"' in xmp
     assert 'pdfaid:conformance="B"' in xmp
     assert "/OutputIntents" in reader.trailer["/Root"]
+
+
+def test_the_charts_alternative_texts_are_in_the_reports_language(assessed_review):
+    """A Danish report describes its charts in Danish: read aloud, the PDF's images say
+    what they show in the language of the rest."""
+    from django.utils import timezone, translation
+
+    data = selectors.review_report_data(review_id=assessed_review.pk, as_of=AS_OF)
+    with translation.override("da"):
+        html = rendering.report_html(
+            data, version_number=1, rendered_at=timezone.now(), data_sha256="0" * 64
+        )
+    assert 'alt="Søjlediagram over budgettet pr. år:' in html
+    assert 'alt="Risikokort over risiciene' in html
+    assert "risiko 1 med sandsynlighed " in html
+    assert "Bar chart" not in html
+    assert "at likelihood" not in html
