@@ -386,3 +386,19 @@ def test_the_report_selector_lists_points_in_consultation_and_agenda_order(iom, 
     points = selectors.action_points_for_report(partnership=iom, as_of=dt.date(2019, 12, 2))
     assert [p.pk for p in points] == [earlier_item.pk, later_item.pk, next_year.pk]
     assert [p.overdue for p in points] == [True, True, False]
+
+
+def test_the_linked_cards_name_the_goal_or_risk_in_danish(desk, login, iom, c2018):
+    """The cards' captions are whole Danish sentences: no English "goal"/"risk" inside."""
+    risk = Risk.objects.get(partnership=iom, number=4)
+    _point(c2018, description="IOM to report cases of misuse of funds.").risks.add(risk)
+    client = login(desk)
+    risk_page = client.get(f"/p/{SLUG}/risks/4/", HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    goal_page = client.get(f"/p/{SLUG}/goals/1/", HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert "Opfølgningspunkter knyttet til denne risiko" in risk_page
+    assert (
+        "Intet opfølgningspunkt eller notat fra de årlige konsultationer er endnu knyttet "
+        "til dette mål." in goal_page
+    )
+    assert "denne risk" not in risk_page
+    assert "dette goal" not in goal_page
