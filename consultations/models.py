@@ -51,8 +51,8 @@ class Consultation(models.Model):
         max_length=20, choices=Status.choices, default=Status.PLANNED, verbose_name=_("status")
     )
     organiser = assignee_field(
-        "organiser",
-        "The member who prepares the consultation (agenda, participants) and is reminded of it.",
+        _("organiser"),
+        _("The member who prepares the consultation (agenda, participants) and is reminded of it."),
     )
     created_by = person_field(_("created by"), optional=True)
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
@@ -303,9 +303,10 @@ class ActionPoint(models.Model):
         verbose_name=_("owner"),
     )
     assignee = assignee_field(
-        "responsible",
-        "The member of the partnership who follows the point up (whoever carries it out) "
-        "and is reminded of it.",
+        help_text=_(
+            "The member of the partnership who follows the point up (whoever carries it out) "
+            "and is reminded of it."
+        ),
     )
     due_date = models.DateField(null=True, blank=True, verbose_name=_("due date"))
     status = models.CharField(

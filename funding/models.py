@@ -96,8 +96,10 @@ class BudgetLine(models.Model):
     )
     citation = LimitedTextField(max_length=PARAGRAPH, blank=True, verbose_name=_("citation"))
     assignee = assignee_field(
-        "responsible",
-        "The desk officer who sees the line through commitment and payment and is reminded of it.",
+        help_text=_(
+            "The desk officer who sees the line through commitment and payment "
+            "and is reminded of it."
+        ),
     )
     history = HistoricalRecords()
 
@@ -674,14 +676,14 @@ class StaffPosition(models.Model):
                 raise ValidationError({"budget_line": _("Choose a line of this partnership.")})
         else:
             if self.budget_line_id is not None:
-                what = (
-                    "JPOs are outside the budget"
+                message = (
+                    _("JPOs are outside the budget: leave the budget line empty.")
                     if self.kind == self.Kind.JPO
-                    else "Regular staff are paid by the organisation"
+                    else _(
+                        "Regular staff are paid by the organisation: leave the budget line empty."
+                    )
                 )
-                raise ValidationError(
-                    {"budget_line": _("%(what)s: leave the budget line empty.") % {"what": what}}
-                )
+                raise ValidationError({"budget_line": message})
             if self.cost is not None:
                 raise ValidationError(
                     {"cost": _("Only a secondment's cost counts against the budget.")}

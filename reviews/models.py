@@ -93,7 +93,7 @@ class Review(models.Model):
         max_length=20, choices=Status.choices, default=Status.DRAFT, verbose_name=_("status")
     )
     assignee = assignee_field(
-        "responsible", "The desk officer who carries the review through and is reminded of it."
+        help_text=_("The desk officer who carries the review through and is reminded of it."),
     )
     sources = models.ManyToManyField(
         Document,

@@ -43,6 +43,38 @@ def test_jpos_are_outside_the_budget(funded):
     assert StaffPosition.objects.count() == 1
 
 
+def test_staff_outside_the_budget_are_refused_a_line_in_whole_danish_sentences(funded):
+    from django.utils import translation
+
+    line = BudgetLine.objects.get(partnership=funded, year=2018, component=Component.SECONDMENTS)
+    with translation.override("da"):
+        with pytest.raises(ValidationError) as jpo:
+            _position(funded, kind="jpo", budget_line=line)
+        with pytest.raises(ValidationError) as regular:
+            _position(funded, kind="regular", budget_line=line)
+        assert [str(m) for m in jpo.value.message_dict["budget_line"]] == [
+            "JPO'er ligger uden for budgettet: lad budgetlinjen være tom."
+        ]
+        assert [str(m) for m in regular.value.message_dict["budget_line"]] == [
+            "Fast personale betales af organisationen: lad budgetlinjen være tom."
+        ]
+    assert not StaffPosition.objects.exists()
+
+
+def test_the_responsible_members_help_text_reads_danish():
+    from django.utils import translation
+
+    from consultations.models import ActionPoint
+
+    with translation.override("da"):
+        assert str(BudgetLine._meta.get_field("assignee").help_text).startswith(
+            "Den sagsbehandler, der følger linjen"
+        )
+        assert str(ActionPoint._meta.get_field("assignee").help_text).startswith(
+            "Det medlem af partnerskabet"
+        )
+
+
 def test_staff_page_shows_jpos_apart(funded, desk, auditor, login):
     _position(funded, kind="jpo", position="JPO in Addis Ababa", duty_station="Addis Ababa")
     page = login(auditor).get(f"/p/{funded.slug}/funding/staff/").content.decode()
