@@ -15,9 +15,10 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import profile_language
 from core.access import Role
 from core.reasons import REASON_MAX_LENGTH, clean_reason
 from core.services import record_update
@@ -202,7 +203,14 @@ def membership_invite(
 
 
 def invitation_message(invitation: Invitation) -> EmailMessage:
-    """The e-mail of an invitation, plain text: who invited whom, to what, and the link."""
+    """The e-mail of an invitation, plain text: who invited whom, to what, and the link; in
+    the language the person chose in their profile, else in the inviter's."""
+    language = profile_language(user=invitation.user) or translation.get_language()
+    with translation.override(language):
+        return _invitation_message(invitation)
+
+
+def _invitation_message(invitation: Invitation) -> EmailMessage:
     inviter = invitation.invited_by
     context = {
         "local_passwords": settings.LOCAL_PASSWORDS,

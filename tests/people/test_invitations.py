@@ -253,3 +253,20 @@ def test_an_invitation_without_an_inviter_is_from_an_administrator_in_the_langua
         body = services.invitation_message(invitation).body
     assert "En administrator har inviteret dig til Partnership Monitor som revisor i:" in body
     assert "An administrator" not in body
+
+
+def test_a_colleague_who_reads_danish_is_told_in_danish_whoever_adds_them(
+    desk, outsider, login, smtp, iom
+):
+    """An existing account is told in the language of its profile, not the inviter's."""
+    from accounts.models import Profile
+
+    outsider.email = "olaf@um.dk"
+    outsider.save()
+    Profile.objects.create(user=outsider, language="da")
+    assert _invite(login(desk), email="olaf@um.dk", role="auditor").status_code == 302
+    (message,) = smtp.to("olaf@um.dk")
+    body = message.get_body(("plain",)).get_content()
+    assert "revisor" in body
+    assert "has added you" not in body
+    assert "You were added" not in message["Subject"]
