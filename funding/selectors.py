@@ -358,13 +358,14 @@ def budget_summary(*, partnership: Partnership, years: int) -> BudgetSummary:
 
 
 def budget_totals_by_partnership_and_year(
-    *, partnership_ids: list[int]
+    *, partnership_ids: list[int], year: int | None = None
 ) -> dict[int, dict[int, YearTotals]]:
-    """The budget per partnership and year, summed by the database (one query, a row a
-    partnership and year): what the portfolio shows. Years without lines are absent; the
-    caller knows each partnership's period and annual amount."""
+    """The budget per partnership and year of its period (only ``year``, if given), summed
+    by the database (one query, a row a partnership and year shown): what the portfolio
+    shows. Years without lines are absent; the caller knows each partnership's period and
+    annual amount."""
     rows = (
-        BudgetLine.objects.filter(partnership_id__in=partnership_ids)
+        _lines_in_period(BudgetLine.objects.filter(partnership_id__in=partnership_ids), year)
         .with_disbursed()
         .order_by()
         .values("partnership_id", "partnership__annual_amount", "year")
