@@ -485,6 +485,24 @@ def action_points_overdue_on(*, partnership: Partnership, day: dt.date) -> list[
     )
 
 
+def first_action_points_overdue_on(
+    *, partnership: Partnership, day: dt.date, first: int
+) -> tuple[list[ActionPoint], int]:
+    """The first ``first`` of :func:`action_points_overdue_on`, and how many there are in
+    all (one query, counting them beside the rows it reads)."""
+    points = list(
+        ActionPoint.objects.filter(
+            Q(status=ActionPoint.Status.OPEN) | Q(closed_on__gt=day),
+            consultation__partnership=partnership,
+            due_date__lt=day,
+        )
+        .annotate(total=Window(Count("*")))
+        .select_related("consultation")
+        .order_by("due_date", "pk")[:first]
+    )
+    return points, points[0].total if points else 0
+
+
 @dataclass
 class Linked:
     """The first action points and notes linked to a goal or risk, newest consultation

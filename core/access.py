@@ -115,6 +115,32 @@ def roles_of(user: Any) -> dict[int, str]:
     return getattr(user, _ROLES_ATTR)
 
 
+def roles_in(user: Any, partnership_ids: list[int]) -> dict[int, str]:
+    """The user's role in each of these partnerships that they hold one in: from the roles
+    already read, or else those memberships alone (one query, a row each at most): a list
+    of a page of partnerships reads no row for the user's other ones. Keeps the user's
+    portfolio administrator flag, read in the same query."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    roles = getattr(user, _ROLES_ATTR, None)
+    if roles is not None:
+        return {pid: roles[pid] for pid in partnership_ids if pid in roles}
+    # With the portfolio administrator flag, as roles_of reads it (a row at least).
+    rows = list(
+        get_user_model()
+        ._default_manager.filter(pk=user.pk)
+        .annotate(
+            these=models.FilteredRelation(
+                "memberships", condition=models.Q(memberships__partnership_id__in=partnership_ids)
+            )
+        )
+        .values_list("profile__is_portfolio_admin", "these__partnership_id", "these__role")
+    )
+    if getattr(user, _PORTFOLIO_ADMIN_ATTR, None) is None:
+        setattr(user, _PORTFOLIO_ADMIN_ATTR, any(flag for flag, _, _ in rows))
+    return {pid: role for _, pid, role in rows if pid is not None}
+
+
 def is_portfolio_admin(user: Any) -> bool:
     """Whether the user holds the ministry-wide portfolio administrator role (their
     profile's flag; superusers always do). At most one query of one row (none where

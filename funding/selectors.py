@@ -18,6 +18,7 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -25,8 +26,9 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractYear
+from django.db.models.functions import Cast, Coalesce, ExtractYear, Lag
 from django.db.models.lookups import IsNull
 from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
@@ -274,6 +276,53 @@ def budget_totals_by_year(*, partnership: Partnership) -> BudgetTotals:
     return BudgetTotals(currency=partnership.currency, years=[years[y] for y in sorted(years)])
 
 
+# Half a cent: sums of amounts in cents differ from the annual amount by at least a cent
+# where they do not add up (SQLite sums decimals as floating point).
+_HALF_CENT = Decimal("0.005")
+
+
+def budget_years_not_adding_up(
+    *, partnership: Partnership, first: int
+) -> tuple[list[YearTotals], int]:
+    """The first ``first`` years whose budget lines do not add up to the agreement's
+    annual amount (years of the agreement without lines among them), and how many there
+    are in all. Three queries whatever the length of the agreement, each reading at most
+    ``first`` rows: the years with lines that do not add up (the database sums and
+    compares them), how many of the agreement's years have lines, and where the years
+    without lines lie (each gap between the years that have them)."""
+    annual = partnership.annual_amount
+    start, end = partnership.start_date.year, partnership.end_date.year
+    failing = list(
+        BudgetLine.objects.filter(partnership=partnership)
+        .order_by()
+        .values("year")
+        .annotate(sum_planned=Sum("amount"))
+        .filter(Q(sum_planned__lt=annual - _HALF_CENT) | Q(sum_planned__gt=annual + _HALF_CENT))
+        .annotate(total=Window(Count("*")))
+        .order_by("year")[:first]
+    )
+    in_period = BudgetLine.objects.filter(partnership=partnership, year__range=(start, end))
+    covered = in_period.aggregate(years=Count("year", distinct=True), last=Max("year"))
+    # A line whose year is more than one after the line before it (or the agreement's
+    # first year) follows years without lines.
+    gaps = (
+        in_period.order_by()
+        .annotate(before=Window(Lag("year"), order_by=[F("year").asc(), F("pk").asc()]))
+        .annotate(gap=F("year") - Coalesce(F("before"), Value(start - 1)))
+        .filter(gap__gt=1)
+        .order_by("year")
+        .values_list("year", "gap")[:first]
+    )
+    without_lines = [year for year, gap in gaps for year in range(year - gap + 1, year)]
+    without_lines += range((covered["last"] or start - 1) + 1, end + 1)
+    years = [
+        YearTotals(year=row["year"], planned=row["sum_planned"], annual_amount=annual)
+        for row in failing
+    ] + [YearTotals(year=year, annual_amount=annual) for year in without_lines[:first]]
+    total = (failing[0]["total"] if failing else 0) + (end - start + 1 - covered["years"])
+    return sorted(years, key=lambda y: y.year)[:first], total
+
+
 @dataclass(frozen=True)
 class BudgetSummary:
     """The first years of the budget, the totals over all of them, and how many years
@@ -311,13 +360,14 @@ def budget_summary(*, partnership: Partnership, years: int) -> BudgetSummary:
 
 
 def budget_totals_by_partnership_and_year(
-    *, partnership_ids: list[int]
+    *, partnership_ids: list[int], year: int | None = None
 ) -> dict[int, dict[int, YearTotals]]:
-    """The budget per partnership and year, summed by the database (one query, a row a
-    partnership and year): what the portfolio shows. Years without lines are absent; the
-    caller knows each partnership's period and annual amount."""
+    """The budget per partnership and year of its period (only ``year``, if given), summed
+    by the database (one query, a row a partnership and year shown): what the portfolio
+    shows. Years without lines are absent; the caller knows each partnership's period and
+    annual amount."""
     rows = (
-        BudgetLine.objects.filter(partnership_id__in=partnership_ids)
+        _lines_in_period(BudgetLine.objects.filter(partnership_id__in=partnership_ids), year)
         .with_disbursed()
         .order_by()
         .values("partnership_id", "partnership__annual_amount", "year")

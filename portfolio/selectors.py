@@ -17,7 +17,7 @@ from attention.selectors import Item as AttentionItem
 from consultations import selectors as consultation_selectors
 from consultations.models import Consultation, StandardAgendaItem
 from core import exports
-from core.access import Role, roles_of
+from core.access import Role, roles_in
 from core.i18n import lazy_format
 from funding import selectors as funding_selectors
 from funding.models import BudgetLine
@@ -273,9 +273,11 @@ def portfolio_figures(
     ids = [p.pk for p in partnerships]
     if not ids:
         return []
-    roles = roles_of(user)
+    roles = roles_in(user, ids)
     if by_year:
-        budgets = funding_selectors.budget_totals_by_partnership_and_year(partnership_ids=ids)
+        budgets = funding_selectors.budget_totals_by_partnership_and_year(
+            partnership_ids=ids, year=year
+        )
     else:
         totals = funding_selectors.budget_totals_by_partnership(partnership_ids=ids, year=year)
     goals = _goal_counts(ids)

@@ -9,7 +9,7 @@ The checks read only what they are given: ``selectors.consistency_input`` (the p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -65,7 +65,12 @@ class CheckInput:
     ``year``, ``planned``, ``annual_amount``, ``difference`` and ``adds_up``;
     ``payments`` are disbursements (with their budget line), ``action_points`` with their
     consultation; ``period_end`` is the day the review's period ends (or the report's date
-    where the review gives none)."""
+    where the review gives none).
+
+    Where a list holds only the first of what a check finds (the page reads the years
+    that do not add up and the overdue action points, the first few of each), ``totals``
+    says how many the check finds in all, by the check's name, and ``rest`` where the
+    others are listed; the report gives whole lists, and neither."""
 
     review: Review
     goals: Sequence[Any]
@@ -75,6 +80,8 @@ class CheckInput:
     action_points: Sequence[ActionPoint]
     period_end: date
     currency: str = DOMESTIC_CURRENCY
+    totals: Mapping[str, int] = field(default_factory=dict)
+    rest: Mapping[str, Link] = field(default_factory=dict)
     slug: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -303,8 +310,22 @@ CHECKS: tuple[Check, ...] = (
 
 @dataclass(frozen=True)
 class CheckResult:
+    """What a check found: the items listed, how many it found in all (more than listed
+    where only the first are read), and where the others are."""
+
     check: Check
     found: list[Inconsistency]
+    total: int = -1  # as many as found, unless told
+    rest: Link | None = None
+
+    def __post_init__(self) -> None:
+        if self.total < len(self.found):
+            object.__setattr__(self, "total", len(self.found))
+
+    @property
+    def more(self) -> int:
+        """How many it found that are not listed."""
+        return self.total - len(self.found)
 
 
 @dataclass(frozen=True)
@@ -322,8 +343,15 @@ class CheckResults:
 
     @property
     def count(self) -> int:
-        return len(self.found)
+        """How many things the checks found in all, listed or not."""
+        return sum(result.total for result in self.results)
 
 
 def run_checks(data: CheckInput) -> CheckResults:
-    return CheckResults(tuple(CheckResult(check, check.run(data)) for check in CHECKS))
+    results = []
+    for check in CHECKS:
+        found = check.run(data)
+        total = data.totals.get(check.name, len(found))
+        rest = data.rest.get(check.name) if total > len(found) else None
+        results.append(CheckResult(check, found, total, rest))
+    return CheckResults(tuple(results))

@@ -14,8 +14,10 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from consultations import selectors as consultation_selectors
 from consultations.models import ActionPoint, Note
@@ -310,26 +312,52 @@ def review_report_data(*, review_id: int, as_of: date) -> ReportData:
     return data
 
 
+# How many of each long list the review page's checks show: the years whose budget lines
+# do not add up, and the action points overdue at the end of the period.
+CHECKS_SHOWN = 5
+
+
 def review_checks(
     *, review: Review, assessments: ReviewPageData, as_of: date
 ) -> consistency.CheckResults:
     """The consistency checks of the review as its page shows them, given the page's
-    assessments: three queries (the budget per year, the payments without a recorded
-    rate, the action points overdue at the end of the period)."""
+    assessments: five queries (the first years whose budget lines do not add up, in three;
+    the payments without a recorded rate; the first action points overdue at the end of
+    the period). The years and the action points are the first ``CHECKS_SHOWN`` of each,
+    with how many there are and a link to where they all are."""
     partnership = review.partnership
     period_end = review.period_end or as_of
+    years, year_total = funding_selectors.budget_years_not_adding_up(
+        partnership=partnership, first=CHECKS_SHOWN
+    )
+    points, point_total = consultation_selectors.first_action_points_overdue_on(
+        partnership=partnership, day=period_end, first=CHECKS_SHOWN
+    )
     return consistency.run_checks(
         consistency.CheckInput(
             review=review,
             goals=assessments.goals,
             priority_areas=assessments.priority_areas,
-            years=funding_selectors.budget_totals_by_year(partnership=partnership).years,
+            years=years,
             payments=list(funding_selectors.foreign_payments_without_rate(partnership=partnership)),
-            action_points=consultation_selectors.action_points_overdue_on(
-                partnership=partnership, day=period_end
-            ),
+            action_points=points,
             period_end=period_end,
             currency=partnership.currency,
+            totals={
+                "budget_year_does_not_add_up": year_total,
+                "action_point_overdue_at_period_end": point_total,
+            },
+            rest={
+                "budget_year_does_not_add_up": consistency.Link(
+                    _("See every year's budget lines"),
+                    reverse("funding:overview", args=[partnership.slug]) + "#budget-heading",
+                ),
+                "action_point_overdue_at_period_end": consistency.Link(
+                    _("See the open action points"),
+                    reverse("consultations:consultation-list", args=[partnership.slug])
+                    + "#open-points-heading",
+                ),
+            },
         )
     )
 

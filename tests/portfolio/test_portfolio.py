@@ -245,3 +245,41 @@ def test_the_page_reads_the_same_rows_for_5_and_35_partnerships(
     page = response.content.decode()
     assert "35 partnerships." in page
     assert "Page 1 of 18" in page
+
+
+@pytest.mark.parametrize("query", [{}, {"year": 2022}])
+def test_the_api_reads_the_same_rows_for_5_and_35_partnerships_of_the_reader(
+    desk, api_login, portfolio, query
+):
+    """A page of two: a desk officer holding a role in five partnerships, then in thirty
+    five, whose budget lines run ten years, then forty, past their periods. The list reads
+    the reader's role in the page's partnerships alone and the budget of the years it
+    shows (the period's, or the year asked for): the same queries and rows."""
+    partnerships = []
+
+    def add(n, *, years_after):
+        for _ in range(n):
+            partnership = factories.PartnershipFactory(organisation=portfolio["iom"].organisation)
+            Membership.objects.create(user=desk, partnership=partnership, role="desk_officer")
+            partnerships.append(partnership)
+        for partnership in partnerships:
+            have = set(partnership.budget_lines.values_list("year", flat=True))
+            for year in range(2021, 2024 + years_after):
+                if year not in have:
+                    BudgetLine.objects.create(
+                        partnership=partnership, year=year, component="core", amount=Decimal(1)
+                    )
+
+    client = api_login(desk)
+    params = {"page_size": 2, **query}
+    add(5, years_after=10)
+    few = cost_get(client, API, **params)
+    add(30, years_after=40)
+    many = cost_get(client, API, **params)
+    assert few == many, (few, many)
+    body = client.get(API, params).json()
+    assert body["count"] == (35 if query else 36)  # and IOM, running before 2022
+    first = body["results"][0]
+    assert first["role"] == "desk_officer"
+    assert [y["year"] for y in first["years"]] == ([2022] if query else [2021, 2022, 2023])
+    assert [y["planned"] for y in first["years"]] == ["1.00"] * len(first["years"])

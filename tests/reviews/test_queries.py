@@ -67,8 +67,9 @@ PINNED = {
     # the reviews paged: their count, then the page; + the sources list: the documents'
     # count, then the newest of them
     "/p/{slug}/reviews/": 10,
-    # + the consistency checks (budget, payments, action points) and the dossiers
-    "/p/{slug}/reviews/{review}/": 18,
+    # + the consistency checks (the first years that do not add up, in three queries; the
+    # payments; the first overdue action points) and the dossiers
+    "/p/{slug}/reviews/{review}/": 20,
     "/p/{slug}/reviews/{review}/versions/": 5,
     "/p/{slug}/reviews/downloads/": 7,  # + the dossiers' downloads
     # the five reviews next due, read with their partnership; the dossiers' count and page
@@ -199,3 +200,60 @@ def test_the_sources_lists_read_the_same_rows_with_ten_times_as_many_documents(
         factories.DocumentFactory(partnership=iom)
     many = cost_get(client, url)
     assert few == many, (few, many)
+
+
+def test_the_review_page_reads_the_same_rows_with_ten_times_as_many_things_to_check(
+    desk, login, review
+):
+    """The consistency checks list the first five years whose budget lines do not add up
+    (years of the agreement without lines among them) and the first five action points
+    overdue at the end of the period, with how many there are and where the rest are:
+    the page makes the same queries and reads the same rows with six of each, then sixty."""
+    from partnership.models import Partnership
+
+    partnership = review.partnership
+    meeting = Consultation.objects.filter(partnership=partnership).first() or (
+        consultation_factories.consultation(partnership, year=2019)
+    )
+    url = f"/p/{SLUG}/reviews/{review.pk}/"
+    client = login(desk)
+
+    def add(n, *, lines_from, agreement_to):
+        # the agreement runs to ``agreement_to``: its years after 2020 have no lines; the
+        # lines of ``n`` years after it add up to one krone each
+        Partnership.objects.filter(pk=partnership.pk).update(end_date=dt.date(agreement_to, 12, 31))
+        for year in range(lines_from, lines_from + n):
+            funding_factories.BudgetLineFactory(partnership=partnership, year=year, amount="1.00")
+        for _ in range(n):
+            consultation_factories.ActionPointFactory(
+                consultation=meeting, due_date=dt.date(2018, 2, 1)
+            )
+
+    def checks(response):
+        return {result.check.name: result for result in response.context["checks"]}
+
+    add(6, lines_from=2100, agreement_to=2026)
+    before = checks(client.get(url))
+    few = cost_get(client, url)
+    add(54, lines_from=2106, agreement_to=2080)
+    response = client.get(url)
+    many = cost_get(client, url)
+    assert few == many, (few, many)
+
+    after = checks(response)
+    years, points = (
+        after["budget_year_does_not_add_up"],
+        after["action_point_overdue_at_period_end"],
+    )
+    # six years without lines (2021–2026) and six with a line, then sixty of each
+    assert (before["budget_year_does_not_add_up"].total, years.total) == (
+        before["budget_year_does_not_add_up"].total,
+        before["budget_year_does_not_add_up"].total + 54 + 54,
+    )
+    assert [item.subject for item in years.found] == ["2021", "2022", "2023", "2024", "2025"]
+    assert points.total == before["action_point_overdue_at_period_end"].total + 54
+    assert (len(years.found), len(points.found)) == (5, 5)
+    content = response.content.decode()
+    assert f'/p/{SLUG}/funding/#budget-heading">' in content
+    assert f'/p/{SLUG}/consultations/#open-points-heading">' in content
+    assert f"And {years.more} more" in content
