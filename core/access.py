@@ -138,7 +138,14 @@ def roles_in(user: Any, partnership_ids: list[int]) -> dict[int, str]:
     )
     if getattr(user, _PORTFOLIO_ADMIN_ATTR, None) is None:
         setattr(user, _PORTFOLIO_ADMIN_ATTR, any(flag for flag, _, _ in rows))
-    return {pid: role for _, pid, role in rows if pid is not None}
+    found = {pid: role for _, pid, role in rows if pid is not None}
+    # What role_in reads from: these partnerships need no query of their own afterwards.
+    known = getattr(user, _ROLE_IN_ATTR, None)
+    if known is None:
+        known = {}
+        setattr(user, _ROLE_IN_ATTR, known)
+    known.update({pid: found.get(pid) for pid in partnership_ids})
+    return found
 
 
 def is_portfolio_admin(user: Any) -> bool:

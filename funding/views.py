@@ -438,16 +438,11 @@ def _edit_page(
     form: Any,
     title: str,
     back: str,
+    template: str = "partnership/record_form.html",
     **extra: Any,
 ) -> HttpResponse:
     context = partnership_context(request, partnership, form=form, title=title, back=back, **extra)
-    template = "funding/line_record_form.html" if "line_years" in extra else None
-    return render(
-        request,
-        template or "partnership/record_form.html",
-        context,
-        status=form_status(form),
-    )
+    return render(request, template, context, status=form_status(form))
 
 
 def _correct_page(
@@ -711,6 +706,9 @@ def _line_year(request: HttpRequest, partnership: Partnership, default: int | No
     return min(max(timezone.localdate().year, years[0]), years[-1])
 
 
+LINE_RECORD_FORM = "funding/line_record_form.html"  # a record form with its lines' year picker
+
+
 def _line_year_context(partnership: Partnership, year: int) -> dict[str, Any]:
     """What ``funding/partials/line_year.html`` shows: the agreement's years, the one
     chosen, and where the form posts (keeping it)."""
@@ -793,6 +791,7 @@ def allocation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         % {"allocation_label": _allocation_label(allocation)},
         list_page="funding:allocations",
         **_line_year_context(partnership, year),
+        template=LINE_RECORD_FORM,
     )
 
 
@@ -905,6 +904,7 @@ def staff_position_edit(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         % {"position_label": _position_label(position)},
         list_page="funding:staff",
         **_line_year_context(position.partnership, year),
+        template=LINE_RECORD_FORM,
     )
 
 

@@ -1,6 +1,7 @@
 """The portfolio administrator: a ministry-wide role held by a few people (their
 profile's flag) and by every superuser, read through ``core.access.is_portfolio_admin``."""
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
@@ -44,3 +45,19 @@ def test_the_answer_is_read_once_per_request_user(db, django_assert_num_queries)
     with django_assert_num_queries(1):
         assert not is_portfolio_admin(nobody)
         assert not is_portfolio_admin(nobody)
+
+
+@pytest.mark.django_db
+def test_roles_read_for_a_page_of_partnerships_serve_each_partnerships_role_without_a_query(
+    desk, iom, other_partnership, django_assert_num_queries
+):
+    """The portfolio API reads the roles of a page of partnerships at once; asking then for
+    the role in one of them (or in one where the user holds none) reads nothing more."""
+    from core.access import role_in, roles_in
+
+    user = get_user_model().objects.get(pk=desk.pk)  # nothing read yet
+    with django_assert_num_queries(1):
+        roles = roles_in(user, [iom.pk, other_partnership.pk])
+    with django_assert_num_queries(0):
+        assert role_in(user, iom.pk) == roles[iom.pk] == "desk_officer"
+        assert role_in(user, other_partnership.pk) is None
