@@ -103,3 +103,38 @@ def test_the_pages_read_at_390_px_without_scrolling_sideways(browser_as, busy, d
     assert wide == {}
     journey.assert_accessible()
     assert journey.errors == [], "\n".join(journey.errors)
+
+
+def test_the_review_checks_name_how_many_more_were_found_and_where_they_are(
+    browser_as, demo, desk, geneva
+):
+    """Seven action points overdue at the end of the review's period: the review page lists
+    the first five and says "And 2 more", with a link to the open action points that a
+    keyboard reaches and follows; at 390 px the page does not scroll sideways, and axe finds
+    nothing on it."""
+    c2019 = Consultation.objects.get(partnership=demo, year=2019)
+    for n in range(7):
+        consultation_services.action_point_create(
+            consultation=c2019,
+            by=geneva,
+            agenda_item=None,
+            description=f"{LONG} (overdue {n}).",
+            owner="IOM",
+            due_date=dt.date(2018, 3, 1),
+        )
+    review = Review.objects.get(partnership=demo)
+    journey = browser_as(desk, viewport=PHONE)
+    journey.goto(f"{P}/reviews/{review.pk}/")
+    more = journey.page.locator(".check-more").filter(has_text="action point")
+    expect(more).to_contain_text("And 2 more")
+    journey.audit("390-review-checks-more")
+    width = journey.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE[0]
+    link = more.get_by_role("link")
+    link.focus()
+    journey.page.keyboard.press("Enter")
+    journey.page.wait_for_url(f"**{P}/consultations/#open-points-heading")
+    expect(journey.page.locator("#open-points-heading")).to_be_visible()
+    journey.audit("390-open-action-points")
+    journey.assert_accessible()
+    assert journey.errors == [], "\n".join(journey.errors)
