@@ -39,7 +39,7 @@ from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext_lazy
 
 from .formatting import money
 
@@ -717,7 +717,8 @@ def display(model_field: models.Field, obj: models.Model, names: _Names) -> str:
     if value is None or value in ("", []):
         return EMPTY
     if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
+        labels = _choice_labels(model_field, get_language())
+        return labels[value] if value in labels else str(value)
     if isinstance(model_field, models.ForeignKey):
         return names.name(model_field.related_model, value)
     if isinstance(model_field, models.DecimalField) and isinstance(value, Decimal):
@@ -747,8 +748,22 @@ def _changes(
         if previous is None and new == EMPTY:
             continue
         if old != new:
-            result.append(Change(capfirst(str(model_field.verbose_name)), old, new))
+            result.append(Change(_field_label(model_field, get_language()), old, new))
     return result
+
+
+# A page shows the same fields and choices in every entry: their labels in a language are
+# made once (fields and choices are fixed while the process runs).
+
+
+@cache
+def _field_label(model_field: models.Field, language: str | None) -> str:
+    return capfirst(str(model_field.verbose_name))
+
+
+@cache
+def _choice_labels(model_field: models.Field, language: str | None) -> dict[Any, str]:
+    return {value: str(label) for value, label in model_field.flatchoices}
 
 
 def _to_entries(rows: list[dict[str, Any]]) -> list[HistoryEntry]:
