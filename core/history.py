@@ -34,12 +34,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connection, models
 from django.db.backends.signals import connection_created
-from django.db.models import F, Max, OuterRef, Q, Subquery, Value
+from django.db.models import Expression, F, Func, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext_lazy
 
 from .formatting import money
 
@@ -61,6 +61,11 @@ _ACTION_LABELS = {
     "deleted": pgettext_lazy("what happened to a record", "deleted"),
 }
 _LABEL_LENGTH = 90
+
+# Output fields shared by the expressions of every query: a field built for each would
+# cost more than compiling the query (a page's queries name hundreds of columns).
+_TEXT = models.CharField()
+_INTEGER = models.IntegerField()
 
 
 def connect() -> None:
@@ -214,7 +219,7 @@ def _scope(model: type[models.Model], ids: list[int] | None) -> tuple[Q, Any]:
     partnership only where a plain lookup names it."""
     path = _REGISTRY[model]
     historical = _historical(model)
-    unknown = Value(None, output_field=models.IntegerField())
+    unknown = Value(None, output_field=_INTEGER)
     if callable(path):
         return (Q(**path(ids)) if ids is not None else Q()), unknown
     if path == "":
@@ -250,9 +255,7 @@ def _matching(model: type[models.Model], criteria: Criteria) -> models.QuerySet:
         rows = rows.filter(history_date__gte=criteria.since)
     if criteria.until is not None:
         rows = rows.filter(history_date__lt=criteria.until)
-    return rows.order_by().annotate(
-        history_kind=Value(model._meta.model_name, output_field=models.CharField())
-    )
+    return rows.order_by().annotate(history_kind=Value(model._meta.model_name, output_field=_TEXT))
 
 
 def _union(branches: list[models.QuerySet]) -> models.QuerySet:
@@ -338,7 +341,7 @@ def object_history(obj: models.Model, *, limit: int = 50) -> list[HistoryEntry]:
     rows = (
         _historical(model)
         ._default_manager.filter(id=obj.pk)
-        .annotate(history_kind=Value(model._meta.model_name, output_field=models.CharField()))
+        .annotate(history_kind=Value(model._meta.model_name, output_field=_TEXT))
     )
     found = _with_values(model, rows, None).order_by("-history_date", "-history_id")[:limit]
     return _to_entries(list(found))
@@ -354,8 +357,45 @@ class _ExactDecoder(json.JSONDecoder):
         super().__init__(*args, parse_float=Decimal, **kwargs)
 
 
+_JSON_VALUES = models.JSONField(decoder=_ExactDecoder)
+
+
+class _Name(Expression):
+    """A JSON key: a field's attname, written into the SQL as a literal (it is an
+    identifier of ours, never input), with none of the output field and cast a ``Value``
+    costs for each key of each object."""
+
+    output_field = _TEXT
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        if not name.isidentifier():
+            raise ValueError(f"{name!r} is no field name.")
+        self.name = name
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        return f"'{self.name}'", []
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        return f"'{self.name}'::text", []
+
+
 class _Values(JSONObject):
-    output_field = models.JSONField(decoder=_ExactDecoder)
+    """The JSON object of recorded values (JSONB_BUILD_OBJECT on PostgreSQL, JSON_OBJECT
+    elsewhere), its keys literals."""
+
+    output_field = _JSON_VALUES
+
+    def __init__(self, **fields: Any) -> None:
+        expressions = []
+        for key, value in fields.items():
+            expressions.extend((_Name(key), value))
+        Func.__init__(self, *expressions)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return Func.as_sql(
+            self, compiler, connection, function="JSONB_BUILD_OBJECT", **extra_context
+        )
 
 
 @cache
@@ -398,7 +438,7 @@ def _with_values(
     return rows.annotate(
         history_partnership=partnership,
         history_values=_values_of(tracked),
-        history_previous=Subquery(previous, output_field=models.JSONField(decoder=_ExactDecoder)),
+        history_previous=Subquery(previous, output_field=_JSON_VALUES),
     ).values(*_ROW_COLUMNS)
 
 
@@ -416,7 +456,7 @@ def _entries(keys: list[_Key], partnership_ids: list[int]) -> list[HistoryEntry]
             _historical(model)
             ._default_manager.filter(history_id__in=history_ids)
             .order_by()
-            .annotate(history_kind=Value(name, output_field=models.CharField()))
+            .annotate(history_kind=Value(name, output_field=_TEXT))
         )
         branches.append(_with_values(model, rows, partnership_ids))
     found = {(row["history_kind"], row["history_id"]): row for row in _union(branches)}
@@ -514,7 +554,7 @@ def _name_branches(model: type[models.Model], selections: list[Any]) -> list[mod
     """The current rows of ``model`` whose pk is in one of ``selections`` (ids, or a
     subquery of them) and, for a model with history, the last recorded version of each, so
     that a deleted one keeps its name."""
-    label = Value(model._meta.label_lower, output_field=models.CharField())
+    label = Value(model._meta.label_lower, output_field=_TEXT)
     values = _values_of(_name_fields(model))
 
     def among(name: str) -> Q:
@@ -526,7 +566,7 @@ def _name_branches(model: type[models.Model], selections: list[Any]) -> list[mod
             .annotate(
                 name_kind=label,
                 name_ref=F(ref),
-                name_live=Value(int(live), output_field=models.IntegerField()),
+                name_live=Value(int(live), output_field=_INTEGER),
                 name_values=values,
             )
             .values("name_kind", "name_ref", "name_live", "name_values")
@@ -677,7 +717,8 @@ def display(model_field: models.Field, obj: models.Model, names: _Names) -> str:
     if value is None or value in ("", []):
         return EMPTY
     if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
+        labels = _choice_labels(model_field, get_language())
+        return labels[value] if value in labels else str(value)
     if isinstance(model_field, models.ForeignKey):
         return names.name(model_field.related_model, value)
     if isinstance(model_field, models.DecimalField) and isinstance(value, Decimal):
@@ -707,8 +748,22 @@ def _changes(
         if previous is None and new == EMPTY:
             continue
         if old != new:
-            result.append(Change(capfirst(str(model_field.verbose_name)), old, new))
+            result.append(Change(_field_label(model_field, get_language()), old, new))
     return result
+
+
+# A page shows the same fields and choices in every entry: their labels in a language are
+# made once (fields and choices are fixed while the process runs).
+
+
+@cache
+def _field_label(model_field: models.Field, language: str | None) -> str:
+    return capfirst(str(model_field.verbose_name))
+
+
+@cache
+def _choice_labels(model_field: models.Field, language: str | None) -> dict[Any, str]:
+    return {value: str(label) for value, label in model_field.flatchoices}
 
 
 def _to_entries(rows: list[dict[str, Any]]) -> list[HistoryEntry]:
