@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import socket
@@ -139,6 +140,15 @@ def sweep_section(title: str, found: dict[str, Any]) -> str:
     )  # fmt: skip
 
 
+def chosen(found: dict[str, Any], pages: str | None) -> dict[str, Any]:
+    """The entries of ``found`` (page label -> anything) whose label matches ``pages`` (a
+    regular expression searched in the label; every entry when None), in their order."""
+    if pages is None:
+        return found
+    pattern = re.compile(pages)
+    return {label: value for label, value in found.items() if pattern.search(label)}
+
+
 def table(headers: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
@@ -185,7 +195,10 @@ def free_port() -> int:
 class Run:
     """The environment of one benchmark run: databases, files, processes."""
 
-    def __init__(self, *, base_url: str, redis_url: str, work: Path, quick: bool):
+    def __init__(
+        self, *, base_url: str, redis_url: str, work: Path, quick: bool, pages: str | None = None
+    ):
+        self.pages = pages  # --pages: the labels of the pages and lists timed and counted
         self.base_url = base_url.rstrip("/")
         self.redis_url = redis_url
         self.work = work
@@ -393,9 +406,9 @@ class Run:
     def queries(self, databases: dict[int, str]) -> list[dict]:
         self.say("Counting the queries and rows of every page and API list in each dataset.")
         return [
-            self.measure(databases[1], "queries"),
-            self.measure(databases[self.scale], "queries"),
-            self.measure(self.portfolio_database, "queries"),
+            chosen(self.measure(databases[1], "queries"), self.pages),
+            chosen(self.measure(databases[self.scale], "queries"), self.pages),
+            chosen(self.measure(self.portfolio_database, "queries"), self.pages),
         ]
 
     def sweep(self, database: str) -> dict[str, Any]:
@@ -403,7 +416,7 @@ class Run:
         first with the pages' cache as production has it (cached: a repeated read), then
         with a cache that keeps nothing (uncached: every read a first read after a write);
         the bare view every ten pages, in the same server; the workers' memory after."""
-        targets = self.measure(database, "every-url")
+        targets = chosen(self.measure(database, "every-url"), self.pages)
         cookie = self.measure(database, "session")
         found: dict[str, Any] = {"bare": {}, "pages": {}, "rss_kb": {}}
         for mode, env in (("cached", {}), ("uncached", {"BENCH_UNCACHED": "1"})):
@@ -584,7 +597,16 @@ def run_header(run: Run, only: list[str]) -> str:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
+def pages_pattern(text: str) -> str:
+    """``--pages``: a regular expression, refused at once if it is not one."""
+    try:
+        re.compile(text)
+    except re.error as error:
+        raise argparse.ArgumentTypeError(f"not a regular expression: {error}") from error
+    return text
+
+
+def arguments() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
     parser.add_argument("--work", type=Path, required=True)
@@ -594,7 +616,17 @@ def main(argv: list[str] | None = None) -> int:
         nargs="*",
         default=["queries", "throughput", "report", "import", "load", "chaos"],
     )
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "--pages",
+        metavar="REGEX",
+        type=pages_pattern,
+        help="time and count only the pages and lists whose label matches (searched)",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = arguments().parse_args(argv)
     # A stopped run still stops its gunicorn and worker (their own sessions: see process()).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if {"throughput", "load"} & set(args.only) and not shutil.which("wrk"):
@@ -605,7 +637,11 @@ def main(argv: list[str] | None = None) -> int:
         redis_url=os.environ["REDIS_URL"],
         work=args.work,
         quick=args.quick,
+        pages=args.pages,
     )
+    # A run of some pages publishes its tables under titles of their own: the tables of
+    # every page stay in results.md, as measured by the last full run.
+    some = f" — pages matching `{args.pages}`" if args.pages else ""
     header = run_header(run, args.only)
     sections: list[str] = []
     try:
@@ -618,7 +654,7 @@ def main(argv: list[str] | None = None) -> int:
             counts = run.queries(databases)
             sections.append(
                 f"## Queries and rows read per request (scale 1, scale {run.scale}, "
-                f"portfolio {run.portfolio})\n\n"
+                f"portfolio {run.portfolio}){some}\n\n"
                 "Each cell: queries / rows read. A page of one partnership reads the user's "
                 "role in it alone; a page across partnerships reads a page of them (in the "
                 f"portfolio the desk officer holds a role in {run.portfolio + 1}).\n\n"
@@ -632,7 +668,7 @@ def main(argv: list[str] | None = None) -> int:
                 (f"portfolio {run.portfolio}", run.portfolio_database),
             ):
                 run.say(f"Every page and list at {title}: gunicorn, 2 workers; wrk, 4 connections.")
-                sections.append(sweep_section(title, run.sweep(database)))
+                sections.append(sweep_section(title + some, run.sweep(database)))
                 print(sections[-1], flush=True)
         if "report" in args.only:
             found = run.report(databases)

@@ -3,6 +3,9 @@ make test."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from types import SimpleNamespace
+
 import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
@@ -238,3 +241,64 @@ def test_a_page_that_failed_under_load_is_said_so_and_the_others_are_kept():
     assert rows[0][-1] == "met"
     assert rows[2][0] == "page broken"
     assert rows[2][-1].startswith("NOT met: errors or no answer")
+
+
+def _fake_run(tmp_path, monkeypatch, pages):
+    """A run whose manage.py, gunicorn and wrk are stand-ins: what it asks for is recorded."""
+    run = harness.Run(
+        base_url="postgres://x", redis_url="redis://x", work=tmp_path, quick=True, pages=pages
+    )
+    targets = {
+        "partnership:goal-list": {"url": "/p/iom/goals/", "htmx": False},
+        "partnership:risk-edit": {"url": "/p/iom/risks/1/edit/", "htmx": False},
+        "funding:overview": {"url": "/p/iom/funding/", "htmx": False},
+        "api:goal-list": {"url": "/api/v1/goals/", "htmx": False},
+    }
+    counts = {label: [5, 10, 1] for label in targets}
+    answers = {"every-url": targets, "session": "cookie", "queries": counts}
+    monkeypatch.setattr(run, "measure", lambda database, what, *args: answers[what])
+    asked: list[str] = []
+
+    def wrk(url, cookie, *, duration, htmx=False):
+        asked.append(url.split("/", 3)[3])
+        return {"rps": 100.0, "p95_ms": 10.0}
+
+    @contextmanager
+    def gunicorn(database, port, **env):
+        yield SimpleNamespace(pid=0)
+
+    monkeypatch.setattr(run, "wrk", wrk)
+    monkeypatch.setattr(run, "gunicorn", gunicorn)
+    monkeypatch.setattr(run, "wait_http", lambda *args, **kwargs: None)
+    monkeypatch.setattr(run, "workers_rss_kb", lambda pid: [])
+    return run, asked
+
+
+def test_pages_limits_the_sweep_and_the_queries_to_the_labels_it_matches(tmp_path, monkeypatch):
+    run, asked = _fake_run(tmp_path, monkeypatch, "^partnership:(goal|risk)")
+    try:
+        counts = run.queries({1: "s1", 10: "s10"})
+        found = run.sweep("s10")
+    finally:
+        run.close()
+    matched = ["partnership:goal-list", "partnership:risk-edit"]
+    assert [list(c) for c in counts] == [matched, matched, matched]
+    assert list(found["pages"]) == matched
+    # Each matching page in both modes, and the bare view around them; nothing else.
+    assert {url for url in asked if url != "bench/bare/"} == {"p/iom/goals/", "p/iom/risks/1/edit/"}
+    assert asked.count("p/iom/goals/") == 2
+
+
+def test_without_pages_every_page_and_list_is_swept(tmp_path, monkeypatch):
+    run, _ = _fake_run(tmp_path, monkeypatch, None)
+    try:
+        found = run.sweep("s10")
+    finally:
+        run.close()
+    assert len(found["pages"]) == 4
+
+
+def test_pages_that_is_not_a_regular_expression_is_refused_before_the_run(capsys):
+    with pytest.raises(SystemExit):
+        harness.main(["--work", "/nonexistent", "--pages", "goal(", "--only", "queries"])
+    assert "not a regular expression" in capsys.readouterr().err
