@@ -7,6 +7,8 @@ address is http or https (no ``javascript:``, no relative or other schemes, no i
 
 from __future__ import annotations
 
+import threading
+
 import markdown
 import nh3
 
@@ -35,8 +37,19 @@ def _converter() -> markdown.Markdown:
     return converter
 
 
+_local = threading.local()  # a converter per thread: they keep state while converting
+
+
 def render_markdown(text: str) -> str:
-    """Safe HTML for a note's Markdown (a new converter each time: they keep state)."""
+    """Safe HTML for a note's Markdown. Making a converter costs more than converting a
+    note, so each thread keeps one and resets it after every note (it keeps state, e.g.
+    link references)."""
     if not text:
         return ""
-    return _cleaner.clean(_converter().convert(text))
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = _converter()
+    try:
+        return _cleaner.clean(converter.convert(text))
+    finally:
+        converter.reset()

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from django import forms
-from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from core import formatting, tabular
 from core.forms import ConfirmForm, DateInput, LocalDecimalField, ReasonMixin
@@ -184,6 +185,18 @@ class AssessedContributionCreateForm(AssessedContributionForm):
     ]  # fmt: skip
 
 
+@lru_cache(maxsize=64)
+def country_datalist(years: tuple[int, ...], language: str | None) -> SafeString:
+    """The options of the country picker's ``<datalist>`` for the list in force for
+    ``years``, in ``language`` (the active one): the same for every form, so made once a
+    process for each, not on every request (143 countries, each labelled and escaped)."""
+    if not years:
+        return SafeString()
+    return format_html_join(
+        "", '<option value="{}">{}</option>', ((o.label, o.note) for o in dac.picker_options(years))
+    )
+
+
 class CountryInput(forms.TextInput):
     """A text box with the countries as suggestions (a ``<datalist>``): typing part of a
     name or code offers the matches, by keyboard, without JavaScript. Each suggestion is
@@ -191,14 +204,12 @@ class CountryInput(forms.TextInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None):
         super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
-        self.options: list[dac.Option] = []
+        self.years: tuple[int, ...] = ()  # whose list's countries it suggests
 
     def render(self, name, value, attrs=None, renderer=None):
         list_id = f"{(attrs or {}).get('id') or name}-countries"
         field = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
-        options = format_html_join(
-            "", '<option value="{}">{}</option>', ((o.label, o.note) for o in self.options)
-        )
+        options = country_datalist(self.years, get_language())
         return format_html('{}<datalist id="{}">{}</datalist>', field, list_id, options)
 
     def format_value(self, value):
@@ -217,9 +228,8 @@ class CountryField(forms.CharField):
         super().__init__(max_length=120, **kwargs)
 
     def set_years(self, years: Iterable[int]) -> None:
-        """Suggest the countries of the list in force for ``years`` (a queryset is read
-        when the field is shown, not when the form is made)."""
-        self.widget.options = SimpleLazyObject(lambda: dac.picker_options(years))
+        """Suggest the countries of the list in force for ``years``."""
+        self.widget.years = tuple(sorted(set(years)))
 
     def clean(self, value: Any) -> str:
         text = super().clean(value)

@@ -132,7 +132,11 @@ class BudgetLine(models.Model):
 
     @property
     def label(self) -> str:
-        return f"{self.year} · {self.get_component_display()}"
+        # Component(...).label translates one name; get_component_display() hashes every
+        # component's lazy name (a translation each), and tables show a label a row.
+        component = self.component
+        name = Component(component).label if component in Component.values else component
+        return f"{self.year} · {name}"
 
     def clean(self) -> None:
         if self.currency != Currency.DKK:

@@ -108,6 +108,25 @@ def test_ordinary_markdown_comes_out_as_expected():
     )
 
 
+def test_one_converter_renders_every_note_of_a_thread_and_forgets_each_note(monkeypatch):
+    """Making a Markdown converter costs more than converting a note; the consultation page
+    shows dozens. One converter a thread, reset after each note: a link reference defined
+    in one note does not resolve in the next."""
+    from consultations import rendering
+
+    made = []
+    markdown_class = rendering.markdown.Markdown
+    monkeypatch.setattr(
+        rendering.markdown, "Markdown", lambda **kw: made.append(1) or markdown_class(**kw)
+    )
+    monkeypatch.setattr(rendering, "_local", rendering.threading.local())
+    defined = render_markdown("[IOM][1]\n\n[1]: https://www.iom.int/")
+    assert '<a href="https://www.iom.int/" rel="noopener noreferrer nofollow">IOM</a>' in defined
+    assert render_markdown("[IOM][1]") == "<p>[IOM][1]</p>"
+    assert render_markdown("- one\n- two") == "<ul>\n<li>one</li>\n<li>two</li>\n</ul>"
+    assert made == [1]
+
+
 def test_a_hostile_note_is_inert_on_the_page_and_in_the_api(iom, geneva, desk, login, api_login):
     consultation = factories.consultation(iom, year=2019)
     item = consultation.agenda_items.get(code="i")

@@ -162,6 +162,36 @@ def test_the_picker_lists_the_dac_countries_by_name_with_their_income_group(pa2,
     assert in_2020.count("<option ") == 142
 
 
+def test_the_pickers_suggestions_are_made_once_a_process_for_a_year_and_language(
+    pa2, desk, login, monkeypatch
+):
+    """The hundred and forty countries of a year's list are the same for every form: made
+    once for a year and a language, not on every request (the allocations page and the
+    edit page of an allocation both show them)."""
+    from funding import forms as funding_forms
+
+    made = []
+    picker_options = dac.picker_options
+    monkeypatch.setattr(
+        dac, "picker_options", lambda years: made.append(years) or picker_options(years)
+    )
+    funding_forms.country_datalist.cache_clear()
+    client = login(desk)
+    url = f"/p/{pa2[2019].partnership.slug}/funding/allocations/"
+    pages = [client.get(url, {"year": 2019}).content.decode() for _ in range(3)]
+
+    def datalist(page):
+        return page[page.index("<datalist") : page.index("</datalist>")]
+
+    assert datalist(pages[0]).count("<option ") == 143
+    assert datalist(pages[0]) == datalist(pages[2])
+    assert made == [(2019,)]
+    client.get(url, {"year": 2020})
+    danish = client.get(url, {"year": 2019}, HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert '<option value="Niger (NE)">' in danish
+    assert made == [(2019,), (2020,), (2019,)]  # Danish made once, then as English: read
+
+
 @pytest.mark.parametrize(
     ("country", "message"),
     [

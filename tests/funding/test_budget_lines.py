@@ -265,3 +265,15 @@ def test_commit_and_close_through_the_api(funded, desk, geneva, api_login):
     assert closed.status_code == 200
     assert closed.json()["status"] == "closed"
     assert line.history.first().history_change_reason == "Paid in full"
+
+
+def test_a_lines_label_is_its_year_and_component_in_the_readers_language():
+    """Each row of the allocations and staff tables shows a line's label: the component's
+    name alone is translated (not every component's, as get_component_display would)."""
+    from django.utils import translation
+
+    line = BudgetLine(year=2019, component=Component.SECONDMENTS)
+    assert line.label == "2019 · Personnel component: secondments, not including JPOs"
+    with translation.override("da"):
+        assert line.label == "2019 · Personalekomponent: udstationeringer, ekskl. JPO'er"
+    assert BudgetLine(year=2019, component="retired").label == "2019 · retired"
