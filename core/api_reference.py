@@ -29,7 +29,8 @@ from core.schema import schema
 
 METHODS = ("get", "post", "put", "patch", "delete")
 _REF = "#/components/schemas/"
-_CODE = re.compile(r"`([^`\n]+)`")
+_CODE = re.compile(r"``?([^`\n]+?)``?")
+_LIST_ITEM = re.compile(r"^[*-] ")
 _BETWEEN_TAGS = re.compile(r">\s+<")
 
 
@@ -72,12 +73,19 @@ class Group:
 
 
 def text(value: str | None) -> SafeString:
-    """A description as the schema writes it (CommonMark): escaped, code spans as code,
-    line breaks kept (the enum lists drf-spectacular writes are one item a line)."""
+    """A description as the schema writes it (CommonMark, from docstrings): escaped, code
+    spans as code, a docstring's wrapped lines joined, a list's items (the enum values
+    drf-spectacular lists) one a line, paragraphs apart."""
     if not value:
         return mark_safe("")
-    html = _CODE.sub(r"<code>\1</code>", escape(value.strip()))
-    return mark_safe(html.replace("\n", "<br>"))
+    paragraphs = []
+    for paragraph in value.strip().split("\n\n"):
+        html = ""
+        for line in paragraph.splitlines():
+            line = _CODE.sub(r"<code>\1</code>", escape(line.strip()))
+            html += ("<br>" if _LIST_ITEM.match(line) else " ") + line if html else line
+        paragraphs.append(html)
+    return mark_safe("<br><br>".join(paragraphs))
 
 
 def _name(ref: str) -> str:
