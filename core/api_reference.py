@@ -11,14 +11,15 @@ rendered once per process, API version and language, like the schema it is drawn
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import gettext as _
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.utils import extend_schema
 from rest_framework.renderers import TemplateHTMLRenderer
@@ -28,9 +29,11 @@ from rest_framework.views import APIView
 from core.schema import schema
 
 METHODS = ("get", "post", "put", "patch", "delete")
+_EMPTY = SafeString("")
 _REF = "#/components/schemas/"
 _CODE = re.compile(r"``?([^`\n]+?)``?")
 _LIST_ITEM = re.compile(r"^[*-] ")
+_LINKED = re.compile(r'href="#schema-([^"]+)"')
 _BETWEEN_TAGS = re.compile(r">\s+<")
 
 
@@ -39,16 +42,16 @@ class Field:
     name: str
     type: SafeString
     required: bool = False
-    description: SafeString = mark_safe("")
+    description: SafeString = _EMPTY
     notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Body:
     code: str = ""
-    description: SafeString = mark_safe("")
+    description: SafeString = _EMPTY
     media_types: tuple[str, ...] = ()
-    schema: SafeString = mark_safe("")
+    schema: SafeString = _EMPTY
     fields: tuple[Field, ...] = ()
 
 
@@ -62,6 +65,7 @@ class Operation:
     parameters: tuple[Field, ...]
     request: Body | None
     responses: tuple[Body, ...]
+    errors: tuple[Body, ...]
     security: tuple[str, ...]
     deprecated: bool = False
 
@@ -81,11 +85,11 @@ def text(value: str | None) -> SafeString:
     paragraphs = []
     for paragraph in value.strip().split("\n\n"):
         html = ""
-        for line in paragraph.splitlines():
-            line = _CODE.sub(r"<code>\1</code>", escape(line.strip()))
+        for raw in paragraph.splitlines():
+            line = _CODE.sub(r"<code>\1</code>", escape(raw.strip()))
             html += ("<br>" if _LIST_ITEM.match(line) else " ") + line if html else line
         paragraphs.append(html)
-    return mark_safe("<br><br>".join(paragraphs))
+    return mark_safe("<br><br>".join(paragraphs))  # noqa: S308 - escaped above
 
 
 def _name(ref: str) -> str:
@@ -107,7 +111,10 @@ def type_of(node: dict[str, Any]) -> SafeString:
         options = node.get("oneOf") or node.get("anyOf")
         described = type_of(options[0])
         for option in options[1:]:
-            described = _("%(first)s or %(second)s") % {"first": described, "second": type_of(option)}
+            described = _("%(first)s or %(second)s") % {
+                "first": described,
+                "second": type_of(option),
+            }
     elif node.get("type") == "array":
         described = _("array of %(items)s") % {"items": type_of(node.get("items", {}))}
     elif node.get("enum"):
@@ -120,7 +127,7 @@ def type_of(node: dict[str, Any]) -> SafeString:
             described += f" ({escape(node['format'])})"
     if node.get("nullable"):
         described = _("%(type)s or null") % {"type": described}
-    return mark_safe(described)
+    return mark_safe(described)  # noqa: S308 - every part escaped or a SafeString
 
 
 def notes_of(node: dict[str, Any]) -> tuple[str, ...]:
@@ -130,9 +137,12 @@ def notes_of(node: dict[str, Any]) -> tuple[str, ...]:
         notes.append(_("read-only"))
     if node.get("writeOnly"):
         notes.append(_("write-only"))
-    for key in ("minLength", "maxLength", "minimum", "maximum", "pattern", "default"):
-        if key in node and not (key in ("minimum", "maximum") and abs(node[key]) >= 2**31):
-            notes.append(f"{key} {node[key]}")
+    notes.extend(
+        f"{key} {node[key]}"
+        for key in ("minLength", "maxLength", "minimum", "maximum", "pattern", "default")
+        # The bounds of a 64-bit integer say nothing a reader needs.
+        if key in node and not (key in ("minimum", "maximum") and abs(node[key]) >= 2**31)
+    )
     return tuple(notes)
 
 
@@ -153,16 +163,30 @@ def fields_of(node: dict[str, Any], components: dict[str, Any]) -> tuple[Field, 
     )
 
 
-def _body(
-    content: dict[str, Any], components: dict[str, Any], *, code: str = "", description: str = ""
-) -> Body:
+def _request(content: dict[str, Any], components: dict[str, Any]) -> Body:
+    """What an operation takes: its fields here (each request schema serves one or two
+    operations), its schema named without a link."""
+    node = next((media["schema"] for media in content.values() if "schema" in media), {})
+    named = f"<code>{escape(_name(node['$ref']))}</code>" if "$ref" in node else type_of(node)
+    return Body(
+        media_types=tuple(content),
+        schema=mark_safe(named),  # noqa: S308 - escaped, or a SafeString
+        fields=fields_of(node, components),
+    )
+
+
+def _response(code: str, response: dict[str, Any]) -> Body:
+    """What an operation answers: the schema, a link to its fields under Schemas (a
+    resource's list, detail, create and update answer the same one, listed once); an
+    object of its own, its fields here."""
+    content = response.get("content", {})
     node = next((media["schema"] for media in content.values() if "schema" in media), {})
     return Body(
         code=code,
-        description=text(description),
+        description=text(response.get("description")),
         media_types=tuple(content),
         schema=type_of(node) if node else mark_safe(""),
-        fields=fields_of(node, components),
+        fields=() if "$ref" in node else fields_of(node, {}),
     )
 
 
@@ -178,16 +202,7 @@ def _operation(path: str, method: str, operation: dict[str, Any], components) ->
         for parameter in operation.get("parameters", [])
     )
     request = operation.get("requestBody")
-    responses = []
-    for code, response in operation.get("responses", {}).items():
-        content = response.get("content", {})
-        if code.startswith("2"):
-            responses.append(
-                _body(content, components, code=code, description=response.get("description"))
-            )
-        else:
-            # The errors share two shapes, described once on the page: their meaning only.
-            responses.append(Body(code=code, description=text(response.get("description"))))
+    answers = operation.get("responses", {}).items()
     return Operation(
         id=operation["operationId"],
         method=method.upper(),
@@ -195,8 +210,14 @@ def _operation(path: str, method: str, operation: dict[str, Any], components) ->
         summary=operation.get("summary", ""),
         description=text(operation.get("description")),
         parameters=parameters,
-        request=_body(request["content"], components) if request else None,
-        responses=tuple(responses),
+        request=_request(request["content"], components) if request else None,
+        responses=tuple(_response(code, r) for code, r in answers if not code.startswith("4")),
+        # The errors share two shapes and, mostly, their meanings: those are said once.
+        errors=tuple(
+            Body(code=code, description=text(r.get("description")))
+            for code, r in answers
+            if code.startswith("4")
+        ),
         security=tuple(name for option in operation.get("security", []) for name in option),
         deprecated=operation.get("deprecated", False),
     )
@@ -218,6 +239,51 @@ def groups_of(document: dict[str, Any]) -> list[Group]:
     return sorted(groups.values(), key=lambda group: group.tag)
 
 
+def common_errors(groups: list[Group]) -> dict[str, SafeString]:
+    """Each error code's meaning, as most operations give it."""
+    counted = Counter(
+        (error.code, error.description)
+        for group in groups
+        for operation in group.operations
+        for error in operation.errors
+    )
+    common: dict[str, SafeString] = {}
+    for (code, description), _count in counted.most_common():
+        common.setdefault(code, description)
+    return dict(sorted(common.items()))
+
+
+def linked_schemas(groups: list[Group], components: dict[str, Any]) -> list[str]:
+    """The schemas the operations link to (answers, and fields naming another schema),
+    and those these name in turn: the request schemas are shown in their operations."""
+    found: set[str] = set()
+    waiting = {
+        name
+        for group in groups
+        for operation in group.operations
+        for html in (
+            *(body.schema for body in operation.responses),
+            *(
+                f.type
+                for body in (*operation.responses, operation.request)
+                if body
+                for f in body.fields
+            ),
+            *(f.type for f in operation.parameters),
+        )
+        for name in _LINKED.findall(html)
+    }
+    while waiting:
+        name = waiting.pop()
+        found.add(name)
+        for f in fields_of(components.get(name, {}), {}):
+            waiting |= set(_LINKED.findall(f.type)) - found
+        node = components.get(name, {})
+        if "properties" not in node:
+            waiting |= set(_LINKED.findall(type_of(node))) - found
+    return sorted(found)
+
+
 # The rendered reference of each (API version, language), like the schema's.
 _REFERENCES: dict[tuple[str | None, str | None], SafeString] = {}
 
@@ -229,24 +295,46 @@ def reference(version: str | None = None) -> SafeString:
     if key not in _REFERENCES:
         document = schema(version)
         components = document.get("components", {})
+        schemas = components.get("schemas", {})
+        groups = groups_of(document)
+        errors = common_errors(groups)
+        for group in groups:  # an error meaning what it commonly does links to its meaning
+            group.operations = [
+                replace(
+                    operation,
+                    errors=tuple(
+                        replace(error, description=mark_safe(""))
+                        if errors[error.code] == error.description
+                        else error
+                        for error in operation.errors
+                    ),
+                )
+                for operation in group.operations
+            ]
         html = render_to_string(
-                "core/api_reference_body.html",
-                {
-                    "info": document.get("info", {}),
-                    "description": text(document.get("info", {}).get("description")),
-                    "groups": groups_of(document),
-                    "security_schemes": {
-                        name: {**scheme, "description": text(scheme.get("description"))}
-                        for name, scheme in components.get("securitySchemes", {}).items()
-                    },
-                    "schemas": [
-                        (name, text(node.get("description")), type_of(node), fields_of(node, {}))
-                        for name, node in sorted(components.get("schemas", {}).items())
-                    ],
+            "core/api_reference_body.html",
+            {
+                "info": document.get("info", {}),
+                "description": text(document.get("info", {}).get("description")),
+                "groups": groups,
+                "errors": errors,
+                "security_schemes": {
+                    name: {**scheme, "description": text(scheme.get("description"))}
+                    for name, scheme in components.get("securitySchemes", {}).items()
                 },
-            )
+                "schemas": [
+                    (
+                        name,
+                        text(schemas[name].get("description")),
+                        type_of(schemas[name]),
+                        fields_of(schemas[name], {}),
+                    )
+                    for name in linked_schemas(groups, schemas)
+                ],
+            },
+        )
         # The template's indentation, a fifth of the page, goes; a space between tags stays.
-        _REFERENCES[key] = mark_safe(_BETWEEN_TAGS.sub("> <", html))
+        _REFERENCES[key] = mark_safe(_BETWEEN_TAGS.sub("> <", html))  # noqa: S308 - a template's
     return _REFERENCES[key]
 
 
