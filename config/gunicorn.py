@@ -51,12 +51,15 @@ logconfig_dict = {
 
 def post_worker_init(worker) -> None:
     """Do before the worker takes requests what its first ones would wait for: build the
-    API's schema (/api/docs/ reads it; a second or more, kept for the worker's life by
-    core.schema.schema) and fill the URL resolver's table of names (the first reverse()
-    of a worker, some 0.4 s: /api/docs/'s script waited for it)."""
+    API's schema (a second or more, kept for the worker's life by core.schema.schema),
+    draw the reference /api/docs/ shows from it (most of a second more, kept by
+    core.api_reference.reference) and fill the URL resolver's table of names (the first
+    reverse() of a worker, some 0.4 s: Swagger UI's script waited for it)."""
     from django.urls import reverse
 
+    from core.api_reference import reference
     from core.schema import schema
 
     schema()
+    reference()
     reverse("api-docs")

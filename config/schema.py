@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
@@ -28,6 +29,15 @@ def _error(description: str, schema: dict[str, Any]) -> dict[str, Any]:
 
 
 class AutoSchema(SpectacularAutoSchema):
+    def get_tags(self) -> list[str]:
+        """The resource an operation belongs to (``goals`` for ``/api/v1/goals/{id}/``), by
+        which the reference at /api/docs/ and Swagger UI group the operations; not the
+        version every path shares."""
+        tokens = self._tokenize_path()
+        if len(tokens) > 1 and re.fullmatch(r"v[0-9]+", tokens[0]):
+            return [tokens[1]]
+        return super().get_tags()
+
     def get_override_parameters(self) -> list[Any]:
         """A view's ``list_parameters`` (e.g. ``?partnership=``) on its lists only."""
         parameters = super().get_override_parameters()

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from accounts import views as accounts_views
 from accounts.views import local_passwords
+from core.api_reference import ApiReferenceView
 from core.schema import SchemaView
 from iati import views as iati_views
 from ops import views as ops_views
@@ -88,7 +89,13 @@ urlpatterns = [
     path("", include("portfolio.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SchemaView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    # The reference, drawn by the server; Swagger UI beside it, for trying requests.
+    path("api/docs/", ApiReferenceView.as_view(), name="api-docs"),
+    path(
+        "api/docs/try/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema"),
+        name="api-docs-try",
+    ),
 ]
 
 handler400 = "config.views.bad_request"

@@ -1,4 +1,5 @@
-"""The API's OpenAPI schema, served to ``/api/docs/`` without building it on every visit.
+"""The API's OpenAPI schema, served to ``/api/schema/`` (and drawn as the reference at
+``/api/docs/``, ``core.api_reference``) without building it on every visit.
 
 Apart from ``core.api`` (the REST framework's settings name that module, and the schema
 views import the REST framework's settings).
@@ -33,9 +34,9 @@ def schema(version: str | None = None) -> dict:
 
 
 class CompactJsonRenderer(OpenApiJsonRenderer2):
-    """``application/json``, as /api/docs/ asks for the schema: without indentation, less
-    than half the bytes for the browser to fetch and parse (the OpenAPI media type,
-    ``application/vnd.oai.openapi+json``, stays indented for people to read)."""
+    """``application/json``, as Swagger UI (/api/docs/try/) asks for the schema: without
+    indentation, less than half the bytes for the browser to fetch and parse (the OpenAPI
+    media type, ``application/vnd.oai.openapi+json``, stays indented for people to read)."""
 
     def get_indent(self, accepted_media_type, renderer_context):
         return None
@@ -43,8 +44,8 @@ class CompactJsonRenderer(OpenApiJsonRenderer2):
 
 @method_decorator(gzip_page, name="dispatch")
 class SchemaView(SpectacularAPIView):
-    """``/api/schema/``, read by ``/api/docs/``: building the schema takes a second or more,
-    so it is built once (``schema``; a web worker builds it as it starts: see
+    """``/api/schema/``, read by Swagger UI at ``/api/docs/try/``: building the schema takes a
+    second or more, so it is built once (``schema``; a web worker builds it as it starts: see
     ``config/gunicorn.py``), and each request only renders it, compressed for a browser
     that takes gzip (the schema's JSON, 1.4 MB, to 55 kB). It is no more cached by
     the browser than any API answer (``config.middleware.NoStoreMiddleware``)."""
