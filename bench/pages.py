@@ -33,7 +33,7 @@ NOT_PAGES = frozenset(
         "password_change_done",
         "healthz",
         "schema",
-        "api-docs",
+        "api-docs-try",  # Swagger UI: a page of its own script, which asks for the schema
         "bench-bare",
         "accounts:token-revoke",
         # The steps of a sign-in and of setting up a second factor, and recovery codes
@@ -238,6 +238,7 @@ PAGES: dict[str, Callable[[Objects], dict[str, Any]]] = {
     "iati:reconciliation": lambda o: {"slug": o.slug},
     "iati:data": lambda o: {"slug": o.slug},
     "profile": lambda o: {},
+    "api-docs": lambda o: {},
     "people:member-list": lambda o: {"slug": o.slug},
     "people:membership-role": lambda o: {"slug": o.slug, "pk": o.membership},
     "people:membership-remove": lambda o: {"slug": o.slug, "pk": o.membership},
