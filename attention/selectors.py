@@ -129,14 +129,35 @@ def _for_user(queryset: QuerySet, source: Source, user_id: int) -> QuerySet:
     roles = _capable_roles(source.capability)
     members = Membership.objects.filter(partnership_id=OuterRef(source.partnership), role__in=roles)
     queryset = queryset.filter(Exists(members.filter(user_id=user_id)))
+    return _left_to_user(queryset, source, user_id)
+
+
+def _left_to_user(queryset: QuerySet, source: Source, user_id: int) -> QuerySet:
+    """Of what is in partnerships where the user's role may act on it: what the user is
+    responsible for, and what nobody who still may is responsible for."""
     if source.assignee is None:
         return queryset
+    roles = _capable_roles(source.capability)
+    members = Membership.objects.filter(partnership_id=OuterRef(source.partnership), role__in=roles)
     assignee_may = Exists(members.filter(user_id=OuterRef(source.assignee)))
     return queryset.filter(Q(**{source.assignee: user_id}) | ~assignee_may)
 
 
-def _capped(queryset: QuerySet, source: Source, cap: int) -> QuerySet:
-    """The first ``cap`` of each partnership, each with the partnership's total."""
+def _capable_ids(ids: list[int], roles: dict[int, str], capability: Capability) -> list[int]:
+    """The partnerships among ``ids`` where the role held (``roles``: partnership id ->
+    role) may act with ``capability``."""
+    return [
+        pk for pk in ids if pk in roles and capability in core_access.ROLE_CAPABILITIES[roles[pk]]
+    ]
+
+
+def _capped(queryset: QuerySet, source: Source, cap: int, *, partnerships: int) -> QuerySet:
+    """The first ``cap`` of each partnership (``queryset`` is in order), each with the
+    partnership's total. In one partnership that is a LIMIT, the total counted over every
+    row before it; in several, each row's rank in its partnership (a window PostgreSQL
+    filters in a query around it)."""
+    if partnerships == 1:
+        return queryset.annotate(attention_total=Window(Count("pk")))[:cap]
     partition = F(source.partnership)
     return queryset.annotate(
         attention_rank=Window(RowNumber(), partition_by=partition, order_by=source.order),
@@ -507,10 +528,15 @@ def attention_found(
     partnership_ids: list[int],
     today: dt.date | None = None,
     user_id: int | None = None,
+    roles: dict[int, str] | None = None,
     cap: int | None = None,
 ) -> Found:
     """Everything that needs attention in the partnerships (for the user, if given; the
-    first ``cap`` of each rule in each partnership, if given), one query per rule."""
+    first ``cap`` of each rule in each partnership, if given), one query per rule.
+
+    With the user's role in each partnership they are a member of (``roles``), a rule is
+    asked only of the partnerships where that role may act on what it finds, and not at
+    all where there are none."""
     if not partnership_ids:
         return Found([], {})
     today = today or rules.today()
@@ -518,12 +544,21 @@ def attention_found(
     items: list[Item] = []
     totals: dict[tuple[int, str], int] = defaultdict(int)
     for rule, source in SOURCES.items():
-        queryset = source.candidates(list(partnership_ids), today, limits)
+        ids = list(partnership_ids)
+        if user_id is not None and roles is not None:
+            ids = _capable_ids(ids, roles, source.capability)
+            if not ids:
+                continue
+        queryset = source.candidates(ids, today, limits)
         if user_id is not None:
-            queryset = _for_user(queryset, source, user_id)
+            if roles is not None:
+                queryset = _left_to_user(queryset, source, user_id)
+            else:
+                queryset = _for_user(queryset, source, user_id)
+        queryset = queryset.order_by(*source.order)
         if cap is not None:
-            queryset = _capped(queryset, source, cap)
-        for row in queryset.order_by(*source.order):
+            queryset = _capped(queryset, source, cap, partnerships=len(ids))
+        for row in queryset:
             item = source.item(row, today, limits)
             if item is None:
                 continue
@@ -555,7 +590,8 @@ def overdue_found(*, partnership_ids: list[int], cap: int, today: dt.date | None
     for rule, overdue in OVERDUE.items():
         source = SOURCES[rule]
         queryset = overdue(source.candidates(list(partnership_ids), today, limits), today)
-        for row in _capped(queryset, source, cap).order_by(*source.order):
+        queryset = queryset.order_by(*source.order)
+        for row in _capped(queryset, source, cap, partnerships=len(partnership_ids)):
             item = source.item(row, today, limits)
             if item is not None and item.overdue:
                 items.append(item)
@@ -681,6 +717,12 @@ def my_partnerships(*, user: Any, slug: str | None = None) -> QuerySet[Partnersh
     partnerships = access.partnerships.visible(user).order_by("-start_date", "title", "pk")
     if slug is not None:
         partnerships = partnerships.filter(slug=slug)
+    return with_my_role(partnerships, user=user)
+
+
+def with_my_role(partnerships: QuerySet[Partnership], *, user: Any) -> QuerySet[Partnership]:
+    """The partnerships, each with the user's role in it (``my_role``; ``None`` where they
+    hold none), read in the same query."""
     role = Membership.objects.filter(partnership=OuterRef("pk"), user=user).values("role")[:1]
     return partnerships.annotate(my_role=Subquery(role))
 
@@ -701,7 +743,11 @@ def my_work(
     if partnerships is None:
         partnerships = list(my_partnerships(user=user, slug=slug))
     found = attention_found(
-        partnership_ids=[p.pk for p in partnerships], today=today, user_id=user.pk, cap=cap
+        partnership_ids=[p.pk for p in partnerships],
+        today=today,
+        user_id=user.pk,
+        roles={p.pk: p.my_role for p in partnerships if p.my_role},
+        cap=cap,
     )
     by_partnership: dict[int, list[Item]] = defaultdict(list)
     for item in found.items:
