@@ -151,18 +151,26 @@ def _capable_ids(ids: list[int], roles: dict[int, str], capability: Capability) 
     ]
 
 
-def _capped(queryset: QuerySet, source: Source, cap: int, *, partnerships: int) -> QuerySet:
-    """The first ``cap`` of each partnership (``queryset`` is in order), each with the
-    partnership's total. In one partnership that is a LIMIT, the total counted over every
-    row before it; in several, each row's rank in its partnership (a window PostgreSQL
-    filters in a query around it)."""
+def _capped(queryset: QuerySet, source: Source, cap: int | None, *, partnerships: int) -> Any:
+    """The rows of ``queryset`` (in order), the first ``cap`` of each partnership, each
+    with the partnership's total (``attention_total``); every row without a ``cap``.
+
+    In one partnership that is a LIMIT, the total counted over every row before it. In
+    several, each row is ranked in its partnership and the query returns the lowest ranks
+    first, as many rows as ``cap`` of each would make: every row ranked within the cap is
+    among them, and the few ranked beyond it (where another partnership has fewer) are
+    left here. A filter on the rank would take a query around the query, which costs more
+    to build than the rows it saves."""
+    if cap is None:
+        return queryset
     if partnerships == 1:
         return queryset.annotate(attention_total=Window(Count("pk")))[:cap]
     partition = F(source.partnership)
-    return queryset.annotate(
+    ranked = queryset.annotate(
         attention_rank=Window(RowNumber(), partition_by=partition, order_by=source.order),
         attention_total=Window(Count("pk"), partition_by=partition),
-    ).filter(attention_rank__lte=cap)
+    ).order_by("attention_rank", source.partnership, *source.order)
+    return (row for row in ranked[: cap * partnerships] if row.attention_rank <= cap)
 
 
 def _action_points(ids: list[int], today: dt.date, limits: rules.Limits) -> QuerySet:
@@ -556,9 +564,7 @@ def attention_found(
             else:
                 queryset = _for_user(queryset, source, user_id)
         queryset = queryset.order_by(*source.order)
-        if cap is not None:
-            queryset = _capped(queryset, source, cap, partnerships=len(ids))
-        for row in queryset:
+        for row in _capped(queryset, source, cap, partnerships=len(ids)):
             item = source.item(row, today, limits)
             if item is None:
                 continue
