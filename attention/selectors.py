@@ -282,7 +282,7 @@ def _unpaid_lines(ids: list[int], today: dt.date, limits: rules.Limits) -> Query
             status=BudgetLine.Status.COMMITTED,
             year__lte=_last_year_past(limits.payment_due_by, today),
         )
-        .with_disbursed()
+        .with_paid()
         .filter(paid__lte=0)
         .select_related("partnership", "assignee")
     )
@@ -337,7 +337,7 @@ def _note_item(note: Note, today: dt.date, limits: rules.Limits) -> Item | None:
 
 def _active_goals(ids: list[int]) -> QuerySet:
     return (
-        OverallGoal.objects.with_current_status()
+        OverallGoal.objects.with_current_state()
         .filter(
             partnership_id__in=ids,
             partnership__status=Partnership.Status.ACTIVE,
