@@ -59,8 +59,11 @@ class MyWorkViewSet(mixins.ListModelMixin, PartnershipScopedViewSet):
     def filter_queryset(self, queryset: Any) -> list[selectors.Item]:
         """The items of the partnerships ``queryset`` selects, in the order asked for."""
         ordering = OrderingFilter().get_ordering(self.request, queryset, self)
-        ids = list(queryset.values_list("pk", flat=True))
-        items = selectors.attention_found(partnership_ids=ids, user_id=self.request.user.pk).items
+        user = self.request.user
+        rows = list(selectors.with_my_role(queryset, user=user).values_list("pk", "my_role"))
+        ids = [pk for pk, _role in rows]
+        roles = {pk: role for pk, role in rows if role}
+        items = selectors.attention_found(partnership_ids=ids, user_id=user.pk, roles=roles).items
         if ordering:
             name = ordering[0]
             items.sort(key=_ORDERINGS[name.removeprefix("-")], reverse=name.startswith("-"))

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext, ngettext
+from django.utils.formats import date_format, get_format
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import ActionPoint, Consultation, Note
@@ -84,7 +85,14 @@ class Finding:
 
 
 def long_date(day: dt.date) -> str:
-    return date_format(day)
+    """The day as the reader's language writes it in full (the rules name the same few
+    days on item after item: each is formatted once in a language)."""
+    return _long_date(day, get_format("DATE_FORMAT"), get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _long_date(day: dt.date, format: str, language: str | None) -> str:
+    return date_format(day, format)
 
 
 def months_before(day: dt.date, months: int) -> dt.date:

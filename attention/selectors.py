@@ -129,19 +129,48 @@ def _for_user(queryset: QuerySet, source: Source, user_id: int) -> QuerySet:
     roles = _capable_roles(source.capability)
     members = Membership.objects.filter(partnership_id=OuterRef(source.partnership), role__in=roles)
     queryset = queryset.filter(Exists(members.filter(user_id=user_id)))
+    return _left_to_user(queryset, source, user_id)
+
+
+def _left_to_user(queryset: QuerySet, source: Source, user_id: int) -> QuerySet:
+    """Of what is in partnerships where the user's role may act on it: what the user is
+    responsible for, and what nobody who still may is responsible for."""
     if source.assignee is None:
         return queryset
+    roles = _capable_roles(source.capability)
+    members = Membership.objects.filter(partnership_id=OuterRef(source.partnership), role__in=roles)
     assignee_may = Exists(members.filter(user_id=OuterRef(source.assignee)))
     return queryset.filter(Q(**{source.assignee: user_id}) | ~assignee_may)
 
 
-def _capped(queryset: QuerySet, source: Source, cap: int) -> QuerySet:
-    """The first ``cap`` of each partnership, each with the partnership's total."""
+def _capable_ids(ids: list[int], roles: dict[int, str], capability: Capability) -> list[int]:
+    """The partnerships among ``ids`` where the role held (``roles``: partnership id ->
+    role) may act with ``capability``."""
+    return [
+        pk for pk in ids if pk in roles and capability in core_access.ROLE_CAPABILITIES[roles[pk]]
+    ]
+
+
+def _capped(queryset: QuerySet, source: Source, cap: int | None, *, partnerships: int) -> Any:
+    """The rows of ``queryset`` (in order), the first ``cap`` of each partnership, each
+    with the partnership's total (``attention_total``); every row without a ``cap``.
+
+    In one partnership that is a LIMIT, the total counted over every row before it. In
+    several, each row is ranked in its partnership and the query returns the lowest ranks
+    first, as many rows as ``cap`` of each would make: every row ranked within the cap is
+    among them, and the few ranked beyond it (where another partnership has fewer) are
+    left here. A filter on the rank would take a query around the query, which costs more
+    to build than the rows it saves."""
+    if cap is None:
+        return queryset
+    if partnerships == 1:
+        return queryset.annotate(attention_total=Window(Count("pk")))[:cap]
     partition = F(source.partnership)
-    return queryset.annotate(
+    ranked = queryset.annotate(
         attention_rank=Window(RowNumber(), partition_by=partition, order_by=source.order),
         attention_total=Window(Count("pk"), partition_by=partition),
-    ).filter(attention_rank__lte=cap)
+    ).order_by("attention_rank", source.partnership, *source.order)
+    return (row for row in ranked[: cap * partnerships] if row.attention_rank <= cap)
 
 
 def _action_points(ids: list[int], today: dt.date, limits: rules.Limits) -> QuerySet:
@@ -253,7 +282,7 @@ def _unpaid_lines(ids: list[int], today: dt.date, limits: rules.Limits) -> Query
             status=BudgetLine.Status.COMMITTED,
             year__lte=_last_year_past(limits.payment_due_by, today),
         )
-        .with_disbursed()
+        .with_paid()
         .filter(paid__lte=0)
         .select_related("partnership", "assignee")
     )
@@ -308,7 +337,7 @@ def _note_item(note: Note, today: dt.date, limits: rules.Limits) -> Item | None:
 
 def _active_goals(ids: list[int]) -> QuerySet:
     return (
-        OverallGoal.objects.with_current_status()
+        OverallGoal.objects.with_current_state()
         .filter(
             partnership_id__in=ids,
             partnership__status=Partnership.Status.ACTIVE,
@@ -507,10 +536,15 @@ def attention_found(
     partnership_ids: list[int],
     today: dt.date | None = None,
     user_id: int | None = None,
+    roles: dict[int, str] | None = None,
     cap: int | None = None,
 ) -> Found:
     """Everything that needs attention in the partnerships (for the user, if given; the
-    first ``cap`` of each rule in each partnership, if given), one query per rule."""
+    first ``cap`` of each rule in each partnership, if given), one query per rule.
+
+    With the user's role in each partnership they are a member of (``roles``), a rule is
+    asked only of the partnerships where that role may act on what it finds, and not at
+    all where there are none."""
     if not partnership_ids:
         return Found([], {})
     today = today or rules.today()
@@ -518,12 +552,19 @@ def attention_found(
     items: list[Item] = []
     totals: dict[tuple[int, str], int] = defaultdict(int)
     for rule, source in SOURCES.items():
-        queryset = source.candidates(list(partnership_ids), today, limits)
+        ids = list(partnership_ids)
+        if user_id is not None and roles is not None:
+            ids = _capable_ids(ids, roles, source.capability)
+            if not ids:
+                continue
+        queryset = source.candidates(ids, today, limits)
         if user_id is not None:
-            queryset = _for_user(queryset, source, user_id)
-        if cap is not None:
-            queryset = _capped(queryset, source, cap)
-        for row in queryset.order_by(*source.order):
+            if roles is not None:
+                queryset = _left_to_user(queryset, source, user_id)
+            else:
+                queryset = _for_user(queryset, source, user_id)
+        queryset = queryset.order_by(*source.order)
+        for row in _capped(queryset, source, cap, partnerships=len(ids)):
             item = source.item(row, today, limits)
             if item is None:
                 continue
@@ -555,7 +596,8 @@ def overdue_found(*, partnership_ids: list[int], cap: int, today: dt.date | None
     for rule, overdue in OVERDUE.items():
         source = SOURCES[rule]
         queryset = overdue(source.candidates(list(partnership_ids), today, limits), today)
-        for row in _capped(queryset, source, cap).order_by(*source.order):
+        queryset = queryset.order_by(*source.order)
+        for row in _capped(queryset, source, cap, partnerships=len(partnership_ids)):
             item = source.item(row, today, limits)
             if item is not None and item.overdue:
                 items.append(item)
@@ -681,6 +723,12 @@ def my_partnerships(*, user: Any, slug: str | None = None) -> QuerySet[Partnersh
     partnerships = access.partnerships.visible(user).order_by("-start_date", "title", "pk")
     if slug is not None:
         partnerships = partnerships.filter(slug=slug)
+    return with_my_role(partnerships, user=user)
+
+
+def with_my_role(partnerships: QuerySet[Partnership], *, user: Any) -> QuerySet[Partnership]:
+    """The partnerships, each with the user's role in it (``my_role``; ``None`` where they
+    hold none), read in the same query."""
     role = Membership.objects.filter(partnership=OuterRef("pk"), user=user).values("role")[:1]
     return partnerships.annotate(my_role=Subquery(role))
 
@@ -701,7 +749,11 @@ def my_work(
     if partnerships is None:
         partnerships = list(my_partnerships(user=user, slug=slug))
     found = attention_found(
-        partnership_ids=[p.pk for p in partnerships], today=today, user_id=user.pk, cap=cap
+        partnership_ids=[p.pk for p in partnerships],
+        today=today,
+        user_id=user.pk,
+        roles={p.pk: p.my_role for p in partnerships if p.my_role},
+        cap=cap,
     )
     by_partnership: dict[int, list[Item]] = defaultdict(list)
     for item in found.items:

@@ -45,6 +45,11 @@ MONEY = models.DecimalField(max_digits=16, decimal_places=2)
 
 
 class BudgetLineQuerySet(models.QuerySet["BudgetLine"]):
+    def with_paid(self) -> BudgetLineQuerySet:
+        """Each line with what was paid on it (``paid``, in DKK as booked; one subquery):
+        for a reader that asks whether anything was, not what is left."""
+        return self.annotate(paid=_booked_on_line(Disbursement.Kind.PAYMENT))
+
     def with_disbursed(self) -> BudgetLineQuerySet:
         """Each line with what was paid on it and refunded to it (``paid``, ``refunded``),
         the net of the two (``disbursed``) and what is ``left`` of its amount, in DKK as

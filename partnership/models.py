@@ -235,20 +235,34 @@ class GoalStatus(models.TextChoices):
     ACHIEVED = "achieved", _("Achieved")
 
 
+def _latest_update() -> models.QuerySet:
+    """A goal's updates, the latest first (for a subquery: the goal is the outer row)."""
+    return GoalUpdate.objects.filter(goal=OuterRef("pk")).order_by("-as_of", "-created_at", "-pk")
+
+
 class OverallGoalQuerySet(models.QuerySet):
-    def with_current_status(self) -> OverallGoalQuerySet:
-        """Annotate each goal with its latest update's status, date and value (subqueries).
+    def with_current_state(self) -> OverallGoalQuerySet:
+        """Annotate each goal with its latest update's status and date (two subqueries):
+        what a reader that needs neither the value nor the count of updates asks.
 
         A goal without updates is ``not_started``.
         """
-        latest = GoalUpdate.objects.filter(goal=OuterRef("pk")).order_by(
-            "-as_of", "-created_at", "-pk"
-        )
+        latest = _latest_update()
         return self.annotate(
             current_status=Coalesce(
                 Subquery(latest.values("status")[:1]), Value(GoalStatus.NOT_STARTED.value)
             ),
             current_as_of=Subquery(latest.values("as_of")[:1]),
+        )
+
+    def with_current_status(self) -> OverallGoalQuerySet:
+        """Annotate each goal with its latest update's status, date and value, and how many
+        updates it has (subqueries).
+
+        A goal without updates is ``not_started``.
+        """
+        latest = _latest_update()
+        return self.with_current_state().annotate(
             current_value=Subquery(latest.values("actual_value")[:1]),
             # A subquery, not a join: grouping the goals by a join with every update made
             # the status subqueries run once per update (67 ms at 400 updates a goal).

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from attention import selectors
 from consultations.models import Consultation, Note
-from core.access import Role
+from core.access import ROLE_CAPABILITIES, Role
 from partnership.models import Membership
 from reviews.models import ReportVersion
 from tests import factories
@@ -259,3 +259,57 @@ def test_what_needs_attention_names_its_records_in_the_readers_language(demo):
         assert title() == "Årlig konsultation 2020"
     with translation.override("en-gb"):
         assert title() == "Annual consultation 2020"
+
+
+def test_a_rule_is_asked_only_where_the_readers_role_may_act_on_what_it_finds(demo):
+    """An auditor may act on nothing the rules find: My work asks no rule for them; mission
+    staff are asked only the rules of what their role may act on."""
+    partnerships = list(selectors.my_partnerships(user=demo.auditor))
+    with CaptureQueriesContext(connection) as captured:
+        work = selectors.my_work(user=demo.auditor, partnerships=partnerships)
+    assert (work.count, len(data_queries(captured))) == (0, 0)
+    partnerships = list(selectors.my_partnerships(user=demo.geneva))
+    with CaptureQueriesContext(connection) as captured:
+        work = selectors.my_work(user=demo.geneva, partnerships=partnerships)
+    assert {i.rule for i in work.items} == {"action_point_due"}
+    # Action points due, consultations to prepare, notes to clear (mission staff clear them)
+    assert len(data_queries(captured)) == len(
+        [
+            r
+            for r, s in selectors.SOURCES.items()
+            if s.capability in ROLE_CAPABILITIES[Role.MISSION_STAFF]
+        ]
+    )
+
+
+def test_the_first_ten_of_a_rule_in_each_of_several_partnerships_with_their_totals(
+    demo, other_partnership
+):
+    """Twelve action points due in one partnership and one in another: the first ten of
+    the twelve (the most urgent) and the one, with how many there are in each."""
+    Membership.objects.create(user=demo.desk, partnership=other_partnership, role=Role.DESK_OFFICER)
+    consultation = demo.point.consultation
+    for n in range(11):
+        consultation_factories.ActionPointFactory(
+            consultation=consultation, due_date=dt.date(2020, 1, 20 - n)
+        )
+    theirs = consultation_factories.ActionPointFactory(
+        consultation=consultation_factories.consultation(other_partnership, year=2021),
+        due_date=dt.date(2020, 1, 2),
+    )
+    partnerships = list(selectors.my_partnerships(user=demo.desk))
+    everything = selectors.my_work(user=demo.desk, partnerships=partnerships, cap=None)
+    capped = selectors.my_work(user=demo.desk, partnerships=partnerships)
+
+    def points(work, partnership):
+        (group,) = [g for g in work.groups if g.partnership == partnership]
+        return [i for i in group.items if i.rule == "action_point_due"], group
+
+    ours, group = points(capped, demo.partnership)
+    all_ours, _ = points(everything, demo.partnership)
+    assert len(all_ours) == 12
+    assert [i.key for i in ours] == [i.key for i in all_ours[:10]]
+    assert [(m.rule, m.total, m.hidden) for m in group.more] == [("action_point_due", 12, 2)]
+    theirs_shown, group = points(capped, other_partnership)
+    assert [i.object_id for i in theirs_shown] == [theirs.pk]
+    assert group.more == []
