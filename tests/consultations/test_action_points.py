@@ -442,3 +442,21 @@ def test_a_refused_action_point_comes_back_open_with_its_errors(geneva, login, c
     assert f'id="ap-{item.pk}-owner"' in actions
     other = c2018.agenda_items.get(code="i")
     assert f'id="ap-{other.pk}-owner"' not in page  # the other items' forms are not drawn
+
+
+def test_notes_and_action_points_read_in_each_readers_language_one_after_the_other(
+    geneva, login, c2018
+):
+    """Their fixed words are translated once a language (consultation_words): a Danish
+    reader and then an English one each read their own."""
+    item = c2018.agenda_items.get(code="vii")
+    _point(c2018, agenda_item=item)
+    services.note_create(agenda_item=item, by=geneva, body="Logged.")
+    client = login(geneva)
+    danish = client.get(f"{BASE}/2018/", HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    english = client.get(f"{BASE}/2018/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-label="Det aftalte"' in danish
+    assert 'data-label="What was agreed"' in english
+    assert ">Redigér<" in danish
+    assert ">Edit<" in english
+    assert 'data-label="Det aftalte"' not in english
