@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.paginator import Page
 from django.db.models import (
@@ -274,8 +274,6 @@ class ConsultationPage:
     items: list[AgendaItem]
     unfiled_action_points: list[ActionPoint]
     matters_arising: Sequence[ActionPoint]
-    goals: list[OverallGoal] = field(default_factory=list)
-    risks: list[Risk] = field(default_factory=list)
     # How many action points are filed under no item, and how many matters arise (the
     # page shows the first of each).
     unfiled_total: int = 0
@@ -283,15 +281,18 @@ class ConsultationPage:
 
 
 # What the consultation page shows of each list; a link leads to the whole list, paged.
-NOTES_SHOWN = 10  # of each agenda item
+NOTES_SHOWN = 10  # of each agenda item, the newest
 POINTS_SHOWN = 10  # of each agenda item, and of those filed under none
 ARISING_SHOWN = 10
 REVISIONS_SHOWN = 3  # cleared revisions of each note
 
 
-def _first(queryset: QuerySet, *, per: str | None, order: list, n: int) -> QuerySet:
+def _first(
+    queryset: QuerySet, *, per: str | None, order: list, n: int, shown_in: list | None = None
+) -> QuerySet:
     """The first ``n`` rows of ``queryset`` in ``order`` for each value of ``per`` (of them
-    all if None), each with ``of``: how many rows its ``per`` has. One query."""
+    all if None), in ``shown_in`` (default: ``order``), each with ``of``: how many rows its
+    ``per`` has. One query."""
     partition = [F(per)] if per else []
     return (
         queryset.annotate(
@@ -299,7 +300,7 @@ def _first(queryset: QuerySet, *, per: str | None, order: list, n: int) -> Query
             of=Window(Count("pk"), partition_by=partition),
         )
         .filter(rank__lte=n)
-        .order_by(*order)
+        .order_by(*(shown_in or order))
     )
 
 
@@ -351,22 +352,22 @@ def _points_shown(
 def consultation_page(
     *, consultation: Consultation, arising: Sequence[ActionPoint] | None = None
 ) -> ConsultationPage:
-    """Everything the consultation page shows: the agenda with each item's first notes
+    """Everything the consultation page shows: the agenda with each item's last notes
     (``item.notes_shown``, with links and their latest cleared revisions; ``item.note_total``)
     and first action points (``item.points``, ``item.point_total``), the first action
     points filed under no item, the first matters arising (``arising``: given, or else read
-    and marked), and the partnership's goals and risks for the link pickers. The same
-    fifteen queries (with ``arising`` given, twelve) whatever the consultation holds, even
-    nothing.
+    and marked). The same thirteen queries (with ``arising`` given, ten) whatever the
+    consultation holds, even nothing.
     """
     today = timezone.localdate()
     items = list(AgendaItem.objects.filter(consultation=consultation).order_by("order"))
-    notes_order = [F("created_at").asc(), F("pk").asc()]
+    # An item's newest notes, oldest of them first: a note just added stays on the page.
     notes = _first(
         Note.objects.filter(agenda_item__consultation=consultation),
         per="agenda_item_id",
-        order=notes_order,
+        order=[F("created_at").desc(), F("pk").desc()],
         n=NOTES_SHOWN,
+        shown_in=[F("created_at").asc(), F("pk").asc()],
     )
     shown_notes = list(notes.select_related("author", "last_edited_by", "cleared_by"))
     _attach_links(shown_notes, notes, Note)
@@ -416,8 +417,6 @@ def consultation_page(
         unfiled_total=unfiled[0].of if unfiled else 0,
         matters_arising=arising,
         matters_arising_total=arising[0].of if arising else 0,
-        goals=list(OverallGoal.objects.filter(partnership_id=consultation.partnership_id)),
-        risks=list(Risk.objects.filter(partnership_id=consultation.partnership_id)),
     )
 
 

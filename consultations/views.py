@@ -152,11 +152,10 @@ def _page_context(
     """The consultation page's context; ``whole``: with the first matters arising (the
     agenda's fragments show none)."""
     page = selectors.consultation_page(consultation=consultation, arising=None if whole else [])
-    members = _members(consultation.partnership_id)
+    # Each item's "Add an action point" form is loaded when opened (action_point_create);
+    # an item shows its own only with what was refused (``action_point_form``).
     for item in page.items:
-        item.action_point_form = ActionPointForm(
-            goals=page.goals, risks=page.risks, members=members, auto_id=f"ap-{item.pk}-%s"
-        )
+        item.action_point_form = None
     extra.setdefault("item_form", AgendaItemForm())
     return partnership_context(
         request,
@@ -650,13 +649,23 @@ def _item_actions(request: HttpRequest, item: AgendaItem, form: ActionPointForm)
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def action_point_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """GET: the form (htmx: the form alone, which the item's "Add an action point" loads
+    when opened; else a page of its own). POST: the action point recorded."""
     item = _agenda_item(request, slug, pk)
     consultation = item.consultation
     form = ActionPointForm(
-        request.POST, auto_id=f"ap-{item.pk}-%s", **_point_choices(consultation.partnership_id)
+        request.POST if request.method == "POST" else None,
+        auto_id=f"ap-{item.pk}-%s",
+        **_point_choices(consultation.partnership_id),
     )
+    if request.method == "GET":
+        context = partnership_context(
+            request, consultation.partnership, consultation=consultation, item=item, form=form
+        )
+        template = "action_point_create_form" if request.htmx else "action_point_create"
+        return render(request, f"consultations/{template}.html", context)
     if form.is_valid():
         try:
             services.action_point_create(

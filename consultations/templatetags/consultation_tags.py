@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django import template
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
 
+from ..models import ActionPoint
 from ..rendering import render_markdown
 
 register = template.Library()
@@ -18,3 +22,38 @@ def markdown(text: str) -> SafeString:
 def agenda_label(item) -> str:
     """ "iv)" for a standard item; nothing for the others."""
     return f"{item.code})" if item.kind == "standard" and item.code else ""
+
+
+@lru_cache(maxsize=16)
+def _words(language: str | None) -> dict:
+    return {
+        # An action point's row: its columns' labels (at narrow widths) and controls.
+        "what": gettext("What was agreed"),
+        "agreed_at": gettext("Agreed at"),
+        "owner": gettext("Owner"),
+        "due": gettext("Due"),
+        "status": gettext("Status"),
+        "linked_to": gettext("Linked to"),
+        "change": gettext("Change"),
+        "overdue": gettext("Overdue"),
+        "set": gettext("Set"),
+        "status_word": gettext("status"),
+        "edit": gettext("Edit"),
+        "point_statuses": [(value, str(label)) for value, label in ActionPoint.Status.choices],
+        # A note.
+        "note_by": gettext("Note by"),
+        "last_saved": gettext("· last saved"),
+        "empty_draft": gettext("Empty draft."),
+        "revise": gettext("Revise"),
+        "mark_ready": gettext("Mark ready for clearing"),
+        "clear": gettext("Clear the note…"),
+        "discard": gettext("Discard the empty note"),
+    }
+
+
+@register.simple_tag
+def consultation_words() -> dict:
+    """The fixed words of a note and of an action point's row in the reader's language,
+    translated once a process for each language: the consultation page shows them on
+    every note and row (``{% consultation_words as words %}``)."""
+    return _words(get_language())

@@ -161,3 +161,29 @@ def test_reordering_the_agenda_keeps_a_note_being_typed(browser_as, geneva, c201
     expect(box).to_have_value("Typed just before the move")
     _wait_for(lambda: _stored(journey, note_id) == "Typed just before the move")
     assert journey.errors == []
+
+
+def test_opening_add_an_action_point_by_keyboard_loads_its_form_inside_and_keeps_focus(
+    browser_as, geneva, c2019
+):
+    journey = browser_as(geneva)
+    journey.goto(PAGE)
+    page = journey.page
+    item = c2019.agenda_items.get(code="vii")
+    actions = page.locator(f"#item-{item.pk}-actions")
+    summary = actions.locator("summary")
+    expect(actions.get_by_label("What was agreed")).to_have_count(0)  # not drawn until asked
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(actions.locator("details form").get_by_label("What was agreed")).to_be_visible()
+    expect(summary).to_be_focused()
+    page.keyboard.press("Tab")  # on into the form's first field
+    assert page.evaluate("document.activeElement.closest('details form') !== null")
+    actions.get_by_label("What was agreed").fill("IOM to circulate its evaluation plan.")
+    actions.get_by_label("Owner").fill("IOM")
+    actions.get_by_role("button", name="Add action point").click()
+    expect(page.locator(f"#item-{item.pk}-actions table")).to_contain_text(
+        "IOM to circulate its evaluation plan."
+    )
+    journey.audit("consultation-action-point-form-loaded")
+    assert journey.errors == []

@@ -402,3 +402,61 @@ def test_the_linked_cards_name_the_goal_or_risk_in_danish(desk, login, iom, c201
     )
     assert "denne risk" not in risk_page
     assert "dette goal" not in goal_page
+
+
+def test_the_page_draws_an_items_action_point_form_only_when_asked_for(
+    geneva, auditor, login, c2018
+):
+    item = c2018.agenda_items.get(code="vii")
+    url = f"{BASE}/items/{item.pk}/action-points/"
+    client = login(geneva)
+    page = client.get(f"{BASE}/2018/").content.decode()
+    # Opening "Add an action point" loads the form; without JavaScript, a link leads to it.
+    assert f'hx-get="{url}"' in page
+    assert f'<a href="{url}"' in page
+    assert f'id="ap-{item.pk}-description"' not in page
+    fragment = client.get(url, **HTMX)
+    assert fragment.status_code == 200
+    html = fragment.content.decode().lstrip()
+    assert html.startswith(f'<form method="post" action="{url}"')
+    assert f'id="ap-{item.pk}-description"' in html
+    assert f'hx-target="#item-{item.pk}-actions"' in html
+    whole = client.get(url)
+    assert whole.status_code == 200
+    assert "<h1>" in whole.content.decode()
+    assert f'<form method="post" action="{url}"' in whole.content.decode()
+    assert login(auditor).get(url).status_code == 403
+
+
+def test_a_refused_action_point_comes_back_open_with_its_errors(geneva, login, c2018):
+    item = c2018.agenda_items.get(code="vii")
+    response = login(geneva).post(
+        f"{BASE}/items/{item.pk}/action-points/", {"description": "Something.", "owner": ""}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    actions = page[page.index(f'<div id="item-{item.pk}-actions"') :]
+    assert actions.index('<details class="no-print" open>') < actions.index(
+        "This field is required."
+    )
+    assert f'id="ap-{item.pk}-owner"' in actions
+    other = c2018.agenda_items.get(code="i")
+    assert f'id="ap-{other.pk}-owner"' not in page  # the other items' forms are not drawn
+
+
+def test_notes_and_action_points_read_in_each_readers_language_one_after_the_other(
+    geneva, login, c2018
+):
+    """Their fixed words are translated once a language (consultation_words): a Danish
+    reader and then an English one each read their own."""
+    item = c2018.agenda_items.get(code="vii")
+    _point(c2018, agenda_item=item)
+    services.note_create(agenda_item=item, by=geneva, body="Logged.")
+    client = login(geneva)
+    danish = client.get(f"{BASE}/2018/", HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    english = client.get(f"{BASE}/2018/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-label="Det aftalte"' in danish
+    assert 'data-label="What was agreed"' in english
+    assert ">Redigér<" in danish
+    assert ">Edit<" in english
+    assert 'data-label="Det aftalte"' not in english

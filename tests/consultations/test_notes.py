@@ -72,6 +72,29 @@ def test_without_javascript_adding_a_note_leads_to_its_edit_page(geneva, login, 
     assert note.body == "Typed."
 
 
+def test_an_item_shows_its_newest_ten_notes_so_a_note_just_added_stays_after_a_reload(
+    geneva, login, item
+):
+    for n in range(1, 13):
+        services.note_create(agenda_item=item, by=geneva, body=f"Note {n}.")
+    client = login(geneva)
+    page = client.get(f"{BASE}/2019/").content.decode()
+    assert [n for n in range(1, 13) if f"<p>Note {n}.</p>" in page] == list(range(3, 13))
+    assert (
+        page.index("<p>Note 3.</p>") < page.index("<p>Note 4.</p>") < page.index("<p>Note 12.</p>")
+    )
+    assert "All 12 notes" in page
+    assert "(the last 10 are shown here)" in page
+    assert client.post(f"{BASE}/items/{item.pk}/notes/", **HTMX).status_code == 200
+    added = Note.objects.get(agenda_item=item, body="")
+    assert _save(client, added, "Note 13.", 1).status_code == 200
+    page = client.get(f"{BASE}/2019/").content.decode()
+    assert f'<article id="note-{added.pk}"' in page
+    assert page.index("<p>Note 12.</p>") < page.index("<p>Note 13.</p>")
+    assert [n for n in range(1, 14) if f"<p>Note {n}.</p>" in page] == list(range(4, 14))
+    assert "All 13 notes" in page
+
+
 def test_an_autosave_answers_the_new_version_without_replacing_the_text_box(geneva, login, note):
     response = _save(login(geneva), note, "IOM presented its plans for 2020.", 1)
     assert response.status_code == 200
