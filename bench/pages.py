@@ -65,7 +65,6 @@ NOT_PAGES = frozenset(
         "consultations:agenda-item-move",
         "consultations:agenda-item-remove",
         "consultations:note-create",
-        "consultations:action-point-create",
         "consultations:note-ready",
         "consultations:note-clear",
         "consultations:note-discard",
@@ -110,6 +109,7 @@ class Objects:
     staff_position: int
     review: int
     consultation_year: int
+    agenda_item: int
     note: int
     action_point: int
     standard_agenda_item: int
@@ -117,7 +117,13 @@ class Objects:
 
     @classmethod
     def of_demo(cls, slug: str = IOM_SLUG) -> Objects:
-        from consultations.models import ActionPoint, Consultation, Note, StandardAgendaItem
+        from consultations.models import (
+            ActionPoint,
+            AgendaItem,
+            Consultation,
+            Note,
+            StandardAgendaItem,
+        )
         from funding.models import Allocation, BudgetLine, ExchangeRate, StaffPosition
         from partnership.models import Membership
         from reviews.models import Review
@@ -137,6 +143,7 @@ class Objects:
             staff_position=first(StaffPosition.objects.filter(partnership__slug=slug)),
             review=first(Review.objects.filter(partnership__slug=slug)),
             consultation_year=consultation.year,
+            agenda_item=first(AgendaItem.objects.filter(consultation=consultation)),
             note=first(Note.objects.filter(agenda_item__consultation=consultation)),
             action_point=first(ActionPoint.objects.filter(consultation=consultation)),
             standard_agenda_item=first(
@@ -224,6 +231,7 @@ PAGES: dict[str, Callable[[Objects], dict[str, Any]]] = {
     "consultations:note-detail": lambda o: {"slug": o.slug, "pk": o.note},
     "consultations:note-edit": lambda o: {"slug": o.slug, "pk": o.note},
     "consultations:action-point-edit": lambda o: {"slug": o.slug, "pk": o.action_point},
+    "consultations:action-point-create": lambda o: {"slug": o.slug, "pk": o.agenda_item},
     "consultations:standard-agenda": lambda o: {"slug": o.slug},
     "consultations:standard-agenda-item-edit": lambda o: {
         "slug": o.slug,

@@ -79,6 +79,7 @@ def _pages(busy) -> list[tuple[str, str]]:
         ("goal-linked", f"{P}/consultations/goals/4/linked/"),
         ("risk-linked", f"{P}/consultations/risks/1/linked/"),
         ("action-point", f"{P}/consultations/action-points/{point.pk}/edit/"),
+        ("action-point-new", f"{P}/consultations/items/{point.agenda_item_id}/action-points/"),
         ("drop", f"{P}/consultations/action-points/{point.pk}/drop/"),
         ("reviews", f"{P}/reviews/"),
         ("review", f"{P}/reviews/{review.pk}/"),
