@@ -78,6 +78,27 @@ def _load(user: Any) -> None:
     setattr(user, _PORTFOLIO_ADMIN_ATTR, any(flag for flag, _, _ in rows))
 
 
+_READER_ROLE = "access_reader_role"
+_READER_ADMIN = "access_reader_is_portfolio_admin"
+
+
+def _role_unknown(user: Any) -> bool:
+    """Whether role_in would read the database for this user (signed in, roles not read)."""
+    return getattr(user, "is_authenticated", False) and getattr(user, _ROLES_ATTR, None) is None
+
+
+def _remember_role_in(user: Any, partnership_id: int, role: str | None, flag: Any) -> None:
+    """Keep what role_in and is_portfolio_admin read (the role in one partnership, the
+    portfolio administrator flag), read by a query that had another purpose."""
+    known = getattr(user, _ROLE_IN_ATTR, None)
+    if known is None:
+        known = {}
+        setattr(user, _ROLE_IN_ATTR, known)
+    known[partnership_id] = role
+    if getattr(user, _PORTFOLIO_ADMIN_ATTR, None) is None:
+        setattr(user, _PORTFOLIO_ADMIN_ATTR, bool(flag))
+
+
 def _load_role_in(user: Any, partnership_id: int) -> str | None:
     """The user's role in one partnership and their portfolio administrator flag, in one
     query of one row: a page of one partnership reads no row for every other partnership
@@ -94,13 +115,7 @@ def _load_role_in(user: Any, partnership_id: int) -> str | None:
         .first()
     )
     flag, role = row if row is not None else (False, None)
-    known = getattr(user, _ROLE_IN_ATTR, None)
-    if known is None:
-        known = {}
-        setattr(user, _ROLE_IN_ATTR, known)
-    known[partnership_id] = role
-    if getattr(user, _PORTFOLIO_ADMIN_ATTR, None) is None:
-        setattr(user, _PORTFOLIO_ADMIN_ATTR, bool(flag))
+    _remember_role_in(user, partnership_id, role, flag)
     return role
 
 
@@ -286,12 +301,37 @@ class ObjectAccess(Generic[M]):
 
         ``queryset`` (the visible objects with what a caller reads, e.g. annotations)
         defaults to :meth:`visible`."""
+        queryset = self.visible(user) if queryset is None else queryset
+        reads_role = _role_unknown(user)
+        if reads_role:
+            queryset = queryset.annotate(**self._reader_role(user))
         try:
-            obj = (self.visible(user) if queryset is None else queryset).get(**lookup)
+            obj = queryset.get(**lookup)
         except (self.base().model.DoesNotExist, ValueError, TypeError) as exc:
             raise Http404(_("Not found.")) from exc
-        check(user, self.partnership_id_of(obj), capability)
+        partnership_id = self.partnership_id_of(obj)
+        if reads_role:
+            _remember_role_in(
+                user, partnership_id, getattr(obj, _READER_ROLE), getattr(obj, _READER_ADMIN)
+            )
+        check(user, partnership_id, capability)
         return obj
+
+    def _reader_role(self, user: Any) -> dict[str, Any]:
+        """The reader's role in the object's partnership and their portfolio administrator
+        flag, read with the object (what :func:`role_in` would read in a query of its own)."""
+        return {
+            _READER_ROLE: models.Subquery(
+                user.memberships.filter(
+                    partnership_id=models.OuterRef(self._partnership_id_field)
+                ).values("role")[:1]
+            ),
+            _READER_ADMIN: models.Subquery(
+                get_user_model()
+                ._default_manager.filter(pk=user.pk)
+                .values("profile__is_portfolio_admin")[:1]
+            ),
+        }
 
     def partnership_id_of(self, obj: M) -> int:
         if not self.partnership_path:
