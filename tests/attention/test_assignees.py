@@ -54,10 +54,14 @@ def test_an_auditor_offered_by_hand_is_refused_at_the_field(demo, login):
     ]
 
 
-def test_the_consultation_page_offers_the_responsible_member_on_each_new_action_point(demo, login):
-    response = login(demo.geneva).get(f"/p/{SLUG}/consultations/2019/")
-    assert _options(response, "assignee")[:3] == ["Nobody", "Test desk", "Test geneva"]
+def test_the_form_of_a_new_action_point_offers_the_responsible_member(demo, login):
+    """An agenda item's "Add an action point" form (loaded when it is opened on the
+    consultation page, or on a page of its own) offers whom to make responsible."""
     item = demo.point.agenda_item
+    form_url = f"/p/{SLUG}/consultations/items/{item.pk}/action-points/"
+    for headers in ({}, {"HX-Request": "true"}):
+        response = login(demo.geneva).get(form_url, headers=headers)
+        assert _options(response, "assignee")[:3] == ["Nobody", "Test desk", "Test geneva"]
     created = login(demo.geneva).post(
         f"/p/{SLUG}/consultations/items/{item.pk}/action-points/",
         {
