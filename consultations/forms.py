@@ -145,6 +145,9 @@ class ActionPointForm(LinksMixin):
     )
     due_date = forms.DateField(required=False, widget=DateInput, label=_("Due date"))
 
+    # What was agreed first; the goal and risk pickers it inherits come last.
+    field_order = ["description", "owner", "assignee", "due_date", "goals", "risks"]
+
     def __init__(self, *args, members: list | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].set_members(members or [])

@@ -460,3 +460,13 @@ def test_notes_and_action_points_read_in_each_readers_language_one_after_the_oth
     assert ">Redigér<" in danish
     assert ">Edit<" in english
     assert 'data-label="Det aftalte"' not in english
+
+
+def test_the_new_action_points_form_asks_what_was_agreed_first(geneva, login, c2018):
+    # Tab goes through the form in the order it is read: what was agreed, by whom, when,
+    # then the goals and risks it serves — not the pickers first.
+    item = c2018.agenda_items.get(code="vii")
+    html = login(geneva).get(f"{BASE}/items/{item.pk}/action-points/", **HTMX).content.decode()
+    names = ["description", "owner", "assignee", "due_date", "goals", "risks"]
+    positions = [html.index(f'name="{name}"') for name in names]
+    assert positions == sorted(positions)
