@@ -112,11 +112,18 @@ class Source:
     """Where a rule's candidates come from and how each becomes an :class:`Item`."""
 
     candidates: Callable[[list[int], dt.date, rules.Limits], QuerySet]
-    item: Callable[[Any, dt.date, rules.Limits], Item | None]
+    # A candidate's item, if the rule finds it: (row, today, limits, rule=…, capability=…),
+    # the rule's name and its capability passed on to the item as they are (found_in).
+    item: Callable[..., Item | None]
     capability: Capability
     partnership: str  # the path to the partnership's id
     order: tuple[Any, ...]  # the most urgent first
     assignee: str | None = None  # the path to the responsible member's id, if any
+
+    def found_in(self, rule: str, row: Any, today: dt.date, limits: rules.Limits) -> Item | None:
+        """The item the rule finds in a candidate (None where it finds nothing), named by
+        the rule and marked with the capability that acts on it."""
+        return self.item(row, today, limits, rule=rule, capability=self.capability)
 
 
 def _capable_roles(capability: Capability) -> list[str]:
@@ -181,17 +188,18 @@ def _action_points(ids: list[int], today: dt.date, limits: rules.Limits) -> Quer
     ).select_related("consultation__partnership", "assignee")
 
 
-def _action_point_item(point: ActionPoint, today: dt.date, limits: rules.Limits) -> Item | None:
+def _action_point_item(
+    point: ActionPoint, today: dt.date, limits: rules.Limits, **source: Any
+) -> Item | None:
     return _finding_item(
         rules.action_point_due(point, today=today, limits=limits),
-        rule="action_point_due",
         kind=_("Action point of the %(year)s consultation") % {"year": point.consultation.year},
         object_id=point.pk,
         title=str(point),
         url=_action_point_url(point),
         partnership=point.consultation.partnership,
-        capability=Capability.EDIT_CONSULTATIONS,
         assignee=point.assignee,
+        **source,
     )
 
 
@@ -211,17 +219,18 @@ def _reviews(ids: list[int], today: dt.date, limits: rules.Limits) -> QuerySet:
     )
 
 
-def _review_item(review: Review, today: dt.date, limits: rules.Limits) -> Item | None:
+def _review_item(
+    review: Review, today: dt.date, limits: rules.Limits, **source: Any
+) -> Item | None:
     return _finding_item(
         rules.review_due(review, today=today, limits=limits),
-        rule="review_due",
         kind=review.get_kind_display(),
         object_id=review.pk,
         title=review.title,
         url=review.get_absolute_url(),
         partnership=review.partnership,
-        capability=Capability.EDIT_REVIEWS,
         assignee=review.assignee,
+        **source,
     )
 
 
@@ -241,20 +250,19 @@ def _consultations(ids: list[int], today: dt.date, limits: rules.Limits) -> Quer
 
 
 def _consultation_item(
-    consultation: Consultation, today: dt.date, limits: rules.Limits
+    consultation: Consultation, today: dt.date, limits: rules.Limits, **source: Any
 ) -> Item | None:
     return _finding_item(
         rules.consultation_unprepared(
             consultation, agenda_items=consultation.agenda_count, today=today, limits=limits
         ),
-        rule="consultation_unprepared",
         kind=_("Annual consultation"),
         object_id=consultation.pk,
         title=str(consultation),
         url=consultation.get_absolute_url(),
         partnership=consultation.partnership,
-        capability=Capability.EDIT_CONSULTATIONS,
         assignee=consultation.organiser,
+        **source,
     )
 
 
@@ -288,24 +296,23 @@ def _unpaid_lines(ids: list[int], today: dt.date, limits: rules.Limits) -> Query
     )
 
 
-def _line_item(rule: str) -> Callable[[BudgetLine, dt.date, rules.Limits], Item | None]:
-    def item(line: BudgetLine, today: dt.date, limits: rules.Limits) -> Item | None:
+def _line_item(rule: str) -> Callable[..., Item | None]:
+    def item(line: BudgetLine, today: dt.date, limits: rules.Limits, **source: Any) -> Item | None:
         if rule == "indicative_after_finance_act":
             finding = rules.indicative_after_finance_act(line, today=today, limits=limits)
         else:
             finding = rules.committed_unpaid(line, paid=line.paid, today=today, limits=limits)
         return _finding_item(
             finding,
-            rule=rule,
             kind=_("Budget line"),
             object_id=line.pk,
             title=line.label,
             url=line.get_absolute_url(),
             partnership=line.partnership,
-            capability=Capability.EDIT_FUNDING,
             assignee=line.assignee,
             batch=_("%(year)s budget lines") % {"year": line.year},
             short_title=line.get_component_display(),
+            **source,
         )
 
     return item
@@ -322,16 +329,15 @@ def _notes(ids: list[int], today: dt.date, limits: rules.Limits) -> QuerySet:
     ).select_related("agenda_item__consultation__partnership")
 
 
-def _note_item(note: Note, today: dt.date, limits: rules.Limits) -> Item | None:
+def _note_item(note: Note, today: dt.date, limits: rules.Limits, **source: Any) -> Item | None:
     return _finding_item(
         rules.note_waiting_for_clearing(note, today=today, limits=limits),
-        rule="note_waiting_for_clearing",
         kind=_("Note of the %(year)s consultation") % {"year": note.agenda_item.consultation.year},
         object_id=note.pk,
         title=_("On “%(agenda_item)s”") % {"agenda_item": note.agenda_item},
         url=f"{note.agenda_item.consultation.get_absolute_url()}#note-{note.pk}",
         partnership=note.agenda_item.consultation.partnership,
-        capability=Capability.CLEAR_NOTES,
+        **source,
     )
 
 
@@ -374,8 +380,8 @@ def _goals_not_started(ids: list[int], today: dt.date, limits: rules.Limits) -> 
     )
 
 
-def _goal_item(rule: str) -> Callable[[Any, dt.date, rules.Limits], Item | None]:
-    def item(goal: Any, today: dt.date, limits: rules.Limits) -> Item | None:
+def _goal_item(rule: str) -> Callable[..., Item | None]:
+    def item(goal: Any, today: dt.date, limits: rules.Limits, **source: Any) -> Item | None:
         if rule == "goal_update_stale":
             finding = rules.goal_update_stale(
                 goal, started=goal.partnership.start_date, today=today, limits=limits
@@ -387,15 +393,14 @@ def _goal_item(rule: str) -> Callable[[Any, dt.date, rules.Limits], Item | None]
             )
         return _finding_item(
             finding,
-            rule=rule,
             kind=_("Overall goal %(number)s") % {"number": goal.number},
             object_id=goal.pk,
             title=goal.text,
             url=goal.get_absolute_url(),
             partnership=goal.partnership,
-            capability=Capability.EDIT_RECORD,
             batch=str(_("overall goals")),
             short_title=_("Goal %(number)s") % {"number": goal.number},
+            **source,
         )
 
     return item
@@ -414,19 +419,18 @@ def _report_versions(ids: list[int], today: dt.date, limits: rules.Limits) -> Qu
 
 
 def _report_version_item(
-    version: ReportVersion, today: dt.date, limits: rules.Limits
+    version: ReportVersion, today: dt.date, limits: rules.Limits, **source: Any
 ) -> Item | None:
     return _finding_item(
         rules.report_render_failed(version, newer=version.newer),
-        rule="report_render_failed",
         kind=_("Report version"),
         object_id=version.pk,
         title=_("%(title)s, version %(number)s")
         % {"title": version.review.title, "number": version.number},
         url=version.review.get_absolute_url(),
         partnership=version.review.partnership,
-        capability=Capability.EDIT_REVIEWS,
         assignee=version.requested_by,
+        **source,
     )
 
 
@@ -518,7 +522,7 @@ def rule_candidates(
 def rule_items(rule: str, rows: Any, *, today: dt.date) -> list[Item]:
     """The items of a rule's rows (from :func:`rule_candidates`)."""
     limits = rules.Limits.from_settings()
-    found = (SOURCES[rule].item(row, today, limits) for row in rows)
+    found = (SOURCES[rule].found_in(rule, row, today, limits) for row in rows)
     return [item for item in found if item is not None]
 
 
@@ -565,7 +569,7 @@ def attention_found(
                 queryset = _for_user(queryset, source, user_id)
         queryset = queryset.order_by(*source.order)
         for row in _capped(queryset, source, cap, partnerships=len(ids)):
-            item = source.item(row, today, limits)
+            item = source.found_in(rule, row, today, limits)
             if item is None:
                 continue
             items.append(item)
@@ -598,7 +602,7 @@ def overdue_found(*, partnership_ids: list[int], cap: int, today: dt.date | None
         queryset = overdue(source.candidates(list(partnership_ids), today, limits), today)
         queryset = queryset.order_by(*source.order)
         for row in _capped(queryset, source, cap, partnerships=len(partnership_ids)):
-            item = source.item(row, today, limits)
+            item = source.found_in(rule, row, today, limits)
             if item is not None and item.overdue:
                 items.append(item)
                 totals[(item.partnership.pk, rule)] = row.attention_total

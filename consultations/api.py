@@ -12,13 +12,13 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from core.access import Capability
-from core.filters import BooleanFilter, FilterSet, ModelChoiceFilter
+from core.filters import BooleanFilter, FilterSet, ModelChoiceFilter, RetiredFilter
 from core.serializers import ReasonSerializer
 from core.viewsets import (
     CachedListMixin,
     CreateThroughServiceMixin,
     PartnershipScopedViewSet,
-    UpdateWithReasonMixin,
+    RecordThroughServicesMixin,
 )
 from partnership.models import OverallGoal, Risk
 
@@ -321,7 +321,7 @@ class ActionPointViewSet(
 # --- The standard agenda ------------------------------------------------------------------
 
 
-class StandardAgendaItemFilter(FilterSet):
+class StandardAgendaItemFilter(RetiredFilter):
     retired = BooleanFilter(
         method="filter_retired",
         label=_("Only the retired (true) or only those in force (false)"),
@@ -330,9 +330,6 @@ class StandardAgendaItemFilter(FilterSet):
     class Meta:
         model = StandardAgendaItem
         fields = ["kind", "code"]
-
-    def filter_retired(self, queryset, name, value):
-        return queryset.filter(retired_on__isnull=not value)
 
 
 @extend_schema_view(
@@ -354,8 +351,7 @@ class StandardAgendaItemFilter(FilterSet):
     ),
 )
 class StandardAgendaItemViewSet(
-    CreateThroughServiceMixin,
-    UpdateWithReasonMixin,
+    RecordThroughServicesMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
     PartnershipScopedViewSet,
@@ -367,22 +363,12 @@ class StandardAgendaItemViewSet(
     serializer_class = serializers.StandardAgendaItemSerializer
     create_serializer_class = serializers.StandardAgendaItemCreateSerializer
     create_service = staticmethod(services.standard_agenda_item_create)
+    update_service = staticmethod(services.standard_agenda_item_update)
+    retire_service = staticmethod(services.standard_agenda_item_retire)
+    record_argument = "item"
     filterset_class = StandardAgendaItemFilter
     ordering_fields = ["order", "code"]
     ordering = ["partnership_id", "order"]
-
-    def save_update(self, item, **kwargs):
-        return services.standard_agenda_item_update(item=item, **kwargs)
-
-    @action(detail=True, methods=["post"])
-    def retire(self, request, *args, **kwargs):
-        item = self.get_object()
-        payload = ReasonSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        services.standard_agenda_item_retire(
-            item=item, by=request.user, reason=payload.validated_data["reason"]
-        )
-        return Response(self.get_serializer(self.get_base_queryset().get(pk=item.pk)).data)
 
 
 def register(router: BaseRouter) -> None:

@@ -140,6 +140,24 @@ class FilterSet(django_filters.FilterSet):
                 filter_.queryset = access.visible(user)
 
 
+class RetiredFilter(FilterSet):
+    """Records that may be retired (``retired_on``): ``?retired=false`` those in force,
+    ``true`` the retired."""
+
+    retired = BooleanFilter(
+        method="filter_retired",
+        label=_("Only the retired (true) or only those the strategy now holds (false)"),
+    )
+
+    def filter_retired(self, queryset, name, value):
+        return queryset.filter(retired_on__isnull=not value)
+
+    @classmethod
+    def of(cls, model) -> type[FilterSet]:
+        meta = type("Meta", (), {"model": model, "fields": []})
+        return type(f"{model.__name__}Filter", (cls,), {"Meta": meta})
+
+
 class FilterBackend(DjangoFilterBackend):
     """django-filter, with the strict base for filter sets made from ``filterset_fields``."""
 

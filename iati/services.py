@@ -8,6 +8,7 @@ file imported again adds nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from typing import IO, Any
 
 from django.conf import settings
@@ -126,6 +127,14 @@ def iati_import_upload(*, partnership: Partnership, upload: UploadedFile, by: An
     )
 
 
+def _values(parsed: importer.Activity | importer.Transaction, leave_out: str = "") -> dict:
+    """What the file says of an activity or a transaction, by name: the parse names each
+    value as the model's field that keeps it."""
+    return {
+        f.name: getattr(parsed, f.name) for f in dataclass_fields(parsed) if f.name != leave_out
+    }
+
+
 @transaction.atomic
 def _store(
     *, partnership: Partnership, parsed: importer.Parsed, filename: str, by: Any
@@ -168,14 +177,7 @@ def _store(
             IatiActivity(
                 partnership=partnership,
                 source_import=record,
-                iati_identifier=a.iati_identifier,
-                title=a.title,
-                reporting_org=a.reporting_org,
-                default_currency=a.default_currency,
-                activity_status=a.activity_status,
-                last_updated=a.last_updated,
-                funded_by_denmark=a.funded_by_denmark,
-                source_line=a.source_line,
+                **_values(a, leave_out="transactions"),
             )
             for a in parsed.activities
         ],
@@ -188,17 +190,7 @@ def _store(
             IatiTransaction(
                 partnership=partnership,
                 activity=by_identifier[a.iati_identifier],
-                transaction_type=t.transaction_type,
-                date=t.date,
-                value=t.value,
-                currency=t.currency,
-                value_date=t.value_date,
-                provider_org=t.provider_org,
-                provider_name=t.provider_name,
-                receiver_org=t.receiver_org,
-                reference=t.reference,
-                description=t.description,
-                source_line=t.source_line,
+                **_values(t),
             )
             for a in parsed.activities
             for t in a.transactions

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import django_filters
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status
-from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from core.filters import BooleanFilter, FilterSet
+from core.filters import RetiredFilter
 from core.serializers import ReasonSerializer
 from core.viewsets import (
     CachedListMixin,
     CreateThroughServiceMixin,
     IsPortfolioAdmin,
     PartnershipScopedViewSet,
+    RecordThroughServicesMixin,
     UpdateWithReasonMixin,
 )
 
@@ -28,57 +24,18 @@ from .history_api import HistoryViewSet
 from .models import GoalStatus, OverallGoal, PriorityArea, Risk
 
 
-class StrategyRecordMixin(CreateThroughServiceMixin, UpdateWithReasonMixin):
+class StrategyRecordMixin(RecordThroughServicesMixin):
     """A priority area, goal or risk: created in a draft or active partnership through its
     create service, answered as it reads (with its annotations), and retired with a reason
     (``retire``, through ``retire_service``)."""
 
-    # (The docstring is the API schema's description of these operations.) Changed through
-    # update_service with a reason, listed by number; record_argument names the record in
-    # the update and retire services ("goal": goal_update(goal=…)).
-    update_service: Callable[..., Any]
-    retire_service: Callable[..., Any]
-    record_argument: str
+    # (The docstring is the API schema's description of these operations.) Listed by number.
     ordering_fields = ["number"]
     ordering = ["partnership_id", "number"]
 
     def perform_create(self, serializer):
         super().perform_create(serializer)
         serializer.instance = self.get_base_queryset().get(pk=serializer.instance.pk)
-
-    def save_update(self, instance, **kwargs):
-        return self.update_service(**{self.record_argument: instance}, **kwargs)
-
-    @action(detail=True, methods=["post"])
-    def retire(self, request, *args, **kwargs):
-        record = self.get_object()
-        payload = ReasonSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        self.retire_service(
-            **{self.record_argument: record},
-            by=request.user,
-            reason=payload.validated_data["reason"],
-        )
-        body = self.get_serializer(self.get_base_queryset().get(pk=record.pk)).data
-        return Response(body)
-
-
-class RetiredFilter(FilterSet):
-    """The records of a strategy: ``?retired=false`` those it now holds, ``true`` the
-    retired."""
-
-    retired = BooleanFilter(
-        method="filter_retired",
-        label=_("Only the retired (true) or only those the strategy now holds (false)"),
-    )
-
-    def filter_retired(self, queryset, name, value):
-        return queryset.filter(retired_on__isnull=not value)
-
-    @classmethod
-    def of(cls, model) -> type[FilterSet]:
-        meta = type("Meta", (), {"model": model, "fields": []})
-        return type(f"{model.__name__}Filter", (cls,), {"Meta": meta})
 
 
 @extend_schema_view(
