@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from unittest import mock
 
 import pytest
+from django.core.mail import EmailMultiAlternatives
 
 from accounts.models import DigestFrequency, Profile
+from attention import services
 from attention.models import Digest, Reminder
 from tests.attention.test_digests import record_digest
 from tests.queries import cost_get, count_get
@@ -104,6 +107,26 @@ def test_a_failed_digest_says_so_on_the_reminders_page(demo, login):
     )
     text = _text(login(demo.auditor).get(f"/p/{SLUG}/reminders/"))
     assert "Failed after 6 attempts: SMTPRecipientsRefused: 550" in text
+
+
+def test_the_reminders_page_shows_a_digest_being_sent(demo, login):
+    """The send claims the digest with an update that sends no signal: the cached page
+    is told (core.caching.changed), or it would show the digest still pending."""
+    demo.geneva.email = "geneva@example.org"
+    demo.geneva.save(update_fields=["email"])
+    digest = record_digest(demo.geneva)
+    client = login(demo.desk)
+    assert "Waiting to be sent" in _text(client.get(f"/p/{SLUG}/reminders/"))
+    during = []
+
+    def send(**kwargs):
+        during.append(_text(client.get(f"/p/{SLUG}/reminders/")))
+        return 1
+
+    with mock.patch.object(EmailMultiAlternatives, "send", side_effect=send):
+        assert services.digest_send(digest_id=digest.pk) == "sent"
+    assert "Being sent (1 attempt)" in during[0]
+    assert "Waiting to be sent" not in during[0]
 
 
 # --- the digest preference ---------------------------------------------------------------------
