@@ -10,6 +10,15 @@ another's write as soon as it commits, and no entry outlives the data it was bui
 Within a process, a write also moves a local counter at once: a read in the same
 transaction as the write (a test, a view that writes then reads) never sees an entry
 built before it.
+
+Two ways to use it: :func:`cached` keeps a value (an API list's page, the dashboard's
+body), and :func:`cached_page` decorates a page view to keep its HTML in a cache of its
+own (``CACHES["pages"]``), keyed by the URL, the user and the htmx headers, for a GET by
+a signed-in user with no message waiting; each answer gets its session's CSRF token in
+place of the placeholder the page was drawn with. Only a page whose HTML depends on
+nothing else may be decorated (its docstring lists what is left out, and why). Writes
+that send no signal (``QuerySet.update``, ``bulk_create``, raw SQL) to a watched app call
+:func:`changed` themselves.
 """
 
 from __future__ import annotations
