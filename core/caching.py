@@ -209,7 +209,8 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not _servable(request):
-            return view(request, *args, **kwargs)
+            # A value the page holds from cached() may have been drawn for a cached page.
+            return _with_csrf_token(request, view(request, *args, **kwargs))
         store = caches[PAGES]
         key = _key(_page_parts(request))
         entry = store.get(key)
