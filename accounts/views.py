@@ -32,7 +32,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from qrcode.image.svg import SvgPathImage
 
-from core import i18n
+from core import caching, i18n
 from core.views import add_form_errors, form_status
 
 from . import selectors, services, signin
@@ -80,6 +80,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def digest(request: HttpRequest) -> HttpResponse:
     """When the person gets the e-mail digest of what needs their attention."""
     profile = selectors.profile_of(user=request.user)

@@ -228,11 +228,14 @@ def _claim(digest_id: int, now: dt.datetime) -> bool:
     claimable = Q(status=Digest.Status.PENDING) | Q(
         status=Digest.Status.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
     )
-    return bool(
+    claimed = bool(
         Digest.objects.filter(claimable, pk=digest_id).update(
             status=Digest.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
         )
     )
+    if claimed:
+        caching.changed()  # the list of who was reminded shows the digest being sent
+    return claimed
 
 
 def digest_message(digest: Digest, reminders: list[Reminder]) -> EmailMultiAlternatives:

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.selectors import profile_of
+from core import caching
 from core.access import Capability
 from core.views import paged, partnership_context
 from partnership import access
@@ -21,6 +22,7 @@ ITEMS_PER_PAGE = 25
 
 
 @require_GET
+@caching.cached_page
 def my_work(request: HttpRequest) -> HttpResponse:
     """What needs the signed-in user's attention, by partnership, a page of partnerships at
     a time, each with the first few of each rule (``?partnership=<slug>``: one of them;
@@ -52,6 +54,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@caching.cached_page
 def reminders(request: HttpRequest, slug: str) -> HttpResponse:
     """Who was reminded of what in the partnership: desk officers and auditors, who read
     who did what and when."""

@@ -21,10 +21,11 @@ STORAGES = {
 }
 
 # make bench's uncached runs (BENCH_UNCACHED=1): every read is a first read after a write.
-# The default cache holds only core.caching's pages and lists; a cache that keeps nothing
+# The default and pages caches hold only core.caching's pages and lists; a cache that keeps nothing
 # makes each request build its answer, as the first one after a write does.
 if os.environ.get("BENCH_UNCACHED") == "1":
     CACHES = {
         **CACHES,  # noqa: F405
         "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+        "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     }

@@ -142,6 +142,9 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "people.oidc.sign_in_options",
                 "core.i18n.languages",
+                # After Django's csrf processor: a page drawn for the cache gets a
+                # placeholder, replaced by each response's own token (core.caching).
+                "core.caching.page_csrf_token",
             ],
         },
     },
@@ -154,8 +157,17 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2000)},
-    }
+    },
+    # Whole pages (core.caching.cached_page): larger than the lists, bounded on their own.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 500)},
+    },
 }
+# A page longer than this is drawn on every read rather than kept (the consultation page
+# at the benchmark's scale 100 is about 150 kB).
+PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 512 * 1024)
 
 # The API's rate limits are counted here (core.throttling), and must be shared by every
 # web process: Redis when there is one, else files under var/ (the demo's one machine).

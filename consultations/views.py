@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
+from core import caching
 from core.access import Capability
 from core.forms import ConfirmForm
 from core.views import (
@@ -82,6 +83,7 @@ CONSULTATIONS_PER_PAGE = 10
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def consultation_list(request: HttpRequest, slug: str) -> HttpResponse:
     capability = EDIT if request.method == "POST" else Capability.VIEW
     partnership = partnership_access.partnerships.get(
@@ -179,6 +181,7 @@ def _render_agenda(request: HttpRequest, consultation: Consultation, **extra: An
 
 
 @require_GET
+@caching.cached_page
 def consultation_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     consultation = _consultation(request, slug, year)
     return render(
@@ -222,6 +225,7 @@ def _item_filter(request: HttpRequest, consultation: Consultation) -> AgendaItem
 
 
 @require_GET
+@caching.cached_page
 def consultation_notes(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """Every note of the consultation (or of one agenda item: ``?item=``), paged."""
     consultation = _consultation(request, slug, year)
@@ -233,6 +237,7 @@ def consultation_notes(request: HttpRequest, slug: str, year: int) -> HttpRespon
 
 
 @require_GET
+@caching.cached_page
 def consultation_action_points(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """Every action point of the consultation (of one agenda item: ``?item=``, or of none:
     ``?item=none``), paged, overdue ones marked."""
@@ -254,6 +259,7 @@ def consultation_action_points(request: HttpRequest, slug: str, year: int) -> Ht
 
 
 @require_GET
+@caching.cached_page
 def matters_arising(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """Every matter arising at the consultation, paged, overdue ones marked."""
     consultation = _consultation(request, slug, year)
@@ -299,18 +305,21 @@ def _linked_page(request: HttpRequest, subject: OverallGoal | Risk, kind: str) -
 
 
 @require_GET
+@caching.cached_page
 def goal_linked(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     goal = partnership_access.goals.get(user=request.user, partnership__slug=slug, number=number)
     return _linked_page(request, goal, "goal")
 
 
 @require_GET
+@caching.cached_page
 def risk_linked(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     risk = partnership_access.risks.get(user=request.user, partnership__slug=slug, number=number)
     return _linked_page(request, risk, "risk")
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def consultation_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     consultation = _consultation(request, slug, year, EDIT)
     initial = {
@@ -463,6 +472,7 @@ def note_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_GET
+@caching.cached_page
 def note_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     note = _note(request, slug, pk)
     context = _editor_context(request, note, autofocus=True)
@@ -471,6 +481,7 @@ def note_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def note_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """GET: the note as shown on the page. POST: save its text and links (autosave)."""
     if request.method == "GET":
@@ -567,6 +578,7 @@ def _whole(raw: str | None) -> int | None:
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def note_clear(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """GET: what clearing the note does, and the reason to give (for the version the
     person read, ``?version=``). POST: clear it, based on that version."""
@@ -650,6 +662,7 @@ def _item_actions(request: HttpRequest, item: AgendaItem, form: ActionPointForm)
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def action_point_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """GET: the form (htmx: the form alone, which the item's "Add an action point" loads
     when opened; else a page of its own). POST: the action point recorded."""
@@ -698,6 +711,7 @@ def _action_point(request: HttpRequest, slug: str, pk: int) -> ActionPoint:
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def action_point_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     point = _action_point(request, slug, pk)
     consultation = point.consultation
@@ -788,6 +802,7 @@ def action_point_status(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def action_point_drop(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """GET: what dropping the point does, and the reason to give. POST: drop it."""
     point = _action_point(request, slug, pk)
@@ -833,6 +848,7 @@ def action_point_drop(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def standard_agenda(request: HttpRequest, slug: str) -> HttpResponse:
     """The items every consultation created later starts with, and the form adding one."""
     capability = Capability.EDIT_RECORD if request.method == "POST" else Capability.VIEW
@@ -865,6 +881,7 @@ def standard_agenda(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def standard_agenda_item_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     item = access.standard_agenda_items.get(
         user=request.user, capability=Capability.EDIT_RECORD, partnership__slug=slug, pk=pk
@@ -895,6 +912,7 @@ def standard_agenda_item_edit(request: HttpRequest, slug: str, pk: int) -> HttpR
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def standard_agenda_item_retire(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     item = access.standard_agenda_items.get(
         user=request.user, capability=Capability.EDIT_RECORD, partnership__slug=slug, pk=pk

@@ -19,7 +19,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import exports, formatting, history, tabular
+from core import caching, exports, formatting, history, tabular
 from core.access import Capability, capabilities_in
 from core.forms import ConfirmForm
 from core.views import (
@@ -88,6 +88,7 @@ def _years_page(request: HttpRequest, partnership: Partnership):
 
 
 @require_GET
+@caching.cached_page
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
     years, query = _years_page(request, partnership)
@@ -132,6 +133,7 @@ def _rate_check(line: BudgetLine, data: Any) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def budget_line_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     line = access.budget_lines.get(
         user=request.user, capability=_capability(request), partnership__slug=slug, pk=pk
@@ -166,6 +168,7 @@ def budget_line_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def budget_line_assign(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Who is responsible for the line until it is paid."""
     line = access.budget_lines.get(
@@ -197,6 +200,7 @@ def budget_line_assign(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 
 
 @require_GET
+@caching.cached_page
 def budget_line_rate_check(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The rate a payment being entered would use (htmx, as the date or currency change)."""
     line = access.budget_lines.get(
@@ -211,6 +215,7 @@ def budget_line_rate_check(request: HttpRequest, slug: str, pk: int) -> HttpResp
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def budget_line_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     line = access.budget_lines.get(
         user=request.user, capability=Capability.EDIT_FUNDING, partnership__slug=slug, pk=pk
@@ -248,6 +253,7 @@ def budget_line_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def budget_year_commit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     partnership = partnership_access.partnerships.get(
         user=request.user, capability=Capability.EDIT_FUNDING, slug=slug
@@ -310,6 +316,7 @@ def budget_year_commit(request: HttpRequest, slug: str, year: int) -> HttpRespon
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def exchange_rates(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
     form = ExchangeRateForm(request.POST or None)
@@ -385,6 +392,7 @@ def _rate_label(rate: ExchangeRate) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def exchange_rate_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     rate = access.exchange_rates.get(
         user=request.user, capability=Capability.EDIT_FUNDING, partnership__slug=slug, pk=pk
@@ -407,6 +415,7 @@ def exchange_rate_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def exchange_rate_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     rate = access.exchange_rates.get(
         user=request.user, capability=Capability.EDIT_FUNDING, partnership__slug=slug, pk=pk
@@ -505,6 +514,7 @@ def _withdraw_page(
 
 
 @require_GET
+@caching.cached_page
 def assessed_contributions(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
     context = partnership_context(
@@ -517,6 +527,7 @@ def assessed_contributions(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def assessed_contribution_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_access.partnerships.get(
         user=request.user, capability=Capability.EDIT_FUNDING, slug=slug
@@ -554,6 +565,7 @@ def assessed_contribution_create(request: HttpRequest, slug: str) -> HttpRespons
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def assessed_contribution_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     contribution = access.assessed_contributions.get(
         user=request.user, capability=Capability.EDIT_FUNDING, partnership__slug=slug, year=year
@@ -588,6 +600,7 @@ def _explorer_filters(request: HttpRequest) -> dict[str, Any]:
 
 
 @require_GET
+@caching.cached_page
 def voluntary_contributions(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
     filters = _explorer_filters(request)
@@ -622,6 +635,7 @@ def voluntary_contributions(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def voluntary_contributions_import(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_access.partnerships.get(
         user=request.user, capability=Capability.EDIT_FUNDING, slug=slug
@@ -672,6 +686,7 @@ def voluntary_contributions_import(request: HttpRequest, slug: str) -> HttpRespo
 
 
 @require_GET
+@caching.cached_page
 def reconciliation(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
     show = "all" if request.GET.get("show") == "all" else "differences"
@@ -716,6 +731,7 @@ def _line_year_context(partnership: Partnership, year: int) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def allocations(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
     year = _line_year(request, partnership)
@@ -766,6 +782,7 @@ def _allocation_label(allocation) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def allocation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     allocation = access.allocations.get(
         user=request.user,
@@ -796,6 +813,7 @@ def allocation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def allocation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     allocation = access.allocations.get(
         user=request.user,
@@ -828,6 +846,7 @@ def allocation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def staff(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
     year = _line_year(request, partnership)
@@ -879,6 +898,7 @@ def _position_label(position: StaffPosition) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def staff_position_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     position = access.staff_positions.get(
         user=request.user, capability=Capability.EDIT_FUNDING, partnership__slug=slug, pk=pk
@@ -909,6 +929,7 @@ def staff_position_edit(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def staff_position_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     position = access.staff_positions.get(
         user=request.user, capability=Capability.EDIT_FUNDING, partnership__slug=slug, pk=pk

@@ -144,6 +144,7 @@ def check_files(request: HttpRequest, slug: str) -> HttpResponse:
 
 @csrf_exempt  # checked below, once the upload's size limit is in place
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def import_file(request: HttpRequest, slug: str) -> HttpResponse:
     handler = limit_upload(request) if request.method == "POST" else None
     return _import_file(request, slug, handler)
@@ -191,6 +192,7 @@ def _import_file(
 
 
 @require_GET
+@caching.cached_page
 def reconciliation(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
     years = selectors.reconciled_years(partnership=partnership)
@@ -209,6 +211,7 @@ def reconciliation(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@caching.cached_page
 def data(request: HttpRequest, slug: str) -> HttpResponse:
     """The organisation's transactions with Denmark as the provider, as last imported."""
     partnership = _partnership(request, slug)

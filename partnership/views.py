@@ -50,6 +50,7 @@ PARTNERSHIPS_PER_PAGE = 25
 
 
 @require_GET
+@caching.cached_page
 def home(request: HttpRequest) -> HttpResponse:
     partnerships, query = paged(
         request, selectors.partnerships_with_roles(user=request.user), PARTNERSHIPS_PER_PAGE
@@ -65,6 +66,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@caching.cached_page
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = access.partnerships.get(user=request.user, slug=slug)
     context = partnership_context(request, partnership)
@@ -128,6 +130,7 @@ def _record_edit(
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def partnership_edit(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = access.partnerships.get(
         user=request.user, capability=Capability.EDIT_RECORD, slug=slug
@@ -145,6 +148,7 @@ def partnership_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@caching.cached_page
 def goal_list(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = access.partnerships.get(user=request.user, slug=slug)
     goals = list(selectors.goals_with_status(partnership=partnership))
@@ -165,6 +169,7 @@ DOCUMENTS_PER_PAGE = 50
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     capability = Capability.EDIT_RECORD if request.method == "POST" else Capability.VIEW
     goal = access.goals.get(
@@ -204,6 +209,7 @@ def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def risk_list(request: HttpRequest, slug: str) -> HttpResponse:
     capability = Capability.EDIT_RECORD if request.method == "POST" else Capability.VIEW
     partnership = access.partnerships.get(user=request.user, capability=capability, slug=slug)
@@ -237,6 +243,7 @@ ASSESSMENTS_PER_PAGE = 25
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def risk_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     capability = Capability.EDIT_RECORD if request.method == "POST" else Capability.VIEW
     risk = access.risks.get(
@@ -304,6 +311,7 @@ def _record_create(
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def priority_area_create(request: HttpRequest, slug: str) -> HttpResponse:
     return _record_create(
         request, slug, PriorityAreaForm, services.priority_area_create,
@@ -312,6 +320,7 @@ def priority_area_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def goal_create(request: HttpRequest, slug: str) -> HttpResponse:
     return _record_create(
         request, slug, GoalForm, services.goal_create,
@@ -321,6 +330,7 @@ def goal_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def risk_create(request: HttpRequest, slug: str) -> HttpResponse:
     return _record_create(
         request, slug, RiskForm, services.risk_create,
@@ -405,6 +415,7 @@ _RISK = _StrategyRecord(
 
 def _edit_view(kind: _StrategyRecord) -> Callable[..., HttpResponse]:
     @require_http_methods(["GET", "POST"])
+    @caching.cached_page
     def edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         record = kind.get(request, slug, number)
         return _record_edit(
@@ -422,6 +433,7 @@ def _edit_view(kind: _StrategyRecord) -> Callable[..., HttpResponse]:
 
 def _retire_view(kind: _StrategyRecord) -> Callable[..., HttpResponse]:
     @require_http_methods(["GET", "POST"])
+    @caching.cached_page
     def retire(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         """Retiring it: what that does, and the reason asked for."""
         record = kind.get(request, slug, number)
@@ -460,6 +472,7 @@ risk_retire = _retire_view(_RISK)
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def document_list(request: HttpRequest, slug: str) -> HttpResponse:
     capability = Capability.EDIT_RECORD if request.method == "POST" else Capability.VIEW
     partnership = access.partnerships.get(user=request.user, capability=capability, slug=slug)
@@ -540,6 +553,7 @@ def _history_page(
 
 
 @require_GET
+@caching.cached_page
 def history_list(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = access.partnerships.get(
         user=request.user, capability=Capability.VIEW_HISTORY, slug=slug

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import selectors as account_selectors
 from accounts import signin
+from core import caching
 from core.access import Capability, Role, capabilities_in, is_portfolio_admin, role_in
 from core.forms import ConfirmForm
 from core.views import add_form_errors, form_status, paged
@@ -90,6 +91,7 @@ def _sent_message(request: HttpRequest, invitation: Invitation) -> None:
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def member_list(request: HttpRequest, slug: str) -> HttpResponse:
     capability = Capability.MANAGE_MEMBERS if request.method == "POST" else Capability.VIEW
     partnership = access.partnership_of_people(user=request.user, slug=slug, capability=capability)
@@ -161,6 +163,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def membership_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = _membership(request, slug, pk)
     form = MembershipRoleForm(request.POST or None, initial={"role": membership.role})
@@ -193,6 +196,7 @@ def membership_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def membership_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = _membership(request, slug, pk)
     form = ConfirmForm(request.POST or None)
@@ -233,6 +237,7 @@ def membership_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_GET
+@caching.cached_page
 def profile(request: HttpRequest) -> HttpResponse:
     """The person's own account: who they are and their partnerships, each with their role."""
     memberships, query = paged(

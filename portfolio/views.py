@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core import exports
+from core import caching, exports
 from core.access import is_portfolio_admin
 from core.views import add_form_errors, form_status, paged
 from funding.charts import budget_chart
@@ -28,6 +28,7 @@ from .strategy_file import StrategyFileError
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def partnership_create(request: HttpRequest) -> HttpResponse:
     access.check_portfolio_admin(request.user)
     form = PartnershipCreateForm(request.POST or None, request.FILES or None)
@@ -62,6 +63,7 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def partnership_import(request: HttpRequest) -> HttpResponse:
     access.check_portfolio_admin(request.user)
     form = StrategyFileForm(request.POST or None, request.FILES or None)
@@ -101,6 +103,7 @@ def _next_period(partnership) -> tuple[dt.date, dt.date]:
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def partnership_renew(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = access.partnership_to_renew(user=request.user, slug=slug)
     start, end = _next_period(partnership)
@@ -185,6 +188,7 @@ def _portfolio(request: HttpRequest) -> tuple[PortfolioFilterForm, selectors.Por
 
 
 @require_GET
+@caching.cached_page
 def overview(request: HttpRequest) -> HttpResponse:
     """Every partnership the person sees (all, for a portfolio administrator), a page at a
     time with its figures, narrowed by organisation, status and year, and the budget per

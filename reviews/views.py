@@ -26,6 +26,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from core import caching
 from core.access import Capability
 from core.forms import ConfirmForm
 from core.views import (
@@ -97,6 +98,7 @@ REVIEWS_LINKED = 5
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def review_list(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_access.partnerships.get(
         user=request.user, capability=_capability(request), slug=slug
@@ -167,6 +169,7 @@ def _detail_context(request: HttpRequest, review: Review, **extra: Any) -> dict[
 
 
 @require_GET
+@caching.cached_page
 def review_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     review = _review(request, slug, pk, Capability.VIEW)
     return render(request, "reviews/review_detail.html", _detail_context(request, review))
@@ -195,6 +198,7 @@ def review_due_date(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def review_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
     form = ReviewForm(request.POST or None, instance=review)
@@ -266,6 +270,7 @@ def _assessment_page(
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def goal_assessment(request: HttpRequest, slug: str, pk: int, number: int) -> HttpResponse:
     review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
     goal = review.partnership.goals.filter(number=number).first()
@@ -289,6 +294,7 @@ def goal_assessment(request: HttpRequest, slug: str, pk: int, number: int) -> Ht
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def priority_area_assessment(request: HttpRequest, slug: str, pk: int, number: int) -> HttpResponse:
     review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
     area = review.partnership.priority_areas.filter(number=number).first()
@@ -361,6 +367,7 @@ def _item(request: HttpRequest, slug: str, pk: int, kind: str, number: int) -> A
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def item_edit(request: HttpRequest, slug: str, pk: int, kind: str, number: int) -> HttpResponse:
     item = _item(request, slug, pk, kind, number)
     review = item.review
@@ -384,6 +391,7 @@ def item_edit(request: HttpRequest, slug: str, pk: int, kind: str, number: int) 
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def item_delete(request: HttpRequest, slug: str, pk: int, kind: str, number: int) -> HttpResponse:
     """GET: what deleting the finding or recommendation does. POST, with the reason:
     delete it."""
@@ -447,6 +455,7 @@ def review_render(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_GET
+@caching.cached_page
 def review_versions(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The versions table alone: the review page polls it while a render is pending."""
     review = _review(request, slug, pk, Capability.VIEW)
@@ -617,6 +626,7 @@ def _sha256_of(upload: Any) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def verify(request: HttpRequest, slug: str) -> HttpResponse:
     """Which report version (or dossier) is this file? Answers from the SHA-256 of the
     uploaded bytes."""
@@ -657,6 +667,7 @@ DOWNLOAD_LOG_PAGE_SIZE = 50
 
 
 @require_GET
+@caching.cached_page
 def download_log(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_access.partnerships.get(
         user=request.user, capability=Capability.VIEW_HISTORY, slug=slug
@@ -705,6 +716,7 @@ def _dossier_partnership(request: HttpRequest, slug: str) -> Any:
 
 
 @require_http_methods(["GET", "POST"])
+@caching.cached_page
 def dossier_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The partnership's dossiers, and the form to collect one for a year."""
     partnership = _dossier_partnership(request, slug)
@@ -736,6 +748,7 @@ def dossier_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@caching.cached_page
 def dossier_table(request: HttpRequest, slug: str) -> HttpResponse:
     """The dossiers table alone: the dossiers page polls it while a dossier is pending."""
     partnership = _dossier_partnership(request, slug)
@@ -744,6 +757,7 @@ def dossier_table(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@caching.cached_page
 def review_dossiers(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The review's dossiers table alone: the review page polls it while one is pending."""
     review = _review(request, slug, pk, Capability.VIEW_HISTORY)

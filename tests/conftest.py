@@ -85,6 +85,7 @@ def _test_settings(settings, tmp_path):
     # Cached pages and lists (core.caching) start empty: each test's database is
     # rolled back, and its data version with it.
     cache.clear()
+    caches["pages"].clear()
     # The API's rate limits count on a cache of the test's own, far above what any test
     # sends; tests/api/test_throttling.py sets limits of its own.
     settings.CACHES = {

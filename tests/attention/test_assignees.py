@@ -30,8 +30,9 @@ def _options(response, name: str) -> list[str]:
 def test_an_action_points_responsible_is_picked_by_name_among_who_may_act(demo, login):
     client = login(demo.geneva)
     url = f"/p/{SLUG}/consultations/action-points/{demo.point.pk}/edit/"
-    assert _options(client.get(url), "assignee") == ["Nobody", "Test desk", "Test geneva"]
-    form = client.get(url).context["form"]
+    page = client.get(url)
+    assert _options(page, "assignee") == ["Nobody", "Test desk", "Test geneva"]
+    form = page.context["form"]
     data = {**{k: v for k, v in form.initial.items() if v is not None}}
     data.update(
         goals=[], risks=[], assignee=str(demo.desk.pk), agenda_item=demo.point.agenda_item_id
@@ -103,8 +104,9 @@ def test_a_reviews_responsible_is_a_desk_officer_picked_by_name(demo, login):
     other_desk.save()
     client = login(demo.desk)
     url = f"/p/{SLUG}/reviews/{demo.review.pk}/edit/"
-    assert _options(client.get(url), "assignee") == ["Nobody", "Karen Holm", "Test desk"]
-    form = client.get(url).context["form"]
+    page = client.get(url)
+    assert _options(page, "assignee") == ["Nobody", "Karen Holm", "Test desk"]
+    form = page.context["form"]
     data = {k: v for k, v in form.initial.items() if v is not None}
     data.update(assignee=str(other_desk.pk), reason="Karen carries the review")
     response = client.post(url, data)

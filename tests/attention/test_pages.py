@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from unittest import mock
 
 import pytest
+from django.core.mail import EmailMultiAlternatives
 
 from accounts.models import DigestFrequency, Profile
+from attention import services
 from attention.models import Digest, Reminder
+from core import caching
 from tests.attention.test_digests import record_digest
 from tests.queries import cost_get, count_get
 
@@ -106,6 +110,26 @@ def test_a_failed_digest_says_so_on_the_reminders_page(demo, login):
     assert "Failed after 6 attempts: SMTPRecipientsRefused: 550" in text
 
 
+def test_the_reminders_page_shows_a_digest_being_sent(demo, login):
+    """The send claims the digest with an update that sends no signal: the cached page
+    is told (core.caching.changed), or it would show the digest still pending."""
+    demo.geneva.email = "geneva@example.org"
+    demo.geneva.save(update_fields=["email"])
+    digest = record_digest(demo.geneva)
+    client = login(demo.desk)
+    assert "Waiting to be sent" in _text(client.get(f"/p/{SLUG}/reminders/"))
+    during = []
+
+    def send(**kwargs):
+        during.append(_text(client.get(f"/p/{SLUG}/reminders/")))
+        return 1
+
+    with mock.patch.object(EmailMultiAlternatives, "send", side_effect=send):
+        assert services.digest_send(digest_id=digest.pk) == "sent"
+    assert "Being sent (1 attempt)" in during[0]
+    assert "Waiting to be sent" not in during[0]
+
+
 # --- the digest preference ---------------------------------------------------------------------
 
 
@@ -160,8 +184,11 @@ def test_my_work_reads_a_fixed_number_of_queries(demo, login):
     first = count_get(client, "/my-work/")
     _more_work(demo, 40)
     # Session, user, the partnerships' count and page (those the user is a member of: a
-    # subquery; with the user's role), nine for the rules, the digest preference.
-    assert (first, count_get(client, "/my-work/")) == (14, 14)
+    # subquery; with the user's role), nine for the rules, the digest preference, the
+    # data version of the page's key (core.caching.cached_page).
+    assert (first, count_get(client, "/my-work/")) == (15, 15)
+    # Read again with nothing written: the page comes from the cache.
+    assert count_get(client, "/my-work/") == 3
 
 
 @pytest.mark.parametrize(
@@ -213,8 +240,10 @@ def test_the_reminders_page_reads_a_fixed_number_of_queries(demo, login):
         )
         for n in range(60)
     )
-    # Session, user, partnership (with the reader's role in it), count, page.
-    assert (first, count_get(client, f"/p/{SLUG}/reminders/")) == (5, 5)
+    caching.changed()  # as digests_prepare does after its bulk_create
+    # Session, user, partnership (with the reader's role in it), count, page, the data
+    # version of the page's key (core.caching.cached_page).
+    assert (first, count_get(client, f"/p/{SLUG}/reminders/")) == (6, 6)
 
 
 def test_the_dashboard_lists_the_goals_by_number_each_with_its_own_reason(demo, login):

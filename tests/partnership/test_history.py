@@ -523,8 +523,9 @@ def _many_kinds_of_change(iom, lines, n: int, person=None) -> None:
 
 
 # Session, user, the partnership (with the reader's role in it), the members for the person
-# filter; then the count, the page's keys, its rows and the names they refer to.
-PAGE_QUERIES = 8
+# filter; then the count, the page's keys, its rows and the names they refer to; and the
+# data version of the page's key (core.caching.cached_page).
+PAGE_QUERIES = 9
 
 
 @pytest.mark.parametrize(

@@ -23,21 +23,22 @@ def _fill(iom, author, per_goal):
 
 
 PINNED = {
+    # Each page: + the data version of its own key (core.caching.cached_page).
     # + the funding summary (its first years, and the totals), + the first reviews due
     # with their count, + the data version (core.caching), + what needs attention (one
     # query per rule, the first ten of each)
-    f"/p/{SLUG}/": 20,
-    f"/p/{SLUG}/goals/": 5,  # + the retired goals
+    f"/p/{SLUG}/": 21,
+    f"/p/{SLUG}/goals/": 6,  # + the retired goals
     # + action points and notes linked to the goal, + the review that fulfils it
     # + the timeline paged: its count, then the page; + the evidence list: the documents'
     # count, then the newest of them
-    f"/p/{SLUG}/goals/4/": 14,
-    f"/p/{SLUG}/risks/": 7,  # + the retired risks
-    f"/p/{SLUG}/risks/1/": 9,  # + action points and notes linked to the risk
-    f"/p/{SLUG}/documents/": 5,  # paged: their count, then the page
+    f"/p/{SLUG}/goals/4/": 15,
+    f"/p/{SLUG}/risks/": 8,  # + the retired risks
+    f"/p/{SLUG}/risks/1/": 10,  # + action points and notes linked to the risk
+    f"/p/{SLUG}/documents/": 6,  # paged: their count, then the page
     # + the members for the person filter; the changes' count, keys, rows and names
     # (tests/partnership/test_history.py pins it with every kind of change).
-    f"/p/{SLUG}/history/": 8,
+    f"/p/{SLUG}/history/": 9,
     "/api/v1/partnerships/": 5,
     "/api/v1/goals/": 5,
     "/api/v1/goal-updates/": 6,
@@ -200,3 +201,11 @@ def test_the_dashboard_reads_the_same_rows_with_ten_times_as_much(desk, login, i
     page = client.get(f"/p/{SLUG}/").content.decode()
     assert "The total includes 69 more years, on the funding page." in page  # 3 + 72 - 6
     assert "All 144 reviews" in page, re.findall(r"All \d+ reviews?", page)
+
+
+@pytest.mark.parametrize("url", [url for url in PINNED if url.startswith("/p/")])
+def test_a_repeated_read_comes_from_the_page_cache(desk, login, iom, url):
+    client = login(desk)
+    count_get(client, url)
+    # The session, the user and the data version: the page comes whole from the cache.
+    assert count_get(client, url) == 3

@@ -63,19 +63,20 @@ def _fill(review, author, n):
 
 
 PINNED = {
+    # Each page: + the data version of its key (core.caching.cached_page).
     # + the goals the new review may fulfil, + the desk officers who may be responsible;
     # the reviews paged: their count, then the page; + the sources list: the documents'
     # count, then the newest of them
-    "/p/{slug}/reviews/": 9,
+    "/p/{slug}/reviews/": 10,
     # + the consistency checks (the first years that do not add up, in three queries; the
     # payments; the first overdue action points) and the dossiers
-    "/p/{slug}/reviews/{review}/": 19,
-    "/p/{slug}/reviews/{review}/versions/": 4,
-    "/p/{slug}/reviews/downloads/": 6,  # + the dossiers' downloads
+    "/p/{slug}/reviews/{review}/": 20,
+    "/p/{slug}/reviews/{review}/versions/": 5,
+    "/p/{slug}/reviews/downloads/": 7,  # + the dossiers' downloads
     # the five reviews next due, read with their partnership; the dossiers' count and page
-    "/p/{slug}/reviews/dossiers/": 6,
-    "/p/{slug}/reviews/dossiers/table/": 5,  # the dossiers table the page polls: count, page
-    "/p/{slug}/reviews/{review}/dossiers/": 5,  # the review's, which its page polls
+    "/p/{slug}/reviews/dossiers/": 7,
+    "/p/{slug}/reviews/dossiers/table/": 6,  # the dossiers table the page polls: count, page
+    "/p/{slug}/reviews/{review}/dossiers/": 6,  # the review's, which its page polls
     "/api/v1/reviews/": 6,
     "/api/v1/report-versions/": 5,
     "/api/v1/goal-assessments/": 5,
@@ -257,3 +258,12 @@ def test_the_review_page_reads_the_same_rows_with_ten_times_as_many_things_to_ch
     assert f'/p/{SLUG}/funding/#budget-heading">' in content
     assert f'/p/{SLUG}/consultations/#open-points-heading">' in content
     assert f"And {years.more} more" in content
+
+
+@pytest.mark.parametrize("url", ["/p/{slug}/reviews/", "/p/{slug}/reviews/{review}/"])
+def test_a_repeated_read_comes_from_the_page_cache(desk, login, review, url):
+    client = login(desk)
+    target = url.format(slug=review.partnership.slug, review=review.pk)
+    count_get(client, target)
+    # The session, the user and the data version: the page comes whole from the cache.
+    assert count_get(client, target) == 3
