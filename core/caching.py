@@ -86,12 +86,18 @@ def changed() -> None:
     transaction.on_commit(_bump)
 
 
+# A sign-in saves only the user's last login, which no page or list shows: were it a
+# change, every colleague's sign-in would end every cached page. (Show it, and drop this.)
+_NOT_SHOWN = frozenset({"last_login"})
+
+
 def _on_write(sender: type[Model], **kwargs: Any) -> None:
     # A historical record is written with the row it records: that row's signal counts.
     if (
         sender._meta.app_label in _WATCHED
         and sender is not DataVersion
         and not issubclass(sender, HistoricalChanges)
+        and not (kwargs.get("update_fields") and kwargs["update_fields"] <= _NOT_SHOWN)
     ):
         changed()
 
