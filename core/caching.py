@@ -202,14 +202,13 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
     Decorate only a page whose HTML is a function of these alone. Left undecorated:
     pages that read or write the session (sign-in and its steps, recovery codes, the
-    security and authenticator set-up pages, the language chooser, the profile, which
-    shows the session's language choice), that show a secret or a one-time value (API
-    tokens, an invitation's acceptance), that depend on the second factor's device state
-    (django_otp is not a watched app), file downloads and exports (not HTML), pages that
-    write when read or show a value the data version does not cover (the IATI overview,
-    whose file checks are written when a file is built without a signal; issuing a
-    report version, whose page names today's date in UTC, not the local date of the key),
-    and pages answering POST only.
+    security and authenticator set-up pages, the language chooser), that show a secret
+    or a one-time value (API tokens, an invitation's acceptance), that depend on the
+    second factor's device state (django_otp is not a watched app), file downloads and
+    exports (not HTML), pages that write when read or show a value the data version does
+    not cover (the IATI overview, whose file checks are written when a file is built
+    without a signal; issuing a report version, whose page names today's date in UTC,
+    not the local date of the key), and pages answering POST only.
     """
 
     @wraps(view)
