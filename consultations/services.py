@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.reasons import clean_reason
-from core.services import apply_changes, record_update
+from core.services import apply_changes, editable, record_update
 from partnership.assignees import UNCHANGED
 from partnership.models import OverallGoal, Partnership, Risk
 
@@ -181,9 +181,7 @@ def standard_agenda_item_update(
 ) -> StandardAgendaItem:
     """Change an item of the standard agenda (``STANDARD_AGENDA_FIELDS``): consultations
     created later start with it as it now reads; those already created keep theirs."""
-    unknown = set(changes) - set(STANDARD_AGENDA_FIELDS)
-    if unknown:
-        raise TypeError(f"Not editable here: {', '.join(sorted(unknown))}.")
+    editable(STANDARD_AGENDA_FIELDS, changes)
     _check_standard_item(item)
     return record_update(instance=item, data=changes, reason=reason, by=by)
 
@@ -674,9 +672,7 @@ def action_point_update(
     Marking it done or dropped records the day (``closed_on``); reopening clears it.
     Dropping it needs a ``reason``, kept with the change history.
     """
-    unknown = set(data) - set(_ACTION_POINT_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown action point fields: {sorted(unknown)}")
+    editable(_ACTION_POINT_FIELDS, data)
     current = ActionPoint.objects.select_for_update().get(pk=action_point.pk)
     partnership_id = current.consultation.partnership_id
     item = data.get("agenda_item", current.agenda_item)

@@ -13,6 +13,15 @@ from .reasons import clean_reason
 M = TypeVar("M", bound=models.Model)
 
 
+def editable(fields: tuple[str, ...], changes: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``changes``, if it names only ``fields`` (the fields an ``<entity>_update`` service
+    may change, which its form and serializer list too); a programming error otherwise."""
+    unknown = sorted(set(changes) - set(fields))
+    if unknown:
+        raise TypeError(f"Not editable here: {', '.join(unknown)}.")
+    return changes
+
+
 def record_update(*, instance: M, data: Mapping[str, Any], reason: str = "", by: Any = None) -> M:
     """Change fields of a record, keeping the reason (and the person, ``by``) with its
     history entry. An app's ``<entity>_update`` service says which fields may change and

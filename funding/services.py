@@ -18,7 +18,7 @@ from simple_history.utils import bulk_create_with_history
 
 from core import caching, formatting, tabular
 from core.reasons import clean_reason
-from core.services import apply_changes, record_withdraw
+from core.services import apply_changes, editable, record_withdraw
 from partnership.models import Currency, Partnership
 
 from . import annex, dac, selectors
@@ -757,9 +757,7 @@ def staff_position_update(
 ) -> StaffPosition:
     """Correct a position (the fields of ``STAFF_FIELDS``), by the rules of a new one."""
     reason = clean_reason(reason)
-    unknown = set(fields) - set(STAFF_FIELDS)
-    if unknown:
-        raise TypeError(f"Not fields of a position: {sorted(unknown)}")
+    editable(STAFF_FIELDS, fields)
     current = StaffPosition.objects.select_for_update().get(pk=staff_position.pk)
     for name, value in fields.items():
         setattr(current, name, value)

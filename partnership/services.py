@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from core.reasons import clean_reason
-from core.services import apply_changes, record_update
+from core.services import apply_changes, editable, record_update
 from core.uploads import validate_upload
 
 from .models import (
@@ -72,20 +72,13 @@ RISK_FIELDS = ("title", "description")
 DOCUMENT_FIELDS = ("kind", "title", "year", "reference")
 
 
-def _only(fields: tuple[str, ...], changes: Mapping[str, Any]) -> Mapping[str, Any]:
-    unknown = sorted(set(changes) - set(fields))
-    if unknown:
-        raise TypeError(f"Not editable here: {', '.join(unknown)}.")
-    return changes
-
-
 def partnership_update(
     *, partnership: Partnership, by: Any, changes: Mapping[str, Any], reason: str = ""
 ) -> Partnership:
     """Change the agreement's facts (``PARTNERSHIP_FIELDS``); the reason goes with the
     history entry. A change that differs in nothing writes nothing. Its status moves
     forward only (``STATUS_MOVES``)."""
-    _only(PARTNERSHIP_FIELDS, changes)
+    editable(PARTNERSHIP_FIELDS, changes)
     status = changes.get("status", partnership.status)
     if status not in STATUS_MOVES[Status(partnership.status)]:
         raise ValidationError(
@@ -438,7 +431,7 @@ def priority_area_update(
     *, priority_area: PriorityArea, by: Any, changes: Mapping[str, Any], reason: str = ""
 ) -> PriorityArea:
     """Change a priority area's text (``PRIORITY_AREA_FIELDS``)."""
-    _only(PRIORITY_AREA_FIELDS, changes)
+    editable(PRIORITY_AREA_FIELDS, changes)
     _check_current(priority_area, _priority_area_name(priority_area))
     return record_update(instance=priority_area, data=changes, reason=reason, by=by)
 
@@ -448,7 +441,7 @@ def goal_update(
 ) -> OverallGoal:
     """Change a goal's text and indicator (``GOAL_FIELDS``). Its priority area must be one
     of the goal's partnership."""
-    _only(GOAL_FIELDS, changes)
+    editable(GOAL_FIELDS, changes)
     _check_current(goal, _goal_name(goal))
     _check_area(goal.partnership_id, changes.get("priority_area"), goal.priority_area_id)
     return record_update(instance=goal, data=changes, reason=reason, by=by)
@@ -456,7 +449,7 @@ def goal_update(
 
 def risk_update(*, risk: Risk, by: Any, changes: Mapping[str, Any], reason: str = "") -> Risk:
     """Change a risk's text (``RISK_FIELDS``)."""
-    _only(RISK_FIELDS, changes)
+    editable(RISK_FIELDS, changes)
     _check_current(risk, _risk_name(risk))
     return record_update(instance=risk, data=changes, reason=reason, by=by)
 
@@ -466,7 +459,7 @@ def document_update(
 ) -> Document:
     """Change a document's description (``DOCUMENT_FIELDS``); its partnership and its
     stored file or link do not change."""
-    _only(DOCUMENT_FIELDS, changes)
+    editable(DOCUMENT_FIELDS, changes)
     return record_update(instance=document, data=changes, reason=reason, by=by)
 
 
