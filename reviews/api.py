@@ -64,7 +64,7 @@ class ReviewViewSet(
         return super().get_queryset().prefetch_related("sources")
 
     def save_update(self, review, *, changes, **kwargs):
-        return services.review_update(review=review, data=changes, **kwargs)
+        return services.review_update(review=review, changes=changes, **kwargs)
 
     def get_object_to_read(self):
         """The review, for an action that reads it (404 to non-members)."""
@@ -284,7 +284,7 @@ class _ItemViewSet(
 
     def perform_update(self, serializer):
         serializer.instance = services.review_item_update(
-            item=serializer.instance, data=dict(serializer.validated_data)
+            item=serializer.instance, by=self.request.user, changes=serializer.validated_data
         )
 
     def perform_create(self, serializer):

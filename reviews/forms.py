@@ -12,6 +12,7 @@ from partnership.fields import DocumentsField
 from partnership.models import Document, OverallGoal
 
 from .models import Finding, Rating, Review
+from .services import REVIEW_FIELDS
 
 SHA256_LENGTH = 64
 
@@ -83,17 +84,7 @@ class ReviewForm(ReasonMixin, forms.ModelForm):
 
     class Meta:
         model = Review
-        fields = [
-            "title",
-            "status",
-            "purpose",
-            "period_start",
-            "period_end",
-            "due_date",
-            "due_description",
-            "fulfils_goal",
-            "assignee",
-        ]
+        fields = REVIEW_FIELDS
         help_texts = {
             "due_date": _("The day the app compares with today; changing it confirms it."),
         }

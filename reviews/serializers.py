@@ -25,6 +25,7 @@ from .models import (
     ReportVersion,
     Review,
 )
+from .services import FINDING_FIELDS, RECOMMENDATION_FIELDS
 
 
 class ReviewSerializer(serializers.ModelSerializer):
@@ -171,6 +172,10 @@ class GoalAssessmentSerializer(_AssessmentSerializer):
 
 
 class GoalAssessmentUpdateSerializer(GoalAssessmentSerializer):
+    # Declared again: Meta.read_only_fields leaves a declared field writable.
+    review = serializers.PrimaryKeyRelatedField(read_only=True)
+    goal = serializers.PrimaryKeyRelatedField(read_only=True)
+
     class Meta(GoalAssessmentSerializer.Meta):
         read_only_fields = ["id", "review", "goal", "author", "updated_at"]
 
@@ -184,6 +189,9 @@ class PriorityAreaAssessmentSerializer(_AssessmentSerializer):
 
 
 class PriorityAreaAssessmentUpdateSerializer(PriorityAreaAssessmentSerializer):
+    review = serializers.PrimaryKeyRelatedField(read_only=True)
+    priority_area = serializers.PrimaryKeyRelatedField(read_only=True)
+
     class Meta(PriorityAreaAssessmentSerializer.Meta):
         read_only_fields = ["id", "review", "priority_area", "author", "updated_at"]
 
@@ -193,11 +201,13 @@ class FindingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Finding
-        fields = ["id", "review", "number", "text"]
+        fields = ["id", "review", "number", *FINDING_FIELDS]
         read_only_fields = ["id", "number"]
 
 
 class FindingUpdateSerializer(FindingSerializer):
+    review = serializers.PrimaryKeyRelatedField(read_only=True)
+
     class Meta(FindingSerializer.Meta):
         read_only_fields = ["id", "review", "number"]
 
@@ -208,11 +218,13 @@ class RecommendationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Recommendation
-        fields = ["id", "review", "number", "text", "finding"]
+        fields = ["id", "review", "number", *RECOMMENDATION_FIELDS]
         read_only_fields = ["id", "number"]
 
 
 class RecommendationUpdateSerializer(RecommendationSerializer):
+    review = serializers.PrimaryKeyRelatedField(read_only=True)
+
     class Meta(RecommendationSerializer.Meta):
         read_only_fields = ["id", "review", "number"]
 

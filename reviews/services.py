@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core import i18n
-from core.services import record_update
+from core.services import editable, record_update
 from partnership.models import Document, OverallGoal, Partnership, PriorityArea
 
 from . import selectors
@@ -46,6 +46,23 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
+
+# The fields an edit may change: the forms and the serializers list these, and the update
+# services refuse any other. A review's status is changed on its page only (the API reads
+# it), and never to issued: a review is issued with one of its report versions.
+REVIEW_FIELDS = (
+    "title",
+    "status",
+    "purpose",
+    "period_start",
+    "period_end",
+    "due_date",
+    "due_description",
+    "fulfils_goal",
+    "assignee",
+)
+FINDING_FIELDS = ("text",)
+RECOMMENDATION_FIELDS = ("text", "finding")
 
 # Errors worth another try later: the database or the broker was away for a moment.
 TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
@@ -147,17 +164,19 @@ def review_create(
 
 
 def review_update(
-    *, review: Review, data: dict[str, Any], reason: str = "", by: Any = None
+    *, review: Review, by: Any, changes: Mapping[str, Any], reason: str = ""
 ) -> Review:
-    """Change a review's facts. Issuing goes through :func:`report_version_issue` only.
+    """Change a review's facts (``REVIEW_FIELDS``). Issuing goes through
+    :func:`report_version_issue` only.
 
     A changed due date counts as confirmed by ``by`` (cleared with the date)."""
-    if data.get("status") == Review.Status.ISSUED:
+    editable(REVIEW_FIELDS, changes)
+    if changes.get("status") == Review.Status.ISSUED:
         raise ValidationError({"status": _("A review is issued by issuing one of its versions.")})
-    _check_goal(review.partnership_id, data.get("fulfils_goal"))
+    _check_goal(review.partnership_id, changes.get("fulfils_goal"))
     with transaction.atomic():
         _check_not_issued(review)
-        data = dict(data)
+        data = dict(changes)
         if "due_date" in data:
             stored = (
                 Review.objects.select_for_update()
@@ -166,7 +185,7 @@ def review_update(
             )
             if data["due_date"] != stored:
                 data |= _due_confirmation(data["due_date"], by)
-        return record_update(instance=review, data=data, reason=reason)
+        return record_update(instance=review, data=data, reason=reason, by=by)
 
 
 @transaction.atomic
@@ -290,15 +309,17 @@ def recommendation_create(
 
 
 def review_item_update(
-    *, item: Finding | Recommendation, data: dict[str, Any]
+    *, item: Finding | Recommendation, by: Any, changes: Mapping[str, Any]
 ) -> Finding | Recommendation:
-    """Change a finding's or recommendation's text (or a recommendation's finding)."""
-    finding = data.get("finding")
+    """Change a finding's text (``FINDING_FIELDS``), or a recommendation's text and the
+    finding it answers (``RECOMMENDATION_FIELDS``)."""
+    editable(RECOMMENDATION_FIELDS if isinstance(item, Recommendation) else FINDING_FIELDS, changes)
+    finding = changes.get("finding")
     if finding is not None and finding.review_id != item.review_id:
         raise ValidationError({"finding": _("Choose a finding of this review.")})
     with transaction.atomic():
         _check_not_issued(item.review)
-        return record_update(instance=item, data=data)
+        return record_update(instance=item, data=changes, by=by)
 
 
 @transaction.atomic

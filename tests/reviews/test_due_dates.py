@@ -47,7 +47,7 @@ def test_the_review_pages_and_the_dashboard_say_it_is_overdue(review, desk, gene
     assert "Mid-term review of the strategy" in dashboard
     assert "Overdue since 30 November 2019" in dashboard
 
-    services.review_update(review=review, data={"due_date": _days(10)}, by=desk)
+    services.review_update(review=review, by=desk, changes={"due_date": _days(10)})
     for url in (f"{P}/", f"{P}/{review.pk}/"):
         assert "Overdue" not in client.get(url).content.decode(), url
     # The dashboard still says what else is overdue (section 5's lines still indicative).
@@ -108,7 +108,7 @@ def test_changing_the_due_date_in_the_form_confirms_the_new_one(review, desk, lo
     assert response.status_code == 302
     review.refresh_from_db()
     assert (review.due_date, review.due_confirmed_by) == (dt.date(2019, 12, 15), desk)
-    services.review_update(review=review, data={"due_date": None}, by=desk)
+    services.review_update(review=review, by=desk, changes={"due_date": None})
     review.refresh_from_db()
     assert (review.due_confirmed_by, review.due_confirmed_at) == (None, None)
 
@@ -144,7 +144,7 @@ def test_a_review_fulfils_a_goal_of_its_own_partnership_only(review, desk, other
 
     foreign = GoalFactory(partnership=other_partnership)
     with pytest.raises(ValidationError) as caught:
-        services.review_update(review=review, data={"fulfils_goal": foreign}, by=desk)
+        services.review_update(review=review, by=desk, changes={"fulfils_goal": foreign})
     assert "fulfils_goal" in caught.value.message_dict
 
 

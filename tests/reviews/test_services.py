@@ -363,7 +363,7 @@ def test_an_issued_review_refuses_changes_to_its_assessments(review, desk, sent)
     with pytest.raises(ValidationError, match="issued"):
         services.finding_create(review=review, text="Late.")
     with pytest.raises(ValidationError, match="issued"):
-        services.review_update(review=review, data={"title": "Renamed"})
+        services.review_update(review=review, by=desk, changes={"title": "Renamed"})
     with pytest.raises(ValidationError, match="being rendered as the issued report"):
         services.report_version_request(review=review, by=desk)
     assert GoalAssessment.objects.get(review=review, goal=goal).rating == "achieved"
