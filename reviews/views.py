@@ -206,9 +206,9 @@ def review_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         try:
             services.review_update(
                 review=review,
-                data=form.changes(),
-                reason=form.cleaned_data["reason"],
                 by=request.user,
+                changes=form.changes(),
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
             add_form_errors(form, error)
@@ -354,6 +354,30 @@ def recommendation_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 
 
 _ITEM_ACCESS = {"finding": access.findings, "recommendation": access.recommendations}
+# What the edit and delete pages say of each kind of item, whole sentences so that each
+# language words them its own way (the URL's "finding" is not a word of the page).
+_ITEM_WORDS = {
+    "finding": {
+        "edit": _("Edit finding %(number)s"),
+        "saved": _("The finding was saved."),
+        "delete": _("Delete finding %(number)s"),
+        "deleted": _("Finding %(number)s was deleted."),
+        "what": _(
+            "Delete finding %(number)s of “%(title)s”: “%(truncator)s”. The numbers of the "
+            "other findings do not change."
+        ),
+    },
+    "recommendation": {
+        "edit": _("Edit recommendation %(number)s"),
+        "saved": _("The recommendation was saved."),
+        "delete": _("Delete recommendation %(number)s"),
+        "deleted": _("Recommendation %(number)s was deleted."),
+        "what": _(
+            "Delete recommendation %(number)s of “%(title)s”: “%(truncator)s”. The numbers of "
+            "the other recommendations do not change."
+        ),
+    },
+}
 
 
 def _item(request: HttpRequest, slug: str, pk: int, kind: str, number: int) -> Any:
@@ -378,14 +402,22 @@ def item_edit(request: HttpRequest, slug: str, pk: int, kind: str, number: int) 
         form = FindingForm(request.POST or None, initial={"text": item.text})
     if request.method == "POST" and form.is_valid():
         try:
-            services.review_item_update(item=item, data=dict(form.cleaned_data))
+            services.review_item_update(item=item, by=request.user, changes=form.cleaned_data)
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, _("The %(kind)s was saved.") % {"kind": kind})
+            messages.success(request, _ITEM_WORDS[kind]["saved"])
             return redirect(review.get_absolute_url())
+    numbered = {"number": item.number}
     context = partnership_context(
-        request, review.partnership, review=review, item=item, kind=kind, form=form
+        request,
+        review.partnership,
+        review=review,
+        item=item,
+        kind=kind,
+        form=form,
+        heading=_ITEM_WORDS[kind]["edit"] % numbered,
+        delete_label=_ITEM_WORDS[kind]["delete"] % numbered,
     )
     return render(request, "reviews/item_form.html", context, status=form_status(form))
 
@@ -404,19 +436,12 @@ def item_delete(request: HttpRequest, slug: str, pk: int, kind: str, number: int
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(
-                request,
-                _("%(kind)s %(number)s was deleted.")
-                % {"kind": kind.capitalize(), "number": number},
-            )
+            messages.success(request, _ITEM_WORDS[kind]["deleted"] % {"number": number})
         return redirect(review.get_absolute_url())
+    words = _ITEM_WORDS[kind]
     consequences = [
-        _(
-            "Delete %(kind)s %(number)s of “%(title)s”: “%(truncator)s”. The numbers "
-            "of the others do not change."
-        )
+        words["what"]
         % {
-            "kind": kind,
             "number": number,
             "title": review.title,
             "truncator": Truncator(item.text).chars(120),
@@ -428,10 +453,10 @@ def item_delete(request: HttpRequest, slug: str, pk: int, kind: str, number: int
     return confirm_page(
         request,
         review.partnership,
-        title=_("Delete %(kind)s %(number)s") % {"kind": kind, "number": number},
+        title=words["delete"] % {"number": number},
         consequences=consequences,
         form=form,
-        confirm_label=_("Delete %(kind)s %(number)s") % {"kind": kind, "number": number},
+        confirm_label=words["delete"] % {"number": number},
         back=reverse(f"reviews:{kind}-edit", args=[slug, pk, number]),
     )
 

@@ -470,3 +470,14 @@ def test_the_new_action_points_form_asks_what_was_agreed_first(geneva, login, c2
     names = ["description", "owner", "assignee", "due_date", "goals", "risks"]
     positions = [html.index(f'name="{name}"') for name in names]
     assert positions == sorted(positions)
+
+
+def test_the_danish_drop_page_says_what_will_happen_in_the_infinitive(geneva, login, c2018):
+    point = _point(c2018)
+    page = login(geneva).get(f"{BASE}/action-points/{point.pk}/drop/", HTTP_ACCEPT_LANGUAGE="da")
+    text = page.content.decode()
+    # "Dette vil:" (this will) takes a verb in the infinitive, not the imperative.
+    assert "<strong>Dette vil:</strong>" in text
+    assert "<li>Markere opfølgningspunktet, der blev aftalt på konsultationen i 2018" in text
+    assert "<li>Bevare det i registreringerne som udgået" in text
+    assert "<li>Markér" not in text
