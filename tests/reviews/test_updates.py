@@ -76,7 +76,7 @@ def test_the_item_pages_name_the_kind_in_danish(review, desk, login):
     assert "Slet konstatering 1…" in edit
     assert "finding 1" not in edit.lower()
     confirm = client.get(f"{P}/{review.pk}/recommendations/1/delete/", **danish).content
-    assert "Slet anbefaling 1 i" in confirm.decode()
+    assert "<li>Slette anbefaling 1 i" in confirm.decode()
     saved = client.post(
         f"{P}/{review.pk}/recommendations/1/",
         {"text": "Fortsæt arbejdet.", "finding": finding.pk},
