@@ -271,6 +271,20 @@ def test_a_region_is_compared_year_by_year_and_over_all_years_and_an_empty_one_w
     assert differences[4:4] == []
 
 
+def test_pages_of_two_imports_sharing_row_numbers_list_each_comparison_once(iom):
+    """Two files whose rows bear the same numbers: the pages list every comparison once."""
+    _import(iom, SMALL_ANNEX.encode())
+    second = SMALL_ANNEX.replace("Europe", "Africa").replace("EU000", "AF000")
+    _import(iom, second.replace("Asia", "Americas").encode(), name="second.csv")
+    listed = selectors.AnnexFindings(partnership=iom).listed(differences=False)
+    assert len(listed) == 14
+    paged = [f.subtotal.pk for start in range(0, 14, 3) for f in listed[start : start + 3]]
+    assert sorted(paged) == sorted(
+        StatedSubtotal.objects.filter(partnership=iom).values_list("pk", flat=True)
+    )
+    assert paged == [f.subtotal.pk for f in selectors.reconciliation(partnership=iom).findings]
+
+
 @pytest.fixture
 def xlsx_annex() -> bytes:
     workbook = openpyxl.Workbook()
