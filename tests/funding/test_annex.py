@@ -228,6 +228,63 @@ def test_reconciliation_of_the_shipped_annex(iom):
     assert (rt0801.stated, rt0801.count, rt0801.kind) == (Decimal(141392), 2, "agrees")
 
 
+SMALL_ANNEX = """\
+Table,Level,Region / Country,Donor,Donor (specific),Project Code,Project Title,2013,2014,Total,%
+All Projects,,Europe,,,,,300,150,450,
+All Projects,,Denmark,Denmark,Embassy A,EU0001,Return,100,50,150,
+All Projects,,Sweden,Sweden,Embassy B,EU0002,Reception,200,99,299,
+All Projects,,Asia,,,,,1000,-,"1,000",
+"""
+
+
+def test_a_region_is_compared_year_by_year_and_over_all_years_and_an_empty_one_with_none(iom):
+    """Europe's figure of each year against that year's rows, and its total against all
+    of them; Asia lists no project, so each of its figures is compared with no row."""
+    _import(iom, SMALL_ANNEX.encode())
+    result = selectors.reconciliation(partnership=iom)
+    found = {
+        (f.subtotal.name, f.subtotal.year): (f.stated, f.itemised, f.count, f.kind)
+        for f in result.findings
+    }
+    assert found == {
+        ("Europe", 2013): (300, 300, 2, "agrees"),
+        ("Europe", 2014): (150, 149, 2, "rounding"),
+        ("Europe", None): (450, 449, 4, "rounding"),
+        ("EU0001 (Denmark, Embassy A)", None): (150, 150, 2, "agrees"),
+        ("EU0002 (Sweden, Embassy B)", None): (299, 299, 2, "agrees"),
+        ("Asia", 2013): (1000, 0, 0, "not_itemised"),
+        ("Asia", None): (1000, 0, 0, "not_itemised"),
+    }
+    rows = [f.subtotal.source_row for f in result.findings]
+    assert rows == sorted(rows)
+
+    # The page's reads: the counts, and the differences a page at a time, in the same order.
+    annex = selectors.AnnexFindings(partnership=iom)
+    assert annex.counts() == {"agrees": 3, "rounding": 2, "not_itemised": 2, "exceeds": 0}
+    differences = annex.listed(differences=True)
+    assert len(differences) == 4
+    paged = [*differences[0:3], *differences[3:6]]
+    assert [(f.subtotal.pk, f.kind) for f in paged] == [
+        (f.subtotal.pk, f.kind) for f in result.differences
+    ]
+    assert differences[3].subtotal.pk == result.differences[3].subtotal.pk
+    assert differences[4:4] == []
+
+
+def test_pages_of_two_imports_sharing_row_numbers_list_each_comparison_once(iom):
+    """Two files whose rows bear the same numbers: the pages list every comparison once."""
+    _import(iom, SMALL_ANNEX.encode())
+    second = SMALL_ANNEX.replace("Europe", "Africa").replace("EU000", "AF000")
+    _import(iom, second.replace("Asia", "Americas").encode(), name="second.csv")
+    listed = selectors.AnnexFindings(partnership=iom).listed(differences=False)
+    assert len(listed) == 14
+    paged = [f.subtotal.pk for start in range(0, 14, 3) for f in listed[start : start + 3]]
+    assert sorted(paged) == sorted(
+        StatedSubtotal.objects.filter(partnership=iom).values_list("pk", flat=True)
+    )
+    assert paged == [f.subtotal.pk for f in selectors.reconciliation(partnership=iom).findings]
+
+
 @pytest.fixture
 def xlsx_annex() -> bytes:
     workbook = openpyxl.Workbook()
