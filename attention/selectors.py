@@ -723,11 +723,12 @@ class MyWork:
 
 def my_partnerships(*, user: Any, slug: str | None = None) -> QuerySet[Partnership]:
     """The partnerships My work goes through (or the one ``slug`` names), newest first,
-    each with the user's role in it (``my_role``)."""
+    each with the user's role in it (``my_role``): those the user holds a role in. A
+    portfolio administrator reads every partnership but acts only where they hold one."""
     partnerships = access.partnerships.visible(user).order_by("-start_date", "title", "pk")
     if slug is not None:
         partnerships = partnerships.filter(slug=slug)
-    return with_my_role(partnerships, user=user)
+    return with_my_role(partnerships, user=user).filter(my_role__isnull=False)
 
 
 def with_my_role(partnerships: QuerySet[Partnership], *, user: Any) -> QuerySet[Partnership]:
