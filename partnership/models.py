@@ -7,6 +7,7 @@ or annex where the document states it.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -171,8 +172,18 @@ class Partnership(models.Model):
         return reverse("partnership:dashboard", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
+        # The constraints' rules, said at their fields: a violated constraint would reach
+        # the person as a message naming the constraint, at no field.
+        errors: dict[str, Any] = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": _("The period must end on or after its start.")})
+            errors["end_date"] = _("The period must end on or after its start.")
+        if self.annual_amount is not None:
+            try:
+                MinValueValidator(0)(self.annual_amount)
+            except ValidationError as error:
+                errors["annual_amount"] = error
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def years(self) -> list[int]:
