@@ -10,6 +10,7 @@ every member whose role may (:func:`for_user`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -87,10 +88,19 @@ class Item:
             self.due or dt.date.max,
             RULE_ORDER[self.rule],
             self.partnership.title,
-            self.kind,
-            self.title,
+            _numbers_as_numbers(self.kind),
+            _numbers_as_numbers(self.title),
             self.object_id,
         )
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def _numbers_as_numbers(text: Any) -> tuple[str | int, ...]:
+    """The text with its numbers compared as numbers: goal 2 before goal 10. (The split
+    alternates text and digits, so two keys compare text with text, number with number.)"""
+    return tuple(int(part) if i % 2 else part for i, part in enumerate(_DIGITS.split(str(text))))
 
 
 def _finding_item(finding: rules.Finding | None, **item: Any) -> Item | None:

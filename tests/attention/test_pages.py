@@ -14,6 +14,7 @@ from accounts.models import DigestFrequency, Profile
 from attention import services
 from attention.models import Digest, Reminder
 from core import caching
+from partnership import services as partnership_services
 from partnership.models import Membership
 from tests import factories
 from tests.attention.test_digests import record_digest
@@ -261,6 +262,13 @@ def test_the_dashboard_lists_the_goals_by_number_each_with_its_own_reason(demo, 
         panel
     )
     assert "Goal 4 : Last updated 31 March 2019" in panel
+
+
+def test_the_dashboard_lists_goal_10_after_goal_9(demo, login):
+    partnership_services.goal_create(partnership=demo.partnership, by=demo.desk, text="Tenth")
+    text = _text(login(demo.desk).get(f"/p/{SLUG}/"))
+    panel = text[text.index("Goals whose update is old (10)") : text.index("The agreement")]
+    assert [int(n) for n in re.findall(r"Goal (\d+)\b", panel)] == list(range(1, 11))
 
 
 def test_the_dashboard_panel_names_its_batches_in_the_readers_language(demo, login):
