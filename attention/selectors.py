@@ -10,6 +10,7 @@ every member whose role may (:func:`for_user`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -87,10 +88,19 @@ class Item:
             self.due or dt.date.max,
             RULE_ORDER[self.rule],
             self.partnership.title,
-            self.kind,
-            self.title,
+            _numbers_as_numbers(self.kind),
+            _numbers_as_numbers(self.title),
             self.object_id,
         )
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def _numbers_as_numbers(text: Any) -> tuple[str | int, ...]:
+    """The text with its numbers compared as numbers: goal 2 before goal 10. (The split
+    alternates text and digits, so two keys compare text with text, number with number.)"""
+    return tuple(int(part) if i % 2 else part for i, part in enumerate(_DIGITS.split(str(text))))
 
 
 def _finding_item(finding: rules.Finding | None, **item: Any) -> Item | None:
@@ -723,11 +733,12 @@ class MyWork:
 
 def my_partnerships(*, user: Any, slug: str | None = None) -> QuerySet[Partnership]:
     """The partnerships My work goes through (or the one ``slug`` names), newest first,
-    each with the user's role in it (``my_role``)."""
+    each with the user's role in it (``my_role``): those the user holds a role in. A
+    portfolio administrator reads every partnership but acts only where they hold one."""
     partnerships = access.partnerships.visible(user).order_by("-start_date", "title", "pk")
     if slug is not None:
         partnerships = partnerships.filter(slug=slug)
-    return with_my_role(partnerships, user=user)
+    return with_my_role(partnerships, user=user).filter(my_role__isnull=False)
 
 
 def with_my_role(partnerships: QuerySet[Partnership], *, user: Any) -> QuerySet[Partnership]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -81,13 +82,24 @@ class Consultation(models.Model):
         return [line.strip() for line in self.participants.splitlines() if line.strip()]
 
     def clean(self) -> None:
+        errors: dict[str, list] = {}
+        # The year is checked against the agreement's period; the date, against the year.
+        if self.date is not None and self.year is not None and self.date.year != self.year:
+            errors["date"] = [
+                _("Give a date in %(year)s, the consultation's year.") % {"year": self.year}
+            ]
         if self.partnership_id:
-            check_assignee(
-                user=self.organiser,
-                partnership_id=self.partnership_id,
-                capability=Capability.EDIT_CONSULTATIONS,
-                field="organiser",
-            )
+            try:
+                check_assignee(
+                    user=self.organiser,
+                    partnership_id=self.partnership_id,
+                    capability=Capability.EDIT_CONSULTATIONS,
+                    field="organiser",
+                )
+            except ValidationError as error:
+                error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
 
 class StandardAgendaItem(models.Model):

@@ -144,6 +144,13 @@ class BudgetLine(models.Model):
         return f"{self.year} · {name}"
 
     def clean(self) -> None:
+        # The constraint's rule, said at the field: a strategy file's negative amount would
+        # otherwise be refused with a message naming the constraint, at no field.
+        if self.amount is not None:
+            try:
+                MinValueValidator(0)(self.amount)
+            except ValidationError as error:
+                raise ValidationError({"amount": error}) from None
         if self.currency != Currency.DKK:
             raise ValidationError({"currency": _("Budget lines are in DKK.")})
         if self.status != self.Status.INDICATIVE and not self.finance_act_reference.strip():
@@ -233,6 +240,11 @@ class ExchangeRate(models.Model):
             "rate": number_format(self.rate),
             "date": date_format(self.date),
         }
+
+    def clean(self) -> None:
+        # exchange_rate_positive, said at the field (the field's validator lets 0 through).
+        if self.rate is not None and self.rate <= 0:
+            raise ValidationError({"rate": _("Give a rate of more than zero.")})
 
 
 class Disbursement(AppendOnlyModel):

@@ -6,7 +6,9 @@ or annex where the document states it.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +17,7 @@ from django.db import models
 from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -171,8 +174,18 @@ class Partnership(models.Model):
         return reverse("partnership:dashboard", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
+        # The constraints' rules, said at their fields: a violated constraint would reach
+        # the person as a message naming the constraint, at no field.
+        errors: dict[str, Any] = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": _("The period must end on or after its start.")})
+            errors["end_date"] = _("The period must end on or after its start.")
+        if self.annual_amount is not None:
+            try:
+                MinValueValidator(0)(self.annual_amount)
+            except ValidationError as error:
+                errors["annual_amount"] = error
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def years(self) -> list[int]:
@@ -410,6 +423,18 @@ class Document(models.Model):
         return f"{self.title} ({self.year})" if self.year else self.title
 
 
+def check_not_after_today(as_of: dt.date | None) -> None:
+    """An update or an assessment says how things stood on a day that has come: one dated
+    later would stand as the latest, ahead of every update made until then."""
+    if as_of is not None and as_of > timezone.localdate():
+        raise ValidationError(
+            {
+                "as_of": _("Give today's date or an earlier one: %(date)s is still to come.")
+                % {"date": date_format(as_of)}
+            }
+        )
+
+
 class GoalUpdate(AppendOnlyModel):
     goal = kept(OverallGoal, related_name="updates", verbose_name=_("goal"))
     as_of = models.DateField(verbose_name=_("as of"))
@@ -442,6 +467,9 @@ class GoalUpdate(AppendOnlyModel):
             "status": self.get_status_display(),
             "date": date_format(self.as_of),
         }
+
+    def clean(self) -> None:
+        check_not_after_today(self.as_of)
 
 
 class RiskQuerySet(models.QuerySet):
@@ -527,6 +555,9 @@ class RiskAssessment(AppendOnlyModel):
 
     def __str__(self) -> str:
         return _("%(risk)s as of %(date)s") % {"risk": self.risk, "date": date_format(self.as_of)}
+
+    def clean(self) -> None:
+        check_not_after_today(self.as_of)
 
     @property
     def inherent_score(self) -> int:

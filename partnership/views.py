@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -364,6 +365,18 @@ class _StrategyRecord:
         """Its page, or the dashboard for a priority area (which has none)."""
         return getattr(record, "get_absolute_url", record.partnership.get_absolute_url)()
 
+    def retired(self, request: HttpRequest, record: Any) -> HttpResponse | None:
+        """Where it was retired, no form: back to its page, saying when (None otherwise)."""
+        if record.retired_on is None:
+            return None
+        name = self.name % {"number": record.number}
+        messages.info(
+            request,
+            _("%(name)s was retired on %(date)s.")
+            % {"name": name, "date": date_format(record.retired_on)},
+        )
+        return redirect(self.back(record))
+
 
 _PRIORITY_AREA = _StrategyRecord(
     records=access.priority_areas,
@@ -418,6 +431,8 @@ def _edit_view(kind: _StrategyRecord) -> Callable[..., HttpResponse]:
     @caching.cached_page
     def edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         record = kind.get(request, slug, number)
+        if retired := kind.retired(request, record):
+            return retired
         return _record_edit(
             request,
             record.partnership,
@@ -437,6 +452,8 @@ def _retire_view(kind: _StrategyRecord) -> Callable[..., HttpResponse]:
     def retire(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         """Retiring it: what that does, and the reason asked for."""
         record = kind.get(request, slug, number)
+        if retired := kind.retired(request, record):
+            return retired
         back = kind.back(record)
         name = kind.name % {"number": record.number}
         form = ConfirmForm(request.POST or None)

@@ -312,3 +312,13 @@ def test_someone_not_found_is_said_in_the_readers_language(demo, api_login):
     }
     response = _patch(client, url, {"assignee": "x" * 151}, HTTP_ACCEPT_LANGUAGE="da")
     assert response.json() == {"assignee": ["Et brugernavn har højst 150 tegn."]}
+
+
+def test_a_portfolio_administrator_without_a_role_has_no_work_through_the_api(
+    demo, api_login, portfolio_admin
+):
+    client = api_login(portfolio_admin)
+    for query in ({}, {"partnership": SLUG}):
+        response = client.get("/api/v1/my-work/", query)
+        assert response.status_code == 200
+        assert response.json()["results"] == []

@@ -14,10 +14,14 @@ from accounts.models import DigestFrequency, Profile
 from attention import services
 from attention.models import Digest, Reminder
 from core import caching
+from partnership import services as partnership_services
+from partnership.models import Membership
+from tests import factories
 from tests.attention.test_digests import record_digest
 from tests.queries import cost_get, count_get
 
 SLUG = "denmark-iom-2018-2020"
+Role = Membership.Role
 
 
 def _text(response) -> str:
@@ -260,6 +264,13 @@ def test_the_dashboard_lists_the_goals_by_number_each_with_its_own_reason(demo, 
     assert "Goal 4 : Last updated 31 March 2019" in panel
 
 
+def test_the_dashboard_lists_goal_10_after_goal_9(demo, login):
+    partnership_services.goal_create(partnership=demo.partnership, by=demo.desk, text="Tenth")
+    text = _text(login(demo.desk).get(f"/p/{SLUG}/"))
+    panel = text[text.index("Goals whose update is old (10)") : text.index("The agreement")]
+    assert [int(n) for n in re.findall(r"Goal (\d+)\b", panel)] == list(range(1, 11))
+
+
 def test_the_dashboard_panel_names_its_batches_in_the_readers_language(demo, login):
     """A year's budget lines and the overall goals, and each goal's short title, in Danish
     for a reader whose browser asks for Danish."""
@@ -269,3 +280,25 @@ def test_the_dashboard_panel_names_its_batches_in_the_readers_language(demo, log
     assert "Overordnede mål Ingen opdatering siden aftalens start (1. januar 2018) Mål 1 ;" in text
     assert "2018 budget lines" not in text
     assert "Overall goals" not in text
+
+
+@pytest.mark.parametrize("url", ["/my-work/", f"/my-work/?partnership={SLUG}&rule=review_due"])
+def test_a_portfolio_administrator_without_a_role_is_told_there_is_no_work(
+    demo, login, portfolio_admin, url
+):
+    """A portfolio administrator reads every partnership but acts in none they hold no role
+    in: My work says so instead of failing on the missing role."""
+    response = login(portfolio_admin).get(url)
+    assert response.status_code == 200
+    assert "You hold no role in any partnership yet." in _text(response)
+
+
+def test_a_portfolio_administrator_sees_the_work_of_the_partnerships_they_hold_a_role_in(
+    demo, login, other_partnership
+):
+    root = factories.UserFactory(username="root", is_staff=True, is_superuser=True)
+    Membership.objects.create(user=root, partnership=other_partnership, role=Role.DESK_OFFICER)
+    text = _text(login(root).get("/my-work/"))
+    assert "You are desk officer here." in text
+    assert other_partnership.title in text
+    assert demo.partnership.title not in text

@@ -58,3 +58,31 @@ def test_the_schema_documents_the_endpoints_and_the_409(desk, api_login):
     assert "409" in paths["/api/v1/notes/{id}/"]["patch"]["responses"]
     note = schema["components"]["schemas"]["Note"]["properties"]
     assert {"id", "agenda_item", "body", "status", "version", "author"} <= set(note)
+
+
+def test_a_date_outside_the_consultations_year_is_a_400_at_the_field(geneva, api_login, iom):
+    client = api_login(geneva)
+    created = client.post(
+        "/api/v1/consultations/",
+        {"partnership": SLUG, "year": 2018, "date": "2016-05-01"},
+        format="json",
+    )
+    assert (created.status_code, created.json()) == (
+        400,
+        {"date": ["Give a date in 2018, the consultation's year."]},
+    )
+    assert not Consultation.objects.exists()
+    made = client.post(
+        "/api/v1/consultations/", {"partnership": SLUG, "year": 2020}, format="json"
+    ).json()
+    changed = client.patch(
+        f"/api/v1/consultations/{made['id']}/",
+        {"date": "2031-01-01", "place": "Geneva"},
+        format="json",
+    )
+    assert (changed.status_code, changed.json()) == (
+        400,
+        {"date": ["Give a date in 2020, the consultation's year."]},
+    )
+    consultation = Consultation.objects.get()
+    assert (consultation.date, consultation.place) == (None, "")

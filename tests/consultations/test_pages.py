@@ -94,3 +94,22 @@ def test_the_consultation_page_has_a_print_stylesheet_for_minutes(desk, login, c
     consultations_css = css[css.index("/* --- Consultations") :]
     assert "@media print" in consultations_css
     assert ".print-only { display: block; }" in consultations_css
+
+
+def test_a_date_outside_the_consultations_year_is_refused_at_the_field(geneva, login, c2019):
+    client = login(geneva)
+    created = client.post(f"{BASE}/", {"year": 2018, "date": "2016-05-01"})
+    assert created.status_code == 400
+    assert created.context["form"].errors == {
+        "date": ["Give a date in 2018, the consultation's year."]
+    }
+    assert not Consultation.objects.filter(year=2018).exists()
+    edited = client.post(
+        f"{BASE}/2019/edit/", {"date": "2031-01-01", "place": "Geneva", "status": "planned"}
+    )
+    assert edited.status_code == 400
+    assert edited.context["form"].errors == {
+        "date": ["Give a date in 2019, the consultation's year."]
+    }
+    c2019.refresh_from_db()
+    assert (c2019.date, c2019.place) == (None, "")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 
 from consultations import services
 from consultations.models import StandardAgendaItem
@@ -128,3 +129,27 @@ def test_the_standard_agenda_page_makes_a_fixed_number_of_queries(desk, login, i
         services.standard_agenda_item_create(partnership=iom, by=desk, code=f"x{n}", title="x")
     # With the data version of the page's key (core.caching.cached_page).
     assert count_get(client, PAGE) == few == 5
+
+
+@pytest.mark.parametrize("page", ["retire", "edit"])
+def test_the_pages_of_a_retired_item_say_when_it_was_retired_and_offer_no_form(
+    desk, login, iom, page
+):
+    item = services.standard_agenda_item_retire(
+        item=iom.standard_agenda.get(code="ix"), by=desk, reason="Any other business is vii"
+    )
+    client = login(desk)
+    said = f"Item ix was retired on {date_format(item.retired_on)}."
+    shown = client.get(f"{PAGE}{item.pk}/{page}/", follow=True)
+    assert shown.redirect_chain == [(PAGE, 302)]
+    assert said in shown.content.decode()
+    assert 'name="reason"' not in shown.content.decode()
+    versions = item.history.count()
+    again = client.post(
+        f"{PAGE}{item.pk}/{page}/",
+        {"code": "ix", "kind": "standard", "title": "x", "reason": "Again"},
+        follow=True,
+    )
+    assert again.redirect_chain == [(PAGE, 302)]
+    assert said in again.content.decode()
+    assert item.history.count() == versions

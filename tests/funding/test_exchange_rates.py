@@ -51,6 +51,44 @@ def test_a_rate_that_contradicts_a_stored_one_is_refused(iom):
     assert ExchangeRate.objects.count() == 2
 
 
+def test_a_rate_of_zero_is_refused_at_the_field_on_the_page_and_in_the_api(
+    iom, desk, login, api_login
+):
+    page = login(desk).post(
+        f"/p/{iom.slug}/funding/exchange-rates/",
+        {"currency": "USD", "date": "2018-06-01", "rate": "0", "source": "Test"},
+    )
+    assert page.status_code == 400
+    assert page.context["form"].errors == {"rate": ["Give a rate of more than zero."]}
+    assert "is violated" not in page.content.decode()
+    api = api_login(desk).post(
+        "/api/v1/exchange-rates/",
+        {"partnership": iom.slug, "currency": "USD", "date": "2018-06-01", "rate": "0",
+         "source": "Test"},
+        format="json",
+    )  # fmt: skip
+    assert (api.status_code, api.json()) == (400, {"rate": ["Give a rate of more than zero."]})
+    assert not ExchangeRate.objects.exists()
+
+
+def test_a_rate_corrected_to_zero_is_refused_at_the_field(iom, desk, login, api_login):
+    rate = services.exchange_rate_create(
+        partnership=iom, currency="USD", date=dt.date(2018, 6, 1), rate=Decimal("6.25"), source="T"
+    )
+    page = login(desk).post(
+        f"/p/{iom.slug}/funding/exchange-rates/{rate.pk}/edit/",
+        {"currency": "USD", "date": "2018-06-01", "rate": "0", "source": "T", "reason": "Typo"},
+    )
+    assert page.status_code == 400
+    assert page.context["form"].errors == {"rate": ["Give a rate of more than zero."]}
+    api = api_login(desk).patch(
+        f"/api/v1/exchange-rates/{rate.pk}/", {"rate": "0", "reason": "Typo"}, format="json"
+    )
+    assert (api.status_code, api.json()) == (400, {"rate": ["Give a rate of more than zero."]})
+    rate.refresh_from_db()
+    assert rate.rate == Decimal("6.25")
+
+
 def test_rate_pages_enter_and_import(iom, desk, login):
     client = login(desk)
     url = f"/p/{iom.slug}/funding/exchange-rates/"

@@ -18,7 +18,7 @@ DASHBOARD = f"/p/{SLUG}/"
 def _goal_update_via_api(client, goal, status):
     response = client.post(
         "/api/v1/goal-updates/",
-        {"goal": goal.pk, "as_of": "2030-01-01", "status": status, "narrative": "Cached?"},
+        {"goal": goal.pk, "as_of": "2025-01-01", "status": status, "narrative": "Cached?"},
         format="json",
     )
     assert response.status_code == 201, response.content

@@ -4,10 +4,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from core.models import AppendOnlyError
 from partnership import services
-from partnership.models import GoalStatus, GoalUpdate, OverallGoal
+from partnership.models import Document, GoalStatus, GoalUpdate, OverallGoal
 from tests import factories
 
 SLUG = "denmark-iom-2018-2020"
@@ -147,3 +150,55 @@ def test_a_malformed_partnership_filter_is_a_400_at_the_parameter(desk, api_logi
     response = api_login(desk).get("/api/v1/goals/", {"partnership": slug})
     assert response.status_code == 400
     assert list(response.json()) == ["partnership"]
+
+
+def _tomorrow() -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=1)
+
+
+def test_an_update_as_of_a_day_still_to_come_is_refused_at_the_field_on_the_page(
+    desk, login, core_funding_goal
+):
+    tomorrow = _tomorrow()
+    documents = Document.objects.count()
+    response = login(desk).post(
+        f"/p/{SLUG}/goals/4/",
+        {
+            "as_of": tomorrow.isoformat(),
+            "status": "not_started",
+            "narrative": "Planned.",
+            "new_document_file": SimpleUploadedFile("plan.pdf", b"%PDF-1.7\n%%EOF"),
+            "new_document_title": "Plan",
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "as_of": [f"Give today's date or an earlier one: {date_format(tomorrow)} is still to come."]
+    }
+    assert not GoalUpdate.objects.exists()
+    assert Document.objects.count() == documents
+
+
+def test_an_update_as_of_a_day_still_to_come_is_a_400_at_the_field_in_the_api(
+    desk, api_login, core_funding_goal
+):
+    client = api_login(desk)
+    body = {"goal": core_funding_goal.pk, "status": "on_track", "narrative": "Under way."}
+    tomorrow = _tomorrow()
+    response = client.post(
+        "/api/v1/goal-updates/", {**body, "as_of": tomorrow.isoformat()}, format="json"
+    )
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "as_of": [
+                f"Give today's date or an earlier one: {date_format(tomorrow)} is still to come."
+            ]
+        },
+    )
+    assert not GoalUpdate.objects.exists()
+    today = timezone.localdate().isoformat()
+    assert (
+        client.post("/api/v1/goal-updates/", {**body, "as_of": today}, format="json").status_code
+        == 201
+    )

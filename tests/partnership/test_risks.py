@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from partnership import selectors
 from partnership.models import RiskAssessment
@@ -76,3 +78,19 @@ def test_risk_page_shows_the_assessment_history(desk, login, iom):
     assert "Zero tolerance discussed." in page
     listing = login(desk).get(f"/p/{SLUG}/risks/").content.decode()
     assert "R4" in listing  # on the heat map
+
+
+def test_an_assessment_as_of_a_day_still_to_come_is_refused_at_the_field(
+    desk, login, api_login, iom
+):
+    risk = iom.risks.get(number=3)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    message = f"Give today's date or an earlier one: {date_format(tomorrow)} is still to come."
+    page = login(desk).post(f"/p/{SLUG}/risks/", _assessment(risk.pk, as_of=tomorrow.isoformat()))
+    assert page.status_code == 400
+    assert page.context["form"].errors == {"as_of": [message]}
+    api = api_login(desk).post(
+        "/api/v1/risk-assessments/", _assessment(risk.pk, as_of=tomorrow.isoformat()), format="json"
+    )
+    assert (api.status_code, api.json()) == (400, {"as_of": [message]})
+    assert not RiskAssessment.objects.exists()

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 
 from attention import selectors as attention_selectors
 from partnership import selectors, services
@@ -259,3 +260,33 @@ def test_the_api_adds_a_priority_area_and_a_risk(desk, api_login, iom):
     assert refused.json() == {
         "non_field_errors": [f"{closed.title} is closed: its strategy is kept as it ended."]
     }
+
+
+@pytest.mark.parametrize(
+    ("path", "retire", "back", "name"),
+    [
+        ("goals/8", lambda iom, by: services.goal_retire(goal=iom.goals.get(number=8), by=by,
+         reason="Merged"), "goals/8/", "Goal 8"),
+        ("risks/3", lambda iom, by: services.risk_retire(risk=iom.risks.get(number=3), by=by,
+         reason="Outside scope"), "risks/3/", "Risk 3"),
+        ("priority-areas/2", lambda iom, by: services.priority_area_retire(
+            priority_area=iom.priority_areas.get(number=2), by=by, reason="Folded"), "",
+         "Priority area 2"),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("page", ["retire", "edit"])
+def test_the_pages_of_a_retired_record_say_when_it_was_retired_and_offer_no_form(
+    desk, login, iom, path, retire, back, name, page
+):
+    record = retire(iom, desk)
+    client = login(desk)
+    said = f"{name} was retired on {date_format(record.retired_on)}."
+    shown = client.get(f"/p/{SLUG}/{path}/{page}/", follow=True)
+    assert shown.redirect_chain == [(f"/p/{SLUG}/{back}", 302)]
+    assert said in shown.content.decode()
+    assert 'name="reason"' not in shown.content.decode()  # no form to retire or edit it
+    versions = type(record).history.count()
+    again = client.post(f"/p/{SLUG}/{path}/{page}/", {"reason": "Again", "title": "x"}, follow=True)
+    assert again.redirect_chain == [(f"/p/{SLUG}/{back}", 302)]
+    assert said in again.content.decode()
+    assert type(record).history.count() == versions

@@ -3,6 +3,8 @@ forms and the serializers share: its rules hold on the page, in the API and else
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -70,3 +72,42 @@ def test_a_goal_cannot_move_to_a_priority_area_of_another_partnership(
     }
     goal.refresh_from_db()
     assert goal.priority_area_id == before
+
+
+def _edit_form_data(client) -> dict:
+    """The agreement's edit form as the page fills it in."""
+    initial = client.get(f"/p/{SLUG}/edit/").context["form"].initial
+    return {field: value for field, value in initial.items() if value is not None}
+
+
+def test_a_negative_annual_amount_is_refused_at_the_field_on_the_page(desk, login, iom):
+    client = login(desk)
+    response = client.post(f"/p/{SLUG}/edit/", {**_edit_form_data(client), "annual_amount": "-5"})
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.errors == {"annual_amount": ["Ensure this value is greater than or equal to 0."]}
+    assert "is violated" not in response.content.decode()
+    iom.refresh_from_db()
+    assert iom.annual_amount == Decimal("25000000.00")
+
+
+def test_a_negative_annual_amount_is_a_400_at_the_field_in_the_api(desk, api_login, iom):
+    response = api_login(desk).patch(
+        f"/api/v1/partnerships/{iom.pk}/", {"annual_amount": "-5"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "annual_amount": ["Ensure this value is greater than or equal to 0."]
+    }
+    iom.refresh_from_db()
+    assert iom.annual_amount == Decimal("25000000.00")
+
+
+def test_the_update_service_refuses_a_negative_annual_amount_at_the_field(desk, iom):
+    with pytest.raises(ValidationError) as error:
+        services.partnership_update(
+            partnership=iom, by=desk, changes={"annual_amount": Decimal(-5)}
+        )
+    assert error.value.message_dict == {
+        "annual_amount": ["Ensure this value is greater than or equal to 0."]
+    }

@@ -207,6 +207,32 @@ def test_a_slug_taken_refuses_the_file_at_the_slug_and_stores_nothing(iom, desk)
     assert _counts() == before
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "error"),
+    [
+        (
+            "annual_amount: 60000000.00",
+            "annual_amount: -5",
+            "partnership.annual_amount: Ensure this value is greater than or equal to 0.",
+        ),
+        (
+            "component: priority_area_1, amount: 15000000.00",
+            "component: priority_area_1, amount: -15",
+            "budget[2].amount: Ensure this value is greater than or equal to 0.",
+        ),
+    ],
+)
+def test_a_negative_amount_is_refused_at_its_field_not_as_a_constraint(db, desk, old, new, error):
+    before = _counts()
+    with pytest.raises(StrategyFileError) as refused:
+        services.strategy_import(
+            content=UNHCR.replace(old, new).encode(), filename="unhcr.yaml", by=desk
+        )
+    (message,) = [str(e) for e in refused.value.errors]
+    assert message.endswith(error), message
+    assert _counts() == before
+
+
 def test_every_problem_is_reported_with_its_line_and_field_and_nothing_is_stored(db, desk):
     content = (
         UNHCR.replace("end_date: 2025-12-31", "end_date: 2020-12-31")
