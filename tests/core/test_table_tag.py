@@ -24,11 +24,22 @@ TABLE = (
 def test_rows_are_drawn_in_a_stacking_table_in_its_wrapper():
     html = render(TABLE, names=["Ana", "Bo"])
 
-    assert '<div class="table-wrap">' in html
+    assert '<div class="table-wrap" tabindex="0" role="region" aria-label="Names">' in html
     assert '<table class="stack">' in html
     assert "<caption>Names</caption>" in html
     assert "<td>Ana</td></tr><tr><td>Bo</td>" in html
     assert "No names yet." not in html
+
+
+def test_the_scrolling_box_is_named_by_the_captions_words_or_by_its_label():
+    caption = (
+        '{% table rows empty="None." %}<caption class="visually-hidden">Risks &amp; '
+        "<em>their</em>\n   owners</caption>{% endtable %}"
+    )
+    labelled = '{% table rows empty="None." label=name %}<caption>Risks</caption>{% endtable %}'
+
+    assert 'aria-label="Risks &amp; their owners"' in render(caption, rows=[1])
+    assert 'aria-label="Risks of &lt;IOM&gt;"' in render(labelled, rows=[1], name="Risks of <IOM>")
 
 
 def test_without_rows_only_the_muted_line_is_said():
