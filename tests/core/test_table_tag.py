@@ -3,6 +3,9 @@ the muted line said when there is nothing to list."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from django.template import Context, Template, TemplateSyntaxError
 
@@ -88,3 +91,28 @@ def test_a_queryset_is_read_once_for_the_test_and_the_rows(django_assert_num_que
 def test_a_table_written_wrong_is_refused_when_the_template_is_read(tag):
     with pytest.raises(TemplateSyntaxError):
         render(tag + "{% endtable %}")
+
+
+def test_every_table_box_written_in_a_template_is_a_named_region_a_keyboard_reaches():
+    """A box written by hand (the tag's is tested above) scrolls as the tag's does on a
+    narrow screen: it has a tab stop and the role region, labelled by an id the template
+    gives its table's caption (or hands to the table it includes)."""
+    from django.conf import settings
+
+    boxes = {}
+    for path in sorted(Path(settings.BASE_DIR, "templates").rglob("*.html")):
+        if path.name == "table.html":  # the tag's own markup
+            continue
+        source = path.read_text()
+        for box in re.finditer(r"<[a-z]+ [^>]*class=\"[^\"]*\btable-wrap\b[^>]*>", source):
+            boxes[f"{path.name}: {box[0]}"] = source
+    assert len(boxes) > 20
+    wrong = []
+    for box, source in boxes.items():
+        label = re.search(r'aria-labelledby="([^"]+)"', box)
+        named = label is not None and (
+            "{{" in label[1] or re.search(rf'(id|caption_id)="{re.escape(label[1])}"', source)
+        )
+        if 'tabindex="0"' not in box or 'role="region"' not in box or not named:
+            wrong.append(box)
+    assert wrong == []
