@@ -3,8 +3,12 @@ and the tag ``table`` (a table, or the line said when it has no rows)."""
 
 from __future__ import annotations
 
+import html
+import re
+
 from django import template
 from django.template.base import FilterExpression, NodeList, kwarg_re, token_kwargs
+from django.utils.html import strip_tags
 
 from core import formatting
 
@@ -12,7 +16,8 @@ register = template.Library()
 register.filter("amount", formatting.amount)
 register.filter("money", formatting.money)
 
-TABLE_OPTIONS = {"class", "empty"}
+TABLE_OPTIONS = {"class", "empty", "label"}
+CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.DOTALL)
 
 
 @register.tag("table")
@@ -26,7 +31,9 @@ def table(parser, token) -> TableNode:
           <tbody>{% for doc in documents %}…{% endfor %}</tbody>
         {% endtable %}
 
-    ``class``: the table's classes, "stack" unless given ("" for none)."""
+    ``class``: the table's classes, "stack" unless given ("" for none). The wrapper is a
+    region a keyboard reaches (it scrolls on a narrow screen), named by ``label`` or else
+    by the text of the table's caption."""
     name, *bits = token.split_contents()
     rows = parser.compile_filter(bits.pop(0)) if bits and not kwarg_re.match(bits[0])[1] else None
     options = token_kwargs(bits, parser)
@@ -49,13 +56,21 @@ class TableNode(template.Node):
         drawn = bool(self.rows.resolve(context))
         values = {name: value.resolve(context) for name, value in self.options.items()}
         markup = context.template.engine.get_template("includes/table.html")
+        body = self.body.render(context) if drawn else ""
         return markup.render(
             context.new(
                 {
                     "drawn": drawn,
-                    "body": self.body.render(context) if drawn else "",
+                    "body": body,
+                    "label": values.get("label") or _caption_text(body),
                     "classes": values.get("class", "stack"),
                     "empty": values["empty"],
                 }
             )
         )
+
+
+def _caption_text(body: str) -> str:
+    """The words of the table's caption, as plain text (the markup is already rendered)."""
+    caption = CAPTION.search(body)
+    return " ".join(html.unescape(strip_tags(caption[1])).split()) if caption else ""

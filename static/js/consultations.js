@@ -140,6 +140,51 @@
     }
   });
 
+  /* Keyboard and screen-reader users keep their place when htmx replaces what had the
+   * focus. htmx itself gives the focus back to an element whose id comes back (Move up,
+   * Move down, Set status) and to an element marked autofocus in what it swapped in (the
+   * message of a step on a note, of an action point added, a note opened for editing).
+   * Otherwise the focus would fall to the top of the page (a note saved and closed, a form
+   * refused): it goes to what replaced the element that held it, to its first field in
+   * error if it is a form sent back, or, when nothing came back (a note discarded), to the
+   * agenda item or section around it. */
+  var place = null;
+
+  function focusOn(element) {
+    if (!element.matches("a[href], button, input, select, textarea, summary, [tabindex]")) {
+      element.setAttribute("tabindex", "-1");
+    }
+    element.focus();
+  }
+
+  function keepPlace() {
+    var lost = place;
+    place = null;
+    if (!lost) return;
+    var active = document.activeElement;
+    if (active && active !== document.body && document.body.contains(active)) return;
+    var swapped = lost.id ? document.getElementById(lost.id) : null;
+    if (swapped) {
+      focusOn(swapped.querySelector('[aria-invalid="true"]') || swapped);
+    } else if (lost.around && document.body.contains(lost.around)) {
+      focusOn(lost.around);
+    }
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    var active = document.activeElement;
+    place = null;
+    if (!event.detail.shouldSwap || !target || !active || !target.contains(active)) return;
+    place = {
+      id: target.id,
+      around: target.parentElement && target.parentElement.closest("[id][aria-labelledby]"),
+    };
+    // An empty answer swaps nothing in, and htmx then sends no htmx:afterSettle.
+    if (!String(event.detail.serverResponse || "").trim()) setTimeout(keepPlace, 0);
+  });
+  document.addEventListener("htmx:afterSettle", keepPlace);
+
   /* The print button is only shown where this script runs. */
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.html import strip_tags
 
 from funding import selectors, services
 from funding.models import BudgetLine, BudgetLineTransition, Component
@@ -209,6 +211,15 @@ def test_the_year_commit_page_says_what_it_will_commit_and_commits_all_with_the_
     overview = client.get(f"/p/{funded.slug}/funding/").content.decode()
     assert "Commit 2020…" in overview
     assert "Commit 2019…" not in overview
+
+
+@pytest.mark.parametrize(("year", "status"), [(2018, "Committed"), (2020, "Indicative")])
+def test_a_line_page_says_its_status_once(funded, desk, login, year, status):
+    line = BudgetLine.objects.get(partnership=funded, year=year, component=Component.CORE)
+    page = login(desk).get(line.get_absolute_url()).content.decode()
+    shown = re.search(r"<dt>Status</dt><dd>(.*?)</dd>", page, re.DOTALL)
+    assert shown is not None
+    assert strip_tags(shown[1]).split() == [status]
 
 
 def test_the_close_page_says_what_is_unpaid_and_closes_with_the_reason(funded, desk, login):

@@ -64,7 +64,7 @@ def test_funding_page_has_a_server_drawn_chart_with_a_table_beside_it(funded, ge
     assert "style=" not in page
     assert "<script>" not in page
     assert "2018: planned 25.0, committed 25.0, disbursed 0.0" in svg
-    assert "<caption>Per year (DKK)</caption>" in page
+    assert '<caption id="per-year-caption">Per year (DKK)</caption>' in page
 
 
 def test_the_funding_chart_of_a_danish_page_reads_danish(funded, geneva, login):
