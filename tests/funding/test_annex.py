@@ -347,6 +347,20 @@ def test_explorer_filters_and_shows_refunds(funded, auditor, login):
     assert "Bangladesh" in everything
 
 
+def test_the_explorer_s_tables_and_filters_are_in_the_reader_s_language(funded, auditor, login):
+    page = (
+        login(auditor)
+        .get(f"/p/{funded.slug}/funding/voluntary-contributions/", HTTP_ACCEPT_LANGUAGE="da")
+        .content.decode()
+    )
+    for caption in ("Pr. år", "Pr. region", "Pr. land", "Pr. donorenhed"):
+        assert f">{caption}</caption>" in page
+    assert '<th scope="col">Donorenhed</th>' in page
+    assert '<label for="filter-country">Land</label>' in page
+    assert "By region" not in page
+    assert '<th scope="col">Country</th>' not in page
+
+
 def test_reconciliation_page_and_api_agree(funded, auditor, login, api_login):
     page = (
         login(auditor)
