@@ -980,6 +980,20 @@ def _findings_sql(*, partnership: Partnership) -> tuple[str, list[Any]]:
         year = "<>" if yearly else "="
         return f"(SELECT k1 FROM keyed WHERE basis = '{basis}' AND year_key {year} 0)"  # noqa: S608
 
+    def grouped(basis: str, *keys: str) -> str:
+        """The detail rows of each key of ``basis`` that some subtotal asks for, summed in
+        each year and over all years (year 0), as rows of ``sums``."""
+        key_columns = ", ".join([*keys, *["''"] * (3 - len(keys))])
+        group_by = ", ".join(keys)
+        return f"""
+        SELECT '{basis}', {key_columns}, year, 0, SUM(amount), COUNT(*)
+        FROM details WHERE {keys[0]} IN {wanted(basis, yearly=True)}
+        GROUP BY {group_by}, year
+        UNION ALL
+        SELECT '{basis}', {key_columns}, 0, 0, SUM(amount), COUNT(*)
+        FROM details WHERE {keys[0]} IN {wanted(basis, yearly=False)}
+        GROUP BY {group_by}"""  # noqa: S608 - the code's own names, no values
+
     # Year 0 is every year (a year is from 1945); subtotal 0 no group (a key is from 1).
     sql = f"""
     WITH details AS (
@@ -1026,29 +1040,11 @@ def _findings_sql(*, partnership: Partnership) -> tuple[str, list[Any]]:
     ),
     {units_cte}
     sums (basis, k1, k2, k3, year, subtotal, total, n) AS (
-        SELECT 'region', region, '', '', year, 0, SUM(amount), COUNT(*)
-        FROM details WHERE region IN {wanted("region", yearly=True)}
-        GROUP BY region, year
+        {grouped("region", "region")}
         UNION ALL
-        SELECT 'region', region, '', '', 0, 0, SUM(amount), COUNT(*)
-        FROM details WHERE region IN {wanted("region", yearly=False)}
-        GROUP BY region
+        {grouped("project_unit", "project_code", "country", "donor_unit")}
         UNION ALL
-        SELECT 'project_unit', project_code, country, donor_unit, year, 0, SUM(amount), COUNT(*)
-        FROM details WHERE project_code IN {wanted("project_unit", yearly=True)}
-        GROUP BY project_code, country, donor_unit, year
-        UNION ALL
-        SELECT 'project_unit', project_code, country, donor_unit, 0, 0, SUM(amount), COUNT(*)
-        FROM details WHERE project_code IN {wanted("project_unit", yearly=False)}
-        GROUP BY project_code, country, donor_unit
-        UNION ALL
-        SELECT 'project', project_code, '', '', year, 0, SUM(amount), COUNT(*)
-        FROM details WHERE project_code IN {wanted("project", yearly=True)}
-        GROUP BY project_code, year
-        UNION ALL
-        SELECT 'project', project_code, '', '', 0, 0, SUM(amount), COUNT(*)
-        FROM details WHERE project_code IN {wanted("project", yearly=False)}
-        GROUP BY project_code
+        {grouped("project", "project_code")}
         UNION ALL
         SELECT 'top_10', '', '', '', year, 0, SUM(amount), COUNT(*)
         FROM details WHERE project_code IN (SELECT project_code FROM top_10)

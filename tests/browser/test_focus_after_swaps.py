@@ -40,6 +40,12 @@ def _focus_is_in(journey, element_id: str) -> bool:
     )
 
 
+def _accessible_without_errors(journey, step: str) -> None:
+    journey.audit(step)
+    journey.assert_accessible()
+    assert journey.errors == [], "\n".join(journey.errors)
+
+
 def test_marking_a_note_ready_by_keyboard_leaves_the_focus_on_that_note(browser_as, geneva, c2019):
     item = c2019.agenda_items.get(code="vii")
     note = services.note_create(agenda_item=item, by=geneva, body="IOM presented its plans.")
@@ -55,9 +61,7 @@ def test_marking_a_note_ready_by_keyboard_leaves_the_focus_on_that_note(browser_
     # The next Tab goes on inside the note (to its Edit button), not to the skip link.
     page.keyboard.press("Tab")
     assert _focus_is_in(journey, f"note-{note.pk}"), page.evaluate(FOCUS_IN)
-    journey.audit("note-marked-ready")
-    journey.assert_accessible()
-    assert journey.errors == [], "\n".join(journey.errors)
+    _accessible_without_errors(journey, "note-marked-ready")
 
 
 def test_saving_and_closing_a_note_by_keyboard_leaves_the_focus_on_that_note(
@@ -79,9 +83,7 @@ def test_saving_and_closing_a_note_by_keyboard_leaves_the_focus_on_that_note(
     article = page.locator(f"#note-{note.pk}")
     expect(article).to_contain_text("Denmark asked for figures.")
     expect(article).to_be_focused()
-    journey.audit("note-saved-and-closed")
-    journey.assert_accessible()
-    assert journey.errors == [], "\n".join(journey.errors)
+    _accessible_without_errors(journey, "note-saved-and-closed")
 
 
 def test_adding_an_action_point_by_keyboard_says_so_where_the_form_was(browser_as, geneva, c2019):
@@ -102,9 +104,7 @@ def test_adding_an_action_point_by_keyboard_says_so_where_the_form_was(browser_a
     expect(actions.get_by_role("table")).to_contain_text("IOM to circulate its evaluation plan.")
     page.keyboard.press("Tab")  # on into what was just added, not back to the skip link
     assert _focus_is_in(journey, f"item-{item.pk}-actions"), page.evaluate(FOCUS_IN)
-    journey.audit("action-point-added")
-    journey.assert_accessible()
-    assert journey.errors == [], "\n".join(journey.errors)
+    _accessible_without_errors(journey, "action-point-added")
 
 
 def test_setting_an_action_points_status_by_keyboard_keeps_the_focus_on_its_row(
@@ -128,6 +128,4 @@ def test_setting_an_action_points_status_by_keyboard_keeps_the_focus_on_its_row(
     page.keyboard.press("Enter")
     expect(row.locator(".action-done")).to_have_text("Done")
     assert _focus_is_in(journey, f"ap-{point.pk}"), page.evaluate(FOCUS_IN)
-    journey.audit("action-point-status-set")
-    journey.assert_accessible()
-    assert journey.errors == [], "\n".join(journey.errors)
+    _accessible_without_errors(journey, "action-point-status-set")
