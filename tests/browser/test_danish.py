@@ -70,8 +70,9 @@ def test_a_danish_desk_officer_works_in_danish_and_switches_to_english(
     page.get_by_role("link", name=re.compile("^Bevilg 2019")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bevilg budgetlinjerne for 2019")
     consequences = page.get_by_role("note")
+    # What it will do, in the infinitive after "Dette vil:" (the button says "Bevilg").
     expect(consequences).to_contain_text(
-        f"Bevilg 2019 · {t(COMPONENTS_2019[0][0])}: DKK 15.000.000,00."
+        f"Bevilge 2019 · {t(COMPONENTS_2019[0][0])}: DKK 15.000.000,00."
     )
     journey.audit("commit-2019")
     page.get_by_label("Finanslovshenvisning").fill(FINANCE_ACT_2019)
