@@ -76,8 +76,11 @@ def test_risk_page_shows_the_assessment_history(desk, login, iom):
     page = login(desk).get(f"/p/{SLUG}/risks/4/").content.decode()
     assert "Misuse of funds and misconduct" in page
     assert "Zero tolerance discussed." in page
+    # Named as goal updates and notes name their authors: full name, not user name.
+    assert '<td data-label="By">Test desk</td>' in page
     listing = login(desk).get(f"/p/{SLUG}/risks/").content.decode()
     assert "R4" in listing  # on the heat map
+    assert '<td data-label="By">Test desk</td>' in listing
 
 
 def test_an_assessment_as_of_a_day_still_to_come_is_refused_at_the_field(
