@@ -162,7 +162,10 @@ def standard_agenda_item_create(
 STANDARD_AGENDA_FIELDS = ("code", "title", "kind")
 
 
-def _check_standard_item(item: StandardAgendaItem) -> None:
+def standard_agenda_item_check(item: StandardAgendaItem) -> None:
+    """An item of the standard agenda may still change: its partnership is not closed and
+    it was not retired (a ValidationError saying which otherwise). The update and retire
+    services check it; their pages ask it before offering a form."""
     if item.partnership.status == Partnership.Status.CLOSED:
         raise ValidationError(
             _("%(title)s is closed: its standard agenda is kept as it ended.")
@@ -182,7 +185,7 @@ def standard_agenda_item_update(
     """Change an item of the standard agenda (``STANDARD_AGENDA_FIELDS``): consultations
     created later start with it as it now reads; those already created keep theirs."""
     editable(STANDARD_AGENDA_FIELDS, changes)
-    _check_standard_item(item)
+    standard_agenda_item_check(item)
     return record_update(instance=item, data=changes, reason=reason, by=by)
 
 
@@ -196,7 +199,7 @@ def standard_agenda_item_retire(
     current = (
         StandardAgendaItem.objects.select_for_update().select_related("partnership").get(pk=item.pk)
     )
-    _check_standard_item(current)
+    standard_agenda_item_check(current)
     _with_history_user(current, by)
     return apply_changes(
         current=current, changes={"retired_on": timezone.localdate()}, reason=reason

@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -881,15 +880,15 @@ def standard_agenda(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "consultations/standard_agenda.html", context, status=form_status(form))
 
 
-def _retired_item(request: HttpRequest, item: Any, back: str) -> HttpResponse:
-    """A retired item is neither edited nor retired again: back to the standard agenda,
-    which lists it among the retired, saying when."""
-    messages.info(
-        request,
-        _("Item %(code)s was retired on %(date)s.")
-        % {"code": item.code, "date": date_format(item.retired_on)},
-    )
-    return redirect(back)
+def _unchangeable_item(request: HttpRequest, item: Any, back: str) -> HttpResponse | None:
+    """A retired item, or one of a closed partnership, is neither edited nor retired: back
+    to the standard agenda, saying why (None where it may still change)."""
+    try:
+        services.standard_agenda_item_check(item)
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+        return redirect(back)
+    return None
 
 
 @require_http_methods(["GET", "POST"])
@@ -899,8 +898,8 @@ def standard_agenda_item_edit(request: HttpRequest, slug: str, pk: int) -> HttpR
         user=request.user, capability=Capability.EDIT_RECORD, partnership__slug=slug, pk=pk
     )
     back = reverse("consultations:standard-agenda", args=[slug])
-    if item.retired_on is not None:
-        return _retired_item(request, item, back)
+    if unchangeable := _unchangeable_item(request, item, back):
+        return unchangeable
     form = StandardAgendaItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         try:
@@ -932,8 +931,8 @@ def standard_agenda_item_retire(request: HttpRequest, slug: str, pk: int) -> Htt
         user=request.user, capability=Capability.EDIT_RECORD, partnership__slug=slug, pk=pk
     )
     back = reverse("consultations:standard-agenda", args=[slug])
-    if item.retired_on is not None:
-        return _retired_item(request, item, back)
+    if unchangeable := _unchangeable_item(request, item, back):
+        return unchangeable
     form = ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

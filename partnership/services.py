@@ -288,6 +288,14 @@ def _check_current(record: Any, name: str) -> None:
         )
 
 
+def strategy_record_check(record: PriorityArea | OverallGoal | Risk) -> None:
+    """A priority area, goal or risk may still change: its partnership is not closed and it
+    was not retired (a ValidationError saying which otherwise). The update and retire
+    services check it; their pages ask it before offering a form."""
+    names = {PriorityArea: _priority_area_name, OverallGoal: _goal_name, Risk: _risk_name}
+    _check_current(record, names[type(record)](record))
+
+
 def _check_area(partnership_id: int, area: PriorityArea | None, current_id: int | None = None):
     """A goal's priority area is one of its partnership's, not retired (unless it is the
     one the goal already has)."""

@@ -17,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -365,17 +364,15 @@ class _StrategyRecord:
         """Its page, or the dashboard for a priority area (which has none)."""
         return getattr(record, "get_absolute_url", record.partnership.get_absolute_url)()
 
-    def retired(self, request: HttpRequest, record: Any) -> HttpResponse | None:
-        """Where it was retired, no form: back to its page, saying when (None otherwise)."""
-        if record.retired_on is None:
-            return None
-        name = self.name % {"number": record.number}
-        messages.info(
-            request,
-            _("%(name)s was retired on %(date)s.")
-            % {"name": name, "date": date_format(record.retired_on)},
-        )
-        return redirect(self.back(record))
+    def unchangeable(self, request: HttpRequest, record: Any) -> HttpResponse | None:
+        """Retired, or its partnership closed: no form, back to its page saying why (None
+        where it may still change)."""
+        try:
+            services.strategy_record_check(record)
+        except ValidationError as error:
+            messages.info(request, " ".join(error.messages))
+            return redirect(self.back(record))
+        return None
 
 
 _PRIORITY_AREA = _StrategyRecord(
@@ -431,8 +428,8 @@ def _edit_view(kind: _StrategyRecord) -> Callable[..., HttpResponse]:
     @caching.cached_page
     def edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         record = kind.get(request, slug, number)
-        if retired := kind.retired(request, record):
-            return retired
+        if unchangeable := kind.unchangeable(request, record):
+            return unchangeable
         return _record_edit(
             request,
             record.partnership,
@@ -452,8 +449,8 @@ def _retire_view(kind: _StrategyRecord) -> Callable[..., HttpResponse]:
     def retire(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         """Retiring it: what that does, and the reason asked for."""
         record = kind.get(request, slug, number)
-        if retired := kind.retired(request, record):
-            return retired
+        if unchangeable := kind.unchangeable(request, record):
+            return unchangeable
         back = kind.back(record)
         name = kind.name % {"number": record.number}
         form = ConfirmForm(request.POST or None)

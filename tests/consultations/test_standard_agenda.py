@@ -131,15 +131,27 @@ def test_the_standard_agenda_page_makes_a_fixed_number_of_queries(desk, login, i
     assert count_get(client, PAGE) == few == 5
 
 
-@pytest.mark.parametrize("page", ["retire", "edit"])
-def test_the_pages_of_a_retired_item_say_when_it_was_retired_and_offer_no_form(
-    desk, login, iom, page
-):
+def _retired(iom, desk):
     item = services.standard_agenda_item_retire(
         item=iom.standard_agenda.get(code="ix"), by=desk, reason="Any other business is vii"
     )
+    return item, f"Item ix was retired on {date_format(item.retired_on)}."
+
+
+def _of_a_closed_partnership(iom, desk):
+    Partnership.objects.filter(pk=iom.pk).update(status=Partnership.Status.CLOSED)
+    return iom.standard_agenda.get(code="ix"), (
+        f"{iom.title} is closed: its standard agenda is kept as it ended."
+    )
+
+
+@pytest.mark.parametrize("unchangeable", [_retired, _of_a_closed_partnership])
+@pytest.mark.parametrize("page", ["retire", "edit"])
+def test_the_pages_of_an_item_that_may_not_change_say_why_and_offer_no_form(
+    desk, login, iom, page, unchangeable
+):
+    item, said = unchangeable(iom, desk)
     client = login(desk)
-    said = f"Item ix was retired on {date_format(item.retired_on)}."
     shown = client.get(f"{PAGE}{item.pk}/{page}/", follow=True)
     assert shown.redirect_chain == [(PAGE, 302)]
     assert said in shown.content.decode()

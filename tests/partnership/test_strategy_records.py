@@ -290,3 +290,24 @@ def test_the_pages_of_a_retired_record_say_when_it_was_retired_and_offer_no_form
     assert again.redirect_chain == [(f"/p/{SLUG}/{back}", 302)]
     assert said in again.content.decode()
     assert type(record).history.count() == versions
+
+
+@pytest.mark.parametrize(
+    ("path", "back"), [("goals/8", "goals/8/"), ("risks/3", "risks/3/"), ("priority-areas/2", "")]
+)
+@pytest.mark.parametrize("page", ["retire", "edit"])
+def test_the_pages_of_a_closed_partnership_s_record_say_it_is_closed_and_offer_no_form(
+    desk, login, iom, path, back, page
+):
+    Partnership.objects.filter(pk=iom.pk).update(status=Partnership.Status.CLOSED)
+    client = login(desk)
+    said = f"{iom.title} is closed: its strategy is kept as it ended."
+    shown = client.get(f"/p/{SLUG}/{path}/{page}/", follow=True)
+    assert shown.redirect_chain == [(f"/p/{SLUG}/{back}", 302)]
+    assert said in shown.content.decode()
+    assert 'name="reason"' not in shown.content.decode()
+    again = client.post(f"/p/{SLUG}/{path}/{page}/", {"reason": "Again", "title": "x"}, follow=True)
+    assert again.redirect_chain == [(f"/p/{SLUG}/{back}", 302)]
+    assert said in again.content.decode()
+    assert not OverallGoal.objects.filter(partnership=iom, retired_on__isnull=False).exists()
+    assert not Risk.objects.filter(partnership=iom, retired_on__isnull=False).exists()
