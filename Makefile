@@ -17,7 +17,7 @@ SYSTEM_PACKAGES = bash system/packages.sh $(PACKAGES)
 
 help:
 	@echo "make demo    set up the IOM partnership and demo users, serve http://$(HOST):$(PORT)/ with a worker"
-	@echo "make test    run every test CI runs (browser, API fuzzing, PostgreSQL and Redis): 6–7 min on 2 cores"
+	@echo "make test    run every test CI runs (browser, API fuzzing, PostgreSQL and Redis): some 11 min on 2 cores"
 	@echo "make lint    ruff, formatting, the import layering, missing migrations and the OpenAPI schema's validity"
 	@echo "make format  format the code"
 	@echo "make messages  gather the interface's strings into locale/da/…/django.po and compile it (needs gettext)"
