@@ -86,7 +86,12 @@ class BudgetLine(models.Model):
     component = models.CharField(
         max_length=20, choices=Component.choices, verbose_name=_("component")
     )
-    amount = models.DecimalField(max_digits=16, decimal_places=2, verbose_name=_("amount"))
+    amount = models.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],  # budget_line_amount_not_negative, at the field
+        verbose_name=_("amount"),
+    )
     currency = models.CharField(
         max_length=3, choices=Currency.choices, default=Currency.DKK, verbose_name=_("currency")
     )
@@ -144,13 +149,6 @@ class BudgetLine(models.Model):
         return f"{self.year} · {name}"
 
     def clean(self) -> None:
-        # The constraint's rule, said at the field: a strategy file's negative amount would
-        # otherwise be refused with a message naming the constraint, at no field.
-        if self.amount is not None:
-            try:
-                MinValueValidator(0)(self.amount)
-            except ValidationError as error:
-                raise ValidationError({"amount": error}) from None
         if self.currency != Currency.DKK:
             raise ValidationError({"currency": _("Budget lines are in DKK.")})
         if self.status != self.Status.INDICATIVE and not self.finance_act_reference.strip():

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -121,7 +120,10 @@ class Partnership(models.Model):
     start_date = models.DateField(verbose_name=_("start date"))
     end_date = models.DateField(verbose_name=_("end date"))
     annual_amount = models.DecimalField(
-        max_digits=16, decimal_places=2, verbose_name=_("annual amount")
+        max_digits=16,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],  # partnership_amount_not_negative, at the field
+        verbose_name=_("annual amount"),
     )
     currency = models.CharField(
         max_length=3, choices=Currency.choices, default=Currency.DKK, verbose_name=_("currency")
@@ -174,18 +176,8 @@ class Partnership(models.Model):
         return reverse("partnership:dashboard", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
-        # The constraints' rules, said at their fields: a violated constraint would reach
-        # the person as a message naming the constraint, at no field.
-        errors: dict[str, Any] = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = _("The period must end on or after its start.")
-        if self.annual_amount is not None:
-            try:
-                MinValueValidator(0)(self.annual_amount)
-            except ValidationError as error:
-                errors["annual_amount"] = error
-        if errors:
-            raise ValidationError(errors)
+            raise ValidationError({"end_date": _("The period must end on or after its start.")})
 
     @property
     def years(self) -> list[int]:

@@ -71,8 +71,6 @@ class PartnershipSerializer(serializers.ModelSerializer):
             "reason",
         ]
         read_only_fields = ["id", "slug", "strategy_title", "citation"]
-        # The model says so in its clean (and a constraint); here the schema says it too.
-        extra_kwargs = {"annual_amount": {"min_value": 0}}
 
 
 # A numbered record of the strategy (priority area, goal, risk): its number is given when
