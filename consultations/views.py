@@ -7,6 +7,7 @@ needed). Views fetch through ``access`` and write through ``services``.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -30,6 +31,7 @@ from core.views import (
     form_status,
     paged,
     partnership_context,
+    refused_back,
     saved_message,
 )
 from partnership import access as partnership_access
@@ -880,17 +882,6 @@ def standard_agenda(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "consultations/standard_agenda.html", context, status=form_status(form))
 
 
-def _unchangeable_item(request: HttpRequest, item: Any, back: str) -> HttpResponse | None:
-    """A retired item, or one of a closed partnership, is neither edited nor retired: back
-    to the standard agenda, saying why (None where it may still change)."""
-    try:
-        services.standard_agenda_item_check(item)
-    except ValidationError as error:
-        messages.info(request, " ".join(error.messages))
-        return redirect(back)
-    return None
-
-
 @require_http_methods(["GET", "POST"])
 @caching.cached_page
 def standard_agenda_item_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -898,8 +889,9 @@ def standard_agenda_item_edit(request: HttpRequest, slug: str, pk: int) -> HttpR
         user=request.user, capability=Capability.EDIT_RECORD, partnership__slug=slug, pk=pk
     )
     back = reverse("consultations:standard-agenda", args=[slug])
-    if unchangeable := _unchangeable_item(request, item, back):
-        return unchangeable
+    # A retired item, or one of a closed partnership: back to the agenda, saying why.
+    if refused := refused_back(request, partial(services.standard_agenda_item_check, item), back):
+        return refused
     form = StandardAgendaItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         try:
@@ -931,8 +923,9 @@ def standard_agenda_item_retire(request: HttpRequest, slug: str, pk: int) -> Htt
         user=request.user, capability=Capability.EDIT_RECORD, partnership__slug=slug, pk=pk
     )
     back = reverse("consultations:standard-agenda", args=[slug])
-    if unchangeable := _unchangeable_item(request, item, back):
-        return unchangeable
+    # A retired item, or one of a closed partnership: back to the agenda, saying why.
+    if refused := refused_back(request, partial(services.standard_agenda_item_check, item), back):
+        return refused
     form = ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -21,7 +21,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +59,17 @@ def import_message(request: HttpRequest, result: Any, *, added: str) -> None:
         )
     else:
         messages.success(request, added)
+
+
+def refused_back(request: HttpRequest, check: Any, back: str) -> HttpResponse | None:
+    """A page that offers a form only where the service would accept it: ``check()`` (the
+    service's own check) refusing, back to ``back`` saying why; None otherwise."""
+    try:
+        check()
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+        return redirect(back)
+    return None
 
 
 def confirm_page(

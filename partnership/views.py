@@ -29,6 +29,7 @@ from core.views import (
     form_status,
     paged,
     partnership_context,
+    refused_back,
     saved_message,
 )
 
@@ -367,12 +368,9 @@ class _StrategyRecord:
     def unchangeable(self, request: HttpRequest, record: Any) -> HttpResponse | None:
         """Retired, or its partnership closed: no form, back to its page saying why (None
         where it may still change)."""
-        try:
-            services.strategy_record_check(record)
-        except ValidationError as error:
-            messages.info(request, " ".join(error.messages))
-            return redirect(self.back(record))
-        return None
+        return refused_back(
+            request, partial(services.strategy_record_check, record), self.back(record)
+        )
 
 
 _PRIORITY_AREA = _StrategyRecord(
