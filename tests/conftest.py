@@ -75,6 +75,15 @@ def _site_language():
 
 
 @pytest.fixture(autouse=True)
+def _dated_factories_start_afresh():
+    """Goal updates and risk assessments are dated one day apart from 1 January 2018 on,
+    counted within each test: counted across a shuffled run of thousands of tests, the dates
+    ran past today, which the services refuse."""
+    factories.GoalUpdateFactory.reset_sequence()
+    factories.RiskAssessmentFactory.reset_sequence()
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
