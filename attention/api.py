@@ -19,6 +19,7 @@ from accounts import services as account_services
 from core import access as core_access
 from core import caching
 from core.access import Capability
+from core.api import operation_summaries
 from core.filters import BooleanFilter, FilterSet, OrderingFilter
 from core.viewsets import CachedListMixin, PartnershipScopedViewSet, partnership_slug
 from partnership import access as partnership_access
@@ -109,10 +110,8 @@ class ReminderFilter(FilterSet):
         fields = ["rule", "overdue", "new"]
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List who was reminded of what by e-mail, newest first (desk officers and auditors)"
-    )
+@operation_summaries(
+    list="List who was reminded of what by e-mail, newest first (desk officers and auditors)"
 )
 class ReminderViewSet(CachedListMixin, PartnershipScopedViewSet):
     """Reads the reminders of the partnerships where the user may read who did what; a

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from core.access import Capability
+from core.api import operation_summaries
 from core.filters import BooleanFilter, FilterSet, ModelChoiceFilter, RetiredFilter
 from core.serializers import ReasonSerializer
 from core.viewsets import (
@@ -38,16 +39,12 @@ class ConsultationScopedViewSet(PartnershipScopedViewSet):
 # --- Consultations ------------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List annual consultations"),
-    retrieve=extend_schema(summary="Read a consultation"),
-    create=extend_schema(
-        summary="Add a consultation; its agenda starts with the strategy's standard items"
-    ),
-    update=extend_schema(summary="Replace a consultation's date, place, participants, status"),
-    partial_update=extend_schema(
-        summary="Change a consultation's date, place, participants or status"
-    ),
+@operation_summaries(
+    list="List annual consultations",
+    retrieve="Read a consultation",
+    create="Add a consultation; its agenda starts with the strategy's standard items",
+    update="Replace a consultation's date, place, participants, status",
+    partial_update="Change a consultation's date, place, participants or status",
 )
 class ConsultationViewSet(
     CreateThroughServiceMixin,
@@ -81,13 +78,13 @@ class ConsultationViewSet(
 # --- Agenda items ------------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List agenda items in agenda order (?consultation=<id>)"),
-    retrieve=extend_schema(summary="Read an agenda item"),
-    create=extend_schema(summary="Add an item to a consultation's agenda (at the end)"),
-    update=extend_schema(summary="Move an item, or rename an added item"),
-    partial_update=extend_schema(summary="Move an item (order), or rename an added item"),
-    destroy=extend_schema(summary="Remove an added item (standard items are kept)"),
+@operation_summaries(
+    list="List agenda items in agenda order (?consultation=<id>)",
+    retrieve="Read an agenda item",
+    create="Add an item to a consultation's agenda (at the end)",
+    update="Move an item, or rename an added item",
+    partial_update="Move an item (order), or rename an added item",
+    destroy="Remove an added item (standard items are kept)",
 )
 class AgendaItemViewSet(
     mixins.CreateModelMixin,
@@ -152,10 +149,10 @@ CONFLICT = OpenApiResponse(
 )
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List notes (?consultation=<id>, ?agenda_item=<id>)"),
-    retrieve=extend_schema(summary="Read a note"),
-    create=extend_schema(summary="Write a note on an agenda item (a draft)"),
+@operation_summaries(
+    list="List notes (?consultation=<id>, ?agenda_item=<id>)",
+    retrieve="Read a note",
+    create="Write a note on an agenda item (a draft)",
     update=extend_schema(
         summary="Replace a note's text and links (send its version)",
         responses={200: serializers.NoteSerializer, 409: CONFLICT},
@@ -279,14 +276,12 @@ class ActionPointFilter(FilterSet):
         return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List action points (?status=open&overdue=true)"),
-    retrieve=extend_schema(summary="Read an action point"),
-    create=extend_schema(summary="Record an action point agreed at a consultation"),
-    update=extend_schema(summary="Replace an action point"),
-    partial_update=extend_schema(
-        summary="Change an action point (e.g. its status); dropping it needs a reason"
-    ),
+@operation_summaries(
+    list="List action points (?status=open&overdue=true)",
+    retrieve="Read an action point",
+    create="Record an action point agreed at a consultation",
+    update="Replace an action point",
+    partial_update="Change an action point (e.g. its status); dropping it needs a reason",
 )
 class ActionPointViewSet(
     CreateThroughServiceMixin,
@@ -332,17 +327,14 @@ class StandardAgendaItemFilter(RetiredFilter):
         fields = ["kind", "code"]
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List the items of partnerships' standard agendas (the retired too: see retired_on)"
+@operation_summaries(
+    list="List the items of partnerships' standard agendas (the retired too: see retired_on)",
+    retrieve="Read an item of a standard agenda",
+    create=(
+        "Add an item to the end of a draft or active partnership's standard agenda (desk officers)"
     ),
-    retrieve=extend_schema(summary="Read an item of a standard agenda"),
-    create=extend_schema(
-        summary="Add an item to the end of a draft or active partnership's standard agenda "
-        "(desk officers)"
-    ),
-    update=extend_schema(summary="Replace an item of a standard agenda (desk officers)"),
-    partial_update=extend_schema(summary="Change an item of a standard agenda (desk officers)"),
+    update="Replace an item of a standard agenda (desk officers)",
+    partial_update="Change an item of a standard agenda (desk officers)",
     retire=extend_schema(
         summary="Retire an item of a standard agenda, with the reason (desk officers)",
         description="Consultations created later start without it; those already created keep it.",

@@ -1,14 +1,17 @@
-"""What every API resource shares and the settings name (REST_FRAMEWORK): pagination and
-the shape of errors. The base of the resources is in ``core.viewsets``."""
+"""What every API resource shares and the settings name (REST_FRAMEWORK): pagination,
+the shape of errors, and how the schema sums up the operations. The base of the resources
+is in ``core.viewsets``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, pagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -71,3 +74,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             detail = {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail)
     return drf_exception_handler(exc, context)
+
+
+def operation_summaries(**operations: str | Callable[..., Any]) -> Callable[[type], type]:
+    """``extend_schema_view`` for a resource whose operations mostly need only a summary:
+    a string is the operation's summary; an ``extend_schema(...)`` (a description, the
+    request and answers besides) is passed as it is."""
+    return extend_schema_view(
+        **{
+            operation: extend_schema(summary=schema) if isinstance(schema, str) else schema
+            for operation, schema in operations.items()
+        }
+    )

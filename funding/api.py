@@ -5,13 +5,14 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from core.access import Capability
+from core.api import operation_summaries
 from core.filters import BooleanFilter, FilterSet, IntegerFilter
 from core.serializers import ReasonSerializer
 from core.viewsets import (
@@ -29,9 +30,9 @@ class FundingViewSet(PartnershipScopedViewSet):
     write_capability = Capability.EDIT_FUNDING
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List budget lines with what has been disbursed"),
-    retrieve=extend_schema(summary="Read a budget line"),
+@operation_summaries(
+    list="List budget lines with what has been disbursed",
+    retrieve="Read a budget line",
 )
 class BudgetLineViewSet(CachedListMixin, mixins.RetrieveModelMixin, FundingViewSet):
     access = access.budget_lines
@@ -124,12 +125,10 @@ class CorrectWithdrawMixin(mixins.UpdateModelMixin):
         return Response(status=204)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List payments and refunds"),
-    retrieve=extend_schema(summary="Read a payment or refund"),
-    create=extend_schema(
-        summary="Record a payment or refund (desk officers); refused past the line's amount"
-    ),
+@operation_summaries(
+    list="List payments and refunds",
+    retrieve="Read a payment or refund",
+    create="Record a payment or refund (desk officers); refused past the line's amount",
 )
 class DisbursementViewSet(
     CreateThroughServiceMixin, CachedListMixin, mixins.RetrieveModelMixin, FundingViewSet
@@ -149,21 +148,18 @@ class DisbursementViewSet(
     create_service = staticmethod(services.disbursement_create)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List exchange rates to DKK"),
-    retrieve=extend_schema(summary="Read an exchange rate"),
-    create=extend_schema(summary="Enter an exchange rate with its source (desk officers)"),
-    update=extend_schema(
-        summary="Correct a rate, with the reason (desk officers); once payments used it, "
-        "only its source"
+@operation_summaries(
+    list="List exchange rates to DKK",
+    retrieve="Read an exchange rate",
+    create="Enter an exchange rate with its source (desk officers)",
+    update=(
+        "Correct a rate, with the reason (desk officers); once payments used it, only its source"
     ),
-    partial_update=extend_schema(
-        summary="Correct part of a rate, with the reason (desk officers); once payments used "
+    partial_update=(
+        "Correct part of a rate, with the reason (desk officers); once payments used "
         "it, only its source"
     ),
-    withdraw=extend_schema(
-        summary="Withdraw a rate, with the reason (desk officers); refused once payments used it"
-    ),
+    withdraw="Withdraw a rate, with the reason (desk officers); refused once payments used it",
 )
 class ExchangeRateViewSet(
     CreateThroughServiceMixin,
@@ -204,12 +200,12 @@ class ExchangeRateViewSet(
         services.exchange_rate_withdraw(exchange_rate=obj, reason=reason)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List assessed contributions with the computed expected amount"),
-    retrieve=extend_schema(summary="Read an assessed contribution"),
-    create=extend_schema(summary="Add a year of the assessed contribution (desk officers)"),
-    partial_update=extend_schema(
-        summary="Record what was invoiced and paid, or the year's scale and budget (desk officers)"
+@operation_summaries(
+    list="List assessed contributions with the computed expected amount",
+    retrieve="Read an assessed contribution",
+    create="Add a year of the assessed contribution (desk officers)",
+    partial_update=(
+        "Record what was invoiced and paid, or the year's scale and budget (desk officers)"
     ),
 )
 class AssessedContributionViewSet(
@@ -251,9 +247,9 @@ class VoluntaryContributionFilter(FilterSet):
         return queryset.filter(amount__lt=0) if value else queryset.filter(amount__gte=0)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List Annex IV voluntary contributions (USD; negative: refunds)"),
-    retrieve=extend_schema(summary="Read a voluntary contribution"),
+@operation_summaries(
+    list="List Annex IV voluntary contributions (USD; negative: refunds)",
+    retrieve="Read a voluntary contribution",
 )
 class VoluntaryContributionViewSet(CachedListMixin, mixins.RetrieveModelMixin, FundingViewSet):
     access = access.voluntary_contributions
@@ -294,17 +290,13 @@ class AllocationFilter(FilterSet):
         fields = ["budget_line", "country"]
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List earmarked allocations per country"),
-    retrieve=extend_schema(summary="Read an allocation"),
-    create=extend_schema(
-        summary="Record an allocation (desk officers); refused for a country not on the DAC list"
-    ),
-    update=extend_schema(summary="Correct an allocation, with the reason (desk officers)"),
-    partial_update=extend_schema(
-        summary="Correct part of an allocation, with the reason (desk officers)"
-    ),
-    withdraw=extend_schema(summary="Withdraw an allocation, with the reason (desk officers)"),
+@operation_summaries(
+    list="List earmarked allocations per country",
+    retrieve="Read an allocation",
+    create="Record an allocation (desk officers); refused for a country not on the DAC list",
+    update="Correct an allocation, with the reason (desk officers)",
+    partial_update="Correct part of an allocation, with the reason (desk officers)",
+    withdraw="Withdraw an allocation, with the reason (desk officers)",
 )
 class AllocationViewSet(
     CreateThroughServiceMixin,
@@ -338,17 +330,13 @@ class AllocationViewSet(
         services.allocation_withdraw(allocation=obj, reason=reason)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List Danish nationals employed by the organisation"),
-    retrieve=extend_schema(summary="Read a staff position"),
-    create=extend_schema(summary="Register a position (desk officers)"),
-    update=extend_schema(summary="Correct a position, with the reason (desk officers)"),
-    partial_update=extend_schema(
-        summary="Correct part of a position, with the reason (desk officers)"
-    ),
-    withdraw=extend_schema(
-        summary="Withdraw a position from the register, with the reason (desk officers)"
-    ),
+@operation_summaries(
+    list="List Danish nationals employed by the organisation",
+    retrieve="Read a staff position",
+    create="Register a position (desk officers)",
+    update="Correct a position, with the reason (desk officers)",
+    partial_update="Correct part of a position, with the reason (desk officers)",
+    withdraw="Withdraw a position from the register, with the reason (desk officers)",
 )
 class StaffPositionViewSet(
     CreateThroughServiceMixin,

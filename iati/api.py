@@ -17,7 +17,6 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    extend_schema_view,
     inline_serializer,
 )
 from rest_framework import exceptions, mixins, serializers, status
@@ -26,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from core.access import Capability
+from core.api import operation_summaries
 from core.filters import BooleanFilter, FilterSet, IntegerFilter, ModelChoiceFilter
 from core.viewsets import CachedListMixin, PartnershipScopedViewSet
 from partnership import access as partnership_access
@@ -61,9 +61,9 @@ class IatiImportFilter(FilterSet):
         fields = ["sha256"]
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List the imported IATI files of the organisation (newest first)"),
-    retrieve=extend_schema(summary="Read an IATI import: what was read and what was kept"),
+@operation_summaries(
+    list="List the imported IATI files of the organisation (newest first)",
+    retrieve="Read an IATI import: what was read and what was kept",
 )
 class IatiImportViewSet(CachedListMixin, mixins.RetrieveModelMixin, PartnershipScopedViewSet):
     """Imports are made with ``POST /partnerships/{slug}/iati/imports/``."""
@@ -102,11 +102,9 @@ class IatiTransactionFilter(FilterSet):
         return queryset.filter(activity__replaced_by__isnull=value)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List the organisation's IATI transactions with Denmark as the provider"
-    ),
-    retrieve=extend_schema(summary="Read an IATI transaction kept from an import"),
+@operation_summaries(
+    list="List the organisation's IATI transactions with Denmark as the provider",
+    retrieve="Read an IATI transaction kept from an import",
 )
 class IatiTransactionViewSet(CachedListMixin, mixins.RetrieveModelMixin, PartnershipScopedViewSet):
     access = access.transactions

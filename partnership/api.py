@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import django_filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from core.api import operation_summaries
 from core.filters import RetiredFilter
 from core.serializers import ReasonSerializer
 from core.viewsets import (
@@ -38,11 +39,9 @@ class StrategyRecordMixin(RecordThroughServicesMixin):
         serializer.instance = self.get_base_queryset().get(pk=serializer.instance.pk)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List the partnerships you belong to (all of them, for portfolio administrators)"
-    ),
-    retrieve=extend_schema(summary="Read a partnership (the agreement)"),
+@operation_summaries(
+    list="List the partnerships you belong to (all of them, for portfolio administrators)",
+    retrieve="Read a partnership (the agreement)",
     create=extend_schema(
         summary="Create a partnership, with a new organisation or one recorded (portfolio "
         "administrators)",
@@ -56,8 +55,8 @@ class StrategyRecordMixin(RecordThroughServicesMixin):
         },
         responses={201: serializers.PartnershipCreateSerializer},
     ),
-    update=extend_schema(summary="Replace the agreement's facts (desk officers)"),
-    partial_update=extend_schema(summary="Change the agreement's facts (desk officers)"),
+    update="Replace the agreement's facts (desk officers)",
+    partial_update="Change the agreement's facts (desk officers)",
 )
 class PartnershipViewSet(
     UpdateWithReasonMixin,
@@ -107,14 +106,12 @@ class PartnershipViewSet(
         return services.partnership_update(partnership=partnership, **kwargs)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List priority areas (the retired too: see retired_on)"),
-    retrieve=extend_schema(summary="Read a priority area"),
-    create=extend_schema(
-        summary="Add a priority area to a draft or active partnership (desk officers)"
-    ),
-    update=extend_schema(summary="Replace a priority area's text (desk officers)"),
-    partial_update=extend_schema(summary="Change a priority area's text (desk officers)"),
+@operation_summaries(
+    list="List priority areas (the retired too: see retired_on)",
+    retrieve="Read a priority area",
+    create="Add a priority area to a draft or active partnership (desk officers)",
+    update="Replace a priority area's text (desk officers)",
+    partial_update="Change a priority area's text (desk officers)",
     retire=extend_schema(
         summary="Retire a priority area, with the reason (desk officers)",
         description="It leaves the dashboard and is offered no more for goals; its goals "
@@ -147,17 +144,14 @@ class GoalFilter(RetiredFilter):
         fields = ["number", "priority_area"]
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List overall goals with their current status (the retired too: see retired_on)"
+@operation_summaries(
+    list="List overall goals with their current status (the retired too: see retired_on)",
+    retrieve="Read an overall goal",
+    create=(
+        "Add an overall goal, with its indicator, to a draft or active partnership (desk officers)"
     ),
-    retrieve=extend_schema(summary="Read an overall goal"),
-    create=extend_schema(
-        summary="Add an overall goal, with its indicator, to a draft or active partnership "
-        "(desk officers)"
-    ),
-    update=extend_schema(summary="Replace a goal's text and indicator (desk officers)"),
-    partial_update=extend_schema(summary="Change a goal's text or indicator (desk officers)"),
+    update="Replace a goal's text and indicator (desk officers)",
+    partial_update="Change a goal's text or indicator (desk officers)",
     retire=extend_schema(
         summary="Retire an overall goal, with the reason (desk officers)",
         description="It leaves the goal tracker's totals and takes no further updates; its "
@@ -185,10 +179,10 @@ class GoalViewSet(
         return super().get_base_queryset().with_current_status()
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List goal updates (newest first)"),
-    retrieve=extend_schema(summary="Read a goal update"),
-    create=extend_schema(summary="Add an update to a goal's timeline (desk officers)"),
+@operation_summaries(
+    list="List goal updates (newest first)",
+    retrieve="Read a goal update",
+    create="Add an update to a goal's timeline (desk officers)",
 )
 class GoalUpdateViewSet(
     CreateThroughServiceMixin,
@@ -206,12 +200,12 @@ class GoalUpdateViewSet(
     create_service = staticmethod(services.goal_update_create)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List risks (the retired too: see retired_on)"),
-    retrieve=extend_schema(summary="Read a risk"),
-    create=extend_schema(summary="Add a risk to a draft or active partnership (desk officers)"),
-    update=extend_schema(summary="Replace a risk's text (desk officers)"),
-    partial_update=extend_schema(summary="Change a risk's text (desk officers)"),
+@operation_summaries(
+    list="List risks (the retired too: see retired_on)",
+    retrieve="Read a risk",
+    create="Add a risk to a draft or active partnership (desk officers)",
+    update="Replace a risk's text (desk officers)",
+    partial_update="Change a risk's text (desk officers)",
     retire=extend_schema(
         summary="Retire a risk, with the reason (desk officers)",
         description="It leaves the risk list and heat map and is assessed no more; its "
@@ -236,10 +230,10 @@ class RiskViewSet(
     filterset_class = RetiredFilter.of(Risk)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List risk assessments (newest first)"),
-    retrieve=extend_schema(summary="Read a risk assessment"),
-    create=extend_schema(summary="Assess a risk (desk officers)"),
+@operation_summaries(
+    list="List risk assessments (newest first)",
+    retrieve="Read a risk assessment",
+    create="Assess a risk (desk officers)",
 )
 class RiskAssessmentViewSet(
     CreateThroughServiceMixin,
@@ -257,12 +251,12 @@ class RiskAssessmentViewSet(
     create_service = staticmethod(services.risk_assessment_create)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List documents"),
-    retrieve=extend_schema(summary="Read a document's record"),
-    create=extend_schema(summary="Add a document: upload a file or give a link (desk officers)"),
-    update=extend_schema(summary="Replace a document's description (desk officers)"),
-    partial_update=extend_schema(summary="Change a document's description (desk officers)"),
+@operation_summaries(
+    list="List documents",
+    retrieve="Read a document's record",
+    create="Add a document: upload a file or give a link (desk officers)",
+    update="Replace a document's description (desk officers)",
+    partial_update="Change a document's description (desk officers)",
 )
 class DocumentViewSet(
     UpdateWithReasonMixin,

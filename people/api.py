@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, permissions
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from core.access import Capability, Role, check, is_portfolio_admin
+from core.api import operation_summaries
 from core.filters import FilterSet
 from core.serializers import ReasonSerializer
 from core.viewsets import CachedListMixin, CanWriteSomewhere, PartnershipScopedViewSet
@@ -37,12 +38,12 @@ class MembershipFilter(FilterSet):
         fields = ["role"]
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List the members of your partnerships, with their roles"),
-    create=extend_schema(summary="Invite someone by e-mail into a partnership (desk officers)"),
-    retrieve=extend_schema(summary="Read a member's role"),
-    update=extend_schema(summary="Give a member another role (desk officers)"),
-    partial_update=extend_schema(summary="Give a member another role (desk officers)"),
+@operation_summaries(
+    list="List the members of your partnerships, with their roles",
+    create="Invite someone by e-mail into a partnership (desk officers)",
+    retrieve="Read a member's role",
+    update="Give a member another role (desk officers)",
+    partial_update="Give a member another role (desk officers)",
 )
 class MembershipViewSet(
     mixins.CreateModelMixin,

@@ -9,13 +9,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, permissions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from core.access import Capability, partnership_ids_with, refused_everywhere
+from core.api import operation_summaries
 from core.serializers import ReasonSerializer
 from core.viewsets import (
     CachedListMixin,
@@ -36,12 +37,12 @@ from .models import (
 from .views import dossier_delivery, version_delivery
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List reviews"),
-    retrieve=extend_schema(summary="Read a review"),
-    create=extend_schema(summary="Add a review (desk officers)"),
-    update=extend_schema(summary="Replace a review's facts (desk officers)"),
-    partial_update=extend_schema(summary="Change a review's facts (desk officers)"),
+@operation_summaries(
+    list="List reviews",
+    retrieve="Read a review",
+    create="Add a review (desk officers)",
+    update="Replace a review's facts (desk officers)",
+    partial_update="Change a review's facts (desk officers)",
 )
 class ReviewViewSet(
     CreateThroughServiceMixin,
@@ -123,9 +124,9 @@ class ReviewViewSet(
         return dossier_accepted(dossier, self.get_serializer_context())
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List report versions (newest first)"),
-    retrieve=extend_schema(summary="Read a report version: status, SHA-256, size, pages"),
+@operation_summaries(
+    list="List report versions (newest first)",
+    retrieve="Read a report version: status, SHA-256, size, pages",
 )
 class ReportVersionViewSet(CachedListMixin, mixins.RetrieveModelMixin, PartnershipScopedViewSet):
     """Versions are made by rendering a review; an issued version never changes."""
@@ -232,12 +233,12 @@ class _AssessmentViewSet(
         serializer.instance = self._save(instance.review, getattr(instance, self.subject), **data)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List the reviews' assessments of overall goals"),
-    retrieve=extend_schema(summary="Read a goal assessment"),
-    create=extend_schema(summary="Assess an overall goal in a review (desk officers)"),
-    update=extend_schema(summary="Replace a goal assessment (desk officers)"),
-    partial_update=extend_schema(summary="Change a goal assessment (desk officers)"),
+@operation_summaries(
+    list="List the reviews' assessments of overall goals",
+    retrieve="Read a goal assessment",
+    create="Assess an overall goal in a review (desk officers)",
+    update="Replace a goal assessment (desk officers)",
+    partial_update="Change a goal assessment (desk officers)",
 )
 class GoalAssessmentViewSet(_AssessmentViewSet):
     access = access.goal_assessments
@@ -250,12 +251,12 @@ class GoalAssessmentViewSet(_AssessmentViewSet):
     ordering = ["review_id", "goal__number"]
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List the reviews' assessments of priority areas"),
-    retrieve=extend_schema(summary="Read a priority area assessment"),
-    create=extend_schema(summary="Assess a priority area in a review (desk officers)"),
-    update=extend_schema(summary="Replace a priority area assessment (desk officers)"),
-    partial_update=extend_schema(summary="Change a priority area assessment (desk officers)"),
+@operation_summaries(
+    list="List the reviews' assessments of priority areas",
+    retrieve="Read a priority area assessment",
+    create="Assess a priority area in a review (desk officers)",
+    update="Replace a priority area assessment (desk officers)",
+    partial_update="Change a priority area assessment (desk officers)",
 )
 class PriorityAreaAssessmentViewSet(_AssessmentViewSet):
     access = access.priority_area_assessments
@@ -296,13 +297,13 @@ class _ItemViewSet(
         services.review_item_delete(item=instance)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List the reviews' findings"),
-    retrieve=extend_schema(summary="Read a finding"),
-    create=extend_schema(summary="Add a finding to a review (desk officers)"),
-    update=extend_schema(summary="Replace a finding's text (desk officers)"),
-    partial_update=extend_schema(summary="Change a finding's text (desk officers)"),
-    destroy=extend_schema(summary="Delete a finding of a review not yet issued (desk officers)"),
+@operation_summaries(
+    list="List the reviews' findings",
+    retrieve="Read a finding",
+    create="Add a finding to a review (desk officers)",
+    update="Replace a finding's text (desk officers)",
+    partial_update="Change a finding's text (desk officers)",
+    destroy="Delete a finding of a review not yet issued (desk officers)",
 )
 class FindingViewSet(_ItemViewSet):
     access = access.findings
@@ -311,13 +312,13 @@ class FindingViewSet(_ItemViewSet):
     create_service = staticmethod(services.finding_create)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List the reviews' recommendations"),
-    retrieve=extend_schema(summary="Read a recommendation"),
-    create=extend_schema(summary="Add a recommendation to a review (desk officers)"),
-    update=extend_schema(summary="Replace a recommendation (desk officers)"),
-    partial_update=extend_schema(summary="Change a recommendation (desk officers)"),
-    destroy=extend_schema(summary="Delete a recommendation of a review not yet issued"),
+@operation_summaries(
+    list="List the reviews' recommendations",
+    retrieve="Read a recommendation",
+    create="Add a recommendation to a review (desk officers)",
+    update="Replace a recommendation (desk officers)",
+    partial_update="Change a recommendation (desk officers)",
+    destroy="Delete a recommendation of a review not yet issued",
 )
 class RecommendationViewSet(_ItemViewSet):
     access = access.recommendations
@@ -334,11 +335,9 @@ def dossier_accepted(
     return Response(body, status=status.HTTP_202_ACCEPTED)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List dossiers, newest first (desk officers and auditors)"),
-    retrieve=extend_schema(
-        summary="Read a dossier: its status, SHA-256, size, and the report versions' statuses"
-    ),
+@operation_summaries(
+    list="List dossiers, newest first (desk officers and auditors)",
+    retrieve="Read a dossier: its status, SHA-256, size, and the report versions' statuses",
     create=extend_schema(
         summary="Collect a partnership's dossier for a year (desk officers and auditors)",
         description="Queues the build; the answer is the dossier, queued (202). A review's "
