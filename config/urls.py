@@ -14,6 +14,24 @@ from partnership import views as partnership_views
 from people import oidc
 from people import views as people_views
 
+# (route, view, URL name) of the password pages, each wrapped in local_passwords below.
+PASSWORD_PAGES = [
+    ("accounts/password/", auth_views.PasswordChangeView, "password_change"),
+    ("accounts/password/done/", auth_views.PasswordChangeDoneView, "password_change_done"),
+    ("accounts/password/reset/", accounts_views.PasswordResetView, "password_reset"),
+    ("accounts/password/reset/sent/", auth_views.PasswordResetDoneView, "password_reset_done"),
+    (
+        "accounts/password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView,
+        "password_reset_confirm",
+    ),
+    (
+        "accounts/password/reset/done/",
+        auth_views.PasswordResetCompleteView,
+        "password_reset_complete",
+    ),
+]
+
 urlpatterns = [
     path("", partnership_views.home, name="home"),
     path("accounts/login/", accounts_views.LoginView.as_view(), name="login"),
@@ -30,35 +48,9 @@ urlpatterns = [
         name="oidc_authentication_callback",
     ),
     # Passwords here: 404 when LOCAL_PASSWORDS is off.
-    path(
-        "accounts/password/",
-        local_passwords(auth_views.PasswordChangeView.as_view()),
-        name="password_change",
-    ),
-    path(
-        "accounts/password/done/",
-        local_passwords(auth_views.PasswordChangeDoneView.as_view()),
-        name="password_change_done",
-    ),
-    path(
-        "accounts/password/reset/",
-        local_passwords(accounts_views.PasswordResetView.as_view()),
-        name="password_reset",
-    ),
-    path(
-        "accounts/password/reset/sent/",
-        local_passwords(auth_views.PasswordResetDoneView.as_view()),
-        name="password_reset_done",
-    ),
-    path(
-        "accounts/password/reset/<uidb64>/<token>/",
-        local_passwords(auth_views.PasswordResetConfirmView.as_view()),
-        name="password_reset_confirm",
-    ),
-    path(
-        "accounts/password/reset/done/",
-        local_passwords(auth_views.PasswordResetCompleteView.as_view()),
-        name="password_reset_complete",
+    *(
+        path(route, local_passwords(view.as_view()), name=name)
+        for route, view, name in PASSWORD_PAGES
     ),
     path(
         "accounts/invitation/<str:token>/", people_views.invitation_accept, name="invitation-accept"
