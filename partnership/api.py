@@ -25,7 +25,12 @@ from .history_api import HistoryViewSet
 from .models import GoalStatus, OverallGoal, PriorityArea, Risk
 
 
-class StrategyRecordMixin(RecordThroughServicesMixin):
+class StrategyRecordViewSet(
+    RecordThroughServicesMixin,
+    CachedListMixin,
+    mixins.RetrieveModelMixin,
+    PartnershipScopedViewSet,
+):
     """A priority area, goal or risk: created in a draft or active partnership through its
     create service, answered as it reads (with its annotations), and retired with a reason
     (``retire``, through ``retire_service``)."""
@@ -120,12 +125,7 @@ class PartnershipViewSet(
         responses=serializers.PriorityAreaSerializer,
     ),
 )
-class PriorityAreaViewSet(
-    StrategyRecordMixin,
-    CachedListMixin,
-    mixins.RetrieveModelMixin,
-    PartnershipScopedViewSet,
-):
+class PriorityAreaViewSet(StrategyRecordViewSet):
     access = access.priority_areas
     serializer_class = serializers.PriorityAreaSerializer
     create_serializer_class = serializers.PriorityAreaCreateSerializer
@@ -160,12 +160,7 @@ class GoalFilter(RetiredFilter):
         responses=serializers.GoalSerializer,
     ),
 )
-class GoalViewSet(
-    StrategyRecordMixin,
-    CachedListMixin,
-    mixins.RetrieveModelMixin,
-    PartnershipScopedViewSet,
-):
+class GoalViewSet(StrategyRecordViewSet):
     access = access.goals
     serializer_class = serializers.GoalSerializer
     create_serializer_class = serializers.GoalCreateSerializer
@@ -214,12 +209,7 @@ class GoalUpdateViewSet(
         responses=serializers.RiskSerializer,
     ),
 )
-class RiskViewSet(
-    StrategyRecordMixin,
-    CachedListMixin,
-    mixins.RetrieveModelMixin,
-    PartnershipScopedViewSet,
-):
+class RiskViewSet(StrategyRecordViewSet):
     access = access.risks
     serializer_class = serializers.RiskSerializer
     create_serializer_class = serializers.RiskCreateSerializer
