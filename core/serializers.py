@@ -1,5 +1,5 @@
 """Serializer pieces every app's API uses: related objects the user may see, the people the
-server records, and a change's reason."""
+server records, amounts of money, and a change's reason."""
 
 from __future__ import annotations
 
@@ -44,6 +44,13 @@ class UsernameField(serializers.CharField):
 
     def to_representation(self, value) -> str:
         return value.username
+
+
+class AmountField(serializers.DecimalField):
+    """An amount of money as the models keep it: 16 digits, 2 of them after the point."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=16, decimal_places=2, **kwargs)
 
 
 def reason_field(**kwargs: Any) -> serializers.CharField:

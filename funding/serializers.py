@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.serializers import (
+    AmountField,
     ReasonField,
     VisibleRelatedField,
     VisibleSlugRelatedField,
@@ -45,11 +46,8 @@ class BudgetLineSerializer(serializers.ModelSerializer):
             "null for nobody (set with …/assign/)."
         ),
     )
-    disbursed = serializers.DecimalField(
-        max_digits=16,
-        decimal_places=2,
-        read_only=True,
-        help_text=_("Payments less refunds, in the line's currency (DKK)."),
+    disbursed = AmountField(
+        read_only=True, help_text=_("Payments less refunds, in the line's currency (DKK).")
     )
 
     class Meta:
@@ -104,9 +102,7 @@ class DisbursementSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text=_("Days between the rate's date and the value date; null for DKK."),
     )
-    debited_dkk = serializers.DecimalField(
-        max_digits=16,
-        decimal_places=2,
+    debited_dkk = AmountField(
         required=False,
         allow_null=True,
         help_text=_(
@@ -114,9 +110,7 @@ class DisbursementSerializer(serializers.ModelSerializer):
             "payments); where given, it counts against the line."
         ),
     )
-    debit_difference = serializers.DecimalField(
-        max_digits=16,
-        decimal_places=2,
+    debit_difference = AmountField(
         read_only=True,
         allow_null=True,
         help_text=_("DKK debited less the DKK equivalent; null where nothing was debited."),
@@ -195,9 +189,7 @@ class AssessedContributionSerializer(serializers.ModelSerializer):
     known."""
 
     partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    expected_amount = serializers.DecimalField(
-        max_digits=16,
-        decimal_places=2,
+    expected_amount = AmountField(
         read_only=True,
         allow_null=True,
         help_text=_("Administrative budget × scale; null where the budget is not stated."),
@@ -266,9 +258,9 @@ class ReconciliationFindingSerializer(serializers.Serializer):
     name = serializers.CharField(source="subtotal.name")
     year = serializers.IntegerField(source="subtotal.year", allow_null=True)
     compared_with = serializers.CharField()
-    stated = serializers.DecimalField(max_digits=16, decimal_places=2)
-    detail_sum = serializers.DecimalField(source="itemised", max_digits=16, decimal_places=2)
-    difference = serializers.DecimalField(max_digits=16, decimal_places=2)
+    stated = AmountField()
+    detail_sum = AmountField(source="itemised")
+    difference = AmountField()
     currency = serializers.ChoiceField(
         choices=Currency.choices, source="subtotal.currency", help_text=_("Of the three amounts.")
     )

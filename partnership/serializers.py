@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from core.i18n import lazy_format
 from core.serializers import (
+    AmountField,
     ReasonField,
     UsernameField,
     VisibleRelatedField,
@@ -286,7 +287,7 @@ class PartnershipCreateSerializer(serializers.ModelSerializer):
         help_text=_("Made from the donor, the organisation's acronym and the years if absent."),
     )
     donor = serializers.CharField(max_length=200, required=False, default=DEFAULT_DONOR)
-    annual_amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
+    annual_amount = AmountField(min_value=0)
     status = serializers.ChoiceField(
         choices=Partnership.Status.choices,
         default=Partnership.Status.DRAFT,

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from core.access import Role
 from core.i18n import lazy_format
+from core.serializers import AmountField
 from partnership.models import Partnership
 from partnership.serializers import strategy_document_field, strategy_issued_field
 
@@ -23,12 +24,8 @@ class RenewSerializer(serializers.Serializer):
     slug = serializers.SlugField(
         max_length=80, required=False, help_text=_("Absent: the old slug with the new years.")
     )
-    annual_amount = serializers.DecimalField(
-        max_digits=16,
-        decimal_places=2,
-        min_value=0,
-        required=False,
-        help_text=_("Absent: the old partnership's."),
+    annual_amount = AmountField(
+        min_value=0, required=False, help_text=_("Absent: the old partnership's.")
     )
     strategy_title = serializers.CharField(max_length=300, required=False, allow_blank=True)
     strategy_issued = strategy_issued_field(
@@ -129,9 +126,7 @@ class PortfolioPartnershipSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("Your role in it; null for a portfolio administrator who holds none."),
     )
-    annual_amount = serializers.DecimalField(
-        source="partnership.annual_amount", max_digits=16, decimal_places=2
-    )
+    annual_amount = AmountField(source="partnership.annual_amount")
     currency = serializers.CharField(source="partnership.currency")
     years = PortfolioYearSerializer(
         many=True, help_text=_("DKK planned, committed and disbursed, a row a year of the period.")
