@@ -14,7 +14,6 @@ from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     inline_serializer,
@@ -28,7 +27,7 @@ from core.access import Capability
 from core.api import operation_summaries
 from core.filters import BooleanFilter, FilterSet, IntegerFilter, ModelChoiceFilter
 from core.viewsets import CachedListMixin, PartnershipScopedViewSet
-from partnership import access as partnership_access
+from partnership.api import SLUG_PARAMETER, PartnershipBySlugViewSet
 
 from . import access, publish, selectors, services
 from . import serializers as iati_serializers
@@ -46,9 +45,6 @@ XML = {
         NOT_SERVED, description="The file failed its check: it is not served (and is logged)."
     ),
 }
-SLUG = OpenApiParameter(
-    "slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The partnership's slug."
-)
 
 
 class IatiImportFilter(FilterSet):
@@ -115,17 +111,12 @@ class IatiTransactionViewSet(CachedListMixin, mixins.RetrieveModelMixin, Partner
     ordering = ["-date", "-id"]
 
 
-class PartnershipIatiViewSet(PartnershipScopedViewSet):
+class PartnershipIatiViewSet(PartnershipBySlugViewSet):
     """A partnership's IATI files, its reconciliation and the import, by the partnership's
     slug. The files are checked before they are served: one that is not valid IATI 2.03 is
     a 500 with what went wrong in ``detail`` (and in the log), never the file."""
 
-    access = partnership_access.partnerships
     write_capability = Capability.EDIT_FUNDING
-    lookup_field = "slug"
-    lookup_value_regex = "[-a-zA-Z0-9_]+"
-    pagination_class = None
-    filter_backends = []
 
     def get_serializer_class(self):
         if self.action == "iati_import":
@@ -158,7 +149,7 @@ class PartnershipIatiViewSet(PartnershipScopedViewSet):
     @extend_schema(
         summary="The partnership's IATI 2.03 activity file (checked before it is served)",
         operation_id="v1_partnerships_iati_activities_xml",
-        parameters=[SLUG],
+        parameters=[SLUG_PARAMETER],
         responses=XML,
     )
     @action(detail=True, methods=["get"], url_path="iati/activities.xml", url_name="activities")
@@ -168,7 +159,7 @@ class PartnershipIatiViewSet(PartnershipScopedViewSet):
     @extend_schema(
         summary="The ministry's IATI 2.03 organisation file over the partnership's budget",
         operation_id="v1_partnerships_iati_organisation_xml",
-        parameters=[SLUG],
+        parameters=[SLUG_PARAMETER],
         responses=XML,
     )
     @action(detail=True, methods=["get"], url_path="iati/organisation.xml", url_name="organisation")
@@ -178,7 +169,7 @@ class PartnershipIatiViewSet(PartnershipScopedViewSet):
     @extend_schema(
         summary="Denmark's payments per year against the organisation's IATI data, with each "
         "difference, its size and likely cause",
-        parameters=[SLUG],
+        parameters=[SLUG_PARAMETER],
         responses=iati_serializers.ReconciliationSerializer,
     )
     @action(detail=True, methods=["get"], url_path="iati/reconciliation", url_name="reconciliation")
@@ -192,7 +183,7 @@ class PartnershipIatiViewSet(PartnershipScopedViewSet):
         "that is not IATI, declares a document type, or is larger than the limit is a 400 "
         "at `file` and nothing is kept. The answer is the import: 201 when it is new, 200 "
         "(`already_imported`) when the same file was imported before.",
-        parameters=[SLUG],
+        parameters=[SLUG_PARAMETER],
         request={"multipart/form-data": iati_serializers.IatiImportUploadSerializer},
         responses={
             201: iati_serializers.IatiImportResultSerializer,

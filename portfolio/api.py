@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -18,25 +17,17 @@ from core import caching
 from core.filters import FilterSet, IntegerFilter
 from core.viewsets import CachedListMixin, IsPortfolioAdmin, PartnershipScopedViewSet
 from partnership import access as partnership_access
+from partnership.api import SLUG_PARAMETER, PartnershipBySlugViewSet
 from partnership.models import Partnership
 from partnership.serializers import PartnershipSerializer
 
 from . import selectors, serializers, services
 
-SLUG = OpenApiParameter(
-    "slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The partnership's slug."
-)
 
-
-class PartnershipPortfolioViewSet(PartnershipScopedViewSet):
+class PartnershipPortfolioViewSet(PartnershipBySlugViewSet):
     """New partnerships from old ones and from files, by the old one's slug."""
 
-    access = partnership_access.partnerships
     permission_classes = [permissions.IsAuthenticated, IsPortfolioAdmin]
-    lookup_field = "slug"
-    lookup_value_regex = "[-a-zA-Z0-9_]+"
-    pagination_class = None
-    filter_backends = []
 
     def get_serializer_class(self):
         if self.action == "import_file":
@@ -56,7 +47,7 @@ class PartnershipPortfolioViewSet(PartnershipScopedViewSet):
         "components (each at its last year's amount, indicative, for every new year); no "
         "updates, assessments, payments, consultations, reviews or documents. Send JSON, or "
         "a multipart form with the new strategy's file as `strategy_document`.",
-        parameters=[SLUG],
+        parameters=[SLUG_PARAMETER],
         request={
             "application/json": serializers.RenewSerializer,
             "multipart/form-data": serializers.RenewSerializer,
