@@ -882,7 +882,9 @@ def standard_agenda(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "consultations/standard_agenda.html", context, status=form_status(form))
 
 
-def _agenda_item(request: HttpRequest, slug: str, pk: int) -> tuple[StandardAgendaItem, str]:
+def _standard_agenda_item(
+    request: HttpRequest, slug: str, pk: int
+) -> tuple[StandardAgendaItem, str]:
     """A standard agenda item to edit or retire, and the agenda page to go back to."""
     item = access.standard_agenda_items.get(
         user=request.user, capability=Capability.EDIT_RECORD, partnership__slug=slug, pk=pk
@@ -893,7 +895,7 @@ def _agenda_item(request: HttpRequest, slug: str, pk: int) -> tuple[StandardAgen
 @require_http_methods(["GET", "POST"])
 @caching.cached_page
 def standard_agenda_item_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    item, back = _agenda_item(request, slug, pk)
+    item, back = _standard_agenda_item(request, slug, pk)
     # A retired item, or one of a closed partnership: back to the agenda, saying why.
     if refused := refused_back(request, partial(services.standard_agenda_item_check, item), back):
         return refused
@@ -910,7 +912,7 @@ def standard_agenda_item_edit(request: HttpRequest, slug: str, pk: int) -> HttpR
 @require_http_methods(["GET", "POST"])
 @caching.cached_page
 def standard_agenda_item_retire(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    item, back = _agenda_item(request, slug, pk)
+    item, back = _standard_agenda_item(request, slug, pk)
     # A retired item, or one of a closed partnership: back to the agenda, saying why.
     if refused := refused_back(request, partial(services.standard_agenda_item_check, item), back):
         return refused
