@@ -31,8 +31,8 @@ from core.views import (
     form_status,
     paged,
     partnership_context,
+    record_edit_page,
     refused_back,
-    saved_message,
 )
 from partnership import access as partnership_access
 from partnership import selectors as partnership_selectors
@@ -51,7 +51,7 @@ from .forms import (
     StandardAgendaItemForm,
     VersionForm,
 )
-from .models import ActionPoint, AgendaItem, Consultation, Note
+from .models import ActionPoint, AgendaItem, Consultation, Note, StandardAgendaItem
 
 EDIT = Capability.EDIT_CONSULTATIONS
 
@@ -882,47 +882,37 @@ def standard_agenda(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "consultations/standard_agenda.html", context, status=form_status(form))
 
 
-@require_http_methods(["GET", "POST"])
-@caching.cached_page
-def standard_agenda_item_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def _standard_agenda_item(
+    request: HttpRequest, slug: str, pk: int
+) -> tuple[StandardAgendaItem, str]:
+    """A standard agenda item to edit or retire, and the agenda page to go back to."""
     item = access.standard_agenda_items.get(
         user=request.user, capability=Capability.EDIT_RECORD, partnership__slug=slug, pk=pk
     )
-    back = reverse("consultations:standard-agenda", args=[slug])
+    return item, reverse("consultations:standard-agenda", args=[slug])
+
+
+@require_http_methods(["GET", "POST"])
+@caching.cached_page
+def standard_agenda_item_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    item, back = _standard_agenda_item(request, slug, pk)
     # A retired item, or one of a closed partnership: back to the agenda, saying why.
     if refused := refused_back(request, partial(services.standard_agenda_item_check, item), back):
         return refused
-    form = StandardAgendaItemForm(request.POST or None, instance=item)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.standard_agenda_item_update(
-                item=item,
-                by=request.user,
-                changes=form.changes(),
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, saved_message(form.changes()))
-            return redirect(back)
-    context = partnership_context(
+    return record_edit_page(
         request,
         item.partnership,
-        form=form,
+        form=StandardAgendaItemForm(request.POST or None, instance=item),
+        update=partial(services.standard_agenda_item_update, item=item),
         title=_("Edit item %(code)s") % {"code": item.code},
         back=back,
     )
-    return render(request, "partnership/record_form.html", context, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
 @caching.cached_page
 def standard_agenda_item_retire(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    item = access.standard_agenda_items.get(
-        user=request.user, capability=Capability.EDIT_RECORD, partnership__slug=slug, pk=pk
-    )
-    back = reverse("consultations:standard-agenda", args=[slug])
+    item, back = _standard_agenda_item(request, slug, pk)
     # A retired item, or one of a closed partnership: back to the agenda, saying why.
     if refused := refused_back(request, partial(services.standard_agenda_item_check, item), back):
         return refused

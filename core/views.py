@@ -96,6 +96,45 @@ def confirm_page(
     return render(request, "confirm.html", context, status=form_status(form))
 
 
+def form_page(
+    request: HttpRequest,
+    partnership: Any,
+    *,
+    form: Any,
+    title: str,
+    back: str,
+    template: str = "partnership/record_form.html",
+    **extra: Any,
+) -> HttpResponse:
+    """The page of one form on a partnership's record (``template``, the plain record form
+    unless said otherwise): its ``title``, the form, the way ``back``, and ``extra``."""
+    context = partnership_context(request, partnership, form=form, title=title, back=back, **extra)
+    return render(request, template, context, status=form_status(form))
+
+
+def record_edit_page(
+    request: HttpRequest,
+    partnership: Any,
+    *,
+    form: Any,
+    update: Any,
+    title: str,
+    back: str,
+) -> HttpResponse:
+    """The edit page of a record whose ``form`` gives its changes and the reason:
+    ``update`` (the record's update service, given the record) with them, then ``back``
+    saying whether anything was saved."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            update(by=request.user, changes=form.changes(), reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, saved_message(form.changes()))
+            return redirect(back)
+    return form_page(request, partnership, form=form, title=title, back=back)
+
+
 def partnership_context(request: HttpRequest, partnership: Any, **extra: Any) -> dict:
     """What every page of a partnership shows around its content: the partnership, the
     reader's role in it (``None`` for a portfolio administrator who holds none) and what

@@ -32,6 +32,13 @@ from .services import ASSESSED_FIELDS, RATE_IMPORT_LIMITS
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
 
+def _amount(label: str, *, required: bool = True, help_text: str = "") -> LocalDecimalField:
+    """An amount of money as the funding forms take it: never negative, to two decimals."""
+    return LocalDecimalField(
+        label=label, required=required, min_value=0, help_text=help_text, **MONEY
+    )
+
+
 class BudgetYearCommitForm(ConfirmForm):
     finance_act_reference = forms.CharField(
         label=_("Finance Act reference"),
@@ -63,19 +70,17 @@ class DisbursementForm(forms.Form):
         choices=Disbursement.Kind.choices, initial=Disbursement.Kind.PAYMENT, label=_("Kind")
     )
     value_date = forms.DateField(label=_("Value date"), widget=DateInput)
-    amount = LocalDecimalField(min_value=0, **MONEY, label=_("Amount"))
+    amount = _amount(_("Amount"))
     currency = forms.ChoiceField(
         choices=Currency.choices, initial=Currency.DKK, label=_("Currency")
     )
-    debited_dkk = LocalDecimalField(
-        label=_("DKK debited (USD or CHF payments, optional)"),
+    debited_dkk = _amount(
+        _("DKK debited (USD or CHF payments, optional)"),
         required=False,
-        min_value=0,
         help_text=_(
             "What the ministry's accounts show was debited. The DKK equivalent at the "
             "recorded rate is kept beside it, with the difference."
         ),
-        **MONEY,
     )
     reference = forms.CharField(
         max_length=120, help_text=_("The payment's reference or voucher."), label=_("Reference")
@@ -158,18 +163,16 @@ class AssessedContributionForm(forms.Form):
     scale_percent = LocalDecimalField(
         label=_("Assessment scale (%)"), max_digits=7, decimal_places=4, min_value=0, max_value=100
     )
-    administrative_budget = LocalDecimalField(
-        label=_("Administrative budget"),
+    administrative_budget = _amount(
+        _("Administrative budget"),
         required=False,
-        min_value=0,
         help_text=_(
             "The Administrative Part of the Budget, in the currency below; empty while "
             "it is not known."
         ),
-        **MONEY,
     )
-    invoiced = LocalDecimalField(required=False, min_value=0, **MONEY, label=_("Invoiced"))
-    paid = LocalDecimalField(required=False, min_value=0, **MONEY, label=_("Paid"))
+    invoiced = _amount(_("Invoiced"), required=False)
+    paid = _amount(_("Paid"), required=False)
     paying_ministry = forms.CharField(max_length=200, label=_("Paying ministry"))
     reason = forms.CharField(label=_("Reason for the change"), max_length=100, required=False)
 
@@ -258,7 +261,7 @@ class AllocationForm(forms.Form):
             list_short_name=dac.LIST_SHORT_NAME,
         ),
     )
-    amount = LocalDecimalField(label=_("Amount (DKK)"), min_value=0, **MONEY)
+    amount = _amount(_("Amount (DKK)"))
     description = forms.CharField(
         label=_("Purpose"), max_length=PARAGRAPH, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -294,13 +297,7 @@ class StaffPositionForm(forms.Form):
         help_text=_("Secondments only: the secondments line that pays for it."),
         label=_("Budget line"),
     )
-    cost = LocalDecimalField(
-        label=_("Cost (DKK)"),
-        required=False,
-        min_value=0,
-        help_text=_("Secondments only."),
-        **MONEY,
-    )
+    cost = _amount(_("Cost (DKK)"), required=False, help_text=_("Secondments only."))
 
     def __init__(self, *args, partnership: Partnership, year: int, **kwargs):
         """The line offered (and accepted) is the secondments line of ``year``: the page

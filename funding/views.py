@@ -25,6 +25,7 @@ from core.forms import ConfirmForm
 from core.views import (
     add_form_errors,
     confirm_page,
+    form_page,
     form_status,
     import_message,
     page_rows,
@@ -190,7 +191,7 @@ def budget_line_assign(request: HttpRequest, slug: str, pk: int) -> HttpResponse
                 request, _("Saved who is responsible for %(label)s.") % {"label": line.label}
             )
             return redirect(line.get_absolute_url())
-    return _edit_page(
+    return form_page(
         request,
         line.partnership,
         form=form,
@@ -440,20 +441,6 @@ def exchange_rate_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResp
     )
 
 
-def _edit_page(
-    request: HttpRequest,
-    partnership: Partnership,
-    *,
-    form: Any,
-    title: str,
-    back: str,
-    template: str = "partnership/record_form.html",
-    **extra: Any,
-) -> HttpResponse:
-    context = partnership_context(request, partnership, form=form, title=title, back=back, **extra)
-    return render(request, template, context, status=form_status(form))
-
-
 def _correct_page(
     request: HttpRequest,
     partnership: Partnership,
@@ -477,7 +464,7 @@ def _correct_page(
             messages.success(request, done)
             return redirect(list_page, slug=partnership.slug)
     back = reverse(list_page, kwargs={"slug": partnership.slug})
-    return _edit_page(request, partnership, form=form, title=title, back=back, **extra)
+    return form_page(request, partnership, form=form, title=title, back=back, **extra)
 
 
 def _withdraw_page(
@@ -555,7 +542,7 @@ def assessed_contribution_create(request: HttpRequest, slug: str) -> HttpRespons
                 % {"year": form.cleaned_data["year"]},
             )
             return redirect("funding:assessed-contributions", slug=slug)
-    return _edit_page(
+    return form_page(
         request,
         partnership,
         form=form,

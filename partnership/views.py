@@ -26,11 +26,12 @@ from core.forms import ConfirmForm
 from core.views import (
     add_form_errors,
     confirm_page,
+    form_page,
     form_status,
     paged,
     partnership_context,
+    record_edit_page,
     refused_back,
-    saved_message,
 )
 
 from . import access, selectors, services
@@ -98,51 +99,17 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "partnership/dashboard.html", context)
 
 
-def _record_form(
-    request: HttpRequest, partnership: Partnership, form: Any, *, title: str, back: str
-) -> HttpResponse:
-    """The page of a record's edit form (the agreement, a priority area, a goal, a risk)."""
-    context = partnership_context(request, partnership, form=form, title=title, back=back)
-    return render(request, "partnership/record_form.html", context, status=form_status(form))
-
-
-def _record_edit(
-    request: HttpRequest,
-    partnership: Partnership,
-    record: Any,
-    form_class: type,
-    update: Callable[..., Any],
-    *,
-    title: str,
-    back: str,
-) -> HttpResponse:
-    """The edit page of the agreement, a priority area, a goal or a risk: the record's form,
-    then ``update`` (its service, given the record) with the changes and the reason."""
-    form = form_class(request.POST or None, instance=record)
-    if request.method == "POST" and form.is_valid():
-        try:
-            update(by=request.user, changes=form.changes(), reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, saved_message(form.changes()))
-            return redirect(back)
-    return _record_form(request, partnership, form, title=title, back=back)
-
-
 @require_http_methods(["GET", "POST"])
 @caching.cached_page
 def partnership_edit(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = access.partnerships.get(
         user=request.user, capability=Capability.EDIT_RECORD, slug=slug
     )
-    update = partial(services.partnership_update, partnership=partnership)
-    return _record_edit(
+    return record_edit_page(
         request,
         partnership,
-        partnership,
-        PartnershipForm,
-        update,
+        form=PartnershipForm(request.POST or None, instance=partnership),
+        update=partial(services.partnership_update, partnership=partnership),
         title=_("Edit the agreement"),
         back=partnership.get_absolute_url(),
     )
@@ -308,7 +275,7 @@ def _record_create(
         else:
             messages.success(request, added % {"number": record.number})
             return redirect(getattr(record, "get_absolute_url", partnership.get_absolute_url)())
-    return _record_form(request, partnership, form, title=title, back=reverse(back, args=[slug]))
+    return form_page(request, partnership, form=form, title=title, back=reverse(back, args=[slug]))
 
 
 @require_http_methods(["GET", "POST"])
@@ -428,12 +395,11 @@ def _edit_view(kind: _StrategyRecord) -> Callable[..., HttpResponse]:
         record = kind.get(request, slug, number)
         if unchangeable := kind.unchangeable(request, record):
             return unchangeable
-        return _record_edit(
+        return record_edit_page(
             request,
             record.partnership,
-            record,
-            kind.form_class,
-            partial(kind.update, **{kind.argument: record}),
+            form=kind.form_class(request.POST or None, instance=record),
+            update=partial(kind.update, **{kind.argument: record}),
             title=kind.edit_title % {"number": record.number},
             back=kind.back(record),
         )
