@@ -15,6 +15,8 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.services import save_changes
+
 from .models import TOKEN_PREFIX, ApiToken, Profile, hash_token
 
 # Recording every use would write on every API request; once a minute tells the owner enough.
@@ -58,23 +60,12 @@ def profile_digest_update(
     """When the person gets the e-mail digest of what needs their attention (their own
     choice: ``by`` is the user or an administrator)."""
     profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
-    changed = {
-        name: value
-        for name, value in {
-            "digest_frequency": frequency,
-            "digest_time": time.replace(second=0, microsecond=0) if time else time,
-            "digest_weekday": weekday,
-        }.items()
-        if getattr(profile, name) != value
+    values = {
+        "digest_frequency": frequency,
+        "digest_time": time.replace(second=0, microsecond=0) if time else time,
+        "digest_weekday": weekday,
     }
-    if not changed:
-        return profile
-    for name, value in changed.items():
-        setattr(profile, name, value)
-    profile.full_clean()
-    profile._history_user = by
-    profile.save(update_fields=list(changed))
-    return profile
+    return save_changes(current=profile, values=values, by=by)
 
 
 @transaction.atomic

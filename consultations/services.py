@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.reasons import clean_reason
-from core.services import apply_changes, editable, record_update
+from core.services import apply_changes, editable, record_create, record_update, save_changes
 from partnership.assignees import UNCHANGED
 from partnership.models import OverallGoal, Partnership, Risk
 
@@ -107,9 +107,7 @@ def consultation_create(
         participants=participants,
         organiser=organiser,
     )
-    consultation.full_clean()
-    _with_history_user(consultation, by)
-    consultation.save()
+    record_create(instance=consultation, by=by)
     _create_standard_agenda(consultation)
     return consultation
 
@@ -253,25 +251,14 @@ def consultation_update(
                     % {"uncleared": uncleared}
                 }
             )
-    changed = {
-        name: value
-        for name, value in {
-            "date": date,
-            "place": place,
-            "participants": participants,
-            "status": status,
-            **({} if organiser is UNCHANGED else {"organiser": organiser}),
-        }.items()
-        if getattr(current, name) != value
+    values = {
+        "date": date,
+        "place": place,
+        "participants": participants,
+        "status": status,
+        **({} if organiser is UNCHANGED else {"organiser": organiser}),
     }
-    if not changed:
-        return current
-    for name, value in changed.items():
-        setattr(current, name, value)
-    current.full_clean()
-    _with_history_user(current, by)
-    current.save(update_fields=list(changed))
-    return current
+    return save_changes(current=current, values=values, by=by)
 
 
 # --- The agenda ---------------------------------------------------------------------------

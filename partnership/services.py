@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from core.reasons import clean_reason
-from core.services import apply_changes, editable, record_update
+from core.services import apply_changes, editable, record_create, record_update
 from core.uploads import validate_upload
 
 from .models import (
@@ -100,16 +100,6 @@ def partnership_update(
 # --- Creating organisations, partnerships and what a strategy holds ---------------------------
 
 
-def _save_new(instance: Any, by: Any, reason: str = "") -> Any:
-    """Check and save a new record, with who made it (and why) in its history."""
-    instance.full_clean()
-    instance._history_user = by  # else the request's user (HistoryRequestMiddleware)
-    if reason:
-        instance._change_reason = reason
-    instance.save()
-    return instance
-
-
 @transaction.atomic
 def organisation_create(
     *,
@@ -142,7 +132,7 @@ def organisation_create(
         iati_identifier=iati_identifier.strip(),
         citation=citation.strip(),
     )
-    return _save_new(organisation, by, reason)
+    return record_create(instance=organisation, by=by, reason=reason)
 
 
 @transaction.atomic
@@ -154,7 +144,7 @@ def organisation_fact_create(
     fact = OrganisationFact(
         organisation=organisation, order=last + 1, label=label, value=value, citation=citation
     )
-    return _save_new(fact, by, reason)
+    return record_create(instance=fact, by=by, reason=reason)
 
 
 def default_slug(*, donor: str, acronym: str, start_date: date, end_date: date) -> str:
@@ -220,7 +210,7 @@ def partnership_create(
         citation=citation.strip(),
         previous=previous,
     )
-    _save_new(partnership, by, reason)
+    record_create(instance=partnership, by=by, reason=reason)
     if strategy_document is not None:
         try:
             document_create(
@@ -314,8 +304,30 @@ def _check_area(partnership_id: int, area: PriorityArea | None, current_id: int 
         )
 
 
-def _next_number(queryset: Any) -> int:
-    return (queryset.aggregate(m=Max("number"))["m"] or 0) + 1
+# What a strategy numbers: its priority areas, goals and risks.
+Numbered = TypeVar("Numbered", PriorityArea, OverallGoal, Risk)
+
+
+def _numbered_create(
+    model: type[Numbered],
+    *,
+    partnership: Partnership,
+    number: int | None,
+    by: Any,
+    reason: str,
+    **fields: Any,
+) -> Numbered:
+    """A new priority area, goal or risk of ``partnership``, numbered after its last unless
+    ``number`` says otherwise; the texts typed into it are saved stripped."""
+    if not number:
+        last = model.objects.filter(partnership=partnership).aggregate(m=Max("number"))["m"]
+        number = (last or 0) + 1
+    record = model(
+        partnership=partnership,
+        number=number,
+        **{name: v.strip() if isinstance(v, str) else v for name, v in fields.items()},
+    )
+    return record_create(instance=record, by=by, reason=reason)
 
 
 @transaction.atomic
@@ -333,15 +345,17 @@ def priority_area_create(
     """A priority area of a draft or active partnership, numbered after the last unless
     ``number`` says otherwise."""
     _check_open(partnership)
-    area = PriorityArea(
+    return _numbered_create(
+        PriorityArea,
         partnership=partnership,
-        number=number or _next_number(partnership.priority_areas),
-        title=title.strip(),
-        short_title=short_title.strip(),
-        description=description.strip(),
-        citation=citation.strip(),
+        number=number,
+        by=by,
+        reason=reason,
+        title=title,
+        short_title=short_title,
+        description=description,
+        citation=citation,
     )
-    return _save_new(area, by, reason)
 
 
 @transaction.atomic
@@ -367,22 +381,24 @@ def goal_create(
     numbered after the last unless ``number`` says otherwise."""
     _check_open(partnership)
     _check_area(partnership.pk, priority_area)
-    goal = OverallGoal(
+    return _numbered_create(
+        OverallGoal,
         partnership=partnership,
-        number=number or _next_number(partnership.goals),
-        text=text.strip(),
+        number=number,
+        by=by,
+        reason=reason,
+        text=text,
         priority_area=priority_area,
-        indicator=indicator.strip(),
-        unit=unit.strip(),
+        indicator=indicator,
+        unit=unit,
         baseline_value=baseline_value,
         baseline_year=baseline_year,
-        baseline_note=baseline_note.strip(),
-        baseline_citation=baseline_citation.strip(),
+        baseline_note=baseline_note,
+        baseline_citation=baseline_citation,
         target_value=target_value,
-        target_description=target_description.strip(),
-        citation=citation.strip(),
+        target_description=target_description,
+        citation=citation,
     )
-    return _save_new(goal, by, reason)
 
 
 @transaction.atomic
@@ -399,14 +415,16 @@ def risk_create(
     """A risk of a draft or active partnership, numbered after the last unless ``number``
     says otherwise."""
     _check_open(partnership)
-    risk = Risk(
+    return _numbered_create(
+        Risk,
         partnership=partnership,
-        number=number or _next_number(partnership.risks),
-        title=title.strip(),
-        description=description.strip(),
-        citation=citation.strip(),
+        number=number,
+        by=by,
+        reason=reason,
+        title=title,
+        description=description,
+        citation=citation,
     )
-    return _save_new(risk, by, reason)
 
 
 @transaction.atomic
@@ -432,7 +450,7 @@ def document_reference_create(
         url=url.strip(),
         citation=citation.strip(),
     )
-    return _save_new(document, by, reason)
+    return record_create(instance=document, by=by, reason=reason)
 
 
 def priority_area_update(

@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core import i18n
-from core.services import editable, record_update
+from core.services import editable, record_create, record_update
 from partnership.models import Document, OverallGoal, Partnership, PriorityArea
 
 from . import selectors
@@ -155,9 +155,7 @@ def review_create(
         assignee=assignee,
         **_due_confirmation(due_date, by),
     )
-    review.full_clean()
-    review._history_user = by
-    review.save()
+    record_create(instance=review, by=by)
     for document in sources:
         ReviewSource.objects.create(review=review, document=document)
     return review
