@@ -144,11 +144,9 @@ class Partnership(models.Model):
     strategy_title = models.CharField(max_length=300, blank=True, verbose_name=_("strategy title"))
     strategy_date = models.CharField(max_length=40, blank=True, verbose_name=_("strategy date"))
     citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
-    previous = models.ForeignKey(
+    previous = kept(
         "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        optional=True,
         related_name="renewals",
         verbose_name=_("renews"),
         help_text=_("The partnership of the previous period that this one renews."),

@@ -477,14 +477,7 @@ class Dossier(models.Model):
         FAILED = "failed", _("Failed")
 
     partnership = kept(Partnership, related_name="dossiers", verbose_name=_("partnership"))
-    review = models.ForeignKey(
-        Review,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="dossiers",
-        verbose_name=_("review"),
-    )
+    review = kept(Review, optional=True, related_name="dossiers", verbose_name=_("review"))
     year = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
