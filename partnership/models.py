@@ -203,15 +203,24 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} — {self.partnership.slug}"
 
 
-class PriorityArea(models.Model):
-    partnership = part_of(Partnership, related_name="priority_areas", verbose_name=_("partnership"))
+class StrategyPart(models.Model):
+    """A numbered part of what the partnership's strategy holds (a priority area, a goal, a
+    risk), with where the strategy states it: added after the last, retired, never deleted."""
+
     number = models.PositiveSmallIntegerField(verbose_name=_("number"))
+    citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
+    retired_on = retired_on_field(RETIRED_FROM_STRATEGY)
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+
+class PriorityArea(StrategyPart):
+    partnership = part_of(Partnership, related_name="priority_areas", verbose_name=_("partnership"))
     title = LimitedTextField(max_length=SENTENCE, verbose_name=_("title"))
     short_title = models.CharField(max_length=200, blank=True, verbose_name=_("short title"))
     description = LimitedTextField(max_length=SECTION, blank=True, verbose_name=_("description"))
-    citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
-    retired_on = retired_on_field(RETIRED_FROM_STRATEGY)
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("priority area")
@@ -283,9 +292,8 @@ class OverallGoalQuerySet(models.QuerySet):
         )
 
 
-class OverallGoal(models.Model):
+class OverallGoal(StrategyPart):
     partnership = part_of(Partnership, related_name="goals", verbose_name=_("partnership"))
-    number = models.PositiveSmallIntegerField(verbose_name=_("number"))
     text = LimitedTextField(max_length=PARAGRAPH, verbose_name=_("text"))
     priority_area = models.ForeignKey(
         PriorityArea,
@@ -295,7 +303,6 @@ class OverallGoal(models.Model):
         related_name="goals",
         verbose_name=_("priority area"),
     )
-    citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
     # The optional quantitative indicator.
     indicator = models.CharField(max_length=300, blank=True, verbose_name=_("indicator"))
     unit = models.CharField(max_length=60, blank=True, verbose_name=_("unit"))
@@ -317,8 +324,6 @@ class OverallGoal(models.Model):
     target_description = models.CharField(
         max_length=300, blank=True, verbose_name=_("target description")
     )
-    retired_on = retired_on_field(RETIRED_FROM_STRATEGY)
-    history = HistoricalRecords()
 
     objects = OverallGoalQuerySet.as_manager()
 
@@ -474,14 +479,10 @@ class RiskQuerySet(models.QuerySet):
         )
 
 
-class Risk(models.Model):
+class Risk(StrategyPart):
     partnership = part_of(Partnership, related_name="risks", verbose_name=_("partnership"))
-    number = models.PositiveSmallIntegerField(verbose_name=_("number"))
     title = models.CharField(max_length=300, verbose_name=_("title"))
     description = LimitedTextField(max_length=SECTION, verbose_name=_("description"))
-    citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
-    retired_on = retired_on_field(RETIRED_FROM_STRATEGY)
-    history = HistoricalRecords()
 
     objects = RiskQuerySet.as_manager()
 
