@@ -430,9 +430,25 @@ def check_not_after_today(as_of: dt.date | None) -> None:
         )
 
 
-class GoalUpdate(AppendOnlyModel):
-    goal = kept(OverallGoal, related_name="updates", verbose_name=_("goal"))
+class AsOfRecord(AppendOnlyModel):
+    """How something stood on a day (a goal's update, a risk's assessment), written once by
+    its author: the latest ``as_of`` is its current state."""
+
     as_of = models.DateField(verbose_name=_("as of"))
+    author = person_field(_("author"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-as_of", "-created_at", "-pk"]
+
+    def clean(self) -> None:
+        check_not_after_today(self.as_of)
+
+
+class GoalUpdate(AsOfRecord):
+    goal = kept(OverallGoal, related_name="updates", verbose_name=_("goal"))
     status = models.CharField(max_length=20, choices=GoalStatus.choices, verbose_name=_("status"))
     narrative = LimitedTextField(max_length=NARRATIVE, verbose_name=_("narrative"))
     actual_value = models.DecimalField(
@@ -442,14 +458,10 @@ class GoalUpdate(AppendOnlyModel):
         Document, blank=True, related_name="goal_updates", verbose_name=_("evidence")
     )
     evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
-    author = person_field(_("author"))
-    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
-    history = HistoricalRecords()
 
-    class Meta:
+    class Meta(AsOfRecord.Meta):
         verbose_name = _("goal update")
         verbose_name_plural = _("goal updates")
-        ordering = ["-as_of", "-created_at", "-pk"]
         indexes = [
             models.Index(fields=["goal", "-as_of", "-created_at"], name="goalupdate_latest"),
             # The API list across partnerships, newest first: read in index order, no sort.
@@ -462,9 +474,6 @@ class GoalUpdate(AppendOnlyModel):
             "status": self.get_status_display(),
             "date": date_format(self.as_of),
         }
-
-    def clean(self) -> None:
-        check_not_after_today(self.as_of)
 
 
 class RiskQuerySet(models.QuerySet):
@@ -506,9 +515,8 @@ class Risk(StrategyPart):
 RATING_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
 
-class RiskAssessment(AppendOnlyModel):
+class RiskAssessment(AsOfRecord):
     risk = kept(Risk, related_name="assessments", verbose_name=_("risk"))
-    as_of = models.DateField(verbose_name=_("as of"))
     likelihood = models.PositiveSmallIntegerField(
         validators=RATING_VALIDATORS, verbose_name=_("likelihood")
     )
@@ -522,14 +530,10 @@ class RiskAssessment(AppendOnlyModel):
         validators=RATING_VALIDATORS, verbose_name=_("residual impact")
     )
     response = LimitedTextField(max_length=SECTION, verbose_name=_("response"))
-    author = person_field(_("author"))
-    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
-    history = HistoricalRecords()
 
-    class Meta:
+    class Meta(AsOfRecord.Meta):
         verbose_name = _("risk assessment")
         verbose_name_plural = _("risk assessments")
-        ordering = ["-as_of", "-created_at", "-pk"]
         indexes = [
             models.Index(fields=["risk", "-as_of", "-created_at"], name="riskassessment_latest"),
             models.Index(fields=["-as_of", "-created_at", "-id"], name="riskassessment_newest"),
@@ -546,9 +550,6 @@ class RiskAssessment(AppendOnlyModel):
 
     def __str__(self) -> str:
         return _("%(risk)s as of %(date)s") % {"risk": self.risk, "date": date_format(self.as_of)}
-
-    def clean(self) -> None:
-        check_not_after_today(self.as_of)
 
     @property
     def inherent_score(self) -> int:
