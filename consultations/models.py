@@ -299,11 +299,9 @@ class ActionPoint(models.Model):
         DROPPED = "dropped", _("Dropped")
 
     consultation = kept(Consultation, related_name="action_points", verbose_name=_("consultation"))
-    agenda_item = models.ForeignKey(
+    agenda_item = kept(
         AgendaItem,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        optional=True,
         related_name="action_points",
         help_text=_("The agenda item under which it was agreed."),
         verbose_name=_("agenda item"),

@@ -60,11 +60,20 @@ def part_of(to: Any, *, related_name: str, verbose_name: Any) -> models.ForeignK
     )
 
 
-def kept(to: Any, *, related_name: str, verbose_name: Any) -> models.ForeignKey:
+def kept(
+    to: Any, *, related_name: str, verbose_name: Any, optional: bool = False, **options: Any
+) -> models.ForeignKey:
     """A record this one stands on (the goal an update is of, the document a source cites,
-    the import a row came from): it cannot be deleted while this one names it."""
+    the import a row came from): it cannot be deleted while this one names it.
+    ``optional`` where the record may name none (a partnership that renews no earlier one)."""
     return models.ForeignKey(
-        to, on_delete=models.PROTECT, related_name=related_name, verbose_name=verbose_name
+        to,
+        on_delete=models.PROTECT,
+        null=optional,
+        blank=optional,
+        related_name=related_name,
+        verbose_name=verbose_name,
+        **options,
     )
 
 

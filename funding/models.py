@@ -260,14 +260,7 @@ class Disbursement(AppendOnlyModel):
     amount = models.DecimalField(max_digits=16, decimal_places=2, verbose_name=_("amount"))
     currency = models.CharField(max_length=3, choices=Currency.choices, verbose_name=_("currency"))
     exchange_rate = models.DecimalField(_("DKK per unit"), max_digits=14, decimal_places=6)
-    rate = models.ForeignKey(
-        ExchangeRate,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="disbursements",
-        verbose_name=_("rate"),
-    )
+    rate = kept(ExchangeRate, optional=True, related_name="disbursements", verbose_name=_("rate"))
     amount_dkk = models.DecimalField(_("DKK equivalent"), max_digits=16, decimal_places=2)
     debited_dkk = models.DecimalField(
         _("DKK debited"),
@@ -640,11 +633,9 @@ class StaffPosition(models.Model):
     duty_station = models.CharField(max_length=120, verbose_name=_("duty station"))
     start_date = models.DateField(verbose_name=_("start date"))
     end_date = models.DateField(null=True, blank=True, verbose_name=_("end date"))
-    budget_line = models.ForeignKey(
+    budget_line = kept(
         BudgetLine,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        optional=True,
         related_name="secondments",
         help_text=_("Secondments only: the secondments line their cost counts against."),
         verbose_name=_("budget line"),

@@ -107,11 +107,9 @@ class IatiActivity(models.Model):
     source_line = models.PositiveIntegerField(
         help_text=_("Line of the file."), verbose_name=_("source line")
     )
-    replaced_by = models.ForeignKey(
+    replaced_by = kept(
         IatiImport,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        optional=True,
         related_name="replaced_activities",
         help_text=_("A later import that holds this activity again."),
         verbose_name=_("replaced by"),
@@ -205,11 +203,8 @@ class FileCheck(models.Model):
         ACTIVITY = "activity", _("Activity file")
         ORGANISATION = "organisation", _("Organisation file")
 
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.CASCADE,
-        related_name="iati_file_checks",
-        verbose_name=_("partnership"),
+    partnership = part_of(
+        Partnership, related_name="iati_file_checks", verbose_name=_("partnership")
     )
     kind = models.CharField(_("file"), max_length=20, choices=Kind.choices)
     filename = models.CharField(_("filename"), max_length=255)

@@ -144,11 +144,9 @@ class Partnership(models.Model):
     strategy_title = models.CharField(max_length=300, blank=True, verbose_name=_("strategy title"))
     strategy_date = models.CharField(max_length=40, blank=True, verbose_name=_("strategy date"))
     citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
-    previous = models.ForeignKey(
+    previous = kept(
         "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        optional=True,
         related_name="renewals",
         verbose_name=_("renews"),
         help_text=_("The partnership of the previous period that this one renews."),
@@ -205,15 +203,24 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} — {self.partnership.slug}"
 
 
-class PriorityArea(models.Model):
-    partnership = part_of(Partnership, related_name="priority_areas", verbose_name=_("partnership"))
+class StrategyPart(models.Model):
+    """A numbered part of what the partnership's strategy holds (a priority area, a goal, a
+    risk), with where the strategy states it: added after the last, retired, never deleted."""
+
     number = models.PositiveSmallIntegerField(verbose_name=_("number"))
+    citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
+    retired_on = retired_on_field(RETIRED_FROM_STRATEGY)
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+
+class PriorityArea(StrategyPart):
+    partnership = part_of(Partnership, related_name="priority_areas", verbose_name=_("partnership"))
     title = LimitedTextField(max_length=SENTENCE, verbose_name=_("title"))
     short_title = models.CharField(max_length=200, blank=True, verbose_name=_("short title"))
     description = LimitedTextField(max_length=SECTION, blank=True, verbose_name=_("description"))
-    citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
-    retired_on = retired_on_field(RETIRED_FROM_STRATEGY)
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("priority area")
@@ -285,9 +292,8 @@ class OverallGoalQuerySet(models.QuerySet):
         )
 
 
-class OverallGoal(models.Model):
+class OverallGoal(StrategyPart):
     partnership = part_of(Partnership, related_name="goals", verbose_name=_("partnership"))
-    number = models.PositiveSmallIntegerField(verbose_name=_("number"))
     text = LimitedTextField(max_length=PARAGRAPH, verbose_name=_("text"))
     priority_area = models.ForeignKey(
         PriorityArea,
@@ -297,7 +303,6 @@ class OverallGoal(models.Model):
         related_name="goals",
         verbose_name=_("priority area"),
     )
-    citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
     # The optional quantitative indicator.
     indicator = models.CharField(max_length=300, blank=True, verbose_name=_("indicator"))
     unit = models.CharField(max_length=60, blank=True, verbose_name=_("unit"))
@@ -319,8 +324,6 @@ class OverallGoal(models.Model):
     target_description = models.CharField(
         max_length=300, blank=True, verbose_name=_("target description")
     )
-    retired_on = retired_on_field(RETIRED_FROM_STRATEGY)
-    history = HistoricalRecords()
 
     objects = OverallGoalQuerySet.as_manager()
 
@@ -427,9 +430,25 @@ def check_not_after_today(as_of: dt.date | None) -> None:
         )
 
 
-class GoalUpdate(AppendOnlyModel):
-    goal = kept(OverallGoal, related_name="updates", verbose_name=_("goal"))
+class AsOfRecord(AppendOnlyModel):
+    """How something stood on a day (a goal's update, a risk's assessment), written once by
+    its author: the latest ``as_of`` is its current state."""
+
     as_of = models.DateField(verbose_name=_("as of"))
+    author = person_field(_("author"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-as_of", "-created_at", "-pk"]
+
+    def clean(self) -> None:
+        check_not_after_today(self.as_of)
+
+
+class GoalUpdate(AsOfRecord):
+    goal = kept(OverallGoal, related_name="updates", verbose_name=_("goal"))
     status = models.CharField(max_length=20, choices=GoalStatus.choices, verbose_name=_("status"))
     narrative = LimitedTextField(max_length=NARRATIVE, verbose_name=_("narrative"))
     actual_value = models.DecimalField(
@@ -439,14 +458,10 @@ class GoalUpdate(AppendOnlyModel):
         Document, blank=True, related_name="goal_updates", verbose_name=_("evidence")
     )
     evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
-    author = person_field(_("author"))
-    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
-    history = HistoricalRecords()
 
-    class Meta:
+    class Meta(AsOfRecord.Meta):
         verbose_name = _("goal update")
         verbose_name_plural = _("goal updates")
-        ordering = ["-as_of", "-created_at", "-pk"]
         indexes = [
             models.Index(fields=["goal", "-as_of", "-created_at"], name="goalupdate_latest"),
             # The API list across partnerships, newest first: read in index order, no sort.
@@ -459,9 +474,6 @@ class GoalUpdate(AppendOnlyModel):
             "status": self.get_status_display(),
             "date": date_format(self.as_of),
         }
-
-    def clean(self) -> None:
-        check_not_after_today(self.as_of)
 
 
 class RiskQuerySet(models.QuerySet):
@@ -476,14 +488,10 @@ class RiskQuerySet(models.QuerySet):
         )
 
 
-class Risk(models.Model):
+class Risk(StrategyPart):
     partnership = part_of(Partnership, related_name="risks", verbose_name=_("partnership"))
-    number = models.PositiveSmallIntegerField(verbose_name=_("number"))
     title = models.CharField(max_length=300, verbose_name=_("title"))
     description = LimitedTextField(max_length=SECTION, verbose_name=_("description"))
-    citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
-    retired_on = retired_on_field(RETIRED_FROM_STRATEGY)
-    history = HistoricalRecords()
 
     objects = RiskQuerySet.as_manager()
 
@@ -507,9 +515,8 @@ class Risk(models.Model):
 RATING_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
 
-class RiskAssessment(AppendOnlyModel):
+class RiskAssessment(AsOfRecord):
     risk = kept(Risk, related_name="assessments", verbose_name=_("risk"))
-    as_of = models.DateField(verbose_name=_("as of"))
     likelihood = models.PositiveSmallIntegerField(
         validators=RATING_VALIDATORS, verbose_name=_("likelihood")
     )
@@ -523,14 +530,10 @@ class RiskAssessment(AppendOnlyModel):
         validators=RATING_VALIDATORS, verbose_name=_("residual impact")
     )
     response = LimitedTextField(max_length=SECTION, verbose_name=_("response"))
-    author = person_field(_("author"))
-    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
-    history = HistoricalRecords()
 
-    class Meta:
+    class Meta(AsOfRecord.Meta):
         verbose_name = _("risk assessment")
         verbose_name_plural = _("risk assessments")
-        ordering = ["-as_of", "-created_at", "-pk"]
         indexes = [
             models.Index(fields=["risk", "-as_of", "-created_at"], name="riskassessment_latest"),
             models.Index(fields=["-as_of", "-created_at", "-id"], name="riskassessment_newest"),
@@ -547,9 +550,6 @@ class RiskAssessment(AppendOnlyModel):
 
     def __str__(self) -> str:
         return _("%(risk)s as of %(date)s") % {"risk": self.risk, "date": date_format(self.as_of)}
-
-    def clean(self) -> None:
-        check_not_after_today(self.as_of)
 
     @property
     def inherent_score(self) -> int:

@@ -176,14 +176,23 @@ class ReviewSource(models.Model):
         return f"{self.review}: {self.document}"
 
 
-class GoalAssessment(models.Model):
-    review = part_of(Review, related_name="goal_assessments", verbose_name=_("review"))
-    goal = kept(OverallGoal, related_name="assessments", verbose_name=_("goal"))
+class Assessment(models.Model):
+    """A review's rating of one part of the strategy (a goal, a priority area), with the
+    narrative that argues it; edited while the review is open, its changes kept."""
+
     rating = models.CharField(max_length=20, choices=Rating.choices, verbose_name=_("rating"))
     narrative = LimitedTextField(max_length=NARRATIVE, verbose_name=_("narrative"))
     author = person_field(_("author"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
-    history = HistoricalRecords()
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+
+class GoalAssessment(Assessment):
+    review = part_of(Review, related_name="goal_assessments", verbose_name=_("review"))
+    goal = kept(OverallGoal, related_name="assessments", verbose_name=_("goal"))
 
     class Meta:
         verbose_name = _("goal assessment")
@@ -201,14 +210,9 @@ class GoalAssessment(models.Model):
         }
 
 
-class PriorityAreaAssessment(models.Model):
+class PriorityAreaAssessment(Assessment):
     review = part_of(Review, related_name="priority_area_assessments", verbose_name=_("review"))
     priority_area = kept(PriorityArea, related_name="assessments", verbose_name=_("priority area"))
-    rating = models.CharField(max_length=20, choices=Rating.choices, verbose_name=_("rating"))
-    narrative = LimitedTextField(max_length=NARRATIVE, verbose_name=_("narrative"))
-    author = person_field(_("author"))
-    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("priority area assessment")
@@ -295,7 +299,31 @@ class ReportVersionQuerySet(models.QuerySet):
         return super().delete()
 
 
-class ReportVersion(models.Model):
+class RequestedFile(models.Model):
+    """A file a person asks for and a Celery job makes (a report's PDF, a dossier's ZIP):
+    the job's state lives on the row, with its bookkeeping (how often it was sent to a
+    worker, when it started and finished) and, once stored, the file's SHA-256 and size."""
+
+    file = models.FileField(blank=True, max_length=200, verbose_name=_("file"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
+    size = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text=_("Bytes."), verbose_name=_("size")
+    )
+    error = LimitedTextField(max_length=PARAGRAPH, blank=True, verbose_name=_("error"))
+    requested_by = person_field(_("requested by"))
+    requested_at = models.DateTimeField(auto_now_add=True, verbose_name=_("requested at"))
+    sends = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Times sent to a worker."), verbose_name=_("sends")
+    )
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
+
+    class Meta:
+        abstract = True
+
+
+class ReportVersion(RequestedFile):
     """A rendered PDF of a review. The render runs in a Celery task; its state lives here.
 
     Issued versions never change: ``save`` and ``delete`` refuse once ``issued_at`` is
@@ -313,11 +341,6 @@ class ReportVersion(models.Model):
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.QUEUED, verbose_name=_("status")
     )
-    file = models.FileField(blank=True, max_length=200, verbose_name=_("file"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
-    size = models.PositiveBigIntegerField(
-        null=True, blank=True, help_text=_("Bytes."), verbose_name=_("size")
-    )
     pages = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("pages"))
     data_sha256 = models.CharField(
         _("SHA-256 of the data"),
@@ -325,9 +348,6 @@ class ReportVersion(models.Model):
         blank=True,
         help_text=_("Of the figures the report was rendered from (the JSON attachment)."),
     )
-    error = LimitedTextField(max_length=PARAGRAPH, blank=True, verbose_name=_("error"))
-    requested_by = person_field(_("requested by"))
-    requested_at = models.DateTimeField(auto_now_add=True, verbose_name=_("requested at"))
     language = models.CharField(
         max_length=10,
         choices=settings.LANGUAGES,
@@ -335,16 +355,10 @@ class ReportVersion(models.Model):
         help_text=_("The language the report is written in: the one chosen when it was asked for."),
         verbose_name=_("language"),
     )
-    # The render's bookkeeping: how often it was sent to a worker, which claim holds it.
+    # The render's bookkeeping beyond the base's: how often it started, which claim holds it.
     attempts = models.PositiveSmallIntegerField(
         default=0, help_text=_("Renders started."), verbose_name=_("attempts")
     )
-    sends = models.PositiveSmallIntegerField(
-        default=0, help_text=_("Times sent to a worker."), verbose_name=_("sends")
-    )
-    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
-    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
-    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
     task_id = models.CharField(max_length=64, blank=True, verbose_name=_("task id"))
     claim = models.CharField(max_length=32, blank=True, verbose_name=_("claim"))
     # A final version is rendered as the review's issued report: its cover says who issued
@@ -432,21 +446,29 @@ class ReportVersion(models.Model):
         )
 
 
-class DownloadLog(AppendOnlyModel):
-    """Who downloaded which report version, when, and through which door."""
+class Download(AppendOnlyModel):
+    """Who downloaded a file, when, and through which door."""
 
     class Channel(models.TextChoices):
         PAGE = "page", _("Page")
         API = "api", _("API")
 
-    version = kept(ReportVersion, related_name="downloads", verbose_name=_("version"))
     user = person_field(_("user"))
     at = models.DateTimeField(auto_now_add=True, verbose_name=_("at"))
     channel = models.CharField(max_length=10, choices=Channel.choices, verbose_name=_("channel"))
-    history = HistoricalRecords()
+    history = HistoricalRecords(inherit=True)
 
     class Meta:
+        abstract = True
         ordering = ["-at", "-pk"]
+
+
+class DownloadLog(Download):
+    """Who downloaded which report version, when, and through which door."""
+
+    version = kept(ReportVersion, related_name="downloads", verbose_name=_("version"))
+
+    class Meta(Download.Meta):
         indexes = [models.Index(fields=["-at"], name="downloadlog_at")]
 
     def __str__(self) -> str:
@@ -462,7 +484,7 @@ def dossier_file_name(dossier_id: int) -> str:
     return f"dossiers/dossier-{dossier_id}.zip"
 
 
-class Dossier(models.Model):
+class Dossier(RequestedFile):
     """An auditor's dossier: a ZIP of the issued report, the tables behind it, the change
     history and the download log of a period, with a manifest of each file's SHA-256.
 
@@ -477,14 +499,7 @@ class Dossier(models.Model):
         FAILED = "failed", _("Failed")
 
     partnership = kept(Partnership, related_name="dossiers", verbose_name=_("partnership"))
-    review = models.ForeignKey(
-        Review,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="dossiers",
-        verbose_name=_("review"),
-    )
+    review = kept(Review, optional=True, related_name="dossiers", verbose_name=_("review"))
     year = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
@@ -494,11 +509,6 @@ class Dossier(models.Model):
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.QUEUED, verbose_name=_("status")
     )
-    file = models.FileField(blank=True, max_length=200, verbose_name=_("file"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
-    size = models.PositiveBigIntegerField(
-        null=True, blank=True, help_text=_("Bytes."), verbose_name=_("size")
-    )
     file_count = models.PositiveIntegerField(
         null=True,
         blank=True,
@@ -506,9 +516,6 @@ class Dossier(models.Model):
         verbose_name=_("file count"),
     )
     app_version = models.CharField(max_length=40, blank=True, verbose_name=_("app version"))
-    error = LimitedTextField(max_length=PARAGRAPH, blank=True, verbose_name=_("error"))
-    requested_by = person_field(_("requested by"))
-    requested_at = models.DateTimeField(auto_now_add=True, verbose_name=_("requested at"))
     language = models.CharField(
         max_length=10,
         choices=settings.LANGUAGES,
@@ -519,17 +526,11 @@ class Dossier(models.Model):
         ),
         verbose_name=_("language"),
     )
-    # The build's bookkeeping, as a report version's render: the periodic resend task
+    # With the base's bookkeeping, as a report version's render: the periodic resend task
     # sends again a dossier never sent or stuck past the timeout.
     attempts = models.PositiveSmallIntegerField(
         default=0, help_text=_("Builds started."), verbose_name=_("attempts")
     )
-    sends = models.PositiveSmallIntegerField(
-        default=0, help_text=_("Times sent to a worker."), verbose_name=_("sends")
-    )
-    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
-    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
-    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
     history = HistoricalRecords()
 
     class Meta:
@@ -560,19 +561,10 @@ class Dossier(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.BUILDING)
 
 
-class DossierDownload(AppendOnlyModel):
+class DossierDownload(Download):
     """Who downloaded which dossier, when, and through which door."""
 
     dossier = kept(Dossier, related_name="downloads", verbose_name=_("dossier"))
-    user = person_field(_("user"))
-    at = models.DateTimeField(auto_now_add=True, verbose_name=_("at"))
-    channel = models.CharField(
-        max_length=10, choices=DownloadLog.Channel.choices, verbose_name=_("channel")
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
         return _("%(user)s downloaded dossier %(dossier)s at %(at)s") % {
