@@ -202,3 +202,20 @@ class PartnershipScopedViewSet(viewsets.GenericViewSet):
     def check_write(self, partnership_id: int) -> None:
         """For creates: the partnership the new object goes into must allow the write."""
         self.check_capability(partnership_id, self.write_capability)
+
+
+# The base of other apps' actions on one partnership (its IATI files, its renewal…), routed
+# under /api/v1/partnerships/<slug>/…: the partnership by its slug, never a list. Each sets
+# ``access`` to the partnerships' own. (No docstring: the schema would show it as their
+# description.)
+class PartnershipBySlugViewSet(PartnershipScopedViewSet):
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    pagination_class = None
+    filter_backends = []
+
+
+# Their actions' path parameter, for the schema.
+SLUG_PARAMETER = OpenApiParameter(
+    "slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The partnership's slug."
+)

@@ -26,8 +26,13 @@ from rest_framework.routers import BaseRouter
 from core.access import Capability
 from core.api import operation_summaries
 from core.filters import BooleanFilter, FilterSet, IntegerFilter, ModelChoiceFilter
-from core.viewsets import CachedListMixin, PartnershipScopedViewSet
-from partnership.api import SLUG_PARAMETER, PartnershipBySlugViewSet
+from core.viewsets import (
+    SLUG_PARAMETER,
+    CachedListMixin,
+    PartnershipBySlugViewSet,
+    PartnershipScopedViewSet,
+)
+from partnership import access as partnership_access
 
 from . import access, publish, selectors, services
 from . import serializers as iati_serializers
@@ -116,6 +121,7 @@ class PartnershipIatiViewSet(PartnershipBySlugViewSet):
     slug. The files are checked before they are served: one that is not valid IATI 2.03 is
     a 500 with what went wrong in ``detail`` (and in the log), never the file."""
 
+    access = partnership_access.partnerships
     write_capability = Capability.EDIT_FUNDING
 
     def get_serializer_class(self):

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import django_filters
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
@@ -266,23 +265,6 @@ class DocumentViewSet(
 
     def save_update(self, document, **kwargs):
         return services.document_update(document=document, **kwargs)
-
-
-# The base of other apps' actions on one partnership (its IATI files, its renewal…), routed
-# under /api/v1/partnerships/<slug>/…: the partnership by its slug, never a list. (No
-# docstring: the schema would show it as their description.)
-class PartnershipBySlugViewSet(PartnershipScopedViewSet):
-    access = access.partnerships
-    lookup_field = "slug"
-    lookup_value_regex = "[-a-zA-Z0-9_]+"
-    pagination_class = None
-    filter_backends = []
-
-
-# Their actions' path parameter, for the schema.
-SLUG_PARAMETER = OpenApiParameter(
-    "slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The partnership's slug."
-)
 
 
 def register(router: BaseRouter) -> None:

@@ -15,9 +15,14 @@ from rest_framework.routers import BaseRouter
 from attention import rules as attention_rules
 from core import caching
 from core.filters import FilterSet, IntegerFilter
-from core.viewsets import CachedListMixin, IsPortfolioAdmin, PartnershipScopedViewSet
+from core.viewsets import (
+    SLUG_PARAMETER,
+    CachedListMixin,
+    IsPortfolioAdmin,
+    PartnershipBySlugViewSet,
+    PartnershipScopedViewSet,
+)
 from partnership import access as partnership_access
-from partnership.api import SLUG_PARAMETER, PartnershipBySlugViewSet
 from partnership.models import Partnership
 from partnership.serializers import PartnershipSerializer
 
@@ -27,6 +32,7 @@ from . import selectors, serializers, services
 class PartnershipPortfolioViewSet(PartnershipBySlugViewSet):
     """New partnerships from old ones and from files, by the old one's slug."""
 
+    access = partnership_access.partnerships
     permission_classes = [permissions.IsAuthenticated, IsPortfolioAdmin]
 
     def get_serializer_class(self):
