@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +16,7 @@ from core.access import Capability
 from core.models import (
     NOTES,
     SECTION,
+    YEAR_VALIDATORS,
     AppendOnlyModel,
     LimitedTextField,
     kept,
@@ -37,9 +37,7 @@ class Consultation(models.Model):
         NOTES_CLEARED = "notes_cleared", _("Notes cleared")
 
     partnership = kept(Partnership, related_name="consultations", verbose_name=_("partnership"))
-    year = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1945), MaxValueValidator(2100)], verbose_name=_("year")
-    )
+    year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS, verbose_name=_("year"))
     date = models.DateField(null=True, blank=True, verbose_name=_("date"))
     place = models.CharField(max_length=200, blank=True, verbose_name=_("place"))
     participants = LimitedTextField(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +16,10 @@ PARAGRAPH = 2_000  # a note on a figure, a purpose, a citation
 SECTION = 5_000  # a description, a finding, a response, a list of participants
 NARRATIVE = 10_000  # an assessment's or an update's narrative: some three pages
 NOTES = 50_000  # the notes of an agenda item
+
+# A calendar year a person types (a budget's, a consultation's, a baseline's): from the
+# post-war multilateral system on, and not beyond this century.
+YEAR_VALIDATORS = [MinValueValidator(1945), MaxValueValidator(2100)]
 
 
 class LimitedTextField(models.TextField):

@@ -20,11 +20,18 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.access import Capability
-from core.models import PARAGRAPH, AppendOnlyModel, LimitedTextField, kept, part_of, person_field
+from core.models import (
+    PARAGRAPH,
+    YEAR_VALIDATORS,
+    AppendOnlyModel,
+    LimitedTextField,
+    kept,
+    part_of,
+    person_field,
+)
 from partnership.assignees import assignee_field, check_assignee
 from partnership.models import Currency, Partnership
 
-YEAR_VALIDATORS = [MinValueValidator(1945), MaxValueValidator(2100)]
 CENT = Decimal("0.01")
 
 

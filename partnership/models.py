@@ -27,6 +27,7 @@ from core.models import (
     PARAGRAPH,
     SECTION,
     SENTENCE,
+    YEAR_VALIDATORS,
     AppendOnlyModel,
     LimitedTextField,
     kept,
@@ -310,7 +311,7 @@ class OverallGoal(StrategyPart):
         max_digits=18, decimal_places=2, null=True, blank=True, verbose_name=_("baseline value")
     )
     baseline_year = models.PositiveSmallIntegerField(
-        null=True, blank=True, verbose_name=_("baseline year")
+        null=True, blank=True, validators=YEAR_VALIDATORS, verbose_name=_("baseline year")
     )
     baseline_note = LimitedTextField(
         max_length=PARAGRAPH, blank=True, verbose_name=_("baseline note")
@@ -382,7 +383,7 @@ class Document(models.Model):
     year = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        validators=[MinValueValidator(1945), MaxValueValidator(2100)],
+        validators=YEAR_VALIDATORS,
         verbose_name=_("year"),
     )
     reference = models.CharField(

@@ -73,6 +73,20 @@ def test_a_goal_whose_baseline_names_no_indicator_is_refused_at_the_field(desk, 
     assert iom.goals.count() == 9
 
 
+@pytest.mark.parametrize("year", ["1700", "2101"])
+def test_a_baseline_year_out_of_range_is_refused_at_the_field_on_the_page_and_in_the_api(
+    desk, login, api_login, iom, year
+):
+    goal = {"text": "A goal", "indicator": "Offices", "baseline_value": "3", "baseline_year": year}
+    response = login(desk).post(f"/p/{SLUG}/goals/new/", goal)
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["baseline_year"]
+    answer = api_login(desk).post("/api/v1/goals/", {"partnership": SLUG, **goal}, format="json")
+    assert answer.status_code == 400
+    assert list(answer.json()) == ["baseline_year"]
+    assert iom.goals.count() == 9
+
+
 def test_only_desk_officers_add_and_retire(geneva, auditor, outsider, login, iom):
     for user in (geneva, auditor):
         client = login(user)
