@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import PARAGRAPH, LimitedTextField, part_of, person_field
-from partnership.models import AppendOnlyModel, Partnership
+from core.models import PARAGRAPH, AppendOnlyModel, LimitedTextField, part_of, person_field
+from partnership.models import Partnership
 
 
 class Digest(models.Model):

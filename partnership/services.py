@@ -154,6 +154,17 @@ def default_slug(*, donor: str, acronym: str, start_date: date, end_date: date) 
     return slugify(f"{first} {acronym} {start_date.year} {end_date.year}")[:80].strip("-")
 
 
+def partnership_slug_check(slug: str) -> None:
+    """Refuses a slug another partnership has (a partnership's addresses are by its slug)."""
+    if Partnership.objects.filter(slug=slug).exists():
+        raise ValidationError(
+            {
+                "slug": _("The slug %(slug)s is taken by another partnership: give one of its own.")
+                % {"slug": slug}
+            }
+        )
+
+
 @transaction.atomic
 def partnership_create(
     *,
@@ -185,13 +196,8 @@ def partnership_create(
         slug = default_slug(
             donor=donor, acronym=organisation.acronym, start_date=start_date, end_date=end_date
         )
-    if slug and Partnership.objects.filter(slug=slug).exists():
-        raise ValidationError(
-            {
-                "slug": _("The slug %(slug)s is taken by another partnership: give one of its own.")
-                % {"slug": slug}
-            }
-        )
+    if slug:
+        partnership_slug_check(slug)
     partnership = Partnership(
         organisation=organisation,
         title=title.strip(),

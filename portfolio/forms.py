@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, LocalDecimalField
 from core.i18n import lazy_format
 from core.uploads import ALLOWED_DESCRIPTION
+from partnership import services as partnership_services
 from partnership.models import Organisation, Partnership
 
 from .strategy_file import MAX_BYTES
@@ -33,7 +35,34 @@ def _slug_field(help_text: Any) -> forms.SlugField:
     )
 
 
-class PartnershipCreateForm(forms.Form):
+class _PartnershipChecks(forms.Form):
+    """Asks the partnership's own checks (the model's, such as its period, and the service's
+    of a slug already taken) of what the form was given, so that their errors come with the
+    form's others, not in a second round once those are fixed. What is left empty, and what
+    the form refused already, is not checked here: the service fills it in or the person
+    fixes it first."""
+
+    def _check_partnership(self, values: dict[str, Any]) -> None:
+        fields = {field.name for field in Partnership._meta.concrete_fields}
+        given = {
+            name: value
+            for name, value in values.items()
+            if name in fields and name not in self.errors and value not in (None, "")
+        }
+        try:
+            Partnership(**given).full_clean(
+                exclude=fields - given.keys(), validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
+        if "slug" in given and "slug" not in self.errors:
+            try:
+                partnership_services.partnership_slug_check(given["slug"])
+            except ValidationError as error:
+                self.add_error(None, error)
+
+
+class PartnershipCreateForm(_PartnershipChecks):
     """A new partnership, with an organisation already recorded or a new one."""
 
     organisation = forms.ModelChoiceField(
@@ -111,6 +140,7 @@ class PartnershipCreateForm(forms.Form):
                 self.add_error(
                     "new_organisation_acronym", _("Give the new organisation's acronym.")
                 )
+        self._check_partnership(cleaned)
         return cleaned
 
     def partnership_data(self) -> dict[str, Any]:
@@ -119,7 +149,7 @@ class PartnershipCreateForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k not in skip}
 
 
-class RenewForm(forms.Form):
+class RenewForm(_PartnershipChecks):
     """The next period of a partnership; what is left empty follows the old one."""
 
     start_date = forms.DateField(label=_("Start"), widget=DateInput)
@@ -144,6 +174,11 @@ class RenewForm(forms.Form):
     strategy_document = forms.FileField(
         label=_("Strategy document"), required=False, help_text=DOCUMENT_HELP
     )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self._check_partnership(cleaned)
+        return cleaned
 
 
 class StrategyFileForm(forms.Form):

@@ -125,6 +125,43 @@ def test_bad_input_is_refused_at_its_field_and_nothing_is_saved(
     assert _counts() == before
 
 
+def test_every_error_of_a_new_partnership_is_said_at_once(portfolio_admin, login, iom):
+    """A missing title, a period that ends before it starts and a slug that is taken come
+    back together, not one round after another."""
+    before = _counts()
+    response = login(portfolio_admin).post(
+        NEW, _form(title="", end_date="2020-12-31", slug="denmark-iom-2018-2020")
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["title"] == ["This field is required."]
+    assert errors["end_date"] == ["The period must end on or after its start."]
+    assert errors["slug"] == [
+        "The slug denmark-iom-2018-2020 is taken by another partnership: give one of its own."
+    ]
+    assert _counts() == before
+
+
+def test_every_error_of_a_renewal_is_said_at_once(portfolio_admin, login, iom):
+    response = login(portfolio_admin).post(
+        f"/p/{iom.slug}/renew/",
+        {
+            "start_date": "2025-01-01",
+            "end_date": "2024-12-31",
+            "slug": iom.slug,
+            "annual_amount": "-1",
+        },
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["end_date"] == ["The period must end on or after its start."]
+    assert errors["slug"] == [
+        f"The slug {iom.slug} is taken by another partnership: give one of its own."
+    ]
+    assert list(errors["annual_amount"]) == ["Ensure this value is greater than or equal to 0."]
+    assert not Partnership.objects.filter(previous=iom).exists()
+
+
 def test_only_portfolio_administrators_create_renew_and_load(desk, login, iom):
     client = login(desk)
     assert client.get(NEW).status_code == 403
