@@ -1,7 +1,8 @@
 """The consultation page keeps a keyboard user's place when htmx redraws part of it: after
 marking a note ready, saving and closing a note, setting an action point's status or adding
 an action point, the focus is on what was just changed (or on what it says happened), not
-thrown back to the top of the page where the next Tab would start at the skip link."""
+thrown back to the top of the page where the next Tab would start at the skip link. The
+consultation's whole list of action points keeps it too."""
 
 from __future__ import annotations
 
@@ -46,11 +47,14 @@ def _accessible_without_errors(journey, step: str) -> None:
     assert journey.errors == [], "\n".join(journey.errors)
 
 
-def test_marking_a_note_ready_by_keyboard_leaves_the_focus_on_that_note(browser_as, geneva, c2019):
+@pytest.mark.parametrize("where", [PAGE, f"{PAGE}notes/"], ids=["consultation", "list"])
+def test_marking_a_note_ready_by_keyboard_leaves_the_focus_on_that_note(
+    browser_as, geneva, c2019, where
+):
     item = c2019.agenda_items.get(code="vii")
     note = services.note_create(agenda_item=item, by=geneva, body="IOM presented its plans.")
     journey = browser_as(geneva)
-    journey.goto(PAGE)
+    journey.goto(where)
     page = journey.page
     article = page.locator(f"#note-{note.pk}")
     article.get_by_role("button", name="Mark ready for clearing").focus()
@@ -64,13 +68,14 @@ def test_marking_a_note_ready_by_keyboard_leaves_the_focus_on_that_note(browser_
     _accessible_without_errors(journey, "note-marked-ready")
 
 
+@pytest.mark.parametrize("where", [PAGE, f"{PAGE}notes/"], ids=["consultation", "list"])
 def test_saving_and_closing_a_note_by_keyboard_leaves_the_focus_on_that_note(
-    browser_as, geneva, c2019
+    browser_as, geneva, c2019, where
 ):
     item = c2019.agenda_items.get(code="vii")
     note = services.note_create(agenda_item=item, by=geneva, body="IOM presented its plans.")
     journey = browser_as(geneva)
-    journey.goto(PAGE)
+    journey.goto(where)
     page = journey.page
     page.locator(f"#note-{note.pk}").get_by_role("link", name="Edit").focus()
     page.keyboard.press("Enter")
@@ -107,8 +112,9 @@ def test_adding_an_action_point_by_keyboard_says_so_where_the_form_was(browser_a
     _accessible_without_errors(journey, "action-point-added")
 
 
+@pytest.mark.parametrize("where", [PAGE, f"{PAGE}action-points/"], ids=["consultation", "list"])
 def test_setting_an_action_points_status_by_keyboard_keeps_the_focus_on_its_row(
-    browser_as, geneva, c2019
+    browser_as, geneva, c2019, where
 ):
     item = c2019.agenda_items.get(code="vii")
     point = services.action_point_create(
@@ -120,7 +126,7 @@ def test_setting_an_action_points_status_by_keyboard_keeps_the_focus_on_its_row(
         due_date=dt.date(2019, 12, 31),
     )
     journey = browser_as(geneva)
-    journey.goto(PAGE)
+    journey.goto(where)
     page = journey.page
     row = page.locator(f"#ap-{point.pk}")
     row.get_by_label("Status of").select_option("done")
