@@ -362,3 +362,10 @@ def test_load_strategy_lists_the_problems_of_a_file_it_refuses(db, tmp_path):
     assert "nothing was stored" in str(refused.value)
     assert "Line 36, budget[3].year: The agreement runs 2021–2025." in str(refused.value)
     assert not Partnership.objects.filter(slug="denmark-unhcr-2021-2025").exists()
+
+
+def test_a_baseline_year_out_of_range_is_refused_at_its_line():
+    content = UNHCR.replace("baseline_year: 2020", "baseline_year: 1700")
+    assert _errors(content) == [
+        "Line 24, goals[1].baseline_year: Ensure this value is greater than or equal to 1945."
+    ]
