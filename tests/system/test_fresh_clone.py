@@ -1,5 +1,6 @@
 """The set-up from nothing, as a newcomer does it: a clean clone of this commit in a
-temporary folder, the system packages checked, the environment synced from the lock,
+temporary folder, the system packages checked, the environment synced from the lock by
+`make deps` (with the uv on PATH, or where there is none, a private one it installs),
 Django's checks, and `make demo` setting up the demo and serving it on a free loopback
 port, where the login page answers and a demo user logs in.
 
@@ -24,9 +25,20 @@ from tests.ops.conftest import free_port
 pytestmark = pytest.mark.setup
 
 ROOT = Path(__file__).resolve().parents[2]
-# What a newcomer's shell has; not the test run's settings (DEBUG, VAR_DIR, CI's
-# DATABASE_URL…) nor the environment of the checkout under test.
-KEPT = {"HOME", "LANG", "LC_ALL", "TMPDIR", "USER", "UV_CACHE_DIR", "XDG_CACHE_HOME"}
+# What a newcomer's shell has, the machine's way to the network included (its proxy and
+# certificate authorities, which pip and uv need to download); not the test run's settings
+# (DEBUG, VAR_DIR, CI's DATABASE_URL…) nor the environment of the checkout under test.
+KEPT = {
+    "HOME",
+    "LANG",
+    "LC_ALL",
+    "TMPDIR",
+    "USER",
+    "UV_CACHE_DIR",
+    "XDG_CACHE_HOME",
+    *("SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "PIP_CERT", "PIP_INDEX_URL"),
+    *("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy"),
+}
 
 
 def newcomer_env() -> dict[str, str]:
@@ -104,8 +116,10 @@ def test_a_clean_clone_sets_up_and_serves_the_demo(tmp_path):
 
     checked = step("bash", "system/packages.sh", "check", "demo", "test", cwd=clone)
     assert re.fullmatch(r"System packages for demo test: all \d+ installed\.\n", checked)
-    step("uv", "sync", "--frozen", cwd=clone)
-    checks = step("uv", "run", "--frozen", "python", "manage.py", "check", cwd=clone, DEBUG="true")
+    # The environment as make makes it: with the uv on PATH, or where there is none, a
+    # private copy it installs first (var/uv).
+    step("make", "deps", cwd=clone)
+    checks = step(".venv/bin/python", "manage.py", "check", cwd=clone, DEBUG="true")
     assert "System check identified no issues" in checks
 
     # make demo as the README gives it (packages only checked: this test installs nothing).
