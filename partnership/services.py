@@ -262,34 +262,27 @@ def _check_open(partnership: Partnership) -> None:
         )
 
 
-def _priority_area_name(area: PriorityArea) -> str:
-    return _("Priority area %(number)s") % {"number": area.number}
+# How a message names a priority area, goal or risk.
+_RECORD_NAMES = {
+    PriorityArea: _("Priority area %(number)s"),
+    OverallGoal: _("Goal %(number)s"),
+    Risk: _("Risk %(number)s"),
+}
 
 
-def _goal_name(goal: OverallGoal) -> str:
-    return _("Goal %(number)s") % {"number": goal.number}
-
-
-def _risk_name(risk: Risk) -> str:
-    return _("Risk %(number)s") % {"number": risk.number}
-
-
-def _check_current(record: Any, name: str) -> None:
-    """A closed partnership's strategy, and what was retired from it, stay as they were."""
+def strategy_record_check(record: PriorityArea | OverallGoal | Risk) -> None:
+    """A priority area, goal or risk may still change: a closed partnership's strategy, and
+    what was retired from it, stay as they were (a ValidationError saying which otherwise).
+    The update and retire services check it; their pages ask it before offering a form."""
     _check_open(record.partnership)
     if record.retired_on is not None:
         raise ValidationError(
             _("%(name)s was retired on %(date)s.")
-            % {"name": name, "date": date_format(record.retired_on)}
+            % {
+                "name": _RECORD_NAMES[type(record)] % {"number": record.number},
+                "date": date_format(record.retired_on),
+            }
         )
-
-
-def strategy_record_check(record: PriorityArea | OverallGoal | Risk) -> None:
-    """A priority area, goal or risk may still change: its partnership is not closed and it
-    was not retired (a ValidationError saying which otherwise). The update and retire
-    services check it; their pages ask it before offering a form."""
-    names = {PriorityArea: _priority_area_name, OverallGoal: _goal_name, Risk: _risk_name}
-    _check_current(record, names[type(record)](record))
 
 
 def _check_area(partnership_id: int, area: PriorityArea | None, current_id: int | None = None):
@@ -464,7 +457,7 @@ def priority_area_update(
 ) -> PriorityArea:
     """Change a priority area's text (``PRIORITY_AREA_FIELDS``)."""
     editable(PRIORITY_AREA_FIELDS, changes)
-    _check_current(priority_area, _priority_area_name(priority_area))
+    strategy_record_check(priority_area)
     return record_update(instance=priority_area, data=changes, reason=reason, by=by)
 
 
@@ -474,7 +467,7 @@ def goal_update(
     """Change a goal's text and indicator (``GOAL_FIELDS``). Its priority area must be one
     of the goal's partnership."""
     editable(GOAL_FIELDS, changes)
-    _check_current(goal, _goal_name(goal))
+    strategy_record_check(goal)
     _check_area(goal.partnership_id, changes.get("priority_area"), goal.priority_area_id)
     return record_update(instance=goal, data=changes, reason=reason, by=by)
 
@@ -482,7 +475,7 @@ def goal_update(
 def risk_update(*, risk: Risk, by: Any, changes: Mapping[str, Any], reason: str = "") -> Risk:
     """Change a risk's text (``RISK_FIELDS``)."""
     editable(RISK_FIELDS, changes)
-    _check_current(risk, _risk_name(risk))
+    strategy_record_check(risk)
     return record_update(instance=risk, data=changes, reason=reason, by=by)
 
 
@@ -631,7 +624,7 @@ def document_create(
 # --- Retiring what a strategy no longer holds ----------------------------------------------------
 
 
-def _retire(record: Any, *, name: str, by: Any, reason: str) -> Any:
+def _retire(record: Any, *, by: Any, reason: str) -> Any:
     """Mark a record of a draft or active partnership retired today, with the reason in its
     history. It keeps its history (and a goal its timeline) and leaves what the partnership's
     strategy now holds."""
@@ -639,7 +632,7 @@ def _retire(record: Any, *, name: str, by: Any, reason: str) -> Any:
     current = (
         type(record).objects.select_for_update().select_related("partnership").get(pk=record.pk)
     )
-    _check_current(current, name)
+    strategy_record_check(current)
     current._history_user = by
     return apply_changes(
         current=current, changes={"retired_on": timezone.localdate()}, reason=reason
@@ -649,17 +642,17 @@ def _retire(record: Any, *, name: str, by: Any, reason: str) -> Any:
 @transaction.atomic
 def priority_area_retire(*, priority_area: PriorityArea, by: Any, reason: str) -> PriorityArea:
     """Retire a priority area; its goals keep it as theirs."""
-    return _retire(priority_area, name=_priority_area_name(priority_area), by=by, reason=reason)
+    return _retire(priority_area, by=by, reason=reason)
 
 
 @transaction.atomic
 def goal_retire(*, goal: OverallGoal, by: Any, reason: str) -> OverallGoal:
     """Retire a goal: its timeline and history stay readable, it leaves the goal tracker's
     totals, takes no further updates and is not carried into a renewal."""
-    return _retire(goal, name=_goal_name(goal), by=by, reason=reason)
+    return _retire(goal, by=by, reason=reason)
 
 
 @transaction.atomic
 def risk_retire(*, risk: Risk, by: Any, reason: str) -> Risk:
     """Retire a risk: its assessments stay readable, it leaves the risk list and heat map."""
-    return _retire(risk, name=_risk_name(risk), by=by, reason=reason)
+    return _retire(risk, by=by, reason=reason)
