@@ -920,6 +920,43 @@ class _Generator:
         self.consultations(partnership, units)
         self.reviews(partnership, reviews)
 
+    def further(
+        self,
+        partnership: Partnership,
+        demo: Partnership,
+        amounts: dict[str, Decimal],
+        *,
+        units: int,
+        documents: int,
+    ) -> None:
+        """The record of a partnership made beside the demo's: the demo's first-year budget
+        (``amounts``) scaled to its annual amount for each of its years, ``units`` of
+        activity with one review, and its annex rows."""
+        factor = partnership.annual_amount / demo.annual_amount
+        self.budget_lines(partnership, {c: (a * factor).quantize(CENT) for c, a in amounts.items()})
+        self.activity(partnership, units, reviews=1, documents=documents)
+        self.annex(partnership, units)
+        self.report.partnerships.append(partnership)
+
+
+def _demo(slug: str) -> Partnership:
+    """The demo partnership the load data is made like. Raises LookupError before
+    setup_demo."""
+    try:
+        return Partnership.objects.select_related("organisation").get(slug=slug)
+    except Partnership.DoesNotExist as exc:
+        raise LookupError(f"Run setup_demo first: there is no partnership {slug}.") from exc
+
+
+def _first_year_budget(demo: Partnership) -> dict[str, Decimal]:
+    """The demo's budget of its first year by component: what each year of a generated
+    partnership holds, scaled to its annual amount."""
+    return dict(
+        BudgetLine.objects.filter(partnership=demo, year=demo.start_date.year)
+        .order_by("component")
+        .values_list("component", "amount")
+    )
+
 
 def _extend_period(partnership: Partnership, scale: int) -> None:
     """Three more years per unit past the first, up to 2100."""
@@ -1140,20 +1177,13 @@ def generate_portfolio(
     portfolio, beside what the demo holds). Raises LookupError before setup_demo."""
     if count < 1:
         raise ValueError("The portfolio holds one partnership or more.")
-    try:
-        demo = Partnership.objects.select_related("organisation").get(slug=demo_slug)
-    except Partnership.DoesNotExist as exc:
-        raise LookupError(f"Run setup_demo first: there is no partnership {demo_slug}.") from exc
+    demo = _demo(demo_slug)
     users = _users(demo)
     roles = [(user, role) for user, role in _demo_roles(demo) if user.username != "portfolio"]
     report = Report(scale=0, seed=seed)
     rng = random.Random(seed)  # noqa: S311 - repeatable data, no secret
     generator = _Generator(rng=rng, report=report, users=users, rates=YEAR)
-    amounts = dict(
-        BudgetLine.objects.filter(partnership=demo, year=demo.start_date.year)
-        .order_by("component")
-        .values_list("component", "amount")
-    )
+    amounts = _first_year_budget(demo)
     with transaction.atomic():
         caching.changed()  # its bulk inserts send no signal
         admin = portfolio_admin()
@@ -1167,13 +1197,9 @@ def generate_portfolio(
         with transaction.atomic():
             partnership = _portfolio_partnership(rng, demo, organisation, start, years)
             _add_members(partnership, roles, users)
-            factor = partnership.annual_amount / demo.annual_amount
-            generator.budget_lines(
-                partnership, {c: (a * factor).quantize(CENT) for c, a in amounts.items()}
+            generator.further(
+                partnership, demo, amounts, units=years, documents=YEAR.documents * years
             )
-            generator.activity(partnership, years, reviews=1, documents=YEAR.documents * years)
-            generator.annex(partnership, years)
-            report.partnerships.append(partnership)
     return report
 
 
@@ -1222,20 +1248,13 @@ def generate(
     unit each (see the module's docstring). Raises LookupError before setup_demo."""
     if scale < 1:
         raise ValueError("The scale is a whole number from 1.")
-    try:
-        demo = Partnership.objects.select_related("organisation").get(slug=demo_slug)
-    except Partnership.DoesNotExist as exc:
-        raise LookupError(f"Run setup_demo first: there is no partnership {demo_slug}.") from exc
+    demo = _demo(demo_slug)
     users = _users(demo)
     roles = _demo_roles(demo)
     report = Report(scale=scale, seed=seed)
     rng = random.Random(seed)  # noqa: S311 - repeatable data, no secret
     generator = _Generator(rng=rng, report=report, users=users)
-    amounts = dict(
-        BudgetLine.objects.filter(partnership=demo, year=demo.start_date.year)
-        .order_by("component")
-        .values_list("component", "amount")
-    )
+    amounts = _first_year_budget(demo)
     with transaction.atomic():
         caching.changed()  # its bulk inserts send no signal
         if into_demo:
@@ -1257,11 +1276,5 @@ def generate(
         with transaction.atomic():
             partnership = _further_partnership(index, demo)
             _add_members(partnership, roles, users)
-            factor = partnership.annual_amount / demo.annual_amount
-            generator.budget_lines(
-                partnership, {c: (a * factor).quantize(CENT) for c, a in amounts.items()}
-            )
-            generator.activity(partnership, 1, reviews=1, documents=DOCUMENTS_PER_UNIT)
-            generator.annex(partnership, 1)
-            report.partnerships.append(partnership)
+            generator.further(partnership, demo, amounts, units=1, documents=DOCUMENTS_PER_UNIT)
     return report
