@@ -12,14 +12,14 @@ partnership itself is left as it is, unless asked (``into_demo=True``, the comma
 gets the N units (N−1 of the annex, reviews and documents, the demo having its own) and
 its period grows.
 
-Rows go through the services where a rule decides what may be stored: budget line
-commitments, payments and refunds (committed line, amount left, exchange rate), DAC-checked
-allocations, secondments against their line, consultations with their standard agenda,
-added agenda items, the Annex IV import (with its stated totals) and reviews. Rows that no
-rule governs beyond their fields are bulk-created with their history rows: goal updates,
-risk assessments, exchange rates, documents, notes (with cleared revisions), action points,
-assessments, findings, recommendations, report versions (a small PDF each, the render being
-measured on its own) and download log entries.
+Rows go through the services where a rule decides what may be stored: budget lines (one a
+year and component) and their commitments, payments and refunds (committed line, amount
+left, exchange rate), DAC-checked allocations, secondments against their line,
+consultations with their standard agenda, added agenda items, the Annex IV import (with its
+stated totals) and reviews. Rows that no rule governs beyond their fields are bulk-created
+with their history rows: goal updates, risk assessments, exchange rates, documents, notes
+(with cleared revisions), action points, assessments, findings, recommendations, report
+versions (a small PDF each, the render being measured on its own) and download log entries.
 
 Rows keyed by year cannot simply be multiplied: a partnership has one budget line per year
 and component and one consultation a year, and years run to 2100 at most. So the agreement
@@ -450,7 +450,8 @@ class _Generator:
     # --- funding ---------------------------------------------------------------------
 
     def budget_lines(self, partnership: Partnership, amounts: dict[str, Decimal]) -> None:
-        """A line per year and component (those missing), each committed by the service."""
+        """A line per year and component (those missing), each created and committed by the
+        services."""
         existing = set(
             BudgetLine.objects.filter(partnership=partnership).values_list("year", "component")
         )
@@ -459,16 +460,14 @@ class _Generator:
             for component, amount in amounts.items():
                 if (year, component) in existing:
                     continue
-                line = BudgetLine(
+                funding_services.budget_line_create(
                     partnership=partnership,
+                    by=self.desk,
                     year=year,
                     component=component,
                     amount=amount,
-                    currency=Currency.DKK,
                     citation="Generated load data",
                 )
-                line.full_clean()
-                line.save()
                 added += 1
         self.report.add("budget lines", added)
         years = BudgetLine.objects.filter(
