@@ -1075,16 +1075,25 @@ def _partnership_with_strategy(
     return partnership
 
 
+def _slug(demo: Partnership, organisation: tuple[str, str, str], start: int, end: int) -> str:
+    """The slug the app gives a partnership of the demo's donor with the organisation."""
+    return partnership_services.default_slug(
+        donor=demo.donor,
+        acronym=organisation[1],
+        start_date=dt.date(start, 1, 1),
+        end_date=dt.date(end, 12, 31),
+    )
+
+
 def _further_partnership(index: int, demo: Partnership) -> Partnership:
     organisation = ORGANISATIONS[index % len(ORGANISATIONS)]
-    acronym = organisation[1]
     cycle = index // len(ORGANISATIONS)
     start = demo.start_date.year + UNIT_YEARS * cycle
     end = start + UNIT_YEARS - 1
     return _partnership_with_strategy(
         demo,
         organisation,
-        slug=f"denmark-{acronym.lower().replace(' ', '-')}-{start}-{end}",
+        slug=_slug(demo, organisation, start, end),
         start=start,
         end=end,
         annual_amount=Decimal(20 + 5 * (index % 5)) * MILLION,
@@ -1102,9 +1111,8 @@ def _portfolio_partnership(
 ) -> Partnership:
     """A partnership of ``years`` years from ``start`` with an organisation of the list: its
     priority areas, goals and risks, as ``_further_partnership`` makes them."""
-    acronym = organisation[1]
     end = start + years - 1
-    slug = f"denmark-{acronym.lower().replace(' ', '-').replace(',', '')}-{start}-{end}"
+    slug = _slug(demo, organisation, start, end)
     if Partnership.objects.filter(slug=slug).exists():  # beside a --scale load
         slug = f"{slug}-portfolio"
     today = timezone.localdate().year
