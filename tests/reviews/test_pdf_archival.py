@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pikepdf
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from reviews import charts, rendering, services
@@ -177,9 +177,10 @@ def test_a_danish_report_declares_its_language_and_stays_pdf_a(demo_review, desk
     assert pdfa_3b_problems(pdf) == []
     assert tagging_problems(pdf) == []
     text = " ".join(page_texts(pdf))
-    # Its dates are Danish ones: the month of the render in Danish.
+    # Its dates are Danish ones: the month of the render in Danish, on the site's calendar
+    # (late on the last evening of a month in UTC, it is already the next one in Copenhagen).
     with translation.override("da"):
-        month = date_format(version.finished_at, "F Y")
+        month = date_format(timezone.localdate(version.finished_at), "F Y")
     assert month in text
     # Its sections are headed, and its charts titled, in Danish.
     for heading in ("1. Gennemgangen og aftalen", "Bilag A. Betalinger og tilbagebetalinger"):
