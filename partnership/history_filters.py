@@ -10,7 +10,6 @@ from typing import Any
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -54,11 +53,6 @@ class PersonFilter(ModelChoiceFilter):
     field_class = PersonField
 
 
-KINDS = history.kind_choices()
-if not KINDS:  # the apps register their models when they are ready
-    raise ImproperlyConfigured("Import the history's filters once the apps are ready.")
-
-
 class HistoryFilterForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -74,7 +68,7 @@ class HistoryFilter(FilterSet):
 
     kind = django_filters.ChoiceFilter(
         label=_("Kind of record"),
-        choices=KINDS,
+        choices=history.KindChoices(),
         empty_label=_("All kinds"),
         help_text=_("Only changes to this kind of record."),
     )

@@ -21,6 +21,7 @@ from funding import seed as funding_seed
 from funding.models import BudgetLine, Component
 from partnership.models import Document, Membership, OverallGoal
 from tests import factories
+from tests.consultations import factories as consultation_factories
 from tests.funding.factories import DisbursementFactory
 from tests.queries import count_get
 
@@ -335,6 +336,33 @@ def test_filters_by_period_in_the_sites_time_zone_kind_and_person(
     assert shown(**{"from": "2019-07-01", "kind": "document", "person": desk.pk}) == [
         ("Document", "Late (2018)")
     ]
+
+
+def test_every_kind_of_record_the_history_holds_can_be_filtered_on_the_page_and_exports(
+    iom, geneva, auditor, login
+):
+    # The consultations' and the reviews' kinds are registered after the partnership's:
+    # the filter offers every kind, not those known when the filters were first imported.
+    with acting_as(geneva):
+        consultation = consultation_factories.held(
+            iom, year=2019, date=dt.date(2019, 11, 19), created_by=geneva
+        )
+        consultation_factories.ActionPointFactory(consultation=consultation)
+    held = {entry.model_name for entry in _entries(iom)}
+    assert {"consultation", "agendaitem", "actionpoint"} <= held
+    client = login(auditor)
+    offered = {
+        value for value, _ in client.get(PAGE).context["filters"].form.fields["kind"].choices
+    }
+    assert held <= offered
+    assert {"review", "finding", "recommendation", "reportversion"} <= offered
+    for kind in sorted(held):
+        page = client.get(PAGE, {"kind": kind})
+        assert page.status_code == 200, kind
+        assert {entry.model_name for entry in page.context["page"].object_list} == {kind}
+        export = client.get(f"{PAGE}export.csv", {"kind": kind})
+        assert export.status_code == 200, kind
+        assert len({row["kind"] for row in _csv_rows(export)}) == 1, kind
 
 
 def test_the_person_filter_lists_the_members_by_name(iom, desk, unnamed, auditor, login):
