@@ -744,7 +744,7 @@ def display(model_field: models.Field, obj: models.Model, names: _Names) -> str:
     if isinstance(model_field, models.DateField) and isinstance(value, dt.date):
         return date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(model_field, models.BooleanField):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return str(value)

@@ -110,20 +110,23 @@ class HistoryFilter(FilterSet):
         )
 
 
-def _day_filter(label: str, which: str) -> django_filters.DateFilter:
+def _day_filter(label: str, help_text: str) -> django_filters.DateFilter:
     return django_filters.DateFilter(
         field_name="history_date",
         label=label,
         input_formats=ISO_DATE,
         widget=_date_input(),
-        help_text=_("Only changes made on or %(which)s this day (in the site's time zone).")
-        % {"which": which},
+        help_text=help_text,
     )
 
 
 # "from" and "to" are Python keywords, so they cannot be declared as attributes.
 HistoryFilter.base_filters = {
-    "from": _day_filter("From", "after"),
-    "to": _day_filter("To", "before"),
+    "from": _day_filter(
+        _("From"), _("Only changes made on or after this day (in the site's time zone).")
+    ),
+    "to": _day_filter(
+        _("To"), _("Only changes made on or before this day (in the site's time zone).")
+    ),
     **HistoryFilter.base_filters,
 }

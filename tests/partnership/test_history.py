@@ -227,6 +227,22 @@ def test_the_history_page_says_what_happened_in_the_readers_language(
     assert ">Disbursement<" not in page
 
 
+def test_the_history_filters_and_yes_or_no_read_in_the_readers_language(iom, desk, auditor, login):
+    from tests.reviews.factories import ReportVersionFactory, ReviewFactory
+
+    ReportVersionFactory(review=ReviewFactory(partnership=iom), requested_by=desk)
+    page = login(auditor).get(PAGE, HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert re.search(r'<label for="id_from">Fra:</label>', page)
+    assert re.search(r'<label for="id_to">Til:</label>', page)
+    assert "Kun ændringer foretaget denne dag eller senere (dansk tid)." in page
+    assert "Kun ændringer foretaget denne dag eller tidligere (dansk tid)." in page
+    assert "tidspunkter er dansk tid (Europe/Copenhagen)" in page
+    assert "Copenhagen-tid" not in page
+    assert "<li>Udstedte rapport: <ins>nej</ins></li>" in page
+    assert not re.search(r">(yes|no)<", page)
+    assert ">Ældre ændringer</a>" in page
+
+
 def test_times_are_in_the_sites_time_zone_to_the_minute(iom, desk, auditor, login):
     document = factories.DocumentFactory(partnership=iom, title="Audit report 2018")
     # 22:30:15.5 UTC on 30 June is 00:30 on 1 July in Copenhagen (summer time).
