@@ -77,6 +77,15 @@ def test_what_is_overdue_says_so_once(demo, login, language, review, unpaid, twi
     assert twice not in text
 
 
+def test_a_budget_line_still_indicative_is_called_so_in_danish_in_the_heading_and_the_line(
+    demo, login
+):
+    text = _text(login(demo.desk).get(f"/p/{SLUG}/", HTTP_ACCEPT_LANGUAGE="da"))
+    assert "Budgetlinjer, der stadig er indikative efter finansloven" in text
+    assert "Stadig indikativ: finansloven for 2020" in text
+    assert "vejledende" not in text
+
+
 def test_an_auditor_is_told_nothing_needs_them(demo, login):
     text = _text(login(demo.auditor).get("/my-work/"))
     assert "Nothing needs your attention here. As an auditor you read; others act." in text
@@ -183,6 +192,9 @@ def test_a_person_chooses_a_weekly_digest_on_friday_mornings(demo, login):
     )
     assert profile.history.latest().history_user == demo.desk
     assert "E-mail digest: weekly, on Fridays at 08:30." in _text(client.get("/my-work/"))
+    # In Danish the time reads as every other time on the pages (23.41).
+    danish = _text(client.get("/my-work/", HTTP_ACCEPT_LANGUAGE="da"))
+    assert "E-mail-oversigt: ugentligt, fredag kl. 08.30." in danish
 
 
 def test_a_time_that_is_no_time_is_refused_at_the_field(demo, login):
