@@ -88,7 +88,38 @@ def test_a_budget_line_still_indicative_is_called_so_in_danish_in_the_heading_an
 
 def test_an_auditor_is_told_nothing_needs_them(demo, login):
     text = _text(login(demo.auditor).get("/my-work/"))
-    assert "Nothing needs your attention here. As an auditor you read; others act." in text
+    assert (
+        "You are an auditor here. Nothing needs your attention here. "
+        "As an auditor you read; others act."
+    ) in text
+    assert "0 things" not in text
+    danish = _text(login(demo.auditor).get("/my-work/", HTTP_ACCEPT_LANGUAGE="da"))
+    assert (
+        "Du er revisor her. Intet kræver din opmærksomhed her. Som revisor læser du; andre handler."
+    ) in danish
+
+
+@pytest.mark.parametrize(
+    ("language", "my_work", "dashboard"),
+    [
+        (
+            "en",
+            r"You are a desk officer here\. \d+ things need your attention\.",
+            "You are a desk officer in this partnership.",
+        ),
+        (
+            "da",
+            r"Du er sagsbehandler her\. \d+ sager kræver din opmærksomhed\.",
+            "Du er sagsbehandler i dette partnerskab.",
+        ),
+    ],
+)
+def test_the_reader_is_told_their_role_in_a_whole_sentence(
+    demo, login, language, my_work, dashboard
+):
+    client = login(demo.desk)
+    assert re.search(my_work, _text(client.get("/my-work/", HTTP_ACCEPT_LANGUAGE=language)))
+    assert dashboard in _text(client.get(f"/p/{SLUG}/", HTTP_ACCEPT_LANGUAGE=language))
 
 
 def test_the_dashboard_opens_with_what_needs_attention(demo, login):
@@ -336,6 +367,6 @@ def test_a_portfolio_administrator_sees_the_work_of_the_partnerships_they_hold_a
     root = factories.UserFactory(username="root", is_staff=True, is_superuser=True)
     Membership.objects.create(user=root, partnership=other_partnership, role=Role.DESK_OFFICER)
     text = _text(login(root).get("/my-work/"))
-    assert "You are desk officer here." in text
+    assert "You are a desk officer here." in text
     assert other_partnership.title in text
     assert demo.partnership.title not in text
