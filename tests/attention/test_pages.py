@@ -38,9 +38,9 @@ def test_my_work_lists_what_needs_the_desk_officer_with_links(demo, login):
     assert "as of 15 February 2020" in text
     assert (
         f"{demo.point.description} Action point of the 2019 consultation "
-        "Overdue since 31 January 2020"
+        "Overdue since 1 February 2020"
     ) in text
-    assert "Mid-term review of the strategy Mid-term review Overdue since 30 November" in text
+    assert "Mid-term review of the strategy Mid-term review Overdue since 1 December" in text
     for line in demo.lines.filter(year__in=[2018, 2020]):
         assert line.label in text
     assert text.count("Committed, and nothing paid by 30 June 2018") == 4
@@ -55,13 +55,13 @@ def test_my_work_lists_what_needs_the_desk_officer_with_links(demo, login):
     [
         (
             "en",
-            "Mid-term review Overdue since 30 November 2019",
+            "Mid-term review Overdue since 1 December 2019",
             "Overdue Committed, and nothing paid",
             "Overdue Overdue",
         ),
         (
             "da",
-            "Midtvejsgennemgang Forsinket siden 30. november 2019",
+            "Midtvejsgennemgang Forsinket siden 1. december 2019",
             "Forsinket Bevilget, og intet udbetalt",
             "Forsinket Forsinket",
         ),
@@ -126,8 +126,8 @@ def test_the_dashboard_opens_with_what_needs_attention(demo, login):
     text = _text(login(demo.geneva).get(f"/p/{SLUG}/"))
     panel = text[text.index("Needs attention") : text.index("The agreement")]
     assert "Needs attention (23)" in panel
-    assert "Overdue since 31 January 2020" in panel
-    assert "Mid-term review of the strategy Mid-term review Overdue since 30 November" in panel
+    assert "Overdue since 1 February 2020" in panel
+    assert "Mid-term review of the strategy Mid-term review Overdue since 1 December" in panel
     assert "2018 budget lines Overdue Committed, and nothing paid by 30 June 2018" in panel
     assert "2020 budget lines Overdue Still indicative: the Finance Act for 2020" in panel
     for line in demo.lines.filter(year=2020):
@@ -139,7 +139,7 @@ def test_the_dashboard_names_whoever_is_responsible(demo, login):
     demo.review.assignee = demo.desk
     demo.review.save(update_fields=["assignee"])
     text = _text(login(demo.desk).get(f"/p/{SLUG}/"))
-    assert "Overdue since 30 November 2019; due in the fall of 2019 Responsible: Test desk" in text
+    assert "Overdue since 1 December 2019; due in the fall of 2019 Responsible: Test desk" in text
 
 
 # --- who was reminded of what --------------------------------------------------------------
@@ -164,7 +164,7 @@ def test_the_reminders_page_says_who_was_told_what_and_when(demo, login):
     text = _text(login(demo.desk).get(f"/p/{SLUG}/reminders/"))
     assert (
         f"{digest.period} Test geneva {demo.point.description} (Action point of the 2019 "
-        "consultation) New: Overdue since 31 January 2020 15 Feb 2020 07:00"
+        "consultation) New: Overdue since 1 February 2020 15 Feb 2020 07:00"
     ) in text
 
 
