@@ -107,9 +107,9 @@ def _due(due: dt.date, today: dt.date, within_days: int) -> Finding | None:
     """Overdue, due today, or due within ``within_days``; ``None`` when later."""
     days = (due - today).days
     if days < 0:
-        return Finding(
-            _("Overdue since %(long_date)s") % {"long_date": long_date(due)}, due, overdue=True
-        )
+        # On its due day a thing is still on time: it is overdue from the day after.
+        since = long_date(due + dt.timedelta(days=1))
+        return Finding(_("Overdue since %(long_date)s") % {"long_date": since}, due, overdue=True)
     if days == 0:
         return Finding(_("Due today"), due)
     if days <= within_days:

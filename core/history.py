@@ -37,6 +37,7 @@ from django.db.backends.signals import connection_created
 from django.db.models import Expression, F, Func, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import JSONObject
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext, pgettext_lazy
@@ -104,6 +105,19 @@ def kind_choices() -> list[tuple[str, str]]:
     """(model name, verbose name) of every kind of record the history holds; the names
     lazy, so that a list made once reads in each request's language."""
     return [(m._meta.model_name, capfirst(m._meta.verbose_name)) for m in registered_models()]
+
+
+class KindChoices(BaseChoiceIterator):
+    """``kind_choices()``, read each time a form or the API's schema goes through them: a
+    filter declared when its module is first imported offers the kinds the apps register
+    later, when they are ready (a callable would do for the form, but the schema would
+    then not list the kinds)."""
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        yield from kind_choices()
+
+    def __len__(self) -> int:
+        return len(_REGISTRY)
 
 
 def model_of_kind(name: str) -> type[models.Model] | None:
@@ -730,7 +744,7 @@ def display(model_field: models.Field, obj: models.Model, names: _Names) -> str:
     if isinstance(model_field, models.DateField) and isinstance(value, dt.date):
         return date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(model_field, models.BooleanField):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return str(value)

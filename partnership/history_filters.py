@@ -10,7 +10,6 @@ from typing import Any
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -54,11 +53,6 @@ class PersonFilter(ModelChoiceFilter):
     field_class = PersonField
 
 
-KINDS = history.kind_choices()
-if not KINDS:  # the apps register their models when they are ready
-    raise ImproperlyConfigured("Import the history's filters once the apps are ready.")
-
-
 class HistoryFilterForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -74,7 +68,7 @@ class HistoryFilter(FilterSet):
 
     kind = django_filters.ChoiceFilter(
         label=_("Kind of record"),
-        choices=KINDS,
+        choices=history.KindChoices(),
         empty_label=_("All kinds"),
         help_text=_("Only changes to this kind of record."),
     )
@@ -116,20 +110,23 @@ class HistoryFilter(FilterSet):
         )
 
 
-def _day_filter(label: str, which: str) -> django_filters.DateFilter:
+def _day_filter(label: str, help_text: str) -> django_filters.DateFilter:
     return django_filters.DateFilter(
         field_name="history_date",
         label=label,
         input_formats=ISO_DATE,
         widget=_date_input(),
-        help_text=_("Only changes made on or %(which)s this day (in the site's time zone).")
-        % {"which": which},
+        help_text=help_text,
     )
 
 
 # "from" and "to" are Python keywords, so they cannot be declared as attributes.
 HistoryFilter.base_filters = {
-    "from": _day_filter("From", "after"),
-    "to": _day_filter("To", "before"),
+    "from": _day_filter(
+        _("From"), _("Only changes made on or after this day (in the site's time zone).")
+    ),
+    "to": _day_filter(
+        _("To"), _("Only changes made on or before this day (in the site's time zone).")
+    ),
     **HistoryFilter.base_filters,
 }

@@ -515,15 +515,13 @@ def _history_page(
         page = Paginator(changes, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     # The filters as given, for the links to other pages and to the exports.
     query = urlencode([(k, v) for k, v in request.GET.items() if k in PARAMETERS and v])
-    zone = timezone.get_default_timezone_name()
     context = partnership_context(
         request,
         partnership,
         filters=filters,
         page=page,
         query=query,
-        time_zone=zone,
-        time_zone_city=zone.rsplit("/", 1)[-1].replace("_", " "),
+        time_zone=timezone.get_default_timezone_name(),
     )
     return render(
         request, "partnership/history.html", context, status=200 if page is not None else 400

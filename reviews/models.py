@@ -7,7 +7,7 @@ background into numbered, immutable-once-issued :class:`ReportVersion` rows.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -153,6 +153,12 @@ class Review(models.Model):
     def is_overdue(self, on: date) -> bool:
         """Past its due date and not issued (the source's words alone are never late)."""
         return not self.is_issued and self.due_date is not None and self.due_date < on
+
+    @property
+    def overdue_since(self) -> date | None:
+        """The first day the review is overdue: the day after its due date, on which it is
+        still on time."""
+        return self.due_date + timedelta(days=1) if self.due_date is not None else None
 
 
 class ReviewSource(models.Model):

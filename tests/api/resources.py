@@ -519,7 +519,7 @@ def _a_reminder(partnership) -> Reminder:
         rule="review_due",
         kind="Mid-term review",
         title="Mid-term review of the strategy",
-        summary="Overdue since 30 November 2019",
+        summary="Overdue since 1 December 2019",
         url=partnership.get_absolute_url(),
         due=dt.date(2019, 11, 30),
         overdue=True,

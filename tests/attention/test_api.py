@@ -42,7 +42,7 @@ def test_my_work_through_the_api_is_what_the_page_lists(demo, api_login, login):
         "kind": "Action point of the 2019 consultation",
         "object_id": demo.point.pk,
         "title": demo.point.description,
-        "summary": "Overdue since 31 January 2020",
+        "summary": "Overdue since 1 February 2020",
         "due": "2020-01-31",
         "overdue": True,
         "url": f"/p/{SLUG}/consultations/2019/#item-{demo.point.agenda_item_id}-actions",
@@ -125,7 +125,7 @@ def test_desk_officers_read_who_was_reminded_of_what(demo, api_login):
     }
     assert (row["rule"], row["summary"], row["new"]) == (
         "action_point_due",
-        "Overdue since 31 January 2020",
+        "Overdue since 1 February 2020",
         True,
     )
 

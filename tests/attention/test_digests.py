@@ -92,10 +92,10 @@ def test_a_digest_is_plain_text_with_the_same_in_html(people, smtp, beat):
     assert "23 things need your attention: 23 new since your last digest, 0 still open." in plain
     assert (
         f"- NEW: Action point of the 2019 consultation: {point.description}\n"
-        f"  Overdue since 31 January 2020\n"
+        f"  Overdue since 1 February 2020\n"
         f"  {SITE}/p/{people.partnership.slug}/consultations/2019/{anchor}"
     ) in plain
-    assert "Overdue since 30 November 2019; due in the fall of 2019" in plain
+    assert "Overdue since 1 December 2019; due in the fall of 2019" in plain
     assert plain.count("Committed, and nothing paid by 30 June 2018") == 4
     assert plain.count("the Finance Act for 2020 had passed by 31 December 2019") == 4
     assert f"You get this digest daily. To change when, or to stop it: {SITE}/account/digest/" in (
@@ -121,7 +121,7 @@ def test_who_was_told_what_and_when_is_recorded(people, smtp, beat):
         f"action_point_due:{people.point.pk}",
         True,
     )
-    assert reminder.summary == "Overdue since 31 January 2020"
+    assert reminder.summary == "Overdue since 1 February 2020"
 
 
 def test_the_next_digest_tells_what_is_new_from_what_is_still_open(people, smtp, beat, worker):
@@ -246,7 +246,7 @@ def test_reminders_are_records_that_never_change(people):
     reminder.summary = "Rewritten"
     with pytest.raises(Exception, match="append-only"):
         reminder.save()
-    assert Reminder.objects.get(pk=reminder.pk).summary == "Overdue since 31 January 2020"
+    assert Reminder.objects.get(pk=reminder.pk).summary == "Overdue since 1 February 2020"
 
 
 @pytest.mark.django_db
@@ -262,7 +262,7 @@ def test_the_demo_writes_each_demo_users_digest_to_a_file(settings, tmp_path, to
         services.digest_send(digest_id=digest.pk)
     written = "".join(path.read_text() for path in (tmp_path / "mail").iterdir())
     assert "To: desk@example.org" in written
-    assert "Overdue since 30 November 2019; due in the fall of 2019" in written
+    assert "Overdue since 1 December 2019; due in the fall of 2019" in written
     assert "To: auditor@example.org" not in written  # nothing to act on, nothing sent
 
 
@@ -281,7 +281,7 @@ def test_each_digest_is_written_in_its_recipients_language_lines_included(people
     )
     assert (
         f"- NY: Opfølgningspunkt fra konsultationen i 2019: {point.description}\n"
-        f"  Forsinket siden 31. januar 2020\n"
+        f"  Forsinket siden 1. februar 2020\n"
     ) in plain
     assert plain.count("Bevilget, og intet udbetalt pr. 30. juni 2018") == 4
     assert "Committed" not in plain
@@ -290,11 +290,11 @@ def test_each_digest_is_written_in_its_recipients_language_lines_included(people
     (english,) = smtp.to(GENEVA)
     assert (
         f"- NEW: Action point of the 2019 consultation: {point.description}\n"
-        f"  Overdue since 31 January 2020\n"
+        f"  Overdue since 1 February 2020\n"
     ) in _plain(english)
     # What each was told is kept as they read it.
     assert Reminder.objects.get(digest__user=people.desk, rule="action_point_due").summary == (
-        "Forsinket siden 31. januar 2020"
+        "Forsinket siden 1. februar 2020"
     )
 
 

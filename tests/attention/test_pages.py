@@ -38,9 +38,9 @@ def test_my_work_lists_what_needs_the_desk_officer_with_links(demo, login):
     assert "as of 15 February 2020" in text
     assert (
         f"{demo.point.description} Action point of the 2019 consultation "
-        "Overdue since 31 January 2020"
+        "Overdue since 1 February 2020"
     ) in text
-    assert "Mid-term review of the strategy Mid-term review Overdue since 30 November" in text
+    assert "Mid-term review of the strategy Mid-term review Overdue since 1 December" in text
     for line in demo.lines.filter(year__in=[2018, 2020]):
         assert line.label in text
     assert text.count("Committed, and nothing paid by 30 June 2018") == 4
@@ -55,13 +55,13 @@ def test_my_work_lists_what_needs_the_desk_officer_with_links(demo, login):
     [
         (
             "en",
-            "Mid-term review Overdue since 30 November 2019",
+            "Mid-term review Overdue since 1 December 2019",
             "Overdue Committed, and nothing paid",
             "Overdue Overdue",
         ),
         (
             "da",
-            "Midtvejsgennemgang Forsinket siden 30. november 2019",
+            "Midtvejsgennemgang Forsinket siden 1. december 2019",
             "Forsinket Bevilget, og intet udbetalt",
             "Forsinket Forsinket",
         ),
@@ -77,17 +77,57 @@ def test_what_is_overdue_says_so_once(demo, login, language, review, unpaid, twi
     assert twice not in text
 
 
+def test_a_budget_line_still_indicative_is_called_so_in_danish_in_the_heading_and_the_line(
+    demo, login
+):
+    text = _text(login(demo.desk).get(f"/p/{SLUG}/", HTTP_ACCEPT_LANGUAGE="da"))
+    assert "Budgetlinjer, der stadig er indikative efter finansloven" in text
+    assert "Stadig indikativ: finansloven for 2020" in text
+    assert "vejledende" not in text
+
+
 def test_an_auditor_is_told_nothing_needs_them(demo, login):
     text = _text(login(demo.auditor).get("/my-work/"))
-    assert "Nothing needs your attention here. As an auditor you read; others act." in text
+    assert (
+        "You are an auditor here. Nothing needs your attention here. "
+        "As an auditor you read; others act."
+    ) in text
+    assert "0 things" not in text
+    danish = _text(login(demo.auditor).get("/my-work/", HTTP_ACCEPT_LANGUAGE="da"))
+    assert (
+        "Du er revisor her. Intet kræver din opmærksomhed her. Som revisor læser du; andre handler."
+    ) in danish
+
+
+@pytest.mark.parametrize(
+    ("language", "my_work", "dashboard"),
+    [
+        (
+            "en",
+            r"You are a desk officer here\. \d+ things need your attention\.",
+            "You are a desk officer in this partnership.",
+        ),
+        (
+            "da",
+            r"Du er sagsbehandler her\. \d+ sager kræver din opmærksomhed\.",
+            "Du er sagsbehandler i dette partnerskab.",
+        ),
+    ],
+)
+def test_the_reader_is_told_their_role_in_a_whole_sentence(
+    demo, login, language, my_work, dashboard
+):
+    client = login(demo.desk)
+    assert re.search(my_work, _text(client.get("/my-work/", HTTP_ACCEPT_LANGUAGE=language)))
+    assert dashboard in _text(client.get(f"/p/{SLUG}/", HTTP_ACCEPT_LANGUAGE=language))
 
 
 def test_the_dashboard_opens_with_what_needs_attention(demo, login):
     text = _text(login(demo.geneva).get(f"/p/{SLUG}/"))
     panel = text[text.index("Needs attention") : text.index("The agreement")]
     assert "Needs attention (23)" in panel
-    assert "Overdue since 31 January 2020" in panel
-    assert "Mid-term review of the strategy Mid-term review Overdue since 30 November" in panel
+    assert "Overdue since 1 February 2020" in panel
+    assert "Mid-term review of the strategy Mid-term review Overdue since 1 December" in panel
     assert "2018 budget lines Overdue Committed, and nothing paid by 30 June 2018" in panel
     assert "2020 budget lines Overdue Still indicative: the Finance Act for 2020" in panel
     for line in demo.lines.filter(year=2020):
@@ -99,7 +139,7 @@ def test_the_dashboard_names_whoever_is_responsible(demo, login):
     demo.review.assignee = demo.desk
     demo.review.save(update_fields=["assignee"])
     text = _text(login(demo.desk).get(f"/p/{SLUG}/"))
-    assert "Overdue since 30 November 2019; due in the fall of 2019 Responsible: Test desk" in text
+    assert "Overdue since 1 December 2019; due in the fall of 2019 Responsible: Test desk" in text
 
 
 # --- who was reminded of what --------------------------------------------------------------
@@ -124,7 +164,7 @@ def test_the_reminders_page_says_who_was_told_what_and_when(demo, login):
     text = _text(login(demo.desk).get(f"/p/{SLUG}/reminders/"))
     assert (
         f"{digest.period} Test geneva {demo.point.description} (Action point of the 2019 "
-        "consultation) New: Overdue since 31 January 2020 15 Feb 2020 07:00"
+        "consultation) New: Overdue since 1 February 2020 15 Feb 2020 07:00"
     ) in text
 
 
@@ -183,6 +223,9 @@ def test_a_person_chooses_a_weekly_digest_on_friday_mornings(demo, login):
     )
     assert profile.history.latest().history_user == demo.desk
     assert "E-mail digest: weekly, on Fridays at 08:30." in _text(client.get("/my-work/"))
+    # In Danish the time reads as every other time on the pages (23.41).
+    danish = _text(client.get("/my-work/", HTTP_ACCEPT_LANGUAGE="da"))
+    assert "E-mail-oversigt: ugentligt, fredag kl. 08.30." in danish
 
 
 def test_a_time_that_is_no_time_is_refused_at_the_field(demo, login):
@@ -324,6 +367,6 @@ def test_a_portfolio_administrator_sees_the_work_of_the_partnerships_they_hold_a
     root = factories.UserFactory(username="root", is_staff=True, is_superuser=True)
     Membership.objects.create(user=root, partnership=other_partnership, role=Role.DESK_OFFICER)
     text = _text(login(root).get("/my-work/"))
-    assert "You are desk officer here." in text
+    assert "You are a desk officer here." in text
     assert other_partnership.title in text
     assert demo.partnership.title not in text

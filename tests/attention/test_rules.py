@@ -68,8 +68,20 @@ def test_an_open_action_point_past_its_due_date_is_overdue():
         _point(status="open", due_date=dt.date(2020, 1, 31)), today=TODAY, limits=LIMITS
     )
     assert finding == rules.Finding(
-        "Overdue since 31 January 2020", dt.date(2020, 1, 31), overdue=True
+        "Overdue since 1 February 2020", dt.date(2020, 1, 31), overdue=True
     )
+
+
+def test_a_thing_is_on_time_on_its_due_day_and_overdue_from_the_next():
+    yesterday = TODAY - dt.timedelta(days=1)
+    on_the_day = rules.action_point_due(
+        _point(status="open", due_date=TODAY), today=TODAY, limits=LIMITS
+    )
+    assert (on_the_day.summary, on_the_day.overdue) == ("Due today", False)
+    late = rules.action_point_due(
+        _point(status="open", due_date=yesterday), today=TODAY, limits=LIMITS
+    )
+    assert late == rules.Finding("Overdue since 15 February 2020", yesterday, overdue=True)
 
 
 def test_an_action_point_due_within_n_days_is_due_soon_and_one_due_later_is_not():
@@ -105,7 +117,7 @@ def test_a_review_past_its_confirmed_due_date_is_overdue_with_the_sources_words_
     review = Review(status="draft", due_date=dt.date(2019, 11, 30), due_description="fall of 2019")
     finding = rules.review_due(review, today=TODAY, limits=LIMITS)
     assert finding.overdue
-    assert finding.summary == "Overdue since 30 November 2019; due in the fall of 2019"
+    assert finding.summary == "Overdue since 1 December 2019; due in the fall of 2019"
 
 
 def test_a_review_due_within_n_days_is_due_soon():

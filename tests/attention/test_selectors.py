@@ -31,9 +31,9 @@ def test_the_demo_lists_the_overdue_point_the_review_the_unpaid_and_the_indicati
     assert group.partnership == demo.partnership
     found = _summaries(group.items)
     point = f"Action point of the 2019 consultation · {demo.point}"
-    assert found[point] == "Overdue since 31 January 2020"
+    assert found[point] == "Overdue since 1 February 2020"
     assert found["Mid-term review · Mid-term review of the strategy"] == (
-        "Overdue since 30 November 2019; due in the fall of 2019"
+        "Overdue since 1 December 2019; due in the fall of 2019"
     )
     unpaid = {title for title, summary in found.items() if summary.startswith("Committed, and")}
     assert unpaid == {f"Budget line · {line.label}" for line in demo.lines.filter(year=2018)}

@@ -35,7 +35,7 @@ def test_desk_officer_issues_the_review_after_confirming_with_a_reason(
     journey.goto(f"{P}/reviews/")
     journey.audit("reviews")
     expect(page.get_by_role("row", name=re.compile("Mid-term review"))).to_contain_text(
-        "Overdue since 30 November 2019"
+        "Overdue since 1 Dec 2019"
     )
     page.get_by_role("link", name="Mid-term review of the strategy").click()
     journey.audit("review")

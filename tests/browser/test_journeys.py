@@ -60,7 +60,7 @@ def test_desk_officer_updates_a_goal_commits_2019_pays_and_renders_the_review(
     journey.audit("home")
     page.get_by_role("link", name=demo.title).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(demo.title)
-    expect(page.get_by_text("You are desk officer in this partnership.")).to_be_visible()
+    expect(page.get_by_text("You are a desk officer in this partnership.")).to_be_visible()
     journey.audit("dashboard")
 
     # A goal update with a document of the partnership as its evidence.

@@ -21,6 +21,7 @@ from funding import seed as funding_seed
 from funding.models import BudgetLine, Component
 from partnership.models import Document, Membership, OverallGoal
 from tests import factories
+from tests.consultations import factories as consultation_factories
 from tests.funding.factories import DisbursementFactory
 from tests.queries import count_get
 
@@ -226,6 +227,22 @@ def test_the_history_page_says_what_happened_in_the_readers_language(
     assert ">Disbursement<" not in page
 
 
+def test_the_history_filters_and_yes_or_no_read_in_the_readers_language(iom, desk, auditor, login):
+    from tests.reviews.factories import ReportVersionFactory, ReviewFactory
+
+    ReportVersionFactory(review=ReviewFactory(partnership=iom), requested_by=desk)
+    page = login(auditor).get(PAGE, HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert re.search(r'<label for="id_from">Fra:</label>', page)
+    assert re.search(r'<label for="id_to">Til:</label>', page)
+    assert "Kun ændringer foretaget denne dag eller senere (dansk tid)." in page
+    assert "Kun ændringer foretaget denne dag eller tidligere (dansk tid)." in page
+    assert "tidspunkter er dansk tid (Europe/Copenhagen)" in page
+    assert "Copenhagen-tid" not in page
+    assert "<li>Udstedte rapport: <ins>nej</ins></li>" in page
+    assert not re.search(r">(yes|no)<", page)
+    assert ">Ældre ændringer</a>" in page
+
+
 def test_times_are_in_the_sites_time_zone_to_the_minute(iom, desk, auditor, login):
     document = factories.DocumentFactory(partnership=iom, title="Audit report 2018")
     # 22:30:15.5 UTC on 30 June is 00:30 on 1 July in Copenhagen (summer time).
@@ -335,6 +352,33 @@ def test_filters_by_period_in_the_sites_time_zone_kind_and_person(
     assert shown(**{"from": "2019-07-01", "kind": "document", "person": desk.pk}) == [
         ("Document", "Late (2018)")
     ]
+
+
+def test_every_kind_of_record_the_history_holds_can_be_filtered_on_the_page_and_exports(
+    iom, geneva, auditor, login
+):
+    # The consultations' and the reviews' kinds are registered after the partnership's:
+    # the filter offers every kind, not those known when the filters were first imported.
+    with acting_as(geneva):
+        consultation = consultation_factories.held(
+            iom, year=2019, date=dt.date(2019, 11, 19), created_by=geneva
+        )
+        consultation_factories.ActionPointFactory(consultation=consultation)
+    held = {entry.model_name for entry in _entries(iom)}
+    assert {"consultation", "agendaitem", "actionpoint"} <= held
+    client = login(auditor)
+    offered = {
+        value for value, _ in client.get(PAGE).context["filters"].form.fields["kind"].choices
+    }
+    assert held <= offered
+    assert {"review", "finding", "recommendation", "reportversion"} <= offered
+    for kind in sorted(held):
+        page = client.get(PAGE, {"kind": kind})
+        assert page.status_code == 200, kind
+        assert {entry.model_name for entry in page.context["page"].object_list} == {kind}
+        export = client.get(f"{PAGE}export.csv", {"kind": kind})
+        assert export.status_code == 200, kind
+        assert len({row["kind"] for row in _csv_rows(export)}) == 1, kind
 
 
 def test_the_person_filter_lists_the_members_by_name(iom, desk, unnamed, auditor, login):

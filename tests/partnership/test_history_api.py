@@ -13,6 +13,7 @@ from funding import seed as funding_seed
 from funding.models import BudgetLine, Component
 from partnership.models import Membership
 from tests import factories
+from tests.consultations import factories as consultation_factories
 from tests.funding.factories import DisbursementFactory
 from tests.partnership.test_history import _at, acting_as
 
@@ -107,3 +108,16 @@ def test_mission_staff_are_refused_the_history_in_their_language(api_login, gene
     refused = api_login(geneva).get(URL, HTTP_ACCEPT_LANGUAGE="da")
     assert refused.status_code == 403
     assert refused.json() == {"detail": "Din rolle giver ikke adgang til at læse historikken."}
+
+
+def test_the_kind_filter_takes_the_consultations_and_reviews_kinds(api_login, auditor, iom, geneva):
+    with acting_as(geneva):
+        consultation = consultation_factories.held(
+            iom, year=2019, date=dt.date(2019, 11, 19), created_by=geneva
+        )
+        consultation_factories.ActionPointFactory(consultation=consultation)
+    client = api_login(auditor)
+    response = client.get(URL, {"kind": "actionpoint"})
+    assert response.status_code == 200
+    assert {entry["kind"] for entry in response.json()["results"]} == {"actionpoint"}
+    assert client.get(URL, {"kind": "reportversion"}).status_code == 200

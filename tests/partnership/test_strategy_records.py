@@ -4,6 +4,7 @@ goal tracker's totals."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -186,6 +187,37 @@ def test_a_retired_risk_leaves_the_list_and_the_heat_map_and_is_assessed_no_more
             risk=Risk.objects.get(pk=risk.pk), by=desk, as_of=risk.assessments.get().as_of,
             likelihood=1, impact=1, residual_likelihood=1, residual_impact=1, response="x",
         )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "retired", "consultations"),
+    [
+        ("en", "Risk 4", "Risk 3", "Risk 4 in the annual consultations"),
+        ("da", "Risiko 4", "Risiko 3", "Risiko 4 i de årlige konsultationer"),
+    ],
+)
+def test_a_risk_has_one_name_on_every_page(
+    desk, login, iom, language, name, retired, consultations
+):
+    """ "Risk 4", as its page's title, the report and the records linked to it name it."""
+    client = login(desk)
+    client.post(f"/p/{SLUG}/risks/3/retire/", {"reason": "Outside the partnership's scope"})
+    pages = {
+        url: client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        for url in (
+            f"/p/{SLUG}/risks/",
+            f"/p/{SLUG}/risks/4/",
+            f"/p/{SLUG}/consultations/risks/4/linked/",
+        )
+    }
+    for url, html in pages.items():
+        assert not re.search(r"Risk no\.|Risiko nr\.", html), url
+    risks, risk, linked = pages.values()
+    assert f">{name}: " in risks
+    assert f">{retired}: " in risks
+    assert f"› {name}" in risk
+    assert f">{name}</a>" in linked
+    assert f"<h1>{consultations}</h1>" in linked
 
 
 def test_a_retired_priority_area_is_offered_no_more_but_its_goals_keep_it(desk, login, iom):

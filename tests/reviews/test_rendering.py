@@ -99,7 +99,7 @@ def test_the_pdf_holds_every_goal_and_its_assessment_and_matches_what_is_stored(
         assert f"Assessment: {assessment.get_rating_display()}" in text
         assert f"Update of {goal.number}" in text
     for risk in Risk.objects.filter(partnership=assessed_review.partnership):
-        assert _flat(f"Risk no. {risk.number}: {risk.title}") in text
+        assert _flat(f"Risk {risk.number}: {risk.title}") in text
     assert f"Page 1 of {version.pages}" in text
     assert f"Page {version.pages} of {version.pages}" in text
     assert "Version 1 · rendered" in text

@@ -114,7 +114,7 @@ def test_every_section_and_every_goal_and_risk_is_a_bookmark_at_its_page(full_re
     for goal in OverallGoal.objects.filter(partnership=full_review.partnership):
         assert f"Goal {goal.number}: {goal.text}" in second
     for risk in Risk.objects.filter(partnership=full_review.partnership):
-        assert f"Risk no. {risk.number}: {risk.title}" in second
+        assert f"Risk {risk.number}: {risk.title}" in second
 
 
 def test_sections_flow_instead_of_each_starting_a_page(demo_review, desk):
