@@ -701,9 +701,13 @@ def action_point_create(request: HttpRequest, slug: str, pk: int) -> HttpRespons
             return redirect(_anchor(consultation, f"item-{item.pk}-actions"))
     if request.htmx:
         return _item_actions(request, item, form)
-    context = _page_context(request, consultation, whole=True)
-    next(i for i in context["page"].items if i.pk == item.pk).action_point_form = form
-    return render(request, "consultations/consultation_detail.html", context, status=400)
+    # A form posted without htmx came from the action point's own page (the consultation
+    # page's form is loaded and sent through htmx): show that page again, its errors at
+    # the fields, rather than the whole consultation with the form thousands of pixels down.
+    context = partnership_context(
+        request, consultation.partnership, consultation=consultation, item=item, form=form
+    )
+    return render(request, "consultations/action_point_create.html", context, status=400)
 
 
 def _action_point(request: HttpRequest, slug: str, pk: int) -> ActionPoint:

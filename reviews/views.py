@@ -145,12 +145,21 @@ def _versions_context(review: Review) -> dict[str, Any]:
     }
 
 
+# The review page holds both forms, each with a "text" field: their own ids keep each
+# label on its own box (with Django's "id_%s" the recommendation's label named the
+# finding's box, and the recommendation's box had none).
+_FINDING_IDS = "finding-%s"
+_RECOMMENDATION_IDS = "recommendation-%s"
+
+
 def _detail_context(request: HttpRequest, review: Review, **extra: Any) -> dict[str, Any]:
     data = selectors.review_assessments(review=review)
     extra.setdefault("due_form", DueDateForm(initial={"due_date": review.due_date}))
     today = timezone.localdate()
-    extra.setdefault("finding_form", FindingForm())
-    extra.setdefault("recommendation_form", RecommendationForm(review=review))
+    extra.setdefault("finding_form", FindingForm(auto_id=_FINDING_IDS))
+    extra.setdefault(
+        "recommendation_form", RecommendationForm(review=review, auto_id=_RECOMMENDATION_IDS)
+    )
     return partnership_context(
         request,
         review.partnership,
@@ -324,7 +333,7 @@ def priority_area_assessment(request: HttpRequest, slug: str, pk: int, number: i
 @require_POST
 def finding_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
-    form = FindingForm(request.POST)
+    form = FindingForm(request.POST, auto_id=_FINDING_IDS)
     if form.is_valid():
         try:
             services.finding_create(review=review, **form.cleaned_data)
@@ -340,7 +349,7 @@ def finding_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def recommendation_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
-    form = RecommendationForm(request.POST, review=review)
+    form = RecommendationForm(request.POST, review=review, auto_id=_RECOMMENDATION_IDS)
     if form.is_valid():
         try:
             services.recommendation_create(review=review, **form.cleaned_data)

@@ -4,6 +4,7 @@ forward as matters arising until done or dropped, overdue ones marked."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -429,19 +430,42 @@ def test_the_page_draws_an_items_action_point_form_only_when_asked_for(
 
 
 def test_a_refused_action_point_comes_back_open_with_its_errors(geneva, login, c2018):
+    """The item's form on the consultation page (htmx): its part of the page comes back,
+    the form open with its errors."""
     item = c2018.agenda_items.get(code="vii")
     response = login(geneva).post(
-        f"{BASE}/items/{item.pk}/action-points/", {"description": "Something.", "owner": ""}
+        f"{BASE}/items/{item.pk}/action-points/",
+        {"description": "Something.", "owner": ""},
+        **HTMX,
     )
     assert response.status_code == 400
-    page = response.content.decode()
-    actions = page[page.index(f'<div id="item-{item.pk}-actions"') :]
+    actions = response.content.decode()
+    assert actions.lstrip().startswith(f'<div id="item-{item.pk}-actions"')
     assert actions.index('<details class="no-print" open>') < actions.index(
         "This field is required."
     )
     assert f'id="ap-{item.pk}-owner"' in actions
-    other = c2018.agenda_items.get(code="i")
-    assert f'id="ap-{other.pk}-owner"' not in page  # the other items' forms are not drawn
+
+
+def test_an_action_point_refused_on_its_own_page_shows_that_page_again(geneva, login, c2018):
+    """Without htmx (its own page, or the item's form when JavaScript is off) the refusal
+    is that page again with the message at the field, not the whole consultation."""
+    item = c2018.agenda_items.get(code="vii")
+    response = login(geneva).post(
+        f"{BASE}/items/{item.pk}/action-points/",
+        {"description": "IOM to share the draft strategic vision.", "owner": ""},
+    )
+    assert response.status_code == 400
+    assert response.templates[0].name == "consultations/action_point_create.html"
+    assert response.context["form"].errors == {"owner": ["This field is required."]}
+    page = response.content.decode()
+    assert "<title>Add an action point · Consultation 2018" in page
+    owner = re.search(r'<input [^>]*name="owner"[^>]*>', page)
+    assert owner is not None
+    assert 'aria-invalid="true"' in owner.group()
+    assert f'id="ap-{item.pk}-owner_error"><li>This field is required.</li>' in page
+    assert "IOM to share the draft strategic vision." in page  # what was typed is kept
+    assert not ActionPoint.objects.exists()
 
 
 def test_notes_and_action_points_read_in_each_readers_language_one_after_the_other(

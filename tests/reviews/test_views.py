@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -363,3 +364,20 @@ def test_deleting_a_finding_asks_for_confirmation_and_keeps_the_reason(review, d
     assert not Finding.objects.filter(pk=finding.pk).exists()
     deleted = Finding.history.filter(id=finding.pk).first()
     assert (deleted.history_type, deleted.history_change_reason) == ("-", "Said twice.")
+
+
+def test_each_field_of_the_review_page_has_its_own_id_and_label(review, desk, login):
+    """The finding's and the recommendation's forms both have a text box: each has an id
+    of its own, so each label names its own box, also when a refused one comes back."""
+    client = login(desk)
+    for page in (
+        client.get(f"{P}/{review.pk}/"),
+        client.post(f"{P}/{review.pk}/recommendations/", {"text": ""}),
+    ):
+        html = page.content.decode()
+        ids = re.findall(r'\sid="([^"]+)"', html)
+        assert [i for i in set(ids) if ids.count(i) > 1] == []
+        assert '<label for="finding-text">Finding:</label>' in html
+        assert '<label for="recommendation-text">Recommendation:</label>' in html
+    assert re.search(r'<textarea [^>]*aria-invalid="true"[^>]*id="recommendation-text"', html)
+    assert not Recommendation.objects.filter(text="").exists()
