@@ -124,7 +124,12 @@ class SourcesForm(forms.Form):
 
 
 class AssessmentForm(forms.Form):
-    rating = forms.ChoiceField(choices=Rating.choices, label=_("Assessment"))
+    # Starts on the blank choice: one not yet assessed must not seem rated "Achieved".
+    rating = forms.ChoiceField(
+        choices=[("", _("Choose…")), *Rating.choices],
+        label=_("Assessment"),
+        error_messages={"required": _("Choose an assessment.")},
+    )
     narrative = forms.CharField(
         max_length=NARRATIVE, widget=forms.Textarea(attrs={"rows": 8}), label=_("Narrative")
     )

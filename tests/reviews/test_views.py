@@ -265,6 +265,29 @@ def test_bad_assessment_input_is_answered_at_the_field_and_nothing_is_saved(revi
     assert not GoalAssessment.objects.exists()
 
 
+@pytest.mark.parametrize("subject", ["goals/4", "priority-areas/1"])
+def test_an_unassessed_subject_starts_on_no_assessment_and_one_must_be_chosen(
+    review, desk, login, subject
+):
+    client = login(desk)
+    url = f"{P}/{review.pk}/{subject}/"
+    html = client.get(url).content.decode()
+    assert '<option value="" selected>Choose…</option>' in html
+    assert " selected>" not in html.replace('<option value="" selected>', "")
+    response = client.post(url, {"rating": "", "narrative": "Not yet."})
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"rating": ["Choose an assessment."]}
+    danish = client.post(url, {"rating": "", "narrative": "x"}, HTTP_ACCEPT_LANGUAGE="da")
+    assert danish.context["form"].errors == {"rating": ["Vælg en vurdering."]}
+    assert '<option value="" selected>Vælg …</option>' in danish.content.decode()
+    assert not GoalAssessment.objects.exists()
+    assert not PriorityAreaAssessment.objects.exists()
+    # Once assessed, the form starts on the assessment given.
+    client.post(url, {"rating": "too_early", "narrative": "First."})
+    html = client.get(url).content.decode()
+    assert '<option value="too_early" selected>Too early to tell</option>' in html
+
+
 def test_an_assessment_can_be_changed_and_the_page_shows_it(review, desk, login):
     client = login(desk)
     client.post(f"{P}/{review.pk}/goals/4/", {"rating": "too_early", "narrative": "First."})
