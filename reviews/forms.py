@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from core.access import Capability
@@ -148,6 +149,7 @@ class RecommendationForm(forms.Form):
     finding = forms.ModelChoiceField(
         queryset=Finding.objects.none(),
         required=False,
+        empty_label=_("No finding"),
         help_text=_("The finding it answers."),
         label=_("Finding"),
     )
@@ -155,6 +157,12 @@ class RecommendationForm(forms.Form):
     def __init__(self, *args, review: Review, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["finding"].queryset = review.findings.order_by("number")
+        # "Finding 3" alone does not say which one: its number and the start of its text.
+        self.fields["finding"].label_from_instance = _finding_choice
+
+
+def _finding_choice(finding: Finding) -> str:
+    return f"{finding.number}. {Truncator(finding.text).chars(60)}"
 
 
 class VerifyForm(forms.Form):

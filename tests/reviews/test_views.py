@@ -288,6 +288,29 @@ def test_an_unassessed_subject_starts_on_no_assessment_and_one_must_be_chosen(
     assert '<option value="too_early" selected>Too early to tell</option>' in html
 
 
+def test_a_recommendation_offers_no_finding_and_each_finding_by_its_number_and_text(
+    review, desk, login
+):
+    services.finding_create(review=review, text="Core funding grew slower than planned.")
+    long = "Reporting on results against the strategy indicators is uneven across the regions."
+    second = services.finding_create(review=review, text=long)
+    client = login(desk)
+    html = client.get(f"{P}/{review.pk}/").content.decode()
+    assert '<option value="" selected>No finding</option>' in html
+    assert ">1. Core funding grew slower than planned.</option>" in html
+    start = long[:59]  # 60 characters with the ellipsis
+    assert f'<option value="{second.pk}">2. {start}…</option>' in html
+    client.post(f"{P}/{review.pk}/recommendations/", {"text": "Report.", "finding": second.pk})
+    recommendation = Recommendation.objects.get(review=review)
+    assert recommendation.finding == second
+    url = f"{P}/{review.pk}/recommendations/{recommendation.number}/"
+    assert f'<option value="{second.pk}" selected>2. {start}…</option>' in (
+        client.get(url).content.decode()
+    )
+    danish = client.get(f"{P}/{review.pk}/", HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert '<option value="" selected>Ingen konstatering</option>' in danish
+
+
 def test_an_assessment_can_be_changed_and_the_page_shows_it(review, desk, login):
     client = login(desk)
     client.post(f"{P}/{review.pk}/goals/4/", {"rating": "too_early", "narrative": "First."})
