@@ -119,17 +119,35 @@ def authenticator_confirm(*, by: Any, device: TOTPDevice, code: str) -> list[str
     types them). A wrong code is a ValidationError at ``code``."""
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=by)
-        confirmed = device.verify_token(_normalised(code))
+        # Asked first: while django-otp makes the user wait, verify_token refuses even the
+        # right code, which must not be called wrong.
+        allowed, details = device.verify_is_allowed()
+        confirmed = allowed and device.verify_token(_normalised(code))
         if confirmed:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             TOTPDevice.objects.filter(user=by).exclude(pk=device.pk).delete()
             codes = _recovery_codes_replace(user=by)
     # Outside the transaction: a refused code's throttling count must be kept.
+    if not allowed:
+        raise _throttled(details)
     if not confirmed:
         message = _("That code is not right. Enter the 6 digits the app shows now.")
         raise ValidationError({"code": ValidationError(message, code="wrong")})
     return codes
+
+
+def _throttled(details: dict[str, Any] | None) -> ValidationError:
+    """The refusal at ``code`` while django-otp makes the user wait after wrong codes,
+    saying how long (``details`` of ``verify_is_allowed``)."""
+    wait = (details or {}).get("locked_until")
+    seconds = max(1, math.ceil((wait - timezone.now()).total_seconds())) if wait else 1
+    message = ngettext(
+        "Too many wrong codes: wait %(seconds)s second, then try again.",
+        "Too many wrong codes: wait %(seconds)s seconds, then try again.",
+        seconds,
+    ) % {"seconds": seconds}
+    return ValidationError({"code": ValidationError(message, code="throttled")})
 
 
 @transaction.atomic
@@ -162,12 +180,5 @@ def second_factor_verify(*, by: Any, code: str) -> Device:
     if accepted:
         return device
     if not allowed:
-        wait = (details or {}).get("locked_until")
-        seconds = max(1, math.ceil((wait - timezone.now()).total_seconds())) if wait else 1
-        message = ngettext(
-            "Too many wrong codes: wait %(seconds)s second, then try again.",
-            "Too many wrong codes: wait %(seconds)s seconds, then try again.",
-            seconds,
-        ) % {"seconds": seconds}
-        raise ValidationError({"code": ValidationError(message, code="throttled")})
+        raise _throttled(details)
     raise ValidationError({"code": ValidationError(WRONG_CODE, code="wrong")})

@@ -62,6 +62,8 @@ class GoalUpdateForm(forms.Form):
     def __init__(self, *args, goal: OverallGoal, shown: list[Document] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["evidence"].offer(partnership_id=goal.partnership_id, shown=shown)
+        # The date picker offers the days the service takes: from the partnership's start.
+        self.fields["as_of"].widget.attrs["min"] = goal.partnership.start_date.isoformat()
         if goal.has_indicator:
             self.fields["actual_value"].label = _("Actual value (%(unit)s)") % {"unit": goal.unit}
         else:
@@ -127,9 +129,11 @@ class RiskAssessmentForm(forms.Form):
 
     def __init__(self, *args, partnership: Partnership, risk: Risk | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # With its partnership: the assessment's date is checked against its start.
         self.fields["risk"].queryset = Risk.objects.filter(
             partnership=partnership, retired_on__isnull=True
-        )
+        ).select_related("partnership")
+        self.fields["as_of"].widget.attrs["min"] = partnership.start_date.isoformat()
         if risk is not None:
             self.fields["risk"].initial = risk
             self.fields["risk"].widget = forms.HiddenInput()

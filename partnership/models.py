@@ -431,9 +431,25 @@ def check_not_after_today(as_of: dt.date | None) -> None:
         )
 
 
+def check_not_before_start(as_of: dt.date | None, partnership: Partnership) -> None:
+    """An update or an assessment says how things stood during the partnership: one dated
+    before it began would tell, as the current state, of a time it did not cover."""
+    if as_of is not None and as_of < partnership.start_date:
+        raise ValidationError(
+            {
+                "as_of": _(
+                    "Give the partnership's start date, %(start)s, or a later one: "
+                    "%(date)s is before the partnership began."
+                )
+                % {"start": date_format(partnership.start_date), "date": date_format(as_of)}
+            }
+        )
+
+
 class AsOfRecord(AppendOnlyModel):
     """How something stood on a day (a goal's update, a risk's assessment), written once by
-    its author: the latest ``as_of`` is its current state."""
+    its author: the latest ``as_of`` is its current state, a day from the partnership's
+    start to today."""
 
     as_of = models.DateField(verbose_name=_("as of"))
     author = person_field(_("author"))
@@ -446,6 +462,13 @@ class AsOfRecord(AppendOnlyModel):
 
     def clean(self) -> None:
         check_not_after_today(self.as_of)
+        partnership = self.about_partnership()
+        if partnership is not None:
+            check_not_before_start(self.as_of, partnership)
+
+    def about_partnership(self) -> Partnership | None:
+        """The partnership the record tells of (``None`` while what it is about is unset)."""
+        raise NotImplementedError
 
 
 class GoalUpdate(AsOfRecord):
@@ -468,6 +491,9 @@ class GoalUpdate(AsOfRecord):
             # The API list across partnerships, newest first: read in index order, no sort.
             models.Index(fields=["-as_of", "-created_at", "-id"], name="goalupdate_newest"),
         ]
+
+    def about_partnership(self) -> Partnership | None:
+        return self.goal.partnership if self.goal_id is not None else None
 
     def __str__(self) -> str:
         return _("%(goal)s — %(status)s as of %(date)s") % {
@@ -548,6 +574,9 @@ class RiskAssessment(AsOfRecord):
                 name="risk_ratings_1_to_5",
             )
         ]
+
+    def about_partnership(self) -> Partnership | None:
+        return self.risk.partnership if self.risk_id is not None else None
 
     def __str__(self) -> str:
         return _("%(risk)s as of %(date)s") % {"risk": self.risk, "date": date_format(self.as_of)}

@@ -58,14 +58,35 @@ class Inconsistency:
     links: tuple[Link, ...] = ()
 
 
+@dataclass(frozen=True)
+class PeriodEnd:
+    """The day the action points are checked on, and what that day is to the review: the
+    end of its period, else its due date, else today (``PERIOD``, ``DUE_DATE``, ``TODAY``)."""
+
+    PERIOD = "period"
+    DUE_DATE = "due_date"
+    TODAY = "today"
+
+    day: date
+    kind: str = PERIOD
+
+    @classmethod
+    def of(cls, review: Review, *, today: date) -> PeriodEnd:
+        """Never a day still to come: a point open now cannot be said to be open then."""
+        for day, kind in ((review.period_end, cls.PERIOD), (review.due_date, cls.DUE_DATE)):
+            if day is not None:
+                return cls(day, kind) if day <= today else cls(today, cls.TODAY)
+        return cls(today, cls.TODAY)
+
+
 @dataclass
 class CheckInput:
     """What the checks read. ``goals`` and ``priority_areas`` are the rows of
     ``selectors.review_assessments`` (goals with their current status); ``years`` have
     ``year``, ``planned``, ``annual_amount``, ``difference`` and ``adds_up``;
     ``payments`` are disbursements (with their budget line), ``action_points`` with their
-    consultation; ``period_end`` is the day the review's period ends (or the report's date
-    where the review gives none).
+    consultation; ``period_end`` is the day the action points are checked on
+    (:meth:`PeriodEnd.of`).
 
     Where a list holds only the first of what a check finds (the page reads the years
     that do not add up and the overdue action points, the first few of each), ``totals``
@@ -78,7 +99,7 @@ class CheckInput:
     years: Sequence[Any]
     payments: Sequence[Any]
     action_points: Sequence[ActionPoint]
-    period_end: date
+    period_end: PeriodEnd
     currency: str = DOMESTIC_CURRENCY
     totals: Mapping[str, int] = field(default_factory=dict)
     rest: Mapping[str, Link] = field(default_factory=dict)
@@ -240,18 +261,34 @@ def _open_on(point: ActionPoint, day: date) -> bool:
     )
 
 
+# What an overdue action point's message says of the day it is checked on, by what that day
+# is to the review (PeriodEnd.kind).
+OVERDUE_MESSAGES = {
+    PeriodEnd.PERIOD: _(
+        "“%(description)s” (%(owner)s) was due on %(day)s and was still open at the end of "
+        "the period, %(day2)s."
+    ),
+    PeriodEnd.DUE_DATE: _(
+        "“%(description)s” (%(owner)s) was due on %(day)s and was still open on the "
+        "review's due date, %(day2)s."
+    ),
+    PeriodEnd.TODAY: _(
+        "“%(description)s” (%(owner)s) was due on %(day)s and is still open today, %(day2)s."
+    ),
+}
+
+
 def action_point_overdue_at_period_end(data: CheckInput) -> list[Inconsistency]:
-    """An action point past its due date and still open when the review's period ends."""
-    end = data.period_end
+    """An action point past its due date and still open when the review's period ends
+    (or on its due date, or today: :class:`PeriodEnd`)."""
+    end = data.period_end.day
+    message = OVERDUE_MESSAGES[data.period_end.kind]
     return [
         Inconsistency(
             check="action_point_overdue_at_period_end",
             subject=_("Action point of %(year)s") % {"year": point.consultation.year},
             message=(
-                _(
-                    "“%(description)s” (%(owner)s) was due on %(day)s and was still open at "
-                    "the end of the period, %(day2)s."
-                )
+                message
                 % {
                     "description": point.description,
                     "owner": point.owner,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from core.access import Capability
@@ -124,7 +125,12 @@ class SourcesForm(forms.Form):
 
 
 class AssessmentForm(forms.Form):
-    rating = forms.ChoiceField(choices=Rating.choices, label=_("Assessment"))
+    # Starts on the blank choice: one not yet assessed must not seem rated "Achieved".
+    rating = forms.ChoiceField(
+        choices=[("", _("Choose…")), *Rating.choices],
+        label=_("Assessment"),
+        error_messages={"required": _("Choose an assessment.")},
+    )
     narrative = forms.CharField(
         max_length=NARRATIVE, widget=forms.Textarea(attrs={"rows": 8}), label=_("Narrative")
     )
@@ -143,6 +149,7 @@ class RecommendationForm(forms.Form):
     finding = forms.ModelChoiceField(
         queryset=Finding.objects.none(),
         required=False,
+        empty_label=_("No finding"),
         help_text=_("The finding it answers."),
         label=_("Finding"),
     )
@@ -150,6 +157,12 @@ class RecommendationForm(forms.Form):
     def __init__(self, *args, review: Review, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["finding"].queryset = review.findings.order_by("number")
+        # "Finding 3" alone does not say which one: its number and the start of its text.
+        self.fields["finding"].label_from_instance = _finding_choice
+
+
+def _finding_choice(finding: Finding) -> str:
+    return f"{finding.number}. {Truncator(finding.text).chars(60)}"
 
 
 class VerifyForm(forms.Form):

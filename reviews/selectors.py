@@ -305,7 +305,7 @@ def review_report_data(*, review_id: int, as_of: date) -> ReportData:
             years=data.budget.years,
             payments=data.payments,
             action_points=data.action_points,
-            period_end=review.period_end or as_of,
+            period_end=consistency.PeriodEnd.of(review, today=as_of),
             currency=partnership.currency,
         )
     )
@@ -326,12 +326,12 @@ def review_checks(
     the period). The years and the action points are the first ``CHECKS_SHOWN`` of each,
     with how many there are and a link to where they all are."""
     partnership = review.partnership
-    period_end = review.period_end or as_of
+    period_end = consistency.PeriodEnd.of(review, today=as_of)
     years, year_total = funding_selectors.budget_years_not_adding_up(
         partnership=partnership, first=CHECKS_SHOWN
     )
     points, point_total = consultation_selectors.first_action_points_overdue_on(
-        partnership=partnership, day=period_end, first=CHECKS_SHOWN
+        partnership=partnership, day=period_end.day, first=CHECKS_SHOWN
     )
     return consistency.run_checks(
         consistency.CheckInput(

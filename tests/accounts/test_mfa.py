@@ -390,6 +390,38 @@ def test_mission_staff_may_set_up_an_app_by_choice_and_are_asked_from_then_on(mf
     assert password_step("geneva")[1]["Location"] == CODE_PAGE
 
 
+def test_setting_up_right_after_a_wrong_code_says_to_wait_not_that_the_code_is_wrong(
+    mfa, geneva, login, monkeypatch
+):
+    client = login(geneva)
+    client.get("/account/security/authenticator/")
+    device = TOTPDevice.objects.get(user=geneva, confirmed=False)
+    moment = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: moment)  # however slow the machine
+    wrong = "111111" if code_of(device) != "111111" else "222222"
+    refused = client.post("/account/security/authenticator/", {"code": wrong})
+    assert refused.context["form"].errors["code"] == [
+        "That code is not right. Enter the 6 digits the app shows now."
+    ]
+    response = client.post("/account/security/authenticator/", {"code": code_of(device)})
+    assert response.status_code == 400
+    assert response.context["form"].errors["code"] == [
+        "Too many wrong codes: wait 1 second, then try again."
+    ]
+    danish = client.post(
+        "/account/security/authenticator/", {"code": code_of(device)}, HTTP_ACCEPT_LANGUAGE="da"
+    )
+    assert danish.context["form"].errors["code"] == [
+        "For mange forkerte koder: vent 1 sekund, og prøv så igen."
+    ]
+    assert not TOTPDevice.objects.get(pk=device.pk).confirmed
+    assert not verified(client)
+    monkeypatch.setattr(timezone, "now", lambda: moment + dt.timedelta(seconds=1))
+    response = client.post("/account/security/authenticator/", {"code": code_of(device)})
+    assert response["Location"] == "/account/security/recovery-codes/"
+    assert verified(client)
+
+
 def test_new_recovery_codes_replace_the_old_and_need_a_verified_session(
     desk, login, verified_login
 ):

@@ -202,3 +202,49 @@ def test_an_update_as_of_a_day_still_to_come_is_a_400_at_the_field_in_the_api(
         client.post("/api/v1/goal-updates/", {**body, "as_of": today}, format="json").status_code
         == 201
     )
+
+
+BEFORE_START = (
+    "Give the partnership's start date, 1 January 2018, or a later one: "
+    "1 January 2010 is before the partnership began."
+)
+
+
+def test_an_update_dated_before_the_partnership_began_is_refused_at_the_field_on_the_page(
+    desk, login, core_funding_goal
+):
+    client = login(desk)
+    body = {"as_of": "2010-01-01", "status": "not_started", "narrative": "Old news."}
+    response = client.post(f"/p/{SLUG}/goals/4/", body)
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"as_of": [BEFORE_START]}
+    assert not GoalUpdate.objects.exists()
+    danish = client.post(f"/p/{SLUG}/goals/4/", body, HTTP_ACCEPT_LANGUAGE="da")
+    assert danish.context["form"].errors == {
+        "as_of": [
+            "Angiv partnerskabets startdato, 1. januar 2018, eller en senere dato: "
+            "1. januar 2010 ligger før partnerskabets start."
+        ]
+    }
+    assert not GoalUpdate.objects.exists()
+    # The partnership's first day is a day of it.
+    response = client.post(f"/p/{SLUG}/goals/4/", {**body, "as_of": "2018-01-01"})
+    assert response.status_code == 302
+    assert GoalUpdate.objects.get().as_of == dt.date(2018, 1, 1)
+
+
+def test_an_update_dated_before_the_partnership_began_is_a_400_at_the_field_in_the_api(
+    desk, api_login, core_funding_goal
+):
+    response = api_login(desk).post(
+        "/api/v1/goal-updates/",
+        {
+            "goal": core_funding_goal.pk,
+            "as_of": "2010-01-01",
+            "status": "on_track",
+            "narrative": "Under way.",
+        },
+        format="json",
+    )
+    assert (response.status_code, response.json()) == (400, {"as_of": [BEFORE_START]})
+    assert not GoalUpdate.objects.exists()

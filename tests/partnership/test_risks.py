@@ -97,3 +97,22 @@ def test_an_assessment_as_of_a_day_still_to_come_is_refused_at_the_field(
     )
     assert (api.status_code, api.json()) == (400, {"as_of": [message]})
     assert not RiskAssessment.objects.exists()
+
+
+def test_an_assessment_dated_before_the_partnership_began_is_refused_at_the_field(
+    desk, login, api_login, iom
+):
+    risk = iom.risks.get(number=3)
+    message = (
+        "Give the partnership's start date, 1 January 2018, or a later one: "
+        "31 December 2017 is before the partnership began."
+    )
+    for url in (f"/p/{SLUG}/risks/", f"/p/{SLUG}/risks/3/"):
+        page = login(desk).post(url, _assessment(risk.pk, as_of="2017-12-31"))
+        assert page.status_code == 400
+        assert page.context["form"].errors == {"as_of": [message]}
+    api = api_login(desk).post(
+        "/api/v1/risk-assessments/", _assessment(risk.pk, as_of="2017-12-31"), format="json"
+    )
+    assert (api.status_code, api.json()) == (400, {"as_of": [message]})
+    assert not RiskAssessment.objects.exists()

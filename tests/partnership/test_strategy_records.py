@@ -63,6 +63,26 @@ def test_a_desk_officer_adds_a_priority_area_a_goal_with_its_indicator_and_a_ris
     assert sum(_tracker(goals).values()) == 10
 
 
+# A citation with nothing in it: the label alone, or an empty <cite>.
+EMPTY_CITATION = re.compile(r"<cite>\s*(Source:)?\s*</cite>")
+
+
+def test_a_record_added_without_a_citation_shows_no_source_label(desk, login, iom):
+    client = login(desk)
+    client.post(f"/p/{SLUG}/priority-areas/new/", {"title": "Climate", "description": ""})
+    client.post(f"/p/{SLUG}/goals/new/", {"text": "IOM reports on climate mobility"})
+    client.post(f"/p/{SLUG}/risks/new/", {"title": "Climate shocks", "description": "Floods."})
+    assert (iom.priority_areas.count(), iom.goals.count(), iom.risks.count()) == (3, 10, 5)
+    for url in (f"/p/{SLUG}/risks/5/", f"/p/{SLUG}/goals/10/"):
+        page = client.get(url).content.decode()
+        assert "Source:" not in page
+        assert not EMPTY_CITATION.search(page)
+    for url in (f"/p/{SLUG}/risks/", f"/p/{SLUG}/goals/", f"/p/{SLUG}/"):
+        page = client.get(url).content.decode()
+        assert "<cite>" in page  # the strategy's own records still name theirs
+        assert not EMPTY_CITATION.search(page), url
+
+
 def test_a_goal_whose_baseline_names_no_indicator_is_refused_at_the_field(desk, login, iom):
     response = login(desk).post(
         f"/p/{SLUG}/goals/new/", {"text": "A goal", "baseline_value": "3", "baseline_year": "2018"}

@@ -189,13 +189,59 @@ def test_an_action_point_overdue_at_the_end_of_the_period_is_flagged(review):
     assert closed_late.pk != late.pk
 
 
-def test_without_an_end_of_period_the_action_points_are_checked_as_of_the_day(review):
+def test_without_an_end_of_period_the_action_points_are_checked_on_the_due_date(review):
+    """The demo's mid-term review: a period from 1 January 2018 that gives no end, due on
+    30 November 2019, checked years later."""
+    assert (review.period_start, review.period_end) == (dt.date(2018, 1, 1), None)
+    assert review.due_date == dt.date(2019, 11, 30)
     meeting = consultation_factories.consultation(review.partnership, year=2019)
-    consultation_factories.ActionPointFactory(consultation=meeting, due_date=dt.date(2019, 9, 1))
-    assert review.period_end is None
+    consultation_factories.ActionPointFactory(
+        consultation=meeting, description="IOM to share its results framework",
+        due_date=dt.date(2019, 9, 1),
+    )  # fmt: skip
+    consultation_factories.ActionPointFactory(
+        consultation=meeting, description="Due after the review", due_date=dt.date(2020, 1, 15)
+    )
+    today = dt.date(2026, 11, 30)
+    (found,) = _found(review, "action_point_overdue_at_period_end", as_of=today)
+    assert found.message == (
+        "“IOM to share its results framework” (IOM) was due on 1 Sep 2019 and was still open "
+        "on the review's due date, 30 Nov 2019."
+    )
+    with translation.override("da"):
+        (found,) = _found(review, "action_point_overdue_at_period_end", as_of=today)
+    assert found.message == (
+        "“IOM to share its results framework” (IOM) havde frist den 1. sept 2019 og var "
+        "stadig åbent ved gennemgangens frist, 30. nov 2019."
+    )
+    # Before the due date has come, the points are checked on the day, and say so.
     assert _found(review, "action_point_overdue_at_period_end", as_of=dt.date(2019, 8, 1)) == []
     (found,) = _found(review, "action_point_overdue_at_period_end", as_of=dt.date(2019, 9, 2))
-    assert "at the end of the period, 2 Sep 2019" in found.message
+    assert found.message == (
+        "“IOM to share its results framework” (IOM) was due on 1 Sep 2019 and is still open "
+        "today, 2 Sep 2019."
+    )
+
+
+def test_without_an_end_of_period_or_a_due_date_the_action_points_are_checked_today(review):
+    review.due_date = None
+    review.save()
+    meeting = consultation_factories.consultation(review.partnership, year=2019)
+    consultation_factories.ActionPointFactory(
+        consultation=meeting, description="IOM to share its results framework",
+        due_date=dt.date(2019, 9, 1),
+    )  # fmt: skip
+    (found,) = _found(review, "action_point_overdue_at_period_end", as_of=dt.date(2026, 11, 30))
+    assert found.message == (
+        "“IOM to share its results framework” (IOM) was due on 1 Sep 2019 and is still open "
+        "today, 30 Nov 2026."
+    )
+    with translation.override("da"):
+        (found,) = _found(review, "action_point_overdue_at_period_end", as_of=dt.date(2026, 11, 30))
+    assert found.message == (
+        "“IOM to share its results framework” (IOM) havde frist den 1. sept 2019 og er "
+        "stadig åbent i dag, 30. nov 2026."
+    )
 
 
 # --- The review page and the report ----------------------------------------------------------

@@ -266,6 +266,52 @@ def test_bad_assessment_input_is_answered_at_the_field_and_nothing_is_saved(revi
     assert not GoalAssessment.objects.exists()
 
 
+@pytest.mark.parametrize("subject", ["goals/4", "priority-areas/1"])
+def test_an_unassessed_subject_starts_on_no_assessment_and_one_must_be_chosen(
+    review, desk, login, subject
+):
+    client = login(desk)
+    url = f"{P}/{review.pk}/{subject}/"
+    html = client.get(url).content.decode()
+    assert '<option value="" selected>Choose…</option>' in html
+    assert " selected>" not in html.replace('<option value="" selected>', "")
+    response = client.post(url, {"rating": "", "narrative": "Not yet."})
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"rating": ["Choose an assessment."]}
+    danish = client.post(url, {"rating": "", "narrative": "x"}, HTTP_ACCEPT_LANGUAGE="da")
+    assert danish.context["form"].errors == {"rating": ["Vælg en vurdering."]}
+    assert '<option value="" selected>Vælg …</option>' in danish.content.decode()
+    assert not GoalAssessment.objects.exists()
+    assert not PriorityAreaAssessment.objects.exists()
+    # Once assessed, the form starts on the assessment given.
+    client.post(url, {"rating": "too_early", "narrative": "First."})
+    html = client.get(url).content.decode()
+    assert '<option value="too_early" selected>Too early to tell</option>' in html
+
+
+def test_a_recommendation_offers_no_finding_and_each_finding_by_its_number_and_text(
+    review, desk, login
+):
+    services.finding_create(review=review, text="Core funding grew slower than planned.")
+    long = "Reporting on results against the strategy indicators is uneven across the regions."
+    second = services.finding_create(review=review, text=long)
+    client = login(desk)
+    html = client.get(f"{P}/{review.pk}/").content.decode()
+    assert '<option value="" selected>No finding</option>' in html
+    assert ">1. Core funding grew slower than planned.</option>" in html
+    start = long[:59]  # 60 characters with the ellipsis
+    assert f'<option value="{second.pk}">2. {start}…</option>' in html
+    client.post(f"{P}/{review.pk}/recommendations/", {"text": "Report.", "finding": second.pk})
+    recommendation = Recommendation.objects.get(review=review)
+    assert recommendation.finding == second
+    url = f"{P}/{review.pk}/recommendations/{recommendation.number}/"
+    assert f'<option value="{second.pk}" selected>2. {start}…</option>' in (
+        client.get(url).content.decode()
+    )
+    danish = client.get(f"{P}/{review.pk}/", HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert '<option value="" selected>Ingen konstatering</option>' in danish
+
+
 def test_an_assessment_can_be_changed_and_the_page_shows_it(review, desk, login):
     client = login(desk)
     client.post(f"{P}/{review.pk}/goals/4/", {"rating": "too_early", "narrative": "First."})
