@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history
 from core import caching, formatting, tabular
 from core.reasons import clean_reason
 from core.services import apply_changes, editable, record_withdraw
-from partnership.models import Currency, Partnership
+from partnership.models import Currency, Partnership, check_not_after_today
 
 from . import annex, dac, selectors
 from .annex import AnnexImportError, RowError
@@ -239,6 +239,8 @@ def disbursement_create(
     line = _locked_line(budget_line)
     if amount is None or amount <= 0:
         raise ValidationError({"amount": _("Give a positive amount; a refund is its own kind.")})
+    # Before the rate is looked up: a day still to come has no rate to speak of.
+    check_not_after_today(value_date, field="value_date")
     if kind == Disbursement.Kind.PAYMENT and line.status != Status.COMMITTED:
         raise ValidationError(
             {

@@ -10,6 +10,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from funding import selectors, services
 from funding.models import BudgetLine, Component, Disbursement
@@ -315,3 +317,51 @@ def test_a_danish_desk_officer_corrects_a_rate_named_in_danish(core_2018, desk, 
     url = f"/p/{core_2018.partnership.slug}/funding/exchange-rates/{old_rate.pk}/edit/"
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="da").content.decode()
     assert "Ret USD-kursen pr. 17. april 2018 (6,200000 DKK pr. enhed)" in page
+
+
+# --- a payment is made on a day that has come ---------------------------------------------
+
+
+def _still_to_come(day: dt.date) -> str:
+    return f"Give today's date or an earlier one: {date_format(day)} is still to come."
+
+
+def test_a_payment_dated_after_today_is_refused_at_the_value_date_on_the_page(
+    core_2018, desk, login
+):
+    url = core_2018.get_absolute_url()
+    data = {"kind": "payment", "value_date": "2030-03-01", "amount": "1000",
+            "currency": "DKK", "reference": "UM-2030"}  # fmt: skip
+    response = login(desk).post(url, data)
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"value_date": [_still_to_come(dt.date(2030, 3, 1))]}
+    assert not Disbursement.objects.exists()
+
+
+def test_a_payment_dated_after_today_is_a_400_at_the_value_date_in_the_api(
+    core_2018, desk, api_login
+):
+    client = api_login(desk)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    body = {"budget_line": core_2018.pk, "kind": "payment", "amount": "1000.00",
+            "currency": "DKK", "reference": "UM-API"}  # fmt: skip
+    refused = client.post(
+        "/api/v1/disbursements/", {**body, "value_date": tomorrow.isoformat()}, format="json"
+    )
+    assert (refused.status_code, refused.json()) == (
+        400,
+        {"value_date": [_still_to_come(tomorrow)]},
+    )
+    assert not Disbursement.objects.exists()
+    today = timezone.localdate().isoformat()
+    created = client.post("/api/v1/disbursements/", {**body, "value_date": today}, format="json")
+    assert created.status_code == 201
+
+
+def test_a_payment_after_its_budget_year_is_allowed(core_2018, desk):
+    payment = _pay(core_2018, desk, "1000", value_date=dt.date(2019, 3, 1))
+    assert payment.value_date.year == 2019
+    with pytest.raises(ValidationError) as error:
+        _pay(core_2018, desk, "1000", value_date=dt.date(2030, 3, 1), reference="UM-2030")
+    assert error.value.message_dict == {"value_date": [_still_to_come(dt.date(2030, 3, 1))]}
+    assert Disbursement.objects.count() == 1
