@@ -90,7 +90,7 @@ def test_a_missing_rate_is_an_error_not_a_guess(core_2018, desk):
     with pytest.raises(ValidationError) as error:
         _pay(core_2018, desk, "1000", currency="CHF")
     assert error.value.message_dict["currency"] == [
-        "No CHF to DKK exchange rate on or before 01 June 2018 is recorded. "
+        "No CHF to DKK exchange rate on or before 1 June 2018 is recorded. "
         "Enter or import the rate first."
     ]
     with pytest.raises(ValidationError):  # the USD rate is dated after the value date
@@ -205,7 +205,7 @@ def test_a_rate_older_than_the_setting_must_be_confirmed(core_2018, desk, old_ra
     with pytest.raises(ValidationError) as error:
         _pay(core_2018, desk, "1000", currency="USD")
     assert error.value.message_dict["accept_stale_rate"] == [
-        "The latest USD rate on or before 1 June 2018 is of 17 April 2018, 45 days before the "
+        "The latest USD rate on or before 1 June 2018 is dated 17 April 2018, 45 days before the "
         "value date (more than 7). Enter a newer rate, or confirm that this is the rate to use."
     ]
     assert not Disbursement.objects.exists()
@@ -365,3 +365,22 @@ def test_a_payment_after_its_budget_year_is_allowed(core_2018, desk):
         _pay(core_2018, desk, "1000", value_date=dt.date(2030, 3, 1), reference="UM-2030")
     assert error.value.message_dict == {"value_date": [_still_to_come(dt.date(2030, 3, 1))]}
     assert Disbursement.objects.count() == 1
+
+
+def test_a_missing_or_old_rate_is_said_in_danish_on_the_danish_page(core_2018, desk, login):
+    ExchangeRateFactory(partnership=core_2018.partnership, date=dt.date(2018, 1, 2), rate="6")
+    client = login(desk)
+    data = {"kind": "payment", "value_date": "2018-03-01", "amount": "1000",
+            "currency": "CHF", "reference": "UM-CHF"}  # fmt: skip
+    url = core_2018.get_absolute_url()
+    missing = client.post(url, data, HTTP_ACCEPT_LANGUAGE="da")
+    assert missing.status_code == 400
+    assert missing.context["form"].errors["currency"] == [
+        "Der er ikke registreret nogen kurs fra CHF til DKK på eller før 1. marts 2018. "
+        "Indtast eller importér kursen først."
+    ]
+    old = client.post(url, {**data, "currency": "USD"}, HTTP_ACCEPT_LANGUAGE="da")
+    assert old.context["form"].errors["accept_stale_rate"][0].startswith(
+        "Den seneste USD-kurs på eller før 1. marts 2018 er dateret 2. januar 2018, 58 dage "
+    )
+    assert not Disbursement.objects.exists()
