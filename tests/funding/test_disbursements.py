@@ -380,7 +380,8 @@ def test_a_missing_or_old_rate_is_said_in_danish_on_the_danish_page(core_2018, d
         "Indtast eller importér kursen først."
     ]
     old = client.post(url, {**data, "currency": "USD"}, HTTP_ACCEPT_LANGUAGE="da")
-    assert old.context["form"].errors["accept_stale_rate"][0].startswith(
+    (warning,) = old.context["form"].errors["accept_stale_rate"]
+    assert warning.startswith(
         "Den seneste USD-kurs på eller før 1. marts 2018 er dateret 2. januar 2018, 58 dage "
     )
     assert not Disbursement.objects.exists()
