@@ -294,13 +294,16 @@ def _indicative_lines(ids: list[int], today: dt.date, limits: rules.Limits) -> Q
 
 
 def _unpaid_lines(ids: list[int], today: dt.date, limits: rules.Limits) -> QuerySet:
+    # Only what was paid by the day payments were due: one paid later (or dated ahead,
+    # as a payment recorded before that was refused could be) does not answer the rule.
+    month, day = (int(part) for part in limits.payment_due.split("-"))  # MM-DD
     return (
         BudgetLine.objects.filter(
             partnership_id__in=ids,
             status=BudgetLine.Status.COMMITTED,
             year__lte=_last_year_past(limits.payment_due_by, today),
         )
-        .with_paid()
+        .with_paid(by_day=(month, day))
         .filter(paid__lte=0)
         .select_related("partnership", "assignee")
     )

@@ -510,6 +510,9 @@ class _Generator:
     def disbursements(self, partnership: Partnership, units: int) -> None:
         lines = list(BudgetLine.objects.filter(partnership=partnership).order_by("year", "pk"))
         payments = _spread(self.rates.payments * units, len(lines))
+        # A payment is made on a day that has come: the years still to come are paid
+        # today (the draws stay the same, so one seed still gives the same rows).
+        today = timezone.localdate()
         for line, count in zip(lines, payments, strict=True):
             if not count:
                 continue
@@ -523,7 +526,7 @@ class _Generator:
                 funding_services.disbursement_create(
                     budget_line=line,
                     by=self.desk,
-                    value_date=value_date,
+                    value_date=min(value_date, today),
                     amount=amount,
                     currency=currency,
                     reference=f"PAY-{_line_code(line)}-{index + 1:03d}",
@@ -538,7 +541,7 @@ class _Generator:
             funding_services.disbursement_create(
                 budget_line=line,
                 by=self.desk,
-                value_date=dt.date(line.year, 12, 20),
+                value_date=min(dt.date(line.year, 12, 20), today),
                 amount=_money(self.rng.uniform(5_000, 50_000)),
                 currency="DKK",
                 reference=f"REF-{_line_code(line)}",

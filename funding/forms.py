@@ -240,8 +240,8 @@ class CountryField(forms.CharField):
         if code is None:
             raise forms.ValidationError(
                 _(
-                    "“%(text)s” is not a country name or ISO 3166 code we know: choose one "
-                    "of the suggestions, e.g. Niger (NE)."
+                    "“%(text)s” is not a country name or ISO 3166 code we know: give its "
+                    "English name or its code, or choose one of the suggestions, e.g. Niger (NE)."
                 )
                 % {"text": text},
                 code="unknown_country",
@@ -255,8 +255,9 @@ class AllocationForm(forms.Form):
         label=_("Country"),
         help_text=lazy_format(
             _(
-                "Type part of its name or its code and choose it: the "
-                "%(list_short_name)s, with each country's income group."
+                "Type part of its English name or its ISO code (e.g. Ethiopia or ET) and "
+                "choose it: the %(list_short_name)s names countries in English, with each "
+                "one's income group."
             ),
             list_short_name=dac.LIST_SHORT_NAME,
         ),

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Subquery, Sum, Value
+from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
@@ -30,7 +30,7 @@ from core.models import (
     person_field,
 )
 from partnership.assignees import assignee_field, check_assignee
-from partnership.models import Currency, Partnership
+from partnership.models import Currency, Partnership, check_not_after_today
 
 CENT = Decimal("0.01")
 
@@ -52,10 +52,22 @@ MONEY = models.DecimalField(max_digits=16, decimal_places=2)
 
 
 class BudgetLineQuerySet(models.QuerySet["BudgetLine"]):
-    def with_paid(self) -> BudgetLineQuerySet:
+    def with_paid(self, *, by_day: tuple[int, int] | None = None) -> BudgetLineQuerySet:
         """Each line with what was paid on it (``paid``, in DKK as booked; one subquery):
-        for a reader that asks whether anything was, not what is left."""
-        return self.annotate(paid=_booked_on_line(Disbursement.Kind.PAYMENT))
+        for a reader that asks whether anything was, not what is left.
+
+        ``by_day`` (month, day): only the payments dated on or before that day of the
+        line's own year, for a reader that asks whether anything was paid by then."""
+        by = None
+        if by_day is not None:
+            month, day = by_day
+            year = OuterRef("year")
+            by = (
+                Q(value_date__year__lt=year)
+                | Q(value_date__year=year, value_date__month__lt=month)
+                | Q(value_date__year=year, value_date__month=month, value_date__day__lte=day)
+            )
+        return self.annotate(paid=_booked_on_line(Disbursement.Kind.PAYMENT, by))
 
     def with_disbursed(self) -> BudgetLineQuerySet:
         """Each line with what was paid on it and refunded to it (``paid``, ``refunded``),
@@ -71,9 +83,10 @@ class BudgetLineQuerySet(models.QuerySet["BudgetLine"]):
         ).annotate(disbursed=F("paid") - F("refunded"), left=F("amount") - F("disbursed"))
 
 
-def _booked_on_line(kind: str) -> Coalesce:
+def _booked_on_line(kind: str, dated: Q | None = None) -> Coalesce:
     booked = (
         Disbursement.objects.filter(budget_line=OuterRef("pk"), kind=kind)
+        .filter(dated or Q())
         .order_by()
         .values("budget_line")
         .annotate(total=Sum(booked_dkk_expression()))
@@ -306,6 +319,11 @@ class Disbursement(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.reference}"
+
+    def clean(self) -> None:
+        # A payment dated ahead would count as made: on the line and by the day the
+        # attention rules ask about. One paid after its budget year is fine (timing).
+        check_not_after_today(self.value_date, field="value_date")
 
     @property
     def booked_dkk(self) -> Decimal:

@@ -454,8 +454,11 @@ def rate_on(*, partnership: Partnership, currency: str, value_date: dt.date) -> 
     if rate is None:
         raise MissingRateError(
             {
-                "currency": f"No {currency} to DKK exchange rate on or before "
-                f"{value_date:%d %B %Y} is recorded. Enter or import the rate first."
+                "currency": _(
+                    "No %(currency)s to DKK exchange rate on or before %(value_date)s is "
+                    "recorded. Enter or import the rate first."
+                )
+                % {"currency": currency, "value_date": date_format(value_date)}
             }
         )
     return rate
@@ -510,7 +513,7 @@ class RateUsed:
     def warning(self) -> str:
         r = self.rate
         return _(
-            "The latest %(currency)s rate on or before %(value_date)s is of %(long_date)s, "
+            "The latest %(currency)s rate on or before %(value_date)s is dated %(long_date)s, "
             "%(days)s days before the value date (more than %(max_days)s). Enter a newer rate, "
             "or confirm that this is the rate to use."
         ) % {

@@ -168,7 +168,7 @@ class ExchangeRateSerializer(serializers.ModelSerializer):
             "id", "partnership", "currency", "date", "rate", "source", "payments", "created_at",
         ]  # fmt: skip
         read_only_fields = ["id", "payments", "created_at"]
-        validators = []  # the service's full_clean checks uniqueness with a field message
+        validators = []  # the service says a rate recorded already at the date
 
 
 class _Correction(serializers.Serializer):
@@ -223,6 +223,7 @@ class AssessedContributionCreateSerializer(AssessedContributionSerializer):
 
     class Meta(AssessedContributionSerializer.Meta):
         read_only_fields = ["id", "stated_amount", "citation"]
+        validators = []  # the service says a year recorded already at the year
 
 
 class VoluntaryContributionSerializer(serializers.ModelSerializer):

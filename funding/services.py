@@ -12,14 +12,15 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.utils.formats import number_format
+from django.urls import reverse
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from core import caching, formatting, tabular
 from core.reasons import clean_reason
 from core.services import apply_changes, editable, record_withdraw
-from partnership.models import Currency, Partnership
+from partnership.models import Currency, Partnership, check_not_after_today
 
 from . import annex, dac, selectors
 from .annex import AnnexImportError, RowError
@@ -239,6 +240,8 @@ def disbursement_create(
     line = _locked_line(budget_line)
     if amount is None or amount <= 0:
         raise ValidationError({"amount": _("Give a positive amount; a refund is its own kind.")})
+    # Before the rate is looked up: a day still to come has no rate to speak of.
+    check_not_after_today(value_date, field="value_date")
     if kind == Disbursement.Kind.PAYMENT and line.status != Status.COMMITTED:
         raise ValidationError(
             {
@@ -313,6 +316,31 @@ def disbursement_create(
     return disbursement
 
 
+def _check_rate_not_recorded(
+    *, partnership: Partnership, currency: str, date: dt.date, exclude: int | None = None
+) -> None:
+    """One rate a currency and day: another is said at the date, naming the one on file
+    (the constraint's own message is form-wide and names no field)."""
+    recorded = (
+        ExchangeRate.objects.filter(partnership=partnership, currency=currency, date=date)
+        .exclude(pk=exclude)
+        .first()
+    )
+    if recorded is not None:
+        path = reverse(
+            "funding:exchange-rate-edit", kwargs={"slug": partnership.slug, "pk": recorded.pk}
+        )
+        raise ValidationError(
+            {
+                "date": _(
+                    "A %(currency)s rate of %(date)s is already recorded: correct it "
+                    "instead (%(path)s)."
+                )
+                % {"currency": currency, "date": date_format(date), "path": path}
+            }
+        )
+
+
 @transaction.atomic
 def exchange_rate_create(
     *,
@@ -323,6 +351,7 @@ def exchange_rate_create(
     source: str,
     by: Any = None,
 ) -> ExchangeRate:
+    _check_rate_not_recorded(partnership=partnership, currency=currency, date=date)
     exchange_rate = ExchangeRate(
         partnership=partnership,
         currency=currency,
@@ -377,6 +406,9 @@ def exchange_rate_update(
             raise ValidationError(
                 {"rate": _used_rate_message(count, shown, "its currency, date and figure stay")}
             )
+    _check_rate_not_recorded(
+        partnership=current.partnership, currency=currency, date=date, exclude=current.pk
+    )
     changes = {"currency": currency, "date": date, "rate": rate, "source": (source or "").strip()}
     return apply_changes(current=current, changes=changes, reason=reason)
 
@@ -550,6 +582,20 @@ def assessed_contribution_create(
     by: Any = None,
 ) -> AssessedContribution:
     """A further year of the assessed contribution (the strategy states 2017 and 2018)."""
+    if AssessedContribution.objects.filter(partnership=partnership, year=year).exists():
+        # Said at the year, naming the page that corrects it (the constraint's own
+        # message is form-wide).
+        path = reverse(
+            "funding:assessed-contribution-edit", kwargs={"slug": partnership.slug, "year": year}
+        )
+        raise ValidationError(
+            {
+                "year": _(
+                    "%(year)s already has an assessed contribution: correct it instead (%(path)s)."
+                )
+                % {"year": year, "path": path}
+            }
+        )
     _not_negative(administrative_budget=administrative_budget, invoiced=invoiced, paid=paid)
     contribution = AssessedContribution(
         partnership=partnership,

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import caching, exports, formatting, history, tabular
@@ -647,21 +648,29 @@ def voluntary_contributions_import(request: HttpRequest, slug: str) -> HttpRespo
             row_errors = error.row_errors
             form.add_error(
                 "file",
-                _("Nothing was imported: %(row_errors_count)s problem(s) below.")
+                ngettext(
+                    "Nothing was imported: %(row_errors_count)s problem below.",
+                    "Nothing was imported: %(row_errors_count)s problems below.",
+                    len(row_errors),
+                )
                 % {"row_errors_count": formatting.amount(len(row_errors), 0)},
             )
         else:
             record = result.record
+            added, totals = record.contributions_added, record.subtotals_added
             import_message(
                 request,
                 result,
-                added=_(
-                    "%(contributions_added)s contribution(s) and %(subtotals_added)s stated "
-                    "total(s) added."
-                )
+                added=_("%(contributions)s and %(subtotals)s added.")
                 % {
-                    "contributions_added": record.contributions_added,
-                    "subtotals_added": record.subtotals_added,
+                    "contributions": ngettext(
+                        "%(count)s contribution", "%(count)s contributions", added
+                    )
+                    % {"count": formatting.amount(added, 0)},
+                    "subtotals": ngettext(
+                        "%(count)s stated total", "%(count)s stated totals", totals
+                    )
+                    % {"count": formatting.amount(totals, 0)},
                 },
             )
             return redirect("funding:reconciliation", slug=slug)

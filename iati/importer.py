@@ -164,6 +164,14 @@ def _datetime(raw: str | None) -> dt.datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+def _forget_read(element: etree._Element, root: etree._Element) -> None:
+    """Drop a child of the root once read, and those before it: what the file holds in
+    memory does not grow with the file."""
+    element.clear(keep_tail=True)
+    while element.getprevious() is not None:
+        del root[0]
+
+
 class _Reader:
     def __init__(self, *, organisation: str, danish: set[str]):
         self.organisation = organisation
@@ -181,6 +189,19 @@ class _Reader:
             self.problems.append(
                 gettext("Line %(line)s: %(problem)s") % {"line": line or "?", "problem": message}
             )
+
+    def element(self, event: str, element: etree._Element, root: etree._Element) -> None:
+        """One event of the file: an activity begins, a transaction or an activity ends."""
+        parent = element.getparent()
+        if event == "start":
+            if element.tag == "iati-activity" and parent is root:
+                self.activity_started(element)
+        elif element.tag == "transaction" and parent is not None and parent.tag == "iati-activity":
+            self.transaction(element)
+            element.clear(keep_tail=True)
+        elif element.tag == "iati-activity" and parent is root:
+            self.activity(element)
+            _forget_read(element, root)
 
     def activity_started(self, element: etree._Element) -> None:
         self.default_currency = (element.get("default-currency") or "").strip()
@@ -332,6 +353,7 @@ def read(
     )
     root: Any = None
     version = ""
+    unread_version: str | None = None
     generated_at = None
     try:
         for event, element in context:
@@ -339,26 +361,16 @@ def read(
                 root = element
                 _check_root(element)
                 version = element.get("version", "").strip()
+                unread_version = _version_problem(version)
                 generated_at = _datetime(element.get("generated-datetime"))
                 continue
             reader.check_time()
-            parent = element.getparent()
-            if event == "start":
-                if element.tag == "iati-activity" and parent is root:
-                    state.activity_started(element)
-                continue
-            if (
-                element.tag == "transaction"
-                and parent is not None
-                and parent.tag == "iati-activity"
-            ):
-                state.transaction(element)
-                element.clear(keep_tail=True)
-            elif element.tag == "iati-activity" and parent is root:
-                state.activity(element)
-                element.clear(keep_tail=True)
-                while element.getprevious() is not None:
-                    del root[0]
+            if unread_version is None:
+                state.element(event, element, root)
+            elif event == "end" and element.getparent() is root:
+                # Read to its end all the same: a file that is not well-formed XML is
+                # said to be so first, whatever version it declares.
+                _forget_read(element, root)
     except _LimitReachedError as stop:
         raise ImportRefusedError([str(stop)]) from None
     except etree.XMLSyntaxError as error:
@@ -374,6 +386,8 @@ def read(
         ) from None
     finally:
         del context
+    if unread_version:
+        raise ImportRefusedError([unread_version])
     if state.problems:
         raise ImportRefusedError(state.problems)
     return Parsed(
@@ -414,18 +428,18 @@ def _check_root(root: etree._Element) -> None:
                 % {"what": what}
             ]
         )
-    version = root.get("version", "").strip()
-    if version not in VERSIONS:
-        message = (
-            gettext(
-                "The file is IATI version %(version)s; the import reads IATI 2.01 to 2.03 "
-                "activity files (2.03 is the current version)."
-            )
-            % {"version": version}
-            if version
-            else gettext(
-                "The file is IATI no version; the import reads IATI 2.01 to 2.03 activity files "
-                "(2.03 is the current version)."
-            )
-        )
-        raise ImportRefusedError([message])
+
+
+def _version_problem(version: str) -> str | None:
+    """Why a file of ``version`` is not read; None for a version the import reads."""
+    if version in VERSIONS:
+        return None
+    if version:
+        return gettext(
+            "The file is IATI version %(version)s; the import reads IATI 2.01 to 2.03 "
+            "activity files (2.03 is the current version)."
+        ) % {"version": version}
+    return gettext(
+        "The file declares no IATI version; the import reads IATI 2.01 to 2.03 activity "
+        "files (2.03 is the current version)."
+    )

@@ -419,13 +419,14 @@ class Document(models.Model):
         return f"{self.title} ({self.year})" if self.year else self.title
 
 
-def check_not_after_today(as_of: dt.date | None) -> None:
+def check_not_after_today(as_of: dt.date | None, *, field: str = "as_of") -> None:
     """An update or an assessment says how things stood on a day that has come: one dated
-    later would stand as the latest, ahead of every update made until then."""
+    later would stand as the latest, ahead of every update made until then. A payment
+    too is made on a day that has come (``field``: where the date is refused)."""
     if as_of is not None and as_of > timezone.localdate():
         raise ValidationError(
             {
-                "as_of": _("Give today's date or an earlier one: %(date)s is still to come.")
+                field: _("Give today's date or an earlier one: %(date)s is still to come.")
                 % {"date": date_format(as_of)}
             }
         )

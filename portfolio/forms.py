@@ -185,7 +185,10 @@ class StrategyFileForm(forms.Form):
     file = forms.FileField(
         label=_("Strategy file"),
         help_text=lazy_format(
-            _("YAML, at most %(size)s kB, in the format the README describes (Strategy files)."),
+            _(
+                "YAML, at most %(size)s kB, laid out as the strategy file each partnership's "
+                "dashboard offers for download: start from one and change its values."
+            ),
             size=MAX_BYTES // 1000,
         ),
     )

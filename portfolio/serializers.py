@@ -39,7 +39,10 @@ class RenewSerializer(serializers.Serializer):
 class StrategyFileUploadSerializer(serializers.Serializer):
     file = serializers.FileField(
         help_text=lazy_format(
-            _("A strategy file (YAML, at most %(size)s kB; README, *Strategy files*)."),
+            _(
+                "A strategy file (YAML, at most %(size)s kB), laid out as the one each "
+                "partnership's dashboard offers for download (/p/{slug}/strategy.yaml)."
+            ),
             size=MAX_BYTES // 1000,
         ),
     )

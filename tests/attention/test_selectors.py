@@ -188,6 +188,26 @@ def test_a_line_with_a_payment_is_not_unpaid(demo):
     assert len(unpaid) == 3
 
 
+def test_only_a_payment_made_by_the_30_june_deadline_takes_a_line_off_the_list(demo):
+    """Nothing paid on the 2018 line by 30 June 2018: a payment dated later (even one dated
+    ahead, recorded before such dates were refused) does not answer the rule."""
+    line = demo.lines.get(year=2018, component="core")
+
+    def unpaid() -> set[str]:
+        items = selectors.my_work(user=demo.desk).items
+        return {i.title for i in items if i.rule == "committed_unpaid"}
+
+    for late in (dt.date(2018, 7, 1), dt.date(2030, 1, 1)):
+        funding_factories.DisbursementFactory(
+            budget_line=line, value_date=late, created_by=demo.desk
+        )
+    assert line.label in unpaid()
+    funding_factories.DisbursementFactory(
+        budget_line=line, value_date=dt.date(2018, 6, 30), created_by=demo.desk
+    )
+    assert line.label not in unpaid()
+
+
 # --- queries ----------------------------------------------------------------------------------
 
 

@@ -138,6 +138,31 @@ def test_a_country_off_the_list_is_refused_by_name_and_an_unknown_name_is_refuse
     assert not Allocation.objects.exists()
 
 
+def test_a_danish_desk_officer_is_told_the_countries_are_named_in_english(pa2, desk, login):
+    client = login(desk)
+    url = f"/p/{pa2[2019].partnership.slug}/funding/allocations/?year=2019"
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="da")
+    help_text = str(page.context["form"].fields["country"].help_text)
+    assert help_text.startswith("Skriv en del af landets engelske navn eller ISO-kode")
+    text = page.content.decode()
+    assert "fixtures/" not in text
+    assert "Reference: OECD's DAC-liste over ODA-modtagere for 2018–2020 (OECD DAC" in text
+    english = client.get(url).content.decode()
+    assert "fixtures/" not in english
+    assert "Reference: the OECD DAC List of ODA Recipients effective for reporting on" in english
+    refused = client.post(
+        url,
+        {"budget_line": pa2[2019].pk, "country": "Etiopien", "amount": "1000",
+         "description": "x"},
+        HTTP_ACCEPT_LANGUAGE="da",
+    )  # fmt: skip
+    assert refused.context["form"].errors["country"] == [
+        "“Etiopien” er ikke et landenavn eller en ISO 3166-kode, vi kender: angiv landets "
+        "engelske navn eller kode, eller vælg et af forslagene, fx Niger (NE)."
+    ]
+    assert _post(client, pa2[2019], "Ethiopia").status_code == 302
+
+
 def test_the_picker_lists_the_dac_countries_by_name_with_their_income_group(pa2, desk, login):
     """The countries on the list in force for the year whose lines the form offers."""
     client = login(desk)

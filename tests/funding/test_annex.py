@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
@@ -317,6 +318,9 @@ def test_upload_page_imports_xlsx(funded, desk, login, xlsx_annex):
     assert response["Location"].endswith("/voluntary-contributions/reconciliation/")
     assert VoluntaryContribution.objects.filter(partnership=funded).count() == 37
     assert ContributionImport.objects.get().imported_by == desk
+    (message,) = get_messages(response.wsgi_request)
+    totals = StatedSubtotal.objects.count()
+    assert str(message) == f"37 contributions and {totals} stated totals added."
 
 
 def test_upload_page_lists_row_errors_and_saves_nothing(iom, desk, login):
@@ -327,8 +331,8 @@ def test_upload_page_lists_row_errors_and_saves_nothing(iom, desk, login):
         f"/p/{iom.slug}/funding/voluntary-contributions/import/", {"file": upload}
     )
     assert response.status_code == 400
+    assert response.context["form"].errors["file"] == ["Nothing was imported: 1 problem below."]
     page = response.content.decode()
-    assert "Nothing was imported" in page
     assert '<td class="num">22</td><td>2013</td><td>&#x27;lots&#x27; is not an amount.</td>' in page
     assert not VoluntaryContribution.objects.exists()
 
@@ -431,3 +435,19 @@ def test_the_reconciliation_page_reads_in_danish(funded, auditor, login):
     assert "Rækker, kilden ikke specificerer" in page
     assert "detail rows" not in page
     assert "does not itemise" not in page
+
+
+def test_the_problems_of_a_refused_file_are_counted_in_danish(iom, desk, login):
+    rows = _rows()
+    rows[20]["2013"] = rows[21]["2013"] = "lots"
+    client = login(desk)
+    url = f"/p/{iom.slug}/funding/voluntary-contributions/import/"
+    two = client.post(
+        url, {"file": SimpleUploadedFile("annex.csv", _csv(rows))}, HTTP_ACCEPT_LANGUAGE="da"
+    )
+    assert two.context["form"].errors["file"] == ["Intet blev importeret: 2 problemer nedenfor."]
+    rows[21]["2013"] = _rows()[21]["2013"]
+    one = client.post(
+        url, {"file": SimpleUploadedFile("annex.csv", _csv(rows))}, HTTP_ACCEPT_LANGUAGE="da"
+    )
+    assert one.context["form"].errors["file"] == ["Intet blev importeret: 1 problem nedenfor."]

@@ -10,6 +10,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from funding import selectors, services
 from funding.models import BudgetLine, Component, Disbursement
@@ -88,7 +90,7 @@ def test_a_missing_rate_is_an_error_not_a_guess(core_2018, desk):
     with pytest.raises(ValidationError) as error:
         _pay(core_2018, desk, "1000", currency="CHF")
     assert error.value.message_dict["currency"] == [
-        "No CHF to DKK exchange rate on or before 01 June 2018 is recorded. "
+        "No CHF to DKK exchange rate on or before 1 June 2018 is recorded. "
         "Enter or import the rate first."
     ]
     with pytest.raises(ValidationError):  # the USD rate is dated after the value date
@@ -203,7 +205,7 @@ def test_a_rate_older_than_the_setting_must_be_confirmed(core_2018, desk, old_ra
     with pytest.raises(ValidationError) as error:
         _pay(core_2018, desk, "1000", currency="USD")
     assert error.value.message_dict["accept_stale_rate"] == [
-        "The latest USD rate on or before 1 June 2018 is of 17 April 2018, 45 days before the "
+        "The latest USD rate on or before 1 June 2018 is dated 17 April 2018, 45 days before the "
         "value date (more than 7). Enter a newer rate, or confirm that this is the rate to use."
     ]
     assert not Disbursement.objects.exists()
@@ -315,3 +317,71 @@ def test_a_danish_desk_officer_corrects_a_rate_named_in_danish(core_2018, desk, 
     url = f"/p/{core_2018.partnership.slug}/funding/exchange-rates/{old_rate.pk}/edit/"
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="da").content.decode()
     assert "Ret USD-kursen pr. 17. april 2018 (6,200000 DKK pr. enhed)" in page
+
+
+# --- a payment is made on a day that has come ---------------------------------------------
+
+
+def _still_to_come(day: dt.date) -> str:
+    return f"Give today's date or an earlier one: {date_format(day)} is still to come."
+
+
+def test_a_payment_dated_after_today_is_refused_at_the_value_date_on_the_page(
+    core_2018, desk, login
+):
+    url = core_2018.get_absolute_url()
+    data = {"kind": "payment", "value_date": "2030-03-01", "amount": "1000",
+            "currency": "DKK", "reference": "UM-2030"}  # fmt: skip
+    response = login(desk).post(url, data)
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"value_date": [_still_to_come(dt.date(2030, 3, 1))]}
+    assert not Disbursement.objects.exists()
+
+
+def test_a_payment_dated_after_today_is_a_400_at_the_value_date_in_the_api(
+    core_2018, desk, api_login
+):
+    client = api_login(desk)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    body = {"budget_line": core_2018.pk, "kind": "payment", "amount": "1000.00",
+            "currency": "DKK", "reference": "UM-API"}  # fmt: skip
+    refused = client.post(
+        "/api/v1/disbursements/", {**body, "value_date": tomorrow.isoformat()}, format="json"
+    )
+    assert (refused.status_code, refused.json()) == (
+        400,
+        {"value_date": [_still_to_come(tomorrow)]},
+    )
+    assert not Disbursement.objects.exists()
+    today = timezone.localdate().isoformat()
+    created = client.post("/api/v1/disbursements/", {**body, "value_date": today}, format="json")
+    assert created.status_code == 201
+
+
+def test_a_payment_after_its_budget_year_is_allowed(core_2018, desk):
+    payment = _pay(core_2018, desk, "1000", value_date=dt.date(2019, 3, 1))
+    assert payment.value_date.year == 2019
+    with pytest.raises(ValidationError) as error:
+        _pay(core_2018, desk, "1000", value_date=dt.date(2030, 3, 1), reference="UM-2030")
+    assert error.value.message_dict == {"value_date": [_still_to_come(dt.date(2030, 3, 1))]}
+    assert Disbursement.objects.count() == 1
+
+
+def test_a_missing_or_old_rate_is_said_in_danish_on_the_danish_page(core_2018, desk, login):
+    ExchangeRateFactory(partnership=core_2018.partnership, date=dt.date(2018, 1, 2), rate="6")
+    client = login(desk)
+    data = {"kind": "payment", "value_date": "2018-03-01", "amount": "1000",
+            "currency": "CHF", "reference": "UM-CHF"}  # fmt: skip
+    url = core_2018.get_absolute_url()
+    missing = client.post(url, data, HTTP_ACCEPT_LANGUAGE="da")
+    assert missing.status_code == 400
+    assert missing.context["form"].errors["currency"] == [
+        "Der er ikke registreret nogen kurs fra CHF til DKK på eller før 1. marts 2018. "
+        "Indtast eller importér kursen først."
+    ]
+    old = client.post(url, {**data, "currency": "USD"}, HTTP_ACCEPT_LANGUAGE="da")
+    (warning,) = old.context["form"].errors["accept_stale_rate"]
+    assert warning.startswith(
+        "Den seneste USD-kurs på eller før 1. marts 2018 er dateret 2. januar 2018, 58 dage "
+    )
+    assert not Disbursement.objects.exists()

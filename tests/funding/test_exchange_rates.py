@@ -214,3 +214,40 @@ def test_a_bad_row_is_said_in_the_readers_language(iom):
     with translation.override("da"), pytest.raises(ValidationError) as error:
         services.exchange_rates_import_csv(partnership=iom, content=text.encode())
     assert error.value.message_dict["file"] == ["Række 4, currency: 'EUR' er ikke USD eller CHF."]
+
+
+def test_a_second_rate_for_a_currency_and_day_is_refused_at_the_date(iom, desk, login, api_login):
+    rate = services.exchange_rate_create(
+        partnership=iom, currency="USD", date=dt.date(2018, 3, 1), rate=Decimal("6.25"), source="T"
+    )
+    other = services.exchange_rate_create(
+        partnership=iom, currency="USD", date=dt.date(2018, 3, 2), rate=Decimal("6.3"), source="T"
+    )
+    url = f"/p/{iom.slug}/funding/exchange-rates/"
+    message = (
+        f"A USD rate of 1 March 2018 is already recorded: correct it instead "
+        f"({url}{rate.pk}/edit/)."
+    )
+    data = {"currency": "USD", "date": "2018-03-01", "rate": "6.3", "source": "T"}
+    page = login(desk).post(url, data)
+    assert page.status_code == 400
+    assert page.context["form"].errors == {"date": [message]}
+    danish = login(desk).post(url, {**data, "rate": "6,3"}, HTTP_ACCEPT_LANGUAGE="da")
+    assert danish.context["form"].errors == {
+        "date": [
+            "Der er allerede registreret en USD-kurs pr. 1. marts 2018: ret den i stedet "
+            f"({url}{rate.pk}/edit/)."
+        ]
+    }
+    client = api_login(desk)
+    api = client.post("/api/v1/exchange-rates/", {**data, "partnership": iom.slug}, format="json")
+    assert (api.status_code, api.json()) == (400, {"date": [message]})
+    moved = client.patch(
+        f"/api/v1/exchange-rates/{other.pk}/",
+        {"date": "2018-03-01", "reason": "Typo"},
+        format="json",
+    )
+    assert (moved.status_code, moved.json()) == (400, {"date": [message]})
+    edit = login(desk).post(f"{url}{other.pk}/edit/", {**data, "reason": "Typo"})
+    assert edit.context["form"].errors == {"date": [message]}
+    assert ExchangeRate.objects.filter(date=dt.date(2018, 3, 1)).count() == 1

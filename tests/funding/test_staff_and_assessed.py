@@ -165,7 +165,11 @@ def test_the_desk_officer_adds_2019_and_2020_on_the_page(funded, desk, login):
     )
     again = client.post(f"{base}new/", data)
     assert again.status_code == 400
-    assert "already exists" in again.content.decode()
+    assert again.context["form"].errors == {
+        "year": [
+            f"2019 already has an assessed contribution: correct it instead ({base}2019/edit/)."
+        ]
+    }
     c2019 = AssessedContribution.objects.get(partnership=funded, year=2019)
     assert c2019.expected_amount == Decimal("327236.00")  # 52,000,000 × 0.6293 %
     assert c2019.history.first().history_change_reason == "IOM invoice for 2019"
@@ -254,3 +258,27 @@ def test_positions_are_corrected_and_withdrawn_through_the_api(funded, desk, api
     assert (patched.status_code, patched.json()["grade"]) == (200, "P-2")
     assert client.post(f"{url}withdraw/", {"reason": "Left"}, format="json").status_code == 204
     assert not StaffPosition.objects.exists()
+
+
+def test_a_year_already_recorded_is_refused_at_the_year_naming_the_page_to_correct_it(
+    funded, desk, login, api_login
+):
+    base = f"/p/{funded.slug}/funding/assessed-contributions/"
+    data = {"year": "2018", "scale_percent": "0.6293", "administrative_budget": "52000000",
+            "currency": "CHF",
+            "paying_ministry": "Ministry of Immigration and Integration"}  # fmt: skip
+    page = login(desk).post(f"{base}new/", data)
+    assert page.status_code == 400
+    message = f"2018 already has an assessed contribution: correct it instead ({base}2018/edit/)."
+    assert page.context["form"].errors == {"year": [message]}
+    danish = login(desk).post(
+        f"{base}new/", {**data, "scale_percent": "0,6293"}, HTTP_ACCEPT_LANGUAGE="da"
+    )
+    assert danish.context["form"].errors == {
+        "year": [f"2018 har allerede et obligatorisk bidrag: ret det i stedet ({base}2018/edit/)."]
+    }
+    body = {**data, "partnership": funded.slug, "year": 2018,
+            "administrative_budget": "52000000.00"}  # fmt: skip
+    api = api_login(desk).post("/api/v1/assessed-contributions/", body, format="json")
+    assert (api.status_code, api.json()) == (400, {"year": [message]})
+    assert AssessedContribution.objects.filter(partnership=funded, year=2018).count() == 1

@@ -98,7 +98,11 @@ def test_an_activity_imported_again_replaces_the_earlier(iom):
         (b'<iati-organisations version="2.03"/>', "its root element is an IATI organisation file"),
         (b'<iati-activities version="1.05"/>', "The file is IATI version 1.05; the import reads "
          "IATI 2.01 to 2.03"),
-        (b"<iati-activities/>", "The file is IATI no version"),
+        (b"<iati-activities/>", "The file declares no IATI version; the import reads IATI "
+         "2.01 to 2.03"),
+        (b"<iati-activities><broken>", "This is not well-formed XML (line 1)"),
+        (b'<iati-activities version="1.05"><broken></iati-activities>',
+         "This is not well-formed XML (line 1)"),
         (b"%PDF-1.7 not xml", "This is not well-formed XML (line 1)"),
         (b"", "The file is empty."),
         (b'<iati-activities version="2.03"></iati-activities>', "The file holds no activity"),

@@ -285,6 +285,26 @@ def test_a_partnership_is_renewed_once_and_for_a_later_period(portfolio_admin, l
 # --- From a file -------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("language", "says"),
+    [
+        ("en", "Start from a partnership's own: its dashboard offers it for download"),
+        ("da", "Start fra et partnerskabs egen: dets overblik tilbyder den som download"),
+    ],
+)
+def test_the_import_page_points_to_the_strategy_file_a_partnership_offers_not_a_readme(
+    portfolio_admin, login, language, says
+):
+    text = login(portfolio_admin).get(IMPORT, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert says in text
+    assert "README" not in text  # the lede nor the file's help
+    help_text = {
+        "en": "laid out as the strategy file each partnership's dashboard offers",
+        "da": "opbygget som den strategifil, hvert partnerskabs overblik tilbyder",
+    }
+    assert help_text[language] in text
+
+
 def test_a_portfolio_administrator_creates_a_partnership_from_a_file(portfolio_admin, login):
     upload = SimpleUploadedFile("unhcr.yaml", UNHCR.encode(), content_type="application/yaml")
     response = login(portfolio_admin).post(IMPORT, {"file": upload})
