@@ -15,6 +15,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from core import caching, formatting, tabular
@@ -377,12 +378,30 @@ def _payments_using(exchange_rate: ExchangeRate) -> tuple[int, str]:
     return count, shown
 
 
-def _used_rate_message(count: int, shown: str, what: str) -> str:
-    payments = "1 payment was" if count == 1 else f"{count} payments were"
-    return (
-        f"{payments} converted with this rate ({shown}): {what}. A payment is corrected by a "
-        "refund; enter a new rate for the payments to come."
-    )
+def _rate_in_use(count: int, shown: str, *, withdrawing: bool) -> str:
+    """Why a rate payments were converted with keeps its figure (or stays): whole sentences,
+    in the singular or plural, so that each language words them its own way."""
+    if withdrawing:
+        message = ngettext(
+            "%(count)s payment was converted with this rate (%(shown)s): it cannot be "
+            "withdrawn. A payment is corrected by a refund; enter a new rate for the payments "
+            "to come.",
+            "%(count)s payments were converted with this rate (%(shown)s): it cannot be "
+            "withdrawn. A payment is corrected by a refund; enter a new rate for the payments "
+            "to come.",
+            count,
+        )
+    else:
+        message = ngettext(
+            "%(count)s payment was converted with this rate (%(shown)s): its currency, date "
+            "and figure stay. A payment is corrected by a refund; enter a new rate for the "
+            "payments to come.",
+            "%(count)s payments were converted with this rate (%(shown)s): its currency, date "
+            "and figure stay. A payment is corrected by a refund; enter a new rate for the "
+            "payments to come.",
+            count,
+        )
+    return message % {"count": count, "shown": shown}
 
 
 @transaction.atomic
@@ -403,9 +422,7 @@ def exchange_rate_update(
     if figures_change:
         count, shown = _payments_using(current)
         if count:
-            raise ValidationError(
-                {"rate": _used_rate_message(count, shown, "its currency, date and figure stay")}
-            )
+            raise ValidationError({"rate": _rate_in_use(count, shown, withdrawing=False)})
     _check_rate_not_recorded(
         partnership=current.partnership, currency=currency, date=date, exclude=current.pk
     )
@@ -420,9 +437,7 @@ def exchange_rate_withdraw(*, exchange_rate: ExchangeRate, reason: str) -> None:
     reason = clean_reason(reason)
     count, shown = _payments_using(exchange_rate)
     if count:
-        raise ValidationError(
-            {NON_FIELD_ERRORS: _used_rate_message(count, shown, "it cannot be withdrawn")}
-        )
+        raise ValidationError({NON_FIELD_ERRORS: _rate_in_use(count, shown, withdrawing=True)})
     record_withdraw(instance=exchange_rate, reason=reason)
 
 

@@ -164,6 +164,22 @@ def test_a_rate_a_payment_used_keeps_its_figure_and_cannot_be_withdrawn(funded, 
     assert _update(rate, source="Danmarks Nationalbank, 31 May 2018").source.endswith("2018")
 
 
+def test_a_rate_in_use_is_explained_in_the_readers_language(funded, desk, rate):
+    _pay_usd(funded, desk)
+    with translation.override("da"), pytest.raises(ValidationError) as error:
+        services.exchange_rate_withdraw(exchange_rate=rate, reason="Forkert")
+    assert error.value.messages == [
+        "1 udbetaling er omregnet med denne kurs (UM-USD-1): den kan ikke trækkes tilbage. "
+        "En udbetaling rettes med en tilbagebetaling; indtast en ny kurs til de kommende "
+        "udbetalinger."
+    ]
+    with translation.override("da"), pytest.raises(ValidationError) as error:
+        _update(rate, rate=Decimal("6.35"))
+    assert error.value.message_dict["rate"][0].startswith(
+        "1 udbetaling er omregnet med denne kurs (UM-USD-1): valuta, dato og kurs bevares."
+    )
+
+
 def test_rate_pages_correct_and_withdraw(funded, desk, rate, login):
     client = login(desk)
     base = f"/p/{funded.slug}/funding/exchange-rates/"
