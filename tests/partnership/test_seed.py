@@ -127,6 +127,16 @@ def test_two_priority_areas_of_section_4_2(iom):
     assert all(area.citation.startswith("Section 4.2") for area in areas)
 
 
+def test_priority_area_2_is_named_short_as_section_4_1_names_it(iom):
+    area = iom.priority_areas.get(number=2)
+    # Section 4.1: "DKK 4 million per year is used for Priority area 2: '...'".
+    assert area.short_title == (
+        "Supporting capacity building for better migration management and addressing "
+        "drivers of irregular migration in order to ensure safe, regular and orderly migration"
+    )
+    assert "section 4.1" in area.citation
+
+
 def test_loading_twice_creates_nothing_new_and_keeps_edits(iom):
     goal = OverallGoal.objects.get(partnership=iom, number=1)
     goal.unit = "edited"
