@@ -137,6 +137,18 @@ def test_priority_area_2_is_named_short_as_section_4_1_names_it(iom):
     assert "section 4.1" in area.citation
 
 
+def test_the_funding_note_quotes_section_4_1_and_the_budget_tables_footnote(iom):
+    assert iom.funding_note == (
+        'Section 4.1: "Subject to parliamentary approval, it provides predictable funding '
+        "from Denmark in the amount of DKK 25 million per year in accordance with the "
+        "Finance Bill for 2018 which stipulates that in 2018 a core contribution of 25 mill. "
+        "DKK will be allocated to IOM of which the 10 mill. DKK will be allocated as a "
+        "thematic contribution in accordance with Denmark's Strategy for Development "
+        'Cooperation and Humanitarian Action." Section 5, the budget table\'s footnote to '
+        '2019 and 2020: "*Subject to parliamentary approval."'
+    )
+
+
 def test_loading_twice_creates_nothing_new_and_keeps_edits(iom):
     goal = OverallGoal.objects.get(partnership=iom, number=1)
     goal.unit = "edited"
