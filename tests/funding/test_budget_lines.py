@@ -48,7 +48,7 @@ def test_2018_is_committed_under_the_finance_act_and_later_years_are_indicative(
         for line in BudgetLine.objects.filter(partnership=funded)
     }
     assert statuses == {
-        (2018, "committed", "Finance Act for 2018"),
+        (2018, "committed", "Finance Bill for 2018"),
         (2019, "indicative", ""),
         (2020, "indicative", ""),
     }
@@ -95,7 +95,7 @@ def test_committing_a_year_needs_a_finance_act_and_a_reason_and_records_who_and_
 
 def test_a_year_with_nothing_left_to_commit_is_refused(funded, desk):
     with pytest.raises(ValidationError) as error:
-        _commit_year(funded, desk, year=2018, reference="Finance Act for 2018")
+        _commit_year(funded, desk, year=2018, reference="Finance Bill for 2018")
     assert error.value.message_dict["year"] == [
         "No line of 2018 awaits approval: its lines are committed already."
     ]

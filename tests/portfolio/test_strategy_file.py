@@ -112,7 +112,7 @@ def test_the_seed_is_a_strategy_file_with_the_budget_table_and_standard_agenda_o
         "secondments": Decimal("2000000.00"),
     }
     assert {line.status for (year, _), line in lines.items() if year == 2018} == {"committed"}
-    assert lines[(2018, "core")].finance_act_reference == "Finance Act for 2018"
+    assert lines[(2018, "core")].finance_act_reference == "Finance Bill for 2018"
     assert {line.status for (year, _), line in lines.items() if year > 2018} == {"indicative"}
     agenda = list(iom.standard_agenda.values_list("code", "kind"))
     assert agenda == [

@@ -308,7 +308,7 @@ def test_the_report_shows_the_budget_of_section_5_and_the_consultations_action_p
     text = _flat(_pdf_text(pdf))
     assert "2. The budget" in text
     assert "15,000,000" in text  # core funds a year, section 5
-    assert "Finance Act for 2018" in text
+    assert "Finance Bill for 2018" in text
     assert "75,000,000" in text  # planned over the three years
     assert "6. Action points of the annual consultations" in text
     assert "IOM to share the draft results framework with Denmark" in text
