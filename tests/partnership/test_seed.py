@@ -149,6 +149,20 @@ def test_the_funding_note_quotes_section_4_1_and_the_budget_tables_footnote(iom)
     )
 
 
+def test_citations_of_section_3_2_name_which_of_its_two_headings(iom):
+    # The document numbers two headings 3.2: "IOM's Strategic Focus" and "Key challenges".
+    citations = [
+        *iom.organisation.facts.values_list("citation", flat=True),
+        *iom.documents.values_list("citation", flat=True),
+    ]
+    with_3_2 = [citation for citation in citations if "3.2" in citation]
+    assert len(with_3_2) == 4
+    assert all(
+        "IOM's Strategic Focus" in citation or "Key challenges" in citation
+        for citation in with_3_2
+    )
+
+
 def test_loading_twice_creates_nothing_new_and_keeps_edits(iom):
     goal = OverallGoal.objects.get(partnership=iom, number=1)
     goal.unit = "edited"
