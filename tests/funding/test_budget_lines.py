@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 
 from funding import selectors, services
 from funding.models import BudgetLine, BudgetLineTransition, Component
@@ -180,9 +180,12 @@ def test_the_year_commit_page_says_what_it_will_commit_and_commits_all_with_the_
         ("2019 · Core funds (un-earmarked)", "DKK 15,000,000.00"),
         ("2019 · Priority area 1 (thematically earmarked)", "DKK 4,000,000.00"),
         ("2019 · Priority area 2 (thematically earmarked)", "DKK 4,000,000.00"),
-        ("2019 · Personnel component: secondments, not including JPOs", "DKK 2,000,000.00"),
+        (
+            "2019 · Personnel component, i.e. secondments, not including JPO's",
+            "DKK 2,000,000.00",
+        ),
     ):
-        assert f"Commit {label}: {amount}." in page
+        assert f"Commit {escape(label)}: {amount}." in page
     assert "In all DKK 25,000,000.00" in page
     assert "Commit the 4 lines of 2019" in page
 
@@ -284,7 +287,15 @@ def test_a_lines_label_is_its_year_and_component_in_the_readers_language():
     from django.utils import translation
 
     line = BudgetLine(year=2019, component=Component.SECONDMENTS)
-    assert line.label == "2019 · Personnel component: secondments, not including JPOs"
+    assert line.label == "2019 · Personnel component, i.e. secondments, not including JPO's"
     with translation.override("da"):
-        assert line.label == "2019 · Personalekomponent: udstationeringer, ekskl. JPO'er"
+        assert line.label == "2019 · Personalekomponent, dvs. udstationeringer, ekskl. JPO'er"
     assert BudgetLine(year=2019, component="retired").label == "2019 · retired"
+
+
+def test_the_secondments_line_is_named_as_the_strategys_budget_table_names_it(funded):
+    line = BudgetLine.objects.get(partnership=funded, year=2018, component=Component.SECONDMENTS)
+    # Section 5, the table's fourth row.
+    assert line.get_component_display() == (
+        "Personnel component, i.e. secondments, not including JPO's"
+    )
