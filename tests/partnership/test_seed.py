@@ -144,7 +144,7 @@ def test_the_funding_note_quotes_section_4_1_and_the_budget_tables_footnote(iom)
         "Finance Bill for 2018 which stipulates that in 2018 a core contribution of 25 mill. "
         "DKK will be allocated to IOM of which the 10 mill. DKK will be allocated as a "
         "thematic contribution in accordance with Denmark's Strategy for Development "
-        'Cooperation and Humanitarian Action." Section 5, the budget table\'s footnote to '
+        "Cooperation and Humanitarian Action.\" Section 5, the budget table's footnote to "
         '2019 and 2020: "*Subject to parliamentary approval."'
     )
 
@@ -158,8 +158,7 @@ def test_citations_of_section_3_2_name_which_of_its_two_headings(iom):
     with_3_2 = [citation for citation in citations if "3.2" in citation]
     assert len(with_3_2) == 4
     assert all(
-        "IOM's Strategic Focus" in citation or "Key challenges" in citation
-        for citation in with_3_2
+        "IOM's Strategic Focus" in citation or "Key challenges" in citation for citation in with_3_2
     )
 
 
