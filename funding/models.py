@@ -41,7 +41,7 @@ class Component(models.TextChoices):
     CORE = "core", _("Core funds (un-earmarked)")
     PRIORITY_AREA_1 = "priority_area_1", _("Priority area 1 (thematically earmarked)")
     PRIORITY_AREA_2 = "priority_area_2", _("Priority area 2 (thematically earmarked)")
-    SECONDMENTS = "secondments", _("Personnel component: secondments, not including JPOs")
+    SECONDMENTS = "secondments", _("Personnel component, i.e. secondments, not including JPO's")
 
 
 EARMARKED_COMPONENTS = (Component.PRIORITY_AREA_1, Component.PRIORITY_AREA_2)

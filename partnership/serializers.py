@@ -58,6 +58,12 @@ class OptionalURLField(serializers.URLField):
 
 class PartnershipSerializer(serializers.ModelSerializer):
     organisation = serializers.CharField(source="organisation.acronym", read_only=True)
+    # The name a new partnership is given it under: "_date" names an ISO date in this API.
+    strategy_issued = serializers.CharField(
+        source="strategy_date",
+        read_only=True,
+        help_text=_("When the strategy is dated, in its words (December 2020)."),
+    )
     reason = ReasonField()
 
     class Meta:
@@ -68,10 +74,12 @@ class PartnershipSerializer(serializers.ModelSerializer):
             "organisation",
             *PARTNERSHIP_FIELDS,
             "strategy_title",
+            "strategy_issued",
             "citation",
             "reason",
         ]
-        read_only_fields = ["id", "slug", "strategy_title", "citation"]
+        # The strategy's title and date come with its file, as the pages show them.
+        read_only_fields = ["id", "slug", "strategy_title", "strategy_issued", "citation"]
 
 
 # A numbered record of the strategy (priority area, goal, risk): its number is given when
@@ -106,7 +114,12 @@ class GoalSerializer(_StrategyRecordSerializer):
 
     class Meta(_StrategyRecordSerializer.Meta):
         model = OverallGoal
-        fields = _StrategyRecordSerializer.fields_with("current_status", *GOAL_FIELDS)
+        fields = _StrategyRecordSerializer.fields_with(
+            "current_status", *GOAL_FIELDS, "baseline_citation"
+        )
+        # Where the strategy states the baseline: it comes with the strategy file, as the
+        # goal's citation does.
+        read_only_fields = [*_StrategyRecordSerializer.Meta.read_only_fields, "baseline_citation"]
 
 
 class GoalUpdateSerializer(serializers.ModelSerializer):

@@ -629,9 +629,19 @@ def _check_lists(check: _Checker, lists: dict[str, list[Entry]], partnership: En
 # --- Writing -------------------------------------------------------------------------------------
 
 
-def _plain(value: Any) -> Any:
+# Money is written to the cent, as the budget states it; any other number (an indicator's
+# baseline or target) as the strategy states it, without the zeros its column pads it with:
+# a goal's baseline of 5 is stored as 5.00 and written 5, so a file read and written again
+# is the same text.
+MONEY_FIELDS = frozenset({"annual_amount", "amount"})
+CENT = Decimal("0.01")
+
+
+def _plain(name: str, value: Any) -> Any:
     if isinstance(value, Decimal):
-        return str(value)
+        if name in MONEY_FIELDS:
+            return str(value.quantize(CENT))
+        return format(value.normalize(), "f")  # "f": 5E+1 is written 50
     return value
 
 
@@ -649,7 +659,7 @@ _Dumper.add_representer(str, _represent_str)
 
 def _values(entry: Entry, section: Section) -> dict[str, Any]:
     return {
-        name: _plain(entry.values[name])
+        name: _plain(name, entry.values[name])
         for name in section.fields
         if entry.values.get(name) not in (None, "")
     }

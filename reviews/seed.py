@@ -28,7 +28,8 @@ MID_TERM_PURPOSE = (
 )
 MID_TERM_CITATION = (
     "Section 1 and section 4.1 (a mid-term review in the fall of 2019, its purpose); "
-    "section 3.2 (the MOPAN assessment and the new roles in the UN system); section 4.1 "
+    "section 3.2, Key challenges (the MOPAN assessment and the new roles in the UN system); "
+    "section 4.1 "
     "(the agreement covers a period of 3 years (2018-2020) and will be subject to an "
     "intermediate review in 2019: the period covered starts with the agreement); section "
     "4.2 (overall goal 9: a mid-term review of the present strategy in the fall of 2019)"
@@ -65,7 +66,7 @@ SOURCES = [
         Document.Kind.MOPAN,
         "MOPAN assessment of IOM",
         "The MOPAN assessment which is due to be presented in the first half of 2019",
-        "Section 4.1; section 3.2 (the report is expected in 2019)",
+        "Section 4.1; section 3.2, Key challenges (the report is expected in 2019)",
     ),
 ]
 

@@ -27,7 +27,7 @@ COMPONENTS_2019 = [
     ("Core funds (un-earmarked)", Decimal(15_000_000)),
     ("Priority area 1 (thematically earmarked)", Decimal(4_000_000)),
     ("Priority area 2 (thematically earmarked)", Decimal(4_000_000)),
-    ("Personnel component: secondments, not including JPOs", Decimal(2_000_000)),
+    ("Personnel component, i.e. secondments, not including JPO's", Decimal(2_000_000)),
 ]
 
 

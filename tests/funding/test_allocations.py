@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 from collections import Counter
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.html import strip_tags
 
 from funding import dac, services
 from funding.models import Allocation, BudgetLine, Component
@@ -402,3 +404,20 @@ def test_the_withdrawal_names_the_allocation_in_the_readers_language(niger, pa2,
     page = login(desk).get(url, HTTP_ACCEPT_LANGUAGE="da").content.decode()
     assert "allokeringen af DKK 4.000.000,00 til Niger (NE) fra 2019 · " in page
     assert "allocation of DKK" not in page
+
+
+def test_the_allocations_page_says_the_strategy_limits_the_contribution_and_the_list_checks(
+    funded, desk, login
+):
+    client = login(desk)
+    url = f"/p/{funded.slug}/funding/allocations/"
+    page = unescape(strip_tags(client.get(url).content.decode()))
+    assert (
+        "The strategy limits Denmark's contribution to countries on the OECD/DAC list of "
+        "developing countries (section 4.1; section 4.2, priority area 2); each country IOM "
+        "reports is checked against the OECD/DAC list of ODA recipients in force for the "
+        "line's year."
+    ) in page
+    assert "Earmarked money may only go" not in page
+    danish = unescape(strip_tags(client.get(url, HTTP_ACCEPT_LANGUAGE="da").content.decode()))
+    assert "Strategien begrænser Danmarks bidrag til lande på OECD/DAC's liste" in danish

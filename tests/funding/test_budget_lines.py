@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 
 from funding import selectors, services
 from funding.models import BudgetLine, BudgetLineTransition, Component
@@ -48,7 +48,7 @@ def test_2018_is_committed_under_the_finance_act_and_later_years_are_indicative(
         for line in BudgetLine.objects.filter(partnership=funded)
     }
     assert statuses == {
-        (2018, "committed", "Finance Act for 2018"),
+        (2018, "committed", "Finance Bill for 2018"),
         (2019, "indicative", ""),
         (2020, "indicative", ""),
     }
@@ -95,7 +95,7 @@ def test_committing_a_year_needs_a_finance_act_and_a_reason_and_records_who_and_
 
 def test_a_year_with_nothing_left_to_commit_is_refused(funded, desk):
     with pytest.raises(ValidationError) as error:
-        _commit_year(funded, desk, year=2018, reference="Finance Act for 2018")
+        _commit_year(funded, desk, year=2018, reference="Finance Bill for 2018")
     assert error.value.message_dict["year"] == [
         "No line of 2018 awaits approval: its lines are committed already."
     ]
@@ -180,9 +180,12 @@ def test_the_year_commit_page_says_what_it_will_commit_and_commits_all_with_the_
         ("2019 · Core funds (un-earmarked)", "DKK 15,000,000.00"),
         ("2019 · Priority area 1 (thematically earmarked)", "DKK 4,000,000.00"),
         ("2019 · Priority area 2 (thematically earmarked)", "DKK 4,000,000.00"),
-        ("2019 · Personnel component: secondments, not including JPOs", "DKK 2,000,000.00"),
+        (
+            "2019 · Personnel component, i.e. secondments, not including JPO's",
+            "DKK 2,000,000.00",
+        ),
     ):
-        assert f"Commit {label}: {amount}." in page
+        assert f"Commit {escape(label)}: {amount}." in page
     assert "In all DKK 25,000,000.00" in page
     assert "Commit the 4 lines of 2019" in page
 
@@ -284,7 +287,15 @@ def test_a_lines_label_is_its_year_and_component_in_the_readers_language():
     from django.utils import translation
 
     line = BudgetLine(year=2019, component=Component.SECONDMENTS)
-    assert line.label == "2019 · Personnel component: secondments, not including JPOs"
+    assert line.label == "2019 · Personnel component, i.e. secondments, not including JPO's"
     with translation.override("da"):
-        assert line.label == "2019 · Personalekomponent: udstationeringer, ekskl. JPO'er"
+        assert line.label == "2019 · Personalekomponent, dvs. udstationeringer, ekskl. JPO'er"
     assert BudgetLine(year=2019, component="retired").label == "2019 · retired"
+
+
+def test_the_secondments_line_is_named_as_the_strategys_budget_table_names_it(funded):
+    line = BudgetLine.objects.get(partnership=funded, year=2018, component=Component.SECONDMENTS)
+    # Section 5, the table's fourth row.
+    assert line.get_component_display() == (
+        "Personnel component, i.e. secondments, not including JPO's"
+    )

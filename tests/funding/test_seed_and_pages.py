@@ -104,7 +104,7 @@ def test_api_budget_lines_have_the_issues_fields(funded, auditor, api_login):
         "amount": "15000000.00",
         "currency": "DKK",
         "status": "committed",
-        "finance_act_reference": "Finance Act for 2018",
+        "finance_act_reference": "Finance Bill for 2018",
     }
 
 

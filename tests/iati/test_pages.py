@@ -239,3 +239,12 @@ def test_the_problems_of_a_refused_file_are_said_in_the_readers_language(desk, l
     (problem,) = response.context["form"].errors["file"]
     assert problem.startswith("Linje ")
     assert problem.endswith(": XXQ er ikke en valutakode.")
+
+
+def test_the_danish_pages_write_the_organisations_genitive_with_an_apostrophe_s(
+    desk, login, funded
+):
+    client = login(desk)
+    data = client.get(f"{P}/data/", HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert "<h1>IOM's IATI-data: midler fra Danmark</h1>" in data
+    assert "IOM' IATI" not in data

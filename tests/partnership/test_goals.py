@@ -136,6 +136,36 @@ def test_api_lists_goals_with_their_current_status(desk, api_login, core_funding
     assert [row["number"] for row in filtered["results"]] == [4]
 
 
+def test_the_api_gives_a_goals_baseline_with_where_the_strategy_states_it(
+    desk, api_login, core_funding_goal
+):
+    client = api_login(desk)
+    row = client.get(f"/api/v1/goals/{core_funding_goal.pk}/").json()
+    assert (row["baseline_value"], row["baseline_year"], row["baseline_citation"]) == (
+        "5.00",
+        2017,
+        "Footnote 25",
+    )
+    # It comes with the strategy file, as the goal's citation does: an edit leaves it.
+    edited = client.patch(
+        f"/api/v1/goals/{core_funding_goal.pk}/",
+        {"baseline_citation": "Forged", "reason": "test"},
+        format="json",
+    )
+    assert edited.status_code == 200
+    core_funding_goal.refresh_from_db()
+    assert core_funding_goal.baseline_citation == "Footnote 25"
+
+
+def test_the_api_gives_the_partnerships_strategy_date_as_the_strategy_is_dated(
+    desk, api_login, iom
+):
+    rows = api_login(desk).get("/api/v1/partnerships/").json()["results"]
+    (row,) = [row for row in rows if row["slug"] == SLUG]
+    # Named as a new partnership gives it: a "_date" in this API is an ISO date.
+    assert (row["strategy_title"], row["strategy_issued"]) == (iom.strategy_title, "December 2018")
+
+
 def test_read_only_roles_see_no_edit_controls(geneva, auditor, login, iom):
     for user in (geneva, auditor):
         page = login(user).get(f"/p/{SLUG}/goals/4/").content.decode()

@@ -127,6 +127,41 @@ def test_two_priority_areas_of_section_4_2(iom):
     assert all(area.citation.startswith("Section 4.2") for area in areas)
 
 
+def test_priority_area_2_is_named_short_as_section_4_1_names_it(iom):
+    area = iom.priority_areas.get(number=2)
+    # Section 4.1: "DKK 4 million per year is used for Priority area 2: '...'".
+    assert area.short_title == (
+        "Supporting capacity building for better migration management and addressing "
+        "drivers of irregular migration in order to ensure safe, regular and orderly migration"
+    )
+    assert "section 4.1" in area.citation
+
+
+def test_the_funding_note_quotes_section_4_1_and_the_budget_tables_footnote(iom):
+    assert iom.funding_note == (
+        'Section 4.1: "Subject to parliamentary approval, it provides predictable funding '
+        "from Denmark in the amount of DKK 25 million per year in accordance with the "
+        "Finance Bill for 2018 which stipulates that in 2018 a core contribution of 25 mill. "
+        "DKK will be allocated to IOM of which the 10 mill. DKK will be allocated as a "
+        "thematic contribution in accordance with Denmark's Strategy for Development "
+        "Cooperation and Humanitarian Action.\" Section 5, the budget table's footnote to "
+        '2019 and 2020: "*Subject to parliamentary approval."'
+    )
+
+
+def test_citations_of_section_3_2_name_which_of_its_two_headings(iom):
+    # The document numbers two headings 3.2: "IOM's Strategic Focus" and "Key challenges".
+    citations = [
+        *iom.organisation.facts.values_list("citation", flat=True),
+        *iom.documents.values_list("citation", flat=True),
+    ]
+    with_3_2 = [citation for citation in citations if "3.2" in citation]
+    assert len(with_3_2) == 4
+    assert all(
+        "IOM's Strategic Focus" in citation or "Key challenges" in citation for citation in with_3_2
+    )
+
+
 def test_loading_twice_creates_nothing_new_and_keeps_edits(iom):
     goal = OverallGoal.objects.get(partnership=iom, number=1)
     goal.unit = "edited"

@@ -112,7 +112,7 @@ def test_the_seed_is_a_strategy_file_with_the_budget_table_and_standard_agenda_o
         "secondments": Decimal("2000000.00"),
     }
     assert {line.status for (year, _), line in lines.items() if year == 2018} == {"committed"}
-    assert lines[(2018, "core")].finance_act_reference == "Finance Act for 2018"
+    assert lines[(2018, "core")].finance_act_reference == "Finance Bill for 2018"
     assert {line.status for (year, _), line in lines.items() if year > 2018} == {"indicative"}
     agenda = list(iom.standard_agenda.values_list("code", "kind"))
     assert agenda == [
@@ -129,6 +129,32 @@ def test_the_seed_file_reads_back_as_it_is_written():
     again = strategy_file.read(strategy_file.dump(strategy))
     assert strategy_file.as_data(again) == strategy_file.as_data(strategy)
     assert strategy.partnership.values["annual_amount"] == Decimal("25000000.00")
+
+
+def test_the_iom_file_loaded_then_downloaded_writes_its_numbers_as_the_file_does(iom, desk, login):
+    fixture = seed.IOM_STRATEGY.read_text(encoding="utf-8")
+    download = login(desk).get(f"/p/{iom.slug}/strategy.yaml")
+    assert download.status_code == 200
+    text = download.content.decode()
+    # What is stored is written as the file itself is: goal 4's baseline of 5 is stored
+    # as 5.00 and written 5; money to the cent, as the budget table is written.
+    assert text == strategy_file.dump(strategy_file.read(seed.IOM_STRATEGY.read_bytes())).decode()
+    for line in ("  baseline_value: '5'", "  annual_amount: '25000000.00'"):
+        assert f"\n{line}\n" in fixture
+        assert f"\n{line}\n" in text
+    amounts = [line for line in fixture.splitlines() if line.startswith("  amount: ")]
+    assert len(amounts) == 12
+    assert amounts == [line for line in text.splitlines() if line.startswith("  amount: ")]
+
+
+def test_a_number_is_written_without_the_zeros_its_column_pads_it_with():
+    values = {
+        "baseline_value": Decimal("5.50"),
+        "target_value": Decimal("5E+1"),
+        "amount": Decimal("7"),
+    }
+    written = {name: strategy_file._plain(name, value) for name, value in values.items()}
+    assert written == {"baseline_value": "5.5", "target_value": "50", "amount": "7.00"}
 
 
 def test_the_standard_agenda_is_the_partnerships_data_not_its_slug(iom, desk):

@@ -183,3 +183,29 @@ def test_the_goal_and_the_review_show_each_other_and_issuing_leaves_the_goal_alo
     GoalUpdateFactory(goal=goal, author=desk, status="achieved", as_of=issued_on.date())
     goal_page = client.get(f"/p/{SLUG}/goals/9/").content.decode()
     assert "Update the goal's status" not in goal_page
+
+
+def test_an_unconfirmed_due_date_says_so_wherever_it_is_shown(review, desk, geneva, login):
+    client = login(geneva)
+    pages = {
+        "dashboard": f"/p/{SLUG}/",
+        "reviews": f"{P}/",
+        "goal 9": f"/p/{SLUG}/goals/9/",
+    }
+    for name, url in pages.items():
+        assert "30 Nov 2019 (fall of 2019; not confirmed)" in client.get(url).content.decode(), name
+    danish = client.get(f"{P}/", HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert "30. nov 2019 (“fall of 2019”; ikke bekræftet)" in danish
+    # The review's own page says it in a sentence of its own, once.
+    detail = client.get(f"{P}/{review.pk}/").content.decode()
+    assert "not confirmed)" not in detail
+    assert "not confirmed yet" in detail
+
+    services.review_due_date_confirm(review=review, by=desk, due_date=dt.date(2019, 11, 30))
+    for name, url in pages.items():
+        page = client.get(url).content.decode()
+        assert "not confirmed" not in page, name
+    assert "30 Nov 2019 (fall of 2019)" in client.get(f"{P}/").content.decode()
+    assert "30. nov 2019 (“fall of 2019”)" in (
+        client.get(f"{P}/", HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    )

@@ -308,7 +308,7 @@ def test_the_report_shows_the_budget_of_section_5_and_the_consultations_action_p
     text = _flat(_pdf_text(pdf))
     assert "2. The budget" in text
     assert "15,000,000" in text  # core funds a year, section 5
-    assert "Finance Act for 2018" in text
+    assert "Finance Bill for 2018" in text
     assert "75,000,000" in text  # planned over the three years
     assert "6. Action points of the annual consultations" in text
     assert "IOM to share the draft results framework with Denmark" in text
@@ -347,6 +347,8 @@ def test_a_draft_says_draft_on_its_cover_and_on_every_page(assessed_review, desk
     assert len(pages) > 5
     assert "DRAFT — not issued" in pages[0]
     assert "Draft, not issued: a version rendered for review" in pages[0]
+    # The demo's due date is the app's reading of "fall of 2019", not confirmed yet.
+    assert "30 Nov 2019 (fall of 2019; not confirmed)" in pages[0]
     assert [n for n, text in enumerate(pages, start=1) if "DRAFT" not in text] == []
     assert not any("ISSUED" in text or "Status: Draft" in text for text in pages)
     title = PdfReader(io.BytesIO(_stored(version))).metadata.title

@@ -101,6 +101,12 @@ def test_every_allocation_is_listed_with_its_country_and_purpose(demo_review, de
     assert "Niger (NE) DKK 1,250,000 Border management in the Agadez region" in annex
     assert "IOM report 2018" in annex
     assert "2018 Priority area 2 (thematically earmarked)" in annex
+    # Section 4.1 limits the whole contribution; the reported countries are checked.
+    assert (
+        "The strategy limits the contribution to countries on the OECD/DAC list of "
+        "developing countries; each country reported is checked against the OECD/DAC list "
+        "of ODA recipients."
+    ) in annex
     (allocation,) = _figures(pdf)["allocations"]
     assert (allocation["country"], allocation["amount"]) == ("NE", "1250000.00")
 

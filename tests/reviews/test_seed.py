@@ -50,3 +50,10 @@ def test_loading_twice_changes_nothing(review):
     assert again == review
     assert Review.objects.count() == 1
     assert review.review_sources.count() == 5
+
+
+def test_its_citations_of_section_3_2_name_the_heading_key_challenges(review):
+    # The document has two headings numbered 3.2; the MOPAN assessment is in "Key challenges".
+    mopan = review.review_sources.get(document__kind=Document.Kind.MOPAN)
+    for citation in (review.citation, mopan.citation, mopan.document.citation):
+        assert "section 3.2, Key challenges" in citation
