@@ -39,9 +39,11 @@ def test_the_review_pages_and_the_dashboard_say_it_is_overdue(review, desk, gene
     client = login(geneva)
     listing = client.get(f"{P}/").content.decode()
     # Due on 30 November, on time that day, overdue from the next: one way of writing
-    # the days in the one line.
+    # the days in the one line (the day is the app's reading of the words, not confirmed).
     assert re.search(
-        r"30 Nov 2019 \(fall of 2019\)\s+<strong[^>]*>Overdue since 1 Dec 2019</strong>", listing
+        r"30 Nov 2019 \(fall of 2019; not confirmed\)\s+"
+        r"<strong[^>]*>Overdue since 1 Dec 2019</strong>",
+        listing,
     )
     assert "30 November" not in listing
     detail = client.get(f"{P}/{review.pk}/").content.decode()
