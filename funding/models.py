@@ -666,7 +666,14 @@ class StaffPosition(models.Model):
         verbose_name=_("budget line"),
     )
     cost = models.DecimalField(
-        _("cost (DKK)"), max_digits=16, decimal_places=2, null=True, blank=True
+        _("cost (DKK)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        # staff_position_cost_not_negative, at the field: a negative cost would make room
+        # on the secondments line.
+        validators=[MinValueValidator(0)],
     )
     history = HistoricalRecords()
 
@@ -684,6 +691,9 @@ class StaffPosition(models.Model):
                 condition=models.Q(kind="secondment")
                 | (models.Q(budget_line__isnull=True) & models.Q(cost__isnull=True)),
                 name="staff_only_secondments_on_budget",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cost__gte=0), name="staff_position_cost_not_negative"
             ),
         ]
 

@@ -282,3 +282,40 @@ def test_a_year_already_recorded_is_refused_at_the_year_naming_the_page_to_corre
     api = api_login(desk).post("/api/v1/assessed-contributions/", body, format="json")
     assert (api.status_code, api.json()) == (400, {"year": [message]})
     assert AssessedContribution.objects.filter(partnership=funded, year=2018).count() == 1
+
+
+def test_a_negative_cost_is_refused_at_the_cost_on_the_page_and_in_the_api(
+    funded, desk, login, api_login
+):
+    line = BudgetLine.objects.get(partnership=funded, year=2018, component=Component.SECONDMENTS)
+    at_least_zero = ["Ensure this value is greater than or equal to 0."]
+    data = {"kind": "secondment", "position": "Migration officer", "duty_station": "Geneva",
+            "start_date": "2018-09-01", "budget_line": line.pk, "cost": "-5"}  # fmt: skip
+    page = login(desk).post(f"/p/{funded.slug}/funding/staff/?year=2018", data)
+    assert page.status_code == 400
+    assert page.context["form"].errors["cost"] == at_least_zero
+    api = api_login(desk)
+    created = api.post(
+        "/api/v1/staff-positions/", {**data, "partnership": funded.slug}, format="json"
+    )
+    assert (created.status_code, created.json()) == (400, {"cost": at_least_zero})
+    assert not StaffPosition.objects.exists()
+    position = _position(funded, kind="secondment", budget_line=line, cost=Decimal("1000"))
+    patched = api.patch(
+        f"/api/v1/staff-positions/{position.pk}/",
+        {"cost": "-100", "reason": "Refund"},
+        format="json",
+    )
+    assert (patched.status_code, patched.json()) == (400, {"cost": at_least_zero})
+    position.refresh_from_db()
+    assert position.cost == Decimal("1000")
+    with pytest.raises(ValidationError) as error:
+        services.staff_position_update(
+            staff_position=position,
+            reason="Refund",
+            **{
+                **{name: getattr(position, name) for name in services.STAFF_FIELDS},
+                "cost": Decimal(-100),
+            },
+        )
+    assert error.value.message_dict == {"cost": at_least_zero}
