@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from core.access import Capability
 from core.models import (
+    DATE_VALIDATORS,
     NOTES,
     SECTION,
     YEAR_VALIDATORS,
@@ -38,7 +39,9 @@ class Consultation(models.Model):
 
     partnership = kept(Partnership, related_name="consultations", verbose_name=_("partnership"))
     year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS, verbose_name=_("year"))
-    date = models.DateField(null=True, blank=True, verbose_name=_("date"))
+    date = models.DateField(
+        null=True, blank=True, validators=DATE_VALIDATORS, verbose_name=_("date")
+    )
     place = models.CharField(max_length=200, blank=True, verbose_name=_("place"))
     participants = LimitedTextField(
         max_length=SECTION,
@@ -316,7 +319,9 @@ class ActionPoint(models.Model):
             "and is reminded of it."
         ),
     )
-    due_date = models.DateField(null=True, blank=True, verbose_name=_("due date"))
+    due_date = models.DateField(
+        null=True, blank=True, validators=DATE_VALIDATORS, verbose_name=_("due date")
+    )
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.OPEN, verbose_name=_("status")
     )

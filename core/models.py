@@ -3,9 +3,11 @@ keyed by, and the limits of the texts people type."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +22,27 @@ NOTES = 50_000  # the notes of an agenda item
 # A calendar year a person types (a budget's, a consultation's, a baseline's): from the
 # post-war multilateral system on, and not beyond this century.
 YEAR_VALIDATORS = [MinValueValidator(1945), MaxValueValidator(2100)]
+
+# A date a person types (a payment's, a rate's, a due date, a period's ends): in the same
+# years, so that a slip of the keyboard (1700, 20244) is refused at the field, not kept as
+# a fact the lists, the budget and the reminders then count with.
+DATE_RANGE_MESSAGE = _("Give a date from 1 January 1945 to 31 December 2100.")
+DATE_VALIDATORS = [
+    MinValueValidator(dt.date(1945, 1, 1), message=DATE_RANGE_MESSAGE),
+    MaxValueValidator(dt.date(2100, 12, 31), message=DATE_RANGE_MESSAGE),
+]
+
+
+def check_date_in_range(value: dt.date | None, *, field: str) -> None:
+    """``DATE_VALIDATORS`` at ``field``, for a service that must check a date before the
+    model's ``full_clean`` (a payment's, before its rate is looked up)."""
+    if value is None:
+        return
+    for validator in DATE_VALIDATORS:
+        try:
+            validator(value)
+        except ValidationError as error:
+            raise ValidationError({field: error.messages}) from None
 
 
 class LimitedTextField(models.TextField):

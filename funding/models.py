@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from core.access import Capability
 from core.models import (
+    DATE_VALIDATORS,
     PARAGRAPH,
     YEAR_VALIDATORS,
     AppendOnlyModel,
@@ -227,7 +228,7 @@ class ExchangeRate(models.Model):
     currency = models.CharField(
         max_length=3, choices=FOREIGN_CURRENCIES, verbose_name=_("currency")
     )
-    date = models.DateField(verbose_name=_("date"))
+    date = models.DateField(validators=DATE_VALIDATORS, verbose_name=_("date"))
     rate = models.DecimalField(
         _("DKK per unit"), max_digits=14, decimal_places=6, validators=[MinValueValidator(0)]
     )
@@ -260,6 +261,9 @@ class ExchangeRate(models.Model):
         }
 
     def clean(self) -> None:
+        # A rate is published for a day that has come; one dated ahead would convert the
+        # payments of a day no one knows the rate of yet.
+        check_not_after_today(self.date, field="date")
         # exchange_rate_positive, said at the field (the field's validator lets 0 through).
         if self.rate is not None and self.rate <= 0:
             raise ValidationError({"rate": _("Give a rate of more than zero.")})
@@ -276,7 +280,7 @@ class Disbursement(AppendOnlyModel):
     kind = models.CharField(
         max_length=10, choices=Kind.choices, default=Kind.PAYMENT, verbose_name=_("kind")
     )
-    value_date = models.DateField(verbose_name=_("value date"))
+    value_date = models.DateField(validators=DATE_VALIDATORS, verbose_name=_("value date"))
     amount = models.DecimalField(max_digits=16, decimal_places=2, verbose_name=_("amount"))
     currency = models.CharField(max_length=3, choices=Currency.choices, verbose_name=_("currency"))
     exchange_rate = models.DecimalField(_("DKK per unit"), max_digits=14, decimal_places=6)
@@ -656,8 +660,10 @@ class StaffPosition(models.Model):
     position = models.CharField(max_length=200, verbose_name=_("position"))
     grade = models.CharField(max_length=20, blank=True, verbose_name=_("grade"))
     duty_station = models.CharField(max_length=120, verbose_name=_("duty station"))
-    start_date = models.DateField(verbose_name=_("start date"))
-    end_date = models.DateField(null=True, blank=True, verbose_name=_("end date"))
+    start_date = models.DateField(validators=DATE_VALIDATORS, verbose_name=_("start date"))
+    end_date = models.DateField(
+        null=True, blank=True, validators=DATE_VALIDATORS, verbose_name=_("end date")
+    )
     budget_line = kept(
         BudgetLine,
         optional=True,

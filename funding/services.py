@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from core import caching, formatting, tabular
+from core.models import check_date_in_range
 from core.reasons import clean_reason
 from core.services import apply_changes, editable, record_withdraw
 from partnership.models import Currency, Partnership, check_not_after_today
@@ -241,7 +242,9 @@ def disbursement_create(
     line = _locked_line(budget_line)
     if amount is None or amount <= 0:
         raise ValidationError({"amount": _("Give a positive amount; a refund is its own kind.")})
-    # Before the rate is looked up: a day still to come has no rate to speak of.
+    # Before the rate is looked up: a day still to come, or one outside the years a date
+    # is typed in, has no rate to speak of.
+    check_date_in_range(value_date, field="value_date")
     check_not_after_today(value_date, field="value_date")
     if kind == Disbursement.Kind.PAYMENT and line.status != Status.COMMITTED:
         raise ValidationError(

@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from core import access
 from core.models import (
+    DATE_VALIDATORS,
     NARRATIVE,
     PARAGRAPH,
     SECTION,
@@ -118,8 +119,8 @@ class Partnership(models.Model):
     organisation = kept(Organisation, related_name="partnerships", verbose_name=_("organisation"))
     title = models.CharField(max_length=300, verbose_name=_("title"))
     slug = models.SlugField(max_length=80, unique=True, verbose_name=_("slug"))
-    start_date = models.DateField(verbose_name=_("start date"))
-    end_date = models.DateField(verbose_name=_("end date"))
+    start_date = models.DateField(validators=DATE_VALIDATORS, verbose_name=_("start date"))
+    end_date = models.DateField(validators=DATE_VALIDATORS, verbose_name=_("end date"))
     annual_amount = models.DecimalField(
         max_digits=16,
         decimal_places=2,
@@ -132,7 +133,9 @@ class Partnership(models.Model):
     funding_note = LimitedTextField(
         max_length=PARAGRAPH, blank=True, verbose_name=_("funding note")
     )
-    signature_date = models.DateField(null=True, blank=True, verbose_name=_("signature date"))
+    signature_date = models.DateField(
+        null=True, blank=True, validators=DATE_VALIDATORS, verbose_name=_("signature date")
+    )
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.ACTIVE, verbose_name=_("status")
     )

@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from core.access import Capability
 from core.models import (
+    DATE_VALIDATORS,
     NARRATIVE,
     PARAGRAPH,
     SECTION,
@@ -64,11 +65,17 @@ class Review(models.Model):
         help_text=_("What the review is to assess."),
         verbose_name=_("purpose"),
     )
-    period_start = models.DateField(_("period covered from"), null=True, blank=True)
-    period_end = models.DateField(_("period covered to"), null=True, blank=True)
+    period_start = models.DateField(
+        _("period covered from"), null=True, blank=True, validators=DATE_VALIDATORS
+    )
+    period_end = models.DateField(
+        _("period covered to"), null=True, blank=True, validators=DATE_VALIDATORS
+    )
     # The source's words ("fall of 2019") are kept as they stand; the due date is the day
     # the app compares with today, a reading of those words that a desk officer confirms.
-    due_date = models.DateField(null=True, blank=True, verbose_name=_("due date"))
+    due_date = models.DateField(
+        null=True, blank=True, validators=DATE_VALIDATORS, verbose_name=_("due date")
+    )
     due_description = models.CharField(
         _("due (as the source states it)"),
         max_length=60,

@@ -505,3 +505,50 @@ def test_the_danish_drop_page_says_what_will_happen_in_the_infinitive(geneva, lo
     assert "<li>Markere opfølgningspunktet, der blev aftalt på konsultationen i 2018" in text
     assert "<li>Bevare det i registreringerne som udgået" in text
     assert "<li>Markér" not in text
+
+
+# --- Dates within 1945-2100 ---------------------------------------------------------------
+
+OUT_OF_RANGE = "Give a date from 1 January 1945 to 31 December 2100."
+
+
+@pytest.mark.parametrize("day", ["1700-01-01", "2101-01-01"])
+def test_a_due_date_outside_1945_2100_is_refused_at_the_field(geneva, login, api_login, c2018, day):
+    item = c2018.agenda_items.get(code="vii")
+    data = {"description": "IOM to report.", "owner": "IOM", "due_date": day}
+    page = login(geneva).post(f"{BASE}/items/{item.pk}/action-points/", data, **HTMX)
+    assert page.status_code == 400
+    assert OUT_OF_RANGE in page.content.decode()
+    client = api_login(geneva)
+    api = client.post(
+        "/api/v1/action-points/",
+        {**data, "consultation": c2018.pk, "agenda_item": item.pk},
+        format="json",
+    )
+    assert (api.status_code, api.json()) == (400, {"due_date": [OUT_OF_RANGE]})
+    assert not ActionPoint.objects.exists()
+    point = _point(c2018, due_date=dt.date(2019, 3, 31))
+    edit = login(geneva).post(
+        f"{BASE}/action-points/{point.pk}/edit/",
+        {
+            "description": point.description,
+            "owner": point.owner,
+            "due_date": day,
+            "status": "open",
+            "agenda_item": point.agenda_item_id,
+        },
+    )
+    assert edit.status_code == 400
+    assert OUT_OF_RANGE in edit.content.decode()
+    patched = client.patch(f"/api/v1/action-points/{point.pk}/", {"due_date": day}, format="json")
+    assert (patched.status_code, patched.json()) == (400, {"due_date": [OUT_OF_RANGE]})
+    point.refresh_from_db()
+    assert point.due_date == dt.date(2019, 3, 31)
+
+
+def test_a_due_date_years_ahead_stays_allowed(geneva, api_login, c2018):
+    point = _point(c2018, due_date=dt.date(2019, 3, 31))
+    patched = api_login(geneva).patch(
+        f"/api/v1/action-points/{point.pk}/", {"due_date": "2099-12-31"}, format="json"
+    )
+    assert (patched.status_code, patched.json()["due_date"]) == (200, "2099-12-31")

@@ -111,3 +111,27 @@ def test_the_update_service_refuses_a_negative_annual_amount_at_the_field(desk, 
     assert error.value.message_dict == {
         "annual_amount": ["Ensure this value is greater than or equal to 0."]
     }
+
+
+def test_a_signature_of_1700_is_refused_at_the_field_on_the_page_and_in_the_api(
+    desk, login, api_login, iom
+):
+    out_of_range = ["Give a date from 1 January 1945 to 31 December 2100."]
+    client = login(desk)
+    response = client.post(
+        f"/p/{SLUG}/edit/", {**_edit_form_data(client), "signature_date": "1700-01-01"}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"signature_date": out_of_range}
+    api = api_login(desk).patch(
+        f"/api/v1/partnerships/{iom.pk}/",
+        {"signature_date": "1700-01-01", "start_date": "1700-01-01"},
+        format="json",
+    )
+    assert (api.status_code, api.json()) == (
+        400,
+        {"signature_date": out_of_range, "start_date": out_of_range},
+    )
+    signed, started = iom.signature_date, iom.start_date
+    iom.refresh_from_db()
+    assert (iom.signature_date, iom.start_date) == (signed, started)

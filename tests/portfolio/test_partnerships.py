@@ -466,3 +466,27 @@ def test_a_reader_downloads_the_partnerships_strategy_file_which_loads_as_anothe
     assert copy.organisation == iom.organisation
     assert copy.goals.count() == 9
     assert copy.budget_lines.count() == 12
+
+
+def test_a_partnership_of_1700_is_refused_at_its_dates_on_the_page_and_in_the_api(
+    portfolio_admin, login, api_login, iom
+):
+    before = _counts()
+    out_of_range = ["Give a date from 1 January 1945 to 31 December 2100."]
+    dates = {"start_date": "1700-01-01", "end_date": "1702-12-31", "signature_date": "1700-01-01"}
+    page = login(portfolio_admin).post(NEW, _form(**dates))
+    assert page.status_code == 400
+    errors = page.context["form"].errors
+    assert {field: errors[field] for field in dates} == dict.fromkeys(dates, out_of_range)
+    payload = {"organisation": "IOM", "title": "Denmark and IOM 1700–1702",
+               "annual_amount": "30000000.00", **dates}  # fmt: skip
+    api = api_login(portfolio_admin).post("/api/v1/partnerships/", payload, format="json")
+    assert (api.status_code, api.json()) == (400, dict.fromkeys(dates, out_of_range))
+    assert _counts() == before
+    renewal = login(portfolio_admin).post(
+        f"/p/{iom.slug}/renew/",
+        {"start_date": "2099-01-01", "end_date": "2101-12-31", "annual_amount": "1"},
+    )
+    assert renewal.status_code == 400
+    assert renewal.context["form"].errors["end_date"] == out_of_range
+    assert _counts() == before
