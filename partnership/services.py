@@ -82,10 +82,17 @@ def partnership_update(
     of it by the year or the day (``core.periods``): budget lines, consultations, goal
     updates, risk assessments; what would fall outside is named at the date that would."""
     editable(PARTNERSHIP_FIELDS, changes)
+    if not {"start_date", "end_date", "status"} & set(changes):
+        return record_update(instance=partnership, data=changes, reason=reason, by=by)
+    # The rules compare with the stored record: the page's form has already set the new
+    # values on the instance it was given.
+    stored = Partnership.objects.only("title", "status", "start_date", "end_date").get(
+        pk=partnership.pk
+    )
     if "start_date" in changes or "end_date" in changes:
-        _check_period(partnership, changes)
-    status = changes.get("status", partnership.status)
-    if status not in STATUS_MOVES[Status(partnership.status)]:
+        _check_period(stored, changes)
+    status = changes.get("status", stored.status)
+    if status not in STATUS_MOVES[Status(stored.status)]:
         raise ValidationError(
             {
                 "status": _(
@@ -93,8 +100,8 @@ def partnership_update(
                     "active, an active partnership closed."
                 )
                 % {
-                    "title": partnership.title,
-                    "status": partnership.get_status_display().lower(),
+                    "title": stored.title,
+                    "status": stored.get_status_display().lower(),
                     "new_status": Status(status).label.lower(),
                 }
             }
@@ -102,11 +109,9 @@ def partnership_update(
     return record_update(instance=partnership, data=changes, reason=reason, by=by)
 
 
-def _check_period(partnership: Partnership, changes: Mapping[str, Any]) -> None:
-    # Against the stored period: the page's form has already set the new dates on the
-    # instance it was given. (Not locked: the creates of lines and consultations check the
-    # period without locking the partnership either.)
-    stored = Partnership.objects.only("start_date", "end_date").get(pk=partnership.pk)
+def _check_period(stored: Partnership, changes: Mapping[str, Any]) -> None:
+    # Not locked: the creates of lines and consultations check the period without
+    # locking the partnership either.
     start_date = changes.get("start_date", stored.start_date)
     end_date = changes.get("end_date", stored.end_date)
     if start_date and end_date and start_date <= end_date:  # else the model's clean says so

@@ -111,3 +111,18 @@ def test_the_update_service_refuses_a_negative_annual_amount_at_the_field(desk, 
     assert error.value.message_dict == {
         "annual_amount": ["Ensure this value is greater than or equal to 0."]
     }
+
+
+def test_the_page_refuses_a_status_that_moves_back_at_the_field(desk, login, iom):
+    """As the service does: the rule reads the stored status, not the form's instance."""
+    client = login(desk)
+    response = client.post(f"/p/{SLUG}/edit/", {**_edit_form_data(client), "status": "draft"})
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "status": [
+            f"{iom.title} is active: it cannot become draft. A draft becomes active, an "
+            "active partnership closed."
+        ]
+    }
+    iom.refresh_from_db()
+    assert iom.status == "active"
