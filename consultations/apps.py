@@ -5,6 +5,7 @@ class ConsultationsConfig(apps.DomainAppConfig):
     name = "consultations"
     verbose_name = "Consultations"
     cards = True  # what it shows on the partnership's pages
+    period_check = True  # what it holds by the year: the agreement's period keeps it
     recorded = {
         "partnership": ("Consultation",),
         "consultation__partnership": ("AgendaItem", "ActionPoint"),

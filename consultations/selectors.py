@@ -24,7 +24,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
+from django.utils.translation import ngettext
 
+from core import periods
 from partnership.models import OverallGoal, Partnership, Risk
 
 from .models import (
@@ -580,3 +582,40 @@ def linked_notes(**lookup: object) -> QuerySet[Note]:
     """Every note linked to a goal (``goals=``) or risk (``risks=``), newest consultation
     first (unevaluated: page it)."""
     return _linked_notes(**lookup).order_by(*LINKED_NOTES_ORDER)
+
+
+def outside_period(
+    *, partnership: Partnership, start_date: dt.date, end_date: dt.date
+) -> dict[str, list[str]]:
+    """The consultations of years the agreement's period ``start_date``–``end_date`` would
+    leave outside (``core.periods``): one a year, and none is withdrawn or moved."""
+    years = list(
+        Consultation.objects.filter(partnership=partnership)
+        .exclude(year__range=(start_date.year, end_date.year))
+        .values_list("year", flat=True)
+    )
+    before, after = periods.years_outside(years, start_date=start_date, end_date=end_date)
+    errors: dict[str, list[str]] = {}
+    if before:
+        errors["start_date"] = [
+            ngettext(
+                "There is a consultation for %(years)s: the agreement must start in %(year)s "
+                "or earlier to hold it.",
+                "There are consultations for %(years)s: the agreement must start in %(year)s "
+                "or earlier to hold them.",
+                len(before),
+            )
+            % {"years": periods.years_text(before), "year": before[0]}
+        ]
+    if after:
+        errors["end_date"] = [
+            ngettext(
+                "There is a consultation for %(years)s: the agreement must end in %(year)s "
+                "or later to hold it.",
+                "There are consultations for %(years)s: the agreement must end in %(year)s "
+                "or later to hold them.",
+                len(after),
+            )
+            % {"years": periods.years_text(after), "year": after[-1]}
+        ]
+    return errors

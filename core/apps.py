@@ -22,7 +22,9 @@ class CoreConfig(AppConfig):
 class DomainAppConfig(AppConfig):
     """A domain app's start-up: the pages and lists show its rows (a write to them is a
     change of the cached pages), its ``cards`` module fills the dashboard's registry, and
-    its models' changes are kept in the partnership's history.
+    its models' changes are kept in the partnership's history. With ``period_check``, its
+    selectors' ``outside_period`` says what it holds that a shorter agreement period would
+    leave outside (``core.periods``), which the partnership's edit refuses.
 
     ``recorded`` maps the lookup from a model to its partnership (``""`` for the
     partnership itself) to the names of the models that reach it so.
@@ -32,14 +34,17 @@ class DomainAppConfig(AppConfig):
     configuration."""
 
     cards = False
+    period_check = False
     recorded: dict[str, tuple[str, ...]] = {}
 
     def ready(self) -> None:
-        from . import caching, history
+        from . import caching, history, periods
 
         caching.watch(self.label)
         if self.cards:
             import_module(f"{self.name}.cards").register_cards()
+        if self.period_check:
+            periods.register(import_module(f"{self.name}.selectors").outside_period)
         for partnership_path, model_names in self.recorded.items():
             for model_name in model_names:
                 history.register(self.get_model(model_name), partnership_path=partnership_path)

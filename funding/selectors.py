@@ -29,6 +29,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core import periods
 from core.formatting import money
 from partnership.models import Currency, Partnership
 
@@ -1210,3 +1211,44 @@ def reconciliation(*, partnership: Partnership) -> Reconciliation:
     summary; the page reads a page of them)."""
     annex = AnnexFindings(partnership=partnership)
     return Reconciliation(findings=list(annex.listed(differences=False)))
+
+
+def outside_period(
+    *, partnership: Partnership, start_date: dt.date, end_date: dt.date
+) -> dict[str, list[str]]:
+    """The budget lines of years the agreement's period ``start_date``–``end_date`` would
+    leave outside (``core.periods``). A line stands once made (no service withdraws it or
+    moves its year), and its payments with it: they count through their line, not by
+    their value date, since a payment made after its year, even after the agreement's
+    end, is a timing difference (``Disbursement.clean`` takes it), not money outside it."""
+    years = list(
+        BudgetLine.objects.filter(partnership=partnership)
+        .exclude(year__range=(start_date.year, end_date.year))
+        .values_list("year", flat=True)
+    )
+    before, after = periods.years_outside(years, start_date=start_date, end_date=end_date)
+    count_before = sum(1 for year in years if year in before)
+    errors: dict[str, list[str]] = {}
+    if before:
+        errors["start_date"] = [
+            ngettext(
+                "The budget has a line for %(years)s: the agreement must start in %(year)s "
+                "or earlier to hold it.",
+                "The budget has lines for %(years)s: the agreement must start in %(year)s "
+                "or earlier to hold them.",
+                count_before,
+            )
+            % {"years": periods.years_text(before), "year": before[0]}
+        ]
+    if after:
+        errors["end_date"] = [
+            ngettext(
+                "The budget has a line for %(years)s: the agreement must end in %(year)s "
+                "or later to hold it.",
+                "The budget has lines for %(years)s: the agreement must end in %(year)s "
+                "or later to hold them.",
+                len(years) - count_before,
+            )
+            % {"years": periods.years_text(after), "year": after[-1]}
+        ]
+    return errors

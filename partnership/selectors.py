@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -10,6 +11,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from core import history
 from core.access import Capability
@@ -274,3 +277,47 @@ def members_who_can(*, partnership_id: int, capability: Capability) -> list[Any]
         )
         .order_by("first_name", "last_name", "username")
     )
+
+
+def outside_period(
+    *, partnership: Partnership, start_date: dt.date, end_date: dt.date
+) -> dict[str, list[str]]:
+    """The goal updates and risk assessments dated before ``start_date``: each says how
+    things stood during the partnership (``check_not_before_start``), and they are
+    append-only, so the agreement cannot start after the earliest of them (``core.periods``).
+    One dated after the end may stand: a goal's state can be told once the agreement ended."""
+    earliest = (
+        Partnership.objects.filter(pk=partnership.pk)
+        .values_list(
+            Subquery(
+                GoalUpdate.objects.filter(goal__partnership=OuterRef("pk"))
+                .order_by("as_of")
+                .values("as_of")[:1]
+            ),
+            Subquery(
+                RiskAssessment.objects.filter(risk__partnership=OuterRef("pk"))
+                .order_by("as_of")
+                .values("as_of")[:1]
+            ),
+        )
+        .get()
+    )
+    goal_update, risk_assessment = earliest
+    messages = []
+    if goal_update and goal_update < start_date:
+        messages.append(
+            _(
+                "The earliest goal update is as of %(date)s: the agreement must start on "
+                "that day or earlier."
+            )
+            % {"date": date_format(goal_update)}
+        )
+    if risk_assessment and risk_assessment < start_date:
+        messages.append(
+            _(
+                "The earliest risk assessment is as of %(date)s: the agreement must start on "
+                "that day or earlier."
+            )
+            % {"date": date_format(risk_assessment)}
+        )
+    return {"start_date": messages} if messages else {}

@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from core import periods
 from core.reasons import clean_reason
 from core.services import apply_changes, editable, record_create, record_update
 from core.uploads import validate_upload
@@ -77,10 +78,21 @@ def partnership_update(
 ) -> Partnership:
     """Change the agreement's facts (``PARTNERSHIP_FIELDS``); the reason goes with the
     history entry. A change that differs in nothing writes nothing. Its status moves
-    forward only (``STATUS_MOVES``)."""
+    forward only (``STATUS_MOVES``). Its period cannot shrink away from what the apps hold
+    of it by the year or the day (``core.periods``): budget lines, consultations, goal
+    updates, risk assessments; what would fall outside is named at the date that would."""
     editable(PARTNERSHIP_FIELDS, changes)
-    status = changes.get("status", partnership.status)
-    if status not in STATUS_MOVES[Status(partnership.status)]:
+    if not {"start_date", "end_date", "status"} & set(changes):
+        return record_update(instance=partnership, data=changes, reason=reason, by=by)
+    # The rules compare with the stored record: the page's form has already set the new
+    # values on the instance it was given.
+    stored = Partnership.objects.only("title", "status", "start_date", "end_date").get(
+        pk=partnership.pk
+    )
+    if "start_date" in changes or "end_date" in changes:
+        _check_period(stored, changes)
+    status = changes.get("status", stored.status)
+    if status not in STATUS_MOVES[Status(stored.status)]:
         raise ValidationError(
             {
                 "status": _(
@@ -88,13 +100,24 @@ def partnership_update(
                     "active, an active partnership closed."
                 )
                 % {
-                    "title": partnership.title,
-                    "status": partnership.get_status_display().lower(),
+                    "title": stored.title,
+                    "status": stored.get_status_display().lower(),
                     "new_status": Status(status).label.lower(),
                 }
             }
         )
     return record_update(instance=partnership, data=changes, reason=reason, by=by)
+
+
+def _check_period(stored: Partnership, changes: Mapping[str, Any]) -> None:
+    # Not locked: the creates of lines and consultations check the period without
+    # locking the partnership either.
+    start_date = changes.get("start_date", stored.start_date)
+    end_date = changes.get("end_date", stored.end_date)
+    if start_date and end_date and start_date <= end_date:  # else the model's clean says so
+        outside = periods.outside(partnership=stored, start_date=start_date, end_date=end_date)
+        if outside:
+            raise ValidationError(outside)
 
 
 # --- Creating organisations, partnerships and what a strategy holds ---------------------------

@@ -135,3 +135,18 @@ def test_a_signature_of_1700_is_refused_at_the_field_on_the_page_and_in_the_api(
     signed, started = iom.signature_date, iom.start_date
     iom.refresh_from_db()
     assert (iom.signature_date, iom.start_date) == (signed, started)
+
+
+def test_the_page_refuses_a_status_that_moves_back_at_the_field(desk, login, iom):
+    """As the service does: the rule reads the stored status, not the form's instance."""
+    client = login(desk)
+    response = client.post(f"/p/{SLUG}/edit/", {**_edit_form_data(client), "status": "draft"})
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "status": [
+            f"{iom.title} is active: it cannot become draft. A draft becomes active, an "
+            "active partnership closed."
+        ]
+    }
+    iom.refresh_from_db()
+    assert iom.status == "active"
