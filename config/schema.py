@@ -51,7 +51,7 @@ class AutoSchema(SpectacularAutoSchema):
             return responses
         errors = {
             "401": _error("No valid credentials: send a personal token or a session.", DETAIL),
-            "403": _error("Your role in the partnership does not allow this.", DETAIL),
+            "403": _error("Your role in this partnership does not allow this.", DETAIL),
             "404": _error("Not found, or not in a partnership you belong to.", DETAIL),
             "429": {
                 **_error("Too many requests from this token or user: wait and retry.", DETAIL),

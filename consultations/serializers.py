@@ -9,8 +9,8 @@ from core.reasons import REASON_MAX_LENGTH
 from core.serializers import (
     ReasonField,
     UsernameField,
+    VisiblePartnershipField,
     VisibleRelatedField,
-    VisibleSlugRelatedField,
     reason_field,
 )
 from partnership import access as partnership_access
@@ -51,7 +51,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
 class ConsultationCreateSerializer(ConsultationSerializer):
     """Creating one: it starts planned, with the standard agenda of the strategy."""
 
-    partnership = VisibleSlugRelatedField(object_access=partnership_access.partnerships)
+    partnership = VisiblePartnershipField(object_access=partnership_access.partnerships)
 
     class Meta(ConsultationSerializer.Meta):
         read_only_fields = ["id", "status", "created_by", "created_at"]
@@ -250,7 +250,7 @@ class StandardAgendaItemSerializer(serializers.ModelSerializer):
 class StandardAgendaItemCreateSerializer(StandardAgendaItemSerializer):
     """A new item, at the end of a draft or active partnership's standard agenda."""
 
-    partnership = VisibleSlugRelatedField(
+    partnership = VisiblePartnershipField(
         object_access=partnership_access.partnerships,
         help_text=_("The slug of the partnership whose standard agenda it joins."),
     )

@@ -234,6 +234,10 @@ def can(user: Any, partnership_id: int, capability: Capability) -> bool:
     return capability in capabilities_in(user, partnership_id)
 
 
+# What a 403 says, pages and API alike, wherever a role lacks the right.
+ROLE_REFUSED = _("Your role in this partnership does not allow this.")
+
+
 def check(user: Any, partnership_id: int, capability: Capability) -> None:
     """404 for someone who may not see the partnership, 403 for one who may see it but whose
     role lacks the capability."""
@@ -241,7 +245,7 @@ def check(user: Any, partnership_id: int, capability: Capability) -> None:
     if not allowed:
         raise Http404(_("No such partnership."))
     if capability not in allowed:
-        raise PermissionDenied(_("Your role in this partnership does not allow this."))
+        raise PermissionDenied(ROLE_REFUSED)
 
 
 M = TypeVar("M", bound=models.Model)

@@ -4,6 +4,8 @@ is in ``core.viewsets``."""
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +13,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, pagination
 from rest_framework.response import Response
@@ -54,8 +57,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     - the access helpers' Http404 (not a member) is a plain 404 whose detail names nothing,
       their PermissionDenied (a role without the right) a 403 that says why;
     - Django ValidationErrors raised by services are 400s with the messages per field;
-    - a number too large for the database (an id of 30 digits) is a 400 rather than a 500.
+    - a number too large for the database (an id of 30 digits) is a 400 rather than a 500;
+    - a body that cannot be read (malformed JSON) is a 400 like any other, its message in
+      ``non_field_errors``, and a 429 says in the reader's language how long to wait.
     """
+    if isinstance(exc, exceptions.ParseError):
+        exc = exceptions.ValidationError({"non_field_errors": [_unreadable_body(exc)]})
+    elif isinstance(exc, exceptions.Throttled):
+        exc = _throttled(exc.wait)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -74,6 +83,35 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             detail = {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail)
     return drf_exception_handler(exc, context)
+
+
+def _unreadable_body(exc: exceptions.ParseError) -> str:
+    """The parser's complaint in the reader's language. DRF's own is English, and JSON's
+    is kept only for where it went wrong: the line and column help find the mistake."""
+    cause = exc.__context__  # what DRF's parser caught before raising ParseError
+    if isinstance(cause, json.JSONDecodeError):
+        return _("The body is not valid JSON: see line %(line)s, column %(column)s.") % {
+            "line": cause.lineno,
+            "column": cause.colno,
+        }
+    return str(_("The body could not be read: check that it is what its Content-Type says."))
+
+
+def _throttled(wait: float | None) -> exceptions.Throttled:
+    """A 429 whose message is whole in the reader's language (DRF builds its second
+    sentence in a way its catalogues cannot translate); ``wait`` stays for Retry-After."""
+    if wait is None:
+        message = _("Too many requests: wait a moment, then try again.")
+    else:
+        seconds = max(1, math.ceil(wait))
+        message = ngettext(
+            "Too many requests: wait %(seconds)s second, then try again.",
+            "Too many requests: wait %(seconds)s seconds, then try again.",
+            seconds,
+        ) % {"seconds": seconds}
+    refused = exceptions.Throttled(detail=str(message))
+    refused.wait = wait if wait is None else math.ceil(wait)
+    return refused
 
 
 def operation_summaries(**operations: str | Callable[..., Any]) -> Callable[[type], type]:

@@ -35,6 +35,18 @@ class VisibleSlugRelatedField(serializers.SlugRelatedField):
         return self.object_access.visible(self.context["request"].user)
 
 
+# One answer for a partnership slug that names none and one of a partnership the user may not
+# reach: which of the two it is must not show (DRF's own message says "Object with slug=…").
+PARTNERSHIP_NOT_REACHED = _("No partnership “{value}” that you can reach.")
+
+
+class VisiblePartnershipField(VisibleSlugRelatedField):
+    """A partnership the requesting user may reach (``object_access`` says which), by its
+    slug."""
+
+    default_error_messages = {"does_not_exist": PARTNERSHIP_NOT_REACHED}
+
+
 class UsernameField(serializers.CharField):
     """A user the server records (who uploaded, created, cleared…), by username; null where
     there is none. Give the relation as ``source``."""

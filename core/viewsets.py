@@ -43,7 +43,7 @@ class CanWriteSomewhere(permissions.BasePermission):
     membership at all is a non-member everywhere: what they name does not exist for them.
     """
 
-    message = _("Your role does not allow this.")
+    message = access.ROLE_REFUSED
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if request.method in permissions.SAFE_METHODS or getattr(view, "detail", False):

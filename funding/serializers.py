@@ -9,8 +9,8 @@ from rest_framework import serializers
 from core.serializers import (
     AmountField,
     ReasonField,
+    VisiblePartnershipField,
     VisibleRelatedField,
-    VisibleSlugRelatedField,
     reason_field,
 )
 from partnership import access as partnership_access
@@ -30,7 +30,7 @@ from .models import (
 
 
 @extend_schema_field({"type": "string", "description": "The partnership's slug."})
-class PartnershipSlugField(VisibleSlugRelatedField):
+class PartnershipSlugField(VisiblePartnershipField):
     """A partnership the requesting user belongs to, by slug."""
 
     def __init__(self, **kwargs):

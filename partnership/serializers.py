@@ -9,8 +9,8 @@ from core.serializers import (
     AmountField,
     ReasonField,
     UsernameField,
+    VisiblePartnershipField,
     VisibleRelatedField,
-    VisibleSlugRelatedField,
 )
 from core.uploads import ALLOWED_DESCRIPTION
 
@@ -211,7 +211,7 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 
 class DocumentCreateSerializer(DocumentSerializer):
-    partnership = VisibleSlugRelatedField(object_access=access.partnerships)
+    partnership = VisiblePartnershipField(object_access=access.partnerships)
     url = OptionalURLField()
     file = serializers.FileField(
         required=False,
@@ -368,7 +368,7 @@ class _NewInPartnership(serializers.ModelSerializer):
     """A new record of a partnership the user sees, named by its slug (the write is checked
     in that partnership)."""
 
-    partnership = VisibleSlugRelatedField(
+    partnership = VisiblePartnershipField(
         object_access=access.partnerships, help_text=_("The slug of the partnership it belongs to.")
     )
 

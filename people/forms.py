@@ -1,8 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.access import Role
 from core.forms import ReasonMixin
+from core.reasons import REASON_REQUIRED
 
 ROLE_HELP = _(
     "Desk officers edit everything and manage the partnership's people; mission staff log "
@@ -14,6 +17,14 @@ class MembershipRoleForm(ReasonMixin, forms.Form):
     role = forms.ChoiceField(
         label=_("Role"), choices=Role.choices, widget=forms.RadioSelect, help_text=ROLE_HELP
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A change of role needs its reason (the service refuses one without).
+        reason = self.fields["reason"]
+        reason.required = True
+        reason.help_text = _("Required. Kept with the change history.")
+        reason.error_messages["required"] = REASON_REQUIRED
 
 
 class InviteForm(forms.Form):

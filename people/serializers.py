@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.access import Role
-from core.serializers import ReasonField
+from core.serializers import PARTNERSHIP_NOT_REACHED, ReasonField
 from partnership.models import Membership
 
 from . import access
@@ -85,6 +85,8 @@ class MembershipSerializer(serializers.ModelSerializer):
 class PartnershipOfPeopleField(serializers.SlugRelatedField):
     """A partnership the requesting user sees (a portfolio administrator: any); any other
     slug "does not exist" for them, as elsewhere in the API."""
+
+    default_error_messages = {"does_not_exist": PARTNERSHIP_NOT_REACHED}
 
     def get_queryset(self):
         return access.partnerships_of_people(user=self.context["request"].user)

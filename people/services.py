@@ -58,14 +58,16 @@ def _keep_a_desk_officer(membership: Membership, field: str) -> None:
 
 @transaction.atomic
 def membership_role_change(
-    *, membership: Membership, by: Any, role: str, reason: str = ""
+    *, membership: Membership, by: Any, role: str, reason: str
 ) -> Membership:
     """Give a member another role in the partnership: it decides what they may do there
-    from their next request on."""
+    from their next request on. A change of role, like any correction of who may do what,
+    needs a reason, kept with the change history."""
     if role not in Role.values:
         raise ValidationError({"role": _("Choose desk officer, mission staff or auditor.")})
     current = _locked(membership)
     if role != current.role:
+        reason = clean_reason(reason)
         _keep_a_desk_officer(current, "role")
     return record_update(instance=current, data={"role": role}, reason=reason, by=by)
 

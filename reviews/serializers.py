@@ -6,10 +6,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.serializers import (
+    PARTNERSHIP_NOT_REACHED,
     ReasonField,
     UsernameField,
+    VisiblePartnershipField,
     VisibleRelatedField,
-    VisibleSlugRelatedField,
 )
 from partnership import access as partnership_access
 from partnership.assignees import AssigneeField
@@ -97,7 +98,7 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 
 class ReviewCreateSerializer(ReviewSerializer):
-    partnership = VisibleSlugRelatedField(object_access=partnership_access.partnerships)
+    partnership = VisiblePartnershipField(object_access=partnership_access.partnerships)
     sources = VisibleRelatedField(
         object_access=partnership_access.documents, many=True, required=False
     )
@@ -289,7 +290,9 @@ class DossierCreateSerializer(DossierSerializer):
     """A partnership's dossier for a year (a review's is asked for on the review)."""
 
     partnership = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Partnership.objects.none()
+        slug_field="slug",
+        queryset=Partnership.objects.none(),
+        error_messages={"does_not_exist": PARTNERSHIP_NOT_REACHED},
     )
     year = serializers.IntegerField(
         min_value=1945, max_value=2100, help_text=_("A year of the agreement.")

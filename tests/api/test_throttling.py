@@ -60,9 +60,23 @@ def test_a_token_over_its_rate_gets_429_with_retry_after(settings, desk, clock):
     refused = client.get(URL)
     assert refused.status_code == 429
     assert refused["Retry-After"] == "40"  # the minute's window ends in 40 s
-    assert refused.json()["detail"].startswith("Request was throttled.")
+    assert refused.json() == {"detail": "Too many requests: wait 40 seconds, then try again."}
     # Another token of the same user has its own count.
     assert bearer(desk, "other script").get(URL).status_code == 200
+
+
+def test_the_429_says_how_long_to_wait_wholly_in_danish(settings, desk, clock):
+    settings.API_RATE_PER_TOKEN = "1/minute"
+    client = bearer(desk)
+    assert client.get(URL).status_code == 200
+    refused = client.get(URL, HTTP_ACCEPT_LANGUAGE="da")
+    assert (refused.status_code, refused["Retry-After"]) == (429, "40")
+    assert refused.json() == {
+        "detail": "For mange forespørgsler: vent 40 sekunder, og prøv så igen."
+    }
+    clock(1_000_019.2)
+    one = client.get(URL, HTTP_ACCEPT_LANGUAGE="da").json()["detail"]
+    assert one == "For mange forespørgsler: vent 1 sekund, og prøv så igen."
 
 
 def test_the_count_starts_again_when_the_window_ends(settings, desk, clock):
@@ -72,6 +86,7 @@ def test_the_count_starts_again_when_the_window_ends(settings, desk, clock):
     clock(1_000_019.5)
     refused = client.get(URL)
     assert refused["Retry-After"] == "1"  # half a second, rounded up
+    assert refused.json() == {"detail": "Too many requests: wait 1 second, then try again."}
     clock(1_000_020.0)
     assert statuses(client, 3) == [200, 200, 200]
 

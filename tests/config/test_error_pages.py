@@ -40,3 +40,10 @@ def test_the_api_keeps_its_json_405(desk, api_login, iom):
     assert response.status_code == 405
     assert response.json() == {"detail": 'Method "GET" not allowed.'}
     assert "POST" in response["Allow"]
+
+
+def test_an_unknown_api_address_is_a_404_in_the_readers_language(desk, api_login):
+    client = api_login(desk)
+    assert client.get("/api/v1/no-such-resource/").json() == {"detail": "Not found."}
+    danish = client.get("/api/v1/no-such-resource/", HTTP_ACCEPT_LANGUAGE="da")
+    assert (danish.status_code, danish.json()) == (404, {"detail": "Ikke fundet."})

@@ -37,7 +37,7 @@ def test_a_portfolio_administrator_reads_and_manages_every_partnership(
     other = _membership(users["geneva"], iom)
     changed = client.patch(f"{URL}{other.pk}/", {"role": "auditor", "reason": "Audit"})
     assert (changed.status_code, changed.json()["role"]) == (200, "auditor")
-    refused = client.patch(f"{URL}{theirs.pk}/", {"role": "auditor"})
+    refused = client.patch(f"{URL}{theirs.pk}/", {"role": "auditor", "reason": "Audit"})
     assert refused.status_code == 400
     assert refused.json() == {
         "role": [
@@ -70,6 +70,10 @@ def test_a_role_change_keeps_its_reason_and_a_removal_needs_one(desk, geneva, ap
     refused = client.post(f"{URL}{target.pk}/remove/", {})
     assert refused.status_code == 400
     assert refused.json() == {"reason": ["Give a reason: it is kept with the change history."]}
+    unexplained = client.patch(f"{URL}{target.pk}/", {"role": "mission_staff"})
+    assert unexplained.status_code == 400
+    assert unexplained.json() == {"reason": ["Give a reason: it is kept with the change history."]}
+    assert Membership.objects.get(pk=target.pk).role == Membership.Role.AUDITOR
     bad = client.patch(f"{URL}{target.pk}/", {"role": "director"})
     assert bad.status_code == 400
     assert list(bad.json()) == ["role"]

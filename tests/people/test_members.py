@@ -81,7 +81,7 @@ def test_a_desk_officer_changes_a_role_and_the_history_keeps_the_reason(desk, ge
 def test_the_only_desk_officer_keeps_the_role_until_someone_else_has_it(desk, geneva, login, iom):
     own = _membership(desk, iom)
     client = login(desk)
-    response = client.post(f"{MEMBERS}{own.pk}/role/", {"role": "auditor"})
+    response = client.post(f"{MEMBERS}{own.pk}/role/", {"role": "auditor", "reason": "Leaving"})
     assert response.status_code == 400
     assert response.context["form"].errors["role"] == [
         "Test desk is the partnership's only desk officer: give someone else that role first."
@@ -92,8 +92,10 @@ def test_the_only_desk_officer_keeps_the_role_until_someone_else_has_it(desk, ge
     assert _membership(desk, iom).role == Membership.Role.DESK_OFFICER
 
     # With a second desk officer, the first may step down.
-    client.post(f"{MEMBERS}{_membership(geneva, iom).pk}/role/", {"role": "desk_officer"})
-    assert client.post(f"{MEMBERS}{own.pk}/role/", {"role": "auditor"}).status_code == 302
+    second = {"role": "desk_officer", "reason": "Second desk officer"}
+    client.post(f"{MEMBERS}{_membership(geneva, iom).pk}/role/", second)
+    stepping_down = {"role": "auditor", "reason": "Leaving"}
+    assert client.post(f"{MEMBERS}{own.pk}/role/", stepping_down).status_code == 302
 
 
 def test_removing_someone_asks_for_a_reason_and_says_what_it_does(desk, geneva, login, iom):
@@ -147,7 +149,8 @@ def test_a_portfolio_administrator_manages_the_people_of_a_partnership_they_hold
     assert page.status_code == 200
     assert "Change role" in page.content.decode()
     target = _membership(geneva, iom)
-    assert client.post(f"{MEMBERS}{target.pk}/role/", {"role": "desk_officer"}).status_code == 302
+    promoted = {"role": "desk_officer", "reason": "Covering"}
+    assert client.post(f"{MEMBERS}{target.pk}/role/", promoted).status_code == 302
     assert _membership(geneva, iom).role == Membership.Role.DESK_OFFICER
     assert (
         client.post(f"{MEMBERS}{target.pk}/remove/", {"reason": "Reorganised"}).status_code == 302
@@ -163,6 +166,21 @@ def test_a_membership_of_another_partnership_is_not_found_under_this_one(
     assert client.get(f"{MEMBERS}{theirs.pk}/role/").status_code == 404
     assert client.post(f"{MEMBERS}{theirs.pk}/remove/", {"reason": "x"}).status_code == 404
     assert Membership.objects.filter(pk=theirs.pk).exists()
+
+
+def test_a_change_of_role_without_a_reason_is_refused_at_the_reason(desk, geneva, login, iom):
+    target = _membership(geneva, iom)
+    client = login(desk)
+    response = client.post(f"{MEMBERS}{target.pk}/role/", {"role": "auditor", "reason": "  "})
+    assert response.status_code == 400
+    assert response.context["form"].errors["reason"] == [
+        "Give a reason: it is kept with the change history."
+    ]
+    assert _membership(geneva, iom).role == Membership.Role.MISSION_STAFF
+    danish = client.post(
+        f"{MEMBERS}{target.pk}/role/", {"role": "auditor"}, HTTP_ACCEPT_LANGUAGE="da"
+    )
+    assert "Angiv en begrundelse" in danish.content.decode()
 
 
 def test_a_bad_role_is_refused_at_the_field(desk, geneva, login, iom):
