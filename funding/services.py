@@ -21,7 +21,12 @@ from simple_history.utils import bulk_create_with_history
 from core import caching, formatting, tabular
 from core.reasons import clean_reason
 from core.services import apply_changes, editable, record_withdraw
-from partnership.models import Currency, Partnership, check_not_after_today
+from partnership.models import (
+    Currency,
+    Partnership,
+    check_not_after_today,
+    check_not_before_start,
+)
 
 from . import annex, dac, selectors
 from .annex import AnnexImportError, RowError
@@ -243,6 +248,9 @@ def disbursement_create(
         raise ValidationError({"amount": _("Give a positive amount; a refund is its own kind.")})
     # Before the rate is looked up: a day still to come has no rate to speak of.
     check_not_after_today(value_date, field="value_date")
+    # Nor before the partnership began; after it ended is allowed: a late payment is
+    # real (``Disbursement.clean``).
+    check_not_before_start(value_date, line.partnership, field="value_date")
     if kind == Disbursement.Kind.PAYMENT and line.status != Status.COMMITTED:
         raise ValidationError(
             {
