@@ -8,6 +8,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -369,4 +370,20 @@ class ActionPoint(models.Model):
                 user=self.assignee,
                 partnership_id=self.consultation.partnership_id,
                 capability=Capability.EDIT_CONSULTATIONS,
+            )
+
+    def check_due_after_agreed(self) -> None:
+        """A point is agreed at its consultation: one due before it would stand overdue
+        the moment it is recorded. The services ask it where the due date is given or
+        changed, not on every save: a point recorded before this rule closes as it is."""
+        held = self.consultation.date
+        if self.due_date is not None and held is not None and self.due_date < held:
+            raise ValidationError(
+                {
+                    "due_date": _(
+                        "Give the consultation's date, %(consultation)s, or a later one: "
+                        "%(date)s is before the consultation that agreed this point."
+                    )
+                    % {"consultation": date_format(held), "date": date_format(self.due_date)}
+                }
             )

@@ -636,6 +636,7 @@ def action_point_create(
         created_by=by,
     )
     point.full_clean(exclude=["consultation"])
+    point.check_due_after_agreed()
     _with_history_user(point, by)
     point._change_reason = reason
     point.save()
@@ -687,6 +688,8 @@ def action_point_update(
         changed.append("closed_on")
     if changed:
         current.full_clean(exclude=["consultation"])
+        if "due_date" in changed:
+            current.check_due_after_agreed()
         _with_history_user(current, by)
         current._change_reason = reason
         current.save(update_fields=[*changed, "updated_at"])

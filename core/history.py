@@ -272,6 +272,20 @@ def _matching(model: type[models.Model], criteria: Criteria) -> models.QuerySet:
     return rows.order_by().annotate(history_kind=Value(model._meta.model_name, output_field=_TEXT))
 
 
+def authors(partnership_ids: list[int]) -> Q:
+    """Those who made a change in the partnerships (the "Who" of their history), as a
+    filter on users: one subquery per kind, read within the query it filters."""
+    criteria = Criteria(partnership_ids=tuple(partnership_ids))
+    return reduce(
+        operator.or_,
+        (
+            Q(pk__in=_matching(model, criteria).values("history_user_id"))
+            for model in criteria.models
+        ),
+        Q(pk__in=[]),
+    )
+
+
 def _union(branches: list[models.QuerySet]) -> models.QuerySet:
     first, *rest = branches
     return first.union(*rest, all=True) if rest else first

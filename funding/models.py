@@ -31,7 +31,12 @@ from core.models import (
     person_field,
 )
 from partnership.assignees import assignee_field, check_assignee
-from partnership.models import Currency, Partnership, check_not_after_today
+from partnership.models import (
+    Currency,
+    Partnership,
+    check_not_after_today,
+    check_not_before_start,
+)
 
 CENT = Decimal("0.01")
 
@@ -328,6 +333,13 @@ class Disbursement(AppendOnlyModel):
         # A payment dated ahead would count as made: on the line and by the day the
         # attention rules ask about. One paid after its budget year is fine (timing).
         check_not_after_today(self.value_date, field="value_date")
+        # Nor is money paid under an agreement before it began. One paid after the
+        # partnership ended stays allowed: late payments and timing differences between
+        # the accounts are real.
+        if self.budget_line_id is not None:
+            check_not_before_start(
+                self.value_date, self.budget_line.partnership, field="value_date"
+            )
 
     @property
     def booked_dkk(self) -> Decimal:

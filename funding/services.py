@@ -22,7 +22,12 @@ from core import caching, formatting, tabular
 from core.models import check_date_in_range
 from core.reasons import clean_reason
 from core.services import apply_changes, editable, record_withdraw
-from partnership.models import Currency, Partnership, check_not_after_today
+from partnership.models import (
+    Currency,
+    Partnership,
+    check_not_after_today,
+    check_not_before_start,
+)
 
 from . import annex, dac, selectors
 from .annex import AnnexImportError, RowError
@@ -246,6 +251,9 @@ def disbursement_create(
     # is typed in, has no rate to speak of.
     check_date_in_range(value_date, field="value_date")
     check_not_after_today(value_date, field="value_date")
+    # Nor before the partnership began; after it ended is allowed: a late payment is
+    # real (``Disbursement.clean``).
+    check_not_before_start(value_date, line.partnership, field="value_date")
     if kind == Disbursement.Kind.PAYMENT and line.status != Status.COMMITTED:
         raise ValidationError(
             {

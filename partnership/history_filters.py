@@ -31,13 +31,16 @@ PARAMETERS = ("from", "to", "kind", "person")
 
 
 def people_of(partnership_ids: list[int]) -> models.QuerySet:
-    """The people who hold or held a role in the partnerships (one query when read)."""
+    """The people who hold or held a role in the partnerships, and whoever else made a
+    change in them (a portfolio administrator's import or invitation): one query when read."""
     held = Membership.history.model.objects.filter(partnership_id__in=partnership_ids)
     holding = Membership.objects.filter(partnership_id__in=partnership_ids)
     return (
         get_user_model()
         .objects.filter(
-            models.Q(pk__in=holding.values("user_id")) | models.Q(pk__in=held.values("user_id"))
+            models.Q(pk__in=holding.values("user_id"))
+            | models.Q(pk__in=held.values("user_id"))
+            | history.authors(partnership_ids)
         )
         .order_by("first_name", "last_name", "username")
     )

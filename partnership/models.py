@@ -435,13 +435,16 @@ def check_not_after_today(as_of: dt.date | None, *, field: str = "as_of") -> Non
         )
 
 
-def check_not_before_start(as_of: dt.date | None, partnership: Partnership) -> None:
+def check_not_before_start(
+    as_of: dt.date | None, partnership: Partnership, *, field: str = "as_of"
+) -> None:
     """An update or an assessment says how things stood during the partnership: one dated
-    before it began would tell, as the current state, of a time it did not cover."""
+    before it began would tell, as the current state, of a time it did not cover. A
+    payment too is made under the agreement (``field``: where the date is refused)."""
     if as_of is not None and as_of < partnership.start_date:
         raise ValidationError(
             {
-                "as_of": _(
+                field: _(
                     "Give the partnership's start date, %(start)s, or a later one: "
                     "%(date)s is before the partnership began."
                 )

@@ -53,9 +53,11 @@ class Invitation(models.Model):
         indexes = [models.Index(fields=["user", "partnership"], name="invitation_user_partnership")]
 
     def __str__(self) -> str:
+        # The partnership by its slug, as a membership names it: its title is long enough
+        # to cut the role off a line of the change history.
         return _("%(email)s to %(partnership)s as %(role)s") % {
             "email": self.email,
-            "partnership": self.partnership_id,
+            "partnership": self.partnership.slug,
             "role": self.get_role_display(),
         }
 

@@ -552,3 +552,74 @@ def test_a_due_date_years_ahead_stays_allowed(geneva, api_login, c2018):
         f"/api/v1/action-points/{point.pk}/", {"due_date": "2099-12-31"}, format="json"
     )
     assert (patched.status_code, patched.json()["due_date"]) == (200, "2099-12-31")
+
+
+# --- Due on or after the consultation that agreed it --------------------------------------
+
+DUE_BEFORE = (
+    "Give the consultation's date, 20 November 2018, or a later one: 1 January 2018 is "
+    "before the consultation that agreed this point."
+)
+
+
+def test_a_due_date_before_the_consultation_is_refused_at_the_field_on_the_page(
+    geneva, login, c2018
+):
+    item = c2018.agenda_items.get(code="vii")
+    data = {"description": "IOM to share the draft.", "owner": "IOM", "due_date": "2018-01-01"}
+    url = f"{BASE}/items/{item.pk}/action-points/"
+    response = login(geneva).post(url, data, **HTMX)
+    assert response.status_code == 400
+    assert f'id="ap-{item.pk}-due_date_error"><li>{DUE_BEFORE}</li>' in (
+        response.content.decode().replace("&#x27;", "'")
+    )
+    page = login(geneva).post(url, data, HTTP_ACCEPT_LANGUAGE="da")
+    assert page.status_code == 400
+    assert page.context["form"].errors == {
+        "due_date": [
+            "Angiv konsultationens dato, 20. november 2018, eller en senere dato: "
+            "1. januar 2018 ligger før konsultationen, hvor opfølgningspunktet blev aftalt."
+        ]
+    }
+    assert not ActionPoint.objects.exists()
+    on_the_day = login(geneva).post(url, {**data, "due_date": "2018-11-20"}, **HTMX)
+    assert on_the_day.status_code == 200
+    assert ActionPoint.objects.get().due_date == dt.date(2018, 11, 20)
+
+
+def test_a_due_date_before_the_consultation_is_refused_on_the_edit_page(geneva, login, c2018):
+    point = _point(c2018, due_date=dt.date(2019, 6, 30))
+    response = login(geneva).post(
+        f"{BASE}/action-points/{point.pk}/edit/",
+        {"description": point.description, "owner": point.owner, "due_date": "2018-01-01",
+         "status": "open", "agenda_item": point.agenda_item.pk},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"due_date": [DUE_BEFORE]}
+    point.refresh_from_db()
+    assert point.due_date == dt.date(2019, 6, 30)
+
+
+def test_a_due_date_before_the_consultation_is_a_400_at_the_field_in_the_api(
+    geneva, api_login, c2018
+):
+    client = api_login(geneva)
+    body = {"consultation": c2018.pk, "description": "IOM to share the draft.", "owner": "IOM",
+            "due_date": "2018-01-01"}  # fmt: skip
+    refused = client.post("/api/v1/action-points/", body, format="json")
+    assert (refused.status_code, refused.json()) == (400, {"due_date": [DUE_BEFORE]})
+    assert not ActionPoint.objects.exists()
+    point = _point(c2018, due_date=dt.date(2019, 6, 30))
+    patched = client.patch(
+        f"/api/v1/action-points/{point.pk}/", {"due_date": "2018-01-01"}, format="json"
+    )
+    assert (patched.status_code, patched.json()) == (400, {"due_date": [DUE_BEFORE]})
+    point.refresh_from_db()
+    assert point.due_date == dt.date(2019, 6, 30)
+
+
+def test_a_point_recorded_due_before_its_consultation_still_closes(geneva, c2018):
+    """Recorded before the rule: marking it done does not ask for a new due date."""
+    point = _point(c2018, due_date=dt.date(2018, 1, 1))
+    done = services.action_point_update(action_point=point, by=geneva, status="done")
+    assert (done.status, done.due_date) == ("done", dt.date(2018, 1, 1))

@@ -358,6 +358,51 @@ def test_a_payment_dated_after_today_is_a_400_at_the_value_date_in_the_api(
     assert created.status_code == 201
 
 
+# --- ... and not before the partnership began ------------------------------------------------
+
+BEFORE_START = (
+    "Give the partnership's start date, 1 January 2018, or a later one: 1 June 2017 is "
+    "before the partnership began."
+)
+
+
+def test_a_payment_dated_before_the_partnership_began_is_refused_at_the_value_date_on_the_page(
+    core_2018, desk, login
+):
+    url = core_2018.get_absolute_url()
+    data = {"kind": "payment", "value_date": "2017-06-01", "amount": "1000",
+            "currency": "DKK", "reference": "UM-2017"}  # fmt: skip
+    response = login(desk).post(url, data)
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"value_date": [BEFORE_START]}
+    danish = login(desk).post(url, data, HTTP_ACCEPT_LANGUAGE="da")
+    assert danish.context["form"].errors == {
+        "value_date": [
+            "Angiv partnerskabets startdato, 1. januar 2018, eller en senere dato: "
+            "1. juni 2017 ligger før partnerskabets start."
+        ]
+    }
+    assert not Disbursement.objects.exists()
+
+
+def test_a_payment_dated_before_the_partnership_began_is_a_400_at_the_value_date_in_the_api(
+    core_2018, desk, api_login
+):
+    body = {"budget_line": core_2018.pk, "kind": "payment", "amount": "1000.00",
+            "currency": "DKK", "reference": "UM-API", "value_date": "2017-06-01"}  # fmt: skip
+    refused = api_login(desk).post("/api/v1/disbursements/", body, format="json")
+    assert (refused.status_code, refused.json()) == (400, {"value_date": [BEFORE_START]})
+    assert not Disbursement.objects.exists()
+    with pytest.raises(ValidationError) as error:
+        Disbursement(budget_line=core_2018, value_date=dt.date(2017, 6, 1)).clean()
+    assert error.value.message_dict == {"value_date": [BEFORE_START]}
+
+
+def test_a_payment_after_the_partnership_ended_is_allowed(core_2018, desk):
+    late = _pay(core_2018, desk, "1000", value_date=dt.date(2021, 2, 1), reference="UM-late")
+    assert late.value_date > core_2018.partnership.end_date
+
+
 def test_a_payment_after_its_budget_year_is_allowed(core_2018, desk):
     payment = _pay(core_2018, desk, "1000", value_date=dt.date(2019, 3, 1))
     assert payment.value_date.year == 2019

@@ -20,6 +20,7 @@ from core import history
 from funding import seed as funding_seed
 from funding.models import BudgetLine, Component
 from partnership.models import Document, Membership, OverallGoal
+from people.services import membership_invite
 from tests import factories
 from tests.consultations import factories as consultation_factories
 from tests.funding.factories import DisbursementFactory
@@ -282,6 +283,20 @@ def test_a_membership_names_the_person_and_the_role(iom, desk):
     assert _changes(entry)["User"] == ("—", "Mette Holm")
 
 
+def test_an_invitation_names_the_partnership_as_a_membership_does(
+    iom, portfolio_admin, auditor, login
+):
+    """By its slug, not its database id (its title would cut the role off the label)."""
+    with acting_as(portfolio_admin):
+        membership_invite(
+            partnership=iom, by=portfolio_admin, email="new.auditor@example.org", role="auditor"
+        )
+    page = login(auditor).get(PAGE, {"kind": "invitation"})
+    labels = {entry.label for entry in page.context["page"].object_list}
+    assert labels == {f"new.auditor@example.org to {SLUG} as Auditor"}
+    assert f"to {iom.pk} as" not in page.content.decode()
+
+
 def test_a_deleted_record_keeps_its_name(iom, desk):
     document = factories.DocumentFactory(partnership=iom, title="Draft minutes")
     with acting_as(desk):
@@ -385,6 +400,28 @@ def test_the_person_filter_lists_the_members_by_name(iom, desk, unnamed, auditor
     form = login(auditor).get(PAGE).context["filters"].form
     names = [label for _, label in form.fields["person"].choices][1:]
     assert names == ["kbh-temp", "Test auditor", "Test desk"]
+
+
+def test_the_person_filter_offers_whoever_made_a_change_members_or_not(
+    iom, desk, portfolio_admin, auditor, login
+):
+    """The portfolio administrator who invited a colleague holds no role in the
+    partnership: the filter offers them, and filters by them."""
+    with acting_as(portfolio_admin):
+        membership_invite(
+            partnership=iom, by=portfolio_admin, email="new.auditor@example.org", role="auditor"
+        )
+    client = login(auditor)
+    form = client.get(PAGE).context["filters"].form
+    names = [label for _, label in form.fields["person"].choices][1:]
+    assert "Portfolio Admin" in names
+    assert {"Test auditor", "Test desk"} <= set(names)
+    response = client.get(PAGE, {"person": portfolio_admin.pk})
+    assert response.status_code == 200
+    assert {(e.kind, e.by) for e in response.context["page"].object_list} == {
+        ("Membership", "Portfolio Admin"),
+        ("Invitation", "Portfolio Admin"),
+    }
 
 
 @pytest.mark.parametrize(
