@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from partnership.models import OverallGoal
 from reviews import services
@@ -392,6 +394,20 @@ def test_issuing_asks_for_confirmation_and_a_reason_then_queues_the_final_versio
     again = client.get(f"{P}/versions/{draft.pk}/issue/", follow=True)
     assert "Version 2 is being rendered as the issued report" in again.content.decode()
     assert ReportVersion.objects.filter(final=True).count() == 1
+
+
+def test_the_issue_confirmation_names_the_sites_day_late_in_the_evening_in_utc(
+    review, desk, login, monkeypatch
+):
+    """At 23:30 UTC on 30 November it is already 1 December in Copenhagen: the report is
+    issued on the site's day, as its cover says."""
+    draft = done_version(review, requested_by=desk, number=1)
+    late = dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: late)
+    html = login(desk).get(f"{P}/versions/{draft.pk}/issue/").content.decode()
+    assert "issued by Test desk on 1 December 2026" in html
+    danish = login(desk).get(f"{P}/versions/{draft.pk}/issue/", headers={"accept-language": "da"})
+    assert "udstedt af Test desk den 1. december 2026" in danish.content.decode()
 
 
 def test_deleting_a_finding_asks_for_confirmation_and_keeps_the_reason(review, desk, login):
