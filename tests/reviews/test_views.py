@@ -8,7 +8,8 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from partnership.models import OverallGoal
 from reviews import services
@@ -195,6 +196,12 @@ def test_the_download_log_lists_who_downloaded_which_version_when(
     assert "geneva" in html
     assert review.title in html
     assert '<td class="num" data-label="Version">4</td>' in html
+    # Written as the other pages write a time: on the site's clock, in the reader's format.
+    at = timezone.localtime(DownloadLog.objects.get().at)
+    assert f">{at:%-d %b %Y %H:%M}</time>" in html
+    danish = login(auditor).get(f"{P}/downloads/", headers={"accept-language": "da"})
+    with translation.override("da"):
+        assert f">{date_format(at, 'j. b Y H.i')}</time>" in danish.content.decode()
 
 
 def test_verification_by_upload_names_the_version_and_says_it_is_the_issued_report(
