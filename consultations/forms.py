@@ -141,6 +141,7 @@ class ActionPointForm(LinksMixin):
         label=_("Owner"),
     )
     assignee = AssigneeChoiceField(
+        label=_("Followed up by"),
         help_text=_("The member who follows it up, whoever carries it out, and is reminded of it."),
     )
     due_date = forms.DateField(required=False, widget=DateInput, label=_("Due date"))

@@ -296,7 +296,7 @@ class ActionPointQuerySet(models.QuerySet):
 
 class ActionPoint(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("an action point's status", "Open")  # not the verb
         DONE = "done", pgettext_lazy("an action point's status", "Done")
         DROPPED = "dropped", _("Dropped")
 
@@ -314,7 +314,9 @@ class ActionPoint(models.Model):
         help_text=_("Who carries it out, e.g. IOM or the Mission."),
         verbose_name=_("owner"),
     )
+    # Not "responsible": the owner is the one responsible for carrying it out.
     assignee = assignee_field(
+        verbose_name=_("followed up by"),
         help_text=_(
             "The member of the partnership who follows the point up (whoever carries it out) "
             "and is reminded of it."

@@ -118,7 +118,8 @@ ALLOWED: dict[str, Kind] = {
     "jpg": Kind("image/jpeg", _starts_with(JPEG)),
     "jpeg": Kind("image/jpeg", _starts_with(JPEG)),
 }
-ALLOWED_DESCRIPTION = "PDF, Word, Excel, PowerPoint, CSV, plain text, PNG or JPEG"
+# The list in words, for the help texts ("…, at most 25 MB.").
+ALLOWED_DESCRIPTION = _("PDF, Word, Excel, PowerPoint, CSV, plain text, PNG or JPEG")
 ACCEPT = ",".join(f".{extension}" for extension in ALLOWED)  # the file input's accept
 
 
@@ -148,11 +149,22 @@ def validate_upload(upload: UploadedFile) -> str:
     extension = extension_of(upload.name or "")
     kind = ALLOWED.get(extension)
     if kind is None:
-        shown = f"A .{extension} file" if extension else "A file without an extension"
+        # Whole sentences: a language puts the extension and the list where its grammar does.
+        if extension:
+            raise ValidationError(
+                _(
+                    "A .%(extension)s file cannot be kept: upload a PDF, Word, Excel, "
+                    "PowerPoint, CSV, plain text, PNG or JPEG file."
+                ),
+                code="file_type",
+                params={"extension": extension},
+            )
         raise ValidationError(
-            _("%(shown)s cannot be kept: upload a %(allowed)s file."),
+            _(
+                "A file without an extension cannot be kept: upload a PDF, Word, Excel, "
+                "PowerPoint, CSV, plain text, PNG or JPEG file."
+            ),
             code="file_type",
-            params={"shown": shown, "allowed": ALLOWED_DESCRIPTION},
         )
     if not kind.signature(upload):
         raise ValidationError(

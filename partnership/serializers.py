@@ -216,11 +216,13 @@ class DocumentCreateSerializer(DocumentSerializer):
     file = serializers.FileField(
         required=False,
         write_only=True,
-        help_text=_(
-            "%(allowed_description)s, at most 25 MB; the name's extension must agree "
-            "with the content."
-        )
-        % {"allowed_description": ALLOWED_DESCRIPTION},
+        help_text=lazy_format(
+            _(
+                "%(allowed_description)s, at most 25 MB; the name's extension must agree "
+                "with the content."
+            ),
+            allowed_description=ALLOWED_DESCRIPTION,
+        ),
     )
 
     class Meta(DocumentSerializer.Meta):

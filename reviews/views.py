@@ -54,7 +54,7 @@ from .forms import (
     VerifyForm,
 )
 from .models import Dossier, DownloadLog, ReportVersion, Review
-from .templatetags.review_tags import utc_date
+from .templatetags.review_tags import site_date
 
 
 def _capability(request: HttpRequest) -> Capability:
@@ -536,7 +536,7 @@ def _issue_consequences(version: ReportVersion, issuer: Any) -> list[str]:
         % {
             "number": number,
             "name": name,
-            "day": utc_date(timezone.now()),
+            "day": site_date(timezone.now()),
             "draft": version.number,
         },
         _(

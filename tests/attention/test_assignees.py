@@ -166,7 +166,7 @@ def test_the_responsible_select_reads_in_the_readers_language(demo, login):
     response = client.get(url, HTTP_ACCEPT_LANGUAGE="da")
     assert _options(response, "assignee")[0] == "Ingen"
     field = response.context["form"].fields["assignee"]
-    assert str(field.label) == "Ansvarlig"
+    assert str(field.label) == "Følges op af"  # the owner is the one responsible
 
 
 def test_the_action_point_form_helps_in_the_readers_language(demo, login):

@@ -4,6 +4,7 @@ digest preference, as people use them."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from unittest import mock
 
@@ -11,7 +12,7 @@ import pytest
 from django.core.mail import EmailMultiAlternatives
 
 from accounts.models import DigestFrequency, Profile
-from attention import services
+from attention import selectors, services
 from attention.models import Digest, Reminder
 from core import caching
 from partnership import services as partnership_services
@@ -359,6 +360,24 @@ def test_a_portfolio_administrator_without_a_role_is_told_there_is_no_work(
     response = login(portfolio_admin).get(url)
     assert response.status_code == 200
     assert "You hold no role in any partnership yet." in _text(response)
+
+
+def test_the_dashboard_sends_only_a_member_to_my_work(demo, login, portfolio_admin, monkeypatch):
+    """A portfolio administrator without a role here has no work of it under My work: the
+    panel does not send them there."""
+    # Two of each rule, so that some are left out and the panel says where they are.
+    two = functools.partial(selectors.partnership_attention, cap=2)
+    monkeypatch.setattr(selectors, "partnership_attention", two)
+    member = login(demo.geneva).get(f"/p/{SLUG}/").content.decode()
+    assert "more: those that are yours are under" in member
+    assert f"/my-work/?partnership={SLUG}" in member
+    da = {"accept-language": "da"}
+    page = login(portfolio_admin).get(f"/p/{SLUG}/", headers=da).content.decode()
+    panel = page[page.index('id="attention-heading"') :]
+    panel = panel[: panel.index("</section>")]
+    assert "mere, som partnerskabets medlemmer følger op på." in panel
+    assert "dem, der er dine" not in panel
+    assert "/my-work/" not in panel
 
 
 def test_a_portfolio_administrator_sees_the_work_of_the_partnerships_they_hold_a_role_in(

@@ -623,3 +623,26 @@ def test_a_point_recorded_due_before_its_consultation_still_closes(geneva, c2018
     point = _point(c2018, due_date=dt.date(2018, 1, 1))
     done = services.action_point_update(action_point=point, by=geneva, status="done")
     assert (done.status, done.due_date) == ("done", dt.date(2018, 1, 1))
+
+
+def test_in_danish_an_open_point_is_open_and_its_owner_and_follower_are_told_apart(
+    geneva, desk, login, c2018
+):
+    """ "Åben" is the status ("Åbn" the verb), and the organisation that carries a point out
+    and the member who follows it up have labels of their own: in the form, the table and
+    the history."""
+    point = _point(c2018)
+    services.action_point_update(action_point=point, by=geneva, owner="UNHCR", assignee=geneva)
+    client = login(geneva)
+    da = {"accept-language": "da"}
+    page = client.get(f"{BASE}/2018/", headers=da).content.decode()
+    assert '<option value="open" selected>Åben</option>' in page
+    assert "Åbn<" not in page
+    assert 'data-label="Ansvarlig organisation"' in page
+    assert "Følges op af " in page
+    form = client.get(f"{BASE}/action-points/{point.pk}/edit/", headers=da).content.decode()
+    assert '<label for="id_owner">Ansvarlig organisation:' in form
+    assert '<label for="id_assignee">Følges op af:' in form
+    history = login(desk).get(f"/p/{SLUG}/history/", headers=da).content.decode()
+    assert "Ansvarlig organisation" in history
+    assert "Følges op af" in history

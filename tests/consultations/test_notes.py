@@ -45,6 +45,21 @@ def _save(client, note, body, version, **extra):
 # --- Writing in place -------------------------------------------------------------------
 
 
+def test_the_saved_time_is_written_in_the_pages_language(geneva, login, note):
+    """Hours and minutes on the site's clock, as the reader's language writes a time."""
+    client = login(geneva)
+    saved = client.post(
+        f"{BASE}/notes/{note.pk}/",
+        {"body": "Typed.", "version": 1},
+        headers={"accept-language": "da"},
+        **HTMX,
+    ).content.decode()
+    note.refresh_from_db()
+    at = timezone.localtime(note.updated_at)
+    assert "Gemt kl. <time" in saved
+    assert f">{at:%H.%M}</time> (version 2)." in saved
+
+
 def test_adding_a_note_in_place_opens_an_editor_for_a_new_draft(geneva, login, item):
     response = login(geneva).post(f"{BASE}/items/{item.pk}/notes/", **HTMX)
     assert response.status_code == 200

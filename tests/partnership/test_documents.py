@@ -56,12 +56,13 @@ KEPT = [
 ]  # fmt: skip
 
 
-def _post(client, name, content, **extra):
+def _post(client, name, content, language=None, **extra):
     data = {"kind": "annual_report", "title": "IOM Annual Report 2018", "year": 2018}
     data.update(extra)
     if content is not None:
         data["file"] = SimpleUploadedFile(name, content)
-    return client.post(f"/p/{SLUG}/documents/", data)
+    headers = {"accept-language": language} if language else {}
+    return client.post(f"/p/{SLUG}/documents/", data, headers=headers)
 
 
 @pytest.mark.parametrize(("name", "content", "content_type"), KEPT, ids=[k[0] for k in KEPT])
@@ -109,6 +110,18 @@ def test_a_kind_not_on_the_list_is_refused_by_its_extension(desk, login, iom, na
         f"{extension} cannot be kept: upload a PDF, Word, Excel, PowerPoint, CSV, plain text, "
         "PNG or JPEG file."
     ]
+    assert not Document.objects.filter(title="IOM Annual Report 2018").exists()
+
+
+def test_a_refused_kind_is_named_in_danish_on_the_danish_page(desk, login, iom):
+    client = login(desk)
+    refused = _post(client, "setup.exe", b"MZ\x90\x00", language="da")
+    assert refused.context["form"].errors["file"] == [
+        "En .exe-fil kan ikke gemmes: upload en PDF-, Word-, Excel-, PowerPoint-, CSV-, "
+        "tekst-, PNG- eller JPEG-fil."
+    ]
+    page = client.get(f"/p/{SLUG}/documents/", HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert "PDF, Word, Excel, PowerPoint, CSV, ren tekst, PNG eller JPEG, højst 25 MB." in page
     assert not Document.objects.filter(title="IOM Annual Report 2018").exists()
 
 

@@ -36,6 +36,20 @@ def test_every_member_reads_who_belongs_and_in_which_role(users, login, iom, who
     assert ("Change role" in text) == (who == "desk")
 
 
+def test_the_danish_members_page_names_the_roles_as_the_role_field_does(desk, geneva, login, iom):
+    """Sagsbehandler and Repræsentationens medarbejder, in the introduction as in the field,
+    and on the dashboard's line about the reader's own role."""
+    da = {"accept-language": "da"}
+    page = login(desk).get(MEMBERS, headers=da).content.decode()
+    assert ">Repræsentationens medarbejder<" in page
+    assert "Sagsbehandlere redigerer partnerskabet" in page
+    assert "repræsentationens medarbejdere fører konsultationerne" in page
+    assert "Kontorfuldmægtig" not in page
+    assert "missionens" not in page
+    dashboard = login(geneva).get(f"/p/{SLUG}/", headers=da).content.decode()
+    assert "Du er en af repræsentationens medarbejdere i dette partnerskab." in dashboard
+
+
 def test_a_non_member_gets_404_and_a_visitor_the_login(outsider, login, iom):
     assert login(outsider).get(MEMBERS).status_code == 404
     response = login(None).get(MEMBERS)

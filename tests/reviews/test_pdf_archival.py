@@ -5,6 +5,7 @@ that breaks the rules they check."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 
 import pikepdf
@@ -181,7 +182,14 @@ def test_a_danish_report_declares_its_language_and_stays_pdf_a(demo_review, desk
     # (late on the last evening of a month in UTC, it is already the next one in Copenhagen).
     with translation.override("da"):
         month = date_format(timezone.localdate(version.finished_at), "F Y")
+        # Rendered on the site's day and clock, written as the Danish pages write it.
+        day = date_format(timezone.localdate(version.finished_at), "j. F Y")
     assert month in text
+    assert re.search(rf"1, dannet {day} \d\d\.\d\d", text), text[:2000]
+    assert "UTC" not in text
+    # Its pages are numbered in Danish.
+    assert f"Side 1 af {version.pages}" in text
+    assert "Page 1 of" not in text
     # Its sections are headed, and its charts titled, in Danish.
     for heading in ("1. Gennemgangen og aftalen", "Bilag A. Betalinger og tilbagebetalinger"):
         assert heading in text

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from partnership.models import OverallGoal
 from reviews import services
@@ -193,6 +196,12 @@ def test_the_download_log_lists_who_downloaded_which_version_when(
     assert "geneva" in html
     assert review.title in html
     assert '<td class="num" data-label="Version">4</td>' in html
+    # Written as the other pages write a time: on the site's clock, in the reader's format.
+    at = timezone.localtime(DownloadLog.objects.get().at)
+    assert f">{at:%-d %b %Y %H:%M}</time>" in html
+    danish = login(auditor).get(f"{P}/downloads/", headers={"accept-language": "da"})
+    with translation.override("da"):
+        assert f">{date_format(at, 'j. b Y H.i')}</time>" in danish.content.decode()
 
 
 def test_verification_by_upload_names_the_version_and_says_it_is_the_issued_report(
@@ -392,6 +401,20 @@ def test_issuing_asks_for_confirmation_and_a_reason_then_queues_the_final_versio
     again = client.get(f"{P}/versions/{draft.pk}/issue/", follow=True)
     assert "Version 2 is being rendered as the issued report" in again.content.decode()
     assert ReportVersion.objects.filter(final=True).count() == 1
+
+
+def test_the_issue_confirmation_names_the_sites_day_late_in_the_evening_in_utc(
+    review, desk, login, monkeypatch
+):
+    """At 23:30 UTC on 30 November it is already 1 December in Copenhagen: the report is
+    issued on the site's day, as its cover says."""
+    draft = done_version(review, requested_by=desk, number=1)
+    late = dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: late)
+    html = login(desk).get(f"{P}/versions/{draft.pk}/issue/").content.decode()
+    assert "issued by Test desk on 1 December 2026" in html
+    danish = login(desk).get(f"{P}/versions/{draft.pk}/issue/", headers={"accept-language": "da"})
+    assert "udstedt af Test desk den 1. december 2026" in danish.content.decode()
 
 
 def test_deleting_a_finding_asks_for_confirmation_and_keeps_the_reason(review, desk, login):
