@@ -76,7 +76,7 @@ def test_desk_officer_finds_what_is_late_and_hands_the_point_over_by_keyboard(
     row = page.locator(f"#ap-{late.pk}")
     keys.activate(row.get_by_role("link", name=re.compile("^Edit")))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Edit an action point")
-    responsible = page.get_by_label("Responsible")
+    responsible = page.get_by_label("Followed up by")
     expect(responsible.locator("option")).to_have_text(["Nobody", "Test desk", "Test geneva"])
     keys.focus(responsible)
     while responsible.input_value() != str(geneva.pk):
