@@ -24,7 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from core import periods
 from partnership.models import OverallGoal, Partnership, Risk
@@ -584,6 +584,23 @@ def linked_notes(**lookup: object) -> QuerySet[Note]:
     return _linked_notes(**lookup).order_by(*LINKED_NOTES_ORDER)
 
 
+# What a period that would leave consultations outside is told, by the side it shrinks on.
+_CONSULTATIONS_BEFORE = ngettext_lazy(
+    "There is a consultation for %(years)s: the agreement must start in %(year)s "
+    "or earlier to hold it.",
+    "There are consultations for %(years)s: the agreement must start in %(year)s "
+    "or earlier to hold them.",
+    "count",
+)
+_CONSULTATIONS_AFTER = ngettext_lazy(
+    "There is a consultation for %(years)s: the agreement must end in %(year)s "
+    "or later to hold it.",
+    "There are consultations for %(years)s: the agreement must end in %(year)s "
+    "or later to hold them.",
+    "count",
+)
+
+
 def outside_period(
     *, partnership: Partnership, start_date: dt.date, end_date: dt.date
 ) -> dict[str, list[str]]:
@@ -594,28 +611,10 @@ def outside_period(
         .exclude(year__range=(start_date.year, end_date.year))
         .values_list("year", flat=True)
     )
-    before, after = periods.years_outside(years, start_date=start_date, end_date=end_date)
-    errors: dict[str, list[str]] = {}
-    if before:
-        errors["start_date"] = [
-            ngettext(
-                "There is a consultation for %(years)s: the agreement must start in %(year)s "
-                "or earlier to hold it.",
-                "There are consultations for %(years)s: the agreement must start in %(year)s "
-                "or earlier to hold them.",
-                len(before),
-            )
-            % {"years": periods.years_text(before), "year": before[0]}
-        ]
-    if after:
-        errors["end_date"] = [
-            ngettext(
-                "There is a consultation for %(years)s: the agreement must end in %(year)s "
-                "or later to hold it.",
-                "There are consultations for %(years)s: the agreement must end in %(year)s "
-                "or later to hold them.",
-                len(after),
-            )
-            % {"years": periods.years_text(after), "year": after[-1]}
-        ]
-    return errors
+    return periods.years_errors(
+        years,
+        start_date=start_date,
+        end_date=end_date,
+        before=_CONSULTATIONS_BEFORE,
+        after=_CONSULTATIONS_AFTER,
+    )

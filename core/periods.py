@@ -62,3 +62,24 @@ def years_outside(
         [year for year in held if year < start_date.year],
         [year for year in held if year > end_date.year],
     )
+
+
+def years_errors(
+    years: list[int], *, start_date: dt.date, end_date: dt.date, before: Any, after: Any
+) -> dict[str, list[str]]:
+    """The messages, by field, for ``years`` (one per record held) that the period
+    ``start_date``–``end_date`` leaves outside. ``before`` and ``after`` are an app's whole
+    sentences in the singular and plural (``ngettext_lazy(…, "count")``), given ``years``,
+    the ``year`` the period must reach and the ``count`` of records."""
+    early, late = years_outside(years, start_date=start_date, end_date=end_date)
+    count_early = sum(1 for year in years if year < start_date.year)
+    errors: dict[str, list[str]] = {}
+    if early:
+        errors["start_date"] = [
+            before % {"years": years_text(early), "year": early[0], "count": count_early}
+        ]
+    if late:
+        errors["end_date"] = [
+            after % {"years": years_text(late), "year": late[-1], "count": len(years) - count_early}
+        ]
+    return errors

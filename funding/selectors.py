@@ -27,7 +27,7 @@ from django.db.models.functions import Cast, Coalesce, ExtractYear, Lag
 from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from core import periods
 from core.formatting import money
@@ -1213,6 +1213,21 @@ def reconciliation(*, partnership: Partnership) -> Reconciliation:
     return Reconciliation(findings=list(annex.listed(differences=False)))
 
 
+# What a period that would leave budget lines outside is told, by the side it shrinks on.
+_LINES_BEFORE = ngettext_lazy(
+    "The budget has a line for %(years)s: the agreement must start in %(year)s "
+    "or earlier to hold it.",
+    "The budget has lines for %(years)s: the agreement must start in %(year)s "
+    "or earlier to hold them.",
+    "count",
+)
+_LINES_AFTER = ngettext_lazy(
+    "The budget has a line for %(years)s: the agreement must end in %(year)s or later to hold it.",
+    "The budget has lines for %(years)s: the agreement must end in %(year)s or later to hold them.",
+    "count",
+)
+
+
 def outside_period(
     *, partnership: Partnership, start_date: dt.date, end_date: dt.date
 ) -> dict[str, list[str]]:
@@ -1226,29 +1241,6 @@ def outside_period(
         .exclude(year__range=(start_date.year, end_date.year))
         .values_list("year", flat=True)
     )
-    before, after = periods.years_outside(years, start_date=start_date, end_date=end_date)
-    count_before = sum(1 for year in years if year in before)
-    errors: dict[str, list[str]] = {}
-    if before:
-        errors["start_date"] = [
-            ngettext(
-                "The budget has a line for %(years)s: the agreement must start in %(year)s "
-                "or earlier to hold it.",
-                "The budget has lines for %(years)s: the agreement must start in %(year)s "
-                "or earlier to hold them.",
-                count_before,
-            )
-            % {"years": periods.years_text(before), "year": before[0]}
-        ]
-    if after:
-        errors["end_date"] = [
-            ngettext(
-                "The budget has a line for %(years)s: the agreement must end in %(year)s "
-                "or later to hold it.",
-                "The budget has lines for %(years)s: the agreement must end in %(year)s "
-                "or later to hold them.",
-                len(years) - count_before,
-            )
-            % {"years": periods.years_text(after), "year": after[-1]}
-        ]
-    return errors
+    return periods.years_errors(
+        years, start_date=start_date, end_date=end_date, before=_LINES_BEFORE, after=_LINES_AFTER
+    )
