@@ -7,6 +7,7 @@ Money is ``Decimal`` with an explicit currency. Figures loaded from the strategy
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
@@ -329,17 +330,19 @@ class Disbursement(AppendOnlyModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.reference}"
 
+    @staticmethod
+    def check_value_date(value_date: dt.date | None, partnership: Partnership | None) -> None:
+        """A payment dated ahead would count as made: on the line and by the day the
+        attention rules ask about. Nor is money paid under an agreement before it began.
+        One paid after its budget year, or after the partnership ended, stays allowed:
+        late payments and timing differences between the accounts are real."""
+        check_not_after_today(value_date, field="value_date")
+        if partnership is not None:
+            check_not_before_start(value_date, partnership, field="value_date")
+
     def clean(self) -> None:
-        # A payment dated ahead would count as made: on the line and by the day the
-        # attention rules ask about. One paid after its budget year is fine (timing).
-        check_not_after_today(self.value_date, field="value_date")
-        # Nor is money paid under an agreement before it began. One paid after the
-        # partnership ended stays allowed: late payments and timing differences between
-        # the accounts are real.
-        if self.budget_line_id is not None:
-            check_not_before_start(
-                self.value_date, self.budget_line.partnership, field="value_date"
-            )
+        line = self.budget_line if self.budget_line_id is not None else None
+        self.check_value_date(self.value_date, line.partnership if line else None)
 
     @property
     def booked_dkk(self) -> Decimal:

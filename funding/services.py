@@ -25,8 +25,6 @@ from core.services import apply_changes, editable, record_withdraw
 from partnership.models import (
     Currency,
     Partnership,
-    check_not_after_today,
-    check_not_before_start,
 )
 
 from . import annex, dac, selectors
@@ -250,10 +248,7 @@ def disbursement_create(
     # Before the rate is looked up: a day still to come, or one outside the years a date
     # is typed in, has no rate to speak of.
     check_date_in_range(value_date, field="value_date")
-    check_not_after_today(value_date, field="value_date")
-    # Nor before the partnership began; after it ended is allowed: a late payment is
-    # real (``Disbursement.clean``).
-    check_not_before_start(value_date, line.partnership, field="value_date")
+    Disbursement.check_value_date(value_date, line.partnership)
     if kind == Disbursement.Kind.PAYMENT and line.status != Status.COMMITTED:
         raise ValidationError(
             {
