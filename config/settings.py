@@ -146,6 +146,9 @@ TEMPLATES = [
                 # placeholder, replaced by each response's own token (core.caching).
                 "core.caching.page_csrf_token",
             ],
+            # Every template translates and uses the project's own tags: they need no
+            # {% load %} line of their own.
+            "builtins": ["django.templatetags.i18n", "core.templatetags.core_tags"],
         },
     },
 ]
