@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from .models import ApiToken, Profile
+from .models import ApiToken
+from .models import Profile
 
 
 @admin.register(ApiToken)

@@ -11,10 +11,8 @@ class AccountsConfig(AppConfig):
 
         from core import caching
 
-        from . import (
-            schema,  # noqa: F401 - registers the token scheme with drf-spectacular
-            views,
-        )
+        from . import schema  # noqa: F401 - registers the token scheme with drf-spectacular
+        from . import views
 
         # The admin's log-in asks for the second factor too (set before config.urls reads it).
         admin.site.login = views.admin_login

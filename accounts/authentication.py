@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import authentication, exceptions
+from rest_framework import authentication
+from rest_framework import exceptions
 
 from . import services
-from .models import ApiToken, hash_token
+from .models import ApiToken
+from .models import hash_token
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):

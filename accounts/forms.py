@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import DigestFrequency, Weekday
+from .models import DigestFrequency
+from .models import Weekday
 
 
 class ApiTokenForm(forms.Form):

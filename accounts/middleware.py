@@ -6,10 +6,12 @@ from collections.abc import Callable
 
 from django.contrib import auth
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http import HttpResponse
 from django.shortcuts import redirect
 
-from . import selectors, signin
+from . import selectors
+from . import signin
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 # Logging out needs no code.

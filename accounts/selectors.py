@@ -8,12 +8,14 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.access import Role
 
-from .models import ApiToken, Profile
+from .models import ApiToken
+from .models import Profile
 
 # The roles that sign in with a second factor when MFA_REQUIRED is on: those who change
 # the record and those who read its whole history (mission staff too with MFA_ALL_ROLES).

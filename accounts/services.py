@@ -12,12 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.models import Device
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.services import save_changes
 
-from .models import TOKEN_PREFIX, ApiToken, Profile, hash_token
+from .models import TOKEN_PREFIX
+from .models import ApiToken
+from .models import Profile
+from .models import hash_token
 
 # Recording every use would write on every API request; once a minute tells the owner enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)

@@ -10,15 +10,19 @@ import qrcode
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.contrib import messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -26,17 +30,26 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from qrcode.image.svg import SvgPathImage
 
-from core import caching, i18n
-from core.views import add_form_errors, form_status
+from core import caching
+from core import i18n
+from core.views import add_form_errors
+from core.views import form_status
 
-from . import selectors, services, signin
-from .forms import ApiTokenForm, AuthenticatorSetUpForm, DigestForm, SignInCodeForm
+from . import selectors
+from . import services
+from . import signin
+from .forms import ApiTokenForm
+from .forms import AuthenticatorSetUpForm
+from .forms import DigestForm
+from .forms import SignInCodeForm
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from .models import Digest, Reminder
+from .models import Digest
+from .models import Reminder
 
 
 class ReminderInline(admin.TabularInline):

@@ -7,8 +7,10 @@ import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema_view
+from rest_framework import exceptions
+from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,11 +22,18 @@ from core import access as core_access
 from core import caching
 from core.access import Capability
 from core.api import operation_summaries
-from core.filters import BooleanFilter, FilterSet, OrderingFilter
-from core.viewsets import CachedListMixin, PartnershipScopedViewSet, partnership_slug
+from core.filters import BooleanFilter
+from core.filters import FilterSet
+from core.filters import OrderingFilter
+from core.viewsets import CachedListMixin
+from core.viewsets import PartnershipScopedViewSet
+from core.viewsets import partnership_slug
 from partnership import access as partnership_access
 
-from . import access, rules, selectors, serializers
+from . import access
+from . import rules
+from . import selectors
+from . import serializers
 from .models import Reminder
 
 _ORDERINGS = {

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.cards import DASHBOARD_TOP, Card, register
+from core.cards import DASHBOARD_TOP
+from core.cards import Card
+from core.cards import register
 
-from . import rules, selectors
+from . import rules
+from . import selectors
 
 
 def dashboard(*, partnership: Any, role: str) -> dict[str, Any]:

@@ -10,7 +10,11 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import PARAGRAPH, AppendOnlyModel, LimitedTextField, part_of, person_field
+from core.models import PARAGRAPH
+from core.models import AppendOnlyModel
+from core.models import LimitedTextField
+from core.models import part_of
+from core.models import person_field
 from partnership.models import Partnership
 
 

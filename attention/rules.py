@@ -18,14 +18,20 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.formats import date_format, get_format
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.formats import date_format
+from django.utils.formats import get_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from consultations.models import ActionPoint, Consultation, Note
+from consultations.models import ActionPoint
+from consultations.models import Consultation
+from consultations.models import Note
 from funding.models import BudgetLine
 from partnership.models import GoalStatus
-from reviews.models import ReportVersion, Review
+from reviews.models import ReportVersion
+from reviews.models import Review
 
 
 def today() -> dt.date:

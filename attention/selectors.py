@@ -13,22 +13,38 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
-from django.db.models.functions import Coalesce, RowNumber, TruncDate
+from django.db.models import Count
+from django.db.models import Exists
+from django.db.models import F
+from django.db.models import OuterRef
+from django.db.models import Q
+from django.db.models import QuerySet
+from django.db.models import Subquery
+from django.db.models import Window
+from django.db.models.functions import Coalesce
+from django.db.models.functions import RowNumber
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consultations.models import ActionPoint, Consultation, Note
+from consultations.models import ActionPoint
+from consultations.models import Consultation
+from consultations.models import Note
 from core import access as core_access
 from core.access import Capability
 from funding.models import BudgetLine
 from partnership import access
 from partnership.assignees import person_name
-from partnership.models import GoalStatus, Membership, OverallGoal, Partnership
-from reviews.models import ReportVersion, Review
+from partnership.models import GoalStatus
+from partnership.models import Membership
+from partnership.models import OverallGoal
+from partnership.models import Partnership
+from reviews.models import ReportVersion
+from reviews.models import Review
 
 from . import rules
 from .models import Reminder

@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from accounts.models import DigestFrequency, Weekday
+from accounts.models import DigestFrequency
+from accounts.models import Weekday
 
 from .models import Reminder
 

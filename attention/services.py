@@ -27,16 +27,22 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import make_msgid
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError
+from django.db import transaction
+from django.db.models import F
+from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils import translation
 
-from accounts.models import DigestFrequency, Profile
+from accounts.models import DigestFrequency
+from accounts.models import Profile
 from core import caching
 
-from . import rules, selectors
-from .models import Digest, Reminder
+from . import rules
+from . import selectors
+from .models import Digest
+from .models import Reminder
 
 logger = logging.getLogger(__name__)
 

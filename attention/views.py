@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.selectors import profile_of
 from core import caching
 from core.access import Capability
-from core.views import paged, partnership_context
+from core.views import paged
+from core.views import partnership_context
 from partnership import access
 from partnership.models import Membership
 
-from . import rules, selectors
+from . import rules
+from . import selectors
 
 REMINDERS_PER_PAGE = 50
 PARTNERSHIPS_PER_PAGE = 10

@@ -24,8 +24,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import contextmanager, suppress
-from datetime import UTC, datetime
+from contextlib import contextmanager
+from contextlib import suppress
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 

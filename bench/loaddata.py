@@ -45,8 +45,10 @@ import datetime as dt
 import hashlib
 import io
 import random
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
+from dataclasses import field
+from decimal import ROUND_HALF_UP
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -56,44 +58,42 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from consultations import services as consultation_services
-from consultations.models import ActionPoint, AgendaItem, Consultation, Note, NoteRevision
+from consultations.models import ActionPoint
+from consultations.models import AgendaItem
+from consultations.models import Consultation
+from consultations.models import Note
+from consultations.models import NoteRevision
 from core import caching
 from funding import services as funding_services
-from funding.models import (
-    EARMARKED_COMPONENTS,
-    BudgetLine,
-    Component,
-    Disbursement,
-    ExchangeRate,
-    StaffPosition,
-)
+from funding.models import EARMARKED_COMPONENTS
+from funding.models import BudgetLine
+from funding.models import Component
+from funding.models import Disbursement
+from funding.models import ExchangeRate
+from funding.models import StaffPosition
 from partnership import services as partnership_services
-from partnership.models import (
-    Currency,
-    Document,
-    GoalStatus,
-    GoalUpdate,
-    Membership,
-    Organisation,
-    OverallGoal,
-    Partnership,
-    PriorityArea,
-    Risk,
-    RiskAssessment,
-)
+from partnership.models import Currency
+from partnership.models import Document
+from partnership.models import GoalStatus
+from partnership.models import GoalUpdate
+from partnership.models import Membership
+from partnership.models import Organisation
+from partnership.models import OverallGoal
+from partnership.models import Partnership
+from partnership.models import PriorityArea
+from partnership.models import Risk
+from partnership.models import RiskAssessment
 from portfolio import seed as portfolio_seed
 from reviews import services as review_services
-from reviews.models import (
-    DownloadLog,
-    Finding,
-    GoalAssessment,
-    PriorityAreaAssessment,
-    Rating,
-    Recommendation,
-    ReportVersion,
-    Review,
-    report_file_name,
-)
+from reviews.models import DownloadLog
+from reviews.models import Finding
+from reviews.models import GoalAssessment
+from reviews.models import PriorityAreaAssessment
+from reviews.models import Rating
+from reviews.models import Recommendation
+from reviews.models import ReportVersion
+from reviews.models import Review
+from reviews.models import report_file_name
 
 LAST_YEAR = 2100  # the models' year validators stop here
 UNIT_YEARS = 3

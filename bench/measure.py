@@ -23,11 +23,14 @@ from . import pages
 def session_cookie(*, username: str = "desk") -> str:
     """A logged-in session for the load generator (as a log-in would make one: a desk
     officer's is signed in with a second factor, its authenticator app)."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth import BACKEND_SESSION_KEY
+    from django.contrib.auth import HASH_SESSION_KEY
+    from django.contrib.auth import SESSION_KEY
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from ops.sessions import LOGGED_IN_AT, REFRESHED_AT
+    from ops.sessions import LOGGED_IN_AT
+    from ops.sessions import REFRESHED_AT
 
     user = get_user_model().objects.get(username=username)
     device, _ = TOTPDevice.objects.get_or_create(
@@ -87,7 +90,9 @@ def _report_html(review_id: int) -> str:
 
     from django.utils import timezone
 
-    from reviews import rendering, report, selectors
+    from reviews import rendering
+    from reviews import report
+    from reviews import selectors
 
     data = selectors.review_report_data(review_id=review_id, as_of=timezone.localdate())
     figures_json = report.figures_json(report.report_figures(data))
@@ -272,7 +277,8 @@ def import_contributions(*, rows: int, repeats: int) -> dict[str, Any]:
     from decimal import Decimal
 
     from funding import services as funding_services
-    from funding.models import ContributionImport, VoluntaryContribution
+    from funding.models import ContributionImport
+    from funding.models import VoluntaryContribution
     from partnership.models import Partnership
 
     demo = Partnership.objects.get(slug=IOM_SLUG)

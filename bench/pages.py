@@ -8,7 +8,8 @@ every URL name, so a new page is not left out silently.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -117,14 +118,15 @@ class Objects:
 
     @classmethod
     def of_demo(cls, slug: str = IOM_SLUG) -> Objects:
-        from consultations.models import (
-            ActionPoint,
-            AgendaItem,
-            Consultation,
-            Note,
-            StandardAgendaItem,
-        )
-        from funding.models import Allocation, BudgetLine, ExchangeRate, StaffPosition
+        from consultations.models import ActionPoint
+        from consultations.models import AgendaItem
+        from consultations.models import Consultation
+        from consultations.models import Note
+        from consultations.models import StandardAgendaItem
+        from funding.models import Allocation
+        from funding.models import BudgetLine
+        from funding.models import ExchangeRate
+        from funding.models import StaffPosition
         from partnership.models import Membership
         from reviews.models import Review
 

@@ -2,7 +2,11 @@
 
 from django.urls import path
 
-from config.urls import handler400, handler403, handler404, handler500, urlpatterns
+from config.urls import handler400
+from config.urls import handler403
+from config.urls import handler404
+from config.urls import handler500
+from config.urls import urlpatterns
 
 from . import views
 

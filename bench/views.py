@@ -4,7 +4,8 @@ It goes through the same middleware as every page (session, user, CSP, request i
 page's ratio to it is the cost of the page's own work.
 """
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
 

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include
+from django.urls import path
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from accounts import views as accounts_views

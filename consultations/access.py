@@ -6,9 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from core import access as core_access
-from core.access import Capability, ObjectAccess
+from core.access import Capability
+from core.access import ObjectAccess
 
-from .models import ActionPoint, AgendaItem, Consultation, Note, StandardAgendaItem
+from .models import ActionPoint
+from .models import AgendaItem
+from .models import Consultation
+from .models import Note
+from .models import StandardAgendaItem
 
 consultations = ObjectAccess[Consultation](
     lambda: Consultation.objects.select_related("partnership", "created_by", "organiser"),

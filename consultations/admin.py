@@ -1,7 +1,11 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ActionPoint, AgendaItem, Consultation, Note, NoteRevision
+from .models import ActionPoint
+from .models import AgendaItem
+from .models import Consultation
+from .models import Note
+from .models import NoteRevision
 
 
 class AgendaItemInline(admin.TabularInline):

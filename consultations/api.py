@@ -5,26 +5,35 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, status
+from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from core.access import Capability
 from core.api import operation_summaries
-from core.filters import BooleanFilter, FilterSet, ModelChoiceFilter, RetiredFilter
+from core.filters import BooleanFilter
+from core.filters import FilterSet
+from core.filters import ModelChoiceFilter
+from core.filters import RetiredFilter
 from core.serializers import ReasonSerializer
-from core.viewsets import (
-    CachedListMixin,
-    CreateThroughServiceMixin,
-    PartnershipScopedViewSet,
-    RecordThroughServicesMixin,
-)
-from partnership.models import OverallGoal, Risk
+from core.viewsets import CachedListMixin
+from core.viewsets import CreateThroughServiceMixin
+from core.viewsets import PartnershipScopedViewSet
+from core.viewsets import RecordThroughServicesMixin
+from partnership.models import OverallGoal
+from partnership.models import Risk
 
-from . import access, serializers, services
-from .models import ActionPoint, Consultation, Note, StandardAgendaItem
+from . import access
+from . import serializers
+from . import services
+from .models import ActionPoint
+from .models import Consultation
+from .models import Note
+from .models import StandardAgendaItem
 
 _LINKS = (
     Prefetch("goals", queryset=OverallGoal.objects.order_by("number")),

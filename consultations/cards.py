@@ -6,7 +6,10 @@ from typing import Any
 
 from django.urls import reverse
 
-from core.cards import GOAL, RISK, Card, register
+from core.cards import GOAL
+from core.cards import RISK
+from core.cards import Card
+from core.cards import register
 
 from . import selectors
 

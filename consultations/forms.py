@@ -4,12 +4,19 @@ from django import forms
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ConfirmForm, DateInput, ReasonMixin
+from core.forms import ConfirmForm
+from core.forms import DateInput
+from core.forms import ReasonMixin
 from core.models import SECTION
 from partnership.assignees import AssigneeChoiceField
-from partnership.models import OverallGoal, Risk
+from partnership.models import OverallGoal
+from partnership.models import Risk
 
-from .models import NOTE_MAX_LENGTH, ActionPoint, AgendaItem, Consultation, StandardAgendaItem
+from .models import NOTE_MAX_LENGTH
+from .models import ActionPoint
+from .models import AgendaItem
+from .models import Consultation
+from .models import StandardAgendaItem
 from .services import STANDARD_AGENDA_FIELDS
 
 

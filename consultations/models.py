@@ -14,20 +14,21 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.access import Capability
-from core.models import (
-    DATE_VALIDATORS,
-    NOTES,
-    SECTION,
-    YEAR_VALIDATORS,
-    AppendOnlyModel,
-    LimitedTextField,
-    kept,
-    part_of,
-    person_field,
-    retired_on_field,
-)
-from partnership.assignees import assignee_field, check_assignee
-from partnership.models import OverallGoal, Partnership, Risk
+from core.models import DATE_VALIDATORS
+from core.models import NOTES
+from core.models import SECTION
+from core.models import YEAR_VALIDATORS
+from core.models import AppendOnlyModel
+from core.models import LimitedTextField
+from core.models import kept
+from core.models import part_of
+from core.models import person_field
+from core.models import retired_on_field
+from partnership.assignees import assignee_field
+from partnership.assignees import check_assignee
+from partnership.models import OverallGoal
+from partnership.models import Partnership
+from partnership.models import Risk
 
 NOTE_MAX_LENGTH = NOTES
 

@@ -13,7 +13,8 @@ from django.db.models import Max
 
 from partnership.models import Partnership
 
-from .models import AgendaItem, Consultation
+from .models import AgendaItem
+from .models import Consultation
 from .selectors import standard_agenda
 
 DEMO_YEAR = 2019

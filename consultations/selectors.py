@@ -7,36 +7,36 @@ agenda items, notes and action points.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.paginator import Page
-from django.db.models import (
-    Count,
-    F,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-    Window,
-)
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Count
+from django.db.models import F
+from django.db.models import IntegerField
+from django.db.models import OuterRef
+from django.db.models import Prefetch
+from django.db.models import Q
+from django.db.models import QuerySet
+from django.db.models import Subquery
+from django.db.models import Window
+from django.db.models.functions import Coalesce
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import ngettext_lazy
 
 from core import periods
-from partnership.models import OverallGoal, Partnership, Risk
+from partnership.models import OverallGoal
+from partnership.models import Partnership
+from partnership.models import Risk
 
-from .models import (
-    ActionPoint,
-    AgendaItem,
-    Consultation,
-    Note,
-    NoteRevision,
-    StandardAgendaItem,
-)
+from .models import ActionPoint
+from .models import AgendaItem
+from .models import Consultation
+from .models import Note
+from .models import NoteRevision
+from .models import StandardAgendaItem
 
 
 def _count(queryset: QuerySet, path: str) -> Coalesce:

@@ -6,18 +6,20 @@ from rest_framework import serializers
 
 from core.models import NOTES
 from core.reasons import REASON_MAX_LENGTH
-from core.serializers import (
-    ReasonField,
-    UsernameField,
-    VisiblePartnershipField,
-    VisibleRelatedField,
-    reason_field,
-)
+from core.serializers import ReasonField
+from core.serializers import UsernameField
+from core.serializers import VisiblePartnershipField
+from core.serializers import VisibleRelatedField
+from core.serializers import reason_field
 from partnership import access as partnership_access
 from partnership.assignees import AssigneeField
 
 from . import access
-from .models import ActionPoint, AgendaItem, Consultation, Note, StandardAgendaItem
+from .models import ActionPoint
+from .models import AgendaItem
+from .models import Consultation
+from .models import Note
+from .models import StandardAgendaItem
 from .rendering import render_markdown
 
 

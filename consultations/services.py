@@ -9,24 +9,29 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.reasons import clean_reason
-from core.services import apply_changes, editable, record_create, record_update, save_changes
+from core.services import apply_changes
+from core.services import editable
+from core.services import record_create
+from core.services import record_update
+from core.services import save_changes
 from partnership.assignees import UNCHANGED
-from partnership.models import OverallGoal, Partnership, Risk
+from partnership.models import OverallGoal
+from partnership.models import Partnership
+from partnership.models import Risk
 
-from .models import (
-    ActionPoint,
-    AgendaItem,
-    Consultation,
-    Note,
-    NoteRevision,
-    StandardAgendaItem,
-)
+from .models import ActionPoint
+from .models import AgendaItem
+from .models import Consultation
+from .models import Note
+from .models import NoteRevision
+from .models import StandardAgendaItem
 from .selectors import standard_agenda
 
 Status = Consultation.Status

@@ -13,45 +13,54 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
+from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import reswap
+from django_htmx.http import retarget
 
 from core import caching
 from core.access import Capability
 from core.forms import ConfirmForm
-from core.views import (
-    add_form_errors,
-    confirm_page,
-    form_status,
-    paged,
-    partnership_context,
-    record_edit_page,
-    refused_back,
-)
+from core.views import add_form_errors
+from core.views import confirm_page
+from core.views import form_status
+from core.views import paged
+from core.views import partnership_context
+from core.views import record_edit_page
+from core.views import refused_back
 from partnership import access as partnership_access
 from partnership import selectors as partnership_selectors
-from partnership.models import OverallGoal, Risk
+from partnership.models import OverallGoal
+from partnership.models import Risk
 
-from . import access, selectors, services
-from .forms import (
-    ActionPointEditForm,
-    ActionPointForm,
-    ActionPointStatusForm,
-    AgendaItemForm,
-    ConsultationCreateForm,
-    ConsultationForm,
-    NoteClearForm,
-    NoteForm,
-    StandardAgendaItemForm,
-    VersionForm,
-)
-from .models import ActionPoint, AgendaItem, Consultation, Note, StandardAgendaItem
+from . import access
+from . import selectors
+from . import services
+from .forms import ActionPointEditForm
+from .forms import ActionPointForm
+from .forms import ActionPointStatusForm
+from .forms import AgendaItemForm
+from .forms import ConsultationCreateForm
+from .forms import ConsultationForm
+from .forms import NoteClearForm
+from .forms import NoteForm
+from .forms import StandardAgendaItemForm
+from .forms import VersionForm
+from .models import ActionPoint
+from .models import AgendaItem
+from .models import Consultation
+from .models import Note
+from .models import StandardAgendaItem
 
 EDIT = Capability.EDIT_CONSULTATIONS
 

@@ -14,10 +14,13 @@ user), so this module names no app's models.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Any
+from typing import Generic
+from typing import TypeVar
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied

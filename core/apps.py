@@ -13,7 +13,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from . import caching, history
+        from . import caching
+        from . import history
 
         caching.connect()
         history.connect()
@@ -38,7 +39,9 @@ class DomainAppConfig(AppConfig):
     recorded: dict[str, tuple[str, ...]] = {}
 
     def ready(self) -> None:
-        from . import caching, history, periods
+        from . import caching
+        from . import history
+        from . import periods
 
         caching.watch(self.label)
         if self.cards:

@@ -27,17 +27,24 @@ import hashlib
 import itertools
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache, caches
+from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
-from django.db.models import F, Model
-from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpRequest, HttpResponse
+from django.db.models import F
+from django.db.models import Model
+from django.db.models.signals import m2m_changed
+from django.db.models.signals import post_delete
+from django.db.models.signals import post_save
+from django.http import HttpRequest
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils import translation
 from simple_history.models import HistoricalChanges
 
 from .models import DataVersion

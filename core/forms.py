@@ -9,7 +9,8 @@ from django import forms
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
-from .reasons import REASON_MAX_LENGTH, REASON_REQUIRED
+from .reasons import REASON_MAX_LENGTH
+from .reasons import REASON_REQUIRED
 
 REASON_FIELD_HELP = _("Why the change is made; kept with the change history.")
 

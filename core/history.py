@@ -24,23 +24,39 @@ import datetime as dt
 import json
 import operator
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field
 from decimal import Decimal
-from functools import cache, reduce
+from functools import cache
+from functools import reduce
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import connection, models
+from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db import models
 from django.db.backends.signals import connection_created
-from django.db.models import Expression, F, Func, Max, OuterRef, Q, Subquery, Value
+from django.db.models import Expression
+from django.db.models import F
+from django.db.models import Func
+from django.db.models import Max
+from django.db.models import OuterRef
+from django.db.models import Q
+from django.db.models import Subquery
+from django.db.models import Value
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
+from django.utils.formats import number_format
 from django.utils.text import capfirst
-from django.utils.translation import get_language, gettext, pgettext_lazy
+from django.utils.translation import get_language
+from django.utils.translation import gettext
+from django.utils.translation import pgettext_lazy
 
 from .formatting import money
 

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .access import ObjectAccess
-from .reasons import REASON_MAX_LENGTH, REASON_REQUIRED
+from .reasons import REASON_MAX_LENGTH
+from .reasons import REASON_REQUIRED
 
 
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from core.access import ObjectAccess
 
-from .models import (
-    Allocation,
-    AssessedContribution,
-    BudgetLine,
-    Disbursement,
-    ExchangeRate,
-    StaffPosition,
-    VoluntaryContribution,
-)
+from .models import Allocation
+from .models import AssessedContribution
+from .models import BudgetLine
+from .models import Disbursement
+from .models import ExchangeRate
+from .models import StaffPosition
+from .models import VoluntaryContribution
 
 budget_lines = ObjectAccess[BudgetLine](
     lambda: BudgetLine.objects.select_related("partnership", "assignee"), "partnership"

@@ -5,19 +5,17 @@ from django.contrib import admin
 
 from core.admin import AppendOnlyAdmin
 
-from .models import (
-    Allocation,
-    AssessedContribution,
-    BudgetFigure,
-    BudgetLine,
-    BudgetLineTransition,
-    ContributionImport,
-    Disbursement,
-    ExchangeRate,
-    StaffPosition,
-    StatedSubtotal,
-    VoluntaryContribution,
-)
+from .models import Allocation
+from .models import AssessedContribution
+from .models import BudgetFigure
+from .models import BudgetLine
+from .models import BudgetLineTransition
+from .models import ContributionImport
+from .models import Disbursement
+from .models import ExchangeRate
+from .models import StaffPosition
+from .models import StatedSubtotal
+from .models import VoluntaryContribution
 
 LISTS = {
     BudgetLine: ["partnership", "year", "component", "amount", "status", "finance_act_reference"],

@@ -11,8 +11,10 @@ This module reads and checks a file; ``services.voluntary_contributions_import``
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from dataclasses import field
+from decimal import Decimal
+from decimal import InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,7 +22,8 @@ from django.utils.translation import gettext
 
 from core import tabular
 
-from .models import SourceTable, StatedSubtotal
+from .models import SourceTable
+from .models import StatedSubtotal
 
 Level = StatedSubtotal.Level
 

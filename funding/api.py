@@ -13,17 +13,22 @@ from rest_framework.routers import BaseRouter
 
 from core.access import Capability
 from core.api import operation_summaries
-from core.filters import BooleanFilter, FilterSet, IntegerFilter
+from core.filters import BooleanFilter
+from core.filters import FilterSet
+from core.filters import IntegerFilter
 from core.serializers import ReasonSerializer
-from core.viewsets import (
-    CachedListMixin,
-    CreateThroughServiceMixin,
-    PartnershipScopedViewSet,
-    partnership_slug,
-)
+from core.viewsets import CachedListMixin
+from core.viewsets import CreateThroughServiceMixin
+from core.viewsets import PartnershipScopedViewSet
+from core.viewsets import partnership_slug
 
-from . import access, selectors, serializers, services
-from .models import Allocation, Component, VoluntaryContribution
+from . import access
+from . import selectors
+from . import serializers
+from . import services
+from .models import Allocation
+from .models import Component
+from .models import VoluntaryContribution
 
 
 class FundingViewSet(PartnershipScopedViewSet):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.cards import DASHBOARD, Card, register
+from core.cards import DASHBOARD
+from core.cards import Card
+from core.cards import register
 
 from . import selectors
 

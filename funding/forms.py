@@ -5,29 +5,36 @@ from functools import lru_cache
 from typing import Any
 
 from django import forms
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from core import formatting, tabular
-from core.forms import ConfirmForm, DateInput, LocalDecimalField, ReasonMixin
+from core import formatting
+from core import tabular
+from core.forms import ConfirmForm
+from core.forms import DateInput
+from core.forms import LocalDecimalField
+from core.forms import ReasonMixin
 from core.i18n import lazy_format
 from core.models import PARAGRAPH
 from partnership.assignees import AssigneeChoiceField
-from partnership.models import Currency, Partnership
+from partnership.models import Currency
+from partnership.models import Partnership
 
-from . import annex, dac
-from .models import (
-    EARMARKED_COMPONENTS,
-    FOREIGN_CURRENCIES,
-    AssessedContribution,
-    BudgetLine,
-    Component,
-    Disbursement,
-    StaffPosition,
-)
-from .services import ASSESSED_FIELDS, RATE_IMPORT_LIMITS
+from . import annex
+from . import dac
+from .models import EARMARKED_COMPONENTS
+from .models import FOREIGN_CURRENCIES
+from .models import AssessedContribution
+from .models import BudgetLine
+from .models import Component
+from .models import Disbursement
+from .models import StaffPosition
+from .services import ASSESSED_FIELDS
+from .services import RATE_IMPORT_LIMITS
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 

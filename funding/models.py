@@ -8,36 +8,41 @@ Money is ``Decimal`` with an explicit currency. Figures loaded from the strategy
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import F
+from django.db.models import OuterRef
+from django.db.models import Q
+from django.db.models import Subquery
+from django.db.models import Sum
+from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.access import Capability
-from core.models import (
-    DATE_VALIDATORS,
-    PARAGRAPH,
-    YEAR_VALIDATORS,
-    AppendOnlyModel,
-    LimitedTextField,
-    kept,
-    part_of,
-    person_field,
-)
-from partnership.assignees import assignee_field, check_assignee
-from partnership.models import (
-    Currency,
-    Partnership,
-    check_not_after_today,
-    check_not_before_start,
-)
+from core.models import DATE_VALIDATORS
+from core.models import PARAGRAPH
+from core.models import YEAR_VALIDATORS
+from core.models import AppendOnlyModel
+from core.models import LimitedTextField
+from core.models import kept
+from core.models import part_of
+from core.models import person_field
+from partnership.assignees import assignee_field
+from partnership.assignees import check_assignee
+from partnership.models import Currency
+from partnership.models import Partnership
+from partnership.models import check_not_after_today
+from partnership.models import check_not_before_start
 
 CENT = Decimal("0.01")
 

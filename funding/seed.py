@@ -16,10 +16,12 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from partnership.models import Currency, Partnership
+from partnership.models import Currency
+from partnership.models import Partnership
 
 from . import services
-from .models import AssessedContribution, BudgetFigure
+from .models import AssessedContribution
+from .models import BudgetFigure
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 FUNDING_FIXTURE = FIXTURES / "iom_funding_2018_2020.json"

@@ -4,52 +4,57 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import (
-    CharField,
-    Count,
-    F,
-    Max,
-    Q,
-    QuerySet,
-    Sum,
-    Value,
-    Window,
-)
-from django.db.models.functions import Cast, Coalesce, ExtractYear, Lag
-from django.utils.formats import date_format, number_format
+from django.db.models import CharField
+from django.db.models import Count
+from django.db.models import F
+from django.db.models import Max
+from django.db.models import Q
+from django.db.models import QuerySet
+from django.db.models import Sum
+from django.db.models import Value
+from django.db.models import Window
+from django.db.models.functions import Cast
+from django.db.models.functions import Coalesce
+from django.db.models.functions import ExtractYear
+from django.db.models.functions import Lag
+from django.utils.formats import date_format
+from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from core import periods
 from core.formatting import money
-from partnership.models import Currency, Partnership
+from partnership.models import Currency
+from partnership.models import Partnership
 
 from . import dac
-from .models import (
-    MONEY,
-    Allocation,
-    AssessedContribution,
-    BudgetFigure,
-    BudgetLine,
-    BudgetLineTransition,
-    Component,
-    ContributionImport,
-    Disbursement,
-    ExchangeRate,
-    SourceTable,
-    StaffPosition,
-    StatedSubtotal,
-    VoluntaryContribution,
-)
+from .models import MONEY
+from .models import Allocation
+from .models import AssessedContribution
+from .models import BudgetFigure
+from .models import BudgetLine
+from .models import BudgetLineTransition
+from .models import Component
+from .models import ContributionImport
+from .models import Disbursement
+from .models import ExchangeRate
+from .models import SourceTable
+from .models import StaffPosition
+from .models import StatedSubtotal
+from .models import VoluntaryContribution
 
 ZERO = Decimal(0)
 Level = StatedSubtotal.Level

@@ -6,27 +6,24 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.serializers import (
-    AmountField,
-    ReasonField,
-    VisiblePartnershipField,
-    VisibleRelatedField,
-    reason_field,
-)
+from core.serializers import AmountField
+from core.serializers import ReasonField
+from core.serializers import VisiblePartnershipField
+from core.serializers import VisibleRelatedField
+from core.serializers import reason_field
 from partnership import access as partnership_access
 from partnership.assignees import AssigneeField
 from partnership.models import Currency
 
-from . import access, dac
-from .models import (
-    Allocation,
-    AssessedContribution,
-    BudgetLine,
-    Disbursement,
-    ExchangeRate,
-    StaffPosition,
-    VoluntaryContribution,
-)
+from . import access
+from . import dac
+from .models import Allocation
+from .models import AssessedContribution
+from .models import BudgetLine
+from .models import Disbursement
+from .models import ExchangeRate
+from .models import StaffPosition
+from .models import VoluntaryContribution
 
 
 @extend_schema_field({"type": "string", "description": "The partnership's slug."})

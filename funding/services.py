@@ -6,45 +6,53 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP
+from decimal import Decimal
+from decimal import InvalidOperation
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
-from core import caching, formatting, tabular
+from core import caching
+from core import formatting
+from core import tabular
 from core.models import check_date_in_range
 from core.reasons import clean_reason
-from core.services import apply_changes, editable, record_withdraw
-from partnership.models import (
-    Currency,
-    Partnership,
-)
+from core.services import apply_changes
+from core.services import editable
+from core.services import record_withdraw
+from partnership.models import Currency
+from partnership.models import Partnership
 
-from . import annex, dac, selectors
-from .annex import AnnexImportError, RowError
-from .models import (
-    CENT,
-    EARMARKED_COMPONENTS,
-    FOREIGN_CURRENCIES,
-    Allocation,
-    AssessedContribution,
-    BudgetLine,
-    BudgetLineTransition,
-    Component,
-    ContributionImport,
-    Disbursement,
-    ExchangeRate,
-    StaffPosition,
-    StatedSubtotal,
-    VoluntaryContribution,
-)
+from . import annex
+from . import dac
+from . import selectors
+from .annex import AnnexImportError
+from .annex import RowError
+from .models import CENT
+from .models import EARMARKED_COMPONENTS
+from .models import FOREIGN_CURRENCIES
+from .models import Allocation
+from .models import AssessedContribution
+from .models import BudgetLine
+from .models import BudgetLineTransition
+from .models import Component
+from .models import ContributionImport
+from .models import Disbursement
+from .models import ExchangeRate
+from .models import StaffPosition
+from .models import StatedSubtotal
+from .models import VoluntaryContribution
 
 Status = BudgetLine.Status
 

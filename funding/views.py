@@ -11,51 +11,66 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST
 
-from core import caching, exports, formatting, history, tabular
-from core.access import Capability, capabilities_in
+from core import caching
+from core import exports
+from core import formatting
+from core import history
+from core import tabular
+from core.access import Capability
+from core.access import capabilities_in
 from core.forms import ConfirmForm
-from core.views import (
-    add_form_errors,
-    confirm_page,
-    form_page,
-    form_status,
-    import_message,
-    page_rows,
-    paged,
-    partnership_context,
-)
+from core.views import add_form_errors
+from core.views import confirm_page
+from core.views import form_page
+from core.views import form_status
+from core.views import import_message
+from core.views import page_rows
+from core.views import paged
+from core.views import partnership_context
 from partnership import access as partnership_access
 from partnership import selectors as partnership_selectors
 from partnership.models import Partnership
 
-from . import access, annex, charts, dac, selectors, services
+from . import access
+from . import annex
+from . import charts
+from . import dac
+from . import selectors
+from . import services
 from .export_tables import TABLES
-from .forms import (
-    AllocationEditForm,
-    AllocationForm,
-    AssessedContributionCreateForm,
-    AssessedContributionForm,
-    BudgetLineAssignForm,
-    BudgetYearCommitForm,
-    ContributionImportForm,
-    CsvUploadForm,
-    DisbursementForm,
-    ExchangeRateEditForm,
-    ExchangeRateForm,
-    StaffPositionEditForm,
-    StaffPositionForm,
-    assessed_contribution_initial,
-)
-from .models import BudgetLine, Disbursement, ExchangeRate, StaffPosition
+from .forms import AllocationEditForm
+from .forms import AllocationForm
+from .forms import AssessedContributionCreateForm
+from .forms import AssessedContributionForm
+from .forms import BudgetLineAssignForm
+from .forms import BudgetYearCommitForm
+from .forms import ContributionImportForm
+from .forms import CsvUploadForm
+from .forms import DisbursementForm
+from .forms import ExchangeRateEditForm
+from .forms import ExchangeRateForm
+from .forms import StaffPositionEditForm
+from .forms import StaffPositionForm
+from .forms import assessed_contribution_initial
+from .models import BudgetLine
+from .models import Disbursement
+from .models import ExchangeRate
+from .models import StaffPosition
 
 
 def _capability(request: HttpRequest) -> Capability:

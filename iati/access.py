@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from core.access import ObjectAccess
 
-from .models import IatiImport, IatiTransaction
+from .models import IatiImport
+from .models import IatiTransaction
 
 imports = ObjectAccess[IatiImport](
     lambda: IatiImport.objects.select_related("partnership", "imported_by"), "partnership"

@@ -5,7 +5,9 @@ from django.contrib import admin
 
 from core.admin import AppendOnlyAdmin
 
-from .models import IatiActivity, IatiImport, IatiTransaction
+from .models import IatiActivity
+from .models import IatiImport
+from .models import IatiTransaction
 
 
 @admin.register(IatiImport)

@@ -13,31 +13,39 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiResponse,
-    extend_schema,
-    inline_serializer,
-)
-from rest_framework import exceptions, mixins, serializers, status
+from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import inline_serializer
+from rest_framework import exceptions
+from rest_framework import mixins
+from rest_framework import serializers
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from core.access import Capability
 from core.api import operation_summaries
-from core.filters import BooleanFilter, FilterSet, IntegerFilter, ModelChoiceFilter
-from core.viewsets import (
-    SLUG_PARAMETER,
-    CachedListMixin,
-    PartnershipBySlugViewSet,
-    PartnershipScopedViewSet,
-)
+from core.filters import BooleanFilter
+from core.filters import FilterSet
+from core.filters import IntegerFilter
+from core.filters import ModelChoiceFilter
+from core.viewsets import SLUG_PARAMETER
+from core.viewsets import CachedListMixin
+from core.viewsets import PartnershipBySlugViewSet
+from core.viewsets import PartnershipScopedViewSet
 from partnership import access as partnership_access
 
-from . import access, publish, selectors, services
+from . import access
+from . import publish
+from . import selectors
 from . import serializers as iati_serializers
-from .importer import VERSIONS, size_message
-from .models import IatiImport, IatiTransaction, TransactionType
+from . import services
+from .importer import VERSIONS
+from .importer import size_message
+from .models import IatiImport
+from .models import IatiTransaction
+from .models import TransactionType
 from .uploads import limit_upload
 from .views import xml_response
 

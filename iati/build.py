@@ -17,22 +17,23 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
+from dataclasses import field
+from decimal import ROUND_HALF_UP
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
 from lxml import etree
 
-from funding.models import (
-    Allocation,
-    BudgetLine,
-    BudgetLineTransition,
-    Component,
-    Disbursement,
-)
-from partnership.models import Partnership, PriorityArea
+from funding.models import Allocation
+from funding.models import BudgetLine
+from funding.models import BudgetLineTransition
+from funding.models import Component
+from funding.models import Disbursement
+from partnership.models import Partnership
+from partnership.models import PriorityArea
 
 from .codelists import code
 

@@ -20,9 +20,12 @@ import datetime as dt
 import hashlib
 import re
 import time
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from typing import IO, Any
+from dataclasses import dataclass
+from dataclasses import field
+from decimal import Decimal
+from decimal import InvalidOperation
+from typing import IO
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext

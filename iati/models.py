@@ -16,7 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.formatting import money
-from core.models import PARAGRAPH, LimitedTextField, kept, part_of, person_field
+from core.models import PARAGRAPH
+from core.models import LimitedTextField
+from core.models import kept
+from core.models import part_of
+from core.models import person_field
 from partnership.models import Partnership
 
 

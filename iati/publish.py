@@ -10,7 +10,8 @@ the check of a partnership's own file found is recorded (``FileCheck``) for the 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -18,7 +19,9 @@ from django.conf import settings
 from core import caching
 from partnership.models import Partnership
 
-from . import build, services, validation
+from . import build
+from . import services
+from . import validation
 
 log = logging.getLogger(__name__)
 

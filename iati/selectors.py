@@ -7,21 +7,34 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
+from dataclasses import field
+from decimal import ROUND_HALF_UP
+from decimal import Decimal
 
-from django.db.models import Max, Min, OuterRef, Q, QuerySet, Subquery
-from django.utils.formats import date_format, number_format
+from django.db.models import Max
+from django.db.models import Min
+from django.db.models import OuterRef
+from django.db.models import Q
+from django.db.models import QuerySet
+from django.db.models import Subquery
+from django.utils.formats import date_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.formatting import money
 from funding import selectors as funding_selectors
-from funding.models import BudgetLine, Disbursement, ExchangeRate
+from funding.models import BudgetLine
+from funding.models import Disbursement
+from funding.models import ExchangeRate
 from partnership.models import Partnership
 
 from .build import activity_identifier
-from .models import FileCheck, IatiImport, IatiTransaction, TransactionType
+from .models import FileCheck
+from .models import IatiImport
+from .models import IatiTransaction
+from .models import TransactionType
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")

@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .models import IatiImport, IatiTransaction
+from .models import IatiImport
+from .models import IatiTransaction
 from .selectors import Kind
 
 MONEY = {"max_digits": 18, "decimal_places": 2}

@@ -9,21 +9,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
-from typing import IO, Any
+from typing import IO
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_update_with_history
 
 from core import caching
 from partnership.models import Partnership
 
 from . import importer
 from .importer import ImportRefusedError
-from .models import FileCheck, IatiActivity, IatiImport, IatiTransaction
+from .models import FileCheck
+from .models import IatiActivity
+from .models import IatiImport
+from .models import IatiTransaction
 
 
 def danish_providers() -> set[str]:

@@ -8,25 +8,39 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST
 
 from core import caching
 from core.access import Capability
-from core.views import add_form_errors, form_status, import_message, paged, partnership_context
+from core.views import add_form_errors
+from core.views import form_status
+from core.views import import_message
+from core.views import paged
+from core.views import partnership_context
 from partnership import access as partnership_access
 from partnership.models import Partnership
 
-from . import codelists, publish, selectors, services
+from . import codelists
+from . import publish
+from . import selectors
+from . import services
 from .build import activity_identifier
 from .forms import IatiImportForm
 from .importer import size_message
 from .models import FileCheck
-from .uploads import LimitedUploadHandler, limit_upload
+from .uploads import LimitedUploadHandler
+from .uploads import limit_upload
 
 TRANSACTIONS_PER_PAGE = 100
 YEARS_PER_PAGE = 3

@@ -4,7 +4,8 @@ every request, and that end SESSION_MAX_LIFETIME after their log-in however busy
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import auth, messages
+from django.contrib import auth
+from django.contrib import messages
 from django.contrib.sessions.backends.base import SessionBase
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _

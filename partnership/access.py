@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from core.access import ObjectAccess
 
-from .models import (
-    Document,
-    GoalUpdate,
-    OverallGoal,
-    Partnership,
-    PriorityArea,
-    Risk,
-    RiskAssessment,
-)
+from .models import Document
+from .models import GoalUpdate
+from .models import OverallGoal
+from .models import Partnership
+from .models import PriorityArea
+from .models import Risk
+from .models import RiskAssessment
 
 partnerships = ObjectAccess[Partnership](
     lambda: Partnership.objects.select_related("organisation"), ""

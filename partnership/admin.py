@@ -3,18 +3,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import AppendOnlyAdmin
 
-from .models import (
-    Document,
-    GoalUpdate,
-    Membership,
-    Organisation,
-    OrganisationFact,
-    OverallGoal,
-    Partnership,
-    PriorityArea,
-    Risk,
-    RiskAssessment,
-)
+from .models import Document
+from .models import GoalUpdate
+from .models import Membership
+from .models import Organisation
+from .models import OrganisationFact
+from .models import OverallGoal
+from .models import Partnership
+from .models import PriorityArea
+from .models import Risk
+from .models import RiskAssessment
 
 
 class OrganisationFactInline(admin.TabularInline):

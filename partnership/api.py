@@ -4,25 +4,30 @@ from __future__ import annotations
 
 import django_filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, status
+from rest_framework import mixins
+from rest_framework import permissions
+from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from core.api import operation_summaries
 from core.filters import RetiredFilter
 from core.serializers import ReasonSerializer
-from core.viewsets import (
-    CachedListMixin,
-    CreateThroughServiceMixin,
-    IsPortfolioAdmin,
-    PartnershipScopedViewSet,
-    RecordThroughServicesMixin,
-    UpdateWithReasonMixin,
-)
+from core.viewsets import CachedListMixin
+from core.viewsets import CreateThroughServiceMixin
+from core.viewsets import IsPortfolioAdmin
+from core.viewsets import PartnershipScopedViewSet
+from core.viewsets import RecordThroughServicesMixin
+from core.viewsets import UpdateWithReasonMixin
 
-from . import access, serializers, services
+from . import access
+from . import serializers
+from . import services
 from .history_api import HistoryViewSet
-from .models import GoalStatus, OverallGoal, PriorityArea, Risk
+from .models import GoalStatus
+from .models import OverallGoal
+from .models import PriorityArea
+from .models import Risk
 
 
 class StrategyRecordViewSet(

@@ -16,12 +16,15 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import TypedChoiceField
 from django.utils.functional import Promise
-from django.utils.text import format_lazy, get_text_list
+from django.utils.text import format_lazy
+from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.access import ROLE_CAPABILITIES, Capability, roles_of
+from core.access import ROLE_CAPABILITIES
+from core.access import Capability
+from core.access import roles_of
 from core.models import person_field
 
 from .models import Membership

@@ -4,14 +4,26 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, LocalDecimalField, ReasonMixin
+from core.forms import DateInput
+from core.forms import LocalDecimalField
+from core.forms import ReasonMixin
 from core.i18n import lazy_format
-from core.models import NARRATIVE, SECTION
-from core.uploads import ACCEPT, ALLOWED_DESCRIPTION
+from core.models import NARRATIVE
+from core.models import SECTION
+from core.uploads import ACCEPT
+from core.uploads import ALLOWED_DESCRIPTION
 
 from .fields import DocumentsField
-from .models import Document, GoalStatus, OverallGoal, Partnership, PriorityArea, Risk
-from .services import GOAL_FIELDS, PARTNERSHIP_FIELDS, PRIORITY_AREA_FIELDS, RISK_FIELDS
+from .models import Document
+from .models import GoalStatus
+from .models import OverallGoal
+from .models import Partnership
+from .models import PriorityArea
+from .models import Risk
+from .services import GOAL_FIELDS
+from .services import PARTNERSHIP_FIELDS
+from .services import PRIORITY_AREA_FIELDS
+from .services import RISK_FIELDS
 
 RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
 NEW_DOCUMENT_PREFIX = "new_document_"

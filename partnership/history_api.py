@@ -7,13 +7,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, serializers
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema_view
+from rest_framework import exceptions
+from rest_framework import serializers
 
 from core import history
-from core.access import Capability, can
+from core.access import Capability
+from core.access import can
 from core.filters import OrderingFilter
-from core.viewsets import CachedListMixin, PartnershipScopedViewSet
+from core.viewsets import CachedListMixin
+from core.viewsets import PartnershipScopedViewSet
 
 from . import access
 from .history_filters import HistoryFilter

@@ -16,9 +16,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from core import history
-from core.filters import BoundedModelChoiceField, FilterSet, ModelChoiceFilter
+from core.filters import BoundedModelChoiceField
+from core.filters import FilterSet
+from core.filters import ModelChoiceFilter
 
-from .models import Membership, Partnership
+from .models import Membership
+from .models import Partnership
 
 ISO_DATE = ["%Y-%m-%d"]
 

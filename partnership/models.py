@@ -11,9 +11,12 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import OuterRef, Subquery, Value
+from django.db.models import OuterRef
+from django.db.models import Subquery
+from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -22,21 +25,20 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core import access
-from core.models import (
-    DATE_VALIDATORS,
-    NARRATIVE,
-    PARAGRAPH,
-    SECTION,
-    SENTENCE,
-    YEAR_VALIDATORS,
-    AppendOnlyModel,
-    LimitedTextField,
-    kept,
-    part_of,
-    person_field,
-    retired_on_field,
-)
-from core.uploads import ALLOWED, extension_of
+from core.models import DATE_VALIDATORS
+from core.models import NARRATIVE
+from core.models import PARAGRAPH
+from core.models import SECTION
+from core.models import SENTENCE
+from core.models import YEAR_VALIDATORS
+from core.models import AppendOnlyModel
+from core.models import LimitedTextField
+from core.models import kept
+from core.models import part_of
+from core.models import person_field
+from core.models import retired_on_field
+from core.uploads import ALLOWED
+from core.uploads import extension_of
 
 # What retiring a priority area, goal or risk means: the strategy's records are kept.
 RETIRED_FROM_STRATEGY = _(

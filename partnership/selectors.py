@@ -9,7 +9,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case
+from django.db.models import Count
+from django.db.models import OuterRef
+from django.db.models import Prefetch
+from django.db.models import Q
+from django.db.models import QuerySet
+from django.db.models import Subquery
+from django.db.models import Value
+from django.db.models import When
 from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -20,18 +28,16 @@ from core.access import Capability
 from . import access
 from .assignees import roles_with
 from .history_filters import HistoryFilter
-from .models import (
-    Document,
-    GoalStatus,
-    GoalUpdate,
-    Membership,
-    OrganisationFact,
-    OverallGoal,
-    Partnership,
-    PriorityArea,
-    Risk,
-    RiskAssessment,
-)
+from .models import Document
+from .models import GoalStatus
+from .models import GoalUpdate
+from .models import Membership
+from .models import OrganisationFact
+from .models import OverallGoal
+from .models import Partnership
+from .models import PriorityArea
+from .models import Risk
+from .models import RiskAssessment
 
 
 def partnerships_with_roles(*, user: Any) -> QuerySet[Partnership]:

@@ -5,35 +5,29 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.i18n import lazy_format
-from core.serializers import (
-    AmountField,
-    ReasonField,
-    UsernameField,
-    VisiblePartnershipField,
-    VisibleRelatedField,
-)
+from core.serializers import AmountField
+from core.serializers import ReasonField
+from core.serializers import UsernameField
+from core.serializers import VisiblePartnershipField
+from core.serializers import VisibleRelatedField
 from core.uploads import ALLOWED_DESCRIPTION
 
 from . import access
-from .models import (
-    Document,
-    GoalStatus,
-    GoalUpdate,
-    Organisation,
-    OverallGoal,
-    Partnership,
-    PriorityArea,
-    Risk,
-    RiskAssessment,
-)
-from .services import (
-    DEFAULT_DONOR,
-    DOCUMENT_FIELDS,
-    GOAL_FIELDS,
-    PARTNERSHIP_FIELDS,
-    PRIORITY_AREA_FIELDS,
-    RISK_FIELDS,
-)
+from .models import Document
+from .models import GoalStatus
+from .models import GoalUpdate
+from .models import Organisation
+from .models import OverallGoal
+from .models import Partnership
+from .models import PriorityArea
+from .models import Risk
+from .models import RiskAssessment
+from .services import DEFAULT_DONOR
+from .services import DOCUMENT_FIELDS
+from .services import GOAL_FIELDS
+from .services import PARTNERSHIP_FIELDS
+from .services import PRIORITY_AREA_FIELDS
+from .services import RISK_FIELDS
 
 
 class OptionalURLField(serializers.URLField):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
+from typing import TypeVar
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
@@ -18,21 +21,22 @@ from django.utils.translation import gettext_lazy as _
 
 from core import periods
 from core.reasons import clean_reason
-from core.services import apply_changes, editable, record_create, record_update
+from core.services import apply_changes
+from core.services import editable
+from core.services import record_create
+from core.services import record_update
 from core.uploads import validate_upload
 
-from .models import (
-    Currency,
-    Document,
-    GoalUpdate,
-    Organisation,
-    OrganisationFact,
-    OverallGoal,
-    Partnership,
-    PriorityArea,
-    Risk,
-    RiskAssessment,
-)
+from .models import Currency
+from .models import Document
+from .models import GoalUpdate
+from .models import Organisation
+from .models import OrganisationFact
+from .models import OverallGoal
+from .models import Partnership
+from .models import PriorityArea
+from .models import Risk
+from .models import RiskAssessment
 
 DEFAULT_DONOR = "Denmark — Ministry of Foreign Affairs"
 Status = Partnership.Status

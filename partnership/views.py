@@ -12,39 +12,50 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse
+from django.http import Http404
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
 
-from core import caching, cards, exports, history, uploads
-from core.access import Capability, ObjectAccess, Role, is_portfolio_admin
+from core import caching
+from core import cards
+from core import exports
+from core import history
+from core import uploads
+from core.access import Capability
+from core.access import ObjectAccess
+from core.access import Role
+from core.access import is_portfolio_admin
 from core.forms import ConfirmForm
-from core.views import (
-    add_form_errors,
-    confirm_page,
-    form_page,
-    form_status,
-    paged,
-    partnership_context,
-    record_edit_page,
-    refused_back,
-)
+from core.views import add_form_errors
+from core.views import confirm_page
+from core.views import form_page
+from core.views import form_status
+from core.views import paged
+from core.views import partnership_context
+from core.views import record_edit_page
+from core.views import refused_back
 
-from . import access, selectors, services
-from .forms import (
-    DocumentForm,
-    GoalForm,
-    GoalUpdateForm,
-    PartnershipForm,
-    PriorityAreaForm,
-    RiskAssessmentForm,
-    RiskForm,
-)
-from .history_filters import PARAMETERS, HistoryFilter
+from . import access
+from . import selectors
+from . import services
+from .forms import DocumentForm
+from .forms import GoalForm
+from .forms import GoalUpdateForm
+from .forms import PartnershipForm
+from .forms import PriorityAreaForm
+from .forms import RiskAssessmentForm
+from .forms import RiskForm
+from .history_filters import PARAMETERS
+from .history_filters import HistoryFilter
 from .models import Partnership
 
 # The home page's list of partnerships, a page at a time (a ministry holds dozens).

@@ -13,9 +13,15 @@ from typing import Any
 
 from django.http import Http404
 
-from core.access import Capability, ObjectAccess, can, check, is_portfolio_admin, role_in
+from core.access import Capability
+from core.access import ObjectAccess
+from core.access import can
+from core.access import check
+from core.access import is_portfolio_admin
+from core.access import role_in
 from partnership import access as partnership_access
-from partnership.models import Membership, Partnership
+from partnership.models import Membership
+from partnership.models import Partnership
 
 
 class _PortfolioWide(ObjectAccess):

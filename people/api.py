@@ -5,19 +5,29 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, permissions
+from rest_framework import exceptions
+from rest_framework import mixins
+from rest_framework import permissions
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from core.access import Capability, Role, check, is_portfolio_admin
+from core.access import Capability
+from core.access import Role
+from core.access import check
+from core.access import is_portfolio_admin
 from core.api import operation_summaries
 from core.filters import FilterSet
 from core.serializers import ReasonSerializer
-from core.viewsets import CachedListMixin, CanWriteSomewhere, PartnershipScopedViewSet
+from core.viewsets import CachedListMixin
+from core.viewsets import CanWriteSomewhere
+from core.viewsets import PartnershipScopedViewSet
 from partnership.models import Membership
 
-from . import access, selectors, serializers, services
+from . import access
+from . import selectors
+from . import serializers
+from . import services
 
 
 class MayManageSomewhere(CanWriteSomewhere):

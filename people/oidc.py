@@ -19,15 +19,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
-from django.http import Http404, HttpRequest
-from django.shortcuts import redirect, resolve_url
+from django.http import Http404
+from django.http import HttpRequest
+from django.shortcuts import redirect
+from django.shortcuts import resolve_url
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
-from mozilla_django_oidc.views import (
-    OIDCAuthenticationCallbackView,
-    OIDCAuthenticationRequestView,
-)
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
+from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
 from accounts import selectors as account_selectors
 from accounts import signin

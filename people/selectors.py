@@ -7,12 +7,19 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case
+from django.db.models import IntegerField
+from django.db.models import OuterRef
+from django.db.models import QuerySet
+from django.db.models import Subquery
+from django.db.models import Value
+from django.db.models import When
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from core.access import Role
-from partnership.models import Membership, Partnership
+from partnership.models import Membership
+from partnership.models import Partnership
 
 from .models import Invitation
 

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.access import Role
-from core.serializers import PARTNERSHIP_NOT_REACHED, ReasonField
+from core.serializers import PARTNERSHIP_NOT_REACHED
+from core.serializers import ReasonField
 from partnership.models import Membership
 
 from . import access

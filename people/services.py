@@ -15,14 +15,17 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import profile_language
 from core.access import Role
-from core.reasons import REASON_MAX_LENGTH, clean_reason
+from core.reasons import REASON_MAX_LENGTH
+from core.reasons import clean_reason
 from core.services import record_update
-from partnership.models import Membership, Partnership
+from partnership.models import Membership
+from partnership.models import Partnership
 
 from . import selectors
 from .models import Invitation

@@ -8,22 +8,36 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST
 
 from accounts import selectors as account_selectors
 from accounts import signin
 from core import caching
-from core.access import Capability, Role, capabilities_in, is_portfolio_admin, role_in
+from core.access import Capability
+from core.access import Role
+from core.access import capabilities_in
+from core.access import is_portfolio_admin
+from core.access import role_in
 from core.forms import ConfirmForm
-from core.views import add_form_errors, form_status, paged
-from partnership.models import Membership, Partnership
+from core.views import add_form_errors
+from core.views import form_status
+from core.views import paged
+from partnership.models import Membership
+from partnership.models import Partnership
 
-from . import access, selectors, services
-from .forms import InviteForm, MembershipRoleForm
+from . import access
+from . import selectors
+from . import services
+from .forms import InviteForm
+from .forms import MembershipRoleForm
 from .models import Invitation
 
 MEMBERSHIPS_PER_PAGE = 25

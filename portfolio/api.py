@@ -6,27 +6,30 @@ from __future__ import annotations
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import permissions, status
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema_view
+from rest_framework import permissions
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from attention import rules as attention_rules
 from core import caching
-from core.filters import FilterSet, IntegerFilter
-from core.viewsets import (
-    SLUG_PARAMETER,
-    CachedListMixin,
-    IsPortfolioAdmin,
-    PartnershipBySlugViewSet,
-    PartnershipScopedViewSet,
-)
+from core.filters import FilterSet
+from core.filters import IntegerFilter
+from core.viewsets import SLUG_PARAMETER
+from core.viewsets import CachedListMixin
+from core.viewsets import IsPortfolioAdmin
+from core.viewsets import PartnershipBySlugViewSet
+from core.viewsets import PartnershipScopedViewSet
 from partnership import access as partnership_access
 from partnership.models import Partnership
 from partnership.serializers import PartnershipSerializer
 
-from . import selectors, serializers, services
+from . import selectors
+from . import serializers
+from . import services
 
 
 class PartnershipPortfolioViewSet(PartnershipBySlugViewSet):

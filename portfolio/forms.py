@@ -6,11 +6,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, LocalDecimalField
+from core.forms import DateInput
+from core.forms import LocalDecimalField
 from core.i18n import lazy_format
 from core.uploads import ALLOWED_DESCRIPTION
 from partnership import services as partnership_services
-from partnership.models import Organisation, Partnership
+from partnership.models import Organisation
+from partnership.models import Partnership
 
 from .strategy_file import MAX_BYTES
 

@@ -13,7 +13,8 @@ from django.conf import settings
 
 from partnership.models import Partnership
 
-from . import services, strategy_file
+from . import services
+from . import strategy_file
 
 STRATEGIES = Path(settings.BASE_DIR) / "fixtures" / "strategies"
 IOM_STRATEGY = STRATEGIES / "denmark-iom-2018-2020.yaml"

@@ -3,53 +3,59 @@ portfolio of the partnerships a person sees with their figures."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import Counter
+from collections import defaultdict
+from dataclasses import dataclass
+from dataclasses import field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count
+from django.db.models import IntegerField
+from django.db.models import OuterRef
+from django.db.models import QuerySet
+from django.db.models import Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from attention import selectors as attention_selectors
 from attention.selectors import Item as AttentionItem
 from consultations import selectors as consultation_selectors
-from consultations.models import Consultation, StandardAgendaItem
+from consultations.models import Consultation
+from consultations.models import StandardAgendaItem
 from core import exports
-from core.access import Role, roles_in
+from core.access import Role
+from core.access import roles_in
 from core.i18n import lazy_format
 from funding import selectors as funding_selectors
 from funding.models import BudgetLine
-from funding.selectors import BudgetTotals, Totals, YearTotals
+from funding.selectors import BudgetTotals
+from funding.selectors import Totals
+from funding.selectors import YearTotals
 from partnership import access as partnership_access
-from partnership.models import (
-    Document,
-    GoalStatus,
-    OverallGoal,
-    Partnership,
-    PriorityArea,
-    Risk,
-)
+from partnership.models import Document
+from partnership.models import GoalStatus
+from partnership.models import OverallGoal
+from partnership.models import Partnership
+from partnership.models import PriorityArea
+from partnership.models import Risk
 from partnership.selectors import HeatCell
 from reviews import selectors as review_selectors
 from reviews.models import Review
 
 from . import strategy_file
-from .strategy_file import (
-    BUDGET,
-    DOCUMENTS,
-    FACT,
-    GOALS,
-    ORGANISATION,
-    PARTNERSHIP,
-    PRIORITY_AREAS,
-    RISKS,
-    STANDARD_AGENDA,
-    Entry,
-    Section,
-    Strategy,
-)
+from .strategy_file import BUDGET
+from .strategy_file import DOCUMENTS
+from .strategy_file import FACT
+from .strategy_file import GOALS
+from .strategy_file import ORGANISATION
+from .strategy_file import PARTNERSHIP
+from .strategy_file import PRIORITY_AREAS
+from .strategy_file import RISKS
+from .strategy_file import STANDARD_AGENDA
+from .strategy_file import Entry
+from .strategy_file import Section
+from .strategy_file import Strategy
 
 
 def _entry(obj: object, section: Section, path: str) -> Entry:

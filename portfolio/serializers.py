@@ -8,7 +8,8 @@ from core.access import Role
 from core.i18n import lazy_format
 from core.serializers import AmountField
 from partnership.models import Partnership
-from partnership.serializers import strategy_document_field, strategy_issued_field
+from partnership.serializers import strategy_document_field
+from partnership.serializers import strategy_issued_field
 
 from .strategy_file import MAX_BYTES
 

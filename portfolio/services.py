@@ -8,7 +8,9 @@ their rules and history hold as for any other write.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable
+from collections.abc import Collection
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -25,10 +27,15 @@ from consultations import services as consultation_services
 from funding import services as funding_services
 from funding.models import BudgetLine
 from partnership import services as partnership_services
-from partnership.models import Organisation, Partnership
+from partnership.models import Organisation
+from partnership.models import Partnership
 
-from . import selectors, strategy_file
-from .strategy_file import Entry, FileError, Strategy, StrategyFileError
+from . import selectors
+from . import strategy_file
+from .strategy_file import Entry
+from .strategy_file import FileError
+from .strategy_file import Strategy
+from .strategy_file import StrategyFileError
 
 
 @dataclass

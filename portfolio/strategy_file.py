@@ -14,9 +14,12 @@ and the API refuse the same things with the same words.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field
+from decimal import Decimal
+from decimal import InvalidOperation
 from typing import Any
 
 import yaml
@@ -26,16 +29,15 @@ from django.utils.translation import gettext as _
 
 from consultations.models import StandardAgendaItem
 from funding.models import BudgetLine
-from partnership.models import (
-    Document,
-    Organisation,
-    OrganisationFact,
-    OverallGoal,
-    Partnership,
-    PriorityArea,
-    Risk,
-)
-from partnership.services import DEFAULT_DONOR, default_slug
+from partnership.models import Document
+from partnership.models import Organisation
+from partnership.models import OrganisationFact
+from partnership.models import OverallGoal
+from partnership.models import Partnership
+from partnership.models import PriorityArea
+from partnership.models import Risk
+from partnership.services import DEFAULT_DONOR
+from partnership.services import default_slug
 
 FORMAT_VERSION = 1
 MAX_BYTES = 1_000_000

@@ -9,21 +9,33 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
 
-from core import caching, exports
+from core import caching
+from core import exports
 from core.access import is_portfolio_admin
-from core.views import add_form_errors, form_status, paged
+from core.views import add_form_errors
+from core.views import form_status
+from core.views import paged
 from funding.charts import budget_chart
 from partnership import access as partnership_access
 from partnership import services as partnership_services
 
-from . import access, selectors, services
-from .forms import PartnershipCreateForm, PortfolioFilterForm, RenewForm, StrategyFileForm
+from . import access
+from . import selectors
+from . import services
+from .forms import PartnershipCreateForm
+from .forms import PortfolioFilterForm
+from .forms import RenewForm
+from .forms import StrategyFileForm
 from .strategy_file import StrategyFileError
 
 

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from core.access import ObjectAccess
 
-from .models import (
-    Dossier,
-    DownloadLog,
-    Finding,
-    GoalAssessment,
-    PriorityAreaAssessment,
-    Recommendation,
-    ReportVersion,
-    Review,
-)
+from .models import Dossier
+from .models import DownloadLog
+from .models import Finding
+from .models import GoalAssessment
+from .models import PriorityAreaAssessment
+from .models import Recommendation
+from .models import ReportVersion
+from .models import Review
 
 reviews = ObjectAccess[Review](
     lambda: Review.objects.select_related(

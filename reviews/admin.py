@@ -3,7 +3,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import AppendOnlyAdmin
 
-from .models import DownloadLog, ReportVersion, Review, ReviewSource
+from .models import DownloadLog
+from .models import ReportVersion
+from .models import Review
+from .models import ReviewSource
 
 
 class ReviewSourceInline(admin.TabularInline):

@@ -10,31 +10,35 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, permissions, status
+from rest_framework import exceptions
+from rest_framework import mixins
+from rest_framework import permissions
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from core.access import Capability, partnership_ids_with, refused_everywhere
+from core.access import Capability
+from core.access import partnership_ids_with
+from core.access import refused_everywhere
 from core.api import operation_summaries
 from core.serializers import ReasonSerializer
-from core.viewsets import (
-    CachedListMixin,
-    CreateThroughServiceMixin,
-    PartnershipScopedViewSet,
-    UpdateWithReasonMixin,
-)
+from core.viewsets import CachedListMixin
+from core.viewsets import CreateThroughServiceMixin
+from core.viewsets import PartnershipScopedViewSet
+from core.viewsets import UpdateWithReasonMixin
 
-from . import access, serializers, services
-from .models import (
-    Dossier,
-    DownloadLog,
-    GoalAssessment,
-    PriorityAreaAssessment,
-    ReportVersion,
-    Review,
-)
-from .views import dossier_delivery, version_delivery
+from . import access
+from . import serializers
+from . import services
+from .models import Dossier
+from .models import DownloadLog
+from .models import GoalAssessment
+from .models import PriorityAreaAssessment
+from .models import ReportVersion
+from .models import Review
+from .views import dossier_delivery
+from .views import version_delivery
 
 
 @operation_summaries(

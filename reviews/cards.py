@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Window
+from django.db.models import Count
+from django.db.models import Window
 from django.utils import timezone
 
-from core.cards import DASHBOARD, GOAL, Card, register
+from core.cards import DASHBOARD
+from core.cards import GOAL
+from core.cards import Card
+from core.cards import register
 
 from . import selectors
 

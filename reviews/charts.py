@@ -7,8 +7,10 @@ report's URL fetcher serves nothing an SVG could reach out to.
 from __future__ import annotations
 
 import base64
-from decimal import ROUND_CEILING, Decimal
-from xml.sax.saxutils import escape, quoteattr
+from decimal import ROUND_CEILING
+from decimal import Decimal
+from xml.sax.saxutils import escape
+from xml.sax.saxutils import quoteattr
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext

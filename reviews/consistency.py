@@ -9,8 +9,12 @@ The checks read only what they are given: ``selectors.consistency_input`` (the p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from collections.abc import Iterator
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 from typing import Any
 
@@ -20,10 +24,12 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations.models import ActionPoint
 from core.access import Capability
-from core.formatting import amount, money
+from core.formatting import amount
+from core.formatting import money
 from partnership.models import GoalStatus
 
-from .models import Rating, Review
+from .models import Rating
+from .models import Review
 
 # The ratings an assessment may give a goal whose latest tracker status is the key: a
 # goal achieved in one and not in the other, or "partly achieved" while the tracker

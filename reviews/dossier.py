@@ -15,14 +15,16 @@ import json
 import tomllib
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
-from core import exports, history
+from core import exports
+from core import history
 from core.exports import Table
 
 from .models import Dossier

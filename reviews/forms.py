@@ -5,14 +5,19 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from core.access import Capability
-from core.forms import DateInput, ReasonMixin
-from core.models import NARRATIVE, SECTION
+from core.forms import DateInput
+from core.forms import ReasonMixin
+from core.models import NARRATIVE
+from core.models import SECTION
 from partnership import selectors as partnership_selectors
 from partnership.assignees import AssigneeChoiceField
 from partnership.fields import DocumentsField
-from partnership.models import Document, OverallGoal
+from partnership.models import Document
+from partnership.models import OverallGoal
 
-from .models import Finding, Rating, Review
+from .models import Finding
+from .models import Rating
+from .models import Review
 from .services import REVIEW_FIELDS
 
 SHA256_LENGTH = 64

@@ -7,7 +7,8 @@ background into numbered, immutable-once-issued :class:`ReportVersion` rows.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,19 +21,21 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.access import Capability
-from core.models import (
-    DATE_VALIDATORS,
-    NARRATIVE,
-    PARAGRAPH,
-    SECTION,
-    AppendOnlyModel,
-    LimitedTextField,
-    kept,
-    part_of,
-    person_field,
-)
-from partnership.assignees import assignee_field, check_assignee
-from partnership.models import Document, OverallGoal, Partnership, PriorityArea
+from core.models import DATE_VALIDATORS
+from core.models import NARRATIVE
+from core.models import PARAGRAPH
+from core.models import SECTION
+from core.models import AppendOnlyModel
+from core.models import LimitedTextField
+from core.models import kept
+from core.models import part_of
+from core.models import person_field
+from partnership.assignees import assignee_field
+from partnership.assignees import check_assignee
+from partnership.models import Document
+from partnership.models import OverallGoal
+from partnership.models import Partnership
+from partnership.models import PriorityArea
 
 
 class ReviewIssuedError(Exception):

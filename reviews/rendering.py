@@ -28,11 +28,16 @@ from django.utils.translation import gettext_lazy as _
 
 from core import i18n
 
-from . import charts, pdf_engine, report, selectors
+from . import charts
+from . import pdf_engine
+from . import report
+from . import selectors
 
 with pdf_engine.importing_weasyprint():
-    from weasyprint import HTML, Attachment
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    from weasyprint import HTML
+    from weasyprint import Attachment
+    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcherResponse
 
 logger = logging.getLogger(__name__)
 

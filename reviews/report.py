@@ -16,7 +16,8 @@ from django.utils.functional import Promise
 from core import exports
 from funding.selectors import Budget
 
-from .models import GoalAssessment, PriorityAreaAssessment
+from .models import GoalAssessment
+from .models import PriorityAreaAssessment
 from .selectors import ReportData
 
 FIGURES_SCHEMA = "partnership-monitor/review-figures/2"

@@ -10,9 +10,11 @@ import datetime
 
 from django.db import transaction
 
-from partnership.models import Document, Partnership
+from partnership.models import Document
+from partnership.models import Partnership
 
-from .models import Review, ReviewSource
+from .models import Review
+from .models import ReviewSource
 
 MID_TERM_TITLE = "Mid-term review of the strategy"
 MID_TERM_PURPOSE = (

@@ -7,12 +7,22 @@ queries; ``report`` turns it into the figures attached to the PDF.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
 from typing import Any
 
 from django.core.files.storage import default_storage
-from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models import Count
+from django.db.models import F
+from django.db.models import Max
+from django.db.models import OuterRef
+from django.db.models import Prefetch
+from django.db.models import Q
+from django.db.models import QuerySet
+from django.db.models import Subquery
+from django.db.models import Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -20,38 +30,37 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from consultations import selectors as consultation_selectors
-from consultations.models import ActionPoint, Note
+from consultations.models import ActionPoint
+from consultations.models import Note
 from core import history
 from core.exports import Table
 from funding import export_tables as funding_tables
 from funding import selectors as funding_selectors
-from funding.models import AssessedContribution, Disbursement
-from funding.selectors import AllocationRow, Budget
+from funding.models import AssessedContribution
+from funding.models import Disbursement
+from funding.selectors import AllocationRow
+from funding.selectors import Budget
 from partnership import selectors as partnership_selectors
-from partnership.models import (
-    GoalUpdate,
-    OverallGoal,
-    Partnership,
-    PriorityArea,
-    Risk,
-    RiskAssessment,
-)
+from partnership.models import GoalUpdate
+from partnership.models import OverallGoal
+from partnership.models import Partnership
+from partnership.models import PriorityArea
+from partnership.models import Risk
+from partnership.models import RiskAssessment
 from partnership.selectors import HeatCell
 
 from . import consistency
 from . import dossier as dossier_files
-from .models import (
-    Dossier,
-    DossierDownload,
-    DownloadLog,
-    Finding,
-    GoalAssessment,
-    PriorityAreaAssessment,
-    Recommendation,
-    ReportVersion,
-    Review,
-    ReviewSource,
-)
+from .models import Dossier
+from .models import DossierDownload
+from .models import DownloadLog
+from .models import Finding
+from .models import GoalAssessment
+from .models import PriorityAreaAssessment
+from .models import Recommendation
+from .models import ReportVersion
+from .models import Review
+from .models import ReviewSource
 
 
 def next_reviews(*, partnership_ids: list[int]) -> dict[int, Review]:

@@ -5,28 +5,25 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.serializers import (
-    PARTNERSHIP_NOT_REACHED,
-    ReasonField,
-    UsernameField,
-    VisiblePartnershipField,
-    VisibleRelatedField,
-)
+from core.serializers import PARTNERSHIP_NOT_REACHED
+from core.serializers import ReasonField
+from core.serializers import UsernameField
+from core.serializers import VisiblePartnershipField
+from core.serializers import VisibleRelatedField
 from partnership import access as partnership_access
 from partnership.assignees import AssigneeField
 from partnership.models import Partnership
 
 from . import access
-from .models import (
-    Dossier,
-    Finding,
-    GoalAssessment,
-    PriorityAreaAssessment,
-    Recommendation,
-    ReportVersion,
-    Review,
-)
-from .services import FINDING_FIELDS, RECOMMENDATION_FIELDS
+from .models import Dossier
+from .models import Finding
+from .models import GoalAssessment
+from .models import PriorityAreaAssessment
+from .models import Recommendation
+from .models import ReportVersion
+from .models import Review
+from .services import FINDING_FIELDS
+from .services import RECOMMENDATION_FIELDS
 
 
 class ReviewSerializer(serializers.ModelSerializer):

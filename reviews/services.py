@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime, timedelta
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -20,30 +24,38 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import F, Max, Q
-from django.utils import timezone, translation
+from django.db import InterfaceError
+from django.db import OperationalError
+from django.db import transaction
+from django.db.models import F
+from django.db.models import Max
+from django.db.models import Q
+from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core import i18n
-from core.services import editable, record_create, record_update
-from partnership.models import Document, OverallGoal, Partnership, PriorityArea
+from core.services import editable
+from core.services import record_create
+from core.services import record_update
+from partnership.models import Document
+from partnership.models import OverallGoal
+from partnership.models import Partnership
+from partnership.models import PriorityArea
 
 from . import selectors
-from .models import (
-    Dossier,
-    DossierDownload,
-    DownloadLog,
-    Finding,
-    GoalAssessment,
-    PriorityAreaAssessment,
-    Recommendation,
-    ReportVersion,
-    Review,
-    ReviewSource,
-    dossier_file_name,
-    report_file_name,
-)
+from .models import Dossier
+from .models import DossierDownload
+from .models import DownloadLog
+from .models import Finding
+from .models import GoalAssessment
+from .models import PriorityAreaAssessment
+from .models import Recommendation
+from .models import ReportVersion
+from .models import Review
+from .models import ReviewSource
+from .models import dossier_file_name
+from .models import report_file_name
 
 logger = logging.getLogger(__name__)
 

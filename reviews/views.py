@@ -13,47 +13,51 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse
+from django.http import Http404
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import (
-    require_GET,
-    require_http_methods,
-    require_POST,
-    require_safe,
-)
+from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_safe
 
 from core import caching
 from core.access import Capability
 from core.forms import ConfirmForm
-from core.views import (
-    add_form_errors,
-    confirm_page,
-    form_status,
-    paged,
-    partnership_context,
-    saved_message,
-)
+from core.views import add_form_errors
+from core.views import confirm_page
+from core.views import form_status
+from core.views import paged
+from core.views import partnership_context
+from core.views import saved_message
 from partnership import access as partnership_access
 from partnership import selectors as partnership_selectors
 from partnership.models import Partnership
 
-from . import access, selectors, services
-from .forms import (
-    AssessmentForm,
-    DossierYearForm,
-    DueDateForm,
-    FindingForm,
-    RecommendationForm,
-    ReviewCreateForm,
-    ReviewForm,
-    SourcesForm,
-    VerifyForm,
-)
-from .models import Dossier, DownloadLog, ReportVersion, Review
+from . import access
+from . import selectors
+from . import services
+from .forms import AssessmentForm
+from .forms import DossierYearForm
+from .forms import DueDateForm
+from .forms import FindingForm
+from .forms import RecommendationForm
+from .forms import ReviewCreateForm
+from .forms import ReviewForm
+from .forms import SourcesForm
+from .forms import VerifyForm
+from .models import Dossier
+from .models import DownloadLog
+from .models import ReportVersion
+from .models import Review
 from .templatetags.review_tags import site_date
 
 

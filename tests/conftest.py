@@ -6,15 +6,18 @@ from __future__ import annotations
 import os
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.models import Profile
-from partnership.models import Membership, Partnership
+from partnership.models import Membership
+from partnership.models import Partnership
 from portfolio import seed
-from tests import factories, mail
+from tests import factories
+from tests import mail
 
 Role = Membership.Role
 

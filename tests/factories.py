@@ -6,18 +6,16 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
-from partnership.models import (
-    Document,
-    GoalStatus,
-    GoalUpdate,
-    Membership,
-    Organisation,
-    OverallGoal,
-    Partnership,
-    PriorityArea,
-    Risk,
-    RiskAssessment,
-)
+from partnership.models import Document
+from partnership.models import GoalStatus
+from partnership.models import GoalUpdate
+from partnership.models import Membership
+from partnership.models import Organisation
+from partnership.models import OverallGoal
+from partnership.models import Partnership
+from partnership.models import PriorityArea
+from partnership.models import Risk
+from partnership.models import RiskAssessment
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -3,8 +3,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from django import template
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.safestring import SafeString
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext
 
 from ..models import ActionPoint
 from ..rendering import render_markdown

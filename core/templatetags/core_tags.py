@@ -7,7 +7,10 @@ import html
 import re
 
 from django import template
-from django.template.base import FilterExpression, NodeList, kwarg_re, token_kwargs
+from django.template.base import FilterExpression
+from django.template.base import NodeList
+from django.template.base import kwarg_re
+from django.template.base import token_kwargs
 from django.utils.html import strip_tags
 
 from core import formatting

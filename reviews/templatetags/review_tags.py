@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from typing import Any
 
 from django import template
-from django.utils import formats, timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils import formats
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 register = template.Library()

@@ -22,11 +22,13 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import services, signin
+from accounts import services
+from accounts import signin
 from accounts.models import ApiToken
 from tests import factories
 
-from .conftest import code_of, set_up
+from .conftest import code_of
+from .conftest import set_up
 
 pytestmark = pytest.mark.django_db
 

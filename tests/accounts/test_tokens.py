@@ -6,8 +6,10 @@ import re
 import pytest
 
 from accounts import services
-from accounts.models import ApiToken, hash_token
-from partnership.models import GoalUpdate, OverallGoal
+from accounts.models import ApiToken
+from accounts.models import hash_token
+from partnership.models import GoalUpdate
+from partnership.models import OverallGoal
 
 SLUG = "denmark-iom-2018-2020"
 

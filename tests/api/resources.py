@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -25,26 +26,37 @@ from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
-from attention.models import Digest, Reminder
+from attention.models import Digest
+from attention.models import Reminder
 from config.api_urls import router
 from consultations import services as consultation_services
-from consultations.models import ActionPoint, AgendaItem, Consultation, Note, StandardAgendaItem
+from consultations.models import ActionPoint
+from consultations.models import AgendaItem
+from consultations.models import Consultation
+from consultations.models import Note
+from consultations.models import StandardAgendaItem
 from core.access import Capability
 from funding import seed as funding_seed
-from funding.models import (
-    AssessedContribution,
-    BudgetLine,
-    Component,
-    ContributionImport,
-    StatedSubtotal,
-    VoluntaryContribution,
-)
+from funding.models import AssessedContribution
+from funding.models import BudgetLine
+from funding.models import Component
+from funding.models import ContributionImport
+from funding.models import StatedSubtotal
+from funding.models import VoluntaryContribution
 from iati import services as iati_services
-from iati.models import IatiActivity, IatiImport, IatiTransaction
-from partnership.models import Membership, OverallGoal, Partnership, Risk
+from iati.models import IatiActivity
+from iati.models import IatiImport
+from iati.models import IatiTransaction
+from partnership.models import Membership
+from partnership.models import OverallGoal
+from partnership.models import Partnership
+from partnership.models import Risk
 from people import services as people_services
 from portfolio import seed
-from reviews.models import Finding, GoalAssessment, PriorityAreaAssessment, Recommendation
+from reviews.models import Finding
+from reviews.models import GoalAssessment
+from reviews.models import PriorityAreaAssessment
+from reviews.models import Recommendation
 from tests import factories
 from tests.consultations import factories as consultation_factories
 from tests.funding import factories as funding_factories

@@ -10,7 +10,10 @@ from django.urls import reverse
 from partnership.models import Membership
 from tests import factories
 
-from .resources import LIST_ROUTES, RULES, Route, assert_conforms
+from .resources import LIST_ROUTES
+from .resources import RULES
+from .resources import Route
+from .resources import assert_conforms
 
 PAGED = [r for r in LIST_ROUTES if r.action == "list"]
 

@@ -20,10 +20,13 @@ import copy
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
+from django.core.signals import request_finished
+from django.core.signals import request_started
 from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
-from schemathesis.checks import negative_data_rejection, positive_data_acceptance
+from hypothesis import HealthCheck
+from hypothesis import settings
+from schemathesis.checks import negative_data_rejection
+from schemathesis.checks import positive_data_acceptance
 from schemathesis.config import SchemathesisConfig
 
 from accounts import services as token_services

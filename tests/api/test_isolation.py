@@ -15,18 +15,17 @@ from django.urls import reverse
 
 from core.access import access_for
 from core.filters import FilterBackend
-from partnership.models import Membership, Partnership
+from partnership.models import Membership
+from partnership.models import Partnership
 from tests import factories
 
-from .resources import (
-    DETAIL_READ_ROUTES,
-    LIST_ROUTES,
-    RULES,
-    VIEWSETS,
-    Route,
-    model_of,
-    twin_of_iom,
-)
+from .resources import DETAIL_READ_ROUTES
+from .resources import LIST_ROUTES
+from .resources import RULES
+from .resources import VIEWSETS
+from .resources import Route
+from .resources import model_of
+from .resources import twin_of_iom
 
 # Parameters every list has; the others are the list's filters.
 COMMON = {"page", "page_size", "ordering", "partnership"}

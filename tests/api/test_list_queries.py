@@ -11,9 +11,11 @@ from django.urls import reverse
 from core import caching
 from partnership.models import Membership
 from tests import factories
-from tests.queries import cost_get, count_get
+from tests.queries import cost_get
+from tests.queries import count_get
 
-from .resources import LIST_ROUTES, RULES
+from .resources import LIST_ROUTES
+from .resources import RULES
 
 # Session, user, data version, count, page: five is the floor (which partnerships the
 # reader may see is a subquery of the list's own query); then one per prefetch.

@@ -20,15 +20,13 @@ from rest_framework.fields import SkipField
 
 from partnership.models import Partnership
 
-from .resources import (
-    PORTFOLIO_ADMIN,
-    RULES,
-    WRITE_ROUTES,
-    Route,
-    assert_conforms,
-    model_of,
-    openapi,
-)
+from .resources import PORTFOLIO_ADMIN
+from .resources import RULES
+from .resources import WRITE_ROUTES
+from .resources import Route
+from .resources import assert_conforms
+from .resources import model_of
+from .resources import openapi
 
 # Names that are the server's wherever they appear: who and when, digests, computed figures.
 ALWAYS_SERVER_SET = {

@@ -12,11 +12,18 @@ from __future__ import annotations
 import pytest
 
 from config.api_urls import router
-from core.access import ROLE_CAPABILITIES, Capability
+from core.access import ROLE_CAPABILITIES
+from core.access import Capability
 from partnership.models import Membership
 from tests import factories
 
-from .resources import HOLDERS, PORTFOLIO_ADMIN, ROLES, ROUTES, RULES, Route, Rule
+from .resources import HOLDERS
+from .resources import PORTFOLIO_ADMIN
+from .resources import ROLES
+from .resources import ROUTES
+from .resources import RULES
+from .resources import Route
+from .resources import Rule
 
 Role = Membership.Role
 

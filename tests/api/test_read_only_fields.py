@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from .resources import WRITE_ROUTES, Route
+from .resources import WRITE_ROUTES
+from .resources import Route
 
 
 @pytest.mark.parametrize("route", WRITE_ROUTES, ids=str)

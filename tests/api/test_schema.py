@@ -13,15 +13,13 @@ from rest_framework import serializers
 from core.filters import FilterBackend
 from core.viewsets import PartnershipScopedViewSet
 
-from .resources import (
-    DETAIL_READ_ROUTES,
-    LIST_ROUTES,
-    ROUTES,
-    RULES,
-    Route,
-    assert_conforms,
-    openapi,
-)
+from .resources import DETAIL_READ_ROUTES
+from .resources import LIST_ROUTES
+from .resources import ROUTES
+from .resources import RULES
+from .resources import Route
+from .resources import assert_conforms
+from .resources import openapi
 
 UNSAFE = {"post", "put", "patch", "delete"}
 # Decimals that are not money: rates, percentages and indicator values (each has a unit).

@@ -10,7 +10,8 @@ from rest_framework.test import APIClient
 
 from accounts import services as account_services
 from core import throttling
-from tests.ops.conftest import free_port, redis_url  # noqa: F401 - fixtures the tests use
+from tests.ops.conftest import free_port
+from tests.ops.conftest import redis_url  # noqa: F401 - fixtures the tests use
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import importlib.util
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from types import SimpleNamespace
 from typing import Any
 

@@ -9,10 +9,13 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
-from consultations.models import ActionPoint, Consultation
-from core.access import Capability, Role
+from consultations.models import ActionPoint
+from consultations.models import Consultation
+from core.access import Capability
+from core.access import Role
 from funding.models import BudgetLine
-from partnership.assignees import AssigneeChoiceField, check_assignee
+from partnership.assignees import AssigneeChoiceField
+from partnership.assignees import check_assignee
 from reviews.models import Review
 from tests import factories
 

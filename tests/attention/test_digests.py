@@ -12,9 +12,12 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.models import DigestFrequency, Profile
-from attention import services, tasks
-from attention.models import Digest, Reminder
+from accounts.models import DigestFrequency
+from accounts.models import Profile
+from attention import services
+from attention import tasks
+from attention.models import Digest
+from attention.models import Reminder
 from tests.consultations import factories as consultation_factories
 
 DESK, GENEVA, AUDITOR = "desk@example.org", "geneva@example.org", "auditor@example.org"

@@ -11,15 +11,19 @@ from unittest import mock
 import pytest
 from django.core.mail import EmailMultiAlternatives
 
-from accounts.models import DigestFrequency, Profile
-from attention import selectors, services
-from attention.models import Digest, Reminder
+from accounts.models import DigestFrequency
+from accounts.models import Profile
+from attention import selectors
+from attention import services
+from attention.models import Digest
+from attention.models import Reminder
 from core import caching
 from partnership import services as partnership_services
 from partnership.models import Membership
 from tests import factories
 from tests.attention.test_digests import record_digest
-from tests.queries import cost_get, count_get
+from tests.queries import cost_get
+from tests.queries import count_get
 
 SLUG = "denmark-iom-2018-2020"
 Role = Membership.Role

@@ -11,10 +11,13 @@ import pytest
 from django.utils import timezone
 
 from attention import rules
-from consultations.models import ActionPoint, Consultation, Note
+from consultations.models import ActionPoint
+from consultations.models import Consultation
+from consultations.models import Note
 from funding.models import BudgetLine
 from partnership.models import GoalStatus
-from reviews.models import ReportVersion, Review
+from reviews.models import ReportVersion
+from reviews.models import Review
 
 TODAY = dt.date(2020, 2, 15)
 LIMITS = rules.Limits(

@@ -10,8 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from attention import selectors
-from consultations.models import Consultation, Note
-from core.access import ROLE_CAPABILITIES, Role
+from consultations.models import Consultation
+from consultations.models import Note
+from core.access import ROLE_CAPABILITIES
+from core.access import Role
 from partnership.models import Membership
 from reviews.models import ReportVersion
 from tests import factories

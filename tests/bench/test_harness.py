@@ -8,9 +8,14 @@ from types import SimpleNamespace
 
 import pytest
 from django.test import Client
-from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch
+from django.urls import URLPattern
+from django.urls import URLResolver
+from django.urls import get_resolver
+from django.urls import reverse
 
-from bench import harness, pages
+from bench import harness
+from bench import pages
 from bench.views import bare
 
 WRK_OUTPUT = """Running 6s test @ http://127.0.0.1:8106/bench/bare/

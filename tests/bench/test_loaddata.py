@@ -7,22 +7,28 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
+from django.core.management import call_command
 from django.db import transaction
 
 from bench import loaddata
 from bench.management.commands import generate_load_data
-from consultations.models import ActionPoint, Consultation, Note
-from funding.models import (
-    Allocation,
-    BudgetLine,
-    Disbursement,
-    StaffPosition,
-    VoluntaryContribution,
-)
-from partnership.models import Document, GoalUpdate, Membership, Partnership, RiskAssessment
+from consultations.models import ActionPoint
+from consultations.models import Consultation
+from consultations.models import Note
+from funding.models import Allocation
+from funding.models import BudgetLine
+from funding.models import Disbursement
+from funding.models import StaffPosition
+from funding.models import VoluntaryContribution
+from partnership.models import Document
+from partnership.models import GoalUpdate
+from partnership.models import Membership
+from partnership.models import Partnership
+from partnership.models import RiskAssessment
 from portfolio.seed import IOM_SLUG
-from reviews.models import ReportVersion, Review
+from reviews.models import ReportVersion
+from reviews.models import Review
 
 
 @pytest.fixture

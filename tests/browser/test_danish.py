@@ -13,8 +13,11 @@ import pikepdf
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.i18n import said, said_of
-from tests.browser.test_journeys import COMPONENTS_2019, FINANCE_ACT_2019, P
+from tests.browser.i18n import said
+from tests.browser.i18n import said_of
+from tests.browser.test_journeys import COMPONENTS_2019
+from tests.browser.test_journeys import FINANCE_ACT_2019
+from tests.browser.test_journeys import P
 
 pytestmark = pytest.mark.browser
 

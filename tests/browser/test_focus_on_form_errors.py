@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from consultations.models import ActionPoint, Consultation
+from consultations.models import ActionPoint
+from consultations.models import Consultation
 from reviews.models import Review
 
 pytestmark = pytest.mark.browser

@@ -11,7 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from funding import services
-from funding.models import BudgetLine, Component
+from funding.models import BudgetLine
+from funding.models import Component
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.axe import axe_violations, chart_problems, describe
+from tests.browser.axe import axe_violations
+from tests.browser.axe import chart_problems
+from tests.browser.axe import describe
 from tests.browser.keyboard import Keyboard
 
 pytestmark = pytest.mark.browser

@@ -15,7 +15,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from funding.models import BudgetLine, Component
+from funding.models import BudgetLine
+from funding.models import Component
 from partnership.models import Membership
 from tests import factories
 from tests.browser.keyboard import Keyboard

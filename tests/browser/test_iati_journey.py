@@ -14,7 +14,9 @@ from playwright.sync_api import expect
 
 from iati import validation
 from tests.browser.keyboard import Keyboard
-from tests.iati.planted import import_bytes, planted_file, record_payments
+from tests.iati.planted import import_bytes
+from tests.iati.planted import planted_file
+from tests.iati.planted import record_payments
 
 pytestmark = pytest.mark.browser
 

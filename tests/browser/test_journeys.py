@@ -13,7 +13,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from funding.models import BudgetLine, Component
+from funding.models import BudgetLine
+from funding.models import Component
 from reviews import dossier as dossier_files
 from reviews import services as review_services
 from reviews.models import Review

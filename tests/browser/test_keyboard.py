@@ -13,9 +13,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.i18n import LOCALES, said, said_of
+from tests.browser.i18n import LOCALES
+from tests.browser.i18n import said
+from tests.browser.i18n import said_of
 from tests.browser.keyboard import Keyboard
-from tests.browser.test_journeys import COMPONENTS_2019, FINANCE_ACT_2019
+from tests.browser.test_journeys import COMPONENTS_2019
+from tests.browser.test_journeys import FINANCE_ACT_2019
 
 pytestmark = pytest.mark.browser
 

@@ -11,11 +11,14 @@ from playwright.sync_api import expect
 
 from consultations import services as consultation_services
 from consultations.models import Consultation
-from partnership.models import OverallGoal, Risk
+from partnership.models import OverallGoal
+from partnership.models import Risk
 from reviews import services as review_services
-from reviews.models import Dossier, Review
+from reviews.models import Dossier
+from reviews.models import Review
 from tests.consultations import factories as consultation_factories
-from tests.reviews.factories import built_dossier, done_version
+from tests.reviews.factories import built_dossier
+from tests.reviews.factories import done_version
 
 pytestmark = pytest.mark.browser
 

@@ -12,8 +12,10 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from partnership.models import Membership, Partnership
-from tests.browser.i18n import LOCALES, said
+from partnership.models import Membership
+from partnership.models import Partnership
+from tests.browser.i18n import LOCALES
+from tests.browser.i18n import said
 from tests.browser.keyboard import Keyboard
 from tests.portfolio.test_strategy_file import UNHCR
 

@@ -8,7 +8,9 @@ import datetime as dt
 import factory
 
 from consultations import services
-from consultations.models import ActionPoint, Consultation, Note
+from consultations.models import ActionPoint
+from consultations.models import Consultation
+from consultations.models import Note
 from tests.factories import UserFactory
 
 

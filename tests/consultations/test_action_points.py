@@ -9,9 +9,11 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
-from consultations import selectors, services
+from consultations import selectors
+from consultations import services
 from consultations.models import ActionPoint
-from partnership.models import OverallGoal, Risk
+from partnership.models import OverallGoal
+from partnership.models import Risk
 from tests.consultations import factories
 
 SLUG = "denmark-iom-2018-2020"

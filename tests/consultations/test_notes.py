@@ -11,9 +11,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from consultations import services
-from consultations.models import Consultation, Note, NoteRevision
+from consultations.models import Consultation
+from consultations.models import Note
+from consultations.models import NoteRevision
 from core.models import AppendOnlyError
-from partnership.models import OverallGoal, Risk
+from partnership.models import OverallGoal
+from partnership.models import Risk
 from tests.consultations import factories
 
 SLUG = "denmark-iom-2018-2020"

@@ -6,7 +6,8 @@ import pytest
 from django.conf import settings
 
 from consultations import services
-from consultations.models import AgendaItem, Consultation
+from consultations.models import AgendaItem
+from consultations.models import Consultation
 from tests.consultations import factories
 
 SLUG = "denmark-iom-2018-2020"

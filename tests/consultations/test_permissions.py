@@ -9,8 +9,14 @@ import datetime as dt
 import pytest
 
 from consultations import services
-from consultations.models import ActionPoint, AgendaItem, Consultation, Note
-from partnership.models import Document, GoalUpdate, OverallGoal, RiskAssessment
+from consultations.models import ActionPoint
+from consultations.models import AgendaItem
+from consultations.models import Consultation
+from consultations.models import Note
+from partnership.models import Document
+from partnership.models import GoalUpdate
+from partnership.models import OverallGoal
+from partnership.models import RiskAssessment
 from tests.consultations import factories
 
 SLUG = "denmark-iom-2018-2020"

@@ -10,11 +10,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from consultations import selectors, services
-from consultations.models import ActionPoint, Note, NoteRevision
-from partnership.models import OverallGoal, Risk
+from consultations import selectors
+from consultations import services
+from consultations.models import ActionPoint
+from consultations.models import Note
+from consultations.models import NoteRevision
+from partnership.models import OverallGoal
+from partnership.models import Risk
 from tests.consultations import factories
-from tests.queries import cost_get, count_get, data_queries
+from tests.queries import cost_get
+from tests.queries import count_get
+from tests.queries import data_queries
 
 SLUG = "denmark-iom-2018-2020"
 BASE = f"/p/{SLUG}/consultations"

@@ -5,8 +5,12 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from consultations import seed, services
-from consultations.models import ActionPoint, AgendaItem, Consultation, Note
+from consultations import seed
+from consultations import services
+from consultations.models import ActionPoint
+from consultations.models import AgendaItem
+from consultations.models import Consultation
+from consultations.models import Note
 
 
 def test_the_demo_plans_the_2019_consultation_with_the_standard_agenda(iom):

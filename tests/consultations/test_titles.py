@@ -6,7 +6,9 @@ import datetime as dt
 
 from django.utils import translation
 
-from consultations.models import AgendaItem, Note, NoteRevision
+from consultations.models import AgendaItem
+from consultations.models import Note
+from consultations.models import NoteRevision
 from tests.consultations import factories
 
 

@@ -8,14 +8,16 @@ from decimal import Decimal
 
 import pytest
 from django import forms
-from django.template import Context, Template
+from django.template import Context
+from django.template import Template
 from django.utils import translation
 
 from consultations.models import ActionPoint
 from core import formatting
 from core.forms import LocalDecimalField
 from core.views import saved_message
-from reviews.models import Dossier, ReportVersion
+from reviews.models import Dossier
+from reviews.models import ReportVersion
 
 
 @pytest.mark.parametrize(

@@ -19,13 +19,17 @@ from django.contrib import messages
 from django.contrib.messages.storage import default_storage
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import caches
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
-from django.test import Client, RequestFactory
+from django.http import HttpResponse
+from django.http import JsonResponse
+from django.http import StreamingHttpResponse
+from django.test import Client
+from django.test import RequestFactory
 from django.utils import timezone
 
 from core import caching
 from core.access import Role
-from partnership.models import Membership, Partnership
+from partnership.models import Membership
+from partnership.models import Partnership
 from people import services as people_services
 from tests import factories
 

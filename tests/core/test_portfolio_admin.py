@@ -53,7 +53,8 @@ def test_roles_read_for_a_page_of_partnerships_serve_each_partnerships_role_with
 ):
     """The portfolio API reads the roles of a page of partnerships at once; asking then for
     the role in one of them (or in one where the user holds none) reads nothing more."""
-    from core.access import role_in, roles_in
+    from core.access import role_in
+    from core.access import roles_in
 
     user = get_user_model().objects.get(pk=desk.pk)  # nothing read yet
     with django_assert_num_queries(1):

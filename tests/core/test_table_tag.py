@@ -7,7 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
-from django.template import Context, Template, TemplateSyntaxError
+from django.template import Context
+from django.template import Template
+from django.template import TemplateSyntaxError
 
 from partnership.models import Organisation
 from tests import factories

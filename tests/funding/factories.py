@@ -5,15 +5,14 @@ from decimal import Decimal
 
 import factory
 
-from funding.models import (
-    Allocation,
-    BudgetLine,
-    Component,
-    Disbursement,
-    ExchangeRate,
-    StaffPosition,
-)
-from tests.factories import PartnershipFactory, UserFactory
+from funding.models import Allocation
+from funding.models import BudgetLine
+from funding.models import Component
+from funding.models import Disbursement
+from funding.models import ExchangeRate
+from funding.models import StaffPosition
+from tests.factories import PartnershipFactory
+from tests.factories import UserFactory
 
 
 class BudgetLineFactory(factory.django.DjangoModelFactory):

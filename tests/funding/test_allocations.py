@@ -11,8 +11,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils.html import strip_tags
 
-from funding import dac, services
-from funding.models import Allocation, BudgetLine, Component
+from funding import dac
+from funding import services
+from funding.models import Allocation
+from funding.models import BudgetLine
+from funding.models import Component
 from tests.queries import count_get
 
 

@@ -14,8 +14,12 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from funding import annex, selectors, services
-from funding.models import ContributionImport, StatedSubtotal, VoluntaryContribution
+from funding import annex
+from funding import selectors
+from funding import services
+from funding.models import ContributionImport
+from funding.models import StatedSubtotal
+from funding.models import VoluntaryContribution
 
 ANNEX = Path(settings.BASE_DIR) / "fixtures" / "annex_iv_voluntary_contributions.csv"
 

@@ -7,10 +7,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
+from django.utils.html import strip_tags
 
-from funding import selectors, services
-from funding.models import BudgetLine, BudgetLineTransition, Component
+from funding import selectors
+from funding import services
+from funding.models import BudgetLine
+from funding.models import BudgetLineTransition
+from funding.models import Component
 
 MILLION = Decimal(1_000_000)
 # Section 5: "Core funds (un-earmarked) 15 / Priority area 1 4 / Priority area 2 4 /
@@ -154,7 +158,8 @@ def test_closing_needs_a_reason(funded, desk):
 
 
 def test_a_committed_line_needs_its_finance_act_in_the_database(funded):
-    from django.db import IntegrityError, transaction
+    from django.db import IntegrityError
+    from django.db import transaction
 
     line = BudgetLine.objects.get(partnership=funded, year=2018, component=Component.CORE)
     with pytest.raises(IntegrityError), transaction.atomic():

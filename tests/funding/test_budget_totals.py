@@ -9,7 +9,8 @@ from decimal import Decimal
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from funding import selectors, services
+from funding import selectors
+from funding import services
 from funding.models import BudgetLine
 
 

@@ -11,7 +11,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from funding import services
-from funding.models import BudgetLine, Component, Disbursement, ExchangeRate, StaffPosition
+from funding.models import BudgetLine
+from funding.models import Component
+from funding.models import Disbursement
+from funding.models import ExchangeRate
+from funding.models import StaffPosition
 
 OUT_OF_RANGE = ["Give a date from 1 January 1945 to 31 December 2100."]
 

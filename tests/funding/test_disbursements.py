@@ -13,8 +13,11 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from funding import selectors, services
-from funding.models import BudgetLine, Component, Disbursement
+from funding import selectors
+from funding import services
+from funding.models import BudgetLine
+from funding.models import Component
+from funding.models import Disbursement
 from tests.funding.factories import ExchangeRateFactory
 
 

@@ -11,7 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from funding import services
-from funding.models import BudgetLine, Component, ExchangeRate
+from funding.models import BudgetLine
+from funding.models import Component
+from funding.models import ExchangeRate
 
 GOOD = (
     "currency,date,rate,source\n"

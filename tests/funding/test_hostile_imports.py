@@ -10,11 +10,14 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
+from django.core.management import call_command
 from openpyxl.worksheet import _reader
 
-from funding import annex, services
-from funding.models import ContributionImport, ExchangeRate
+from funding import annex
+from funding import services
+from funding.models import ContributionImport
+from funding.models import ExchangeRate
 
 RATES_HEADER = "currency,date,rate,source\n"
 LONG_FIELD = RATES_HEADER + "USD,2019-01-01,6.5," + "x" * 200_000 + "\n"

@@ -9,22 +9,18 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from funding.models import (
-    Allocation,
-    AssessedContribution,
-    BudgetLine,
-    Component,
-    Disbursement,
-    ExchangeRate,
-    StaffPosition,
-    VoluntaryContribution,
-)
-from tests.funding.factories import (
-    AllocationFactory,
-    DisbursementFactory,
-    ExchangeRateFactory,
-    StaffPositionFactory,
-)
+from funding.models import Allocation
+from funding.models import AssessedContribution
+from funding.models import BudgetLine
+from funding.models import Component
+from funding.models import Disbursement
+from funding.models import ExchangeRate
+from funding.models import StaffPosition
+from funding.models import VoluntaryContribution
+from tests.funding.factories import AllocationFactory
+from tests.funding.factories import DisbursementFactory
+from tests.funding.factories import ExchangeRateFactory
+from tests.funding.factories import StaffPositionFactory
 
 SLUG = "denmark-iom-2018-2020"
 P = f"/p/{SLUG}/funding"

@@ -11,21 +11,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from funding import selectors
-from funding.models import (
-    BudgetLine,
-    Component,
-    ContributionImport,
-    StatedSubtotal,
-    VoluntaryContribution,
-)
-from tests.funding.factories import (
-    AllocationFactory,
-    BudgetLineFactory,
-    DisbursementFactory,
-    ExchangeRateFactory,
-    StaffPositionFactory,
-)
-from tests.queries import cost_get, count_get, data_queries
+from funding.models import BudgetLine
+from funding.models import Component
+from funding.models import ContributionImport
+from funding.models import StatedSubtotal
+from funding.models import VoluntaryContribution
+from tests.funding.factories import AllocationFactory
+from tests.funding.factories import BudgetLineFactory
+from tests.funding.factories import DisbursementFactory
+from tests.funding.factories import ExchangeRateFactory
+from tests.funding.factories import StaffPositionFactory
+from tests.queries import cost_get
+from tests.queries import count_get
+from tests.queries import data_queries
 
 SLUG = "denmark-iom-2018-2020"
 P = f"/p/{SLUG}/funding"

@@ -9,17 +9,16 @@ from django.core.management import call_command
 from django.utils import translation
 
 from funding import seed
-from funding.models import (
-    AssessedContribution,
-    BudgetFigure,
-    BudgetLine,
-    ContributionImport,
-    ExchangeRate,
-    StatedSubtotal,
-    VoluntaryContribution,
-)
+from funding.models import AssessedContribution
+from funding.models import BudgetFigure
+from funding.models import BudgetLine
+from funding.models import ContributionImport
+from funding.models import ExchangeRate
+from funding.models import StatedSubtotal
+from funding.models import VoluntaryContribution
 from funding.selectors import budget_by_year_and_component
-from reviews.charts import budget_chart_svg, heat_map_svg
+from reviews.charts import budget_chart_svg
+from reviews.charts import heat_map_svg
 
 MODELS = (BudgetLine, AssessedContribution, BudgetFigure, VoluntaryContribution, StatedSubtotal)
 

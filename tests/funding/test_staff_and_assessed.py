@@ -9,7 +9,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from funding import services
-from funding.models import AssessedContribution, BudgetLine, Component, StaffPosition
+from funding.models import AssessedContribution
+from funding.models import BudgetLine
+from funding.models import Component
+from funding.models import StaffPosition
 
 
 def _position(partnership, **fields):

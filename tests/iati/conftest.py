@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from funding import seed as funding_seed
-from tests.iati.planted import import_bytes, planted_file, record_payments
+from tests.iati.planted import import_bytes
+from tests.iati.planted import planted_file
+from tests.iati.planted import record_payments
 
 
 @pytest.fixture

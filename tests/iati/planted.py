@@ -30,9 +30,16 @@ import io
 from decimal import Decimal
 
 from funding import services as funding_services
-from funding.models import BudgetLine, Component
+from funding.models import BudgetLine
+from funding.models import Component
 from iati import services
-from tests.iati.iatifiles import DENMARK, IOM, MFA, SWEDEN, Act, Tx, activity_file
+from tests.iati.iatifiles import DENMARK
+from tests.iati.iatifiles import IOM
+from tests.iati.iatifiles import MFA
+from tests.iati.iatifiles import SWEDEN
+from tests.iati.iatifiles import Act
+from tests.iati.iatifiles import Tx
+from tests.iati.iatifiles import activity_file
 
 D = dt.date
 RATE_SOURCE = "Danmarks Nationalbank (test figures)"

@@ -9,9 +9,13 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from lxml import etree
 
-from iati import build, validation
+from iati import build
+from iati import validation
 from iati.models import IatiImport
-from tests.iati.iatifiles import IOM, Act, Tx, activity_file
+from tests.iati.iatifiles import IOM
+from tests.iati.iatifiles import Act
+from tests.iati.iatifiles import Tx
+from tests.iati.iatifiles import activity_file
 from tests.iati.planted import planted_file
 
 SLUG = "denmark-iom-2018-2020"

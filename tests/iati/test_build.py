@@ -12,7 +12,10 @@ from lxml import etree
 
 from bench import loaddata
 from funding import services as funding_services
-from iati import build, codelists, publish, validation
+from iati import build
+from iati import codelists
+from iati import publish
+from iati import validation
 from partnership.models import Partnership
 from tests.funding.factories import AllocationFactory
 

@@ -14,16 +14,24 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import CommandError, call_command
-from django.test import Client, RequestFactory
+from django.core.management import CommandError
+from django.core.management import call_command
+from django.test import Client
+from django.test import RequestFactory
 from django.test.client import ClientHandler
 
 from accounts import services as token_services
 from iati import importer
 from iati.importer import ImportRefusedError
-from iati.models import IatiActivity, IatiImport, IatiTransaction
-from tests.iati.iatifiles import BILLION_LAUGHS, external_dtd, external_entity, write_large_file
-from tests.iati.planted import import_bytes, planted_file
+from iati.models import IatiActivity
+from iati.models import IatiImport
+from iati.models import IatiTransaction
+from tests.iati.iatifiles import BILLION_LAUGHS
+from tests.iati.iatifiles import external_dtd
+from tests.iati.iatifiles import external_entity
+from tests.iati.iatifiles import write_large_file
+from tests.iati.planted import import_bytes
+from tests.iati.planted import planted_file
 
 SLUG = "denmark-iom-2018-2020"
 SECRET = "TOP-SECRET-CONTENT-OF-ANOTHER-FILE"

@@ -9,14 +9,25 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
+from django.core.management import call_command
 
-from iati import importer, services
+from iati import importer
+from iati import services
 from iati.importer import ImportRefusedError
-from iati.models import IatiActivity, IatiImport, IatiTransaction
+from iati.models import IatiActivity
+from iati.models import IatiImport
+from iati.models import IatiTransaction
 from tests import factories
-from tests.iati.iatifiles import DENMARK, IOM, MFA, SWEDEN, Act, Tx, activity_file
-from tests.iati.planted import import_bytes, planted_file
+from tests.iati.iatifiles import DENMARK
+from tests.iati.iatifiles import IOM
+from tests.iati.iatifiles import MFA
+from tests.iati.iatifiles import SWEDEN
+from tests.iati.iatifiles import Act
+from tests.iati.iatifiles import Tx
+from tests.iati.iatifiles import activity_file
+from tests.iati.planted import import_bytes
+from tests.iati.planted import planted_file
 
 D = dt.date
 

@@ -12,11 +12,16 @@ from django.test import Client
 from lxml import etree
 
 from core import caching
-from iati import build, publish, validation
+from iati import build
+from iati import publish
+from iati import validation
 from iati.models import IatiImport
 from partnership.models import Membership
 from tests import factories
-from tests.iati.iatifiles import IOM, Act, Tx, activity_file
+from tests.iati.iatifiles import IOM
+from tests.iati.iatifiles import Act
+from tests.iati.iatifiles import Tx
+from tests.iati.iatifiles import activity_file
 from tests.iati.planted import planted_file
 
 SLUG = "denmark-iom-2018-2020"

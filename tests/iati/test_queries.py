@@ -9,11 +9,18 @@ from decimal import Decimal
 
 import pytest
 
-from funding.models import BudgetLine, Component
-from tests.funding.factories import AllocationFactory, DisbursementFactory, ExchangeRateFactory
-from tests.iati.iatifiles import IOM, Act, Tx, activity_file
+from funding.models import BudgetLine
+from funding.models import Component
+from tests.funding.factories import AllocationFactory
+from tests.funding.factories import DisbursementFactory
+from tests.funding.factories import ExchangeRateFactory
+from tests.iati.iatifiles import IOM
+from tests.iati.iatifiles import Act
+from tests.iati.iatifiles import Tx
+from tests.iati.iatifiles import activity_file
 from tests.iati.planted import import_bytes
-from tests.queries import cost_get, count_get
+from tests.queries import cost_get
+from tests.queries import count_get
 
 SLUG = "denmark-iom-2018-2020"
 P = f"/p/{SLUG}/iati"

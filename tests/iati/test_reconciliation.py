@@ -12,8 +12,12 @@ from django.utils import translation
 from funding import services as funding_services
 from iati import selectors
 from iati.selectors import Kind
-from tests.iati.iatifiles import IOM, Act, Tx, activity_file
-from tests.iati.planted import RATE_SOURCE, import_bytes
+from tests.iati.iatifiles import IOM
+from tests.iati.iatifiles import Act
+from tests.iati.iatifiles import Tx
+from tests.iati.iatifiles import activity_file
+from tests.iati.planted import RATE_SOURCE
+from tests.iati.planted import import_bytes
 
 D = dt.date
 
@@ -150,7 +154,8 @@ def test_the_page_shows_a_page_of_years_and_a_difference_across_them_on_both(
 ):
     """Two years a page: a payment of 20 December 2020 received on 5 January 2021 is a
     timing difference on the page of 2019–2020 and on that of 2021 alike."""
-    from funding.models import BudgetLine, Component
+    from funding.models import BudgetLine
+    from funding.models import Component
     from iati import views
     from tests.funding.factories import DisbursementFactory
 

@@ -13,7 +13,9 @@ def main(spec_path: str) -> None:
     from cryptography.hazmat.primitives.asymmetric import rsa
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
-    from oidc_provider.models import Client, ResponseType, RSAKey
+    from oidc_provider.models import Client
+    from oidc_provider.models import ResponseType
+    from oidc_provider.models import RSAKey
 
     with open(spec_path, encoding="utf-8") as handle:
         spec = json.load(handle)

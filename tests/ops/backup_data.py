@@ -15,7 +15,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 
 from partnership import services
-from partnership.models import Document, GoalStatus, Partnership
+from partnership.models import Document
+from partnership.models import GoalStatus
+from partnership.models import Partnership
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n% IOM Annual Report 2018, as uploaded\n%%EOF"
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.core.management import CommandError, call_command
-from django.db import OperationalError, connections
+from django.core.management import CommandError
+from django.core.management import call_command
+from django.db import OperationalError
+from django.db import connections
 
 from config.celery import app as celery_app
 

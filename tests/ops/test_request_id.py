@@ -13,7 +13,8 @@ import pytest
 from django.conf import settings as django_settings
 
 from config.celery import app as celery_app
-from ops.logs import RequestIdFilter, UTCFormatter
+from ops.logs import RequestIdFilter
+from ops.logs import UTCFormatter
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ import pytest
 
 from core import caching
 from funding import services as funding_services
-from partnership.models import GoalUpdate, Membership
+from partnership.models import GoalUpdate
+from partnership.models import Membership
 from tests import factories
 from tests.queries import count_get
 

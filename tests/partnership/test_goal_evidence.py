@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from partnership.models import Document, GoalUpdate
+from partnership.models import Document
+from partnership.models import GoalUpdate
 from tests import factories
 
 SLUG = "denmark-iom-2018-2020"

@@ -10,7 +10,10 @@ from django.utils.formats import date_format
 
 from core.models import AppendOnlyError
 from partnership import services
-from partnership.models import Document, GoalStatus, GoalUpdate, OverallGoal
+from partnership.models import Document
+from partnership.models import GoalStatus
+from partnership.models import GoalUpdate
+from partnership.models import OverallGoal
 from tests import factories
 
 SLUG = "denmark-iom-2018-2020"

@@ -18,8 +18,11 @@ from simple_history.models import HistoricalRecords
 
 from core import history
 from funding import seed as funding_seed
-from funding.models import BudgetLine, Component
-from partnership.models import Document, Membership, OverallGoal
+from funding.models import BudgetLine
+from funding.models import Component
+from partnership.models import Document
+from partnership.models import Membership
+from partnership.models import OverallGoal
 from people.services import membership_invite
 from tests import factories
 from tests.consultations import factories as consultation_factories
@@ -142,7 +145,8 @@ def test_the_history_page_shows_a_report_version_whose_history_leaves_fields_out
     auditor, login, iom, desk
 ):
     """Report versions keep no history of their worker bookkeeping (claim, task id)."""
-    from tests.reviews.factories import ReportVersionFactory, ReviewFactory
+    from tests.reviews.factories import ReportVersionFactory
+    from tests.reviews.factories import ReviewFactory
 
     review = ReviewFactory(partnership=iom)
     ReportVersionFactory(review=review, requested_by=desk, task_id="celery-task-1", claim="c1")
@@ -229,7 +233,8 @@ def test_the_history_page_says_what_happened_in_the_readers_language(
 
 
 def test_the_history_filters_and_yes_or_no_read_in_the_readers_language(iom, desk, auditor, login):
-    from tests.reviews.factories import ReportVersionFactory, ReviewFactory
+    from tests.reviews.factories import ReportVersionFactory
+    from tests.reviews.factories import ReviewFactory
 
     ReportVersionFactory(review=ReviewFactory(partnership=iom), requested_by=desk)
     page = login(auditor).get(PAGE, HTTP_ACCEPT_LANGUAGE="da").content.decode()
@@ -255,7 +260,8 @@ def test_times_are_in_the_sites_time_zone_to_the_minute(iom, desk, auditor, logi
 
 
 def test_a_recorded_time_reads_in_the_sites_time_zone_to_the_minute(iom, desk):
-    from tests.reviews.factories import ReportVersionFactory, ReviewFactory
+    from tests.reviews.factories import ReportVersionFactory
+    from tests.reviews.factories import ReviewFactory
 
     sent = dt.datetime(2019, 1, 15, 13, 5, 59, 999999, tzinfo=UTC)
     ReportVersionFactory(review=ReviewFactory(partnership=iom), requested_by=desk, sent_at=sent)

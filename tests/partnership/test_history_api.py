@@ -10,12 +10,14 @@ from decimal import Decimal
 import pytest
 
 from funding import seed as funding_seed
-from funding.models import BudgetLine, Component
+from funding.models import BudgetLine
+from funding.models import Component
 from partnership.models import Membership
 from tests import factories
 from tests.consultations import factories as consultation_factories
 from tests.funding.factories import DisbursementFactory
-from tests.partnership.test_history import _at, acting_as
+from tests.partnership.test_history import _at
+from tests.partnership.test_history import acting_as
 
 URL = "/api/v1/history/"
 SLUG = "denmark-iom-2018-2020"

@@ -10,7 +10,8 @@ import datetime as dt
 import pytest
 
 from funding.models import BudgetLine
-from partnership.models import OverallGoal, Risk
+from partnership.models import OverallGoal
+from partnership.models import Risk
 from tests import factories
 from tests.consultations.factories import consultation
 from tests.funding.factories import DisbursementFactory

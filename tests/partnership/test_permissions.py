@@ -6,7 +6,11 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from partnership.models import Document, GoalUpdate, OverallGoal, Risk, RiskAssessment
+from partnership.models import Document
+from partnership.models import GoalUpdate
+from partnership.models import OverallGoal
+from partnership.models import Risk
+from partnership.models import RiskAssessment
 from tests import factories
 
 SLUG = "denmark-iom-2018-2020"

@@ -4,9 +4,12 @@ import re
 
 import pytest
 
-from partnership.models import Document, Membership, OverallGoal
+from partnership.models import Document
+from partnership.models import Membership
+from partnership.models import OverallGoal
 from tests import factories
-from tests.queries import cost_get, count_get
+from tests.queries import cost_get
+from tests.queries import count_get
 
 SLUG = "denmark-iom-2018-2020"
 
@@ -81,7 +84,8 @@ def test_a_paged_page_reads_the_same_rows_with_ten_times_as_much(
     """Pages of two: a goal's timeline, the documents, a risk's assessments (the risk list
     shows the latest five of each). Six, then sixty: the page reads the same rows and makes
     the same queries."""
-    from partnership import selectors, views
+    from partnership import selectors
+    from partnership import views
 
     monkeypatch.setattr(views, "UPDATES_PER_PAGE", 2)
     monkeypatch.setattr(selectors, "EVIDENCE_SHOWN", 2)

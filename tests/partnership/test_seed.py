@@ -8,7 +8,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from partnership.models import Membership, OverallGoal, Partnership, Risk
+from partnership.models import Membership
+from partnership.models import OverallGoal
+from partnership.models import Partnership
+from partnership.models import Risk
 from portfolio import seed
 
 # Section 4.2, "Denmark has the following overall goals for the duration of this strategy".

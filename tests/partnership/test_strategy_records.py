@@ -12,8 +12,12 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 
 from attention import selectors as attention_selectors
-from partnership import selectors, services
-from partnership.models import OverallGoal, Partnership, PriorityArea, Risk
+from partnership import selectors
+from partnership import services
+from partnership.models import OverallGoal
+from partnership.models import Partnership
+from partnership.models import PriorityArea
+from partnership.models import Risk
 from portfolio import selectors as portfolio_selectors
 from tests import factories
 

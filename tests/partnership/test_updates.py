@@ -8,7 +8,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from partnership import forms, serializers, services
+from partnership import forms
+from partnership import serializers
+from partnership import services
 from partnership.models import OverallGoal
 from tests import factories
 

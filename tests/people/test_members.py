@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from partnership.models import GoalUpdate, Membership, OverallGoal
+from partnership.models import GoalUpdate
+from partnership.models import Membership
+from partnership.models import OverallGoal
 from tests import factories
 
 SLUG = "denmark-iom-2018-2020"

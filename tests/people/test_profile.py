@@ -3,7 +3,8 @@ their role, linked from their name in the header."""
 
 from partnership.models import Membership
 from tests import factories
-from tests.queries import cost_get, count_get
+from tests.queries import cost_get
+from tests.queries import count_get
 
 
 def test_a_person_sees_their_partnerships_and_roles(desk, other_partnership, login, iom):

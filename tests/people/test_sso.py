@@ -20,7 +20,8 @@ import sys
 import time
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -29,7 +30,8 @@ from django.core import mail
 from django.test import Client
 
 from people import services
-from people.models import Invitation, SignInIdentity
+from people.models import Invitation
+from people.models import SignInIdentity
 from tests import factories
 
 ROOT = Path(django_settings.BASE_DIR)

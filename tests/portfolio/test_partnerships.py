@@ -13,14 +13,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from consultations.models import StandardAgendaItem
 from funding.models import BudgetLine
-from partnership.models import (
-    Document,
-    Organisation,
-    OverallGoal,
-    Partnership,
-    PriorityArea,
-    Risk,
-)
+from partnership.models import Document
+from partnership.models import Organisation
+from partnership.models import OverallGoal
+from partnership.models import Partnership
+from partnership.models import PriorityArea
+from partnership.models import Risk
 from partnership.services import partnership_update
 from portfolio import strategy_file
 from tests import factories

@@ -23,7 +23,8 @@ from partnership import services as partnership_services
 from partnership.models import Membership
 from reviews import seed as review_seed
 from tests import factories
-from tests.queries import cost_get, count_get
+from tests.queries import cost_get
+from tests.queries import count_get
 from tests.reviews import factories as review_factories
 
 PAGE = "/portfolio/"

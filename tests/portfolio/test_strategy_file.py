@@ -9,20 +9,21 @@ from pathlib import Path
 
 import pytest
 import yaml
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
+from django.core.management import call_command
 
 from consultations import services as consultation_services
 from consultations.models import StandardAgendaItem
 from funding.models import BudgetLine
-from partnership.models import (
-    Document,
-    Organisation,
-    OverallGoal,
-    Partnership,
-    PriorityArea,
-    Risk,
-)
-from portfolio import seed, services, strategy_file
+from partnership.models import Document
+from partnership.models import Organisation
+from partnership.models import OverallGoal
+from partnership.models import Partnership
+from partnership.models import PriorityArea
+from partnership.models import Risk
+from portfolio import seed
+from portfolio import services
+from portfolio import strategy_file
 from portfolio.strategy_file import StrategyFileError
 from tests import factories
 

@@ -7,8 +7,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from reviews.models import Dossier, ReportVersion, Review, dossier_file_name, report_file_name
-from tests.factories import PartnershipFactory, UserFactory
+from reviews.models import Dossier
+from reviews.models import ReportVersion
+from reviews.models import Review
+from reviews.models import dossier_file_name
+from reviews.models import report_file_name
+from tests.factories import PartnershipFactory
+from tests.factories import UserFactory
 
 
 class ReviewFactory(factory.django.DjangoModelFactory):

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from partnership.models import OverallGoal, PriorityArea
+from partnership.models import OverallGoal
+from partnership.models import PriorityArea
 from reviews import services
-from reviews.models import DownloadLog, GoalAssessment, ReportVersion, Review
-from tests.reviews.factories import ReportVersionFactory, done_version, issued_version
+from reviews.models import DownloadLog
+from reviews.models import GoalAssessment
+from reviews.models import ReportVersion
+from reviews.models import Review
+from tests.reviews.factories import ReportVersionFactory
+from tests.reviews.factories import done_version
+from tests.reviews.factories import issued_version
 
 SLUG = "denmark-iom-2018-2020"
 ROLES = ["anonymous", "outsider", "desk", "geneva", "auditor"]

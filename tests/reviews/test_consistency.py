@@ -12,13 +12,21 @@ import pytest
 from django.utils import translation
 
 from consultations.models import ActionPoint
-from funding.models import BudgetLine, Component, Disbursement
-from partnership.models import GoalStatus, OverallGoal
-from reviews import consistency, selectors, services
+from funding.models import BudgetLine
+from funding.models import Component
+from funding.models import Disbursement
+from partnership.models import GoalStatus
+from partnership.models import OverallGoal
+from reviews import consistency
+from reviews import selectors
+from reviews import services
 from tests import factories
 from tests.consultations import factories as consultation_factories
 from tests.funding import factories as funding_factories
-from tests.reviews.pdfs import flat, page_texts, reader, rendered_pdf
+from tests.reviews.pdfs import flat
+from tests.reviews.pdfs import page_texts
+from tests.reviews.pdfs import reader
+from tests.reviews.pdfs import rendered_pdf
 
 SLUG = "denmark-iom-2018-2020"
 AS_OF = dt.date(2019, 12, 31)

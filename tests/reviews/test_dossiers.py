@@ -21,14 +21,18 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from funding import services as funding_services
-from funding.models import BudgetLine, Component
+from funding.models import BudgetLine
+from funding.models import Component
 from partnership.models import OverallGoal
 from reviews import dossier as dossier_files
-from reviews import services, tasks
-from reviews.models import Dossier, DossierDownload
+from reviews import services
+from reviews import tasks
+from reviews.models import Dossier
+from reviews.models import DossierDownload
 from tests import factories
 from tests.consultations import factories as consultation_factories
-from tests.reviews.pdfs import render, stored
+from tests.reviews.pdfs import render
+from tests.reviews.pdfs import stored
 
 SLUG = "denmark-iom-2018-2020"
 TABLES = [

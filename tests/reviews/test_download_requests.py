@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from reviews.models import DownloadLog
-from tests.reviews.factories import ReportVersionFactory, done_version
+from tests.reviews.factories import ReportVersionFactory
+from tests.reviews.factories import done_version
 
 PDF = b"%PDF-1.7 the mid-term review"
 

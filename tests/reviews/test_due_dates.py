@@ -15,7 +15,8 @@ from partnership.models import OverallGoal
 from reviews import services
 from reviews.models import Review
 from tests.factories import GoalUpdateFactory
-from tests.reviews.factories import done_version, issued_version
+from tests.reviews.factories import done_version
+from tests.reviews.factories import issued_version
 
 SLUG = "denmark-iom-2018-2020"
 P = f"/p/{SLUG}/reviews"

@@ -10,18 +10,21 @@ from collections.abc import Callable
 
 import pikepdf
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils import translation
 from django.utils.formats import date_format
 
-from reviews import charts, rendering, services
+from reviews import charts
+from reviews import rendering
+from reviews import services
 from tests.reviews.factories import ReportVersionFactory
-from tests.reviews.pdf_validation import (
-    _elements,
-    pdfa_3b_problems,
-    structure,
-    tagging_problems,
-)
-from tests.reviews.pdfs import page_texts, render, stored
+from tests.reviews.pdf_validation import _elements
+from tests.reviews.pdf_validation import pdfa_3b_problems
+from tests.reviews.pdf_validation import structure
+from tests.reviews.pdf_validation import tagging_problems
+from tests.reviews.pdfs import page_texts
+from tests.reviews.pdfs import render
+from tests.reviews.pdfs import stored
 
 
 @pytest.fixture

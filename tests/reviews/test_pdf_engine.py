@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from reviews import pdf_engine, rendering, services
+from reviews import pdf_engine
+from reviews import rendering
+from reviews import services
 from reviews.models import ReportVersion
 from tests.reviews.factories import ReportVersionFactory
 

@@ -12,12 +12,18 @@ from django.test.utils import CaptureQueriesContext
 from consultations.models import Consultation
 from funding.models import BudgetLine
 from partnership.models import OverallGoal
-from reviews import report, selectors, services
+from reviews import report
+from reviews import selectors
+from reviews import services
 from tests import factories
 from tests.consultations import factories as consultation_factories
 from tests.funding import factories as funding_factories
-from tests.queries import cost_get, count_get, data_queries
-from tests.reviews.factories import ReviewFactory, built_dossier, done_version
+from tests.queries import cost_get
+from tests.queries import count_get
+from tests.queries import data_queries
+from tests.reviews.factories import ReviewFactory
+from tests.reviews.factories import built_dossier
+from tests.reviews.factories import done_version
 
 SLUG = "denmark-iom-2018-2020"
 

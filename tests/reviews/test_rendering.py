@@ -18,9 +18,14 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from funding import seed as funding_seed
-from partnership.models import OverallGoal, Risk
-from reviews import rendering, report, selectors, services
-from reviews.models import Rating, ReportVersion
+from partnership.models import OverallGoal
+from partnership.models import Risk
+from reviews import rendering
+from reviews import report
+from reviews import selectors
+from reviews import services
+from reviews.models import Rating
+from reviews.models import ReportVersion
 from tests import factories
 from tests.consultations import factories as consultation_factories
 from tests.reviews.factories import ReportVersionFactory
@@ -405,7 +410,8 @@ def test_the_issued_report_is_pdf_a_3b_too(assessed_review, desk):
 def test_the_charts_alternative_texts_are_in_the_reports_language(assessed_review):
     """A Danish report describes its charts in Danish: read aloud, the PDF's images say
     what they show in the language of the rest."""
-    from django.utils import timezone, translation
+    from django.utils import timezone
+    from django.utils import translation
 
     data = selectors.review_report_data(review_id=assessed_review.pk, as_of=AS_OF)
     with translation.override("da"):

@@ -13,11 +13,18 @@ import pytest
 from django.core.files.base import ContentFile
 
 from funding import services as funding_services
-from funding.models import BudgetLine, Component, Disbursement
-from partnership.models import GoalStatus, OverallGoal
+from funding.models import BudgetLine
+from funding.models import Component
+from funding.models import Disbursement
+from partnership.models import GoalStatus
+from partnership.models import OverallGoal
 from reviews import rendering
 from tests import factories
-from tests.reviews.pdfs import flat, outline, page_texts, reader, rendered_pdf
+from tests.reviews.pdfs import flat
+from tests.reviews.pdfs import outline
+from tests.reviews.pdfs import page_texts
+from tests.reviews.pdfs import reader
+from tests.reviews.pdfs import rendered_pdf
 
 
 def _annex(pdf: bytes, key: str) -> str:

@@ -9,12 +9,19 @@ import datetime as dt
 import pytest
 
 from consultations.models import ActionPoint
-from partnership.models import OverallGoal, PriorityArea, Risk
-from reviews import rendering, services
+from partnership.models import OverallGoal
+from partnership.models import PriorityArea
+from partnership.models import Risk
+from reviews import rendering
+from reviews import services
 from reviews.models import Rating
 from tests import factories
 from tests.consultations import factories as consultation_factories
-from tests.reviews.pdfs import contents, flat, outline, page_texts, rendered_pdf
+from tests.reviews.pdfs import contents
+from tests.reviews.pdfs import flat
+from tests.reviews.pdfs import outline
+from tests.reviews.pdfs import page_texts
+from tests.reviews.pdfs import rendered_pdf
 
 LONG = (
     "The functional review was carried out and its recommendations are being put in place "

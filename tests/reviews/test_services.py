@@ -8,13 +8,21 @@ from pathlib import Path
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError
+from django.db import OperationalError
+from django.db import transaction
 from django.utils import timezone
 
 from partnership.models import OverallGoal
-from reviews import selectors, services, tasks
-from reviews.models import GoalAssessment, ReportVersion, ReviewIssuedError
-from tests.reviews.factories import ReportVersionFactory, ReviewFactory, done_version
+from reviews import selectors
+from reviews import services
+from reviews import tasks
+from reviews.models import GoalAssessment
+from reviews.models import ReportVersion
+from reviews.models import ReviewIssuedError
+from tests.reviews.factories import ReportVersionFactory
+from tests.reviews.factories import ReviewFactory
+from tests.reviews.factories import done_version
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,11 @@ from __future__ import annotations
 import pytest
 
 from partnership.models import Membership
-from reviews import forms, serializers, services
-from reviews.models import Finding, Recommendation
+from reviews import forms
+from reviews import serializers
+from reviews import services
+from reviews.models import Finding
+from reviews.models import Recommendation
 
 from .factories import ReviewFactory
 

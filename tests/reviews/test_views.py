@@ -8,21 +8,22 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils import translation
 from django.utils.formats import date_format
 
 from partnership.models import OverallGoal
 from reviews import services
-from reviews.models import (
-    DownloadLog,
-    Finding,
-    GoalAssessment,
-    PriorityAreaAssessment,
-    Recommendation,
-    ReportVersion,
-    Review,
-)
-from tests.reviews.factories import ReportVersionFactory, done_version, issued_version
+from reviews.models import DownloadLog
+from reviews.models import Finding
+from reviews.models import GoalAssessment
+from reviews.models import PriorityAreaAssessment
+from reviews.models import Recommendation
+from reviews.models import ReportVersion
+from reviews.models import Review
+from tests.reviews.factories import ReportVersionFactory
+from tests.reviews.factories import done_version
+from tests.reviews.factories import issued_version
 
 SLUG = "denmark-iom-2018-2020"
 P = f"/p/{SLUG}/reviews"

@@ -24,7 +24,9 @@ from django.db import connection
 
 from partnership.models import OverallGoal
 from portfolio import seed as portfolio_seed
-from reviews import seed, services, tasks
+from reviews import seed
+from reviews import services
+from reviews import tasks
 from reviews.models import ReportVersion
 from tests import factories
 

@@ -9,7 +9,8 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from bench import measure, pages
+from bench import measure
+from bench import pages
 
 WHAT = ["session", "urls", "every-url", "queries", "report", "import", "enqueue", "wait", "chaos"]
 

@@ -6,7 +6,9 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from funding import annex, selectors, services
+from funding import annex
+from funding import selectors
+from funding import services
 from partnership.management.base import PartnershipFileCommand
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from iati import selectors, services
+from iati import selectors
+from iati import services
 from iati.importer import ImportRefusedError
 from partnership.management.base import PartnershipFileCommand
 

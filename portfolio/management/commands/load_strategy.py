@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
 
-from portfolio import services, strategy_file
+from portfolio import services
+from portfolio import strategy_file
 
 
 class Command(BaseCommand):
