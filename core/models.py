@@ -57,6 +57,11 @@ class LimitedTextField(models.TextField):
         self.validators.append(MaxLengthValidator(max_length))
 
 
+def _key(to: Any, on_delete: Any, *, optional: bool, **options: Any) -> models.ForeignKey:
+    """A key to ``to``: an ``optional`` one may be left empty, in the database and in forms."""
+    return models.ForeignKey(to, on_delete=on_delete, null=optional, blank=optional, **options)
+
+
 def person_field(
     verbose_name: Any,
     *,
@@ -70,11 +75,10 @@ def person_field(
     (PROTECT), and not listed from the user's side unless ``related_name`` says how.
     ``optional`` where older records or machine writes name no one; ``on_delete`` where a
     deleted account takes the record along (CASCADE) or leaves it without (SET_NULL)."""
-    return models.ForeignKey(
+    return _key(
         settings.AUTH_USER_MODEL,
-        on_delete=on_delete,
-        null=optional,
-        blank=optional,
+        on_delete,
+        optional=optional,
         related_name=related_name,
         verbose_name=verbose_name,
         **options,
@@ -95,11 +99,10 @@ def kept(
     """A record this one stands on (the goal an update is of, the document a source cites,
     the import a row came from): it cannot be deleted while this one names it.
     ``optional`` where the record may name none (a partnership that renews no earlier one)."""
-    return models.ForeignKey(
+    return _key(
         to,
-        on_delete=models.PROTECT,
-        null=optional,
-        blank=optional,
+        models.PROTECT,
+        optional=optional,
         related_name=related_name,
         verbose_name=verbose_name,
         **options,
