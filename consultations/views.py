@@ -7,6 +7,7 @@ needed). Views fetch through ``access`` and write through ``services``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 from urllib.parse import urlencode
@@ -541,20 +542,28 @@ def _note_stepped(
     return render(request, "consultations/partials/note.html", context, status=status)
 
 
-@require_POST
-def note_ready(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def _note_step(
+    request: HttpRequest, slug: str, pk: int, step: Callable[..., Any], *, done: str
+) -> HttpResponse:
+    """Marking a note ready or discarding it (``step``, the service) at the version the
+    person read, then the note saying what happened: ``done``, or why not."""
     note = _note(request, slug, pk)
     form = VersionForm(request.POST)
     if not form.is_valid():
         return _note_stepped(request, note, refused=OUT_OF_DATE, status=400)
     try:
-        services.note_mark_ready(note=note, by=request.user, version=form.cleaned_data["version"])
+        step(note=note, by=request.user, version=form.cleaned_data["version"])
     except services.NoteConflictError as error:
         return _note_stepped(request, note, refused=_conflict_message(error.current), status=409)
     except ValidationError as error:
         return _note_stepped(request, note, refused=" ".join(error.messages), status=400)
-    else:
-        return _note_stepped(request, note, done=_("Marked ready for clearing."))
+    return _note_stepped(request, note, done=done)
+
+
+@require_POST
+def note_ready(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    done = _("Marked ready for clearing.")
+    return _note_step(request, slug, pk, services.note_mark_ready, done=done)
 
 
 def _whole(raw: str | None) -> int | None:
@@ -618,18 +627,8 @@ def note_clear(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_POST
 def note_discard(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    note = _note(request, slug, pk)
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        return _note_stepped(request, note, refused=OUT_OF_DATE, status=400)
-    try:
-        services.note_discard(note=note, by=request.user, version=form.cleaned_data["version"])
-    except services.NoteConflictError as error:
-        return _note_stepped(request, note, refused=_conflict_message(error.current), status=409)
-    except ValidationError as error:
-        return _note_stepped(request, note, refused=" ".join(error.messages), status=400)
-    else:
-        return _note_stepped(request, note, done=_("The empty note was discarded."))
+    done = _("The empty note was discarded.")
+    return _note_step(request, slug, pk, services.note_discard, done=done)
 
 
 # --- Action points ----------------------------------------------------------------------
