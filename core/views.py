@@ -122,16 +122,16 @@ def confirm_page(
 ) -> HttpResponse:
     """The confirmation page of an irreversible or corrective action (``confirm.html``):
     what it will do, the form asking for the reason, and the way back."""
-    context = partnership_context(
+    return form_page(
         request,
         partnership,
-        title=title,
-        consequences=consequences,
         form=form,
-        confirm_label=confirm_label,
+        title=title,
         back=back,
+        template="confirm.html",
+        consequences=consequences,
+        confirm_label=confirm_label,
     )
-    return render(request, "confirm.html", context, status=form_status(form))
 
 
 def form_page(

@@ -77,9 +77,12 @@ def _capability(request: HttpRequest) -> Capability:
     return Capability.EDIT_FUNDING if request.method == "POST" else Capability.VIEW
 
 
-def _partnership(request: HttpRequest, slug: str) -> Partnership:
+def _partnership(
+    request: HttpRequest, slug: str, capability: Capability | None = None
+) -> Partnership:
+    """The partnership, for its funding pages: ``capability`` needed, else ``_capability``."""
     return partnership_access.partnerships.get(
-        user=request.user, capability=_capability(request), slug=slug
+        user=request.user, capability=capability or _capability(request), slug=slug
     )
 
 
@@ -254,9 +257,7 @@ def budget_line_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @caching.cached_page
 def budget_year_commit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    partnership = partnership_access.partnerships.get(
-        user=request.user, capability=Capability.EDIT_FUNDING, slug=slug
-    )
+    partnership = _partnership(request, slug, Capability.EDIT_FUNDING)
     lines = selectors.lines_to_commit(partnership=partnership, year=year)
     if not lines and year not in partnership.years:
         raise Http404(_("No such year of the agreement."))
@@ -490,9 +491,7 @@ def assessed_contributions(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @caching.cached_page
 def assessed_contribution_create(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = partnership_access.partnerships.get(
-        user=request.user, capability=Capability.EDIT_FUNDING, slug=slug
-    )
+    partnership = _partnership(request, slug, Capability.EDIT_FUNDING)
     latest = selectors.latest_assessed_contribution(partnership=partnership)
     initial = assessed_contribution_initial(latest) if latest else {}
     initial.update(
@@ -598,9 +597,7 @@ def voluntary_contributions(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @caching.cached_page
 def voluntary_contributions_import(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = partnership_access.partnerships.get(
-        user=request.user, capability=Capability.EDIT_FUNDING, slug=slug
-    )
+    partnership = _partnership(request, slug, Capability.EDIT_FUNDING)
     form = ContributionImportForm(request.POST or None, request.FILES or None)
     row_errors: list[annex.RowError] = []
     if request.method == "POST" and form.is_valid():
@@ -930,9 +927,7 @@ CONTENT_TYPES = {
 
 @require_GET
 def export(request: HttpRequest, slug: str, table: str, fmt: str) -> HttpResponse:
-    partnership = partnership_access.partnerships.get(
-        user=request.user, capability=Capability.DOWNLOAD, slug=slug
-    )
+    partnership = _partnership(request, slug, Capability.DOWNLOAD)
     if table not in TABLES or fmt not in CONTENT_TYPES:
         raise Http404(_("No such export."))
     data = TABLES[table](partnership)

@@ -202,15 +202,7 @@ def review_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.success(request, saved_message(form.changes()))
         return redirect(review.get_absolute_url())
     sources_form, evidence = _sources_form(request, review)
-    context = partnership_context(
-        request,
-        review.partnership,
-        review=review,
-        form=form,
-        sources_form=sources_form,
-        evidence=evidence,
-    )
-    return render(request, "reviews/review_edit.html", context, status=form_status(form))
+    return _edit_page(request, review, form, sources_form, evidence)
 
 
 @require_POST
@@ -220,15 +212,28 @@ def review_sources(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if submit(form, services.review_sources_set, data=form.service_data, review=review):
         messages.success(request, _("The sources were saved."))
         return redirect(review.get_absolute_url())
+    return _edit_page(request, review, ReviewForm(instance=review), form, evidence)
+
+
+def _edit_page(
+    request: HttpRequest,
+    review: Review,
+    form: ReviewForm,
+    sources_form: SourcesForm,
+    evidence: partnership_selectors.EvidenceChoices,
+) -> HttpResponse:
+    """The review's edit page: the form of the review and the form of its sources, each
+    saved on its own (400 when the one sent was refused)."""
     context = partnership_context(
         request,
         review.partnership,
         review=review,
-        form=ReviewForm(instance=review),
-        sources_form=form,
+        form=form,
+        sources_form=sources_form,
         evidence=evidence,
     )
-    return render(request, "reviews/review_edit.html", context, status=400)
+    status = form_status(form, sources_form)
+    return render(request, "reviews/review_edit.html", context, status=status)
 
 
 def _assessment_form(request: HttpRequest, current: Any) -> AssessmentForm:
