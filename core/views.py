@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.forms import BaseForm
 from django.http import HttpRequest
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -53,15 +54,15 @@ class Done(Generic[T]):
 
 
 def submit(
-    form: Any,
+    form: BaseForm,
     service: Callable[..., T],
     /,
     *,
     data: Callable[[], Mapping[str, Any]] | None = None,
     **arguments: Any,
 ) -> Done[T] | None:
-    """Run ``service`` with ``arguments`` and the form's data if the form was posted and is
-    valid: ``Done`` with what it returned. None otherwise, and when the service refuses
+    """Run ``service`` with ``arguments`` and the form's data if the form is bound (posted)
+    and valid: ``Done`` with what it returned. None otherwise, and when the service refuses
     (a ValidationError), its errors then on the form's fields (``add_form_errors``).
 
     The form's data is its cleaned data, or what ``data`` (a method of the form, called
