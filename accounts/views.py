@@ -17,7 +17,6 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.signals import user_login_failed
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.http import HttpRequest
 from django.http import HttpResponse
@@ -40,8 +39,8 @@ from qrcode.image.svg import SvgPathImage
 
 from core import caching
 from core import i18n
-from core.views import add_form_errors
 from core.views import form_status
+from core.views import submit
 
 from . import selectors
 from . import services
@@ -59,15 +58,10 @@ def token_list(request: HttpRequest) -> HttpResponse:
     verified = request.user.is_verified()
     form = ApiTokenForm(request.POST or None) if verified else None
     new_token = None
-    if form is not None and request.method == "POST" and form.is_valid():
-        try:
-            token, raw = services.api_token_create(by=request.user, name=form.cleaned_data["name"])
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            # Shown in this response only: it is stored hashed and cannot be shown again.
-            new_token = (token, raw)
-            form = ApiTokenForm()
+    if form is not None and (done := submit(form, services.api_token_create, by=request.user)):
+        # Shown in this response only: it is stored hashed and cannot be shown again.
+        new_token = done.value
+        form = ApiTokenForm()
     refused = request.method == "POST" and not verified
     context = {
         "tokens": selectors.tokens_of(user=request.user),
@@ -103,14 +97,9 @@ def digest(request: HttpRequest) -> HttpResponse:
         "weekday": profile.digest_weekday,
     }
     form = DigestForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.profile_digest_update(user=request.user, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, _("Your e-mail digest is saved."))
-            return redirect("accounts:digest")
+    if submit(form, services.profile_digest_update, user=request.user, by=request.user):
+        messages.success(request, _("Your e-mail digest is saved."))
+        return redirect("accounts:digest")
     return render(request, "accounts/digest.html", {"form": form}, status=form_status(form))
 
 
@@ -184,20 +173,17 @@ def signin_code(request: HttpRequest) -> HttpResponse:
         signin.clear(request)
         return get_lockout_response(request, None, credentials)
     form = SignInCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            device = services.second_factor_verify(by=user, code=form.cleaned_data["code"])
-        except ValidationError as error:
-            add_form_errors(form, error)
-            if any(e.code == "wrong" for e in error.error_dict["code"]):
-                user_login_failed.send(__name__, credentials=credentials, request=request)
-                if getattr(request, "axes_locked_out", False):
-                    signin.clear(request)  # AxesMiddleware answers with the lockout page
-        else:
-            next_url = signin.complete(request, user, device)
-            if isinstance(device, StaticDevice):
-                _recovery_code_used(request, user)
-            return redirect(next_url)
+    if done := submit(form, services.second_factor_verify, by=user):
+        device = done.value
+        next_url = signin.complete(request, user, device)
+        if isinstance(device, StaticDevice):
+            _recovery_code_used(request, user)
+        return redirect(next_url)
+    # The service's refusal: the form's own checks never say "wrong".
+    if form.has_error("code", "wrong"):
+        user_login_failed.send(__name__, credentials=credentials, request=request)
+        if getattr(request, "axes_locked_out", False):
+            signin.clear(request)  # AxesMiddleware answers with the lockout page
     return render(
         request,
         "accounts/signin_code.html",
@@ -251,22 +237,15 @@ def authenticator_set_up(request: HttpRequest) -> HttpResponse:
 def _authenticator_set_up(request: HttpRequest, user: Any, *, signing_in: bool) -> HttpResponse:
     device = services.authenticator_begin(by=user)
     form = AuthenticatorSetUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            codes = services.authenticator_confirm(
-                by=user, device=device, code=form.cleaned_data["code"]
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
+    if done := submit(form, services.authenticator_confirm, by=user, device=device):
+        if signing_in:
+            next_url = signin.complete(request, user, device)
         else:
-            if signing_in:
-                next_url = signin.complete(request, user, device)
-            else:
-                otp_login(request, device)
-                next_url = reverse("accounts:security")
-            _show_recovery_codes(request, codes, next_url)
-            messages.success(request, _("Your authenticator app is set up."))
-            return redirect("accounts:recovery-codes")
+            otp_login(request, device)
+            next_url = reverse("accounts:security")
+        _show_recovery_codes(request, done.value, next_url)
+        messages.success(request, _("Your authenticator app is set up."))
+        return redirect("accounts:recovery-codes")
     context = {
         "form": form,
         "account": user,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -123,9 +125,15 @@ class NoteForm(LinksMixin):
         # Browsers send CRLF line ends; store LF so an unchanged text compares equal.
         return self.cleaned_data["body"].replace("\r\n", "\n")
 
-    @property
-    def based_on(self) -> int:
-        return self.cleaned_data.get("replace_version") or self.cleaned_data["version"]
+    def service_data(self) -> dict[str, Any]:
+        """The note for ``services.note_update``, based on the version the person has seen
+        last: after "Keep my text", the one then shown to them."""
+        return {
+            "body": self.cleaned_data["body"],
+            "goals": self.cleaned_data["goals"],
+            "risks": self.cleaned_data["risks"],
+            "version": self.cleaned_data.get("replace_version") or self.cleaned_data["version"],
+        }
 
 
 class VersionForm(forms.Form):

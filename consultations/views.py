@@ -7,6 +7,7 @@ needed). Views fetch through ``access`` and write through ``services``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 from urllib.parse import urlencode
@@ -31,13 +32,13 @@ from django_htmx.http import retarget
 from core import caching
 from core.access import Capability
 from core.forms import ConfirmForm
-from core.views import add_form_errors
 from core.views import confirm_page
 from core.views import form_status
 from core.views import paged
 from core.views import partnership_context
 from core.views import record_edit_page
 from core.views import refused_back
+from core.views import submit
 from partnership import access as partnership_access
 from partnership import selectors as partnership_selectors
 from partnership.models import OverallGoal
@@ -105,20 +106,14 @@ def consultation_list(request: HttpRequest, slug: str) -> HttpResponse:
         initial={"year": selectors.first_free_year(partnership=partnership)},
         members=_members(partnership.pk),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            consultation = services.consultation_create(
-                partnership=partnership, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The %(year)s consultation was created with the standard agenda.")
-                % {"year": consultation.year},
-            )
-            return redirect(consultation.get_absolute_url())
+    if done := submit(form, services.consultation_create, partnership=partnership, by=request.user):
+        consultation = done.value
+        messages.success(
+            request,
+            _("The %(year)s consultation was created with the standard agenda.")
+            % {"year": consultation.year},
+        )
+        return redirect(consultation.get_absolute_url())
     open_points, query = paged(
         request,
         selectors.open_action_points_due_first(partnership=partnership),
@@ -343,16 +338,9 @@ def consultation_edit(request: HttpRequest, slug: str, year: int) -> HttpRespons
         statuses=access.statuses_open_to(request.user, consultation),
         members=_members(consultation.partnership_id),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.consultation_update(
-                consultation=consultation, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, _("The consultation was saved."))
-            return redirect(consultation.get_absolute_url())
+    if submit(form, services.consultation_update, consultation=consultation, by=request.user):
+        messages.success(request, _("The consultation was saved."))
+        return redirect(consultation.get_absolute_url())
     context = partnership_context(
         request, consultation.partnership, consultation=consultation, form=form
     )
@@ -374,18 +362,11 @@ def _agenda_item(request: HttpRequest, slug: str, pk: int, capability=EDIT) -> A
 def agenda_item_add(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     consultation = _consultation(request, slug, year, EDIT)
     form = AgendaItemForm(request.POST)
-    if form.is_valid():
-        try:
-            item = services.agenda_item_add(
-                consultation=consultation, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            if request.htmx:
-                return _render_agenda(request, consultation)
-            messages.success(request, _("The item was added to the agenda."))
-            return redirect(_anchor(consultation, f"item-{item.pk}"))
+    if done := submit(form, services.agenda_item_add, consultation=consultation, by=request.user):
+        if request.htmx:
+            return _render_agenda(request, consultation)
+        messages.success(request, _("The item was added to the agenda."))
+        return redirect(_anchor(consultation, f"item-{done.value.pk}"))
     if request.htmx:
         return _render_agenda(request, consultation, item_form=form)
     context = _page_context(request, consultation, whole=True, item_form=form)
@@ -507,20 +488,13 @@ def _note_save(request: HttpRequest, note: Note) -> HttpResponse:
     links = _links(note.agenda_item.consultation.partnership_id)
     form = NoteForm(request.POST, auto_id=f"note-{note.pk}-%s", **links)
     conflict = None
-    if form.is_valid():
-        try:
-            note = services.note_update(
-                note=note,
-                by=request.user,
-                version=form.based_on,
-                body=form.cleaned_data["body"],
-                goals=form.cleaned_data["goals"],
-                risks=form.cleaned_data["risks"],
-            )
-        except services.NoteConflictError as error:
-            conflict = error.current
-        except ValidationError as error:
-            add_form_errors(form, error)
+    try:
+        if done := submit(
+            form, services.note_update, data=form.service_data, note=note, by=request.user
+        ):
+            note = done.value
+    except services.NoteConflictError as error:
+        conflict = error.current
     if conflict is None and not form.errors:
         if not request.htmx:
             messages.success(request, _("The note was saved."))
@@ -568,20 +542,28 @@ def _note_stepped(
     return render(request, "consultations/partials/note.html", context, status=status)
 
 
-@require_POST
-def note_ready(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def _note_step(
+    request: HttpRequest, slug: str, pk: int, step: Callable[..., Any], *, done: str
+) -> HttpResponse:
+    """Marking a note ready or discarding it (``step``, the service) at the version the
+    person read, then the note saying what happened: ``done``, or why not."""
     note = _note(request, slug, pk)
     form = VersionForm(request.POST)
     if not form.is_valid():
         return _note_stepped(request, note, refused=OUT_OF_DATE, status=400)
     try:
-        services.note_mark_ready(note=note, by=request.user, version=form.cleaned_data["version"])
+        step(note=note, by=request.user, version=form.cleaned_data["version"])
     except services.NoteConflictError as error:
         return _note_stepped(request, note, refused=_conflict_message(error.current), status=409)
     except ValidationError as error:
         return _note_stepped(request, note, refused=" ".join(error.messages), status=400)
-    else:
-        return _note_stepped(request, note, done=_("Marked ready for clearing."))
+    return _note_stepped(request, note, done=done)
+
+
+@require_POST
+def note_ready(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    done = _("Marked ready for clearing.")
+    return _note_step(request, slug, pk, services.note_mark_ready, done=done)
 
 
 def _whole(raw: str | None) -> int | None:
@@ -645,18 +627,8 @@ def note_clear(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_POST
 def note_discard(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    note = _note(request, slug, pk)
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        return _note_stepped(request, note, refused=OUT_OF_DATE, status=400)
-    try:
-        services.note_discard(note=note, by=request.user, version=form.cleaned_data["version"])
-    except services.NoteConflictError as error:
-        return _note_stepped(request, note, refused=_conflict_message(error.current), status=409)
-    except ValidationError as error:
-        return _note_stepped(request, note, refused=" ".join(error.messages), status=400)
-    else:
-        return _note_stepped(request, note, done=_("The empty note was discarded."))
+    done = _("The empty note was discarded.")
+    return _note_step(request, slug, pk, services.note_discard, done=done)
 
 
 # --- Action points ----------------------------------------------------------------------
@@ -690,24 +662,20 @@ def action_point_create(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         )
         template = "action_point_create_form" if request.htmx else "action_point_create"
         return render(request, f"consultations/{template}.html", context)
-    if form.is_valid():
-        try:
-            services.action_point_create(
-                consultation=consultation,
-                agenda_item=item,
-                by=request.user,
-                **form.cleaned_data,
+    if submit(
+        form,
+        services.action_point_create,
+        consultation=consultation,
+        agenda_item=item,
+        by=request.user,
+    ):
+        if request.htmx:
+            fresh = ActionPointForm(
+                auto_id=f"ap-{item.pk}-%s", **_point_choices(consultation.partnership_id)
             )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            if request.htmx:
-                fresh = ActionPointForm(
-                    auto_id=f"ap-{item.pk}-%s", **_point_choices(consultation.partnership_id)
-                )
-                return _item_actions(request, item, fresh)
-            messages.success(request, _("The action point was added."))
-            return redirect(_anchor(consultation, f"item-{item.pk}-actions"))
+            return _item_actions(request, item, fresh)
+        messages.success(request, _("The action point was added."))
+        return redirect(_anchor(consultation, f"item-{item.pk}-actions"))
     if request.htmx:
         return _item_actions(request, item, form)
     # A form posted without htmx came from the action point's own page (the consultation
@@ -748,15 +716,10 @@ def action_point_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         dropped=point.status == ActionPoint.Status.DROPPED,
         **_point_choices(consultation.partnership_id),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_point_update(action_point=point, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, _("The action point was saved."))
-            anchor = f"item-{point.agenda_item_id}-actions" if point.agenda_item_id else "agenda"
-            return redirect(_anchor(consultation, anchor))
+    if submit(form, services.action_point_update, action_point=point, by=request.user):
+        messages.success(request, _("The action point was saved."))
+        anchor = f"item-{point.agenda_item_id}-actions" if point.agenda_item_id else "agenda"
+        return redirect(_anchor(consultation, anchor))
     context = partnership_context(
         request, consultation.partnership, consultation=consultation, point=point, form=form
     )
@@ -872,18 +835,14 @@ def standard_agenda(request: HttpRequest, slug: str) -> HttpResponse:
     )
     form = StandardAgendaItemForm(request.POST or None)
     del form.fields["reason"]
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.standard_agenda_item_create(
-                partnership=partnership, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(
-                request, _("Item %(code)s was added to the standard agenda.") % {"code": item.code}
-            )
-            return redirect("consultations:standard-agenda", slug=slug)
+    if done := submit(
+        form, services.standard_agenda_item_create, partnership=partnership, by=request.user
+    ):
+        messages.success(
+            request,
+            _("Item %(code)s was added to the standard agenda.") % {"code": done.value.code},
+        )
+        return redirect("consultations:standard-agenda", slug=slug)
     items = selectors.standard_agenda_with_retired(partnership=partnership)
     context = partnership_context(
         request,
@@ -930,19 +889,12 @@ def standard_agenda_item_retire(request: HttpRequest, slug: str, pk: int) -> Htt
     if refused := refused_back(request, partial(services.standard_agenda_item_check, item), back):
         return refused
     form = ConfirmForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.standard_agenda_item_retire(
-                item=item, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Item %(code)s was retired from the standard agenda.") % {"code": item.code},
-            )
-            return redirect(back)
+    if submit(form, services.standard_agenda_item_retire, item=item, by=request.user):
+        messages.success(
+            request,
+            _("Item %(code)s was retired from the standard agenda.") % {"code": item.code},
+        )
+        return redirect(back)
     return confirm_page(
         request,
         item.partnership,

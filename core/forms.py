@@ -40,6 +40,10 @@ class ReasonMixin(forms.Form):
         """What the person changed (the reason aside), for the record's update service."""
         return {name: self.cleaned_data[name] for name in self.changed_data if name != "reason"}
 
+    def update_data(self) -> dict[str, Any]:
+        """The record's update service's data: what changed, and why."""
+        return {"changes": self.changes(), "reason": self.cleaned_data["reason"]}
+
 
 class ConfirmForm(forms.Form):
     """The confirmation of an irreversible or sensitive action: the reason is required

@@ -1,25 +1,29 @@
 """The one idiom of a page whose form is backed by a service, read top to bottom::
 
 form = ThingForm(request.POST or None)
-if request.method == "POST" and form.is_valid():
-    try:
-        services.thing_create(partnership=partnership, by=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        add_form_errors(form, error)
-    else:
-        messages.success(request, _("Thing added."))
-        return redirect(partnership.get_absolute_url())
+if done := submit(form, services.thing_create, partnership=partnership, by=request.user):
+    messages.success(request, _("Thing added."))
+    return redirect(done.value.get_absolute_url())
 return render(request, "app/thing_form.html", context, status=form_status(form))
+
+``submit`` runs the service only for a posted, valid form, and puts what the service
+refuses on the form's fields; ``form_status`` then answers 400.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
+from typing import Generic
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.forms import BaseForm
 from django.http import HttpRequest
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -30,6 +34,8 @@ from django.utils.translation import gettext_lazy as _
 
 from . import access
 
+T = TypeVar("T")
+
 
 def add_form_errors(form: Any, error: ValidationError) -> None:
     """Attach a service's ValidationError to the form's fields (or to the form)."""
@@ -38,6 +44,37 @@ def add_form_errors(form: Any, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+@dataclass(frozen=True)
+class Done(Generic[T]):
+    """A service that ran: true even when what it returned (``value``) is None."""
+
+    value: T
+
+
+def submit(
+    form: BaseForm,
+    service: Callable[..., T],
+    /,
+    *,
+    data: Callable[[], Mapping[str, Any]] | None = None,
+    **arguments: Any,
+) -> Done[T] | None:
+    """Run ``service`` with ``arguments`` and the form's data if the form is bound (posted)
+    and valid: ``Done`` with what it returned. None otherwise, and when the service refuses
+    (a ValidationError), its errors then on the form's fields (``add_form_errors``).
+
+    The form's data is its cleaned data, or what ``data`` (a method of the form, called
+    once it is valid) gives where the service takes it otherwise."""
+    if not form.is_valid():
+        return None
+    try:
+        value = service(**arguments, **(data() if data is not None else form.cleaned_data))
+    except ValidationError as error:
+        add_form_errors(form, error)
+        return None
+    return Done(value)
 
 
 def form_status(*forms: Any) -> int:
@@ -86,16 +123,16 @@ def confirm_page(
 ) -> HttpResponse:
     """The confirmation page of an irreversible or corrective action (``confirm.html``):
     what it will do, the form asking for the reason, and the way back."""
-    context = partnership_context(
+    return form_page(
         request,
         partnership,
-        title=title,
-        consequences=consequences,
         form=form,
-        confirm_label=confirm_label,
+        title=title,
         back=back,
+        template="confirm.html",
+        consequences=consequences,
+        confirm_label=confirm_label,
     )
-    return render(request, "confirm.html", context, status=form_status(form))
 
 
 def form_page(
@@ -126,14 +163,9 @@ def record_edit_page(
     """The edit page of a record whose ``form`` gives its changes and the reason:
     ``update`` (the record's update service, given the record) with them, then ``back``
     saying whether anything was saved."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            update(by=request.user, changes=form.changes(), reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, saved_message(form.changes()))
-            return redirect(back)
+    if submit(form, update, data=form.update_data, by=request.user):
+        messages.success(request, saved_message(form.changes()))
+        return redirect(back)
     return form_page(request, partnership, form=form, title=title, back=back)
 
 

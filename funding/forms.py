@@ -154,6 +154,10 @@ class CsvUploadForm(_TableUploadForm):
         limits,
     )
 
+    def service_data(self) -> dict[str, Any]:
+        """The file's content for ``services.exchange_rates_import_csv``."""
+        return {"content": self.cleaned_data["file"].read()}
+
 
 class ContributionImportForm(_TableUploadForm):
     limits = annex.LIMITS

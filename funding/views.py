@@ -10,7 +10,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.http import HttpRequest
 from django.http import HttpResponse
@@ -34,7 +33,6 @@ from core import tabular
 from core.access import Capability
 from core.access import capabilities_in
 from core.forms import ConfirmForm
-from core.views import add_form_errors
 from core.views import confirm_page
 from core.views import form_page
 from core.views import form_status
@@ -42,6 +40,7 @@ from core.views import import_message
 from core.views import page_rows
 from core.views import paged
 from core.views import partnership_context
+from core.views import submit
 from partnership import access as partnership_access
 from partnership import selectors as partnership_selectors
 from partnership.models import Partnership
@@ -78,9 +77,12 @@ def _capability(request: HttpRequest) -> Capability:
     return Capability.EDIT_FUNDING if request.method == "POST" else Capability.VIEW
 
 
-def _partnership(request: HttpRequest, slug: str) -> Partnership:
+def _partnership(
+    request: HttpRequest, slug: str, capability: Capability | None = None
+) -> Partnership:
+    """The partnership, for its funding pages: ``capability`` needed, else ``_capability``."""
     return partnership_access.partnerships.get(
-        user=request.user, capability=_capability(request), slug=slug
+        user=request.user, capability=capability or _capability(request), slug=slug
     )
 
 
@@ -156,16 +158,9 @@ def budget_line_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         user=request.user, capability=_capability(request), partnership__slug=slug, pk=pk
     )
     form = DisbursementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            payment = services.disbursement_create(
-                budget_line=line, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, _recorded(payment))
-            return redirect(line.get_absolute_url())
+    if done := submit(form, services.disbursement_create, budget_line=line, by=request.user):
+        messages.success(request, _recorded(done.value))
+        return redirect(line.get_absolute_url())
     may_see_history = "view_history" in capabilities_in(request.user, line.partnership_id)
     disbursements, query = paged(
         request, selectors.disbursements_of(budget_line=line), PAYMENTS_PER_PAGE
@@ -197,16 +192,11 @@ def budget_line_assign(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     form = BudgetLineAssignForm(
         request.POST or None, initial={"assignee": line.assignee}, members=members
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.budget_line_assign(budget_line=line, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(
-                request, _("Saved who is responsible for %(label)s.") % {"label": line.label}
-            )
-            return redirect(line.get_absolute_url())
+    if submit(form, services.budget_line_assign, budget_line=line, by=request.user):
+        messages.success(
+            request, _("Saved who is responsible for %(label)s.") % {"label": line.label}
+        )
+        return redirect(line.get_absolute_url())
     return form_page(
         request,
         line.partnership,
@@ -238,14 +228,9 @@ def budget_line_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         user=request.user, capability=Capability.EDIT_FUNDING, partnership__slug=slug, pk=pk
     )
     form = ConfirmForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.budget_line_close(budget_line=line, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, _("%(label)s is closed.") % {"label": line.label})
-            return redirect(line.get_absolute_url())
+    if submit(form, services.budget_line_close, budget_line=line, by=request.user):
+        messages.success(request, _("%(label)s is closed.") % {"label": line.label})
+        return redirect(line.get_absolute_url())
     unpaid = selectors.budget_line_with_disbursed(budget_line=line).left
     consequences = [
         _(
@@ -272,34 +257,27 @@ def budget_line_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @caching.cached_page
 def budget_year_commit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    partnership = partnership_access.partnerships.get(
-        user=request.user, capability=Capability.EDIT_FUNDING, slug=slug
-    )
+    partnership = _partnership(request, slug, Capability.EDIT_FUNDING)
     lines = selectors.lines_to_commit(partnership=partnership, year=year)
     if not lines and year not in partnership.years:
         raise Http404(_("No such year of the agreement."))
     form = BudgetYearCommitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            committed = services.budget_year_commit(
-                partnership=partnership, year=year, by=request.user, **form.cleaned_data
+    if done := submit(
+        form, services.budget_year_commit, partnership=partnership, year=year, by=request.user
+    ):
+        messages.success(
+            request,
+            _(
+                "The %(committed_count)s lines of %(year)s are committed under "
+                "%(finance_act_reference)s."
             )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "The %(committed_count)s lines of %(year)s are committed under "
-                    "%(finance_act_reference)s."
-                )
-                % {
-                    "committed_count": len(committed),
-                    "year": year,
-                    "finance_act_reference": form.cleaned_data["finance_act_reference"],
-                },
-            )
-            return redirect("funding:overview", slug=slug)
+            % {
+                "committed_count": len(done.value),
+                "year": year,
+                "finance_act_reference": form.cleaned_data["finance_act_reference"],
+            },
+        )
+        return redirect("funding:overview", slug=slug)
     total = sum((line.amount for line in lines), Decimal(0))
     consequences = [
         _("Commit %(label)s: DKK %(amount)s.")
@@ -337,16 +315,9 @@ def budget_year_commit(request: HttpRequest, slug: str, year: int) -> HttpRespon
 def exchange_rates(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
     form = ExchangeRateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.exchange_rate_create(
-                partnership=partnership, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, _("The rate was recorded."))
-            return redirect("funding:exchange-rates", slug=slug)
+    if submit(form, services.exchange_rate_create, partnership=partnership, by=request.user):
+        messages.success(request, _("The rate was recorded."))
+        return redirect("funding:exchange-rates", slug=slug)
     return _exchange_rates_page(request, partnership, form, CsvUploadForm())
 
 
@@ -370,22 +341,20 @@ def _exchange_rates_page(request, partnership, form, upload_form) -> HttpRespons
 def exchange_rates_import(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
     upload_form = CsvUploadForm(request.POST, request.FILES)
-    if upload_form.is_valid():
-        try:
-            added, skipped = services.exchange_rates_import_csv(
-                partnership=partnership,
-                content=upload_form.cleaned_data["file"].read(),
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_form_errors(upload_form, error)
-        else:
-            messages.success(
-                request,
-                _("%(added)s rate(s) added, %(skipped)s already recorded.")
-                % {"added": added, "skipped": skipped},
-            )
-            return redirect("funding:exchange-rates", slug=slug)
+    if done := submit(
+        upload_form,
+        services.exchange_rates_import_csv,
+        data=upload_form.service_data,
+        partnership=partnership,
+        by=request.user,
+    ):
+        added, skipped = done.value
+        messages.success(
+            request,
+            _("%(added)s rate(s) added, %(skipped)s already recorded.")
+            % {"added": added, "skipped": skipped},
+        )
+        return redirect("funding:exchange-rates", slug=slug)
     return _exchange_rates_page(request, partnership, ExchangeRateForm(), upload_form)
 
 
@@ -471,14 +440,9 @@ def _correct_page(
     """The edit page of a funding record: the form's data through its ``update`` service,
     then back to the ``list_page`` the record stands on with the ``done`` message
     (``extra``: more for the page, e.g. the year of the lines its picker offers)."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            update(**form.cleaned_data)
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect(list_page, slug=partnership.slug)
+    if submit(form, update):
+        messages.success(request, done)
+        return redirect(list_page, slug=partnership.slug)
     back = reverse(list_page, kwargs={"slug": partnership.slug})
     return form_page(request, partnership, form=form, title=title, back=back, **extra)
 
@@ -497,14 +461,9 @@ def _withdraw_page(
     """The confirmation page withdrawing a funding record (with the reason asked for)
     through its ``withdraw`` service, then back to its ``list_page``."""
     form = ConfirmForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            withdraw(**form.cleaned_data)
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect(list_page, slug=partnership.slug)
+    if submit(form, withdraw):
+        messages.success(request, done)
+        return redirect(list_page, slug=partnership.slug)
     return confirm_page(
         request,
         partnership,
@@ -532,9 +491,7 @@ def assessed_contributions(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @caching.cached_page
 def assessed_contribution_create(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = partnership_access.partnerships.get(
-        user=request.user, capability=Capability.EDIT_FUNDING, slug=slug
-    )
+    partnership = _partnership(request, slug, Capability.EDIT_FUNDING)
     latest = selectors.latest_assessed_contribution(partnership=partnership)
     initial = assessed_contribution_initial(latest) if latest else {}
     initial.update(
@@ -544,20 +501,15 @@ def assessed_contribution_create(request: HttpRequest, slug: str) -> HttpRespons
         paid=None,
     )
     form = AssessedContributionCreateForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assessed_contribution_create(
-                partnership=partnership, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The assessed contribution for %(year)s was added.")
-                % {"year": form.cleaned_data["year"]},
-            )
-            return redirect("funding:assessed-contributions", slug=slug)
+    if submit(
+        form, services.assessed_contribution_create, partnership=partnership, by=request.user
+    ):
+        messages.success(
+            request,
+            _("The assessed contribution for %(year)s was added.")
+            % {"year": form.cleaned_data["year"]},
+        )
+        return redirect("funding:assessed-contributions", slug=slug)
     return form_page(
         request,
         partnership,
@@ -645,9 +597,7 @@ def voluntary_contributions(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @caching.cached_page
 def voluntary_contributions_import(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = partnership_access.partnerships.get(
-        user=request.user, capability=Capability.EDIT_FUNDING, slug=slug
-    )
+    partnership = _partnership(request, slug, Capability.EDIT_FUNDING)
     form = ContributionImportForm(request.POST or None, request.FILES or None)
     row_errors: list[annex.RowError] = []
     if request.method == "POST" and form.is_valid():
@@ -752,14 +702,9 @@ def allocations(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
     year = _line_year(request, partnership)
     form = AllocationForm(request.POST or None, partnership=partnership, year=year)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.allocation_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, _("The allocation was recorded."))
-            return redirect(f"{reverse('funding:allocations', args=[slug])}?year={year}")
+    if submit(form, services.allocation_create, by=request.user):
+        messages.success(request, _("The allocation was recorded."))
+        return redirect(f"{reverse('funding:allocations', args=[slug])}?year={year}")
     allocations, query = paged(
         request, selectors.allocations_of(partnership=partnership), ALLOCATIONS_PER_PAGE
     )
@@ -867,16 +812,9 @@ def staff(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
     year = _line_year(request, partnership)
     form = StaffPositionForm(request.POST or None, partnership=partnership, year=year)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.staff_position_create(
-                partnership=partnership, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, _("The position was added to the register."))
-            return redirect(f"{reverse('funding:staff', args=[slug])}?year={year}")
+    if submit(form, services.staff_position_create, partnership=partnership, by=request.user):
+        messages.success(request, _("The position was added to the register."))
+        return redirect(f"{reverse('funding:staff', args=[slug])}?year={year}")
     groups = []
     for kind, label in StaffPosition.Kind.choices:
         positions, query = paged(
@@ -989,9 +927,7 @@ CONTENT_TYPES = {
 
 @require_GET
 def export(request: HttpRequest, slug: str, table: str, fmt: str) -> HttpResponse:
-    partnership = partnership_access.partnerships.get(
-        user=request.user, capability=Capability.DOWNLOAD, slug=slug
-    )
+    partnership = _partnership(request, slug, Capability.DOWNLOAD)
     if table not in TABLES or fmt not in CONTENT_TYPES:
         raise Http404(_("No such export."))
     data = TABLES[table](partnership)

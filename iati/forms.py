@@ -15,3 +15,7 @@ class IatiImportForm(forms.Form):
         self.fields["file"].help_text = _(
             "The activity file the organisation publishes, IATI 2.01 to 2.03, at most %(size)s MB."
         ) % {"size": settings.IATI_IMPORT_MAX_BYTES // 1024 // 1024}
+
+    def service_data(self) -> dict[str, Any]:
+        """The uploaded file for ``services.iati_import_upload``."""
+        return {"upload": self.cleaned_data["file"]}

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.http import HttpRequest
@@ -23,11 +22,11 @@ from django.views.decorators.http import require_POST
 
 from core import caching
 from core.access import Capability
-from core.views import add_form_errors
 from core.views import form_status
 from core.views import import_message
 from core.views import paged
 from core.views import partnership_context
+from core.views import submit
 from partnership import access as partnership_access
 from partnership.models import Partnership
 
@@ -175,32 +174,31 @@ def _import_file(
         form.is_valid()
         form.errors.pop("file", None)
         form.add_error("file", size_message(handler.declared, handler.limit))
-    elif posted and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = services.iati_import_upload(
-                partnership=partnership, upload=upload, by=request.user
+    elif done := submit(
+        form,
+        services.iati_import_upload,
+        data=form.service_data,
+        partnership=partnership,
+        by=request.user,
+    ):
+        result = done.value
+        record = result.record
+        import_message(
+            request,
+            result,
+            added=_(
+                "Imported %(filename)s: %(activities_kept)s of its %(activities_read)s "
+                "activities name Denmark as a funder, with %(transactions_kept)s "
+                "transaction(s) from Denmark."
             )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            record = result.record
-            import_message(
-                request,
-                result,
-                added=_(
-                    "Imported %(filename)s: %(activities_kept)s of its %(activities_read)s "
-                    "activities name Denmark as a funder, with %(transactions_kept)s "
-                    "transaction(s) from Denmark."
-                )
-                % {
-                    "filename": record.filename,
-                    "activities_kept": record.activities_kept,
-                    "activities_read": record.activities_read,
-                    "transactions_kept": record.transactions_kept,
-                },
-            )
-            return redirect("iati:reconciliation", slug=slug)
+            % {
+                "filename": record.filename,
+                "activities_kept": record.activities_kept,
+                "activities_read": record.activities_read,
+                "transactions_kept": record.transactions_kept,
+            },
+        )
+        return redirect("iati:reconciliation", slug=slug)
     context = partnership_context(request, partnership, form=form)
     return render(request, "iati/import.html", context, status=form_status(form))
 

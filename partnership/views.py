@@ -10,7 +10,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.http import Http404
@@ -35,7 +34,6 @@ from core.access import ObjectAccess
 from core.access import Role
 from core.access import is_portfolio_admin
 from core.forms import ConfirmForm
-from core.views import add_form_errors
 from core.views import confirm_page
 from core.views import form_page
 from core.views import form_status
@@ -43,6 +41,7 @@ from core.views import paged
 from core.views import partnership_context
 from core.views import record_edit_page
 from core.views import refused_back
+from core.views import submit
 
 from . import access
 from . import selectors
@@ -57,6 +56,7 @@ from .forms import RiskForm
 from .history_filters import PARAMETERS
 from .history_filters import HistoryFilter
 from .models import Partnership
+from .models import RiskAssessment
 
 # The home page's list of partnerships, a page at a time (a ministry holds dozens).
 PARTNERSHIPS_PER_PAGE = 25
@@ -163,14 +163,11 @@ def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     form = GoalUpdateForm(
         request.POST or None, request.FILES or None, goal=goal, shown=evidence.shown
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.goal_update_create(goal=goal, by=request.user, **form.service_data())
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, _("The update was added to the goal's timeline."))
-            return redirect(goal.get_absolute_url())
+    if submit(
+        form, services.goal_update_create, data=form.service_data, goal=goal, by=request.user
+    ):
+        messages.success(request, _("The update was added to the goal's timeline."))
+        return redirect(goal.get_absolute_url())
     goal_with_status = selectors.goal_with_status(goal=goal)
     updates, query = paged(request, selectors.goal_timeline(goal=goal), UPDATES_PER_PAGE)
     context = partnership_context(
@@ -187,24 +184,20 @@ def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     return render(request, "partnership/goal_detail.html", context, status=form_status(form))
 
 
+def _assessment_added(assessment: RiskAssessment) -> str:
+    """What the risk list and a risk's page say once an assessment is added."""
+    return _("The assessment of risk %(number)s was added.") % {"number": assessment.risk.number}
+
+
 @require_http_methods(["GET", "POST"])
 @caching.cached_page
 def risk_list(request: HttpRequest, slug: str) -> HttpResponse:
     capability = Capability.EDIT_RECORD if request.method == "POST" else Capability.VIEW
     partnership = access.partnerships.get(user=request.user, capability=capability, slug=slug)
     form = RiskAssessmentForm(request.POST or None, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessment = services.risk_assessment_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The assessment of risk %(number)s was added.")
-                % {"number": assessment.risk.number},
-            )
-            return redirect("partnership:risk-list", slug=slug)
+    if done := submit(form, services.risk_assessment_create, by=request.user):
+        messages.success(request, _assessment_added(done.value))
+        return redirect("partnership:risk-list", slug=slug)
     risks = list(selectors.risks_with_recent_assessments(partnership=partnership))
     context = partnership_context(
         request,
@@ -233,18 +226,9 @@ def risk_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         number=number,
     )
     form = RiskAssessmentForm(request.POST or None, partnership=risk.partnership, risk=risk)
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessment = services.risk_assessment_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The assessment of risk %(number)s was added.")
-                % {"number": assessment.risk.number},
-            )
-            return redirect(risk.get_absolute_url())
+    if done := submit(form, services.risk_assessment_create, by=request.user):
+        messages.success(request, _assessment_added(done.value))
+        return redirect(risk.get_absolute_url())
     assessments, query = paged(request, selectors.risk_assessments(risk=risk), ASSESSMENTS_PER_PAGE)
     context = partnership_context(
         request,
@@ -278,14 +262,10 @@ def _record_create(
     )
     instance = form_class._meta.model(partnership=partnership)
     form = form_class(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = create(partnership=partnership, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, added % {"number": record.number})
-            return redirect(getattr(record, "get_absolute_url", partnership.get_absolute_url)())
+    if done := submit(form, create, partnership=partnership, by=request.user):
+        record = done.value
+        messages.success(request, added % {"number": record.number})
+        return redirect(getattr(record, "get_absolute_url", partnership.get_absolute_url)())
     return form_page(request, partnership, form=form, title=title, back=reverse(back, args=[slug]))
 
 
@@ -429,16 +409,9 @@ def _retire_view(kind: _StrategyRecord) -> Callable[..., HttpResponse]:
         back = kind.back(record)
         name = kind.name % {"number": record.number}
         form = ConfirmForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                kind.retire(
-                    by=request.user, reason=form.cleaned_data["reason"], **{kind.argument: record}
-                )
-            except ValidationError as error:
-                add_form_errors(form, error)
-            else:
-                messages.success(request, _("%(name)s was retired.") % {"name": name})
-                return redirect(back)
+        if submit(form, kind.retire, by=request.user, **{kind.argument: record}):
+            messages.success(request, _("%(name)s was retired.") % {"name": name})
+            return redirect(back)
         return confirm_page(
             request,
             record.partnership,
@@ -466,14 +439,9 @@ def document_list(request: HttpRequest, slug: str) -> HttpResponse:
     capability = Capability.EDIT_RECORD if request.method == "POST" else Capability.VIEW
     partnership = access.partnerships.get(user=request.user, capability=capability, slug=slug)
     form = DocumentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.document_create(partnership=partnership, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, _("The document was added."))
-            return redirect("partnership:document-list", slug=slug)
+    if submit(form, services.document_create, partnership=partnership, by=request.user):
+        messages.success(request, _("The document was added."))
+        return redirect("partnership:document-list", slug=slug)
     documents, query = paged(
         request,
         selectors.documents_with_use(partnership=partnership).order_by("-year", "title", "pk"),

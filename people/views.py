@@ -27,9 +27,9 @@ from core.access import capabilities_in
 from core.access import is_portfolio_admin
 from core.access import role_in
 from core.forms import ConfirmForm
-from core.views import add_form_errors
 from core.views import form_status
 from core.views import paged
+from core.views import submit
 from partnership.models import Membership
 from partnership.models import Partnership
 
@@ -110,16 +110,9 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
     capability = Capability.MANAGE_MEMBERS if request.method == "POST" else Capability.VIEW
     partnership = access.partnership_of_people(user=request.user, slug=slug, capability=capability)
     form = InviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = services.membership_invite(
-                partnership=partnership, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            _sent_message(request, invitation)
-            return redirect("people:member-list", slug=slug)
+    if done := submit(form, services.membership_invite, partnership=partnership, by=request.user):
+        _sent_message(request, done.value)
+        return redirect("people:member-list", slug=slug)
     context = _context(
         request, partnership, members=selectors.members(partnership=partnership), form=form
     )
@@ -182,23 +175,16 @@ def membership_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = _membership(request, slug, pk)
     form = MembershipRoleForm(request.POST or None, initial={"role": membership.role})
     back = reverse("people:member-list", args=[slug])
-    if request.method == "POST" and form.is_valid():
-        try:
-            updated = services.membership_role_change(
-                membership=membership,
-                by=request.user,
-                role=form.cleaned_data["role"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(person)s is now %(updated)s.")
-                % {"person": _person(updated), "updated": updated.get_role_display().lower()},
-            )
-            return redirect(back)
+    if done := submit(
+        form, services.membership_role_change, membership=membership, by=request.user
+    ):
+        updated = done.value
+        messages.success(
+            request,
+            _("%(person)s is now %(updated)s.")
+            % {"person": _person(updated), "updated": updated.get_role_display().lower()},
+        )
+        return redirect(back)
     context = _context(
         request,
         membership.partnership,
@@ -215,20 +201,13 @@ def membership_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = _membership(request, slug, pk)
     form = ConfirmForm(request.POST or None)
     back = reverse("people:member-list", args=[slug])
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_remove(
-                membership=membership, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(person)s is no longer a member of %(title)s.")
-                % {"person": _person(membership), "title": membership.partnership.title},
-            )
-            return redirect(back)
+    if submit(form, services.membership_remove, membership=membership, by=request.user):
+        messages.success(
+            request,
+            _("%(person)s is no longer a member of %(title)s.")
+            % {"person": _person(membership), "title": membership.partnership.title},
+        )
+        return redirect(back)
     person = _person(membership)
     context = _context(
         request,

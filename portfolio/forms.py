@@ -145,11 +145,6 @@ class PartnershipCreateForm(_PartnershipChecks):
         self._check_partnership(cleaned)
         return cleaned
 
-    def partnership_data(self) -> dict[str, Any]:
-        """The arguments of ``partnership.services.partnership_create`` but the organisation."""
-        skip = {"organisation", "new_organisation_name", "new_organisation_acronym"}
-        return {k: v for k, v in self.cleaned_data.items() if k not in skip}
-
 
 class RenewForm(_PartnershipChecks):
     """The next period of a partnership; what is left empty follows the old one."""

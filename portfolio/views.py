@@ -5,10 +5,10 @@ through the services; they hold no rules of their own."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.http import HttpRequest
 from django.http import HttpResponse
@@ -22,12 +22,14 @@ from django.views.decorators.http import require_http_methods
 from core import caching
 from core import exports
 from core.access import is_portfolio_admin
-from core.views import add_form_errors
 from core.views import form_status
 from core.views import paged
+from core.views import submit
 from funding.charts import budget_chart
 from partnership import access as partnership_access
 from partnership import services as partnership_services
+from partnership.models import Organisation
+from partnership.models import Partnership
 
 from . import access
 from . import selectors
@@ -39,37 +41,37 @@ from .forms import StrategyFileForm
 from .strategy_file import StrategyFileError
 
 
+def _partnership_create(
+    *,
+    by: Any,
+    organisation: Organisation | None,
+    new_organisation_name: str,
+    new_organisation_acronym: str,
+    **fields: Any,
+) -> Partnership:
+    """A partnership with the organisation picked, or else with the new one named."""
+    if organisation is not None:
+        return partnership_services.partnership_create(by=by, organisation=organisation, **fields)
+    return partnership_services.partnership_create_with_organisation(
+        by=by,
+        new_organisation={"name": new_organisation_name, "acronym": new_organisation_acronym},
+        **fields,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @caching.cached_page
 def partnership_create(request: HttpRequest) -> HttpResponse:
     access.check_portfolio_admin(request.user)
     form = PartnershipCreateForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.partnership_data()
-        organisation = form.cleaned_data["organisation"]
-        try:
-            if organisation is not None:
-                partnership = partnership_services.partnership_create(
-                    by=request.user, organisation=organisation, **data
-                )
-            else:
-                partnership = partnership_services.partnership_create_with_organisation(
-                    by=request.user,
-                    new_organisation={
-                        "name": form.cleaned_data["new_organisation_name"],
-                        "acronym": form.cleaned_data["new_organisation_acronym"],
-                    },
-                    **data,
-                )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("“%(title)s” was created as a %(status)s.")
-                % {"title": partnership.title, "status": partnership.get_status_display().lower()},
-            )
-            return redirect(partnership.get_absolute_url())
+    if done := submit(form, _partnership_create, by=request.user):
+        partnership = done.value
+        messages.success(
+            request,
+            _("“%(title)s” was created as a %(status)s.")
+            % {"title": partnership.title, "status": partnership.get_status_display().lower()},
+        )
+        return redirect(partnership.get_absolute_url())
     context = {"form": form, "cancel": reverse("portfolio:overview")}
     return render(request, "portfolio/partnership_create.html", context, status=form_status(form))
 
@@ -124,23 +126,14 @@ def partnership_renew(request: HttpRequest, slug: str) -> HttpResponse:
         request.FILES or None,
         initial={"start_date": start, "end_date": end},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            renewal = services.partnership_renew(
-                partnership=partnership, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "“%(title)s” was created as a draft, with the strategy of “%(old)s” to "
-                    "start from."
-                )
-                % {"title": renewal.title, "old": partnership.title},
-            )
-            return redirect(renewal.get_absolute_url())
+    if done := submit(form, services.partnership_renew, partnership=partnership, by=request.user):
+        renewal = done.value
+        messages.success(
+            request,
+            _("“%(title)s” was created as a draft, with the strategy of “%(old)s” to start from.")
+            % {"title": renewal.title, "old": partnership.title},
+        )
+        return redirect(renewal.get_absolute_url())
     context = {
         "partnership": partnership,
         "form": form,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -128,6 +130,10 @@ class SourcesForm(forms.Form):
         self.fields["sources"].offer(partnership_id=review.partnership_id, shown=shown)
         self.fields["sources"].initial = chosen
 
+    def service_data(self) -> dict[str, Any]:
+        """The documents for ``services.review_sources_set``."""
+        return {"documents": self.cleaned_data["sources"]}
+
 
 class AssessmentForm(forms.Form):
     # Starts on the blank choice: one not yet assessed must not seem rated "Achieved".
@@ -141,13 +147,20 @@ class AssessmentForm(forms.Form):
     )
 
 
-class FindingForm(forms.Form):
+class _ItemForm(forms.Form):
+    """A finding or a recommendation, as ``services.review_item_update`` takes its edit."""
+
+    def update_data(self) -> dict[str, Any]:
+        return {"changes": self.cleaned_data}
+
+
+class FindingForm(_ItemForm):
     text = forms.CharField(
         max_length=SECTION, widget=forms.Textarea(attrs={"rows": 4}), label=_("Finding")
     )
 
 
-class RecommendationForm(forms.Form):
+class RecommendationForm(_ItemForm):
     text = forms.CharField(
         max_length=SECTION, widget=forms.Textarea(attrs={"rows": 4}), label=_("Recommendation")
     )

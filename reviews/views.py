@@ -32,12 +32,12 @@ from django.views.decorators.http import require_safe
 from core import caching
 from core.access import Capability
 from core.forms import ConfirmForm
-from core.views import add_form_errors
 from core.views import confirm_page
 from core.views import form_status
 from core.views import paged
 from core.views import partnership_context
 from core.views import saved_message
+from core.views import submit
 from partnership import access as partnership_access
 from partnership import selectors as partnership_selectors
 from partnership.models import Partnership
@@ -109,16 +109,9 @@ def review_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
     evidence = _documents(request, partnership, keep=request.POST.getlist("sources"))
     form = ReviewCreateForm(request.POST or None, partnership=partnership, shown=evidence.shown)
-    if request.method == "POST" and form.is_valid():
-        try:
-            review = services.review_create(
-                partnership=partnership, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, _("The review was created."))
-            return redirect(review.get_absolute_url())
+    if done := submit(form, services.review_create, partnership=partnership, by=request.user):
+        messages.success(request, _("The review was created."))
+        return redirect(done.value.get_absolute_url())
     reviews, query = paged(
         request, selectors.reviews_for_partnership(partnership=partnership), REVIEWS_PER_PAGE
     )
@@ -193,19 +186,9 @@ def review_due_date(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Confirm the review's due date: the day the app compares with today."""
     review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
     form = DueDateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.review_due_date_confirm(
-                review=review,
-                by=request.user,
-                due_date=form.cleaned_data["due_date"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, _("The due date is confirmed."))
-            return redirect(review.get_absolute_url())
+    if submit(form, services.review_due_date_confirm, review=review, by=request.user):
+        messages.success(request, _("The due date is confirmed."))
+        return redirect(review.get_absolute_url())
     context = _detail_context(request, review, due_form=form)
     return render(request, "reviews/review_detail.html", context, status=400)
 
@@ -215,20 +198,32 @@ def review_due_date(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def review_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
     form = ReviewForm(request.POST or None, instance=review)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.review_update(
-                review=review,
-                by=request.user,
-                changes=form.changes(),
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, saved_message(form.changes()))
-            return redirect(review.get_absolute_url())
+    if submit(form, services.review_update, data=form.update_data, review=review, by=request.user):
+        messages.success(request, saved_message(form.changes()))
+        return redirect(review.get_absolute_url())
     sources_form, evidence = _sources_form(request, review)
+    return _edit_page(request, review, form, sources_form, evidence)
+
+
+@require_POST
+def review_sources(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
+    form, evidence = _sources_form(request, review, request.POST)
+    if submit(form, services.review_sources_set, data=form.service_data, review=review):
+        messages.success(request, _("The sources were saved."))
+        return redirect(review.get_absolute_url())
+    return _edit_page(request, review, ReviewForm(instance=review), form, evidence)
+
+
+def _edit_page(
+    request: HttpRequest,
+    review: Review,
+    form: ReviewForm,
+    sources_form: SourcesForm,
+    evidence: partnership_selectors.EvidenceChoices,
+) -> HttpResponse:
+    """The review's edit page: the form of the review and the form of its sources, each
+    saved on its own (400 when the one sent was refused)."""
     context = partnership_context(
         request,
         review.partnership,
@@ -237,30 +232,8 @@ def review_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         sources_form=sources_form,
         evidence=evidence,
     )
-    return render(request, "reviews/review_edit.html", context, status=form_status(form))
-
-
-@require_POST
-def review_sources(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
-    form, evidence = _sources_form(request, review, request.POST)
-    if form.is_valid():
-        try:
-            services.review_sources_set(review=review, documents=form.cleaned_data["sources"])
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, _("The sources were saved."))
-            return redirect(review.get_absolute_url())
-    context = partnership_context(
-        request,
-        review.partnership,
-        review=review,
-        form=ReviewForm(instance=review),
-        sources_form=form,
-        evidence=evidence,
-    )
-    return render(request, "reviews/review_edit.html", context, status=400)
+    status = form_status(form, sources_form)
+    return render(request, "reviews/review_edit.html", context, status=status)
 
 
 def _assessment_form(request: HttpRequest, current: Any) -> AssessmentForm:
@@ -290,18 +263,11 @@ def goal_assessment(request: HttpRequest, slug: str, pk: int, number: int) -> Ht
     if goal is None:
         raise Http404(_("No such goal."))
     form = _assessment_form(request, review.goal_assessments.filter(goal=goal).first())
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.goal_assessment_save(
-                review=review, goal=goal, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(
-                request, _("The assessment of goal %(number)s was saved.") % {"number": goal.number}
-            )
-            return redirect(review.get_absolute_url())
+    if submit(form, services.goal_assessment_save, review=review, goal=goal, by=request.user):
+        messages.success(
+            request, _("The assessment of goal %(number)s was saved.") % {"number": goal.number}
+        )
+        return redirect(review.get_absolute_url())
     heading = _("Goal %(number)s") % {"number": goal.number}
     return _assessment_page(request, review, form, heading=heading, subject_text=goal.text)
 
@@ -316,20 +282,18 @@ def priority_area_assessment(request: HttpRequest, slug: str, pk: int, number: i
     form = _assessment_form(
         request, review.priority_area_assessments.filter(priority_area=area).first()
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.priority_area_assessment_save(
-                review=review, priority_area=area, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The assessment of priority area %(number)s was saved.")
-                % {"number": area.number},
-            )
-            return redirect(review.get_absolute_url())
+    if submit(
+        form,
+        services.priority_area_assessment_save,
+        review=review,
+        priority_area=area,
+        by=request.user,
+    ):
+        messages.success(
+            request,
+            _("The assessment of priority area %(number)s was saved.") % {"number": area.number},
+        )
+        return redirect(review.get_absolute_url())
     heading = _("Priority area %(number)s") % {"number": area.number}
     return _assessment_page(request, review, form, heading=heading, subject_text=area.title)
 
@@ -338,14 +302,9 @@ def priority_area_assessment(request: HttpRequest, slug: str, pk: int, number: i
 def finding_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
     form = FindingForm(request.POST, auto_id=_FINDING_IDS)
-    if form.is_valid():
-        try:
-            services.finding_create(review=review, **form.cleaned_data)
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, _("The finding was added."))
-            return redirect(review.get_absolute_url())
+    if submit(form, services.finding_create, review=review):
+        messages.success(request, _("The finding was added."))
+        return redirect(review.get_absolute_url())
     context = _detail_context(request, review, finding_form=form)
     return render(request, "reviews/review_detail.html", context, status=400)
 
@@ -354,14 +313,9 @@ def finding_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def recommendation_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
     form = RecommendationForm(request.POST, review=review, auto_id=_RECOMMENDATION_IDS)
-    if form.is_valid():
-        try:
-            services.recommendation_create(review=review, **form.cleaned_data)
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, _("The recommendation was added."))
-            return redirect(review.get_absolute_url())
+    if submit(form, services.recommendation_create, review=review):
+        messages.success(request, _("The recommendation was added."))
+        return redirect(review.get_absolute_url())
     context = _detail_context(request, review, recommendation_form=form)
     return render(request, "reviews/review_detail.html", context, status=400)
 
@@ -413,14 +367,9 @@ def item_edit(request: HttpRequest, slug: str, pk: int, kind: str, number: int) 
         form = RecommendationForm(request.POST or None, initial=initial, review=review)
     else:
         form = FindingForm(request.POST or None, initial={"text": item.text})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.review_item_update(item=item, by=request.user, changes=form.cleaned_data)
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, _ITEM_WORDS[kind]["saved"])
-            return redirect(review.get_absolute_url())
+    if submit(form, services.review_item_update, data=form.update_data, item=item, by=request.user):
+        messages.success(request, _ITEM_WORDS[kind]["saved"])
+        return redirect(review.get_absolute_url())
     numbered = {"number": item.number}
     context = partnership_context(
         request,
@@ -572,23 +521,16 @@ def version_issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.error(request, refusal)
         return redirect(review.get_absolute_url())
     form = ConfirmForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            final = services.report_version_issue(
-                version=version, by=request.user, reason=form.cleaned_data["reason"]
+    if done := submit(form, services.report_version_issue, version=version, by=request.user):
+        messages.success(
+            request,
+            _(
+                "Version %(number)s is being rendered as the issued report. The review "
+                "is issued as soon as its file is stored."
             )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Version %(number)s is being rendered as the issued report. The review "
-                    "is issued as soon as its file is stored."
-                )
-                % {"number": final.number},
-            )
-            return redirect(review.get_absolute_url())
+            % {"number": done.value.number},
+        )
+        return redirect(review.get_absolute_url())
     return confirm_page(
         request,
         review.partnership,
@@ -759,19 +701,12 @@ def dossier_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The partnership's dossiers, and the form to collect one for a year."""
     partnership = _dossier_partnership(request, slug)
     form = DossierYearForm(request.POST or None, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            dossier = services.dossier_request(
-                partnership=partnership, year=form.cleaned_data["year"], by=request.user
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Dossier %(pk)s is queued: it is collected shortly.") % {"pk": dossier.pk},
-            )
-            return redirect("reviews:dossier-list", slug=slug)
+    if done := submit(form, services.dossier_request, partnership=partnership, by=request.user):
+        messages.success(
+            request,
+            _("Dossier %(pk)s is queued: it is collected shortly.") % {"pk": done.value.pk},
+        )
+        return redirect("reviews:dossier-list", slug=slug)
     # The reviews next due link to their pages; the review list holds the rest.
     reviews = list(selectors.reviews_due(partnership=partnership)[: REVIEWS_LINKED + 1])
     context = partnership_context(
