@@ -1,3 +1,4 @@
+from django.urls import include
 from django.urls import path
 
 from . import views
@@ -7,7 +8,14 @@ app_name = "people"
 # Mounted under /p/<slug:slug>/members/ by config.urls.
 urlpatterns = [
     path("", views.member_list, name="member-list"),
-    path("<int:pk>/role/", views.membership_role, name="membership-role"),
-    path("<int:pk>/remove/", views.membership_remove, name="membership-remove"),
-    path("<int:pk>/invite-again/", views.invitation_again, name="invitation-again"),
+    path(
+        "<int:pk>/",
+        include(
+            [
+                path("role/", views.membership_role, name="membership-role"),
+                path("remove/", views.membership_remove, name="membership-remove"),
+                path("invite-again/", views.invitation_again, name="invitation-again"),
+            ]
+        ),
+    ),
 ]
