@@ -6,6 +6,4 @@ from core.access import ObjectAccess
 
 from .models import Reminder
 
-reminders = ObjectAccess[Reminder](
-    lambda: Reminder.objects.select_related("partnership", "digest__user"), "partnership"
-)
+reminders = ObjectAccess.through(Reminder, "partnership", "digest__user")

@@ -979,24 +979,29 @@ def _own_partnership(demo: Partnership) -> Partnership:
             f"The load data's partnership {slug} exists already: generate once, after "
             "setup_demo, in a database of its own."
         )
-    partnership = Partnership(
-        donor=demo.donor,
-        organisation=demo.organisation,
-        title=f"{demo.title} (load data)",
-        slug=slug,
-        start_date=demo.start_date,
-        end_date=demo.end_date,
-        annual_amount=demo.annual_amount,
-        currency=demo.currency,
-        status=demo.status,
-        mid_term_review_due=demo.mid_term_review_due,
-    )
-    partnership.full_clean()
-    partnership.save()
 
     def copied(record: Any, fields: tuple[str, ...]) -> dict[str, Any]:
         return {name: getattr(record, name) for name in fields}
 
+    partnership = Partnership(
+        title=f"{demo.title} (load data)",
+        slug=slug,
+        **copied(
+            demo,
+            (
+                "donor",
+                "organisation",
+                "start_date",
+                "end_date",
+                "annual_amount",
+                "currency",
+                "status",
+                "mid_term_review_due",
+            ),
+        ),
+    )
+    partnership.full_clean()
+    partnership.save()
     areas = {
         area.number: PriorityArea.objects.create(
             partnership=partnership,

@@ -15,28 +15,14 @@ from .models import Consultation
 from .models import Note
 from .models import StandardAgendaItem
 
-consultations = ObjectAccess[Consultation](
-    lambda: Consultation.objects.select_related("partnership", "created_by", "organiser"),
-    "partnership",
+consultations = ObjectAccess.through(Consultation, "partnership", "created_by", "organiser")
+agenda_items = ObjectAccess.through(AgendaItem, "consultation__partnership")
+notes = ObjectAccess.through(
+    Note, "agenda_item__consultation__partnership", "author", "last_edited_by", "cleared_by"
 )
-agenda_items = ObjectAccess[AgendaItem](
-    lambda: AgendaItem.objects.select_related("consultation__partnership"),
-    "consultation__partnership",
-)
-notes = ObjectAccess[Note](
-    lambda: Note.objects.select_related(
-        "agenda_item__consultation__partnership", "author", "last_edited_by", "cleared_by"
-    ),
-    "agenda_item__consultation__partnership",
-)
-standard_agenda_items = ObjectAccess[StandardAgendaItem](
-    lambda: StandardAgendaItem.objects.select_related("partnership"), "partnership"
-)
-action_points = ObjectAccess[ActionPoint](
-    lambda: ActionPoint.objects.select_related(
-        "consultation__partnership", "agenda_item", "created_by", "assignee"
-    ),
-    "consultation__partnership",
+standard_agenda_items = ObjectAccess.through(StandardAgendaItem, "partnership")
+action_points = ObjectAccess.through(
+    ActionPoint, "consultation__partnership", "agenda_item", "created_by", "assignee"
 )
 
 

@@ -252,6 +252,7 @@ def check(user: Any, partnership_id: int, capability: Capability) -> None:
 
 
 M = TypeVar("M", bound=models.Model)
+N = TypeVar("N", bound=models.Model)
 _ACCESSES: list[ObjectAccess] = []
 
 
@@ -268,6 +269,15 @@ class ObjectAccess(Generic[M]):
 
     def __post_init__(self) -> None:
         _ACCESSES.append(self)
+
+    @classmethod
+    def through(cls, model: type[N], partnership_path: str, *related: str) -> ObjectAccess[N]:
+        """The access of most kinds of object: their queryset joins the way to their
+        partnership and the ``related`` objects their pages read."""
+        return cls(
+            lambda: model._default_manager.select_related(partnership_path, *related),
+            partnership_path,
+        )
 
     @property
     def _partnership_id_field(self) -> str:

@@ -12,26 +12,10 @@ from .models import ExchangeRate
 from .models import StaffPosition
 from .models import VoluntaryContribution
 
-budget_lines = ObjectAccess[BudgetLine](
-    lambda: BudgetLine.objects.select_related("partnership", "assignee"), "partnership"
-)
-disbursements = ObjectAccess[Disbursement](
-    lambda: Disbursement.objects.select_related("budget_line__partnership", "created_by", "rate"),
-    "budget_line__partnership",
-)
-exchange_rates = ObjectAccess[ExchangeRate](
-    lambda: ExchangeRate.objects.select_related("partnership"), "partnership"
-)
-assessed_contributions = ObjectAccess[AssessedContribution](
-    lambda: AssessedContribution.objects.select_related("partnership"), "partnership"
-)
-voluntary_contributions = ObjectAccess[VoluntaryContribution](
-    lambda: VoluntaryContribution.objects.select_related("partnership"), "partnership"
-)
-allocations = ObjectAccess[Allocation](
-    lambda: Allocation.objects.select_related("budget_line__partnership"),
-    "budget_line__partnership",
-)
-staff_positions = ObjectAccess[StaffPosition](
-    lambda: StaffPosition.objects.select_related("partnership", "budget_line"), "partnership"
-)
+budget_lines = ObjectAccess.through(BudgetLine, "partnership", "assignee")
+disbursements = ObjectAccess.through(Disbursement, "budget_line__partnership", "created_by", "rate")
+exchange_rates = ObjectAccess.through(ExchangeRate, "partnership")
+assessed_contributions = ObjectAccess.through(AssessedContribution, "partnership")
+voluntary_contributions = ObjectAccess.through(VoluntaryContribution, "partnership")
+allocations = ObjectAccess.through(Allocation, "budget_line__partnership")
+staff_positions = ObjectAccess.through(StaffPosition, "partnership", "budget_line")

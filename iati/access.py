@@ -7,9 +7,5 @@ from core.access import ObjectAccess
 from .models import IatiImport
 from .models import IatiTransaction
 
-imports = ObjectAccess[IatiImport](
-    lambda: IatiImport.objects.select_related("partnership", "imported_by"), "partnership"
-)
-transactions = ObjectAccess[IatiTransaction](
-    lambda: IatiTransaction.objects.select_related("partnership", "activity"), "partnership"
-)
+imports = ObjectAccess.through(IatiImport, "partnership", "imported_by")
+transactions = ObjectAccess.through(IatiTransaction, "partnership", "activity")

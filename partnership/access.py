@@ -16,23 +16,14 @@ from .models import RiskAssessment
 partnerships = ObjectAccess[Partnership](
     lambda: Partnership.objects.select_related("organisation"), ""
 )
-priority_areas = ObjectAccess[PriorityArea](
-    lambda: PriorityArea.objects.select_related("partnership"), "partnership"
-)
-goals = ObjectAccess[OverallGoal](
-    lambda: OverallGoal.objects.select_related("partnership", "priority_area"), "partnership"
-)
+priority_areas = ObjectAccess.through(PriorityArea, "partnership")
+goals = ObjectAccess.through(OverallGoal, "partnership", "priority_area")
 goal_updates = ObjectAccess[GoalUpdate](
     lambda: GoalUpdate.objects.select_related("goal__partnership", "author").prefetch_related(
         "evidence"
     ),
     "goal__partnership",
 )
-risks = ObjectAccess[Risk](lambda: Risk.objects.select_related("partnership"), "partnership")
-risk_assessments = ObjectAccess[RiskAssessment](
-    lambda: RiskAssessment.objects.select_related("risk__partnership", "author"),
-    "risk__partnership",
-)
-documents = ObjectAccess[Document](
-    lambda: Document.objects.select_related("partnership", "uploaded_by"), "partnership"
-)
+risks = ObjectAccess.through(Risk, "partnership")
+risk_assessments = ObjectAccess.through(RiskAssessment, "risk__partnership", "author")
+documents = ObjectAccess.through(Document, "partnership", "uploaded_by")

@@ -14,7 +14,6 @@ and the API refuse the same things with the same words.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
@@ -81,9 +80,19 @@ class Section:
     model: type[models.Model]
     fields: tuple[str, ...]
     required: tuple[str, ...]
-    key: Callable[[dict[str, Any]], Any] | None = None  # unique within the file
-    key_field: str = ""
+    key_fields: tuple[str, ...] = ()  # their values are unique within the file
     extra: tuple[str, ...] = ()
+
+    def key(self, values: dict[str, Any]) -> Any:
+        """What names an entry: the value of its key field, or a tuple of them."""
+        if len(self.key_fields) == 1:
+            return values[self.key_fields[0]]
+        return tuple(values[name] for name in self.key_fields)
+
+    @property
+    def key_field(self) -> str:
+        """The field a key given twice is reported at: the key's last."""
+        return self.key_fields[-1]
 
 
 ORGANISATION = Section(
@@ -132,8 +141,7 @@ PRIORITY_AREAS = Section(
     PriorityArea,
     ("number", "title", "short_title", "description", "citation"),
     ("number", "title"),
-    key=lambda v: v["number"],
-    key_field="number",
+    key_fields=("number",),
 )
 GOALS = Section(
     "goals",
@@ -153,40 +161,35 @@ GOALS = Section(
         "target_description",
     ),
     ("number", "text"),
-    key=lambda v: v["number"],
-    key_field="number",
+    key_fields=("number",),
 )
 RISKS = Section(
     "risks",
     Risk,
     ("number", "title", "description", "citation"),
     ("number", "title", "description"),
-    key=lambda v: v["number"],
-    key_field="number",
+    key_fields=("number",),
 )
 BUDGET = Section(
     "budget",
     BudgetLine,
     ("year", "component", "amount", "status", "finance_act_reference", "citation"),
     ("year", "component", "amount"),
-    key=lambda v: (v["year"], v["component"]),
-    key_field="component",
+    key_fields=("year", "component"),
 )
 STANDARD_AGENDA = Section(
     "standard_agenda",
     StandardAgendaItem,
     ("code", "title", "kind", "citation"),
     ("code", "title"),
-    key=lambda v: v["code"],
-    key_field="code",
+    key_fields=("code",),
 )
 DOCUMENTS = Section(
     "documents",
     Document,
     ("kind", "title", "year", "reference", "url", "citation"),
     ("kind", "title"),
-    key=lambda v: (v["kind"], v["title"]),
-    key_field="title",
+    key_fields=("kind", "title"),
 )
 LISTS = (PRIORITY_AREAS, GOALS, RISKS, BUDGET, STANDARD_AGENDA, DOCUMENTS)
 TOP_LEVEL = ("format", "organisation", "partnership", *(s.name for s in LISTS))

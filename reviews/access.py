@@ -19,34 +19,14 @@ reviews = ObjectAccess[Review](
     ),
     "partnership",
 )
-goal_assessments = ObjectAccess[GoalAssessment](
-    lambda: GoalAssessment.objects.select_related("review__partnership", "goal", "author"),
-    "review__partnership",
+goal_assessments = ObjectAccess.through(GoalAssessment, "review__partnership", "goal", "author")
+priority_area_assessments = ObjectAccess.through(
+    PriorityAreaAssessment, "review__partnership", "priority_area", "author"
 )
-priority_area_assessments = ObjectAccess[PriorityAreaAssessment](
-    lambda: PriorityAreaAssessment.objects.select_related(
-        "review__partnership", "priority_area", "author"
-    ),
-    "review__partnership",
+findings = ObjectAccess.through(Finding, "review__partnership")
+recommendations = ObjectAccess.through(Recommendation, "review__partnership", "finding")
+report_versions = ObjectAccess.through(
+    ReportVersion, "review__partnership", "requested_by", "issued_by"
 )
-findings = ObjectAccess[Finding](
-    lambda: Finding.objects.select_related("review__partnership"), "review__partnership"
-)
-recommendations = ObjectAccess[Recommendation](
-    lambda: Recommendation.objects.select_related("review__partnership", "finding"),
-    "review__partnership",
-)
-report_versions = ObjectAccess[ReportVersion](
-    lambda: ReportVersion.objects.select_related(
-        "review__partnership", "requested_by", "issued_by"
-    ),
-    "review__partnership",
-)
-download_logs = ObjectAccess[DownloadLog](
-    lambda: DownloadLog.objects.select_related("version__review__partnership", "user"),
-    "version__review__partnership",
-)
-dossiers = ObjectAccess[Dossier](
-    lambda: Dossier.objects.select_related("partnership", "review", "requested_by"),
-    "partnership",
-)
+download_logs = ObjectAccess.through(DownloadLog, "version__review__partnership", "user")
+dossiers = ObjectAccess.through(Dossier, "partnership", "review", "requested_by")

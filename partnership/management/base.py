@@ -19,6 +19,10 @@ class PartnershipFileCommand(BaseCommand):
         parser.add_argument("partnership", help="The partnership's slug.")
         parser.add_argument("file", type=Path)
 
+    def check_file(self, file: Path) -> None:
+        if not file.is_file():
+            raise CommandError(f"No such file: {file}")
+
     def read(self, file: Path, limits: tabular.Limits) -> bytes:
         """The file's bytes; one past the import's size limit is refused unread."""
         try:
@@ -34,6 +38,13 @@ class PartnershipFileCommand(BaseCommand):
             return Partnership.objects.select_related("organisation").get(slug=slug)
         except Partnership.DoesNotExist as exc:
             raise CommandError(f"No partnership with the slug {slug!r}.") from exc
+
+    def refused(self, problems: Iterable[object], message: str) -> CommandError:
+        """The error that ends an import which stored nothing, once its problems are
+        written, one a line."""
+        for problem in problems:
+            self.stderr.write(str(problem))
+        return CommandError(message)
 
     def said_imported(self, file: Path, result: Any, imported: str) -> None:
         """``imported``, or that the same file was imported before (and nothing added)."""

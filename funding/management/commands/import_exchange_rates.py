@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import CommandError
 
 from funding import services
 from partnership.management.base import PartnershipFileCommand
@@ -20,7 +19,5 @@ class Command(PartnershipFileCommand):
         try:
             added, skipped = services.exchange_rates_import_csv(partnership=target, content=content)
         except ValidationError as error:
-            for message in error.messages:
-                self.stderr.write(message)
-            raise CommandError("Nothing was imported.") from error
+            raise self.refused(error.messages, "Nothing was imported.") from error
         self.stdout.write(self.style.SUCCESS(f"{added} rate(s) added, {skipped} already there."))

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import CommandError
-
 from funding import annex
 from funding import selectors
 from funding import services
@@ -20,18 +18,15 @@ class Command(PartnershipFileCommand):
 
     def handle(self, *args, partnership: str, file: Path, **options) -> None:
         target = self.partnership(partnership)
-        if not file.is_file():
-            raise CommandError(f"No such file: {file}")
+        self.check_file(file)
         content = self.read(file, annex.LIMITS)
         try:
             result = services.voluntary_contributions_import(
                 partnership=target, content=content, filename=file.name
             )
         except annex.AnnexImportError as error:
-            for row_error in error.row_errors:
-                self.stderr.write(str(row_error))
-            raise CommandError(
-                f"Nothing was imported: {len(error.row_errors)} problem(s)."
+            raise self.refused(
+                error.row_errors, f"Nothing was imported: {len(error.row_errors)} problem(s)."
             ) from error
         record = result.record
         self.said_imported(

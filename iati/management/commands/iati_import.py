@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import CommandError
-
 from iati import selectors
 from iati import services
 from iati.importer import ImportRefusedError
@@ -21,8 +19,7 @@ class Command(PartnershipFileCommand):
 
     def handle(self, *args, partnership: str, file: Path, **options) -> None:
         target = self.partnership(partnership)
-        if not file.is_file():
-            raise CommandError(f"No such file: {file}")
+        self.check_file(file)
         try:
             with file.open("rb") as handle:
                 result = services.iati_import(
@@ -32,9 +29,7 @@ class Command(PartnershipFileCommand):
                     size=file.stat().st_size,
                 )
         except ImportRefusedError as error:
-            for reason in error.reasons:
-                self.stderr.write(reason)
-            raise CommandError(f"Nothing was imported from {file.name}.") from error
+            raise self.refused(error.reasons, f"Nothing was imported from {file.name}.") from error
         record = result.record
         self.said_imported(
             file,
