@@ -19,6 +19,7 @@ from core.access import is_portfolio_admin
 from core.api import operation_summaries
 from core.filters import FilterSet
 from core.serializers import ReasonSerializer
+from core.serializers import reason_of
 from core.viewsets import CachedListMixin
 from core.viewsets import CanWriteSomewhere
 from core.viewsets import PartnershipScopedViewSet
@@ -137,10 +138,8 @@ class MembershipViewSet(
     @action(detail=True, methods=["post"])
     def remove(self, request, pk=None):
         membership = self.get_object()
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
         services.membership_remove(
-            membership=membership, by=request.user, reason=data.validated_data["reason"]
+            membership=membership, by=request.user, reason=reason_of(request)
         )
         return Response(status=204)
 

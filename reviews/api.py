@@ -23,6 +23,7 @@ from core.access import partnership_ids_with
 from core.access import refused_everywhere
 from core.api import operation_summaries
 from core.serializers import ReasonSerializer
+from core.serializers import reason_of
 from core.viewsets import CachedListMixin
 from core.viewsets import CreateThroughServiceMixin
 from core.viewsets import PartnershipScopedViewSet
@@ -176,10 +177,8 @@ class ReportVersionViewSet(CachedListMixin, mixins.RetrieveModelMixin, Partnersh
     @action(detail=True, methods=["post"])
     def issue(self, request, pk=None):
         version = self.get_object()
-        payload = ReasonSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
         final = services.report_version_issue(
-            version=version, by=request.user, reason=payload.validated_data["reason"]
+            version=version, by=request.user, reason=reason_of(request)
         )
         final = self.get_base_queryset().get(pk=final.pk)
         return Response(self.get_serializer(final).data, status=status.HTTP_202_ACCEPTED)
