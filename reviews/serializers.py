@@ -170,12 +170,10 @@ class GoalAssessmentSerializer(_AssessmentSerializer):
 
 
 class GoalAssessmentUpdateSerializer(GoalAssessmentSerializer):
-    # Declared again: Meta.read_only_fields leaves a declared field writable.
+    # The review and the subject stay: declared again, read-only, as Meta.read_only_fields
+    # leaves a declared field writable.
     review = serializers.PrimaryKeyRelatedField(read_only=True)
     goal = serializers.PrimaryKeyRelatedField(read_only=True)
-
-    class Meta(GoalAssessmentSerializer.Meta):
-        read_only_fields = ["id", "review", "goal", "author", "updated_at"]
 
 
 class PriorityAreaAssessmentSerializer(_AssessmentSerializer):
@@ -189,9 +187,6 @@ class PriorityAreaAssessmentSerializer(_AssessmentSerializer):
 class PriorityAreaAssessmentUpdateSerializer(PriorityAreaAssessmentSerializer):
     review = serializers.PrimaryKeyRelatedField(read_only=True)
     priority_area = serializers.PrimaryKeyRelatedField(read_only=True)
-
-    class Meta(PriorityAreaAssessmentSerializer.Meta):
-        read_only_fields = ["id", "review", "priority_area", "author", "updated_at"]
 
 
 class FindingSerializer(serializers.ModelSerializer):
