@@ -201,9 +201,6 @@ class FindingSerializer(serializers.ModelSerializer):
 class FindingUpdateSerializer(FindingSerializer):
     review = serializers.PrimaryKeyRelatedField(read_only=True)
 
-    class Meta(FindingSerializer.Meta):
-        read_only_fields = ["id", "review", "number"]
-
 
 class RecommendationSerializer(serializers.ModelSerializer):
     review = VisibleRelatedField(object_access=access.reviews)
@@ -217,9 +214,6 @@ class RecommendationSerializer(serializers.ModelSerializer):
 
 class RecommendationUpdateSerializer(RecommendationSerializer):
     review = serializers.PrimaryKeyRelatedField(read_only=True)
-
-    class Meta(RecommendationSerializer.Meta):
-        read_only_fields = ["id", "review", "number"]
 
 
 class DossierReportVersionSerializer(serializers.ModelSerializer):
