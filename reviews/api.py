@@ -129,11 +129,30 @@ class ReviewViewSet(
         return dossier_accepted(dossier, self.get_serializer_context())
 
 
+class _WithFileViewSet(PartnershipScopedViewSet):
+    # A resource whose objects have a stored file (``download``): the file is answered
+    # whatever Accept asks for (its own type included: no JSON renderer offers it), its
+    # errors as JSON.
+
+    def perform_content_negotiation(self, request, force=False):
+        return super().perform_content_negotiation(
+            request, force=force or self.action == "download"
+        )
+
+    def deliver(self, delivery: Callable[..., Any], obj: Any, missing: str) -> Any:
+        """The object's file as ``delivery`` sends it, logged as an API download; a 404
+        that says ``missing`` while it has none."""
+        try:
+            return delivery(self.request, obj, channel=DownloadLog.Channel.API)
+        except ValidationError:
+            return Response({"detail": missing}, status=status.HTTP_404_NOT_FOUND)
+
+
 @operation_summaries(
     list="List report versions (newest first)",
     retrieve="Read a report version: status, SHA-256, size, pages",
 )
-class ReportVersionViewSet(CachedListMixin, mixins.RetrieveModelMixin, PartnershipScopedViewSet):
+class ReportVersionViewSet(CachedListMixin, mixins.RetrieveModelMixin, _WithFileViewSet):
     """Versions are made by rendering a review; an issued version never changes."""
 
     access = access.report_versions
@@ -151,19 +170,7 @@ class ReportVersionViewSet(CachedListMixin, mixins.RetrieveModelMixin, Partnersh
     def download(self, request, pk=None):
         version = self.get_object()
         self._check(version, Capability.DOWNLOAD)
-        try:
-            return version_delivery(request, version, channel=DownloadLog.Channel.API)
-        except ValidationError:
-            return Response(
-                {"detail": _("This version has no file yet.")}, status=status.HTTP_404_NOT_FOUND
-            )
-
-    def perform_content_negotiation(self, request, force=False):
-        # The download answers the PDF whatever Accept asks for (application/pdf
-        # included: no JSON renderer offers it); its errors still come as JSON.
-        return super().perform_content_negotiation(
-            request, force=force or self.action == "download"
-        )
+        return self.deliver(version_delivery, version, _("This version has no file yet."))
 
     @extend_schema(
         summary="Issue the report from a rendered draft (desk officers): queues the final "
@@ -350,7 +357,7 @@ def dossier_accepted(
     ),
 )
 class DossierViewSet(
-    mixins.CreateModelMixin, CachedListMixin, mixins.RetrieveModelMixin, PartnershipScopedViewSet
+    mixins.CreateModelMixin, CachedListMixin, mixins.RetrieveModelMixin, _WithFileViewSet
 ):
     """Dossiers hold the change history and the download log: reading them, asking for
     them and downloading them is for those who may read the history (VIEW_HISTORY)."""
@@ -416,19 +423,7 @@ class DossierViewSet(
     )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
-        dossier = self.get_object()
-        try:
-            return dossier_delivery(request, dossier, channel=DownloadLog.Channel.API)
-        except ValidationError:
-            return Response(
-                {"detail": _("This dossier has no file yet.")}, status=status.HTTP_404_NOT_FOUND
-            )
-
-    def perform_content_negotiation(self, request, force=False):
-        # The download answers the ZIP whatever Accept asks for; its errors come as JSON.
-        return super().perform_content_negotiation(
-            request, force=force or self.action == "download"
-        )
+        return self.deliver(dossier_delivery, self.get_object(), _("This dossier has no file yet."))
 
 
 def register(router: BaseRouter) -> None:
