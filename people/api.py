@@ -71,17 +71,13 @@ class MembershipViewSet(
     write_capability = Capability.MANAGE_MEMBERS
     permission_classes = [permissions.IsAuthenticated, MayManageSomewhere]
     serializer_class = serializers.MembershipSerializer
+    create_serializer_class = serializers.MembershipInviteSerializer
     filterset_class = MembershipFilter
     ordering_fields = ["role"]
     ordering = ["partnership_id", "user__last_name", "user__first_name", "user__username"]
 
     def get_base_queryset(self):
         return selectors.with_invitations(super().get_base_queryset())
-
-    def get_serializer_class(self):
-        if self.action == "create":
-            return serializers.MembershipInviteSerializer
-        return super().get_serializer_class()
 
     def check_capability(self, partnership_id: int, capability: Capability) -> None:
         if not is_portfolio_admin(self.request.user):

@@ -365,6 +365,7 @@ class DossierViewSet(
     access = access.dossiers
     write_capability = Capability.VIEW_HISTORY
     serializer_class = serializers.DossierSerializer
+    create_serializer_class = serializers.DossierCreateSerializer
     filterset_fields = ["review", "year", "status", "sha256"]
     ordering_fields = ["requested_at"]
     ordering = ["partnership_id", "-requested_at", "-id"]
@@ -398,11 +399,6 @@ class DossierViewSet(
         )
         self.check_capability(dossier.partnership_id, Capability.VIEW_HISTORY)
         return dossier
-
-    def get_serializer_class(self):
-        if self.action == "create":
-            return serializers.DossierCreateSerializer
-        return serializers.DossierSerializer
 
     def create(self, request, *args, **kwargs):
         payload = serializers.DossierCreateSerializer(
