@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +45,17 @@ _LINKS = (
 
 class ConsultationScopedViewSet(PartnershipScopedViewSet):
     write_capability = Capability.EDIT_CONSULTATIONS
+
+
+class _LinkingViewSet(ConsultationScopedViewSet):
+    # Notes and action points, read with the goals and risks they link (in number order).
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related(*_LINKS)
+
+    def read_linked(self, pk: int) -> Any:
+        """The object again after a write, with its links, whatever the list's filters."""
+        return self.access.base().prefetch_related(*_LINKS).get(pk=pk)
 
 
 # --- Consultations ------------------------------------------------------------------------
@@ -156,6 +169,8 @@ CONFLICT = OpenApiResponse(
     description="Someone saved the note after the version you sent: nothing was changed; "
     "the body is the stored note (with its current version).",
 )
+# The answers of a write that sends the version of the note it read.
+SAVED_OR_CONFLICT = {200: serializers.NoteSerializer, 409: CONFLICT}
 
 
 @operation_summaries(
@@ -164,11 +179,11 @@ CONFLICT = OpenApiResponse(
     create="Write a note on an agenda item (a draft)",
     update=extend_schema(
         summary="Replace a note's text and links (send its version)",
-        responses={200: serializers.NoteSerializer, 409: CONFLICT},
+        responses=SAVED_OR_CONFLICT,
     ),
     partial_update=extend_schema(
         summary="Change a note's text or links (send its version)",
-        responses={200: serializers.NoteSerializer, 409: CONFLICT},
+        responses=SAVED_OR_CONFLICT,
     ),
 )
 class NoteViewSet(
@@ -176,7 +191,7 @@ class NoteViewSet(
     CachedListMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
-    ConsultationScopedViewSet,
+    _LinkingViewSet,
 ):
     access = access.notes
     serializer_class = serializers.NoteSerializer
@@ -184,9 +199,6 @@ class NoteViewSet(
     filterset_class = NoteFilter
     ordering_fields = ["created_at", "updated_at"]
     ordering = ["agenda_item__consultation_id", "agenda_item__order", "created_at", "id"]
-
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related(*_LINKS)
 
     def _conflict(self, current: Note) -> Response:
         body = self.get_serializer(current).data
@@ -222,9 +234,7 @@ class NoteViewSet(
             )
         except services.NoteConflictError as conflict:
             return self._conflict(conflict.current)
-        return Response(
-            self.get_serializer(self.access.base().prefetch_related(*_LINKS).get(pk=note.pk)).data
-        )
+        return Response(self.get_serializer(self.read_linked(note.pk)).data)
 
     def _step(
         self,
@@ -241,13 +251,12 @@ class NoteViewSet(
             step(note=note, by=request.user, **payload.validated_data)
         except services.NoteConflictError as conflict:
             return self._conflict(conflict.current)
-        fresh = self.access.base().prefetch_related(*_LINKS).get(pk=note.pk)
-        return Response(self.get_serializer(fresh).data)
+        return Response(self.get_serializer(self.read_linked(note.pk)).data)
 
     @extend_schema(
         summary="Mark a draft note ready for clearing",
         request=serializers.NoteStepSerializer,
-        responses={200: serializers.NoteSerializer, 409: CONFLICT},
+        responses=SAVED_OR_CONFLICT,
     )
     @action(detail=True, methods=["post"], url_path="mark-ready")
     def mark_ready(self, request, pk=None):
@@ -257,7 +266,7 @@ class NoteViewSet(
         summary="Clear a note marked ready (desk officers): it is locked, its text kept",
         description="Send the version you read and the reason (kept with the change history).",
         request=serializers.NoteClearSerializer,
-        responses={200: serializers.NoteSerializer, 409: CONFLICT},
+        responses=SAVED_OR_CONFLICT,
     )
     @action(detail=True, methods=["post"])
     def clear(self, request, pk=None):
@@ -297,7 +306,7 @@ class ActionPointViewSet(
     CachedListMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
-    ConsultationScopedViewSet,
+    _LinkingViewSet,
 ):
     access = access.action_points
     serializer_class = serializers.ActionPointSerializer
@@ -306,9 +315,6 @@ class ActionPointViewSet(
     ordering_fields = ["due_date", "created_at"]
     ordering = ["consultation_id", "due_date", "id"]
     create_service = staticmethod(services.action_point_create)
-
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related(*_LINKS)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
@@ -319,7 +325,7 @@ class ActionPointViewSet(
             risks=data.pop("risks", None),
             **data,
         )
-        serializer.instance = self.access.base().prefetch_related(*_LINKS).get(pk=point.pk)
+        serializer.instance = self.read_linked(point.pk)
 
 
 # --- The standard agenda ------------------------------------------------------------------

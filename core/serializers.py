@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.request import Request
 
 from .access import ObjectAccess
 from .reasons import REASON_MAX_LENGTH
@@ -82,6 +83,14 @@ class ReasonSerializer(serializers.Serializer):
     """The body of an action that asks only for a reason."""
 
     reason = reason_field()
+
+
+def reason_of(request: Request) -> str:
+    """The reason that is the whole body of an action (``ReasonSerializer``); a 400 at the
+    field where it is missing or blank."""
+    payload = ReasonSerializer(data=request.data)
+    payload.is_valid(raise_exception=True)
+    return payload.validated_data["reason"]
 
 
 class ReasonField(serializers.CharField):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from collections.abc import Sequence
+from typing import Any
+
 import django_filters
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +21,7 @@ from core.filters import BooleanFilter
 from core.filters import FilterSet
 from core.filters import IntegerFilter
 from core.serializers import ReasonSerializer
+from core.serializers import reason_of
 from core.viewsets import CachedListMixin
 from core.viewsets import CreateThroughServiceMixin
 from core.viewsets import PartnershipScopedViewSet
@@ -100,21 +105,37 @@ class BudgetLineViewSet(CachedListMixin, mixins.RetrieveModelMixin, FundingViewS
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         line = self.get_object()
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.budget_line_close(budget_line=line, by=request.user, **data.validated_data)
+        services.budget_line_close(budget_line=line, by=request.user, reason=reason_of(request))
         return Response(self.get_serializer(self.get_queryset().get(pk=line.pk)).data)
 
 
-class CorrectWithdrawMixin(mixins.UpdateModelMixin):
+class CorrectionMixin(mixins.UpdateModelMixin):
+    # An update corrects the object through its update service, which takes every field a
+    # correction may change (``corrected_fields``: each as sent, else as it is) and the
+    # reason; ``record_argument`` names the object in its services ("allocation":
+    # allocation_update(allocation=…)). A comment, not a docstring: the schema would show it
+    # on resources that have none.
+
+    record_argument: str
+    corrected_fields: Sequence[str]
+    update_service: Callable[..., Any]
+
+    def perform_update(self, serializer):
+        instance, data = serializer.instance, serializer.validated_data
+        serializer.instance = self.update_service(
+            **{self.record_argument: instance},
+            **{name: data.get(name, getattr(instance, name)) for name in self.corrected_fields},
+            reason=data.get("reason", ""),
+        )
+
+
+class CorrectWithdrawMixin(CorrectionMixin):
     """PUT and PATCH correct an object, with a required ``reason`` (the resource's
     ``update_serializer_class``); ``POST …/withdraw/`` with ``{"reason": …}`` removes it
     (204), the change history keeping it and the reason."""
 
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-
-    def withdraw_object(self, obj, reason: str) -> None:
-        raise NotImplementedError
+    withdraw_service: Callable[..., Any]
 
     @extend_schema(
         summary="Withdraw, with the reason (desk officers)",
@@ -124,9 +145,7 @@ class CorrectWithdrawMixin(mixins.UpdateModelMixin):
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         obj = self.get_object()
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        self.withdraw_object(obj, data.validated_data["reason"])
+        self.withdraw_service(**{self.record_argument: obj}, reason=reason_of(request))
         return Response(status=204)
 
 
@@ -180,29 +199,25 @@ class ExchangeRateViewSet(
     ordering_fields = ["date", "currency"]
     ordering = ["currency", "-date"]
     create_service = staticmethod(services.exchange_rate_create)
+    update_service = staticmethod(services.exchange_rate_update)
+    withdraw_service = staticmethod(services.exchange_rate_withdraw)
+    record_argument = "exchange_rate"
+    corrected_fields = ("currency", "date", "rate", "source")
 
     def get_base_queryset(self):
         return super().get_base_queryset().annotate(payments=Count("disbursements"))
 
     def perform_create(self, serializer):
         super().perform_create(serializer)
-        # Re-read with the count of payments the answer shows.
-        serializer.instance = self.get_base_queryset().get(pk=serializer.instance.pk)
+        self.read_again(serializer)
 
     def perform_update(self, serializer):
-        rate, data = serializer.instance, serializer.validated_data
-        services.exchange_rate_update(
-            exchange_rate=rate,
-            currency=data.get("currency", rate.currency),
-            date=data.get("date", rate.date),
-            rate=data.get("rate", rate.rate),
-            source=data.get("source", rate.source),
-            reason=data.get("reason", ""),
-        )
-        serializer.instance = self.get_base_queryset().get(pk=rate.pk)
+        super().perform_update(serializer)
+        self.read_again(serializer)
 
-    def withdraw_object(self, obj, reason: str) -> None:
-        services.exchange_rate_withdraw(exchange_rate=obj, reason=reason)
+    def read_again(self, serializer) -> None:
+        # With the count of payments the answer shows.
+        serializer.instance = self.get_base_queryset().get(pk=serializer.instance.pk)
 
 
 @operation_summaries(
@@ -217,7 +232,7 @@ class AssessedContributionViewSet(
     CreateThroughServiceMixin,
     CachedListMixin,
     mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
+    CorrectionMixin,
     FundingViewSet,
 ):
     access = access.assessed_contributions
@@ -228,15 +243,9 @@ class AssessedContributionViewSet(
     ordering = ["partnership_id", "year"]
     http_method_names = ["get", "post", "patch", "head", "options"]
     create_service = staticmethod(services.assessed_contribution_create)
-
-    def perform_update(self, serializer):
-        data = serializer.validated_data
-        instance = serializer.instance
-        serializer.instance = services.assessed_contribution_update(
-            contribution=instance,
-            **{name: data.get(name, getattr(instance, name)) for name in services.ASSESSED_FIELDS},
-            reason=data.get("reason", ""),
-        )
+    update_service = staticmethod(services.assessed_contribution_update)
+    record_argument = "contribution"
+    corrected_fields = services.ASSESSED_FIELDS
 
 
 class VoluntaryContributionFilter(FilterSet):
@@ -317,22 +326,16 @@ class AllocationViewSet(
     ordering_fields = ["amount", "country"]
     ordering = ["budget_line__year", "budget_line__component", "country", "id"]
     create_service = staticmethod(services.allocation_create)
+    update_service = staticmethod(services.allocation_update)
+    withdraw_service = staticmethod(services.allocation_withdraw)
+    record_argument = "allocation"
+    corrected_fields = services.ALLOCATION_FIELDS
 
     def perform_update(self, serializer):
-        allocation, data = serializer.instance, serializer.validated_data
-        line = data.get("budget_line", allocation.budget_line)
+        # A correction may move the allocation to another line: its partnership must allow it.
+        line = serializer.validated_data.get("budget_line", serializer.instance.budget_line)
         self.check_write(line.partnership_id)
-        serializer.instance = services.allocation_update(
-            allocation=allocation,
-            **{
-                name: data.get(name, getattr(allocation, name))
-                for name in services.ALLOCATION_FIELDS
-            },
-            reason=data.get("reason", ""),
-        )
-
-    def withdraw_object(self, obj, reason: str) -> None:
-        services.allocation_withdraw(allocation=obj, reason=reason)
+        super().perform_update(serializer)
 
 
 @operation_summaries(
@@ -357,17 +360,10 @@ class StaffPositionViewSet(
     ordering_fields = ["start_date", "kind"]
     ordering = ["kind", "start_date", "id"]
     create_service = staticmethod(services.staff_position_create)
-
-    def perform_update(self, serializer):
-        position, data = serializer.instance, serializer.validated_data
-        serializer.instance = services.staff_position_update(
-            staff_position=position,
-            reason=data.get("reason", ""),
-            **{name: data.get(name, getattr(position, name)) for name in services.STAFF_FIELDS},
-        )
-
-    def withdraw_object(self, obj, reason: str) -> None:
-        services.staff_position_withdraw(staff_position=obj, reason=reason)
+    update_service = staticmethod(services.staff_position_update)
+    withdraw_service = staticmethod(services.staff_position_withdraw)
+    record_argument = "staff_position"
+    corrected_fields = services.STAFF_FIELDS
 
 
 def register(router: BaseRouter) -> None:

@@ -281,7 +281,7 @@ def strategy_document_field(help_text: str) -> serializers.FileField:
     )
 
 
-class PartnershipCreateSerializer(serializers.ModelSerializer):
+class PartnershipCreateSerializer(PartnershipSerializer):
     """A new partnership (portfolio administrators), with an organisation already recorded
     (``organisation``) or a new one (``new_organisation_name`` and ``_acronym``)."""
 
@@ -309,24 +309,14 @@ class PartnershipCreateSerializer(serializers.ModelSerializer):
         _("The strategy: %(allowed_description)s, at most 25 MB (a multipart request).")
     )
 
-    class Meta:
-        model = Partnership
+    class Meta(PartnershipSerializer.Meta):
         fields = [
             "id",
             "slug",
             "organisation",
             "new_organisation_name",
             "new_organisation_acronym",
-            "title",
-            "donor",
-            "start_date",
-            "end_date",
-            "annual_amount",
-            "currency",
-            "status",
-            "funding_note",
-            "signature_date",
-            "mid_term_review_due",
+            *PARTNERSHIP_FIELDS,
             "strategy_title",
             "strategy_issued",
             "strategy_document",

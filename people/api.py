@@ -19,6 +19,7 @@ from core.access import is_portfolio_admin
 from core.api import operation_summaries
 from core.filters import FilterSet
 from core.serializers import ReasonSerializer
+from core.serializers import reason_of
 from core.viewsets import CachedListMixin
 from core.viewsets import CanWriteSomewhere
 from core.viewsets import PartnershipScopedViewSet
@@ -70,17 +71,13 @@ class MembershipViewSet(
     write_capability = Capability.MANAGE_MEMBERS
     permission_classes = [permissions.IsAuthenticated, MayManageSomewhere]
     serializer_class = serializers.MembershipSerializer
+    create_serializer_class = serializers.MembershipInviteSerializer
     filterset_class = MembershipFilter
     ordering_fields = ["role"]
     ordering = ["partnership_id", "user__last_name", "user__first_name", "user__username"]
 
     def get_base_queryset(self):
         return selectors.with_invitations(super().get_base_queryset())
-
-    def get_serializer_class(self):
-        if self.action == "create":
-            return serializers.MembershipInviteSerializer
-        return super().get_serializer_class()
 
     def check_capability(self, partnership_id: int, capability: Capability) -> None:
         if not is_portfolio_admin(self.request.user):
@@ -137,10 +134,8 @@ class MembershipViewSet(
     @action(detail=True, methods=["post"])
     def remove(self, request, pk=None):
         membership = self.get_object()
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
         services.membership_remove(
-            membership=membership, by=request.user, reason=data.validated_data["reason"]
+            membership=membership, by=request.user, reason=reason_of(request)
         )
         return Response(status=204)
 

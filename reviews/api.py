@@ -23,6 +23,7 @@ from core.access import partnership_ids_with
 from core.access import refused_everywhere
 from core.api import operation_summaries
 from core.serializers import ReasonSerializer
+from core.serializers import reason_of
 from core.viewsets import CachedListMixin
 from core.viewsets import CreateThroughServiceMixin
 from core.viewsets import PartnershipScopedViewSet
@@ -128,11 +129,30 @@ class ReviewViewSet(
         return dossier_accepted(dossier, self.get_serializer_context())
 
 
+class _WithFileViewSet(PartnershipScopedViewSet):
+    # A resource whose objects have a stored file (``download``): the file is answered
+    # whatever Accept asks for (its own type included: no JSON renderer offers it), its
+    # errors as JSON.
+
+    def perform_content_negotiation(self, request, force=False):
+        return super().perform_content_negotiation(
+            request, force=force or self.action == "download"
+        )
+
+    def deliver(self, delivery: Callable[..., Any], obj: Any, missing: str) -> Any:
+        """The object's file as ``delivery`` sends it, logged as an API download; a 404
+        that says ``missing`` while it has none."""
+        try:
+            return delivery(self.request, obj, channel=DownloadLog.Channel.API)
+        except ValidationError:
+            return Response({"detail": missing}, status=status.HTTP_404_NOT_FOUND)
+
+
 @operation_summaries(
     list="List report versions (newest first)",
     retrieve="Read a report version: status, SHA-256, size, pages",
 )
-class ReportVersionViewSet(CachedListMixin, mixins.RetrieveModelMixin, PartnershipScopedViewSet):
+class ReportVersionViewSet(CachedListMixin, mixins.RetrieveModelMixin, _WithFileViewSet):
     """Versions are made by rendering a review; an issued version never changes."""
 
     access = access.report_versions
@@ -150,19 +170,7 @@ class ReportVersionViewSet(CachedListMixin, mixins.RetrieveModelMixin, Partnersh
     def download(self, request, pk=None):
         version = self.get_object()
         self._check(version, Capability.DOWNLOAD)
-        try:
-            return version_delivery(request, version, channel=DownloadLog.Channel.API)
-        except ValidationError:
-            return Response(
-                {"detail": _("This version has no file yet.")}, status=status.HTTP_404_NOT_FOUND
-            )
-
-    def perform_content_negotiation(self, request, force=False):
-        # The download answers the PDF whatever Accept asks for (application/pdf
-        # included: no JSON renderer offers it); its errors still come as JSON.
-        return super().perform_content_negotiation(
-            request, force=force or self.action == "download"
-        )
+        return self.deliver(version_delivery, version, _("This version has no file yet."))
 
     @extend_schema(
         summary="Issue the report from a rendered draft (desk officers): queues the final "
@@ -176,10 +184,8 @@ class ReportVersionViewSet(CachedListMixin, mixins.RetrieveModelMixin, Partnersh
     @action(detail=True, methods=["post"])
     def issue(self, request, pk=None):
         version = self.get_object()
-        payload = ReasonSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
         final = services.report_version_issue(
-            version=version, by=request.user, reason=payload.validated_data["reason"]
+            version=version, by=request.user, reason=reason_of(request)
         )
         final = self.get_base_queryset().get(pk=final.pk)
         return Response(self.get_serializer(final).data, status=status.HTTP_202_ACCEPTED)
@@ -351,7 +357,7 @@ def dossier_accepted(
     ),
 )
 class DossierViewSet(
-    mixins.CreateModelMixin, CachedListMixin, mixins.RetrieveModelMixin, PartnershipScopedViewSet
+    mixins.CreateModelMixin, CachedListMixin, mixins.RetrieveModelMixin, _WithFileViewSet
 ):
     """Dossiers hold the change history and the download log: reading them, asking for
     them and downloading them is for those who may read the history (VIEW_HISTORY)."""
@@ -359,6 +365,7 @@ class DossierViewSet(
     access = access.dossiers
     write_capability = Capability.VIEW_HISTORY
     serializer_class = serializers.DossierSerializer
+    create_serializer_class = serializers.DossierCreateSerializer
     filterset_fields = ["review", "year", "status", "sha256"]
     ordering_fields = ["requested_at"]
     ordering = ["partnership_id", "-requested_at", "-id"]
@@ -393,11 +400,6 @@ class DossierViewSet(
         self.check_capability(dossier.partnership_id, Capability.VIEW_HISTORY)
         return dossier
 
-    def get_serializer_class(self):
-        if self.action == "create":
-            return serializers.DossierCreateSerializer
-        return serializers.DossierSerializer
-
     def create(self, request, *args, **kwargs):
         payload = serializers.DossierCreateSerializer(
             data=request.data, context=self.get_serializer_context()
@@ -417,19 +419,7 @@ class DossierViewSet(
     )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
-        dossier = self.get_object()
-        try:
-            return dossier_delivery(request, dossier, channel=DownloadLog.Channel.API)
-        except ValidationError:
-            return Response(
-                {"detail": _("This dossier has no file yet.")}, status=status.HTTP_404_NOT_FOUND
-            )
-
-    def perform_content_negotiation(self, request, force=False):
-        # The download answers the ZIP whatever Accept asks for; its errors come as JSON.
-        return super().perform_content_negotiation(
-            request, force=force or self.action == "download"
-        )
+        return self.deliver(dossier_delivery, self.get_object(), _("This dossier has no file yet."))
 
 
 def register(router: BaseRouter) -> None:

@@ -170,12 +170,10 @@ class GoalAssessmentSerializer(_AssessmentSerializer):
 
 
 class GoalAssessmentUpdateSerializer(GoalAssessmentSerializer):
-    # Declared again: Meta.read_only_fields leaves a declared field writable.
+    # The review and the subject stay: declared again, read-only, as Meta.read_only_fields
+    # leaves a declared field writable.
     review = serializers.PrimaryKeyRelatedField(read_only=True)
     goal = serializers.PrimaryKeyRelatedField(read_only=True)
-
-    class Meta(GoalAssessmentSerializer.Meta):
-        read_only_fields = ["id", "review", "goal", "author", "updated_at"]
 
 
 class PriorityAreaAssessmentSerializer(_AssessmentSerializer):
@@ -190,9 +188,6 @@ class PriorityAreaAssessmentUpdateSerializer(PriorityAreaAssessmentSerializer):
     review = serializers.PrimaryKeyRelatedField(read_only=True)
     priority_area = serializers.PrimaryKeyRelatedField(read_only=True)
 
-    class Meta(PriorityAreaAssessmentSerializer.Meta):
-        read_only_fields = ["id", "review", "priority_area", "author", "updated_at"]
-
 
 class FindingSerializer(serializers.ModelSerializer):
     review = VisibleRelatedField(object_access=access.reviews)
@@ -205,9 +200,6 @@ class FindingSerializer(serializers.ModelSerializer):
 
 class FindingUpdateSerializer(FindingSerializer):
     review = serializers.PrimaryKeyRelatedField(read_only=True)
-
-    class Meta(FindingSerializer.Meta):
-        read_only_fields = ["id", "review", "number"]
 
 
 class RecommendationSerializer(serializers.ModelSerializer):
@@ -222,9 +214,6 @@ class RecommendationSerializer(serializers.ModelSerializer):
 
 class RecommendationUpdateSerializer(RecommendationSerializer):
     review = serializers.PrimaryKeyRelatedField(read_only=True)
-
-    class Meta(RecommendationSerializer.Meta):
-        read_only_fields = ["id", "review", "number"]
 
 
 class DossierReportVersionSerializer(serializers.ModelSerializer):
