@@ -9,11 +9,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.db.models import F
 from django.db.models import Max
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.reasons import clean_reason
 from core.services import apply_changes
@@ -252,10 +255,16 @@ def consultation_update(
         if uncleared:
             raise ValidationError(
                 {
-                    "status": _("%(uncleared)s note(s) are not cleared yet: clear them first.")
-                    % {"uncleared": uncleared}
+                    "status": ngettext(
+                        "%(count)s note is not cleared yet: clear it first.",
+                        "%(count)s notes are not cleared yet: clear them first.",
+                        uncleared,
+                    )
+                    % {"count": uncleared}
                 }
             )
+    if date is not None and date != current.date:
+        _check_points_due_after(current, date)
     values = {
         "date": date,
         "place": place,
@@ -264,6 +273,30 @@ def consultation_update(
         **({} if organiser is UNCHANGED else {"organiser": organiser}),
     }
     return save_changes(current=current, values=values, by=by)
+
+
+def _check_points_due_after(consultation: Consultation, date: dt.date) -> None:
+    """The consultation may not move past the due dates of the points it agreed: they
+    would stand due before it (``ActionPoint.check_due_after_agreed``). Asked when the date
+    changes, as the points ask it when theirs does."""
+    early = ActionPoint.objects.filter(consultation=consultation, due_date__lt=date).aggregate(
+        count=Count("pk"), earliest=Min("due_date")
+    )
+    if early["count"]:
+        raise ValidationError(
+            {
+                "date": ngettext(
+                    "%(count)s action point agreed at this consultation is due on "
+                    "%(earliest)s, before this date: give %(earliest)s or an earlier date, "
+                    "or change the point's due date first.",
+                    "%(count)s action points agreed at this consultation are due before "
+                    "this date, the earliest on %(earliest)s: give %(earliest)s or an "
+                    "earlier date, or change the points' due dates first.",
+                    early["count"],
+                )
+                % {"count": early["count"], "earliest": date_format(early["earliest"])}
+            }
+        )
 
 
 # --- The agenda ---------------------------------------------------------------------------

@@ -648,3 +648,104 @@ def test_in_danish_an_open_point_is_open_and_its_owner_and_follower_are_told_apa
     history = login(desk).get(f"/p/{SLUG}/history/", headers=da).content.decode()
     assert "Ansvarlig organisation" in history
     assert "Følges op af" in history
+
+
+# --- A consultation's date and the points it agreed -----------------------------------------
+
+POINTS_DUE_BEFORE = (
+    "2 action points agreed at this consultation are due before this date, the earliest on "
+    "25 November 2018: give 25 November 2018 or an earlier date, or change the points' due "
+    "dates first."
+)
+POINT_DUE_BEFORE = (
+    "1 action point agreed at this consultation is due on 25 November 2018, before this "
+    "date: give 25 November 2018 or an earlier date, or change the point's due date first."
+)
+
+
+@pytest.fixture
+def due_in_2018(c2018):
+    """Points due five days and a month after the consultation of 20 November 2018, and
+    one due the next year."""
+    return [
+        _point(c2018, due_date=due)
+        for due in (dt.date(2018, 11, 25), dt.date(2018, 12, 20), dt.date(2019, 3, 31))
+    ]
+
+
+def _edit_date(client, date: str, **headers):
+    form = {"date": date, "place": "Geneva", "status": "held"}
+    return client.post(f"{BASE}/2018/edit/", form, **headers)
+
+
+def test_moving_a_consultation_past_its_points_due_dates_is_refused_at_the_date_on_the_page(
+    geneva, login, c2018, due_in_2018
+):
+    client = login(geneva)
+    refused = _edit_date(client, "2018-12-21")
+    assert refused.status_code == 400
+    assert refused.context["form"].errors == {"date": [POINTS_DUE_BEFORE]}
+    one = _edit_date(client, "2018-12-01")
+    assert one.context["form"].errors == {"date": [POINT_DUE_BEFORE]}
+    in_danish = _edit_date(client, "2018-12-01", HTTP_ACCEPT_LANGUAGE="da")
+    assert (in_danish.status_code, in_danish.context["form"].errors) == (
+        400,
+        {
+            "date": [
+                "1 opfølgningspunkt aftalt på denne konsultation har frist den "
+                "25. november 2018, før denne dato: angiv 25. november 2018 eller en "
+                "tidligere dato, eller ret først punktets frist."
+            ]
+        },
+    )
+    plural_in_danish = _edit_date(client, "2018-12-21", HTTP_ACCEPT_LANGUAGE="da")
+    assert plural_in_danish.context["form"].errors == {
+        "date": [
+            "2 opfølgningspunkter aftalt på denne konsultation har frist før denne dato, den "
+            "tidligste den 25. november 2018: angiv 25. november 2018 eller en tidligere "
+            "dato, eller ret først punkternes frister."
+        ]
+    }
+    c2018.refresh_from_db()
+    assert (c2018.date, c2018.place) == (dt.date(2018, 11, 20), "")
+    on_the_earliest = _edit_date(client, "2018-11-25")
+    assert on_the_earliest.status_code == 302
+    c2018.refresh_from_db()
+    assert (c2018.date, c2018.place) == (dt.date(2018, 11, 25), "Geneva")
+
+
+def test_moving_a_consultation_past_its_points_due_dates_is_a_400_at_the_date_in_the_api(
+    geneva, api_login, c2018, due_in_2018
+):
+    client = api_login(geneva)
+    url = f"/api/v1/consultations/{c2018.pk}/"
+    refused = client.patch(url, {"date": "2018-12-21", "place": "Geneva"}, format="json")
+    assert (refused.status_code, refused.json()) == (400, {"date": [POINTS_DUE_BEFORE]})
+    one = client.patch(url, {"date": "2018-12-01"}, format="json")
+    assert (one.status_code, one.json()) == (400, {"date": [POINT_DUE_BEFORE]})
+    c2018.refresh_from_db()
+    assert (c2018.date, c2018.place) == (dt.date(2018, 11, 20), "")
+    earlier = client.patch(url, {"date": "2018-11-02"}, format="json")
+    assert (earlier.status_code, earlier.json()["date"]) == (200, "2018-11-02")
+
+
+def test_giving_a_planned_consultation_its_date_after_its_points_due_dates_is_refused(geneva, iom):
+    planned = factories.consultation(iom, year=2018, created_by=geneva)
+    _point(planned, due_date=dt.date(2018, 11, 25))
+    with pytest.raises(ValidationError) as refused:
+        services.consultation_update(
+            consultation=planned, by=geneva, date=dt.date(2018, 11, 26), place="",
+            participants="", status="planned",
+        )  # fmt: skip
+    assert refused.value.message_dict == {"date": [POINT_DUE_BEFORE]}
+    planned.refresh_from_db()
+    assert planned.date is None
+
+
+def test_a_consultation_whose_date_stays_keeps_a_point_recorded_due_before_it(desk, login, c2018):
+    """Recorded before the rule: the consultation's other changes do not ask for its date."""
+    _point(c2018, due_date=dt.date(2018, 1, 1))
+    response = _edit_date(login(desk), "2018-11-20")
+    assert response.status_code == 302
+    c2018.refresh_from_db()
+    assert c2018.place == "Geneva"

@@ -288,12 +288,34 @@ def test_only_a_desk_officer_moves_a_consultation_out_of_notes_cleared(
     assert Consultation.objects.get().status == "held"
 
 
-def test_notes_cleared_needs_every_note_cleared(desk, login, objects):
-    response = login(desk).post(
-        f"{BASE}/2019/edit/", {"date": "2019-11-19", "status": "notes_cleared"}
-    )
+def test_notes_cleared_needs_every_note_cleared(desk, login, api_login, objects):
+    client = login(desk)
+    form = {"date": "2019-11-19", "status": "notes_cleared"}
+    response = client.post(f"{BASE}/2019/edit/", form)
     assert response.status_code == 400
-    assert "2 note(s) are not cleared yet: clear them first." in response.content.decode()
+    assert response.context["form"].errors == {
+        "status": ["2 notes are not cleared yet: clear them first."]
+    }
+    in_danish = client.post(f"{BASE}/2019/edit/", form, HTTP_ACCEPT_LANGUAGE="da")
+    assert in_danish.context["form"].errors == {
+        "status": ["2 notater er endnu ikke godkendt: godkend dem først."]
+    }
+    services.note_clear(note=objects["ready"], by=desk, version=2, reason="Agreed.")
+    one = client.post(f"{BASE}/2019/edit/", form)
+    assert one.context["form"].errors == {"status": ["1 note is not cleared yet: clear it first."]}
+    one_in_danish = client.post(f"{BASE}/2019/edit/", form, HTTP_ACCEPT_LANGUAGE="da")
+    assert one_in_danish.context["form"].errors == {
+        "status": ["1 notat er endnu ikke godkendt: godkend det først."]
+    }
+    api = api_login(desk).patch(
+        f"/api/v1/consultations/{objects['consultation'].pk}/",
+        {"status": "notes_cleared"},
+        format="json",
+    )
+    assert (api.status_code, api.json()) == (
+        400,
+        {"status": ["1 note is not cleared yet: clear it first."]},
+    )
     assert Consultation.objects.get().status == "held"
 
 
