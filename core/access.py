@@ -57,6 +57,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.AUDITOR: frozenset({Capability.VIEW, Capability.DOWNLOAD, Capability.VIEW_HISTORY}),
 }
 
+
+def roles_with(capability: Capability) -> list[Role]:
+    """The roles whose members may do this, in the order the roles are declared (e.g. to
+    tell those who may not whom to ask)."""
+    return [role for role in Role if capability in ROLE_CAPABILITIES[role]]
+
+
 # What a portfolio administrator may do in a partnership they hold no role in: read it and
 # download its reports and exports (DESIGN.md: nobody sees a partnership they hold no role
 # in, except portfolio administrators). To change it they take a role in it.

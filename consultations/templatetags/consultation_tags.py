@@ -8,6 +8,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext
 
+from core.access import Capability
+from core.access import roles_with
+
 from ..models import ActionPoint
 from ..rendering import render_markdown
 
@@ -49,6 +52,9 @@ def _words(language: str | None) -> dict:
         "revise": gettext("Revise"),
         "mark_ready": gettext("Mark ready for clearing"),
         "clear": gettext("Clear the note…"),
+        # Where the clear button would be, for a member whose role does not clear notes.
+        "who_clears": gettext("A %(role)s clears notes marked ready.")
+        % {"role": roles_with(Capability.CLEAR_NOTES)[0].label.lower()},
         "discard": gettext("Discard the empty note"),
     }
 

@@ -62,6 +62,10 @@ def test_marking_a_note_ready_by_keyboard_leaves_the_focus_on_that_note(
     message = article.get_by_role("status")
     expect(message).to_have_text("Marked ready for clearing.")
     expect(message).to_be_focused()
+    # Mission staff do not clear: where the clear button would be, they read who does.
+    expect(article.locator(".note-actions")).to_contain_text(
+        "A desk officer clears notes marked ready."
+    )
     # The next Tab goes on inside the note (to its Edit button), not to the skip link.
     page.keyboard.press("Tab")
     assert _focus_is_in(journey, f"note-{note.pk}"), page.evaluate(FOCUS_IN)

@@ -301,6 +301,26 @@ def test_mission_staff_mark_ready_and_a_desk_officer_clears_after_confirming(
     )
 
 
+WHO_CLEARS = "A desk officer clears notes marked ready."
+
+
+def test_a_member_who_cannot_clear_a_ready_note_is_told_who_clears_it(
+    geneva, desk, auditor, login, note
+):
+    """Where the clear button would be, mission staff read who clears; those who clear see
+    the button, and those who write no notes neither."""
+    page = login(geneva).get(f"{BASE}/2019/").content.decode()
+    assert WHO_CLEARS not in page  # a draft is not for clearing yet
+    ready = login(geneva).post(f"{BASE}/notes/{note.pk}/ready/", {"version": 1}, **HTMX)
+    assert WHO_CLEARS in ready.content.decode()
+    for url in (f"{BASE}/2019/", f"{BASE}/2019/notes/"):
+        assert WHO_CLEARS in login(geneva).get(url).content.decode(), url
+    in_danish = login(geneva).get(f"{BASE}/2019/", HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert "En sagsbehandler godkender notater, der er markeret som klar." in in_danish
+    for other in (desk, auditor):
+        assert WHO_CLEARS not in login(other).get(f"{BASE}/2019/").content.decode()
+
+
 def test_a_draft_cannot_be_cleared_and_an_empty_one_cannot_be_marked_ready(desk, item, note):
     with pytest.raises(ValidationError, match=r"Only a note marked ready can be cleared\."):
         services.note_clear(note=note, by=desk, version=1, reason="Agreed.")
