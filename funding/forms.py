@@ -104,7 +104,7 @@ class DisbursementForm(forms.Form):
 class ExchangeRateForm(forms.Form):
     currency = forms.ChoiceField(choices=FOREIGN_CURRENCIES, label=_("Currency"))
     date = model_form_field(ExchangeRate, "date", widget=DateInput)
-    rate = LocalDecimalField(label=_("DKK per unit"), max_digits=14, decimal_places=6, min_value=0)
+    rate = model_form_field(ExchangeRate, "rate", form_class=LocalDecimalField, min_value=0)
     source = model_form_field(ExchangeRate, "source", help_text=_("Who published the rate."))
 
 
@@ -171,8 +171,12 @@ class ContributionImportForm(_TableUploadForm):
 
 
 class AssessedContributionForm(forms.Form):
-    scale_percent = LocalDecimalField(
-        label=_("Assessment scale (%)"), max_digits=7, decimal_places=4, min_value=0, max_value=100
+    scale_percent = model_form_field(
+        AssessedContribution,
+        "scale_percent",
+        form_class=LocalDecimalField,
+        min_value=0,
+        max_value=100,
     )
     administrative_budget = _amount(
         _("Administrative budget"),

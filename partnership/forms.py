@@ -40,9 +40,7 @@ class GoalUpdateForm(forms.Form):
     as_of = model_form_field(GoalUpdate, "as_of", widget=DateInput)
     status = forms.ChoiceField(choices=GoalStatus.choices, label=_("Status"))
     narrative = model_form_field(GoalUpdate, "narrative", widget=forms.Textarea(attrs={"rows": 5}))
-    actual_value = LocalDecimalField(
-        label=_("Actual value"), required=False, max_digits=18, decimal_places=2
-    )
+    actual_value = model_form_field(GoalUpdate, "actual_value", form_class=LocalDecimalField)
     evidence = DocumentsField(
         required=False,
         help_text=_("Documents this update rests on."),

@@ -84,8 +84,8 @@ class PartnershipCreateForm(_PartnershipChecks):
     title = model_form_field(Partnership, "title", help_text=_("The agreement's title."))
     start_date = forms.DateField(label=_("Start"), widget=DateInput)
     end_date = forms.DateField(label=_("End"), widget=DateInput)
-    annual_amount = LocalDecimalField(
-        label=_("Annual amount"), max_digits=16, decimal_places=2, min_value=0
+    annual_amount = model_form_field(
+        Partnership, "annual_amount", form_class=LocalDecimalField, min_value=0
     )
     currency = forms.ChoiceField(
         label=_("Currency"), choices=Partnership._meta.get_field("currency").choices
