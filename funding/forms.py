@@ -307,11 +307,11 @@ class StaffPositionForm(forms.Form):
     duty_station = model_form_field(StaffPosition, "duty_station")
     start_date = model_form_field(StaffPosition, "start_date", widget=DateInput)
     end_date = model_form_field(StaffPosition, "end_date", widget=DateInput)
-    budget_line = forms.ModelChoiceField(
+    budget_line = model_form_field(
+        StaffPosition,
+        "budget_line",
         queryset=BudgetLine.objects.none(),
-        required=False,
         help_text=_("Secondments only: the secondments line that pays for it."),
-        label=_("Budget line"),
     )
     cost = _amount(_("Cost (DKK)"), required=False, help_text=_("Secondments only."))
 
