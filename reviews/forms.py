@@ -10,7 +10,6 @@ from core.access import Capability
 from core.forms import DateInput
 from core.forms import ReasonMixin
 from core.forms import model_form_field
-from core.models import NARRATIVE
 from core.models import SECTION
 from partnership import selectors as partnership_selectors
 from partnership.assignees import AssigneeChoiceField
@@ -18,6 +17,7 @@ from partnership.fields import DocumentsField
 from partnership.models import Document
 from partnership.models import OverallGoal
 
+from .models import Assessment
 from .models import Finding
 from .models import Rating
 from .models import Review
@@ -142,9 +142,7 @@ class AssessmentForm(forms.Form):
         label=_("Assessment"),
         error_messages={"required": _("Choose an assessment.")},
     )
-    narrative = forms.CharField(
-        max_length=NARRATIVE, widget=forms.Textarea(attrs={"rows": 8}), label=_("Narrative")
-    )
+    narrative = model_form_field(Assessment, "narrative", widget=forms.Textarea(attrs={"rows": 8}))
 
 
 class _ItemForm(forms.Form):
