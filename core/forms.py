@@ -20,8 +20,9 @@ REASON_FIELD_HELP = _("Why the change is made; kept with the change history.")
 def model_form_field(model: type[models.Model], name: str, **overrides: Any) -> forms.Field:
     """The form field of ``model``'s field ``name``, made as a ModelForm makes it: its
     label (the verbose name), help text, max length and required-ness (blank or not),
-    with ``overrides`` (``widget=DateInput``) for what the form shows otherwise. For a
-    plain Form, whose service checks the model's validators when it saves."""
+    with ``overrides`` (``widget=DateInput``) for what the form shows otherwise. A model
+    default becomes the field's initial value, as in a ModelForm. For a plain Form,
+    whose service checks the model's validators when it saves."""
     field = model._meta.get_field(name).formfield(**overrides)
     if field is None:
         raise ValueError(f"{model.__name__}.{name} has no form field")
