@@ -1,15 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import model_form_field
+
+from .models import ApiToken
 from .models import DigestFrequency
 from .models import Weekday
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(
-        max_length=80,
-        help_text=_("What the token is for, e.g. “quarterly funding export”."),
-        label=_("Name"),
+    name = model_form_field(
+        ApiToken, "name", help_text=_("What the token is for, e.g. “quarterly funding export”.")
     )
 
 

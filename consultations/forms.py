@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import ConfirmForm
 from core.forms import DateInput
 from core.forms import ReasonMixin
-from core.models import SECTION
+from core.forms import model_form_field
 from partnership.assignees import AssigneeChoiceField
 from partnership.models import OverallGoal
 from partnership.models import Risk
@@ -62,30 +62,23 @@ class OrganiserMixin(forms.Form):
         self.fields["organiser"].set_members(members or [])
 
 
-def _participants_field(*, rows: int) -> forms.CharField:
-    """Who takes part in a consultation, one a line (``rows`` high)."""
-    return forms.CharField(
-        required=False,
-        max_length=SECTION,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        help_text=_("One participant per line."),
-        label=_("Participants"),
-    )
-
-
 class ConsultationCreateForm(OrganiserMixin):
     year = forms.IntegerField(min_value=1945, max_value=2100, label=_("Year"))
-    date = forms.DateField(required=False, widget=DateInput, label=_("Date"))
-    place = forms.CharField(max_length=200, required=False, label=_("Place"))
-    participants = _participants_field(rows=3)
+    date = model_form_field(Consultation, "date", widget=DateInput)
+    place = model_form_field(Consultation, "place")
+    participants = model_form_field(
+        Consultation, "participants", widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     field_order = ["year", "date", "place", "participants", "organiser"]
 
 
 class ConsultationForm(OrganiserMixin):
-    date = forms.DateField(required=False, widget=DateInput, label=_("Date"))
-    place = forms.CharField(max_length=200, required=False, label=_("Place"))
-    participants = _participants_field(rows=5)
+    date = model_form_field(Consultation, "date", widget=DateInput)
+    place = model_form_field(Consultation, "place")
+    participants = model_form_field(
+        Consultation, "participants", widget=forms.Textarea(attrs={"rows": 5})
+    )
     status = forms.ChoiceField(
         choices=Consultation.Status.choices,
         help_text=_("Held needs the date; notes cleared needs every note cleared (desk officers)."),
@@ -147,19 +140,18 @@ class NoteClearForm(ConfirmForm):
 
 
 class ActionPointForm(LinksMixin):
-    description = forms.CharField(
-        max_length=SECTION, widget=forms.Textarea(attrs={"rows": 3}), label=_("What was agreed")
+    description = model_form_field(
+        ActionPoint,
+        "description",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("What was agreed"),
     )
-    owner = forms.CharField(
-        max_length=200,
-        help_text=_("Who carries it out, e.g. IOM or the Mission."),
-        label=_("Owner"),
-    )
+    owner = model_form_field(ActionPoint, "owner")
     assignee = AssigneeChoiceField(
         label=_("Followed up by"),
         help_text=_("The member who follows it up, whoever carries it out, and is reminded of it."),
     )
-    due_date = forms.DateField(required=False, widget=DateInput, label=_("Due date"))
+    due_date = model_form_field(ActionPoint, "due_date", widget=DateInput)
 
     # What was agreed first; the goal and risk pickers it inherits come last.
     field_order = ["description", "owner", "assignee", "due_date", "goals", "risks"]

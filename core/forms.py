@@ -1,4 +1,5 @@
-"""Form pieces every app's pages use: a date picker, a change's reason, a confirmation."""
+"""Form pieces every app's pages use: a model's field as a form field, a date picker, a
+change's reason, a confirmation."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +15,18 @@ from .reasons import REASON_MAX_LENGTH
 from .reasons import REASON_REQUIRED
 
 REASON_FIELD_HELP = _("Why the change is made; kept with the change history.")
+
+
+def model_form_field(model: type[models.Model], name: str, **overrides: Any) -> forms.Field:
+    """The form field of ``model``'s field ``name``, made as a ModelForm makes it: its
+    label (the verbose name), help text, max length and required-ness (blank or not),
+    with ``overrides`` (``widget=DateInput``) for what the form shows otherwise. A model
+    default becomes the field's initial value, as in a ModelForm. For a plain Form,
+    whose service checks the model's validators when it saves."""
+    field = model._meta.get_field(name).formfield(**overrides)
+    if field is None:
+        raise ValueError(f"{model.__name__}.{name} has no form field")
+    return field
 
 
 class DateInput(forms.DateInput):

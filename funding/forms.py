@@ -18,6 +18,7 @@ from core.forms import ConfirmForm
 from core.forms import DateInput
 from core.forms import LocalDecimalField
 from core.forms import ReasonMixin
+from core.forms import model_form_field
 from core.i18n import lazy_format
 from core.models import PARAGRAPH
 from partnership.assignees import AssigneeChoiceField
@@ -32,6 +33,7 @@ from .models import AssessedContribution
 from .models import BudgetLine
 from .models import Component
 from .models import Disbursement
+from .models import ExchangeRate
 from .models import StaffPosition
 from .services import ASSESSED_FIELDS
 from .services import RATE_IMPORT_LIMITS
@@ -76,7 +78,7 @@ class DisbursementForm(forms.Form):
     kind = forms.ChoiceField(
         choices=Disbursement.Kind.choices, initial=Disbursement.Kind.PAYMENT, label=_("Kind")
     )
-    value_date = forms.DateField(label=_("Value date"), widget=DateInput)
+    value_date = model_form_field(Disbursement, "value_date", widget=DateInput)
     amount = _amount(_("Amount"))
     currency = forms.ChoiceField(
         choices=Currency.choices, initial=Currency.DKK, label=_("Currency")
@@ -89,8 +91,8 @@ class DisbursementForm(forms.Form):
             "recorded rate is kept beside it, with the difference."
         ),
     )
-    reference = forms.CharField(
-        max_length=120, help_text=_("The payment's reference or voucher."), label=_("Reference")
+    reference = model_form_field(
+        Disbursement, "reference", help_text=_("The payment's reference or voucher.")
     )
     # Shown beside the rate it confirms (funding/partials/rate_check.html), not among the
     # fields: only a rate older than EXCHANGE_RATE_MAX_AGE_DAYS asks for it.
@@ -101,11 +103,9 @@ class DisbursementForm(forms.Form):
 
 class ExchangeRateForm(forms.Form):
     currency = forms.ChoiceField(choices=FOREIGN_CURRENCIES, label=_("Currency"))
-    date = forms.DateField(widget=DateInput, label=_("Date"))
-    rate = LocalDecimalField(label=_("DKK per unit"), max_digits=14, decimal_places=6, min_value=0)
-    source = forms.CharField(
-        max_length=200, help_text=_("Who published the rate."), label=_("Source")
-    )
+    date = model_form_field(ExchangeRate, "date", widget=DateInput)
+    rate = model_form_field(ExchangeRate, "rate", form_class=LocalDecimalField, min_value=0)
+    source = model_form_field(ExchangeRate, "source", help_text=_("Who published the rate."))
 
 
 class ExchangeRateEditForm(ExchangeRateForm, ConfirmForm):
@@ -171,8 +171,12 @@ class ContributionImportForm(_TableUploadForm):
 
 
 class AssessedContributionForm(forms.Form):
-    scale_percent = LocalDecimalField(
-        label=_("Assessment scale (%)"), max_digits=7, decimal_places=4, min_value=0, max_value=100
+    scale_percent = model_form_field(
+        AssessedContribution,
+        "scale_percent",
+        form_class=LocalDecimalField,
+        min_value=0,
+        max_value=100,
     )
     administrative_budget = _amount(
         _("Administrative budget"),
@@ -297,17 +301,17 @@ class AllocationEditForm(AllocationForm, ConfirmForm):
 
 class StaffPositionForm(forms.Form):
     kind = forms.ChoiceField(choices=StaffPosition.Kind.choices, label=_("Kind"))
-    name = forms.CharField(max_length=200, required=False, label=_("Name"))
-    position = forms.CharField(max_length=200, label=_("Position"))
-    grade = forms.CharField(max_length=20, required=False, label=_("Grade"))
-    duty_station = forms.CharField(max_length=120, label=_("Duty station"))
-    start_date = forms.DateField(widget=DateInput, label=_("Start date"))
-    end_date = forms.DateField(widget=DateInput, required=False, label=_("End date"))
-    budget_line = forms.ModelChoiceField(
+    name = model_form_field(StaffPosition, "name")
+    position = model_form_field(StaffPosition, "position")
+    grade = model_form_field(StaffPosition, "grade")
+    duty_station = model_form_field(StaffPosition, "duty_station")
+    start_date = model_form_field(StaffPosition, "start_date", widget=DateInput)
+    end_date = model_form_field(StaffPosition, "end_date", widget=DateInput)
+    budget_line = model_form_field(
+        StaffPosition,
+        "budget_line",
         queryset=BudgetLine.objects.none(),
-        required=False,
         help_text=_("Secondments only: the secondments line that pays for it."),
-        label=_("Budget line"),
     )
     cost = _amount(_("Cost (DKK)"), required=False, help_text=_("Secondments only."))
 

@@ -7,19 +7,20 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DateInput
 from core.forms import LocalDecimalField
 from core.forms import ReasonMixin
+from core.forms import model_form_field
 from core.i18n import lazy_format
-from core.models import NARRATIVE
-from core.models import SECTION
 from core.uploads import ACCEPT
 from core.uploads import ALLOWED_DESCRIPTION
 
 from .fields import DocumentsField
 from .models import Document
 from .models import GoalStatus
+from .models import GoalUpdate
 from .models import OverallGoal
 from .models import Partnership
 from .models import PriorityArea
 from .models import Risk
+from .models import RiskAssessment
 from .services import GOAL_FIELDS
 from .services import PARTNERSHIP_FIELDS
 from .services import PRIORITY_AREA_FIELDS
@@ -36,22 +37,16 @@ class GoalUpdateForm(forms.Form):
     ``shown`` are the documents the evidence list offers (a search narrows it); any that
     were chosen stay offered. Every document of the partnership is valid evidence."""
 
-    as_of = forms.DateField(label=_("As of"), widget=DateInput)
+    as_of = model_form_field(GoalUpdate, "as_of", widget=DateInput)
     status = forms.ChoiceField(choices=GoalStatus.choices, label=_("Status"))
-    narrative = forms.CharField(
-        max_length=NARRATIVE, widget=forms.Textarea(attrs={"rows": 5}), label=_("Narrative")
-    )
-    actual_value = LocalDecimalField(
-        label=_("Actual value"), required=False, max_digits=18, decimal_places=2
-    )
+    narrative = model_form_field(GoalUpdate, "narrative", widget=forms.Textarea(attrs={"rows": 5}))
+    actual_value = model_form_field(GoalUpdate, "actual_value", form_class=LocalDecimalField)
     evidence = DocumentsField(
         required=False,
         help_text=_("Documents this update rests on."),
         label=_("Evidence"),
     )
-    evidence_url = forms.URLField(
-        label=_("Evidence link"), max_length=500, required=False, assume_scheme="https"
-    )
+    evidence_url = model_form_field(GoalUpdate, "evidence_url", assume_scheme="https")
     new_document_file = forms.FileField(
         label=_("Document file"),
         required=False,
@@ -124,7 +119,7 @@ class GoalUpdateForm(forms.Form):
 
 class RiskAssessmentForm(forms.Form):
     risk = forms.ModelChoiceField(queryset=Risk.objects.none(), label=_("Risk"))
-    as_of = forms.DateField(label=_("As of"), widget=DateInput)
+    as_of = model_form_field(RiskAssessment, "as_of", widget=DateInput)
     likelihood = forms.TypedChoiceField(
         choices=RATING_CHOICES, coerce=int, label=_("Likelihood (1–5)")
     )
@@ -135,8 +130,8 @@ class RiskAssessmentForm(forms.Form):
     residual_impact = forms.TypedChoiceField(
         choices=RATING_CHOICES, coerce=int, label=_("Residual impact (1–5)")
     )
-    response = forms.CharField(
-        max_length=SECTION, widget=forms.Textarea(attrs={"rows": 4}), label=_("Response")
+    response = model_form_field(
+        RiskAssessment, "response", widget=forms.Textarea(attrs={"rows": 4})
     )
 
     def __init__(self, *args, partnership: Partnership, risk: Risk | None = None, **kwargs):
@@ -153,7 +148,7 @@ class RiskAssessmentForm(forms.Form):
 
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(choices=Document.Kind.choices, label=_("Kind"))
-    title = forms.CharField(max_length=300, label=_("Title"))
+    title = model_form_field(Document, "title")
     year = forms.IntegerField(required=False, min_value=1945, max_value=2100, label=_("Year"))
     reference = forms.CharField(max_length=120, required=False, label=_("Reference"))
     file = forms.FileField(
@@ -164,7 +159,7 @@ class DocumentForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
         label=_("File"),
     )
-    url = forms.URLField(label=_("Link"), max_length=500, required=False, assume_scheme="https")
+    url = model_form_field(Document, "url", assume_scheme="https")
 
 
 class PartnershipForm(ReasonMixin, forms.ModelForm):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput
 from core.forms import LocalDecimalField
+from core.forms import model_form_field
 from core.i18n import lazy_format
 from core.uploads import ALLOWED_DESCRIPTION
 from partnership import services as partnership_services
@@ -80,11 +81,11 @@ class PartnershipCreateForm(_PartnershipChecks):
     new_organisation_acronym = forms.CharField(
         label=_("New organisation's acronym"), max_length=20, required=False
     )
-    title = forms.CharField(label=_("Title"), max_length=300, help_text=_("The agreement's title."))
+    title = model_form_field(Partnership, "title", help_text=_("The agreement's title."))
     start_date = forms.DateField(label=_("Start"), widget=DateInput)
     end_date = forms.DateField(label=_("End"), widget=DateInput)
-    annual_amount = LocalDecimalField(
-        label=_("Annual amount"), max_digits=16, decimal_places=2, min_value=0
+    annual_amount = model_form_field(
+        Partnership, "annual_amount", form_class=LocalDecimalField, min_value=0
     )
     currency = forms.ChoiceField(
         label=_("Currency"), choices=Partnership._meta.get_field("currency").choices
@@ -99,11 +100,8 @@ class PartnershipCreateForm(_PartnershipChecks):
         help_text=_("As the strategy states it, e.g. “fall of 2023”."),
     )
     signature_date = forms.DateField(label=_("Signed on"), widget=DateInput, required=False)
-    funding_note = forms.CharField(
-        label=_("Funding note"),
-        max_length=Partnership._meta.get_field("funding_note").max_length,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
+    funding_note = model_form_field(
+        Partnership, "funding_note", widget=forms.Textarea(attrs={"rows": 3})
     )
     strategy_title = forms.CharField(label=_("Strategy's title"), max_length=300, required=False)
     strategy_date = forms.CharField(

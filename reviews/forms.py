@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.access import Capability
 from core.forms import DateInput
 from core.forms import ReasonMixin
-from core.models import NARRATIVE
+from core.forms import model_form_field
 from core.models import SECTION
 from partnership import selectors as partnership_selectors
 from partnership.assignees import AssigneeChoiceField
@@ -17,6 +17,7 @@ from partnership.fields import DocumentsField
 from partnership.models import Document
 from partnership.models import OverallGoal
 
+from .models import Assessment
 from .models import Finding
 from .models import Rating
 from .models import Review
@@ -27,31 +28,30 @@ SHA256_LENGTH = 64
 
 class ReviewCreateForm(forms.Form):
     kind = forms.ChoiceField(choices=Review.Kind.choices, label=_("Kind"))
-    title = forms.CharField(max_length=300, label=_("Title"))
+    title = model_form_field(Review, "title")
     purpose = forms.CharField(
         max_length=SECTION,
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         label=_("Purpose"),
     )
-    period_start = forms.DateField(label=_("Period covered from"), required=False, widget=DateInput)
-    period_end = forms.DateField(label=_("Period covered to"), required=False, widget=DateInput)
-    due_date = forms.DateField(
-        required=False,
+    period_start = model_form_field(Review, "period_start", widget=DateInput)
+    period_end = model_form_field(Review, "period_end", widget=DateInput)
+    due_date = model_form_field(
+        Review,
+        "due_date",
         widget=DateInput,
         help_text=_("The day the app compares with today; you confirm it by giving it."),
-        label=_("Due date"),
     )
-    due_description = forms.CharField(
-        label=_("Due (as the source states it)"),
-        max_length=60,
-        required=False,
+    due_description = model_form_field(
+        Review,
+        "due_description",
         help_text=_("The source's words, kept as they stand, e.g. “fall of 2019”."),
     )
-    fulfils_goal = forms.ModelChoiceField(
+    fulfils_goal = model_form_field(
+        Review,
+        "fulfils_goal",
         queryset=OverallGoal.objects.none(),
-        required=False,
-        label=_("Overall goal it fulfils"),
         help_text=_("If carrying out this review is itself an overall goal of the strategy."),
     )
     sources = DocumentsField(
@@ -142,9 +142,7 @@ class AssessmentForm(forms.Form):
         label=_("Assessment"),
         error_messages={"required": _("Choose an assessment.")},
     )
-    narrative = forms.CharField(
-        max_length=NARRATIVE, widget=forms.Textarea(attrs={"rows": 8}), label=_("Narrative")
-    )
+    narrative = model_form_field(Assessment, "narrative", widget=forms.Textarea(attrs={"rows": 8}))
 
 
 class _ItemForm(forms.Form):
