@@ -47,6 +47,7 @@ def _form(**changes) -> dict:
         "currency": "DKK",
         "status": "draft",
         "mid_term_review_due": "spring 2023",
+        "strategy_language": "en",
         **changes,
     }
 
