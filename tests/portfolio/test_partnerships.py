@@ -354,6 +354,32 @@ def test_the_api_creates_a_partnership_for_portfolio_administrators_only(
     }
 
 
+def test_a_new_partnership_records_its_strategys_language_english_unless_given(
+    portfolio_admin, login, api_login, iom
+):
+    assert login(portfolio_admin).post(NEW, _form(strategy_language="da")).status_code == 302
+    assert Partnership.objects.get(slug="denmark-wfp-2021-2024").strategy_language == "da"
+    payload = {
+        "organisation": "IOM",
+        "title": "Denmark and IOM 2021–2025",
+        "start_date": "2021-01-01",
+        "end_date": "2025-12-31",
+        "annual_amount": "30000000.00",
+    }
+    api = api_login(portfolio_admin)
+    assert (
+        api.post("/api/v1/partnerships/", payload, format="json").json()["strategy_language"]
+        == "en"
+    )
+    danish = api.post(
+        "/api/v1/partnerships/",
+        {**payload, "slug": "denmark-iom-2021-2025-da", "strategy_language": "da"},
+        format="json",
+    )
+    assert danish.status_code == 201, danish.json()
+    assert Partnership.objects.get(slug="denmark-iom-2021-2025-da").strategy_language == "da"
+
+
 def test_the_api_creates_the_organisation_with_the_partnership_or_says_what_is_missing(
     portfolio_admin, api_login, db
 ):
