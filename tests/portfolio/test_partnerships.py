@@ -20,6 +20,7 @@ from partnership.models import Partnership
 from partnership.models import PriorityArea
 from partnership.models import Risk
 from partnership.services import partnership_update
+from portfolio import services as portfolio_services
 from portfolio import strategy_file
 from tests import factories
 
@@ -201,6 +202,18 @@ def test_a_partnership_moves_from_draft_to_active_to_closed_and_never_back(iom, 
 
 
 # --- Renewing ----------------------------------------------------------------------------------
+
+
+def test_a_renewal_keeps_the_language_of_the_strategy(portfolio_admin, iom):
+    Partnership.objects.filter(pk=iom.pk).update(strategy_language="da")
+    iom.refresh_from_db()
+    renewal = portfolio_services.partnership_renew(
+        partnership=iom,
+        by=portfolio_admin,
+        start_date=dt.date(2021, 1, 1),
+        end_date=dt.date(2023, 12, 31),
+    )
+    assert renewal.strategy_language == "da"
 
 
 def test_the_renewal_form_proposes_the_next_period_of_the_same_length(portfolio_admin, login, iom):
