@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.functional import lazy
+from django.utils.html import format_html
 
 SESSION_KEY = "language"
 
@@ -68,3 +69,13 @@ def languages(request: HttpRequest) -> dict[str, Any]:
     """Context processor: the site's languages, each named in its own words (English,
     Dansk), for the header's switcher and the profile's choice."""
     return {"site_languages": names()}
+
+
+def in_language(text: Any, language: str) -> Any:
+    """The text in a ``<span lang>`` of its language: for words of another language (the
+    strategy's) inside a sentence of the page's own, where no element holds them alone
+    (the template filter ``in_language``). An empty text stays empty, so that ``default``
+    still applies; without a language (not known) the text is left as it is."""
+    if text in (None, "") or not language:
+        return text
+    return format_html('<span lang="{}">{}</span>', language, text)

@@ -2,12 +2,15 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput
 from core.forms import LocalDecimalField
 from core.forms import ReasonMixin
 from core.forms import model_form_field
+from core.i18n import in_language
 from core.i18n import lazy_format
 from core.uploads import ACCEPT
 from core.uploads import ALLOWED_DESCRIPTION
@@ -72,7 +75,10 @@ class GoalUpdateForm(forms.Form):
         # The date picker offers the days the service takes: from the partnership's start.
         self.fields["as_of"].widget.attrs["min"] = goal.partnership.start_date.isoformat()
         if goal.has_indicator:
-            self.fields["actual_value"].label = _("Actual value (%(unit)s)") % {"unit": goal.unit}
+            # The unit is the strategy's word, marked with its language; the rest escaped.
+            unit = in_language(goal.unit, goal.partnership.strategy_language)
+            label = conditional_escape(_("Actual value (%(unit)s)")) % {"unit": unit}
+            self.fields["actual_value"].label = mark_safe(label)  # noqa: S308 - escaped above
         else:
             del self.fields["actual_value"]
 

@@ -111,6 +111,11 @@ class OrganisationFact(models.Model):
         return f"{self.label}: {self.value}"
 
 
+# The languages a strategy may be written in: those of the app's pages, each by its primary
+# subtag and in its own name, as an HTML ``lang`` attribute and a switcher name them.
+STRATEGY_LANGUAGES = [(code.partition("-")[0], name) for code, name in settings.LANGUAGES]
+
+
 class Partnership(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -149,6 +154,16 @@ class Partnership(models.Model):
     )
     strategy_title = models.CharField(max_length=300, blank=True, verbose_name=_("strategy title"))
     strategy_date = models.CharField(max_length=40, blank=True, verbose_name=_("strategy date"))
+    strategy_language = models.CharField(
+        max_length=10,
+        choices=STRATEGY_LANGUAGES,
+        default="en",
+        help_text=_(
+            "The language the strategy is written in: its titles, goals, risks and quotes are "
+            "marked as such, so that a screen reader speaks them in it."
+        ),
+        verbose_name=_("strategy language"),
+    )
     citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
     previous = kept(
         "self",

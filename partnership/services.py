@@ -60,6 +60,7 @@ PARTNERSHIP_FIELDS = (
     "signature_date",
     "status",
     "mid_term_review_due",
+    "strategy_language",
 )
 PRIORITY_AREA_FIELDS = ("title", "short_title", "description")
 GOAL_FIELDS = (
@@ -210,6 +211,7 @@ def partnership_create(
     mid_term_review_due: str = "",
     strategy_title: str = "",
     strategy_date: str = "",
+    strategy_language: str = "en",
     citation: str = "",
     previous: Partnership | None = None,
     strategy_document: UploadedFile | None = None,
@@ -240,6 +242,7 @@ def partnership_create(
         mid_term_review_due=mid_term_review_due.strip(),
         strategy_title=strategy_title.strip(),
         strategy_date=strategy_date.strip(),
+        strategy_language=strategy_language,
         citation=citation.strip(),
         previous=previous,
     )

@@ -110,6 +110,7 @@ class PartnershipCreateForm(_PartnershipChecks):
         required=False,
         help_text=_("E.g. “December 2020”."),
     )
+    strategy_language = model_form_field(Partnership, "strategy_language")
     strategy_document = forms.FileField(
         label=_("Strategy document"), required=False, help_text=DOCUMENT_HELP
     )

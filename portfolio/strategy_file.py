@@ -132,6 +132,7 @@ PARTNERSHIP = Section(
         "mid_term_review_due",
         "strategy_title",
         "strategy_date",
+        "strategy_language",
         "citation",
     ),
     ("title", "start_date", "end_date", "annual_amount"),
@@ -565,6 +566,8 @@ def _partnership(check: _Checker, root: _Mapping, organisation: Entry) -> Entry:
         entry.values["donor"] = DEFAULT_DONOR
     entry.values.setdefault("status", Partnership.Status.DRAFT)
     entry.values.setdefault("currency", "DKK")
+    # Files written before the strategy's language was kept hold English strategies.
+    entry.values.setdefault("strategy_language", "en")
     check.model_rules(PARTNERSHIP, entry)
     if entry.values.get("status") == Partnership.Status.CLOSED:
         check.error(

@@ -29,6 +29,13 @@ def agenda_label(item) -> str:
     return f"{item.code})" if item.kind == "standard" and item.code else ""
 
 
+@register.filter
+def item_language(item, strategy_language: str) -> str:
+    """The language of an agenda item's title: the strategy's for an item of its standard
+    agenda (standard or raised), none known ("") for one added at the consultation."""
+    return strategy_language if item.is_standard else ""
+
+
 @lru_cache(maxsize=16)
 def _words(language: str | None) -> dict:
     return {

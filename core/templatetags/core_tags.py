@@ -1,5 +1,6 @@
 """What every app's templates use: the filters ``amount`` and ``money`` (core.formatting)
-and the tag ``table`` (a table, or the line said when it has no rows)."""
+and ``in_language`` (core.i18n), and the tag ``table`` (a table, or the line said when it
+has no rows)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,13 @@ from django.template.base import token_kwargs
 from django.utils.html import strip_tags
 
 from core import formatting
+from core import i18n
 
 register = template.Library()
 register.filter("amount", formatting.amount)
 register.filter("money", formatting.money)
+register.filter("in_language", i18n.in_language)
+
 
 TABLE_OPTIONS = {"class", "empty", "label"}
 CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.DOTALL)

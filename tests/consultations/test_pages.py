@@ -9,6 +9,7 @@ from consultations import services
 from consultations.models import AgendaItem
 from consultations.models import Consultation
 from tests.consultations import factories
+from tests.languages import languages_of
 
 SLUG = "denmark-iom-2018-2020"
 BASE = f"/p/{SLUG}/consultations"
@@ -60,6 +61,24 @@ def test_the_consultation_page_shows_the_agenda_in_order(desk, login, c2019):
     positions = [page.index(t.replace("'", "&#x27;")) for t in titles]
     assert positions == sorted(positions)
     assert len(titles) == 12
+
+
+def test_the_agenda_marks_the_strategys_items_with_its_language_not_those_added(
+    geneva, login, c2019
+):
+    """On a Danish page the standard agenda's English titles and citations are spoken in
+    English; an item added at the consultation is in a language nobody recorded."""
+    added = services.agenda_item_add(consultation=c2019, by=geneva, title="Samarbejdet i Sahel")
+    standard = c2019.agenda_items.get(code="i")
+    raised = c2019.agenda_items.filter(kind=AgendaItem.Kind.RAISED).first()
+    page = login(geneva).get(f"{BASE}/2019/", HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert '<html lang="da">' in page
+    # The form's choices (an <option> holds text only) are not looked at.
+    for text in (standard.title[:40], standard.citation, raised.title[:40]):
+        found = languages_of(page, text, leaving_out="//option")
+        assert found, text
+        assert set(found) == {"en"}, (text, found)
+    assert set(languages_of(page, added.title, leaving_out="//option")) == {"da"}
 
 
 def test_the_list_suggests_the_first_year_without_a_consultation(geneva, login, c2019):

@@ -68,7 +68,7 @@ def test_a_desk_officer_adds_a_priority_area_a_goal_with_its_indicator_and_a_ris
 
 
 # A citation with nothing in it: the label alone, or an empty <cite>.
-EMPTY_CITATION = re.compile(r"<cite>\s*(Source:)?\s*</cite>")
+EMPTY_CITATION = re.compile(r"<cite( lang=\"\w+\")?>\s*(Source:)?\s*</cite>")
 
 
 def test_a_record_added_without_a_citation_shows_no_source_label(desk, login, iom):
@@ -83,7 +83,7 @@ def test_a_record_added_without_a_citation_shows_no_source_label(desk, login, io
         assert not EMPTY_CITATION.search(page)
     for url in (f"/p/{SLUG}/risks/", f"/p/{SLUG}/goals/", f"/p/{SLUG}/"):
         page = client.get(url).content.decode()
-        assert "<cite>" in page  # the strategy's own records still name theirs
+        assert "<cite" in page  # the strategy's own records still name theirs
         assert not EMPTY_CITATION.search(page), url
 
 

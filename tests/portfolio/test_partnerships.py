@@ -20,6 +20,7 @@ from partnership.models import Partnership
 from partnership.models import PriorityArea
 from partnership.models import Risk
 from partnership.services import partnership_update
+from portfolio import services as portfolio_services
 from portfolio import strategy_file
 from tests import factories
 
@@ -47,6 +48,7 @@ def _form(**changes) -> dict:
         "currency": "DKK",
         "status": "draft",
         "mid_term_review_due": "spring 2023",
+        "strategy_language": "en",
         **changes,
     }
 
@@ -202,6 +204,18 @@ def test_a_partnership_moves_from_draft_to_active_to_closed_and_never_back(iom, 
 # --- Renewing ----------------------------------------------------------------------------------
 
 
+def test_a_renewal_keeps_the_language_of_the_strategy(portfolio_admin, iom):
+    Partnership.objects.filter(pk=iom.pk).update(strategy_language="da")
+    iom.refresh_from_db()
+    renewal = portfolio_services.partnership_renew(
+        partnership=iom,
+        by=portfolio_admin,
+        start_date=dt.date(2021, 1, 1),
+        end_date=dt.date(2023, 12, 31),
+    )
+    assert renewal.strategy_language == "da"
+
+
 def test_the_renewal_form_proposes_the_next_period_of_the_same_length(portfolio_admin, login, iom):
     response = login(portfolio_admin).get(f"/p/{iom.slug}/renew/")
     assert response.status_code == 200
@@ -351,6 +365,32 @@ def test_the_api_creates_a_partnership_for_portfolio_administrators_only(
         "status": "draft",
         "annual_amount": "30000000.00",
     }
+
+
+def test_a_new_partnership_records_its_strategys_language_english_unless_given(
+    portfolio_admin, login, api_login, iom
+):
+    assert login(portfolio_admin).post(NEW, _form(strategy_language="da")).status_code == 302
+    assert Partnership.objects.get(slug="denmark-wfp-2021-2024").strategy_language == "da"
+    payload = {
+        "organisation": "IOM",
+        "title": "Denmark and IOM 2021–2025",
+        "start_date": "2021-01-01",
+        "end_date": "2025-12-31",
+        "annual_amount": "30000000.00",
+    }
+    api = api_login(portfolio_admin)
+    assert (
+        api.post("/api/v1/partnerships/", payload, format="json").json()["strategy_language"]
+        == "en"
+    )
+    danish = api.post(
+        "/api/v1/partnerships/",
+        {**payload, "slug": "denmark-iom-2021-2025-da", "strategy_language": "da"},
+        format="json",
+    )
+    assert danish.status_code == 201, danish.json()
+    assert Partnership.objects.get(slug="denmark-iom-2021-2025-da").strategy_language == "da"
 
 
 def test_the_api_creates_the_organisation_with_the_partnership_or_says_what_is_missing(

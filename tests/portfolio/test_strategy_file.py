@@ -22,6 +22,7 @@ from partnership.models import Partnership
 from partnership.models import PriorityArea
 from partnership.models import Risk
 from portfolio import seed
+from portfolio import selectors
 from portfolio import services
 from portfolio import strategy_file
 from portfolio.strategy_file import StrategyFileError
@@ -209,6 +210,35 @@ def test_a_file_makes_a_draft_partnership_with_everything_it_holds(db, desk):
     created = goal.history.get()
     assert created.history_user == desk
     assert created.history_change_reason == "Loaded from the strategy file unhcr.yaml"
+
+
+def test_a_file_that_does_not_name_the_strategys_language_makes_an_english_one(db, desk):
+    assert "strategy_language" not in UNHCR
+    saved = services.strategy_import(content=UNHCR.encode(), filename="unhcr.yaml", by=desk)
+    assert saved.partnership.strategy_language == "en"
+
+
+def test_a_danish_strategy_is_loaded_and_downloaded_as_danish(db, desk, login):
+    content = UNHCR.replace(
+        "  mid_term_review_due:", "  strategy_language: da\n  mid_term_review_due:"
+    )
+    saved = services.strategy_import(content=content.encode(), filename="unhcr.yaml", by=desk)
+    assert saved.partnership.strategy_language == "da"
+    stored = Partnership.objects.get(pk=saved.partnership.pk)
+    written = strategy_file.dump(selectors.strategy_of(partnership=stored)).decode()
+    assert "\n  strategy_language: da\n" in written
+    assert strategy_file.read(written.encode()).partnership.values["strategy_language"] == "da"
+
+
+def test_a_language_the_site_does_not_speak_is_refused_at_its_line():
+    content = UNHCR.replace(
+        "  mid_term_review_due:", "  strategy_language: fr\n  mid_term_review_due:"
+    )
+    line = content.splitlines().index("  strategy_language: fr") + 1
+    assert _errors(content) == [
+        f"Line {line}, partnership.strategy_language: Value 'fr' is not a valid choice. "
+        "Choose one of: en, da."
+    ]
 
 
 def test_an_organisation_already_recorded_is_used_as_it_stands(db, desk):

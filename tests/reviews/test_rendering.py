@@ -423,3 +423,33 @@ def test_the_charts_alternative_texts_are_in_the_reports_language(assessed_revie
     assert "risiko 1 med sandsynlighed " in html
     assert "Bar chart" not in html
     assert "at likelihood" not in html
+
+
+@pytest.mark.parametrize("strategy_language", ["en", "da"])
+def test_the_reports_strategy_words_carry_the_strategys_language(
+    assessed_review, strategy_language
+):
+    """In a Danish report a screen reader speaks the goals, indicators, priority areas and
+    risks in the strategy's language; the review's own narratives are left unmarked."""
+    from django.utils import translation
+
+    from partnership.models import Partnership
+    from partnership.models import PriorityArea
+    from tests.languages import languages_of
+
+    partnership = assessed_review.partnership
+    Partnership.objects.filter(pk=partnership.pk).update(strategy_language=strategy_language)
+    data = selectors.review_report_data(review_id=assessed_review.pk, as_of=AS_OF)
+    with translation.override("da"):
+        html = rendering.report_html(
+            data, version_number=1, rendered_at=timezone.now(), data_sha256="0" * 64
+        )
+    assert '<html lang="da">' in html
+    goal = OverallGoal.objects.get(partnership=partnership, number=4)
+    area = PriorityArea.objects.get(partnership=partnership, number=1)
+    risk = Risk.objects.get(partnership=partnership, number=1)
+    for text in (goal.text, goal.indicator, goal.citation, area.short_title, risk.title):
+        found = languages_of(html, text)
+        assert found, text
+        assert set(found) == {strategy_language}, (text, found)
+    assert set(languages_of(html, "Narrative of goal 4 in the review.")) == {"da"}
