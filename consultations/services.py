@@ -263,7 +263,10 @@ def consultation_update(
                     % {"count": uncleared}
                 }
             )
-    if date is not None and date != current.date:
+    # A date outside the consultation's year is refused for that first (the model's
+    # check, when the changes are saved): the points' due dates are asked of a date that
+    # could stand.
+    if date is not None and date != current.date and date.year == current.year:
         _check_points_due_after(current, date)
     values = {
         "date": date,

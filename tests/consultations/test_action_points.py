@@ -749,3 +749,17 @@ def test_a_consultation_whose_date_stays_keeps_a_point_recorded_due_before_it(de
     assert response.status_code == 302
     c2018.refresh_from_db()
     assert c2018.place == "Geneva"
+
+
+def test_a_date_in_another_year_is_refused_for_its_year_before_the_points_due_dates(
+    geneva, login, c2018, due_in_2018
+):
+    """A date of 2019 is after every point's due date, but the first thing wrong with it
+    is its year: that is what the person is told."""
+    refused = _edit_date(login(geneva), "2019-04-01")
+    assert refused.status_code == 400
+    assert refused.context["form"].errors == {
+        "date": ["Give a date in 2018, the consultation's year."]
+    }
+    c2018.refresh_from_db()
+    assert c2018.date == dt.date(2018, 11, 20)
