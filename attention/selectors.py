@@ -152,14 +152,10 @@ class Source:
         return self.item(row, today, limits, rule=rule, capability=self.capability)
 
 
-def _capable_roles(capability: Capability) -> list[str]:
-    return [role for role, caps in core_access.ROLE_CAPABILITIES.items() if capability in caps]
-
-
 def _for_user(queryset: QuerySet, source: Source, user_id: int) -> QuerySet:
     """What the user is responsible for, and what nobody (who still may) is responsible for
     that the user's role may act on: :func:`for_user` in SQL."""
-    roles = _capable_roles(source.capability)
+    roles = core_access.roles_with(source.capability)
     members = Membership.objects.filter(partnership_id=OuterRef(source.partnership), role__in=roles)
     queryset = queryset.filter(Exists(members.filter(user_id=user_id)))
     return _left_to_user(queryset, source, user_id)
@@ -170,7 +166,7 @@ def _left_to_user(queryset: QuerySet, source: Source, user_id: int) -> QuerySet:
     responsible for, and what nobody who still may is responsible for."""
     if source.assignee is None:
         return queryset
-    roles = _capable_roles(source.capability)
+    roles = core_access.roles_with(source.capability)
     members = Membership.objects.filter(partnership_id=OuterRef(source.partnership), role__in=roles)
     assignee_may = Exists(members.filter(user_id=OuterRef(source.assignee)))
     return queryset.filter(Q(**{source.assignee: user_id}) | ~assignee_may)

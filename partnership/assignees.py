@@ -25,6 +25,7 @@ from rest_framework import serializers
 from core.access import ROLE_CAPABILITIES
 from core.access import Capability
 from core.access import roles_of
+from core.access import roles_with
 from core.models import person_field
 
 from .models import Membership
@@ -59,10 +60,6 @@ def assignee_field(
 
 def person_name(user: Any) -> str:
     return user.get_full_name() or user.username
-
-
-def roles_with(capability: Capability) -> list[str]:
-    return [role for role, held in ROLE_CAPABILITIES.items() if capability in held]
 
 
 def _role_names(capability: Capability) -> str:

@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 
 from core import history
 from core.access import Capability
+from core.access import roles_with
 
 from . import access
-from .assignees import roles_with
 from .history_filters import HistoryFilter
 from .models import Document
 from .models import GoalStatus
