@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from . import access
 from . import caching
 from .access import Capability
-from .serializers import ReasonSerializer
+from .serializers import reason_of
 
 
 class CachedListMixin(mixins.ListModelMixin):
@@ -136,12 +136,8 @@ class RecordThroughServicesMixin(CreateThroughServiceMixin, UpdateWithReasonMixi
     @action(detail=True, methods=["post"])
     def retire(self, request, *args, **kwargs):
         record = self.get_object()
-        payload = ReasonSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
         self.retire_service(
-            **{self.record_argument: record},
-            by=request.user,
-            reason=payload.validated_data["reason"],
+            **{self.record_argument: record}, by=request.user, reason=reason_of(request)
         )
         body = self.get_serializer(self.get_base_queryset().get(pk=record.pk)).data
         return Response(body)
