@@ -33,6 +33,11 @@ RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
 NEW_DOCUMENT_PREFIX = "new_document_"
 
 
+def textareas(**rows: int) -> dict[str, forms.Textarea]:
+    """A form's text boxes, by field: how many lines each shows (``Meta.widgets``)."""
+    return {name: forms.Textarea(attrs={"rows": n}) for name, n in rows.items()}
+
+
 class GoalUpdateForm(forms.Form):
     """An update of a goal's timeline, with its evidence: documents of the partnership, and
     one new document uploaded with it (saved with the update, or not at all).
@@ -184,10 +189,7 @@ class GoalForm(ReasonMixin, forms.ModelForm):
     class Meta:
         model = OverallGoal
         fields = GOAL_FIELDS
-        widgets = {
-            "text": forms.Textarea(attrs={"rows": 3}),
-            "baseline_note": forms.Textarea(attrs={"rows": 3}),
-        }
+        widgets = textareas(text=3, baseline_note=3)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -202,14 +204,11 @@ class RiskForm(ReasonMixin, forms.ModelForm):
     class Meta:
         model = Risk
         fields = RISK_FIELDS
-        widgets = {"description": forms.Textarea(attrs={"rows": 8})}
+        widgets = textareas(description=8)
 
 
 class PriorityAreaForm(ReasonMixin, forms.ModelForm):
     class Meta:
         model = PriorityArea
         fields = PRIORITY_AREA_FIELDS
-        widgets = {
-            "title": forms.Textarea(attrs={"rows": 2}),
-            "description": forms.Textarea(attrs={"rows": 8}),
-        }
+        widgets = textareas(title=2, description=8)
