@@ -47,10 +47,9 @@ STATUS_MOVES = {
     Status.CLOSED: {Status.CLOSED},
 }
 
-# The fields of each record that an edit may change: the forms and the serializers list
-# these, and the update services refuse any other.
-PARTNERSHIP_FIELDS = (
-    "title",
+# The terms of the agreement: an edit may change them and a strategy file states them
+# (``portfolio.strategy_file``), so a term added here is edited and carried alike.
+AGREEMENT_TERMS = (
     "donor",
     "start_date",
     "end_date",
@@ -60,8 +59,11 @@ PARTNERSHIP_FIELDS = (
     "signature_date",
     "status",
     "mid_term_review_due",
-    "strategy_language",
 )
+
+# The fields of each record that an edit may change: the forms and the serializers list
+# these, and the update services refuse any other.
+PARTNERSHIP_FIELDS = ("title", *AGREEMENT_TERMS, "strategy_language")
 PRIORITY_AREA_FIELDS = ("title", "short_title", "description")
 GOAL_FIELDS = (
     "text",

@@ -35,6 +35,7 @@ from partnership.models import OverallGoal
 from partnership.models import Partnership
 from partnership.models import PriorityArea
 from partnership.models import Risk
+from partnership.services import AGREEMENT_TERMS
 from partnership.services import DEFAULT_DONOR
 from partnership.services import default_slug
 
@@ -121,15 +122,7 @@ PARTNERSHIP = Section(
     (
         "title",
         "slug",
-        "donor",
-        "start_date",
-        "end_date",
-        "annual_amount",
-        "currency",
-        "funding_note",
-        "signature_date",
-        "status",
-        "mid_term_review_due",
+        *AGREEMENT_TERMS,
         "strategy_title",
         "strategy_date",
         "strategy_language",
