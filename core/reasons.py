@@ -8,6 +8,10 @@ from django.utils.translation import gettext_lazy as _
 # django-simple-history keeps a change's reason in a column of this length.
 REASON_MAX_LENGTH = 100
 REASON_REQUIRED = _("Give a reason: it is kept with the change history.")
+REASON_TOO_LONG = _(
+    "Keep the reason within %(reason_max_length)s characters (it has %(text_count)s): the "
+    "change history holds no more."
+)
 
 
 def clean_reason(reason: str | None) -> str:
@@ -17,13 +21,6 @@ def clean_reason(reason: str | None) -> str:
     if not text:
         raise ValidationError({"reason": REASON_REQUIRED})
     if len(text) > REASON_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "reason": _(
-                    "Keep the reason within %(reason_max_length)s characters (it has "
-                    "%(text_count)s): the change history holds no more."
-                )
-                % {"reason_max_length": REASON_MAX_LENGTH, "text_count": len(text)}
-            }
-        )
+        counts = {"reason_max_length": REASON_MAX_LENGTH, "text_count": len(text)}
+        raise ValidationError({"reason": REASON_TOO_LONG % counts})
     return text

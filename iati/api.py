@@ -70,21 +70,6 @@ class IatiImportFilter(FilterSet):
         fields = ["sha256"]
 
 
-@operation_summaries(
-    list="List the imported IATI files of the organisation (newest first)",
-    retrieve="Read an IATI import: what was read and what was kept",
-)
-class IatiImportViewSet(CachedListMixin, mixins.RetrieveModelMixin, PartnershipScopedViewSet):
-    """Imports are made with ``POST /partnerships/{slug}/iati/imports/``."""
-
-    access = access.imports
-    write_capability = Capability.EDIT_FUNDING
-    serializer_class = iati_serializers.IatiImportSerializer
-    filterset_class = IatiImportFilter
-    ordering_fields = ["created_at", "filename"]
-    ordering = ["-created_at", "-id"]
-
-
 class IatiTransactionFilter(FilterSet):
     # Bounded: a year the database's date range cannot hold is a 400, not a server error.
     year = IntegerFilter(
@@ -111,13 +96,32 @@ class IatiTransactionFilter(FilterSet):
         return queryset.filter(activity__replaced_by__isnull=value)
 
 
+class _ImportedViewSet(CachedListMixin, mixins.RetrieveModelMixin, PartnershipScopedViewSet):
+    # What the organisation's files brought in, read-only here; importing is a change to
+    # the partnership's funding data (EDIT_FUNDING).
+    write_capability = Capability.EDIT_FUNDING
+
+
+@operation_summaries(
+    list="List the imported IATI files of the organisation (newest first)",
+    retrieve="Read an IATI import: what was read and what was kept",
+)
+class IatiImportViewSet(_ImportedViewSet):
+    """Imports are made with ``POST /partnerships/{slug}/iati/imports/``."""
+
+    access = access.imports
+    serializer_class = iati_serializers.IatiImportSerializer
+    filterset_class = IatiImportFilter
+    ordering_fields = ["created_at", "filename"]
+    ordering = ["-created_at", "-id"]
+
+
 @operation_summaries(
     list="List the organisation's IATI transactions with Denmark as the provider",
     retrieve="Read an IATI transaction kept from an import",
 )
-class IatiTransactionViewSet(CachedListMixin, mixins.RetrieveModelMixin, PartnershipScopedViewSet):
+class IatiTransactionViewSet(_ImportedViewSet):
     access = access.transactions
-    write_capability = Capability.EDIT_FUNDING
     serializer_class = iati_serializers.IatiTransactionSerializer
     filterset_class = IatiTransactionFilter
     ordering_fields = ["date", "value"]

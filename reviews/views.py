@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse
 from django.http import Http404
 from django.http import HttpRequest
@@ -236,6 +237,15 @@ def _edit_page(
     return render(request, "reviews/review_edit.html", context, status=status)
 
 
+def _numbered(subjects: QuerySet, number: int, *, missing: str) -> Any:
+    """The partnership's goal or priority area numbered ``number`` (a 404 that says
+    ``missing`` if it has none)."""
+    subject = subjects.filter(number=number).first()
+    if subject is None:
+        raise Http404(missing)
+    return subject
+
+
 def _assessment_form(request: HttpRequest, current: Any) -> AssessmentForm:
     initial = {"rating": current.rating, "narrative": current.narrative} if current else None
     return AssessmentForm(request.POST or None, initial=initial)
@@ -259,9 +269,7 @@ def _assessment_page(
 @caching.cached_page
 def goal_assessment(request: HttpRequest, slug: str, pk: int, number: int) -> HttpResponse:
     review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
-    goal = review.partnership.goals.filter(number=number).first()
-    if goal is None:
-        raise Http404(_("No such goal."))
+    goal = _numbered(review.partnership.goals, number, missing=_("No such goal."))
     form = _assessment_form(request, review.goal_assessments.filter(goal=goal).first())
     if submit(form, services.goal_assessment_save, review=review, goal=goal, by=request.user):
         messages.success(
@@ -276,9 +284,7 @@ def goal_assessment(request: HttpRequest, slug: str, pk: int, number: int) -> Ht
 @caching.cached_page
 def priority_area_assessment(request: HttpRequest, slug: str, pk: int, number: int) -> HttpResponse:
     review = _review(request, slug, pk, Capability.EDIT_REVIEWS)
-    area = review.partnership.priority_areas.filter(number=number).first()
-    if area is None:
-        raise Http404(_("No such priority area."))
+    area = _numbered(review.partnership.priority_areas, number, missing=_("No such priority area."))
     form = _assessment_form(
         request, review.priority_area_assessments.filter(priority_area=area).first()
     )
