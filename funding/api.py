@@ -36,7 +36,9 @@ from .models import Component
 from .models import VoluntaryContribution
 
 
-class FundingViewSet(PartnershipScopedViewSet):
+class FundingViewSet(CachedListMixin, mixins.RetrieveModelMixin, PartnershipScopedViewSet):
+    # Every funding resource lists (cached) and reads its objects; its writes need the right
+    # to edit the funding.
     write_capability = Capability.EDIT_FUNDING
 
 
@@ -44,7 +46,7 @@ class FundingViewSet(PartnershipScopedViewSet):
     list="List budget lines with what has been disbursed",
     retrieve="Read a budget line",
 )
-class BudgetLineViewSet(CachedListMixin, mixins.RetrieveModelMixin, FundingViewSet):
+class BudgetLineViewSet(FundingViewSet):
     access = access.budget_lines
     serializer_class = serializers.BudgetLineSerializer
     filterset_fields = ["year", "component", "status"]
@@ -149,14 +151,19 @@ class CorrectWithdrawMixin(CorrectionMixin):
         return Response(status=204)
 
 
+class FundingRecordViewSet(CreateThroughServiceMixin, CorrectWithdrawMixin, FundingViewSet):
+    # A funding record entered, corrected and withdrawn through its services (a rate, an
+    # allocation, a staff position). A comment, not a docstring: the schema would show it
+    # on resources that have none.
+    pass
+
+
 @operation_summaries(
     list="List payments and refunds",
     retrieve="Read a payment or refund",
     create="Record a payment or refund (desk officers); refused past the line's amount",
 )
-class DisbursementViewSet(
-    CreateThroughServiceMixin, CachedListMixin, mixins.RetrieveModelMixin, FundingViewSet
-):
+class DisbursementViewSet(CreateThroughServiceMixin, FundingViewSet):
     """Append-only: a mistaken payment is corrected by a refund."""
 
     access = access.disbursements
@@ -185,13 +192,7 @@ class DisbursementViewSet(
     ),
     withdraw="Withdraw a rate, with the reason (desk officers); refused once payments used it",
 )
-class ExchangeRateViewSet(
-    CreateThroughServiceMixin,
-    CorrectWithdrawMixin,
-    CachedListMixin,
-    mixins.RetrieveModelMixin,
-    FundingViewSet,
-):
+class ExchangeRateViewSet(FundingRecordViewSet):
     access = access.exchange_rates
     serializer_class = serializers.ExchangeRateSerializer
     update_serializer_class = serializers.ExchangeRateUpdateSerializer
@@ -228,13 +229,7 @@ class ExchangeRateViewSet(
         "Record what was invoiced and paid, or the year's scale and budget (desk officers)"
     ),
 )
-class AssessedContributionViewSet(
-    CreateThroughServiceMixin,
-    CachedListMixin,
-    mixins.RetrieveModelMixin,
-    CorrectionMixin,
-    FundingViewSet,
-):
+class AssessedContributionViewSet(CreateThroughServiceMixin, CorrectionMixin, FundingViewSet):
     access = access.assessed_contributions
     serializer_class = serializers.AssessedContributionSerializer
     create_serializer_class = serializers.AssessedContributionCreateSerializer
@@ -265,7 +260,7 @@ class VoluntaryContributionFilter(FilterSet):
     list="List Annex IV voluntary contributions (USD; negative: refunds)",
     retrieve="Read a voluntary contribution",
 )
-class VoluntaryContributionViewSet(CachedListMixin, mixins.RetrieveModelMixin, FundingViewSet):
+class VoluntaryContributionViewSet(FundingViewSet):
     access = access.voluntary_contributions
     serializer_class = serializers.VoluntaryContributionSerializer
     filterset_class = VoluntaryContributionFilter
@@ -312,13 +307,7 @@ class AllocationFilter(FilterSet):
     partial_update="Correct part of an allocation, with the reason (desk officers)",
     withdraw="Withdraw an allocation, with the reason (desk officers)",
 )
-class AllocationViewSet(
-    CreateThroughServiceMixin,
-    CorrectWithdrawMixin,
-    CachedListMixin,
-    mixins.RetrieveModelMixin,
-    FundingViewSet,
-):
+class AllocationViewSet(FundingRecordViewSet):
     access = access.allocations
     serializer_class = serializers.AllocationSerializer
     update_serializer_class = serializers.AllocationUpdateSerializer
@@ -346,13 +335,7 @@ class AllocationViewSet(
     partial_update="Correct part of a position, with the reason (desk officers)",
     withdraw="Withdraw a position from the register, with the reason (desk officers)",
 )
-class StaffPositionViewSet(
-    CreateThroughServiceMixin,
-    CorrectWithdrawMixin,
-    CachedListMixin,
-    mixins.RetrieveModelMixin,
-    FundingViewSet,
-):
+class StaffPositionViewSet(FundingRecordViewSet):
     access = access.staff_positions
     serializer_class = serializers.StaffPositionSerializer
     update_serializer_class = serializers.StaffPositionUpdateSerializer

@@ -21,6 +21,7 @@ from django.db.models import Max
 from django.db.models import Q
 from django.db.models import QuerySet
 from django.db.models import Sum
+from django.db.models import TextChoices
 from django.db.models import Value
 from django.db.models import Window
 from django.db.models.functions import Cast
@@ -768,18 +769,11 @@ def contribution_imports(*, partnership: Partnership) -> QuerySet[ContributionIm
 # --- Annex IV: the reconciliation ------------------------------------------------------------
 
 
-class FindingKind:
-    AGREES = "agrees"
-    ROUNDING = "rounding"
-    NOT_ITEMISED = "not_itemised"
-    EXCEEDS = "exceeds"
-
-    LABELS = {
-        AGREES: gettext_lazy("Agrees"),
-        ROUNDING: gettext_lazy("Rounding difference"),
-        NOT_ITEMISED: gettext_lazy("Rows the source does not itemise"),
-        EXCEEDS: gettext_lazy("Detail exceeds the stated total"),
-    }
+class FindingKind(TextChoices):
+    AGREES = "agrees", gettext_lazy("Agrees")
+    ROUNDING = "rounding", gettext_lazy("Rounding difference")
+    NOT_ITEMISED = "not_itemised", gettext_lazy("Rows the source does not itemise")
+    EXCEEDS = "exceeds", gettext_lazy("Detail exceeds the stated total")
 
 
 @dataclass
@@ -815,7 +809,7 @@ class Finding:
 
     @property
     def kind_label(self) -> str:
-        return str(FindingKind.LABELS[self.kind])
+        return str(FindingKind(self.kind).label)
 
     @property
     def is_difference(self) -> bool:
@@ -899,7 +893,7 @@ class Reconciliation:
 
     @property
     def counts(self) -> list[tuple[str, str, int]]:
-        return [(k, label, self.count(k)) for k, label in FindingKind.LABELS.items()]
+        return [(k, label, self.count(k)) for k, label in FindingKind.choices]
 
 
 _DETAIL_ROWS = "detail rows"
@@ -1144,7 +1138,7 @@ class AnnexFindings:
 
     def counts(self) -> dict[str, int]:
         """How many comparisons of each kind (one query, a row per kind)."""
-        counts = dict.fromkeys(FindingKind.LABELS, 0)
+        counts = dict.fromkeys(FindingKind.values, 0)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"{self.sql} SELECT kind, COUNT(*) FROM findings GROUP BY kind",  # noqa: S608

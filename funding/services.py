@@ -30,6 +30,7 @@ from core.models import check_date_in_range
 from core.reasons import clean_reason
 from core.services import apply_changes
 from core.services import editable
+from core.services import record_create
 from core.services import record_withdraw
 from partnership.models import Currency
 from partnership.models import Partnership
@@ -607,8 +608,8 @@ def assessed_contribution_create(
     paying_ministry: str,
     invoiced: Decimal | None = None,
     paid: Decimal | None = None,
+    by: Any,
     reason: str = "",
-    by: Any = None,
 ) -> AssessedContribution:
     """A further year of the assessed contribution (the strategy states 2017 and 2018)."""
     if AssessedContribution.objects.filter(partnership=partnership, year=year).exists():
@@ -636,12 +637,8 @@ def assessed_contribution_create(
         invoiced=invoiced,
         paid=paid,
     )
-    contribution.full_clean()
-    contribution._change_reason = clean_reason(reason) if (reason or "").strip() else ""
-    if by is not None:
-        contribution._history_user = by  # else the request's user (HistoryRequestMiddleware)
-    contribution.save()
-    return contribution
+    reason = clean_reason(reason) if (reason or "").strip() else ""
+    return record_create(instance=contribution, by=by, reason=reason)
 
 
 # What a correction of a year of the assessed contribution may change.

@@ -664,9 +664,7 @@ def reconciliation(request: HttpRequest, slug: str) -> HttpResponse:
     context = partnership_context(
         request,
         partnership,
-        counts=[
-            (kind, label, counts[kind]) for kind, label in selectors.FindingKind.LABELS.items()
-        ],
+        counts=[(kind, label, counts[kind]) for kind, label in selectors.FindingKind.choices],
         any_findings=any(counts.values()),
         findings=findings,
         query=query,
