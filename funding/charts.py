@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_CEILING
 from decimal import Decimal
 
@@ -15,9 +16,17 @@ from django.utils.translation import gettext_lazy as _
 from .selectors import BudgetTotals
 
 SERIES = (("planned", _("Planned")), ("committed", _("Committed")), ("disbursed", _("Disbursed")))
-WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 70, 20, 34, 60
-STEP = Decimal(5_000_000)
+# The drawing's own units; it is scaled to the width it is given. Its legend is HTML below
+# it, so that on a phone the legend wraps and keeps the page's text size, and the
+# stylesheet draws the axes' labels larger when the drawing is narrow.
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 76, 20, 44, 34
+# The value axis has at most six steps, each 1, 2 or 5 times a power of ten million (1
+# million at the least): a portfolio's hundreds of millions get as few lines as one
+# agreement's 25 million. The years' labels are thinned out when the drawing is narrow.
+MOST_STEPS = 6
+NICE_STEPS = tuple(Decimal(n * 10**k * 1_000_000) for k in range(6) for n in (1, 2, 5))
+YEAR_LABEL = 62  # the width of a year's label at its largest, with a gap (the drawing's units)
 
 
 def _millions(value: Decimal) -> str:
@@ -36,16 +45,17 @@ def budget_chart(
     annual_label: str = _("Agreement’s annual amount"),
 ) -> SafeString:
     """Bars per year (planned, committed, disbursed) and a line at the annual amount
-    (``annual_label``: the agreement's, or the agreements' together on the portfolio).
+    (``annual_label``: the agreement's, or the agreements' together on the portfolio),
+    followed by the legend.
 
     The same figures are in the table beside it; the SVG carries a title and a
     description for screen readers.
     """
     years = budget.years
     highest = max([y.planned for y in years] + [y.annual_amount for y in years] + [Decimal(1)])
-    # Round the axis up to whole steps of 5 million (or of 1 million for small budgets).
-    step = STEP if highest > STEP else Decimal(1_000_000)
-    steps = max(int((highest * Decimal("1.05") / step).to_integral_value(ROUND_CEILING)), 1)
+    reach = highest * Decimal("1.05")
+    step = next((n for n in NICE_STEPS if n * MOST_STEPS >= reach), NICE_STEPS[-1])
+    steps = max(int((reach / step).to_integral_value(ROUND_CEILING)), 1)
     top = step * steps
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
@@ -60,17 +70,20 @@ def budget_chart(
         parts.append(
             format_html(
                 '<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/>'
-                '<text class="axis" x="{}" y="{}" text-anchor="end">{}</text>',
+                '<text class="axis" x="{}" y="{}" text-anchor="end" '
+                'dominant-baseline="central">{}</text>',
                 LEFT,
                 WIDTH - RIGHT,
                 _f(y),
                 _f(y),
                 LEFT - 8,
-                _f(y + 4),
+                _f(y),
                 _millions(value),
             )
         )
     group_w = plot_w / max(len(years), 1)
+    # Every year is labelled; on a narrow drawing only every n-th, so that none overlap.
+    every = math.ceil(YEAR_LABEL / group_w)
     bar_w = group_w / (len(SERIES) + 1.5)
     for index, year in enumerate(years):
         x0 = LEFT + index * group_w + bar_w * 0.75
@@ -94,34 +107,20 @@ def budget_chart(
         parts.append(
             format_html(
                 '<line class="annual" x1="{}" x2="{}" y1="{}" y2="{}"/>'
-                '<text class="axis" x="{}" y="{}" text-anchor="middle">{}</text>',
+                '<text class="axis{}" x="{}" y="{}" text-anchor="middle">{}</text>',
                 _f(LEFT + index * group_w + 4),
                 _f(LEFT + (index + 1) * group_w - 4),
                 _f(annual_y),
                 _f(annual_y),
+                "" if index % every == 0 else " thinned",
                 _f(LEFT + index * group_w + group_w / 2),
-                TOP + plot_h + 18,
+                TOP + plot_h + 26,
                 year.year,
             )
         )
-    legend = format_html_join(
-        "",
-        '<rect class="bar bar-{}" x="{}" y="{}" width="12" height="12"/>'
-        '<text class="axis" x="{}" y="{}">{}</text>',
-        (
-            (attr, LEFT + i * 120, HEIGHT - 22, LEFT + i * 120 + 16, HEIGHT - 12, label)
-            for i, (attr, label) in enumerate(SERIES)
-        ),
-    )
-    legend += format_html(
-        '<line class="annual" x1="{}" x2="{}" y1="{}" y2="{}"/>'
-        '<text class="axis" x="{}" y="{}">{}</text>',
-        LEFT + 360,
-        LEFT + 380,
-        HEIGHT - 16,
-        HEIGHT - 16,
-        LEFT + 386,
-        HEIGHT - 12,
+    legend = format_html(
+        '<ul class="chart-legend">{}<li><span class="swatch annual"></span>{}</li></ul>',
+        format_html_join("", '<li><span class="swatch bar-{}"></span>{}</li>', SERIES),
         annual_label,
     )
     description = "; ".join(
@@ -142,8 +141,8 @@ def budget_chart(
         '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{} {}-desc" '
         'xmlns="http://www.w3.org/2000/svg">'
         '<title id="{}">{}</title>'
-        '<desc id="{}-desc">{}</desc>{}{}'
-        '<text class="axis" x="{}" y="{}">{}</text></svg>',
+        '<desc id="{}-desc">{}</desc>{}'
+        '<text class="axis" x="{}" y="{}">{}</text></svg>{}',
         WIDTH,
         HEIGHT,
         title_id,
@@ -153,8 +152,8 @@ def budget_chart(
         title_id,
         description,
         mark_safe("".join(parts)),  # noqa: S308 - built with format_html above
-        legend,
         4,
-        TOP - 18,
+        TOP - 20,
         _("DKK million"),
+        legend,
     )

@@ -53,3 +53,27 @@ def test_the_audit_finds_a_chart_without_words_or_figures(browser):
     problems = chart_problems(page)
     assert problems == ["svg.chart has no text alternative", "svg.chart has no table beside it"]
     page.close()
+
+
+def test_the_audit_finds_a_chart_whose_labels_do_not_read_as_drawn(browser):
+    """A drawing 640 units wide shown 320 px wide halves its 12-unit labels to 6 px; a label
+    past its edge and two labels on top of each other are found too."""
+    page = browser.new_page(viewport={"width": 400, "height": 600})
+    words = (
+        '<text x="10" y="40" font-size="12">tiny</text>'
+        '<text x="10" y="120" font-size="30">20.0</text>'
+        '<text x="16" y="124" font-size="30">25.0</text>'
+        '<text x="600" y="200" font-size="30">2020</text>'
+    )
+    page.set_content(
+        '<main><section><h2>Funding</h2><svg class="chart" viewBox="0 0 640 320" width="320" '
+        f'role="img" aria-label="Funding">{words}</svg><table><caption>Funding</caption>'
+        "</table></section></main>"
+    )
+    problems = chart_problems(page)
+    assert problems == [
+        'svg.chart: "tiny" is drawn at 6.0 px',
+        'svg.chart: "20.0" overlaps "25.0"',
+        'svg.chart: "2020" stands outside the drawing',
+    ]
+    page.close()
