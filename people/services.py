@@ -126,6 +126,19 @@ def _account_for(email: str, first_name: str, last_name: str) -> Any:
     while users.filter(username__iexact=username).exists():
         n += 1
         username = f"{email.lower()}-{n}"
+    # The address is the new account's user name, which holds fewer characters than an
+    # address may: said at the address, not as the user name the person never sees.
+    longest = users.model._meta.get_field("username").max_length
+    if len(username) > longest:
+        raise ValidationError(
+            {
+                "email": _(
+                    "Use an address of at most %(longest)s characters: it becomes the "
+                    "person's user name."
+                )
+                % {"longest": longest}
+            }
+        )
     user = users.model(
         username=username,
         email=email,

@@ -270,3 +270,36 @@ def test_a_colleague_who_reads_danish_is_told_in_danish_whoever_adds_them(
     assert "revisor" in body
     assert "has added you" not in body
     assert "You were added" not in message["Subject"]
+
+
+# A valid address of 185 characters: longer than a user name may be (150).
+LONG = f"{'a' * 60}@{'b' * 60}.{'c' * 60}.dk"
+
+
+def test_an_address_too_long_for_a_user_name_is_refused_at_the_address(
+    desk, login, api_login, smtp, iom
+):
+    assert len(LONG) == 185
+    before = (get_user_model().objects.count(), Membership.objects.count())
+    response = _invite(login(desk), email=LONG)
+    assert response.status_code == 400
+    page = response.content.decode()
+    field = re.search(r'<input type="email" name="email"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in field
+    assert f'value="{LONG}"' in field  # what was typed stays
+    error = re.search(r'<ul class="errorlist" id="id_email_error">(.*?)</ul>', page, re.S)
+    assert "Use an address of at most 150 characters: it becomes the person" in error.group(1)
+    assert "(it has 185)" not in page  # the user name's own message is not shown
+    danish = login(desk).post(
+        MEMBERS, {"email": LONG, "role": "auditor"}, HTTP_ACCEPT_LANGUAGE="da"
+    )
+    assert "Brug en adresse på højst 150 tegn" in danish.content.decode()
+    refused = api_login(desk).post(
+        "/api/v1/memberships/",
+        {"partnership": SLUG, "email": LONG, "role": "auditor"},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert list(refused.json()) == ["email"]
+    assert (get_user_model().objects.count(), Membership.objects.count()) == before
+    assert smtp.to(LONG) == []
