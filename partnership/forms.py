@@ -177,6 +177,8 @@ class PartnershipForm(ReasonMixin, forms.ModelForm):
     class Meta:
         model = Partnership
         fields = PARTNERSHIP_FIELDS
+        # The amount as the person's language writes it, as on the new-partnership page.
+        field_classes = {"annual_amount": LocalDecimalField}
         widgets = {
             "start_date": DateInput,
             "end_date": DateInput,

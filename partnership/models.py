@@ -149,8 +149,10 @@ class Partnership(models.Model):
     mid_term_review_due = models.CharField(
         max_length=60,
         blank=True,
-        help_text=_("When the mid-term review is due, as the strategy states it."),
-        verbose_name=_("mid term review due"),
+        help_text=_(
+            "When the mid-term review is due, as the strategy states it, e.g. “fall of 2023”."
+        ),
+        verbose_name=_("mid-term review due"),
     )
     strategy_title = models.CharField(max_length=300, blank=True, verbose_name=_("strategy title"))
     strategy_date = models.CharField(max_length=40, blank=True, verbose_name=_("strategy date"))

@@ -82,8 +82,8 @@ class PartnershipCreateForm(_PartnershipChecks):
         label=_("New organisation's acronym"), max_length=20, required=False
     )
     title = model_form_field(Partnership, "title", help_text=_("The agreement's title."))
-    start_date = forms.DateField(label=_("Start"), widget=DateInput)
-    end_date = forms.DateField(label=_("End"), widget=DateInput)
+    start_date = model_form_field(Partnership, "start_date", widget=DateInput)
+    end_date = model_form_field(Partnership, "end_date", widget=DateInput)
     annual_amount = model_form_field(
         Partnership, "annual_amount", form_class=LocalDecimalField, min_value=0
     )
@@ -93,13 +93,8 @@ class PartnershipCreateForm(_PartnershipChecks):
     status = forms.ChoiceField(
         label=_("Status"), choices=STATUS_CHOICES, initial=Partnership.Status.DRAFT
     )
-    mid_term_review_due = forms.CharField(
-        label=_("Mid-term review due"),
-        max_length=60,
-        required=False,
-        help_text=_("As the strategy states it, e.g. “fall of 2023”."),
-    )
-    signature_date = forms.DateField(label=_("Signed on"), widget=DateInput, required=False)
+    mid_term_review_due = model_form_field(Partnership, "mid_term_review_due")
+    signature_date = model_form_field(Partnership, "signature_date", widget=DateInput)
     funding_note = model_form_field(
         Partnership, "funding_note", widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -148,8 +143,8 @@ class PartnershipCreateForm(_PartnershipChecks):
 class RenewForm(_PartnershipChecks):
     """The next period of a partnership; what is left empty follows the old one."""
 
-    start_date = forms.DateField(label=_("Start"), widget=DateInput)
-    end_date = forms.DateField(label=_("End"), widget=DateInput)
+    start_date = model_form_field(Partnership, "start_date", widget=DateInput)
+    end_date = model_form_field(Partnership, "end_date", widget=DateInput)
     title = forms.CharField(
         label=_("Title"),
         max_length=300,

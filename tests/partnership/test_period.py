@@ -72,7 +72,8 @@ def test_the_danish_page_names_what_would_fall_outside_in_danish(desk, login, he
     client = login(desk)
     response = client.post(
         f"/p/{SLUG}/edit/",
-        {**_edit_form_data(client), **SHORTER},
+        # The amount as the Danish page writes it.
+        {**_edit_form_data(client), **SHORTER, "annual_amount": "25000000,00"},
         HTTP_ACCEPT_LANGUAGE="da",
     )
     assert response.status_code == 400

@@ -5,6 +5,7 @@ else may."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -528,3 +529,33 @@ def test_a_partnership_of_1700_is_refused_at_its_dates_on_the_page_and_in_the_ap
     assert renewal.status_code == 400
     assert renewal.context["form"].errors["end_date"] == out_of_range
     assert _counts() == before
+
+
+def _labels(page: str, names: tuple[str, ...]) -> dict[str, str]:
+    return {
+        name: re.search(rf'<label for="id_{name}"[^>]*>([^<]+)</label>', page).group(1)
+        for name in names
+    }
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_the_new_the_renewal_and_the_edit_page_name_the_agreement_alike(
+    portfolio_admin, desk, login, iom, language
+):
+    names = ("start_date", "end_date", "annual_amount", "signature_date", "mid_term_review_due")
+    header = {"HTTP_ACCEPT_LANGUAGE": language}
+    new = login(portfolio_admin).get(NEW, **header).content.decode()
+    edit = login(desk).get(f"/p/{iom.slug}/edit/", **header).content.decode()
+    renew = login(portfolio_admin).get(f"/p/{iom.slug}/renew/", **header).content.decode()
+    assert _labels(new, names) == _labels(edit, names)
+    assert _labels(renew, names[:2]) == _labels(edit, names[:2])
+    expected = {
+        "en": ("Start date:", "Mid-term review due:"),
+        "da": ("Startdato:", "Midtvejsgennemgang forfalder:"),
+    }[language]
+    labels = _labels(edit, names)
+    assert (labels["start_date"], labels["mid_term_review_due"]) == expected
+    # The amount is written as the page's language writes it, on both pages.
+    amount = re.search(r'<input[^>]*name="annual_amount"[^>]*>', edit).group(0)
+    assert 'type="text"' in amount
+    assert {"en": 'value="25000000.00"', "da": 'value="25000000,00"'}[language] in amount
