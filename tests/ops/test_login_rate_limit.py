@@ -39,6 +39,11 @@ def test_the_fifth_failure_locks_the_user_name_out_with_a_clear_message(settings
     assert "failed 5 times in a row" in text
     assert "blocked for 15 minutes" in text
     assert "wrong" not in text  # the password tried is not echoed
+    # A forgotten password is set anew by e-mail at once; it works when the block ends.
+    assert (
+        'If you have forgotten your password, <a href="/accounts/password/reset/">set a new one '
+        "by e-mail</a> now: it works once the block ends." in text
+    )
 
 
 def test_while_locked_out_even_the_right_password_is_refused(desk):
