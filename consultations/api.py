@@ -22,9 +22,8 @@ from core.filters import FilterSet
 from core.filters import ModelChoiceFilter
 from core.filters import RetiredFilter
 from core.serializers import ReasonSerializer
-from core.viewsets import CachedListMixin
 from core.viewsets import CreateThroughServiceMixin
-from core.viewsets import PartnershipScopedViewSet
+from core.viewsets import ListReadViewSet
 from core.viewsets import RecordThroughServicesMixin
 from partnership.models import OverallGoal
 from partnership.models import Risk
@@ -43,7 +42,7 @@ _LINKS = (
 )
 
 
-class ConsultationScopedViewSet(PartnershipScopedViewSet):
+class ConsultationScopedViewSet(ListReadViewSet):
     write_capability = Capability.EDIT_CONSULTATIONS
 
 
@@ -69,11 +68,7 @@ class _LinkingViewSet(ConsultationScopedViewSet):
     partial_update="Change a consultation's date, place, participants or status",
 )
 class ConsultationViewSet(
-    CreateThroughServiceMixin,
-    CachedListMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    ConsultationScopedViewSet,
+    CreateThroughServiceMixin, mixins.UpdateModelMixin, ConsultationScopedViewSet
 ):
     access = access.consultations
     serializer_class = serializers.ConsultationSerializer
@@ -110,8 +105,6 @@ class ConsultationViewSet(
 )
 class AgendaItemViewSet(
     mixins.CreateModelMixin,
-    CachedListMixin,
-    mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
     ConsultationScopedViewSet,
@@ -186,13 +179,7 @@ SAVED_OR_CONFLICT = {200: serializers.NoteSerializer, 409: CONFLICT}
         responses=SAVED_OR_CONFLICT,
     ),
 )
-class NoteViewSet(
-    mixins.CreateModelMixin,
-    CachedListMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    _LinkingViewSet,
-):
+class NoteViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, _LinkingViewSet):
     access = access.notes
     serializer_class = serializers.NoteSerializer
     update_serializer_class = serializers.NoteUpdateSerializer
@@ -301,13 +288,7 @@ class ActionPointFilter(FilterSet):
     update="Replace an action point",
     partial_update="Change an action point (e.g. its status); dropping it needs a reason",
 )
-class ActionPointViewSet(
-    CreateThroughServiceMixin,
-    CachedListMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    _LinkingViewSet,
-):
+class ActionPointViewSet(CreateThroughServiceMixin, mixins.UpdateModelMixin, _LinkingViewSet):
     access = access.action_points
     serializer_class = serializers.ActionPointSerializer
     update_serializer_class = serializers.ActionPointUpdateSerializer
@@ -357,12 +338,7 @@ class StandardAgendaItemFilter(RetiredFilter):
         responses=serializers.StandardAgendaItemSerializer,
     ),
 )
-class StandardAgendaItemViewSet(
-    RecordThroughServicesMixin,
-    CachedListMixin,
-    mixins.RetrieveModelMixin,
-    PartnershipScopedViewSet,
-):
+class StandardAgendaItemViewSet(RecordThroughServicesMixin, ListReadViewSet):
     """The standard agenda is part of the strategy: desk officers keep it."""
 
     access = access.standard_agenda_items

@@ -209,6 +209,13 @@ class PartnershipScopedViewSet(viewsets.GenericViewSet):
 # under /api/v1/partnerships/<slug>/…: the partnership by its slug, never a list. Each sets
 # ``access`` to the partnerships' own. (No docstring: the schema would show it as their
 # description.)
+class ListReadViewSet(CachedListMixin, mixins.RetrieveModelMixin, PartnershipScopedViewSet):
+    # A resource that lists its objects (cached) and reads them one by one: every resource
+    # of a partnership's records but the few that only list. A comment, not a docstring:
+    # the schema would show it on the resources that have none.
+    pass
+
+
 class PartnershipBySlugViewSet(PartnershipScopedViewSet):
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"

@@ -22,9 +22,8 @@ from core.filters import FilterSet
 from core.filters import IntegerFilter
 from core.serializers import ReasonSerializer
 from core.serializers import reason_of
-from core.viewsets import CachedListMixin
 from core.viewsets import CreateThroughServiceMixin
-from core.viewsets import PartnershipScopedViewSet
+from core.viewsets import ListReadViewSet
 from core.viewsets import partnership_slug
 
 from . import access
@@ -36,7 +35,7 @@ from .models import Component
 from .models import VoluntaryContribution
 
 
-class FundingViewSet(CachedListMixin, mixins.RetrieveModelMixin, PartnershipScopedViewSet):
+class FundingViewSet(ListReadViewSet):
     # Every funding resource lists (cached) and reads its objects; its writes need the right
     # to edit the funding.
     write_capability = Capability.EDIT_FUNDING

@@ -17,7 +17,6 @@ from drf_spectacular.utils import OpenApiResponse
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.utils import inline_serializer
 from rest_framework import exceptions
-from rest_framework import mixins
 from rest_framework import serializers
 from rest_framework import status
 from rest_framework.decorators import action
@@ -31,9 +30,8 @@ from core.filters import FilterSet
 from core.filters import IntegerFilter
 from core.filters import ModelChoiceFilter
 from core.viewsets import SLUG_PARAMETER
-from core.viewsets import CachedListMixin
+from core.viewsets import ListReadViewSet
 from core.viewsets import PartnershipBySlugViewSet
-from core.viewsets import PartnershipScopedViewSet
 from partnership import access as partnership_access
 
 from . import access
@@ -96,7 +94,7 @@ class IatiTransactionFilter(FilterSet):
         return queryset.filter(activity__replaced_by__isnull=value)
 
 
-class _ImportedViewSet(CachedListMixin, mixins.RetrieveModelMixin, PartnershipScopedViewSet):
+class _ImportedViewSet(ListReadViewSet):
     # What the organisation's files brought in, read-only here; importing is a change to
     # the partnership's funding data (EDIT_FUNDING).
     write_capability = Capability.EDIT_FUNDING

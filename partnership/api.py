@@ -13,10 +13,9 @@ from rest_framework.routers import BaseRouter
 from core.api import operation_summaries
 from core.filters import RetiredFilter
 from core.serializers import ReasonSerializer
-from core.viewsets import CachedListMixin
 from core.viewsets import CreateThroughServiceMixin
 from core.viewsets import IsPortfolioAdmin
-from core.viewsets import PartnershipScopedViewSet
+from core.viewsets import ListReadViewSet
 from core.viewsets import RecordThroughServicesMixin
 from core.viewsets import UpdateWithReasonMixin
 
@@ -30,12 +29,7 @@ from .models import PriorityArea
 from .models import Risk
 
 
-class StrategyRecordViewSet(
-    RecordThroughServicesMixin,
-    CachedListMixin,
-    mixins.RetrieveModelMixin,
-    PartnershipScopedViewSet,
-):
+class StrategyRecordViewSet(RecordThroughServicesMixin, ListReadViewSet):
     """A priority area, goal or risk: created in a draft or active partnership through its
     create service, answered as it reads (with its annotations), and retired with a reason
     (``retire``, through ``retire_service``)."""
@@ -68,13 +62,7 @@ class StrategyRecordViewSet(
     update="Replace the agreement's facts (desk officers)",
     partial_update="Change the agreement's facts (desk officers)",
 )
-class PartnershipViewSet(
-    UpdateWithReasonMixin,
-    mixins.CreateModelMixin,
-    CachedListMixin,
-    mixins.RetrieveModelMixin,
-    PartnershipScopedViewSet,
-):
+class PartnershipViewSet(UpdateWithReasonMixin, mixins.CreateModelMixin, ListReadViewSet):
     access = access.partnerships
     serializer_class = serializers.PartnershipSerializer
     filterset_fields = ["status"]
@@ -184,12 +172,7 @@ class GoalViewSet(StrategyRecordViewSet):
     retrieve="Read a goal update",
     create="Add an update to a goal's timeline (desk officers)",
 )
-class GoalUpdateViewSet(
-    CreateThroughServiceMixin,
-    CachedListMixin,
-    mixins.RetrieveModelMixin,
-    PartnershipScopedViewSet,
-):
+class GoalUpdateViewSet(CreateThroughServiceMixin, ListReadViewSet):
     """Append-only: an update is never changed or deleted; a correction is a new update."""
 
     access = access.goal_updates
@@ -230,12 +213,7 @@ class RiskViewSet(StrategyRecordViewSet):
     retrieve="Read a risk assessment",
     create="Assess a risk (desk officers)",
 )
-class RiskAssessmentViewSet(
-    CreateThroughServiceMixin,
-    CachedListMixin,
-    mixins.RetrieveModelMixin,
-    PartnershipScopedViewSet,
-):
+class RiskAssessmentViewSet(CreateThroughServiceMixin, ListReadViewSet):
     """Append-only: an assessment is never changed or deleted."""
 
     access = access.risk_assessments
@@ -253,13 +231,7 @@ class RiskAssessmentViewSet(
     update="Replace a document's description (desk officers)",
     partial_update="Change a document's description (desk officers)",
 )
-class DocumentViewSet(
-    UpdateWithReasonMixin,
-    CreateThroughServiceMixin,
-    CachedListMixin,
-    mixins.RetrieveModelMixin,
-    PartnershipScopedViewSet,
-):
+class DocumentViewSet(UpdateWithReasonMixin, CreateThroughServiceMixin, ListReadViewSet):
     access = access.documents
     serializer_class = serializers.DocumentSerializer
     create_serializer_class = serializers.DocumentCreateSerializer

@@ -20,9 +20,8 @@ from core.api import operation_summaries
 from core.filters import FilterSet
 from core.serializers import ReasonSerializer
 from core.serializers import reason_of
-from core.viewsets import CachedListMixin
 from core.viewsets import CanWriteSomewhere
-from core.viewsets import PartnershipScopedViewSet
+from core.viewsets import ListReadViewSet
 from partnership.models import Membership
 
 from . import access
@@ -56,13 +55,7 @@ class MembershipFilter(FilterSet):
     update="Give a member another role (desk officers)",
     partial_update="Give a member another role (desk officers)",
 )
-class MembershipViewSet(
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    CachedListMixin,
-    mixins.RetrieveModelMixin,
-    PartnershipScopedViewSet,
-):
+class MembershipViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ListReadViewSet):
     """Every member reads who belongs to their partnerships; desk officers and portfolio
     administrators change roles and remove people (portfolio administrators in every
     partnership)."""

@@ -24,9 +24,8 @@ from core.access import refused_everywhere
 from core.api import operation_summaries
 from core.serializers import ReasonSerializer
 from core.serializers import reason_of
-from core.viewsets import CachedListMixin
 from core.viewsets import CreateThroughServiceMixin
-from core.viewsets import PartnershipScopedViewSet
+from core.viewsets import ListReadViewSet
 from core.viewsets import UpdateWithReasonMixin
 
 from . import access
@@ -49,13 +48,7 @@ from .views import version_delivery
     update="Replace a review's facts (desk officers)",
     partial_update="Change a review's facts (desk officers)",
 )
-class ReviewViewSet(
-    CreateThroughServiceMixin,
-    UpdateWithReasonMixin,
-    CachedListMixin,
-    mixins.RetrieveModelMixin,
-    PartnershipScopedViewSet,
-):
+class ReviewViewSet(CreateThroughServiceMixin, UpdateWithReasonMixin, ListReadViewSet):
     access = access.reviews
     write_capability = Capability.EDIT_REVIEWS
     serializer_class = serializers.ReviewSerializer
@@ -129,7 +122,7 @@ class ReviewViewSet(
         return dossier_accepted(dossier, self.get_serializer_context())
 
 
-class _WithFileViewSet(PartnershipScopedViewSet):
+class _WithFileViewSet(ListReadViewSet):
     # A resource whose objects have a stored file (``download``): the file is answered
     # whatever Accept asks for (its own type included: no JSON renderer offers it), its
     # errors as JSON.
@@ -152,7 +145,7 @@ class _WithFileViewSet(PartnershipScopedViewSet):
     list="List report versions (newest first)",
     retrieve="Read a report version: status, SHA-256, size, pages",
 )
-class ReportVersionViewSet(CachedListMixin, mixins.RetrieveModelMixin, _WithFileViewSet):
+class ReportVersionViewSet(_WithFileViewSet):
     """Versions are made by rendering a review; an issued version never changes."""
 
     access = access.report_versions
@@ -204,13 +197,7 @@ class ReportVersionViewSet(CachedListMixin, mixins.RetrieveModelMixin, _WithFile
         self.check_capability(version.review.partnership_id, capability)
 
 
-class _AssessmentViewSet(
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    CachedListMixin,
-    mixins.RetrieveModelMixin,
-    PartnershipScopedViewSet,
-):
+class _AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ListReadViewSet):
     """Create once per review and subject; change later (the history keeps each change)."""
 
     write_capability = Capability.EDIT_REVIEWS
@@ -283,9 +270,7 @@ class _ItemViewSet(
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
-    CachedListMixin,
-    mixins.RetrieveModelMixin,
-    PartnershipScopedViewSet,
+    ListReadViewSet,
 ):
     write_capability = Capability.EDIT_REVIEWS
     filterset_fields = ["review"]
@@ -356,9 +341,7 @@ def dossier_accepted(
         responses={202: serializers.DossierCreateSerializer},
     ),
 )
-class DossierViewSet(
-    mixins.CreateModelMixin, CachedListMixin, mixins.RetrieveModelMixin, _WithFileViewSet
-):
+class DossierViewSet(mixins.CreateModelMixin, _WithFileViewSet):
     """Dossiers hold the change history and the download log: reading them, asking for
     them and downloading them is for those who may read the history (VIEW_HISTORY)."""
 
