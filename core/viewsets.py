@@ -205,17 +205,17 @@ class PartnershipScopedViewSet(viewsets.GenericViewSet):
         self.check_capability(partnership_id, self.write_capability)
 
 
+# A resource that lists its objects (cached) and reads them one by one: every resource of a
+# partnership's records but the few that only list. (No docstring: the schema would show it
+# as the description of the resources that have none.)
+class ListReadViewSet(CachedListMixin, mixins.RetrieveModelMixin, PartnershipScopedViewSet):
+    pass
+
+
 # The base of other apps' actions on one partnership (its IATI files, its renewal…), routed
 # under /api/v1/partnerships/<slug>/…: the partnership by its slug, never a list. Each sets
 # ``access`` to the partnerships' own. (No docstring: the schema would show it as their
 # description.)
-class ListReadViewSet(CachedListMixin, mixins.RetrieveModelMixin, PartnershipScopedViewSet):
-    # A resource that lists its objects (cached) and reads them one by one: every resource
-    # of a partnership's records but the few that only list. A comment, not a docstring:
-    # the schema would show it on the resources that have none.
-    pass
-
-
 class PartnershipBySlugViewSet(PartnershipScopedViewSet):
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
