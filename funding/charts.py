@@ -20,18 +20,28 @@ SERIES = (("planned", _("Planned")), ("committed", _("Committed")), ("disbursed"
 # it, so that on a phone the legend wraps and keeps the page's text size, and the
 # stylesheet draws the axes' labels larger when the drawing is narrow.
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 76, 20, 44, 34
-# The value axis has at most six steps, each 1, 2 or 5 times a power of ten million (1
-# million at the least): a portfolio's hundreds of millions get as few lines as one
-# agreement's 25 million. The years' labels are thinned out when the drawing is narrow.
+LEFT, RIGHT, TOP, BOTTOM = 84, 20, 44, 34
+# The value axis has at most six steps of 1, 2 or 5 times a power of ten, in whole millions
+# (1 million at the least): a portfolio's billions get as few lines as one agreement's 25
+# million, and its labels need no decimals.
 MOST_STEPS = 6
-NICE_STEPS = tuple(Decimal(n * 10**k * 1_000_000) for k in range(6) for n in (1, 2, 5))
-YEAR_LABEL = 62  # the width of a year's label at its largest, with a gap (the drawing's units)
+MILLION = Decimal(1_000_000)
+# The width of a year's label with a gap, in the drawing's units: at the largest size (on a
+# narrow drawing) and at the smallest. Years are labelled every n-th where they would touch.
+YEAR_LABEL_NARROW, YEAR_LABEL_WIDE = 62, 34
 
 
-def _millions(value: Decimal) -> str:
+def _step(reach: Decimal) -> Decimal:
+    """The value axis's step: the least of 1, 2, 5 or 10 times a power of ten (in millions)
+    that reaches ``reach`` in ``MOST_STEPS`` steps."""
+    rough = max(reach / MOST_STEPS, MILLION)
+    power = Decimal(10) ** (len(str(int(rough))) - 1)
+    return next(n * power for n in (1, 2, 5, 10) if n * power >= rough)
+
+
+def _millions(value: Decimal, decimals: int = 1) -> str:
     """12.5 (12,5 in Danish): millions with one decimal, in the reader's format."""
-    return number_format(value / Decimal(1_000_000), decimal_pos=1, force_grouping=True)
+    return number_format(value / MILLION, decimal_pos=decimals, force_grouping=True)
 
 
 def _f(value: float) -> str:
@@ -54,7 +64,7 @@ def budget_chart(
     years = budget.years
     highest = max([y.planned for y in years] + [y.annual_amount for y in years] + [Decimal(1)])
     reach = highest * Decimal("1.05")
-    step = next((n for n in NICE_STEPS if n * MOST_STEPS >= reach), NICE_STEPS[-1])
+    step = _step(reach)
     steps = max(int((reach / step).to_integral_value(ROUND_CEILING)), 1)
     top = step * steps
     plot_w = WIDTH - LEFT - RIGHT
@@ -78,12 +88,14 @@ def budget_chart(
                 _f(y),
                 LEFT - 8,
                 _f(y),
-                _millions(value),
+                _millions(value, decimals=0),  # whole millions: see _step
             )
         )
     group_w = plot_w / max(len(years), 1)
-    # Every year is labelled; on a narrow drawing only every n-th, so that none overlap.
-    every = math.ceil(YEAR_LABEL / group_w)
+    # Every year is labelled where the labels fit; else every n-th, so that none overlap,
+    # and on a narrow drawing (larger labels) every m-th of those.
+    every = math.ceil(YEAR_LABEL_WIDE / group_w)
+    every_narrow = every * math.ceil(math.ceil(YEAR_LABEL_NARROW / group_w) / every)
     bar_w = group_w / (len(SERIES) + 1.5)
     for index, year in enumerate(years):
         x0 = LEFT + index * group_w + bar_w * 0.75
@@ -106,18 +118,23 @@ def budget_chart(
         annual_y = y_of(year.annual_amount)
         parts.append(
             format_html(
-                '<line class="annual" x1="{}" x2="{}" y1="{}" y2="{}"/>'
-                '<text class="axis{}" x="{}" y="{}" text-anchor="middle">{}</text>',
+                '<line class="annual" x1="{}" x2="{}" y1="{}" y2="{}"/>',
                 _f(LEFT + index * group_w + 4),
                 _f(LEFT + (index + 1) * group_w - 4),
                 _f(annual_y),
                 _f(annual_y),
-                "" if index % every == 0 else " thinned",
-                _f(LEFT + index * group_w + group_w / 2),
-                TOP + plot_h + 26,
-                year.year,
             )
         )
+        if index % every == 0:
+            parts.append(
+                format_html(
+                    '<text class="axis{}" x="{}" y="{}" text-anchor="middle">{}</text>',
+                    "" if index % every_narrow == 0 else " thinned",
+                    _f(LEFT + index * group_w + group_w / 2),
+                    TOP + plot_h + 26,
+                    year.year,
+                )
+            )
     legend = format_html(
         '<ul class="chart-legend">{}<li><span class="swatch annual"></span>{}</li></ul>',
         format_html_join("", '<li><span class="swatch bar-{}"></span>{}</li>', SERIES),
