@@ -3,6 +3,7 @@ change history keeps who did it and the reason given."""
 
 from __future__ import annotations
 
+import re
 import secrets
 import smtplib
 from typing import Any
@@ -111,9 +112,29 @@ def _normalised(email: str) -> str:
     return email
 
 
+# What a user name cannot hold (Django's UnicodeUsernameValidator takes letters, digits and
+# @ . + - _), though an address may: an apostrophe, say.
+_NOT_IN_USERNAME = re.compile(r"[^\w.@+-]")
+
+
+def _username_for(email: str) -> str:
+    """A free user name for a new account: the address (lower case) without what a user
+    name cannot hold, cut to a user name's length, with -2, -3… when it is taken."""
+    users = get_user_model().objects
+    longest = users.model._meta.get_field("username").max_length
+    base = _NOT_IN_USERNAME.sub("", email.lower())
+    username, n = base[:longest], 1
+    while users.filter(username__iexact=username).exists():
+        n += 1
+        suffix = f"-{n}"
+        username = base[: longest - len(suffix)] + suffix
+    return username
+
+
 def _account_for(email: str, first_name: str, last_name: str) -> Any:
     """The account with this address, or a new one without a password (its user name is
-    the address). Two accounts with one address cannot be told apart: refused."""
+    the address, as far as a user name can hold it: the invitation says which). Two
+    accounts with one address cannot be told apart: refused."""
     users = get_user_model().objects
     found = list(users.filter(email__iexact=email)[:2])
     if len(found) > 1:
@@ -122,23 +143,7 @@ def _account_for(email: str, first_name: str, last_name: str) -> Any:
         )
     if found:
         return found[0]
-    username, n = email.lower(), 1
-    while users.filter(username__iexact=username).exists():
-        n += 1
-        username = f"{email.lower()}-{n}"
-    # The address is the new account's user name, which holds fewer characters than an
-    # address may: said at the address, not as the user name the person never sees.
-    longest = users.model._meta.get_field("username").max_length
-    if len(username) > longest:
-        raise ValidationError(
-            {
-                "email": _(
-                    "Use an address of at most %(longest)s characters: it becomes the "
-                    "person's user name."
-                )
-                % {"longest": longest}
-            }
-        )
+    username = _username_for(email)
     user = users.model(
         username=username,
         email=email,
