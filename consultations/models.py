@@ -149,6 +149,12 @@ class StandardAgendaItem(models.Model):
     def __str__(self) -> str:
         return f"{self.code}) {self.title}" if self.kind == self.Kind.STANDARD else self.title
 
+    @property
+    def strategy_words(self) -> str:
+        """The strategy's own words in this item's name (``core.history`` marks them in the
+        strategy's language): its title."""
+        return self.title
+
 
 class AgendaItem(models.Model):
     class Kind(models.TextChoices):
@@ -191,6 +197,12 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}) {self.title}" if self.kind == self.Kind.STANDARD else self.title
+
+    @property
+    def strategy_words(self) -> str:
+        """The strategy's own words in this item's name (``core.history`` marks them in the
+        strategy's language): an item of its standard agenda's title; none for another."""
+        return self.title if self.is_standard else ""
 
     @property
     def is_standard(self) -> bool:

@@ -180,6 +180,24 @@ class HistoryEntry:
     reason: str
     partnership: str | None = None  # slug
     changes: list[Change] = field(default_factory=list)
+    # The strategy's own words that end the label (a goal's text, a risk's title), for a
+    # page to mark in the strategy's language: see label_parts.
+    words: str = ""
+
+    def label_parts(self) -> tuple[str, str]:
+        """The label as (the page's words, the strategy's words that end it): ("Goal 1: ",
+        "IOM's incoming …"), the latter cut where the label is; ("…", "") without them."""
+        words = self.words
+        if not words:
+            return self.label, ""
+        if self.label.endswith(words):
+            return self.label[: -len(words)], words
+        if self.label.endswith("…"):
+            shown = self.label[:-1]
+            for length in range(min(len(words), len(shown)), 0, -1):
+                if shown.endswith(words[:length]):
+                    return shown[:-length], self.label[-length - 1 :]
+        return self.label, ""
 
     @property
     def by(self) -> str | None:
@@ -853,6 +871,7 @@ def _to_entries(rows: list[dict[str, Any]]) -> list[HistoryEntry]:
                 reason=row["history_change_reason"] or "",
                 partnership=partnership.slug if partnership is not None else None,
                 changes=_changes(model, obj, previous, names),
+                words=getattr(obj, "strategy_words", ""),
             )
         )
     return entries

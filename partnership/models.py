@@ -196,6 +196,12 @@ class Partnership(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("partnership:dashboard", kwargs={"slug": self.slug})
 
+    @property
+    def strategy_words(self) -> str:
+        """The strategy's own words in this record's name (``core.history`` marks them in
+        the strategy's language): the agreement's title."""
+        return self.title
+
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The period must end on or after its start.")})
@@ -258,8 +264,12 @@ class PriorityArea(StrategyPart):
     def __str__(self) -> str:
         return _("Priority area %(number)s: %(title)s") % {
             "number": self.number,
-            "title": self.short_title or self.title,
+            "title": self.strategy_words,
         }
+
+    @property
+    def strategy_words(self) -> str:
+        return self.short_title or self.title
 
 
 class GoalStatus(models.TextChoices):
@@ -365,6 +375,10 @@ class OverallGoal(StrategyPart):
         return reverse(
             "partnership:goal-detail", kwargs={"slug": self.partnership.slug, "number": self.number}
         )
+
+    @property
+    def strategy_words(self) -> str:
+        return self.text
 
     @property
     def has_indicator(self) -> bool:
@@ -563,6 +577,10 @@ class Risk(StrategyPart):
         return reverse(
             "partnership:risk-detail", kwargs={"slug": self.partnership.slug, "number": self.number}
         )
+
+    @property
+    def strategy_words(self) -> str:
+        return self.title
 
 
 RATING_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]

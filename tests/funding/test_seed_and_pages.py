@@ -19,6 +19,7 @@ from funding.models import VoluntaryContribution
 from funding.selectors import budget_by_year_and_component
 from reviews.charts import budget_chart_svg
 from reviews.charts import heat_map_svg
+from tests.languages import languages_of
 
 MODELS = (BudgetLine, AssessedContribution, BudgetFigure, VoluntaryContribution, StatedSubtotal)
 
@@ -168,3 +169,17 @@ def test_every_page_works_for_a_partnership_without_funding(outsider, other_part
     page = client.get(f"{base}/funding/").content.decode()
     assert "No line" in page
     assert "Differs by −10,000,000" in page  # no lines against the annual amount
+
+
+def test_the_strategys_sources_of_the_contributions_are_marked_in_its_language(funded, desk, login):
+    """On a Danish page a screen reader speaks the strategy's citations in English."""
+    page = login(desk).get(
+        f"/p/{funded.slug}/funding/assessed-contributions/", HTTP_ACCEPT_LANGUAGE="da"
+    )
+    citations = [
+        row.citation
+        for row in AssessedContribution.objects.filter(partnership=funded).exclude(citation="")
+    ] + [figure.citation for figure in BudgetFigure.objects.filter(partnership=funded)]
+    assert len(citations) > 3
+    for citation in citations:
+        assert set(languages_of(page.content.decode(), citation[:30])) == {"en"}, citation

@@ -5,6 +5,11 @@ and through the API (the strategy file: tests/portfolio)."""
 
 from __future__ import annotations
 
+import re
+from html import escape
+
+from lxml import html as lxml_html
+
 from partnership.models import OverallGoal
 from partnership.models import Partnership
 from partnership.models import PriorityArea
@@ -139,3 +144,38 @@ def test_the_api_reads_and_changes_the_strategys_language(iom, desk, api_login):
     refused = client.patch(url, {"strategy_language": "fr"}, format="json")
     assert refused.status_code == 400
     assert list(refused.json()) == ["strategy_language"]
+
+
+HISTORY = "//section[h2[contains(@id, 'history-heading')]]"
+
+
+def _history_of(page: str) -> str:
+    """The page's change history alone."""
+    document = lxml_html.document_fromstring(page)
+    (section,) = document.xpath(HISTORY)
+    return lxml_html.tostring(section, encoding="unicode")
+
+
+def test_the_history_speaks_a_records_name_in_the_page_and_the_strategy_in_its_own(
+    iom, desk, login
+):
+    """A goal's history names it "Mål 4: " and its text, cut where the name is long: the
+    text in English, the rest in Danish; a risk's and a priority area's the same."""
+    for url, record in (
+        (f"/p/{SLUG}/goals/4/", OverallGoal.objects.get(partnership=iom, number=4)),
+        (f"/p/{SLUG}/risks/2/", Risk.objects.get(partnership=iom, number=2)),
+    ):
+        history = _history_of(_danish_page(login(desk), url))
+        shown = record.strategy_words[:40]
+        # (The values of the fields the entry lists are left unmarked: see NOT_MARKED.)
+        name = re.search(r"<strong>(.*?)</strong>", history, re.S).group(1)
+        prefix = {OverallGoal: "Mål 4: ", Risk: "Risiko 2: "}[type(record)]
+        assert name.startswith(f'{prefix}<span lang="en">{escape(shown)}'), name
+        assert name.endswith("</span>")
+
+
+def test_the_members_page_marks_the_agreements_title(iom, desk, login):
+    members = _danish_page(login(desk), f"/p/{SLUG}/members/")
+    # The lede and the table's caption.
+    assert languages_of(members, iom.title) == ["en", "en"]
+    assert languages_of(members, "Medlemmer af") == ["da"]
