@@ -186,7 +186,7 @@ class HistoryEntry:
 
     def label_parts(self) -> tuple[str, str]:
         """The label as (the page's words, the strategy's words that end it): ("Goal 1: ",
-        "IOM's incoming …"), the latter cut where the label is; ("…", "") without them."""
+        "IOM's incoming …"), the latter cut where the label is; (the label, "") without."""
         words = self.words
         if not words:
             return self.label, ""

@@ -35,12 +35,12 @@ def _step(reach: Decimal) -> Decimal:
     """The value axis's step: the least of 1, 2, 5 or 10 times a power of ten (in millions)
     that reaches ``reach`` in ``MOST_STEPS`` steps."""
     rough = max(reach / MOST_STEPS, MILLION)
-    power = Decimal(10) ** (len(str(int(rough))) - 1)
+    power = Decimal(10) ** rough.adjusted()  # the power of ten of its first digit
     return next(n * power for n in (1, 2, 5, 10) if n * power >= rough)
 
 
 def _millions(value: Decimal, decimals: int = 1) -> str:
-    """12.5 (12,5 in Danish): millions with one decimal, in the reader's format."""
+    """12.5 (12,5 in Danish): millions with ``decimals`` decimals, in the reader's format."""
     return number_format(value / MILLION, decimal_pos=decimals, force_grouping=True)
 
 

@@ -345,17 +345,20 @@ def test_a_file_with_problems_lists_them_by_line_and_stores_nothing(portfolio_ad
 
 # --- The API -----------------------------------------------------------------------------------
 
+# A partnership as the API is asked for it: the fields it needs, no more.
+API_PARTNERSHIP = {
+    "organisation": "IOM",
+    "title": "Denmark and IOM 2021–2025",
+    "start_date": "2021-01-01",
+    "end_date": "2025-12-31",
+    "annual_amount": "30000000.00",
+}
+
 
 def test_the_api_creates_a_partnership_for_portfolio_administrators_only(
     portfolio_admin, desk, api_login, iom
 ):
-    payload = {
-        "organisation": "IOM",
-        "title": "Denmark and IOM 2021–2025",
-        "start_date": "2021-01-01",
-        "end_date": "2025-12-31",
-        "annual_amount": "30000000.00",
-    }
+    payload = API_PARTNERSHIP
     assert api_login(desk).post("/api/v1/partnerships/", payload, format="json").status_code == 403
     response = api_login(portfolio_admin).post("/api/v1/partnerships/", payload, format="json")
     assert response.status_code == 201, response.json()
@@ -373,13 +376,7 @@ def test_a_new_partnership_records_its_strategys_language_english_unless_given(
 ):
     assert login(portfolio_admin).post(NEW, _form(strategy_language="da")).status_code == 302
     assert Partnership.objects.get(slug="denmark-wfp-2021-2024").strategy_language == "da"
-    payload = {
-        "organisation": "IOM",
-        "title": "Denmark and IOM 2021–2025",
-        "start_date": "2021-01-01",
-        "end_date": "2025-12-31",
-        "annual_amount": "30000000.00",
-    }
+    payload = API_PARTNERSHIP
     api = api_login(portfolio_admin)
     assert (
         api.post("/api/v1/partnerships/", payload, format="json").json()["strategy_language"]
